@@ -1,0 +1,112 @@
+//! `apidiff diff OLD NEW`.
+
+use super::{Exit, out, today};
+use crate::diff::{self, Options};
+use crate::error::{Error, Located};
+use crate::policy::{self, FailOn, Policy};
+use crate::report::{Report, SpecPair, text};
+use crate::source::Input;
+use crate::spec::{self, LoadOptions};
+use clap::{Args, ValueEnum};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Tables grouped by severity.
+    Text,
+    /// The versioned JSON report (`apidiff schema` prints its JSON Schema).
+    Json,
+}
+
+/// Arguments of `apidiff diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old version: a path, `-` for stdin, or `<git-ref>:<path>`.
+    pub old: String,
+    /// The new version: a path, `-` for stdin, or `<git-ref>:<path>`.
+    pub new: String,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Breaking)]
+    pub fail_on: FailOn,
+    /// Re-level a rule: `RULE-ID=breaking|warning|info|off` (repeatable).
+    #[arg(long = "severity", value_name = "RULE=LEVEL")]
+    pub severity: Vec<String>,
+    /// Ignore file (default: `.apidiff-ignore.yaml` when it exists).
+    #[arg(long)]
+    pub ignore_file: Option<PathBuf>,
+    /// Follow `$ref`s to http(s) URLs.
+    #[arg(long)]
+    pub allow_remote_refs: bool,
+    /// protobuf rule category: FILE, PACKAGE, WIRE_JSON or WIRE.
+    #[arg(long, default_value = "WIRE_JSON")]
+    pub proto_category: String,
+    /// Extra protobuf import root (repeatable).
+    #[arg(long = "proto-include", short = 'I')]
+    pub proto_include: Vec<PathBuf>,
+}
+
+pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
+    let cwd = std::env::current_dir().map_err(|e| Error::Usage(format!("cannot read the current folder: {e}")))?;
+    if args.old == "-" && args.new == "-" {
+        return Err(Error::Usage("only one of OLD and NEW can be `-` (stdin)".into()));
+    }
+    let category = args.proto_category.to_ascii_uppercase();
+    if !["FILE", "PACKAGE", "WIRE_JSON", "WIRE"].contains(&category.as_str()) {
+        return Err(Error::Usage(format!("--proto-category `{}`: expected FILE, PACKAGE, WIRE_JSON or WIRE", args.proto_category)));
+    }
+    let today = today();
+    let mut policy = Policy { fail_on: args.fail_on, today: today.clone(), ..Policy::default() };
+    for s in &args.severity {
+        let (id, level) = policy::parse_override(s)?;
+        policy.overrides.insert(id, level);
+    }
+    let ignore_path = args.ignore_file.clone().or_else(|| {
+        let p = cwd.join(".apidiff-ignore.yaml");
+        p.exists().then_some(p)
+    });
+    if let Some(p) = ignore_path {
+        let name = p.display().to_string();
+        let text = std::fs::read_to_string(&p).map_err(|e| Located::file(&name, e.to_string()))?;
+        policy.ignores = policy::parse_ignore_file(&name, &text)?;
+    }
+    let load = LoadOptions { allow_remote_refs: args.allow_remote_refs, proto_includes: args.proto_include.clone() };
+    let base_in = open(&args.old, &cwd)?;
+    let rev_in = open(&args.new, &cwd)?;
+    let opts = Options { today, proto_category: category };
+    // Specs are graphs and comparison recurses through them; a large stack makes the depth
+    // limits, not the platform's default stack, the thing that bounds it.
+    let (base, rev, changes) = std::thread::Builder::new()
+        .stack_size(256 * 1024 * 1024)
+        .spawn(move || -> Result<_, Error> {
+            let base = spec::load(&base_in, &load)?;
+            let rev = spec::load(&rev_in, &load)?;
+            let changes = diff::compare(&base, &rev, &opts)?;
+            Ok((base_in.name, rev_in.name, (base.format(), changes)))
+        })
+        .map_err(|e| Error::Usage(format!("cannot start worker thread: {e}")))?
+        .join()
+        .map_err(|_| Error::Usage("internal error: the comparison panicked".into()))??;
+    let (format, changes) = changes;
+    let outcome = policy::apply(changes, &policy);
+    let pair = SpecPair { module: None, format, base, revision: rev };
+    let report = Report::build(vec![(pair, outcome)], args.fail_on);
+    match args.format {
+        OutputFormat::Json => out(&report.to_json()),
+        OutputFormat::Text => out(&text::render(&report, color, None)),
+    }
+    Ok(if report.gate.passed { Exit::Clean } else { Exit::Blocking })
+}
+
+fn open(locator: &str, cwd: &Path) -> Result<Input, Error> {
+    if locator == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin().read_to_end(&mut buf).map_err(|e| Located::file("<stdin>", e.to_string()))?;
+        return Input::from_text("<stdin>", buf, cwd);
+    }
+    Input::open(locator, cwd)
+}

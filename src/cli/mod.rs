@@ -1,0 +1,109 @@
+//! The command line: argument definitions, one file per subcommand, and the exit codes.
+//! This module and `main.rs` are the only places that print or read the environment.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod diff;
+mod rules;
+
+use crate::error::Error;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+
+/// Exit codes: 0 no blocking change, 1 blocking changes found, 2 usage or tool error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Nothing reached the gate.
+    Clean = 0,
+    /// Changes reached the gate.
+    Blocking = 1,
+    /// The tool could not do its job (bad input, bad usage, I/O).
+    Error = 2,
+}
+
+/// Maps every library error to its exit code, in one place.
+pub fn exit_code(e: &Error) -> Exit {
+    match e {
+        Error::Input(_) | Error::Usage(_) | Error::Store(_) => Exit::Error,
+    }
+}
+
+/// apidiff: catch breaking API changes before your clients do.
+#[derive(Debug, Parser)]
+#[command(name = "apidiff", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    /// When to colour output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When stdout is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compare two versions of an API description and classify every change.
+    Diff(diff::DiffArgs),
+    /// List every rule with its id, severity and summary.
+    Rules(rules::RulesArgs),
+    /// Show the documentation of one rule.
+    Explain(rules::ExplainArgs),
+    /// Print the JSON Schema of the JSON report.
+    Schema,
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<Exit, Error> {
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    match cli.command {
+        Command::Diff(args) => diff::run(args, color),
+        Command::Rules(args) => rules::run_rules(args),
+        Command::Explain(args) => rules::run_explain(args),
+        Command::Schema => {
+            out(&crate::report::json_schema());
+            Ok(Exit::Clean)
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe (`apidiff ... | head`) ends the program quietly with 0.
+pub(crate) fn out(s: &str) {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_all(s.as_bytes()).and_then(|_| stdout.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write output: {e}");
+        std::process::exit(Exit::Error as i32);
+    }
+}
+
+/// Today's date in UTC, `YYYY-MM-DD` (civil-from-days; no date crate needed for this).
+pub(crate) fn today() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;
+    let z = secs.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}

@@ -1,0 +1,194 @@
+//! Changes, their locations and fingerprints, the rule registry, and the per-format comparators.
+
+pub mod registry;
+mod rule;
+
+pub use rule::{Direction, Format, Kind, Rule, Severity};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// Where a changed element lives on one side of the comparison.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, serde::Deserialize, PartialOrd, Ord, schemars::JsonSchema)]
+pub struct Location {
+    /// The file, as displayed to the user (relative to the spec's root for multi-file specs).
+    pub file: String,
+    /// The element's address in that file: a JSON pointer for OpenAPI and AsyncAPI, a schema
+    /// coordinate (`Type.field(arg:)`) for GraphQL, a qualified name for TypeScript and protobuf.
+    pub pointer: String,
+    /// 1-based line, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// 1-based column, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+}
+
+impl Location {
+    /// A location without a resolved position; positions are filled in later in one pass per file.
+    pub fn new(file: impl Into<String>, pointer: impl Into<String>) -> Self {
+        Location { file: file.into(), pointer: pointer.into(), line: None, column: None }
+    }
+
+    /// A location with a known position.
+    pub fn at(file: impl Into<String>, pointer: impl Into<String>, line: u32, column: u32) -> Self {
+        Location { file: file.into(), pointer: pointer.into(), line: Some(line), column: Some(column) }
+    }
+}
+
+/// One classified difference between the base and the revision.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// The rule that classified it.
+    pub rule: &'static Rule,
+    /// Effective severity: the rule's default unless a policy re-levelled it.
+    pub severity: Severity,
+    /// A sentence saying what changed, naming the element and the old and new values.
+    pub message: String,
+    /// The operation, field or message it concerns (`GET /pets/{}`, `Query.user`, ...).
+    pub operation: Option<String>,
+    /// Further operations reached through a shared definition (a `$ref`'d schema, say).
+    pub affected: Vec<String>,
+    /// Location in the base, when the element exists there.
+    pub base: Option<Location>,
+    /// Location in the revision, when the element exists there.
+    pub revision: Option<Location>,
+    /// Short rendering of the old value, when there is one.
+    pub before: Option<String>,
+    /// Short rendering of the new value, when there is one.
+    pub after: Option<String>,
+    /// Stable identity across commits: rule id plus both locations' files and pointers (never
+    /// line numbers), so ignores and alert dedupe survive reformatting.
+    pub fingerprint: String,
+}
+
+impl Change {
+    /// Starts a change for `rule` with its default severity.
+    pub fn new(rule: &'static Rule, message: impl Into<String>) -> Self {
+        Change {
+            rule,
+            severity: rule.severity,
+            message: message.into(),
+            operation: None,
+            affected: Vec::new(),
+            base: None,
+            revision: None,
+            before: None,
+            after: None,
+            fingerprint: String::new(),
+        }
+    }
+
+    /// Sets the operation.
+    pub fn operation(mut self, op: impl Into<String>) -> Self {
+        self.operation = Some(op.into());
+        self
+    }
+
+    /// Sets the base-side location.
+    pub fn base(mut self, loc: Location) -> Self {
+        self.base = Some(loc);
+        self
+    }
+
+    /// Sets the revision-side location.
+    pub fn revision(mut self, loc: Location) -> Self {
+        self.revision = Some(loc);
+        self
+    }
+
+    /// Sets both locations.
+    pub fn locs(self, base: Option<Location>, revision: Option<Location>) -> Self {
+        Change { base, revision, ..self }
+    }
+
+    /// Sets the old and new renderings.
+    pub fn values(mut self, before: Option<String>, after: Option<String>) -> Self {
+        self.before = before;
+        self.after = after;
+        self
+    }
+
+    /// Computes the fingerprint; comparators call this last.
+    pub fn finish(mut self) -> Self {
+        let mut h = Sha256::new();
+        h.update(self.rule.id.as_bytes());
+        for loc in [&self.base, &self.revision] {
+            h.update([0u8]);
+            if let Some(l) = loc {
+                h.update(l.file.as_bytes());
+                h.update([1u8]);
+                h.update(l.pointer.as_bytes());
+            }
+        }
+        if self.base.is_none() && self.revision.is_none() {
+            h.update(self.message.as_bytes());
+        }
+        let digest = h.finalize();
+        self.fingerprint = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+        self
+    }
+}
+
+/// Sorts changes into the order every report uses: severity (worst first), then operation,
+/// then location, then rule id; removes exact duplicates by fingerprint.
+pub fn sort_changes(changes: &mut Vec<Change>) {
+    changes.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.operation.cmp(&b.operation))
+            .then_with(|| {
+                let la = a.revision.as_ref().or(a.base.as_ref()).map(|l| &l.pointer);
+                let lb = b.revision.as_ref().or(b.base.as_ref()).map(|l| &l.pointer);
+                la.cmp(&lb)
+            })
+            .then_with(|| a.rule.id.cmp(b.rule.id))
+            .then_with(|| a.fingerprint.cmp(&b.fingerprint))
+    });
+    let mut seen = std::collections::HashSet::new();
+    changes.retain(|c| seen.insert(c.fingerprint.clone()));
+}
+
+pub mod asyncapi;
+pub mod graphql;
+pub mod openapi;
+pub mod protobuf;
+pub mod typescript;
+
+use crate::error::{Error, Result};
+use crate::spec::Spec;
+
+/// Settings of a comparison that do not come from the specs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Today's date (`YYYY-MM-DD`), for sunset and expiry checks; the CLI passes the clock's.
+    pub today: String,
+    /// protobuf rule categories to apply (`FILE`, `PACKAGE`, `WIRE_JSON`, `WIRE`).
+    pub proto_category: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { today: "1970-01-01".into(), proto_category: "WIRE_JSON".into() }
+    }
+}
+
+/// Compares two specs of the same format.
+pub fn compare(base: &Spec, rev: &Spec, opts: &Options) -> Result<Vec<Change>> {
+    let mut changes = match (base, rev) {
+        (Spec::OpenApi(a), Spec::OpenApi(b)) => openapi::compare(a, b, opts),
+        (Spec::AsyncApi(a), Spec::AsyncApi(b)) => asyncapi::compare(a, b, opts),
+        (Spec::GraphQl(a), Spec::GraphQl(b)) => graphql::compare(a, b, opts),
+        (Spec::TypeScript(a), Spec::TypeScript(b)) => typescript::compare(a, b, opts),
+        (Spec::Protobuf(a), Spec::Protobuf(b)) => protobuf::compare(a, b, opts),
+        (a, b) => {
+            return Err(Error::Usage(format!(
+                "cannot compare a {} description with a {} description",
+                a.format().as_str(),
+                b.format().as_str()
+            )));
+        }
+    };
+    sort_changes(&mut changes);
+    Ok(changes)
+}

@@ -1,0 +1,19 @@
+//! apidiff finds the changes between two versions of an API description and says which of them
+//! break clients.
+//!
+//! The pipeline runs one way: [`source`] turns a locator (a path, stdin bytes, `<git-ref>:<path>`)
+//! into text; [`spec`] detects the format and lowers the text into a typed model with source
+//! positions; [`diff`] compares two models with the rules of the [`diff::registry`], producing
+//! [`diff::Change`]s; [`policy`] applies severity overrides, ignores and the `--fail-on` gate; and
+//! [`report`] renders the result. Only `cli` prints, reads the environment or exits.
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod diff;
+pub mod error;
+pub mod policy;
+pub mod report;
+pub mod source;
+pub mod spec;
+
+pub use error::{Error, Located, Result};

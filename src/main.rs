@@ -1,0 +1,18 @@
+//! The `apidiff` binary: parse arguments, run, map the result to an exit code.
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = apidiff::cli::Cli::parse();
+    match apidiff::cli::run(cli) {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(e) => {
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!("error: {e}");
+            }
+            ExitCode::from(apidiff::cli::exit_code(&e) as u8)
+        }
+    }
+}

@@ -1,0 +1,245 @@
+//! What the user decided about changes: severity overrides by rule id, the ignore file, and the
+//! `--fail-on` gate. Pure: changes and decisions in, classified changes out.
+
+use crate::diff::{Change, Severity, registry};
+use crate::error::{Error, Located, Result};
+use crate::source::text::{self, Positions};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// The lowest severity that fails the gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    /// Fail on breaking changes (default).
+    #[default]
+    Breaking,
+    /// Fail on warnings and breaking changes.
+    Warning,
+    /// Fail on any change.
+    Info,
+    /// Never fail because of changes.
+    Never,
+}
+
+impl FailOn {
+    /// Whether a change of this severity blocks.
+    pub fn blocks(self, s: Severity) -> bool {
+        match self {
+            FailOn::Breaking => s >= Severity::Breaking,
+            FailOn::Warning => s >= Severity::Warning,
+            FailOn::Info => true,
+            FailOn::Never => false,
+        }
+    }
+
+    /// Lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailOn::Breaking => "breaking",
+            FailOn::Warning => "warning",
+            FailOn::Info => "info",
+            FailOn::Never => "never",
+        }
+    }
+}
+
+/// A re-levelled rule: a new severity, or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Drop the rule's changes entirely.
+    Off,
+    /// Report at this severity.
+    Severity(Severity),
+}
+
+/// Parses `rule-id=level` (level: breaking, warning, info, off).
+pub fn parse_override(s: &str) -> Result<(String, Level)> {
+    let (id, level) = s.split_once('=').ok_or_else(|| Error::Usage(format!("`{s}`: expected RULE-ID=LEVEL")))?;
+    let level = match level {
+        "off" | "none" => Level::Off,
+        other => Level::Severity(
+            Severity::parse(other).ok_or_else(|| Error::Usage(format!("`{other}`: expected breaking, warning, info or off")))?,
+        ),
+    };
+    let rule = registry::find(id).ok_or_else(|| Error::Usage(format!("unknown rule id `{id}` (see `apidiff rules`)")))?;
+    Ok((rule.id.to_string(), level))
+}
+
+/// One entry of `.apidiff-ignore.yaml`.
+#[derive(Debug, Clone, Serialize)]
+pub struct IgnoreEntry {
+    /// The rule id it silences.
+    pub rule: String,
+    /// A pointer or schema coordinate that must equal the change's base or revision location.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// An operation (`GET /pets/{}`, `Query.user`) the change must concern.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// A change fingerprint.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    /// Why it is acceptable (required).
+    pub reason: String,
+    /// Last day (`YYYY-MM-DD`) the entry applies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// Where the entry is written (`file:line`).
+    pub source: String,
+}
+
+impl IgnoreEntry {
+    fn matches(&self, c: &Change) -> bool {
+        if self.rule != c.rule.id {
+            return false;
+        }
+        let loc_ok =
+            self.location.as_ref().is_none_or(|l| [&c.base, &c.revision].iter().any(|x| x.as_ref().is_some_and(|x| &x.pointer == l)));
+        let op_ok = self.operation.as_ref().is_none_or(|o| c.operation.as_ref() == Some(o) || c.affected.contains(o));
+        let fp_ok = self.fingerprint.as_ref().is_none_or(|f| c.fingerprint.starts_with(f.as_str()));
+        loc_ok && op_ok && fp_ok
+    }
+}
+
+/// Parses an ignore file:
+///
+/// ```yaml
+/// ignores:
+///   - rule: response-property-removed
+///     location: /components/schemas/Pet/properties/tag
+///     reason: no client reads it (checked in access logs)
+///     expires: 2027-01-31
+/// ```
+pub fn parse_ignore_file(name: &str, content: &str) -> Result<Vec<IgnoreEntry>> {
+    let (value, syntax) = text::parse(name, content)?;
+    let list = match &value {
+        Value::Null => return Ok(Vec::new()),
+        Value::Object(o) => o.get("ignores").cloned().unwrap_or(Value::Array(Vec::new())),
+        Value::Array(_) => value.clone(),
+        _ => return Err(Located::new(name, Some(1), Some(1), "expected a mapping with an `ignores` list").into()),
+    };
+    let Value::Array(items) = list else {
+        return Err(located(name, content, syntax, "/ignores", "`ignores` must be a list"));
+    };
+    let prefix = if value.is_object() { "/ignores" } else { "" };
+    let pointers: Vec<String> = (0..items.len()).map(|i| format!("{prefix}/{i}")).collect();
+    let pos = Positions::find(content, syntax, pointers.iter().map(String::as_str));
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let at = |msg: &str| {
+            let (l, c) = pos.get(&pointers[i]).map_or((None, None), |(l, c)| (Some(l), Some(c)));
+            Error::from(Located::new(name, l, c, msg))
+        };
+        let str_field = |k: &str| {
+            item.get(k).and_then(|v| match v {
+                Value::String(s) => Some(s.clone()),
+                Value::Null => None,
+                other => Some(other.to_string()),
+            })
+        };
+        let Some(rule) = str_field("rule") else { return Err(at("ignore entry needs a `rule` id")) };
+        let rule = registry::find(&rule).map(|r| r.id.to_string()).ok_or_else(|| at(&format!("unknown rule id `{rule}`")))?;
+        let reason = str_field("reason").filter(|r| !r.trim().is_empty()).ok_or_else(|| at("ignore entry needs a non-empty `reason`"))?;
+        let (location, operation, fingerprint) = (str_field("location"), str_field("operation"), str_field("fingerprint"));
+        if location.is_none() && operation.is_none() && fingerprint.is_none() {
+            return Err(at("ignore entry needs a `location`, `operation` or `fingerprint` besides the rule id"));
+        }
+        let expires = str_field("expires");
+        if let Some(e) = &expires {
+            if !is_date(e) {
+                return Err(at(&format!("`expires: {e}`: expected a date YYYY-MM-DD")));
+            }
+        }
+        let line = pos.get(&pointers[i]).map_or(String::new(), |(l, _)| format!(":{l}"));
+        out.push(IgnoreEntry { rule, location, operation, fingerprint, reason, expires, source: format!("{name}{line}") });
+    }
+    Ok(out)
+}
+
+fn located(name: &str, content: &str, syntax: text::Syntax, ptr: &str, msg: &str) -> Error {
+    let pos = Positions::find(content, syntax, [ptr]);
+    let (l, c) = pos.get(ptr).map_or((None, None), |(l, c)| (Some(l), Some(c)));
+    Located::new(name, l, c, msg).into()
+}
+
+/// Whether `s` is a `YYYY-MM-DD` date.
+pub fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10 && b[4] == b'-' && b[7] == b'-' && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+/// The user's decisions.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    /// The gate.
+    pub fail_on: FailOn,
+    /// Severity overrides by rule id.
+    pub overrides: HashMap<String, Level>,
+    /// Ignore entries.
+    pub ignores: Vec<IgnoreEntry>,
+    /// Today (`YYYY-MM-DD`), for expiry.
+    pub today: String,
+}
+
+/// Why an ignore entry deserves attention.
+#[derive(Debug, Clone, Serialize)]
+pub struct IgnoreProblem {
+    /// `expired` or `unused`.
+    pub problem: &'static str,
+    /// The entry.
+    pub entry: IgnoreEntry,
+}
+
+/// Changes after the policy: reported, ignored (with the entry that silenced each), problems.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Changes still reported, with effective severities.
+    pub changes: Vec<Change>,
+    /// Changes an ignore entry silenced, with that entry's reason.
+    pub ignored: Vec<(Change, String)>,
+    /// Expired or unused ignore entries.
+    pub problems: Vec<IgnoreProblem>,
+}
+
+impl Outcome {
+    /// How many reported changes reach the gate.
+    pub fn blocking(&self, fail_on: FailOn) -> usize {
+        self.changes.iter().filter(|c| fail_on.blocks(c.severity)).count()
+    }
+}
+
+/// Applies overrides and ignores. Call once with every change of a run, so "unused" is right.
+pub fn apply(changes: Vec<Change>, policy: &Policy) -> Outcome {
+    let mut used = vec![false; policy.ignores.len()];
+    let mut out = Outcome::default();
+    for mut c in changes {
+        match policy.overrides.get(c.rule.id) {
+            Some(Level::Off) => continue,
+            Some(Level::Severity(s)) => c.severity = *s,
+            None => {}
+        }
+        let hit = policy
+            .ignores
+            .iter()
+            .enumerate()
+            .find(|(_, e)| e.matches(&c) && e.expires.as_ref().is_none_or(|x| x.as_str() >= policy.today.as_str()));
+        match hit {
+            Some((i, e)) => {
+                used[i] = true;
+                out.ignored.push((c, e.reason.clone()));
+            }
+            None => out.changes.push(c),
+        }
+    }
+    for (i, e) in policy.ignores.iter().enumerate() {
+        let expired = e.expires.as_ref().is_some_and(|x| x.as_str() < policy.today.as_str());
+        if expired {
+            out.problems.push(IgnoreProblem { problem: "expired", entry: e.clone() });
+        } else if !used[i] {
+            out.problems.push(IgnoreProblem { problem: "unused", entry: e.clone() });
+        }
+    }
+    out
+}

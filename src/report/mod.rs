@@ -1,0 +1,210 @@
+//! The versioned Report every output is rendered from, and one pure renderer per format.
+
+pub mod text;
+
+use crate::diff::{Change, Direction, Format, Kind, Location, Severity};
+use crate::policy::{FailOn, IgnoreProblem, Outcome};
+use schemars::JsonSchema;
+use serde::Serialize;
+
+/// Version of the JSON report; bumped on any incompatible change to its shape.
+pub const SCHEMA_VERSION: &str = "1.0.0";
+
+/// A comparison's result, as every renderer sees it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Report {
+    /// Version of this document's shape (semver).
+    pub schema_version: String,
+    /// The tool that wrote it.
+    pub tool: Tool,
+    /// What was compared: one entry per pair of specs.
+    pub specs: Vec<SpecPair>,
+    /// Counts.
+    pub summary: Summary,
+    /// The gate's verdict.
+    pub gate: Gate,
+    /// Reported changes, worst first.
+    pub changes: Vec<ReportChange>,
+    /// Changes an ignore entry silenced.
+    pub ignored: Vec<ReportChange>,
+    /// Expired or unused ignore entries.
+    #[schemars(with = "Vec<serde_json::Value>")]
+    pub ignore_problems: Vec<IgnoreProblem>,
+}
+
+/// Name and version of apidiff.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Tool {
+    /// Always `apidiff`.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+}
+
+/// One compared pair.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SpecPair {
+    /// Module name, when the comparison ran inside `apidiff check`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    /// The format.
+    pub format: Format,
+    /// The base's source (path, `<rev>:<path>`, or snapshot id).
+    pub base: String,
+    /// The revision's source.
+    pub revision: String,
+}
+
+/// Counts of reported changes by severity.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+pub struct Summary {
+    /// Breaking changes.
+    pub breaking: usize,
+    /// Warnings.
+    pub warning: usize,
+    /// Informational changes.
+    pub info: usize,
+    /// All reported changes.
+    pub total: usize,
+    /// Changes silenced by the ignore file.
+    pub ignored: usize,
+}
+
+/// The gate's verdict.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Gate {
+    /// The lowest severity that fails.
+    #[schemars(with = "String")]
+    pub fail_on: FailOn,
+    /// How many reported changes reach it.
+    pub blocking: usize,
+    /// Whether the gate passed (exit code 0).
+    pub passed: bool,
+}
+
+/// One change in a report.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ReportChange {
+    /// The rule id.
+    pub id: String,
+    /// Effective severity.
+    pub severity: Severity,
+    /// Whether it reaches the gate.
+    pub blocking: bool,
+    /// The format.
+    pub format: Format,
+    /// Request or response side.
+    pub direction: Direction,
+    /// Area of the API.
+    pub area: String,
+    /// What happened.
+    pub kind: Kind,
+    /// A sentence describing the change.
+    pub message: String,
+    /// Module, inside `apidiff check`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    /// The operation, field or message concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// Further operations reached through a shared definition.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub affected: Vec<String>,
+    /// Location in the base.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base: Option<Location>,
+    /// Location in the revision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<Location>,
+    /// The old value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+    /// The new value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    /// Stable identity across commits.
+    pub fingerprint: String,
+    /// Why it was ignored (only in `ignored`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignore_reason: Option<String>,
+}
+
+impl ReportChange {
+    /// Converts a change.
+    pub fn new(c: &Change, module: Option<&str>, fail_on: FailOn) -> Self {
+        ReportChange {
+            id: c.rule.id.to_string(),
+            severity: c.severity,
+            blocking: fail_on.blocks(c.severity),
+            format: c.rule.format,
+            direction: c.rule.direction,
+            area: c.rule.area.to_string(),
+            kind: c.rule.kind,
+            message: c.message.clone(),
+            module: module.map(str::to_string),
+            operation: c.operation.clone(),
+            affected: c.affected.clone(),
+            base: c.base.clone(),
+            revision: c.revision.clone(),
+            before: c.before.clone(),
+            after: c.after.clone(),
+            fingerprint: c.fingerprint.clone(),
+            ignore_reason: None,
+        }
+    }
+}
+
+impl Report {
+    /// Builds a report from policy outcomes, one per compared pair.
+    pub fn build(pairs: Vec<(SpecPair, Outcome)>, fail_on: FailOn) -> Report {
+        let mut changes = Vec::new();
+        let mut ignored = Vec::new();
+        let mut problems = Vec::new();
+        let mut specs = Vec::new();
+        for (pair, out) in pairs {
+            let module = pair.module.as_deref();
+            changes.extend(out.changes.iter().map(|c| ReportChange::new(c, module, fail_on)));
+            ignored.extend(out.ignored.iter().map(|(c, why)| ReportChange {
+                ignore_reason: Some(why.clone()),
+                blocking: false,
+                ..ReportChange::new(c, module, fail_on)
+            }));
+            problems.extend(out.problems);
+            specs.push(pair);
+        }
+        let count = |s| changes.iter().filter(|c: &&ReportChange| c.severity == s).count();
+        let summary = Summary {
+            breaking: count(Severity::Breaking),
+            warning: count(Severity::Warning),
+            info: count(Severity::Info),
+            total: changes.len(),
+            ignored: ignored.len(),
+        };
+        let blocking = changes.iter().filter(|c| c.blocking).count();
+        Report {
+            schema_version: SCHEMA_VERSION.to_string(),
+            tool: Tool { name: "apidiff".into(), version: env!("CARGO_PKG_VERSION").into() },
+            specs,
+            summary,
+            gate: Gate { fail_on, blocking, passed: blocking == 0 },
+            changes,
+            ignored,
+            ignore_problems: problems,
+        }
+    }
+
+    /// The JSON rendering.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+}
+
+/// The JSON Schema of [`Report`], as published by `apidiff schema`.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Report);
+    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    s.push('\n');
+    s
+}

@@ -1,0 +1,299 @@
+//! The documents of a multi-file JSON/YAML spec and `$ref` resolution between them.
+//!
+//! Every file a `$ref` reaches is loaded and every `$ref` checked once at load time, so a
+//! missing target is reported with the line of the `$ref`, and comparison never does I/O.
+
+use super::LoadOptions;
+use crate::diff::Location;
+use crate::error::{Located, Result};
+use crate::source::Input;
+use crate::source::text::{self, Positions, Syntax, escape_segment, unescape_segment};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::process::Command;
+
+/// One file of a spec.
+#[derive(Debug)]
+pub struct Doc {
+    /// Where it came from (name, path, text).
+    pub input: Input,
+    /// Its parsed content.
+    pub value: Value,
+    /// JSON or YAML.
+    pub syntax: Syntax,
+}
+
+/// A node: a document index and a JSON pointer into it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId {
+    /// Index into [`DocSet::docs`].
+    pub doc: u32,
+    /// JSON pointer (`""` is the root).
+    pub ptr: String,
+}
+
+impl NodeId {
+    /// A child of this node.
+    pub fn child(&self, seg: &str) -> NodeId {
+        NodeId { doc: self.doc, ptr: format!("{}/{}", self.ptr, escape_segment(seg)) }
+    }
+
+    /// The `i`th item of this node.
+    pub fn item(&self, i: usize) -> NodeId {
+        NodeId { doc: self.doc, ptr: format!("{}/{i}", self.ptr) }
+    }
+}
+
+/// All documents of one spec; document 0 is the root.
+#[derive(Debug)]
+pub struct DocSet {
+    /// The documents.
+    pub docs: Vec<Doc>,
+    index: HashMap<String, u32>,
+}
+
+enum Seg<'a> {
+    Key(&'a str),
+    Idx(usize),
+}
+
+impl DocSet {
+    /// Loads the root and every file its `$ref`s reach, and checks every `$ref` resolves.
+    pub fn load(root: &Input, value: Value, syntax: Syntax, opts: &LoadOptions) -> Result<DocSet> {
+        let mut set = DocSet { docs: Vec::new(), index: HashMap::new() };
+        set.index.insert(root.path.to_string_lossy().into_owned(), 0);
+        set.docs.push(Doc { input: root.clone(), value, syntax });
+        let mut next = 0;
+        while next < set.docs.len() {
+            set.check_refs(next as u32, opts)?;
+            next += 1;
+        }
+        Ok(set)
+    }
+
+    /// Walks one document, loading external files and checking every `$ref`'s target exists.
+    fn check_refs(&mut self, doc: u32, opts: &LoadOptions) -> Result<()> {
+        let mut refs: Vec<(String, String)> = Vec::new();
+        {
+            let root = &self.docs[doc as usize].value;
+            let mut stack: Vec<(&Value, usize, Option<Seg<'_>>)> = vec![(root, 0, None)];
+            let mut path: Vec<Seg<'_>> = Vec::new();
+            while let Some((v, depth, seg)) = stack.pop() {
+                path.truncate(depth.saturating_sub(1));
+                if let Some(s) = seg {
+                    path.push(s);
+                }
+                match v {
+                    Value::Object(map) => {
+                        if let Some(Value::String(r)) = map.get("$ref") {
+                            let mut ptr = String::new();
+                            for s in &path {
+                                ptr.push('/');
+                                match s {
+                                    Seg::Key(k) => ptr.push_str(&escape_segment(k)),
+                                    Seg::Idx(i) => ptr.push_str(&i.to_string()),
+                                }
+                            }
+                            ptr.push_str("/$ref");
+                            refs.push((ptr, r.clone()));
+                        }
+                        for (k, child) in map.iter().rev() {
+                            if matches!(child, Value::Object(_) | Value::Array(_)) {
+                                stack.push((child, depth + 1, Some(Seg::Key(k))));
+                            }
+                        }
+                    }
+                    Value::Array(items) => {
+                        for (i, child) in items.iter().enumerate().rev() {
+                            if matches!(child, Value::Object(_) | Value::Array(_)) {
+                                stack.push((child, depth + 1, Some(Seg::Idx(i))));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for (at, r) in refs {
+            let from = NodeId { doc, ptr: at };
+            let target = self.target(&from, &r, opts)?;
+            if self.get(&target).is_none() {
+                return Err(self.error_at(&from, format!("$ref `{r}` points to nothing")).into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Turns a `$ref` string found at `from` into the node it names, loading files as needed.
+    fn target(&mut self, from: &NodeId, r: &str, opts: &LoadOptions) -> Result<NodeId> {
+        let (file, frag) = match r.split_once('#') {
+            Some((f, p)) => (f, p),
+            None => (r, ""),
+        };
+        let frag = percent_decode(frag);
+        let doc = if file.is_empty() { from.doc } else { self.open(from, file, opts)? };
+        Ok(NodeId { doc, ptr: frag })
+    }
+
+    fn open(&mut self, from: &NodeId, file: &str, opts: &LoadOptions) -> Result<u32> {
+        let remote = file.starts_with("http://") || file.starts_with("https://");
+        let base = &self.docs[from.doc as usize].input;
+        let key = if remote {
+            file.to_string()
+        } else {
+            let dir = base.path.parent().unwrap_or(std::path::Path::new(""));
+            crate::source::normalize(&dir.join(percent_decode(file))).to_string_lossy().into_owned()
+        };
+        if let Some(&i) = self.index.get(&key) {
+            return Ok(i);
+        }
+        let input = if remote {
+            if !opts.allow_remote_refs {
+                return Err(self
+                    .error_at(from, format!("remote $ref `{file}` is not followed; pass --allow-remote-refs to fetch it"))
+                    .into());
+            }
+            fetch_remote(file).map_err(|m| self.error_at(from, m))?
+        } else {
+            base.sibling(&percent_decode(file)).map_err(|e| match e {
+                crate::Error::Input(l) => crate::Error::Input(self.error_at(from, format!("$ref file {}: {}", l.file, l.message))),
+                other => other,
+            })?
+        };
+        let (value, syntax) = text::parse(&input.name, &input.text)?;
+        let i = self.docs.len() as u32;
+        self.index.insert(key, i);
+        self.docs.push(Doc { input, value, syntax });
+        Ok(i)
+    }
+
+    /// The value at a node, if it exists.
+    pub fn get(&self, id: &NodeId) -> Option<&Value> {
+        let root = &self.docs.get(id.doc as usize)?.value;
+        if id.ptr.is_empty() {
+            return Some(root);
+        }
+        if !id.ptr.contains('~') {
+            return root.pointer(&id.ptr);
+        }
+        let mut v = root;
+        for seg in id.ptr.strip_prefix('/')?.split('/') {
+            let seg = unescape_segment(seg);
+            v = match v {
+                Value::Object(m) => m.get(&seg)?,
+                Value::Array(a) => a.get(seg.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(v)
+    }
+
+    /// Follows `$ref` chains from `id` to a node that is not a bare reference. Returns the
+    /// final node; `None` for a dangling or cyclic chain (load-time checks rule out the former).
+    pub fn resolve(&self, id: &NodeId) -> Option<(NodeId, &Value)> {
+        let mut cur = id.clone();
+        for _ in 0..64 {
+            let v = self.get(&cur)?;
+            match v.get("$ref").and_then(Value::as_str) {
+                Some(r) => cur = self.target_loaded(&cur, r)?,
+                None => return Some((cur, v)),
+            }
+        }
+        None
+    }
+
+    /// Like [`DocSet::target`] for files already loaded (comparison time: no I/O).
+    pub fn target_loaded(&self, from: &NodeId, r: &str) -> Option<NodeId> {
+        let (file, frag) = r.split_once('#').unwrap_or((r, ""));
+        let doc = if file.is_empty() {
+            from.doc
+        } else if file.starts_with("http://") || file.starts_with("https://") {
+            *self.index.get(file)?
+        } else {
+            let base = &self.docs[from.doc as usize].input;
+            let dir = base.path.parent().unwrap_or(std::path::Path::new(""));
+            let key = crate::source::normalize(&dir.join(percent_decode(file))).to_string_lossy().into_owned();
+            *self.index.get(&key)?
+        };
+        Some(NodeId { doc, ptr: percent_decode(frag) })
+    }
+
+    /// Checks that no `$ref` chain loops on itself (a `$ref` to a `$ref` to the first), which no
+    /// tool can resolve; recursive schemas through properties are fine and not reported.
+    pub fn check_cycles(&self, starts: impl Iterator<Item = NodeId>) -> Result<()> {
+        for id in starts {
+            if let Some(v) = self.get(&id) {
+                if v.get("$ref").is_some() && self.resolve(&id).is_none() {
+                    return Err(self.error_at(&id, "$ref chain loops back on itself and never reaches a definition").into());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A located error at a node.
+    pub fn error_at(&self, id: &NodeId, msg: impl Into<String>) -> Located {
+        let doc = &self.docs[id.doc as usize];
+        let pos = Positions::find(&doc.input.text, doc.syntax, [id.ptr.as_str()]);
+        let (line, col) = pos.get(&id.ptr).map_or((None, None), |(l, c)| (Some(l), Some(c)));
+        Located::new(&doc.input.name, line, col, msg)
+    }
+
+    /// A location for reports (positions are filled in later by [`DocSet::fill_positions`]).
+    pub fn location(&self, id: &NodeId) -> Location {
+        Location::new(&self.docs[id.doc as usize].input.name, &id.ptr)
+    }
+
+    /// Fills line and column into locations that point into this set, one scan per file.
+    pub fn fill_positions<'a>(&self, locs: impl Iterator<Item = &'a mut Location>) {
+        let mut by_doc: HashMap<&str, Vec<&'a mut Location>> = HashMap::new();
+        for l in locs {
+            if let Some(d) = self.docs.iter().find(|d| d.input.name == l.file) {
+                by_doc.entry(d.input.name.as_str()).or_default().push(l);
+            }
+        }
+        for (name, locs) in by_doc {
+            let Some(doc) = self.docs.iter().find(|d| d.input.name == name) else { continue };
+            let pos = Positions::find(&doc.input.text, doc.syntax, locs.iter().map(|l| l.pointer.as_str()).collect::<Vec<_>>());
+            for l in locs {
+                if let Some((line, col)) = pos.get(&l.pointer) {
+                    l.line = Some(line);
+                    l.column = Some(col);
+                }
+            }
+        }
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn fetch_remote(url: &str) -> std::result::Result<Input, String> {
+    let out = Command::new("curl")
+        .args(["-fsSL", "--max-time", "30", "--max-filesize", &crate::source::MAX_FILE_BYTES.to_string(), url])
+        .output()
+        .map_err(|e| format!("cannot fetch remote $ref `{url}` (curl: {e})"))?;
+    if !out.status.success() {
+        return Err(format!("cannot fetch remote $ref `{url}`: {}", String::from_utf8_lossy(&out.stderr).trim()));
+    }
+    let text = String::from_utf8(out.stdout).map_err(|_| format!("remote $ref `{url}` is not UTF-8 text"))?;
+    Ok(Input { name: url.to_string(), path: url.into(), text, fetch: std::sync::Arc::new(crate::source::FsFetch) })
+}
