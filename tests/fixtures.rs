@@ -1,0 +1,98 @@
+//! Fixture pairs: `fixtures/<format>/<case>/` holds `base.<ext>` and `revision.<ext>` (or folders
+//! `base/` and `revision/` whose entry file is named `main.<ext>`), and `expected`: the exact set
+//! of rule ids the comparison must produce, one per line (an empty file for negative cases).
+
+use apidiff::diff::{self, Options};
+use apidiff::source::Input;
+use apidiff::spec::{self, LoadOptions};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn entry(case: &Path, side: &str) -> PathBuf {
+    let dir = case.join(side);
+    if dir.is_dir() {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("main."))
+            .collect();
+        found.sort();
+        return found.into_iter().next().unwrap_or_else(|| panic!("{}: no main.* entry file", dir.display()));
+    }
+    let mut found: Vec<PathBuf> = std::fs::read_dir(case)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file() && p.file_name().unwrap().to_string_lossy().starts_with(&format!("{side}.")))
+        .collect();
+    found.sort();
+    found.into_iter().next().unwrap_or_else(|| panic!("{}: no {side}.* file", case.display()))
+}
+
+/// Runs one case and returns the produced rule ids.
+pub fn produced(case: &Path) -> Result<BTreeSet<String>, String> {
+    let opts = LoadOptions { proto_includes: vec![], ..LoadOptions::default() };
+    let cwd = case.to_path_buf();
+    let load = |side: &str| -> Result<spec::Spec, String> {
+        let path = entry(case, side);
+        let rel = path.strip_prefix(&cwd).unwrap().to_string_lossy().into_owned();
+        let input = Input::open(&rel, &cwd).map_err(|e| e.to_string())?;
+        spec::load(&input, &opts).map_err(|e| e.to_string())
+    };
+    let base = load("base")?;
+    let rev = load("revision")?;
+    let dopts = Options { today: "2026-06-01".into(), ..Options::default() };
+    let changes = diff::compare(&base, &rev, &dopts).map_err(|e| e.to_string())?;
+    Ok(changes.iter().map(|c| c.rule.id.to_string()).collect())
+}
+
+fn expected(case: &Path) -> BTreeSet<String> {
+    let text = std::fs::read_to_string(case.join("expected")).unwrap_or_else(|_| panic!("{}: no `expected` file", case.display()));
+    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string).collect()
+}
+
+fn run_format(format: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(format);
+    let Ok(dir) = std::fs::read_dir(&root) else { return };
+    let mut cases: Vec<PathBuf> = dir.map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    cases.sort();
+    let mut failures = Vec::new();
+    for case in &cases {
+        let want = expected(case);
+        match produced(case) {
+            Ok(got) if got == want => {}
+            Ok(got) => failures.push(format!(
+                "{}:\n  missing: {:?}\n  unexpected: {:?}",
+                case.display(),
+                want.difference(&got).collect::<Vec<_>>(),
+                got.difference(&want).collect::<Vec<_>>()
+            )),
+            Err(e) => failures.push(format!("{}: error: {e}", case.display())),
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} {format} fixture cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+}
+
+#[test]
+fn openapi_fixtures() {
+    run_format("openapi");
+}
+
+#[test]
+fn graphql_fixtures() {
+    run_format("graphql");
+}
+
+#[test]
+fn asyncapi_fixtures() {
+    run_format("asyncapi");
+}
+
+#[test]
+fn typescript_fixtures() {
+    run_format("typescript");
+}
+
+#[test]
+fn protobuf_fixtures() {
+    run_format("protobuf");
+}
