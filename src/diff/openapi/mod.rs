@@ -8,13 +8,13 @@ pub mod endpoints;
 pub mod metadata;
 pub mod parameters;
 pub mod properties;
-mod schema;
+pub(crate) mod schema;
 pub mod types;
 pub mod values;
 
 use super::{Change, Location, Options, Rule, Severity};
 use crate::spec::openapi::{Api, Body, Operation, Param, Requirement, Response};
-use crate::spec::refs::NodeId;
+use crate::spec::refs::{DocSet, NodeId};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Every rule family of this format.
@@ -48,8 +48,8 @@ impl Dir {
 
 /// Comparison state shared by every rule family.
 pub(crate) struct Cmp<'a> {
-    pub base: &'a Api,
-    pub rev: &'a Api,
+    pub bdocs: &'a DocSet,
+    pub rdocs: &'a DocSet,
     pub opts: &'a Options,
     changes: Vec<Change>,
     by_fingerprint: HashMap<String, usize>,
@@ -64,10 +64,11 @@ pub(crate) struct Cmp<'a> {
 }
 
 impl<'a> Cmp<'a> {
-    fn new(base: &'a Api, rev: &'a Api, opts: &'a Options) -> Self {
+    /// A comparison of two document sets (OpenAPI or AsyncAPI).
+    pub fn new(bdocs: &'a DocSet, rdocs: &'a DocSet, opts: &'a Options) -> Self {
         Cmp {
-            base,
-            rev,
+            bdocs,
+            rdocs,
             opts,
             changes: Vec::new(),
             by_fingerprint: HashMap::new(),
@@ -80,11 +81,19 @@ impl<'a> Cmp<'a> {
     }
 
     pub fn bloc(&self, id: &NodeId) -> Location {
-        self.base.docs.location(id)
+        self.bdocs.location(id)
     }
 
     pub fn rloc(&self, id: &NodeId) -> Location {
-        self.rev.docs.location(id)
+        self.rdocs.location(id)
+    }
+
+    /// The changes found, with line numbers filled in.
+    pub fn finish(self) -> Vec<Change> {
+        let mut changes = self.changes;
+        self.bdocs.fill_positions(changes.iter_mut().filter_map(|ch| ch.base.as_mut()));
+        self.rdocs.fill_positions(changes.iter_mut().filter_map(|ch| ch.revision.as_mut()));
+        changes
     }
 
     /// Records a change for the current operation (or adds the operation to an equal change).
@@ -149,18 +158,15 @@ impl<'a> Cmp<'a> {
 
 /// Compares two OpenAPI descriptions.
 pub fn compare(base: &Api, rev: &Api, opts: &Options) -> Vec<Change> {
-    let mut c = Cmp::new(base, rev, opts);
+    let mut c = Cmp::new(&base.docs, &rev.docs, opts);
     compare_operations(&mut c, &base.operations, &rev.operations, false);
     compare_operations(&mut c, &base.webhooks, &rev.webhooks, true);
     c.op.clear();
-    compare_security_schemes(&mut c);
-    compare_servers(&mut c);
-    compare_named_schemas(&mut c);
-    compare_info_version(&mut c);
-    let mut changes = c.changes;
-    base.docs.fill_positions(changes.iter_mut().filter_map(|ch| ch.base.as_mut()));
-    rev.docs.fill_positions(changes.iter_mut().filter_map(|ch| ch.revision.as_mut()));
-    changes
+    compare_security_schemes(&mut c, base, rev);
+    compare_servers(&mut c, base, rev);
+    compare_named_schemas(&mut c, base, rev);
+    compare_info_version(&mut c, base, rev);
+    c.finish()
 }
 
 fn compare_operations(
@@ -318,9 +324,9 @@ fn compare_params(c: &mut Cmp<'_>, b: &Operation, r: &Operation, webhook: bool) 
     });
     // Renamed: same location and shape, other name (path parameters match by position already).
     removed.retain(|bp| {
-        let bh = bp.schema.as_ref().map(|s| schema::shape_hash(&c.base.docs, s));
+        let bh = bp.schema.as_ref().map(|s| schema::shape_hash(c.bdocs, s));
         match added.iter().position(|rp| {
-            rp.location == bp.location && rp.required == bp.required && rp.schema.as_ref().map(|s| schema::shape_hash(&c.rev.docs, s)) == bh
+            rp.location == bp.location && rp.required == bp.required && rp.schema.as_ref().map(|s| schema::shape_hash(c.rdocs, s)) == bh
         }) {
             Some(i) => {
                 let rp = added.remove(i);
@@ -604,9 +610,9 @@ fn compare_security(c: &mut Cmp<'_>, b: &Operation, r: &Operation) {
     }
 }
 
-fn compare_security_schemes(c: &mut Cmp<'_>) {
-    for (name, bs) in &c.base.security_schemes {
-        match c.rev.security_schemes.get(name) {
+fn compare_security_schemes(c: &mut Cmp<'_>, base: &Api, rev: &Api) {
+    for (name, bs) in &base.security_schemes {
+        match rev.security_schemes.get(name) {
             None => c.emit(
                 Change::new(&metadata::SECURITY_SCHEME_REMOVED, format!("security scheme `{name}` was removed")).base(c.bloc(&bs.node)),
             ),
@@ -635,16 +641,16 @@ fn compare_security_schemes(c: &mut Cmp<'_>) {
             }
         }
     }
-    for (name, rs) in &c.rev.security_schemes {
-        if !c.base.security_schemes.contains_key(name) {
+    for (name, rs) in &rev.security_schemes {
+        if !base.security_schemes.contains_key(name) {
             c.emit(Change::new(&metadata::SECURITY_SCHEME_ADDED, format!("security scheme `{name}` was added")).revision(c.rloc(&rs.node)));
         }
     }
 }
 
-fn compare_servers(c: &mut Cmp<'_>) {
-    for (url, node) in &c.base.servers {
-        if !c.rev.servers.iter().any(|(u, _)| u == url) {
+fn compare_servers(c: &mut Cmp<'_>, base: &Api, rev: &Api) {
+    for (url, node) in &base.servers {
+        if !rev.servers.iter().any(|(u, _)| u == url) {
             c.emit(
                 Change::new(&metadata::SERVER_REMOVED, format!("server `{url}` was removed"))
                     .base(c.bloc(node))
@@ -652,8 +658,8 @@ fn compare_servers(c: &mut Cmp<'_>) {
             );
         }
     }
-    for (url, node) in &c.rev.servers {
-        if !c.base.servers.iter().any(|(u, _)| u == url) {
+    for (url, node) in &rev.servers {
+        if !base.servers.iter().any(|(u, _)| u == url) {
             c.emit(
                 Change::new(&metadata::SERVER_ADDED, format!("server `{url}` was added"))
                     .revision(c.rloc(node))
@@ -663,12 +669,12 @@ fn compare_servers(c: &mut Cmp<'_>) {
     }
 }
 
-fn compare_named_schemas(c: &mut Cmp<'_>) {
-    let mut removed: Vec<(&String, &NodeId)> = c.base.schemas.iter().filter(|(k, _)| !c.rev.schemas.contains_key(*k)).collect();
-    let mut added: Vec<(&String, &NodeId)> = c.rev.schemas.iter().filter(|(k, _)| !c.base.schemas.contains_key(*k)).collect();
+fn compare_named_schemas(c: &mut Cmp<'_>, base: &Api, rev: &Api) {
+    let mut removed: Vec<(&String, &NodeId)> = base.schemas.iter().filter(|(k, _)| !rev.schemas.contains_key(*k)).collect();
+    let mut added: Vec<(&String, &NodeId)> = rev.schemas.iter().filter(|(k, _)| !base.schemas.contains_key(*k)).collect();
     removed.retain(|(bn, bid)| {
-        let h = schema::shape_hash(&c.base.docs, bid);
-        match added.iter().position(|(_, rid)| schema::shape_hash(&c.rev.docs, rid) == h) {
+        let h = schema::shape_hash(c.bdocs, bid);
+        match added.iter().position(|(_, rid)| schema::shape_hash(c.rdocs, rid) == h) {
             Some(i) => {
                 let (rn, rid) = added.remove(i);
                 c.emit(
@@ -696,8 +702,8 @@ fn version_parts(v: &str) -> Option<Vec<u64>> {
     core.split('.').map(|p| p.parse::<u64>().ok()).collect()
 }
 
-fn compare_info_version(c: &mut Cmp<'_>) {
-    let (Some(bv), Some(rv)) = (c.base.info_version.clone(), c.rev.info_version.clone()) else { return };
+fn compare_info_version(c: &mut Cmp<'_>, base: &Api, rev: &Api) {
+    let (Some(bv), Some(rv)) = (base.info_version.clone(), rev.info_version.clone()) else { return };
     let root = NodeId { doc: 0, ptr: "/info/version".into() };
     let locs = (Some(c.bloc(&root)), Some(c.rloc(&root)));
     if bv != rv {

@@ -222,7 +222,7 @@ fn read_flag(docs: &DocSet, id: &NodeId, flag: &str) -> bool {
 
 /// A hash of a schema's shape: descriptions, examples and titles dropped, `$ref`s kept as
 /// written (so two uses of one named schema hash equal).
-pub(super) fn shape_hash(docs: &DocSet, id: &NodeId) -> [u8; 32] {
+pub(crate) fn shape_hash(docs: &DocSet, id: &NodeId) -> [u8; 32] {
     let mut h = Sha256::new();
     if let Some(v) = docs.get(id) {
         hash_value(&mut h, v, 0);
@@ -290,11 +290,11 @@ fn accepts(set: &BTreeSet<String>, t: &str) -> bool {
 }
 
 /// Compares the schemas at `b` (base) and `r` (revision) on side `dir`; `label` names the place.
-pub(super) fn compare(c: &mut Cmp<'_>, b: &NodeId, r: &NodeId, dir: Dir, label: &str) {
+pub(crate) fn compare(c: &mut Cmp<'_>, b: &NodeId, r: &NodeId, dir: Dir, label: &str) {
     if c.depth >= MAX_DEPTH {
         return;
     }
-    let (bdocs, rdocs) = (&c.base.docs, &c.rev.docs);
+    let (bdocs, rdocs) = (c.bdocs, c.rdocs);
     let (Some(bv), Some(rv)) = (View::build(bdocs, b), View::build(rdocs, r)) else { return };
     let key = (bv.id.clone(), rv.id.clone(), dir);
     if !c.enter(&key) {
@@ -604,7 +604,7 @@ fn compare_object(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: 
     if !(b.is_object() || r.is_object()) {
         return;
     }
-    let (bdocs, rdocs) = (&c.base.docs, &c.rev.docs);
+    let (bdocs, rdocs) = (c.bdocs, c.rdocs);
     // What clients see on this side: readOnly properties are not sent, writeOnly ones not received.
     let hidden_flag = match dir {
         Dir::Request => "readOnly",
@@ -744,7 +744,7 @@ fn compare_variants(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label
     if bl.is_empty() || rl.is_empty() {
         return;
     }
-    let (bdocs, rdocs) = (&c.base.docs, &c.rev.docs);
+    let (bdocs, rdocs) = (c.bdocs, c.rdocs);
     let target = |docs: &DocSet, id: &NodeId| -> Option<String> {
         let v = docs.get(id)?;
         let r = v.get("$ref")?.as_str()?;
