@@ -142,8 +142,18 @@ fn tokens(s: &str) -> Vec<(bool, Tok<'_>)> {
 /// Readable rendering: comments dropped, any run of whitespace becomes one space.
 pub fn display(s: &str) -> String {
     let mut out = String::new();
-    for (gap, t) in tokens(s) {
-        if gap && !out.is_empty() {
+    let mut toks = tokens(s).into_iter().peekable();
+    // A leading `|` or `&` only serves multi-line layout.
+    if matches!(toks.peek(), Some((_, Tok::Punct('|' | '&')))) {
+        toks.next();
+    }
+    while let Some((gap, t)) = toks.next() {
+        // Trailing commas before a closing bracket are layout too.
+        if t == Tok::Punct(',') && matches!(toks.peek(), Some((_, Tok::Punct(')' | ']' | '>')))) {
+            continue;
+        }
+        let tight = out.ends_with(['(', '<', '[']) || matches!(t, Tok::Punct(')' | '>' | ']' | ','));
+        if gap && !out.is_empty() && !tight {
             out.push(' ');
         }
         match t {
@@ -208,7 +218,8 @@ mod tests {
     #[test]
     fn layout_and_comments_do_not_matter() {
         assert_eq!(key("{ a: string; b: number; }"), key("{\n  a: string, // x\n  b: number\n}"));
-        assert_eq!(display("Array< /* c */ string\n >"), "Array< string >");
+        assert_eq!(display("Array< /* c */ string\n >"), "Array<string>");
+        assert_eq!(display("| (\n a: P,\n ) => void\n| null"), "(a: P) => void | null");
         assert_eq!(key("| 'a'\n| 'b'"), key("\"a\" | \"b\""));
     }
 
