@@ -361,8 +361,19 @@ pub(super) fn became_abstract(cx: &mut Cx, b: &Symbol, r: &Symbol) {
 }
 
 pub(super) fn compare_heritage(cx: &mut Cx, b: &Symbol, r: &Symbol) {
-    let removed: Vec<&TypeText> = b.heritage.iter().filter(|h| !r.heritage.iter().any(|g| g.key == h.key)).collect();
-    let added: Vec<&TypeText> = r.heritage.iter().filter(|h| !b.heritage.iter().any(|g| g.key == h.key)).collect();
+    // Types are structural: a base whose members all stay (inlined or inherited otherwise) is
+    // not a loss, and a new base whose members were all declared already asks nothing new.
+    let (b_all, r_all) = (cx.base.all_members(b), cx.rev.all_members(r));
+    let covered = |surface: &crate::spec::typescript::Surface, owner: &Symbol, h: &TypeText, have: &std::collections::BTreeSet<String>| {
+        surface
+            .resolve_type(crate::spec::typescript::scope_of(&owner.name), &h.text)
+            .and_then(|t| surface.all_members_if_known(t))
+            .is_some_and(|m| m.is_subset(have))
+    };
+    let removed: Vec<&TypeText> =
+        b.heritage.iter().filter(|h| !r.heritage.iter().any(|g| g.key == h.key) && !covered(cx.base, b, h, &r_all)).collect();
+    let added: Vec<&TypeText> =
+        r.heritage.iter().filter(|h| !b.heritage.iter().any(|g| g.key == h.key) && !covered(cx.rev, r, h, &b_all)).collect();
     let paired = removed.len() == 1 && added.len() == 1;
     for h in &removed {
         let now = if paired { added.first().map_or(String::new(), |a| format!(" (now `{}`)", short(&a.text))) } else { String::new() };
@@ -397,6 +408,8 @@ pub(super) fn compare_heritage(cx: &mut Cx, b: &Symbol, r: &Symbol) {
 /// Compares the members of two same-named classes, interfaces or object literal types.
 pub(super) fn compare(cx: &mut Cx, b: &Symbol, r: &Symbol) {
     let op = b.name.as_str();
+    // Members that moved between the body and a base type resolved in the same files.
+    let (b_inherited, r_inherited) = (cx.base.inherited_members(b), cx.rev.inherited_members(r));
     for (key, m) in &b.members {
         match r.members.get(key) {
             Some(n) => compare_member(cx, b, m, n),
@@ -417,6 +430,9 @@ pub(super) fn compare(cx: &mut Cx, b: &Symbol, r: &Symbol) {
                     });
                     continue;
                 }
+                if r_inherited.contains(key) {
+                    continue;
+                }
                 cx.emit(Finding {
                     rule: &TS_MEMBER_REMOVED,
                     message: format!("{} `{}` was removed from {} `{op}`", member_kind(m), addr(op, m), owner_word(b)),
@@ -435,7 +451,7 @@ pub(super) fn compare(cx: &mut Cx, b: &Symbol, r: &Symbol) {
             continue;
         }
         let other = if n.is_static { n.name.clone() } else { format!("static {}", n.name) };
-        if b.members.contains_key(&other) {
+        if b.members.contains_key(&other) || b_inherited.contains(key) {
             continue;
         }
         let (rule, message) = if r.kind == SymbolKind::Class {

@@ -13,7 +13,7 @@ mod signatures;
 mod types;
 
 use super::{Change, Location, Options, Rule};
-use crate::spec::typescript::{Pos, Surface, Symbol, SymbolKind};
+use crate::spec::typescript::{Pos, Surface, Symbol, SymbolKind, scope_of};
 use std::collections::BTreeMap;
 
 /// Every rule family of this format.
@@ -21,7 +21,7 @@ pub const RULES: &[&[&Rule]] = &[exports::ALL, signatures::ALL, members::ALL, ge
 
 /// Compares two surfaces.
 pub fn compare(base: &Surface, rev: &Surface, _opts: &Options) -> Vec<Change> {
-    let mut cx = Cx { out: Vec::new() };
+    let mut cx = Cx { out: Vec::new(), base, rev };
     let mut names: BTreeMap<&str, (Vec<&Symbol>, Vec<&Symbol>)> = BTreeMap::new();
     for ((name, _), s) in &base.symbols {
         names.entry(name.as_str()).or_default().0.push(s);
@@ -74,9 +74,7 @@ fn parent_gone(name: &str, from: &Surface, to: &Surface) -> bool {
 
 /// `A.B.c` → `A.B`; dots inside a quoted module name do not count.
 fn parent_of(name: &str) -> Option<&str> {
-    let tail_start = name.rfind('"').map_or(0, |i| i + 1);
-    let dot = name.get(tail_start..)?.rfind('.')? + tail_start;
-    name.get(..dot)
+    Some(scope_of(name)).filter(|s| !s.is_empty())
 }
 
 fn compare_symbol(cx: &mut Cx, b: &Symbol, r: &Symbol) {
@@ -107,8 +105,10 @@ fn compare_symbol(cx: &mut Cx, b: &Symbol, r: &Symbol) {
 }
 
 /// The comparison's output and helpers shared by the rule families.
-struct Cx {
+struct Cx<'s> {
     out: Vec<Change>,
+    base: &'s Surface,
+    rev: &'s Surface,
 }
 
 /// One finding before it becomes a [`Change`].
@@ -125,7 +125,7 @@ struct Finding<'a> {
     after: Option<String>,
 }
 
-impl Cx {
+impl Cx<'_> {
     fn emit(&mut self, f: Finding) {
         let loc = |p: Option<&Pos>| p.map(|p| Location::at(&p.file, &f.pointer, p.line, p.column));
         let change = Change::new(f.rule, f.message).operation(f.operation).locs(loc(f.base), loc(f.rev)).values(f.before, f.after).finish();

@@ -43,7 +43,32 @@ pub(super) fn load(input: &Input) -> Result<Surface> {
             prune_implementations(&mut m.sigs);
         }
     }
-    Ok(Surface { file: input.name.clone(), symbols })
+    let mut types = BTreeMap::new();
+    flatten_types(&decls, &mut types);
+    Ok(Surface { file: input.name.clone(), symbols, types })
+}
+
+/// Every class and interface, exported or not, by qualified name.
+fn flatten_types(decls: &[Decl], out: &mut BTreeMap<String, Symbol>) {
+    let mut stack: Vec<(&[Decl], String)> = vec![(decls, String::new())];
+    while let Some((decls, prefix)) = stack.pop() {
+        for d in decls {
+            let name = format!("{prefix}{}", d.sym.name);
+            if matches!(d.sym.kind, SymbolKind::Interface | SymbolKind::Class) {
+                let mut sym = d.sym.clone();
+                sym.name = name.clone();
+                match out.get_mut(&name) {
+                    Some(existing) => merge(existing, sym),
+                    None => {
+                        out.insert(name.clone(), sym);
+                    }
+                }
+            }
+            if !d.children.is_empty() {
+                stack.push((&d.children, format!("{name}.")));
+            }
+        }
+    }
 }
 
 /// In a `.ts` file, the signature of an implementation is hidden when overloads are declared.

@@ -20,6 +20,80 @@ pub struct Surface {
     /// Every exported symbol by qualified name (`React.FC`) and kind; declarations that merge
     /// (interfaces, function overloads, namespaces) are already merged.
     pub symbols: BTreeMap<(String, SymbolKind), Symbol>,
+    /// Every interface and class by qualified name, exported or not, so base types named in
+    /// `extends` clauses can be looked up (members moved into or out of a base are not changes).
+    pub types: BTreeMap<String, Symbol>,
+}
+
+impl Surface {
+    /// The members a class or interface inherits through `extends`/`implements` clauses that
+    /// resolve within the loaded files (type arguments are ignored; depth- and cycle-limited).
+    pub fn inherited_members(&self, sym: &Symbol) -> std::collections::BTreeSet<String> {
+        self.inheritance(sym).0
+    }
+
+    /// Inherited member keys, and whether every base in the chain resolved.
+    fn inheritance(&self, sym: &Symbol) -> (std::collections::BTreeSet<String>, bool) {
+        let mut complete = true;
+        let mut out = std::collections::BTreeSet::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut stack: Vec<(String, String)> = sym.heritage.iter().map(|h| (scope_of(&sym.name).to_string(), h.text.clone())).collect();
+        while let Some((scope, text)) = stack.pop() {
+            if seen.len() > 256 {
+                break;
+            }
+            let Some(base) = self.resolve_type(&scope, &text) else {
+                complete = false;
+                continue;
+            };
+            if !seen.insert(base.name.clone()) {
+                continue;
+            }
+            out.extend(base.members.keys().cloned());
+            stack.extend(base.heritage.iter().map(|h| (scope_of(&base.name).to_string(), h.text.clone())));
+        }
+        (out, complete)
+    }
+
+    /// Every member key of `sym`, own and inherited, when all its bases resolve in the loaded files.
+    pub fn all_members_if_known(&self, sym: &Symbol) -> Option<std::collections::BTreeSet<String>> {
+        let (mut out, complete) = self.inheritance(sym);
+        out.extend(sym.members.keys().cloned());
+        complete.then_some(out)
+    }
+
+    /// Every member key of `sym`, its own and inherited.
+    pub fn all_members(&self, sym: &Symbol) -> std::collections::BTreeSet<String> {
+        let mut out = self.inherited_members(sym);
+        out.extend(sym.members.keys().cloned());
+        out
+    }
+
+    /// Finds the class or interface an `extends`/`implements` clause written inside `scope` names.
+    pub fn resolve_type(&self, scope: &str, heritage: &str) -> Option<&Symbol> {
+        let name = heritage.trim_start_matches("extends ").trim_start_matches("implements ");
+        let name = name.split('<').next().unwrap_or(name).trim();
+        let mut scope = scope.to_string();
+        loop {
+            let candidate = if scope.is_empty() { name.to_string() } else { format!("{scope}.{name}") };
+            if let Some(s) = self.types.get(&candidate) {
+                return Some(s);
+            }
+            if scope.is_empty() {
+                return self.types.get(&format!("global.{name}"));
+            }
+            scope = scope_of(&scope).to_string();
+        }
+    }
+}
+
+/// `A.B.c` → `A.B`, `c` → ``; dots inside a quoted module name do not count.
+pub fn scope_of(name: &str) -> &str {
+    let tail_start = name.rfind('"').map_or(0, |i| i + 1);
+    match name.get(tail_start..).and_then(|t| t.rfind('.')) {
+        Some(dot) => name.get(..dot + tail_start).unwrap_or(""),
+        None => "",
+    }
 }
 
 /// What a symbol is; one name may carry several kinds (a function merged with a namespace).
