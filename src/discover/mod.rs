@@ -134,6 +134,11 @@ pub fn discover(root: &Path, config: &Config) -> Result<Discovery> {
             }
         }
     }
+    for s in skipped.iter_mut() {
+        if let Some(&by) = referenced.get(s.path.as_str()) {
+            s.reason = format!("referenced by {by}; checked as part of it");
+        }
+    }
     found.retain(|c| !drop.contains(&c.path));
     let specs = assign_modules(found, &module_globs);
     let mut modules: BTreeMap<String, Module> = BTreeMap::new();
