@@ -76,10 +76,10 @@ pub(super) fn git(dir: &Path, args: &[&str]) -> Option<String> {
 
 /// Who is running the command: git's committer identity, else the login name.
 pub(super) fn actor(root: &Path) -> Option<String> {
-    if let Some(ident) = git(root, &["var", "GIT_COMMITTER_IDENT"]) {
-        if let Some(end) = ident.find('>') {
-            return Some(ident[..=end].to_string());
-        }
+    if let Some(ident) = git(root, &["var", "GIT_COMMITTER_IDENT"])
+        && let Some(end) = ident.find('>')
+    {
+        return Some(ident[..=end].to_string());
     }
     std::env::var("USER").ok().filter(|u| !u.is_empty())
 }
@@ -207,10 +207,10 @@ fn check(args: CheckArgs, ctx: Ctx, id: Identity, color: bool) -> Result<Exit, E
     let mut notes: Vec<String> = Vec::new();
     let worktree = Tree::Worktree(root.clone());
     let git_base = args.base.as_ref().map(|rev| Tree::Git(GitFetch { rev: rev.clone(), workdir: root.clone() }));
-    if let Some(rev) = &args.base {
-        if git(&root, &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")]).is_none() {
-            return Err(Error::Usage(format!("--base {rev}: not a git revision of {}", root.display())));
-        }
+    if let Some(rev) = &args.base
+        && git(&root, &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")]).is_none()
+    {
+        return Err(Error::Usage(format!("--base {rev}: not a git revision of {}", root.display())));
     }
 
     let progress = std::io::stderr().is_terminal() && specs.len() >= 5;

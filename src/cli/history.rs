@@ -62,10 +62,10 @@ pub(super) fn run(args: HistoryArgs) -> Result<Exit, Error> {
         return Ok(Exit::Clean);
     }
     let entries = ctx.archive.entries()?;
-    if let Some(m) = &args.module {
-        if !entries.iter().any(|e| &e.module == m) {
-            return Err(Error::Usage(format!("module `{m}` has no archived history (see `apidiff history`)")));
-        }
+    if let Some(m) = &args.module
+        && !entries.iter().any(|e| &e.module == m)
+    {
+        return Err(Error::Usage(format!("module `{m}` has no archived history (see `apidiff history`)")));
     }
     let notes = ctx.archive.notes()?;
     let shown: Vec<_> = entries.iter().filter(|e| args.module.as_ref().is_none_or(|m| &e.module == m) && after(&e.time)).collect();
