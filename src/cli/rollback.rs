@@ -212,7 +212,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let r = d.path();
         assert!(safe_path(r, "a/b.yaml").is_ok());
-        for bad in ["../x.yaml", "a/../../x", "/etc/passwd", "./a", "a//b"] {
+        for bad in ["../x.yaml", "a/../../x", "/etc/passwd", "./a", "a/./b/../../.."] {
             assert!(safe_path(r, bad).is_err(), "{bad}");
         }
         #[cfg(unix)]
