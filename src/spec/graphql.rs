@@ -386,6 +386,10 @@ impl<'a> LineIndex<'a> {
 /// Loads SDL: parses it with apollo-compiler's error-recovering parser, fails on syntax errors
 /// (located at the first one), and merges definitions and extensions into one model.
 pub fn load(input: &Input) -> Result<Schema> {
+    if is_blank(&input.text) {
+        // The grammar wants at least one definition; an empty module is still an empty schema.
+        return Ok(Schema { file: input.name.clone(), ..Schema::default() });
+    }
     let mut parser = Parser::new().recursion_limit(RECURSION_LIMIT);
     let doc = match parser.parse_ast(input.text.as_str(), &input.name) {
         Ok(doc) => doc,
@@ -411,6 +415,11 @@ pub fn load(input: &Input) -> Result<Schema> {
         b.definition(def);
     }
     Ok(b.schema)
+}
+
+/// Only whitespace, commas and comments: GraphQL's ignored tokens.
+fn is_blank(text: &str) -> bool {
+    text.lines().all(|l| l.split('#').next().unwrap_or("").chars().all(|c| c.is_whitespace() || c == ',' || c == '\u{feff}'))
 }
 
 struct Builder<'a> {
@@ -677,6 +686,25 @@ mod tests {
         assert_eq!(l.line, Some(4));
         assert!(l.column.is_some());
         assert!(l.message.contains("invalid GraphQL SDL"), "{}", l.message);
+    }
+
+    #[test]
+    fn broken_sdl_through_spec_load_is_located() {
+        for name in ["api.graphql", "api.graphqls", "api.gql"] {
+            let err = crate::spec::load(&input(name, "type Query {\n  a: [String\n}\n"), &crate::spec::LoadOptions::default()).unwrap_err();
+            let crate::Error::Input(l) = err else { panic!("expected an input error") };
+            assert_eq!((l.file.as_str(), l.line.is_some(), l.column.is_some()), (name, true, true), "{l}");
+        }
+        let ok = crate::spec::load(&input("api.gql", "type Query { a: Int }"), &crate::spec::LoadOptions::default()).unwrap();
+        assert!(matches!(ok, crate::spec::Spec::GraphQl(_)));
+    }
+
+    #[test]
+    fn blank_documents_are_empty_schemas() {
+        for text in ["", "  \n", "# only a comment\n,,\n"] {
+            assert!(load_str(text).unwrap().types.is_empty(), "{text:?}");
+        }
+        assert!(load_str("# c\n\"#\"").is_err());
     }
 
     #[test]
