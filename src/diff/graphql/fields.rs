@@ -84,22 +84,24 @@ fn signature(f: &Field) -> String {
 /// Compares the fields of an object or interface present on both sides.
 pub(super) fn compare(cx: &mut Ctx<'_>, old: &TypeDef, new: &TypeDef) {
     let t = old.name.as_str();
-    let removed: Vec<(&str, String)> =
-        old.fields.values().filter(|f| !new.fields.contains_key(&f.name)).map(|f| (f.name.as_str(), signature(f))).collect();
+    let removed: Vec<&Field> = old.fields.values().filter(|f| !new.fields.contains_key(&f.name)).collect();
+    // A deprecated field that goes away was announced: never call it a rename.
+    let rename_candidates: Vec<(&str, String)> =
+        removed.iter().filter(|f| deprecation(&f.directives).is_none()).map(|f| (f.name.as_str(), signature(f))).collect();
     let added: Vec<(&str, String)> =
         new.fields.values().filter(|f| !old.fields.contains_key(&f.name)).map(|f| (f.name.as_str(), signature(f))).collect();
-    let renames = if removed.is_empty() || added.is_empty() { Vec::new() } else { pair_renames(&removed, &added) };
+    let renames = if rename_candidates.is_empty() || added.is_empty() { Vec::new() } else { pair_renames(&rename_candidates, &added) };
     for (from, to) in &renames {
         let (Some(o), Some(n)) = (old.fields.get(*from), new.fields.get(*to)) else { continue };
         let (a, b) = (format!("{t}.{from}"), format!("{t}.{to}"));
         let msg = format!("field `{a}` was renamed to `{b}` (same type `{}`)", n.ty);
         cx.rename(&FIELD_RENAMED, a.clone(), (&a, o.pos), (&b, n.pos), msg);
     }
-    for (name, _) in &removed {
-        if renames.iter().any(|(f, _)| f == name) {
+    for o in removed {
+        let name = o.name.as_str();
+        if renames.iter().any(|(f, _)| *f == name) {
             continue;
         }
-        let Some(o) = old.fields.get(*name) else { continue };
         let coord = format!("{t}.{name}");
         let site = Site::new(&coord, format!("field `{coord}`"), Some(coord.clone()), o.pos, None);
         if deprecation(&o.directives).is_some() {
