@@ -426,3 +426,220 @@ fn file_options(fd: &pt::FileDescriptorProto, ctx: &Ctx<'_>) -> Vec<FileOption> 
     ];
     table.into_iter().map(|(name, value, num)| FileOption { name, value, pos: ctx.pos(&[8, num]) }).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Error;
+    use std::process::Command;
+
+    fn write(dir: &Path, files: &[(&str, &str)]) {
+        for (name, text) in files {
+            let path = dir.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+    }
+
+    fn try_load(dir: &Path, rel: &str, includes: Vec<PathBuf>) -> Result<Package> {
+        let input = Input::open(rel, dir)?;
+        load(&input, &LoadOptions { proto_includes: includes, ..LoadOptions::default() })
+    }
+
+    fn located(r: Result<Package>) -> Located {
+        match r {
+            Err(Error::Input(l)) => l,
+            other => panic!("expected a located error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn syntax_error_is_located() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), &[("main.proto", "syntax = \"proto3\";\n\nmessage User {\n  string id = ;\n}\n")]);
+        let l = located(try_load(dir.path(), "main.proto", vec![]));
+        assert_eq!(l.file, "main.proto");
+        assert_eq!(l.line, Some(4));
+        assert!(l.column.is_some());
+        assert!(l.to_string().starts_with("main.proto:4:"), "{l}");
+    }
+
+    #[test]
+    fn error_in_an_imported_file_names_that_file() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            &[
+                ("main.proto", "syntax = \"proto3\";\nimport \"lib/types.proto\";\nmessage A { T t = 1; }\n"),
+                ("lib/types.proto", "syntax = \"proto3\";\n\nmessage T { int32 x = 1 }\n"),
+            ],
+        );
+        let l = located(try_load(dir.path(), "main.proto", vec![]));
+        assert!(l.file.ends_with("lib/types.proto"), "{l}");
+        assert_eq!(l.line, Some(3));
+    }
+
+    #[test]
+    fn missing_import_names_the_import_and_the_importing_line() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), &[("main.proto", "syntax = \"proto3\";\npackage a;\n\nimport \"nowhere/x.proto\";\nmessage A {}\n")]);
+        let l = located(try_load(dir.path(), "main.proto", vec![]));
+        assert_eq!(l.file, "main.proto");
+        assert_eq!(l.line, Some(4));
+        assert!(l.message.contains("nowhere/x.proto"), "{l}");
+    }
+
+    #[test]
+    fn undefined_type_is_located() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), &[("main.proto", "syntax = \"proto3\";\nmessage A {\n  Missing m = 1;\n}\n")]);
+        let l = located(try_load(dir.path(), "main.proto", vec![]));
+        assert_eq!(l.line, Some(3));
+        assert!(l.message.contains("Missing"), "{l}");
+    }
+
+    #[test]
+    fn import_cycle_is_an_error_not_a_hang() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            &[
+                ("main.proto", "syntax = \"proto3\";\nimport \"a.proto\";\n"),
+                ("a.proto", "syntax = \"proto3\";\nimport \"b.proto\";\n"),
+                ("b.proto", "syntax = \"proto3\";\nimport \"a.proto\";\n"),
+            ],
+        );
+        let l = located(try_load(dir.path(), "main.proto", vec![]));
+        assert!(l.message.contains("cycle"), "{l}");
+    }
+
+    #[test]
+    fn garbage_and_editions_do_not_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        for (i, text) in ["\u{0}\u{1}{{{{", "edition = \"2023\";\nmessage A {}\n", "message", "syntax = \"proto4\";", ""].iter().enumerate()
+        {
+            let name = format!("f{i}.proto");
+            write(dir.path(), &[(&name, text)]);
+            // Either loads or fails with a located error; never panics.
+            if let Err(e) = try_load(dir.path(), &name, vec![]) {
+                assert!(matches!(e, Error::Input(_)), "{e:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn includes_and_parent_folders_are_import_roots() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            &[
+                ("vendor/shared/money.proto", "syntax = \"proto3\";\npackage shared;\nmessage Money { int64 units = 1; }\n"),
+                (
+                    "protos/acme/v1/order.proto",
+                    "syntax = \"proto3\";\npackage acme.v1;\nimport \"acme/v1/item.proto\";\nimport \"shared/money.proto\";\nmessage Order { Item item = 1; shared.Money total = 2; }\n",
+                ),
+                ("protos/acme/v1/item.proto", "syntax = \"proto3\";\npackage acme.v1;\nmessage Item { string sku = 1; }\n"),
+            ],
+        );
+        let r = try_load(dir.path(), "protos/acme/v1/order.proto", vec![]);
+        assert!(located(r).message.contains("shared/money.proto"));
+        let pkg = try_load(dir.path(), "protos/acme/v1/order.proto", vec![dir.path().join("vendor")]).unwrap();
+        let names: Vec<&str> = pkg.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["acme/v1/item.proto", "shared/money.proto", "acme/v1/order.proto"]);
+        let main = pkg.files.iter().find(|f| f.is_main).unwrap();
+        assert_eq!(main.display, "protos/acme/v1/order.proto");
+        let item = pkg.files.iter().find(|f| f.name == "acme/v1/item.proto").unwrap();
+        assert_eq!(item.display, "protos/acme/v1/item.proto");
+    }
+
+    #[test]
+    fn well_known_types_are_bundled_and_left_out_of_the_model() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            &[(
+                "main.proto",
+                "syntax = \"proto3\";\nimport \"google/protobuf/timestamp.proto\";\nmessage A { google.protobuf.Timestamp at = 1; }\n",
+            )],
+        );
+        let pkg = try_load(dir.path(), "main.proto", vec![]).unwrap();
+        assert_eq!(pkg.files.len(), 1);
+        let field = &pkg.files[0].messages[0].fields[0];
+        assert_eq!((field.kind, field.type_name.as_str()), (Kind::Message, "google.protobuf.Timestamp"));
+    }
+
+    #[test]
+    fn lowering_keeps_what_the_rules_need() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = r#"syntax = "proto3";
+package acme.v1;
+option go_package = "example.com/acme";
+message User {
+  reserved 9, 20 to max;
+  reserved "old";
+  string user_id = 1;
+  optional string nick = 2;
+  repeated string tags = 3;
+  map<string, int64> scores = 4;
+  oneof contact { string email = 5; string phone = 6; }
+  Address address = 7 [json_name = "addr"];
+  message Address { string city = 1; }
+  enum Kind { KIND_UNSPECIFIED = 0; }
+}
+service Users { rpc Watch(stream User) returns (stream User) { option idempotency_level = IDEMPOTENT; } }
+"#;
+        write(dir.path(), &[("main.proto", text)]);
+        let pkg = try_load(dir.path(), "main.proto", vec![]).unwrap();
+        let f = &pkg.files[0];
+        assert_eq!((f.package.as_str(), f.syntax.as_str(), f.package_pos), ("acme.v1", "proto3", Some((2, 1))));
+        assert_eq!(
+            f.options.iter().find(|o| o.name == "go_package").map(|o| (o.value.as_str(), o.pos)),
+            Some(("example.com/acme", Some((3, 1))))
+        );
+        let user = f.messages.iter().find(|m| m.full_name == "acme.v1.User").unwrap();
+        assert_eq!(user.reserved_ranges, vec![(9, 9), (20, 536_870_911)]);
+        assert_eq!(user.reserved_names, vec!["old".to_string()]);
+        let card =
+            |n: &str| user.fields.iter().find(|x| x.name == n).map(|x| (x.cardinality, x.oneof.clone(), x.json_name.clone())).unwrap();
+        assert_eq!(card("user_id"), (Cardinality::Implicit, None, "userId".into()));
+        assert_eq!(card("nick"), (Cardinality::Optional, None, "nick".into()));
+        assert_eq!(card("tags").0, Cardinality::Repeated);
+        assert_eq!(card("scores").0, Cardinality::Map);
+        assert_eq!(card("email"), (Cardinality::Optional, Some("contact".into()), "email".into()));
+        assert_eq!(card("address"), (Cardinality::Optional, None, "addr".into()));
+        assert_eq!(user.oneofs.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(), ["contact"], "synthetic oneof of `optional` left out");
+        assert_eq!(user.fields[0].pos, Some((7, 3)));
+        assert!(f.messages.iter().any(|m| m.full_name == "acme.v1.User.ScoresEntry" && m.map_entry));
+        assert!(f.enums.iter().any(|e| e.full_name == "acme.v1.User.Kind" && !e.closed));
+        let m = &f.services[0].methods[0];
+        assert_eq!((m.client_streaming, m.server_streaming, m.idempotency, m.input.as_str()), (true, true, "IDEMPOTENT", "acme.v1.User"));
+    }
+
+    #[test]
+    fn imports_are_read_from_the_git_revision() {
+        let dir = tempfile::tempdir().unwrap();
+        let git = |args: &[&str]| {
+            let ok = Command::new("git").arg("-C").arg(dir.path()).args(args).output().unwrap().status.success();
+            assert!(ok, "git {args:?}");
+        };
+        git(&["init", "-q"]);
+        git(&["config", "user.email", "t@example.com"]);
+        git(&["config", "user.name", "t"]);
+        write(
+            dir.path(),
+            &[
+                ("api/main.proto", "syntax = \"proto3\";\nimport \"types.proto\";\nmessage A { T t = 1; }\n"),
+                ("api/types.proto", "syntax = \"proto3\";\nmessage T { int32 old = 1; }\n"),
+            ],
+        );
+        git(&["add", "-A"]);
+        git(&["commit", "-qm", "v1"]);
+        write(dir.path(), &[("api/types.proto", "syntax = \"proto3\";\nmessage T { int32 new = 1; }\n")]);
+        let pkg = try_load(dir.path(), "HEAD:api/main.proto", vec![]).unwrap();
+        let t = pkg.files.iter().find(|f| f.name == "types.proto").unwrap();
+        assert_eq!(t.messages[0].fields[0].name, "old", "the committed import, not the working copy");
+        assert_eq!(t.display, "HEAD:api/types.proto");
+        let now = try_load(dir.path(), "api/main.proto", vec![]).unwrap();
+        assert_eq!(now.files.iter().find(|f| f.name == "types.proto").unwrap().messages[0].fields[0].name, "new");
+    }
+}
