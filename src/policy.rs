@@ -147,10 +147,10 @@ pub fn parse_ignore_file(name: &str, content: &str) -> Result<Vec<IgnoreEntry>> 
             return Err(at("ignore entry needs a `location`, `operation` or `fingerprint` besides the rule id"));
         }
         let expires = str_field("expires");
-        if let Some(e) = &expires {
-            if !is_date(e) {
-                return Err(at(&format!("`expires: {e}`: expected a date YYYY-MM-DD")));
-            }
+        if let Some(e) = &expires
+            && !is_date(e)
+        {
+            return Err(at(&format!("`expires: {e}`: expected a date YYYY-MM-DD")));
         }
         let line = pos.get(&pointers[i]).map_or(String::new(), |(l, _)| format!(":{l}"));
         out.push(IgnoreEntry { rule, location, operation, fingerprint, reason, expires, source: format!("{name}{line}") });

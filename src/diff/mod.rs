@@ -121,6 +121,14 @@ impl Change {
                 h.update(l.pointer.as_bytes());
             }
         }
+        // Several changes can share a place (two enum values removed from one list): the
+        // values tell them apart.
+        for v in [&self.before, &self.after] {
+            h.update([2u8]);
+            if let Some(v) = v {
+                h.update(v.as_bytes());
+            }
+        }
         if self.base.is_none() && self.revision.is_none() {
             h.update(self.message.as_bytes());
         }

@@ -61,7 +61,9 @@ fn where_(c: &ReportChange) -> String {
     if let Some(mod_) = &c.module {
         w = format!("[{mod_}] {w}");
     }
-    if let Some(l) = c.revision.as_ref().or(c.base.as_ref()) {
+    let removed = matches!(c.kind, crate::diff::Kind::Removed);
+    let loc = if removed { c.base.as_ref().or(c.revision.as_ref()) } else { c.revision.as_ref().or(c.base.as_ref()) };
+    if let Some(l) = loc {
         if !w.is_empty() {
             w.push('\n');
         }

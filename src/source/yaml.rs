@@ -169,12 +169,11 @@ fn scalar(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&str>) -> Value {
     if let Some(n) = int(t) {
         return Value::Number(n);
     }
-    if looks_float(t) {
-        if let Ok(f) = t.parse::<f64>() {
-            if let Some(n) = Number::from_f64(f) {
-                return Value::Number(n);
-            }
-        }
+    if looks_float(t)
+        && let Ok(f) = t.parse::<f64>()
+        && let Some(n) = Number::from_f64(f)
+    {
+        return Value::Number(n);
     }
     Value::String(text.into_owned())
 }
@@ -261,10 +260,10 @@ pub fn locate(text: &str, wanted: &HashSet<String>) -> HashMap<String, (u32, u32
                 Event::SequenceStart(..) => stack.push((F::Seq { idx: 0 }, base_len)),
                 _ => path.truncate(base_len),
             }
-        } else if matches!(ev, Event::MappingEnd | Event::SequenceEnd) {
-            if let Some((_, len)) = stack.pop() {
-                path.truncate(len);
-            }
+        } else if matches!(ev, Event::MappingEnd | Event::SequenceEnd)
+            && let Some((_, len)) = stack.pop()
+        {
+            path.truncate(len);
         }
     }
     out

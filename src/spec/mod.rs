@@ -25,6 +25,7 @@ pub struct LoadOptions {
 
 /// A loaded API description.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // one per run; boxing buys nothing
 pub enum Spec {
     /// OpenAPI 3.x or Swagger 2.0.
     OpenApi(openapi::Api),

@@ -1,16 +1,604 @@
-//! OpenAPI (placeholder until the model lands).
+//! OpenAPI 3.0 / 3.1 and Swagger 2.0 lowered into one model: operations keyed by method and
+//! path template (parameter names ignored), their parameters, bodies, responses and security;
+//! schemas stay nodes of the [`DocSet`] and are read by the comparator through `$ref`s.
 
 use super::LoadOptions;
-use crate::error::Result;
+use super::refs::{DocSet, NodeId};
+use crate::error::{Located, Result};
 use crate::source::Input;
 use crate::source::text::Syntax;
-use serde_json::Value;
+use indexmap::IndexMap;
+use serde_json::{Map, Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Which OpenAPI generation a document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// Swagger 2.0.
+    Swagger2,
+    /// OpenAPI 3.0.x.
+    V30,
+    /// OpenAPI 3.1.x (and 3.2, read leniently).
+    V31,
+}
 
 /// An OpenAPI description.
 #[derive(Debug)]
-pub struct Api {}
+pub struct Api {
+    /// The files.
+    pub docs: DocSet,
+    /// The generation.
+    pub version: Version,
+    /// `info.version`.
+    pub info_version: Option<String>,
+    /// Server URLs (for Swagger 2.0: `scheme://host/basePath` per scheme), with their nodes.
+    pub servers: Vec<(String, NodeId)>,
+    /// Security schemes by name.
+    pub security_schemes: IndexMap<String, SecurityScheme>,
+    /// Operations by key (`GET /pets/{}`).
+    pub operations: IndexMap<String, Operation>,
+    /// Webhooks (3.1) by key (`POST newPet`).
+    pub webhooks: IndexMap<String, Operation>,
+    /// Named schemas (`components/schemas` or `definitions`).
+    pub schemas: IndexMap<String, NodeId>,
+}
 
-/// Loads an OpenAPI description.
-pub fn load(_input: &Input, _value: Value, _syntax: Syntax, _opts: &LoadOptions) -> Result<Api> {
-    Ok(Api {})
+/// One security scheme.
+#[derive(Debug, Clone)]
+pub struct SecurityScheme {
+    /// Where it is defined.
+    pub node: NodeId,
+    /// `type` plus the fields that identify it (`in`/`name` for API keys, `scheme` for http).
+    pub kind: String,
+    /// Every OAuth2 scope any flow offers.
+    pub scopes: BTreeSet<String>,
+}
+
+/// One alternative of a security requirement: scheme name to required scopes.
+pub type Requirement = BTreeMap<String, BTreeSet<String>>;
+
+/// One operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// Method in upper case.
+    pub method: String,
+    /// The path template as written.
+    pub path: String,
+    /// The operation object.
+    pub node: NodeId,
+    /// `operationId`.
+    pub operation_id: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// `x-sunset` (or `x-sunset-date`) date.
+    pub sunset: Option<String>,
+    /// `x-stability-level`.
+    pub stability: Option<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Parameters (path-level merged in) keyed by location and name (header names lower-cased,
+    /// path parameters by their position in the template).
+    pub params: IndexMap<(String, String), Param>,
+    /// Request body (Swagger 2.0 body/formData parameters become one).
+    pub body: Option<Body>,
+    /// Responses by status code (`200`, `4XX`, `default`).
+    pub responses: IndexMap<String, Response>,
+    /// Effective security (operation-level, else global): alternatives; empty means none.
+    pub security: Vec<Requirement>,
+    /// Node the effective security comes from.
+    pub security_node: Option<NodeId>,
+}
+
+impl Operation {
+    /// `GET /pets/{petId}`: how the operation is named in reports.
+    pub fn display(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+}
+
+/// One parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Name as written.
+    pub name: String,
+    /// `path`, `query`, `header`, `cookie` (Swagger 2.0 `formData` lands in the body).
+    pub location: String,
+    /// Required.
+    pub required: bool,
+    /// Deprecated.
+    pub deprecated: bool,
+    /// The parameter node.
+    pub node: NodeId,
+    /// Its schema: `schema`, the first `content` entry's schema, or (Swagger 2.0) the node itself.
+    pub schema: Option<NodeId>,
+    /// `style`, defaulted per location.
+    pub style: String,
+    /// `explode`, defaulted per style.
+    pub explode: bool,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// The body node.
+    pub node: NodeId,
+    /// Required.
+    pub required: bool,
+    /// Media types (lower-cased, parameters dropped) to their schema.
+    pub content: IndexMap<String, Media>,
+}
+
+/// A media type entry.
+#[derive(Debug, Clone)]
+pub struct Media {
+    /// The media type node.
+    pub node: NodeId,
+    /// Its schema.
+    pub schema: Option<NodeId>,
+}
+
+/// A response.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// The response node (after `$ref`).
+    pub node: NodeId,
+    /// Headers by lower-cased name.
+    pub headers: IndexMap<String, Header>,
+    /// Media types to schema.
+    pub content: IndexMap<String, Media>,
+}
+
+/// A response header.
+#[derive(Debug, Clone)]
+pub struct Header {
+    /// Name as written.
+    pub name: String,
+    /// The header node.
+    pub node: NodeId,
+    /// Required (3.x `required`; Swagger 2.0 headers are optional).
+    pub required: bool,
+    /// Schema (Swagger 2.0: the header node itself).
+    pub schema: Option<NodeId>,
+}
+
+const METHODS: [&str; 9] = ["get", "put", "post", "delete", "options", "head", "patch", "trace", "query"];
+
+/// `/pets/{petId}` → `/pets/{}`: how paths match across versions.
+pub fn path_key(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut depth = 0;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                if depth == 0 {
+                    out.push('{');
+                }
+                depth += 1;
+            }
+            '}' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    out.push('}');
+                }
+            }
+            _ if depth > 0 => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// `application/JSON; charset=utf-8` → `application/json`.
+pub fn media_key(m: &str) -> String {
+    m.split(';').next().unwrap_or(m).trim().to_ascii_lowercase()
+}
+
+fn s(v: &Value, k: &str) -> Option<String> {
+    v.get(k).and_then(Value::as_str).map(str::to_string)
+}
+
+fn b(v: &Value, k: &str) -> bool {
+    v.get(k).and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// Loads an OpenAPI or Swagger document (and every file its `$ref`s reach).
+pub fn load(input: &Input, value: Value, syntax: Syntax, opts: &LoadOptions) -> Result<Api> {
+    let version = match (value.get("swagger"), value.get("openapi")) {
+        (Some(v), _) if v.as_str().is_some_and(|s| s.starts_with('2')) || v.as_f64() == Some(2.0) => Version::Swagger2,
+        (_, Some(Value::String(v))) if v.starts_with("3.0") => Version::V30,
+        (_, Some(Value::String(v))) if v.starts_with('3') => Version::V31,
+        (sw, oa) => {
+            let shown = sw.or(oa).map(Value::to_string).unwrap_or_default();
+            return Err(Located::new(
+                &input.name,
+                Some(1),
+                Some(1),
+                format!("unsupported OpenAPI version {shown}: expected swagger: \"2.0\" or openapi: 3.x"),
+            )
+            .into());
+        }
+    };
+    let docs = DocSet::load(input, value, syntax, opts)?;
+    let mut api = Api {
+        docs,
+        version,
+        info_version: None,
+        servers: Vec::new(),
+        security_schemes: IndexMap::new(),
+        operations: IndexMap::new(),
+        webhooks: IndexMap::new(),
+        schemas: IndexMap::new(),
+    };
+    let root = NodeId { doc: 0, ptr: String::new() };
+    let rootv = api.docs.get(&root).cloned().unwrap_or(Value::Null);
+    if !rootv.is_object() {
+        return Err(Located::new(&input.name, Some(1), Some(1), "expected a mapping at the top level").into());
+    }
+    api.info_version = rootv.get("info").and_then(|i| i.get("version")).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string));
+    lower_servers(&mut api, &rootv, &root);
+    lower_security_schemes(&mut api, &rootv, &root);
+    let schemas_at = if version == Version::Swagger2 { root.child("definitions") } else { root.child("components").child("schemas") };
+    if let Some(Value::Object(m)) = api.docs.get(&schemas_at) {
+        let names: Vec<String> = m.keys().cloned().collect();
+        for n in names {
+            api.schemas.insert(n.clone(), schemas_at.child(&n));
+        }
+    }
+    let global_security = rootv.get("security").map(|v| (parse_security(v), root.child("security")));
+    let ctx = Ctx {
+        version,
+        consumes: string_list(rootv.get("consumes")),
+        produces: string_list(rootv.get("produces")),
+        global_security,
+        root_name: input.path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
+    };
+    let paths = root.child("paths");
+    if let Some(Value::Object(pm)) = api.docs.get(&paths).cloned() {
+        for (path, item) in pm {
+            let item_id = paths.child(&path);
+            let (item_id, item) = match item.get("$ref") {
+                Some(_) => match api.docs.resolve(&item_id) {
+                    Some((id, v)) => (id, v.clone()),
+                    None => return Err(api.docs.error_at(&item_id, "$ref chain loops back on itself").into()),
+                },
+                None => (item_id, item),
+            };
+            for op in lower_path_item(&mut api, &ctx, &path, &item_id, &item)? {
+                let key = format!("{} {}", op.method, path_key(&op.path));
+                api.operations.entry(key).or_insert(op);
+            }
+        }
+    }
+    let hooks = root.child("webhooks");
+    if let Some(Value::Object(hm)) = api.docs.get(&hooks).cloned() {
+        for name in hm.keys() {
+            let item_id = hooks.child(name);
+            let Some((item_id, item)) = api.docs.resolve(&item_id).map(|(i, v)| (i, v.clone())) else {
+                return Err(api.docs.error_at(&item_id, "$ref chain loops back on itself").into());
+            };
+            for op in lower_path_item(&mut api, &ctx, name, &item_id, &item)? {
+                api.webhooks.insert(format!("{} {}", op.method, name), op);
+            }
+        }
+    }
+    let schema_ids: Vec<NodeId> = api.schemas.values().cloned().collect();
+    api.docs.check_cycles(schema_ids.into_iter())?;
+    Ok(api)
+}
+
+struct Ctx {
+    version: Version,
+    consumes: Vec<String>,
+    produces: Vec<String>,
+    global_security: Option<(Vec<Requirement>, NodeId)>,
+    root_name: String,
+}
+
+fn string_list(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn lower_servers(api: &mut Api, rootv: &Value, root: &NodeId) {
+    if api.version == Version::Swagger2 {
+        if let Some(host) = rootv.get("host").and_then(Value::as_str) {
+            let base = rootv.get("basePath").and_then(Value::as_str).unwrap_or("");
+            let schemes = string_list(rootv.get("schemes"));
+            let schemes = if schemes.is_empty() { vec!["https".to_string()] } else { schemes };
+            for sc in schemes {
+                api.servers.push((format!("{sc}://{host}{base}"), root.child("host")));
+            }
+        } else if let Some(base) = rootv.get("basePath").and_then(Value::as_str) {
+            api.servers.push((base.to_string(), root.child("basePath")));
+        }
+        return;
+    }
+    if let Some(Value::Array(list)) = rootv.get("servers") {
+        for (i, sv) in list.iter().enumerate() {
+            if let Some(url) = sv.get("url").and_then(Value::as_str) {
+                api.servers.push((url.trim_end_matches('/').to_string(), root.child("servers").item(i)));
+            }
+        }
+    }
+}
+
+fn lower_security_schemes(api: &mut Api, rootv: &Value, root: &NodeId) {
+    let at = if api.version == Version::Swagger2 {
+        root.child("securityDefinitions")
+    } else {
+        root.child("components").child("securitySchemes")
+    };
+    let map = if api.version == Version::Swagger2 {
+        rootv.get("securityDefinitions")
+    } else {
+        rootv.get("components").and_then(|c| c.get("securitySchemes"))
+    };
+    let Some(Value::Object(m)) = map else { return };
+    for (name, _) in m {
+        let id = at.child(name);
+        let Some((node, v)) = api.docs.resolve(&id) else { continue };
+        let ty = s(v, "type").unwrap_or_default();
+        let kind = match ty.as_str() {
+            "apiKey" => format!("apiKey in {} `{}`", s(v, "in").unwrap_or_default(), s(v, "name").unwrap_or_default()),
+            "http" => format!("http {}", s(v, "scheme").unwrap_or_default().to_ascii_lowercase()),
+            "basic" => "http basic".to_string(),
+            other => other.to_string(),
+        };
+        let mut scopes = BTreeSet::new();
+        if let Some(Value::Object(sc)) = v.get("scopes") {
+            scopes.extend(sc.keys().cloned());
+        }
+        if let Some(Value::Object(flows)) = v.get("flows") {
+            for f in flows.values() {
+                if let Some(Value::Object(sc)) = f.get("scopes") {
+                    scopes.extend(sc.keys().cloned());
+                }
+            }
+        }
+        api.security_schemes.insert(name.clone(), SecurityScheme { node, kind, scopes });
+    }
+}
+
+fn parse_security(v: &Value) -> Vec<Requirement> {
+    let Value::Array(list) = v else { return Vec::new() };
+    list.iter()
+        .filter_map(|alt| alt.as_object())
+        .map(|alt| alt.iter().map(|(k, v)| (k.clone(), string_list(Some(v)).into_iter().collect())).collect::<Requirement>())
+        // `{}` is the "no auth" alternative: keep it, it makes the whole requirement optional.
+        .collect()
+}
+
+fn default_style(loc: &str) -> &'static str {
+    match loc {
+        "query" | "cookie" => "form",
+        _ => "simple",
+    }
+}
+
+fn lower_path_item(api: &mut Api, ctx: &Ctx, path: &str, item_id: &NodeId, item: &Value) -> Result<Vec<Operation>> {
+    let mut shared: IndexMap<(String, String), Param> = IndexMap::new();
+    let mut shared_raw: Vec<(NodeId, Value)> = Vec::new();
+    if let Some(Value::Array(ps)) = item.get("parameters") {
+        for i in 0..ps.len() {
+            let pid = item_id.child("parameters").item(i);
+            shared_raw.push(resolve_owned(api, &pid)?);
+        }
+    }
+    let template_names = template_params(path);
+    for (pid, pv) in &shared_raw {
+        if let Some(p) = lower_param(ctx, pid, pv) {
+            shared.insert(param_key(&p, &template_names), p);
+        }
+    }
+    let mut ops = Vec::new();
+    for m in METHODS {
+        let Some(opv) = item.get(m) else { continue };
+        if !opv.is_object() {
+            continue;
+        }
+        let op_id = item_id.child(m);
+        let mut params = shared.clone();
+        let mut raw: Vec<(NodeId, Value)> = shared_raw.clone();
+        if let Some(Value::Array(ps)) = opv.get("parameters") {
+            for i in 0..ps.len() {
+                let pid = op_id.child("parameters").item(i);
+                let (rid, rv) = resolve_owned(api, &pid)?;
+                if let Some(p) = lower_param(ctx, &rid, &rv) {
+                    let key = param_key(&p, &template_names);
+                    raw.retain(|(_, v)| !(s(v, "name") == s(&rv, "name") && s(v, "in") == s(&rv, "in")));
+                    params.insert(key, p);
+                }
+                raw.push((rid, rv));
+            }
+        }
+        let mut body = None;
+        if ctx.version == Version::Swagger2 {
+            body = swagger_body(api, ctx, opv, &op_id, &raw);
+        } else if opv.get("requestBody").is_some() {
+            let (bid, bv) = resolve_owned(api, &op_id.child("requestBody"))?;
+            body = Some(Body { required: b(&bv, "required"), content: content_of(&bid, &bv), node: bid });
+        }
+        let mut responses = IndexMap::new();
+        if let Some(Value::Object(rs)) = opv.get("responses") {
+            let codes: Vec<String> = rs.keys().filter(|k| !k.starts_with("x-")).cloned().collect();
+            for code in codes {
+                let (rid, rv) = resolve_owned(api, &op_id.child("responses").child(&code))?;
+                responses.insert(code.to_ascii_uppercase().replace("DEFAULT", "default"), lower_response(ctx, opv, &rid, &rv));
+            }
+        }
+        let (security, security_node) = match opv.get("security") {
+            Some(v) => (parse_security(v), Some(op_id.child("security"))),
+            None => match &ctx.global_security {
+                Some((reqs, node)) => (reqs.clone(), Some(node.clone())),
+                None => (Vec::new(), None),
+            },
+        };
+        ops.push(Operation {
+            method: m.to_ascii_uppercase(),
+            path: path.to_string(),
+            operation_id: s(opv, "operationId"),
+            deprecated: b(opv, "deprecated"),
+            sunset: s(opv, "x-sunset").or_else(|| s(opv, "x-sunset-date")),
+            stability: s(opv, "x-stability-level"),
+            tags: string_list(opv.get("tags")),
+            params,
+            body,
+            responses,
+            security,
+            security_node,
+            node: op_id,
+        });
+    }
+    Ok(ops)
+}
+
+fn resolve_owned(api: &Api, id: &NodeId) -> Result<(NodeId, Value)> {
+    match api.docs.resolve(id) {
+        Some((rid, v)) => Ok((rid, v.clone())),
+        None => Err(api.docs.error_at(id, "$ref chain loops back on itself and never reaches a definition").into()),
+    }
+}
+
+fn template_params(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else { break };
+        out.push(after[..end].to_string());
+        rest = &after[end + 1..];
+    }
+    out
+}
+
+fn param_key(p: &Param, template: &[String]) -> (String, String) {
+    match p.location.as_str() {
+        "path" => match template.iter().position(|n| n == &p.name) {
+            Some(i) => ("path".into(), format!("#{i}")),
+            None => ("path".into(), p.name.clone()),
+        },
+        "header" => ("header".into(), p.name.to_ascii_lowercase()),
+        other => (other.to_string(), p.name.clone()),
+    }
+}
+
+fn lower_param(ctx: &Ctx, id: &NodeId, v: &Value) -> Option<Param> {
+    let name = s(v, "name")?;
+    let location = s(v, "in")?;
+    if ctx.version == Version::Swagger2 && (location == "body" || location == "formData") {
+        return None;
+    }
+    let schema = if v.get("schema").is_some() {
+        Some(id.child("schema"))
+    } else if let Some(Value::Object(c)) = v.get("content") {
+        c.keys().next().map(|k| id.child("content").child(k).child("schema"))
+    } else if ctx.version == Version::Swagger2 {
+        Some(id.clone())
+    } else {
+        None
+    };
+    let style = s(v, "style").unwrap_or_else(|| match (ctx.version, s(v, "collectionFormat").as_deref()) {
+        (Version::Swagger2, Some("ssv")) => "spaceDelimited".into(),
+        (Version::Swagger2, Some("pipes")) => "pipeDelimited".into(),
+        _ => default_style(&location).into(),
+    });
+    let explode = v.get("explode").and_then(Value::as_bool).unwrap_or(match ctx.version {
+        Version::Swagger2 => s(v, "collectionFormat").as_deref() == Some("multi"),
+        _ => style == "form",
+    });
+    Some(Param {
+        required: b(v, "required") || location == "path",
+        deprecated: b(v, "deprecated"),
+        node: id.clone(),
+        schema,
+        style,
+        explode,
+        name,
+        location,
+    })
+}
+
+fn content_of(id: &NodeId, v: &Value) -> IndexMap<String, Media> {
+    let mut out = IndexMap::new();
+    if let Some(Value::Object(c)) = v.get("content") {
+        for (k, mv) in c {
+            let node = id.child("content").child(k);
+            let schema = mv.get("schema").map(|_| node.child("schema"));
+            out.entry(media_key(k)).or_insert(Media { node, schema });
+        }
+    }
+    out
+}
+
+fn lower_response(ctx: &Ctx, opv: &Value, id: &NodeId, v: &Value) -> Response {
+    let mut headers = IndexMap::new();
+    if let Some(Value::Object(hs)) = v.get("headers") {
+        for (name, hv) in hs {
+            let node = id.child("headers").child(name);
+            let schema = if hv.get("schema").is_some() {
+                Some(node.child("schema"))
+            } else if ctx.version == Version::Swagger2 {
+                Some(node.clone())
+            } else {
+                None
+            };
+            headers.insert(name.to_ascii_lowercase(), Header { name: name.clone(), required: b(hv, "required"), schema, node });
+        }
+    }
+    let content = if ctx.version == Version::Swagger2 {
+        let mut out = IndexMap::new();
+        if v.get("schema").is_some() {
+            let produces = string_list(opv.get("produces"));
+            let produces = if produces.is_empty() { ctx.produces.clone() } else { produces };
+            let produces = if produces.is_empty() { vec!["application/json".to_string()] } else { produces };
+            for m in produces {
+                out.insert(media_key(&m), Media { node: id.clone(), schema: Some(id.child("schema")) });
+            }
+        }
+        out
+    } else {
+        content_of(id, v)
+    };
+    Response { node: id.clone(), headers, content }
+}
+
+/// Swagger 2.0: the `body` parameter, or the `formData` parameters gathered into an object
+/// schema whose properties `$ref` the parameters (so locations point at the real nodes).
+fn swagger_body(api: &mut Api, ctx: &Ctx, opv: &Value, op_id: &NodeId, raw: &[(NodeId, Value)]) -> Option<Body> {
+    let consumes = string_list(opv.get("consumes"));
+    let consumes = if consumes.is_empty() { ctx.consumes.clone() } else { consumes };
+    if let Some((pid, pv)) = raw.iter().find(|(_, v)| s(v, "in").as_deref() == Some("body")) {
+        let consumes = if consumes.is_empty() { vec!["application/json".to_string()] } else { consumes };
+        let content = consumes.iter().map(|m| (media_key(m), Media { node: pid.clone(), schema: Some(pid.child("schema")) })).collect();
+        return Some(Body { node: pid.clone(), required: b(pv, "required"), content });
+    }
+    let form: Vec<&(NodeId, Value)> = raw.iter().filter(|(_, v)| s(v, "in").as_deref() == Some("formData")).collect();
+    if form.is_empty() {
+        return None;
+    }
+    let mut props = Map::new();
+    let mut required = Vec::new();
+    let mut any_required = false;
+    for (pid, pv) in &form {
+        let Some(name) = s(pv, "name") else { continue };
+        if pid.doc != 0 {
+            continue;
+        }
+        props.insert(name.clone(), json!({ "$ref": format!("{}#{}", ctx.root_name, pid.ptr) }));
+        if b(pv, "required") {
+            required.push(Value::String(name));
+            any_required = true;
+        }
+    }
+    let schema = json!({ "type": "object", "properties": props, "required": required });
+    let node = api.docs.add_synthetic(op_id.clone(), schema);
+    let has_file = form.iter().any(|(_, v)| s(v, "type").as_deref() == Some("file"));
+    let mut media: Vec<String> = consumes.into_iter().filter(|m| m.contains("form")).collect();
+    if media.is_empty() {
+        media.push(if has_file { "multipart/form-data".into() } else { "application/x-www-form-urlencoded".into() });
+    }
+    let content = media.iter().map(|m| (media_key(m), Media { node: op_id.clone(), schema: Some(node.clone()) })).collect();
+    Some(Body { node: op_id.clone(), required: any_required, content })
 }

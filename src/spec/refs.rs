@@ -21,6 +21,8 @@ pub struct Doc {
     pub value: Value,
     /// JSON or YAML.
     pub syntax: Syntax,
+    /// For a document apidiff made up (Swagger 2.0 form bodies): the node it stands for.
+    pub stands_for: Option<NodeId>,
 }
 
 /// A node: a document index and a JSON pointer into it.
@@ -61,8 +63,8 @@ impl DocSet {
     /// Loads the root and every file its `$ref`s reach, and checks every `$ref` resolves.
     pub fn load(root: &Input, value: Value, syntax: Syntax, opts: &LoadOptions) -> Result<DocSet> {
         let mut set = DocSet { docs: Vec::new(), index: HashMap::new() };
-        set.index.insert(root.path.to_string_lossy().into_owned(), 0);
-        set.docs.push(Doc { input: root.clone(), value, syntax });
+        set.index.insert(crate::source::normalize(&root.path).to_string_lossy().into_owned(), 0);
+        set.docs.push(Doc { input: root.clone(), value, syntax, stands_for: None });
         let mut next = 0;
         while next < set.docs.len() {
             set.check_refs(next as u32, opts)?;
@@ -163,7 +165,7 @@ impl DocSet {
         let (value, syntax) = text::parse(&input.name, &input.text)?;
         let i = self.docs.len() as u32;
         self.index.insert(key, i);
-        self.docs.push(Doc { input, value, syntax });
+        self.docs.push(Doc { input, value, syntax, stands_for: None });
         Ok(i)
     }
 
@@ -222,10 +224,11 @@ impl DocSet {
     /// tool can resolve; recursive schemas through properties are fine and not reported.
     pub fn check_cycles(&self, starts: impl Iterator<Item = NodeId>) -> Result<()> {
         for id in starts {
-            if let Some(v) = self.get(&id) {
-                if v.get("$ref").is_some() && self.resolve(&id).is_none() {
-                    return Err(self.error_at(&id, "$ref chain loops back on itself and never reaches a definition").into());
-                }
+            if let Some(v) = self.get(&id)
+                && v.get("$ref").is_some()
+                && self.resolve(&id).is_none()
+            {
+                return Err(self.error_at(&id, "$ref chain loops back on itself and never reaches a definition").into());
             }
         }
         Ok(())
@@ -241,19 +244,31 @@ impl DocSet {
 
     /// A location for reports (positions are filled in later by [`DocSet::fill_positions`]).
     pub fn location(&self, id: &NodeId) -> Location {
-        Location::new(&self.docs[id.doc as usize].input.name, &id.ptr)
+        let doc = &self.docs[id.doc as usize];
+        match &doc.stands_for {
+            Some(real) => self.location(real),
+            None => Location::new(&doc.input.name, &id.ptr),
+        }
+    }
+
+    /// Adds a made-up document (its `$ref`s resolve relative to the root) standing for `anchor`.
+    pub fn add_synthetic(&mut self, anchor: NodeId, value: Value) -> NodeId {
+        let input = self.docs[0].input.clone();
+        let syntax = self.docs[0].syntax;
+        self.docs.push(Doc { input, value, syntax, stands_for: Some(anchor) });
+        NodeId { doc: (self.docs.len() - 1) as u32, ptr: String::new() }
     }
 
     /// Fills line and column into locations that point into this set, one scan per file.
     pub fn fill_positions<'a>(&self, locs: impl Iterator<Item = &'a mut Location>) {
         let mut by_doc: HashMap<&str, Vec<&'a mut Location>> = HashMap::new();
         for l in locs {
-            if let Some(d) = self.docs.iter().find(|d| d.input.name == l.file) {
+            if let Some(d) = self.docs.iter().find(|d| d.input.name == l.file && d.stands_for.is_none()) {
                 by_doc.entry(d.input.name.as_str()).or_default().push(l);
             }
         }
         for (name, locs) in by_doc {
-            let Some(doc) = self.docs.iter().find(|d| d.input.name == name) else { continue };
+            let Some(doc) = self.docs.iter().find(|d| d.input.name == name && d.stands_for.is_none()) else { continue };
             let pos = Positions::find(&doc.input.text, doc.syntax, locs.iter().map(|l| l.pointer.as_str()).collect::<Vec<_>>());
             for l in locs {
                 if let Some((line, col)) = pos.get(&l.pointer) {
@@ -273,12 +288,13 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
         }
         out.push(b[i]);
         i += 1;

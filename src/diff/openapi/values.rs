@@ -1,0 +1,164 @@
+//! Schema rules about allowed values: enums, defaults and patterns, mirrored for requests and responses.
+
+crate::rules! {
+    /// ## What it detects
+    /// An `enum` (or `const`) that lost a value. In a request (parameter or body).
+    /// ## Why it matters
+    /// Clients sending that value are rejected.
+    /// ## Example
+    /// `enum: [available, pending, sold]` loses `pending`.
+    /// ## How to migrate
+    /// Keep accepting the value; map it server-side.
+    REQUEST_ENUM_VALUE_REMOVED = "request-enum-value-removed", OpenApi, Breaking, Request, "schema", Removed,
+        "An enum value was removed (request)";
+    /// ## What it detects
+    /// An `enum` (or `const`) that lost a value. In a response (body or header).
+    /// ## Why it matters
+    /// Clients simply never receive it again.
+    /// ## Example
+    /// `enum: [available, pending, sold]` loses `pending`.
+    /// ## How to migrate
+    /// Nothing to do.
+    RESPONSE_ENUM_VALUE_REMOVED = "response-enum-value-removed", OpenApi, Info, Response, "schema", Removed,
+        "An enum value was removed (response)";
+    /// ## What it detects
+    /// An `enum` that gained a value. In a request (parameter or body).
+    /// ## Why it matters
+    /// Clients may send the new value; old values still work.
+    /// ## Example
+    /// `enum: [available, sold]` gains `reserved`.
+    /// ## How to migrate
+    /// Nothing to do.
+    REQUEST_ENUM_VALUE_ADDED = "request-enum-value-added", OpenApi, Info, Request, "schema", Added,
+        "An enum value was added (request)";
+    /// ## What it detects
+    /// An `enum` that gained a value. In a response (body or header).
+    /// ## Why it matters
+    /// Clients with exhaustive switches or strict enum parsing fail on the new value.
+    /// ## Example
+    /// `enum: [available, sold]` gains `reserved`.
+    /// ## How to migrate
+    /// Tell clients to tolerate unknown values.
+    RESPONSE_ENUM_VALUE_ADDED = "response-enum-value-added", OpenApi, Warning, Response, "schema", Added,
+        "An enum value was added (response)";
+    /// ## What it detects
+    /// A schema without `enum` that now lists allowed values. In a request (parameter or body).
+    /// ## Why it matters
+    /// Clients sending other values are rejected.
+    /// ## Example
+    /// `type: string` gains `enum: [asc, desc]`.
+    /// ## How to migrate
+    /// List every value clients send today.
+    REQUEST_ENUM_ADDED = "request-enum-added", OpenApi, Breaking, Request, "schema", Changed,
+        "A schema became an enum (request)";
+    /// ## What it detects
+    /// A schema without `enum` that now lists allowed values. In a response (body or header).
+    /// ## Why it matters
+    /// Clients receive a subset of what they handled.
+    /// ## Example
+    /// `type: string` gains `enum: [asc, desc]`.
+    /// ## How to migrate
+    /// Nothing to do.
+    RESPONSE_ENUM_ADDED = "response-enum-added", OpenApi, Info, Response, "schema", Changed,
+        "A schema became an enum (response)";
+    /// ## What it detects
+    /// A schema whose `enum` list was dropped. In a request (parameter or body).
+    /// ## Why it matters
+    /// Clients may send more values; old ones still work.
+    /// ## Example
+    /// `enum: [asc, desc]` removed.
+    /// ## How to migrate
+    /// Nothing to do.
+    REQUEST_ENUM_REMOVED = "request-enum-removed", OpenApi, Info, Request, "schema", Changed,
+        "A schema is no longer an enum (request)";
+    /// ## What it detects
+    /// A schema whose `enum` list was dropped. In a response (body or header).
+    /// ## Why it matters
+    /// Clients that map values to a closed set may receive unknown ones.
+    /// ## Example
+    /// `enum: [asc, desc]` removed.
+    /// ## How to migrate
+    /// Tell clients the set is open.
+    RESPONSE_ENUM_REMOVED = "response-enum-removed", OpenApi, Warning, Response, "schema", Changed,
+        "A schema is no longer an enum (response)";
+    /// ## What it detects
+    /// A `default` added, removed or changed. In a request (parameter or body).
+    /// ## Why it matters
+    /// Clients that omit the value get different behaviour without changing anything.
+    /// ## Example
+    /// `limit` default `20` becomes `50`.
+    /// ## How to migrate
+    /// Keep the default; add an explicit parameter.
+    REQUEST_DEFAULT_CHANGED = "request-default-changed", OpenApi, Warning, Request, "schema", Changed,
+        "A schema's default value changed (request)";
+    /// ## What it detects
+    /// A `default` added, removed or changed. In a response (body or header).
+    /// ## Why it matters
+    /// Documentation of what the server fills in changed.
+    /// ## Example
+    /// `limit` default `20` becomes `50`.
+    /// ## How to migrate
+    /// Nothing to do.
+    RESPONSE_DEFAULT_CHANGED = "response-default-changed", OpenApi, Info, Response, "schema", Changed,
+        "A schema's default value changed (response)";
+    /// ## What it detects
+    /// A string schema that gained a `pattern`. In a request (parameter or body).
+    /// ## Why it matters
+    /// Values that do not match are now rejected.
+    /// ## Example
+    /// `pattern: ^[a-z]+$` added to `name`.
+    /// ## How to migrate
+    /// Validate softly first; check logs for values that would fail.
+    REQUEST_PATTERN_ADDED = "request-pattern-added", OpenApi, Breaking, Request, "schema", Changed,
+        "A string pattern was added (request)";
+    /// ## What it detects
+    /// A string schema that gained a `pattern`. In a response (body or header).
+    /// ## Why it matters
+    /// Clients receive a subset of what they handled.
+    /// ## Example
+    /// `pattern: ^[a-z]+$` added to `name`.
+    /// ## How to migrate
+    /// Nothing to do.
+    RESPONSE_PATTERN_ADDED = "response-pattern-added", OpenApi, Info, Response, "schema", Changed,
+        "A string pattern was added (response)";
+    /// ## What it detects
+    /// A string schema that lost its `pattern`. In a request (parameter or body).
+    /// ## Why it matters
+    /// Every value clients sent is still valid.
+    /// ## Example
+    /// `pattern: ^[a-z]+$` removed from `name`.
+    /// ## How to migrate
+    /// Nothing to do.
+    REQUEST_PATTERN_REMOVED = "request-pattern-removed", OpenApi, Info, Request, "schema", Changed,
+        "A string pattern was removed (request)";
+    /// ## What it detects
+    /// A string schema that lost its `pattern`. In a response (body or header).
+    /// ## Why it matters
+    /// Clients relying on the pattern (parsing, storage) may receive other strings.
+    /// ## Example
+    /// `pattern: ^[a-z]+$` removed from `name`.
+    /// ## How to migrate
+    /// Keep the pattern in responses.
+    RESPONSE_PATTERN_REMOVED = "response-pattern-removed", OpenApi, Warning, Response, "schema", Changed,
+        "A string pattern was removed (response)";
+    /// ## What it detects
+    /// A `pattern` replaced by a different one (apidiff cannot tell whether it is wider or narrower). In a request (parameter or body).
+    /// ## Why it matters
+    /// Values clients send may no longer match.
+    /// ## Example
+    /// `^[a-z]+$` becomes `^[a-z0-9]+$`.
+    /// ## How to migrate
+    /// Check that the new pattern accepts every value clients send.
+    REQUEST_PATTERN_CHANGED = "request-pattern-changed", OpenApi, Warning, Request, "schema", Changed,
+        "A string pattern changed (request)";
+    /// ## What it detects
+    /// A `pattern` replaced by a different one (apidiff cannot tell whether it is wider or narrower). In a response (body or header).
+    /// ## Why it matters
+    /// Clients relying on the old pattern may receive strings that break it.
+    /// ## Example
+    /// `^[a-z]+$` becomes `^[a-z0-9]+$`.
+    /// ## How to migrate
+    /// Check that the new pattern is narrower than the old.
+    RESPONSE_PATTERN_CHANGED = "response-pattern-changed", OpenApi, Warning, Response, "schema", Changed,
+        "A string pattern changed (response)";
+}
