@@ -476,9 +476,10 @@ impl<'a> Lower<'a> {
                 for i in 0..list.len() {
                     let item = node.child("messages").item(i);
                     let target = match list.get(i).and_then(|m| m.get("$ref")).and_then(Value::as_str) {
-                        Some(r) => {
-                            self.docs.target_loaded(&item, r).ok_or_else(|| self.docs.error_at(&item, format!("$ref `{r}` points to nothing")))?
-                        }
+                        Some(r) => self
+                            .docs
+                            .target_loaded(&item, r)
+                            .ok_or_else(|| self.docs.error_at(&item, format!("$ref `{r}` points to nothing")))?,
                         None => item.clone(),
                     };
                     let resolved = self.resolve(&target)?.0;
@@ -556,21 +557,26 @@ mod tests {
 
     #[test]
     fn missing_ref_target_is_located() {
-        let l = err("asyncapi: 3.0.0\nchannels:\n  a:\n    address: a\n    messages:\n      m:\n        $ref: '#/components/messages/nope'\n");
+        let l =
+            err("asyncapi: 3.0.0\nchannels:\n  a:\n    address: a\n    messages:\n      m:\n        $ref: '#/components/messages/nope'\n");
         assert_eq!(l.line, Some(7), "{l}");
         assert!(l.message.contains("points to nothing"), "{l}");
     }
 
     #[test]
     fn bad_action_is_located() {
-        let l = err("asyncapi: 3.0.0\nchannels:\n  a:\n    address: a\noperations:\n  o:\n    action: publish\n    channel:\n      $ref: '#/channels/a'\n");
+        let l = err(
+            "asyncapi: 3.0.0\nchannels:\n  a:\n    address: a\noperations:\n  o:\n    action: publish\n    channel:\n      $ref: '#/channels/a'\n",
+        );
         assert_eq!(l.line, Some(7), "{l}");
         assert!(l.message.contains("`publish`"), "{l}");
     }
 
     #[test]
     fn operation_channel_must_be_a_channel() {
-        let l = err("asyncapi: 3.0.0\nchannels:\n  a:\n    address: a\ncomponents:\n  x: {}\noperations:\n  o:\n    action: send\n    channel:\n      $ref: '#/components/x'\n");
+        let l = err(
+            "asyncapi: 3.0.0\nchannels:\n  a:\n    address: a\ncomponents:\n  x: {}\noperations:\n  o:\n    action: send\n    channel:\n      $ref: '#/components/x'\n",
+        );
         assert_eq!(l.line, Some(10), "{l}");
     }
 

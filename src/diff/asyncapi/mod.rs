@@ -257,6 +257,18 @@ fn compare_operations(c: &mut Cmp<'_>, base: &Api, rev: &Api, chans: &Pairing) {
             );
             continue;
         }
+        if chans.rev_of(b.channel) != Some(r.channel) {
+            let (bch, rch) = (base.channels.get(b.channel), rev.channels.get(r.channel));
+            let (bs, rs) = (bch.map_or("?", Channel::display).to_string(), rch.map_or("?", Channel::display).to_string());
+            c.emit(
+                Change::new(
+                    &operations::ASYNC_OPERATION_CHANNEL_CHANGED,
+                    format!("`{}` moved from channel `{bs}` to channel `{rs}`", op_display(rev, r)),
+                )
+                .locs(Some(c.bloc(&b.node)), Some(c.rloc(&r.node)))
+                .values(Some(bs), Some(rs)),
+            );
+        }
         let what = format!("operation `{}`", op_display(rev, r));
         compare_bindings(c, b.bindings.as_ref(), r.bindings.as_ref(), (&b.node, &r.node), &what);
         compare_messages(c, b, r);
@@ -442,9 +454,12 @@ fn compare_servers(c: &mut Cmp<'_>, base: &Api, rev: &Api) {
         }
         if b.host != r.host {
             c.emit(
-                Change::new(&servers::ASYNCAPI_SERVER_HOST_CHANGED, format!("server `{name}` host changed from `{}` to `{}`", b.host, r.host))
-                    .locs(Some(c.bloc(&b.host_node)), Some(c.rloc(&r.host_node)))
-                    .values(Some(b.host.clone()), Some(r.host.clone())),
+                Change::new(
+                    &servers::ASYNCAPI_SERVER_HOST_CHANGED,
+                    format!("server `{name}` host changed from `{}` to `{}`", b.host, r.host),
+                )
+                .locs(Some(c.bloc(&b.host_node)), Some(c.rloc(&r.host_node)))
+                .values(Some(b.host.clone()), Some(r.host.clone())),
             );
         }
     }
@@ -477,5 +492,75 @@ fn compare_info(c: &mut Cmp<'_>, base: &Api, rev: &Api) {
             .locs(Some(c.bloc(&at)), Some(c.rloc(&at)))
             .values(Some(base.spec_version.clone()), Some(rev.spec_version.clone())),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Input;
+    use crate::spec::LoadOptions;
+
+    fn api(text: &str) -> Api {
+        let input = Input::from_text("api.yaml", text.as_bytes().to_vec(), &std::env::temp_dir()).unwrap();
+        let (value, syntax) = crate::source::text::parse("api.yaml", text).unwrap();
+        crate::spec::asyncapi::load(&input, value, syntax, &LoadOptions::default()).unwrap()
+    }
+
+    const SHARED: &str = "asyncapi: 3.0.0
+info: {title: t, version: '1'}
+channels:
+  a:
+    address: a
+    messages:
+      ma: {name: ma, contentType: application/json, payload: {$ref: '#/components/schemas/S'}}
+  b:
+    address: b
+    messages:
+      mb: {name: mb, payload: {$ref: '#/components/schemas/S'}}
+operations:
+  sendA: {action: send, channel: {$ref: '#/channels/a'}}
+  sendB: {action: send, channel: {$ref: '#/channels/b'}}
+  sendA2: {action: send, channel: {$ref: '#/channels/a'}}
+components:
+  schemas:
+    S:
+      type: object
+      required: [x]
+      properties:
+        x: {type: string}
+        y: {type: string}
+";
+
+    #[test]
+    fn shared_schema_change_is_reported_once_with_affected_operations() {
+        let base = api(SHARED);
+        let rev =
+            api(&SHARED.replace("        y: {type: string}\n", "").replace("contentType: application/json", "contentType: text/plain"));
+        let changes = compare(&base, &rev, &Options::default());
+        let mut ids: Vec<&str> = changes.iter().map(|c| c.rule.id).collect();
+        ids.sort_unstable();
+        assert_eq!(ids, ["message-content-type-changed", "response-optional-property-removed"], "{changes:#?}");
+        let find = |id: &str| changes.iter().find(|c| c.rule.id == id).unwrap();
+        let prop = find("response-optional-property-removed");
+        assert_eq!(prop.base.as_ref().map(|l| l.pointer.as_str()), Some("/components/schemas/S/properties/y"));
+        assert_eq!(prop.base.as_ref().and_then(|l| l.line), Some(23));
+        assert_eq!(prop.operation.as_deref(), Some("send a (sendA)"));
+        assert_eq!(prop.affected, ["send b (sendB)", "send a (sendA2)"]);
+        // The message is shared by two operations on channel `a`: one change, the other affected.
+        assert_eq!(find("message-content-type-changed").affected, ["send a (sendA2)"]);
+    }
+
+    #[test]
+    fn identical_documents_compare_equal() {
+        let a = api(SHARED);
+        assert!(compare(&a, &api(SHARED), &Options::default()).is_empty());
+    }
+
+    #[test]
+    fn same_address_channels_pair_by_id() {
+        let text = SHARED.replace("address: b", "address: a");
+        let changes = compare(&api(&text), &api(&text), &Options::default());
+        assert!(changes.is_empty(), "{changes:#?}");
     }
 }

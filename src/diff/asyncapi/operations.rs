@@ -33,4 +33,14 @@ crate::rules! {
     /// Add a new operation for the new direction and keep the old one during a transition.
     ASYNC_OPERATION_ACTION_CHANGED = "async-operation-action-changed", AsyncApi, Breaking, None, "operation", Changed,
         "An operation's action changed between send and receive";
+    /// ## What it detects
+    /// An operation (same id) that now works on another channel.
+    /// ## Why it matters
+    /// Clients publish to or subscribe on the old channel's address.
+    /// ## Example
+    /// Operation `turnOn` moves from channel `lights/{id}/on` to `lights/{id}/commands`.
+    /// ## How to migrate
+    /// Keep an operation on the old channel during a transition.
+    ASYNC_OPERATION_CHANNEL_CHANGED = "async-operation-channel-changed", AsyncApi, Breaking, None, "operation", Changed,
+        "An operation moved to another channel";
 }
