@@ -313,6 +313,18 @@ impl<'a> Lower<'a> {
         }
         if let Some(k) = node.ptr.strip_prefix("/components/messages/").filter(|k| !k.contains('/')) {
             ids.push(crate::source::text::unescape_segment(k));
+        } else if node.doc != 0 {
+            // A message in a file of its own (`$ref: messages/turnOn.yaml`) or keyed in a
+            // messages file (`$ref: messages.yaml#/turnOn`).
+            match node.ptr.strip_prefix('/').filter(|k| !k.contains('/')) {
+                Some(k) => ids.push(crate::source::text::unescape_segment(k)),
+                None if node.ptr.is_empty() => {
+                    if let Some(stem) = self.docs.docs.get(node.doc as usize).and_then(|d| d.input.path.file_stem()) {
+                        ids.push(stem.to_string_lossy().into_owned());
+                    }
+                }
+                None => {}
+            }
         }
         if let Some(k) = channel_key {
             ids.push(k.to_string());
