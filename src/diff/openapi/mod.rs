@@ -729,9 +729,10 @@ fn compare_info_version(c: &mut Cmp<'_>, base: &Api, rev: &Api) {
         |p: &Vec<u64>| if p.first() == Some(&0) { (0, p.get(1).copied().unwrap_or(0)) } else { (p.first().copied().unwrap_or(0), 0) };
     let major_same = match (&bp, &rp) {
         (Some(b), Some(r)) => significant(b) >= significant(r),
-        _ => bv == rv,
+        _ => false,
     };
-    if breaking > 0 && major_same {
+    // An untouched version is no release decision: the breaking changes speak for themselves.
+    if breaking > 0 && bv != rv && major_same {
         c.emit(
             Change::new(
                 &metadata::API_MAJOR_VERSION_NOT_BUMPED,
