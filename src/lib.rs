@@ -9,11 +9,14 @@
 #![warn(missing_docs)]
 
 pub mod cli;
+pub mod config;
 pub mod diff;
+pub mod discover;
 pub mod error;
 pub mod policy;
 pub mod report;
 pub mod source;
 pub mod spec;
+pub mod store;
 
 pub use error::{Error, Located, Result};

@@ -2,8 +2,15 @@
 //! This module and `main.rs` are the only places that print or read the environment.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod annotate;
+mod check;
+mod config;
 mod diff;
+mod discover;
+mod history;
+mod rollback;
 mod rules;
+mod show;
 
 use crate::error::Error;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -61,6 +68,20 @@ pub enum Command {
     Explain(rules::ExplainArgs),
     /// Print the JSON Schema of the JSON report.
     Schema,
+    /// Check every spec of the repository against its module's last archived snapshot.
+    Check(check::CheckArgs),
+    /// List the specs and modules `check` would see, and why.
+    Discover(discover::DiscoverArgs),
+    /// The archived timeline (or the audit log).
+    History(history::HistoryArgs),
+    /// One archived entry: its changes and the spec before and after.
+    Show(show::ShowArgs),
+    /// Attach a note to an archived entry.
+    Annotate(annotate::AnnotateArgs),
+    /// Write archived spec files back to the working tree.
+    Rollback(rollback::RollbackArgs),
+    /// The configuration file: its JSON Schema, or a check.
+    Config(config::ConfigArgs),
 }
 
 /// Runs a parsed command line.
@@ -78,6 +99,13 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             out(&crate::report::json_schema());
             Ok(Exit::Clean)
         }
+        Command::Check(args) => check::run(args, color),
+        Command::Discover(args) => discover::run(args),
+        Command::History(args) => history::run(args),
+        Command::Show(args) => show::run(args),
+        Command::Annotate(args) => annotate::run(args),
+        Command::Rollback(args) => rollback::run(args, color),
+        Command::Config(args) => config::run(args),
     }
 }
 

@@ -190,7 +190,7 @@ mod tests {
     fn finds_nested_members_and_items() {
         let text = "{\n  \"a\": {\"x\": 1},\n  \"paths\": {\n    \"/p\\u0061ts\": {\n      \"get\": [1, {\"k\": \"v\"}]\n    }\n  }\n}";
         let p = Positions::find(text, Syntax::Json, ["/paths/~1pats/get/1/k", "/a/x", "/missing/deep"]);
-        assert_eq!(p.get("/paths/~1pats/get/1/k"), Some((5, 21)));
+        assert_eq!(p.get("/paths/~1pats/get/1/k"), Some((5, 19)));
         assert_eq!(p.get("/a/x"), Some((2, 9)));
         assert_eq!(p.get("/paths/~1pats/get/7"), Some((5, 7)));
         assert_eq!(p.get("/missing/deep"), Some((1, 1)));

@@ -1,12 +1,158 @@
-//! Comparison of two typescript models (not yet built).
+//! Comparison of two TypeScript exported surfaces, following the semver-for-TypeScript rules
+//! (<https://www.semver-ts.org>): one file per rule family, all driven from [`compare`].
+//!
+//! Positions are not always knowable from declarations alone: an interface may be implemented
+//! by callers (input) or only handed to them (output). Where a change breaks one side only and
+//! the side cannot be told, the rule takes the conservative level and its message says why.
 
-use super::{Change, Options, Rule};
-use crate::spec::typescript::Surface;
+mod enums;
+mod exports;
+mod generics;
+mod members;
+mod signatures;
+mod types;
+
+use super::{Change, Location, Options, Rule};
+use crate::spec::typescript::{Pos, Surface, Symbol, SymbolKind, scope_of};
+use std::collections::BTreeMap;
 
 /// Every rule family of this format.
-pub const RULES: &[&[&Rule]] = &[];
+pub const RULES: &[&[&Rule]] = &[exports::ALL, signatures::ALL, members::ALL, generics::ALL, enums::ALL, types::ALL];
 
-/// Compares two models.
-pub fn compare(_base: &Surface, _rev: &Surface, _opts: &Options) -> Vec<Change> {
-    Vec::new()
+/// Compares two surfaces.
+pub fn compare(base: &Surface, rev: &Surface, _opts: &Options) -> Vec<Change> {
+    let mut cx = Cx { out: Vec::new(), base, rev };
+    let mut names: BTreeMap<&str, (Vec<&Symbol>, Vec<&Symbol>)> = BTreeMap::new();
+    for ((name, _), s) in &base.symbols {
+        names.entry(name.as_str()).or_default().0.push(s);
+    }
+    for ((name, _), s) in &rev.symbols {
+        names.entry(name.as_str()).or_default().1.push(s);
+    }
+    for (name, (b, r)) in &names {
+        let removed: Vec<&Symbol> = b.iter().copied().filter(|s| !r.iter().any(|t| t.kind == s.kind)).collect();
+        let added: Vec<&Symbol> = r.iter().copied().filter(|s| !b.iter().any(|t| t.kind == s.kind)).collect();
+        for bs in b {
+            if let Some(rs) = r.iter().find(|t| t.kind == bs.kind) {
+                compare_symbol(&mut cx, bs, rs);
+            }
+        }
+        match (removed.first(), added.first()) {
+            (Some(old), Some(new)) => exports::kind_changed(&mut cx, old, new),
+            (Some(_), None) => {
+                if !parent_gone(name, base, rev) {
+                    let inner = base
+                        .symbols
+                        .keys()
+                        .filter(|(n, _)| n.len() > name.len() && n.starts_with(name) && n.as_bytes().get(name.len()) == Some(&b'.'))
+                        .count();
+                    for old in &removed {
+                        exports::removed(&mut cx, old, r.first().copied(), inner);
+                    }
+                }
+            }
+            (None, Some(_)) => {
+                if !parent_gone(name, rev, base) {
+                    for new in &added {
+                        exports::added(&mut cx, new);
+                    }
+                }
+            }
+            (None, None) => {}
+        }
+    }
+    cx.out
+}
+
+/// True when the namespace holding `name` exists in `from` but not at all in `to`: the change is
+/// reported once, on the namespace.
+fn parent_gone(name: &str, from: &Surface, to: &Surface) -> bool {
+    let Some(parent) = parent_of(name) else { return false };
+    let exists = |s: &Surface| s.symbols.range((parent.to_string(), SymbolKind::Function)..).next().is_some_and(|((n, _), _)| n == parent);
+    exists(from) && !exists(to)
+}
+
+/// `A.B.c` → `A.B`; dots inside a quoted module name do not count.
+fn parent_of(name: &str) -> Option<&str> {
+    Some(scope_of(name)).filter(|s| !s.is_empty())
+}
+
+fn compare_symbol(cx: &mut Cx, b: &Symbol, r: &Symbol) {
+    match b.kind {
+        SymbolKind::Function => signatures::compare_overloads(cx, &b.name, &b.name, &b.sigs, &r.sigs),
+        SymbolKind::Class | SymbolKind::Interface => {
+            generics::compare(cx, &b.name, &b.name, &b.type_params, &r.type_params, &b.pos, &r.pos);
+            members::compare_heritage(cx, b, r);
+            if b.kind == SymbolKind::Class && !b.is_abstract && r.is_abstract {
+                members::became_abstract(cx, b, r);
+            }
+            members::compare(cx, b, r);
+        }
+        SymbolKind::TypeAlias => {
+            generics::compare(cx, &b.name, &b.name, &b.type_params, &r.type_params, &b.pos, &r.pos);
+            if b.structural && r.structural {
+                members::compare(cx, b, r);
+            } else {
+                types::alias(cx, b, r);
+            }
+        }
+        SymbolKind::Enum => enums::compare(cx, b, r),
+        SymbolKind::Variable => types::variable(cx, b, r),
+        SymbolKind::Reexport => exports::reexport(cx, b, r),
+        SymbolKind::ExportAssignment => exports::assignment(cx, b, r),
+        SymbolKind::Namespace => {}
+    }
+}
+
+/// The comparison's output and helpers shared by the rule families.
+struct Cx<'s> {
+    out: Vec<Change>,
+    base: &'s Surface,
+    rev: &'s Surface,
+}
+
+/// One finding before it becomes a [`Change`].
+struct Finding<'a> {
+    rule: &'static Rule,
+    message: String,
+    /// The exported symbol the change concerns.
+    operation: &'a str,
+    /// The changed element's qualified address.
+    pointer: String,
+    base: Option<&'a Pos>,
+    rev: Option<&'a Pos>,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+impl Cx<'_> {
+    fn emit(&mut self, f: Finding) {
+        let loc = |p: Option<&Pos>| p.map(|p| Location::at(&p.file, &f.pointer, p.line, p.column));
+        let change = Change::new(f.rule, f.message).operation(f.operation).locs(loc(f.base), loc(f.rev)).values(f.before, f.after).finish();
+        self.out.push(change);
+    }
+}
+
+/// Shortens long type text for messages.
+fn short(text: &str) -> String {
+    const MAX: usize = 120;
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(MAX).collect();
+        format!("{cut}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parents_ignore_dots_in_module_names() {
+        assert_eq!(parent_of("A.B.c"), Some("A.B"));
+        assert_eq!(parent_of("A"), None);
+        assert_eq!(parent_of("\"./x.js\".f"), Some("\"./x.js\""));
+        assert_eq!(parent_of("\"./x.js\""), None);
+    }
 }

@@ -1,0 +1,490 @@
+//! `apidiff check`: discover the repository's specs, compare each with its module's last
+//! archived snapshot (or with a git revision), report, gate, and optionally record. Also holds
+//! the context the history commands share (repository root, config, store, git identity).
+
+use super::diff::OutputFormat;
+use super::{Exit, out, today};
+use crate::config::{self, Config};
+use crate::diff::{self, Change, Options, Severity};
+use crate::discover::{self, Discovery, Found};
+use crate::error::{Error, Located};
+use crate::policy::{self, FailOn, Outcome, Policy};
+use crate::report::{Report, ReportChange, SpecPair, text};
+use crate::source::GitFetch;
+use crate::spec::{self, LoadOptions};
+use crate::store::bundle::{self, Bundle, Tree};
+use crate::store::{self, Action, Archive, AuditEvent, Counts, Entry, Risk, time};
+use clap::Args;
+use std::collections::BTreeSet;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// Options every store command shares.
+#[derive(Debug, Args, Clone)]
+pub struct Common {
+    /// Repository root (default: the git top level of the current folder, or the folder itself).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Configuration file (default: `apidiff.yaml` at the root, when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Store: a folder or `file://` URL (default: the config's `store`, else `.apidiff`).
+    #[arg(long, value_name = "URL")]
+    pub store: Option<String>,
+}
+
+/// What every store command starts from.
+pub(super) struct Ctx {
+    pub root: PathBuf,
+    pub config: Config,
+    pub archive: Archive,
+}
+
+impl Common {
+    pub(super) fn context(&self) -> Result<Ctx, Error> {
+        let cwd = std::env::current_dir().map_err(|e| Error::Usage(format!("cannot read the current folder: {e}")))?;
+        let root = match &self.root {
+            Some(r) => cwd.join(r),
+            None => git(&cwd, &["rev-parse", "--show-toplevel"]).map(PathBuf::from).unwrap_or(cwd.clone()),
+        };
+        if !root.is_dir() {
+            return Err(Error::Usage(format!("--root {}: not a folder", root.display())));
+        }
+        let config_path = match &self.config {
+            Some(p) => Some(cwd.join(p)),
+            None => config::FILE_NAMES.iter().map(|n| root.join(n)).find(|p| p.is_file()),
+        };
+        let config = match config_path {
+            Some(p) => {
+                let name = p.strip_prefix(&root).unwrap_or(&p).display().to_string();
+                let text = std::fs::read_to_string(&p).map_err(|e| Located::file(&name, format!("cannot read: {e}")))?;
+                config::parse(&name, &text)?
+            }
+            None => Config::default(),
+        };
+        let url = self.store.clone().or_else(|| config.store.clone()).unwrap_or_else(|| store::DEFAULT_URL.to_string());
+        let archive = Archive::new(store::open(&url, &root)?);
+        Ok(Ctx { root, config, archive })
+    }
+}
+
+/// Runs git in `dir`; the trimmed stdout on success.
+pub(super) fn git(dir: &Path, args: &[&str]) -> Option<String> {
+    let o = std::process::Command::new("git").arg("-C").arg(dir).args(args).output().ok()?;
+    o.status.success().then(|| String::from_utf8_lossy(&o.stdout).trim().to_string())
+}
+
+/// Who is running the command: git's committer identity, else the login name.
+pub(super) fn actor(root: &Path) -> Option<String> {
+    if let Some(ident) = git(root, &["var", "GIT_COMMITTER_IDENT"])
+        && let Some(end) = ident.find('>')
+    {
+        return Some(ident[..=end].to_string());
+    }
+    std::env::var("USER").ok().filter(|u| !u.is_empty())
+}
+
+/// Now, in milliseconds since the epoch.
+pub(super) fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+/// Runs `f` on a thread with a large stack (specs are graphs; comparison recurses).
+pub(super) fn on_big_stack<T: Send + 'static>(f: impl FnOnce() -> Result<T, Error> + Send + 'static) -> Result<T, Error> {
+    std::thread::Builder::new()
+        .stack_size(256 * 1024 * 1024)
+        .spawn(f)
+        .map_err(|e| Error::Usage(format!("cannot start worker thread: {e}")))?
+        .join()
+        .map_err(|_| Error::Usage("internal error: the comparison panicked".into()))?
+}
+
+/// Arguments of `apidiff check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Archive the new snapshots and their diffs (also `record: true` in the config).
+    #[arg(long)]
+    pub record: bool,
+    /// Deploy id to tag recorded snapshots with (default: the git HEAD commit).
+    #[arg(long, value_name = "ID")]
+    pub deploy: Option<String>,
+    /// Compare against the repository at this git revision instead of the store (needs no store).
+    #[arg(long, value_name = "GIT-REF", conflicts_with = "record")]
+    pub base: Option<String>,
+    /// Only these modules (repeatable).
+    #[arg(long = "module", short = 'm', value_name = "NAME")]
+    pub modules: Vec<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Lowest severity that makes the exit code 1 (default: the config's `gate.fail_on`, else breaking).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Re-level a rule: `RULE-ID=breaking|warning|info|off` (repeatable; overrides the config).
+    #[arg(long = "severity", value_name = "RULE=LEVEL")]
+    pub severity: Vec<String>,
+}
+
+/// The result of comparing one spec.
+struct Checked {
+    spec: Found,
+    bundle: Bundle,
+    hash: String,
+    /// The latest archived entry it was compared with.
+    previous: Option<Entry>,
+    base_label: Option<String>,
+    changes: Vec<Change>,
+}
+
+pub(super) fn run(args: CheckArgs, color: bool) -> Result<Exit, Error> {
+    let ctx = args.common.context()?;
+    let identity = Identity::gather(&ctx.root, args.deploy.clone());
+    on_big_stack(move || check(args, ctx, identity, color))
+}
+
+/// Git facts the CLI gathers for the record.
+struct Identity {
+    deploy: Option<String>,
+    author: Option<String>,
+    message: Option<String>,
+    actor: Option<String>,
+    now: i64,
+}
+
+impl Identity {
+    fn gather(root: &Path, deploy: Option<String>) -> Identity {
+        let head = git(root, &["rev-parse", "HEAD"]);
+        let from_head = deploy.is_none();
+        let deploy = deploy.or(head);
+        let (author, message) = if from_head {
+            (git(root, &["log", "-1", "--format=%an <%ae>"]), git(root, &["log", "-1", "--format=%B"]))
+        } else {
+            (None, None)
+        };
+        Identity {
+            deploy,
+            author: author.or_else(|| actor(root)),
+            message: message.filter(|m| !m.is_empty()),
+            actor: actor(root),
+            now: now_ms(),
+        }
+    }
+}
+
+fn check(args: CheckArgs, ctx: Ctx, id: Identity, color: bool) -> Result<Exit, Error> {
+    let Ctx { root, config, archive } = ctx;
+    let fail_on = args.fail_on.or(config.gate.fail_on.map(|l| l.to_fail_on())).unwrap_or_default();
+    let today = today();
+    let policy = build_policy(&root, &config, &args.severity, fail_on, &today)?;
+    let load = LoadOptions { allow_remote_refs: false, proto_includes: vec![root.clone()] };
+    let opts = Options { today, proto_category: "WIRE_JSON".into() };
+    let found = discover::discover(&root, &config)?;
+    let in_scope = |m: &str| args.modules.is_empty() || args.modules.iter().any(|x| x == m);
+    for m in &args.modules {
+        if !found.modules.iter().any(|x| &x.name == m) && config.module(m).is_none() {
+            return Err(Error::Usage(format!("--module {m}: no such module (see `apidiff discover`)")));
+        }
+    }
+    let specs: Vec<Found> = found.specs.iter().filter(|s| in_scope(&s.module)).cloned().collect();
+    let record = args.record || (config.record && args.base.is_none());
+
+    let entries = match &args.base {
+        Some(_) => Vec::new(),
+        None => {
+            if !archive.exists()? {
+                if !record {
+                    archive.require()?;
+                }
+                archive.create()?;
+            }
+            archive.entries()?
+        }
+    };
+    let latest = Archive::latest(&entries);
+    let current_modules: BTreeSet<&str> = found.modules.iter().map(|m| m.name.as_str()).collect();
+    let mut notes: Vec<String> = Vec::new();
+    let worktree = Tree::Worktree(root.clone());
+    let git_base = args.base.as_ref().map(|rev| Tree::Git(GitFetch { rev: rev.clone(), workdir: root.clone() }));
+    if let Some(rev) = &args.base
+        && git(&root, &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")]).is_none()
+    {
+        return Err(Error::Usage(format!("--base {rev}: not a git revision of {}", root.display())));
+    }
+
+    let progress = std::io::stderr().is_terminal() && specs.len() >= 5;
+    let mut checked = Vec::new();
+    for (i, spec) in specs.iter().enumerate() {
+        if progress {
+            eprint!("\r\x1b[2Kchecking [{}/{}] {}", i + 1, specs.len(), spec.path);
+        }
+        let bundle = bundle::collect(&worktree, &spec.path, spec.format, &load)?;
+        let hash = bundle.hash();
+        let rev_spec = spec::load(&bundle.input()?, &load)?;
+        let (base_spec, previous, base_label) = match &git_base {
+            Some(tree) => {
+                if tree.has(&spec.path) {
+                    let input = tree.open(&spec.path)?;
+                    (Some(spec::load(&input, &load)?), None, Some(format!("{}:{}", args.base.as_deref().unwrap_or(""), spec.path)))
+                } else {
+                    notes.push(format!("{}: new spec (not at {})", spec.path, args.base.as_deref().unwrap_or("")));
+                    (None, None, None)
+                }
+            }
+            None => {
+                let mut prev = latest.iter().find(|e| e.module == spec.module && e.spec == spec.path).map(|e| (*e).clone());
+                if prev.is_none() {
+                    // A module renamed in the config keeps its history under the old name.
+                    if let Some(old) = latest.iter().find(|e| e.spec == spec.path && !current_modules.contains(e.module.as_str())) {
+                        notes.push(format!(
+                            "module `{}`: {} was archived under module `{}`, which no longer exists (renamed?); comparing with that history",
+                            spec.module, spec.path, old.module
+                        ));
+                        prev = Some((*old).clone());
+                    }
+                }
+                match prev.as_ref().and_then(|p| p.snapshot.clone()) {
+                    Some(snap) => {
+                        let b = archive.snapshot(&snap)?;
+                        let s = spec::load(&b.input()?, &load)?;
+                        (Some(s), prev, Some(format!("snapshot:{}", &snap[..12.min(snap.len())])))
+                    }
+                    None => {
+                        if !entries.is_empty() {
+                            notes.push(format!("module `{}`: {} is new: it has no archived snapshot yet", spec.module, spec.path));
+                        }
+                        (None, prev, None)
+                    }
+                }
+            }
+        };
+        let changes = match &base_spec {
+            Some(b) => diff::compare(b, &rev_spec, &opts)?,
+            None => Vec::new(),
+        };
+        checked.push(Checked { spec: spec.clone(), bundle, hash, previous, base_label, changes });
+    }
+    if progress {
+        eprint!("\r\x1b[2K");
+    }
+
+    // Specs archived before but gone from the repository now.
+    let mut removed: Vec<&Entry> = Vec::new();
+    if args.base.is_none() {
+        let present: BTreeSet<&str> = found.specs.iter().map(|s| s.path.as_str()).collect();
+        let compared: BTreeSet<(&str, &str)> =
+            checked.iter().filter_map(|c| c.previous.as_ref().map(|p| (p.module.as_str(), p.spec.as_str()))).collect();
+        for e in &latest {
+            let scoped = in_scope(&e.module) || args.modules.is_empty();
+            if e.snapshot.is_some()
+                && scoped
+                && !present.contains(e.spec.as_str())
+                && !compared.contains(&(e.module.as_str(), e.spec.as_str()))
+            {
+                removed.push(e);
+            }
+        }
+    }
+
+    // Policy once over everything, so unused ignores are judged on the whole run.
+    let all: Vec<Change> = checked.iter().flat_map(|c| c.changes.iter().cloned()).collect();
+    let problems = policy::apply(all, &policy).problems;
+    let mut pairs = Vec::new();
+    let mut per_spec: Vec<Outcome> = Vec::new();
+    for (i, c) in checked.iter().enumerate() {
+        let mut outcome = policy::apply(c.changes.clone(), &policy);
+        outcome.problems = if i == 0 { problems.clone() } else { Vec::new() };
+        per_spec.push(Outcome { changes: outcome.changes.clone(), ignored: Vec::new(), problems: Vec::new() });
+        let pair = SpecPair {
+            module: Some(c.spec.module.clone()),
+            format: c.spec.format,
+            base: c.base_label.clone().unwrap_or_else(|| "(none)".into()),
+            revision: c.spec.path.clone(),
+        };
+        pairs.push((pair, outcome));
+    }
+    let report = Report::build(pairs, fail_on);
+    match args.format {
+        OutputFormat::Json => out(&report.to_json()),
+        OutputFormat::Text => out(&text::render(&report, color, None)),
+    }
+    for n in &notes {
+        eprintln!("note: {n}");
+    }
+    for e in &removed {
+        eprintln!(
+            "error: module `{}`: {} was deleted from the repository (last archived as snapshot {}{}); every client of it breaks. Restore it, or record the removal with `apidiff check --record`",
+            e.module,
+            e.spec,
+            short(e.snapshot.as_deref().unwrap_or("")),
+            e.deploy.as_deref().map(|d| format!(" at deploy {}", short(d))).unwrap_or_default()
+        );
+    }
+
+    if record {
+        let time = time::format_millis(id.now);
+        let run = store::unique_id(&time, "run");
+        let baseline = entries.is_empty();
+        let mut written = Vec::new();
+        for (c, outcome) in checked.iter().zip(&per_spec) {
+            let prev_snap = c.previous.as_ref().and_then(|p| p.snapshot.clone());
+            let same_module = c.previous.as_ref().is_some_and(|p| p.module == c.spec.module);
+            if prev_snap.as_deref() == Some(c.hash.as_str()) && same_module {
+                continue;
+            }
+            archive.put_snapshot(&c.bundle)?;
+            let counts = count(&outcome.changes);
+            let dependants = touched_dependants(&config, &c.spec.module, &outcome.changes);
+            let entry = Entry {
+                id: Entry::derive_id(&c.spec.module, &c.spec.path, Some(&c.hash), prev_snap.as_deref(), id.deploy.as_deref()),
+                time: time.clone(),
+                module: c.spec.module.clone(),
+                spec: c.spec.path.clone(),
+                format: c.spec.format.as_str().to_string(),
+                snapshot: Some(c.hash.clone()),
+                previous: prev_snap,
+                deploy: id.deploy.clone(),
+                author: id.author.clone(),
+                message: id.message.clone(),
+                risk: Risk::assess(counts.breaking, counts.warning, dependants.len()),
+                counts,
+                changes: outcome
+                    .changes
+                    .iter()
+                    .map(|ch| serde_json::to_value(ReportChange::new(ch, Some(&c.spec.module), fail_on)).unwrap_or_default())
+                    .collect(),
+                dependants,
+                run: run.clone(),
+            };
+            if archive.put_entry(&entry)? {
+                written.push(entry);
+            }
+        }
+        for e in &removed {
+            let entry = Entry {
+                id: Entry::derive_id(&e.module, &e.spec, None, e.snapshot.as_deref(), id.deploy.as_deref()),
+                time: time.clone(),
+                module: e.module.clone(),
+                spec: e.spec.clone(),
+                format: e.format.clone(),
+                snapshot: None,
+                previous: e.snapshot.clone(),
+                deploy: id.deploy.clone(),
+                author: id.author.clone(),
+                message: id.message.clone(),
+                risk: Risk::Critical,
+                counts: Counts::default(),
+                changes: Vec::new(),
+                dependants: config.dependants(&e.module).map(|(m, _)| m.name.clone()).collect(),
+                run: run.clone(),
+            };
+            if archive.put_entry(&entry)? {
+                written.push(entry);
+            }
+        }
+        if !written.is_empty() {
+            archive.audit(&AuditEvent {
+                id: store::unique_id(&time, "record"),
+                time: time.clone(),
+                actor: id.actor.clone(),
+                action: Action::Record,
+                details: serde_json::json!({
+                    "run": run,
+                    "deploy": id.deploy,
+                    "baseline": baseline,
+                    "entries": written.iter().map(|e| &e.id).collect::<Vec<_>>(),
+                }),
+            })?;
+        }
+        let modules: BTreeSet<&str> = written.iter().map(|e| e.module.as_str()).collect();
+        if baseline {
+            eprintln!(
+                "Recorded a baseline: {} spec{} in {} module{} archived in {}",
+                written.len(),
+                plural(written.len()),
+                modules.len(),
+                plural(modules.len()),
+                archive.location()
+            );
+        } else if written.is_empty() {
+            eprintln!("Nothing to record: every spec matches its archived snapshot");
+        } else {
+            eprintln!(
+                "Recorded {} new snapshot{} in {} ({})",
+                written.len(),
+                plural(written.len()),
+                archive.location(),
+                modules.into_iter().collect::<Vec<_>>().join(", ")
+            );
+        }
+    }
+    Ok(if report.gate.passed && removed.is_empty() { Exit::Clean } else { Exit::Blocking })
+}
+
+pub(super) fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// The first 12 characters of an id.
+pub(super) fn short(id: &str) -> &str {
+    &id[..12.min(id.len())]
+}
+
+/// Overrides and ignores from the config, then the command line.
+pub(super) fn build_policy(root: &Path, config: &Config, severity: &[String], fail_on: FailOn, today: &str) -> Result<Policy, Error> {
+    let mut policy = Policy { fail_on, today: today.to_string(), ..Policy::default() };
+    for (id, level) in &config.severity {
+        let (id, level) = policy::parse_override(&format!("{id}={level}"))?;
+        policy.overrides.insert(id, level);
+    }
+    for s in severity {
+        let (id, level) = policy::parse_override(s)?;
+        policy.overrides.insert(id, level);
+    }
+    let ignore = match &config.ignore_file {
+        Some(p) => Some(root.join(p)),
+        None => Some(root.join(".apidiff-ignore.yaml")).filter(|p| p.exists()),
+    };
+    if let Some(p) = ignore {
+        let name = p.strip_prefix(root).unwrap_or(&p).display().to_string();
+        let text = std::fs::read_to_string(&p).map_err(|e| Located::file(&name, format!("cannot read the ignore file: {e}")))?;
+        policy.ignores = policy::parse_ignore_file(&name, &text)?;
+    }
+    Ok(policy)
+}
+
+fn count(changes: &[Change]) -> Counts {
+    let n = |s| changes.iter().filter(|c| c.severity == s).count();
+    Counts { breaking: n(Severity::Breaking), warning: n(Severity::Warning), info: n(Severity::Info) }
+}
+
+/// Modules declared as depending on `module` that a warning or breaking change reaches: one
+/// that uses everything, or one whose `uses` names a changed operation, element or type.
+fn touched_dependants(config: &Config, module: &str, changes: &[Change]) -> Vec<String> {
+    let serious: Vec<&Change> = changes.iter().filter(|c| c.severity >= Severity::Warning).collect();
+    if serious.is_empty() {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = Vec::new();
+    for (m, dep) in config.dependants(module) {
+        let hit = dep.uses().is_empty()
+            || dep.uses().iter().any(|u| {
+                serious.iter().any(|c| {
+                    c.operation.as_deref() == Some(u.as_str())
+                        || c.affected.iter().any(|a| a == u)
+                        || [&c.base, &c.revision].iter().any(|l| l.as_ref().is_some_and(|l| l.pointer.contains(u.as_str())))
+                        || c.message.contains(&format!("`{u}`"))
+                })
+            });
+        if hit && !out.contains(&m.name) {
+            out.push(m.name.clone());
+        }
+    }
+    out
+}
+
+/// Modules and specs of the discovery, for other commands.
+pub(super) fn discovery(ctx: &Ctx) -> Result<Discovery, Error> {
+    discover::discover(&ctx.root, &ctx.config)
+}

@@ -1,0 +1,419 @@
+//! `apidiff.yaml`: modules (specs, owners, dependencies), the store, the gate, severity
+//! overrides, the ignore file, alert settings and whether `check` records. Its JSON Schema is
+//! derived from these types (`apidiff config schema`).
+
+use crate::error::{Located, Result};
+use crate::source::text::{self, Positions};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// File names `check` looks for at the repository root, in order.
+pub const FILE_NAMES: &[&str] = &["apidiff.yaml", "apidiff.yml", ".apidiff.yaml"];
+
+/// The whole configuration. Every key is optional.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Modules: named groups of specs. Specs no module claims get a module named after their folder.
+    #[serde(default)]
+    pub modules: Vec<Module>,
+    /// Where snapshots and history are kept: a folder path or `file://` URL (default `.apidiff`).
+    #[serde(default)]
+    pub store: Option<String>,
+    /// The gate.
+    #[serde(default)]
+    pub gate: Gate,
+    /// Severity overrides: rule id to `breaking`, `warning`, `info` or `off`.
+    #[serde(default)]
+    pub severity: BTreeMap<String, String>,
+    /// Ignore file, relative to the repository root (default `.apidiff-ignore.yaml`).
+    #[serde(default)]
+    pub ignore_file: Option<String>,
+    /// Alert settings.
+    #[serde(default)]
+    pub alerts: Alerts,
+    /// Whether `apidiff check` archives what it checked (as with `--record`).
+    #[serde(default)]
+    pub record: bool,
+    /// Extra globs (relative to the repository root) that discovery skips.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+/// A module.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Module {
+    /// Its name (unique).
+    pub name: String,
+    /// Globs of its spec files, relative to the repository root (`services/users/**/*.yaml`).
+    pub specs: Vec<String>,
+    /// Owners: people or teams to tell about changes.
+    #[serde(default)]
+    pub owners: Vec<String>,
+    /// Modules this one depends on, with what it uses of them.
+    #[serde(default)]
+    pub depends_on: Vec<Dependency>,
+}
+
+/// A dependency on another module: just its name, or its name and what is used.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Dependency {
+    /// Uses everything of the module.
+    Name(String),
+    /// Uses some operations or types of the module.
+    Uses {
+        /// The module depended on.
+        module: String,
+        /// Operations (`GET /users/{}`, `Query.user`) or types (`User`) used; empty means all.
+        #[serde(default)]
+        uses: Vec<String>,
+    },
+}
+
+impl Dependency {
+    /// The module depended on.
+    pub fn module(&self) -> &str {
+        match self {
+            Dependency::Name(n) | Dependency::Uses { module: n, .. } => n,
+        }
+    }
+
+    /// What is used (empty: everything).
+    pub fn uses(&self) -> &[String] {
+        match self {
+            Dependency::Name(_) => &[],
+            Dependency::Uses { uses, .. } => uses,
+        }
+    }
+}
+
+/// The gate.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Gate {
+    /// Lowest severity that fails `check` (default `breaking`).
+    #[serde(default)]
+    pub fail_on: Option<FailOnLevel>,
+}
+
+/// Gate levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOnLevel {
+    /// Breaking changes fail.
+    Breaking,
+    /// Warnings and breaking changes fail.
+    Warning,
+    /// Any change fails.
+    Info,
+    /// Nothing fails.
+    Never,
+}
+
+impl FailOnLevel {
+    /// As the policy's gate.
+    pub fn to_fail_on(self) -> crate::policy::FailOn {
+        use crate::policy::FailOn;
+        match self {
+            FailOnLevel::Breaking => FailOn::Breaking,
+            FailOnLevel::Warning => FailOn::Warning,
+            FailOnLevel::Info => FailOn::Info,
+            FailOnLevel::Never => FailOn::Never,
+        }
+    }
+}
+
+/// Alert settings; the channels are kept as data for the notifier.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Alerts {
+    /// Lowest severity that alerts.
+    #[serde(default)]
+    pub min_severity: Option<String>,
+    /// Channels (Slack, webhook, email), each a mapping with a `type`.
+    #[serde(default)]
+    pub channels: Vec<Value>,
+}
+
+impl Config {
+    /// The module a name refers to.
+    pub fn module(&self, name: &str) -> Option<&Module> {
+        self.modules.iter().find(|m| m.name == name)
+    }
+
+    /// The modules that depend on `name`, with what they use of it.
+    pub fn dependants<'a>(&'a self, name: &'a str) -> impl Iterator<Item = (&'a Module, &'a Dependency)> + 'a {
+        self.modules.iter().flat_map(move |m| m.depends_on.iter().filter(move |d| d.module() == name).map(move |d| (m, d)))
+    }
+}
+
+/// The JSON Schema of `apidiff.yaml`.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Config);
+    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Parses and checks a configuration file. Errors name the line of the offending key.
+pub fn parse(name: &str, content: &str) -> Result<Config> {
+    let (value, syntax) = text::parse(name, content)?;
+    let obj = match value {
+        Value::Null => return Ok(Config::default()),
+        Value::Object(o) => o,
+        _ => return Err(Located::new(name, Some(1), Some(1), "expected a mapping of settings (modules, store, gate, ...)").into()),
+    };
+    let err = |ptr: &str, msg: String| -> crate::Error {
+        let pos = Positions::find(content, syntax, [ptr]);
+        let (l, c) = pos.get(ptr).map_or((None, None), |(l, c)| (Some(l), Some(c)));
+        Located::new(name, l, c, msg).into()
+    };
+    // Each top-level key, and each module, is converted on its own so that an error points at
+    // the narrowest part of the file serde can name; unknown/missing field errors are then
+    // narrowed to the key they mention.
+    let mut config = Config::default();
+    for (key, v) in &obj {
+        let ptr = format!("/{}", text::escape_segment(key));
+        let r: std::result::Result<(), serde_json::Error> = match key.as_str() {
+            "modules" => match v {
+                Value::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        let p = format!("/modules/{i}");
+                        let m: Module = serde_json::from_value(item.clone()).map_err(|e| err(&narrow(&p, item, &e), explain(&e)))?;
+                        config.modules.push(m);
+                    }
+                    Ok(())
+                }
+                _ => return Err(err(&ptr, "`modules` must be a list of modules".into())),
+            },
+            "store" => serde_json::from_value(v.clone()).map(|x| config.store = x),
+            "gate" => serde_json::from_value(v.clone()).map(|x| config.gate = x),
+            "severity" => serde_json::from_value(v.clone()).map(|x| config.severity = x),
+            "ignore_file" => serde_json::from_value(v.clone()).map(|x| config.ignore_file = x),
+            "alerts" => serde_json::from_value(v.clone()).map(|x| config.alerts = x),
+            "record" => serde_json::from_value(v.clone()).map(|x| config.record = x),
+            "exclude" => serde_json::from_value(v.clone()).map(|x| config.exclude = x),
+            other => {
+                return Err(err(
+                    &ptr,
+                    format!(
+                        "unknown setting `{other}`; expected one of modules, store, gate, severity, ignore_file, alerts, record, exclude"
+                    ),
+                ));
+            }
+        };
+        r.map_err(|e| err(&narrow(&ptr, v, &e), format!("`{key}`: {}", explain(&e))))?;
+    }
+    check(&config, &err)?;
+    Ok(config)
+}
+
+/// Cross-field checks: unique module names, known dependencies, valid globs and levels.
+fn check(config: &Config, err: &dyn Fn(&str, String) -> crate::Error) -> Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    for (i, m) in config.modules.iter().enumerate() {
+        if m.name.trim().is_empty() {
+            return Err(err(&format!("/modules/{i}/name"), "module `name` must not be empty".into()));
+        }
+        if !seen.insert(m.name.as_str()) {
+            return Err(err(&format!("/modules/{i}/name"), format!("module `{}` is defined twice", m.name)));
+        }
+        if m.specs.is_empty() {
+            return Err(err(&format!("/modules/{i}/specs"), format!("module `{}` needs at least one spec glob", m.name)));
+        }
+        for (j, g) in m.specs.iter().enumerate() {
+            if let Err(e) = globset::Glob::new(g) {
+                return Err(err(&format!("/modules/{i}/specs/{j}"), format!("invalid glob `{g}`: {}", e.kind())));
+            }
+        }
+    }
+    for (i, m) in config.modules.iter().enumerate() {
+        for (j, d) in m.depends_on.iter().enumerate() {
+            if config.module(d.module()).is_none() {
+                return Err(err(
+                    &format!("/modules/{i}/depends_on/{j}"),
+                    format!("module `{}` depends on `{}`, which is not a module defined here", m.name, d.module()),
+                ));
+            }
+        }
+    }
+    for (id, level) in &config.severity {
+        let ptr = format!("/severity/{}", text::escape_segment(id));
+        crate::policy::parse_override(&format!("{id}={level}")).map_err(|e| err(&ptr, format!("severity override: {e}")))?;
+    }
+    for (j, g) in config.exclude.iter().enumerate() {
+        if let Err(e) = globset::Glob::new(g) {
+            return Err(err(&format!("/exclude/{j}"), format!("invalid glob `{g}`: {}", e.kind())));
+        }
+    }
+    Ok(())
+}
+
+/// serde's message, without its trailing position (which refers to the converted value).
+fn explain(e: &serde_json::Error) -> String {
+    let m = e.to_string();
+    let m = m.split(" at line ").next().unwrap_or(&m).to_string();
+    m.replace("data did not match any variant of untagged enum Dependency", "expected a module name or a mapping with `module` and `uses`")
+}
+
+/// Narrows an error inside `v` (at `ptr`) to the key it names, when it names one.
+fn narrow(ptr: &str, v: &Value, e: &serde_json::Error) -> String {
+    let m = e.to_string();
+    let named = ["unknown field `", "missing field `", "duplicate field `"].iter().find_map(|p| {
+        let rest = m.split_once(p)?.1;
+        Some(rest.split('`').next()?.to_string())
+    });
+    if let Some(field) = named {
+        if m.contains("missing field") {
+            return ptr.to_string();
+        }
+        if let Some(found) = find_key(ptr, v, &field) {
+            return found;
+        }
+        return ptr.to_string();
+    }
+    if let Some(rest) = m.split_once("unknown variant `").map(|x| x.1) {
+        let variant = rest.split('`').next().unwrap_or("");
+        if let Some(found) = find_value(ptr, v, &format!("string {variant:?}")) {
+            return found;
+        }
+    }
+    // `invalid type: string "x", expected ...`: point at the first child with that value.
+    if let Some(rest) = m.strip_prefix("invalid type: ").or_else(|| m.strip_prefix("invalid value: ")) {
+        let shown = rest.split(", expected").next().unwrap_or("");
+        if let Some(found) = find_value(ptr, v, shown) {
+            return found;
+        }
+    }
+    ptr.to_string()
+}
+
+fn find_key(ptr: &str, v: &Value, key: &str) -> Option<String> {
+    let mut stack = vec![(ptr.to_string(), v, 0usize)];
+    while let Some((p, v, depth)) = stack.pop() {
+        if depth > text::MAX_DEPTH {
+            continue;
+        }
+        match v {
+            Value::Object(o) => {
+                if o.contains_key(key) {
+                    return Some(format!("{p}/{}", text::escape_segment(key)));
+                }
+                for (k, c) in o.iter().rev() {
+                    stack.push((format!("{p}/{}", text::escape_segment(k)), c, depth + 1));
+                }
+            }
+            Value::Array(a) => {
+                for (i, c) in a.iter().enumerate().rev() {
+                    stack.push((format!("{p}/{i}"), c, depth + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn find_value(ptr: &str, v: &Value, shown: &str) -> Option<String> {
+    let describe = |v: &Value| -> String {
+        match v {
+            Value::Null => "null".into(),
+            Value::Bool(b) => format!("boolean `{b}`"),
+            Value::Number(n) if n.is_f64() => format!("floating point `{n}`"),
+            Value::Number(n) => format!("integer `{n}`"),
+            Value::String(s) => format!("string {s:?}"),
+            Value::Array(_) => "sequence".into(),
+            Value::Object(_) => "map".into(),
+        }
+    };
+    let mut stack = vec![(ptr.to_string(), v, 0usize)];
+    let mut first = None;
+    while let Some((p, v, depth)) = stack.pop() {
+        if depth > text::MAX_DEPTH {
+            continue;
+        }
+        if depth > 0 && describe(v) == shown {
+            // Prefer the first match in document order.
+            first.get_or_insert(p.clone());
+            if !matches!(v, Value::Array(_) | Value::Object(_)) {
+                return Some(p);
+            }
+        }
+        match v {
+            Value::Object(o) => {
+                for (k, c) in o.iter().rev() {
+                    stack.push((format!("{p}/{}", text::escape_segment(k)), c, depth + 1));
+                }
+            }
+            Value::Array(a) => {
+                for (i, c) in a.iter().enumerate().rev() {
+                    stack.push((format!("{p}/{i}"), c, depth + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    first
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(text: &str) -> String {
+        parse("apidiff.yaml", text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn full_config_parses() {
+        let c = parse(
+            "apidiff.yaml",
+            "modules:\n  - name: users\n    specs: ['services/users/*.yaml']\n    owners: ['@team-users']\n  - name: web\n    specs: ['web/**/*.graphql']\n    depends_on:\n      - users\n      - module: users\n        uses: ['GET /users/{}']\nstore: file://.apidiff\ngate: {fail_on: warning}\nseverity: {}\nrecord: true\nalerts:\n  channels:\n    - {type: slack, webhook: 'https://x'}\n",
+        )
+        .unwrap();
+        assert_eq!(c.modules.len(), 2);
+        assert_eq!(c.dependants("users").count(), 2);
+        assert!(c.record);
+        assert_eq!(c.gate.fail_on, Some(FailOnLevel::Warning));
+        assert_eq!(c.alerts.channels.len(), 1);
+    }
+
+    #[test]
+    fn errors_point_at_the_key() {
+        assert_eq!(
+            e("store: x\nrecrod: true\n"),
+            "apidiff.yaml:2:1: unknown setting `recrod`; expected one of modules, store, gate, severity, ignore_file, alerts, record, exclude"
+        );
+        let m = e("modules:\n  - name: a\n    specs: [x]\n    ownrs: [b]\n");
+        assert!(m.starts_with("apidiff.yaml:4:5: unknown field `ownrs`"), "{m}");
+        let m = e("modules:\n  - name: a\n");
+        assert!(m.starts_with("apidiff.yaml:2:5: missing field `specs`"), "{m}");
+        let m = e("record: maybe\n");
+        assert!(m.starts_with("apidiff.yaml:1:") && m.contains("`record`: invalid type"), "{m}");
+        let m = e("gate:\n  fail_on: sometimes\n");
+        assert!(m.starts_with("apidiff.yaml:2:") && m.contains("unknown variant"), "{m}");
+        let m = e("modules:\n  - name: a\n    specs: [x]\n  - name: a\n    specs: [y]\n");
+        assert!(m.starts_with("apidiff.yaml:4:") && m.contains("defined twice"), "{m}");
+        let m = e("modules:\n  - name: a\n    specs: [x]\n    depends_on: [nope]\n");
+        assert!(m.starts_with("apidiff.yaml:4:") && m.contains("`nope`"), "{m}");
+        let m = e("modules:\n  - name: a\n    specs: ['a/[']\n");
+        assert!(m.starts_with("apidiff.yaml:3:") && m.contains("invalid glob"), "{m}");
+        let m = e("severity:\n  no-such-rule: info\n");
+        assert!(m.starts_with("apidiff.yaml:2:") && m.contains("unknown rule id"), "{m}");
+        assert!(e("- a\n").starts_with("apidiff.yaml:1:1: expected a mapping"));
+        assert!(e("a: [\n").starts_with("apidiff.yaml:"));
+        assert!(parse("apidiff.yaml", "").unwrap().modules.is_empty());
+    }
+
+    #[test]
+    fn schema_names_the_settings() {
+        let s = json_schema();
+        for k in ["modules", "depends_on", "fail_on", "channels", "record"] {
+            assert!(s.contains(k), "{k}");
+        }
+    }
+}

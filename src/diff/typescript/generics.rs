@@ -1,0 +1,222 @@
+//! Generic type parameters of functions, methods, classes, interfaces and type aliases,
+//! compared by position (names do not matter to users).
+
+use super::{Cx, Finding, short};
+use crate::spec::typescript::{Pos, TypeParam};
+
+crate::rules! {
+    /// A type parameter without a default was added.
+    ///
+    /// ## What it detects
+    /// A generic declaration gained a type parameter that has no `= default`.
+    ///
+    /// ## Why it matters
+    /// Every explicit instantiation (`Foo<A>`) now has too few type arguments, and for types
+    /// `Foo` without arguments stops compiling.
+    ///
+    /// ## Example
+    /// ```ts
+    /// // base
+    /// export interface Store<S> { get(): S }
+    /// // revision
+    /// export interface Store<S, A> { get(): S; dispatch(a: A): void }
+    /// ```
+    ///
+    /// ## How to migrate
+    /// Give the new parameter a default (`A = unknown`).
+    TS_TYPE_PARAMETER_ADDED_REQUIRED = "ts-type-parameter-added-required", TypeScript, Breaking, None, "generic", Added,
+        "A type parameter without a default was added";
+
+    /// A type parameter with a default was added.
+    ///
+    /// ## What it detects
+    /// A generic declaration gained a type parameter that has a default.
+    ///
+    /// ## Why it matters
+    /// Existing references keep compiling and mean the default.
+    ///
+    /// ## Example
+    /// ```ts
+    /// // revision
+    /// export interface Store<S, A = unknown> { get(): S }
+    /// ```
+    ///
+    /// ## How to migrate
+    /// Nothing to do.
+    TS_TYPE_PARAMETER_ADDED_DEFAULTED = "ts-type-parameter-added-defaulted", TypeScript, Info, None, "generic", Added,
+        "A type parameter with a default was added";
+
+    /// A type parameter was removed.
+    ///
+    /// ## What it detects
+    /// A generic declaration has fewer type parameters than before.
+    ///
+    /// ## Why it matters
+    /// References that pass the removed type argument stop compiling ("Expected N type arguments").
+    ///
+    /// ## Example
+    /// ```ts
+    /// // base
+    /// export type Ref<T, U> = T | U;
+    /// // revision
+    /// export type Ref<T> = T;
+    /// ```
+    ///
+    /// ## How to migrate
+    /// Keep the parameter (unused) for a major version.
+    TS_TYPE_PARAMETER_REMOVED = "ts-type-parameter-removed", TypeScript, Breaking, None, "generic", Removed,
+        "A type parameter was removed";
+
+    /// A type parameter's constraint changed.
+    ///
+    /// ## What it detects
+    /// The `extends` clause of a type parameter was added, removed or changed.
+    ///
+    /// ## Why it matters
+    /// A tighter constraint rejects type arguments that used to be accepted; a looser one breaks
+    /// code that relied on the constraint inside implementations.
+    ///
+    /// ## Example
+    /// ```ts
+    /// // base
+    /// export function keys<T>(o: T): string[];
+    /// // revision
+    /// export function keys<T extends object>(o: T): string[];
+    /// ```
+    ///
+    /// ## How to migrate
+    /// Check that the type arguments you pass satisfy the new constraint.
+    TS_TYPE_PARAMETER_CONSTRAINT_CHANGED = "ts-type-parameter-constraint-changed", TypeScript, Breaking, None, "generic", Changed,
+        "A type parameter's constraint changed";
+
+    /// A type parameter's default changed.
+    ///
+    /// ## What it detects
+    /// `= default` of a type parameter changed to another type.
+    ///
+    /// ## Why it matters
+    /// References that omit the argument now mean something else: code may stop compiling (for
+    /// example `any` becoming `unknown` forbids property access).
+    ///
+    /// ## Example
+    /// ```ts
+    /// // base
+    /// export interface ReactElement<P = any> { props: P }
+    /// // revision
+    /// export interface ReactElement<P = unknown> { props: P }
+    /// ```
+    ///
+    /// ## How to migrate
+    /// Pass the type argument explicitly where the default no longer fits.
+    TS_TYPE_PARAMETER_DEFAULT_CHANGED = "ts-type-parameter-default-changed", TypeScript, Warning, None, "generic", Changed,
+        "A type parameter's default changed";
+
+    /// A type parameter's default was removed.
+    ///
+    /// ## What it detects
+    /// A type parameter lost its `= default`.
+    ///
+    /// ## Why it matters
+    /// References that omit the type argument stop compiling.
+    ///
+    /// ## Example
+    /// ```ts
+    /// // base
+    /// export interface Box<T = string> { value: T }
+    /// // revision
+    /// export interface Box<T> { value: T }
+    /// ```
+    ///
+    /// ## How to migrate
+    /// Pass the type argument explicitly.
+    TS_TYPE_PARAMETER_DEFAULT_REMOVED = "ts-type-parameter-default-removed", TypeScript, Breaking, None, "generic", Removed,
+        "A type parameter's default was removed";
+}
+
+/// Compares the type parameters of `name` (inside exported symbol `op`).
+pub(super) fn compare(cx: &mut Cx, op: &str, name: &str, base: &[TypeParam], rev: &[TypeParam], bpos: &Pos, rpos: &Pos) {
+    let n = base.len().max(rev.len());
+    for i in 0..n {
+        let mut emit = |rule, message: String, before: Option<String>, after: Option<String>, tp: &str| {
+            cx.emit(Finding {
+                rule,
+                message,
+                operation: op,
+                pointer: format!("{name}<{tp}>"),
+                base: Some(bpos),
+                rev: Some(rpos),
+                before,
+                after,
+            });
+        };
+        match (base.get(i), rev.get(i)) {
+            (Some(b), Some(r)) => {
+                let bc = b.constraint.as_ref().map(|c| c.key.as_str());
+                let rc = r.constraint.as_ref().map(|c| c.key.as_str());
+                if bc != rc {
+                    let show = |c: &Option<crate::spec::typescript::TypeText>| {
+                        c.as_ref().map_or("(none)".to_string(), |c| format!("`{}`", short(&c.text)))
+                    };
+                    emit(
+                        &TS_TYPE_PARAMETER_CONSTRAINT_CHANGED,
+                        format!(
+                            "constraint of type parameter `{}` of `{name}` changed from {} to {}",
+                            r.name,
+                            show(&b.constraint),
+                            show(&r.constraint)
+                        ),
+                        b.constraint.as_ref().map(|c| c.text.clone()),
+                        r.constraint.as_ref().map(|c| c.text.clone()),
+                        &r.name,
+                    );
+                }
+                match (&b.default, &r.default) {
+                    (Some(d), None) => emit(
+                        &TS_TYPE_PARAMETER_DEFAULT_REMOVED,
+                        format!("type parameter `{}` of `{name}` lost its default `{}`", r.name, short(&d.text)),
+                        Some(d.text.clone()),
+                        None,
+                        &r.name,
+                    ),
+                    (Some(d), Some(e)) if d.key != e.key => emit(
+                        &TS_TYPE_PARAMETER_DEFAULT_CHANGED,
+                        format!(
+                            "default of type parameter `{}` of `{name}` changed from `{}` to `{}`",
+                            r.name,
+                            short(&d.text),
+                            short(&e.text)
+                        ),
+                        Some(d.text.clone()),
+                        Some(e.text.clone()),
+                        &r.name,
+                    ),
+                    _ => {}
+                }
+            }
+            (None, Some(r)) => match &r.default {
+                Some(d) => emit(
+                    &TS_TYPE_PARAMETER_ADDED_DEFAULTED,
+                    format!("type parameter `{} = {}` was added to `{name}`", r.name, short(&d.text)),
+                    None,
+                    Some(r.name.clone()),
+                    &r.name,
+                ),
+                None => emit(
+                    &TS_TYPE_PARAMETER_ADDED_REQUIRED,
+                    format!("type parameter `{}` (without a default) was added to `{name}`", r.name),
+                    None,
+                    Some(r.name.clone()),
+                    &r.name,
+                ),
+            },
+            (Some(b), None) => emit(
+                &TS_TYPE_PARAMETER_REMOVED,
+                format!("type parameter `{}` was removed from `{name}`", b.name),
+                Some(b.name.clone()),
+                None,
+                &b.name,
+            ),
+            (None, None) => {}
+        }
+    }
+}

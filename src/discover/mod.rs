@@ -1,0 +1,385 @@
+//! Which files in a repository are API specs, of which format, and which module each belongs
+//! to, decided from names and the first few kilobytes of content, without parsing files fully.
+
+pub mod peek;
+
+use crate::config::Config;
+use crate::diff::Format;
+use crate::error::{Error, Located, Result};
+use crate::source::normalize;
+use crate::spec::format_from_name;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+
+/// Folders never searched: dependencies, build output, tool state.
+pub const SKIPPED_DIRS: &[&str] =
+    &["node_modules", "vendor", "target", "third_party", "bower_components", "__pycache__", "venv", ".venv", ".git", ".apidiff"];
+
+/// Folder names too generic to name a module; the folder above is used instead.
+const GENERIC_DIRS: &[&str] = &[
+    "api",
+    "apis",
+    "spec",
+    "specs",
+    "openapi",
+    "swagger",
+    "schema",
+    "schemas",
+    "proto",
+    "protos",
+    "graphql",
+    "docs",
+    "doc",
+    "contracts",
+    "definitions",
+    "types",
+];
+
+/// A spec found in the tree.
+#[derive(Debug, Clone, Serialize)]
+pub struct Found {
+    /// Path relative to the root, with `/` separators.
+    pub path: String,
+    /// Its format.
+    pub format: Format,
+    /// The module it belongs to.
+    pub module: String,
+    /// Why it was recognised.
+    pub reason: String,
+    /// The `info.title`, when seen in the first kilobytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+/// A file that looked like a spec but is not checked on its own.
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    /// Path relative to the root.
+    pub path: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// A module and its specs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Module {
+    /// Its name.
+    pub name: String,
+    /// Whether `apidiff.yaml` defines it (otherwise it is named after a folder).
+    pub configured: bool,
+    /// Paths of its specs.
+    pub specs: Vec<String>,
+}
+
+/// What discovery found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Discovery {
+    /// Specs, sorted by path.
+    pub specs: Vec<Found>,
+    /// Modules, sorted by name.
+    pub modules: Vec<Module>,
+    /// Spec-like files that are not checked on their own.
+    pub skipped: Vec<Skipped>,
+}
+
+struct Candidate {
+    path: String,
+    format: Format,
+    reason: String,
+    title: Option<String>,
+    refs: Vec<String>,
+}
+
+/// Walks `root` (respecting `.gitignore`, skipping [`SKIPPED_DIRS`] and the config's
+/// `exclude` globs), recognises specs and groups them into modules.
+pub fn discover(root: &Path, config: &Config) -> Result<Discovery> {
+    let exclude = globs(config.exclude.iter())?;
+    let module_globs: Vec<(String, globset::GlobSet)> =
+        config.modules.iter().map(|m| Ok((m.name.clone(), globs(m.specs.iter())?))).collect::<Result<_>>()?;
+    let mut walker = ignore::WalkBuilder::new(root);
+    walker.require_git(false).follow_links(false).sort_by_file_name(|a, b| a.cmp(b)).filter_entry(|e| {
+        let name = e.file_name().to_string_lossy();
+        !(e.file_type().is_some_and(|t| t.is_dir()) && e.depth() > 0 && SKIPPED_DIRS.contains(&name.as_ref()))
+    });
+    let mut found = Vec::new();
+    let mut skipped = Vec::new();
+    for entry in walker.build() {
+        let entry = entry.map_err(|e| Error::Usage(format!("cannot walk {}: {e}", root.display())))?;
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(root) else { continue };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if exclude.is_match(&rel) {
+            continue;
+        }
+        let claimed = module_globs.iter().any(|(_, g)| g.is_match(&rel));
+        match recognise(entry.path(), &rel, claimed)? {
+            Recognised::Spec(c) => found.push(c),
+            Recognised::Not(Some(reason)) => skipped.push(Skipped { path: rel, reason }),
+            Recognised::Not(None) => {}
+        }
+    }
+    // A file another spec pulls in (`$ref`, import) is part of that spec, not a spec of its own.
+    let referenced: HashMap<&str, &str> = found.iter().flat_map(|c| c.refs.iter().map(move |r| (r.as_str(), c.path.as_str()))).collect();
+    let refs_of: HashMap<&str, &Vec<String>> = found.iter().map(|c| (c.path.as_str(), &c.refs)).collect();
+    let mut drop = BTreeSet::new();
+    for c in &found {
+        if let Some(&by) = referenced.get(c.path.as_str()) {
+            let mutual = refs_of.get(c.path.as_str()).is_some_and(|r| r.iter().any(|x| x == by));
+            if by != c.path && !mutual {
+                drop.insert(c.path.clone());
+                skipped.push(Skipped { path: c.path.clone(), reason: format!("referenced by {by}; checked as part of it") });
+            }
+        }
+    }
+    for s in skipped.iter_mut() {
+        if let Some(&by) = referenced.get(s.path.as_str()) {
+            s.reason = format!("referenced by {by}; checked as part of it");
+        }
+    }
+    found.retain(|c| !drop.contains(&c.path));
+    let specs = assign_modules(found, &module_globs);
+    let mut modules: BTreeMap<String, Module> = BTreeMap::new();
+    for s in &specs {
+        modules
+            .entry(s.module.clone())
+            .or_insert_with(|| Module { name: s.module.clone(), configured: config.module(&s.module).is_some(), specs: Vec::new() })
+            .specs
+            .push(s.path.clone());
+    }
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Discovery { specs, modules: modules.into_values().collect(), skipped })
+}
+
+fn globs<'a>(patterns: impl Iterator<Item = &'a String>) -> Result<globset::GlobSet> {
+    let mut b = globset::GlobSetBuilder::new();
+    for p in patterns {
+        let g = globset::GlobBuilder::new(p)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| Error::Usage(format!("invalid glob `{p}`: {}", e.kind())))?;
+        b.add(g);
+    }
+    b.build().map_err(|e| Error::Usage(format!("invalid globs: {e}")))
+}
+
+enum Recognised {
+    Spec(Candidate),
+    /// Not a spec; with a reason when worth telling the user.
+    Not(Option<String>),
+}
+
+fn recognise(abs: &Path, rel: &str, claimed: bool) -> Result<Recognised> {
+    let lower = rel.to_ascii_lowercase();
+    let ext_reason = |ext: &str| format!("extension {ext}");
+    if let Some(format) = format_from_name(&lower) {
+        if format == Format::TypeScript && !is_declaration(&lower) && !claimed {
+            // Plain .ts files are source code; only declarations describe an API surface.
+            return Ok(Recognised::Not(None));
+        }
+        let ext = lower.rsplit_once('/').map_or(lower.as_str(), |x| x.1);
+        let ext = if is_declaration(ext) { ".d.ts" } else { ext.rfind('.').map_or(ext, |i| &ext[i..]) };
+        let reason = if claimed && format == Format::TypeScript && !is_declaration(&lower) {
+            "matched a module's spec glob (TypeScript)".to_string()
+        } else {
+            ext_reason(ext)
+        };
+        let text = read_text(abs, rel)?;
+        let refs = match format {
+            Format::Protobuf => resolve_imports(rel, crate::store::bundle::proto_imports(&text), abs, format),
+            Format::TypeScript => resolve_imports(rel, crate::store::bundle::ts_imports(&text), abs, format),
+            _ => Vec::new(),
+        };
+        return Ok(Recognised::Spec(Candidate { path: rel.to_string(), format, reason, title: None, refs }));
+    }
+    if !(lower.ends_with(".json") || lower.ends_with(".yaml") || lower.ends_with(".yml")) {
+        return Ok(Recognised::Not(None));
+    }
+    let head = peek::head(abs).map_err(|e| Located::file(rel, format!("cannot read: {e}")))?;
+    match peek::top_level(&head) {
+        Some(p) => {
+            let text = read_text(abs, rel)?;
+            let refs = peek::ref_files(&text).into_iter().filter_map(|f| relative_to(rel, &f)).filter(|p| p != rel).collect();
+            Ok(Recognised::Spec(Candidate {
+                path: rel.to_string(),
+                format: p.format,
+                reason: format!("top-level `{}: {}`", p.key, p.version),
+                title: p.title,
+                refs,
+            }))
+        }
+        None if claimed => Ok(Recognised::Not(Some(
+            "matched a module's spec glob but has no top-level `openapi`, `swagger` or `asyncapi` key in its first 4 KB".into(),
+        ))),
+        None => Ok(Recognised::Not(None)),
+    }
+}
+
+fn is_declaration(lower: &str) -> bool {
+    lower.ends_with(".d.ts") || lower.ends_with(".d.mts") || lower.ends_with(".d.cts")
+}
+
+fn read_text(abs: &Path, rel: &str) -> Result<String> {
+    let bytes = std::fs::read(abs).map_err(|e| Located::file(rel, format!("cannot read: {e}")))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// `file` as written in a spec at `from`, relative to the root; `None` when it leaves the root.
+fn relative_to(from: &str, file: &str) -> Option<String> {
+    let dir = Path::new(from).parent().unwrap_or(Path::new(""));
+    let p = normalize(&dir.join(file)).to_string_lossy().replace('\\', "/");
+    (!p.starts_with("..")).then_some(p)
+}
+
+fn resolve_imports(rel: &str, imports: Vec<String>, abs: &Path, format: Format) -> Vec<String> {
+    // abs = root/rel; recover root to test candidates on disk.
+    let depth = rel.split('/').count();
+    let mut root = abs.to_path_buf();
+    for _ in 0..depth {
+        root.pop();
+    }
+    let mut out = Vec::new();
+    for i in imports {
+        let mut cands = Vec::new();
+        if let Some(p) = relative_to(rel, &i) {
+            cands.push(p.clone());
+            if format == Format::TypeScript {
+                cands.extend([".d.ts", ".ts", "/index.d.ts"].iter().map(|e| format!("{p}{e}")));
+            }
+        }
+        if format == Format::Protobuf {
+            cands.push(i.clone());
+        }
+        if let Some(hit) = cands.into_iter().find(|c| root.join(c).is_file()) {
+            out.push(hit);
+        }
+    }
+    out
+}
+
+fn assign_modules(found: Vec<Candidate>, module_globs: &[(String, globset::GlobSet)]) -> Vec<Found> {
+    // Folder-derived names: the nearest non-generic folder name; full path when two folders share it.
+    let folder = |path: &str| -> String {
+        let parts: Vec<&str> = path.split('/').collect();
+        let dirs = &parts[..parts.len().saturating_sub(1)];
+        let mut end = dirs.len();
+        while end > 1 && dirs.get(end - 1).is_some_and(|d| GENERIC_DIRS.contains(&d.to_ascii_lowercase().as_str())) {
+            end -= 1;
+        }
+        dirs[..end].join("/")
+    };
+    let mut short_names: HashMap<String, BTreeSet<String>> = HashMap::new();
+    for c in &found {
+        let f = folder(&c.path);
+        let short = f.rsplit('/').next().unwrap_or("").to_string();
+        short_names.entry(short).or_default().insert(f);
+    }
+    found
+        .into_iter()
+        .map(|c| {
+            let module = match module_globs.iter().find(|(_, g)| g.is_match(&c.path)) {
+                Some((name, _)) => name.clone(),
+                None => {
+                    let f = folder(&c.path);
+                    let short = f.rsplit('/').next().unwrap_or("").to_string();
+                    if f.is_empty() {
+                        c.title.as_deref().map(slug).filter(|s| !s.is_empty()).unwrap_or_else(|| stem(&c.path))
+                    } else if short_names.get(&short).is_some_and(|s| s.len() > 1) {
+                        f
+                    } else {
+                        short
+                    }
+                }
+            };
+            Found { path: c.path, format: c.format, module, reason: c.reason, title: c.title }
+        })
+        .collect()
+}
+
+fn stem(path: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.split('.').next().unwrap_or(name).to_string()
+}
+
+fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    #[test]
+    fn finds_specs_and_groups_modules() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        write(
+            r,
+            "services/users/api/openapi.yaml",
+            "openapi: 3.0.3\ninfo:\n  title: Users\n  version: '1'\npaths:\n  /u:\n    $ref: 'paths.yaml#/u'\n",
+        );
+        write(r, "services/users/api/paths.yaml", "openapi: 3.0.3\nu: {}\n");
+        write(r, "services/orders/openapi.json", "{\"openapi\": \"3.1.0\", \"info\": {\"title\": \"Orders\"}, \"paths\": {}}");
+        write(r, "web/schema.graphql", "type Query { a: Int }\n");
+        write(r, "events/asyncapi.yml", "asyncapi: '2.6.0'\n");
+        write(r, "protos/a.proto", "syntax = \"proto3\";\nimport \"protos/common.proto\";\n");
+        write(r, "protos/common.proto", "syntax = \"proto3\";\n");
+        write(r, "sdk/index.d.ts", "export declare const a: number;\n");
+        write(r, "sdk/impl.ts", "export const a = 1;\n");
+        write(r, "node_modules/x/openapi.yaml", "openapi: 3.0.0\n");
+        write(r, "ignored/openapi.yaml", "openapi: 3.0.0\n");
+        write(r, ".gitignore", "ignored/\n");
+        write(r, "package.json", "{\"name\": \"x\"}");
+        write(r, "root.yaml", "swagger: '2.0'\ninfo:\n  title: Legacy Pets\n");
+        let got = discover(r, &Config::default()).unwrap();
+        let summary: Vec<(String, &str, String)> =
+            got.specs.iter().map(|s| (s.path.clone(), s.format.as_str(), s.module.clone())).collect();
+        assert_eq!(
+            summary,
+            vec![
+                ("events/asyncapi.yml".into(), "asyncapi", "events".into()),
+                ("protos/a.proto".into(), "protobuf", "protos".into()),
+                ("root.yaml".into(), "openapi", "legacy-pets".into()),
+                ("sdk/index.d.ts".into(), "typescript", "sdk".into()),
+                ("services/orders/openapi.json".into(), "openapi", "orders".into()),
+                ("services/users/api/openapi.yaml".into(), "openapi", "users".into()),
+                ("web/schema.graphql".into(), "graphql", "web".into()),
+            ]
+        );
+        let skipped: Vec<&str> = got.skipped.iter().map(|s| s.path.as_str()).collect();
+        assert_eq!(skipped, vec!["protos/common.proto", "services/users/api/paths.yaml"]);
+        assert_eq!(got.specs[4].reason, "top-level `openapi: 3.1.0`");
+        assert_eq!(got.modules.len(), 7);
+    }
+
+    #[test]
+    fn config_modules_claim_specs() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        write(r, "a/openapi.yaml", "openapi: 3.0.3\n");
+        write(r, "b/schema.graphql", "type Query { a: Int }\n");
+        write(r, "b/notaspec.yaml", "name: x\n");
+        let config = crate::config::parse("c", "modules:\n  - name: core\n    specs: ['a/*.yaml', 'b/*']\nexclude: ['zzz/**']\n").unwrap();
+        let got = discover(r, &config).unwrap();
+        assert!(got.specs.iter().all(|s| s.module == "core"));
+        assert_eq!(got.specs.len(), 2);
+        assert!(got.modules[0].configured);
+        assert!(got.skipped[0].reason.contains("no top-level"));
+    }
+}

@@ -1,0 +1,273 @@
+//! A spec bundle: the main file of a spec and every file it pulls in (`$ref`s, imports), keyed
+//! by path relative to the repository root. Its canonical JSON is what a snapshot hashes.
+
+use crate::diff::Format;
+use crate::error::{Error, Located, Result};
+use crate::source::text;
+use crate::source::{Fetch, GitFetch, Input, normalize};
+use crate::spec::LoadOptions;
+use crate::spec::refs::DocSet;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Most files one bundle may pull in (imports are a graph; this bounds a pathological one).
+const MAX_FILES: usize = 2_000;
+
+/// The files of one spec.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bundle {
+    /// The format (`openapi`, `graphql`, ...).
+    pub format: String,
+    /// Path of the main file, relative to the repository root, with `/` separators.
+    pub entry: String,
+    /// Every file, main file included: path to text.
+    pub files: BTreeMap<String, String>,
+}
+
+impl Bundle {
+    /// The canonical bytes: fixed field order, files sorted by path.
+    pub fn canonical_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+
+    /// The snapshot id: sha256 of the canonical bytes, in hex.
+    pub fn hash(&self) -> String {
+        sha256_hex(&self.canonical_bytes())
+    }
+
+    /// The main file as an [`Input`] whose relative references resolve inside the bundle.
+    pub fn input(&self) -> Result<Input> {
+        let fetch = Tree::Bundle(Arc::new(self.files.clone()));
+        let path = PathBuf::from(&self.entry);
+        let text = fetch.fetch(&path)?;
+        Ok(Input { name: self.entry.clone(), path, text, fetch: Arc::new(fetch) })
+    }
+}
+
+/// sha256 in lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Where the files of a tree come from: the working tree, a git revision, or a bundle. Paths
+/// are relative to the repository root and are displayed as such on every side, so change
+/// fingerprints stay the same whichever side a spec was read from.
+#[derive(Debug, Clone)]
+pub enum Tree {
+    /// The working tree under this root.
+    Worktree(PathBuf),
+    /// A git revision of the repository.
+    Git(GitFetch),
+    /// An archived bundle's files.
+    Bundle(Arc<BTreeMap<String, String>>),
+}
+
+impl Tree {
+    /// Opens a file of this tree by its repository-relative path.
+    pub fn open(&self, rel: &str) -> Result<Input> {
+        let path = PathBuf::from(rel);
+        let text = self.fetch(&path)?;
+        Ok(Input { name: slash(&path), path, text, fetch: Arc::new(self.clone()) })
+    }
+
+    /// Whether a file exists in this tree.
+    pub fn has(&self, rel: &str) -> bool {
+        match self {
+            Tree::Worktree(root) => root.join(rel).is_file(),
+            Tree::Bundle(files) => files.contains_key(rel),
+            Tree::Git(g) => std::process::Command::new("git")
+                .arg("-C")
+                .arg(&g.workdir)
+                .args(["cat-file", "-e", &format!("{}:{rel}", g.rev)])
+                .output()
+                .is_ok_and(|o| o.status.success()),
+        }
+    }
+}
+
+fn slash(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+impl Fetch for Tree {
+    fn fetch(&self, path: &Path) -> Result<String> {
+        match self {
+            Tree::Worktree(root) => {
+                let inner = crate::source::FsFetch;
+                inner.fetch(&root.join(path)).map_err(|e| rename(e, &slash(path)))
+            }
+            Tree::Git(g) => g.fetch(path).map_err(|e| rename(e, &slash(path))),
+            Tree::Bundle(files) => files
+                .get(&slash(&normalize(path)))
+                .cloned()
+                .ok_or_else(|| Located::file(slash(path), "not in the archived snapshot").into()),
+        }
+    }
+
+    fn display(&self, path: &Path) -> String {
+        slash(path)
+    }
+}
+
+fn rename(e: Error, name: &str) -> Error {
+    match e {
+        Error::Input(mut l) => {
+            l.file = name.to_string();
+            Error::Input(l)
+        }
+        other => other,
+    }
+}
+
+/// Collects the bundle of the spec at `entry` in `tree`: for OpenAPI and AsyncAPI every
+/// document its `$ref`s reach; for protobuf its imports; for TypeScript its relative imports;
+/// for GraphQL the file itself.
+pub fn collect(tree: &Tree, entry: &str, format: Format, opts: &LoadOptions) -> Result<Bundle> {
+    let input = tree.open(entry)?;
+    let mut files = BTreeMap::new();
+    match format {
+        Format::OpenApi | Format::AsyncApi => {
+            let (value, syntax) = text::parse(&input.name, &input.text)?;
+            let set = DocSet::load(&input, value, syntax, opts)?;
+            for doc in &set.docs {
+                files.insert(slash(&normalize(&doc.input.path)), doc.input.text.clone());
+            }
+        }
+        Format::GraphQl => {
+            files.insert(entry.to_string(), input.text);
+        }
+        Format::Protobuf | Format::TypeScript => {
+            let mut todo = vec![(entry.to_string(), input.text)];
+            let mut seen = BTreeSet::new();
+            while let Some((path, text)) = todo.pop() {
+                if !seen.insert(path.clone()) {
+                    continue;
+                }
+                if seen.len() > MAX_FILES {
+                    return Err(Located::file(entry, format!("pulls in more than {MAX_FILES} files")).into());
+                }
+                let refs = if format == Format::Protobuf { proto_imports(&text) } else { ts_imports(&text) };
+                for r in refs {
+                    for cand in candidates(&path, &r, format) {
+                        if seen.contains(&cand) {
+                            break;
+                        }
+                        if let Ok(t) = tree.fetch(Path::new(&cand)) {
+                            todo.push((cand, t));
+                            break;
+                        }
+                    }
+                }
+                files.insert(path, text);
+            }
+        }
+    }
+    Ok(Bundle { format: format.as_str().to_string(), entry: entry.to_string(), files })
+}
+
+/// Files an import may name, most likely first.
+fn candidates(from: &str, r: &str, format: Format) -> Vec<String> {
+    let dir = Path::new(from).parent().unwrap_or(Path::new(""));
+    let rel = slash(&normalize(&dir.join(r)));
+    let mut out = Vec::new();
+    if format == Format::Protobuf {
+        // Import paths are relative to an include root: the file's folder or the repository root.
+        out.push(rel);
+        out.push(slash(&normalize(Path::new(r))));
+    } else {
+        for ext in ["", ".d.ts", ".ts", "/index.d.ts", "/index.ts"] {
+            out.push(format!("{rel}{ext}"));
+        }
+        if let Some(stem) = rel.strip_suffix(".js") {
+            out.push(format!("{stem}.d.ts"));
+        }
+    }
+    out.retain(|p| !p.starts_with("../") && p != "..");
+    out
+}
+
+/// `import "a/b.proto";` (also `public` and `weak`).
+pub fn proto_imports(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let l = line.trim_start();
+        let Some(rest) = l.strip_prefix("import") else { continue };
+        let rest = rest.trim_start();
+        let rest = rest.strip_prefix("public").or_else(|| rest.strip_prefix("weak")).unwrap_or(rest).trim_start();
+        if let Some(q) = quoted(rest) {
+            out.push(q);
+        }
+    }
+    out
+}
+
+/// Relative module specifiers of `import ... from "./x"`, `export ... from "./x"`,
+/// `import("./x")` and `/// <reference path="x" />`.
+pub fn ts_imports(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let l = line.trim();
+        if let Some(i) = l.find("<reference path=") {
+            if let Some(q) = quoted(&l[i + "<reference path=".len()..]) {
+                out.push(q);
+            }
+            continue;
+        }
+        let at =
+            l.rfind(" from ").map(|i| i + 6).or_else(|| l.strip_prefix("import ").map(|_| 7)).or_else(|| l.find("import(").map(|i| i + 7));
+        if let Some(i) = at
+            && let Some(q) = l.get(i..).and_then(|s| quoted(s.trim_start()))
+            && (q.starts_with("./") || q.starts_with("../"))
+        {
+            out.push(q);
+        }
+    }
+    out
+}
+
+fn quoted(s: &str) -> Option<String> {
+    let q = s.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let rest = &s[1..];
+    let end = rest.find(q)?;
+    Some(rest[..end].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn imports_are_found() {
+        assert_eq!(
+            proto_imports("syntax = \"proto3\";\nimport \"common/a.proto\";\nimport public 'b.proto';\n"),
+            vec!["common/a.proto", "b.proto"]
+        );
+        assert_eq!(
+            ts_imports("import { A } from './a';\nexport * from \"../b\";\nimport x from 'lodash';\n/// <reference path=\"c.d.ts\" />\n"),
+            vec!["./a", "../b", "c.d.ts"]
+        );
+    }
+
+    #[test]
+    fn bundle_collects_refs_and_hash_is_stable() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("api")).unwrap();
+        std::fs::write(
+            dir.path().join("api/openapi.yaml"),
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'common.yaml#/A'}\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("api/common.yaml"), "A: {type: string}\n").unwrap();
+        let tree = Tree::Worktree(dir.path().to_path_buf());
+        let b = collect(&tree, "api/openapi.yaml", Format::OpenApi, &LoadOptions::default()).unwrap();
+        assert_eq!(b.files.keys().cloned().collect::<Vec<_>>(), vec!["api/common.yaml", "api/openapi.yaml"]);
+        let again = collect(&tree, "api/openapi.yaml", Format::OpenApi, &LoadOptions::default()).unwrap();
+        assert_eq!(b.hash(), again.hash());
+        // The bundle resolves its own references without the file system.
+        let input = b.input().unwrap();
+        assert_eq!(input.sibling("common.yaml").unwrap().text, "A: {type: string}\n");
+    }
+}

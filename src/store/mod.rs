@@ -1,0 +1,503 @@
+//! The archive of spec snapshots and their history, behind one [`Store`] trait.
+//!
+//! A backend only stores bytes under flat keys with create-only writes; everything else
+//! (content addressing, verification, records, lookups) lives in [`Archive`] and is shared by
+//! every backend. Layout:
+//!
+//! - `objects/sha256/<hash>`: a snapshot, the canonical JSON of a [`bundle::Bundle`]; its key
+//!   is the sha256 of its bytes, checked on every read.
+//! - `records/entries/<id>.json`: one archived version of one spec ([`Entry`]). The id is
+//!   derived from what the entry says (module, spec, snapshot, previous snapshot, deploy), so
+//!   two processes recording the same thing write the same key and the second write is a no-op.
+//! - `records/notes/<time>-<id>.json` and `records/audit/<time>-<id>.json`: append-only notes
+//!   and audit events, each in its own create-only file with a unique id, so concurrent writers
+//!   never lose one another's records.
+//!
+//! An S3 backend maps this to conditional puts (`If-None-Match: *`), Postgres to
+//! `INSERT ... ON CONFLICT DO NOTHING` on a key column.
+
+pub mod bundle;
+pub mod fs;
+pub mod time;
+
+use crate::error::{Error, Result};
+use bundle::{Bundle, sha256_hex};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// A backend: bytes under flat keys, written once.
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// Where the store is, for messages.
+    fn location(&self) -> String;
+    /// Whether the store has been created.
+    fn exists(&self) -> Result<bool>;
+    /// Creates the store (idempotent).
+    fn create(&self) -> Result<()>;
+    /// Writes `bytes` under `key` unless the key exists: `true` when written, `false` when the
+    /// key was already there (its content is left untouched). Readers never see partial bytes.
+    fn put_new(&self, key: &str, bytes: &[u8]) -> Result<bool>;
+    /// Reads a key; `None` when absent.
+    fn get(&self, key: &str) -> Result<Option<Vec<u8>>>;
+    /// Keys directly under a folder-like prefix (`records/audit/`), sorted.
+    fn list(&self, prefix: &str) -> Result<Vec<String>>;
+}
+
+/// The default store location, relative to the repository root.
+pub const DEFAULT_URL: &str = ".apidiff";
+
+/// Opens the backend a URL names: a path or `file://` URL (relative to `root`). Other schemes
+/// are named in the error.
+pub fn open(url: &str, root: &Path) -> Result<Box<dyn Store>> {
+    let path = match url.split_once("://") {
+        None => url,
+        Some(("file", rest)) => rest,
+        Some((scheme, _)) => {
+            return Err(Error::Usage(format!(
+                "store `{url}`: the `{scheme}` backend is not available in this build; use a folder path or a file:// URL"
+            )));
+        }
+    };
+    if path.is_empty() {
+        return Err(Error::Usage("store URL has an empty path".into()));
+    }
+    Ok(Box::new(fs::FsStore::new(root.join(path))))
+}
+
+/// How risky an archived change is, from its severities and the dependants it touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Risk {
+    /// No change, or informational ones only.
+    Low,
+    /// Warnings.
+    Medium,
+    /// Breaking changes no declared dependant uses.
+    High,
+    /// Breaking changes that reach declared dependants.
+    Critical,
+}
+
+impl Risk {
+    /// From counts of breaking changes and warnings and how many dependants are touched.
+    pub fn assess(breaking: usize, warnings: usize, dependants_touched: usize) -> Risk {
+        match (breaking, warnings, dependants_touched) {
+            (b, _, d) if b > 0 && d > 0 => Risk::Critical,
+            (b, _, _) if b > 0 => Risk::High,
+            (_, w, d) if w > 0 && d > 0 => Risk::High,
+            (_, w, _) if w > 0 => Risk::Medium,
+            _ => Risk::Low,
+        }
+    }
+
+    /// Lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Risk::Low => "low",
+            Risk::Medium => "medium",
+            Risk::High => "high",
+            Risk::Critical => "critical",
+        }
+    }
+}
+
+/// Counts by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// Breaking changes.
+    pub breaking: usize,
+    /// Warnings.
+    pub warning: usize,
+    /// Informational changes.
+    pub info: usize,
+}
+
+/// One archived version of one spec of one module, with the diff from the version before.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Entry {
+    /// Entry id (hex; see the module docs).
+    pub id: String,
+    /// When it was recorded (RFC 3339, UTC).
+    pub time: String,
+    /// The module.
+    pub module: String,
+    /// The spec's main file, relative to the repository root.
+    pub spec: String,
+    /// Its format.
+    pub format: String,
+    /// The snapshot; `None` records that the spec was removed from the repository.
+    pub snapshot: Option<String>,
+    /// The snapshot this one replaces; `None` for a baseline.
+    pub previous: Option<String>,
+    /// The deploy (git commit or `--deploy` id) it was recorded at.
+    pub deploy: Option<String>,
+    /// Who made the change (git author).
+    pub author: Option<String>,
+    /// The commit message: the entry's automatic note.
+    pub message: Option<String>,
+    /// Risk level.
+    pub risk: Risk,
+    /// Counts of the changes from the previous snapshot.
+    pub counts: Counts,
+    /// The changes from the previous snapshot, as in the JSON report.
+    pub changes: Vec<Value>,
+    /// Modules declared as depending on this one that the changes touch.
+    pub dependants: Vec<String>,
+    /// Id shared by the entries one `apidiff check --record` wrote.
+    pub run: String,
+}
+
+impl Entry {
+    /// The id an entry with these facts gets.
+    pub fn derive_id(module: &str, spec: &str, snapshot: Option<&str>, previous: Option<&str>, deploy: Option<&str>) -> String {
+        let mut s = String::new();
+        for part in [Some(module), Some(spec), snapshot, previous, deploy] {
+            s.push_str(part.unwrap_or("-"));
+            s.push('\0');
+        }
+        sha256_hex(s.as_bytes())[..20].to_string()
+    }
+}
+
+/// A note someone attached to an entry.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Note {
+    /// Note id.
+    pub id: String,
+    /// When.
+    pub time: String,
+    /// The entry it annotates.
+    pub entry: String,
+    /// Who wrote it.
+    pub author: Option<String>,
+    /// The text.
+    pub text: String,
+}
+
+/// What an audit event records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// `check --record` archived snapshots.
+    Record,
+    /// A note was added.
+    Annotate,
+    /// Spec files were written back from the archive.
+    Rollback,
+    /// Records were exported or copied out of the store.
+    Export,
+}
+
+/// One audit event.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuditEvent {
+    /// Event id.
+    pub id: String,
+    /// When.
+    pub time: String,
+    /// Who.
+    pub actor: Option<String>,
+    /// What.
+    pub action: Action,
+    /// The details (what was written, from which version to which).
+    pub details: Value,
+}
+
+static SEQ: AtomicU64 = AtomicU64::new(0);
+
+/// A unique id for append-only records: the process id and a per-process counter make it
+/// unique among concurrent writers; the time and content make it unique across runs.
+pub fn unique_id(time: &str, content: &str) -> String {
+    let seed = format!("{time}\0{}\0{}\0{content}", std::process::id(), SEQ.fetch_add(1, Ordering::Relaxed));
+    sha256_hex(seed.as_bytes())[..16].to_string()
+}
+
+/// What an id or id prefix names.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// An entry.
+    Entry(Box<Entry>),
+    /// A snapshot, with the entries that recorded it (oldest first).
+    Snapshot(String, Vec<Entry>),
+    /// A deploy, with its entries.
+    Deploy(String, Vec<Entry>),
+}
+
+/// The archive: snapshots and records on any [`Store`].
+#[derive(Debug)]
+pub struct Archive {
+    store: Box<dyn Store>,
+}
+
+impl Archive {
+    /// An archive on a backend.
+    pub fn new(store: Box<dyn Store>) -> Self {
+        Archive { store }
+    }
+
+    /// Where it is.
+    pub fn location(&self) -> String {
+        self.store.location()
+    }
+
+    /// Whether it exists.
+    pub fn exists(&self) -> Result<bool> {
+        self.store.exists()
+    }
+
+    /// Fails with a clear message when the store has not been created yet.
+    pub fn require(&self) -> Result<()> {
+        if self.store.exists()? {
+            Ok(())
+        } else {
+            Err(Error::Store(format!(
+                "no apidiff store at {}: run `apidiff check --record` to create it and archive a baseline",
+                self.store.location()
+            )))
+        }
+    }
+
+    /// Creates it.
+    pub fn create(&self) -> Result<()> {
+        self.store.create()
+    }
+
+    /// Archives a bundle; returns its snapshot id. An existing object with the same id is
+    /// verified rather than trusted.
+    pub fn put_snapshot(&self, bundle: &Bundle) -> Result<String> {
+        let bytes = bundle.canonical_bytes();
+        let hash = sha256_hex(&bytes);
+        if !self.store.put_new(&object_key(&hash), &bytes)? {
+            self.snapshot(&hash)?;
+        }
+        Ok(hash)
+    }
+
+    /// Reads a snapshot, checking its bytes still hash to its id.
+    pub fn snapshot(&self, hash: &str) -> Result<Bundle> {
+        let key = object_key(hash);
+        let bytes = self.store.get(&key)?.ok_or_else(|| {
+            Error::Store(format!("snapshot {hash} is missing from the store at {} (object {key})", self.store.location()))
+        })?;
+        let actual = sha256_hex(&bytes);
+        if actual != hash {
+            return Err(Error::Store(format!(
+                "snapshot {hash} is damaged: object {key} in {} hashes to {actual}; restore it from a backup or remove the store's entries that use it",
+                self.store.location()
+            )));
+        }
+        serde_json::from_slice(&bytes).map_err(|e| Error::Store(format!("snapshot {hash} is not a spec bundle: {e}")))
+    }
+
+    /// Writes an entry; `false` when an identical one was already there.
+    pub fn put_entry(&self, entry: &Entry) -> Result<bool> {
+        self.store.put_new(&format!("records/entries/{}.json", entry.id), &to_json(entry))
+    }
+
+    /// Every entry, oldest first.
+    pub fn entries(&self) -> Result<Vec<Entry>> {
+        let mut out: Vec<Entry> = self.read_all("records/entries/")?;
+        out.sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id)));
+        Ok(out)
+    }
+
+    /// Adds a note.
+    pub fn put_note(&self, note: &Note) -> Result<()> {
+        self.store.put_new(&format!("records/notes/{}-{}.json", key_time(&note.time), note.id), &to_json(note)).map(|_| ())
+    }
+
+    /// Every note, oldest first.
+    pub fn notes(&self) -> Result<Vec<Note>> {
+        self.read_all("records/notes/")
+    }
+
+    /// Appends an audit event.
+    pub fn audit(&self, ev: &AuditEvent) -> Result<()> {
+        self.store.put_new(&format!("records/audit/{}-{}.json", key_time(&ev.time), ev.id), &to_json(ev)).map(|_| ())
+    }
+
+    /// The audit log, oldest first.
+    pub fn audit_log(&self) -> Result<Vec<AuditEvent>> {
+        self.read_all("records/audit/")
+    }
+
+    fn read_all<T: for<'de> Deserialize<'de>>(&self, prefix: &str) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        for key in self.store.list(prefix)? {
+            if !key.ends_with(".json") {
+                continue;
+            }
+            let bytes = self.store.get(&key)?.ok_or_else(|| Error::Store(format!("record {key} vanished while reading")))?;
+            let rec = serde_json::from_slice(&bytes)
+                .map_err(|e| Error::Store(format!("record {key} in {} is damaged: {e}", self.store.location())))?;
+            out.push(rec);
+        }
+        Ok(out)
+    }
+
+    /// The latest entry for each (module, spec), in first-seen order.
+    pub fn latest(entries: &[Entry]) -> Vec<&Entry> {
+        let mut idx: indexmap::IndexMap<(&str, &str), &Entry> = indexmap::IndexMap::new();
+        for e in entries {
+            idx.insert((e.module.as_str(), e.spec.as_str()), e);
+        }
+        idx.into_values().collect()
+    }
+
+    /// Resolves an entry id, snapshot id or deploy id (full or a prefix of at least 4
+    /// characters). Unknown and ambiguous prefixes are usage errors naming the candidates.
+    pub fn resolve(entries: &[Entry], id: &str, allow: &[&str]) -> Result<Target> {
+        let id = id.trim().to_ascii_lowercase();
+        if id.len() < 4 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.') {
+            return Err(Error::Usage(format!("`{id}`: expected an id or a prefix of at least 4 characters")));
+        }
+        let mut found: Vec<(String, &'static str)> = Vec::new();
+        let mut add = |full: &str, kind: &'static str| {
+            if full.to_ascii_lowercase().starts_with(&id) && !found.iter().any(|(f, k)| f == full && *k == kind) {
+                found.push((full.to_string(), kind));
+            }
+        };
+        for e in entries {
+            if allow.contains(&"entry") {
+                add(&e.id, "entry");
+            }
+            if allow.contains(&"snapshot")
+                && let Some(s) = &e.snapshot
+            {
+                add(s, "snapshot");
+            }
+            if allow.contains(&"deploy")
+                && let Some(d) = &e.deploy
+            {
+                add(d, "deploy");
+            }
+        }
+        match found.as_slice() {
+            [] => Err(Error::Usage(format!("`{id}` matches no {} in the store", allow.join(", no ")))),
+            [(full, kind)] => Ok(match *kind {
+                "entry" => {
+                    Target::Entry(Box::new(entries.iter().find(|e| &e.id == full).cloned().ok_or_else(|| Error::Usage("vanished".into()))?))
+                }
+                "snapshot" => {
+                    Target::Snapshot(full.clone(), entries.iter().filter(|e| e.snapshot.as_deref() == Some(full)).cloned().collect())
+                }
+                _ => Target::Deploy(full.clone(), entries.iter().filter(|e| e.deploy.as_deref() == Some(full)).cloned().collect()),
+            }),
+            many => Err(Error::Usage(format!(
+                "`{id}` is ambiguous: it matches {}; give more characters",
+                many.iter().map(|(f, k)| format!("{k} {f}")).collect::<Vec<_>>().join(", ")
+            ))),
+        }
+    }
+}
+
+fn object_key(hash: &str) -> String {
+    let clean: String = hash.chars().filter(char::is_ascii_hexdigit).collect();
+    format!("objects/sha256/{clean}")
+}
+
+/// `2025-11-25T12:00:00.123Z` → `20251125T120000123Z` (sortable, safe in keys).
+fn key_time(t: &str) -> String {
+    t.chars().filter(|c| c.is_ascii_alphanumeric()).collect()
+}
+
+fn to_json<T: Serialize>(v: &T) -> Vec<u8> {
+    let mut b = serde_json::to_vec_pretty(v).unwrap_or_default();
+    b.push(b'\n');
+    b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn archive() -> (tempfile::TempDir, Archive) {
+        let dir = tempfile::tempdir().unwrap();
+        let a = Archive::new(open(".apidiff", dir.path()).unwrap());
+        a.create().unwrap();
+        (dir, a)
+    }
+
+    fn bundle(text: &str) -> Bundle {
+        Bundle { format: "graphql".into(), entry: "a.graphql".into(), files: BTreeMap::from([("a.graphql".into(), text.into())]) }
+    }
+
+    #[test]
+    fn damaged_and_missing_objects_are_reported() {
+        let (dir, a) = archive();
+        let h = a.put_snapshot(&bundle("type Query { a: Int }")).unwrap();
+        assert_eq!(a.snapshot(&h).unwrap(), bundle("type Query { a: Int }"));
+        let path = dir.path().join(".apidiff/objects/sha256").join(&h);
+        std::fs::write(&path, b"tampered").unwrap();
+        let e = a.snapshot(&h).unwrap_err().to_string();
+        assert!(e.contains("damaged"), "{e}");
+        // Re-archiving the same content does not silently trust the damaged object.
+        assert!(a.put_snapshot(&bundle("type Query { a: Int }")).unwrap_err().to_string().contains("damaged"));
+        std::fs::remove_file(&path).unwrap();
+        assert!(a.snapshot(&h).unwrap_err().to_string().contains("missing"));
+    }
+
+    #[test]
+    fn other_schemes_are_named() {
+        let e = open("s3://bucket/x", Path::new("/")).unwrap_err().to_string();
+        assert!(e.contains("`s3` backend"), "{e}");
+    }
+
+    #[test]
+    fn resolve_prefixes() {
+        let mk = |id: &str, snap: &str, deploy: &str| Entry {
+            id: id.into(),
+            time: "2025-01-01T00:00:00.000Z".into(),
+            module: "m".into(),
+            spec: "s".into(),
+            format: "openapi".into(),
+            snapshot: Some(snap.into()),
+            previous: None,
+            deploy: Some(deploy.into()),
+            author: None,
+            message: None,
+            risk: Risk::Low,
+            counts: Counts::default(),
+            changes: vec![],
+            dependants: vec![],
+            run: "r".into(),
+        };
+        let es = vec![mk("aaaa1111", "bbbb1111", "cccc1111"), mk("aaaa2222", "bbbb2222", "cccc2222")];
+        assert!(matches!(Archive::resolve(&es, "aaaa1", &["entry", "snapshot"]).unwrap(), Target::Entry(_)));
+        assert!(matches!(Archive::resolve(&es, "bbbb2", &["entry", "snapshot"]).unwrap(), Target::Snapshot(..)));
+        let amb = Archive::resolve(&es, "bbbb", &["entry", "snapshot"]).unwrap_err().to_string();
+        assert!(amb.contains("ambiguous") && amb.contains("bbbb1111") && amb.contains("bbbb2222"), "{amb}");
+        assert!(Archive::resolve(&es, "ffff", &["deploy"]).unwrap_err().to_string().contains("matches no deploy"));
+        assert!(Archive::resolve(&es, "cc", &["deploy"]).is_err());
+    }
+
+    #[test]
+    fn concurrent_appends_lose_nothing() {
+        let (_dir, a) = archive();
+        let a = std::sync::Arc::new(a);
+        let handles: Vec<_> = (0..8)
+            .map(|t| {
+                let a = a.clone();
+                std::thread::spawn(move || {
+                    for i in 0..25 {
+                        let time = time::format_millis(1000);
+                        let ev = AuditEvent {
+                            id: unique_id(&time, "x"),
+                            time,
+                            actor: None,
+                            action: Action::Annotate,
+                            details: serde_json::json!({"t": t, "i": i}),
+                        };
+                        a.audit(&ev).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
+        }
+        assert_eq!(a.audit_log().unwrap().len(), 200);
+    }
+}

@@ -1,0 +1,490 @@
+//! `apidiff check` and the history commands end to end, in real temporary git repositories,
+//! running the built binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Repo {
+    dir: tempfile::TempDir,
+}
+
+const ENV: &[(&str, &str)] = &[
+    ("GIT_AUTHOR_NAME", "Alice"),
+    ("GIT_AUTHOR_EMAIL", "alice@example.com"),
+    ("GIT_COMMITTER_NAME", "Bob"),
+    ("GIT_COMMITTER_EMAIL", "bob@example.com"),
+    ("GIT_AUTHOR_DATE", "2025-01-01T00:00:00Z"),
+    ("GIT_COMMITTER_DATE", "2025-01-01T00:00:00Z"),
+    ("NO_COLOR", "1"),
+];
+
+impl Repo {
+    fn new() -> Repo {
+        let r = Repo { dir: tempfile::tempdir().unwrap() };
+        r.git(&["init", "-q", "-b", "main"]);
+        r.git(&["config", "commit.gpgsign", "false"]);
+        r
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        let o = Command::new("git").args(args).current_dir(self.path()).envs(ENV.iter().copied()).output().unwrap();
+        assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).trim().to_string()
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let p = self.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path().join(rel)).unwrap()
+    }
+
+    fn commit(&self, msg: &str) -> String {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "-m", msg]);
+        self.git(&["rev-parse", "HEAD"])
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        run_in(self.path(), args)
+    }
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let o: Output = Command::new(env!("CARGO_BIN_EXE_apidiff")).args(args).current_dir(dir).envs(ENV.iter().copied()).output().unwrap();
+    Run {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into(),
+        stderr: String::from_utf8_lossy(&o.stderr).into(),
+    }
+}
+
+impl std::fmt::Debug for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "exit {}\n--- stdout\n{}\n--- stderr\n{}", self.code, self.stdout, self.stderr)
+    }
+}
+
+fn users(extra_paths: &str, with_lookup: bool) -> String {
+    let lookup = if with_lookup {
+        "  /users/{id}:\n    get:\n      operationId: getUser\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses:\n        '200':\n          description: a user\n          content:\n            application/json:\n              schema: {$ref: 'components.yaml#/User'}\n"
+    } else {
+        ""
+    };
+    format!(
+        "openapi: 3.0.3\ninfo: {{title: Users, version: '1'}}\npaths:\n  /users:\n    get:\n      operationId: listUsers\n      responses:\n        '200':\n          description: users\n          content:\n            application/json:\n              schema:\n                type: array\n                items: {{$ref: 'components.yaml#/User'}}\n{lookup}{extra_paths}"
+    )
+}
+
+const COMPONENTS: &str = "User:\n  type: object\n  required: [id]\n  properties:\n    id: {type: string}\n    name: {type: string}\n";
+const ORDERS: &str = r#"{"openapi": "3.0.3", "info": {"title": "Orders", "version": "1"}, "paths": {"/orders": {"get": {"responses": {"200": {"description": "orders"}}}}}}"#;
+const LEGACY: &str = "swagger: '2.0'\ninfo: {title: Legacy, version: '1'}\npaths:\n  /pets:\n    get:\n      responses:\n        '200': {description: pets}\n";
+const CONFIG: &str = "modules:\n  - name: users\n    specs: ['services/users/*.yaml']\n    owners: ['@team-users']\n  - name: orders\n    specs: ['services/orders/**/*.json']\n    depends_on:\n      - module: users\n        uses: ['GET /users/{id}', 'getUser', '/users/{id}']\n  - name: legacy\n    specs: ['legacy/*.yaml']\n";
+
+fn seeded() -> Repo {
+    let r = Repo::new();
+    r.write("apidiff.yaml", CONFIG);
+    r.write("services/users/openapi.yaml", &users("", true));
+    r.write("services/users/components.yaml", COMPONENTS);
+    r.write("services/orders/api/openapi.json", ORDERS);
+    r.write("legacy/swagger.yaml", LEGACY);
+    r.commit("initial API");
+    r
+}
+
+fn json(s: &str) -> serde_json::Value {
+    serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}):\n{s}"))
+}
+
+#[test]
+fn end_to_end_record_history_annotate_rollback() {
+    let r = seeded();
+    // No store yet: a plain check says how to start.
+    let out = r.run(&["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("no apidiff store") && out.stderr.contains("check --record"), "{out:?}");
+
+    let out = r.run(&["check", "--record"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("Recorded a baseline: 3 specs in 3 modules"), "{out:?}");
+    assert!(r.path().join(".apidiff/apidiff-store.json").is_file());
+    // The $ref'd file is part of the users spec, not a spec of its own.
+    let disc = json(&r.run(&["discover", "--format", "json"]).stdout);
+    assert_eq!(disc["specs"].as_array().unwrap().len(), 3);
+    assert_eq!(disc["skipped"][0]["path"], "services/users/components.yaml");
+    assert_eq!(disc["skipped"][0]["reason"], "referenced by services/users/openapi.yaml; checked as part of it");
+
+    // A non-breaking commit passes and is archived.
+    r.write("services/users/openapi.yaml", &users("  /health:\n    get:\n      responses:\n        '200': {description: ok}\n", true));
+    let good = r.commit("add health endpoint");
+    let out = r.run(&["check", "--record"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("Recorded 1 new snapshot"), "{out:?}");
+    let again = r.run(&["check", "--record"]);
+    assert!(again.stderr.contains("Nothing to record"), "{again:?}");
+
+    // A breaking commit fails, names the change, and is archived with its risk.
+    r.write("services/users/openapi.yaml", &users("  /health:\n    get:\n      responses:\n        '200': {description: ok}\n", false));
+    let bad = r.commit("remove user lookup");
+    let out = r.run(&["check"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stdout.contains("/users/{id}"), "{out:?}");
+    let out = r.run(&["check", "--record", "--format", "json"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let report = json(&out.stdout);
+    assert_eq!(report["gate"]["passed"], false);
+    assert!(report["specs"].as_array().unwrap().iter().all(|s| s["module"].is_string()));
+    assert!(report["changes"].as_array().unwrap().iter().any(|c| c["module"] == "users" && c["severity"] == "breaking"));
+
+    // History: a timeline per module, with deploy, author, message and risk.
+    let hist = json(&r.run(&["history", "--module", "users", "--format", "json"]).stdout);
+    let hist = hist.as_array().unwrap();
+    assert_eq!(hist.len(), 3, "{hist:#?}");
+    let last = &hist[2];
+    assert_eq!(last["deploy"], bad.as_str());
+    assert_eq!(last["author"], "Alice <alice@example.com>");
+    assert_eq!(last["message"], "remove user lookup");
+    assert_eq!(last["risk"], "critical", "orders uses GET /users/{{id}}: {last:#}");
+    assert_eq!(last["dependants"], serde_json::json!(["orders"]));
+    assert!(last["counts"]["breaking"].as_u64().unwrap() >= 1);
+    assert_eq!(hist[0]["previous"], serde_json::Value::Null);
+    let table = r.run(&["history"]);
+    assert_eq!(table.code, 0);
+    for want in ["baseline", "remove user lookup", "legacy", "orders", "critical"] {
+        assert!(table.stdout.contains(want), "{want}: {table:?}");
+    }
+    assert_eq!(json(&r.run(&["history", "--since", "2000-01-01", "-f", "json"]).stdout).as_array().unwrap().len(), 5);
+    assert_eq!(json(&r.run(&["history", "--since", "2999-01-01", "-f", "json"]).stdout).as_array().unwrap().len(), 0);
+
+    // Show: the changes and the spec before and after.
+    let id = last["id"].as_str().unwrap();
+    let out = r.run(&["show", &id[..8]]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("remove user lookup") && out.stdout.contains("breaking"), "{out:?}");
+    assert!(out.stdout.contains("-  /users/{id}:"), "{out:?}");
+    let snap = last["snapshot"].as_str().unwrap();
+    let out = r.run(&["show", &snap[..10], "--side-by-side"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains(&format!("entry    {id}")), "{out:?}");
+
+    // Annotate.
+    let out = r.run(&["annotate", &id[..8], "approved by the API council"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(r.run(&["show", id]).stdout.contains("approved by the API council"));
+    assert!(r.run(&["history"]).stdout.contains("approved by the API council"));
+
+    // Rollback preview: shows the diff and the changes, writes nothing.
+    let before = r.read("services/users/openapi.yaml");
+    let out = r.run(&["rollback", "--to", &good[..7], "--module", "users", "--preview"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("+  /users/{id}:") && out.stdout.contains("nothing was written"), "{out:?}");
+    assert_eq!(r.read("services/users/openapi.yaml"), before);
+
+    // Rollback: writes the archived files back.
+    let out = r.run(&["rollback", "--to", &good[..7], "--module", "users"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("wrote services/users/openapi.yaml"), "{out:?}");
+    assert_eq!(r.read("services/users/openapi.yaml"), r.git(&["show", &format!("{good}:services/users/openapi.yaml")]) + "\n");
+    // Unknown hashes are refused and write nothing.
+    std::fs::write(r.path().join("services/users/openapi.yaml"), &before).unwrap();
+    let out = r.run(&["rollback", "--to", "deadbeef"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("matches no deploy"), "{out:?}");
+    assert_eq!(r.read("services/users/openapi.yaml"), before);
+
+    // The audit log holds each event.
+    let audit = json(&r.run(&["history", "--audit", "--format", "json"]).stdout);
+    let actions: Vec<&str> = audit.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions.iter().filter(|a| **a == "record").count(), 3, "{actions:?}");
+    assert_eq!(actions.iter().filter(|a| **a == "annotate").count(), 1, "{actions:?}");
+    assert_eq!(actions.iter().filter(|a| **a == "rollback").count(), 1, "{actions:?}");
+    let rb = audit.as_array().unwrap().iter().find(|e| e["action"] == "rollback").unwrap();
+    assert_eq!(rb["details"]["from"], bad.as_str());
+    assert_eq!(rb["details"]["to"], good.as_str());
+    assert_eq!(rb["actor"], "Bob <bob@example.com>");
+}
+
+#[test]
+fn base_revision_needs_no_store() {
+    let r = seeded();
+    r.write("services/users/openapi.yaml", &users("", false));
+    r.write("web/new.yaml", "openapi: 3.0.3\ninfo: {title: New, version: '1'}\npaths: {}\n");
+    let out = r.run(&["check", "--base", "HEAD"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stdout.contains("/users/{id}"), "{out:?}");
+    assert!(out.stderr.contains("web/new.yaml: new spec"), "{out:?}");
+    assert!(!r.path().join(".apidiff").exists());
+    let out = r.run(&["check", "--base", "no-such-ref"]);
+    assert_eq!(out.code, 2, "{out:?}");
+}
+
+#[test]
+fn damaged_and_missing_store_objects_are_reported() {
+    let r = seeded();
+    assert_eq!(r.run(&["check", "--record"]).code, 0);
+    let hist = json(&r.run(&["history", "--module", "users", "-f", "json"]).stdout);
+    let snap = hist[0]["snapshot"].as_str().unwrap().to_string();
+    let object = r.path().join(".apidiff/objects/sha256").join(&snap);
+    let good = std::fs::read(&object).unwrap();
+    std::fs::write(&object, b"{\"format\":\"openapi\",\"entry\":\"x\",\"files\":{}}").unwrap();
+    let out = r.run(&["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains(&format!("snapshot {snap} is damaged")), "{out:?}");
+    let out = r.run(&["show", &snap[..12]]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("damaged"), "{out:?}");
+    std::fs::remove_file(&object).unwrap();
+    let out = r.run(&["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("is missing from the store"), "{out:?}");
+    std::fs::write(&object, good).unwrap();
+    assert_eq!(r.run(&["check"]).code, 0);
+    // A damaged record is named too.
+    let entries = r.path().join(".apidiff/records/entries");
+    let first = std::fs::read_dir(&entries).unwrap().next().unwrap().unwrap().path();
+    std::fs::write(&first, "{ not json").unwrap();
+    let out = r.run(&["history"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("is damaged") && out.stderr.contains("records/entries/"), "{out:?}");
+}
+
+#[test]
+fn missing_store_is_explained() {
+    let r = seeded();
+    for args in [&["history"][..], &["show", "abcd1234"], &["annotate", "abcd1234", "x"], &["rollback", "--to", "abcd1234"]] {
+        let out = r.run(args);
+        assert_eq!(out.code, 2, "{args:?}: {out:?}");
+        assert!(out.stderr.contains("no apidiff store at") && out.stderr.contains(".apidiff"), "{out:?}");
+    }
+    let out = r.run(&["check", "--store", "postgres://db/x"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("`postgres` backend is not available"), "{out:?}");
+}
+
+#[test]
+fn deleted_spec_fails_until_its_removal_is_recorded() {
+    let r = seeded();
+    assert_eq!(r.run(&["check", "--record"]).code, 0);
+    std::fs::remove_file(r.path().join("legacy/swagger.yaml")).unwrap();
+    r.commit("drop legacy API");
+    let out = r.run(&["check"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("module `legacy`: legacy/swagger.yaml was deleted from the repository"), "{out:?}");
+    let out = r.run(&["check", "--record"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let out = r.run(&["check"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let hist = json(&r.run(&["history", "--module", "legacy", "-f", "json"]).stdout);
+    assert_eq!(hist[1]["snapshot"], serde_json::Value::Null);
+    assert!(r.run(&["history"]).stdout.contains("removed"));
+}
+
+#[test]
+fn renamed_module_keeps_its_history() {
+    let r = seeded();
+    assert_eq!(r.run(&["check", "--record"]).code, 0);
+    r.write("apidiff.yaml", &CONFIG.replace("name: users", "name: accounts").replace("module: users", "module: accounts"));
+    r.write("services/users/openapi.yaml", &users("", false));
+    r.commit("rename users to accounts, drop lookup");
+    let out = r.run(&["check"]);
+    assert_eq!(out.code, 1, "the rename does not hide the breaking change: {out:?}");
+    assert!(out.stderr.contains("archived under module `users`, which no longer exists"), "{out:?}");
+    assert!(!out.stderr.contains("deleted"), "{out:?}");
+    assert_eq!(r.run(&["check", "--record"]).code, 1);
+    let hist = json(&r.run(&["history", "--module", "accounts", "-f", "json"]).stdout);
+    assert_eq!(hist.as_array().unwrap().len(), 1);
+    assert!(hist[0]["previous"].is_string(), "compared with the old module's snapshot: {hist:#}");
+    let out = r.run(&["check"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let out = r.run(&["history", "--module", "nope"]);
+    assert_eq!(out.code, 2, "{out:?}");
+}
+
+#[test]
+fn ambiguous_hash_prefix_is_refused() {
+    let r = seeded();
+    assert_eq!(r.run(&["check", "--record", "--deploy", "abcd1111"]).code, 0);
+    r.write("services/users/openapi.yaml", &users("  /health:\n    get:\n      responses:\n        '200': {description: ok}\n", true));
+    r.commit("health");
+    assert_eq!(r.run(&["check", "--record", "--deploy", "abcd2222"]).code, 0);
+    let before = r.read("services/users/openapi.yaml");
+    let out = r.run(&["rollback", "--to", "abcd"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("ambiguous") && out.stderr.contains("abcd1111") && out.stderr.contains("abcd2222"), "{out:?}");
+    assert_eq!(r.read("services/users/openapi.yaml"), before);
+    let out = r.run(&["rollback", "--to", "abcd1"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(r.read("services/users/openapi.yaml"), users("", true));
+}
+
+#[test]
+fn rollback_refuses_paths_outside_the_repository() {
+    use apidiff::store::bundle::Bundle;
+    use apidiff::store::{Archive, Counts, Entry, Risk};
+    let r = seeded();
+    assert_eq!(r.run(&["check", "--record"]).code, 0);
+    // A tampered store whose snapshot would write outside the repository.
+    let archive = Archive::new(apidiff::store::open(".apidiff", r.path()).unwrap());
+    let evil = Bundle {
+        format: "openapi".into(),
+        entry: "legacy/swagger.yaml".into(),
+        files: [("legacy/swagger.yaml".to_string(), LEGACY.to_string()), ("../escaped.yaml".to_string(), "x".to_string())].into(),
+    };
+    let hash = archive.put_snapshot(&evil).unwrap();
+    archive
+        .put_entry(&Entry {
+            id: Entry::derive_id("legacy", "legacy/swagger.yaml", Some(&hash), None, Some("feedface")),
+            time: "2999-01-01T00:00:00.000Z".into(),
+            module: "legacy".into(),
+            spec: "legacy/swagger.yaml".into(),
+            format: "openapi".into(),
+            snapshot: Some(hash.clone()),
+            previous: None,
+            deploy: Some("feedface".into()),
+            author: None,
+            message: None,
+            risk: Risk::Low,
+            counts: Counts::default(),
+            changes: vec![],
+            dependants: vec![],
+            run: "x".into(),
+        })
+        .unwrap();
+    let out = r.run(&["rollback", "--to", "feedface"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("refusing to write `../escaped.yaml`"), "{out:?}");
+    assert!(!r.path().parent().unwrap().join("escaped.yaml").exists());
+}
+
+#[test]
+fn concurrent_records_lose_and_duplicate_nothing() {
+    // Two `check --record` processes at once on one repository and one store: each checks ten
+    // modules of its own and the same ten shared modules, so they race on identical writes
+    // (which must not duplicate) and on distinct ones (which must not be lost).
+    let r = Repo::new();
+    let write_all = |version: usize| {
+        for i in 0..10 {
+            for m in [format!("shared{i}"), format!("own0x{i}"), format!("own1x{i}")] {
+                r.write(
+                    &format!("{m}/openapi.yaml"),
+                    &format!("openapi: 3.0.3\ninfo: {{title: {m}, version: '{version}'}}\npaths: {{}}\n"),
+                );
+            }
+        }
+    };
+    let scope = |side: usize| -> Vec<String> {
+        (0..10).flat_map(|i| ["--module".to_string(), format!("shared{i}"), "--module".to_string(), format!("own{side}x{i}")]).collect()
+    };
+    for round in 0..3 {
+        write_all(round);
+        r.commit(&format!("round {round}"));
+        let deploy = format!("deploy-{round}");
+        let children: Vec<_> = (0..2)
+            .map(|side| {
+                Command::new(env!("CARGO_BIN_EXE_apidiff"))
+                    .args(["check", "--record", "--deploy", &deploy])
+                    .args(scope(side))
+                    .current_dir(r.path())
+                    .envs(ENV.iter().copied())
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for c in children {
+            let o = c.wait_with_output().unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        }
+    }
+    let hist = json(&r.run(&["history", "-f", "json"]).stdout);
+    let hist = hist.as_array().unwrap();
+    // Each round: 10 shared (written once) + 2 × 10 own.
+    assert_eq!(hist.len(), 3 * 30, "entries lost or duplicated");
+    let mut keys: Vec<(String, String)> = hist.iter().map(|e| (e["module"].to_string(), e["deploy"].to_string())).collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), 90, "one entry per module and deploy");
+    // Every object is intact.
+    let store = r.path().join(".apidiff");
+    let objects: Vec<PathBuf> = std::fs::read_dir(store.join("objects/sha256")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(objects.len(), 90);
+    for o in &objects {
+        use sha2::Digest;
+        let digest: String = sha2::Sha256::digest(std::fs::read(o).unwrap()).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(o.file_name().unwrap().to_string_lossy(), digest);
+    }
+    assert_eq!(std::fs::read_dir(store.join("tmp")).unwrap().count(), 1, "only the .gitignore is left in tmp/");
+    let audit = json(&r.run(&["history", "--audit", "-f", "json"]).stdout);
+    assert_eq!(audit.as_array().unwrap().len(), 6, "one record event per process and round");
+    // The next check finds every module at its latest snapshot.
+    let out = r.run(&["check", "--record"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("Nothing to record"), "{out:?}");
+}
+
+#[test]
+fn discover_recognises_every_format_and_explains() {
+    let r = Repo::new();
+    r.write("services/users/openapi.yaml", "openapi: 3.1.0\ninfo: {title: Users, version: '1'}\npaths: {}\n");
+    r.write("web/schema.graphql", "type Query { a: Int }\n");
+    r.write("events/asyncapi.json", "{\"asyncapi\": \"2.6.0\", \"info\": {\"title\": \"Events\"}}");
+    r.write("protos/billing/billing.proto", "syntax = \"proto3\";\nimport \"protos/billing/money.proto\";\n");
+    r.write("protos/billing/money.proto", "syntax = \"proto3\";\n");
+    r.write("sdk/index.d.ts", "export declare function f(): void;\n");
+    r.write("sdk/src/main.ts", "export const x = 1;\n");
+    r.write("node_modules/pkg/openapi.yaml", "openapi: 3.0.0\n");
+    r.write("build/openapi.yaml", "openapi: 3.0.0\n");
+    r.write(".gitignore", "build/\n");
+    let out = r.run(&["discover", "--format", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let d = json(&out.stdout);
+    let got: Vec<(String, String, String)> = d["specs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["path"].as_str().unwrap().into(), s["format"].as_str().unwrap().into(), s["module"].as_str().unwrap().into()))
+        .collect();
+    let want = [
+        ("events/asyncapi.json", "asyncapi", "events"),
+        ("protos/billing/billing.proto", "protobuf", "billing"),
+        ("sdk/index.d.ts", "typescript", "sdk"),
+        ("services/users/openapi.yaml", "openapi", "users"),
+        ("web/schema.graphql", "graphql", "web"),
+    ];
+    assert_eq!(got, want.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())).collect::<Vec<_>>());
+    assert_eq!(d["skipped"][0]["path"], "protos/billing/money.proto");
+    let table = r.run(&["discover"]);
+    assert!(table.stdout.contains("top-level `openapi: 3.1.0`") && table.stdout.contains("extension .graphql"), "{table:?}");
+    assert!(table.stdout.contains("referenced by protos/billing/billing.proto"), "{table:?}");
+}
+
+#[test]
+fn bad_config_is_located() {
+    let r = seeded();
+    r.write("apidiff.yaml", "modules:\n  - name: users\n    specs: ['x']\n    owner: [a]\n");
+    let out = r.run(&["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("apidiff.yaml:4:5: unknown field `owner`"), "{out:?}");
+    let out = r.run(&["config", "schema"]);
+    assert_eq!(out.code, 0);
+    let schema = json(&out.stdout);
+    assert!(schema["properties"]["modules"].is_object(), "{schema:#}");
+    r.write("apidiff.yaml", CONFIG);
+    let out = r.run(&["config", "check"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("ok: 3 modules"), "{out:?}");
+}
