@@ -341,7 +341,13 @@ fn lower_security_schemes(api: &mut Api, rootv: &Value, root: &NodeId) {
         let Some((node, v)) = api.docs.resolve(&id) else { continue };
         let ty = s(v, "type").unwrap_or_default();
         let kind = match ty.as_str() {
-            "apiKey" => format!("apiKey in {} `{}`", s(v, "in").unwrap_or_default(), s(v, "name").unwrap_or_default()),
+            "apiKey" => {
+                let place = s(v, "in").unwrap_or_default();
+                let name = s(v, "name").unwrap_or_default();
+                // Header names are case-insensitive (RFC 9110): `X-Api-Key` and `x-api-key` are one header.
+                let name = if place.eq_ignore_ascii_case("header") { name.to_ascii_lowercase() } else { name };
+                format!("apiKey in {place} `{name}`")
+            }
             "http" => format!("http {}", s(v, "scheme").unwrap_or_default().to_ascii_lowercase()),
             "basic" => "http basic".to_string(),
             other => other.to_string(),

@@ -157,10 +157,17 @@ impl DocSet {
             }
             fetch_remote(file).map_err(|m| self.error_at(from, m))?
         } else {
-            base.sibling(&percent_decode(file)).map_err(|e| match e {
+            let mut input = base.sibling(&percent_decode(file)).map_err(|e| match e {
                 crate::Error::Input(l) => crate::Error::Input(self.error_at(from, format!("$ref file {}: {}", l.file, l.message))),
                 other => other,
-            })?
+            })?;
+            // The user named the root file (`specs/main.yaml`); name the files it reaches the
+            // same way (`specs/schemas/pet.yaml`), not by the absolute path they were read from.
+            if base.name != base.fetch.display(&base.path) {
+                let dir = std::path::Path::new(&base.name).parent().unwrap_or(std::path::Path::new(""));
+                input.name = crate::source::normalize(&dir.join(percent_decode(file))).to_string_lossy().into_owned();
+            }
+            input
         };
         let (value, syntax) = text::parse(&input.name, &input.text)?;
         let i = self.docs.len() as u32;

@@ -370,7 +370,9 @@ fn compare_params(c: &mut Cmp<'_>, b: &Operation, r: &Operation, webhook: bool) 
                     .locs(locs.0.clone(), locs.1.clone()),
             );
         }
-        if bp.style != rp.style || bp.explode != rp.explode {
+        // Style and explode only change the wire form of arrays and objects.
+        let structured = |docs: &DocSet, p: &Param| p.schema.as_ref().is_some_and(|id| schema::is_structured(docs, id));
+        if (bp.style != rp.style || bp.explode != rp.explode) && (structured(c.bdocs, bp) || structured(c.rdocs, rp)) {
             c.emit(
                 Change::new(
                     &parameters::REQUEST_PARAMETER_STYLE_CHANGED,
