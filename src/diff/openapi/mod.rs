@@ -322,11 +322,12 @@ fn compare_params(c: &mut Cmp<'_>, b: &Operation, r: &Operation, webhook: bool) 
         }
         None => true,
     });
-    // Renamed: same location and shape, other name (path parameters match by position already).
+    // Renamed: required on both sides, same location and shape, other name (path parameters
+    // match by position already). Optional ones are too alike (`limit`, `offset`) to pair on shape.
     removed.retain(|bp| {
         let bh = bp.schema.as_ref().map(|s| schema::shape_hash(c.bdocs, s));
         match added.iter().position(|rp| {
-            rp.location == bp.location && rp.required == bp.required && rp.schema.as_ref().map(|s| schema::shape_hash(c.rdocs, s)) == bh
+            bp.required && rp.required && rp.location == bp.location && rp.schema.as_ref().map(|s| schema::shape_hash(c.rdocs, s)) == bh
         }) {
             Some(i) => {
                 let rp = added.remove(i);

@@ -684,13 +684,15 @@ fn compare_object(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: 
             None => removed.push(name.clone()),
         }
     }
-    // Renames: a removed and an added property with the same shape.
+    // Renames: a removed and an added property, both required, with the same shape. Optional
+    // properties are too alike (two plain strings) to pair on shape alone.
     let mut renamed = Vec::new();
     removed.retain(|bn| {
+        if !b.required.contains(bn.as_str()) {
+            return true;
+        }
         let h = shape_hash(bdocs, &b.props[bn.as_str()]);
-        match added.iter().position(|rn| {
-            shape_hash(rdocs, &r.props[rn.as_str()]) == h && b.required.contains(bn.as_str()) == r.required.contains(rn.as_str())
-        }) {
+        match added.iter().position(|rn| shape_hash(rdocs, &r.props[rn.as_str()]) == h && r.required.contains(rn.as_str())) {
             Some(i) => {
                 renamed.push((bn.clone(), added.remove(i)));
                 false
