@@ -508,6 +508,8 @@ fn lower_param(ctx: &Ctx, id: &NodeId, v: &Value) -> Option<Param> {
     let style = s(v, "style").unwrap_or_else(|| match (ctx.version, s(v, "collectionFormat").as_deref()) {
         (Version::Swagger2, Some("ssv")) => "spaceDelimited".into(),
         (Version::Swagger2, Some("pipes")) => "pipeDelimited".into(),
+        // No 3.x style joins with tabs; a name of its own keeps csv -> tsv visible.
+        (Version::Swagger2, Some("tsv")) => "tabDelimited".into(),
         _ => default_style(&location).into(),
     });
     let explode = v.get("explode").and_then(Value::as_bool).unwrap_or(match ctx.version {

@@ -253,7 +253,11 @@ impl DocSet {
     pub fn location(&self, id: &NodeId) -> Location {
         let doc = &self.docs[id.doc as usize];
         match &doc.stands_for {
-            Some(real) => self.location(real),
+            // A made-up node that refers to a real one (a Swagger 2.0 form field): point there.
+            Some(real) => match self.get(id).and_then(|v| v.get("$ref")).and_then(Value::as_str).and_then(|r| self.target_loaded(id, r)) {
+                Some(target) if self.docs.get(target.doc as usize).is_some_and(|d| d.stands_for.is_none()) => self.location(&target),
+                _ => self.location(real),
+            },
             None => Location::new(&doc.input.name, &id.ptr),
         }
     }
