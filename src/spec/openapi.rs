@@ -496,6 +496,14 @@ fn lower_param(ctx: &Ctx, id: &NodeId, v: &Value) -> Option<Param> {
     if ctx.version == Version::Swagger2 && (location == "body" || location == "formData") {
         return None;
     }
+    // OpenAPI 3.x: "If in is header and the name is Accept, Content-Type or Authorization, the
+    // parameter definition SHALL be ignored" (media types and security describe those).
+    if ctx.version != Version::Swagger2
+        && location == "header"
+        && ["accept", "content-type", "authorization"].contains(&name.to_ascii_lowercase().as_str())
+    {
+        return None;
+    }
     let schema = if v.get("schema").is_some() {
         Some(id.child("schema"))
     } else if let Some(Value::Object(c)) = v.get("content") {
