@@ -4,6 +4,7 @@
 
 mod annotate;
 mod check;
+mod ci;
 mod config;
 mod diff;
 mod discover;
