@@ -341,7 +341,13 @@ fn lower_security_schemes(api: &mut Api, rootv: &Value, root: &NodeId) {
         let Some((node, v)) = api.docs.resolve(&id) else { continue };
         let ty = s(v, "type").unwrap_or_default();
         let kind = match ty.as_str() {
-            "apiKey" => format!("apiKey in {} `{}`", s(v, "in").unwrap_or_default(), s(v, "name").unwrap_or_default()),
+            "apiKey" => {
+                let place = s(v, "in").unwrap_or_default();
+                let name = s(v, "name").unwrap_or_default();
+                // Header names are case-insensitive (RFC 9110): `X-Api-Key` and `x-api-key` are one header.
+                let name = if place.eq_ignore_ascii_case("header") { name.to_ascii_lowercase() } else { name };
+                format!("apiKey in {place} `{name}`")
+            }
             "http" => format!("http {}", s(v, "scheme").unwrap_or_default().to_ascii_lowercase()),
             "basic" => "http basic".to_string(),
             other => other.to_string(),
@@ -490,6 +496,14 @@ fn lower_param(ctx: &Ctx, id: &NodeId, v: &Value) -> Option<Param> {
     if ctx.version == Version::Swagger2 && (location == "body" || location == "formData") {
         return None;
     }
+    // OpenAPI 3.x: "If in is header and the name is Accept, Content-Type or Authorization, the
+    // parameter definition SHALL be ignored" (media types and security describe those).
+    if ctx.version != Version::Swagger2
+        && location == "header"
+        && ["accept", "content-type", "authorization"].contains(&name.to_ascii_lowercase().as_str())
+    {
+        return None;
+    }
     let schema = if v.get("schema").is_some() {
         Some(id.child("schema"))
     } else if let Some(Value::Object(c)) = v.get("content") {
@@ -502,6 +516,8 @@ fn lower_param(ctx: &Ctx, id: &NodeId, v: &Value) -> Option<Param> {
     let style = s(v, "style").unwrap_or_else(|| match (ctx.version, s(v, "collectionFormat").as_deref()) {
         (Version::Swagger2, Some("ssv")) => "spaceDelimited".into(),
         (Version::Swagger2, Some("pipes")) => "pipeDelimited".into(),
+        // No 3.x style joins with tabs; a name of its own keeps csv -> tsv visible.
+        (Version::Swagger2, Some("tsv")) => "tabDelimited".into(),
         _ => default_style(&location).into(),
     });
     let explode = v.get("explode").and_then(Value::as_bool).unwrap_or(match ctx.version {
