@@ -358,3 +358,61 @@ fn html_is_self_contained_and_escaped() {
     assert!(h.contains("<div class=\"side old\"><b>before</b>"));
     assert!(h.contains("<b>2</b>breaking"));
 }
+
+fn apidiff(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_apidiff"));
+    cmd.current_dir(dir).args(args).env("NO_COLOR", "1").env_remove("GITHUB_STEP_SUMMARY").env_remove("GITHUB_OUTPUT");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn cli_formats_and_out_file() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("base.yaml"), BASE).unwrap();
+    std::fs::write(d.path().join("revision.yaml"), REVISION).unwrap();
+    for (format, marker) in [
+        ("markdown", "# API changes"),
+        ("html", "<!DOCTYPE html>"),
+        ("sarif", "\"version\": \"2.1.0\""),
+        ("junit", "<testsuites"),
+        ("gitlab", "\"check_name\""),
+        ("github", "::error file=base.yaml,line=5"),
+        ("text", "This update removed"),
+        ("json", "\"schema_version\""),
+    ] {
+        let o = apidiff(d.path(), &["diff", "base.yaml", "revision.yaml", "--format", format], &[]);
+        assert_eq!(o.status.code(), Some(1), "{format}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(String::from_utf8_lossy(&o.stdout).contains(marker), "{format}");
+    }
+    let out = d.path().join("report.sarif");
+    let o = apidiff(d.path(), &["diff", "base.yaml", "revision.yaml", "-f", "sarif", "--out", out.to_str().unwrap()], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["runs"][0]["results"].as_array().unwrap().len(), 6);
+    let bad = apidiff(d.path(), &["diff", "base.yaml", "revision.yaml", "--out", "/nonexistent/dir/x"], &[]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn cli_github_format_writes_the_job_summary_and_outputs() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("base.yaml"), BASE).unwrap();
+    std::fs::write(d.path().join("revision.yaml"), REVISION).unwrap();
+    let summary = d.path().join("summary.md");
+    let outputs = d.path().join("outputs");
+    std::fs::write(&outputs, "earlier=1\n").unwrap();
+    let o = apidiff(
+        d.path(),
+        &["diff", "base.yaml", "revision.yaml", "-f", "github", "--fail-on", "never"],
+        &[("GITHUB_STEP_SUMMARY", &summary), ("GITHUB_OUTPUT", &outputs)],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(std::fs::read_to_string(&summary).unwrap().starts_with("# API changes\n\nThis update removed"));
+    let out = std::fs::read_to_string(&outputs).unwrap();
+    assert!(out.starts_with("earlier=1\nbreaking="), "{out}");
+    assert!(out.contains("\nblocking=0\npassed=true\n"), "{out}");
+}
