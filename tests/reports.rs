@@ -416,3 +416,23 @@ fn cli_github_format_writes_the_job_summary_and_outputs() {
     assert!(out.starts_with("earlier=1\nbreaking="), "{out}");
     assert!(out.contains("\nblocking=0\npassed=true\n"), "{out}");
 }
+
+#[test]
+fn cli_github_format_keeps_annotations_on_stdout_and_writes_json_to_out() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("base.yaml"), BASE).unwrap();
+    std::fs::write(d.path().join("revision.yaml"), REVISION).unwrap();
+    let report = d.path().join("report.json");
+    let outputs = d.path().join("outputs");
+    let o = apidiff(
+        d.path(),
+        &["diff", "base.yaml", "revision.yaml", "-f", "github", "--out", report.to_str().unwrap()],
+        &[("GITHUB_OUTPUT", &outputs)],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("::error file=base.yaml,line=5,"));
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(v["summary"]["breaking"], 2);
+    let out = std::fs::read_to_string(&outputs).unwrap();
+    assert!(out.starts_with("breaking=2\nwarning=1\ninfo=3\nblocking=2\npassed=false\nreport="), "{out}");
+}

@@ -119,7 +119,7 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
-    /// Write the output to FILE instead of stdout.
+    /// Write the output to FILE instead of stdout (with `--format github`: the JSON report).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Lowest severity that makes the exit code 1 (default: the config's `gate.fail_on`, else breaking).

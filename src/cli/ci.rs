@@ -1,5 +1,6 @@
 //! Writing a report in the chosen output format, to stdout or `--out FILE`, plus what GitHub
-//! Actions reads from its environment files (job summary, step outputs) for `--format github`.
+//! Actions reads from its environment files: the counts as step outputs (any format, when
+//! `$GITHUB_OUTPUT` is set) and, for `--format github`, the job summary.
 
 use super::diff::ReportFormat as OutputFormat;
 use super::{Exit, out};
@@ -8,8 +9,20 @@ use crate::report::{Report, github, gitlab, html, junit, markdown, sarif, text};
 use std::io::Write;
 use std::path::Path;
 
-/// Renders `report` as `format` and writes it to `out_file`, or stdout.
+/// Renders `report` as `format` and writes it to `out_file`, or stdout. Workflow commands only
+/// work on stdout, so `--format github` always prints them there and `--out` then receives the
+/// JSON report.
 pub(super) fn emit(report: &Report, format: OutputFormat, out_file: Option<&Path>, color: bool) -> Result<(), Error> {
+    if format == OutputFormat::Github {
+        out(&github::render(report));
+        if let Some(p) = out_file {
+            write(p, &report.to_json())?;
+        }
+        if let Some(p) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty()) {
+            append(Path::new(&p), &(github::job_summary(report) + "\n"))?;
+        }
+        return step_outputs(report, out_file);
+    }
     let body = match format {
         OutputFormat::Text => text::render(report, color && out_file.is_none(), None),
         OutputFormat::Json => report.to_json(),
@@ -21,30 +34,32 @@ pub(super) fn emit(report: &Report, format: OutputFormat, out_file: Option<&Path
         OutputFormat::Github => github::render(report),
     };
     match out_file {
-        Some(p) => std::fs::write(p, body).map_err(|e| Error::Usage(format!("--out {}: cannot write: {e}", p.display())))?,
+        Some(p) => write(p, &body)?,
         None => out(&body),
     }
-    if format == OutputFormat::Github {
-        github_files(report)?;
-    }
-    Ok(())
+    step_outputs(report, out_file)
 }
 
-/// Inside GitHub Actions: appends the job summary to `$GITHUB_STEP_SUMMARY` and the counts to
-/// `$GITHUB_OUTPUT`.
-fn github_files(report: &Report) -> Result<(), Error> {
-    if let Some(p) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty()) {
-        append(Path::new(&p), &(github::job_summary(report) + "\n"))?;
+fn write(p: &Path, body: &str) -> Result<(), Error> {
+    std::fs::write(p, body).map_err(|e| Error::Usage(format!("--out {}: cannot write: {e}", p.display())))
+}
+
+/// Inside GitHub Actions (`$GITHUB_OUTPUT` set): the counts, the verdict and the report's path
+/// as step outputs.
+fn step_outputs(report: &Report, out_file: Option<&Path>) -> Result<(), Error> {
+    let Some(p) = std::env::var_os("GITHUB_OUTPUT").filter(|v| !v.is_empty()) else {
+        return Ok(());
+    };
+    let s = &report.summary;
+    let mut lines = format!(
+        "breaking={}\nwarning={}\ninfo={}\nblocking={}\npassed={}\n",
+        s.breaking, s.warning, s.info, report.gate.blocking, report.gate.passed
+    );
+    if let Some(f) = out_file {
+        let path = f.display().to_string().replace(['\n', '\r'], " ");
+        lines.push_str(&format!("report={path}\n"));
     }
-    if let Some(p) = std::env::var_os("GITHUB_OUTPUT").filter(|v| !v.is_empty()) {
-        let s = &report.summary;
-        let lines = format!(
-            "breaking={}\nwarning={}\ninfo={}\nblocking={}\npassed={}\n",
-            s.breaking, s.warning, s.info, report.gate.blocking, report.gate.passed
-        );
-        append(Path::new(&p), &lines)?;
-    }
-    Ok(())
+    append(Path::new(&p), &lines)
 }
 
 fn append(path: &Path, text: &str) -> Result<(), Error> {

@@ -37,7 +37,7 @@ pub enum ReportFormat {
     Junit,
     /// GitLab Code Quality JSON.
     Gitlab,
-    /// GitHub workflow commands (annotations); inside Actions also writes the job summary and step outputs.
+    /// GitHub workflow commands (annotations) on stdout; `--out` gets the JSON report; inside Actions also the job summary.
     Github,
 }
 
@@ -51,7 +51,7 @@ pub struct DiffArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
-    /// Write the output to FILE instead of stdout.
+    /// Write the output to FILE instead of stdout (with `--format github`: the JSON report).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Lowest severity that makes the exit code 1.

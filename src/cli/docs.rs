@@ -200,8 +200,10 @@ de-duplication all use it.
 `text` (tables, the default), `json` (the versioned report below), `markdown` (a changelog),
 `html` (one self-contained page), `sarif` (SARIF 2.1.0 for code scanning), `junit` (JUnit XML:
 one testcase per change, failures for blocking ones), `gitlab` (GitLab Code Quality), `github`
-(workflow-command annotations; inside GitHub Actions it also appends a Markdown job summary to
-`$GITHUB_STEP_SUMMARY` and `breaking`, `warning`, `info`, `blocking`, `passed` to `$GITHUB_OUTPUT`).
+(workflow-command annotations, always on stdout; `--out` then receives the JSON report, and
+inside GitHub Actions a Markdown job summary is appended to `$GITHUB_STEP_SUMMARY`). Whenever
+`$GITHUB_OUTPUT` is set, every format also records the step outputs `breaking`, `warning`, `info`,
+`blocking`, `passed` and (with `--out`) `report`.
 The text, Markdown and HTML renderings open with a plain-language summary of the update.
 
 ### The JSON report
