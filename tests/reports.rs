@@ -436,3 +436,56 @@ fn cli_github_format_keeps_annotations_on_stdout_and_writes_json_to_out() {
     let out = std::fs::read_to_string(&outputs).unwrap();
     assert!(out.starts_with("breaking=2\nwarning=1\ninfo=3\nblocking=2\npassed=false\nreport="), "{out}");
 }
+
+#[test]
+fn ignored_changes_are_suppressed_results_in_sarif_and_listed_elsewhere() {
+    let load = LoadOptions { allow_remote_refs: false, proto_includes: Vec::new() };
+    let a = spec::load(&Input::from_text("api/base.yaml", BASE.as_bytes().to_vec(), Path::new(".")).unwrap(), &load).unwrap();
+    let b = spec::load(&Input::from_text("api/revision.yaml", REVISION.as_bytes().to_vec(), Path::new(".")).unwrap(), &load).unwrap();
+    let changes = diff::compare(&a, &b, &Options::default()).unwrap();
+    let mut policy = Policy { fail_on: FailOn::Breaking, ..Policy::default() };
+    policy.overrides.insert("api-major-version-not-bumped".into(), Level::Off);
+    policy.ignores = policy::parse_ignore_file(
+        ".apidiff-ignore.yaml",
+        "ignores:\n  - rule: endpoint-removed\n    operation: GET /v1/users\n    reason: nobody calls it <really>\n",
+    )
+    .unwrap();
+    let outcome = policy::apply(changes, &policy);
+    let pair = SpecPair { module: None, format: a.format(), base: "api/base.yaml".into(), revision: "api/revision.yaml".into() };
+    let r = Report::build(vec![(pair, outcome)], FailOn::Breaking);
+    assert_eq!(r.ignored.len(), 1);
+    let v: Value = serde_json::from_str(&sarif::render(&r)).unwrap();
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), r.changes.len() + 1);
+    let last = results.last().unwrap();
+    assert_eq!(last["ruleId"], "endpoint-removed");
+    assert_eq!(last["suppressions"][0]["kind"], "external");
+    assert_eq!(last["suppressions"][0]["justification"], "nobody calls it <really>");
+    assert!(results[..results.len() - 1].iter().all(|r| r.get("suppressions").is_none()));
+    assert!(
+        markdown::render(&r)
+            .contains("## Ignored (1)\n\n- `endpoint-removed` `GET /v1/users` was removed — ignored: nobody calls it \\<really\\>")
+    );
+    assert!(html::render(&r).contains("ignored: nobody calls it &lt;really&gt;"));
+    assert!(summary::plain_language(&r).starts_with("This update made `email` required in `POST /v1/accounts`, added 3 endpoints"));
+}
+
+#[test]
+fn plain_language_counts_what_it_does_not_spell_out() {
+    let mut r = report();
+    let removed = r.changes[0].clone();
+    for op in ["GET /a", "GET /b", "GET /c"] {
+        let mut c = removed.clone();
+        c.operation = Some(op.into());
+        r.changes.insert(1, c);
+    }
+    let s = summary::plain_language(&r);
+    assert_eq!(
+        s,
+        "This update removed the `GET /v1/users` endpoint, removed the `GET /c` endpoint, removed the `GET /b` endpoint, \
+         made 2 other breaking changes, added 3 endpoints, and made 1 change that may affect some clients. \
+         5 of these changes break existing clients."
+    );
+    // Deterministic: the same report gives the same words.
+    assert_eq!(s, summary::plain_language(&r.clone()));
+}

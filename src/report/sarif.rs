@@ -20,7 +20,7 @@ pub fn level(s: Severity) -> &'static str {
 /// Renders the report as a SARIF 2.1.0 log.
 pub fn render(report: &Report) -> String {
     let mut ids: Vec<&str> = Vec::new();
-    for c in &report.changes {
+    for c in report.changes.iter().chain(&report.ignored) {
         if !ids.contains(&c.id.as_str()) {
             ids.push(&c.id);
         }
@@ -47,9 +47,11 @@ pub fn render(report: &Report) -> String {
             None => json!({ "id": id, "shortDescription": { "text": id } }),
         })
         .collect();
+    // Ignored changes are kept as suppressed results, so dashboards show the decision.
     let results: Vec<Value> = report
         .changes
         .iter()
+        .chain(&report.ignored)
         .map(|c| {
             let (file, line, column) = anchor(report, c);
             let mut location = json!({
@@ -71,7 +73,7 @@ pub fn render(report: &Report) -> String {
             if let Some(m) = &c.module {
                 props["module"] = json!(m);
             }
-            json!({
+            let mut result = json!({
                 "ruleId": c.id,
                 "ruleIndex": ids.iter().position(|i| *i == c.id).unwrap_or(0),
                 "level": level(c.severity),
@@ -79,7 +81,11 @@ pub fn render(report: &Report) -> String {
                 "locations": [location],
                 "partialFingerprints": { "apidiffFingerprint/v1": c.fingerprint },
                 "properties": props,
-            })
+            });
+            if let Some(why) = &c.ignore_reason {
+                result["suppressions"] = json!([{ "kind": "external", "justification": why }]);
+            }
+            result
         })
         .collect();
     let log = json!({
