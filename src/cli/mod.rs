@@ -4,9 +4,11 @@
 
 mod annotate;
 mod check;
+mod ci;
 mod config;
 mod diff;
 mod discover;
+pub mod docs;
 mod history;
 mod rollback;
 mod rules;
@@ -82,6 +84,8 @@ pub enum Command {
     Rollback(rollback::RollbackArgs),
     /// The configuration file: its JSON Schema, or a check.
     Config(config::ConfigArgs),
+    /// Generate README_API_DIFF.md from the code, or check that it is current.
+    Docs(docs::DocsArgs),
 }
 
 /// Runs a parsed command line.
@@ -106,6 +110,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Annotate(args) => annotate::run(args),
         Command::Rollback(args) => rollback::run(args, color),
         Command::Config(args) => config::run(args),
+        Command::Docs(args) => docs::run(args),
     }
 }
 
