@@ -7,10 +7,12 @@ mod check;
 mod config;
 mod diff;
 mod discover;
+mod doctor;
 mod history;
 mod rollback;
 mod rules;
 mod show;
+mod store;
 
 use crate::error::Error;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -82,6 +84,10 @@ pub enum Command {
     Rollback(rollback::RollbackArgs),
     /// The configuration file: its JSON Schema, or a check.
     Config(config::ConfigArgs),
+    /// Copy, export or import the store's history.
+    Store(store::StoreArgs),
+    /// Check the store: schema (repaired where possible), every snapshot's hash, every record.
+    Doctor(doctor::DoctorArgs),
 }
 
 /// Runs a parsed command line.
@@ -106,6 +112,8 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Annotate(args) => annotate::run(args),
         Command::Rollback(args) => rollback::run(args, color),
         Command::Config(args) => config::run(args),
+        Command::Store(args) => store::run(args),
+        Command::Doctor(args) => doctor::run(args),
     }
 }
 
