@@ -344,16 +344,38 @@ fn fresh_database_gets_its_schema_and_repairs_it() {
     assert_eq!(out.code, 0, "{out:?}");
     assert!(!out.stderr.contains("note:"), "{out:?}");
 
-    pg.sql("DROP TABLE changes; DROP INDEX diffs_time_idx; ALTER TABLE diffs DROP CONSTRAINT diffs_snapshot_fkey");
-    assert!(!pg.has("table", "changes") && !pg.has("index", "diffs_time_idx"));
+    // A breaking change, so the derived tables have rows to lose.
+    r.write("services/users/openapi.yaml", &users(false));
+    r.commit("remove user lookup");
+    assert_eq!(r.at(&pg.url(), &["check", "--record"]).code, 1);
+    let changes = pg.count("SELECT count(*) FROM changes");
+    assert!(changes >= 1);
+    assert_eq!(pg.count("SELECT count(*) FROM dependencies"), 1);
+
+    pg.sql(
+        "DROP TABLE changes; DROP TABLE modules CASCADE; DROP INDEX diffs_time_idx; ALTER TABLE diffs DROP CONSTRAINT diffs_snapshot_fkey",
+    );
+    assert!(!pg.has("table", "changes") && !pg.has("table", "modules") && !pg.has("index", "diffs_time_idx"));
     let out = r.at(&pg.url(), &["history", "-f", "json"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stderr.contains("repaired the schema"), "{out:?}");
-    for what in ["table changes", "index diffs_time_idx", "constraint diffs_snapshot_fkey"] {
+    for what in [
+        "table changes",
+        "table modules",
+        "index diffs_time_idx",
+        "constraint diffs_snapshot_fkey",
+        "constraint diffs_module_fkey",
+        "constraint snapshots_module_fkey",
+        "derived rows of 3 entries",
+    ] {
         assert!(out.stderr.contains(what), "{what}: {out:?}");
     }
+    assert!(!out.stderr.contains("could not be repaired"), "{out:?}");
     assert!(pg.has("table", "changes") && pg.has("index", "diffs_time_idx"));
-    assert_eq!(json(&out.stdout).as_array().unwrap().len(), 2);
+    // The recreated tables were refilled from the entries' own JSON.
+    assert_eq!(pg.count("SELECT count(*) FROM changes"), changes);
+    assert_eq!(pg.count("SELECT count(*) FROM modules"), 2);
+    assert_eq!(json(&out.stdout).as_array().unwrap().len(), 3);
     let out = r.at(&pg.url(), &["doctor"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("schema   ok"), "{out:?}");
@@ -578,17 +600,50 @@ fn killed_mid_record(store: &str) {
     }
 }
 
+/// Holds an exclusive lock on `snapshots`, so a recorder blocks inside its first entry's
+/// transaction (after its `diffs` row, before its commit): a deterministic "middle".
+fn hold_snapshots_lock(pg: &Pg) -> postgres::Client {
+    let mut c = pg.client();
+    c.batch_execute("BEGIN; LOCK TABLE snapshots IN ACCESS EXCLUSIVE MODE").unwrap();
+    c
+}
+
+fn wait_until_blocked(pg: &Pg) {
+    let start = Instant::now();
+    let sql = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO snapshots%'";
+    while pg.count(sql) == 0 {
+        assert!(start.elapsed() < Duration::from_secs(30), "the recorder never reached its first entry");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn killed_mid_record_leaves_whole_history_on_postgres() {
     let Some(pg) = Pg::new("kill") else { return };
-    killed_mid_record(&pg.url());
-    // Every entry has its changes and snapshot rows: no half-written entry.
-    assert_eq!(
-        pg.count(
-            "SELECT count(*) FROM diffs d WHERE d.snapshot IS NOT NULL AND NOT EXISTS (SELECT 1 FROM snapshots s WHERE s.hash = d.snapshot)"
-        ),
-        0
-    );
+    let store = pg.url();
+    let r = Repo::new();
+    many_modules(&r, 10, 0);
+    r.commit("modules");
+    assert_eq!(r.at(&store, &["check", "--record"]).code, 0);
+    many_modules(&r, 10, 1);
+    r.commit("v1");
+    let holder = hold_snapshots_lock(&pg);
+    let mut child =
+        command(r.path(), &["check", "--record", "--store", &store]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    wait_until_blocked(&pg);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(holder);
+    // Its snapshot blob may be there (harmless: content-addressed); its entry is not.
+    assert_eq!(pg.count("SELECT count(*) FROM diffs"), 10);
+    assert_eq!(pg.count("SELECT count(*) FROM diffs d WHERE NOT EXISTS (SELECT 1 FROM snapshots s WHERE s.hash = d.snapshot)"), 0);
+    let out = r.at(&store, &["doctor"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let out = r.at(&store, &["check", "--record"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("Recorded 10 new snapshots"), "{out:?}");
+    assert_eq!(pg.count("SELECT count(*) FROM diffs"), 20);
+    assert_eq!(pg.count("SELECT count(*) FROM snapshots"), 20);
 }
 
 #[test]
@@ -675,36 +730,41 @@ impl Drop for Cluster {
 #[test]
 fn database_stopped_mid_run_is_a_clear_error() {
     let Some(cluster) = Cluster::start() else { return };
-    let url = cluster.url();
+    let pg = Pg::at(&cluster.url(), "stop");
+    let url = pg.url();
     let r = Repo::new();
-    many_modules(&r, 40, 0);
+    many_modules(&r, 10, 0);
     r.commit("modules");
     assert_eq!(r.at(&url, &["check", "--record"]).code, 0);
-    many_modules(&r, 40, 1);
+    many_modules(&r, 10, 1);
     r.commit("v1");
+    let holder = hold_snapshots_lock(&pg);
     let child = command(r.path(), &["check", "--record", "--store", &url]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    std::thread::sleep(Duration::from_millis(300));
+    wait_until_blocked(&pg);
     cluster.pg_ctl("stop");
+    drop(holder);
     let out = finish(child.wait_with_output().unwrap());
-    if out.code != 0 {
-        assert_eq!(out.code, 2, "{out:?}");
-        assert!(out.stderr.contains(&format!("postgres at postgres://postgres@127.0.0.1:{}/postgres", cluster.port)), "{out:?}");
-        assert!(!out.stderr.contains("panicked"), "{out:?}");
-    }
+    assert_eq!(out.code, 2, "{out:?}");
+    let place = format!("postgres at postgres://postgres@127.0.0.1:{}/postgres?schema={}", cluster.port, pg.schema);
+    assert!(out.stderr.contains(&place), "{out:?}");
+    assert!(out.stderr.starts_with("error: store: "), "one clear line: {out:?}");
+    assert!(!out.stderr.contains("panicked"), "{out:?}");
     // While it is down: a clear error after a bounded retry, exit 2.
     let start = Instant::now();
     let out = r.at(&url, &["history"]);
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains("cannot connect to postgres at") && out.stderr.contains("after 5 attempts"), "{out:?}");
+    assert!(out.stderr.contains(&format!("cannot connect to {place}")) && out.stderr.contains("after 5 attempts"), "{out:?}");
     assert!(start.elapsed() < Duration::from_secs(30), "{:?}", start.elapsed());
-    // Back up: the history is whole and the run can be completed.
+    // Back up: nothing of the interrupted run is half there, and it can be completed.
     cluster.pg_ctl("start");
+    let hist = json(&r.at(&url, &["history", "-f", "json"]).stdout);
+    assert_eq!(hist.as_array().unwrap().len(), 10);
     let out = r.at(&url, &["doctor"]);
     assert_eq!(out.code, 0, "{out:?}");
     let out = r.at(&url, &["check", "--record"]);
     assert_eq!(out.code, 0, "{out:?}");
     let hist = json(&r.at(&url, &["history", "-f", "json"]).stdout);
-    assert_eq!(hist.as_array().unwrap().len(), 80);
+    assert_eq!(hist.as_array().unwrap().len(), 20);
 }
 
 // ---------------------------------------------------------------------------------------------

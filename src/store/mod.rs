@@ -133,6 +133,11 @@ impl Mirrored {
                 report.objects,
                 report.records
             ));
+            // Constraints that could not come back while the tables were empty can now.
+            let status = primary.check_schema()?;
+            if !status.repaired.is_empty() {
+                notices.push(format!("{}: repaired the schema: recreated {}", primary.location(), status.repaired.join(", ")));
+            }
         }
         Ok(Mirrored { primary, mirror, notices })
     }

@@ -459,9 +459,25 @@ impl PgStore {
                     }
                 }
             }
+            // A recreated derived table is empty: refill it from the entries' JSON, so its
+            // foreign keys can come back in the next round.
+            let derived = ["modules", "snapshots", "changes", "dependencies"];
+            if round == 0 && status.repaired.iter().any(|r| derived.iter().any(|t| r == &format!("table {t}"))) {
+                let mut sp = tx.savepoint("backfill")?;
+                match backfill(&mut sp) {
+                    Ok(n) => {
+                        sp.commit()?;
+                        status.repaired.push(format!("derived rows of {n} entries"));
+                    }
+                    Err(e) => {
+                        drop(sp);
+                        status.unrepaired.push(format!("derived rows: {}", describe(&e)));
+                    }
+                }
+            }
         }
         let still: Vec<String> = missing(&ex, &actual(&mut tx)?).into_iter().map(|(w, _)| w).collect();
-        status.unrepaired.retain(|u| still.iter().any(|w| u.starts_with(w.as_str())));
+        status.unrepaired.retain(|u| u.starts_with("derived rows") || still.iter().any(|w| u.starts_with(w.as_str())));
         for w in still {
             if !status.unrepaired.iter().any(|u| u.starts_with(&w)) {
                 status.unrepaired.push(format!("{w}: still missing after repair"));
@@ -533,25 +549,46 @@ fn put_entry(c: &mut Client, key: &str, e: &Entry, raw: &[u8]) -> std::result::R
         ],
     )?;
     if n == 1 {
-        if let Some(snap) = &e.snapshot {
-            tx.execute(
-                "INSERT INTO snapshots (module, spec, hash, format, first_recorded) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                &[&e.module, &e.spec, snap, &e.format, &e.time],
-            )?;
-        }
-        for (i, ch) in e.changes.iter().enumerate() {
-            let s = |k: &str| ch.get(k).and_then(|v| v.as_str()).map(str::to_string);
-            tx.execute(
-                "INSERT INTO changes (diff_id, ordinal, rule_id, severity, message, operation, fingerprint) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-                &[&e.id, &(i as i32), &s("id").unwrap_or_default(), &s("severity").unwrap_or_default(), &s("message").unwrap_or_default(), &s("operation"), &s("fingerprint")],
-            )?;
-        }
-        for d in &e.dependants {
-            tx.execute("INSERT INTO dependencies (diff_id, dependant) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&e.id, d])?;
-        }
+        derive(&mut tx, e)?;
     }
     tx.commit()?;
     Ok(n == 1)
+}
+
+/// The rows derived from an entry besides its `diffs` row (idempotent).
+fn derive(tx: &mut Transaction<'_>, e: &Entry) -> std::result::Result<(), postgres::Error> {
+    tx.execute("INSERT INTO modules (name, first_seen) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&e.module, &e.time])?;
+    if let Some(snap) = &e.snapshot {
+        tx.execute(
+            "INSERT INTO snapshots (module, spec, hash, format, first_recorded) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            &[&e.module, &e.spec, snap, &e.format, &e.time],
+        )?;
+    }
+    for (i, ch) in e.changes.iter().enumerate() {
+        let s = |k: &str| ch.get(k).and_then(|v| v.as_str()).map(str::to_string);
+        tx.execute(
+            "INSERT INTO changes (diff_id, ordinal, rule_id, severity, message, operation, fingerprint) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+            &[&e.id, &(i as i32), &s("id").unwrap_or_default(), &s("severity").unwrap_or_default(), &s("message").unwrap_or_default(), &s("operation"), &s("fingerprint")],
+        )?;
+    }
+    for d in &e.dependants {
+        tx.execute("INSERT INTO dependencies (diff_id, dependant) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&e.id, d])?;
+    }
+    Ok(())
+}
+
+/// Rebuilds the derived tables from the entries' original JSON (after one was recreated).
+fn backfill(tx: &mut Transaction<'_>) -> std::result::Result<usize, postgres::Error> {
+    let rows = tx.query("SELECT raw FROM diffs ORDER BY time, id", &[])?;
+    let mut n = 0;
+    for r in rows {
+        let raw: Vec<u8> = r.get(0);
+        if let Ok(e) = serde_json::from_slice::<Entry>(&raw) {
+            derive(tx, &e)?;
+            n += 1;
+        }
+    }
+    Ok(n)
 }
 
 impl Store for PgStore {
