@@ -797,3 +797,29 @@ fn schema_doc_names_every_table_column_and_index() {
     }
     assert!(missing.is_empty(), "docs/store-schema.md lacks: {missing:#?}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Where the store URL comes from.
+
+#[test]
+fn store_url_from_dotenv_and_database_url() {
+    let Some(pg) = Pg::new("env") else { return };
+    let r = seeded();
+    r.write(".env", &format!("# local settings\nexport APIDIFF_STORE=\"{}\"\n", pg.url()));
+    let out = r.run(&["check", "--record"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains(&format!("archived in {}", pg.url())), "{out:?}");
+    assert!(!r.path().join(".apidiff").exists());
+    std::fs::remove_file(r.path().join(".env")).unwrap();
+    // DATABASE_URL is used for postgres URLs only; the environment beats `.env`.
+    let out = command(r.path(), &["history", "-f", "json"]).env("DATABASE_URL", pg.url()).output().map(finish).unwrap();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(json(&out.stdout).as_array().unwrap().len(), 2);
+    r.write(".env", "APIDIFF_STORE=elsewhere\n");
+    let out = command(r.path(), &["history", "-f", "json"]).env("APIDIFF_STORE", pg.url()).output().map(finish).unwrap();
+    assert_eq!(out.code, 0, "{out:?}");
+    // A password never shows in messages.
+    let out = r.run(&["history", "--store", "postgres://someone:hunter2@127.0.0.1:1/db"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(!out.stderr.contains("hunter2") && out.stderr.contains("postgres://someone@127.0.0.1:1/db"), "{out:?}");
+}
