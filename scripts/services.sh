@@ -6,12 +6,14 @@
 #   scripts/services.sh stop STATE_DIR    # stops whatever `start` left running in STATE_DIR
 #
 # scripts/test does: eval "$(scripts/services.sh start "$STATE")"; trap '... stop "$STATE"' EXIT
-# Ports: APIDIFF_PG_PORT (55432) and APIDIFF_S3_PORT (59000). Progress goes to stderr.
+# Ports: APIDIFF_PG_PORT (25432) and APIDIFF_S3_PORT (29000), below the kernel's ephemeral
+# range so client connections never squat on them; a busy one falls back to a free port.
+# Progress goes to stderr.
 set -euo pipefail
 cmd=${1:?usage: services.sh start|stop STATE_DIR}
 STATE=${2:?usage: services.sh start|stop STATE_DIR}
-PGPORT=${APIDIFF_PG_PORT:-55432}
-S3PORT=${APIDIFF_S3_PORT:-59000}
+PGPORT=${APIDIFF_PG_PORT:-25432}
+S3PORT=${APIDIFF_S3_PORT:-29000}
 VENV=${APIDIFF_VENV:-$HOME/.cache/apidiff-services-venv}
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
 
@@ -29,6 +31,22 @@ stop() {
     fi
 }
 
+# The port if it can be bound now, else one the kernel picks. (A port is also busy when an
+# outgoing connection happens to use it as its local port, hence a real bind, not a probe.)
+free_port() {
+    python3 - "$1" <<'PY'
+import socket, sys
+s = socket.socket()
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    s.close()
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+PY
+}
+
 wait_port() {
     for _ in $(seq 200); do
         (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
@@ -39,6 +57,8 @@ wait_port() {
 }
 
 start() {
+    PGPORT=$(free_port "$PGPORT")
+    S3PORT=$(free_port "$S3PORT")
     mkdir -p "$STATE"
     chmod 755 "$STATE" # mktemp -d makes 0700 folders that user postgres cannot enter
     # PostgreSQL from Debian's packages.
