@@ -3,6 +3,11 @@
 use clap::Parser;
 use std::process::ExitCode;
 
+// Loading a large spec is allocation-bound; glibc's per-thread arenas grow with mprotect page by
+// page, mimalloc does not (GitHub's REST pair: see BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = apidiff::cli::Cli::parse();
     match apidiff::cli::run(cli) {

@@ -40,7 +40,11 @@ pub fn produced(case: &Path) -> Result<BTreeSet<String>, String> {
     };
     let base = load("base")?;
     let rev = load("revision")?;
-    let dopts = Options { today: "2026-06-01".into(), ..Options::default() };
+    // An optional `category` file picks the protobuf rule category (default WIRE_JSON).
+    let mut dopts = Options { today: "2026-06-01".into(), ..Options::default() };
+    if let Ok(category) = std::fs::read_to_string(case.join("category")) {
+        dopts.proto_category = category.trim().to_string();
+    }
     let changes = diff::compare(&base, &rev, &dopts).map_err(|e| e.to_string())?;
     Ok(changes.iter().map(|c| c.rule.id.to_string()).collect())
 }

@@ -2,14 +2,14 @@
 //! archived snapshot (or with a git revision), report, gate, and optionally record. Also holds
 //! the context the history commands share (repository root, config, store, git identity).
 
-use super::diff::OutputFormat;
-use super::{Exit, out, today};
+use super::diff::ReportFormat;
+use super::{Exit, today};
 use crate::config::{self, Config};
 use crate::diff::{self, Change, Options, Severity};
 use crate::discover::{self, Discovery, Found};
 use crate::error::{Error, Located};
 use crate::policy::{self, FailOn, Outcome, Policy};
-use crate::report::{Report, ReportChange, SpecPair, text};
+use crate::report::{Report, ReportChange, SpecPair};
 use crate::source::GitFetch;
 use crate::spec::{self, LoadOptions};
 use crate::store::bundle::{self, Bundle, Tree};
@@ -123,8 +123,11 @@ pub struct CheckArgs {
     #[arg(long = "module", short = 'm', value_name = "NAME")]
     pub modules: Vec<String>,
     /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Text)]
-    pub format: OutputFormat,
+    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Write the output to FILE instead of stdout (with `--format github`: the JSON report).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
     /// Lowest severity that makes the exit code 1 (default: the config's `gate.fail_on`, else breaking).
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
@@ -311,10 +314,7 @@ fn check(args: CheckArgs, ctx: Ctx, id: Identity, color: bool) -> Result<Exit, E
         pairs.push((pair, outcome));
     }
     let report = Report::build(pairs, fail_on);
-    match args.format {
-        OutputFormat::Json => out(&report.to_json()),
-        OutputFormat::Text => out(&text::render(&report, color, None)),
-    }
+    super::ci::emit(&report, args.format, args.out.as_deref(), color)?;
     for n in &notes {
         eprintln!("note: {n}");
     }

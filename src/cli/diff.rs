@@ -1,23 +1,44 @@
 //! `apidiff diff OLD NEW`.
 
-use super::{Exit, out, today};
+use super::{Exit, today};
 use crate::diff::{self, Options};
 use crate::error::{Error, Located};
 use crate::policy::{self, FailOn, Policy};
-use crate::report::{Report, SpecPair, text};
+use crate::report::{Report, SpecPair};
 use crate::source::Input;
 use crate::spec::{self, LoadOptions};
 use clap::{Args, ValueEnum};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// Output formats of `diff`.
+/// Output formats of previews (`rollback`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     /// Tables grouped by severity.
     Text,
     /// The versioned JSON report (`apidiff schema` prints its JSON Schema).
     Json,
+}
+
+/// Output formats of `diff` and `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Tables grouped by severity.
+    Text,
+    /// The versioned JSON report (`apidiff schema` prints its JSON Schema).
+    Json,
+    /// A Markdown changelog, grouped by severity and module.
+    Markdown,
+    /// One self-contained HTML page.
+    Html,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// JUnit XML: one testcase per change, failures for blocking ones.
+    Junit,
+    /// GitLab Code Quality JSON.
+    Gitlab,
+    /// GitHub workflow commands (annotations) on stdout; `--out` gets the JSON report; inside Actions also the job summary.
+    Github,
 }
 
 /// Arguments of `apidiff diff`.
@@ -28,8 +49,11 @@ pub struct DiffArgs {
     /// The new version: a path, `-` for stdin, or `<git-ref>:<path>`.
     pub new: String,
     /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Text)]
-    pub format: OutputFormat,
+    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Write the output to FILE instead of stdout (with `--format github`: the JSON report).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
     /// Lowest severity that makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Breaking)]
     pub fail_on: FailOn,
@@ -81,12 +105,15 @@ pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
     // Specs are graphs and comparison recurses through them; a large stack makes the depth
     // limits, not the platform's default stack, the thing that bounds it.
     let (base, rev, changes) = std::thread::Builder::new()
-        .stack_size(256 * 1024 * 1024)
+        .stack_size(spec::STACK_BYTES)
         .spawn(move || -> Result<_, Error> {
-            let base = spec::load(&base_in, &load)?;
-            let rev = spec::load(&rev_in, &load)?;
+            let (base, rev) = spec::load_pair(&base_in, &rev_in, &load)?;
             let changes = diff::compare(&base, &rev, &opts)?;
-            Ok((base_in.name, rev_in.name, (base.format(), changes)))
+            // The process ends right after; freeing two large graphs node by node is wasted time.
+            let format = base.format();
+            std::mem::forget(base);
+            std::mem::forget(rev);
+            Ok((base_in.name, rev_in.name, (format, changes)))
         })
         .map_err(|e| Error::Usage(format!("cannot start worker thread: {e}")))?
         .join()
@@ -95,11 +122,8 @@ pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
     let outcome = policy::apply(changes, &policy);
     let pair = SpecPair { module: None, format, base, revision: rev };
     let report = Report::build(vec![(pair, outcome)], args.fail_on);
-    match args.format {
-        OutputFormat::Json => out(&report.to_json()),
-        OutputFormat::Text => out(&text::render(&report, color, None)),
-    }
-    Ok(if report.gate.passed { Exit::Clean } else { Exit::Blocking })
+    super::ci::emit(&report, args.format, args.out.as_deref(), color)?;
+    Ok(super::ci::verdict(&report))
 }
 
 fn open(locator: &str, cwd: &Path) -> Result<Input, Error> {

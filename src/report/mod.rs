@@ -1,5 +1,12 @@
 //! The versioned Report every output is rendered from, and one pure renderer per format.
 
+pub mod github;
+pub mod gitlab;
+pub mod html;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
+pub mod summary;
 pub mod text;
 
 use crate::diff::{Change, Direction, Format, Kind, Location, Severity};
@@ -207,4 +214,55 @@ pub fn json_schema() -> String {
     let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// Where a change is best shown: the base for removals, else the revision (falling back to
+/// the other side).
+pub fn primary_location(c: &ReportChange) -> Option<&Location> {
+    if matches!(c.kind, Kind::Removed) { c.base.as_ref().or(c.revision.as_ref()) } else { c.revision.as_ref().or(c.base.as_ref()) }
+}
+
+/// The index in `report.specs` of the pair a change came from: the pair of its module whose
+/// base or revision names the change's file, else the first pair of its module, else 0.
+pub fn pair_index(report: &Report, c: &ReportChange) -> usize {
+    let files: Vec<&str> = [&c.base, &c.revision].iter().filter_map(|l| l.as_ref().map(|l| l.file.as_str())).collect();
+    let same_module = |p: &&SpecPair| p.module == c.module && p.format == c.format;
+    let by_file = report.specs.iter().position(|p| {
+        same_module(&p)
+            && files
+                .iter()
+                .any(|f| *f == p.revision || *f == p.base || p.revision.ends_with(&format!(":{f}")) || p.base.ends_with(&format!(":{f}")))
+    });
+    by_file.or_else(|| report.specs.iter().position(|p| same_module(&p))).unwrap_or(0)
+}
+
+/// A repository-relative path for a location's file: drops a `<git-ref>:` prefix and turns
+/// backslashes into slashes, so CI systems can place annotations.
+pub fn repo_path(file: &str) -> String {
+    let f = match file.split_once(':') {
+        Some((rev, rest)) if !(rest.starts_with("//") || rev.len() == 1 && rest.starts_with('\\')) => rest,
+        _ => file,
+    };
+    f.replace('\\', "/").trim_start_matches("./").to_string()
+}
+
+/// The file a change should be reported against, with its line and column (1 when unknown).
+pub fn anchor(report: &Report, c: &ReportChange) -> (String, u32, u32) {
+    match primary_location(c) {
+        Some(l) => (repo_path(&l.file), l.line.unwrap_or(1).max(1), l.column.unwrap_or(1).max(1)),
+        None => {
+            let file = report.specs.get(pair_index(report, c)).map(|p| repo_path(&p.revision)).unwrap_or_default();
+            (file, 1, 1)
+        }
+    }
+}
+
+/// A rule's documentation without the doc-comment indentation.
+pub fn rule_docs(rule: &crate::diff::Rule) -> String {
+    let mut s = String::new();
+    for line in rule.docs.lines() {
+        s.push_str(line.strip_prefix(' ').unwrap_or(line));
+        s.push('\n');
+    }
+    s.trim().to_string()
 }

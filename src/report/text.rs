@@ -7,6 +7,10 @@ use comfy_table::{Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CON
 /// Renders the report as text; `color` adds ANSI colours, `width` wraps the tables.
 pub fn render(report: &Report, color: bool, width: Option<u16>) -> String {
     let mut out = String::new();
+    if !report.changes.is_empty() {
+        out.push_str(&super::summary::plain_language(report));
+        out.push_str("\n\n");
+    }
     if report.changes.is_empty() {
         out.push_str("No changes.\n");
     }

@@ -111,3 +111,22 @@ fn looks_like_sdl(text: &str) -> bool {
         ["type ", "schema ", "interface ", "input ", "enum ", "union ", "scalar ", "directive ", "extend "].iter().any(|k| l.starts_with(k))
     })
 }
+
+/// Stack for loading and comparing: specs are graphs and both recurse through them, so the
+/// explicit depth limits, not the platform's default stack, must be what bounds them.
+pub const STACK_BYTES: usize = 256 * 1024 * 1024;
+
+/// Loads two inputs at once, one per thread (parsing dominates large specs, and a comparison
+/// always has two).
+pub fn load_pair(base: &Input, rev: &Input, opts: &LoadOptions) -> Result<(Spec, Spec)> {
+    std::thread::scope(|s| {
+        let other = std::thread::Builder::new().stack_size(STACK_BYTES).spawn_scoped(s, || load(rev, opts));
+        let base = load(base, opts);
+        let rev = match other {
+            Ok(handle) => handle.join().unwrap_or_else(|_| Err(crate::Error::Usage("internal error: loading panicked".into()))),
+            // No second thread to be had: load in this one.
+            Err(_) => load(rev, opts),
+        };
+        Ok((base?, rev?))
+    })
+}

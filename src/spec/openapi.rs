@@ -218,72 +218,75 @@ pub fn load(input: &Input, value: Value, syntax: Syntax, opts: &LoadOptions) -> 
             .into());
         }
     };
-    let docs = DocSet::load(input, value, syntax, opts)?;
-    let mut api = Api {
-        docs,
-        version,
-        info_version: None,
-        servers: Vec::new(),
-        security_schemes: IndexMap::new(),
-        operations: IndexMap::new(),
-        webhooks: IndexMap::new(),
-        schemas: IndexMap::new(),
-    };
+    let mut docs = DocSet::load(input, value, syntax, opts)?;
     let root = NodeId { doc: 0, ptr: String::new() };
-    let rootv = api.docs.get(&root).cloned().unwrap_or(Value::Null);
-    if !rootv.is_object() {
-        return Err(Located::new(&input.name, Some(1), Some(1), "expected a mapping at the top level").into());
-    }
-    api.info_version = rootv.get("info").and_then(|i| i.get("version")).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string));
-    lower_servers(&mut api, &rootv, &root);
-    lower_security_schemes(&mut api, &rootv, &root);
-    let schemas_at = if version == Version::Swagger2 { root.child("definitions") } else { root.child("components").child("schemas") };
-    if let Some(Value::Object(m)) = api.docs.get(&schemas_at) {
-        let names: Vec<String> = m.keys().cloned().collect();
-        for n in names {
-            api.schemas.insert(n.clone(), schemas_at.child(&n));
+    // Lowering borrows the documents; made-up documents (Swagger 2.0 form bodies) are queued
+    // and appended afterwards, at the indexes they were promised.
+    let mut synth = Synth { first: docs.docs.len() as u32, queued: Vec::new() };
+    let mut operations = IndexMap::new();
+    let mut webhooks = IndexMap::new();
+    let (info_version, servers, security_schemes, schemas) = {
+        let Some(rootv) = docs.get(&root).filter(|v| v.is_object()) else {
+            return Err(Located::new(&input.name, Some(1), Some(1), "expected a mapping at the top level").into());
+        };
+        let info_version =
+            rootv.get("info").and_then(|i| i.get("version")).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string));
+        let servers = lower_servers(version, rootv, &root);
+        let security_schemes = lower_security_schemes(&docs, version, rootv, &root);
+        let schemas_at = if version == Version::Swagger2 { root.child("definitions") } else { root.child("components").child("schemas") };
+        let mut schemas = IndexMap::new();
+        if let Some(Value::Object(m)) = docs.get(&schemas_at) {
+            for n in m.keys() {
+                schemas.insert(n.clone(), schemas_at.child(n));
+            }
         }
-    }
-    let global_security = rootv.get("security").map(|v| (parse_security(v), root.child("security")));
-    let ctx = Ctx {
-        version,
-        consumes: string_list(rootv.get("consumes")),
-        produces: string_list(rootv.get("produces")),
-        global_security,
-        root_name: input.path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
+        let global_security = rootv.get("security").map(|v| (parse_security(v), root.child("security")));
+        let ctx = Ctx {
+            version,
+            consumes: string_list(rootv.get("consumes")),
+            produces: string_list(rootv.get("produces")),
+            global_security,
+            root_name: input.path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
+        };
+        let paths = root.child("paths");
+        if let Some(Value::Object(pm)) = rootv.get("paths") {
+            for path in pm.keys() {
+                let (item_id, item) = resolve(&docs, &paths.child(path))?;
+                for op in lower_path_item(&docs, &mut synth, &ctx, path, &item_id, item)? {
+                    let key = format!("{} {}", op.method, path_key(&op.path));
+                    operations.entry(key).or_insert(op);
+                }
+            }
+        }
+        let hooks = root.child("webhooks");
+        if let Some(Value::Object(hm)) = rootv.get("webhooks") {
+            for name in hm.keys() {
+                let (item_id, item) = resolve(&docs, &hooks.child(name))?;
+                for op in lower_path_item(&docs, &mut synth, &ctx, name, &item_id, item)? {
+                    webhooks.insert(format!("{} {}", op.method, name), op);
+                }
+            }
+        }
+        (info_version, servers, security_schemes, schemas)
     };
-    let paths = root.child("paths");
-    if let Some(Value::Object(pm)) = api.docs.get(&paths).cloned() {
-        for (path, item) in pm {
-            let item_id = paths.child(&path);
-            let (item_id, item) = match item.get("$ref") {
-                Some(_) => match api.docs.resolve(&item_id) {
-                    Some((id, v)) => (id, v.clone()),
-                    None => return Err(api.docs.error_at(&item_id, "$ref chain loops back on itself").into()),
-                },
-                None => (item_id, item),
-            };
-            for op in lower_path_item(&mut api, &ctx, &path, &item_id, &item)? {
-                let key = format!("{} {}", op.method, path_key(&op.path));
-                api.operations.entry(key).or_insert(op);
-            }
-        }
+    for (anchor, value) in synth.queued {
+        docs.add_synthetic(anchor, value);
     }
-    let hooks = root.child("webhooks");
-    if let Some(Value::Object(hm)) = api.docs.get(&hooks).cloned() {
-        for name in hm.keys() {
-            let item_id = hooks.child(name);
-            let Some((item_id, item)) = api.docs.resolve(&item_id).map(|(i, v)| (i, v.clone())) else {
-                return Err(api.docs.error_at(&item_id, "$ref chain loops back on itself").into());
-            };
-            for op in lower_path_item(&mut api, &ctx, name, &item_id, &item)? {
-                api.webhooks.insert(format!("{} {}", op.method, name), op);
-            }
-        }
+    docs.check_cycles(schemas.values().cloned())?;
+    Ok(Api { docs, version, info_version, servers, security_schemes, operations, webhooks, schemas })
+}
+
+/// Made-up documents waiting to be appended to the [`DocSet`].
+struct Synth {
+    first: u32,
+    queued: Vec<(NodeId, Value)>,
+}
+
+impl Synth {
+    fn add(&mut self, anchor: NodeId, value: Value) -> NodeId {
+        self.queued.push((anchor, value));
+        NodeId { doc: self.first + self.queued.len() as u32 - 1, ptr: String::new() }
     }
-    let schema_ids: Vec<NodeId> = api.schemas.values().cloned().collect();
-    api.docs.check_cycles(schema_ids.into_iter())?;
-    Ok(api)
 }
 
 struct Ctx {
@@ -301,47 +304,53 @@ fn string_list(v: Option<&Value>) -> Vec<String> {
     }
 }
 
-fn lower_servers(api: &mut Api, rootv: &Value, root: &NodeId) {
-    if api.version == Version::Swagger2 {
+fn lower_servers(version: Version, rootv: &Value, root: &NodeId) -> Vec<(String, NodeId)> {
+    let mut servers = Vec::new();
+    if version == Version::Swagger2 {
         if let Some(host) = rootv.get("host").and_then(Value::as_str) {
             let base = rootv.get("basePath").and_then(Value::as_str).unwrap_or("");
             let schemes = string_list(rootv.get("schemes"));
             let schemes = if schemes.is_empty() { vec!["https".to_string()] } else { schemes };
             for sc in schemes {
-                api.servers.push((format!("{sc}://{host}{base}"), root.child("host")));
+                servers.push((format!("{sc}://{host}{base}"), root.child("host")));
             }
         } else if let Some(base) = rootv.get("basePath").and_then(Value::as_str) {
-            api.servers.push((base.to_string(), root.child("basePath")));
+            servers.push((base.to_string(), root.child("basePath")));
         }
-        return;
+        return servers;
     }
     if let Some(Value::Array(list)) = rootv.get("servers") {
         for (i, sv) in list.iter().enumerate() {
             if let Some(url) = sv.get("url").and_then(Value::as_str) {
-                api.servers.push((url.trim_end_matches('/').to_string(), root.child("servers").item(i)));
+                servers.push((url.trim_end_matches('/').to_string(), root.child("servers").item(i)));
             }
         }
     }
+    servers
 }
 
-fn lower_security_schemes(api: &mut Api, rootv: &Value, root: &NodeId) {
-    let at = if api.version == Version::Swagger2 {
-        root.child("securityDefinitions")
-    } else {
-        root.child("components").child("securitySchemes")
-    };
-    let map = if api.version == Version::Swagger2 {
+fn lower_security_schemes(docs: &DocSet, version: Version, rootv: &Value, root: &NodeId) -> IndexMap<String, SecurityScheme> {
+    let mut out = IndexMap::new();
+    let at =
+        if version == Version::Swagger2 { root.child("securityDefinitions") } else { root.child("components").child("securitySchemes") };
+    let map = if version == Version::Swagger2 {
         rootv.get("securityDefinitions")
     } else {
         rootv.get("components").and_then(|c| c.get("securitySchemes"))
     };
-    let Some(Value::Object(m)) = map else { return };
-    for (name, _) in m {
+    let Some(Value::Object(m)) = map else { return out };
+    for name in m.keys() {
         let id = at.child(name);
-        let Some((node, v)) = api.docs.resolve(&id) else { continue };
+        let Some((node, v)) = docs.resolve(&id) else { continue };
         let ty = s(v, "type").unwrap_or_default();
         let kind = match ty.as_str() {
-            "apiKey" => format!("apiKey in {} `{}`", s(v, "in").unwrap_or_default(), s(v, "name").unwrap_or_default()),
+            "apiKey" => {
+                let place = s(v, "in").unwrap_or_default();
+                let name = s(v, "name").unwrap_or_default();
+                // Header names are case-insensitive (RFC 9110): `X-Api-Key` and `x-api-key` are one header.
+                let name = if place.eq_ignore_ascii_case("header") { name.to_ascii_lowercase() } else { name };
+                format!("apiKey in {place} `{name}`")
+            }
             "http" => format!("http {}", s(v, "scheme").unwrap_or_default().to_ascii_lowercase()),
             "basic" => "http basic".to_string(),
             other => other.to_string(),
@@ -357,8 +366,9 @@ fn lower_security_schemes(api: &mut Api, rootv: &Value, root: &NodeId) {
                 }
             }
         }
-        api.security_schemes.insert(name.clone(), SecurityScheme { node, kind, scopes });
+        out.insert(name.clone(), SecurityScheme { node, kind, scopes });
     }
+    out
 }
 
 fn parse_security(v: &Value) -> Vec<Requirement> {
@@ -377,13 +387,13 @@ fn default_style(loc: &str) -> &'static str {
     }
 }
 
-fn lower_path_item(api: &mut Api, ctx: &Ctx, path: &str, item_id: &NodeId, item: &Value) -> Result<Vec<Operation>> {
+fn lower_path_item(docs: &DocSet, synth: &mut Synth, ctx: &Ctx, path: &str, item_id: &NodeId, item: &Value) -> Result<Vec<Operation>> {
     let mut shared: IndexMap<(String, String), Param> = IndexMap::new();
-    let mut shared_raw: Vec<(NodeId, Value)> = Vec::new();
+    let mut shared_raw: Vec<(NodeId, &Value)> = Vec::new();
     if let Some(Value::Array(ps)) = item.get("parameters") {
         for i in 0..ps.len() {
             let pid = item_id.child("parameters").item(i);
-            shared_raw.push(resolve_owned(api, &pid)?);
+            shared_raw.push(resolve(docs, &pid)?);
         }
     }
     let template_names = template_params(path);
@@ -400,14 +410,14 @@ fn lower_path_item(api: &mut Api, ctx: &Ctx, path: &str, item_id: &NodeId, item:
         }
         let op_id = item_id.child(m);
         let mut params = shared.clone();
-        let mut raw: Vec<(NodeId, Value)> = shared_raw.clone();
+        let mut raw: Vec<(NodeId, &Value)> = shared_raw.clone();
         if let Some(Value::Array(ps)) = opv.get("parameters") {
             for i in 0..ps.len() {
                 let pid = op_id.child("parameters").item(i);
-                let (rid, rv) = resolve_owned(api, &pid)?;
-                if let Some(p) = lower_param(ctx, &rid, &rv) {
+                let (rid, rv) = resolve(docs, &pid)?;
+                if let Some(p) = lower_param(ctx, &rid, rv) {
                     let key = param_key(&p, &template_names);
-                    raw.retain(|(_, v)| !(s(v, "name") == s(&rv, "name") && s(v, "in") == s(&rv, "in")));
+                    raw.retain(|(_, v)| !(s(v, "name") == s(rv, "name") && s(v, "in") == s(rv, "in")));
                     params.insert(key, p);
                 }
                 raw.push((rid, rv));
@@ -415,17 +425,16 @@ fn lower_path_item(api: &mut Api, ctx: &Ctx, path: &str, item_id: &NodeId, item:
         }
         let mut body = None;
         if ctx.version == Version::Swagger2 {
-            body = swagger_body(api, ctx, opv, &op_id, &raw);
+            body = swagger_body(synth, ctx, opv, &op_id, &raw);
         } else if opv.get("requestBody").is_some() {
-            let (bid, bv) = resolve_owned(api, &op_id.child("requestBody"))?;
-            body = Some(Body { required: b(&bv, "required"), content: content_of(&bid, &bv), node: bid });
+            let (bid, bv) = resolve(docs, &op_id.child("requestBody"))?;
+            body = Some(Body { required: b(bv, "required"), content: content_of(&bid, bv), node: bid });
         }
         let mut responses = IndexMap::new();
         if let Some(Value::Object(rs)) = opv.get("responses") {
-            let codes: Vec<String> = rs.keys().filter(|k| !k.starts_with("x-")).cloned().collect();
-            for code in codes {
-                let (rid, rv) = resolve_owned(api, &op_id.child("responses").child(&code))?;
-                responses.insert(code.to_ascii_uppercase().replace("DEFAULT", "default"), lower_response(ctx, opv, &rid, &rv));
+            for code in rs.keys().filter(|k| !k.starts_with("x-")) {
+                let (rid, rv) = resolve(docs, &op_id.child("responses").child(code))?;
+                responses.insert(code.to_ascii_uppercase().replace("DEFAULT", "default"), lower_response(ctx, opv, &rid, rv));
             }
         }
         let (security, security_node) = match opv.get("security") {
@@ -454,11 +463,8 @@ fn lower_path_item(api: &mut Api, ctx: &Ctx, path: &str, item_id: &NodeId, item:
     Ok(ops)
 }
 
-fn resolve_owned(api: &Api, id: &NodeId) -> Result<(NodeId, Value)> {
-    match api.docs.resolve(id) {
-        Some((rid, v)) => Ok((rid, v.clone())),
-        None => Err(api.docs.error_at(id, "$ref chain loops back on itself and never reaches a definition").into()),
-    }
+fn resolve<'a>(docs: &'a DocSet, id: &NodeId) -> Result<(NodeId, &'a Value)> {
+    docs.resolve(id).ok_or_else(|| docs.error_at(id, "$ref chain loops back on itself and never reaches a definition").into())
 }
 
 fn template_params(path: &str) -> Vec<String> {
@@ -490,6 +496,14 @@ fn lower_param(ctx: &Ctx, id: &NodeId, v: &Value) -> Option<Param> {
     if ctx.version == Version::Swagger2 && (location == "body" || location == "formData") {
         return None;
     }
+    // OpenAPI 3.x: "If in is header and the name is Accept, Content-Type or Authorization, the
+    // parameter definition SHALL be ignored" (media types and security describe those).
+    if ctx.version != Version::Swagger2
+        && location == "header"
+        && ["accept", "content-type", "authorization"].contains(&name.to_ascii_lowercase().as_str())
+    {
+        return None;
+    }
     let schema = if v.get("schema").is_some() {
         Some(id.child("schema"))
     } else if let Some(Value::Object(c)) = v.get("content") {
@@ -502,6 +516,8 @@ fn lower_param(ctx: &Ctx, id: &NodeId, v: &Value) -> Option<Param> {
     let style = s(v, "style").unwrap_or_else(|| match (ctx.version, s(v, "collectionFormat").as_deref()) {
         (Version::Swagger2, Some("ssv")) => "spaceDelimited".into(),
         (Version::Swagger2, Some("pipes")) => "pipeDelimited".into(),
+        // No 3.x style joins with tabs; a name of its own keeps csv -> tsv visible.
+        (Version::Swagger2, Some("tsv")) => "tabDelimited".into(),
         _ => default_style(&location).into(),
     });
     let explode = v.get("explode").and_then(Value::as_bool).unwrap_or(match ctx.version {
@@ -566,7 +582,7 @@ fn lower_response(ctx: &Ctx, opv: &Value, id: &NodeId, v: &Value) -> Response {
 
 /// Swagger 2.0: the `body` parameter, or the `formData` parameters gathered into an object
 /// schema whose properties `$ref` the parameters (so locations point at the real nodes).
-fn swagger_body(api: &mut Api, ctx: &Ctx, opv: &Value, op_id: &NodeId, raw: &[(NodeId, Value)]) -> Option<Body> {
+fn swagger_body(synth: &mut Synth, ctx: &Ctx, opv: &Value, op_id: &NodeId, raw: &[(NodeId, &Value)]) -> Option<Body> {
     let consumes = string_list(opv.get("consumes"));
     let consumes = if consumes.is_empty() { ctx.consumes.clone() } else { consumes };
     if let Some((pid, pv)) = raw.iter().find(|(_, v)| s(v, "in").as_deref() == Some("body")) {
@@ -574,7 +590,7 @@ fn swagger_body(api: &mut Api, ctx: &Ctx, opv: &Value, op_id: &NodeId, raw: &[(N
         let content = consumes.iter().map(|m| (media_key(m), Media { node: pid.clone(), schema: Some(pid.child("schema")) })).collect();
         return Some(Body { node: pid.clone(), required: b(pv, "required"), content });
     }
-    let form: Vec<&(NodeId, Value)> = raw.iter().filter(|(_, v)| s(v, "in").as_deref() == Some("formData")).collect();
+    let form: Vec<&(NodeId, &Value)> = raw.iter().filter(|(_, v)| s(v, "in").as_deref() == Some("formData")).collect();
     if form.is_empty() {
         return None;
     }
@@ -593,7 +609,7 @@ fn swagger_body(api: &mut Api, ctx: &Ctx, opv: &Value, op_id: &NodeId, raw: &[(N
         }
     }
     let schema = json!({ "type": "object", "properties": props, "required": required });
-    let node = api.docs.add_synthetic(op_id.clone(), schema);
+    let node = synth.add(op_id.clone(), schema);
     let has_file = form.iter().any(|(_, v)| s(v, "type").as_deref() == Some("file"));
     let mut media: Vec<String> = consumes.into_iter().filter(|m| m.contains("form")).collect();
     if media.is_empty() {

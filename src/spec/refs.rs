@@ -157,10 +157,17 @@ impl DocSet {
             }
             fetch_remote(file).map_err(|m| self.error_at(from, m))?
         } else {
-            base.sibling(&percent_decode(file)).map_err(|e| match e {
+            let mut input = base.sibling(&percent_decode(file)).map_err(|e| match e {
                 crate::Error::Input(l) => crate::Error::Input(self.error_at(from, format!("$ref file {}: {}", l.file, l.message))),
                 other => other,
-            })?
+            })?;
+            // The user named the root file (`specs/main.yaml`); name the files it reaches the
+            // same way (`specs/schemas/pet.yaml`), not by the absolute path they were read from.
+            if base.name != base.fetch.display(&base.path) {
+                let dir = std::path::Path::new(&base.name).parent().unwrap_or(std::path::Path::new(""));
+                input.name = crate::source::normalize(&dir.join(percent_decode(file))).to_string_lossy().into_owned();
+            }
+            input
         };
         let (value, syntax) = text::parse(&input.name, &input.text)?;
         let i = self.docs.len() as u32;
@@ -246,7 +253,11 @@ impl DocSet {
     pub fn location(&self, id: &NodeId) -> Location {
         let doc = &self.docs[id.doc as usize];
         match &doc.stands_for {
-            Some(real) => self.location(real),
+            // A made-up node that refers to a real one (a Swagger 2.0 form field): point there.
+            Some(real) => match self.get(id).and_then(|v| v.get("$ref")).and_then(Value::as_str).and_then(|r| self.target_loaded(id, r)) {
+                Some(target) if self.docs.get(target.doc as usize).is_some_and(|d| d.stands_for.is_none()) => self.location(&target),
+                _ => self.location(real),
+            },
             None => Location::new(&doc.input.name, &id.ptr),
         }
     }

@@ -142,7 +142,9 @@ crate::rules! {
     API_VERSION_DECREASED = "api-version-decreased", OpenApi, Warning, None, "info", Changed,
         "info.version went backwards";
     /// ## What it detects
-    /// Breaking changes while `info.version`'s major number stayed the same.
+    /// Breaking changes in a revision whose `info.version` changed but kept its major number
+    /// (the minor number for `0.x` versions). A revision that leaves `info.version` alone is not
+    /// a release decision yet, so it is not reported: the breaking changes themselves are.
     /// ## Why it matters
     /// Semantic-versioning clients assume the release is compatible.
     /// ## Example

@@ -159,8 +159,9 @@ impl<'a> Cmp<'a> {
 /// Compares two OpenAPI descriptions.
 pub fn compare(base: &Api, rev: &Api, opts: &Options) -> Vec<Change> {
     let mut c = Cmp::new(&base.docs, &rev.docs, opts);
-    compare_operations(&mut c, &base.operations, &rev.operations, false);
-    compare_operations(&mut c, &base.webhooks, &rev.webhooks, true);
+    let keys = SchemeKeys { base: scheme_keys(base), rev: scheme_keys(rev) };
+    compare_operations(&mut c, &base.operations, &rev.operations, false, &keys);
+    compare_operations(&mut c, &base.webhooks, &rev.webhooks, true, &keys);
     c.op.clear();
     compare_security_schemes(&mut c, base, rev);
     compare_servers(&mut c, base, rev);
@@ -174,13 +175,14 @@ fn compare_operations(
     base: &indexmap::IndexMap<String, Operation>,
     rev: &indexmap::IndexMap<String, Operation>,
     webhooks: bool,
+    keys: &SchemeKeys,
 ) {
     let removed: Vec<&Operation> = base.iter().filter(|(k, _)| !rev.contains_key(*k)).map(|(_, o)| o).collect();
     let mut added: Vec<&Operation> = rev.iter().filter(|(k, _)| !base.contains_key(*k)).map(|(_, o)| o).collect();
     for (k, b) in base {
         if let Some(r) = rev.get(k) {
             c.op = r.display();
-            compare_operation(c, b, r, webhooks);
+            compare_operation(c, b, r, webhooks, keys);
         }
     }
     for b in removed {
@@ -196,7 +198,7 @@ fn compare_operations(
                 .locs(Some(c.bloc(&b.node)), Some(c.rloc(&r.node)))
                 .values(Some(b.display()), Some(r.display())),
             );
-            compare_operation(c, b, r, webhooks);
+            compare_operation(c, b, r, webhooks, keys);
             continue;
         }
         c.op = b.display();
@@ -232,7 +234,7 @@ fn stability_rank(s: &str) -> Option<u8> {
     }
 }
 
-fn compare_operation(c: &mut Cmp<'_>, b: &Operation, r: &Operation, webhook: bool) {
+fn compare_operation(c: &mut Cmp<'_>, b: &Operation, r: &Operation, webhook: bool, keys: &SchemeKeys) {
     let locs = (Some(c.bloc(&b.node)), Some(c.rloc(&r.node)));
     let name = r.display();
     if !b.deprecated && r.deprecated {
@@ -295,7 +297,7 @@ fn compare_operation(c: &mut Cmp<'_>, b: &Operation, r: &Operation, webhook: boo
     compare_body(c, b.body.as_ref(), r.body.as_ref(), &b.node, &r.node, webhook);
     compare_responses(c, b, r, webhook);
     if !webhook {
-        compare_security(c, b, r);
+        compare_security(c, b, r, keys);
     }
 }
 
@@ -322,11 +324,12 @@ fn compare_params(c: &mut Cmp<'_>, b: &Operation, r: &Operation, webhook: bool) 
         }
         None => true,
     });
-    // Renamed: same location and shape, other name (path parameters match by position already).
+    // Renamed: required on both sides, same location and shape, other name (path parameters
+    // match by position already). Optional ones are too alike (`limit`, `offset`) to pair on shape.
     removed.retain(|bp| {
         let bh = bp.schema.as_ref().map(|s| schema::shape_hash(c.bdocs, s));
         match added.iter().position(|rp| {
-            rp.location == bp.location && rp.required == bp.required && rp.schema.as_ref().map(|s| schema::shape_hash(c.rdocs, s)) == bh
+            bp.required && rp.required && rp.location == bp.location && rp.schema.as_ref().map(|s| schema::shape_hash(c.rdocs, s)) == bh
         }) {
             Some(i) => {
                 let rp = added.remove(i);
@@ -370,7 +373,9 @@ fn compare_params(c: &mut Cmp<'_>, b: &Operation, r: &Operation, webhook: bool) 
                     .locs(locs.0.clone(), locs.1.clone()),
             );
         }
-        if bp.style != rp.style || bp.explode != rp.explode {
+        // Style and explode only change the wire form of arrays and objects.
+        let structured = |docs: &DocSet, p: &Param| p.schema.as_ref().is_some_and(|id| schema::is_structured(docs, id));
+        if (bp.style != rp.style || bp.explode != rp.explode) && (structured(c.bdocs, bp) || structured(c.rdocs, rp)) {
             c.emit(
                 Change::new(
                     &parameters::REQUEST_PARAMETER_STYLE_CHANGED,
@@ -544,7 +549,30 @@ fn req_label(r: &Requirement) -> String {
         .join(" + ")
 }
 
-fn compare_security(c: &mut Cmp<'_>, b: &Operation, r: &Operation) {
+/// What identifies a security scheme to clients: its kind (`http bearer`, `apiKey in header
+/// \`x-api-key\``), not the name the spec gives it, unless two schemes share a kind.
+struct SchemeKeys {
+    base: HashMap<String, String>,
+    rev: HashMap<String, String>,
+}
+
+fn scheme_keys(api: &Api) -> HashMap<String, String> {
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for s in api.security_schemes.values() {
+        *count.entry(s.kind.as_str()).or_default() += 1;
+    }
+    api.security_schemes
+        .iter()
+        .filter(|(_, s)| count.get(s.kind.as_str()) == Some(&1))
+        .map(|(name, s)| (name.clone(), format!("kind:{}", s.kind)))
+        .collect()
+}
+
+fn scheme_key(keys: &HashMap<String, String>, name: &str) -> String {
+    keys.get(name).cloned().unwrap_or_else(|| format!("name:{name}"))
+}
+
+fn compare_security(c: &mut Cmp<'_>, b: &Operation, r: &Operation, keys: &SchemeKeys) {
     let bl = b.security_node.as_ref().map_or_else(|| c.bloc(&b.node), |n| c.bloc(n));
     let rl = r.security_node.as_ref().map_or_else(|| c.rloc(&r.node), |n| c.rloc(n));
     let (ba, ra) = (anonymous(&b.security), anonymous(&r.security));
@@ -561,9 +589,11 @@ fn compare_security(c: &mut Cmp<'_>, b: &Operation, r: &Operation) {
         c.emit(Change::new(&metadata::ENDPOINT_SECURITY_REMOVED, "authentication is no longer required").locs(Some(bl), Some(rl)));
         return;
     }
-    let keyset = |r: &Requirement| r.keys().cloned().collect::<BTreeSet<String>>();
+    // Requirements match by what the schemes are, so renaming `api_key` to `ApiKeyAuth` is no change.
+    let bset = |r: &Requirement| r.keys().map(|k| scheme_key(&keys.base, k)).collect::<BTreeSet<String>>();
+    let rset = |r: &Requirement| r.keys().map(|k| scheme_key(&keys.rev, k)).collect::<BTreeSet<String>>();
     for breq in b.security.iter().filter(|x| !x.is_empty()) {
-        match r.security.iter().find(|x| keyset(x) == keyset(breq)) {
+        match r.security.iter().find(|x| rset(x) == bset(breq)) {
             None => c.emit(
                 Change::new(
                     &metadata::ENDPOINT_SECURITY_ALTERNATIVE_REMOVED,
@@ -574,7 +604,9 @@ fn compare_security(c: &mut Cmp<'_>, b: &Operation, r: &Operation) {
             ),
             Some(rreq) => {
                 for (scheme, bscopes) in breq {
-                    let rscopes = rreq.get(scheme).cloned().unwrap_or_default();
+                    let key = scheme_key(&keys.base, scheme);
+                    let rscopes =
+                        rreq.iter().find(|(rn, _)| scheme_key(&keys.rev, rn) == key).map(|(_, sc)| sc.clone()).unwrap_or_default();
                     for s in rscopes.difference(bscopes) {
                         c.emit(
                             Change::new(&metadata::ENDPOINT_SECURITY_SCOPE_ADDED, format!("scope `{s}` of `{scheme}` is now required"))
@@ -597,7 +629,7 @@ fn compare_security(c: &mut Cmp<'_>, b: &Operation, r: &Operation) {
         }
     }
     for rreq in r.security.iter().filter(|x| !x.is_empty()) {
-        if !b.security.iter().any(|x| keyset(x) == keyset(rreq)) {
+        if !b.security.iter().any(|x| bset(x) == rset(rreq)) {
             c.emit(
                 Change::new(
                     &metadata::ENDPOINT_SECURITY_ALTERNATIVE_ADDED,
@@ -729,9 +761,10 @@ fn compare_info_version(c: &mut Cmp<'_>, base: &Api, rev: &Api) {
         |p: &Vec<u64>| if p.first() == Some(&0) { (0, p.get(1).copied().unwrap_or(0)) } else { (p.first().copied().unwrap_or(0), 0) };
     let major_same = match (&bp, &rp) {
         (Some(b), Some(r)) => significant(b) >= significant(r),
-        _ => bv == rv,
+        _ => false,
     };
-    if breaking > 0 && major_same {
+    // An untouched version is no release decision: the breaking changes speak for themselves.
+    if breaking > 0 && bv != rv && major_same {
         c.emit(
             Change::new(
                 &metadata::API_MAJOR_VERSION_NOT_BUMPED,

@@ -69,7 +69,9 @@ crate::rules! {
         "A request parameter moved to another location";
 
     /// ## What it detects
-    /// A parameter removed while one of the same location and shape was added under a new name.
+    /// A required parameter removed while a required one of the same location and shape was added
+    /// under a new name. (Optional parameters are matched by name only: an optional `limit` gone
+    /// and an optional `offset` added are a removal and an addition, not a rename.)
     /// ## Why it matters
     /// Clients send the old name, which the server no longer reads.
     /// ## Example

@@ -122,7 +122,9 @@ crate::rules! {
     RESPONSE_PROPERTY_BECAME_WRITE_ONLY = "response-property-became-write-only", OpenApi, Breaking, Response, "property", Changed,
         "A response property became write-only";
     /// ## What it detects
-    /// A request property removed while one with the same schema was added under another name.
+    /// A required request property removed while a required one with the same schema was added under
+    /// another name. (Optional properties are matched by name only, so two unrelated optional
+    /// strings swapped read as a removal and an addition.)
     /// ## Why it matters
     /// Clients send the old name, which the server no longer reads.
     /// ## Example
@@ -132,7 +134,9 @@ crate::rules! {
     REQUEST_PROPERTY_RENAMED = "request-property-renamed", OpenApi, Breaking, Request, "property", Renamed,
         "A request property was renamed";
     /// ## What it detects
-    /// A response property removed while one with the same schema was added under another name.
+    /// A required response property removed while a required one with the same schema was added under
+    /// another name. (Optional properties are matched by name only, so two unrelated optional
+    /// strings swapped read as a removal and an addition.)
     /// ## Why it matters
     /// Clients read the old name and find nothing.
     /// ## Example

@@ -148,9 +148,24 @@ impl<'a> View<'a> {
                 _ => {}
             }
         }
-        for (kw, list) in [("oneOf", &mut self.one_of), ("anyOf", &mut self.any_of)] {
-            if let Some(Value::Array(a)) = o.get(kw) {
-                list.extend((0..a.len()).map(|i| id.child(kw).item(i)));
+        let mut lone_branches = Vec::new();
+        for kw in ["oneOf", "anyOf"] {
+            let Some(Value::Array(a)) = o.get(kw) else { continue };
+            let branches: Vec<NodeId> = (0..a.len()).map(|i| id.child(kw).item(i)).collect();
+            let (nulls, rest): (Vec<NodeId>, Vec<NodeId>) = branches.into_iter().partition(|b| is_null_schema(docs, b));
+            if !nulls.is_empty() {
+                self.nullable = true;
+                // `anyOf: [X, {type: "null"}]` is 3.1's spelling of 3.0's nullable X: read it as X.
+                if rest.len() == 1 {
+                    lone_branches.extend(rest);
+                    continue;
+                }
+            }
+            if kw == "oneOf" { self.one_of.extend(rest) } else { self.any_of.extend(rest) }
+        }
+        for bid in lone_branches {
+            if let Some((rid, rv)) = docs.resolve(&bid) {
+                self.absorb(docs, &rid, rv, seen, depth + 1);
             }
         }
         if self.discriminator.is_none()
@@ -213,6 +228,24 @@ impl<'a> View<'a> {
 
     fn is_object(&self) -> bool {
         self.types.as_ref().is_some_and(|t| t.contains("object")) || !self.props.is_empty()
+    }
+}
+
+/// Is the schema an array or an object (the values whose serialisation `style` shapes)?
+pub(crate) fn is_structured(docs: &DocSet, id: &NodeId) -> bool {
+    View::build(docs, id).is_some_and(|v| v.is_object() || v.items.is_some() || v.types.as_ref().is_some_and(|t| t.contains("array")))
+}
+
+/// A branch that only admits `null` (`{type: "null"}`, `{enum: [null]}`, `{const: null}`).
+fn is_null_schema(docs: &DocSet, id: &NodeId) -> bool {
+    let Some((_, Value::Object(o))) = docs.resolve(id) else { return false };
+    match o.get("type") {
+        Some(Value::String(t)) => t == "null",
+        Some(Value::Array(ts)) => !ts.is_empty() && ts.iter().all(|t| t.as_str() == Some("null")),
+        _ => {
+            matches!(o.get("enum"), Some(Value::Array(e)) if !e.is_empty() && e.iter().all(Value::is_null))
+                || o.get("const").is_some_and(Value::is_null)
+        }
     }
 }
 
@@ -651,13 +684,15 @@ fn compare_object(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: 
             None => removed.push(name.clone()),
         }
     }
-    // Renames: a removed and an added property with the same shape.
+    // Renames: a removed and an added property, both required, with the same shape. Optional
+    // properties are too alike (two plain strings) to pair on shape alone.
     let mut renamed = Vec::new();
     removed.retain(|bn| {
+        if !b.required.contains(bn.as_str()) {
+            return true;
+        }
         let h = shape_hash(bdocs, &b.props[bn.as_str()]);
-        match added.iter().position(|rn| {
-            shape_hash(rdocs, &r.props[rn.as_str()]) == h && b.required.contains(bn.as_str()) == r.required.contains(rn.as_str())
-        }) {
+        match added.iter().position(|rn| shape_hash(rdocs, &r.props[rn.as_str()]) == h && r.required.contains(rn.as_str())) {
             Some(i) => {
                 renamed.push((bn.clone(), added.remove(i)));
                 false

@@ -1,0 +1,102 @@
+//! The GitHub Actions rendering: workflow commands that annotate files (`::error` and friends)
+//! and a Markdown job summary kept under GitHub's step-summary size limit.
+
+use super::{Report, anchor, markdown};
+use crate::diff::Severity;
+use std::fmt::Write as _;
+
+/// GitHub rejects a step summary larger than 1 MiB; stay safely below it.
+pub const SUMMARY_LIMIT: usize = 1024 * 1024 - 4096;
+
+/// One workflow command per change, then a `::notice` with the verdict.
+pub fn render(report: &Report) -> String {
+    let mut s = String::new();
+    for c in &report.changes {
+        let cmd = match c.severity {
+            Severity::Breaking => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let (file, line, col) = anchor(report, c);
+        let mut msg = c.message.clone();
+        if c.before.is_some() || c.after.is_some() {
+            let _ = write!(msg, "\nbefore: {}\nafter: {}", c.before.as_deref().unwrap_or("(none)"), c.after.as_deref().unwrap_or("(none)"));
+        }
+        let _ = writeln!(
+            s,
+            "::{cmd} file={},line={line},col={col},title={}::{}",
+            property(&file),
+            property(&format!("{} ({})", c.id, c.severity)),
+            data(&msg)
+        );
+    }
+    let sm = &report.summary;
+    let verdict = if report.gate.passed { "passed" } else { "failed" };
+    let _ = writeln!(
+        s,
+        "::notice title={}::{}",
+        property("apidiff"),
+        data(&format!(
+            "{} breaking, {} warning, {} info; gate (--fail-on {}) {verdict}",
+            sm.breaking,
+            sm.warning,
+            sm.info,
+            report.gate.fail_on.as_str()
+        ))
+    );
+    s
+}
+
+/// The job summary: the Markdown rendering, with as many changes as fit in [`SUMMARY_LIMIT`].
+pub fn job_summary(report: &Report) -> String {
+    job_summary_within(report, SUMMARY_LIMIT)
+}
+
+/// The job summary within `limit` bytes (the largest number of changes that fits).
+pub fn job_summary_within(report: &Report, limit: usize) -> String {
+    let full = markdown::render(report);
+    if full.len() <= limit {
+        return full;
+    }
+    // Binary search the largest prefix of changes whose rendering fits.
+    let (mut lo, mut hi) = (0usize, report.changes.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if markdown::render_limited(report, Some(mid)).len() <= limit {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    let s = markdown::render_limited(report, Some(lo));
+    if s.len() <= limit {
+        return s;
+    }
+    // Even the header is too large (huge spec names): cut at a character boundary.
+    let mut end = limit.saturating_sub(32);
+    while end > 0 && !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}\n\n_(truncated)_\n", s.get(..end).unwrap_or(""))
+}
+
+/// Escapes a workflow command's message.
+pub fn data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value.
+pub fn property(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_follows_github() {
+        assert_eq!(data("50%\r\nx: y, z"), "50%25%0D%0Ax: y, z");
+        assert_eq!(property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+    }
+}

@@ -1,0 +1,169 @@
+//! The HTML rendering: one self-contained page (inline CSS, no scripts, no external assets)
+//! with the counts, the verdict and a `<details>` per change showing old and new side by side.
+
+use super::{Report, ReportChange, primary_location, summary};
+use crate::diff::Severity;
+use std::fmt::Write as _;
+
+const CSS: &str = "body{font:14px/1.5 system-ui,sans-serif;margin:2em auto;max-width:70em;padding:0 1em;color:#1f2328}\
+h1{font-size:1.6em}h2{font-size:1.2em;margin-top:1.6em}code{font:12px ui-monospace,monospace;background:#f6f8fa;padding:.1em .3em;border-radius:4px}\
+.lead{font-size:1.1em}.counts{display:flex;gap:1em;margin:1em 0}.count{padding:.5em 1em;border-radius:6px;border:1px solid #d0d7de}\
+.count b{display:block;font-size:1.6em}.breaking{border-left:6px solid #cf222e}.warning{border-left:6px solid #bf8700}.info{border-left:6px solid #0969da}\
+.gate{padding:.5em 1em;border-radius:6px;font-weight:600}.passed{background:#dafbe1}.failed{background:#ffebe9}\
+details{border:1px solid #d0d7de;border-radius:6px;margin:.4em 0;padding:.3em .8em}summary{cursor:pointer}\
+.sev{display:inline-block;min-width:5.5em;font-weight:600}.sev.breaking{color:#cf222e}.sev.warning{color:#9a6700}.sev.info{color:#0969da}\
+.sides{display:grid;grid-template-columns:1fr 1fr;gap:.8em;margin:.6em 0}.side{background:#f6f8fa;border-radius:6px;padding:.5em}\
+.side pre{white-space:pre-wrap;word-break:break-word;margin:.2em 0}.old{background:#ffebe9}.new{background:#dafbe1}.meta{color:#59636e;font-size:.9em}\
+table{border-collapse:collapse}td,th{border:1px solid #d0d7de;padding:.2em .6em;text-align:left}";
+
+/// Renders the report as a self-contained HTML page.
+pub fn render(report: &Report) -> String {
+    let mut s = String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    s.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>API changes</title>\n");
+    let _ = writeln!(s, "<style>{CSS}</style>\n</head>\n<body>\n<h1>API changes</h1>");
+    let _ = writeln!(s, "<p class=\"lead\">{}</p>", inline(&summary::plain_language(report)));
+    let sm = &report.summary;
+    let _ = writeln!(
+        s,
+        "<div class=\"counts\"><div class=\"count breaking\"><b>{}</b>breaking</div><div class=\"count warning\"><b>{}</b>warning</div><div class=\"count info\"><b>{}</b>info</div><div class=\"count\"><b>{}</b>ignored</div></div>",
+        sm.breaking, sm.warning, sm.info, sm.ignored
+    );
+    let (cls, verdict) = if report.gate.passed { ("passed", "passed") } else { ("failed", "failed") };
+    let _ = writeln!(
+        s,
+        "<p class=\"gate {cls}\">Gate (--fail-on {}): {verdict}{}</p>",
+        report.gate.fail_on.as_str(),
+        if report.gate.blocking > 0 { format!(", {} blocking", report.gate.blocking) } else { String::new() }
+    );
+    s.push_str("<table>\n<tr><th>module</th><th>format</th><th>base</th><th>revision</th></tr>\n");
+    for p in &report.specs {
+        let _ = writeln!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td><code>{}</code></td></tr>",
+            esc(p.module.as_deref().unwrap_or("")),
+            p.format.as_str(),
+            esc(&p.base),
+            esc(&p.revision)
+        );
+    }
+    s.push_str("</table>\n");
+    for sev in [Severity::Breaking, Severity::Warning, Severity::Info] {
+        let rows: Vec<&ReportChange> = report.changes.iter().filter(|c| c.severity == sev).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "<h2>{} {sev} change{}</h2>", rows.len(), if rows.len() == 1 { "" } else { "s" });
+        for c in rows {
+            change(&mut s, c);
+        }
+    }
+    if !report.ignored.is_empty() {
+        let _ = writeln!(s, "<h2>{} ignored</h2>\n<ul>", report.ignored.len());
+        for c in &report.ignored {
+            let _ = writeln!(
+                s,
+                "<li><code>{}</code> {} <span class=\"meta\">ignored: {}</span></li>",
+                esc(&c.id),
+                inline(&c.message),
+                esc(c.ignore_reason.as_deref().unwrap_or(""))
+            );
+        }
+        s.push_str("</ul>\n");
+    }
+    if !report.ignore_problems.is_empty() {
+        s.push_str("<h2>Ignore file problems</h2>\n<ul>\n");
+        for p in &report.ignore_problems {
+            let _ = writeln!(s, "<li><code>{}</code> ({}) is {}</li>", esc(&p.entry.source), esc(&p.entry.rule), esc(p.problem));
+        }
+        s.push_str("</ul>\n");
+    }
+    let _ = writeln!(
+        s,
+        "<p class=\"meta\">{} {} · report schema {}</p>\n</body>\n</html>",
+        esc(&report.tool.name),
+        esc(&report.tool.version),
+        esc(&report.schema_version)
+    );
+    s
+}
+
+fn change(s: &mut String, c: &ReportChange) {
+    let sev = c.severity.as_str();
+    let open = if c.blocking { " open" } else { "" };
+    let op = c.operation.as_deref().map(|o| format!("<code>{}</code> ", esc(o))).unwrap_or_default();
+    let module = c.module.as_deref().map(|m| format!("[{}] ", esc(m))).unwrap_or_default();
+    let _ = writeln!(
+        s,
+        "<details class=\"{sev}\"{open}><summary><span class=\"sev {sev}\">{sev}</span> {module}{op}{}</summary>",
+        inline(&c.message)
+    );
+    s.push_str("<div class=\"sides\">");
+    for (class, title, value, loc) in [("old", "before", &c.before, &c.base), ("new", "after", &c.after, &c.revision)] {
+        let where_ = loc
+            .as_ref()
+            .map(|l| format!("{}{}", l.file, l.line.map(|n| format!(":{n}")).unwrap_or_default()))
+            .unwrap_or_else(|| "(absent)".into());
+        let _ = write!(
+            s,
+            "<div class=\"side {class}\"><b>{title}</b> <span class=\"meta\">{}</span><pre>{}</pre></div>",
+            esc(&where_),
+            esc(value.as_deref().unwrap_or("(none)"))
+        );
+    }
+    s.push_str("</div>\n");
+    let pointer = primary_location(c).map(|l| format!(" · <code>{}</code>", esc(&l.pointer))).unwrap_or_default();
+    let _ = writeln!(
+        s,
+        "<p class=\"meta\">rule <code>{}</code>{} · fingerprint <code>{}</code>{pointer}</p>",
+        esc(&c.id),
+        if c.blocking { " · blocking" } else { "" },
+        esc(&c.fingerprint)
+    );
+    if !c.affected.is_empty() {
+        let list: Vec<String> = c.affected.iter().map(|a| format!("<code>{}</code>", esc(a))).collect();
+        let _ = writeln!(s, "<p class=\"meta\">also affects {}</p>", list.join(", "));
+    }
+    s.push_str("</details>\n");
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escaped prose whose balanced `` `code` `` spans become `<code>` elements.
+fn inline(s: &str) -> String {
+    let parts: Vec<&str> = s.split('`').collect();
+    if parts.len().is_multiple_of(2) {
+        return esc(s);
+    }
+    let mut out = String::new();
+    for (i, p) in parts.iter().enumerate() {
+        if i % 2 == 1 {
+            let _ = write!(out, "<code>{}</code>", esc(p));
+        } else {
+            out.push_str(&esc(p));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn inline_code_and_escaping() {
+        assert_eq!(super::inline("a `<b>` & c"), "a <code>&lt;b&gt;</code> &amp; c");
+        assert_eq!(super::inline("odd ` <x>"), "odd ` &lt;x&gt;");
+    }
+}

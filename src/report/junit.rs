@@ -1,0 +1,90 @@
+//! The JUnit XML rendering, for CI test dashboards: one testsuite per compared pair, one
+//! testcase per change, a failure for each blocking one.
+
+use super::{Report, pair_index, primary_location};
+use std::fmt::Write as _;
+
+/// Renders the report as JUnit XML.
+pub fn render(report: &Report) -> String {
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let failures = report.changes.iter().filter(|c| c.blocking).count();
+    let _ = writeln!(
+        s,
+        "<testsuites name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">",
+        esc(&report.tool.name),
+        report.changes.len()
+    );
+    for (i, p) in report.specs.iter().enumerate() {
+        let cases: Vec<_> = report.changes.iter().filter(|c| pair_index(report, c) == i).collect();
+        let fails = cases.iter().filter(|c| c.blocking).count();
+        let name = match &p.module {
+            Some(m) => format!("{m}: {} -> {}", p.base, p.revision),
+            None => format!("{} -> {}", p.base, p.revision),
+        };
+        let _ =
+            writeln!(s, "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{fails}\" errors=\"0\" skipped=\"0\">", esc(&name), cases.len());
+        for c in cases {
+            let class = format!("{}.{}", p.format.as_str(), c.operation.as_deref().unwrap_or(&c.area));
+            let loc = primary_location(c);
+            let file = loc.map(|l| format!(" file=\"{}\"", esc(&l.file))).unwrap_or_default();
+            let line = loc.and_then(|l| l.line).map(|l| format!(" line=\"{l}\"")).unwrap_or_default();
+            let _ =
+                write!(s, "    <testcase classname=\"{}\" name=\"{}\"{file}{line}", esc(&class), esc(&format!("{}: {}", c.id, c.message)));
+            if c.blocking {
+                let mut body = format!("{} ({})\n{}", c.id, c.severity, c.message);
+                if c.before.is_some() || c.after.is_some() {
+                    let _ = write!(
+                        body,
+                        "\nbefore: {}\nafter: {}",
+                        c.before.as_deref().unwrap_or("(none)"),
+                        c.after.as_deref().unwrap_or("(none)")
+                    );
+                }
+                if let Some(l) = loc {
+                    let _ = write!(body, "\nat {}{}", l.file, l.line.map(|n| format!(":{n}")).unwrap_or_default());
+                }
+                let _ = write!(body, "\nfingerprint: {}", c.fingerprint);
+                let _ = writeln!(
+                    s,
+                    ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>",
+                    esc(&c.message),
+                    esc(&c.id),
+                    esc(&body)
+                );
+            } else {
+                s.push_str(" />\n");
+            }
+        }
+        s.push_str("  </testsuite>\n");
+    }
+    s.push_str("</testsuites>\n");
+    s
+}
+
+/// Escapes text for XML attributes and content; drops characters XML 1.0 cannot hold.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escapes() {
+        assert_eq!(super::esc("a<b>&\"'\u{1}"), "a&lt;b&gt;&amp;&quot;&apos;\u{FFFD}");
+    }
+}

@@ -1,0 +1,197 @@
+//! OpenAPI behaviours the exact-set fixture harness cannot see: where a change is located, which
+//! operations a shared schema change reaches, termination on recursive and huge schemas, and
+//! located errors for broken input.
+
+use apidiff::diff::{self, Change, Options};
+use apidiff::source::Input;
+use apidiff::spec::{self, LoadOptions, Spec};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn fixture(case: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join("openapi").join(case)
+}
+
+fn load_file(cwd: &Path, rel: &str) -> apidiff::Result<Spec> {
+    let input = Input::open(rel, cwd)?;
+    spec::load(&input, &LoadOptions::default())
+}
+
+fn load_text(name: &str, text: &str) -> apidiff::Result<Spec> {
+    let input = Input::from_text(name, text.as_bytes().to_vec(), Path::new("."))?;
+    spec::load(&input, &LoadOptions::default())
+}
+
+fn compare(base: &Spec, rev: &Spec) -> Vec<Change> {
+    let opts = Options { today: "2026-06-01".into(), ..Options::default() };
+    diff::compare(base, rev, &opts).expect("same format")
+}
+
+fn compare_case(case: &str, base: &str, rev: &str) -> Vec<Change> {
+    let dir = fixture(case);
+    let b = load_file(&dir, base).expect("base loads");
+    let r = load_file(&dir, rev).expect("revision loads");
+    compare(&b, &r)
+}
+
+fn ids(changes: &[Change]) -> Vec<&str> {
+    changes.iter().map(|c| c.rule.id).collect()
+}
+
+#[test]
+fn shared_schema_change_is_reported_once_with_the_other_operations_affected() {
+    let changes = compare_case("shared-schema-three-operations", "base.yaml", "revision.yaml");
+    assert_eq!(ids(&changes), ["response-optional-property-removed"]);
+    let c = &changes[0];
+    let mut reached: Vec<&str> = c.operation.iter().map(String::as_str).chain(c.affected.iter().map(String::as_str)).collect();
+    reached.sort_unstable();
+    assert_eq!(reached, ["GET /pets", "GET /pets/{id}", "POST /pets/{id}/clone"]);
+    assert_eq!(c.affected.len(), 2, "the reporting operation is not repeated in `affected`: {:?}", c.affected);
+    let base = c.base.as_ref().expect("base location");
+    assert_eq!(base.pointer, "/components/schemas/Pet/properties/tag");
+    assert!(base.line.is_some(), "the location carries a line");
+}
+
+#[test]
+fn multi_file_change_is_located_in_the_referenced_file() {
+    let changes = compare_case("multi-file", "base/main.yaml", "revision/main.yaml");
+    assert_eq!(ids(&changes), ["response-optional-property-removed"]);
+    let c = &changes[0];
+    let base = c.base.as_ref().expect("base location");
+    let rev = c.revision.as_ref().expect("revision location");
+    assert_eq!(base.file, "base/schemas/pet.yaml");
+    assert_eq!(base.pointer, "/Pet/properties/tag");
+    assert_eq!(base.line, Some(14));
+    assert_eq!(rev.file, "revision/schemas/pet.yaml");
+    assert_eq!(rev.pointer, "/Pet");
+}
+
+#[test]
+fn recursive_schema_change_is_reported_once_per_direction() {
+    let changes = compare_case("recursive-schema-deep-change", "base.yaml", "revision.yaml");
+    let mut got = ids(&changes);
+    got.sort_unstable();
+    assert_eq!(got, ["request-type-changed", "response-type-changed"]);
+    for c in &changes {
+        assert_eq!(c.base.as_ref().map(|l| l.pointer.as_str()), Some("/components/schemas/Tree/properties/value/type"));
+    }
+}
+
+/// A chain of `depth` named schemas (`S0.next` is `S1`, ...), the last one's `value` typed `leaf`.
+fn chain_spec(depth: usize, leaf: &str) -> String {
+    let mut schemas = Vec::new();
+    for i in 0..depth {
+        let next = if i + 1 < depth {
+            format!("\"next\": {{\"$ref\": \"#/components/schemas/S{}\"}}", i + 1)
+        } else {
+            format!("\"value\": {{\"type\": \"{leaf}\"}}")
+        };
+        schemas.push(format!("\"S{i}\": {{\"type\": \"object\", \"properties\": {{{next}}}}}"));
+    }
+    format!(
+        r##"{{"openapi": "3.0.3", "info": {{"title": "t", "version": "1"}}, "paths": {{"/x": {{"get": {{"responses": {{"200": {{"description": "ok", "content": {{"application/json": {{"schema": {{"$ref": "#/components/schemas/S0"}}}}}}}}}}}}}}}}, "components": {{"schemas": {{{}}}}}}}"##,
+        schemas.join(", ")
+    )
+}
+
+#[test]
+fn deeply_nested_schemas_neither_overflow_nor_hang() {
+    let started = Instant::now();
+    // Within the depth budget the change at the bottom is found.
+    let base = load_text("base.json", &chain_spec(30, "string")).expect("base loads");
+    let rev = load_text("revision.json", &chain_spec(30, "integer")).expect("revision loads");
+    assert_eq!(ids(&compare(&base, &rev)), ["response-type-changed"]);
+    // Far beyond it, the comparison stops descending instead of overflowing the stack.
+    let base = load_text("base.json", &chain_spec(5000, "string")).expect("base loads");
+    let rev = load_text("revision.json", &chain_spec(5000, "integer")).expect("revision loads");
+    let changes = compare(&base, &rev);
+    assert!(changes.len() <= 1, "{:?}", ids(&changes));
+    assert!(started.elapsed() < Duration::from_secs(30), "took {:?}", started.elapsed());
+}
+
+/// `n` schemas that all refer to each other, used by one operation.
+fn mesh_spec(n: usize, leaf: &str) -> String {
+    let mut schemas = Vec::new();
+    for i in 0..n {
+        let mut props: Vec<String> = (0..n).map(|j| format!("\"to{j}\": {{\"$ref\": \"#/components/schemas/S{j}\"}}")).collect();
+        props.push(format!("\"value\": {{\"type\": \"{leaf}\"}}"));
+        schemas.push(format!("\"S{i}\": {{\"type\": \"object\", \"properties\": {{{}}}}}", props.join(", ")));
+    }
+    format!(
+        r##"{{"openapi": "3.0.3", "info": {{"title": "t", "version": "1"}}, "paths": {{"/x": {{"get": {{"responses": {{"200": {{"description": "ok", "content": {{"application/json": {{"schema": {{"$ref": "#/components/schemas/S0"}}}}}}}}}}}}}}}}, "components": {{"schemas": {{{}}}}}}}"##,
+        schemas.join(", ")
+    )
+}
+
+#[test]
+fn densely_recursive_schemas_are_compared_once_per_pair() {
+    let base = load_text("base.json", &mesh_spec(40, "string")).expect("base loads");
+    let rev = load_text("revision.json", &mesh_spec(40, "integer")).expect("revision loads");
+    let started = Instant::now();
+    let changes = compare(&base, &rev);
+    assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
+    // One change per schema, each reported once.
+    assert_eq!(changes.len(), 40, "{:?}", ids(&changes));
+    assert!(changes.iter().all(|c| c.rule.id == "response-type-changed"));
+}
+
+fn input_error(name: &str, text: &str) -> apidiff::Located {
+    match load_text(name, text) {
+        Err(apidiff::Error::Input(l)) => l,
+        Err(other) => panic!("expected a located input error, got {other}"),
+        Ok(_) => panic!("expected {name} to be refused"),
+    }
+}
+
+#[test]
+fn dangling_ref_is_located_at_the_ref() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Nope'\n";
+    let e = input_error("api.yaml", text);
+    assert_eq!(e.file, "api.yaml");
+    assert_eq!(e.line, Some(12), "{e}");
+    assert!(e.message.contains("#/components/schemas/Nope"), "{e}");
+}
+
+#[test]
+fn ref_loop_is_an_error_not_a_hang() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      $ref: '#/components/schemas/B'\n    B:\n      $ref: '#/components/schemas/A'\n";
+    let e = input_error("api.yaml", text);
+    assert!(e.line.is_some(), "{e}");
+    assert!(e.message.contains("loops"), "{e}");
+}
+
+#[test]
+fn missing_ref_file_names_the_referring_line() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    $ref: './no-such-file.yaml'\n";
+    let e = input_error("api.yaml", text);
+    assert_eq!(e.file, "api.yaml");
+    assert_eq!(e.line, Some(5), "{e}");
+    assert!(e.message.contains("no-such-file.yaml"), "{e}");
+}
+
+#[test]
+fn unsupported_version_is_refused() {
+    let e = input_error("api.yaml", "openapi: 4.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
+    assert!(e.message.contains("expected swagger: \"2.0\" or openapi: 3.x"), "{e}");
+    let e = input_error("api.yaml", "swagger: '1.2'\ninfo: {title: t, version: '1'}\npaths: {}\n");
+    assert!(e.message.contains("unsupported"), "{e}");
+}
+
+#[test]
+fn odd_shapes_load_without_panicking() {
+    // Wrong types where objects are expected: lenient loading, never a panic.
+    for text in [
+        "openapi: 3.0.3\npaths: []\n",
+        "openapi: 3.0.3\npaths:\n  /x: 5\n",
+        "openapi: 3.0.3\npaths:\n  /x:\n    get: [1, 2]\n",
+        "openapi: 3.0.3\npaths:\n  /x:\n    get:\n      parameters: {a: 1}\n      responses: [1]\n",
+        "openapi: 3.1.0\nwebhooks: 7\ncomponents: {schemas: [1]}\n",
+        "swagger: '2.0'\npaths:\n  /x:\n    post:\n      parameters:\n        - {in: body}\n        - {name: f, in: formData}\n",
+        "openapi: 3.0.3\npaths:\n  /x:\n    get:\n      responses:\n        '200':\n          content:\n            application/json:\n              schema: {type: [1, 2], properties: 3, required: 4, items: 5, allOf: 6, enum: 7}\n",
+    ] {
+        let spec = load_text("odd.yaml", text);
+        if let Ok(s) = &spec {
+            let _ = compare(s, s);
+        }
+    }
+}
