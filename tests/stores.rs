@@ -308,6 +308,26 @@ fn flow_on_the_folder_store() {
 }
 
 #[test]
+fn doctor_finds_damage_in_a_folder_store() {
+    let r = seeded();
+    assert_eq!(r.run(&["check", "--record"]).code, 0);
+    let out = r.run(&["doctor"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("objects  2 ok") && out.stdout.contains("health   ok"), "{out:?}");
+    let objects = r.path().join(".apidiff/objects/sha256");
+    let first = std::fs::read_dir(&objects).unwrap().next().unwrap().unwrap().path();
+    std::fs::write(&first, b"tampered").unwrap();
+    let entries = r.path().join(".apidiff/records/entries");
+    let entry = std::fs::read_dir(&entries).unwrap().next().unwrap().unwrap().path();
+    std::fs::write(&entry, b"{ not json").unwrap();
+    let out = r.run(&["doctor"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stdout.contains("is damaged: its bytes hash to"), "{out:?}");
+    assert!(out.stdout.contains("is not a valid entry"), "{out:?}");
+    assert!(out.stdout.contains("health   problems found"), "{out:?}");
+}
+
+#[test]
 fn flow_on_postgres() {
     let Some(pg) = Pg::new("flow") else { return };
     scenario(&pg.url());
@@ -822,4 +842,26 @@ fn store_url_from_dotenv_and_database_url() {
     let out = r.run(&["history", "--store", "postgres://someone:hunter2@127.0.0.1:1/db"]);
     assert_eq!(out.code, 2, "{out:?}");
     assert!(!out.stderr.contains("hunter2") && out.stderr.contains("postgres://someone@127.0.0.1:1/db"), "{out:?}");
+}
+
+#[test]
+fn s3_writes_are_create_only_even_when_racing() {
+    let Some(url) = s3("race") else { return };
+    let root = tempfile::tempdir().unwrap();
+    let store = std::sync::Arc::new(apidiff::store::open_with(&url, root.path(), &s3_settings()).unwrap());
+    assert!(store.put_new("records/audit/a.json", b"{\"first\": true}").unwrap());
+    assert!(!store.put_new("records/audit/a.json", b"{\"second\": true}").unwrap());
+    assert_eq!(store.get("records/audit/a.json").unwrap().unwrap(), b"{\"first\": true}");
+    // Eight writers race for one key: exactly one wins, and its bytes stay.
+    let handles: Vec<_> = (0..8)
+        .map(|i| {
+            let s = store.clone();
+            std::thread::spawn(move || s.put_new("records/audit/race.json", format!("{{\"writer\": {i}}}").as_bytes()).unwrap())
+        })
+        .collect();
+    let wins = handles.into_iter().map(|h| h.join().unwrap()).filter(|w| *w).count();
+    assert_eq!(wins, 1);
+    let got = json(&String::from_utf8(store.get("records/audit/race.json").unwrap().unwrap()).unwrap());
+    assert!(got["writer"].is_u64());
+    assert_eq!(store.list("records/audit/").unwrap(), vec!["records/audit/a.json".to_string(), "records/audit/race.json".to_string()]);
 }

@@ -116,6 +116,8 @@ pub struct Mirrored {
     primary: Box<dyn Store>,
     mirror: Box<dyn Store>,
     notices: Vec<String>,
+    /// Whether the mirror is known to exist (checked once, not on every write).
+    mirror_ready: std::sync::atomic::AtomicBool,
 }
 
 impl Mirrored {
@@ -139,7 +141,7 @@ impl Mirrored {
                 notices.push(format!("{}: repaired the schema: recreated {}", primary.location(), status.repaired.join(", ")));
             }
         }
-        Ok(Mirrored { primary, mirror, notices })
+        Ok(Mirrored { primary, mirror, notices, mirror_ready: std::sync::atomic::AtomicBool::new(false) })
     }
 }
 
@@ -157,8 +159,11 @@ impl Store for Mirrored {
     fn put_new(&self, key: &str, bytes: &[u8]) -> Result<bool> {
         let written = self.primary.put_new(key, bytes)?;
         // Also when the primary had it: this heals a mirror that missed a write.
-        if !self.mirror.exists().map_err(|e| mirror_error(self.mirror.as_ref(), e))? {
-            self.mirror.create().map_err(|e| mirror_error(self.mirror.as_ref(), e))?;
+        if !self.mirror_ready.load(Ordering::Relaxed) {
+            if !self.mirror.exists().map_err(|e| mirror_error(self.mirror.as_ref(), e))? {
+                self.mirror.create().map_err(|e| mirror_error(self.mirror.as_ref(), e))?;
+            }
+            self.mirror_ready.store(true, Ordering::Relaxed);
         }
         self.mirror.put_new(key, bytes).map_err(|e| mirror_error(self.mirror.as_ref(), e))?;
         Ok(written)

@@ -194,7 +194,7 @@ fn transient(e: &postgres::Error) -> bool {
         // cannot_connect_now, too_many_connections, admin/crash shutdown.
         return matches!(db.code().code(), "57P03" | "53300" | "57P01" | "57P02");
     }
-    e.is_closed() || std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>()) || e.to_string().contains("connect")
+    e.is_closed() || std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>())
 }
 
 /// The driver's message with its causes, on one line.
