@@ -681,6 +681,11 @@ struct Cluster {
 
 impl Cluster {
     fn start() -> Option<Cluster> {
+        Cluster::start_with(false)
+    }
+
+    /// `tls`: a self-signed server certificate, and only TLS connections allowed.
+    fn start_with(tls: bool) -> Option<Cluster> {
         let bin = service("APIDIFF_TEST_PG_BIN")?;
         let dir = tempfile::tempdir().unwrap();
         std::fs::set_permissions(dir.path(), std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
@@ -700,8 +705,15 @@ impl Cluster {
             assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
         };
         as_pg(&[&format!("{}/initdb", c.bin), "-D", &data, "-A", "trust", "-U", "postgres", "--no-sync"]);
+        if tls {
+            let script = format!(
+                "cd '{data}' && openssl req -x509 -newkey rsa:2048 -nodes -keyout server.key -out server.crt -days 1 -subj /CN=localhost 2>/dev/null \
+                 && chmod 600 server.key && echo 'ssl = on' >> postgresql.conf \
+                 && printf 'local all all trust\\nhostssl all all 127.0.0.1/32 trust\\n' > pg_hba.conf"
+            );
+            as_pg(&["sh", "-c", &script]);
+        }
         c.pg_ctl("start");
-        let _ = as_pg;
         Some(c)
     }
 
@@ -785,6 +797,26 @@ fn database_stopped_mid_run_is_a_clear_error() {
     assert_eq!(out.code, 0, "{out:?}");
     let hist = json(&r.at(&url, &["history", "-f", "json"]).stdout);
     assert_eq!(hist.as_array().unwrap().len(), 20);
+}
+
+#[test]
+fn tls_with_sslmode_require() {
+    let Some(cluster) = Cluster::start_with(true) else { return };
+    let r = seeded();
+    let url = format!("{}?sslmode=require", cluster.url());
+    let out = r.at(&url, &["check", "--record"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("Recorded a baseline"), "{out:?}");
+    assert_eq!(json(&r.at(&url, &["history", "-f", "json"]).stdout).as_array().unwrap().len(), 2);
+    // The server refuses plain connections, and a self-signed certificate fails verify-full:
+    // both are clear, immediate errors (no retries for what a retry cannot fix).
+    let out = r.at(&format!("{}?sslmode=disable", cluster.url()), &["history"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("no encryption") && !out.stderr.contains("attempts"), "{out:?}");
+    let out = r.at(&format!("{}?sslmode=verify-full", cluster.url()), &["history"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("cannot connect to postgres") && out.stderr.to_lowercase().contains("certificate"), "{out:?}");
+    assert!(!out.stderr.contains("attempts"), "a certificate problem is not retried: {out:?}");
 }
 
 // ---------------------------------------------------------------------------------------------

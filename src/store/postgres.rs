@@ -194,7 +194,14 @@ fn transient(e: &postgres::Error) -> bool {
         // cannot_connect_now, too_many_connections, admin/crash shutdown.
         return matches!(db.code().code(), "57P03" | "53300" | "57P01" | "57P02");
     }
-    e.is_closed() || std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>())
+    if e.is_closed() {
+        return true;
+    }
+    // I/O failures are, except TLS verdicts (an untrusted certificate stays untrusted).
+    match std::error::Error::source(e).and_then(|s| s.downcast_ref::<std::io::Error>()) {
+        Some(io) => !io.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()),
+        None => false,
+    }
 }
 
 /// The driver's message with its causes, on one line.
