@@ -9,10 +9,12 @@ mod config;
 mod diff;
 mod discover;
 pub mod docs;
+mod doctor;
 mod history;
 mod rollback;
 mod rules;
 mod show;
+mod store;
 
 use crate::error::Error;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -84,6 +86,10 @@ pub enum Command {
     Rollback(rollback::RollbackArgs),
     /// The configuration file: its JSON Schema, or a check.
     Config(config::ConfigArgs),
+    /// Copy, export or import the store's history.
+    Store(store::StoreArgs),
+    /// Check the store: schema (repaired where possible), every snapshot's hash, every record.
+    Doctor(doctor::DoctorArgs),
     /// Generate README_API_DIFF.md from the code, or check that it is current.
     Docs(docs::DocsArgs),
 }
@@ -110,6 +116,8 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Annotate(args) => annotate::run(args),
         Command::Rollback(args) => rollback::run(args, color),
         Command::Config(args) => config::run(args),
+        Command::Store(args) => store::run(args),
+        Command::Doctor(args) => doctor::run(args),
         Command::Docs(args) => docs::run(args),
     }
 }
