@@ -13,6 +13,7 @@ mod history;
 mod rollback;
 mod rules;
 mod show;
+mod summary;
 
 use crate::error::Error;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -84,6 +85,8 @@ pub enum Command {
     Rollback(rollback::RollbackArgs),
     /// The configuration file: its JSON Schema, or a check.
     Config(config::ConfigArgs),
+    /// A module's latest changes, its dependants and whether the changes reach them.
+    Summary(summary::SummaryArgs),
     /// Generate README_API_DIFF.md from the code, or check that it is current.
     Docs(docs::DocsArgs),
 }
@@ -111,6 +114,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Rollback(args) => rollback::run(args, color),
         Command::Config(args) => config::run(args),
         Command::Docs(args) => docs::run(args),
+        Command::Summary(args) => summary::run(args),
     }
 }
 
