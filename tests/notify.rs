@@ -344,3 +344,57 @@ fn check_alerts_provider_and_dependant_owners_once() {
     assert_eq!(code, 0);
     assert!(out.contains("web: affected"), "{out}");
 }
+
+#[test]
+fn graphql_entities_and_client_operations_in_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let w = |rel: &str, text: &str| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    w(
+        "apidiff.yaml",
+        "modules:\n  - name: accounts\n    specs: ['subgraphs/accounts/*.graphql']\n    owners: ['@accounts']\n  - name: reviews\n    specs: ['subgraphs/reviews/*.graphql']\n    owners: ['@reviews']\n",
+    );
+    let accounts = "type Query { me: User\n legacy: Int }\ntype User @key(fields: \"id\") { id: ID!\n email: String\n name: String }\n";
+    w("subgraphs/accounts/schema.graphql", accounts);
+    w(
+        "subgraphs/reviews/schema.graphql",
+        "type Query { top: [Review] }\ntype Review { body: String }\ntype User @key(fields: \"id\") { id: ID!\n reviews: [Review] }\n",
+    );
+    w("web/queries.graphql", "# client\n\nquery Me {\n  me { id email }\n}\n");
+    w("web/app.tsx", "import { gql } from '@apollo/client';\n\nexport const NAME = gql`\n  query Name { me { name } }\n`;\n");
+    sh(root, "git", &["init", "-q", "-b", "main"], &[]);
+    let bin = env!("CARGO_BIN_EXE_apidiff");
+    let (_, out, _) = sh(root, bin, &["discover"], &[]);
+    assert!(!out.contains("web/queries.graphql") || out.contains("client document"), "operation documents are not specs: {out}");
+    let (code, _, err) = sh(root, bin, &["check", "--record"], &[]);
+    assert_eq!(code, 0, "{err}");
+    w(
+        "subgraphs/accounts/schema.graphql",
+        &accounts.replace(" email: String\n", "").replace("\n legacy: Int", "").replace("\n name: String", ""),
+    );
+    let (code, out, err) = sh(root, bin, &["check", "-f", "json"], &[]);
+    assert_eq!(code, 1, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let changes = report["changes"].as_array().unwrap();
+    let email = changes.iter().find(|c| c["message"].as_str().unwrap_or("").contains("User.email")).expect("User.email change");
+    assert_eq!(email["impact"][0]["module"], "reviews", "shared @key entity: {email}");
+    assert_eq!(email["impact"][0]["via"], "entity");
+    assert_eq!(
+        email["clients"],
+        serde_json::json!([{"file": "web/queries.graphql", "line": 3, "operation": "Me", "broken": true, "error": email["clients"][0]["error"]}])
+    );
+    let legacy = changes.iter().find(|c| c["message"].as_str().unwrap_or("").contains("legacy")).expect("Query.legacy change");
+    assert_eq!(legacy["severity"], "breaking");
+    assert_eq!(legacy["clients"], serde_json::json!([]), "no known client uses it");
+    let name = changes.iter().find(|c| c["message"].as_str().unwrap_or("").contains("User.name")).expect("User.name change");
+    assert_eq!(
+        (&name["clients"][0]["file"], &name["clients"][0]["line"], &name["clients"][0]["operation"]),
+        (&"web/app.tsx".into(), &4.into(), &"Name".into()),
+        "{name}"
+    );
+    assert_eq!(name["clients"].as_array().unwrap().len(), 1, "Me does not select name");
+}
