@@ -295,3 +295,36 @@ fn usage_errors_exit_two() {
     assert_eq!(apidiff(d.path(), &["diff", "-", "-"]).status.code(), Some(2));
     assert_eq!(apidiff(d.path(), &["frobnicate"]).status.code(), Some(2));
 }
+
+#[test]
+fn a_ref_that_points_at_itself_is_a_located_error() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "a.yaml", BASE);
+    write(d.path(), "loop.yaml", "B: {$ref: '#/B'}\n");
+    write(d.path(), "b.yaml", &BASE.replace("schema: {type: integer}", "schema: {$ref: 'loop.yaml#/B'}"));
+    let o = apidiff(d.path(), &["diff", "a.yaml", "b.yaml"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("loop.yaml:1:") && stderr(&o).contains("loops"), "{}", stderr(&o));
+}
+
+#[test]
+fn an_operation_that_is_not_an_object_is_a_located_error() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "a.yaml", BASE);
+    write(d.path(), "b.yaml", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n    get: hello\n");
+    assert_located(&apidiff(d.path(), &["diff", "a.yaml", "b.yaml"]), "b.yaml", Some(5));
+}
+
+#[test]
+fn fingerprints_do_not_depend_on_how_paths_are_spelled() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "old/api.yaml", BASE);
+    write(d.path(), "api.yaml", &BASE.replace("{name: limit, in: query,", "{name: limit, in: query, required: true,"));
+    let fp = |old: &str| {
+        let o = apidiff(d.path(), &["diff", old, "api.yaml", "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["changes"][0]["fingerprint"].as_str().unwrap().to_string()
+    };
+    assert_eq!(fp("old/api.yaml"), fp("./old/api.yaml"));
+    assert_eq!(fp("old/api.yaml"), fp(&d.path().join("old/api.yaml").display().to_string()));
+}

@@ -39,7 +39,7 @@ pub(super) fn run(args: RollbackArgs, color: bool) -> Result<Exit, Error> {
     let ctx = args.common.context()?;
     ctx.archive.require()?;
     let entries = ctx.archive.entries()?;
-    let (kind, full, targets) = match Archive::resolve(&entries, &args.to, &["deploy", "snapshot"])? {
+    let (kind, full, targets) = match Archive::resolve(&entries, &args.to, &["deploy", "snapshot", "entry"])? {
         Target::Deploy(d, es) => {
             // The state of every spec as of that deploy: the last entry recorded at or before it.
             let until = es.iter().map(|e| e.time.clone()).max().unwrap_or_default();
@@ -51,7 +51,11 @@ pub(super) fn run(args: RollbackArgs, color: bool) -> Result<Exit, Error> {
             let mut seen = std::collections::BTreeSet::new();
             ("snapshot", s, es.into_iter().filter(|e| seen.insert((e.module.clone(), e.spec.clone()))).collect())
         }
-        Target::Entry(_) => return Err(Error::Usage("expected a deploy hash or snapshot id".into())),
+        // An entry id from `apidiff history`: roll back to the snapshot it recorded.
+        Target::Entry(e) => match &e.snapshot {
+            Some(s) => ("snapshot", s.clone(), vec![*e.clone()]),
+            None => return Err(Error::Usage(format!("entry {} recorded no snapshot (the spec was removed)", e.id))),
+        },
     };
     let targets: Vec<Entry> =
         targets.into_iter().filter(|e| e.snapshot.is_some() && args.module.as_ref().is_none_or(|m| &e.module == m)).collect();

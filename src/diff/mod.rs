@@ -116,7 +116,7 @@ impl Change {
         for loc in [&self.base, &self.revision] {
             h.update([0u8]);
             if let Some(l) = loc {
-                h.update(l.file.as_bytes());
+                h.update(fingerprint_file(&l.file).as_bytes());
                 h.update([1u8]);
                 h.update(l.pointer.as_bytes());
             }
@@ -136,6 +136,17 @@ impl Change {
         self.fingerprint = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
         self
     }
+}
+
+/// The part of a file name that identifies it across checkouts: no git revision (`main:`), no
+/// folders (`./api.yaml`, `/abs/api.yaml` and `old/api.yaml` are one file to a reader).
+fn fingerprint_file(file: &str) -> &str {
+    let no_rev = match file.split_once(':') {
+        // `C:\x` is a drive, not a revision.
+        Some((rev, rest)) if rev.len() > 1 && !rest.starts_with('\\') => rest,
+        _ => file,
+    };
+    no_rev.rsplit(['/', '\\']).next().unwrap_or(no_rev)
 }
 
 /// Sorts changes into the order every report uses: severity (worst first), then operation,
@@ -182,7 +193,19 @@ impl Default for Options {
 }
 
 /// Compares two specs of the same format.
+///
+/// Runs on a thread of its own with a large stack: schemas nest and the comparison recurses
+/// through them, so its depth limits, not the caller's stack, must be what bounds it.
 pub fn compare(base: &Spec, rev: &Spec, opts: &Options) -> Result<Vec<Change>> {
+    std::thread::scope(|s| {
+        match std::thread::Builder::new().stack_size(crate::spec::STACK_BYTES).spawn_scoped(s, || compare_here(base, rev, opts)) {
+            Ok(handle) => handle.join().unwrap_or_else(|_| Err(Error::Usage("internal error: the comparison panicked".into()))),
+            Err(_) => compare_here(base, rev, opts),
+        }
+    })
+}
+
+fn compare_here(base: &Spec, rev: &Spec, opts: &Options) -> Result<Vec<Change>> {
     let mut changes = match (base, rev) {
         (Spec::OpenApi(a), Spec::OpenApi(b)) => openapi::compare(a, b, opts),
         (Spec::AsyncApi(a), Spec::AsyncApi(b)) => asyncapi::compare(a, b, opts),
@@ -199,4 +222,20 @@ pub fn compare(base: &Spec, rev: &Spec, opts: &Options) -> Result<Vec<Change>> {
     };
     sort_changes(&mut changes);
     Ok(changes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_ignore_how_the_file_was_named() {
+        let rule = &openapi::endpoints::ENDPOINT_REMOVED;
+        let fp = |file: &str| Change::new(rule, "x").base(Location::new(file, "/paths/~1a/get")).finish().fingerprint;
+        let want = fp("api.yaml");
+        for f in ["./api.yaml", "/abs/dir/api.yaml", "HEAD:api.yaml", "origin/main:specs/api.yaml", "old/api.yaml"] {
+            assert_eq!(fp(f), want, "{f}");
+        }
+        assert_ne!(fp("other.yaml"), want);
+    }
 }

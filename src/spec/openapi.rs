@@ -201,8 +201,14 @@ fn s(v: &Value, k: &str) -> Option<String> {
     v.get(k).and_then(Value::as_str).map(str::to_string)
 }
 
+/// A boolean keyword; `"true"` written as a string counts too (a common YAML slip that would
+/// otherwise hide a required parameter).
 fn b(v: &Value, k: &str) -> bool {
-    v.get(k).and_then(Value::as_bool).unwrap_or(false)
+    match v.get(k) {
+        Some(Value::Bool(x)) => *x,
+        Some(Value::String(x)) => x.eq_ignore_ascii_case("true"),
+        _ => false,
+    }
 }
 
 /// Loads an OpenAPI or Swagger document (and every file its `$ref`s reach).
@@ -424,10 +430,10 @@ fn lower_path_item(docs: &DocSet, synth: &mut Synth, ctx: &Ctx, path: &str, item
     let mut ops = Vec::new();
     for m in METHODS {
         let Some(opv) = item.get(m) else { continue };
-        if !opv.is_object() {
-            continue;
-        }
         let op_id = item_id.child(m);
+        if !opv.is_object() {
+            return Err(docs.error_at(&op_id, format!("`{m}` must be an operation object")).into());
+        }
         let mut params = shared.clone();
         let mut raw: Vec<(NodeId, &Value)> = shared_raw.clone();
         if let Some(Value::Array(ps)) = opv.get("parameters") {

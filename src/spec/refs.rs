@@ -66,15 +66,51 @@ impl DocSet {
         set.index.insert(crate::source::normalize(&root.path).to_string_lossy().into_owned(), 0);
         set.docs.push(Doc { input: root.clone(), value, syntax, stands_for: None });
         let mut next = 0;
+        let mut sites = Vec::new();
         while next < set.docs.len() {
-            set.check_refs(next as u32, opts)?;
+            set.check_refs(next as u32, opts, &mut sites)?;
             next += 1;
         }
+        set.check_ref_chains(&sites)?;
         Ok(set)
     }
 
+    /// Every `$ref` holder has one outgoing edge (its target), so the refs form a functional
+    /// graph: one walk with three-colour marks finds any chain that loops, in linear time.
+    fn check_ref_chains(&self, sites: &[NodeId]) -> Result<()> {
+        const DONE: u8 = 2;
+        const ON_PATH: u8 = 1;
+        let mut state: HashMap<NodeId, u8> = HashMap::new();
+        for site in sites {
+            let mut path = Vec::new();
+            let mut cur = site.clone();
+            loop {
+                match state.get(&cur) {
+                    Some(&DONE) => break,
+                    Some(&ON_PATH) => {
+                        return Err(self
+                            .error_at(&cur.child("$ref"), "$ref chain loops back on itself and never reaches a definition")
+                            .into());
+                    }
+                    _ => {}
+                }
+                let Some(r) = self.get(&cur).and_then(|v| v.get("$ref")).and_then(Value::as_str) else { break };
+                state.insert(cur.clone(), ON_PATH);
+                path.push(cur.clone());
+                match self.target_loaded(&cur, r) {
+                    Some(next) => cur = next,
+                    None => break,
+                }
+            }
+            for p in path {
+                state.insert(p, DONE);
+            }
+        }
+        Ok(())
+    }
+
     /// Walks one document, loading external files and checking every `$ref`'s target exists.
-    fn check_refs(&mut self, doc: u32, opts: &LoadOptions) -> Result<()> {
+    fn check_refs(&mut self, doc: u32, opts: &LoadOptions, sites: &mut Vec<NodeId>) -> Result<()> {
         let mut refs: Vec<(String, String)> = Vec::new();
         {
             let root = &self.docs[doc as usize].value;
@@ -122,6 +158,7 @@ impl DocSet {
             if self.get(&target).is_none() {
                 return Err(self.error_at(&from, format!("$ref `{r}` points to nothing")).into());
             }
+            sites.push(NodeId { doc, ptr: from.ptr.strip_suffix("/$ref").unwrap_or(&from.ptr).to_string() });
         }
         Ok(())
     }
@@ -201,7 +238,8 @@ impl DocSet {
     /// final node; `None` for a dangling or cyclic chain (load-time checks rule out the former).
     pub fn resolve(&self, id: &NodeId) -> Option<(NodeId, &Value)> {
         let mut cur = id.clone();
-        for _ in 0..64 {
+        // Loading rejected looping chains, so this ends; the bound only guards made-up inputs.
+        for _ in 0..100_000 {
             let v = self.get(&cur)?;
             match v.get("$ref").and_then(Value::as_str) {
                 Some(r) => cur = self.target_loaded(&cur, r)?,

@@ -159,7 +159,7 @@ impl<'a> Cmp<'a> {
 /// Compares two OpenAPI descriptions.
 pub fn compare(base: &Api, rev: &Api, opts: &Options) -> Vec<Change> {
     let mut c = Cmp::new(&base.docs, &rev.docs, opts);
-    let keys = SchemeKeys { base: scheme_keys(base), rev: scheme_keys(rev) };
+    let keys = SchemeKeys { base: scheme_keys(base, rev), rev: scheme_keys(rev, base) };
     compare_operations(&mut c, &base.operations, &rev.operations, false, &keys);
     compare_operations(&mut c, &base.webhooks, &rev.webhooks, true, &keys);
     c.op.clear();
@@ -448,7 +448,10 @@ fn compare_body(c: &mut Cmp<'_>, b: Option<&Body>, r: Option<&Body>, bop: &NodeI
                 );
             }
             for (m, bm) in &b.content {
-                match r.content.get(m) {
+                // `application/json` → `application/*`: the server accepts more, and the
+                // wildcard's schema now applies to what clients send.
+                let covering = r.content.get(m).or_else(|| r.content.iter().find(|(rm, _)| media_covers(rm, m)).map(|(_, v)| v));
+                match covering {
                     None => c.emit(
                         Change::new(&bodies::REQUEST_MEDIA_TYPE_REMOVED, format!("request media type `{m}` was removed"))
                             .locs(Some(c.bloc(&bm.node)), locs.1.clone())
@@ -474,13 +477,29 @@ fn compare_body(c: &mut Cmp<'_>, b: Option<&Body>, r: Option<&Body>, bop: &NodeI
     }
 }
 
+/// `204` → `2XX`.
+fn status_range(code: &str) -> String {
+    code.chars().next().map_or_else(String::new, |c| format!("{c}XX"))
+}
+
+/// Does media range `range` (`application/*`, `*/*`) include `media`?
+fn media_covers(range: &str, media: &str) -> bool {
+    match range.split_once('/') {
+        Some(("*", "*")) => true,
+        Some((t, "*")) => media.split_once('/').is_some_and(|(mt, _)| mt == t),
+        _ => false,
+    }
+}
+
 fn is_success(code: &str) -> bool {
     code.starts_with('2')
 }
 
 fn compare_responses(c: &mut Cmp<'_>, b: &Operation, r: &Operation, webhook: bool) {
     for (code, br) in &b.responses {
-        match r.responses.get(code) {
+        // `200` → `2XX`: the range still includes the old status; compare with it.
+        let covering = r.responses.get(code).or_else(|| r.responses.get(&status_range(code)));
+        match covering {
             None => {
                 let rule =
                     if is_success(code) { &bodies::RESPONSE_SUCCESS_STATUS_REMOVED } else { &bodies::RESPONSE_NON_SUCCESS_STATUS_REMOVED };
@@ -582,14 +601,17 @@ struct SchemeKeys {
     rev: HashMap<String, String>,
 }
 
-fn scheme_keys(api: &Api) -> HashMap<String, String> {
+/// How a scheme is identified across versions: by name when both sides define that name (its
+/// own changes are `security-scheme-changed`), else by its kind when that kind is unique, so a
+/// renamed scheme (`api_key` → `ApiKeyAuth`) is no change to the operations that use it.
+fn scheme_keys(api: &Api, other: &Api) -> HashMap<String, String> {
     let mut count: HashMap<&str, usize> = HashMap::new();
     for s in api.security_schemes.values() {
         *count.entry(s.kind.as_str()).or_default() += 1;
     }
     api.security_schemes
         .iter()
-        .filter(|(_, s)| count.get(s.kind.as_str()) == Some(&1))
+        .filter(|(name, s)| !other.security_schemes.contains_key(*name) && count.get(s.kind.as_str()) == Some(&1))
         .map(|(name, s)| (name.clone(), format!("kind:{}", s.kind)))
         .collect()
 }
@@ -790,6 +812,8 @@ fn compare_info_version(c: &mut Cmp<'_>, base: &Api, rev: &Api) {
         );
     }
     let (bp, rp) = (version_parts(&bv), version_parts(&rv));
+    // Calendar versions (2025-01-01, 2025.02) carry no compatibility promise.
+    let calendar = |p: &Option<Vec<u64>>| p.as_ref().and_then(|p| p.first()).is_some_and(|&y| y >= 1900);
     if let (Some(bp), Some(rp)) = (&bp, &rp)
         && rp < bp
     {
@@ -808,7 +832,7 @@ fn compare_info_version(c: &mut Cmp<'_>, base: &Api, rev: &Api) {
         _ => false,
     };
     // An untouched version is no release decision: the breaking changes speak for themselves.
-    if breaking > 0 && bv != rv && major_same {
+    if breaking > 0 && bv != rv && major_same && !calendar(&bp) && !calendar(&rp) {
         c.emit(
             Change::new(
                 &metadata::API_MAJOR_VERSION_NOT_BUMPED,

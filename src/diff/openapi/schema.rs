@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// Deepest schema nesting compared; deeper levels are not descended into.
-const MAX_DEPTH: usize = 64;
+const MAX_DEPTH: usize = 200;
 
 /// A schema with `$ref`s followed and `allOf` merged.
 struct View<'a> {
@@ -26,6 +26,10 @@ struct View<'a> {
     default: Option<&'a Value>,
     pattern: Option<&'a str>,
     props: IndexMap<&'a str, NodeId>,
+    /// Later `allOf` branches that constrain a property already seen: all of them apply.
+    more_props: Vec<(&'a str, NodeId)>,
+    /// Numeric bounds, the tightest across `allOf` branches.
+    nums: BTreeMap<&'static str, f64>,
     required: BTreeSet<&'a str>,
     additional: Addl,
     items: Option<NodeId>,
@@ -42,6 +46,20 @@ enum Addl {
     Closed,
     Schema(NodeId),
 }
+
+/// Numeric keywords and whether they bound from above.
+const NUMERIC: [(&str, bool); 10] = [
+    ("maximum", true),
+    ("exclusiveMaximum", true),
+    ("maxLength", true),
+    ("maxItems", true),
+    ("maxProperties", true),
+    ("minimum", false),
+    ("exclusiveMinimum", false),
+    ("minLength", false),
+    ("minItems", false),
+    ("minProperties", false),
+];
 
 const KEYWORDS: [&str; 17] = [
     "type",
@@ -77,6 +95,8 @@ impl<'a> View<'a> {
             default: None,
             pattern: None,
             props: IndexMap::new(),
+            more_props: Vec::new(),
+            nums: BTreeMap::new(),
             required: BTreeSet::new(),
             additional: Addl::Open,
             items: None,
@@ -92,13 +112,22 @@ impl<'a> View<'a> {
 
     /// Merges one schema object (and its `allOf` branches) into the view; earlier wins.
     fn absorb(&mut self, docs: &'a DocSet, id: &NodeId, val: &'a Value, seen: &mut HashSet<NodeId>, depth: usize) {
-        if depth > 16 || !seen.insert(id.clone()) {
+        if depth > 64 || !seen.insert(id.clone()) {
             return;
         }
         let Value::Object(o) = val else { return };
         for kw in KEYWORDS {
             if o.contains_key(kw) {
                 self.keyword_at.entry(kw).or_insert_with(|| id.child(kw));
+            }
+        }
+        // allOf means every branch applies: the effective bound is the tightest one.
+        for (kw, upper) in NUMERIC {
+            let Some(n) = o.get(kw).and_then(Value::as_f64) else { continue };
+            let tighter = self.nums.get(kw).is_none_or(|&cur| if upper { n < cur } else { n > cur });
+            if tighter {
+                self.nums.insert(kw, n);
+                self.keyword_at.insert(kw, id.child(kw));
             }
         }
         match o.get("type") {
@@ -130,7 +159,12 @@ impl<'a> View<'a> {
         }
         if let Some(Value::Object(props)) = o.get("properties") {
             for name in props.keys() {
-                self.props.entry(name.as_str()).or_insert_with(|| id.child("properties").child(name));
+                let at = id.child("properties").child(name);
+                if self.props.contains_key(name.as_str()) {
+                    self.more_props.push((name.as_str(), at));
+                } else {
+                    self.props.insert(name.as_str(), at);
+                }
             }
         }
         if let Some(Value::Array(req)) = o.get("required") {
@@ -214,7 +248,8 @@ impl<'a> View<'a> {
     }
 
     fn num(&self, kw: &str) -> Option<f64> {
-        self.find(kw).and_then(Value::as_f64)
+        // multipleOf is not a bound: the first one found counts.
+        self.nums.get(kw).copied().or_else(|| self.find(kw).and_then(Value::as_f64))
     }
 
     /// A keyword's value from wherever in the merged `allOf` it came from (the first holder).
@@ -298,9 +333,9 @@ fn hash_value(h: &mut Sha256, v: &Value, depth: usize) {
 }
 
 /// The name of a named schema (`#/components/schemas/Pet` → `Pet`), used to restart labels.
-fn schema_name(id: &NodeId) -> Option<&str> {
+fn schema_name(id: &NodeId) -> Option<String> {
     let rest = id.ptr.strip_prefix("/components/schemas/").or_else(|| id.ptr.strip_prefix("/definitions/"))?;
-    (!rest.contains('/')).then_some(rest)
+    (!rest.contains('/')).then(|| crate::source::text::unescape_segment(rest))
 }
 
 fn show(v: &Value) -> String {
@@ -530,15 +565,14 @@ fn compare_enum(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &s
 fn bound(view: &View<'_>, kw: &str, excl_kw: &str) -> Option<(f64, bool)> {
     // 3.1: exclusiveMaximum is a number; 3.0: a flag on maximum.
     let plain = view.num(kw);
+    if let Some(e) = view.num(excl_kw) {
+        return match plain {
+            Some(p) if p < e && kw == "maximum" => Some((p, false)),
+            Some(p) if p > e && kw == "minimum" => Some((p, false)),
+            _ => Some((e, true)),
+        };
+    }
     match view.find(excl_kw) {
-        Some(Value::Number(n)) => {
-            let e = n.as_f64()?;
-            match plain {
-                Some(p) if p < e && kw == "maximum" => Some((p, false)),
-                Some(p) if p > e && kw == "minimum" => Some((p, false)),
-                _ => Some((e, true)),
-            }
-        }
         Some(Value::Bool(true)) => plain.map(|p| (p, true)),
         _ => plain.map(|p| (p, false)),
     }
@@ -676,6 +710,12 @@ fn compare_object(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: 
                     emit(c, &p::PROPERTY_DEPRECATED, format!("{plabel} was deprecated"), locs, None, None);
                 }
                 compare(c, bid, rid, dir, &plabel);
+                // The same property constrained again in later allOf branches: pair them in order.
+                let bmore = b.more_props.iter().filter(|(n, _)| *n == name.as_str()).map(|(_, id)| id);
+                let rmore = r.more_props.iter().filter(|(n, _)| *n == name.as_str()).map(|(_, id)| id);
+                for (bx, rx) in bmore.zip(rmore).collect::<Vec<_>>() {
+                    compare(c, bx, rx, dir, &plabel);
+                }
             }
             Some(rid) => {
                 let (rule, what) = match dir {
@@ -802,7 +842,7 @@ fn union_transition(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label
     let Some(m) = matched else { return false };
     let name = |id: &NodeId| {
         let rid = resolved(id).unwrap_or_else(|| id.clone());
-        schema_name(&rid).map_or_else(|| format!("#{}", id.ptr.rsplit('/').next().unwrap_or("")), str::to_string)
+        schema_name(&rid).unwrap_or_else(|| format!("#{}", id.ptr.rsplit('/').next().unwrap_or("")))
     };
     for v in variants.iter().enumerate().filter(|(i, _)| *i != m).map(|(_, v)| v) {
         if grew {
@@ -913,12 +953,25 @@ fn compare_discriminator(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, 
         );
         return;
     }
+    // A mapping target is a `$ref` or a bare schema name.
+    let node = |docs: &DocSet, from: &NodeId, t: &str| {
+        let id = if t.contains('#') {
+            docs.target_loaded(from, t)
+        } else {
+            Some(NodeId { doc: from.doc, ptr: format!("/components/schemas/{t}") })
+        };
+        id.and_then(|id| docs.resolve(&id).map(|(rid, _)| shape_hash(docs, &rid)))
+    };
     for (k, target) in bm {
         match rm.get(k) {
+            // A value clients may receive going away narrows a response; the variant rules say so.
+            None if dir == Dir::Response => {}
             None => {
                 let l = locs();
                 emit(c, rule, format!("{label}: discriminator value `{k}` was removed"), l, Some(format!("{k}={target}")), None);
             }
+            // A renamed target schema of the same shape changes nothing on the wire.
+            Some(t2) if node(c.bdocs, &b.id, target).is_some() && node(c.bdocs, &b.id, target) == node(c.rdocs, &r.id, t2) => {}
             Some(t2) if t2.rsplit('/').next() != target.rsplit('/').next() => {
                 let l = locs();
                 emit(
