@@ -9,7 +9,7 @@ use crate::diff::{self, Change, Options, Severity};
 use crate::discover::{self, Discovery, Found};
 use crate::error::{Error, Located};
 use crate::policy::{self, FailOn, Outcome, Policy};
-use crate::report::{Report, ReportChange, SpecPair};
+use crate::report::{Meta, Report, ReportChange, SpecPair};
 use crate::source::GitFetch;
 use crate::spec::{self, LoadOptions};
 use crate::store::bundle::{self, Bundle, Tree};
@@ -307,7 +307,24 @@ fn check(args: CheckArgs, ctx: Ctx, id: Identity, color: bool) -> Result<Exit, E
         };
         pairs.push((pair, outcome));
     }
-    let report = Report::build(pairs, fail_on);
+    let mut report = Report::build(pairs, fail_on);
+    let risk = checked
+        .iter()
+        .zip(&per_spec)
+        .map(|(c, o)| {
+            let n = count(&o.changes);
+            Risk::assess(n.breaking, n.warning, touched_dependants(&config, &c.spec.module, &o.changes).len())
+        })
+        .chain(removed.iter().map(|_| Risk::Critical))
+        .max()
+        .unwrap_or(Risk::Low);
+    report.meta = Some(Meta {
+        deploy: id.deploy.clone(),
+        author: id.author.clone(),
+        generated_at: Some(time::format_millis(id.now)),
+        risk: Some(risk.as_str().to_string()),
+        ..Meta::default()
+    });
     super::ci::emit(&report, args.format, args.out.as_deref(), color)?;
     for n in &notes {
         eprintln!("note: {n}");

@@ -3,10 +3,10 @@
 //! `$GITHUB_OUTPUT` is set) and, for `--format github`, the job summary.
 
 use super::diff::ReportFormat as OutputFormat;
-use super::{Exit, out};
+use super::{Exit, out, out_bytes};
 use crate::error::Error;
-use crate::report::{Report, github, gitlab, html, junit, markdown, sarif, text};
-use std::io::Write;
+use crate::report::{Report, github, gitlab, html, junit, markdown, pdf, sarif, text};
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 /// Renders `report` as `format` and writes it to `out_file`, or stdout. Workflow commands only
@@ -16,10 +16,21 @@ pub(super) fn emit(report: &Report, format: OutputFormat, out_file: Option<&Path
     if format == OutputFormat::Github {
         out(&github::render(report));
         if let Some(p) = out_file {
-            write(p, &report.to_json())?;
+            write(p, report.to_json())?;
         }
         if let Some(p) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty()) {
             append(Path::new(&p), &(github::job_summary(report) + "\n"))?;
+        }
+        return step_outputs(report, out_file);
+    }
+    if format == OutputFormat::Pdf {
+        let bytes = pdf::render(report);
+        match out_file {
+            Some(p) => write(p, &bytes)?,
+            None if std::io::stdout().is_terminal() => {
+                return Err(Error::Usage("--format pdf writes binary data: give --out FILE, or redirect stdout".into()));
+            }
+            None => out_bytes(&bytes),
         }
         return step_outputs(report, out_file);
     }
@@ -32,6 +43,7 @@ pub(super) fn emit(report: &Report, format: OutputFormat, out_file: Option<&Path
         OutputFormat::Junit => junit::render(report),
         OutputFormat::Gitlab => gitlab::render(report),
         OutputFormat::Github => github::render(report),
+        OutputFormat::Pdf => String::new(),
     };
     match out_file {
         Some(p) => write(p, &body)?,
@@ -40,7 +52,7 @@ pub(super) fn emit(report: &Report, format: OutputFormat, out_file: Option<&Path
     step_outputs(report, out_file)
 }
 
-fn write(p: &Path, body: &str) -> Result<(), Error> {
+fn write(p: &Path, body: impl AsRef<[u8]>) -> Result<(), Error> {
     std::fs::write(p, body).map_err(|e| Error::Usage(format!("--out {}: cannot write: {e}", p.display())))
 }
 

@@ -116,8 +116,13 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
 
 /// Writes to stdout; a closed pipe (`apidiff ... | head`) ends the program quietly with 0.
 pub(crate) fn out(s: &str) {
+    out_bytes(s.as_bytes());
+}
+
+/// Writes bytes to stdout, like [`out`].
+pub(crate) fn out_bytes(b: &[u8]) {
     let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout.write_all(s.as_bytes()).and_then(|_| stdout.flush()) {
+    if let Err(e) = stdout.write_all(b).and_then(|_| stdout.flush()) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }
