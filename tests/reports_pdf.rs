@@ -193,3 +193,87 @@ fn a_long_report_flows_over_pages_with_repeated_headers_and_wrapped_text() {
         assert!(flat(&text).contains(&format!("number-{i}")), "the rule id of row {i} is missing");
     }
 }
+
+/// A git repository with two recorded versions of one spec (a baseline, then a removal).
+fn recorded_repo() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| assert!(Command::new("git").current_dir(d.path()).args(args).output().unwrap().status.success());
+    git(&["init", "-q"]);
+    git(&["config", "user.email", "ada@example.com"]);
+    git(&["config", "user.name", "Ada"]);
+    std::fs::create_dir(d.path().join("api")).unwrap();
+    let apidiff = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_apidiff")).current_dir(d.path()).args(args).output().unwrap();
+    std::fs::write(d.path().join("api/openapi.yaml"), BASE).unwrap();
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "base"]);
+    assert!(apidiff(&["check", "--record"]).status.success());
+    std::fs::write(d.path().join("api/openapi.yaml"), REVISION).unwrap();
+    git(&["commit", "-qam", "revision"]);
+    assert_eq!(apidiff(&["check", "--record"]).status.code(), Some(1));
+    d
+}
+
+fn apidiff_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_apidiff")).current_dir(dir).args(args).output().unwrap()
+}
+
+#[test]
+fn export_writes_json_markdown_html_and_pdf_and_audits_each() {
+    let d = recorded_repo();
+    let o = apidiff_in(d.path(), &["export", "--format", "json", "--module", "api"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let entries = v["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    assert!(entries[1]["changes"].as_array().unwrap().iter().any(|c| c["id"] == "endpoint-removed"));
+
+    let o = apidiff_in(d.path(), &["export", "-f", "markdown"]);
+    let md = String::from_utf8(o.stdout).unwrap();
+    assert!(md.contains("endpoint-removed") && md.contains("## Timeline") && md.contains("baseline"), "{md}");
+
+    let o = apidiff_in(d.path(), &["export", "-f", "html", "-o", "history.html"]);
+    assert!(o.status.success());
+    let html = std::fs::read_to_string(d.path().join("history.html")).unwrap();
+    assert!(html.contains("endpoint-removed") && html.contains("request-property-became-required"));
+
+    let o = apidiff_in(d.path(), &["export", "-f", "pdf", "-o", "history.pdf"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let bytes = std::fs::read(d.path().join("history.pdf")).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    if have("pdftotext") {
+        let text = flat(&pdftotext(&d.path().join("history.pdf")));
+        for needle in ["API history", "Timeline (2 entries)", "endpoint-removed", "baseline", "Ada <ada@example.com>", "Risk high"] {
+            assert!(text.contains(needle), "`{needle}` missing from:\n{text}");
+        }
+    }
+
+    // Unknown module and bad --since are usage errors; nothing is audited for them.
+    assert_eq!(apidiff_in(d.path(), &["export", "--module", "nope"]).status.code(), Some(2));
+    assert_eq!(apidiff_in(d.path(), &["export", "--since", "yesterday-ish"]).status.code(), Some(2));
+    // A --since in the future exports no entries.
+    let o = apidiff_in(d.path(), &["export", "--since", "2999-01-01"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["entries"].as_array().unwrap().len(), 0);
+
+    let o = apidiff_in(d.path(), &["history", "--audit", "--format", "json"]);
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let exports: Vec<&serde_json::Value> = log.as_array().unwrap().iter().filter(|e| e["action"] == "export").collect();
+    let formats: Vec<&str> = exports.iter().map(|e| e["details"]["format"].as_str().unwrap()).collect();
+    assert_eq!(formats, ["json", "markdown", "html", "pdf", "json"]);
+    assert_eq!(exports[0]["details"]["module"], "api");
+    assert_eq!(exports[3]["details"]["out"], "history.pdf");
+    assert_eq!(exports[0]["details"]["entries"], 2);
+}
+
+#[test]
+fn diff_and_check_write_pdf_with_out_or_to_a_pipe() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("a.yaml"), BASE).unwrap();
+    std::fs::write(d.path().join("b.yaml"), REVISION).unwrap();
+    let o = apidiff_in(d.path(), &["diff", "a.yaml", "b.yaml", "--format", "pdf", "--out", "r.pdf"]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read(d.path().join("r.pdf")).unwrap().starts_with(b"%PDF-"));
+    // stdout is a pipe here: the bytes go there.
+    let o = apidiff_in(d.path(), &["diff", "a.yaml", "b.yaml", "-f", "pdf"]);
+    assert!(o.stdout.starts_with(b"%PDF-"));
+}

@@ -9,6 +9,7 @@ mod config;
 mod diff;
 mod discover;
 pub mod docs;
+mod export;
 mod history;
 mod rollback;
 mod rules;
@@ -78,6 +79,8 @@ pub enum Command {
     History(history::HistoryArgs),
     /// One archived entry: its changes and the spec before and after.
     Show(show::ShowArgs),
+    /// Export the archived history as JSON, Markdown, HTML or PDF (recorded in the audit log).
+    Export(export::ExportArgs),
     /// Attach a note to an archived entry.
     Annotate(annotate::AnnotateArgs),
     /// Write archived spec files back to the working tree.
@@ -107,6 +110,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Discover(args) => discover::run(args),
         Command::History(args) => history::run(args),
         Command::Show(args) => show::run(args),
+        Command::Export(args) => export::run(args),
         Command::Annotate(args) => annotate::run(args),
         Command::Rollback(args) => rollback::run(args, color),
         Command::Config(args) => config::run(args),
