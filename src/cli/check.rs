@@ -28,7 +28,8 @@ pub struct Common {
     /// Configuration file (default: `apidiff.yaml` at the root, when it exists).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Store: a folder or `file://` URL (default: the config's `store`, else `.apidiff`).
+    /// Store: a folder, `file://`, `postgres://` or `s3://bucket/prefix` URL (default:
+    /// `APIDIFF_STORE`, the config's `store`, a postgres `DATABASE_URL`, else `.apidiff`).
     #[arg(long, value_name = "URL")]
     pub store: Option<String>,
 }
@@ -41,7 +42,8 @@ pub(super) struct Ctx {
 }
 
 impl Common {
-    pub(super) fn context(&self) -> Result<Ctx, Error> {
+    /// The repository root and the configuration.
+    pub(super) fn root_and_config(&self) -> Result<(PathBuf, Config), Error> {
         let cwd = std::env::current_dir().map_err(|e| Error::Usage(format!("cannot read the current folder: {e}")))?;
         let root = match &self.root {
             Some(r) => cwd.join(r),
@@ -62,8 +64,12 @@ impl Common {
             }
             None => Config::default(),
         };
-        let url = self.store.clone().or_else(|| config.store.clone()).unwrap_or_else(|| store::DEFAULT_URL.to_string());
-        let archive = Archive::new(store::open(&url, &root)?);
+        Ok((root, config))
+    }
+
+    pub(super) fn context(&self) -> Result<Ctx, Error> {
+        let (root, config) = self.root_and_config()?;
+        let archive = super::store::open_configured(self.store.as_deref(), &config, &root)?;
         Ok(Ctx { root, config, archive })
     }
 }

@@ -9,11 +9,13 @@ mod config;
 mod diff;
 mod discover;
 pub mod docs;
+mod doctor;
 mod export;
 mod history;
 mod rollback;
 mod rules;
 mod show;
+mod store;
 
 use crate::error::Error;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -87,6 +89,10 @@ pub enum Command {
     Rollback(rollback::RollbackArgs),
     /// The configuration file: its JSON Schema, or a check.
     Config(config::ConfigArgs),
+    /// Copy, export or import the store's history.
+    Store(store::StoreArgs),
+    /// Check the store: schema (repaired where possible), every snapshot's hash, every record.
+    Doctor(doctor::DoctorArgs),
     /// Generate README_API_DIFF.md from the code, or check that it is current.
     Docs(docs::DocsArgs),
 }
@@ -114,6 +120,8 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Annotate(args) => annotate::run(args),
         Command::Rollback(args) => rollback::run(args, color),
         Command::Config(args) => config::run(args),
+        Command::Store(args) => store::run(args),
+        Command::Doctor(args) => doctor::run(args),
         Command::Docs(args) => docs::run(args),
     }
 }
@@ -135,17 +143,8 @@ pub(crate) fn out_bytes(b: &[u8]) {
     }
 }
 
-/// Today's date in UTC, `YYYY-MM-DD` (civil-from-days; no date crate needed for this).
+/// Today's date in UTC, `YYYY-MM-DD`.
 pub(crate) fn today() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;
-    let z = secs.div_euclid(86_400) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+    crate::store::time::format_millis(ms)[..10].to_string()
 }

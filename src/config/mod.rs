@@ -19,9 +19,10 @@ pub struct Config {
     /// Modules: named groups of specs. Specs no module claims get a module named after their folder.
     #[serde(default)]
     pub modules: Vec<Module>,
-    /// Where snapshots and history are kept: a folder path or `file://` URL (default `.apidiff`).
+    /// Where snapshots and history are kept: a folder path, `file://`, `postgres://` or
+    /// `s3://bucket/prefix` URL (default `.apidiff`), or `{url, mirror}`.
     #[serde(default)]
-    pub store: Option<String>,
+    pub store: Option<StoreSetting>,
     /// The gate.
     #[serde(default)]
     pub gate: Gate,
@@ -40,6 +41,47 @@ pub struct Config {
     /// Extra globs (relative to the repository root) that discovery skips.
     #[serde(default)]
     pub exclude: Vec<String>,
+}
+
+/// The `store` setting: a URL, or a URL with a mirror that receives every write.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum StoreSetting {
+    /// Just the store URL.
+    Url(String),
+    /// A store and its mirror.
+    Full(StoreSection),
+}
+
+/// `store: {url, mirror}`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StoreSection {
+    /// The store URL (default `.apidiff`).
+    #[serde(default)]
+    pub url: Option<String>,
+    /// A second store that receives every write and restores an emptied store from its copy.
+    #[serde(default)]
+    pub mirror: Option<String>,
+}
+
+impl Config {
+    /// The configured store URL.
+    pub fn store_url(&self) -> Option<&str> {
+        match &self.store {
+            Some(StoreSetting::Url(u)) => Some(u),
+            Some(StoreSetting::Full(s)) => s.url.as_deref(),
+            None => None,
+        }
+    }
+
+    /// The configured mirror URL.
+    pub fn store_mirror(&self) -> Option<&str> {
+        match &self.store {
+            Some(StoreSetting::Full(s)) => s.mirror.as_deref(),
+            _ => None,
+        }
+    }
 }
 
 /// A module.

@@ -52,6 +52,8 @@ pub struct SecurityScheme {
     pub kind: String,
     /// Every OAuth2 scope any flow offers.
     pub scopes: BTreeSet<String>,
+    /// Where clients get credentials: OAuth2 flow name to its URLs, or `openIdConnectUrl`.
+    pub endpoints: BTreeMap<String, String>,
 }
 
 /// One alternative of a security requirement: scheme name to required scopes.
@@ -87,6 +89,8 @@ pub struct Operation {
     pub security: Vec<Requirement>,
     /// Node the effective security comes from.
     pub security_node: Option<NodeId>,
+    /// Callbacks (3.x): requests the API makes to the client, keyed `name METHOD expression`.
+    pub callbacks: IndexMap<String, Operation>,
 }
 
 impl Operation {
@@ -359,14 +363,29 @@ fn lower_security_schemes(docs: &DocSet, version: Version, rootv: &Value, root: 
         if let Some(Value::Object(sc)) = v.get("scopes") {
             scopes.extend(sc.keys().cloned());
         }
+        let urls = |f: &Value| ["authorizationUrl", "tokenUrl"].iter().filter_map(|k| s(f, k)).collect::<Vec<_>>().join(" ");
+        let mut endpoints = BTreeMap::new();
         if let Some(Value::Object(flows)) = v.get("flows") {
-            for f in flows.values() {
+            for (flow, f) in flows {
                 if let Some(Value::Object(sc)) = f.get("scopes") {
                     scopes.extend(sc.keys().cloned());
                 }
+                endpoints.insert(flow.clone(), urls(f));
             }
         }
-        out.insert(name.clone(), SecurityScheme { node, kind, scopes });
+        // Swagger 2.0 names the same flows differently.
+        if let Some(flow) = s(v, "flow") {
+            let flow = match flow.as_str() {
+                "application" => "clientCredentials".to_string(),
+                "accessCode" => "authorizationCode".to_string(),
+                _ => flow,
+            };
+            endpoints.insert(flow, urls(v));
+        }
+        if let Some(url) = s(v, "openIdConnectUrl") {
+            endpoints.insert("openIdConnectUrl".into(), url);
+        }
+        out.insert(name.clone(), SecurityScheme { node, kind, scopes, endpoints });
     }
     out
 }
@@ -444,7 +463,23 @@ fn lower_path_item(docs: &DocSet, synth: &mut Synth, ctx: &Ctx, path: &str, item
                 None => (Vec::new(), None),
             },
         };
+        let mut callbacks = IndexMap::new();
+        if let Some(Value::Object(cbs)) = opv.get("callbacks") {
+            for name in cbs.keys() {
+                let (cb_id, cbv) = resolve(docs, &op_id.child("callbacks").child(name))?;
+                let Value::Object(exprs) = cbv else { continue };
+                for expr in exprs.keys() {
+                    let (item_id, item) = resolve(docs, &cb_id.child(expr))?;
+                    // Callbacks inside callbacks are legal and pointless; one level is read.
+                    for mut op in lower_path_item(docs, synth, ctx, expr, &item_id, item)? {
+                        op.callbacks.clear();
+                        callbacks.insert(format!("{name} {} {expr}", op.method), op);
+                    }
+                }
+            }
+        }
         ops.push(Operation {
+            callbacks,
             method: m.to_ascii_uppercase(),
             path: path.to_string(),
             operation_id: s(opv, "operationId"),

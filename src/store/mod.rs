@@ -13,11 +13,17 @@
 //!   and audit events, each in its own create-only file with a unique id, so concurrent writers
 //!   never lose one another's records.
 //!
-//! An S3 backend maps this to conditional puts (`If-None-Match: *`), Postgres to
-//! `INSERT ... ON CONFLICT DO NOTHING` on a key column.
+//! The S3 backend ([`s3`]) maps this to conditional puts (`If-None-Match: *`), the Postgres
+//! backend ([`postgres`]) to `INSERT ... ON CONFLICT DO NOTHING` on typed tables. [`copy`]
+//! moves everything between stores; [`Mirrored`] sends every write to a second store too.
 
 pub mod bundle;
+pub mod copy;
 pub mod fs;
+#[cfg(feature = "postgres")]
+pub mod postgres;
+#[cfg(feature = "s3")]
+pub mod s3;
 pub mod time;
 
 use crate::error::{Error, Result};
@@ -42,20 +48,57 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn get(&self, key: &str) -> Result<Option<Vec<u8>>>;
     /// Keys directly under a folder-like prefix (`records/audit/`), sorted.
     fn list(&self, prefix: &str) -> Result<Vec<String>>;
+    /// What opening the store did on its own (migrations applied, schema repaired, history
+    /// restored from a mirror), for the CLI to report.
+    fn notices(&self) -> Vec<String> {
+        Vec::new()
+    }
+    /// Checks the backend's own structure (a database schema) and repairs what it can.
+    /// Backends without one report nothing.
+    fn check_schema(&self) -> Result<SchemaStatus> {
+        Ok(SchemaStatus::default())
+    }
 }
+
+/// What a schema check found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SchemaStatus {
+    /// Migrations applied by this check (`0001_init`).
+    pub applied: Vec<String>,
+    /// Objects that were missing and were recreated (`index diffs_time_idx`).
+    pub repaired: Vec<String>,
+    /// Objects still missing or broken, with why.
+    pub unrepaired: Vec<String>,
+}
+
+/// Settings a backend may need besides its URL (S3 endpoint, region, credentials), as the CLI
+/// read them from the environment: variable name to value.
+pub type Settings = std::collections::BTreeMap<String, String>;
 
 /// The default store location, relative to the repository root.
 pub const DEFAULT_URL: &str = ".apidiff";
 
-/// Opens the backend a URL names: a path or `file://` URL (relative to `root`). Other schemes
-/// are named in the error.
+/// Opens the backend a URL names: a path or `file://` URL (relative to `root`), with no
+/// extra settings. See [`open_with`].
 pub fn open(url: &str, root: &Path) -> Result<Box<dyn Store>> {
+    open_with(url, root, &Settings::new())
+}
+
+/// Opens the backend a URL names: a folder path or `file://` URL (relative to `root`),
+/// `postgres://` / `postgresql://` (migrated and checked on open), or `s3://bucket/prefix`.
+/// Schemes this build lacks are named in the error.
+pub fn open_with(url: &str, root: &Path, settings: &Settings) -> Result<Box<dyn Store>> {
     let path = match url.split_once("://") {
         None => url,
         Some(("file", rest)) => rest,
+        #[cfg(feature = "postgres")]
+        Some(("postgres" | "postgresql", _)) => return Ok(Box::new(postgres::PgStore::open(url)?)),
+        #[cfg(feature = "s3")]
+        Some(("s3", _)) => return Ok(Box::new(s3::S3Store::open(url, settings)?)),
         Some((scheme, _)) => {
+            let _ = settings;
             return Err(Error::Usage(format!(
-                "store `{url}`: the `{scheme}` backend is not available in this build; use a folder path or a file:// URL"
+                "store `{url}`: the `{scheme}` backend is not available in this build; use a folder path, a file://, postgres:// or s3:// URL"
             )));
         }
     };
@@ -64,6 +107,87 @@ pub fn open(url: &str, root: &Path) -> Result<Box<dyn Store>> {
     }
     Ok(Box::new(fs::FsStore::new(root.join(path))))
 }
+
+/// A primary store whose every write also goes to a mirror. Reads come from the primary.
+/// When the primary holds no history and the mirror does, [`Mirrored::new`] restores the
+/// primary from the mirror first (and says so in [`Store::notices`]).
+#[derive(Debug)]
+pub struct Mirrored {
+    primary: Box<dyn Store>,
+    mirror: Box<dyn Store>,
+    notices: Vec<String>,
+    /// Whether the mirror is known to exist (checked once, not on every write).
+    mirror_ready: std::sync::atomic::AtomicBool,
+}
+
+impl Mirrored {
+    /// Pairs a primary with its mirror, restoring an empty primary from a mirror with history.
+    pub fn new(primary: Box<dyn Store>, mirror: Box<dyn Store>) -> Result<Mirrored> {
+        let mut notices = primary.notices();
+        notices.extend(mirror.notices().into_iter().map(|n| format!("mirror: {n}")));
+        let primary_empty = primary.list(ENTRIES)?.is_empty();
+        if primary_empty && mirror.exists()? && !mirror.list(ENTRIES)?.is_empty() {
+            let report = copy::copy(mirror.as_ref(), primary.as_ref())?;
+            notices.push(format!(
+                "the store at {} held no history; restored it from the mirror at {}: {} objects and {} records",
+                primary.location(),
+                mirror.location(),
+                report.objects,
+                report.records
+            ));
+            // Constraints that could not come back while the tables were empty can now.
+            let status = primary.check_schema()?;
+            if !status.repaired.is_empty() {
+                notices.push(format!("{}: repaired the schema: recreated {}", primary.location(), status.repaired.join(", ")));
+            }
+        }
+        Ok(Mirrored { primary, mirror, notices, mirror_ready: std::sync::atomic::AtomicBool::new(false) })
+    }
+}
+
+impl Store for Mirrored {
+    fn location(&self) -> String {
+        self.primary.location()
+    }
+    fn exists(&self) -> Result<bool> {
+        self.primary.exists()
+    }
+    fn create(&self) -> Result<()> {
+        self.primary.create()?;
+        self.mirror.create().map_err(|e| mirror_error(self.mirror.as_ref(), e))
+    }
+    fn put_new(&self, key: &str, bytes: &[u8]) -> Result<bool> {
+        let written = self.primary.put_new(key, bytes)?;
+        // Also when the primary had it: this heals a mirror that missed a write.
+        if !self.mirror_ready.load(Ordering::Relaxed) {
+            if !self.mirror.exists().map_err(|e| mirror_error(self.mirror.as_ref(), e))? {
+                self.mirror.create().map_err(|e| mirror_error(self.mirror.as_ref(), e))?;
+            }
+            self.mirror_ready.store(true, Ordering::Relaxed);
+        }
+        self.mirror.put_new(key, bytes).map_err(|e| mirror_error(self.mirror.as_ref(), e))?;
+        Ok(written)
+    }
+    fn get(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        self.primary.get(key)
+    }
+    fn list(&self, prefix: &str) -> Result<Vec<String>> {
+        self.primary.list(prefix)
+    }
+    fn notices(&self) -> Vec<String> {
+        self.notices.clone()
+    }
+    fn check_schema(&self) -> Result<SchemaStatus> {
+        self.primary.check_schema()
+    }
+}
+
+fn mirror_error(mirror: &dyn Store, e: Error) -> Error {
+    Error::Store(format!("writing to the mirror at {} failed: {e}", mirror.location()))
+}
+
+/// Where entries live.
+pub const ENTRIES: &str = "records/entries/";
 
 /// How risky an archived change is, from its severities and the dependants it touches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -239,6 +363,16 @@ impl Archive {
     /// Where it is.
     pub fn location(&self) -> String {
         self.store.location()
+    }
+
+    /// The backend.
+    pub fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    /// What opening the backend did (see [`Store::notices`]).
+    pub fn notices(&self) -> Vec<String> {
+        self.store.notices()
     }
 
     /// Whether it exists.
@@ -441,8 +575,8 @@ mod tests {
 
     #[test]
     fn other_schemes_are_named() {
-        let e = open("s3://bucket/x", Path::new("/")).unwrap_err().to_string();
-        assert!(e.contains("`s3` backend"), "{e}");
+        let e = open("ftp://bucket/x", Path::new("/")).unwrap_err().to_string();
+        assert!(e.contains("`ftp` backend"), "{e}");
     }
 
     #[test]

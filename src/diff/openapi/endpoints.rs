@@ -145,4 +145,27 @@ crate::rules! {
     /// Announce it to subscribers first.
     WEBHOOK_REMOVED = "webhook-removed", OpenApi, Warning, None, "webhook", Removed,
         "A webhook was removed";
+
+    /// ## What it detects
+    /// A callback (3.x `callbacks`: a request the API makes to a URL the client gave) that
+    /// exists only in the revision.
+    /// ## Why it matters
+    /// Clients that registered a callback URL receive a new kind of request; none breaks.
+    /// ## Example
+    /// `POST /subscriptions` gains an `onEvent` callback.
+    /// ## How to migrate
+    /// Nothing to do.
+    CALLBACK_ADDED = "callback-added", OpenApi, Info, None, "callback", Added,
+        "A callback was added";
+
+    /// ## What it detects
+    /// A callback that exists only in the base.
+    /// ## Why it matters
+    /// Clients stop receiving requests they may depend on.
+    /// ## Example
+    /// The `onEvent` callback of `POST /subscriptions` is gone.
+    /// ## How to migrate
+    /// Announce it to subscribers first.
+    CALLBACK_REMOVED = "callback-removed", OpenApi, Warning, None, "callback", Removed,
+        "A callback was removed";
 }

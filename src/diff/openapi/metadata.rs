@@ -82,7 +82,8 @@ crate::rules! {
     SECURITY_SCHEME_REMOVED = "security-scheme-removed", OpenApi, Warning, None, "security", Removed,
         "A security scheme was removed";
     /// ## What it detects
-    /// A scheme whose type, `in`, header/query name or HTTP scheme changed.
+    /// A scheme whose type, `in`, header/query name or HTTP scheme changed, that lost an OAuth2 flow,
+    /// or whose authorization, token or OpenID Connect URL changed.
     /// ## Why it matters
     /// Clients send credentials where or how the server no longer reads them.
     /// ## Example

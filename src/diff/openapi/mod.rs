@@ -224,6 +224,29 @@ fn compare_operations(
     }
 }
 
+/// Callbacks are requests the API sends: compared like webhooks (directions reversed), and
+/// reported under the operation that declares them.
+fn compare_callbacks(c: &mut Cmp<'_>, b: &Operation, r: &Operation, keys: &SchemeKeys) {
+    let parent = c.op.clone();
+    for (k, bcb) in &b.callbacks {
+        match r.callbacks.get(k) {
+            Some(rcb) => {
+                c.op = format!("{parent} callback {k}");
+                compare_operation(c, bcb, rcb, true, keys);
+                c.op = parent.clone();
+            }
+            None => c.emit(
+                Change::new(&endpoints::CALLBACK_REMOVED, format!("callback `{k}` of `{parent}` was removed")).base(c.bloc(&bcb.node)),
+            ),
+        }
+    }
+    for (k, rcb) in &r.callbacks {
+        if !b.callbacks.contains_key(k) {
+            c.emit(Change::new(&endpoints::CALLBACK_ADDED, format!("callback `{k}` of `{parent}` was added")).revision(c.rloc(&rcb.node)));
+        }
+    }
+}
+
 fn stability_rank(s: &str) -> Option<u8> {
     match s.to_ascii_lowercase().as_str() {
         "draft" => Some(0),
@@ -298,6 +321,9 @@ fn compare_operation(c: &mut Cmp<'_>, b: &Operation, r: &Operation, webhook: boo
     compare_responses(c, b, r, webhook);
     if !webhook {
         compare_security(c, b, r, keys);
+    }
+    if !b.callbacks.is_empty() || !r.callbacks.is_empty() {
+        compare_callbacks(c, b, r, keys);
     }
 }
 
@@ -659,6 +685,24 @@ fn compare_security_schemes(c: &mut Cmp<'_>, base: &Api, rev: &Api) {
                         .locs(locs.0.clone(), locs.1.clone())
                         .values(Some(bs.kind.clone()), Some(rs.kind.clone())),
                     );
+                } else {
+                    // Same kind: clients still break when the flow they use, or its URLs, go away.
+                    for (flow, burls) in &bs.endpoints {
+                        let msg = match rs.endpoints.get(flow) {
+                            None if flow == "openIdConnectUrl" => format!("security scheme `{name}` lost its openIdConnectUrl"),
+                            None => format!("OAuth2 flow `{flow}` was removed from security scheme `{name}`"),
+                            Some(rurls) if rurls != burls => {
+                                format!("security scheme `{name}` {flow} URLs changed from `{burls}` to `{rurls}`")
+                            }
+                            Some(_) => continue,
+                        };
+                        let after = rs.endpoints.get(flow).map(|u| format!("{flow} {u}"));
+                        c.emit(
+                            Change::new(&metadata::SECURITY_SCHEME_CHANGED, msg)
+                                .locs(locs.0.clone(), locs.1.clone())
+                                .values(Some(format!("{flow} {burls}")), after),
+                        );
+                    }
                 }
                 for s in bs.scopes.difference(&rs.scopes) {
                     c.emit(

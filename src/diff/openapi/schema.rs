@@ -361,6 +361,9 @@ fn emit(
 }
 
 fn compare_views(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+    if union_transition(c, b, r, dir, label) {
+        return;
+    }
     // Types.
     let (bt, rt) = (&b.types, &r.types);
     let type_rule = match (bt, rt) {
@@ -770,6 +773,65 @@ fn compare_object(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: 
         }
         _ => {}
     }
+}
+
+fn is_pure_union(v: &View<'_>) -> bool {
+    (!v.one_of.is_empty() || !v.any_of.is_empty()) && v.props.is_empty() && v.types.is_none() && v.items.is_none()
+}
+
+/// A schema that became a union of itself and others (`Pet` → `oneOf: [Pet, Robot]`), or the
+/// reverse: the old schema is compared with its counterpart among the variants, and the other
+/// variants are reported as added (removed), instead of a type change plus every property.
+/// Returns whether it handled the pair.
+fn union_transition(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) -> bool {
+    let (grew, single, union) = match (is_pure_union(b), is_pure_union(r)) {
+        (false, true) if b.one_of.is_empty() && b.any_of.is_empty() => (true, b, r),
+        (true, false) if r.one_of.is_empty() && r.any_of.is_empty() => (false, r, b),
+        _ => return false,
+    };
+    let (sdocs, udocs) = if grew { (c.bdocs, c.rdocs) } else { (c.rdocs, c.bdocs) };
+    let variants: Vec<&NodeId> = union.one_of.iter().chain(union.any_of.iter()).collect();
+    let resolved = |id: &NodeId| udocs.resolve(id).map(|(rid, _)| rid);
+    let single_name = schema_name(&single.id);
+    let single_hash = shape_hash(sdocs, &single.id);
+    let matched = variants
+        .iter()
+        .position(|v| resolved(v).is_some_and(|rid| single_name.is_some() && schema_name(&rid) == single_name))
+        .or_else(|| variants.iter().position(|v| resolved(v).is_some_and(|rid| shape_hash(udocs, &rid) == single_hash)))
+        .or_else(|| variants.iter().position(|v| View::build(udocs, v).is_some_and(|vv| vv.types.is_some() && vv.types == single.types)));
+    let Some(m) = matched else { return false };
+    let name = |id: &NodeId| {
+        let rid = resolved(id).unwrap_or_else(|| id.clone());
+        schema_name(&rid).map_or_else(|| format!("#{}", id.ptr.rsplit('/').next().unwrap_or("")), str::to_string)
+    };
+    for v in variants.iter().enumerate().filter(|(i, _)| *i != m).map(|(_, v)| v) {
+        if grew {
+            emit(
+                c,
+                dir.pick(&p::REQUEST_VARIANT_ADDED, &p::RESPONSE_VARIANT_ADDED),
+                format!("{label} became a union: variant {} was added", name(v)),
+                (Some(c.bloc(&b.id)), Some(c.rloc(v))),
+                None,
+                Some(name(v)),
+            );
+        } else {
+            emit(
+                c,
+                dir.pick(&p::REQUEST_VARIANT_REMOVED, &p::RESPONSE_VARIANT_REMOVED),
+                format!("{label} is no longer a union: variant {} was removed", name(v)),
+                (Some(c.bloc(v)), Some(c.rloc(&r.id))),
+                Some(name(v)),
+                None,
+            );
+        }
+    }
+    let counterpart = variants[m].clone();
+    if grew {
+        compare(c, &b.id, &counterpart, dir, label);
+    } else {
+        compare(c, &counterpart, &r.id, dir, label);
+    }
+    true
 }
 
 /// Matches `oneOf`/`anyOf` branches: same `$ref` target, then same shape, then by position
