@@ -13,6 +13,7 @@ pub mod config;
 pub mod diff;
 pub mod discover;
 pub mod error;
+pub mod notify;
 pub mod policy;
 pub mod report;
 pub mod source;

@@ -360,6 +360,7 @@ fn rollback_refuses_paths_outside_the_repository() {
             counts: Counts::default(),
             changes: vec![],
             dependants: vec![],
+            owners: vec![],
             run: "x".into(),
         })
         .unwrap();

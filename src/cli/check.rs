@@ -9,7 +9,7 @@ use crate::diff::{self, Change, Options, Severity};
 use crate::discover::{self, Discovery, Found};
 use crate::error::{Error, Located};
 use crate::policy::{self, FailOn, Outcome, Policy};
-use crate::report::{Meta, Report, ReportChange, SpecPair};
+use crate::report::{Meta, Report, SpecPair};
 use crate::source::GitFetch;
 use crate::spec::{self, LoadOptions};
 use crate::store::bundle::{self, Bundle, Tree};
@@ -134,15 +134,18 @@ pub struct CheckArgs {
     /// Re-level a rule: `RULE-ID=breaking|warning|info|off` (repeatable; overrides the config).
     #[arg(long = "severity", value_name = "RULE=LEVEL")]
     pub severity: Vec<String>,
+    /// Send no alerts (the config's `alerts` channels are skipped).
+    #[arg(long)]
+    pub no_alerts: bool,
 }
 
 /// The result of comparing one spec.
-struct Checked {
-    spec: Found,
-    bundle: Bundle,
+pub(super) struct Checked {
+    pub(super) spec: Found,
+    pub(super) bundle: Bundle,
     hash: String,
     /// The latest archived entry it was compared with.
-    previous: Option<Entry>,
+    pub(super) previous: Option<Entry>,
     base_label: Option<String>,
     changes: Vec<Change>,
 }
@@ -331,6 +334,17 @@ fn check(args: CheckArgs, ctx: Ctx, id: Identity, color: bool) -> Result<Exit, E
         risk: Some(risk.as_str().to_string()),
         ..Meta::default()
     });
+    // Owners, cross-module impact, client operations, then alerts (see `notify`).
+    let notified = super::summary::after_check(
+        &root,
+        &config,
+        &archive,
+        &checked,
+        git_base.as_ref(),
+        &mut report,
+        (id.deploy.as_deref(), id.actor.as_deref(), id.now),
+        !args.no_alerts,
+    )?;
     super::ci::emit(&report, args.format, args.out.as_deref(), color)?;
     for n in &notes {
         eprintln!("note: {n}");
@@ -375,9 +389,10 @@ fn check(args: CheckArgs, ctx: Ctx, id: Identity, color: bool) -> Result<Exit, E
                 changes: outcome
                     .changes
                     .iter()
-                    .map(|ch| serde_json::to_value(ReportChange::new(ch, Some(&c.spec.module), fail_on)).unwrap_or_default())
+                    .map(|ch| serde_json::to_value(notified.change(&report, ch, &c.spec.module, fail_on)).unwrap_or_default())
                     .collect(),
                 dependants,
+                owners: notified.assignees(&c.spec.module),
                 run: run.clone(),
             };
             if archive.put_entry(&entry)? {
@@ -400,6 +415,7 @@ fn check(args: CheckArgs, ctx: Ctx, id: Identity, color: bool) -> Result<Exit, E
                 counts: Counts::default(),
                 changes: Vec::new(),
                 dependants: config.dependants(&e.module).map(|(m, _)| m.name.clone()).collect(),
+                owners: notified.assignees(&e.module),
                 run: run.clone(),
             };
             if archive.put_entry(&entry)? {

@@ -268,6 +268,8 @@ fn change_from_value(v: &Value, module: &str, format: Option<Format>) -> Option<
         after: s("after"),
         fingerprint: s("fingerprint").unwrap_or_default(),
         ignore_reason: None,
+        impact: Vec::new(),
+        clients: None,
         id,
     })
 }

@@ -16,6 +16,7 @@ mod rollback;
 mod rules;
 mod show;
 mod store;
+mod summary;
 
 use crate::error::Error;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -89,6 +90,8 @@ pub enum Command {
     Rollback(rollback::RollbackArgs),
     /// The configuration file: its JSON Schema, or a check.
     Config(config::ConfigArgs),
+    /// A module's latest changes, its dependants and whether the changes reach them.
+    Summary(summary::SummaryArgs),
     /// Copy, export or import the store's history.
     Store(store::StoreArgs),
     /// Check the store: schema (repaired where possible), every snapshot's hash, every record.
@@ -123,6 +126,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Store(args) => store::run(args),
         Command::Doctor(args) => doctor::run(args),
         Command::Docs(args) => docs::run(args),
+        Command::Summary(args) => summary::run(args),
     }
 }
 

@@ -169,16 +169,192 @@ impl FailOnLevel {
     }
 }
 
-/// Alert settings; the channels are kept as data for the notifier.
+/// Alert settings: where breaking changes are announced. Secrets (webhook URLs, signing keys,
+/// SMTP passwords) never live here: a channel names the environment variable that holds them.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Alerts {
-    /// Lowest severity that alerts.
+    /// Default lowest severity that alerts, for channels without their own (default `breaking`).
     #[serde(default)]
-    pub min_severity: Option<String>,
-    /// Channels (Slack, webhook, email), each a mapping with a `type`.
+    pub min_severity: Option<AlertLevel>,
+    /// Tries per request (default 3); the waits between them double from `backoff_ms`.
     #[serde(default)]
-    pub channels: Vec<Value>,
+    pub retries: Option<u32>,
+    /// First wait between tries in milliseconds (default 200: 0.2 s, 0.4 s, ...).
+    #[serde(default)]
+    pub backoff_ms: Option<u64>,
+    /// Per-request timeout in seconds (default 10).
+    #[serde(default)]
+    pub timeout_secs: Option<f64>,
+    /// Link to the report, when it is published somewhere (`{module}` and `{commit}` are filled in).
+    #[serde(default)]
+    pub report_url: Option<String>,
+    /// Link to a commit (`{commit}` is filled in), e.g. `https://github.com/org/repo/commit/{commit}`.
+    #[serde(default)]
+    pub commit_url: Option<String>,
+    /// The channels.
+    #[serde(default)]
+    pub channels: Vec<Channel>,
+}
+
+/// Severity threshold of an alert channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AlertLevel {
+    /// Informational changes and above.
+    Info,
+    /// Warnings and breaking changes.
+    Warning,
+    /// Breaking changes only.
+    Breaking,
+}
+
+/// Kinds of alert channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ChannelKind {
+    /// A Slack incoming webhook (Block Kit message).
+    Slack,
+    /// A generic JSON webhook, HMAC-signed.
+    Webhook,
+    /// Email over SMTP.
+    Email,
+    /// A push service webhook (ntfy-style: text body, Title/Priority/Tags headers).
+    Push,
+}
+
+/// SMTP transport security.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain connection upgraded with STARTTLS (required).
+    #[default]
+    Starttls,
+    /// TLS from the first byte (SMTPS, usually port 465).
+    Implicit,
+    /// No encryption (local relays and test sinks only).
+    None,
+}
+
+/// One alert channel.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Channel {
+    /// `slack`, `webhook`, `email` or `push`.
+    #[serde(rename = "type")]
+    pub kind: ChannelKind,
+    /// Name, for messages and dedupe records (default: the type and its position, `webhook-1`).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Lowest severity this channel hears about (default: `alerts.min_severity`, else breaking).
+    #[serde(default)]
+    pub min_severity: Option<AlertLevel>,
+    /// Only changes of these modules (default: every module).
+    #[serde(default)]
+    pub modules: Vec<String>,
+    /// A failure of this channel fails `check` (exit 2); by default it is only reported.
+    #[serde(default)]
+    pub required: bool,
+    /// Slack: environment variable holding the incoming-webhook URL.
+    #[serde(default)]
+    pub webhook_url_env: Option<String>,
+    /// Webhook / push: the URL (not secret), or use `url_env`.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Webhook / push: environment variable holding the URL.
+    #[serde(default)]
+    pub url_env: Option<String>,
+    /// Webhook: environment variable holding the HMAC-SHA256 signing secret.
+    #[serde(default)]
+    pub secret_env: Option<String>,
+    /// Push: `Priority` header (1-5 or min/low/default/high/urgent; default `high`).
+    #[serde(default)]
+    pub priority: Option<String>,
+    /// Push: `Tags` header values.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Push: environment variable holding a bearer token.
+    #[serde(default)]
+    pub token_env: Option<String>,
+    /// Email: SMTP server `host` or `host:port` (default port 587, 465 with implicit TLS, 25 without TLS).
+    #[serde(default)]
+    pub smtp: Option<String>,
+    /// Email: environment variable holding `host:port` (instead of `smtp`).
+    #[serde(default)]
+    pub smtp_env: Option<String>,
+    /// Email: `starttls` (default), `implicit` or `none`.
+    #[serde(default)]
+    pub tls: SmtpTls,
+    /// Email: environment variable holding the SMTP user name.
+    #[serde(default)]
+    pub username_env: Option<String>,
+    /// Email: environment variable holding the SMTP password.
+    #[serde(default)]
+    pub password_env: Option<String>,
+    /// Email: sender address.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Email: recipients (owners that are email addresses are added).
+    #[serde(default)]
+    pub to: Vec<String>,
+    /// Extra root CA (PEM file, relative to the repository root) trusted for this channel's TLS.
+    #[serde(default)]
+    pub ca_file: Option<String>,
+    /// Environment variable holding the path of that CA file (instead of `ca_file`).
+    #[serde(default)]
+    pub ca_file_env: Option<String>,
+    /// Per-request timeout in seconds (default `alerts.timeout_secs`, else 10).
+    #[serde(default)]
+    pub timeout_secs: Option<f64>,
+}
+
+impl Channel {
+    /// The channel's name: its own, else `<type>-<n>` (1-based position).
+    pub fn display_name(&self, index: usize) -> String {
+        self.name.clone().unwrap_or_else(|| format!("{}-{}", self.kind_str(), index + 1))
+    }
+
+    /// The type as written in the config.
+    pub fn kind_str(&self) -> &'static str {
+        match self.kind {
+            ChannelKind::Slack => "slack",
+            ChannelKind::Webhook => "webhook",
+            ChannelKind::Email => "email",
+            ChannelKind::Push => "push",
+        }
+    }
+
+    /// Environment variables this channel reads.
+    pub fn env_names(&self) -> Vec<&str> {
+        [
+            &self.webhook_url_env,
+            &self.url_env,
+            &self.secret_env,
+            &self.token_env,
+            &self.smtp_env,
+            &self.username_env,
+            &self.password_env,
+            &self.ca_file_env,
+        ]
+        .into_iter()
+        .filter_map(|o| o.as_deref())
+        .collect()
+    }
+
+    /// What the channel lacks to be usable, if anything.
+    fn missing(&self) -> Option<&'static str> {
+        match self.kind {
+            ChannelKind::Slack if self.webhook_url_env.is_none() => {
+                Some("a slack channel needs `webhook_url_env` (the variable holding the webhook URL)")
+            }
+            ChannelKind::Webhook | ChannelKind::Push if self.url.is_none() && self.url_env.is_none() => {
+                Some("this channel needs `url` or `url_env`")
+            }
+            ChannelKind::Email if self.smtp.is_none() && self.smtp_env.is_none() => Some("an email channel needs `smtp` or `smtp_env`"),
+            ChannelKind::Email if self.from.is_none() => Some("an email channel needs a `from` address"),
+            _ => None,
+        }
+    }
 }
 
 impl Config {
@@ -286,6 +462,11 @@ fn check(config: &Config, err: &dyn Fn(&str, String) -> crate::Error) -> Result<
     for (id, level) in &config.severity {
         let ptr = format!("/severity/{}", text::escape_segment(id));
         crate::policy::parse_override(&format!("{id}={level}")).map_err(|e| err(&ptr, format!("severity override: {e}")))?;
+    }
+    for (i, c) in config.alerts.channels.iter().enumerate() {
+        if let Some(why) = c.missing() {
+            return Err(err(&format!("/alerts/channels/{i}"), format!("alert channel `{}`: {why}", c.display_name(i))));
+        }
     }
     for (j, g) in config.exclude.iter().enumerate() {
         if let Err(e) = globset::Glob::new(g) {
@@ -414,7 +595,7 @@ mod tests {
     fn full_config_parses() {
         let c = parse(
             "apidiff.yaml",
-            "modules:\n  - name: users\n    specs: ['services/users/*.yaml']\n    owners: ['@team-users']\n  - name: web\n    specs: ['web/**/*.graphql']\n    depends_on:\n      - users\n      - module: users\n        uses: ['GET /users/{}']\nstore: file://.apidiff\ngate: {fail_on: warning}\nseverity: {}\nrecord: true\nalerts:\n  channels:\n    - {type: slack, webhook: 'https://x'}\n",
+            "modules:\n  - name: users\n    specs: ['services/users/*.yaml']\n    owners: ['@team-users']\n  - name: web\n    specs: ['web/**/*.graphql']\n    depends_on:\n      - users\n      - module: users\n        uses: ['GET /users/{}']\nstore: file://.apidiff\ngate: {fail_on: warning}\nseverity: {}\nrecord: true\nalerts:\n  channels:\n    - {type: slack, webhook_url_env: SLACK_WEBHOOK_URL}\n",
         )
         .unwrap();
         assert_eq!(c.modules.len(), 2);

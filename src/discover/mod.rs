@@ -187,6 +187,9 @@ fn recognise(abs: &Path, rel: &str, claimed: bool) -> Result<Recognised> {
             ext_reason(ext)
         };
         let text = read_text(abs, rel)?;
+        if format == Format::GraphQl && crate::notify::operations::is_executable(&text) {
+            return Ok(Recognised::Not(Some("GraphQL operations (a client document, not a schema)".into())));
+        }
         let refs = match format {
             Format::Protobuf => resolve_imports(rel, crate::store::bundle::proto_imports(&text), abs, format),
             Format::TypeScript => resolve_imports(rel, crate::store::bundle::ts_imports(&text), abs, format),

@@ -13,7 +13,7 @@ pub mod text;
 use crate::diff::{Change, Direction, Format, Kind, Location, Severity};
 use crate::policy::{FailOn, IgnoreProblem, Outcome};
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Version of the JSON report; bumped on any incompatible change to its shape.
 pub const SCHEMA_VERSION: &str = "1.0.0";
@@ -38,6 +38,9 @@ pub struct Report {
     /// Expired or unused ignore entries.
     #[schemars(with = "Vec<serde_json::Value>")]
     pub ignore_problems: Vec<IgnoreProblem>,
+    /// Alerts `apidiff check` sent for these changes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alerts: Vec<AlertDelivery>,
     /// Facts about the run (deploy, author, time, risk), when the command knows them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<Meta>,
@@ -182,6 +185,72 @@ pub struct ReportChange {
     /// Why it was ignored (only in `ignored`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_reason: Option<String>,
+    /// Dependant modules this change reaches (declared `depends_on`, or GraphQL entities shared
+    /// through `@key`), inside `apidiff check`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub impact: Vec<ImpactedModule>,
+    /// Client operations found in the repository (GraphQL documents) that use what changed;
+    /// absent when no client operation was collected, empty when none uses it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clients: Option<Vec<ClientUse>>,
+}
+
+/// One alert sent (or not) by `apidiff check`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AlertDelivery {
+    /// Channel name.
+    pub channel: String,
+    /// Channel type (`slack`, `webhook`, `email`, `push`).
+    pub kind: String,
+    /// The module whose changes were announced.
+    pub module: String,
+    /// `sent` or `failed`.
+    pub status: String,
+    /// Tries made.
+    pub attempts: u32,
+    /// The last error, when it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Whether a failure fails the check.
+    pub required: bool,
+    /// Idempotency key (hash of the module and the changes' fingerprints).
+    pub key: String,
+    /// Who was named as assignee.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owners: Vec<String>,
+    /// How many changes the alert carried.
+    pub changes: usize,
+}
+
+/// A dependant module a change reaches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ImpactedModule {
+    /// The dependant module.
+    pub module: String,
+    /// Why: `depends_on` (declared) or `entity` (a shared GraphQL `@key` type).
+    pub via: String,
+    /// The declared use (or shared entity) the change touches; absent when it uses everything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uses: Option<String>,
+    /// Its owners.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owners: Vec<String>,
+}
+
+/// A client operation (GraphQL query, mutation, subscription or fragment) that uses a change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ClientUse {
+    /// File, relative to the repository root.
+    pub file: String,
+    /// 1-based line of the operation.
+    pub line: u32,
+    /// Operation (or fragment) name; `(anonymous)` when it has none.
+    pub operation: String,
+    /// Whether the operation no longer validates against the new schema.
+    pub broken: bool,
+    /// The validation error against the new schema, when broken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 impl ReportChange {
@@ -205,6 +274,8 @@ impl ReportChange {
             after: c.after.clone(),
             fingerprint: c.fingerprint.clone(),
             ignore_reason: None,
+            impact: Vec::new(),
+            clients: None,
         }
     }
 }
@@ -246,6 +317,7 @@ impl Report {
             ignored,
             ignore_problems: problems,
             meta: None,
+            alerts: Vec::new(),
         }
     }
 

@@ -268,6 +268,10 @@ pub struct Entry {
     pub changes: Vec<Value>,
     /// Modules declared as depending on this one that the changes touch.
     pub dependants: Vec<String>,
+    /// Who is assigned to look at it: module owners and CODEOWNERS of the spec, plus owners
+    /// of the dependant modules it touches.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owners: Vec<String>,
     /// Id shared by the entries one `apidiff check --record` wrote.
     pub run: String,
 }
@@ -311,6 +315,8 @@ pub enum Action {
     Rollback,
     /// Records were exported or copied out of the store.
     Export,
+    /// An alert was sent (or failed to send).
+    Alert,
 }
 
 /// One audit event.
@@ -449,6 +455,17 @@ impl Archive {
     /// Appends an audit event.
     pub fn audit(&self, ev: &AuditEvent) -> Result<()> {
         self.store.put_new(&format!("records/audit/{}-{}.json", key_time(&ev.time), ev.id), &to_json(ev)).map(|_| ())
+    }
+
+    /// Writes a record of some kind (`alerts`) under `records/<kind>/<id>.json`; `false` when
+    /// the key was already there (create-only, so concurrent writers cannot overwrite).
+    pub fn put_record(&self, kind: &str, id: &str, value: &Value) -> Result<bool> {
+        self.store.put_new(&format!("records/{kind}/{id}.json"), &to_json(value))
+    }
+
+    /// Every record of a kind, in key order.
+    pub fn records(&self, kind: &str) -> Result<Vec<Value>> {
+        self.read_all(&format!("records/{kind}/"))
     }
 
     /// The audit log, oldest first.
@@ -596,6 +613,7 @@ mod tests {
             counts: Counts::default(),
             changes: vec![],
             dependants: vec![],
+            owners: vec![],
             run: "r".into(),
         };
         let es = vec![mk("aaaa1111", "bbbb1111", "cccc1111"), mk("aaaa2222", "bbbb2222", "cccc2222")];
