@@ -9,7 +9,7 @@ use crate::diff::{self, Change, Options, Severity};
 use crate::discover::{self, Discovery, Found};
 use crate::error::{Error, Located};
 use crate::policy::{self, FailOn, Outcome, Policy};
-use crate::report::{Report, SpecPair};
+use crate::report::{Meta, Report, SpecPair};
 use crate::source::GitFetch;
 use crate::spec::{self, LoadOptions};
 use crate::store::bundle::{self, Bundle, Tree};
@@ -317,6 +317,23 @@ fn check(args: CheckArgs, ctx: Ctx, id: Identity, color: bool) -> Result<Exit, E
         pairs.push((pair, outcome));
     }
     let mut report = Report::build(pairs, fail_on);
+    let risk = checked
+        .iter()
+        .zip(&per_spec)
+        .map(|(c, o)| {
+            let n = count(&o.changes);
+            Risk::assess(n.breaking, n.warning, touched_dependants(&config, &c.spec.module, &o.changes).len())
+        })
+        .chain(removed.iter().map(|_| Risk::Critical))
+        .max()
+        .unwrap_or(Risk::Low);
+    report.meta = Some(Meta {
+        deploy: id.deploy.clone(),
+        author: id.author.clone(),
+        generated_at: Some(time::format_millis(id.now)),
+        risk: Some(risk.as_str().to_string()),
+        ..Meta::default()
+    });
     // Owners, cross-module impact, client operations, then alerts (see `notify`).
     let notified = super::summary::after_check(
         &root,

@@ -1,12 +1,13 @@
 //! Writing a report in the chosen output format, to stdout or `--out FILE`, plus what GitHub
 //! Actions reads from its environment files: the counts as step outputs (any format, when
-//! `$GITHUB_OUTPUT` is set) and, for `--format github`, the job summary.
+//! `$GITHUB_OUTPUT` is set) and, for `--format github`, the job summary and (with a token, in
+//! a pull request) one pull-request comment that every run updates in place.
 
 use super::diff::ReportFormat as OutputFormat;
-use super::{Exit, out};
+use super::{Exit, out, out_bytes};
 use crate::error::Error;
-use crate::report::{Report, github, gitlab, html, junit, markdown, sarif, text};
-use std::io::Write;
+use crate::report::{Report, github, gitlab, html, junit, markdown, pdf, sarif, text};
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 /// Renders `report` as `format` and writes it to `out_file`, or stdout. Workflow commands only
@@ -16,10 +17,28 @@ pub(super) fn emit(report: &Report, format: OutputFormat, out_file: Option<&Path
     if format == OutputFormat::Github {
         out(&github::render(report));
         if let Some(p) = out_file {
-            write(p, &report.to_json())?;
+            write(p, report.to_json())?;
         }
         if let Some(p) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty()) {
             append(Path::new(&p), &(github::job_summary(report) + "\n"))?;
+        }
+        if let Some(target) = PullRequest::from_env() {
+            // Commenting is a courtesy: a failure warns and never changes the verdict.
+            match target.upsert_comment(&comment_body(report)) {
+                Ok(how) => eprintln!("{how} the apidiff comment on pull request #{}", target.number),
+                Err(e) => eprintln!("warning: could not comment on pull request #{}: {e}", target.number),
+            }
+        }
+        return step_outputs(report, out_file);
+    }
+    if format == OutputFormat::Pdf {
+        let bytes = pdf::render(report);
+        match out_file {
+            Some(p) => write(p, &bytes)?,
+            None if std::io::stdout().is_terminal() => {
+                return Err(Error::Usage("--format pdf writes binary data: give --out FILE, or redirect stdout".into()));
+            }
+            None => out_bytes(&bytes),
         }
         return step_outputs(report, out_file);
     }
@@ -32,6 +51,7 @@ pub(super) fn emit(report: &Report, format: OutputFormat, out_file: Option<&Path
         OutputFormat::Junit => junit::render(report),
         OutputFormat::Gitlab => gitlab::render(report),
         OutputFormat::Github => github::render(report),
+        OutputFormat::Pdf => String::new(),
     };
     match out_file {
         Some(p) => write(p, &body)?,
@@ -40,7 +60,7 @@ pub(super) fn emit(report: &Report, format: OutputFormat, out_file: Option<&Path
     step_outputs(report, out_file)
 }
 
-fn write(p: &Path, body: &str) -> Result<(), Error> {
+fn write(p: &Path, body: impl AsRef<[u8]>) -> Result<(), Error> {
     std::fs::write(p, body).map_err(|e| Error::Usage(format!("--out {}: cannot write: {e}", p.display())))
 }
 
@@ -74,4 +94,85 @@ fn append(path: &Path, text: &str) -> Result<(), Error> {
 /// The exit code of a run that wrote `report`.
 pub(super) fn verdict(report: &Report) -> Exit {
     if report.gate.passed { Exit::Clean } else { Exit::Blocking }
+}
+
+/// Hidden marker that identifies apidiff's pull-request comment.
+pub const COMMENT_MARKER: &str = "<!-- apidiff-report -->";
+/// GitHub's limit on a comment body, in characters.
+pub const COMMENT_LIMIT: usize = 65_536;
+
+/// The comment: the marker, then the Markdown report trimmed to fit GitHub's limit (bytes are
+/// never fewer than characters, so a byte budget is safe).
+pub fn comment_body(report: &Report) -> String {
+    let budget = COMMENT_LIMIT - COMMENT_MARKER.len() - 1;
+    format!("{COMMENT_MARKER}\n{}", github::job_summary_within(report, budget))
+}
+
+/// The pull request a GitHub Actions run belongs to, and how to reach its API.
+struct PullRequest {
+    api: String,
+    repo: String,
+    number: u64,
+    token: String,
+}
+
+impl PullRequest {
+    /// From `GITHUB_TOKEN`, `GITHUB_REPOSITORY`, `GITHUB_API_URL` and the event payload at
+    /// `GITHUB_EVENT_PATH` (`pull_request.number`); `None` outside a pull-request run.
+    fn from_env() -> Option<PullRequest> {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let token = var("GITHUB_TOKEN")?;
+        let repo = var("GITHUB_REPOSITORY")?;
+        let event: serde_json::Value = serde_json::from_slice(&std::fs::read(var("GITHUB_EVENT_PATH")?).ok()?).ok()?;
+        let number = event.pointer("/pull_request/number").and_then(serde_json::Value::as_u64)?;
+        let api = var("GITHUB_API_URL").unwrap_or_else(|| "https://api.github.com".into()).trim_end_matches('/').to_string();
+        Some(PullRequest { api, repo, number, token })
+    }
+
+    /// Updates the comment carrying [`COMMENT_MARKER`], or creates one; says which it did.
+    fn upsert_comment(&self, body: &str) -> Result<&'static str, String> {
+        let client = reqwest::blocking::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .user_agent(concat!("apidiff/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| e.to_string())?;
+        let send = |rb: reqwest::blocking::RequestBuilder| -> Result<serde_json::Value, String> {
+            let resp = rb
+                .bearer_auth(&self.token)
+                .header("Accept", "application/vnd.github+json")
+                .header("X-GitHub-Api-Version", "2022-11-28")
+                .send()
+                .map_err(|e| e.to_string())?;
+            let status = resp.status();
+            let text = resp.text().map_err(|e| e.to_string())?;
+            if !status.is_success() {
+                let msg = serde_json::from_str::<serde_json::Value>(&text)
+                    .ok()
+                    .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(str::to_string))
+                    .unwrap_or_else(|| text.chars().take(200).collect());
+                return Err(format!("HTTP {status}: {msg}"));
+            }
+            Ok(serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+        };
+        let base = format!("{}/repos/{}/issues", self.api, self.repo);
+        const PER_PAGE: usize = 100;
+        let mut existing = None;
+        // Bounded: 100 pages of 100 comments.
+        for page in 1..=100 {
+            let list = send(client.get(format!("{base}/{}/comments?per_page={PER_PAGE}&page={page}", self.number)))?;
+            let items = list.as_array().cloned().unwrap_or_default();
+            existing = items
+                .iter()
+                .find(|c| c.get("body").and_then(|b| b.as_str()).is_some_and(|b| b.contains(COMMENT_MARKER)))
+                .and_then(|c| c.get("id").and_then(serde_json::Value::as_u64));
+            if existing.is_some() || items.len() < PER_PAGE {
+                break;
+            }
+        }
+        let payload = serde_json::json!({ "body": body });
+        match existing {
+            Some(id) => send(client.patch(format!("{base}/comments/{id}")).json(&payload)).map(|_| "Updated"),
+            None => send(client.post(format!("{base}/{}/comments", self.number)).json(&payload)).map(|_| "Posted"),
+        }
+    }
 }

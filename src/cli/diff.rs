@@ -4,7 +4,7 @@ use super::{Exit, today};
 use crate::diff::{self, Options};
 use crate::error::{Error, Located};
 use crate::policy::{self, FailOn, Policy};
-use crate::report::{Report, SpecPair};
+use crate::report::{Meta, Report, SpecPair};
 use crate::source::Input;
 use crate::spec::{self, LoadOptions};
 use clap::{Args, ValueEnum};
@@ -39,6 +39,8 @@ pub enum ReportFormat {
     Gitlab,
     /// GitHub workflow commands (annotations) on stdout; `--out` gets the JSON report; inside Actions also the job summary.
     Github,
+    /// A printable PDF (title page, summary, chart, tables); needs `--out` when stdout is a terminal.
+    Pdf,
 }
 
 /// Arguments of `apidiff diff`.
@@ -121,7 +123,8 @@ pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
     let (format, changes) = changes;
     let outcome = policy::apply(changes, &policy);
     let pair = SpecPair { module: None, format, base, revision: rev };
-    let report = Report::build(vec![(pair, outcome)], args.fail_on);
+    let mut report = Report::build(vec![(pair, outcome)], args.fail_on);
+    report.meta = Some(Meta { generated_at: Some(crate::store::time::format_millis(super::check::now_ms())), ..Meta::default() });
     super::ci::emit(&report, args.format, args.out.as_deref(), color)?;
     Ok(super::ci::verdict(&report))
 }

@@ -10,6 +10,7 @@ mod diff;
 mod discover;
 pub mod docs;
 mod doctor;
+mod export;
 mod history;
 mod rollback;
 mod rules;
@@ -81,6 +82,8 @@ pub enum Command {
     History(history::HistoryArgs),
     /// One archived entry: its changes and the spec before and after.
     Show(show::ShowArgs),
+    /// Export the archived history as JSON, Markdown, HTML or PDF (recorded in the audit log).
+    Export(export::ExportArgs),
     /// Attach a note to an archived entry.
     Annotate(annotate::AnnotateArgs),
     /// Write archived spec files back to the working tree.
@@ -116,6 +119,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Discover(args) => discover::run(args),
         Command::History(args) => history::run(args),
         Command::Show(args) => show::run(args),
+        Command::Export(args) => export::run(args),
         Command::Annotate(args) => annotate::run(args),
         Command::Rollback(args) => rollback::run(args, color),
         Command::Config(args) => config::run(args),
@@ -128,8 +132,13 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
 
 /// Writes to stdout; a closed pipe (`apidiff ... | head`) ends the program quietly with 0.
 pub(crate) fn out(s: &str) {
+    out_bytes(s.as_bytes());
+}
+
+/// Writes bytes to stdout, like [`out`].
+pub(crate) fn out_bytes(b: &[u8]) {
     let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout.write_all(s.as_bytes()).and_then(|_| stdout.flush()) {
+    if let Err(e) = stdout.write_all(b).and_then(|_| stdout.flush()) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }

@@ -5,6 +5,7 @@ pub mod gitlab;
 pub mod html;
 pub mod junit;
 pub mod markdown;
+pub mod pdf;
 pub mod sarif;
 pub mod summary;
 pub mod text;
@@ -40,6 +41,53 @@ pub struct Report {
     /// Alerts `apidiff check` sent for these changes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alerts: Vec<AlertDelivery>,
+    /// Facts about the run (deploy, author, time, risk), when the command knows them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Meta>,
+}
+
+/// Facts about the run that produced a report; every field is optional and omitted when unknown.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+pub struct Meta {
+    /// A title for the rendering (e.g. "API history of module users").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The deploy id (commit hash) the revision belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploy: Option<String>,
+    /// Who made the change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// When the report was generated (RFC 3339, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated_at: Option<String>,
+    /// Risk of the change: low, medium, high or critical.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk: Option<String>,
+    /// The archived entries an export covers, oldest first (empty outside `apidiff export`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timeline: Vec<TimelineItem>,
+}
+
+/// One archived entry, as an export's timeline lists it.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+pub struct TimelineItem {
+    /// When it was recorded.
+    pub time: String,
+    /// The module.
+    pub module: String,
+    /// The spec file.
+    pub spec: String,
+    /// The deploy id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploy: Option<String>,
+    /// The author.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// The risk.
+    pub risk: String,
+    /// What happened, e.g. "2 breaking, 1 warning, 0 info", "baseline" or "removed".
+    pub changes: String,
 }
 
 /// Name and version of apidiff.
@@ -268,6 +316,7 @@ impl Report {
             changes,
             ignored,
             ignore_problems: problems,
+            meta: None,
             alerts: Vec::new(),
         }
     }

@@ -1,0 +1,317 @@
+//! The composite action, run locally: the `run:` script of its check step is taken from
+//! action.yml and executed with bash in a simulated GitHub Actions environment (event payload,
+//! step summary, outputs, and a stand-in for the GitHub REST API on 127.0.0.1 that records
+//! every request). Checks the annotations, the job summary, the step outputs and the
+//! pull-request comment: POSTed on the first run, PATCHed on the second, found across pages.
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+const BASE: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /v1/users:\n    get:\n      responses:\n        '200': {description: ok}\n  /v1/orders:\n    get:\n      responses:\n        '200': {description: ok}\n";
+const REVISION: &str =
+    "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /v1/orders:\n    get:\n      responses:\n        '200': {description: ok}\n";
+
+/// One request the fake API received.
+#[derive(Debug, Clone)]
+struct Seen {
+    method: String,
+    path: String,
+    auth: String,
+    body: String,
+}
+
+/// The fake GitHub API: issue comments of pull request 7 of `o/r`, with `filler` unrelated
+/// comments first (so finding ours needs a second page).
+struct FakeGitHub {
+    url: String,
+    seen: Arc<Mutex<Vec<Seen>>>,
+    comments: Arc<Mutex<Vec<(u64, String)>>>,
+}
+
+fn fake_github(filler: usize) -> FakeGitHub {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let comments: Arc<Mutex<Vec<(u64, String)>>> = Arc::new(Mutex::new((0..filler as u64).map(|i| (i + 1, format!("LGTM {i}"))).collect()));
+    let (s2, c2) = (seen.clone(), comments.clone());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            if reader.read_line(&mut line).is_err() {
+                continue;
+            }
+            let mut parts = line.split_whitespace();
+            let method = parts.next().unwrap_or("").to_string();
+            let path = parts.next().unwrap_or("").to_string();
+            let (mut len, mut auth) = (0usize, String::new());
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                    break;
+                }
+                let (k, v) = h.split_once(':').unwrap_or(("", ""));
+                match k.to_ascii_lowercase().as_str() {
+                    "content-length" => len = v.trim().parse().unwrap_or(0),
+                    "authorization" => auth = v.trim().to_string(),
+                    _ => {}
+                }
+            }
+            let mut body = vec![0; len];
+            reader.read_exact(&mut body).unwrap();
+            let body = String::from_utf8_lossy(&body).to_string();
+            s2.lock().unwrap().push(Seen { method: method.clone(), path: path.clone(), auth, body: body.clone() });
+            let new_body = || serde_json::from_str::<Value>(&body).unwrap()["body"].as_str().unwrap().to_string();
+            let (status, reply) = if method == "GET" && path.starts_with("/repos/o/r/issues/7/comments?") {
+                let page: usize = path.split("page=").last().and_then(|p| p.parse().ok()).unwrap_or(1);
+                let all = c2.lock().unwrap();
+                let items: Vec<Value> =
+                    all.iter().skip((page - 1) * 100).take(100).map(|(id, b)| serde_json::json!({"id": id, "body": b})).collect();
+                ("200 OK", Value::Array(items).to_string())
+            } else if method == "POST" && path == "/repos/o/r/issues/7/comments" {
+                let mut all = c2.lock().unwrap();
+                let id = 9000 + all.len() as u64;
+                all.push((id, new_body()));
+                ("201 Created", serde_json::json!({"id": id}).to_string())
+            } else if method == "PATCH" && path.starts_with("/repos/o/r/issues/comments/") {
+                let id: u64 = path.rsplit('/').next().unwrap().parse().unwrap();
+                let mut all = c2.lock().unwrap();
+                match all.iter_mut().find(|(i, _)| *i == id) {
+                    Some(c) => {
+                        c.1 = new_body();
+                        ("200 OK", serde_json::json!({"id": id}).to_string())
+                    }
+                    None => ("404 Not Found", r#"{"message":"Not Found"}"#.to_string()),
+                }
+            } else {
+                ("404 Not Found", r#"{"message":"Not Found"}"#.to_string())
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
+                reply.len()
+            );
+        }
+    });
+    FakeGitHub { url, seen, comments }
+}
+
+/// The `run:` script of the step with `id: check`, read from action.yml with apidiff's own
+/// YAML loader.
+fn check_step_script() -> (String, Value) {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml")).unwrap();
+    let (action, _) = apidiff::source::text::parse("action.yml", &text).unwrap();
+    let steps = action["runs"]["steps"].as_array().unwrap();
+    let step = steps.iter().find(|s| s["id"] == "check").expect("a step with id: check");
+    assert_eq!(step["shell"], "bash");
+    let script = step["run"].as_str().unwrap().to_string();
+    assert!(!script.contains("${{"), "expressions belong in env:, not in the script");
+    (script, step["env"].clone())
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let o = Command::new("git").current_dir(dir).args(args).output().unwrap();
+    assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap().trim().to_string()
+}
+
+/// A repository whose HEAD removes `GET /v1/users`; returns it and the base commit.
+fn repo() -> (tempfile::TempDir, String) {
+    let d = tempfile::tempdir().unwrap();
+    git(d.path(), &["init", "-q"]);
+    git(d.path(), &["config", "user.email", "ci@example.com"]);
+    git(d.path(), &["config", "user.name", "CI"]);
+    std::fs::create_dir(d.path().join("api")).unwrap();
+    std::fs::write(d.path().join("api/openapi.yaml"), BASE).unwrap();
+    git(d.path(), &["add", "-A"]);
+    git(d.path(), &["commit", "-qm", "base"]);
+    let base = git(d.path(), &["rev-parse", "HEAD"]);
+    std::fs::write(d.path().join("api/openapi.yaml"), REVISION).unwrap();
+    git(d.path(), &["commit", "-qam", "remove users"]);
+    (d, base)
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    summary: String,
+    outputs: String,
+    runner_temp: std::path::PathBuf,
+}
+
+/// Runs the check step as GitHub would, with the step's inputs as env and the given API URL.
+fn run_step(repo: &Path, base: &str, api_url: &str, token: &str, work: &Path) -> Run {
+    let (script, env) = check_step_script();
+    // Every env var the step declares must be set by the test (with its input's default).
+    let declared: Vec<String> = env.as_object().unwrap().keys().cloned().collect();
+    for k in ["BASE", "FAIL_ON", "FORMAT", "STORE", "CONFIG", "TOKEN", "GITHUB_TOKEN"] {
+        assert!(declared.iter().any(|d| d == k), "step env lost {k}");
+    }
+    let event = work.join("event.json");
+    std::fs::write(&event, serde_json::json!({"pull_request": {"number": 7, "base": {"sha": base}}}).to_string()).unwrap();
+    let summary = work.join("summary.md");
+    let outputs = work.join("outputs.txt");
+    let runner_temp = work.join("runner-temp");
+    std::fs::create_dir_all(&runner_temp).unwrap();
+    let _ = std::fs::remove_file(&summary);
+    let _ = std::fs::remove_file(&outputs);
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_apidiff")).parent().unwrap().to_path_buf();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let o = Command::new("bash")
+        .arg("-e")
+        .arg("-c")
+        .arg(&script)
+        .current_dir(repo)
+        .env("PATH", path)
+        .env("BASE", base)
+        .env("FAIL_ON", "breaking")
+        .env("FORMAT", "github")
+        .env("STORE", "")
+        .env("CONFIG", "")
+        .env("TOKEN", token)
+        .env("GITHUB_TOKEN", token)
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_REPOSITORY", "o/r")
+        .env("GITHUB_API_URL", api_url)
+        .env("GITHUB_EVENT_PATH", &event)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("GITHUB_OUTPUT", &outputs)
+        .env("RUNNER_TEMP", &runner_temp)
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    Run {
+        code: o.status.code(),
+        stdout: String::from_utf8_lossy(&o.stdout).to_string(),
+        stderr: String::from_utf8_lossy(&o.stderr).to_string(),
+        summary: std::fs::read_to_string(&summary).unwrap_or_default(),
+        outputs: std::fs::read_to_string(&outputs).unwrap_or_default(),
+        runner_temp,
+    }
+}
+
+#[test]
+fn the_check_step_annotates_summarises_outputs_and_upserts_one_comment() {
+    let api = fake_github(130);
+    let (repo, base) = repo();
+    let work = tempfile::tempdir().unwrap();
+
+    let first = run_step(repo.path(), &base, &api.url, "tok-123", work.path());
+    assert_eq!(first.code, Some(1), "a breaking change fails the step\nstdout:{}\nstderr:{}", first.stdout, first.stderr);
+    assert!(first.stdout.contains("::error file=api/openapi.yaml"), "no annotation:\n{}", first.stdout);
+    assert!(first.stdout.contains("endpoint-removed"), "{}", first.stdout);
+    assert!(first.summary.contains("# API changes") && first.summary.contains("endpoint-removed"), "summary:\n{}", first.summary);
+    for line in ["breaking=1", "passed=false", "blocking=1"] {
+        assert!(first.outputs.lines().any(|l| l == line), "output {line} missing:\n{}", first.outputs);
+    }
+    let report_line = first.outputs.lines().find(|l| l.starts_with("report=")).expect("report output");
+    let report_path = report_line.trim_start_matches("report=");
+    assert!(report_path.starts_with(first.runner_temp.to_str().unwrap()) && report_path.ends_with(".json"));
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(report_path).unwrap()).unwrap();
+    assert_eq!(report["summary"]["breaking"], 1);
+    assert!(first.stderr.contains("Posted the apidiff comment on pull request #7"), "{}", first.stderr);
+
+    let seen = api.seen.lock().unwrap().clone();
+    let methods: Vec<(&str, &str)> = seen.iter().map(|s| (s.method.as_str(), s.path.as_str())).collect();
+    assert_eq!(
+        methods,
+        [
+            ("GET", "/repos/o/r/issues/7/comments?per_page=100&page=1"),
+            ("GET", "/repos/o/r/issues/7/comments?per_page=100&page=2"),
+            ("POST", "/repos/o/r/issues/7/comments"),
+        ]
+    );
+    assert!(seen.iter().all(|s| s.auth == "Bearer tok-123"), "{seen:?}");
+    let posted: Value = serde_json::from_str(&seen[2].body).unwrap();
+    let body = posted["body"].as_str().unwrap();
+    assert!(body.starts_with("<!-- apidiff-report -->\n# API changes"), "{body}");
+    assert!(body.contains("endpoint-removed"));
+
+    // Second run: the marker comment (on page 2) is found and updated, not duplicated.
+    api.seen.lock().unwrap().clear();
+    let second = run_step(repo.path(), &base, &api.url, "tok-123", work.path());
+    assert_eq!(second.code, Some(1));
+    assert!(second.stderr.contains("Updated the apidiff comment on pull request #7"), "{}", second.stderr);
+    let seen = api.seen.lock().unwrap().clone();
+    let methods: Vec<(&str, &str)> = seen.iter().map(|s| (s.method.as_str(), s.path.as_str())).collect();
+    assert_eq!(
+        methods,
+        [
+            ("GET", "/repos/o/r/issues/7/comments?per_page=100&page=1"),
+            ("GET", "/repos/o/r/issues/7/comments?per_page=100&page=2"),
+            ("PATCH", "/repos/o/r/issues/comments/9130"),
+        ]
+    );
+    let comments = api.comments.lock().unwrap();
+    assert_eq!(comments.iter().filter(|(_, b)| b.contains("<!-- apidiff-report -->")).count(), 1);
+}
+
+#[test]
+fn a_failing_api_or_missing_token_never_changes_the_verdict() {
+    let (repo, base) = repo();
+    let work = tempfile::tempdir().unwrap();
+    // Nothing listens on this port once the listener is dropped.
+    let dead = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", l.local_addr().unwrap())
+    };
+    let r = run_step(repo.path(), &base, &dead, "tok", work.path());
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stderr.contains("warning: could not comment on pull request #7"), "{}", r.stderr);
+    assert!(r.summary.contains("endpoint-removed"));
+
+    // Without a token there is no comment and no warning.
+    let api = fake_github(0);
+    let r = run_step(repo.path(), &base, &api.url, "", work.path());
+    assert_eq!(r.code, Some(1));
+    assert!(!r.stderr.contains("comment"), "{}", r.stderr);
+    assert!(api.seen.lock().unwrap().is_empty());
+}
+
+#[test]
+fn the_comment_is_trimmed_to_githubs_limit() {
+    // A report far larger than 65,536 characters.
+    let mut spec = String::from("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n");
+    for i in 0..3000 {
+        spec.push_str(&format!(
+            "  /v1/a-rather-long-path-segment-number-{i}:\n    get:\n      responses:\n        '200': {{description: ok}}\n"
+        ));
+    }
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("a.yaml"), &spec).unwrap();
+    std::fs::write(d.path().join("b.yaml"), "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_apidiff"))
+        .current_dir(d.path())
+        .args(["diff", "a.yaml", "b.yaml", "-f", "json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["summary"]["breaking"], 3000);
+    let api = fake_github(0);
+    let event = d.path().join("event.json");
+    std::fs::write(&event, r#"{"pull_request":{"number":7}}"#).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_apidiff"))
+        .current_dir(d.path())
+        .args(["diff", "a.yaml", "b.yaml", "-f", "github"])
+        .env("GITHUB_TOKEN", "t")
+        .env("GITHUB_REPOSITORY", "o/r")
+        .env("GITHUB_API_URL", &api.url)
+        .env("GITHUB_EVENT_PATH", &event)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("GITHUB_OUTPUT")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let comments = api.comments.lock().unwrap();
+    assert_eq!(comments.len(), 1, "{}", String::from_utf8_lossy(&o.stderr));
+    let body = &comments[0].1;
+    assert!(body.chars().count() <= 65_536, "comment has {} characters", body.chars().count());
+    assert!(body.len() > 60_000, "the comment should use the room it has ({} bytes)", body.len());
+    assert!(body.starts_with("<!-- apidiff-report -->"));
+}
