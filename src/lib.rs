@@ -15,6 +15,8 @@ pub mod discover;
 pub mod error;
 pub mod policy;
 pub mod report;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod source;
 pub mod spec;
 pub mod store;

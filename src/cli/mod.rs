@@ -10,9 +10,14 @@ mod diff;
 mod discover;
 pub mod docs;
 mod history;
+mod privacy;
 mod rollback;
 mod rules;
+#[cfg(feature = "server")]
+mod serve;
 mod show;
+#[cfg(feature = "server")]
+mod token;
 
 use crate::error::Error;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -86,6 +91,14 @@ pub enum Command {
     Config(config::ConfigArgs),
     /// Generate README_API_DIFF.md from the code, or check that it is current.
     Docs(docs::DocsArgs),
+    /// Run the tracker's REST API and the /admin/api-diff dashboard over the store.
+    #[cfg(feature = "server")]
+    Serve(serve::ServeArgs),
+    /// Mint a bearer token (HS256, secret from APIDIFF_JWT_SECRET) for `apidiff serve`.
+    #[cfg(feature = "server")]
+    Token(token::TokenArgs),
+    /// Privacy requests: erase a person from the records.
+    Privacy(privacy::PrivacyArgs),
 }
 
 /// Runs a parsed command line.
@@ -111,6 +124,11 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Rollback(args) => rollback::run(args, color),
         Command::Config(args) => config::run(args),
         Command::Docs(args) => docs::run(args),
+        #[cfg(feature = "server")]
+        Command::Serve(args) => serve::run(args),
+        #[cfg(feature = "server")]
+        Command::Token(args) => token::run(args),
+        Command::Privacy(args) => privacy::run(args),
     }
 }
 
