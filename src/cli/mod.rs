@@ -91,7 +91,7 @@ pub enum Command {
     Config(config::ConfigArgs),
     /// Generate README_API_DIFF.md from the code, or check that it is current.
     Docs(docs::DocsArgs),
-    /// Run the tracker's REST API and the /admin/api-diff dashboard over the store.
+    /// Run the tracker's REST API and the /admin/api-diff dashboard over the store (JWT key from APIDIFF_JWT_SECRET or APIDIFF_JWT_PUBLIC_KEY; API described in docs/api/openapi.yaml).
     #[cfg(feature = "server")]
     Serve(serve::ServeArgs),
     /// Mint a bearer token (HS256, secret from APIDIFF_JWT_SECRET) for `apidiff serve`.

@@ -20,7 +20,7 @@ pub struct PrivacyArgs {
 /// Privacy subcommands.
 #[derive(Debug, Subcommand)]
 pub enum PrivacyCommand {
-    /// Erase a person (by name or email) from every record: authors, note authors, audit actors.
+    /// Erase a person (by name or email) from every record: authors, note authors, audit actors. Records are create-only, so this writes a tombstone (a salted hash, never the name) that every read applies; the erasure is audited.
     Erase(EraseArgs),
 }
 

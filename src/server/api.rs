@@ -30,8 +30,20 @@ const DASHBOARD_CSS: &str = include_str!("assets/dashboard.css");
 pub const OPENAPI: &str = include_str!("../../docs/api/openapi.yaml");
 
 fn entries(state: &AppState) -> Result<Arc<Vec<Entry>>, ApiError> {
-    let mut cache = state.cache.lock().map_err(|_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "entry cache poisoned".into()))?;
-    Ok(state.archive.entries_cached(&mut cache)?)
+    let mut guard = state.cache.lock().map_err(|_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "entry cache poisoned".into()))?;
+    let (cache, checked) = &mut *guard;
+    if checked.is_none_or(|t| t.elapsed() >= super::ENTRY_TTL) || state.archive.erasures_changed(cache)? {
+        state.archive.entries_cached(cache)?;
+        *checked = Some(std::time::Instant::now());
+    }
+    Ok(state.archive.entries_cached_view(cache))
+}
+
+/// Makes the next read list the store again (after this server wrote a record).
+fn invalidate(state: &AppState) {
+    if let Ok(mut g) = state.cache.lock() {
+        g.1 = None;
+    }
 }
 
 fn find_entry(entries: &[Entry], id: &str) -> Result<Entry, ApiError> {
@@ -300,6 +312,7 @@ pub(super) async fn register(State(state): S, Extension(caller): C, Json(b): Jso
                 run: store::unique_id(&t, "register"),
             };
             let written = state.archive.put_entry(&entry)?;
+            invalidate(&state);
             if written {
                 state.archive.audit(&AuditEvent {
                     id: store::unique_id(&t, "record"),

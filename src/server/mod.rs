@@ -24,6 +24,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+/// How long the server trusts its view of the entries before listing the store again (writes
+/// by other processes, e.g. `apidiff check --record`, show up within this time; the server's
+/// own writes immediately).
+pub const ENTRY_TTL: Duration = Duration::from_secs(1);
+
 /// Largest register body (a spec can be big).
 pub const REGISTER_LIMIT: usize = 20 * 1024 * 1024;
 /// Largest body of any other request.
@@ -47,7 +52,7 @@ pub struct AppState {
     pub sink: Arc<dyn alerts::AlertSink>,
     /// Whether to log one line per request to stderr.
     pub log: bool,
-    cache: Mutex<EntryCache>,
+    cache: Mutex<(EntryCache, Option<std::time::Instant>)>,
     audit: AuditQueue,
 }
 
@@ -86,7 +91,7 @@ impl AppState {
             salt,
             sink,
             log: false,
-            cache: Mutex::new(EntryCache::default()),
+            cache: Mutex::new((EntryCache::default(), None)),
             audit: AuditQueue { tx, queued, written: written.clone() },
         });
         let weak = Arc::downgrade(&state);

@@ -371,6 +371,17 @@ impl Archive {
         Ok(cache.view.clone())
     }
 
+    /// Whether an erasure was recorded since `cache` was last refreshed (a cheap listing: erasures
+    /// must apply at once, even where new entries may show up late).
+    pub fn erasures_changed(&self, cache: &EntryCache) -> Result<bool> {
+        Ok(cache.erasures != Some(self.store.list("records/erasures/")?.len()))
+    }
+
+    /// What [`Archive::entries_cached`] last returned, without reading the store.
+    pub fn entries_cached_view(&self, cache: &EntryCache) -> Arc<Vec<Entry>> {
+        cache.view.clone()
+    }
+
     /// The store's pseudonym salt, created from `seed` (a random or unique value the caller
     /// supplies) the first time. Concurrent first calls agree: the first write wins.
     pub fn salt(&self, seed: &str) -> Result<String> {
