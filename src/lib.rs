@@ -16,6 +16,8 @@ pub mod error;
 pub mod notify;
 pub mod policy;
 pub mod report;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod source;
 pub mod spec;
 pub mod store;

@@ -5,15 +5,16 @@
 use super::diff::ReportFormat;
 use super::{Exit, today};
 use crate::config::{self, Config};
-use crate::diff::{self, Change, Options, Severity};
+use crate::diff::{self, Change, Options};
 use crate::discover::{self, Discovery, Found};
 use crate::error::{Error, Located};
-use crate::policy::{self, FailOn, Outcome, Policy};
+use crate::policy::{self, FailOn, Outcome};
 use crate::report::{Meta, Report, SpecPair};
 use crate::source::GitFetch;
 use crate::spec::{self, LoadOptions};
 use crate::store::bundle::{self, Bundle, Tree};
-use crate::store::{self, Action, Archive, AuditEvent, Counts, Entry, Risk, time};
+use crate::store::record::{count, touched_dependants};
+use crate::store::{self, Action, Archive, AuditEvent, Counts, Entry, Risk, record, time};
 use clap::Args;
 use std::collections::BTreeSet;
 use std::io::IsTerminal;
@@ -189,7 +190,7 @@ fn check(args: CheckArgs, ctx: Ctx, id: Identity, color: bool) -> Result<Exit, E
     let Ctx { root, config, archive } = ctx;
     let fail_on = args.fail_on.or(config.gate.fail_on.map(|l| l.to_fail_on())).unwrap_or_default();
     let today = today();
-    let policy = build_policy(&root, &config, &args.severity, fail_on, &today)?;
+    let policy = record::repo_policy(&root, &config, &args.severity, fail_on, &today)?;
     let load = LoadOptions { allow_remote_refs: false, proto_includes: vec![root.clone()] };
     let opts = Options { today, proto_category: "WIRE_JSON".into() };
     let found = discover::discover(&root, &config)?;
@@ -371,8 +372,8 @@ fn check(args: CheckArgs, ctx: Ctx, id: Identity, color: bool) -> Result<Exit, E
                 continue;
             }
             archive.put_snapshot(&c.bundle)?;
-            let counts = count(&outcome.changes);
-            let dependants = touched_dependants(&config, &c.spec.module, &outcome.changes);
+            let counts = record::count(&outcome.changes);
+            let dependants = record::touched_dependants(&config, &c.spec.module, &outcome.changes);
             let entry = Entry {
                 id: Entry::derive_id(&c.spec.module, &c.spec.path, Some(&c.hash), prev_snap.as_deref(), id.deploy.as_deref()),
                 time: time.clone(),
@@ -468,59 +469,6 @@ pub(super) fn plural(n: usize) -> &'static str {
 /// The first 12 characters of an id.
 pub(super) fn short(id: &str) -> &str {
     &id[..12.min(id.len())]
-}
-
-/// Overrides and ignores from the config, then the command line.
-pub(super) fn build_policy(root: &Path, config: &Config, severity: &[String], fail_on: FailOn, today: &str) -> Result<Policy, Error> {
-    let mut policy = Policy { fail_on, today: today.to_string(), ..Policy::default() };
-    for (id, level) in &config.severity {
-        let (id, level) = policy::parse_override(&format!("{id}={level}"))?;
-        policy.overrides.insert(id, level);
-    }
-    for s in severity {
-        let (id, level) = policy::parse_override(s)?;
-        policy.overrides.insert(id, level);
-    }
-    let ignore = match &config.ignore_file {
-        Some(p) => Some(root.join(p)),
-        None => Some(root.join(".apidiff-ignore.yaml")).filter(|p| p.exists()),
-    };
-    if let Some(p) = ignore {
-        let name = p.strip_prefix(root).unwrap_or(&p).display().to_string();
-        let text = std::fs::read_to_string(&p).map_err(|e| Located::file(&name, format!("cannot read the ignore file: {e}")))?;
-        policy.ignores = policy::parse_ignore_file(&name, &text)?;
-    }
-    Ok(policy)
-}
-
-fn count(changes: &[Change]) -> Counts {
-    let n = |s| changes.iter().filter(|c| c.severity == s).count();
-    Counts { breaking: n(Severity::Breaking), warning: n(Severity::Warning), info: n(Severity::Info) }
-}
-
-/// Modules declared as depending on `module` that a warning or breaking change reaches: one
-/// that uses everything, or one whose `uses` names a changed operation, element or type.
-fn touched_dependants(config: &Config, module: &str, changes: &[Change]) -> Vec<String> {
-    let serious: Vec<&Change> = changes.iter().filter(|c| c.severity >= Severity::Warning).collect();
-    if serious.is_empty() {
-        return Vec::new();
-    }
-    let mut out: Vec<String> = Vec::new();
-    for (m, dep) in config.dependants(module) {
-        let hit = dep.uses().is_empty()
-            || dep.uses().iter().any(|u| {
-                serious.iter().any(|c| {
-                    c.operation.as_deref() == Some(u.as_str())
-                        || c.affected.iter().any(|a| a == u)
-                        || [&c.base, &c.revision].iter().any(|l| l.as_ref().is_some_and(|l| l.pointer.contains(u.as_str())))
-                        || c.message.contains(&format!("`{u}`"))
-                })
-            });
-        if hit && !out.contains(&m.name) {
-            out.push(m.name.clone());
-        }
-    }
-    out
 }
 
 /// Modules and specs of the discovery, for other commands.

@@ -12,11 +12,16 @@ pub mod docs;
 mod doctor;
 mod export;
 mod history;
+mod privacy;
 mod rollback;
 mod rules;
+#[cfg(feature = "server")]
+mod serve;
 mod show;
 mod store;
 mod summary;
+#[cfg(feature = "server")]
+mod token;
 
 use crate::error::Error;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -98,6 +103,14 @@ pub enum Command {
     Doctor(doctor::DoctorArgs),
     /// Generate README_API_DIFF.md from the code, or check that it is current.
     Docs(docs::DocsArgs),
+    /// Run the tracker's REST API and the /admin/api-diff dashboard over the store (JWT key from APIDIFF_JWT_SECRET or APIDIFF_JWT_PUBLIC_KEY; API described in docs/api/openapi.yaml).
+    #[cfg(feature = "server")]
+    Serve(serve::ServeArgs),
+    /// Mint a bearer token (HS256, secret from APIDIFF_JWT_SECRET) for `apidiff serve`.
+    #[cfg(feature = "server")]
+    Token(token::TokenArgs),
+    /// Privacy requests: erase a person from the records.
+    Privacy(privacy::PrivacyArgs),
 }
 
 /// Runs a parsed command line.
@@ -127,6 +140,11 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Doctor(args) => doctor::run(args),
         Command::Docs(args) => docs::run(args),
         Command::Summary(args) => summary::run(args),
+        #[cfg(feature = "server")]
+        Command::Serve(args) => serve::run(args),
+        #[cfg(feature = "server")]
+        Command::Token(args) => token::run(args),
+        Command::Privacy(args) => privacy::run(args),
     }
 }
 

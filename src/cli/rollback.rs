@@ -3,7 +3,6 @@
 
 use super::check::{Common, actor, git, now_ms, on_big_stack, short};
 use super::diff::OutputFormat;
-use super::show::unified;
 use super::{Exit, out, today};
 use crate::diff::{self, Format, Options};
 use crate::error::Error;
@@ -12,7 +11,8 @@ use crate::report::{Report, SpecPair, text};
 use crate::source::normalize;
 use crate::spec::{self, LoadOptions};
 use crate::store::bundle::{self, Bundle, Tree};
-use crate::store::{self, Action, Archive, AuditEvent, Entry, Target, time};
+use crate::store::view::unified;
+use crate::store::{self, Action, Archive, AuditEvent, Entry, time};
 use clap::Args;
 use std::path::{Component, Path, PathBuf};
 
@@ -39,32 +39,7 @@ pub(super) fn run(args: RollbackArgs, color: bool) -> Result<Exit, Error> {
     let ctx = args.common.context()?;
     ctx.archive.require()?;
     let entries = ctx.archive.entries()?;
-    let (kind, full, targets) = match Archive::resolve(&entries, &args.to, &["deploy", "snapshot", "entry"])? {
-        Target::Deploy(d, es) => {
-            // The state of every spec as of that deploy: the last entry recorded at or before it.
-            let until = es.iter().map(|e| e.time.clone()).max().unwrap_or_default();
-            let upto: Vec<Entry> = entries.iter().filter(|e| e.time <= until).cloned().collect();
-            let state: Vec<Entry> = Archive::latest(&upto).into_iter().cloned().collect();
-            ("deploy", d, state)
-        }
-        Target::Snapshot(s, es) => {
-            let mut seen = std::collections::BTreeSet::new();
-            ("snapshot", s, es.into_iter().filter(|e| seen.insert((e.module.clone(), e.spec.clone()))).collect())
-        }
-        // An entry id from `apidiff history`: roll back to the snapshot it recorded.
-        Target::Entry(e) => match &e.snapshot {
-            Some(s) => ("snapshot", s.clone(), vec![*e.clone()]),
-            None => return Err(Error::Usage(format!("entry {} recorded no snapshot (the spec was removed)", e.id))),
-        },
-    };
-    let targets: Vec<Entry> =
-        targets.into_iter().filter(|e| e.snapshot.is_some() && args.module.as_ref().is_none_or(|m| &e.module == m)).collect();
-    if targets.is_empty() {
-        return Err(Error::Usage(match &args.module {
-            Some(m) => format!("module `{m}` has no archived spec at {kind} {}", short(&full)),
-            None => format!("{kind} {} has no archived spec to roll back to", short(&full)),
-        }));
-    }
+    let (kind, full, targets) = Archive::rollback_targets(&entries, &args.to, args.module.as_deref())?;
     // Read and check everything before writing anything.
     let mut plan: Vec<(Entry, Bundle)> = Vec::new();
     for e in targets {

@@ -6,10 +6,8 @@ use super::history::{ListFormat, resolve_entry};
 use super::{Exit, out};
 use crate::error::Error;
 use crate::store::Entry;
-use crate::store::bundle::Bundle;
+use crate::store::view::{side_by_side, unified};
 use clap::Args;
-use similar::{ChangeTag, TextDiff};
-use std::collections::BTreeSet;
 
 /// Arguments of `apidiff show`.
 #[derive(Debug, Args)]
@@ -97,65 +95,6 @@ fn header(e: &Entry) -> String {
     s.push('\n');
     if let Some(m) = &e.message {
         s.push_str(&format!("message  {}\n", m.lines().collect::<Vec<_>>().join("\n         ")));
-    }
-    s
-}
-
-fn paths<'a>(old: Option<&'a Bundle>, new: Option<&'a Bundle>) -> BTreeSet<&'a str> {
-    old.iter().chain(new.iter()).flat_map(|b| b.files.keys().map(String::as_str)).collect()
-}
-
-fn file<'a>(b: Option<&'a Bundle>, p: &str) -> &'a str {
-    b.and_then(|b| b.files.get(p)).map_or("", String::as_str)
-}
-
-/// Unified diffs of every file of two bundles.
-pub(super) fn unified(old: Option<&Bundle>, new: Option<&Bundle>) -> String {
-    let mut s = String::new();
-    for p in paths(old, new) {
-        let (a, b) = (file(old, p), file(new, p));
-        if a == b {
-            continue;
-        }
-        let d = TextDiff::from_lines(a, b);
-        let (ha, hb) = (
-            if a.is_empty() { "/dev/null".to_string() } else { format!("a/{p}") },
-            if b.is_empty() { "/dev/null".to_string() } else { format!("b/{p}") },
-        );
-        s.push_str(&d.unified_diff().context_radius(3).header(&ha, &hb).to_string());
-        if !s.ends_with('\n') {
-            s.push('\n');
-        }
-    }
-    if s.is_empty() {
-        s.push_str("(the spec files are identical)\n");
-    }
-    s
-}
-
-fn side_by_side(old: Option<&Bundle>, new: Option<&Bundle>) -> String {
-    const W: usize = 60;
-    let cut = |t: &str| -> String {
-        let t = t.trim_end_matches(['\n', '\r']).replace('\t', "    ");
-        let mut c: String = t.chars().take(W).collect();
-        let n = c.chars().count();
-        c.extend(std::iter::repeat_n(' ', W - n));
-        c
-    };
-    let mut s = String::new();
-    for p in paths(old, new) {
-        let (a, b) = (file(old, p), file(new, p));
-        s.push_str(&format!("== {p}\n{}   {}\n", cut("before"), cut("after")));
-        let d = TextDiff::from_lines(a, b);
-        for ch in d.iter_all_changes() {
-            let v = ch.value();
-            match ch.tag() {
-                ChangeTag::Equal => s.push_str(&format!("{} | {}\n", cut(v), cut(v).trim_end())),
-                ChangeTag::Delete => s.push_str(&format!("{} <\n", cut(v))),
-                ChangeTag::Insert => s.push_str(&format!("{} > {}\n", cut(""), cut(v).trim_end())),
-            }
-        }
-        s.push('\n');
     }
     s
 }

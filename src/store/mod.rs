@@ -11,7 +11,9 @@
 //!   two processes recording the same thing write the same key and the second write is a no-op.
 //! - `records/notes/<time>-<id>.json` and `records/audit/<time>-<id>.json`: append-only notes
 //!   and audit events, each in its own create-only file with a unique id, so concurrent writers
-//!   never lose one another's records.
+//!   never lose one another's records. `records/acks/` (alert acknowledgements) and
+//!   `records/erasures/` (privacy tombstones, see [`privacy`]) work the same way.
+//! - `privacy/salt.json`: the store's pseudonym salt, written once.
 //!
 //! The S3 backend ([`s3`]) maps this to conditional puts (`If-None-Match: *`), the Postgres
 //! backend ([`postgres`]) to `INSERT ... ON CONFLICT DO NOTHING` on typed tables. [`copy`]
@@ -22,15 +24,21 @@ pub mod copy;
 pub mod fs;
 #[cfg(feature = "postgres")]
 pub mod postgres;
+pub mod privacy;
+pub mod record;
 #[cfg(feature = "s3")]
 pub mod s3;
 pub mod time;
+pub mod view;
 
 use crate::error::{Error, Result};
 use bundle::{Bundle, sha256_hex};
+use privacy::{Erasure, Tombstones};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A backend: bytes under flat keys, written once.
@@ -317,6 +325,35 @@ pub enum Action {
     Export,
     /// An alert was sent (or failed to send).
     Alert,
+    /// A request to the server's API (who, what, from where, with which result).
+    Access,
+    /// An alert was acknowledged.
+    Ack,
+    /// A person was erased from the records.
+    Erase,
+}
+
+/// An acknowledgement of the alert a breaking entry raised.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Ack {
+    /// Record id.
+    pub id: String,
+    /// When.
+    pub time: String,
+    /// The entry whose alert it acknowledges.
+    pub entry: String,
+    /// Who.
+    pub actor: Option<String>,
+}
+
+/// Entries read once and kept: records are create-only, so a refresh only reads keys it has
+/// not seen (and re-applies erasures when a new one appears).
+#[derive(Debug, Default)]
+pub struct EntryCache {
+    seen: HashSet<String>,
+    raw: Vec<Entry>,
+    erasures: Option<usize>,
+    view: Arc<Vec<Entry>>,
 }
 
 /// One audit event.
@@ -435,10 +472,107 @@ impl Archive {
         self.store.put_new(&format!("records/entries/{}.json", entry.id), &to_json(entry))
     }
 
-    /// Every entry, oldest first.
+    /// Every entry, oldest first, with erasures applied.
     pub fn entries(&self) -> Result<Vec<Entry>> {
         let mut out: Vec<Entry> = self.read_all("records/entries/")?;
         out.sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id)));
+        let t = self.tombstones()?;
+        if !t.is_empty() {
+            out.iter_mut().for_each(|e| t.apply(&mut e.author));
+        }
+        Ok(out)
+    }
+
+    /// Every entry as [`Archive::entries`] returns them, reading only records `cache` has not seen.
+    pub fn entries_cached(&self, cache: &mut EntryCache) -> Result<Arc<Vec<Entry>>> {
+        let mut fresh = false;
+        for key in self.store.list("records/entries/")? {
+            if !key.ends_with(".json") || cache.seen.contains(&key) {
+                continue;
+            }
+            let bytes = self.store.get(&key)?.ok_or_else(|| Error::Store(format!("record {key} vanished while reading")))?;
+            let e: Entry = serde_json::from_slice(&bytes)
+                .map_err(|e| Error::Store(format!("record {key} in {} is damaged: {e}", self.store.location())))?;
+            cache.raw.push(e);
+            cache.seen.insert(key);
+            fresh = true;
+        }
+        let erasures = self.store.list("records/erasures/")?.len();
+        if fresh || cache.erasures != Some(erasures) {
+            cache.raw.sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id)));
+            let t = self.tombstones()?;
+            let mut v = cache.raw.clone();
+            if !t.is_empty() {
+                v.iter_mut().for_each(|e| t.apply(&mut e.author));
+            }
+            cache.view = Arc::new(v);
+            cache.erasures = Some(erasures);
+        }
+        Ok(cache.view.clone())
+    }
+
+    /// Whether an erasure was recorded since `cache` was last refreshed (a cheap listing: erasures
+    /// must apply at once, even where new entries may show up late).
+    pub fn erasures_changed(&self, cache: &EntryCache) -> Result<bool> {
+        Ok(cache.erasures != Some(self.store.list("records/erasures/")?.len()))
+    }
+
+    /// What [`Archive::entries_cached`] last returned, without reading the store.
+    pub fn entries_cached_view(&self, cache: &EntryCache) -> Arc<Vec<Entry>> {
+        cache.view.clone()
+    }
+
+    /// The store's pseudonym salt, created from `seed` (a random or unique value the caller
+    /// supplies) the first time. Concurrent first calls agree: the first write wins.
+    pub fn salt(&self, seed: &str) -> Result<String> {
+        if let Some(s) = self.existing_salt()? {
+            return Ok(s);
+        }
+        let salt = sha256_hex(format!("salt\0{seed}").as_bytes());
+        self.store.put_new(privacy::SALT_KEY, &to_json(&serde_json::json!({ "salt": salt })))?;
+        self.existing_salt()?.ok_or_else(|| Error::Store("the pseudonym salt vanished after writing it".into()))
+    }
+
+    fn existing_salt(&self) -> Result<Option<String>> {
+        match self.store.get(privacy::SALT_KEY)? {
+            None => Ok(None),
+            Some(b) => {
+                let v: Value = serde_json::from_slice(&b).map_err(|e| Error::Store(format!("{} is damaged: {e}", privacy::SALT_KEY)))?;
+                Ok(v.get("salt").and_then(Value::as_str).map(str::to_string))
+            }
+        }
+    }
+
+    /// Records an erasure tombstone.
+    pub fn put_erasure(&self, e: &Erasure) -> Result<()> {
+        self.store.put_new(&format!("records/erasures/{}-{}.json", key_time(&e.time), e.id), &to_json(e)).map(|_| ())
+    }
+
+    /// Every erasure tombstone.
+    pub fn erasures(&self) -> Result<Vec<Erasure>> {
+        self.read_all("records/erasures/")
+    }
+
+    /// The tombstones every read path applies.
+    pub fn tombstones(&self) -> Result<Tombstones> {
+        let erasures = self.erasures()?;
+        if erasures.is_empty() {
+            return Ok(Tombstones::default());
+        }
+        let salt = self.existing_salt()?.ok_or_else(|| Error::Store("erasures exist but the store has no pseudonym salt".into()))?;
+        Ok(Tombstones::new(&salt, &erasures))
+    }
+
+    /// Records an alert acknowledgement.
+    pub fn put_ack(&self, ack: &Ack) -> Result<()> {
+        self.store.put_new(&format!("records/acks/{}-{}.json", key_time(&ack.time), ack.id), &to_json(ack)).map(|_| ())
+    }
+
+    /// Every acknowledgement, oldest first, with erasures applied.
+    pub fn acks(&self) -> Result<Vec<Ack>> {
+        let mut out: Vec<Ack> = self.read_all("records/acks/")?;
+        let t = self.tombstones()?;
+        out.iter_mut().for_each(|a| t.apply(&mut a.actor));
         Ok(out)
     }
 
@@ -447,9 +581,12 @@ impl Archive {
         self.store.put_new(&format!("records/notes/{}-{}.json", key_time(&note.time), note.id), &to_json(note)).map(|_| ())
     }
 
-    /// Every note, oldest first.
+    /// Every note, oldest first, with erasures applied.
     pub fn notes(&self) -> Result<Vec<Note>> {
-        self.read_all("records/notes/")
+        let mut out: Vec<Note> = self.read_all("records/notes/")?;
+        let t = self.tombstones()?;
+        out.iter_mut().for_each(|n| t.apply(&mut n.author));
+        Ok(out)
     }
 
     /// Appends an audit event.
@@ -468,9 +605,41 @@ impl Archive {
         self.read_all(&format!("records/{kind}/"))
     }
 
-    /// The audit log, oldest first.
+    /// The audit log, oldest first, with erasures applied to the actors.
     pub fn audit_log(&self) -> Result<Vec<AuditEvent>> {
-        self.read_all("records/audit/")
+        let mut out: Vec<AuditEvent> = self.read_all("records/audit/")?;
+        let t = self.tombstones()?;
+        out.iter_mut().for_each(|e| t.apply(&mut e.actor));
+        Ok(out)
+    }
+
+    /// Checks the store: it exists, every record parses, and every snapshot an entry names is
+    /// present and undamaged. Returns the problems found (empty when healthy).
+    pub fn verify(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        match self.store.exists() {
+            Ok(true) => {}
+            Ok(false) => return vec![format!("no apidiff store at {}", self.store.location())],
+            Err(e) => return vec![e.to_string()],
+        }
+        let entries = match self.entries() {
+            Ok(es) => es,
+            Err(e) => return vec![e.to_string()],
+        };
+        for r in [self.notes().err(), self.audit_log().err(), self.acks().err()].into_iter().flatten() {
+            problems.push(r.to_string());
+        }
+        let mut seen = HashSet::new();
+        for e in &entries {
+            for h in e.snapshot.iter().chain(e.previous.iter()) {
+                if seen.insert(h.clone())
+                    && let Err(err) = self.snapshot(h)
+                {
+                    problems.push(format!("entry {} ({} {}): {err}", e.id, e.module, e.spec));
+                }
+            }
+        }
+        problems
     }
 
     fn read_all<T: for<'de> Deserialize<'de>>(&self, prefix: &str) -> Result<Vec<T>> {
@@ -494,6 +663,39 @@ impl Archive {
             idx.insert((e.module.as_str(), e.spec.as_str()), e);
         }
         idx.into_values().collect()
+    }
+
+    /// What rolling back to `to` (a deploy or snapshot id, or a prefix) restores: for a deploy,
+    /// the state of every spec as of that deploy; for a snapshot, the specs that recorded it;
+    /// optionally only one module's. Returns the kind (`deploy` or `snapshot`), the full id, and
+    /// the entries whose snapshots to restore.
+    pub fn rollback_targets(entries: &[Entry], to: &str, module: Option<&str>) -> Result<(&'static str, String, Vec<Entry>)> {
+        let (kind, full, targets) = match Archive::resolve(entries, to, &["deploy", "snapshot", "entry"])? {
+            Target::Deploy(d, es) => {
+                // The state of every spec as of that deploy: the last entry recorded at or before it.
+                let until = es.iter().map(|e| e.time.clone()).max().unwrap_or_default();
+                let upto: Vec<Entry> = entries.iter().filter(|e| e.time <= until).cloned().collect();
+                let state: Vec<Entry> = Archive::latest(&upto).into_iter().cloned().collect();
+                ("deploy", d, state)
+            }
+            Target::Snapshot(s, es) => {
+                let mut seen = std::collections::BTreeSet::new();
+                ("snapshot", s, es.into_iter().filter(|e| seen.insert((e.module.clone(), e.spec.clone()))).collect())
+            }
+            // An entry id from `apidiff history`: the snapshot it recorded.
+            Target::Entry(e) => match &e.snapshot {
+                Some(s) => ("snapshot", s.clone(), vec![*e.clone()]),
+                None => return Err(Error::Usage(format!("entry {} recorded no snapshot (the spec was removed)", e.id))),
+            },
+        };
+        let targets: Vec<Entry> = targets.into_iter().filter(|e| e.snapshot.is_some() && module.is_none_or(|m| e.module == m)).collect();
+        if targets.is_empty() {
+            return Err(Error::Usage(match module {
+                Some(m) => format!("module `{m}` has no archived spec at {kind} {}", &full[..12.min(full.len())]),
+                None => format!("{kind} {} has no archived spec to roll back to", &full[..12.min(full.len())]),
+            }));
+        }
+        Ok((kind, full, targets))
     }
 
     /// Resolves an entry id, snapshot id or deploy id (full or a prefix of at least 4

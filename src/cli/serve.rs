@@ -1,0 +1,68 @@
+//! `apidiff serve`: reads the server's settings (listen address, store, JWT key) from the
+//! command line and the environment, and runs the REST API and dashboard until Ctrl-C.
+
+use super::Exit;
+use super::check::Common;
+use crate::error::Error;
+use crate::server::{self, AppState, alerts, auth};
+use clap::Args;
+use std::sync::Arc;
+
+/// Arguments of `apidiff serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Address to listen on (`127.0.0.1:8080`; port 0 picks a free port, printed at start).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Log one line per request to stderr (never tokens or query strings).
+    #[arg(long)]
+    pub log: bool,
+}
+
+/// The token verifier the environment configures: `APIDIFF_JWT_PUBLIC_KEY` (RS256/ES256 PEM
+/// text or a path to a PEM file) wins over `APIDIFF_JWT_SECRET` (HS256).
+fn auth_from_env() -> Result<auth::Auth, Error> {
+    let issuer = std::env::var("APIDIFF_JWT_ISSUER").ok().filter(|s| !s.is_empty()).unwrap_or_else(|| auth::DEFAULT_ISSUER.into());
+    if let Some(pk) = std::env::var_os("APIDIFF_JWT_PUBLIC_KEY").filter(|v| !v.is_empty()) {
+        let pk = pk.to_string_lossy().into_owned();
+        let pem = if pk.contains("-----BEGIN") {
+            pk.into_bytes()
+        } else {
+            std::fs::read(&pk).map_err(|e| Error::Usage(format!("APIDIFF_JWT_PUBLIC_KEY {pk}: cannot read: {e}")))?
+        };
+        return auth::Auth::public_pem(&pem, &issuer).map_err(|e| Error::Usage(format!("APIDIFF_JWT_PUBLIC_KEY: {e}")));
+    }
+    match std::env::var("APIDIFF_JWT_SECRET") {
+        Ok(s) if !s.is_empty() => auth::Auth::hs256(s.as_bytes(), &issuer).map_err(|e| Error::Usage(format!("APIDIFF_JWT_SECRET: {e}"))),
+        _ => Err(Error::Usage(
+            "apidiff serve needs a token key: set APIDIFF_JWT_SECRET (HS256, at least 32 bytes) or APIDIFF_JWT_PUBLIC_KEY (RS256/ES256 PEM)".into(),
+        )),
+    }
+}
+
+pub(super) fn run(args: ServeArgs) -> Result<Exit, Error> {
+    let auth = auth_from_env()?;
+    let ctx = args.common.context()?;
+    if !ctx.archive.exists()? {
+        ctx.archive.create()?;
+    }
+    let salt = ctx.archive.salt(&super::privacy::seed())?;
+    let state = AppState::new(ctx.archive, ctx.config, ctx.root, auth, salt, Arc::new(alerts::NoSink)).with_log(args.log);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))?;
+    rt.block_on(async move {
+        let listener =
+            tokio::net::TcpListener::bind(&args.listen).await.map_err(|e| Error::Usage(format!("--listen {}: {e}", args.listen)))?;
+        let addr = listener.local_addr().map_err(|e| Error::Usage(e.to_string()))?;
+        eprintln!("apidiff serve: listening on http://{addr} (dashboard: http://{addr}/admin/api-diff)");
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        server::serve(listener, state, shutdown).await.map_err(|e| Error::Usage(format!("server error: {e}")))
+    })?;
+    Ok(Exit::Clean)
+}

@@ -1,0 +1,748 @@
+//! The request handlers. Each checks the caller's role, then calls the library.
+
+use super::{ApiError, AppState, Caller, big_stack, blocking, now_ms, require};
+use crate::diff::{self, Format, Options};
+use crate::policy::{self, FailOn, Policy};
+use crate::report::{Report, SpecPair, html, junit, markdown, sarif};
+use crate::server::alerts;
+use crate::server::auth::Role;
+use crate::source::text;
+use crate::spec::{self, LoadOptions};
+use crate::store::bundle::Bundle;
+use crate::store::privacy::pseudonym;
+use crate::store::{self, Ack, Action, Archive, AuditEvent, Entry, Note, Risk, record, time, view};
+use axum::Json;
+use axum::extract::{Extension, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+type S = State<Arc<AppState>>;
+type C = Extension<Caller>;
+
+const DASHBOARD_HTML: &str = include_str!("assets/dashboard.html");
+const DASHBOARD_JS: &str = include_str!("assets/dashboard.js");
+const DASHBOARD_CSS: &str = include_str!("assets/dashboard.css");
+/// The OpenAPI description of this API.
+pub const OPENAPI: &str = include_str!("../../docs/api/openapi.yaml");
+
+fn entries(state: &AppState) -> Result<Arc<Vec<Entry>>, ApiError> {
+    let mut guard = state.cache.lock().map_err(|_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "entry cache poisoned".into()))?;
+    let (cache, checked) = &mut *guard;
+    if checked.is_none_or(|t| t.elapsed() >= super::ENTRY_TTL) || state.archive.erasures_changed(cache)? {
+        state.archive.entries_cached(cache)?;
+        *checked = Some(std::time::Instant::now());
+    }
+    Ok(state.archive.entries_cached_view(cache))
+}
+
+/// Makes the next read list the store again (after this server wrote a record).
+fn invalidate(state: &AppState) {
+    if let Ok(mut g) = state.cache.lock() {
+        g.1 = None;
+    }
+}
+
+fn find_entry(entries: &[Entry], id: &str) -> Result<Entry, ApiError> {
+    match Archive::resolve(entries, id, &["entry"]) {
+        Ok(store::Target::Entry(e)) => Ok(*e),
+        Ok(_) => Err(ApiError::not_found(format!("`{id}` is not an entry"))),
+        Err(crate::Error::Usage(m)) if m.contains("ambiguous") => Err(ApiError::bad(m)),
+        Err(e) => Err(ApiError::not_found(e.to_string())),
+    }
+}
+
+fn today() -> String {
+    time::format_millis(now_ms()).chars().take(10).collect()
+}
+
+fn worst(e: &Entry) -> &'static str {
+    if e.snapshot.is_none() || e.counts.breaking > 0 {
+        "breaking"
+    } else if e.counts.warning > 0 {
+        "warning"
+    } else if e.counts.info > 0 {
+        "info"
+    } else {
+        "none"
+    }
+}
+
+fn pseudo(state: &AppState, on: bool, person: &Option<String>) -> Option<String> {
+    match person {
+        Some(p) if on => Some(pseudonym(&state.salt, p)),
+        other => other.clone(),
+    }
+}
+
+fn entry_json(state: &AppState, e: &Entry, notes: &[&Note], pz: bool) -> Value {
+    let mut v = serde_json::to_value(e).unwrap_or_default();
+    if let Some(o) = v.as_object_mut() {
+        o.insert("author".into(), json!(pseudo(state, pz, &e.author)));
+        o.insert("severity".into(), json!(worst(e)));
+        let ns: Vec<Value> =
+            notes.iter().map(|n| json!({"id": n.id, "time": n.time, "author": pseudo(state, pz, &n.author), "text": n.text})).collect();
+        o.insert("notes".into(), Value::Array(ns));
+    }
+    v
+}
+
+fn hex(s: &str) -> String {
+    s.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Option<String> {
+    if !s.len().is_multiple_of(2) || s.len() > 400 {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = (0..s.len()).step_by(2).map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect();
+    String::from_utf8(bytes?).ok()
+}
+
+/// `GET /history` query.
+#[derive(Debug, Deserialize)]
+pub(super) struct HistoryQuery {
+    module: Option<String>,
+    severity: Option<String>,
+    since: Option<String>,
+    until: Option<String>,
+    limit: Option<usize>,
+    cursor: Option<String>,
+    #[serde(default)]
+    pseudonymize: bool,
+}
+
+pub(super) async fn history(State(state): S, Extension(caller): C, Query(q): Query<HistoryQuery>) -> Result<Json<Value>, ApiError> {
+    require(&caller, Role::Viewer)?;
+    let limit = q.limit.unwrap_or(50).clamp(1, 500);
+    let since = match &q.since {
+        Some(s) => Some(
+            time::since(s, now_ms())
+                .ok_or_else(|| ApiError::bad(format!("since `{s}`: expected YYYY-MM-DD, a timestamp, or a span like 7d")))?,
+        ),
+        None => None,
+    };
+    let until = match &q.until {
+        Some(u) if time::since(u, now_ms()).is_some() && u.len() >= 10 => Some(if u.len() == 10 { format!("{u}T99") } else { u.clone() }),
+        Some(u) => return Err(ApiError::bad(format!("until `{u}`: expected YYYY-MM-DD or a timestamp"))),
+        None => None,
+    };
+    if let Some(s) = &q.severity
+        && !["breaking", "warning", "info", "none"].contains(&s.as_str())
+    {
+        return Err(ApiError::bad(format!("severity `{s}`: expected breaking, warning, info or none")));
+    }
+    let cursor = match &q.cursor {
+        Some(c) => Some(
+            unhex(c)
+                .and_then(|s| s.split_once('\t').map(|(a, b)| (a.to_string(), b.to_string())))
+                .ok_or_else(|| ApiError::bad("invalid cursor"))?,
+        ),
+        None => None,
+    };
+    blocking(move || {
+        let all = entries(&state)?;
+        let notes = if all.is_empty() { Vec::new() } else { state.archive.notes()? };
+        let end = match &cursor {
+            Some((t, id)) => all.partition_point(|e| (e.time.as_str(), e.id.as_str()) < (t.as_str(), id.as_str())),
+            None => all.len(),
+        };
+        let keep = |e: &&Entry| {
+            q.module.as_ref().is_none_or(|m| &e.module == m)
+                && q.severity.as_ref().is_none_or(|s| worst(e) == s)
+                && since.as_ref().is_none_or(|s| e.time.as_str() >= s.as_str())
+                && until.as_ref().is_none_or(|u| e.time.as_str() <= u.as_str())
+        };
+        let mut page: Vec<&Entry> = all[..end].iter().rev().filter(keep).take(limit + 1).collect();
+        let more = page.len() > limit;
+        page.truncate(limit);
+        let next = if more { page.last().map(|e| hex(&format!("{}\t{}", e.time, e.id))) } else { None };
+        let items: Vec<Value> = page
+            .iter()
+            .map(|e| {
+                let ns: Vec<&Note> = notes.iter().filter(|n| n.entry == e.id).collect();
+                entry_json(&state, e, &ns, q.pseudonymize)
+            })
+            .collect();
+        Ok(Json(json!({ "items": items, "next_cursor": next })))
+    })
+    .await
+}
+
+/// `POST /register` body.
+#[derive(Debug, Deserialize)]
+pub(super) struct RegisterBody {
+    module: String,
+    spec: String,
+    path: Option<String>,
+    deploy: Option<String>,
+    author: Option<String>,
+    message: Option<String>,
+}
+
+fn safe_rel(p: &str) -> bool {
+    !p.is_empty()
+        && p.len() <= 500
+        && !p.starts_with('/')
+        && !p.contains('\\')
+        && p.split('/').all(|s| !s.is_empty() && s != "." && s != "..")
+        && p.chars().all(|c| !c.is_control())
+}
+
+/// A file name for a registered spec without one, so that format detection sees the right extension.
+fn default_path(module: &str, text_: &str) -> Result<String, ApiError> {
+    if let Ok((v, _)) = text::parse("registered", text_)
+        && let Some(f) = spec::format_from_value(&v)
+    {
+        return Ok(format!("{module}/{}.yaml", f.as_str()));
+    }
+    let lines = || text_.lines().map(str::trim_start);
+    if lines().any(|l| l.starts_with("syntax") && l.contains("proto"))
+        || lines().any(|l| l.starts_with("message ") || l.starts_with("package "))
+    {
+        return Ok(format!("{module}/api.proto"));
+    }
+    if lines()
+        .any(|l| ["type ", "schema ", "interface ", "input ", "enum ", "union ", "scalar ", "extend "].iter().any(|k| l.starts_with(k)))
+    {
+        return Ok(format!("{module}/schema.graphql"));
+    }
+    if lines().any(|l| l.starts_with("export ") || l.starts_with("declare ")) {
+        return Ok(format!("{module}/api.d.ts"));
+    }
+    Err(ApiError(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "cannot tell the spec's format: give `path` with an extension (.yaml, .graphql, .proto, .d.ts)".into(),
+    ))
+}
+
+fn format_of(name: &str) -> Format {
+    [Format::OpenApi, Format::AsyncApi, Format::GraphQl, Format::TypeScript, Format::Protobuf]
+        .into_iter()
+        .find(|f| f.as_str() == name)
+        .unwrap_or(Format::OpenApi)
+}
+
+fn load_opts() -> LoadOptions {
+    LoadOptions { allow_remote_refs: false, proto_includes: Vec::new() }
+}
+
+fn repo_policy(state: &AppState, fail_on: FailOn) -> Result<Policy, ApiError> {
+    Ok(record::repo_policy(&state.root, &state.config, &[], fail_on, &today())?)
+}
+
+fn fail_on(state: &AppState) -> FailOn {
+    state.config.gate.fail_on.map(|l| l.to_fail_on()).unwrap_or_default()
+}
+
+pub(super) async fn register(State(state): S, Extension(caller): C, Json(b): Json<RegisterBody>) -> Result<Json<Value>, ApiError> {
+    let who = require(&caller, Role::Developer)?;
+    let module = b.module.trim().to_string();
+    if module.is_empty() || module.len() > 200 || module.chars().any(|c| c.is_control() || c == '/') {
+        return Err(ApiError::bad("`module`: expected a non-empty module name without `/`"));
+    }
+    if b.spec.trim().is_empty() {
+        return Err(ApiError::bad("`spec`: the spec text is empty"));
+    }
+    let path = match b.path.as_deref() {
+        Some(p) if safe_rel(p) => p.to_string(),
+        Some(p) => return Err(ApiError::bad(format!("`path` `{p}`: expected a relative path inside the repository"))),
+        None => default_path(&module, &b.spec)?,
+    };
+    blocking(move || {
+        big_stack(move || {
+            let opts = load_opts();
+            let mut bundle = Bundle { format: String::new(), entry: path.clone(), files: BTreeMap::from([(path.clone(), b.spec.clone())]) };
+            let rev = spec::load(&bundle.input()?, &opts)?;
+            bundle.format = rev.format().as_str().to_string();
+            let hash = bundle.hash();
+            let all = entries(&state)?;
+            let prev = Archive::latest(&all).into_iter().find(|e| e.module == module && e.spec == path).cloned();
+            let prev_snap = prev.as_ref().and_then(|p| p.snapshot.clone());
+            let fail_on = fail_on(&state);
+            let policy = repo_policy(&state, fail_on)?;
+            let changes = match &prev_snap {
+                Some(h) => {
+                    let old = state.archive.snapshot(h)?;
+                    let base = spec::load(&old.input()?, &opts)?;
+                    diff::compare(&base, &rev, &Options { today: today(), proto_category: "WIRE_JSON".into() })?
+                }
+                None => Vec::new(),
+            };
+            let outcome = policy::apply(changes, &policy);
+            let pair = SpecPair {
+                module: Some(module.clone()),
+                format: rev.format(),
+                base: prev_snap.as_deref().map(|h| format!("snapshot:{}", &h[..12.min(h.len())])).unwrap_or_else(|| "(none)".into()),
+                revision: path.clone(),
+            };
+            let counts = record::count(&outcome.changes);
+            let dependants = record::touched_dependants(&state.config, &module, &outcome.changes);
+            let change_values: Vec<Value> = outcome
+                .changes
+                .iter()
+                .map(|ch| serde_json::to_value(crate::report::ReportChange::new(ch, Some(&module), fail_on)).unwrap_or_default())
+                .collect();
+            let report = Report::build(vec![(pair, outcome)], fail_on);
+            if prev_snap.as_deref() == Some(hash.as_str()) {
+                return Ok(Json(
+                    json!({ "recorded": false, "reason": "the spec matches its last archived snapshot", "entry": prev, "report": report }),
+                ));
+            }
+            let t = time::format_millis(now_ms());
+            state.archive.put_snapshot(&bundle)?;
+            let entry = Entry {
+                id: Entry::derive_id(&module, &path, Some(&hash), prev_snap.as_deref(), b.deploy.as_deref()),
+                time: t.clone(),
+                module: module.clone(),
+                spec: path.clone(),
+                format: bundle.format.clone(),
+                snapshot: Some(hash.clone()),
+                previous: prev_snap,
+                deploy: b.deploy.clone(),
+                author: b.author.clone().or_else(|| Some(who.subject.clone())),
+                message: b.message.clone(),
+                risk: Risk::assess(counts.breaking, counts.warning, dependants.len()),
+                counts,
+                changes: change_values,
+                owners: Vec::new(),
+                dependants,
+                run: store::unique_id(&t, "register"),
+            };
+            let written = state.archive.put_entry(&entry)?;
+            invalidate(&state);
+            if written {
+                state.archive.audit(&AuditEvent {
+                    id: store::unique_id(&t, "record"),
+                    time: t,
+                    actor: Some(who.subject.clone()),
+                    action: Action::Record,
+                    details: json!({"via": "register", "entries": [entry.id], "module": module, "spec": path, "deploy": entry.deploy}),
+                })?;
+                if let Some(a) = alerts::alert_for(&entry) {
+                    state.sink.send(&a);
+                }
+            }
+            Ok(Json(json!({ "recorded": written, "entry": entry, "report": report })))
+        })
+    })
+    .await
+}
+
+/// `GET /alert` query.
+#[derive(Debug, Deserialize)]
+pub(super) struct AlertQuery {
+    module: Option<String>,
+    #[serde(default)]
+    pseudonymize: bool,
+}
+
+pub(super) async fn alerts(State(state): S, Extension(caller): C, Query(q): Query<AlertQuery>) -> Result<Json<Value>, ApiError> {
+    require(&caller, Role::Viewer)?;
+    blocking(move || {
+        let all = entries(&state)?;
+        let acks = state.archive.acks()?;
+        let open: Vec<Value> = alerts::open(&all, &acks)
+            .into_iter()
+            .filter(|a| q.module.as_ref().is_none_or(|m| &a.module == m))
+            .map(|mut a| {
+                a.author = pseudo(&state, q.pseudonymize, &a.author);
+                serde_json::to_value(a).unwrap_or_default()
+            })
+            .collect();
+        Ok(Json(json!({ "items": open })))
+    })
+    .await
+}
+
+pub(super) async fn ack(State(state): S, Extension(caller): C, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let who = require(&caller, Role::Developer)?;
+    blocking(move || {
+        let all = entries(&state)?;
+        let e = find_entry(&all, &id)?;
+        if alerts::alert_for(&e).is_none() {
+            return Err(ApiError::not_found(format!("entry {} raised no alert (no breaking change)", e.id)));
+        }
+        if let Some(a) = state.archive.acks()?.into_iter().find(|a| a.entry == e.id) {
+            return Ok(Json(json!({ "acknowledged": true, "already": true, "ack": a })));
+        }
+        let t = time::format_millis(now_ms());
+        let ack = Ack { id: store::unique_id(&t, &e.id), time: t.clone(), entry: e.id.clone(), actor: Some(who.subject.clone()) };
+        state.archive.put_ack(&ack)?;
+        state.archive.audit(&AuditEvent {
+            id: store::unique_id(&t, "ack"),
+            time: t,
+            actor: Some(who.subject),
+            action: Action::Ack,
+            details: json!({"entry": e.id, "module": e.module, "spec": e.spec, "ack": ack.id}),
+        })?;
+        Ok(Json(json!({ "acknowledged": true, "already": false, "ack": ack })))
+    })
+    .await
+}
+
+/// `POST /entries/{id}/notes` body.
+#[derive(Debug, Deserialize)]
+pub(super) struct NoteBody {
+    text: String,
+}
+
+pub(super) async fn annotate(
+    State(state): S,
+    Extension(caller): C,
+    Path(id): Path<String>,
+    Json(b): Json<NoteBody>,
+) -> Result<Json<Value>, ApiError> {
+    let who = require(&caller, Role::Developer)?;
+    if b.text.trim().is_empty() {
+        return Err(ApiError::bad("the note is empty"));
+    }
+    blocking(move || {
+        let all = entries(&state)?;
+        let e = find_entry(&all, &id)?;
+        let t = time::format_millis(now_ms());
+        let note = Note {
+            id: store::unique_id(&t, &b.text),
+            time: t.clone(),
+            entry: e.id.clone(),
+            author: Some(who.subject.clone()),
+            text: b.text.clone(),
+        };
+        state.archive.put_note(&note)?;
+        state.archive.audit(&AuditEvent {
+            id: store::unique_id(&t, "annotate"),
+            time: t,
+            actor: Some(who.subject),
+            action: Action::Annotate,
+            details: json!({"entry": e.id, "module": e.module, "spec": e.spec, "note": note.id, "text": b.text}),
+        })?;
+        Ok(Json(json!({ "note": note })))
+    })
+    .await
+}
+
+/// `POST /rollback` body.
+#[derive(Debug, Deserialize)]
+pub(super) struct RollbackBody {
+    to: String,
+    module: Option<String>,
+    #[serde(default)]
+    apply: bool,
+}
+
+pub(super) async fn rollback(State(state): S, Extension(caller): C, Json(b): Json<RollbackBody>) -> Result<Json<Value>, ApiError> {
+    let who = require(&caller, Role::Admin)?;
+    blocking(move || {
+        big_stack(move || {
+            let all = entries(&state)?;
+            let (kind, full, targets) = Archive::rollback_targets(&all, &b.to, b.module.as_deref()).map_err(|e| match e {
+                crate::Error::Usage(m) if m.contains("matches no") || m.contains("has no archived") => ApiError::not_found(m),
+                other => other.into(),
+            })?;
+            let latest = Archive::latest(&all);
+            let opts = load_opts();
+            let policy = Policy { fail_on: FailOn::Never, today: today(), ..Policy::default() };
+            let mut pairs = Vec::new();
+            let mut specs = Vec::new();
+            let mut diffs = String::new();
+            let mut files: BTreeMap<String, String> = BTreeMap::new();
+            for e in &targets {
+                let target = state.archive.snapshot(e.snapshot.as_deref().unwrap_or(""))?;
+                let current_entry = latest.iter().find(|l| l.module == e.module && l.spec == e.spec);
+                let current_snap = current_entry.and_then(|l| l.snapshot.clone());
+                let current = match &current_snap {
+                    Some(h) => Some(state.archive.snapshot(h)?),
+                    None => None,
+                };
+                diffs.push_str(&format!("== module {}: {} (now → {kind} {})\n", e.module, e.spec, &full[..12.min(full.len())]));
+                diffs.push_str(&view::unified(current.as_ref(), Some(&target)));
+                let changes = match &current {
+                    Some(cur) => {
+                        let a = spec::load(&cur.input()?, &opts)?;
+                        let t = spec::load(&target.input()?, &opts)?;
+                        diff::compare(&a, &t, &Options { today: today(), proto_category: "WIRE_JSON".into() })?
+                    }
+                    None => Vec::new(),
+                };
+                pairs.push((
+                    SpecPair {
+                        module: Some(e.module.clone()),
+                        format: format_of(&e.format),
+                        base: current_snap.as_deref().map(|h| format!("snapshot:{}", &h[..12.min(h.len())])).unwrap_or_else(|| "(missing)".into()),
+                        revision: format!("snapshot:{}", &e.snapshot.as_deref().unwrap_or("")[..12.min(e.snapshot.as_deref().unwrap_or("").len())]),
+                    },
+                    policy::apply(changes, &policy),
+                ));
+                specs.push(json!({"module": e.module, "spec": e.spec, "from": current_snap, "to": e.snapshot}));
+                files.extend(target.files.clone());
+            }
+            let report = Report::build(pairs, FailOn::Never);
+            if !b.apply {
+                return Ok(Json(json!({ "applied": false, "to": full, "to_kind": kind, "specs": specs, "diff": diffs, "report": report })));
+            }
+            let t = time::format_millis(now_ms());
+            state.archive.audit(&AuditEvent {
+                id: store::unique_id(&t, "rollback"),
+                time: t,
+                actor: Some(who.subject),
+                action: Action::Rollback,
+                details: json!({"via": "serve", "to": full, "to_kind": kind, "module": b.module, "specs": specs, "written": [], "applied": true}),
+            })?;
+            Ok(Json(json!({ "applied": true, "to": full, "to_kind": kind, "specs": specs, "files": files, "report": report })))
+        })
+    })
+    .await
+}
+
+/// `GET /summary` query.
+#[derive(Debug, Deserialize)]
+pub(super) struct SummaryQuery {
+    module: String,
+}
+
+pub(super) async fn summary(State(state): S, Extension(caller): C, Query(q): Query<SummaryQuery>) -> Result<Json<Value>, ApiError> {
+    require(&caller, Role::Viewer)?;
+    blocking(move || {
+        let all = entries(&state)?;
+        let mine: Vec<Entry> = all.iter().filter(|e| e.module == q.module).cloned().collect();
+        let declared = state.config.module(&q.module);
+        if mine.is_empty() && declared.is_none() {
+            return Err(ApiError::not_found(format!("module `{}` has no archived history and is not in the configuration", q.module)));
+        }
+        let acks = state.archive.acks()?;
+        let open = alerts::open(&mine, &acks).len();
+        let specs: Vec<Value> = Archive::latest(&mine)
+            .iter()
+            .map(|e| json!({"spec": e.spec, "format": e.format, "entry": e.id, "snapshot": e.snapshot, "time": e.time, "risk": e.risk, "deploy": e.deploy}))
+            .collect();
+        let sum = |f: fn(&Entry) -> usize| mine.iter().map(f).sum::<usize>();
+        let dependants: Vec<Value> =
+            state.config.dependants(&q.module).map(|(m, d)| json!({"module": m.name, "uses": d.uses()})).collect();
+        Ok(Json(json!({
+            "module": q.module,
+            "entries": mine.len(),
+            "specs": specs,
+            "last_change": mine.last().map(|e| e.time.clone()),
+            "changes": {"breaking": sum(|e| e.counts.breaking), "warning": sum(|e| e.counts.warning), "info": sum(|e| e.counts.info)},
+            "open_alerts": open,
+            "owners": declared.map(|m| m.owners.clone()).unwrap_or_default(),
+            "depends_on": declared.map(|m| m.depends_on.iter().map(|d| d.module().to_string()).collect::<Vec<_>>()).unwrap_or_default(),
+            "dependants": dependants,
+        })))
+    })
+    .await
+}
+
+/// `GET /report/{id}` query.
+#[derive(Debug, Deserialize)]
+pub(super) struct ReportQuery {
+    format: Option<String>,
+    #[serde(default)]
+    pseudonymize: bool,
+}
+
+pub(super) async fn report(
+    State(state): S,
+    Extension(caller): C,
+    Path(id): Path<String>,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, ApiError> {
+    let who = require(&caller, Role::Admin)?;
+    let format = q.format.clone().unwrap_or_else(|| "json".into());
+    let (ctype, ext) = match format.as_str() {
+        "json" => ("application/json", "json"),
+        "markdown" => ("text/markdown; charset=utf-8", "md"),
+        "html" => ("text/html; charset=utf-8", "html"),
+        "sarif" => ("application/sarif+json", "sarif"),
+        "junit" => ("application/xml", "xml"),
+        other => return Err(ApiError::bad(format!("format `{other}`: expected json, markdown, html, sarif or junit"))),
+    };
+    let (body, eid) = blocking(move || {
+        big_stack(move || {
+            let all = entries(&state)?;
+            let e = find_entry(&all, &id)?;
+            let fail_on = fail_on(&state);
+            let opts = load_opts();
+            let changes = match (&e.previous, &e.snapshot) {
+                (Some(p), Some(s)) => {
+                    let (old, new) = (state.archive.snapshot(p)?, state.archive.snapshot(s)?);
+                    let (a, b) = spec::load_pair(&old.input()?, &new.input()?, &opts)?;
+                    diff::compare(&a, &b, &Options { today: today(), proto_category: "WIRE_JSON".into() })?
+                }
+                _ => Vec::new(),
+            };
+            let outcome = policy::apply(changes, &repo_policy(&state, fail_on)?);
+            let short = |h: &Option<String>| h.as_deref().map(|h| format!("snapshot:{}", &h[..12.min(h.len())])).unwrap_or_else(|| "(none)".into());
+            let pair = SpecPair { module: Some(e.module.clone()), format: format_of(&e.format), base: short(&e.previous), revision: short(&e.snapshot) };
+            let report = Report::build(vec![(pair, outcome)], fail_on);
+            let body = match format.as_str() {
+                "markdown" => markdown::render(&report) + "\n",
+                "html" => html::render(&report),
+                "sarif" => sarif::render(&report),
+                "junit" => junit::render(&report),
+                _ => {
+                    let mut v = serde_json::to_value(&report).unwrap_or_default();
+                    if let Some(o) = v.as_object_mut() {
+                        o.insert("entry".into(), json!({"id": e.id, "time": e.time, "deploy": e.deploy, "author": pseudo(&state, q.pseudonymize, &e.author), "message": e.message}));
+                    }
+                    serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+                }
+            };
+            let t = time::format_millis(now_ms());
+            state.archive.audit(&AuditEvent {
+                id: store::unique_id(&t, "export"),
+                time: t,
+                actor: Some(who.subject),
+                action: Action::Export,
+                details: json!({"entry": e.id, "format": format, "pseudonymized": q.pseudonymize}),
+            })?;
+            Ok((body, e.id))
+        })
+    })
+    .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, ctype.to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"apidiff-{}.{ext}\"", &eid[..12.min(eid.len())])),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// `?pseudonymize=true`.
+#[derive(Debug, Deserialize)]
+pub(super) struct Pz {
+    #[serde(default)]
+    pseudonymize: bool,
+}
+
+pub(super) async fn entry(
+    State(state): S,
+    Extension(caller): C,
+    Path(id): Path<String>,
+    Query(q): Query<Pz>,
+) -> Result<Json<Value>, ApiError> {
+    require(&caller, Role::Viewer)?;
+    blocking(move || {
+        let all = entries(&state)?;
+        let e = find_entry(&all, &id)?;
+        let notes = state.archive.notes()?;
+        let ns: Vec<&Note> = notes.iter().filter(|n| n.entry == e.id).collect();
+        let declared: Vec<Value> = state.config.dependants(&e.module).map(|(m, d)| json!({"module": m.name, "uses": d.uses(), "touched": e.dependants.contains(&m.name)})).collect();
+        let acked = state.archive.acks()?.into_iter().any(|a| a.entry == e.id);
+        Ok(Json(json!({ "entry": entry_json(&state, &e, &ns, q.pseudonymize), "impact": declared, "alert": alerts::alert_for(&e).is_some(), "acknowledged": acked })))
+    })
+    .await
+}
+
+pub(super) async fn entry_diff(State(state): S, Extension(caller): C, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    require(&caller, Role::Viewer)?;
+    blocking(move || {
+        let all = entries(&state)?;
+        let e = find_entry(&all, &id)?;
+        let old = match &e.previous {
+            Some(h) => Some(state.archive.snapshot(h)?),
+            None => None,
+        };
+        let new = match &e.snapshot {
+            Some(h) => Some(state.archive.snapshot(h)?),
+            None => None,
+        };
+        Ok(Json(json!({
+            "entry": e.id,
+            "old": old.as_ref().map(|b| &b.files),
+            "new": new.as_ref().map(|b| &b.files),
+            "unified": view::unified(old.as_ref(), new.as_ref()),
+            "files": view::rows(old.as_ref(), new.as_ref()),
+        })))
+    })
+    .await
+}
+
+/// `GET /audit` query.
+#[derive(Debug, Deserialize)]
+pub(super) struct AuditQuery {
+    since: Option<String>,
+    limit: Option<usize>,
+    action: Option<String>,
+    #[serde(default)]
+    pseudonymize: bool,
+}
+
+pub(super) async fn audit(State(state): S, Extension(caller): C, Query(q): Query<AuditQuery>) -> Result<Json<Value>, ApiError> {
+    require(&caller, Role::Admin)?;
+    state.flush_audit().await;
+    let since = match &q.since {
+        Some(s) => Some(
+            time::since(s, now_ms())
+                .ok_or_else(|| ApiError::bad(format!("since `{s}`: expected YYYY-MM-DD, a timestamp, or a span like 7d")))?,
+        ),
+        None => None,
+    };
+    let limit = q.limit.unwrap_or(200).clamp(1, 5000);
+    blocking(move || {
+        let log = state.archive.audit_log()?;
+        let items: Vec<Value> = log
+            .iter()
+            .rev()
+            .filter(|e| since.as_ref().is_none_or(|s| e.time.as_str() >= s.as_str()))
+            .filter(|e| {
+                q.action
+                    .as_ref()
+                    .is_none_or(|a| serde_json::to_value(e.action).ok().and_then(|v| v.as_str().map(|s| s == a)).unwrap_or(false))
+            })
+            .take(limit)
+            .map(|e| {
+                let mut v = serde_json::to_value(e).unwrap_or_default();
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("actor".into(), json!(pseudo(&state, q.pseudonymize, &e.actor)));
+                }
+                v
+            })
+            .collect();
+        Ok(Json(json!({ "items": items })))
+    })
+    .await
+}
+
+pub(super) async fn health(State(state): S, Extension(caller): C) -> Result<Json<Value>, ApiError> {
+    require(&caller, Role::Viewer)?;
+    blocking(move || {
+        let problems = state.archive.verify();
+        Ok(Json(json!({ "healthy": problems.is_empty(), "store": state.archive.location(), "problems": problems })))
+    })
+    .await
+}
+
+pub(super) async fn healthz(State(state): S) -> Response {
+    let problems = blocking(move || Ok(state.archive.verify())).await.unwrap_or_else(|e| vec![e.1]);
+    let status = if problems.is_empty() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (status, Json(json!({ "status": if problems.is_empty() { "ok" } else { "unhealthy" }, "problems": problems.len() }))).into_response()
+}
+
+pub(super) async fn me(Extension(caller): C) -> Result<Json<Value>, ApiError> {
+    let who = require(&caller, Role::Viewer)?;
+    Ok(Json(json!({ "subject": who.subject, "role": who.role.as_str() })))
+}
+
+pub(super) async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/yaml")], OPENAPI).into_response()
+}
+
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+pub(super) async fn dashboard() -> Response {
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CONTENT_SECURITY_POLICY, CSP)], DASHBOARD_HTML).into_response()
+}
+
+pub(super) async fn dashboard_js() -> Response {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], DASHBOARD_JS).into_response()
+}
+
+pub(super) async fn dashboard_css() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], DASHBOARD_CSS).into_response()
+}

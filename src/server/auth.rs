@@ -1,0 +1,200 @@
+//! Authentication and roles: JWT bearer tokens checked against one configured key, with the
+//! algorithm pinned to that key's type (so `alg: none` and HS256-against-an-RSA-key tokens
+//! are refused), plus the issuer, the audience and the expiry.
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+use serde::{Deserialize, Serialize};
+
+/// The audience every token must name.
+pub const AUDIENCE: &str = "apidiff";
+/// The default issuer.
+pub const DEFAULT_ISSUER: &str = "apidiff";
+/// Shortest HS256 secret accepted (bytes).
+pub const MIN_SECRET: usize = 32;
+
+/// Roles, each including the ones before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Reads history, alerts, summaries and diffs.
+    Viewer,
+    /// Also registers schemas, annotates entries and acknowledges alerts.
+    Developer,
+    /// Also rolls back, exports reports and reads the audit log.
+    Admin,
+}
+
+impl Role {
+    /// Parses `viewer`, `developer` or `admin`.
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "viewer" => Some(Role::Viewer),
+            "developer" => Some(Role::Developer),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+
+    /// Lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Developer => "developer",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+/// The claims apidiff reads and writes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    /// Who (a person or a service).
+    pub sub: String,
+    /// Their role.
+    pub role: Role,
+    /// Issuer.
+    pub iss: String,
+    /// Audience.
+    pub aud: String,
+    /// Expiry (seconds since the epoch).
+    pub exp: u64,
+    /// Issued at.
+    pub iat: u64,
+}
+
+/// A caller the server has authenticated.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    /// The token's subject.
+    pub subject: String,
+    /// The token's role.
+    pub role: Role,
+}
+
+/// The token verifier.
+pub struct Auth {
+    key: DecodingKey,
+    validation: Validation,
+    /// The pinned algorithm.
+    pub algorithm: Algorithm,
+}
+
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print key material.
+        write!(f, "Auth({:?})", self.algorithm)
+    }
+}
+
+fn validation(alg: Algorithm, issuer: &str) -> Validation {
+    let mut v = Validation::new(alg);
+    v.set_issuer(&[issuer]);
+    v.set_audience(&[AUDIENCE]);
+    v.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+    v.validate_exp = true;
+    v.leeway = 30;
+    v
+}
+
+impl Auth {
+    /// HS256 with a shared secret.
+    pub fn hs256(secret: &[u8], issuer: &str) -> Result<Auth, String> {
+        if secret.len() < MIN_SECRET {
+            return Err(format!("the HS256 secret must be at least {MIN_SECRET} bytes long"));
+        }
+        Ok(Auth { key: DecodingKey::from_secret(secret), validation: validation(Algorithm::HS256, issuer), algorithm: Algorithm::HS256 })
+    }
+
+    /// RS256 (RSA public key) or ES256 (P-256 public key) from a PEM file's text.
+    pub fn public_pem(pem: &[u8], issuer: &str) -> Result<Auth, String> {
+        if let Ok(key) = DecodingKey::from_rsa_pem(pem) {
+            return Ok(Auth { key, validation: validation(Algorithm::RS256, issuer), algorithm: Algorithm::RS256 });
+        }
+        if let Ok(key) = DecodingKey::from_ec_pem(pem) {
+            return Ok(Auth { key, validation: validation(Algorithm::ES256, issuer), algorithm: Algorithm::ES256 });
+        }
+        Err("expected an RSA or EC (P-256) public key in PEM format".into())
+    }
+
+    /// Checks a token; the error says why it was refused (never echoing the token).
+    pub fn verify(&self, token: &str) -> Result<Identity, String> {
+        let data = decode::<Claims>(token, &self.key, &self.validation).map_err(|e| {
+            use jsonwebtoken::errors::ErrorKind as K;
+            match e.kind() {
+                K::ExpiredSignature => "the token has expired".to_string(),
+                K::InvalidAlgorithm | K::InvalidAlgorithmName => format!("the token must be signed with {:?}", self.algorithm),
+                K::InvalidSignature => "the token's signature does not match the server's key".to_string(),
+                K::InvalidIssuer => "the token's issuer is not accepted".to_string(),
+                K::InvalidAudience => format!("the token's audience must be `{AUDIENCE}`"),
+                K::MissingRequiredClaim(c) => format!("the token lacks the `{c}` claim"),
+                _ => "the token is malformed".to_string(),
+            }
+        })?;
+        Ok(Identity { subject: data.claims.sub, role: data.claims.role })
+    }
+}
+
+/// Mints an HS256 token.
+pub fn mint(secret: &[u8], issuer: &str, subject: &str, role: Role, ttl_secs: u64, now_secs: u64) -> Result<String, String> {
+    if secret.len() < MIN_SECRET {
+        return Err(format!("the HS256 secret must be at least {MIN_SECRET} bytes long"));
+    }
+    let claims = Claims {
+        sub: subject.to_string(),
+        role,
+        iss: issuer.to_string(),
+        aud: AUDIENCE.to_string(),
+        exp: now_secs.saturating_add(ttl_secs),
+        iat: now_secs,
+    };
+    encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(secret)).map_err(|e| format!("cannot sign the token: {e}"))
+}
+
+/// Parses a TTL: seconds, or a number with `s`, `m`, `h` or `d`.
+pub fn parse_ttl(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (n, unit) = s.split_at(split);
+    let n: u64 = n.parse().ok()?;
+    let mul = match unit {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return None,
+    };
+    n.checked_mul(mul).filter(|v| *v > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn tokens_round_trip_and_are_checked() {
+        let auth = Auth::hs256(SECRET, "apidiff").unwrap();
+        let t = mint(SECRET, "apidiff", "ann", Role::Developer, 3600, 4_000_000_000 - 10).unwrap();
+        // exp in the future relative to the real clock is required; use a far-future issue time.
+        let id = auth.verify(&t).unwrap();
+        assert_eq!((id.subject.as_str(), id.role), ("ann", Role::Developer));
+        let old = mint(SECRET, "apidiff", "ann", Role::Admin, 60, 1_000_000).unwrap();
+        assert!(auth.verify(&old).unwrap_err().contains("expired"));
+        let other_iss = mint(SECRET, "evil", "ann", Role::Admin, 3600, 4_000_000_000).unwrap();
+        assert!(auth.verify(&other_iss).unwrap_err().contains("issuer"));
+        let wrong_key = mint(b"ffffffffffffffffffffffffffffffffffff", "apidiff", "ann", Role::Admin, 3600, 4_000_000_000).unwrap();
+        assert!(auth.verify(&wrong_key).unwrap_err().contains("signature"));
+        assert!(Auth::hs256(b"short", "apidiff").is_err());
+        assert!(auth.verify("not.a.token").is_err());
+    }
+
+    #[test]
+    fn ttl() {
+        assert_eq!(parse_ttl("1h"), Some(3600));
+        assert_eq!(parse_ttl("90"), Some(90));
+        assert_eq!(parse_ttl("2d"), Some(172_800));
+        assert_eq!(parse_ttl("0"), None);
+        assert_eq!(parse_ttl("1y"), None);
+    }
+}
