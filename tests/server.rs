@@ -464,6 +464,7 @@ fn bench_history_10k() {
             changes: vec![json!({"id": "endpoint-removed", "severity": "breaking", "message": format!("endpoint GET /p{i} removed")})],
             dependants: vec![],
             run: format!("run-{i}"),
+            owners: vec![],
         };
         a.put_entry(&e).unwrap();
     }
