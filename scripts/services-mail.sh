@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# SMTP sinks for the notify tests: aiosmtpd (plain on 2525, STARTTLS on 2526 with a test CA +
+# SMTP sinks for the notify tests: aiosmtpd (plain, and STARTTLS with a test CA +
 # leaf certificate, since rustls rejects a self-signed server certificate). Meant to be
 # `source`d (by scripts/test or a developer shell): exports APIDIFF_TEST_SMTP, _SMTP_TLS,
 # _SMTP_CA, _MAILDIR, _MAILDIR_TLS and appends the server PIDs to APIDIFF_SERVICE_PIDS, which
@@ -18,8 +18,12 @@ APIDIFF_MAIL_STATE="$(mktemp -d /tmp/apidiff-mail.XXXX)"
     printf "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n" > leaf.ext
     openssl x509 -req -in leaf.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out leaf.crt -days 2 -extfile leaf.ext 2>/dev/null
 )
-APIDIFF_SMTP_PORT="${APIDIFF_SMTP_PORT:-2525}"
-APIDIFF_SMTP_TLS_PORT="${APIDIFF_SMTP_TLS_PORT:-2526}"
+# A port still held by an earlier run's sink would swallow this run's mail: take free ports.
+apidiff_free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+APIDIFF_SMTP_PORT="${APIDIFF_SMTP_PORT:-$(apidiff_free_port)}"
+APIDIFF_SMTP_TLS_PORT="${APIDIFF_SMTP_TLS_PORT:-$(apidiff_free_port)}"
 APIDIFF_SERVICE_PIDS="${APIDIFF_SERVICE_PIDS:-}"
 "$APIDIFF_VENV/bin/python" -m aiosmtpd -n -l "127.0.0.1:$APIDIFF_SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$APIDIFF_MAIL_STATE/mail" \
     >"$APIDIFF_MAIL_STATE/smtp.log" 2>&1 &
