@@ -431,6 +431,16 @@ fn text(desc: &Option<apollo_compiler::Node<str>>) -> Option<String> {
     desc.as_ref().map(|d| d.to_string())
 }
 
+/// `"sku  { id }, upc"` → `sku { id } upc`: a field set's meaning without its layout.
+fn normalize_field_set(set: &str) -> String {
+    set.replace('{', " { ")
+        .replace('}', " } ")
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn value(v: &ast::Value) -> String {
     v.serialize().no_indent().to_string()
 }
@@ -445,7 +455,18 @@ impl Builder<'_> {
         list.0
             .iter()
             .map(|d| {
-                let mut args: Vec<(String, String)> = d.arguments.iter().map(|a| (a.name.to_string(), value(&a.value))).collect();
+                let mut args: Vec<(String, String)> = d
+                    .arguments
+                    .iter()
+                    .map(|a| {
+                        let v = match (a.name.as_str(), a.value.as_str()) {
+                            // Federation field sets: `"id "` and `"id"` select the same fields.
+                            ("fields", Some(set)) => format!("\"{}\"", normalize_field_set(set)),
+                            _ => value(&a.value),
+                        };
+                        (a.name.to_string(), v)
+                    })
+                    .collect();
                 args.sort();
                 DirectiveUse { name: d.name.to_string(), args, pos: self.idx.of(d) }
             })
