@@ -701,6 +701,28 @@ impl Store for PgStore {
         Ok(keys)
     }
 
+    fn get_all(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>> {
+        let prefix = format!("{}/", prefix.trim_end_matches('/'));
+        let sql = match route(&prefix) {
+            Route::Entry => "SELECT key, raw FROM diffs",
+            Route::Note => "SELECT key, raw FROM annotations",
+            Route::Audit => "SELECT key, raw FROM audit_log",
+            Route::Alert => "SELECT key, raw FROM alerts",
+            Route::Blob(_) | Route::Other => return super::get_all_by_keys(self, &prefix),
+        };
+        let mut rows: Vec<(String, Vec<u8>)> = self.with(&format!("read {prefix}"), |c| {
+            let mut rows: Vec<(String, Vec<u8>)> = c.query(sql, &[])?.iter().map(|r| (r.get(0), r.get(1))).collect();
+            rows.extend(
+                c.query("SELECT key, raw FROM other_records WHERE starts_with(key, $1)", &[&prefix])?.iter().map(|r| (r.get(0), r.get(1))),
+            );
+            Ok(rows)
+        })?;
+        rows.retain(|(k, _)| k.strip_prefix(prefix.as_str()).is_some_and(|rest| !rest.is_empty() && !rest.contains('/')));
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        rows.dedup_by(|a, b| a.0 == b.0);
+        Ok(rows)
+    }
+
     fn notices(&self) -> Vec<String> {
         self.notices.clone()
     }
