@@ -289,7 +289,122 @@ fn deleted_spec_fails_until_its_removal_is_recorded() {
     assert_eq!(out.code, 0, "{out:?}");
     let hist = json(&r.run(&["history", "--module", "legacy", "-f", "json"]).stdout);
     assert_eq!(hist[1]["snapshot"], serde_json::Value::Null);
+    assert_eq!(hist[1]["changes"][0]["id"], "api-description-removed", "{hist:#}");
     assert!(r.run(&["history"]).stdout.contains("removed"));
+}
+
+/// The removal is a change like any other: every report format shows it, and the policy
+/// (severity overrides, ignores, `--fail-on never`) decides whether it blocks.
+#[test]
+fn deleted_spec_is_a_reported_change() {
+    let r = seeded();
+    assert_eq!(r.run(&["check", "--record"]).code, 0);
+    std::fs::remove_file(r.path().join("legacy/swagger.yaml")).unwrap();
+    r.commit("drop legacy API");
+    let out = r.run(&["check", "-f", "json"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let v = json(&out.stdout);
+    assert_eq!(v["summary"]["breaking"], 1, "{v:#}");
+    assert_eq!(v["gate"]["passed"], false);
+    let c = &v["changes"][0];
+    assert_eq!(c["id"], "api-description-removed");
+    assert_eq!(c["module"], "legacy");
+    assert_eq!(c["format"], "any");
+    let msg = c["message"].as_str().unwrap();
+    assert!(
+        msg.starts_with("the spec `legacy/swagger.yaml` of module `legacy` was removed from the repository; it was archived at deploy "),
+        "{msg}"
+    );
+    assert!(v["specs"].as_array().unwrap().iter().any(|s| s["revision"] == "(removed)" && s["module"] == "legacy"), "{v:#}");
+    let fingerprint = c["fingerprint"].as_str().unwrap().to_string();
+
+    let text = r.run(&["check"]);
+    assert_eq!(text.code, 1);
+    assert!(text.stdout.contains("api-description-removed") && !text.stdout.contains("No changes"), "{text:?}");
+    let sarif = json(&r.run(&["check", "-f", "sarif"]).stdout);
+    assert_eq!(sarif["runs"][0]["results"][0]["ruleId"], "api-description-removed", "{sarif:#}");
+    let junit = r.run(&["check", "-f", "junit"]).stdout;
+    assert!(junit.contains("api-description-removed") && junit.contains("<failure"), "{junit}");
+
+    // The policy applies: --fail-on never, a severity override, an ignore entry.
+    let out = r.run(&["check", "--fail-on", "never"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("note: module `legacy`: legacy/swagger.yaml was deleted"), "{out:?}");
+    let out = r.run(&["check", "--severity", "api-description-removed=warning", "-f", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(json(&out.stdout)["summary"]["warning"], 1);
+    let out = r.run(&["check", "--severity", "api-description-removed=off"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.stderr.contains("deleted"), "{out:?}");
+    r.write(
+        ".apidiff-ignore.yaml",
+        &format!("ignores:\n  - rule: api-description-removed\n    fingerprint: {fingerprint}\n    reason: retired on purpose\n"),
+    );
+    let out = r.run(&["check", "-f", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let v = json(&out.stdout);
+    assert_eq!(v["summary"]["ignored"], 1, "{v:#}");
+    assert_eq!(v["ignored"][0]["ignore_reason"], "retired on purpose");
+}
+
+/// `git mv` within a module with the content unchanged is a rename, not a new spec plus a
+/// deleted one; recording it moves the history to the new path.
+#[test]
+fn moved_spec_is_a_rename() {
+    let r = seeded();
+    assert_eq!(r.run(&["check", "--record"]).code, 0);
+    r.git(&["mv", "legacy/swagger.yaml", "legacy/v1.yaml"]);
+    r.commit("move legacy spec");
+    let out = r.run(&["check", "-f", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.stderr.contains("deleted") && !out.stderr.contains("is new"), "{out:?}");
+    let v = json(&out.stdout);
+    assert_eq!(v["summary"]["total"], 1, "{v:#}");
+    assert_eq!(v["changes"][0]["id"], "api-description-renamed");
+    assert!(v["changes"][0]["message"].as_str().unwrap().contains("renamed from `legacy/swagger.yaml`"), "{v:#}");
+    assert_eq!(r.run(&["check", "--record"]).code, 0);
+    let out = r.run(&["check", "-f", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(json(&out.stdout)["summary"]["total"], 0, "{out:?}");
+    let hist = json(&r.run(&["history", "--module", "legacy", "-f", "json"]).stdout);
+    let specs: Vec<(&str, bool)> =
+        hist.as_array().unwrap().iter().map(|e| (e["spec"].as_str().unwrap(), e["snapshot"].is_string())).collect();
+    assert!(specs.contains(&("legacy/swagger.yaml", false)) && specs.contains(&("legacy/v1.yaml", true)), "{hist:#}");
+
+    // A move with an edit is a removal plus a new spec.
+    r.git(&["mv", "legacy/v1.yaml", "legacy/v2.yaml"]);
+    r.write("legacy/v2.yaml", &format!("{LEGACY}\n# edited\n"));
+    r.commit("move and edit");
+    let out = r.run(&["check", "-f", "json"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(json(&out.stdout)["changes"][0]["id"], "api-description-removed");
+}
+
+/// Recording from a working tree with uncommitted spec edits marks the deploy `<sha>-dirty`,
+/// so the commit's own id never resolves to content that was never committed.
+#[test]
+fn dirty_tree_records_a_dirty_deploy() {
+    let r = seeded();
+    let head = r.git(&["rev-parse", "HEAD"]);
+    // Unrelated uncommitted files do not count.
+    r.write("NOTES.txt", "scratch");
+    assert_eq!(r.run(&["check", "--record"]).code, 0);
+    let hist = json(&r.run(&["history", "--module", "legacy", "-f", "json"]).stdout);
+    assert_eq!(hist[0]["deploy"], head.as_str(), "{hist:#}");
+
+    r.write("legacy/swagger.yaml", &format!("{LEGACY}\n# edited\n"));
+    let out = r.run(&["check", "--record"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("-dirty"), "{out:?}");
+    let hist = json(&r.run(&["history", "--module", "legacy", "-f", "json"]).stdout);
+    let last = hist.as_array().unwrap().last().unwrap();
+    assert_eq!(last["deploy"], format!("{head}-dirty"), "{hist:#}");
+    assert_eq!(last["message"], format!("uncommitted changes on top of {head}"), "{hist:#}");
+    // The commit resolves to what was committed; the dirty record only by its own id.
+    let out = r.run(&["rollback", "--to", &head[..10], "--module", "legacy", "--preview"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let out = r.run(&["rollback", "--to", &format!("{head}-dirty"), "--module", "legacy", "--preview"]);
+    assert_eq!(out.code, 0, "{out:?}");
 }
 
 #[test]

@@ -328,3 +328,50 @@ fn fingerprints_do_not_depend_on_how_paths_are_spelled() {
     assert_eq!(fp("old/api.yaml"), fp("./old/api.yaml"));
     assert_eq!(fp("old/api.yaml"), fp(&d.path().join("old/api.yaml").display().to_string()));
 }
+
+/// `diff` applies the `apidiff.yaml` of the current folder (or the git top level): its severity
+/// overrides, its ignore file and its gate; `--fail-on` and `--severity` still win.
+#[test]
+fn diff_applies_the_repository_config() {
+    let d = tempfile::tempdir().unwrap();
+    let required = BASE.replace("{name: limit, in: query,", "{name: limit, in: query, required: true,");
+    write(d.path(), "a.yaml", BASE);
+    write(d.path(), "b.yaml", &required);
+    let code = |dir: &Path, args: &[&str]| apidiff(dir, args).status.code();
+    assert_eq!(code(d.path(), &["diff", "a.yaml", "b.yaml"]), Some(1));
+
+    write(d.path(), "apidiff.yaml", "severity:\n  request-parameter-became-required: warning\n");
+    let o = apidiff(d.path(), &["diff", "a.yaml", "b.yaml", "-f", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["changes"][0]["severity"], "warning");
+    assert_eq!(code(d.path(), &["diff", "a.yaml", "b.yaml", "--severity", "request-parameter-became-required=breaking"]), Some(1));
+
+    write(d.path(), "apidiff.yaml", "severity:\n  request-parameter-became-required: warning\ngate:\n  fail_on: warning\n");
+    assert_eq!(code(d.path(), &["diff", "a.yaml", "b.yaml"]), Some(1));
+    assert_eq!(code(d.path(), &["diff", "a.yaml", "b.yaml", "--fail-on", "breaking"]), Some(0), "the flag wins");
+
+    write(d.path(), "apidiff.yaml", "ignore_file: policy/ignores.yaml\n");
+    write(
+        d.path(),
+        "policy/ignores.yaml",
+        "ignores:\n  - rule: request-parameter-became-required\n    operation: GET /pets\n    reason: internal only\n",
+    );
+    let o = apidiff(d.path(), &["diff", "a.yaml", "b.yaml", "-f", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["summary"]["ignored"], 1, "{v:#}");
+
+    // From a subfolder of a git repository, the top level's config applies.
+    let g = Command::new("git").args(["init", "-q"]).current_dir(d.path()).status().unwrap();
+    assert!(g.success());
+    std::fs::create_dir_all(d.path().join("sub")).unwrap();
+    let o = apidiff(&d.path().join("sub"), &["diff", "../a.yaml", "../b.yaml", "-f", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["summary"]["ignored"], 1, "{v:#}");
+
+    // A broken config is a located error.
+    write(d.path(), "apidiff.yaml", "gate: [\n");
+    assert_located(&apidiff(d.path(), &["diff", "a.yaml", "b.yaml"]), "apidiff.yaml", None);
+}

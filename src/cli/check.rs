@@ -5,7 +5,7 @@
 use super::diff::ReportFormat;
 use super::{Exit, today};
 use crate::config::{self, Config};
-use crate::diff::{self, Change, Options};
+use crate::diff::{self, Change, Format, Options, general};
 use crate::discover::{self, Discovery, Found};
 use crate::error::{Error, Located};
 use crate::policy::{self, FailOn, Outcome};
@@ -160,6 +160,8 @@ pub(super) fn run(args: CheckArgs, color: bool) -> Result<Exit, Error> {
 /// Git facts the CLI gathers for the record.
 struct Identity {
     deploy: Option<String>,
+    /// The HEAD commit, when the deploy id is HEAD's (not given with `--deploy`).
+    head: Option<String>,
     author: Option<String>,
     message: Option<String>,
     actor: Option<String>,
@@ -170,7 +172,8 @@ impl Identity {
     fn gather(root: &Path, deploy: Option<String>) -> Identity {
         let head = git(root, &["rev-parse", "HEAD"]);
         let from_head = deploy.is_none();
-        let deploy = deploy.or(head);
+        let head = head.filter(|_| from_head);
+        let deploy = deploy.or(head.clone());
         let (author, message) = if from_head {
             (git(root, &["log", "-1", "--format=%an <%ae>"]), git(root, &["log", "-1", "--format=%B"]))
         } else {
@@ -178,6 +181,7 @@ impl Identity {
         };
         Identity {
             deploy,
+            head,
             author: author.or_else(|| actor(root)),
             message: message.filter(|m| !m.is_empty()),
             actor: actor(root),
@@ -186,7 +190,7 @@ impl Identity {
     }
 }
 
-fn check(args: CheckArgs, ctx: Ctx, id: Identity, color: bool) -> Result<Exit, Error> {
+fn check(args: CheckArgs, ctx: Ctx, mut id: Identity, color: bool) -> Result<Exit, Error> {
     let Ctx { root, config, archive } = ctx;
     let fail_on = args.fail_on.or(config.gate.fail_on.map(|l| l.to_fail_on())).unwrap_or_default();
     let today = today();
@@ -226,6 +230,7 @@ fn check(args: CheckArgs, ctx: Ctx, id: Identity, color: bool) -> Result<Exit, E
         return Err(Error::Usage(format!("--base {rev}: not a git revision of {}", root.display())));
     }
 
+    let present: BTreeSet<&str> = found.specs.iter().map(|s| s.path.as_str()).collect();
     let progress = std::io::stderr().is_terminal() && specs.len() >= 5;
     let mut checked = Vec::new();
     for (i, spec) in specs.iter().enumerate() {
@@ -261,21 +266,32 @@ fn check(args: CheckArgs, ctx: Ctx, id: Identity, color: bool) -> Result<Exit, E
                     Some(snap) => {
                         let b = archive.snapshot(&snap)?;
                         let s = spec::load(&b.input()?, &load)?;
-                        (Some(s), prev, Some(format!("snapshot:{}", &snap[..12.min(snap.len())])))
+                        (Some(s), prev, Some(format!("snapshot:{}", short(&snap))))
                     }
-                    None => {
-                        if !entries.is_empty() {
-                            notes.push(format!("module `{}`: {} is new: it has no archived snapshot yet", spec.module, spec.path));
+                    None => match renamed_from(&archive, &latest, &present, spec, &bundle)? {
+                        // Moved within its module, content unchanged: compare with the old path's history.
+                        Some((old, b)) => {
+                            let s = spec::load(&b.input()?, &load)?;
+                            let label = format!("snapshot:{}", short(old.snapshot.as_deref().unwrap_or("")));
+                            (Some(s), Some(old), Some(label))
                         }
-                        (None, prev, None)
-                    }
+                        None => {
+                            if !entries.is_empty() {
+                                notes.push(format!("module `{}`: {} is new: it has no archived snapshot yet", spec.module, spec.path));
+                            }
+                            (None, prev, None)
+                        }
+                    },
                 }
             }
         };
-        let changes = match &base_spec {
+        let mut changes = match &base_spec {
             Some(b) => diff::compare(b, &rev_spec, &opts)?,
             None => Vec::new(),
         };
+        if let Some(p) = previous.as_ref().filter(|p| p.spec != spec.path && p.module == spec.module) {
+            changes.push(general::renamed(&spec.module, &p.spec, &spec.path));
+        }
         checked.push(Checked { spec: spec.clone(), bundle, hash, previous, base_label, changes });
     }
     if progress {
@@ -285,7 +301,6 @@ fn check(args: CheckArgs, ctx: Ctx, id: Identity, color: bool) -> Result<Exit, E
     // Specs archived before but gone from the repository now.
     let mut removed: Vec<&Entry> = Vec::new();
     if args.base.is_none() {
-        let present: BTreeSet<&str> = found.specs.iter().map(|s| s.path.as_str()).collect();
         let compared: BTreeSet<(&str, &str)> =
             checked.iter().filter_map(|c| c.previous.as_ref().map(|p| (p.module.as_str(), p.spec.as_str()))).collect();
         for e in &latest {
@@ -300,8 +315,26 @@ fn check(args: CheckArgs, ctx: Ctx, id: Identity, color: bool) -> Result<Exit, E
         }
     }
 
+    // HEAD does not describe a working tree whose specs have uncommitted edits: say so in the
+    // deploy id, so that `rollback --to <sha>` never lands on content that was never committed.
+    if let Some(head) = id.head.clone() {
+        let mut paths: BTreeSet<&str> = checked.iter().flat_map(|c| c.bundle.files.keys().map(String::as_str)).collect();
+        paths.extend(removed.iter().map(|e| e.spec.as_str()));
+        if !paths.is_empty() {
+            let mut git_args = vec!["--literal-pathspecs", "status", "--porcelain", "--untracked-files=all", "--"];
+            git_args.extend(paths);
+            if git(&root, &git_args).is_some_and(|out| !out.is_empty()) {
+                notes.push(format!("the working tree has uncommitted changes to specs: the deploy id is {}-dirty", short(&head)));
+                id.deploy = Some(format!("{head}-dirty"));
+                id.message = Some(format!("uncommitted changes on top of {head}"));
+            }
+        }
+    }
+
     // Policy once over everything, so unused ignores are judged on the whole run.
-    let all: Vec<Change> = checked.iter().flat_map(|c| c.changes.iter().cloned()).collect();
+    let removals: Vec<Change> =
+        removed.iter().map(|e| general::removed(&e.module, &e.spec, e.snapshot.as_deref().unwrap_or(""), e.deploy.as_deref())).collect();
+    let all: Vec<Change> = checked.iter().flat_map(|c| c.changes.iter().cloned()).chain(removals.iter().cloned()).collect();
     let problems = policy::apply(all, &policy).problems;
     let mut pairs = Vec::new();
     let mut per_spec: Vec<Outcome> = Vec::new();
@@ -317,6 +350,19 @@ fn check(args: CheckArgs, ctx: Ctx, id: Identity, color: bool) -> Result<Exit, E
         };
         pairs.push((pair, outcome));
     }
+    let mut per_removed: Vec<Outcome> = Vec::new();
+    for (e, change) in removed.iter().zip(&removals) {
+        let mut outcome = policy::apply(vec![change.clone()], &policy);
+        outcome.problems = if pairs.is_empty() { problems.clone() } else { Vec::new() };
+        per_removed.push(Outcome { changes: outcome.changes.clone(), ignored: Vec::new(), problems: Vec::new() });
+        let pair = SpecPair {
+            module: Some(e.module.clone()),
+            format: Format::parse(&e.format).unwrap_or(Format::Any),
+            base: format!("snapshot:{}", short(e.snapshot.as_deref().unwrap_or(""))),
+            revision: "(removed)".into(),
+        };
+        pairs.push((pair, outcome));
+    }
     let mut report = Report::build(pairs, fail_on);
     let risk = checked
         .iter()
@@ -325,7 +371,7 @@ fn check(args: CheckArgs, ctx: Ctx, id: Identity, color: bool) -> Result<Exit, E
             let n = count(&o.changes);
             Risk::assess(n.breaking, n.warning, touched_dependants(&config, &c.spec.module, &o.changes).len())
         })
-        .chain(removed.iter().map(|_| Risk::Critical))
+        .chain(removed.iter().zip(&per_removed).map(|(e, o)| removal_risk(&config, &e.module, &o.changes)))
         .max()
         .unwrap_or(Risk::Low);
     report.meta = Some(Meta {
@@ -350,9 +396,11 @@ fn check(args: CheckArgs, ctx: Ctx, id: Identity, color: bool) -> Result<Exit, E
     for n in &notes {
         eprintln!("note: {n}");
     }
-    for e in &removed {
+    for (e, o) in removed.iter().zip(&per_removed) {
+        let Some(ch) = o.changes.first() else { continue };
         eprintln!(
-            "error: module `{}`: {} was deleted from the repository (last archived as snapshot {}{}); every client of it breaks. Restore it, or record the removal with `apidiff check --record`",
+            "{}: module `{}`: {} was deleted from the repository (last archived as snapshot {}{}); every client of it breaks. Restore it, or record the removal with `apidiff check --record`",
+            if fail_on.blocks(ch.severity) { "error" } else { "note" },
             e.module,
             e.spec,
             short(e.snapshot.as_deref().unwrap_or("")),
@@ -367,8 +415,8 @@ fn check(args: CheckArgs, ctx: Ctx, id: Identity, color: bool) -> Result<Exit, E
         let mut written = Vec::new();
         for (c, outcome) in checked.iter().zip(&per_spec) {
             let prev_snap = c.previous.as_ref().and_then(|p| p.snapshot.clone());
-            let same_module = c.previous.as_ref().is_some_and(|p| p.module == c.spec.module);
-            if prev_snap.as_deref() == Some(c.hash.as_str()) && same_module {
+            let same_place = c.previous.as_ref().is_some_and(|p| p.module == c.spec.module && p.spec == c.spec.path);
+            if prev_snap.as_deref() == Some(c.hash.as_str()) && same_place {
                 continue;
             }
             archive.put_snapshot(&c.bundle)?;
@@ -399,8 +447,33 @@ fn check(args: CheckArgs, ctx: Ctx, id: Identity, color: bool) -> Result<Exit, E
             if archive.put_entry(&entry)? {
                 written.push(entry);
             }
+            // A spec moved within its module: the old path's history ends here.
+            if let Some(old) = c.previous.as_ref().filter(|p| p.spec != c.spec.path && p.module == c.spec.module) {
+                let entry = Entry {
+                    id: Entry::derive_id(&old.module, &old.spec, None, old.snapshot.as_deref(), id.deploy.as_deref()),
+                    time: time.clone(),
+                    module: old.module.clone(),
+                    spec: old.spec.clone(),
+                    format: old.format.clone(),
+                    snapshot: None,
+                    previous: old.snapshot.clone(),
+                    deploy: id.deploy.clone(),
+                    author: id.author.clone(),
+                    message: id.message.clone(),
+                    risk: Risk::Low,
+                    counts: Counts::default(),
+                    changes: Vec::new(),
+                    dependants: Vec::new(),
+                    owners: notified.assignees(&old.module),
+                    run: run.clone(),
+                };
+                if archive.put_entry(&entry)? {
+                    written.push(entry);
+                }
+            }
         }
-        for e in &removed {
+        for (e, outcome) in removed.iter().zip(&per_removed) {
+            let counts = record::count(&outcome.changes);
             let entry = Entry {
                 id: Entry::derive_id(&e.module, &e.spec, None, e.snapshot.as_deref(), id.deploy.as_deref()),
                 time: time.clone(),
@@ -412,9 +485,13 @@ fn check(args: CheckArgs, ctx: Ctx, id: Identity, color: bool) -> Result<Exit, E
                 deploy: id.deploy.clone(),
                 author: id.author.clone(),
                 message: id.message.clone(),
-                risk: Risk::Critical,
-                counts: Counts::default(),
-                changes: Vec::new(),
+                risk: removal_risk(&config, &e.module, &outcome.changes),
+                counts,
+                changes: outcome
+                    .changes
+                    .iter()
+                    .map(|ch| serde_json::to_value(notified.change(&report, ch, &e.module, fail_on)).unwrap_or_default())
+                    .collect(),
                 dependants: config.dependants(&e.module).map(|(m, _)| m.name.clone()).collect(),
                 owners: notified.assignees(&e.module),
                 run: run.clone(),
@@ -459,7 +536,40 @@ fn check(args: CheckArgs, ctx: Ctx, id: Identity, color: bool) -> Result<Exit, E
             );
         }
     }
-    Ok(if report.gate.passed && removed.is_empty() { Exit::Clean } else { Exit::Blocking })
+    Ok(if report.gate.passed { Exit::Clean } else { Exit::Blocking })
+}
+
+/// The risk of a removed spec: critical while its removal is reported as breaking, else what
+/// its (re-levelled) change amounts to.
+fn removal_risk(config: &Config, module: &str, changes: &[Change]) -> Risk {
+    let n = count(changes);
+    if n.breaking > 0 {
+        return Risk::Critical;
+    }
+    Risk::assess(n.breaking, n.warning, touched_dependants(config, module, changes).len())
+}
+
+/// The archived spec of the same module that `spec` was moved from: one whose path is gone from
+/// the repository and whose snapshot holds the same files, the main file under its old name.
+fn renamed_from(
+    archive: &Archive,
+    latest: &[&Entry],
+    present: &BTreeSet<&str>,
+    spec: &Found,
+    now: &Bundle,
+) -> Result<Option<(Entry, Bundle)>, Error> {
+    let rest = |b: &Bundle| b.files.iter().filter(|(k, _)| **k != b.entry).map(|(k, v)| (k.clone(), v.clone())).collect::<Vec<_>>();
+    for e in latest {
+        let Some(snap) = e.snapshot.as_deref() else { continue };
+        if e.module != spec.module || e.format != spec.format.as_str() || present.contains(e.spec.as_str()) {
+            continue;
+        }
+        let old = archive.snapshot(snap)?;
+        if old.files.get(&old.entry) == now.files.get(&now.entry) && rest(&old) == rest(now) {
+            return Ok(Some(((*e).clone(), old)));
+        }
+    }
+    Ok(None)
 }
 
 pub(super) fn plural(n: usize) -> &'static str {

@@ -1,12 +1,14 @@
 //! `apidiff diff OLD NEW`.
 
 use super::{Exit, today};
+use crate::config::{self, Config};
 use crate::diff::{self, Options};
 use crate::error::{Error, Located};
-use crate::policy::{self, FailOn, Policy};
+use crate::policy::{self, FailOn};
 use crate::report::{Meta, Report, SpecPair};
 use crate::source::Input;
 use crate::spec::{self, LoadOptions};
+use crate::store::record;
 use clap::{Args, ValueEnum};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -56,13 +58,14 @@ pub struct DiffArgs {
     /// Write the output to FILE instead of stdout (with `--format github`: the JSON report).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Lowest severity that makes the exit code 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Breaking)]
-    pub fail_on: FailOn,
-    /// Re-level a rule: `RULE-ID=breaking|warning|info|off` (repeatable).
+    /// Lowest severity that makes the exit code 1 (default: `gate.fail_on` of the `apidiff.yaml`
+    /// in the current folder or the git top level, else breaking).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Re-level a rule: `RULE-ID=breaking|warning|info|off` (repeatable; overrides `apidiff.yaml`'s `severity:`).
     #[arg(long = "severity", value_name = "RULE=LEVEL")]
     pub severity: Vec<String>,
-    /// Ignore file (default: `.apidiff-ignore.yaml` when it exists).
+    /// Ignore file (default: `apidiff.yaml`'s `ignore_file`, else `.apidiff-ignore.yaml` when it exists).
     #[arg(long)]
     pub ignore_file: Option<PathBuf>,
     /// Follow `$ref`s to http(s) URLs.
@@ -86,18 +89,14 @@ pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
         return Err(Error::Usage(format!("--proto-category `{}`: expected FILE, PACKAGE, WIRE_JSON or WIRE", args.proto_category)));
     }
     let today = today();
-    let mut policy = Policy { fail_on: args.fail_on, today: today.clone(), ..Policy::default() };
-    for s in &args.severity {
-        let (id, level) = policy::parse_override(s)?;
-        policy.overrides.insert(id, level);
-    }
-    let ignore_path = args.ignore_file.clone().or_else(|| {
-        let p = cwd.join(".apidiff-ignore.yaml");
-        p.exists().then_some(p)
-    });
-    if let Some(p) = ignore_path {
+    // The repository's decisions apply to `diff` as to `check`: the `apidiff.yaml` of the
+    // current folder, else of the git top level. Its folder is where its paths resolve.
+    let (root, config) = repo_config(&cwd)?;
+    let fail_on = args.fail_on.or(config.gate.fail_on.map(|l| l.to_fail_on())).unwrap_or_default();
+    let mut policy = record::repo_policy(&root, &config, &args.severity, fail_on, &today)?;
+    if let Some(p) = &args.ignore_file {
         let name = p.display().to_string();
-        let text = std::fs::read_to_string(&p).map_err(|e| Located::file(&name, e.to_string()))?;
+        let text = std::fs::read_to_string(cwd.join(p)).map_err(|e| Located::file(&name, e.to_string()))?;
         policy.ignores = policy::parse_ignore_file(&name, &text)?;
     }
     let load = LoadOptions { allow_remote_refs: args.allow_remote_refs, proto_includes: args.proto_include.clone() };
@@ -123,10 +122,24 @@ pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
     let (format, changes) = changes;
     let outcome = policy::apply(changes, &policy);
     let pair = SpecPair { module: None, format, base, revision: rev };
-    let mut report = Report::build(vec![(pair, outcome)], args.fail_on);
+    let mut report = Report::build(vec![(pair, outcome)], fail_on);
     report.meta = Some(Meta { generated_at: Some(crate::store::time::format_millis(super::check::now_ms())), ..Meta::default() });
     super::ci::emit(&report, args.format, args.out.as_deref(), color)?;
     Ok(super::ci::verdict(&report))
+}
+
+/// The folder whose `apidiff.yaml` applies (the current folder, else the git top level) and that
+/// configuration; the current folder and an empty configuration when neither has one.
+fn repo_config(cwd: &Path) -> Result<(PathBuf, Config), Error> {
+    let top = super::check::git(cwd, &["rev-parse", "--show-toplevel"]).map(PathBuf::from);
+    for dir in std::iter::once(cwd.to_path_buf()).chain(top) {
+        if let Some(p) = config::FILE_NAMES.iter().map(|n| dir.join(n)).find(|p| p.is_file()) {
+            let name = p.strip_prefix(cwd).unwrap_or(&p).display().to_string();
+            let text = std::fs::read_to_string(&p).map_err(|e| Located::file(&name, format!("cannot read: {e}")))?;
+            return Ok((dir, config::parse(&name, &text)?));
+        }
+    }
+    Ok((cwd.to_path_buf(), Config::default()))
 }
 
 fn open(locator: &str, cwd: &Path) -> Result<Input, Error> {

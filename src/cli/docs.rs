@@ -310,7 +310,7 @@ fn rules_section() -> String {
         "{} rules. `apidiff rules` lists them, `apidiff explain <id>` prints one. The level is the default severity; every rule can be re-levelled by id.\n",
         rules.len()
     );
-    for f in [Format::OpenApi, Format::GraphQl, Format::AsyncApi, Format::TypeScript, Format::Protobuf] {
+    for f in [Format::Any, Format::OpenApi, Format::GraphQl, Format::AsyncApi, Format::TypeScript, Format::Protobuf] {
         let of: Vec<&&Rule> = rules.iter().filter(|r| r.format == f).collect();
         if of.is_empty() {
             continue;
@@ -356,6 +356,7 @@ fn title(f: Format) -> &'static str {
         Format::AsyncApi => "AsyncAPI",
         Format::TypeScript => "TypeScript",
         Format::Protobuf => "Protocol Buffers",
+        Format::Any => "Every format",
     }
 }
 

@@ -169,6 +169,7 @@ pub fn sort_changes(changes: &mut Vec<Change>) {
 }
 
 pub mod asyncapi;
+pub mod general;
 pub mod graphql;
 pub mod openapi;
 pub mod protobuf;

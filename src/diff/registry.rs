@@ -7,9 +7,16 @@ pub const REDIRECTS: &[(&str, &str)] = &[];
 
 /// Every rule family of every format.
 fn families() -> impl Iterator<Item = &'static [&'static Rule]> {
-    [super::openapi::RULES, super::graphql::RULES, super::asyncapi::RULES, super::typescript::RULES, super::protobuf::RULES]
-        .into_iter()
-        .flat_map(|f| f.iter().copied())
+    [
+        super::general::RULES,
+        super::openapi::RULES,
+        super::graphql::RULES,
+        super::asyncapi::RULES,
+        super::typescript::RULES,
+        super::protobuf::RULES,
+    ]
+    .into_iter()
+    .flat_map(|f| f.iter().copied())
 }
 
 /// Every rule, in registry order (format, then family, then declaration).

@@ -55,6 +55,8 @@ pub enum Format {
     TypeScript,
     /// Protocol Buffers.
     Protobuf,
+    /// Any format: rules about whole specs (removed, moved), not their content.
+    Any,
 }
 
 impl Format {
@@ -66,7 +68,13 @@ impl Format {
             Format::AsyncApi => "asyncapi",
             Format::TypeScript => "typescript",
             Format::Protobuf => "protobuf",
+            Format::Any => "any",
         }
+    }
+
+    /// Parses a lowercase name of a concrete format (`openapi`, `graphql`, ...); never [`Format::Any`].
+    pub fn parse(s: &str) -> Option<Format> {
+        [Format::OpenApi, Format::GraphQl, Format::AsyncApi, Format::TypeScript, Format::Protobuf].into_iter().find(|f| f.as_str() == s)
     }
 }
 

@@ -136,7 +136,8 @@ pub fn collect(tree: &Tree, entry: &str, format: Format, opts: &LoadOptions) -> 
                 files.insert(slash(&normalize(&doc.input.path)), doc.input.text.clone());
             }
         }
-        Format::GraphQl => {
+        // `Any` names no file format; a spec is never discovered as one. Keep the file itself.
+        Format::GraphQl | Format::Any => {
             files.insert(entry.to_string(), input.text);
         }
         Format::Protobuf | Format::TypeScript => {

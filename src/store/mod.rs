@@ -738,8 +738,10 @@ impl Archive {
             {
                 add(s, "snapshot");
             }
+            // `<sha>-dirty` was recorded from uncommitted edits: only a prefix that says so reaches it.
             if allow.contains(&"deploy")
                 && let Some(d) = &e.deploy
+                && (!d.ends_with("-dirty") || id.contains("-dirty"))
             {
                 add(d, "deploy");
             }
