@@ -489,3 +489,75 @@ fn plain_language_counts_what_it_does_not_spell_out() {
     // Deterministic: the same report gives the same words.
     assert_eq!(s, summary::plain_language(&r.clone()));
 }
+
+/// The fixed report with reach facts: the first change affects module `web` and breaks one
+/// client operation (and is used by a second one that still validates); the second change
+/// has no known client.
+fn report_with_reach() -> Report {
+    use apidiff::report::{ClientUse, ImpactedModule};
+    let mut r = report();
+    let first = &mut r.changes[0];
+    first.impact = vec![
+        ImpactedModule { module: "web".into(), via: "depends_on".into(), uses: Some("GET /v1/users".into()), owners: vec!["@web".into()] },
+        ImpactedModule { module: "batch".into(), via: "depends_on".into(), uses: None, owners: Vec::new() },
+    ];
+    first.clients = Some(vec![
+        ClientUse { file: "web/src/user.tsx".into(), line: 12, operation: "GetUser".into(), broken: true, error: Some("no field".into()) },
+        ClientUse { file: "web/src/list.graphql".into(), line: 3, operation: "ListUsers".into(), broken: false, error: None },
+    ]);
+    r.changes[1].clients = Some(Vec::new());
+    r
+}
+
+#[test]
+fn impact_and_clients_are_shown_per_change() {
+    let r = report_with_reach();
+    let t = text::render(&r, false, Some(400));
+    for line in [
+        "affects module web (uses GET /v1/users)",
+        "affects module batch (uses all of it)",
+        "breaks client operation GetUser at web/src/user.tsx:12",
+        "used by client operation ListUsers at web/src/list.graphql:3",
+        "no known client operation uses it",
+    ] {
+        assert_eq!(t.matches(line).count(), 1, "`{line}` once in:\n{t}");
+    }
+    // Changes without those facts say nothing about them.
+    assert!(!text::render(&report(), false, Some(400)).contains("client operation"));
+    assert!(!text::render(&report(), false, Some(400)).contains("affects module"));
+
+    let md = markdown::render(&r);
+    for line in [
+        "  - affects module `web` (uses `GET /v1/users`)\n",
+        "  - affects module `batch` (uses all of it)\n",
+        "  - breaks client operation `GetUser` at `web/src/user.tsx:12`\n",
+        "  - used by client operation `ListUsers` at `web/src/list.graphql:3`\n",
+        "  - no known client operation uses it\n",
+    ] {
+        assert_eq!(md.matches(line).count(), 1, "`{line}` once in:\n{md}");
+    }
+    // Under the change it belongs to: the first change's bullet comes before its reach lines.
+    let first = md.find(&format!("`{}`", r.changes[0].id)).unwrap();
+    assert!(first < md.find("affects module `web`").unwrap());
+
+    let h = html::render(&r);
+    assert!(h.contains("<li>affects module <code>web</code> (uses <code>GET /v1/users</code>)</li>"), "{h}");
+    assert!(h.contains("<li>breaks client operation <code>GetUser</code> at <code>web/src/user.tsx:12</code></li>"), "{h}");
+    assert!(h.contains("<li>no known client operation uses it</li>"), "{h}");
+    assert_eq!(h.matches("<ul class=\"reach\">").count(), 2);
+}
+
+#[test]
+fn long_client_lists_are_cut_short() {
+    use apidiff::report::ClientUse;
+    let mut r = report();
+    r.changes[0].clients = Some(
+        (1..=8)
+            .map(|n| ClientUse { file: "web/q.graphql".into(), line: n, operation: format!("Op{n}"), broken: true, error: None })
+            .collect(),
+    );
+    let t = text::render(&r, false, Some(400));
+    assert_eq!(t.matches("breaks client operation").count(), apidiff::report::MAX_CLIENTS);
+    assert!(t.contains("and 3 more client operations"), "{t}");
+    assert!(!t.contains("Op6"));
+}

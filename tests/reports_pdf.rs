@@ -147,6 +147,41 @@ fn pdftotext_finds_ids_summary_counts_and_title_page_facts() {
 }
 
 #[test]
+fn pdf_shows_impact_and_clients() {
+    use apidiff::report::{ClientUse, ImpactedModule};
+    if !have("pdftotext") {
+        return;
+    }
+    let mut r = report();
+    r.changes[0].impact =
+        vec![ImpactedModule { module: "web".into(), via: "depends_on".into(), uses: Some("GET /v1/users".into()), owners: Vec::new() }];
+    r.changes[0].clients =
+        Some(vec![ClientUse { file: "web/src/user.tsx".into(), line: 12, operation: "GetUser".into(), broken: true, error: None }]);
+    if let Some(c) = r.changes.get_mut(1) {
+        c.clients = Some(Vec::new());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.pdf");
+    std::fs::write(&file, pdf::render(&r)).unwrap();
+    let text = flat(&pdftotext(&file));
+    for line in [
+        "affects module web (uses GET /v1/users)",
+        "breaks client operation GetUser at web/src/user.tsx:12",
+        "no known client operation uses it",
+    ] {
+        assert!(text.contains(line), "`{line}` missing from:\n{text}");
+    }
+    assert!(!flat(&pdftotext_of(&report())).contains("client operation"));
+}
+
+fn pdftotext_of(r: &Report) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plain.pdf");
+    std::fs::write(&file, pdf::render(r)).unwrap();
+    pdftotext(&file)
+}
+
+#[test]
 fn page_one_rasterises_to_a_real_png() {
     if !have("pdftoppm") {
         return;

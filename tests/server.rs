@@ -526,3 +526,129 @@ fn load(addr: std::net::SocketAddr, path: &str, tok: &str, conns: usize, dur: st
     let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
     (all.len() as f64 / secs, pct(0.5), pct(0.99))
 }
+
+/// One request a webhook receiver got: its headers and body.
+struct Hook {
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Hook {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// A webhook receiver on 127.0.0.1:0 that answers 200 to every request and keeps them.
+fn hook_receiver() -> (String, std::sync::Arc<std::sync::Mutex<Vec<Hook>>>) {
+    use std::io::{BufRead, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            stream.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+            let mut r = std::io::BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            if r.read_line(&mut line).is_err() {
+                continue;
+            }
+            let mut headers = Vec::new();
+            loop {
+                let mut h = String::new();
+                if r.read_line(&mut h).is_err() || h.trim_end().is_empty() {
+                    break;
+                }
+                if let Some((k, v)) = h.trim_end().split_once(':') {
+                    headers.push((k.trim().to_string(), v.trim().to_string()));
+                }
+            }
+            let len: usize =
+                headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("content-length")).and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+            let mut body = vec![0; len];
+            if r.read_exact(&mut body).is_err() {
+                continue;
+            }
+            log.lock().unwrap().push(Hook { headers, body });
+            let _ = write!(stream, "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok");
+        }
+    });
+    (url, seen)
+}
+
+/// Waits (up to 20 s) until the receiver holds `n` requests.
+fn wait_for(seen: &std::sync::Mutex<Vec<Hook>>, n: usize) {
+    for _ in 0..400 {
+        if seen.lock().unwrap().len() >= n {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("the receiver got {} requests, expected {n}", seen.lock().unwrap().len());
+}
+
+#[test]
+fn registered_breaking_change_posts_a_signed_webhook_once() {
+    use apidiff::notify::{Secrets, webhook};
+    use apidiff::server::alerts::NotifySink;
+    let (url, seen) = hook_receiver();
+    let config =
+        format!("{}alerts:\n  channels:\n    - {{type: webhook, url: '{url}', secret_env: HOOK_SECRET}}\n  retries: 1\n", config_yaml());
+    let s = Server::start_full(
+        tempfile::tempdir().unwrap(),
+        auth::Auth::hs256(SECRET.as_bytes(), "apidiff").unwrap(),
+        &config,
+        Default::default(),
+        |dir, config| {
+            let secrets = Secrets([("HOOK_SECRET".to_string(), "k".to_string())].into());
+            std::sync::Arc::new(NotifySink::start(archive(dir), config.alerts.clone(), dir.to_path_buf(), secrets, |_| {}))
+        },
+    );
+    let dev = token(Role::Developer, "dev");
+    let register = |spec: &str, deploy: &str| {
+        s.json("POST", "/api/api-diff/register", &dev, Some(json!({"module": "users", "spec": spec, "deploy": deploy})))
+    };
+    assert_eq!(register(USERS_V1, "d1")["recorded"], true);
+    // Breaking: GET /users/{id} removed. `billing` depends on all of `users`.
+    let r = register(USERS_V2, "d2");
+    assert_eq!(r["entry"]["counts"]["breaking"], 1, "{r}");
+    assert_eq!(r["entry"]["changes"][0]["impact"][0]["module"], "billing", "{r}");
+    assert!(r["entry"]["owners"].as_array().unwrap().contains(&json!("@team-users")), "{r}");
+    wait_for(&seen, 1);
+    {
+        let reqs = seen.lock().unwrap();
+        let ts = reqs[0].header("x-apidiff-timestamp").unwrap();
+        assert_eq!(reqs[0].header("x-apidiff-signature").unwrap(), webhook::signature("k", ts, &reqs[0].body));
+        let body: Value = serde_json::from_slice(&reqs[0].body).unwrap();
+        assert_eq!(body["module"], "users");
+        assert_eq!(body["commit"], "d2");
+        assert_eq!(body["impacted_modules"], json!(["billing"]));
+        assert!(body["owners"].as_array().unwrap().contains(&json!("@team-users")), "{body}");
+        assert!(body.to_string().contains("/users/{id}"), "{body}");
+    }
+    // The same spec again: nothing recorded, nothing sent.
+    assert_eq!(register(USERS_V2, "d2")["recorded"], false);
+    // Back and forth under new deploys: the breaking change is recorded again, but the channel
+    // already announced its fingerprint (found in the store's alert records).
+    assert_eq!(register(USERS_V1, "d3")["recorded"], true);
+    let again = register(USERS_V2, "d4");
+    assert_eq!((again["recorded"].as_bool(), again["entry"]["counts"]["breaking"].as_u64()), (Some(true), Some(1)));
+    // A new breaking change is announced; deliveries run in order, so the receiver's second
+    // request proves that nothing was sent for the registrations before it.
+    let v3 = USERS_V2.replace("  /users:\n    get:\n      responses:\n        '200':\n          description: ok\n", "  {}\n");
+    let v3 = v3.replace("paths:\n  {}\n", "paths: {}\n");
+    assert_eq!(register(&v3, "d5")["entry"]["counts"]["breaking"], 1);
+    wait_for(&seen, 2);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let reqs = seen.lock().unwrap();
+    assert_eq!(reqs.len(), 2, "one webhook per new breaking change");
+    let body: Value = serde_json::from_slice(&reqs[1].body).unwrap();
+    assert_eq!(body["commit"], "d5");
+    assert!(!body.to_string().contains("/users/{id}"), "the deduped change is not repeated: {body}");
+    drop(reqs);
+    // Each sent alert is in the audit log.
+    let log = s.json("GET", "/api/api-diff/audit?action=alert&limit=100", &token(Role::Admin, "auditor"), None);
+    assert_eq!(log["items"].as_array().unwrap().len(), 2, "{log}");
+}

@@ -4,6 +4,7 @@
 use super::Exit;
 use super::check::Common;
 use crate::error::Error;
+use crate::notify::Secrets;
 use crate::server::{self, AppState, alerts, auth};
 use clap::Args;
 use std::sync::Arc;
@@ -49,7 +50,19 @@ pub(super) fn run(args: ServeArgs) -> Result<Exit, Error> {
         ctx.archive.create()?;
     }
     let salt = ctx.archive.salt(&super::privacy::seed())?;
-    let state = AppState::new(ctx.archive, ctx.config, ctx.root, auth, salt, Arc::new(alerts::NoSink)).with_log(args.log);
+    // Alert channels (`alerts:` in apidiff.yaml) with their secrets read now, like `check`
+    // does; the delivery thread has its own handle on the store.
+    let sink: Arc<dyn alerts::AlertSink> = if ctx.config.alerts.channels.is_empty() {
+        Arc::new(alerts::NoSink)
+    } else {
+        let secrets = Secrets::for_channels(&ctx.config.alerts, |n| std::env::var(n).ok());
+        let store = args.common.context()?.archive;
+        eprintln!("apidiff serve: {} alert channel(s) configured", ctx.config.alerts.channels.len());
+        Arc::new(alerts::NotifySink::start(store, ctx.config.alerts.clone(), ctx.root.clone(), secrets, |line| {
+            eprintln!("apidiff serve: {line}")
+        }))
+    };
+    let state = AppState::new(ctx.archive, ctx.config, ctx.root, auth, salt, sink).with_log(args.log);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -5,18 +5,16 @@
 use super::Exit;
 use super::check::{Checked, Common};
 use crate::config::Config;
-use crate::diff::{Change, Format};
+use crate::diff::Format;
 use crate::error::Error;
+use crate::notify::enrich::{entities, push_unique};
 use crate::notify::impact::Graph;
-use crate::notify::operations::{self, Clients};
-use crate::notify::owners::CodeOwners;
-use crate::notify::{self, Context, Secrets};
-use crate::policy::FailOn;
-use crate::report::{ClientUse, Report, ReportChange};
+use crate::notify::{self, Base, Compared, Context, Owners, Secrets};
+use crate::report::Report;
 use crate::store::bundle::Tree;
 use crate::store::{Archive, time};
 use clap::Args;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Arguments of `apidiff summary`.
@@ -32,50 +30,9 @@ pub struct SummaryArgs {
     pub json: bool,
 }
 
-/// What `check` learnt about owners and impact, for the records it writes.
-pub(super) struct Notified {
-    assignees: BTreeMap<String, Vec<String>>,
-}
-
-impl Notified {
-    /// Who is assigned to a module's changes: its owners and those of the dependants reached.
-    pub(super) fn assignees(&self, module: &str) -> Vec<String> {
-        self.assignees.get(module).cloned().unwrap_or_default()
-    }
-
-    /// A change as the report has it (with impact and clients), else freshly converted.
-    pub(super) fn change(&self, report: &Report, c: &Change, module: &str, fail_on: FailOn) -> ReportChange {
-        report
-            .changes
-            .iter()
-            .find(|r| r.fingerprint == c.fingerprint && r.module.as_deref() == Some(module))
-            .cloned()
-            .unwrap_or_else(|| ReportChange::new(c, Some(module), fail_on))
-    }
-}
-
-fn push_unique(v: &mut Vec<String>, items: impl IntoIterator<Item = String>) {
-    for i in items {
-        if !v.contains(&i) {
-            v.push(i);
-        }
-    }
-}
-
-/// `@key` entity types of every GraphQL module, from the given files.
-fn entities<'a>(files: impl Iterator<Item = (&'a str, &'a BTreeMap<String, String>)>) -> BTreeMap<String, BTreeSet<String>> {
-    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (module, files) in files {
-        for text in files.values() {
-            out.entry(module.to_string()).or_default().extend(operations::key_entities(text));
-        }
-    }
-    out.retain(|_, v| !v.is_empty());
-    out
-}
-
-/// Runs after `check` has diffed: fills each change's impact and clients, works out owners,
-/// sends alerts (unless `alerts` is false) and puts their outcome in the report.
+/// Runs after `check` has diffed: fills each change's impact and clients and works out owners
+/// (see [`notify::annotate`]), sends alerts (unless `alerts` is false) and puts their outcome
+/// in the report.
 #[allow(clippy::too_many_arguments)] // the pieces of `check` this step reads; bundling them would only rename them
 pub(super) fn after_check(
     root: &Path,
@@ -86,122 +43,40 @@ pub(super) fn after_check(
     report: &mut Report,
     (commit, actor, now_ms): (Option<&str>, Option<&str>, i64),
     alerts: bool,
-) -> Result<Notified, Error> {
-    let codeowners = CodeOwners::load(root);
-    let changed: BTreeSet<&str> = report.changes.iter().filter_map(|c| c.module.as_deref()).collect();
-    let mut owners: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for m in &config.modules {
-        owners.insert(m.name.clone(), m.owners.clone());
-    }
-    for c in checked {
-        if changed.contains(c.spec.module.as_str()) || !codeowners.is_empty() {
-            let o = owners.entry(c.spec.module.clone()).or_default();
-            push_unique(o, codeowners.owners(&c.spec.path));
-        }
-    }
-    let graphql: Vec<&Checked> = checked.iter().filter(|c| c.spec.format == Format::GraphQl).collect();
-    let graph = Graph::new(config, &entities(graphql.iter().map(|c| (c.spec.module.as_str(), &c.bundle.files))));
-    for ch in report.changes.iter_mut() {
-        let module = ch.module.clone().unwrap_or_default();
-        ch.impact = graph.impact(&module, ch, config);
-        for i in ch.impact.iter_mut() {
-            push_unique(&mut i.owners, owners.get(&i.module).cloned().unwrap_or_default());
-        }
-    }
-
-    // Client operations, only when a GraphQL spec changed.
-    let changed_graphql: Vec<&&Checked> = graphql
+) -> Result<Owners, Error> {
+    let specs: Vec<Compared<'_>> = checked
         .iter()
-        .filter(|c| report.changes.iter().any(|r| r.module.as_deref() == Some(&c.spec.module) && touches_spec(r, c)))
+        .map(|c| Compared {
+            module: &c.spec.module,
+            path: &c.spec.path,
+            format: c.spec.format,
+            files: &c.bundle.files,
+            base: match (git_base, c.previous.as_ref().and_then(|p| p.snapshot.as_deref())) {
+                (Some(tree), _) => Base::Tree(tree),
+                (None, Some(snap)) => Base::Snapshot(snap),
+                (None, None) => Base::None,
+            },
+        })
         .collect();
-    if !changed_graphql.is_empty() {
-        let clients = Clients::collect(root);
-        if !clients.is_empty() {
-            for c in changed_graphql {
-                let rev: Vec<(String, String)> = c.bundle.files.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-                let base: Option<Vec<(String, String)>> = match (git_base, c.previous.as_ref().and_then(|p| p.snapshot.as_deref())) {
-                    (Some(tree), _) => tree.open(&c.spec.path).ok().map(|i| vec![(c.spec.path.clone(), i.text)]),
-                    (None, Some(snap)) => archive.snapshot(snap).ok().map(|b| b.files.into_iter().collect()),
-                    (None, None) => None,
-                };
-                let results = clients.check(base.as_deref(), &rev);
-                for ch in report.changes.iter_mut().filter(|r| r.module.as_deref() == Some(&c.spec.module) && r.format == Format::GraphQl) {
-                    let pointers: Vec<&str> =
-                        [&ch.base, &ch.revision].iter().filter_map(|l| l.as_ref().map(|l| l.pointer.as_str())).collect();
-                    let uses: Vec<ClientUse> = results
-                        .iter()
-                        .filter(|r| pointers.iter().any(|p| r.used.touches(p)))
-                        .map(|r| ClientUse {
-                            file: r.op.file.clone(),
-                            line: r.op.line,
-                            operation: r.op.name.clone(),
-                            broken: r.broken.is_some(),
-                            error: r.broken.clone(),
-                        })
-                        .collect();
-                    ch.clients = Some(uses);
-                }
-            }
-        }
-    }
-
-    let mut assignees = owners.clone();
-    for ch in &report.changes {
-        let module = ch.module.clone().unwrap_or_default();
-        for i in &ch.impact {
-            push_unique(assignees.entry(module.clone()).or_default(), i.owners.clone());
-        }
-    }
-
-    if alerts && !config.alerts.channels.is_empty() && !report.changes.is_empty() {
-        let mut secrets = Secrets::default();
-        for ch in &config.alerts.channels {
-            for name in ch.env_names() {
-                if let Ok(v) = std::env::var(name) {
-                    secrets.0.insert(name.to_string(), v);
-                }
-            }
-        }
+    let owners = notify::annotate(root, config, archive, &specs, report);
+    if alerts {
         let ctx = Context {
             root: root.to_path_buf(),
-            secrets,
+            secrets: Secrets::for_channels(&config.alerts, |n| std::env::var(n).ok()),
             commit: commit.map(str::to_string),
             actor: actor.map(str::to_string),
             time: time::format_millis(now_ms),
             unix: now_ms.div_euclid(1000),
-            owners: owners.clone(),
+            owners: owners.owners.clone(),
         };
-        let store = if archive.exists()? { Some(archive) } else { None };
-        let deliveries = notify::run(store, &config.alerts, report, &ctx)?;
+        let deliveries = notify::alert(archive, &config.alerts, report, &ctx)?;
         for d in &deliveries {
-            match &d.error {
-                None => eprintln!(
-                    "alert: {} ({}) told about {} change{} in module {}{}",
-                    d.channel,
-                    d.kind,
-                    d.changes,
-                    super::check::plural(d.changes),
-                    d.module,
-                    if d.owners.is_empty() { String::new() } else { format!("; owners {}", d.owners.join(", ")) }
-                ),
-                Some(e) => eprintln!(
-                    "{}: alert channel {} ({}) failed for module {}: {e}",
-                    if d.required { "error" } else { "warning" },
-                    d.channel,
-                    d.kind,
-                    d.module
-                ),
-            }
+            eprintln!("{}", notify::delivery_line(d));
         }
         report.alerts = deliveries;
         notify::required_failures(&report.alerts)?;
     }
-    Ok(Notified { assignees })
-}
-
-/// Whether a change is located in a checked spec's files.
-fn touches_spec(r: &ReportChange, c: &Checked) -> bool {
-    [&r.base, &r.revision].iter().any(|l| l.as_ref().is_some_and(|l| c.bundle.files.contains_key(&l.file) || l.file == c.spec.path))
+    Ok(owners)
 }
 
 /// Runs `apidiff summary`.

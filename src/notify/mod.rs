@@ -8,12 +8,15 @@
 //! passes their values in as [`Secrets`].
 
 pub mod email;
+pub mod enrich;
 pub mod impact;
 pub mod operations;
 pub mod owners;
 pub mod push;
 pub mod slack;
 pub mod webhook;
+
+pub use enrich::{Base, Compared, Owners, alert, annotate, delivery_line};
 
 use crate::config::{AlertLevel, Alerts, Channel, ChannelKind};
 use crate::diff::Severity;

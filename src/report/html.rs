@@ -13,7 +13,7 @@ h1{font-size:1.6em}h2{font-size:1.2em;margin-top:1.6em}code{font:12px ui-monospa
 details{border:1px solid #d0d7de;border-radius:6px;margin:.4em 0;padding:.3em .8em}summary{cursor:pointer}\
 .sev{display:inline-block;min-width:5.5em;font-weight:600}.sev.breaking{color:#cf222e}.sev.warning{color:#9a6700}.sev.info{color:#0969da}\
 .sides{display:grid;grid-template-columns:1fr 1fr;gap:.8em;margin:.6em 0}.side{background:#f6f8fa;border-radius:6px;padding:.5em}\
-.side pre{white-space:pre-wrap;word-break:break-word;margin:.2em 0}.old{background:#ffebe9}.new{background:#dafbe1}.meta{color:#59636e;font-size:.9em}\
+.side pre{white-space:pre-wrap;word-break:break-word;margin:.2em 0}.old{background:#ffebe9}.new{background:#dafbe1}.meta{color:#59636e;font-size:.9em}.reach{margin:.2em 0;padding-left:1.4em;font-size:.9em}\
 table{border-collapse:collapse}td,th{border:1px solid #d0d7de;padding:.2em .6em;text-align:left}";
 
 /// Renders the report as a self-contained HTML page.
@@ -122,6 +122,23 @@ fn change(s: &mut String, c: &ReportChange) {
     if !c.affected.is_empty() {
         let list: Vec<String> = c.affected.iter().map(|a| format!("<code>{}</code>", esc(a))).collect();
         let _ = writeln!(s, "<p class=\"meta\">also affects {}</p>", list.join(", "));
+    }
+    let reach = super::reach(c);
+    if !reach.is_empty() {
+        s.push_str("<ul class=\"reach\">");
+        for line in reach {
+            s.push_str("<li>");
+            for seg in line {
+                match seg {
+                    super::Seg::Text(t) => s.push_str(&esc(&t)),
+                    super::Seg::Code(t) => {
+                        let _ = write!(s, "<code>{}</code>", esc(&t));
+                    }
+                }
+            }
+            s.push_str("</li>");
+        }
+        s.push_str("</ul>\n");
     }
     s.push_str("</details>\n");
 }

@@ -107,6 +107,16 @@ fn change(s: &mut String, c: &ReportChange) {
         let list: Vec<String> = c.affected.iter().map(|a| code(a)).collect();
         let _ = writeln!(s, "  - also affects {}", list.join(", "));
     }
+    for line in super::reach(c) {
+        let md: String = line
+            .iter()
+            .map(|seg| match seg {
+                super::Seg::Text(t) => text(t),
+                super::Seg::Code(t) => code(t),
+            })
+            .collect();
+        let _ = writeln!(s, "  - {md}");
+    }
 }
 
 /// An inline code span that holds any text: a fence longer than any backtick run inside.

@@ -337,6 +337,63 @@ pub fn json_schema() -> String {
     s
 }
 
+/// A piece of a line about a change's reach: prose, or a name a renderer shows as code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    /// Prose.
+    Text(String),
+    /// A module, use, operation or file name.
+    Code(String),
+}
+
+/// Most client operations listed per change; the rest are counted.
+pub const MAX_CLIENTS: usize = 5;
+
+/// Lines about whom a change reaches, for the human renderers: each dependant module it
+/// affects (`impact`), then the client operations it breaks or that use it (`clients`; an
+/// empty list says no known client uses it). Nothing when neither is known.
+pub fn reach(c: &ReportChange) -> Vec<Vec<Seg>> {
+    let t = |s: &str| Seg::Text(s.to_string());
+    let mut out = Vec::new();
+    for i in &c.impact {
+        let mut line = vec![t("affects module "), Seg::Code(i.module.clone())];
+        match (&i.uses, i.via.as_str()) {
+            (Some(u), "entity") => line.extend([t(" (shares entity "), Seg::Code(u.clone()), t(")")]),
+            (Some(u), _) => line.extend([t(" (uses "), Seg::Code(u.clone()), t(")")]),
+            (None, _) => line.push(t(" (uses all of it)")),
+        }
+        out.push(line);
+    }
+    match &c.clients {
+        Some(uses) if uses.is_empty() => out.push(vec![t("no known client operation uses it")]),
+        Some(uses) => {
+            for u in uses.iter().take(MAX_CLIENTS) {
+                out.push(vec![
+                    t(if u.broken { "breaks client operation " } else { "used by client operation " }),
+                    Seg::Code(u.operation.clone()),
+                    t(" at "),
+                    Seg::Code(format!("{}:{}", u.file, u.line)),
+                ]);
+            }
+            if uses.len() > MAX_CLIENTS {
+                let n = uses.len() - MAX_CLIENTS;
+                out.push(vec![Seg::Text(format!("and {n} more client operation{}", if n == 1 { "" } else { "s" }))]);
+            }
+        }
+        None => {}
+    }
+    out
+}
+
+/// A [`reach`] line as plain text.
+pub fn plain(line: &[Seg]) -> String {
+    line.iter()
+        .map(|s| match s {
+            Seg::Text(t) | Seg::Code(t) => t.as_str(),
+        })
+        .collect()
+}
+
 /// Where a change is best shown: the base for removals, else the revision (falling back to
 /// the other side).
 pub fn primary_location(c: &ReportChange) -> Option<&Location> {

@@ -209,6 +209,10 @@ fn change_table(w: &mut Writer, report: &Report, title: &str, rows: &[&ReportCha
         if c.blocking {
             msg.push_str("\nBlocks the gate.");
         }
+        for line in super::reach(c) {
+            msg.push('\n');
+            msg.push_str(&super::plain(&line));
+        }
         let sev_color = match c.severity {
             Severity::Breaking => RED,
             Severity::Warning => AMBER,

@@ -86,6 +86,10 @@ fn describe(c: &ReportChange) -> String {
         let shown: Vec<&str> = c.affected.iter().take(3).map(String::as_str).collect();
         d.push_str(&format!("\nalso affects {n} more: {}{}", shown.join(", "), if n > 3 { ", ..." } else { "" }));
     }
+    for line in super::reach(c) {
+        d.push('\n');
+        d.push_str(&super::plain(&line));
+    }
     d
 }
 

@@ -2,6 +2,7 @@
 
 use super::{ApiError, AppState, Caller, big_stack, blocking, now_ms, require};
 use crate::diff::{self, Format, Options};
+use crate::notify;
 use crate::policy::{self, FailOn, Policy};
 use crate::report::{Report, SpecPair, html, junit, markdown, sarif};
 use crate::server::alerts;
@@ -281,17 +282,43 @@ pub(super) async fn register(State(state): S, Extension(caller): C, Json(b): Jso
             };
             let counts = record::count(&outcome.changes);
             let dependants = record::touched_dependants(&state.config, &module, &outcome.changes);
-            let change_values: Vec<Value> = outcome
-                .changes
-                .iter()
-                .map(|ch| serde_json::to_value(crate::report::ReportChange::new(ch, Some(&module), fail_on)).unwrap_or_default())
-                .collect();
-            let report = Report::build(vec![(pair, outcome)], fail_on);
+            let changes = outcome.changes.clone();
+            let mut report = Report::build(vec![(pair, outcome)], fail_on);
             if prev_snap.as_deref() == Some(hash.as_str()) {
                 return Ok(Json(
                     json!({ "recorded": false, "reason": "the spec matches its last archived snapshot", "entry": prev, "report": report }),
                 ));
             }
+            // Impact, client operations and owners, as `apidiff check` works them out. A GraphQL
+            // spec also needs the other GraphQL modules' latest snapshots (shared `@key` entities).
+            let others: Vec<(String, String, Bundle)> = if rev.format() == Format::GraphQl {
+                Archive::latest(&all)
+                    .into_iter()
+                    .filter(|e| e.format == Format::GraphQl.as_str() && !(e.module == module && e.spec == path))
+                    .filter_map(|e| Some((e.module.clone(), e.spec.clone(), state.archive.snapshot(e.snapshot.as_deref()?).ok()?)))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let mut specs = vec![notify::Compared {
+                module: &module,
+                path: &path,
+                format: rev.format(),
+                files: &bundle.files,
+                base: prev_snap.as_deref().map_or(notify::Base::None, notify::Base::Snapshot),
+            }];
+            specs.extend(others.iter().map(|(m, p, b)| notify::Compared {
+                module: m,
+                path: p,
+                format: Format::GraphQl,
+                files: &b.files,
+                base: notify::Base::None,
+            }));
+            let owners = notify::annotate(&state.root, &state.config, &state.archive, &specs, &mut report);
+            let change_values: Vec<Value> = changes
+                .iter()
+                .map(|ch| serde_json::to_value(notify::enrich::report_change(&report, ch, &module, fail_on)).unwrap_or_default())
+                .collect();
             let t = time::format_millis(now_ms());
             state.archive.put_snapshot(&bundle)?;
             let entry = Entry {
@@ -308,7 +335,7 @@ pub(super) async fn register(State(state): S, Extension(caller): C, Json(b): Jso
                 risk: Risk::assess(counts.breaking, counts.warning, dependants.len()),
                 counts,
                 changes: change_values,
-                owners: Vec::new(),
+                owners: owners.assignees(&module),
                 dependants,
                 run: store::unique_id(&t, "register"),
             };
@@ -322,9 +349,7 @@ pub(super) async fn register(State(state): S, Extension(caller): C, Json(b): Jso
                     action: Action::Record,
                     details: json!({"via": "register", "entries": [entry.id], "module": module, "spec": path, "deploy": entry.deploy}),
                 })?;
-                if let Some(a) = alerts::alert_for(&entry) {
-                    state.sink.send(&a);
-                }
+                state.sink.send(&entry, &alerts::Details { report: &report, owners: &owners.owners, actor: &who.subject });
             }
             Ok(Json(json!({ "recorded": written, "entry": entry, "report": report })))
         })

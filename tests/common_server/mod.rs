@@ -35,8 +35,10 @@ impl Drop for Server {
 pub struct Recorder(pub Arc<Mutex<Vec<alerts::Alert>>>);
 
 impl alerts::AlertSink for Recorder {
-    fn send(&self, alert: &alerts::Alert) {
-        self.0.lock().unwrap().push(alert.clone());
+    fn send(&self, entry: &apidiff::store::Entry, _details: &alerts::Details<'_>) {
+        if let Some(a) = alerts::alert_for(entry) {
+            self.0.lock().unwrap().push(a);
+        }
     }
 }
 
@@ -59,12 +61,25 @@ impl Server {
     }
 
     pub fn start_in(dir: tempfile::TempDir, auth: auth::Auth) -> Server {
+        let sent = Arc::new(Mutex::new(Vec::new()));
+        let recorder = Recorder(sent.clone());
+        Self::start_full(dir, auth, config_yaml(), sent, |_, _| Arc::new(recorder))
+    }
+
+    /// A server with this config and the sink `sink(store folder, config)` makes.
+    pub fn start_full(
+        dir: tempfile::TempDir,
+        auth: auth::Auth,
+        config_yaml: &str,
+        sent: Arc<Mutex<Vec<alerts::Alert>>>,
+        sink: impl FnOnce(&std::path::Path, &apidiff::config::Config) -> Arc<dyn alerts::AlertSink>,
+    ) -> Server {
         let a = archive(dir.path());
         a.create().unwrap();
         let salt = a.salt("test-seed").unwrap();
-        let config = apidiff::config::parse("apidiff.yaml", config_yaml()).unwrap();
-        let sent = Arc::new(Mutex::new(Vec::new()));
-        let state = AppState::new(a, config, PathBuf::from(dir.path()), auth, salt, Arc::new(Recorder(sent.clone())));
+        let config = apidiff::config::parse("apidiff.yaml", config_yaml).unwrap();
+        let sink = sink(dir.path(), &config);
+        let state = AppState::new(a, config, PathBuf::from(dir.path()), auth, salt, sink);
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {

@@ -1,0 +1,213 @@
+//! The step between diffing and telling people, shared by `apidiff check` and `apidiff serve`:
+//! fills each change's cross-module impact and the client operations it reaches, works out who
+//! owns what (module owners and CODEOWNERS), and sends the alerts (see [`super::run`]).
+
+use super::impact::Graph;
+use super::operations::{self, Clients};
+use super::owners::CodeOwners;
+use super::{Context, Secrets};
+use crate::config::{Alerts, Config};
+use crate::diff::{Change, Format};
+use crate::error::Result;
+use crate::policy::FailOn;
+use crate::report::{AlertDelivery, ClientUse, Report, ReportChange};
+use crate::store::Archive;
+use crate::store::bundle::Tree;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Where the old version of a compared spec comes from (for the client operations check).
+#[derive(Debug, Clone, Copy)]
+pub enum Base<'a> {
+    /// No old version (a new spec).
+    None,
+    /// An archived snapshot, by hash.
+    Snapshot(&'a str),
+    /// A tree (a git revision) holding the spec at the same path.
+    Tree(&'a Tree),
+}
+
+/// One spec as the notify step sees it: its module, path, format and current files.
+#[derive(Debug, Clone, Copy)]
+pub struct Compared<'a> {
+    /// The module.
+    pub module: &'a str,
+    /// The spec's entry path.
+    pub path: &'a str,
+    /// Its format.
+    pub format: Format,
+    /// Its files (path to text), the entry file included.
+    pub files: &'a BTreeMap<String, String>,
+    /// Its old version.
+    pub base: Base<'a>,
+}
+
+/// What the step learnt about owners.
+#[derive(Debug, Clone, Default)]
+pub struct Owners {
+    /// Owners of each module (module owners, CODEOWNERS of its specs).
+    pub owners: BTreeMap<String, Vec<String>>,
+    assignees: BTreeMap<String, Vec<String>>,
+}
+
+impl Owners {
+    /// Who is assigned to a module's changes: its owners and those of the dependants reached.
+    pub fn assignees(&self, module: &str) -> Vec<String> {
+        self.assignees.get(module).cloned().unwrap_or_default()
+    }
+}
+
+/// A change as the report has it (with impact and clients), else freshly converted.
+pub fn report_change(report: &Report, c: &Change, module: &str, fail_on: FailOn) -> ReportChange {
+    report
+        .changes
+        .iter()
+        .find(|r| r.fingerprint == c.fingerprint && r.module.as_deref() == Some(module))
+        .cloned()
+        .unwrap_or_else(|| ReportChange::new(c, Some(module), fail_on))
+}
+
+/// Appends the items not in `v` yet.
+pub fn push_unique(v: &mut Vec<String>, items: impl IntoIterator<Item = String>) {
+    for i in items {
+        if !v.contains(&i) {
+            v.push(i);
+        }
+    }
+}
+
+/// `@key` entity types of every GraphQL module, from the given (module, files) pairs.
+pub fn entities<'a>(files: impl Iterator<Item = (&'a str, &'a BTreeMap<String, String>)>) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (module, files) in files {
+        for text in files.values() {
+            out.entry(module.to_string()).or_default().extend(operations::key_entities(text));
+        }
+    }
+    out.retain(|_, v| !v.is_empty());
+    out
+}
+
+/// Fills each change's impact (from the config's dependencies and the `@key` entities of the
+/// GraphQL specs in `specs`) and, when a GraphQL spec changed, the repository's client
+/// operations it reaches; returns the owners. `specs` holds every spec the run knows (those
+/// without changes too: they contribute federation entities).
+pub fn annotate(root: &Path, config: &Config, archive: &Archive, specs: &[Compared<'_>], report: &mut Report) -> Owners {
+    let codeowners = CodeOwners::load(root);
+    let changed: BTreeSet<&str> = report.changes.iter().filter_map(|c| c.module.as_deref()).collect();
+    let mut owners: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for m in &config.modules {
+        owners.insert(m.name.clone(), m.owners.clone());
+    }
+    for c in specs {
+        if changed.contains(c.module) || !codeowners.is_empty() {
+            let o = owners.entry(c.module.to_string()).or_default();
+            push_unique(o, codeowners.owners(c.path));
+        }
+    }
+    let graphql: Vec<&Compared<'_>> = specs.iter().filter(|c| c.format == Format::GraphQl).collect();
+    let graph = Graph::new(config, &entities(graphql.iter().map(|c| (c.module, c.files))));
+    for ch in report.changes.iter_mut() {
+        let module = ch.module.clone().unwrap_or_default();
+        ch.impact = graph.impact(&module, ch, config);
+        for i in ch.impact.iter_mut() {
+            push_unique(&mut i.owners, owners.get(&i.module).cloned().unwrap_or_default());
+        }
+    }
+
+    // Client operations, only when a GraphQL spec changed.
+    let changed_graphql: Vec<&&Compared<'_>> =
+        graphql.iter().filter(|c| report.changes.iter().any(|r| r.module.as_deref() == Some(c.module) && touches_spec(r, c))).collect();
+    if !changed_graphql.is_empty() {
+        let clients = Clients::collect(root);
+        if !clients.is_empty() {
+            for c in changed_graphql {
+                let rev: Vec<(String, String)> = c.files.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                let base: Option<Vec<(String, String)>> = match c.base {
+                    Base::Tree(tree) => tree.open(c.path).ok().map(|i| vec![(c.path.to_string(), i.text)]),
+                    Base::Snapshot(snap) => archive.snapshot(snap).ok().map(|b| b.files.into_iter().collect()),
+                    Base::None => None,
+                };
+                let results = clients.check(base.as_deref(), &rev);
+                for ch in report.changes.iter_mut().filter(|r| r.module.as_deref() == Some(c.module) && r.format == Format::GraphQl) {
+                    let pointers: Vec<&str> =
+                        [&ch.base, &ch.revision].iter().filter_map(|l| l.as_ref().map(|l| l.pointer.as_str())).collect();
+                    let uses: Vec<ClientUse> = results
+                        .iter()
+                        .filter(|r| pointers.iter().any(|p| r.used.touches(p)))
+                        .map(|r| ClientUse {
+                            file: r.op.file.clone(),
+                            line: r.op.line,
+                            operation: r.op.name.clone(),
+                            broken: r.broken.is_some(),
+                            error: r.broken.clone(),
+                        })
+                        .collect();
+                    ch.clients = Some(uses);
+                }
+            }
+        }
+    }
+
+    let mut assignees = owners.clone();
+    for ch in &report.changes {
+        let module = ch.module.clone().unwrap_or_default();
+        for i in &ch.impact {
+            push_unique(assignees.entry(module.clone()).or_default(), i.owners.clone());
+        }
+    }
+    Owners { owners, assignees }
+}
+
+/// Whether a change is located in a compared spec's files.
+fn touches_spec(r: &ReportChange, c: &Compared<'_>) -> bool {
+    [&r.base, &r.revision].iter().any(|l| l.as_ref().is_some_and(|l| c.files.contains_key(&l.file) || l.file == c.path))
+}
+
+impl Secrets {
+    /// The values of every variable the channels name, from `lookup` (the CLI passes the
+    /// environment).
+    pub fn for_channels(alerts: &Alerts, lookup: impl Fn(&str) -> Option<String>) -> Secrets {
+        let mut secrets = Secrets::default();
+        for ch in &alerts.channels {
+            for name in ch.env_names() {
+                if let Some(v) = lookup(name) {
+                    secrets.0.insert(name.to_string(), v);
+                }
+            }
+        }
+        secrets
+    }
+}
+
+/// Sends the report's new changes to the configured channels (see [`super::run`]): nothing
+/// when there is no channel or no change; dedupe and records use the archive when it exists.
+pub fn alert(archive: &Archive, alerts: &Alerts, report: &Report, ctx: &Context) -> Result<Vec<AlertDelivery>> {
+    if alerts.channels.is_empty() || report.changes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let store = if archive.exists()? { Some(archive) } else { None };
+    super::run(store, alerts, report, ctx)
+}
+
+/// One line about a delivery, for logs.
+pub fn delivery_line(d: &AlertDelivery) -> String {
+    match &d.error {
+        None => format!(
+            "alert: {} ({}) told about {} change{} in module {}{}",
+            d.channel,
+            d.kind,
+            d.changes,
+            if d.changes == 1 { "" } else { "s" },
+            d.module,
+            if d.owners.is_empty() { String::new() } else { format!("; owners {}", d.owners.join(", ")) }
+        ),
+        Some(e) => format!(
+            "{}: alert channel {} ({}) failed for module {}: {e}",
+            if d.required { "error" } else { "warning" },
+            d.channel,
+            d.kind,
+            d.module
+        ),
+    }
+}
