@@ -32,7 +32,7 @@ mkdir -p "$ASSETS"
 SARIF_SCHEMA="$ASSETS/sarif-2.1.0-rtm.5.json"
 if [ ! -s "$SARIF_SCHEMA" ]; then
     tmp=$(mktemp -d)
-    (cd "$tmp" && npm pack -q @microsoft/jest-sarif@1.0.0-beta.0 </dev/null >/dev/null \
+    (cd "$tmp" && npm pack -q --no-update-notifier @microsoft/jest-sarif@1.0.0-beta.0 </dev/null >/dev/null \
         && tar --no-same-owner -xzf microsoft-jest-sarif-1.0.0-beta.0.tgz package/lib/schemas/sarif-2.1.0-rtm.5.json)
     mv "$tmp/package/lib/schemas/sarif-2.1.0-rtm.5.json" "$SARIF_SCHEMA"
     rm -rf "$tmp"
