@@ -492,7 +492,9 @@ fn check(args: CheckArgs, ctx: Ctx, mut id: Identity, color: bool) -> Result<Exi
                 changes: outcome
                     .changes
                     .iter()
-                    .map(|ch| serde_json::to_value(notified.change(&report, ch, &e.module, fail_on)).unwrap_or_default())
+                    .map(|ch| {
+                        serde_json::to_value(crate::notify::enrich::report_change(&report, ch, &e.module, fail_on)).unwrap_or_default()
+                    })
                     .collect(),
                 dependants: config.dependants(&e.module).map(|(m, _)| m.name.clone()).collect(),
                 owners: notified.assignees(&e.module),
