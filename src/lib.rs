@@ -21,5 +21,6 @@ pub mod server;
 pub mod source;
 pub mod spec;
 pub mod store;
+pub mod tests_gen;
 
 pub use error::{Error, Located, Result};

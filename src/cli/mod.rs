@@ -20,6 +20,7 @@ mod serve;
 mod show;
 mod store;
 mod summary;
+mod tests;
 #[cfg(feature = "server")]
 mod token;
 
@@ -111,6 +112,8 @@ pub enum Command {
     Token(token::TokenArgs),
     /// Privacy requests: erase a person from the records.
     Privacy(privacy::PrivacyArgs),
+    /// Generate Hurl HTTP test scripts for the OpenAPI operations a change added or changed.
+    Tests(tests::TestsArgs),
 }
 
 /// Runs a parsed command line.
@@ -145,6 +148,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         #[cfg(feature = "server")]
         Command::Token(args) => token::run(args),
         Command::Privacy(args) => privacy::run(args),
+        Command::Tests(args) => tests::run(args),
     }
 }
 

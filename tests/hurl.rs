@@ -1,0 +1,191 @@
+//! `apidiff tests`: Hurl scripts for the operations a comparison added or changed.
+
+use apidiff::diff::{self, Options};
+use apidiff::source::Input;
+use apidiff::spec::{self, LoadOptions, Spec};
+use apidiff::tests_gen::{self, TestFile};
+use std::path::Path;
+use std::process::Command;
+
+const BASE: &str = r##"openapi: 3.0.3
+info: {title: pets, version: '1'}
+paths:
+  /pets:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}
+  /health:
+    get:
+      responses:
+        '204': {description: ok}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [id, name]
+      properties:
+        id: {type: integer}
+        name: {type: string}
+"##;
+
+const REVISION: &str = r##"openapi: 3.0.3
+info: {title: pets, version: '2'}
+paths:
+  /pets:
+    get:
+      parameters:
+        - {name: limit, in: query, required: true, schema: {type: integer, default: 20}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}
+  /health:
+    get:
+      responses:
+        '204': {description: ok}
+  /owners/{ownerId}/pets:
+    post:
+      parameters:
+        - {name: ownerId, in: path, required: true, schema: {type: integer}, example: 42}
+        - {name: dryRun, in: query, required: true, schema: {type: boolean}}
+        - {name: X-Request-Id, in: header, required: true, schema: {type: string, format: uuid}}
+        - {name: verbose, in: query, schema: {type: boolean}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/NewPet'}
+      responses:
+        '400': {description: bad}
+        '201':
+          description: created
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Pet'}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [id, name]
+      properties:
+        id: {type: integer}
+        name: {type: string}
+    NewPet:
+      type: object
+      required: [name, born, kind, tags, owner]
+      properties:
+        name: {type: string}
+        born: {type: string, format: date-time}
+        kind: {type: string, enum: [cat, dog]}
+        tags: {type: array, items: {type: string, format: email}}
+        owner: {$ref: '#/components/schemas/Owner'}
+        nickname: {type: string}
+    Owner:
+      type: object
+      required: [name, friend]
+      properties:
+        name: {type: string}
+        friend: {$ref: '#/components/schemas/Owner'}
+"##;
+
+fn load(name: &str, text: &str) -> Spec {
+    let input = Input::from_text(name, text.as_bytes().to_vec(), Path::new(".")).unwrap();
+    spec::load(&input, &LoadOptions::default()).unwrap()
+}
+
+fn generate(base_url: Option<&str>) -> Vec<TestFile> {
+    let (b, r) = (load("base.yaml", BASE), load("revision.yaml", REVISION));
+    let changes = diff::compare(&b, &r, &Options::default()).unwrap();
+    let Spec::OpenApi(api) = &r else { panic!("openapi expected") };
+    tests_gen::generate(api, &changes, base_url)
+}
+
+#[test]
+fn one_file_per_added_or_changed_operation() {
+    let files = generate(None);
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["get_pets.hurl", "post_owners_ownerid_pets.hurl"]);
+
+    let changed = &files[0].content;
+    assert!(changed.contains("\nGET {{base_url}}/pets\n[QueryStringParams]\nlimit: 20\n"), "{changed}");
+    assert!(changed.contains("\nHTTP 200\n"), "{changed}");
+    assert!(!changed.contains("jsonpath"), "an array response has no top-level properties: {changed}");
+
+    let added = &files[1].content;
+    assert!(added.starts_with("# POST /owners/{ownerId}/pets (endpoint-added)\n"), "{added}");
+    assert!(
+        added.contains(
+            "\nPOST {{base_url}}/owners/42/pets\nX-Request-Id: 3fa85f64-5717-4562-b3fc-2c963f66afa6\n[QueryStringParams]\ndryRun: true\n{\n"
+        ),
+        "{added}"
+    );
+    assert!(!added.contains("verbose"), "optional parameters are left out: {added}");
+    let body_start = added.find("\n{\n").unwrap() + 1;
+    let body_end = added.find("\n}\n").unwrap() + 2;
+    let body: serde_json::Value = serde_json::from_str(&added[body_start..body_end]).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "name": "example",
+            "born": "2024-01-01T00:00:00Z",
+            "kind": "cat",
+            "tags": ["user@example.com"],
+            // The recursive `friend` is cut where Owner refers back to itself.
+            "owner": {"name": "example"}
+        })
+    );
+    assert!(added.ends_with("\n\nHTTP 201\n[Asserts]\njsonpath \"$.id\" exists\njsonpath \"$.name\" exists\n"), "{added}");
+}
+
+#[test]
+fn base_url_replaces_the_variable() {
+    let files = generate(Some("http://localhost:8080/"));
+    assert!(files[1].content.contains("\nPOST http://localhost:8080/owners/42/pets\n"), "{}", files[1].content);
+    assert!(files.iter().all(|f| !f.content.contains("{{base_url}}")));
+}
+
+#[test]
+fn directly_recursive_required_property_terminates() {
+    let rec = REVISION.replace("schema: {$ref: '#/components/schemas/NewPet'}", "schema: {$ref: '#/components/schemas/Owner'}");
+    let (b, r) = (load("base.yaml", BASE), load("revision.yaml", &rec));
+    let changes = diff::compare(&b, &r, &Options::default()).unwrap();
+    let Spec::OpenApi(api) = &r else { panic!("openapi expected") };
+    let files = tests_gen::generate(api, &changes, None);
+    assert!(files[1].content.contains("\n{\n  \"name\": \"example\"\n}\n"), "{}", files[1].content);
+}
+
+fn apidiff(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_apidiff")).current_dir(dir).args(args).env("NO_COLOR", "1").output().unwrap()
+}
+
+#[test]
+fn cli_writes_the_files_and_refuses_other_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("old.yaml"), BASE).unwrap();
+    std::fs::write(dir.path().join("new.yaml"), REVISION).unwrap();
+    let o = apidiff(dir.path(), &["tests", "old.yaml", "new.yaml", "--out", "hurl"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut written: Vec<String> =
+        std::fs::read_dir(dir.path().join("hurl")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    written.sort();
+    assert_eq!(written, ["get_pets.hurl", "post_owners_ownerid_pets.hurl"]);
+    let text = std::fs::read_to_string(dir.path().join("hurl/post_owners_ownerid_pets.hurl")).unwrap();
+    assert!(text.contains("HTTP 201"), "{text}");
+
+    let o = apidiff(dir.path(), &["tests", "old.yaml", "new.yaml"]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("GET {{base_url}}/pets") && stdout.contains("POST {{base_url}}/owners/42/pets"), "{stdout}");
+
+    std::fs::write(dir.path().join("a.graphql"), "type Query { a: Int }\n").unwrap();
+    std::fs::write(dir.path().join("b.graphql"), "type Query { a: Int, b: Int }\n").unwrap();
+    let o = apidiff(dir.path(), &["tests", "a.graphql", "b.graphql"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("OpenAPI") && err.contains("b.graphql"), "{err}");
+}
