@@ -189,3 +189,41 @@ fn cli_writes_the_files_and_refuses_other_formats() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("OpenAPI") && err.contains("b.graphql"), "{err}");
 }
+
+#[test]
+fn swagger_bodies_and_all_of() {
+    let base = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n";
+    let rev = r##"swagger: '2.0'
+info: {title: t, version: '1'}
+consumes: [application/json]
+produces: [application/json]
+paths:
+  /items:
+    post:
+      parameters:
+        - {name: item, in: body, required: true, schema: {$ref: '#/definitions/Item'}}
+      responses:
+        '200':
+          description: ok
+          schema: {allOf: [{$ref: '#/definitions/Base'}, {type: object, required: [size]}]}
+definitions:
+  Base: {type: object, required: [id], properties: {id: {type: string, format: uuid}}}
+  Item:
+    allOf:
+      - {$ref: '#/definitions/Base'}
+      - {type: object, required: [size], properties: {size: {type: integer, minimum: 3}}}
+"##;
+    let (b, r) = (load("base.yaml", base), load("revision.yaml", rev));
+    let changes = diff::compare(&b, &r, &Options::default()).unwrap();
+    let Spec::OpenApi(api) = &r else { panic!("openapi expected") };
+    let files = tests_gen::generate(api, &changes, None);
+    assert_eq!(files.len(), 1);
+    let f = &files[0];
+    assert_eq!(f.name, "post_items.hurl");
+    assert!(
+        f.content.contains("POST {{base_url}}/items\n{\n  \"id\": \"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\n  \"size\": 3\n}\n"),
+        "{}",
+        f.content
+    );
+    assert!(f.content.ends_with("HTTP 200\n[Asserts]\njsonpath \"$.id\" exists\njsonpath \"$.size\" exists\n"), "{}", f.content);
+}
