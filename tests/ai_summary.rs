@@ -167,3 +167,41 @@ fn hanging_model_falls_back_within_the_timeout() {
     assert!(report.get("ai").is_none());
     assert!(String::from_utf8_lossy(&o.stderr).contains("did not answer in time"));
 }
+
+#[test]
+fn check_gets_the_summary_too_and_keeps_its_exit_code() {
+    let d = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        let o = Command::new("git")
+            .args(args)
+            .current_dir(d.path())
+            .env("GIT_AUTHOR_NAME", "a")
+            .env("GIT_AUTHOR_EMAIL", "a@example.com")
+            .env("GIT_COMMITTER_NAME", "a")
+            .env("GIT_COMMITTER_EMAIL", "a@example.com")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["config", "commit.gpgsign", "false"]);
+    std::fs::write(d.path().join("apidiff.yaml"), "modules:\n  - name: api\n    specs: ['base.yaml']\n").unwrap();
+    specs(d.path());
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "initial"]);
+    std::fs::copy(d.path().join("rev.yaml"), d.path().join("base.yaml")).unwrap();
+
+    let (url, rx) = server(200, Some(completion()));
+    let o = apidiff(d.path(), &url, &["check", "--base", "HEAD", "-f", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["ai"]["model"], "test-model");
+    let req = rx.recv_timeout(Duration::from_secs(5)).unwrap();
+    assert!(!req.contains(PLANTED_HEX) && !req.contains("hunter2"), "{req}");
+
+    let (url, _rx) = server(500, Some("{}".into()));
+    let o = apidiff(d.path(), &url, &["check", "--base", "HEAD", "-f", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(report.get("ai").is_none());
+}
