@@ -392,6 +392,7 @@ fn check(args: CheckArgs, ctx: Ctx, mut id: Identity, color: bool) -> Result<Exi
         (id.deploy.as_deref(), id.actor.as_deref(), id.now),
         !args.no_alerts,
     )?;
+    super::ci::add_ai(&mut report);
     super::ci::emit(&report, args.format, args.out.as_deref(), color)?;
     for n in &notes {
         eprintln!("note: {n}");

@@ -176,3 +176,27 @@ impl PullRequest {
         }
     }
 }
+
+/// Default time the model gets to answer.
+const LLM_TIMEOUT_MS: u64 = 20_000;
+
+/// The model endpoint the environment configures: `APIDIFF_LLM_URL` (base URL, e.g.
+/// `http://host/v1`) and `APIDIFF_LLM_MODEL`, with `APIDIFF_LLM_API_KEY` and
+/// `APIDIFF_LLM_TIMEOUT_MS` optional. `None` when it is not configured.
+fn llm_config() -> Option<crate::report::ai::Config> {
+    let var = |k: &str| std::env::var(k).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let url = var("APIDIFF_LLM_URL")?;
+    let model = var("APIDIFF_LLM_MODEL")?;
+    let ms = var("APIDIFF_LLM_TIMEOUT_MS").and_then(|v| v.parse::<u64>().ok()).filter(|&n| n > 0).unwrap_or(LLM_TIMEOUT_MS);
+    Some(crate::report::ai::Config { url, model, api_key: var("APIDIFF_LLM_API_KEY"), timeout: std::time::Duration::from_millis(ms) })
+}
+
+/// Adds the model's summary to the report when an endpoint is configured; on any failure
+/// prints a one-line note and keeps the deterministic summary only.
+pub(super) fn add_ai(report: &mut Report) {
+    let Some(config) = llm_config() else { return };
+    match crate::report::ai::fetch(&config, report) {
+        Ok(ai) => report.ai = ai,
+        Err(e) => eprintln!("note: no AI summary ({e}); showing the deterministic summary only"),
+    }
+}

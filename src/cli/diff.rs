@@ -124,6 +124,7 @@ pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
     let pair = SpecPair { module: None, format, base, revision: rev };
     let mut report = Report::build(vec![(pair, outcome)], fail_on);
     report.meta = Some(Meta { generated_at: Some(crate::store::time::format_millis(super::check::now_ms())), ..Meta::default() });
+    super::ci::add_ai(&mut report);
     super::ci::emit(&report, args.format, args.out.as_deref(), color)?;
     Ok(super::ci::verdict(&report))
 }

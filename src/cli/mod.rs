@@ -72,7 +72,7 @@ pub enum ColorChoice {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Compare two versions of an API description and classify every change.
+    /// Compare two versions of an API description and classify every change (adds a model-written summary when APIDIFF_LLM_URL and APIDIFF_LLM_MODEL name an OpenAI-compatible endpoint; APIDIFF_LLM_API_KEY, APIDIFF_LLM_TIMEOUT_MS optional).
     Diff(diff::DiffArgs),
     /// List every rule with its id, severity and summary.
     Rules(rules::RulesArgs),
@@ -80,7 +80,7 @@ pub enum Command {
     Explain(rules::ExplainArgs),
     /// Print the JSON Schema of the JSON report.
     Schema,
-    /// Check every spec of the repository against its module's last archived snapshot.
+    /// Check every spec of the repository against its module's last archived snapshot (model-written summary as for `diff`).
     Check(check::CheckArgs),
     /// List the specs and modules `check` would see, and why.
     Discover(discover::DiscoverArgs),

@@ -22,6 +22,19 @@ pub fn render(report: &Report) -> String {
     s.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>API changes</title>\n");
     let _ = writeln!(s, "<style>{CSS}</style>\n</head>\n<body>\n<h1>API changes</h1>");
     let _ = writeln!(s, "<p class=\"lead\">{}</p>", inline(&summary::plain_language(report)));
+    if let Some(ai) = &report.ai {
+        let _ = writeln!(s, "<p class=\"ai\"><b>AI summary (model {}):</b> {}</p>", esc(&ai.model), esc(&ai.summary));
+        if !ai.severity_recommendation.is_empty() {
+            let _ = writeln!(s, "<p class=\"ai\">Recommended severity: <b>{}</b></p>", esc(&ai.severity_recommendation));
+        }
+        if !ai.suggestions.is_empty() {
+            s.push_str("<ul class=\"ai\">");
+            for sug in &ai.suggestions {
+                let _ = write!(s, "<li>{}</li>", esc(sug));
+            }
+            s.push_str("</ul>\n");
+        }
+    }
     let sm = &report.summary;
     let _ = writeln!(
         s,

@@ -14,6 +14,18 @@ pub fn render(report: &Report) -> String {
 pub fn render_limited(report: &Report, max_changes: Option<usize>) -> String {
     let mut s = String::from("# API changes\n\n");
     let _ = writeln!(s, "{}\n", text(&summary::plain_language(report)));
+    if let Some(ai) = &report.ai {
+        let _ = writeln!(s, "**AI summary (model {}):** {}\n", text(&ai.model), text(&ai.summary));
+        if !ai.severity_recommendation.is_empty() {
+            let _ = writeln!(s, "Recommended severity: **{}**\n", text(&ai.severity_recommendation));
+        }
+        for sug in &ai.suggestions {
+            let _ = writeln!(s, "- {}", text(sug));
+        }
+        if !ai.suggestions.is_empty() {
+            s.push('\n');
+        }
+    }
     let sm = &report.summary;
     let verdict = if report.gate.passed { "passed" } else { "failed" };
     let _ = writeln!(

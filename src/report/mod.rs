@@ -1,5 +1,6 @@
 //! The versioned Report every output is rendered from, and one pure renderer per format.
 
+pub mod ai;
 pub mod github;
 pub mod gitlab;
 pub mod html;
@@ -44,6 +45,9 @@ pub struct Report {
     /// Facts about the run (deploy, author, time, risk), when the command knows them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<Meta>,
+    /// A model-written summary, when an LLM endpoint was configured and answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ai: Option<ai::Ai>,
 }
 
 /// Facts about the run that produced a report; every field is optional and omitted when unknown.
@@ -318,6 +322,7 @@ impl Report {
             ignore_problems: problems,
             meta: None,
             alerts: Vec::new(),
+            ai: None,
         }
     }
 

@@ -10,6 +10,16 @@ pub fn render(report: &Report, color: bool, width: Option<u16>) -> String {
     if !report.changes.is_empty() {
         out.push_str(&super::summary::plain_language(report));
         out.push_str("\n\n");
+        if let Some(ai) = &report.ai {
+            out.push_str(&format!("AI summary (model {}): {}\n", ai.model, ai.summary));
+            if !ai.severity_recommendation.is_empty() {
+                out.push_str(&format!("Recommended severity: {}\n", ai.severity_recommendation));
+            }
+            for s in &ai.suggestions {
+                out.push_str(&format!("  - {s}\n"));
+            }
+            out.push('\n');
+        }
     }
     if report.changes.is_empty() {
         out.push_str("No changes.\n");
