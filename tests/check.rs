@@ -1,57 +1,13 @@
 //! `apidiff check` and the history commands end to end, in real temporary git repositories,
 //! running the built binary.
 
+mod common_repo;
+
+use common_repo::{ENV, Repo};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-struct Repo {
-    dir: tempfile::TempDir,
-}
-
-const ENV: &[(&str, &str)] = &[
-    ("GIT_AUTHOR_NAME", "Alice"),
-    ("GIT_AUTHOR_EMAIL", "alice@example.com"),
-    ("GIT_COMMITTER_NAME", "Bob"),
-    ("GIT_COMMITTER_EMAIL", "bob@example.com"),
-    ("GIT_AUTHOR_DATE", "2025-01-01T00:00:00Z"),
-    ("GIT_COMMITTER_DATE", "2025-01-01T00:00:00Z"),
-    ("NO_COLOR", "1"),
-];
-
 impl Repo {
-    fn new() -> Repo {
-        let r = Repo { dir: tempfile::tempdir().unwrap() };
-        r.git(&["init", "-q", "-b", "main"]);
-        r.git(&["config", "commit.gpgsign", "false"]);
-        r
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn git(&self, args: &[&str]) -> String {
-        let o = Command::new("git").args(args).current_dir(self.path()).envs(ENV.iter().copied()).output().unwrap();
-        assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
-        String::from_utf8_lossy(&o.stdout).trim().to_string()
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        let p = self.path().join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-
-    fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.path().join(rel)).unwrap()
-    }
-
-    fn commit(&self, msg: &str) -> String {
-        self.git(&["add", "-A"]);
-        self.git(&["commit", "-q", "-m", msg]);
-        self.git(&["rev-parse", "HEAD"])
-    }
-
     fn run(&self, args: &[&str]) -> Run {
         run_in(self.path(), args)
     }

@@ -10,11 +10,11 @@
 
 #![allow(clippy::print_stderr)] // a local skip says why
 
-use apidiff::diff::{self, Options};
-use apidiff::policy::{self, FailOn, Level, Policy};
-use apidiff::report::{Report, SpecPair, junit, sarif};
-use apidiff::source::Input;
-use apidiff::spec::{self, LoadOptions};
+mod common_report;
+
+use apidiff::policy::FailOn;
+use apidiff::report::{Report, junit, sarif};
+use common_report::outcome;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -80,21 +80,6 @@ paths:
 
 const GRAPHQL_BASE: &str = "type Query {\n  users(first: Int = 10, old: Int): [String]\n  me: String\n}\n";
 const GRAPHQL_REVISION: &str = "type Query {\n  users(first: Int = 20, org: ID!): [String]\n}\n";
-
-/// Loads and compares one pair through the library, with `ignores` (an ignore-file text) applied.
-fn outcome(module: Option<&str>, base: (&str, &str), rev: (&str, &str), ignores: &str) -> (SpecPair, policy::Outcome) {
-    let load = LoadOptions { allow_remote_refs: false, proto_includes: Vec::new() };
-    let a = spec::load(&Input::from_text(base.0, base.1.as_bytes().to_vec(), Path::new(".")).unwrap(), &load).unwrap();
-    let b = spec::load(&Input::from_text(rev.0, rev.1.as_bytes().to_vec(), Path::new(".")).unwrap(), &load).unwrap();
-    let changes = diff::compare(&a, &b, &Options::default()).unwrap();
-    let mut policy = Policy { fail_on: FailOn::Breaking, ..Policy::default() };
-    policy.overrides.insert("api-major-version-not-bumped".into(), Level::Off);
-    if !ignores.is_empty() {
-        policy.ignores = policy::parse_ignore_file(".apidiff-ignore.yaml", ignores).unwrap();
-    }
-    let pair = SpecPair { module: module.map(Into::into), format: a.format(), base: base.0.into(), revision: rev.0.into() };
-    (pair, policy::apply(changes, &policy))
-}
 
 const IGNORE_LEGACY: &str =
     "ignores:\n  - rule: endpoint-removed\n    operation: GET /v1/legacy\n    reason: retired <on purpose> & announced\n";

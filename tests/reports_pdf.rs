@@ -5,11 +5,11 @@
 
 #![allow(clippy::print_stderr)]
 
-use apidiff::diff::{self, Options};
-use apidiff::policy::{self, FailOn, Level, Policy};
-use apidiff::report::{Meta, Report, ReportChange, SpecPair, pdf, summary};
-use apidiff::source::Input;
-use apidiff::spec::{self, LoadOptions};
+mod common_report;
+
+use apidiff::policy::FailOn;
+use apidiff::report::{Meta, Report, ReportChange, pdf, summary};
+use common_report::outcome;
 use std::path::Path;
 use std::process::Command;
 
@@ -57,19 +57,9 @@ paths:
 "#;
 
 fn report() -> Report {
-    let load = LoadOptions { allow_remote_refs: false, proto_includes: Vec::new() };
-    let a = spec::load(&Input::from_text("api/base.yaml", BASE.as_bytes().to_vec(), Path::new(".")).unwrap(), &load).unwrap();
-    let b = spec::load(&Input::from_text("api/revision.yaml", REVISION.as_bytes().to_vec(), Path::new(".")).unwrap(), &load).unwrap();
-    let changes = diff::compare(&a, &b, &Options::default()).unwrap();
-    let mut policy = Policy { fail_on: FailOn::Breaking, ..Policy::default() };
-    policy.overrides.insert("api-major-version-not-bumped".into(), Level::Off);
-    let outcome = policy::apply(changes, &policy);
-    let pair = SpecPair {
-        module: Some("users".into()),
-        format: a.format(),
-        base: "snapshot:0123456789ab".into(),
-        revision: "api/revision.yaml".into(),
-    };
+    let (mut pair, outcome) = outcome(Some("users"), ("api/base.yaml", BASE), ("api/revision.yaml", REVISION), "");
+    // As `check` labels a base read from the store.
+    pair.base = "snapshot:0123456789ab".into();
     let mut r = Report::build(vec![(pair, outcome)], FailOn::Breaking);
     r.meta = Some(Meta {
         deploy: Some("4f2a9c0d1e".into()),

@@ -5,20 +5,13 @@
 #![cfg(all(feature = "postgres", feature = "s3"))]
 #![allow(clippy::print_stderr)]
 
+mod common_repo;
+
+use common_repo::{ENV, Repo};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-const ENV: &[(&str, &str)] = &[
-    ("GIT_AUTHOR_NAME", "Alice"),
-    ("GIT_AUTHOR_EMAIL", "alice@example.com"),
-    ("GIT_COMMITTER_NAME", "Bob"),
-    ("GIT_COMMITTER_EMAIL", "bob@example.com"),
-    ("GIT_AUTHOR_DATE", "2025-01-01T00:00:00Z"),
-    ("GIT_COMMITTER_DATE", "2025-01-01T00:00:00Z"),
-    ("NO_COLOR", "1"),
-];
 
 /// Env vars the binary must not inherit from the developer's shell.
 const CLEAR: &[&str] = &["APIDIFF_STORE", "APIDIFF_MIRROR", "DATABASE_URL"];
@@ -126,10 +119,6 @@ fn contents(url: &str, root: &Path) -> BTreeMap<String, String> {
 // ---------------------------------------------------------------------------------------------
 // Repositories and runs.
 
-struct Repo {
-    dir: tempfile::TempDir,
-}
-
 struct Run {
     code: i32,
     stdout: String,
@@ -160,39 +149,6 @@ fn finish(o: Output) -> Run {
 }
 
 impl Repo {
-    fn new() -> Repo {
-        let r = Repo { dir: tempfile::tempdir().unwrap() };
-        r.git(&["init", "-q", "-b", "main"]);
-        r.git(&["config", "commit.gpgsign", "false"]);
-        r
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn git(&self, args: &[&str]) -> String {
-        let o = Command::new("git").args(args).current_dir(self.path()).envs(ENV.iter().copied()).output().unwrap();
-        assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
-        String::from_utf8_lossy(&o.stdout).trim().to_string()
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        let p = self.path().join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-
-    fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.path().join(rel)).unwrap()
-    }
-
-    fn commit(&self, msg: &str) -> String {
-        self.git(&["add", "-A"]);
-        self.git(&["commit", "-q", "-m", msg]);
-        self.git(&["rev-parse", "HEAD"])
-    }
-
     fn run(&self, args: &[&str]) -> Run {
         finish(command(self.path(), args).output().unwrap())
     }
