@@ -489,83 +489,37 @@ impl Lower<'_, '_> {
                 TSSignature::TSPropertySignature(p) => {
                     let Some(name) = self.key_name(&p.key, p.computed) else { continue };
                     Member {
-                        name,
-                        kind: MemberKind::Property,
                         optional: p.optional,
                         readonly: p.readonly,
-                        is_static: false,
-                        protected: false,
                         ty: self.ann(p.type_annotation.as_deref()),
-                        sigs: Vec::new(),
-                        pos: self.pos(p.span),
+                        ..Member::new(name, MemberKind::Property, self.pos(p.span))
                     }
                 }
                 TSSignature::TSMethodSignature(m) => {
                     let Some(name) = self.key_name(&m.key, m.computed) else { continue };
                     let sig = self.signature(m.type_parameters.as_deref(), &m.params, m.return_type.as_deref(), m.span, false);
+                    let pos = self.pos(m.span);
                     match m.kind {
-                        TSMethodSignatureKind::Method => Member {
-                            name,
-                            kind: MemberKind::Method,
-                            optional: m.optional,
-                            readonly: false,
-                            is_static: false,
-                            protected: false,
-                            ty: None,
-                            sigs: vec![sig],
-                            pos: self.pos(m.span),
-                        },
-                        TSMethodSignatureKind::Get => Member {
-                            name,
-                            kind: MemberKind::Property,
-                            optional: m.optional,
-                            readonly: true,
-                            is_static: false,
-                            protected: false,
-                            ty: sig.ret,
-                            sigs: Vec::new(),
-                            pos: self.pos(m.span),
-                        },
+                        TSMethodSignatureKind::Method => {
+                            Member { optional: m.optional, sigs: vec![sig], ..Member::new(name, MemberKind::Method, pos) }
+                        }
+                        TSMethodSignatureKind::Get => {
+                            Member { optional: m.optional, readonly: true, ty: sig.ret, ..Member::new(name, MemberKind::Property, pos) }
+                        }
                         TSMethodSignatureKind::Set => Member {
-                            name,
-                            kind: MemberKind::Property,
                             optional: m.optional,
-                            readonly: false,
-                            is_static: false,
-                            protected: false,
                             ty: sig.params.first().and_then(|p| p.ty.clone()),
-                            sigs: Vec::new(),
-                            pos: self.pos(m.span),
+                            ..Member::new(name, MemberKind::Property, pos)
                         },
                     }
                 }
                 TSSignature::TSCallSignatureDeclaration(c) => {
                     let sig = self.signature(c.type_parameters.as_deref(), &c.params, c.return_type.as_deref(), c.span, false);
-                    Member {
-                        name: "()".into(),
-                        kind: MemberKind::Call,
-                        optional: false,
-                        readonly: false,
-                        is_static: false,
-                        protected: false,
-                        ty: None,
-                        sigs: vec![sig],
-                        pos: self.pos(c.span),
-                    }
+                    Member { sigs: vec![sig], ..Member::new("()".into(), MemberKind::Call, self.pos(c.span)) }
                 }
                 TSSignature::TSConstructSignatureDeclaration(c) => {
                     let sig = self.signature(c.type_parameters.as_deref(), &c.params, c.return_type.as_deref(), c.span, false);
-                    Member {
-                        name: "new()".into(),
-                        kind: MemberKind::Construct,
-                        optional: false,
-                        readonly: false,
-                        is_static: false,
-                        protected: false,
-                        ty: None,
-                        sigs: vec![sig],
-                        pos: self.pos(c.span),
-                    }
+                    Member { sigs: vec![sig], ..Member::new("new()".into(), MemberKind::Construct, self.pos(c.span)) }
                 }
                 TSSignature::TSIndexSignature(x) => self.index(x),
             };

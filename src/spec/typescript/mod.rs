@@ -322,6 +322,13 @@ pub struct Member {
     pub pos: Pos,
 }
 
+impl Member {
+    /// A member with no modifiers, type or signatures; callers set what they read.
+    pub fn new(name: String, kind: MemberKind, pos: Pos) -> Member {
+        Member { name, kind, optional: false, readonly: false, is_static: false, protected: false, ty: None, sigs: Vec::new(), pos }
+    }
+}
+
 /// One enum member.
 #[derive(Debug, Clone, Serialize)]
 pub struct EnumMember {
