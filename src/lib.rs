@@ -14,6 +14,7 @@ pub mod diff;
 pub mod discover;
 pub mod error;
 pub mod notify;
+pub mod pipeline;
 pub mod policy;
 pub mod report;
 #[cfg(feature = "server")]

@@ -210,9 +210,6 @@ impl Outcome {
     }
 }
 
-/// Rules that report on the presence of breaking changes rather than on the spec itself.
-const DERIVED_FROM_BREAKING: &[&str] = &["api-major-version-not-bumped"];
-
 /// Applies overrides and ignores. Call once with every change of a run, so "unused" is right.
 pub fn apply(changes: Vec<Change>, policy: &Policy) -> Outcome {
     let mut used = vec![false; policy.ignores.len()];
@@ -238,8 +235,8 @@ pub fn apply(changes: Vec<Change>, policy: &Policy) -> Outcome {
     }
     // A finding about breaking changes stands only while a breaking change is still reported
     // after the user's overrides and ignores.
-    if !out.changes.iter().any(|c| c.severity == Severity::Breaking && !DERIVED_FROM_BREAKING.contains(&c.rule.id)) {
-        out.changes.retain(|c| !DERIVED_FROM_BREAKING.contains(&c.rule.id));
+    if !out.changes.iter().any(|c| c.severity == Severity::Breaking && !c.rule.has(crate::diff::Trait::DerivedFromBreaking)) {
+        out.changes.retain(|c| !c.rule.has(crate::diff::Trait::DerivedFromBreaking));
     }
     for (i, e) in policy.ignores.iter().enumerate() {
         let expired = e.expires.as_ref().is_some_and(|x| x.as_str() < policy.today.as_str());

@@ -9,7 +9,7 @@ fn committed() -> String {
 
 #[test]
 fn committed_readme_api_diff_is_current() {
-    let generated = apidiff::cli::docs::generate();
+    let generated = apidiff::cli::docs::generate(apidiff::cli::command());
     let committed = committed();
     if generated != committed {
         let first = generated.lines().zip(committed.lines()).position(|(a, b)| a != b).unwrap_or(0);
@@ -24,7 +24,7 @@ fn committed_readme_api_diff_is_current() {
 
 #[test]
 fn docs_cover_every_rule_command_and_topic() {
-    let g = apidiff::cli::docs::generate();
+    let g = apidiff::cli::docs::generate(apidiff::cli::command());
     for r in registry::all() {
         assert!(g.contains(&format!("\n#### {}\n", r.id)), "rule {} is not documented", r.id);
         assert!(g.contains(&format!("| [`{}`](#{}) | {} |", r.id, r.id, r.severity)), "rule {} is not in its table", r.id);
@@ -57,6 +57,9 @@ fn docs_check_fails_on_a_stale_file_and_passes_on_a_fresh_one() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("run `cargo run -- docs` (or `apidiff docs`) to regenerate it"));
     assert_eq!(run(&["docs"]).status.code(), Some(0));
-    assert_eq!(std::fs::read_to_string(d.path().join("README_API_DIFF.md")).unwrap(), apidiff::cli::docs::generate());
+    assert_eq!(
+        std::fs::read_to_string(d.path().join("README_API_DIFF.md")).unwrap(),
+        apidiff::cli::docs::generate(apidiff::cli::command())
+    );
     assert_eq!(run(&["docs", "--check"]).status.code(), Some(0));
 }

@@ -1,6 +1,9 @@
 //! Fixture pairs: `fixtures/<format>/<case>/` holds `base.<ext>` and `revision.<ext>` (or folders
 //! `base/` and `revision/` whose entry file is named `main.<ext>`), and `expected`: the exact set
-//! of rule ids the comparison must produce, one per line (an empty file for negative cases).
+//! of changes the comparison must produce, one per line as `rule-id | operation | pointer` (the
+//! operation is `-` when there is none; the pointer is the revision's, else the base's), and an
+//! empty file for negative cases. `APIDIFF_BLESS=1` rewrites the files from what is produced;
+//! read every rewritten line before committing it.
 
 use apidiff::diff::{self, Options};
 use apidiff::source::Input;
@@ -28,7 +31,7 @@ fn entry(case: &Path, side: &str) -> PathBuf {
     found.into_iter().next().unwrap_or_else(|| panic!("{}: no {side}.* file", case.display()))
 }
 
-/// Runs one case and returns the produced rule ids.
+/// Runs one case and returns the produced changes as `rule-id | operation | pointer` lines.
 pub fn produced(case: &Path) -> Result<BTreeSet<String>, String> {
     let opts = LoadOptions { proto_includes: vec![], ..LoadOptions::default() };
     let cwd = case.to_path_buf();
@@ -46,7 +49,13 @@ pub fn produced(case: &Path) -> Result<BTreeSet<String>, String> {
         dopts.proto_category = category.trim().to_string();
     }
     let changes = diff::compare(&base, &rev, &dopts).map_err(|e| e.to_string())?;
-    Ok(changes.iter().map(|c| c.rule.id.to_string()).collect())
+    Ok(changes
+        .iter()
+        .map(|c| {
+            let pointer = c.revision.as_ref().or(c.base.as_ref()).map_or("-", |l| l.pointer.as_str());
+            format!("{} | {} | {}", c.rule.id, c.operation.as_deref().unwrap_or("-"), pointer)
+        })
+        .collect())
 }
 
 fn expected(case: &Path) -> BTreeSet<String> {
@@ -56,11 +65,18 @@ fn expected(case: &Path) -> BTreeSet<String> {
 
 fn run_format(format: &str) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(format);
-    let Ok(dir) = std::fs::read_dir(&root) else { return };
+    let dir = std::fs::read_dir(&root).unwrap_or_else(|e| panic!("{}: the {format} fixtures are missing: {e}", root.display()));
+    let bless = std::env::var_os("APIDIFF_BLESS").is_some();
     let mut cases: Vec<PathBuf> = dir.map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
     cases.sort();
     let mut failures = Vec::new();
     for case in &cases {
+        if bless && let Ok(got) = produced(case) {
+            let old = std::fs::read_to_string(case.join("expected")).unwrap_or_default();
+            let comments: String = old.lines().filter(|l| l.starts_with('#')).map(|l| format!("{l}\n")).collect();
+            let text: String = comments + &got.iter().map(|l| format!("{l}\n")).collect::<String>();
+            std::fs::write(case.join("expected"), text).unwrap();
+        }
         let want = expected(case);
         match produced(case) {
             Ok(got) if got == want => {}
@@ -73,6 +89,7 @@ fn run_format(format: &str) {
             Err(e) => failures.push(format!("{}: error: {e}", case.display())),
         }
     }
+    assert!(!cases.is_empty(), "{}: no fixture cases", root.display());
     assert!(failures.is_empty(), "{} of {} {format} fixture cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
 }
 

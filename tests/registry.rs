@@ -40,7 +40,13 @@ fn collect_expected(dir: &Path, out: &mut BTreeSet<String>) {
             collect_expected(&p, out);
         } else if p.file_name().is_some_and(|n| n == "expected") {
             let text = std::fs::read_to_string(&p).unwrap();
-            out.extend(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string));
+            // Lines are `rule-id | operation | pointer`.
+            out.extend(
+                text.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                    .map(|l| l.split(" | ").next().unwrap_or(l).to_string()),
+            );
         }
     }
 }

@@ -461,7 +461,10 @@ fn bench_history_10k() {
             message: Some(format!("change {i}")),
             risk: if i % 7 == 0 { Risk::High } else { Risk::Low },
             counts: Counts { breaking: usize::from(i % 7 == 0), warning: usize::from(i % 3 == 0), info: 1 },
-            changes: vec![json!({"id": "endpoint-removed", "severity": "breaking", "message": format!("endpoint GET /p{i} removed")})],
+            changes: vec![
+                serde_json::from_value(json!({"id": "endpoint-removed", "severity": "breaking", "blocking": true, "format": "openapi", "direction": "none", "area": "endpoint", "kind": "removed", "message": format!("endpoint GET /p{i} removed"), "fingerprint": format!("{i:016x}")}))
+                    .unwrap(),
+            ],
             dependants: vec![],
             run: format!("run-{i}"),
             owners: vec![],

@@ -1,8 +1,8 @@
 //! `apidiff annotate <id> "note"`: attach a note to an archived entry (audited).
 
-use super::check::{Common, actor, now_ms, short};
+use super::context::{Common, actor, now_ms, short};
+use super::context::{Exit, out};
 use super::history::resolve_entry;
-use super::{Exit, out};
 use crate::error::Error;
 use crate::store::{self, Action, AuditEvent, Note, time};
 use clap::Args;

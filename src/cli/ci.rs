@@ -3,10 +3,11 @@
 //! `$GITHUB_OUTPUT` is set) and, for `--format github`, the job summary and (with a token, in
 //! a pull request) one pull-request comment that every run updates in place.
 
-use super::diff::ReportFormat as OutputFormat;
-use super::{Exit, out, out_bytes};
+use super::context::Exit;
+use super::context::{out, out_bytes};
 use crate::error::Error;
-use crate::report::{Report, github, gitlab, html, junit, markdown, pdf, sarif, text};
+use crate::report::ReportFormat as OutputFormat;
+use crate::report::{Report, github};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
@@ -31,31 +32,13 @@ pub(super) fn emit(report: &Report, format: OutputFormat, out_file: Option<&Path
         }
         return step_outputs(report, out_file);
     }
-    if format == OutputFormat::Pdf {
-        let bytes = pdf::render(report);
-        match out_file {
-            Some(p) => write(p, &bytes)?,
-            None if std::io::stdout().is_terminal() => {
-                return Err(Error::Usage("--format pdf writes binary data: give --out FILE, or redirect stdout".into()));
-            }
-            None => out_bytes(&bytes),
-        }
-        return step_outputs(report, out_file);
+    if format.binary() && out_file.is_none() && std::io::stdout().is_terminal() {
+        return Err(Error::Usage(format!("--format {} writes binary data: give --out FILE, or redirect stdout", format.name())));
     }
-    let body = match format {
-        OutputFormat::Text => text::render(report, color && out_file.is_none(), None),
-        OutputFormat::Json => report.to_json(),
-        OutputFormat::Markdown => markdown::render(report) + "\n",
-        OutputFormat::Html => html::render(report),
-        OutputFormat::Sarif => sarif::render(report),
-        OutputFormat::Junit => junit::render(report),
-        OutputFormat::Gitlab => gitlab::render(report),
-        OutputFormat::Github => github::render(report),
-        OutputFormat::Pdf => String::new(),
-    };
+    let body = format.render(report, color && out_file.is_none());
     match out_file {
         Some(p) => write(p, &body)?,
-        None => out(&body),
+        None => out_bytes(&body),
     }
     step_outputs(report, out_file)
 }
@@ -183,19 +166,19 @@ const LLM_TIMEOUT_MS: u64 = 20_000;
 /// The model endpoint the environment configures: `APIDIFF_LLM_URL` (base URL, e.g.
 /// `http://host/v1`) and `APIDIFF_LLM_MODEL`, with `APIDIFF_LLM_API_KEY` and
 /// `APIDIFF_LLM_TIMEOUT_MS` optional. `None` when it is not configured.
-fn llm_config() -> Option<crate::report::ai::Config> {
+fn llm_config() -> Option<crate::notify::ai::Config> {
     let var = |k: &str| std::env::var(k).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
     let url = var("APIDIFF_LLM_URL")?;
     let model = var("APIDIFF_LLM_MODEL")?;
     let ms = var("APIDIFF_LLM_TIMEOUT_MS").and_then(|v| v.parse::<u64>().ok()).filter(|&n| n > 0).unwrap_or(LLM_TIMEOUT_MS);
-    Some(crate::report::ai::Config { url, model, api_key: var("APIDIFF_LLM_API_KEY"), timeout: std::time::Duration::from_millis(ms) })
+    Some(crate::notify::ai::Config { url, model, api_key: var("APIDIFF_LLM_API_KEY"), timeout: std::time::Duration::from_millis(ms) })
 }
 
 /// Adds the model's summary to the report when an endpoint is configured; on any failure
 /// prints a one-line note and keeps the deterministic summary only.
 pub(super) fn add_ai(report: &mut Report) {
     let Some(config) = llm_config() else { return };
-    match crate::report::ai::fetch(&config, report) {
+    match crate::notify::ai::fetch(&config, report) {
         Ok(ai) => report.ai = ai,
         Err(e) => eprintln!("note: no AI summary ({e}); showing the deterministic summary only"),
     }

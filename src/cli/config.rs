@@ -1,7 +1,7 @@
 //! `apidiff config schema` (the JSON Schema of `apidiff.yaml`) and `apidiff config check`.
 
-use super::check::Common;
-use super::{Exit, out};
+use super::context::Common;
+use super::context::{Exit, out};
 use crate::error::Error;
 use clap::{Args, Subcommand};
 
@@ -31,11 +31,11 @@ pub(super) fn run(args: ConfigArgs) -> Result<Exit, Error> {
             out(&format!(
                 "ok: {} module{}, store {}, gate {}, {} severity override{}, record {}\n",
                 c.modules.len(),
-                super::check::plural(c.modules.len()),
+                super::context::plural(c.modules.len()),
                 ctx.archive.location(),
                 c.gate.fail_on.map(|f| f.to_fail_on().as_str()).unwrap_or("breaking"),
                 c.severity.len(),
-                super::check::plural(c.severity.len()),
+                super::context::plural(c.severity.len()),
                 c.record
             ));
         }

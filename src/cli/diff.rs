@@ -1,49 +1,19 @@
 //! `apidiff diff OLD NEW`.
 
-use super::{Exit, today};
+use super::context::Exit;
+use super::context::today;
 use crate::config::{self, Config};
 use crate::diff::{self, Options};
 use crate::error::{Error, Located};
+use crate::pipeline;
 use crate::policy::{self, FailOn};
+use crate::report::ReportFormat;
 use crate::report::{Meta, Report, SpecPair};
 use crate::source::Input;
 use crate::spec::{self, LoadOptions};
-use crate::store::record;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-
-/// Output formats of previews (`rollback`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    /// Tables grouped by severity.
-    Text,
-    /// The versioned JSON report (`apidiff schema` prints its JSON Schema).
-    Json,
-}
-
-/// Output formats of `diff` and `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    /// Tables grouped by severity.
-    Text,
-    /// The versioned JSON report (`apidiff schema` prints its JSON Schema).
-    Json,
-    /// A Markdown changelog, grouped by severity and module.
-    Markdown,
-    /// One self-contained HTML page.
-    Html,
-    /// SARIF 2.1.0, for code-scanning dashboards.
-    Sarif,
-    /// JUnit XML: one testcase per change, failures for blocking ones.
-    Junit,
-    /// GitLab Code Quality JSON.
-    Gitlab,
-    /// GitHub workflow commands (annotations) on stdout; `--out` gets the JSON report; inside Actions also the job summary.
-    Github,
-    /// A printable PDF (title page, summary, chart, tables); needs `--out` when stdout is a terminal.
-    Pdf,
-}
 
 /// Arguments of `apidiff diff`.
 #[derive(Debug, Args)]
@@ -93,7 +63,7 @@ pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
     // current folder, else of the git top level. Its folder is where its paths resolve.
     let (root, config) = repo_config(&cwd)?;
     let fail_on = args.fail_on.or(config.gate.fail_on.map(|l| l.to_fail_on())).unwrap_or_default();
-    let mut policy = record::repo_policy(&root, &config, &args.severity, fail_on, &today)?;
+    let mut policy = pipeline::policy_for(&root, &config, &args.severity, fail_on, &today)?;
     if let Some(p) = &args.ignore_file {
         let name = p.display().to_string();
         let text = std::fs::read_to_string(cwd.join(p)).map_err(|e| Located::file(&name, e.to_string()))?;
@@ -123,7 +93,7 @@ pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
     let outcome = policy::apply(changes, &policy);
     let pair = SpecPair { module: None, format, base, revision: rev };
     let mut report = Report::build(vec![(pair, outcome)], fail_on);
-    report.meta = Some(Meta { generated_at: Some(crate::store::time::format_millis(super::check::now_ms())), ..Meta::default() });
+    report.meta = Some(Meta { generated_at: Some(crate::store::time::format_millis(super::context::now_ms())), ..Meta::default() });
     super::ci::add_ai(&mut report);
     super::ci::emit(&report, args.format, args.out.as_deref(), color)?;
     Ok(super::ci::verdict(&report))
@@ -132,7 +102,7 @@ pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
 /// The folder whose `apidiff.yaml` applies (the current folder, else the git top level) and that
 /// configuration; the current folder and an empty configuration when neither has one.
 fn repo_config(cwd: &Path) -> Result<(PathBuf, Config), Error> {
-    let top = super::check::git(cwd, &["rev-parse", "--show-toplevel"]).map(PathBuf::from);
+    let top = crate::source::git::toplevel(cwd);
     for dir in std::iter::once(cwd.to_path_buf()).chain(top) {
         if let Some(p) = config::FILE_NAMES.iter().map(|n| dir.join(n)).find(|p| p.is_file()) {
             let name = p.strip_prefix(cwd).unwrap_or(&p).display().to_string();

@@ -1,8 +1,8 @@
 //! `apidiff discover`: which specs `check` would see, their modules, and why.
 
-use super::check::{Common, discovery};
+use super::context::{Common, discovery};
+use super::context::{Exit, out};
 use super::history::{ListFormat, table};
-use super::{Exit, out};
 use crate::error::Error;
 use clap::Args;
 
@@ -32,9 +32,9 @@ pub(super) fn run(args: DiscoverArgs) -> Result<Exit, Error> {
                 out(&format!(
                     "{t}\n{} spec{} in {} module{}\n",
                     d.specs.len(),
-                    super::check::plural(d.specs.len()),
+                    super::context::plural(d.specs.len()),
                     d.modules.len(),
-                    super::check::plural(d.modules.len())
+                    super::context::plural(d.modules.len())
                 ));
             }
             if !d.skipped.is_empty() {

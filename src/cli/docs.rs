@@ -1,11 +1,11 @@
 //! `apidiff docs`: generates README_API_DIFF.md from the code (clap definitions, the rule
 //! registry, the config and report JSON Schemas), or checks that the committed copy is current.
 
-use super::{Cli, Exit, out};
+use super::context::{Exit, out};
 use crate::diff::{Format, Rule, Severity, registry};
 use crate::error::Error;
 use crate::report::rule_docs;
-use clap::{Arg, ArgAction, Args, Command, CommandFactory};
+use clap::{Arg, ArgAction, Args, Command};
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -24,8 +24,8 @@ pub struct DocsArgs {
     pub out: PathBuf,
 }
 
-pub(super) fn run(args: DocsArgs) -> Result<Exit, Error> {
-    let text = generate();
+pub(super) fn run(args: DocsArgs, cli: clap::Command) -> Result<Exit, Error> {
+    let text = generate(cli);
     if args.out.as_os_str() == "-" {
         out(&text);
         return Ok(Exit::Clean);
@@ -44,14 +44,14 @@ pub(super) fn run(args: DocsArgs) -> Result<Exit, Error> {
     Ok(Exit::Clean)
 }
 
-/// The whole of README_API_DIFF.md.
-pub fn generate() -> String {
+/// The whole of README_API_DIFF.md, for the command line `cli` (see [`super::command`]).
+pub fn generate(cli: clap::Command) -> String {
     let mut s = String::new();
     s.push_str(INTRO);
     s.push_str(&modules_section());
     s.push_str(READING);
     s.push_str(&report_fields());
-    s.push_str(&commands_section());
+    s.push_str(&commands_section(cli));
     s.push_str(&rules_section());
     s.push_str(IGNORES);
     s.push_str(FAQ);
@@ -227,8 +227,7 @@ fn report_fields() -> String {
     s
 }
 
-fn commands_section() -> String {
-    let mut cmd = Cli::command();
+fn commands_section(mut cmd: clap::Command) -> String {
     cmd.build();
     let mut s = String::from("## Commands\n\n");
     let _ = writeln!(s, "{}\n", cmd.get_about().map(|a| a.to_string()).unwrap_or_default());

@@ -2,8 +2,8 @@
 //! reads every object (its sha256 must match its name) and every record (it must parse), and
 //! prints a report. Exit 2 when something is wrong that could not be repaired.
 
-use super::check::Common;
-use super::{Exit, out};
+use super::context::Common;
+use super::context::{Exit, out};
 use crate::error::Error;
 use crate::store::{Archive, copy};
 use clap::Args;
@@ -17,9 +17,9 @@ pub struct DoctorArgs {
 
 pub(super) fn run(args: DoctorArgs) -> Result<Exit, Error> {
     let (root, config) = args.common.root_and_config()?;
-    let settings = super::store::settings(&root);
-    let (url, mirror) = super::store::urls(args.common.store.as_deref(), &config, &settings);
-    let store = super::store::open(&url, mirror.as_deref(), &root, &settings)?;
+    let settings = super::context::settings(&root);
+    let (url, mirror) = super::context::urls(args.common.store.as_deref(), &config, &settings);
+    let store = super::context::open(&url, mirror.as_deref(), &root, &settings)?;
     let mut lines = vec![format!("store    {}", store.location())];
     for n in store.notices() {
         lines.push(format!("start    {n}"));

@@ -2,9 +2,9 @@
 //! one Markdown, HTML or PDF report of every archived change with the timeline; each export is
 //! recorded in the audit log.
 
-use super::check::{Common, actor, now_ms};
-use super::{Exit, out_bytes};
-use crate::diff::{Direction, Format, Kind, Severity, registry};
+use super::context::{Common, actor, now_ms};
+use super::context::{Exit, out_bytes};
+use crate::diff::{Format, Severity};
 use crate::error::Error;
 use crate::policy::FailOn;
 use crate::report::{Meta, Report, ReportChange, SpecPair, TimelineItem, html, markdown, pdf};
@@ -142,7 +142,9 @@ pub(super) fn history_report(entries: &[Entry], module: Option<&str>, generated:
                 },
             });
         }
-        report.changes.extend(e.changes.iter().filter_map(|v| change_from_value(v, &e.module, format)));
+        report
+            .changes
+            .extend(e.changes.iter().map(|c| ReportChange { module: c.module.clone().or_else(|| Some(e.module.clone())), ..c.clone() }));
     }
     // Worst first, then in time order (stable sort keeps the entries' order).
     report.changes.sort_by_key(|c| std::cmp::Reverse(c.severity));
@@ -236,40 +238,5 @@ fn parse_format(s: &str) -> Option<Format> {
         "typescript" => Format::TypeScript,
         "protobuf" => Format::Protobuf,
         _ => return None,
-    })
-}
-
-/// An archived change back as a report change; the rule's axes come from the registry (an id
-/// no longer registered keeps the entry's format and neutral axes).
-fn change_from_value(v: &Value, module: &str, format: Option<Format>) -> Option<ReportChange> {
-    let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-    let id = s("id")?;
-    let severity = v.get("severity").and_then(|x| serde_json::from_value::<Severity>(x.clone()).ok()).unwrap_or(Severity::Info);
-    let rule = registry::find(&id);
-    let loc = |k: &str| v.get(k).and_then(|x| serde_json::from_value(x.clone()).ok());
-    Some(ReportChange {
-        severity,
-        blocking: v.get("blocking").and_then(Value::as_bool).unwrap_or(severity == Severity::Breaking),
-        format: rule.map(|r| r.format).or(format).unwrap_or(Format::OpenApi),
-        direction: rule.map_or(Direction::None, |r| r.direction),
-        area: rule.map_or_else(|| s("area").unwrap_or_default(), |r| r.area.to_string()),
-        kind: rule.map_or(Kind::Changed, |r| r.kind),
-        message: s("message").unwrap_or_default(),
-        module: Some(s("module").unwrap_or_else(|| module.to_string())),
-        operation: s("operation"),
-        affected: v
-            .get("affected")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
-            .unwrap_or_default(),
-        base: loc("base"),
-        revision: loc("revision"),
-        before: s("before"),
-        after: s("after"),
-        fingerprint: s("fingerprint").unwrap_or_default(),
-        ignore_reason: None,
-        impact: Vec::new(),
-        clients: None,
-        id,
     })
 }

@@ -1,7 +1,7 @@
 //! `apidiff history`: the archived timeline, as a table or JSON; `--audit` shows the audit log.
 
-use super::check::{Common, now_ms, short};
-use super::{Exit, out};
+use super::context::{Common, now_ms, short};
+use super::context::{Exit, out};
 use crate::error::Error;
 use crate::store::{Archive, time};
 use clap::{Args, ValueEnum};

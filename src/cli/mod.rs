@@ -6,6 +6,7 @@ mod annotate;
 mod check;
 mod ci;
 mod config;
+mod context;
 mod diff;
 mod discover;
 pub mod docs;
@@ -26,18 +27,8 @@ mod token;
 
 use crate::error::Error;
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::{IsTerminal, Write};
-
-/// Exit codes: 0 no blocking change, 1 blocking changes found, 2 usage or tool error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exit {
-    /// Nothing reached the gate.
-    Clean = 0,
-    /// Changes reached the gate.
-    Blocking = 1,
-    /// The tool could not do its job (bad input, bad usage, I/O).
-    Error = 2,
-}
+pub use context::Exit;
+use std::io::IsTerminal;
 
 /// Maps every library error to its exit code, in one place.
 pub fn exit_code(e: &Error) -> Exit {
@@ -116,6 +107,11 @@ pub enum Command {
     Tests(tests::TestsArgs),
 }
 
+/// The command line's definition (for generated docs, completions and the man page).
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Exit, Error> {
     let color = match cli.color {
@@ -128,7 +124,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Rules(args) => rules::run_rules(args),
         Command::Explain(args) => rules::run_explain(args),
         Command::Schema => {
-            out(&crate::report::json_schema());
+            context::out(&crate::report::json_schema());
             Ok(Exit::Clean)
         }
         Command::Check(args) => check::run(args, color),
@@ -141,7 +137,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Config(args) => config::run(args),
         Command::Store(args) => store::run(args),
         Command::Doctor(args) => doctor::run(args),
-        Command::Docs(args) => docs::run(args),
+        Command::Docs(args) => docs::run(args, command()),
         Command::Summary(args) => summary::run(args),
         #[cfg(feature = "server")]
         Command::Serve(args) => serve::run(args),
@@ -150,27 +146,4 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Privacy(args) => privacy::run(args),
         Command::Tests(args) => tests::run(args),
     }
-}
-
-/// Writes to stdout; a closed pipe (`apidiff ... | head`) ends the program quietly with 0.
-pub(crate) fn out(s: &str) {
-    out_bytes(s.as_bytes());
-}
-
-/// Writes bytes to stdout, like [`out`].
-pub(crate) fn out_bytes(b: &[u8]) {
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout.write_all(b).and_then(|_| stdout.flush()) {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
-        }
-        eprintln!("error: cannot write output: {e}");
-        std::process::exit(Exit::Error as i32);
-    }
-}
-
-/// Today's date in UTC, `YYYY-MM-DD`.
-pub(crate) fn today() -> String {
-    let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
-    crate::store::time::format_millis(ms)[..10].to_string()
 }

@@ -2,8 +2,8 @@
 //! (GDPR/CCPA). Records are create-only, so this writes a tombstone that every read applies
 //! (see `store::privacy`); the erasure is itself audited, by hash only.
 
-use super::check::{Common, actor, now_ms};
-use super::{Exit, out};
+use super::context::{Common, actor, now_ms};
+use super::context::{Exit, out};
 use crate::error::Error;
 use crate::store::privacy::{Erasure, subject_hash};
 use crate::store::{self, Action, AuditEvent, time};

@@ -1,12 +1,12 @@
 //! `apidiff rollback --to <hash>`: write archived spec files back into the working tree (or,
 //! with `--preview`, show what that would change). Every rollback is an audit event.
 
-use super::check::{Common, actor, git, now_ms, on_big_stack, short};
-use super::diff::OutputFormat;
-use super::{Exit, out, today};
+use super::context::{Common, actor, now_ms, on_big_stack, short};
+use super::context::{Exit, out, out_bytes, today};
 use crate::diff::{self, Format, Options};
 use crate::error::Error;
 use crate::policy::{self, FailOn, Policy};
+use crate::report::ReportFormat as OutputFormat;
 use crate::report::{Report, SpecPair, text};
 use crate::source::normalize;
 use crate::spec::{self, LoadOptions};
@@ -69,7 +69,7 @@ pub(super) fn run(args: RollbackArgs, color: bool) -> Result<Exit, Error> {
             lines.push_str(&format!("wrote {p} (module {}, snapshot {})\n", e.module, short(e.snapshot.as_deref().unwrap_or(""))));
         }
     }
-    let from = git(&ctx.root, &["rev-parse", "HEAD"]);
+    let from = crate::source::git::head(&ctx.root).commit;
     ctx.archive.audit(&AuditEvent {
         id: store::unique_id(&tstamp, "rollback"),
         time: tstamp,
@@ -87,7 +87,12 @@ pub(super) fn run(args: RollbackArgs, color: bool) -> Result<Exit, Error> {
     if written.is_empty() {
         lines.push_str(&format!("Nothing to write: the working tree already matches {kind} {}\n", short(&full)));
     } else {
-        lines.push_str(&format!("Rolled back {} file{} to {kind} {}\n", written.len(), super::check::plural(written.len()), short(&full)));
+        lines.push_str(&format!(
+            "Rolled back {} file{} to {kind} {}\n",
+            written.len(),
+            super::context::plural(written.len()),
+            short(&full)
+        ));
     }
     out(&lines);
     Ok(Exit::Clean)
@@ -126,13 +131,13 @@ fn preview(root: &Path, plan: Vec<(Entry, Bundle)>, format: OutputFormat, color:
     }
     let report = Report::build(pairs, FailOn::Never);
     match format {
-        OutputFormat::Json => out(&report.to_json()),
         OutputFormat::Text => {
             out(&diffs);
             out("\nChanges the rollback would make (now → target):\n");
             out(&text::render(&report, color, None));
             out("Preview only: nothing was written.\n");
         }
+        other => out_bytes(&other.render(&report, color)),
     }
     Ok(Exit::Clean)
 }

@@ -1,6 +1,6 @@
 //! `apidiff rules` and `apidiff explain`.
 
-use super::{Exit, out};
+use super::context::{Exit, out};
 use crate::diff::{Rule, registry};
 use crate::error::Error;
 use clap::{Args, ValueEnum};

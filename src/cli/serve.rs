@@ -1,8 +1,8 @@
 //! `apidiff serve`: reads the server's settings (listen address, store, JWT key) from the
 //! command line and the environment, and runs the REST API and dashboard until Ctrl-C.
 
-use super::Exit;
-use super::check::Common;
+use super::context::Common;
+use super::context::Exit;
 use crate::error::Error;
 use crate::notify::Secrets;
 use crate::server::{self, AppState, alerts, auth};
@@ -62,7 +62,8 @@ pub(super) fn run(args: ServeArgs) -> Result<Exit, Error> {
             eprintln!("apidiff serve: {line}")
         }))
     };
-    let state = AppState::new(ctx.archive, ctx.config, ctx.root, auth, salt, sink).with_log(args.log);
+    let log = crate::server::Log { requests: args.log, write: std::sync::Arc::new(|line: &str| eprintln!("apidiff serve: {line}")) };
+    let state = AppState::new(ctx.archive, ctx.config, ctx.root, auth, salt, sink, log);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

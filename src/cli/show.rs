@@ -1,9 +1,9 @@
 //! `apidiff show <id>`: one archived entry: its facts, notes, changes, and the spec files
 //! before and after (a unified diff, or side by side).
 
-use super::check::{Common, short};
+use super::context::{Common, short};
+use super::context::{Exit, out};
 use super::history::{ListFormat, resolve_entry};
-use super::{Exit, out};
 use crate::error::Error;
 use crate::store::Entry;
 use crate::store::view::{side_by_side, unified};
@@ -58,10 +58,9 @@ pub(super) fn run(args: ShowArgs) -> Result<Exit, Error> {
     } else if entry.changes.is_empty() {
         s.push_str("No classified changes (text-only edits).\n\n");
     } else {
-        s.push_str(&format!("{} change{}:\n", entry.changes.len(), super::check::plural(entry.changes.len())));
+        s.push_str(&format!("{} change{}:\n", entry.changes.len(), super::context::plural(entry.changes.len())));
         for c in &entry.changes {
-            let f = |k: &str| c.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
-            s.push_str(&format!("  {:<9} {:<36} {}\n", f("severity"), f("id"), f("message")));
+            s.push_str(&format!("  {:<9} {:<36} {}\n", c.severity.as_str(), c.id, c.message));
         }
         s.push('\n');
     }

@@ -1,96 +1,11 @@
-//! `apidiff store copy|export|import`, and how every command finds its store: the URL from
-//! `--store`, `APIDIFF_STORE`, the config's `store`, `DATABASE_URL` (postgres URLs only) or
-//! `.apidiff`; a mirror from `APIDIFF_MIRROR` or the config's `store.mirror`; backend settings
-//! from the environment or a `.env` file at the repository root (the environment wins).
+//! `apidiff store copy|export|import`: move, back up and restore a whole history.
 
-use super::check::{Common, actor, now_ms};
-use super::{Exit, out};
-use crate::config::Config;
+use super::context::{Common, actor, now_ms, settings, urls};
+use super::context::{Exit, out};
 use crate::error::Error;
-use crate::store::{self, Action, Archive, AuditEvent, Mirrored, Settings, Store, copy, time};
+use crate::store::{self, Action, Archive, AuditEvent, copy, time};
 use clap::{Args, Subcommand};
 use std::path::Path;
-
-/// Environment variables a store may use.
-const KEYS: &[&str] = &[
-    "APIDIFF_STORE",
-    "APIDIFF_MIRROR",
-    "DATABASE_URL",
-    "APIDIFF_S3_ENDPOINT",
-    "AWS_ENDPOINT_URL",
-    "AWS_ENDPOINT_URL_S3",
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-];
-
-/// The store settings: the process environment, then `<root>/.env` for what it lacks.
-pub(super) fn settings(root: &Path) -> Settings {
-    let mut s = Settings::new();
-    if let Ok(text) = std::fs::read_to_string(root.join(".env")) {
-        for line in text.lines() {
-            let line = line.trim();
-            let line = line.strip_prefix("export ").unwrap_or(line);
-            if line.starts_with('#') {
-                continue;
-            }
-            if let Some((k, v)) = line.split_once('=') {
-                let k = k.trim();
-                let v = v.trim();
-                let v = v
-                    .strip_prefix('"')
-                    .and_then(|v| v.strip_suffix('"'))
-                    .or_else(|| v.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
-                    .unwrap_or(v);
-                if KEYS.contains(&k) {
-                    s.insert(k.to_string(), v.to_string());
-                }
-            }
-        }
-    }
-    for k in KEYS {
-        if let Ok(v) = std::env::var(k)
-            && !v.is_empty()
-        {
-            s.insert((*k).to_string(), v);
-        }
-    }
-    s
-}
-
-/// The store URL and mirror URL a command uses.
-pub(super) fn urls(flag: Option<&str>, config: &Config, settings: &Settings) -> (String, Option<String>) {
-    let url = flag
-        .map(str::to_string)
-        .or_else(|| settings.get("APIDIFF_STORE").cloned())
-        .or_else(|| config.store_url().map(str::to_string))
-        .or_else(|| settings.get("DATABASE_URL").filter(|u| u.starts_with("postgres://") || u.starts_with("postgresql://")).cloned())
-        .unwrap_or_else(|| store::DEFAULT_URL.to_string());
-    let mirror = settings.get("APIDIFF_MIRROR").cloned().or_else(|| config.store_mirror().map(str::to_string));
-    (url, mirror)
-}
-
-/// Opens a store (with its mirror); returns it with what opening it did.
-pub(super) fn open(url: &str, mirror: Option<&str>, root: &Path, settings: &Settings) -> Result<Box<dyn Store>, Error> {
-    let primary = store::open_with(url, root, settings)?;
-    Ok(match mirror {
-        Some(m) => Box::new(Mirrored::new(primary, store::open_with(m, root, settings)?)?),
-        None => primary,
-    })
-}
-
-/// Opens the store a command's options and config name, telling stderr what opening it did.
-pub(super) fn open_configured(flag: Option<&str>, config: &Config, root: &Path) -> Result<Archive, Error> {
-    let settings = settings(root);
-    let (url, mirror) = urls(flag, config, &settings);
-    let store = open(&url, mirror.as_deref(), root, &settings)?;
-    for n in store.notices() {
-        eprintln!("note: {n}");
-    }
-    Ok(Archive::new(store))
-}
 
 /// Arguments of `apidiff store`.
 #[derive(Debug, Args)]

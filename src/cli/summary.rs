@@ -1,21 +1,15 @@
 //! `apidiff summary --module X`: a module's latest changes, its dependants and whether the
-//! changes reach them. Also the step `check` runs after diffing: owners (module owners and
-//! CODEOWNERS), cross-module impact, the client operations a change reaches, and the alerts.
+//! changes reach them.
 
-use super::Exit;
-use super::check::{Checked, Common};
-use crate::config::Config;
+use super::context::{Common, Exit};
 use crate::diff::Format;
 use crate::error::Error;
 use crate::notify::enrich::{entities, push_unique};
 use crate::notify::impact::Graph;
-use crate::notify::{self, Base, Compared, Context, Owners, Secrets};
-use crate::report::Report;
-use crate::store::bundle::Tree;
-use crate::store::{Archive, time};
+use crate::report::ReportChange;
+use crate::store::Archive;
 use clap::Args;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// Arguments of `apidiff summary`.
 #[derive(Debug, Args)]
@@ -30,59 +24,10 @@ pub struct SummaryArgs {
     pub json: bool,
 }
 
-/// Runs after `check` has diffed: fills each change's impact and clients and works out owners
-/// (see [`notify::annotate`]), sends alerts (unless `alerts` is false) and puts their outcome
-/// in the report.
-#[allow(clippy::too_many_arguments)] // the pieces of `check` this step reads; bundling them would only rename them
-pub(super) fn after_check(
-    root: &Path,
-    config: &Config,
-    archive: &Archive,
-    checked: &[Checked],
-    git_base: Option<&Tree>,
-    report: &mut Report,
-    (commit, actor, now_ms): (Option<&str>, Option<&str>, i64),
-    alerts: bool,
-) -> Result<Owners, Error> {
-    let specs: Vec<Compared<'_>> = checked
-        .iter()
-        .map(|c| Compared {
-            module: &c.spec.module,
-            path: &c.spec.path,
-            format: c.spec.format,
-            files: &c.bundle.files,
-            base: match (git_base, c.previous.as_ref().and_then(|p| p.snapshot.as_deref())) {
-                (Some(tree), _) => Base::Tree(tree),
-                (None, Some(snap)) => Base::Snapshot(snap),
-                (None, None) => Base::None,
-            },
-        })
-        .collect();
-    let owners = notify::annotate(root, config, archive, &specs, report);
-    if alerts {
-        let ctx = Context {
-            root: root.to_path_buf(),
-            secrets: Secrets::for_channels(&config.alerts, |n| std::env::var(n).ok()),
-            commit: commit.map(str::to_string),
-            actor: actor.map(str::to_string),
-            time: time::format_millis(now_ms),
-            unix: now_ms.div_euclid(1000),
-            owners: owners.owners.clone(),
-        };
-        let deliveries = notify::alert(archive, &config.alerts, report, &ctx)?;
-        for d in &deliveries {
-            eprintln!("{}", notify::delivery_line(d));
-        }
-        report.alerts = deliveries;
-        notify::required_failures(&report.alerts)?;
-    }
-    Ok(owners)
-}
-
 /// Runs `apidiff summary`.
 pub(super) fn run(args: SummaryArgs) -> Result<Exit, Error> {
     let ctx = args.common.context()?;
-    let found = super::check::discovery(&ctx)?;
+    let found = super::context::discovery(&ctx)?;
     if !found.modules.iter().any(|m| m.name == args.module) && ctx.config.module(&args.module).is_none() {
         return Err(Error::Usage(format!("--module {}: no such module (see `apidiff discover`)", args.module)));
     }
@@ -96,25 +41,17 @@ pub(super) fn run(args: SummaryArgs) -> Result<Exit, Error> {
     let graph = Graph::new(&ctx.config, &entities(files.iter().map(|(m, f)| (m.as_str(), f))));
     let entries = if ctx.archive.exists()? { ctx.archive.entries()? } else { Vec::new() };
     let latest: Vec<&crate::store::Entry> = Archive::latest(&entries).into_iter().filter(|e| e.module == args.module).collect();
-    let changes: Vec<&serde_json::Value> = latest.iter().flat_map(|e| e.changes.iter()).collect();
+    let changes: Vec<&ReportChange> = latest.iter().flat_map(|e| e.changes.iter()).collect();
     let mut dependants = Vec::new();
     for l in graph.dependants(&args.module) {
-        let reached: Vec<&serde_json::Value> = changes
-            .iter()
-            .copied()
-            .filter(|c| {
-                c.get("impact")
-                    .and_then(|i| i.as_array())
-                    .is_some_and(|i| i.iter().any(|x| x.get("module").and_then(|m| m.as_str()) == Some(&l.dependant)))
-            })
-            .collect();
+        let reached: Vec<&ReportChange> = changes.iter().copied().filter(|c| c.impact.iter().any(|x| x.module == l.dependant)).collect();
         dependants.push(serde_json::json!({
             "module": l.dependant,
             "via": l.via,
             "uses": l.uses,
             "owners": ctx.config.module(&l.dependant).map(|m| m.owners.clone()).unwrap_or_default(),
             "status": if reached.is_empty() { "not affected" } else { "affected" },
-            "changes": reached.iter().filter_map(|c| c.get("fingerprint")).collect::<Vec<_>>(),
+            "changes": reached.iter().map(|c| &c.fingerprint).collect::<Vec<_>>(),
         }));
     }
     let owners: Vec<String> = {
@@ -132,7 +69,7 @@ pub(super) fn run(args: SummaryArgs) -> Result<Exit, Error> {
             "changes": changes,
             "dependants": dependants,
         });
-        super::out(&format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()));
+        super::context::out(&format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()));
         return Ok(Exit::Clean);
     }
     let mut s = format!("Module {}\n", args.module);
@@ -147,28 +84,20 @@ pub(super) fn run(args: SummaryArgs) -> Result<Exit, Error> {
             "\n{} at {} ({}): {} breaking, {} warning, {} info; risk {}\n",
             e.spec,
             e.time,
-            e.deploy.as_deref().map(super::check::short).unwrap_or("no deploy"),
+            e.deploy.as_deref().map(super::context::short).unwrap_or("no deploy"),
             e.counts.breaking,
             e.counts.warning,
             e.counts.info,
             e.risk.as_str()
         ));
         for c in &e.changes {
-            let get = |k: &str| c.get(k).and_then(|v| v.as_str()).unwrap_or("");
-            s.push_str(&format!("  [{}] {}: {}\n", get("severity"), get("id"), get("message")));
-            match c.get("clients").and_then(|v| v.as_array()) {
+            s.push_str(&format!("  [{}] {}: {}\n", c.severity.as_str(), c.id, c.message));
+            match &c.clients {
                 Some(u) if u.is_empty() => s.push_str("      no known client operation uses it\n"),
                 Some(u) => {
                     for o in u {
-                        let g = |k: &str| o.get(k).map(|v| v.to_string().trim_matches('"').to_string()).unwrap_or_default();
-                        let broken = o.get("broken").and_then(|b| b.as_bool()).unwrap_or(false);
-                        s.push_str(&format!(
-                            "      {} {} at {}:{}\n",
-                            if broken { "breaks" } else { "used by" },
-                            g("operation"),
-                            g("file"),
-                            g("line")
-                        ));
+                        let verb = if o.broken { "breaks" } else { "used by" };
+                        s.push_str(&format!("      {verb} {} at {}:{}\n", o.operation, o.file, o.line));
                     }
                 }
                 None => {}
@@ -194,6 +123,6 @@ pub(super) fn run(args: SummaryArgs) -> Result<Exit, Error> {
             if uses.is_empty() { ", uses everything".to_string() } else { format!(", uses {}", uses.join(", ")) }
         ));
     }
-    super::out(&s);
+    super::context::out(&s);
     Ok(Exit::Clean)
 }

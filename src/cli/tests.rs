@@ -1,7 +1,7 @@
 //! `apidiff tests OLD NEW`: Hurl test scripts for the OpenAPI operations the revision added or
 //! changed (the generator is [`crate::tests_gen`]).
 
-use super::Exit;
+use super::context::Exit;
 use crate::diff::{self, Options};
 use crate::error::{Error, Located};
 use crate::spec::{self, LoadOptions, Spec};
@@ -44,7 +44,7 @@ pub(super) fn run(args: TestsArgs) -> Result<Exit, Error> {
                     rev.format().as_str()
                 )));
             };
-            let opts = Options { today: super::today(), ..Options::default() };
+            let opts = Options { today: super::context::today(), ..Options::default() };
             let changes = diff::compare(&base, &rev, &opts)?;
             Ok(tests_gen::generate(api, &changes, base_url.as_deref()))
         })
@@ -54,7 +54,7 @@ pub(super) fn run(args: TestsArgs) -> Result<Exit, Error> {
     match &args.out {
         None => {
             let all: Vec<&str> = files.iter().map(|f| f.content.as_str()).collect();
-            super::out(&all.join("\n"));
+            super::context::out(&all.join("\n"));
         }
         Some(dir) => {
             let shown = dir.display().to_string();
@@ -62,7 +62,7 @@ pub(super) fn run(args: TestsArgs) -> Result<Exit, Error> {
             for f in &files {
                 let path = cwd.join(dir).join(&f.name);
                 std::fs::write(&path, &f.content).map_err(|e| Located::file(&shown, format!("cannot write {}: {e}", f.name)))?;
-                super::out(&format!("{}\n", dir.join(&f.name).display()));
+                super::context::out(&format!("{}\n", dir.join(&f.name).display()));
             }
         }
     }

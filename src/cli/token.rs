@@ -1,7 +1,7 @@
 //! `apidiff token`: mints an HS256 bearer token for `apidiff serve` with the secret in
 //! `APIDIFF_JWT_SECRET`.
 
-use super::{Exit, out};
+use super::context::{Exit, out};
 use crate::error::Error;
 use crate::server::auth::{self, Role};
 use clap::{Args, ValueEnum};

@@ -91,6 +91,8 @@ pub struct Module {
     /// Its name (unique).
     pub name: String,
     /// Globs of its spec files, relative to the repository root (`services/users/**/*.yaml`).
+    /// Empty for a module that only consumes others (it then needs `depends_on`).
+    #[serde(default)]
     pub specs: Vec<String>,
     /// Owners: people or teams to tell about changes.
     #[serde(default)]
@@ -440,8 +442,12 @@ fn check(config: &Config, err: &dyn Fn(&str, String) -> crate::Error) -> Result<
         if !seen.insert(m.name.as_str()) {
             return Err(err(&format!("/modules/{i}/name"), format!("module `{}` is defined twice", m.name)));
         }
-        if m.specs.is_empty() {
-            return Err(err(&format!("/modules/{i}/specs"), format!("module `{}` needs at least one spec glob", m.name)));
+        // A module that only consumes others (a web UI) has `depends_on` and no specs of its own.
+        if m.specs.is_empty() && m.depends_on.is_empty() {
+            return Err(err(
+                &format!("/modules/{i}/specs"),
+                format!("module `{}` needs at least one spec glob, or a `depends_on` when it only consumes other modules", m.name),
+            ));
         }
         for (j, g) in m.specs.iter().enumerate() {
             if let Err(e) = globset::Glob::new(g) {
@@ -614,7 +620,7 @@ mod tests {
         let m = e("modules:\n  - name: a\n    specs: [x]\n    ownrs: [b]\n");
         assert!(m.starts_with("apidiff.yaml:4:5: unknown field `ownrs`"), "{m}");
         let m = e("modules:\n  - name: a\n");
-        assert!(m.starts_with("apidiff.yaml:2:5: missing field `specs`"), "{m}");
+        assert!(m.starts_with("apidiff.yaml:2:") && m.contains("needs at least one spec glob, or a `depends_on`"), "{m}");
         let m = e("record: maybe\n");
         assert!(m.starts_with("apidiff.yaml:1:") && m.contains("`record`: invalid type"), "{m}");
         let m = e("gate:\n  fail_on: sometimes\n");
@@ -638,5 +644,14 @@ mod tests {
         for k in ["modules", "depends_on", "fail_on", "channels", "record"] {
             assert!(s.contains(k), "{k}");
         }
+    }
+
+    #[test]
+    fn a_consumer_module_needs_no_specs() {
+        let c =
+            parse("apidiff.yaml", "modules:\n  - name: api\n    specs: ['api/*.yaml']\n  - name: web\n    depends_on: [api]\n").unwrap();
+        assert_eq!(c.dependants("api").map(|(m, _)| m.name.as_str()).collect::<Vec<_>>(), vec!["web"]);
+        let e = parse("apidiff.yaml", "modules:\n  - name: lonely\n").unwrap_err().to_string();
+        assert!(e.contains("needs at least one spec glob"), "{e}");
     }
 }

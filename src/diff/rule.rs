@@ -1,5 +1,6 @@
 //! The shape of a rule: its stable id, default severity, axes and user documentation.
 
+pub use crate::spec::Format;
 use serde::Serialize;
 
 /// How much a change matters to clients.
@@ -41,45 +42,8 @@ impl std::fmt::Display for Severity {
     }
 }
 
-/// The API description language a rule applies to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    /// OpenAPI 3.x and Swagger 2.0.
-    OpenApi,
-    /// GraphQL SDL.
-    GraphQl,
-    /// AsyncAPI 2.x and 3.x.
-    AsyncApi,
-    /// TypeScript declarations.
-    TypeScript,
-    /// Protocol Buffers.
-    Protobuf,
-    /// Any format: rules about whole specs (removed, moved), not their content.
-    Any,
-}
-
-impl Format {
-    /// Lowercase name used in output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Format::OpenApi => "openapi",
-            Format::GraphQl => "graphql",
-            Format::AsyncApi => "asyncapi",
-            Format::TypeScript => "typescript",
-            Format::Protobuf => "protobuf",
-            Format::Any => "any",
-        }
-    }
-
-    /// Parses a lowercase name of a concrete format (`openapi`, `graphql`, ...); never [`Format::Any`].
-    pub fn parse(s: &str) -> Option<Format> {
-        [Format::OpenApi, Format::GraphQl, Format::AsyncApi, Format::TypeScript, Format::Protobuf].into_iter().find(|f| f.as_str() == s)
-    }
-}
-
 /// Which way data flows through the changed element, from the client's point of view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     /// Data the client sends (request parameters and bodies, GraphQL inputs, messages the API receives).
@@ -91,7 +55,7 @@ pub enum Direction {
 }
 
 /// What happened to the element.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// Something new appeared.
@@ -128,6 +92,71 @@ pub struct Rule {
     /// The user documentation (Markdown), from the rule's doc comment.
     #[serde(skip)]
     pub docs: &'static str,
+    /// buf's breaking categories the rule belongs to (protobuf rules; empty elsewhere).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub categories: &'static [Category],
+    /// Properties other code asks about instead of testing the id.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub traits: &'static [Trait],
+}
+
+impl Rule {
+    /// Whether the rule has a trait.
+    pub fn has(&self, t: Trait) -> bool {
+        self.traits.contains(&t)
+    }
+}
+
+/// A property of a rule that behaviour depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Trait {
+    /// The change makes clients send something they could omit before (a new or newly
+    /// required property or parameter); summaries say "made `x` required".
+    MakesRequired,
+    /// The element's type was replaced by an unrelated one: finer comparisons below it mean
+    /// nothing and are skipped.
+    TypeReplaced,
+    /// Derived from the other changes being breaking: it follows their effective severity
+    /// (a version that was not bumped for a breaking change).
+    DerivedFromBreaking,
+}
+
+/// A buf breaking-rule category (protobuf).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Category {
+    /// Source compatibility per file (the strictest).
+    File,
+    /// Source compatibility per package.
+    Package,
+    /// Wire and JSON compatibility.
+    WireJson,
+    /// Wire compatibility only.
+    Wire,
+}
+
+impl Category {
+    /// Parses `FILE`, `PACKAGE`, `WIRE_JSON` or `WIRE` (any case).
+    pub fn parse(s: &str) -> Option<Category> {
+        match s.to_ascii_uppercase().as_str() {
+            "FILE" => Some(Category::File),
+            "PACKAGE" => Some(Category::Package),
+            "WIRE_JSON" => Some(Category::WireJson),
+            "WIRE" => Some(Category::Wire),
+            _ => None,
+        }
+    }
+
+    /// The upper-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::File => "FILE",
+            Category::Package => "PACKAGE",
+            Category::WireJson => "WIRE_JSON",
+            Category::Wire => "WIRE",
+        }
+    }
 }
 
 /// Declares rules as constants plus an `ALL` slice listing them in order.
@@ -140,7 +169,7 @@ macro_rules! rules {
     ($(
         $(#[doc = $doc:literal])*
         $name:ident = $id:literal, $format:ident, $severity:ident, $direction:ident, $area:literal, $kind:ident,
-            $summary:literal;
+            $summary:literal $(, buf = [$($cat:ident),*])? $(, traits = [$($tr:ident),*])?;
     )*) => {
         $(
             $(#[doc = $doc])*
@@ -153,6 +182,8 @@ macro_rules! rules {
                 kind: $crate::diff::Kind::$kind,
                 summary: $summary,
                 docs: concat!($($doc, "\n"),*),
+                categories: &[$($($crate::diff::Category::$cat),*)?],
+                traits: &[$($($crate::diff::Trait::$tr),*)?],
             };
         )*
         /// Every rule declared in this file, in declaration order.

@@ -81,6 +81,17 @@ pub struct Discovery {
     pub modules: Vec<Module>,
     /// Spec-like files that are not checked on their own.
     pub skipped: Vec<Skipped>,
+    /// Files that may hold GraphQL client operations (`.graphql`/`.gql` documents, JavaScript
+    /// and TypeScript sources), found by the same walk, for the client-operations check.
+    #[serde(skip)]
+    pub clients: Vec<String>,
+}
+
+/// Whether a file (lowercased path) may hold GraphQL client operations.
+fn may_hold_operations(lower: &str) -> bool {
+    lower.ends_with(".graphql")
+        || lower.ends_with(".gql")
+        || ([".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs"].iter().any(|e| lower.ends_with(e)) && !is_declaration(lower))
 }
 
 struct Candidate {
@@ -104,6 +115,7 @@ pub fn discover(root: &Path, config: &Config) -> Result<Discovery> {
     });
     let mut found = Vec::new();
     let mut skipped = Vec::new();
+    let mut clients = Vec::new();
     for entry in walker.build() {
         let entry = entry.map_err(|e| Error::Usage(format!("cannot walk {}: {e}", root.display())))?;
         if !entry.file_type().is_some_and(|t| t.is_file()) {
@@ -117,8 +129,14 @@ pub fn discover(root: &Path, config: &Config) -> Result<Discovery> {
         let claimed = module_globs.iter().any(|(_, g)| g.is_match(&rel));
         match recognise(entry.path(), &rel, claimed)? {
             Recognised::Spec(c) => found.push(c),
-            Recognised::Not(Some(reason)) => skipped.push(Skipped { path: rel, reason }),
-            Recognised::Not(None) => {}
+            Recognised::Not(reason) => {
+                if may_hold_operations(&rel.to_ascii_lowercase()) {
+                    clients.push(rel.clone());
+                }
+                if let Some(reason) = reason {
+                    skipped.push(Skipped { path: rel, reason });
+                }
+            }
         }
     }
     // A file another spec pulls in (`$ref`, import) is part of that spec, not a spec of its own.
@@ -150,7 +168,7 @@ pub fn discover(root: &Path, config: &Config) -> Result<Discovery> {
             .push(s.path.clone());
     }
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Discovery { specs, modules: modules.into_values().collect(), skipped })
+    Ok(Discovery { specs, modules: modules.into_values().collect(), skipped, clients })
 }
 
 fn globs<'a>(patterns: impl Iterator<Item = &'a String>) -> Result<globset::GlobSet> {
@@ -187,12 +205,12 @@ fn recognise(abs: &Path, rel: &str, claimed: bool) -> Result<Recognised> {
             ext_reason(ext)
         };
         let text = read_text(abs, rel)?;
-        if format == Format::GraphQl && crate::notify::operations::is_executable(&text) {
+        if format == Format::GraphQl && crate::spec::graphql::is_executable(&text) {
             return Ok(Recognised::Not(Some("GraphQL operations (a client document, not a schema)".into())));
         }
         let refs = match format {
-            Format::Protobuf => resolve_imports(rel, crate::store::bundle::proto_imports(&text), abs, format),
-            Format::TypeScript => resolve_imports(rel, crate::store::bundle::ts_imports(&text), abs, format),
+            Format::Protobuf => resolve_imports(rel, crate::spec::imports::proto_imports(&text), abs, format),
+            Format::TypeScript => resolve_imports(rel, crate::spec::imports::ts_imports(&text), abs, format),
             _ => Vec::new(),
         };
         return Ok(Recognised::Spec(Candidate { path: rel.to_string(), format, reason, title: None, refs }));

@@ -92,7 +92,16 @@ pub fn entities<'a>(files: impl Iterator<Item = (&'a str, &'a BTreeMap<String, S
 /// GraphQL specs in `specs`) and, when a GraphQL spec changed, the repository's client
 /// operations it reaches; returns the owners. `specs` holds every spec the run knows (those
 /// without changes too: they contribute federation entities).
-pub fn annotate(root: &Path, config: &Config, archive: &Archive, specs: &[Compared<'_>], report: &mut Report) -> Owners {
+/// `clients` lists the files that may hold client operations (from discovery's walk); `None`
+/// walks the repository once, the same way, when a GraphQL spec changed.
+pub fn annotate(
+    root: &Path,
+    config: &Config,
+    archive: &Archive,
+    specs: &[Compared<'_>],
+    clients: Option<&[String]>,
+    report: &mut Report,
+) -> Owners {
     let codeowners = CodeOwners::load(root);
     let changed: BTreeSet<&str> = report.changes.iter().filter_map(|c| c.module.as_deref()).collect();
     let mut owners: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -119,7 +128,15 @@ pub fn annotate(root: &Path, config: &Config, archive: &Archive, specs: &[Compar
     let changed_graphql: Vec<&&Compared<'_>> =
         graphql.iter().filter(|c| report.changes.iter().any(|r| r.module.as_deref() == Some(c.module) && touches_spec(r, c))).collect();
     if !changed_graphql.is_empty() {
-        let clients = Clients::collect(root);
+        let walked;
+        let files = match clients {
+            Some(f) => f,
+            None => {
+                walked = crate::discover::discover(root, config).map(|d| d.clients).unwrap_or_default();
+                &walked
+            }
+        };
+        let clients = Clients::collect(root, files);
         if !clients.is_empty() {
             for c in changed_graphql {
                 let rev: Vec<(String, String)> = c.files.iter().map(|(k, v)| (k.clone(), v.clone())).collect();

@@ -3,7 +3,7 @@
 //! both define a type with `@key` share that entity and depend on each other through it.
 
 use crate::config::Config;
-use crate::diff::Severity;
+use crate::diff::{Change, Severity};
 use crate::report::{ImpactedModule, ReportChange};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -71,7 +71,11 @@ impl Graph {
             if out.iter().any(|i| i.module == l.dependant) {
                 continue;
             }
-            let hit = if l.uses.is_empty() { Some(None) } else { l.uses.iter().find(|u| uses_match(u, change)).map(|u| Some(u.clone())) };
+            let hit = if l.uses.is_empty() {
+                Some(None)
+            } else {
+                l.uses.iter().find(|u| uses_match(u, &Touch::from(change))).map(|u| Some(u.clone()))
+            };
             if let Some(uses) = hit {
                 let owners = config.module(&l.dependant).map(|m| m.owners.clone()).unwrap_or_default();
                 out.push(ImpactedModule { module: l.dependant.clone(), via: l.via.to_string(), uses, owners });
@@ -111,12 +115,45 @@ fn covers(item: &str, target: &str) -> bool {
     target == item || target.strip_prefix(&item).is_some_and(|rest| rest.starts_with(['.', '(', '/']))
 }
 
+/// What a `uses` entry is matched against: the parts of a change (raw or as reported) that
+/// name what it touched.
+#[derive(Debug, Clone, Copy)]
+pub struct Touch<'a> {
+    operation: Option<&'a str>,
+    affected: &'a [String],
+    pointers: [Option<&'a str>; 2],
+    message: &'a str,
+}
+
+impl<'a> From<&'a ReportChange> for Touch<'a> {
+    fn from(c: &'a ReportChange) -> Self {
+        Touch {
+            operation: c.operation.as_deref(),
+            affected: &c.affected,
+            pointers: [c.base.as_ref().map(|l| l.pointer.as_str()), c.revision.as_ref().map(|l| l.pointer.as_str())],
+            message: &c.message,
+        }
+    }
+}
+
+impl<'a> From<&'a Change> for Touch<'a> {
+    fn from(c: &'a Change) -> Self {
+        Touch {
+            operation: c.operation.as_deref(),
+            affected: &c.affected,
+            pointers: [c.base.as_ref().map(|l| l.pointer.as_str()), c.revision.as_ref().map(|l| l.pointer.as_str())],
+            message: &c.message,
+        }
+    }
+}
+
 /// Whether a `uses` entry (an operation, coordinate, type or pointer) matches a change: its
 /// operation, the operations it reaches, its locations' pointers, or an element its message
-/// names in backticks.
-pub fn uses_match(uses: &str, c: &ReportChange) -> bool {
-    c.operation.as_deref().is_some_and(|o| covers(uses, o))
+/// names in backticks. Path parameters match whatever they are named. The one matcher for
+/// records, risk and alerts.
+pub fn uses_match(uses: &str, c: &Touch<'_>) -> bool {
+    c.operation.is_some_and(|o| covers(uses, o))
         || c.affected.iter().any(|a| covers(uses, a))
-        || [&c.base, &c.revision].iter().any(|l| l.as_ref().is_some_and(|l| covers(uses, &l.pointer)))
+        || c.pointers.iter().flatten().any(|p| covers(uses, p))
         || c.message.split('`').skip(1).step_by(2).any(|named| covers(uses, named))
 }

@@ -7,6 +7,7 @@
 //! The library never reads the environment: the CLI reads the variables a channel names and
 //! passes their values in as [`Secrets`].
 
+pub mod ai;
 pub mod email;
 pub mod enrich;
 pub mod impact;

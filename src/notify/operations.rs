@@ -3,6 +3,7 @@
 //! `.ts`/`.tsx`/`.js`/`.jsx` files. Each operation is validated against a module's old and new
 //! schema, so a report can name exactly which UI operations (file and line) a change breaks.
 
+pub use crate::spec::graphql::is_executable;
 use apollo_compiler::ast::{self, Definition};
 use apollo_compiler::executable::{Selection, SelectionSet};
 use apollo_compiler::schema::ExtendedType;
@@ -15,21 +16,6 @@ use std::path::Path;
 const MAX_FILE: u64 = 2 * 1024 * 1024;
 /// Selection nesting deeper than this is not followed.
 const MAX_DEPTH: usize = 64;
-
-/// Whether GraphQL text is an executable document (only operation and fragment definitions)
-/// rather than a schema. Unparseable text counts as executable only when its first keyword is
-/// one of `query`, `mutation`, `subscription`, `fragment` or `{`.
-pub fn is_executable(text: &str) -> bool {
-    let doc = match ast::Document::parse(text, "doc.graphql") {
-        Ok(d) => d,
-        Err(e) => e.partial,
-    };
-    if doc.definitions.is_empty() {
-        let first = text.lines().map(|l| l.split('#').next().unwrap_or("").trim()).find(|l| !l.is_empty()).unwrap_or("");
-        return ["query", "mutation", "subscription", "fragment", "{"].iter().any(|k| first.starts_with(k));
-    }
-    doc.definitions.iter().all(|d| matches!(d, Definition::OperationDefinition(_) | Definition::FragmentDefinition(_)))
-}
 
 /// Entity types of a schema: object and interface types (or their extensions) with `@key`.
 pub fn key_entities(sdl: &str) -> BTreeSet<String> {
@@ -78,35 +64,24 @@ pub struct Clients {
 }
 
 impl Clients {
-    /// Walks the repository (honouring `.gitignore`, skipping `node_modules`) for operations.
-    pub fn collect(root: &Path) -> Clients {
+    /// Reads the operations in `files` (repository-relative paths that discovery's walk found,
+    /// see [`crate::discover::Discovery::clients`]).
+    pub fn collect(root: &Path, files: &[String]) -> Clients {
         let mut c = Clients::default();
-        let walker = ignore::WalkBuilder::new(root)
-            .require_git(false)
-            .follow_links(false)
-            .sort_by_file_name(|a, b| a.cmp(b))
-            .filter_entry(|e| !matches!(e.file_name().to_str(), Some("node_modules" | "target" | ".apidiff" | ".git" | "dist")))
-            .build();
-        for entry in walker.flatten() {
-            if !entry.file_type().is_some_and(|t| t.is_file()) || entry.metadata().map_or(true, |m| m.len() > MAX_FILE) {
+        for rel in files {
+            let path = root.join(rel);
+            if std::fs::metadata(&path).map_or(true, |m| !m.is_file() || m.len() > MAX_FILE) {
                 continue;
             }
-            let Ok(rel) = entry.path().strip_prefix(root) else { continue };
-            let rel = rel.to_string_lossy().replace('\\', "/");
+            let Ok(text) = std::fs::read_to_string(&path) else { continue };
             let lower = rel.to_ascii_lowercase();
-            let is_doc = lower.ends_with(".graphql") || lower.ends_with(".gql");
-            let is_js = [".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs"].iter().any(|e| lower.ends_with(e)) && !lower.ends_with(".d.ts");
-            if !is_doc && !is_js {
-                continue;
-            }
-            let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };
-            if is_doc {
+            if lower.ends_with(".graphql") || lower.ends_with(".gql") {
                 if is_executable(&text) {
-                    c.add(&rel, 1, &text);
+                    c.add(rel, 1, &text);
                 }
             } else {
                 for (line, body) in tagged_templates(&text) {
-                    c.add(&rel, line, &body);
+                    c.add(rel, line, &body);
                 }
             }
         }
@@ -347,11 +322,13 @@ pub fn tagged_templates(src: &str) -> Vec<(u32, String)> {
         while k < b.len() {
             match b[k] {
                 b'\\' => {
+                    // The escaped character may be several bytes long: step over all of it.
                     body.push(' ');
-                    if let Some(&n) = b.get(k + 1) {
-                        body.push(if n == b'\n' { '\n' } else { ' ' });
+                    let escaped = src[k + 1..].chars().next();
+                    if let Some(n) = escaped {
+                        body.push(if n == '\n' { '\n' } else { ' ' });
                     }
-                    k += 2;
+                    k += 1 + escaped.map_or(0, char::len_utf8);
                 }
                 b'`' => {
                     closed = true;
@@ -395,6 +372,13 @@ pub fn tagged_templates(src: &str) -> Vec<(u32, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_escaped_non_ascii_character_does_not_panic() {
+        let found = tagged_templates("const q = gql`query { a(x: \"\\é\") }`; gql`{ b }`");
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[1].1.contains('b'));
+    }
 
     const SDL: &str = "type Query { user(id: ID!): User, users(role: Role): [User] }\ntype User { id: ID!, email: String, name: String }\nenum Role { ADMIN USER }\n";
 

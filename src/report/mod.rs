@@ -1,6 +1,7 @@
 //! The versioned Report every output is rendered from, and one pure renderer per format.
 
 pub mod ai;
+mod format;
 pub mod github;
 pub mod gitlab;
 pub mod html;
@@ -10,6 +11,8 @@ pub mod pdf;
 pub mod sarif;
 pub mod summary;
 pub mod text;
+
+pub use format::ReportFormat;
 
 use crate::diff::{Change, Direction, Format, Kind, Location, Severity};
 use crate::policy::{FailOn, IgnoreProblem, Outcome};
@@ -145,7 +148,7 @@ pub struct Gate {
 }
 
 /// One change in a report.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ReportChange {
     /// The rule id.
     pub id: String,
@@ -170,7 +173,7 @@ pub struct ReportChange {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
     /// Further operations reached through a shared definition.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub affected: Vec<String>,
     /// Location in the base.
     #[serde(skip_serializing_if = "Option::is_none")]

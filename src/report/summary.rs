@@ -2,7 +2,7 @@
 //! text, Markdown and HTML renderings.
 
 use super::{Report, ReportChange};
-use crate::diff::{Kind, Severity};
+use crate::diff::{Kind, Severity, Trait};
 use std::collections::BTreeMap;
 
 /// How many breaking changes are spelled out before the rest are counted.
@@ -73,12 +73,8 @@ fn breaking_clause(c: &ReportChange) -> String {
     let removed_thing = matches!(c.kind, Kind::Removed);
     match (c.area.as_str(), removed_thing, &op, name) {
         ("endpoint", true, Some(op), _) => format!("removed the {op} endpoint"),
-        (_, _, Some(op), Some(name)) if c.id.ends_with("became-required") || c.id.ends_with("added-required") => {
-            if c.id.ends_with("added-required") {
-                format!("added the required `{name}` to {op}")
-            } else {
-                format!("made `{name}` required in {op}")
-            }
+        (_, _, Some(op), Some(name)) if crate::diff::registry::find(&c.id).is_some_and(|r| r.has(Trait::MakesRequired)) => {
+            if c.kind == Kind::Added { format!("added the required `{name}` to {op}") } else { format!("made `{name}` required in {op}") }
         }
         (area, true, Some(op), Some(name)) if Some(format!("`{name}`")) != Some(op.clone()) => {
             format!("removed the {} `{name}` from {op}", area.replace('-', " "))

@@ -2,7 +2,7 @@
 
 use super::{ApiError, AppState, Caller, big_stack, blocking, now_ms, require};
 use crate::diff::{self, Format, Options};
-use crate::notify;
+use crate::pipeline;
 use crate::policy::{self, FailOn, Policy};
 use crate::report::{Report, SpecPair, html, junit, markdown, sarif};
 use crate::server::alerts;
@@ -11,7 +11,7 @@ use crate::source::text;
 use crate::spec::{self, LoadOptions};
 use crate::store::bundle::Bundle;
 use crate::store::privacy::pseudonym;
-use crate::store::{self, Ack, Action, Archive, AuditEvent, Entry, Note, Risk, record, time, view};
+use crate::store::{self, Ack, Action, Archive, AuditEvent, Entry, Note, time, view};
 use axum::Json;
 use axum::extract::{Extension, Path, Query, State};
 use axum::http::{StatusCode, header};
@@ -232,7 +232,7 @@ fn load_opts() -> LoadOptions {
 }
 
 fn repo_policy(state: &AppState, fail_on: FailOn) -> Result<Policy, ApiError> {
-    Ok(record::repo_policy(&state.root, &state.config, &[], fail_on, &today())?)
+    Ok(pipeline::policy_for(&state.root, &state.config, &[], fail_on, &today())?)
 }
 
 fn fail_on(state: &AppState) -> FailOn {
@@ -255,103 +255,40 @@ pub(super) async fn register(State(state): S, Extension(caller): C, Json(b): Jso
     };
     blocking(move || {
         big_stack(move || {
-            let opts = load_opts();
-            let mut bundle = Bundle { format: String::new(), entry: path.clone(), files: BTreeMap::from([(path.clone(), b.spec.clone())]) };
-            let rev = spec::load(&bundle.input()?, &opts)?;
-            bundle.format = rev.format().as_str().to_string();
-            let hash = bundle.hash();
-            let all = entries(&state)?;
-            let prev = Archive::latest(&all).into_iter().find(|e| e.module == module && e.spec == path).cloned();
-            let prev_snap = prev.as_ref().and_then(|p| p.snapshot.clone());
+            let bundle = Bundle { format: String::new(), entry: path.clone(), files: BTreeMap::from([(path.clone(), b.spec.clone())]) };
             let fail_on = fail_on(&state);
-            let policy = repo_policy(&state, fail_on)?;
-            let changes = match &prev_snap {
-                Some(h) => {
-                    let old = state.archive.snapshot(h)?;
-                    let base = spec::load(&old.input()?, &opts)?;
-                    diff::compare(&base, &rev, &Options { today: today(), proto_category: "WIRE_JSON".into() })?
-                }
-                None => Vec::new(),
+            let req = pipeline::Request {
+                root: state.root.clone(),
+                config: &state.config,
+                archive: &state.archive,
+                baseline: pipeline::Baseline::Archive,
+                scope: pipeline::Scope::Given(vec![pipeline::Given { module: module.clone(), bundle }]),
+                policy: repo_policy(&state, fail_on)?,
+                options: Options { today: today(), proto_category: "WIRE_JSON".into() },
+                load: load_opts(),
+                identity: pipeline::Identity {
+                    deploy: b.deploy.clone(),
+                    head: None,
+                    author: b.author.clone().or_else(|| Some(who.subject.clone())),
+                    message: b.message.clone(),
+                    actor: Some(who.subject.clone()),
+                    now: now_ms(),
+                    via: "register",
+                },
             };
-            let outcome = policy::apply(changes, &policy);
-            let pair = SpecPair {
-                module: Some(module.clone()),
-                format: rev.format(),
-                base: prev_snap.as_deref().map(|h| format!("snapshot:{}", &h[..12.min(h.len())])).unwrap_or_else(|| "(none)".into()),
-                revision: path.clone(),
-            };
-            let counts = record::count(&outcome.changes);
-            let dependants = record::touched_dependants(&state.config, &module, &outcome.changes);
-            let changes = outcome.changes.clone();
-            let mut report = Report::build(vec![(pair, outcome)], fail_on);
-            if prev_snap.as_deref() == Some(hash.as_str()) {
+            let checked = pipeline::check(&req)?;
+            let recorded = pipeline::record(&req, &checked)?;
+            if let Some(prev) = recorded.unchanged.first() {
                 return Ok(Json(
-                    json!({ "recorded": false, "reason": "the spec matches its last archived snapshot", "entry": prev, "report": report }),
+                    json!({ "recorded": false, "reason": "the spec matches its last archived snapshot", "entry": prev, "report": checked.report }),
                 ));
             }
-            // Impact, client operations and owners, as `apidiff check` works them out. A GraphQL
-            // spec also needs the other GraphQL modules' latest snapshots (shared `@key` entities).
-            let others: Vec<(String, String, Bundle)> = if rev.format() == Format::GraphQl {
-                Archive::latest(&all)
-                    .into_iter()
-                    .filter(|e| e.format == Format::GraphQl.as_str() && !(e.module == module && e.spec == path))
-                    .filter_map(|e| Some((e.module.clone(), e.spec.clone(), state.archive.snapshot(e.snapshot.as_deref()?).ok()?)))
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            let mut specs = vec![notify::Compared {
-                module: &module,
-                path: &path,
-                format: rev.format(),
-                files: &bundle.files,
-                base: prev_snap.as_deref().map_or(notify::Base::None, notify::Base::Snapshot),
-            }];
-            specs.extend(others.iter().map(|(m, p, b)| notify::Compared {
-                module: m,
-                path: p,
-                format: Format::GraphQl,
-                files: &b.files,
-                base: notify::Base::None,
-            }));
-            let owners = notify::annotate(&state.root, &state.config, &state.archive, &specs, &mut report);
-            let change_values: Vec<Value> = changes
-                .iter()
-                .map(|ch| serde_json::to_value(notify::enrich::report_change(&report, ch, &module, fail_on)).unwrap_or_default())
-                .collect();
-            let t = time::format_millis(now_ms());
-            state.archive.put_snapshot(&bundle)?;
-            let entry = Entry {
-                id: Entry::derive_id(&module, &path, Some(&hash), prev_snap.as_deref(), b.deploy.as_deref()),
-                time: t.clone(),
-                module: module.clone(),
-                spec: path.clone(),
-                format: bundle.format.clone(),
-                snapshot: Some(hash.clone()),
-                previous: prev_snap,
-                deploy: b.deploy.clone(),
-                author: b.author.clone().or_else(|| Some(who.subject.clone())),
-                message: b.message.clone(),
-                risk: Risk::assess(counts.breaking, counts.warning, dependants.len()),
-                counts,
-                changes: change_values,
-                owners: owners.assignees(&module),
-                dependants,
-                run: store::unique_id(&t, "register"),
-            };
-            let written = state.archive.put_entry(&entry)?;
             invalidate(&state);
-            if written {
-                state.archive.audit(&AuditEvent {
-                    id: store::unique_id(&t, "record"),
-                    time: t,
-                    actor: Some(who.subject.clone()),
-                    action: Action::Record,
-                    details: json!({"via": "register", "entries": [entry.id], "module": module, "spec": path, "deploy": entry.deploy}),
-                })?;
-                state.sink.send(&entry, &alerts::Details { report: &report, owners: &owners.owners, actor: &who.subject });
+            if let Some(entry) = recorded.written.first() {
+                state.sink.send(entry, &alerts::Details { report: &checked.report, owners: &checked.owners.owners, actor: &who.subject });
+                return Ok(Json(json!({ "recorded": true, "entry": entry, "report": checked.report })));
             }
-            Ok(Json(json!({ "recorded": written, "entry": entry, "report": report })))
+            Ok(Json(json!({ "recorded": false, "entry": recorded.existing.first(), "report": checked.report })))
         })
     })
     .await

@@ -3,7 +3,6 @@
 //! and JS embedded in the binary). The HTTP edge lives here; the work is done by the library
 //! (`store`, `spec`, `diff`, `policy`, `report`). Blocking store calls run on tokio's
 //! blocking pool.
-#![allow(clippy::print_stderr)]
 
 pub mod alerts;
 mod api;
@@ -50,8 +49,8 @@ pub struct AppState {
     pub salt: String,
     /// Where alerts go (see [`alerts`]).
     pub sink: Arc<dyn alerts::AlertSink>,
-    /// Whether to log one line per request to stderr.
-    pub log: bool,
+    /// Where log lines go (the CLI's stderr), and whether each request gets one.
+    pub log: Log,
     cache: Mutex<(EntryCache, Option<std::time::Instant>)>,
     audit: AuditQueue,
 }
@@ -70,8 +69,30 @@ struct AuditQueue {
     written: Arc<AtomicU64>,
 }
 
+/// The server's log: the edge that starts it decides where lines go (the CLI writes them to
+/// stderr, as it does its own notes); the server never prints.
+#[derive(Clone)]
+pub struct Log {
+    /// Whether every request gets a line.
+    pub requests: bool,
+    /// Writes one line.
+    pub write: Arc<dyn Fn(&str) + Send + Sync>,
+}
+
+impl Log {
+    /// A log that drops every line (tests).
+    pub fn quiet() -> Log {
+        Log { requests: false, write: Arc::new(|_| {}) }
+    }
+
+    fn line(&self, s: &str) {
+        (self.write)(s)
+    }
+}
+
 impl AppState {
     /// State over an archive; starts the audit writer thread.
+    #[allow(clippy::too_many_arguments)] // the server's inputs; a builder would only rename them
     pub fn new(
         archive: Archive,
         config: Config,
@@ -79,6 +100,7 @@ impl AppState {
         auth: Auth,
         salt: String,
         sink: Arc<dyn alerts::AlertSink>,
+        log: Log,
     ) -> Arc<AppState> {
         let (tx, rx) = std::sync::mpsc::channel::<AuditEvent>();
         let queued = Arc::new(AtomicU64::new(0));
@@ -90,7 +112,7 @@ impl AppState {
             auth,
             salt,
             sink,
-            log: false,
+            log,
             cache: Mutex::new((EntryCache::default(), None)),
             audit: AuditQueue { tx, queued, written: written.clone() },
         });
@@ -100,23 +122,12 @@ impl AppState {
                 if let Some(s) = weak.upgrade()
                     && let Err(e) = s.archive.audit(&ev)
                 {
-                    eprintln!("apidiff serve: cannot write the audit log: {e}");
+                    s.log.line(&format!("cannot write the audit log: {e}"));
                 }
                 written.fetch_add(1, Ordering::SeqCst);
             }
         });
         state
-    }
-
-    /// Same, logging one line per request to stderr.
-    pub fn with_log(self: Arc<Self>, log: bool) -> Arc<Self> {
-        match Arc::try_unwrap(self) {
-            Ok(mut s) => {
-                s.log = log;
-                Arc::new(s)
-            }
-            Err(a) => a,
-        }
     }
 
     fn queue_audit(&self, ev: AuditEvent) {
@@ -215,13 +226,13 @@ async fn access(State(state): State<Arc<AppState>>, ConnectInfo(peer): ConnectIn
             }),
         });
     }
-    if state.log {
-        eprintln!(
+    if state.log.requests {
+        state.log.line(&format!(
             "{} {method} {path} {status} {} {}ms",
             peer.ip(),
             who.as_ref().map_or("-", |w| w.subject.as_str()),
             started.elapsed().as_millis()
-        );
+        ));
     }
     let h = resp.headers_mut();
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));

@@ -139,7 +139,7 @@ fn value(s: &mut Scan<'_>, path: &mut String, wanted: &HashSet<String>, out: &mu
                 s.i += 1; // ':'
                 let len = path.len();
                 path.push('/');
-                path.push_str(&super::text::escape_segment(&key));
+                path.push_str(&super::pointer::escape_segment(&key));
                 if wanted.contains(path.as_str()) {
                     out.insert(path.clone(), at);
                     value(s, path, wanted, out);

@@ -1,13 +1,18 @@
 //! Turns a locator (a path, stdin bytes, or `<git-ref>:<path>`) into text, and resolves the
 //! relative files a spec refers to against the same origin.
 
+pub mod git;
+pub mod http;
 pub mod json_pos;
+mod location;
+pub mod pointer;
 pub mod text;
 pub mod yaml;
 
+pub use location::Location;
+
 use crate::error::{Located, Result};
 use std::path::{Component, Path, PathBuf};
-use std::process::Command;
 use std::sync::Arc;
 
 /// Largest input apidiff reads; larger files are refused before parsing.
@@ -57,12 +62,7 @@ impl Fetch for GitFetch {
     fn fetch(&self, path: &Path) -> Result<String> {
         let name = self.display(path);
         let spec = format!("{}:{}", self.rev, path.to_string_lossy().replace('\\', "/"));
-        let out = Command::new("git")
-            .arg("-C")
-            .arg(&self.workdir)
-            .args(["show", "--no-textconv", &spec])
-            .output()
-            .map_err(|e| Located::file(&name, format!("cannot run git: {e}")))?;
+        let out = git::output(&self.workdir, &["show", "--no-textconv", &spec]).ok_or_else(|| Located::file(&name, "cannot run git"))?;
         if !out.status.success() {
             let err = String::from_utf8_lossy(&out.stderr);
             let first = err.lines().next().unwrap_or("git show failed").trim();
@@ -145,10 +145,11 @@ fn split_git_locator<'a>(locator: &'a str, cwd: &Path) -> Option<(&'a str, &'a s
 
 /// git wants paths relative to the repository root; the user gives them relative to `cwd`.
 fn git_relative(cwd: &Path, path: &Path) -> Result<PathBuf> {
-    let out = Command::new("git").arg("-C").arg(cwd).args(["rev-parse", "--show-prefix"]).output();
-    let prefix = match out {
-        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).trim().to_string(),
-        _ => return Err(Located::file(path.display().to_string(), "not inside a git repository, so `<rev>:<path>` cannot be read").into()),
+    let prefix = match git::prefix(cwd) {
+        Some(p) => p,
+        None => {
+            return Err(Located::file(path.display().to_string(), "not inside a git repository, so `<rev>:<path>` cannot be read").into());
+        }
     };
     Ok(normalize(&Path::new(&prefix).join(path)))
 }
@@ -170,7 +171,7 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-fn into_text(name: &str, bytes: Vec<u8>) -> Result<String> {
+pub(crate) fn into_text(name: &str, bytes: Vec<u8>) -> Result<String> {
     let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => rest.to_vec(),
         None => bytes,

@@ -5,8 +5,7 @@ use crate::error::Located;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
-/// Deepest nesting accepted in JSON and YAML (serde_json's own limit is the same).
-pub const MAX_DEPTH: usize = 128;
+pub use super::pointer::{MAX_DEPTH, escape_segment, unescape_segment};
 
 /// Which syntax a text was written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,16 +39,6 @@ pub fn parse(name: &str, text: &str) -> Result<(Value, Syntax), Located> {
         }
     }
     yaml::parse(name, text).map(|v| (v, Syntax::Yaml))
-}
-
-/// Escapes one JSON-pointer segment (`~` → `~0`, `/` → `~1`).
-pub fn escape_segment(s: &str) -> String {
-    if s.contains(['~', '/']) { s.replace('~', "~0").replace('/', "~1") } else { s.to_string() }
-}
-
-/// Undoes [`escape_segment`].
-pub fn unescape_segment(s: &str) -> String {
-    if s.contains('~') { s.replace("~1", "/").replace("~0", "~") } else { s.to_string() }
 }
 
 /// Positions of pointers in one text, each resolved to itself or its deepest located ancestor.

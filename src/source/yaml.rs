@@ -5,7 +5,7 @@
 //! Built on saphyr-parser's event stream rather than a serde deserializer because the diff
 //! needs positions and the loader needs to bound alias expansion itself (see docs/decisions.md).
 
-use super::text::{MAX_DEPTH, escape_segment};
+use super::pointer::{MAX_DEPTH, escape_segment};
 use crate::error::Located;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span};
 use serde_json::{Map, Number, Value};

@@ -685,6 +685,23 @@ impl Builder<'_> {
     }
 }
 
+/// Whether GraphQL text is an executable document (only operation and fragment definitions)
+/// rather than a schema. Unparseable text counts as executable only when its first keyword is
+/// one of `query`, `mutation`, `subscription`, `fragment` or `{`.
+pub fn is_executable(text: &str) -> bool {
+    let doc = match apollo_compiler::ast::Document::parse(text, "doc.graphql") {
+        Ok(d) => d,
+        Err(e) => e.partial,
+    };
+    if doc.definitions.is_empty() {
+        let first = text.lines().map(|l| l.split('#').next().unwrap_or("").trim()).find(|l| !l.is_empty()).unwrap_or("");
+        return ["query", "mutation", "subscription", "fragment", "{"].iter().any(|k| first.starts_with(k));
+    }
+    doc.definitions.iter().all(|d| {
+        matches!(d, apollo_compiler::ast::Definition::OperationDefinition(_) | apollo_compiler::ast::Definition::FragmentDefinition(_))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,16 +2,18 @@
 //! format's typed model (one submodule per format).
 
 pub mod asyncapi;
+mod format;
 pub mod graphql;
+pub mod imports;
 pub mod openapi;
 pub mod protobuf;
 pub mod refs;
 pub mod typescript;
 
-use crate::diff::Format;
 use crate::error::{Located, Result};
 use crate::source::Input;
 use crate::source::text::{self, Syntax};
+pub use format::Format;
 use serde_json::Value;
 
 /// How to load specs.

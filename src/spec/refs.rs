@@ -4,13 +4,12 @@
 //! missing target is reported with the line of the `$ref`, and comparison never does I/O.
 
 use super::LoadOptions;
-use crate::diff::Location;
 use crate::error::{Located, Result};
 use crate::source::Input;
+use crate::source::Location;
 use crate::source::text::{self, Positions, Syntax, escape_segment, unescape_segment};
 use serde_json::Value;
 use std::collections::HashMap;
-use std::process::Command;
 
 /// One file of a spec.
 #[derive(Debug)]
@@ -352,13 +351,7 @@ fn percent_decode(s: &str) -> String {
 }
 
 fn fetch_remote(url: &str) -> std::result::Result<Input, String> {
-    let out = Command::new("curl")
-        .args(["-fsSL", "--max-time", "30", "--max-filesize", &crate::source::MAX_FILE_BYTES.to_string(), url])
-        .output()
-        .map_err(|e| format!("cannot fetch remote $ref `{url}` (curl: {e})"))?;
-    if !out.status.success() {
-        return Err(format!("cannot fetch remote $ref `{url}`: {}", String::from_utf8_lossy(&out.stderr).trim()));
-    }
-    let text = String::from_utf8(out.stdout).map_err(|_| format!("remote $ref `{url}` is not UTF-8 text"))?;
-    Ok(Input { name: url.to_string(), path: url.into(), text, fetch: std::sync::Arc::new(crate::source::FsFetch) })
+    let fetch = crate::source::http::HttpFetch::new().map_err(|e| e.to_string())?;
+    let text = fetch.get(url).map_err(|e| format!("cannot fetch remote $ref: {e}"))?;
+    Ok(Input { name: url.to_string(), path: url.into(), text, fetch: std::sync::Arc::new(fetch) })
 }

@@ -6,6 +6,7 @@ use crate::error::{Error, Located, Result};
 use crate::source::text;
 use crate::source::{Fetch, GitFetch, Input, normalize};
 use crate::spec::LoadOptions;
+pub use crate::spec::imports::{proto_imports, ts_imports};
 use crate::spec::refs::DocSet;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -78,12 +79,7 @@ impl Tree {
         match self {
             Tree::Worktree(root) => root.join(rel).is_file(),
             Tree::Bundle(files) => files.contains_key(rel),
-            Tree::Git(g) => std::process::Command::new("git")
-                .arg("-C")
-                .arg(&g.workdir)
-                .args(["cat-file", "-e", &format!("{}:{rel}", g.rev)])
-                .output()
-                .is_ok_and(|o| o.status.success()),
+            Tree::Git(g) => crate::source::git::has_file(&g.workdir, &g.rev, rel),
         }
     }
 }
@@ -188,52 +184,6 @@ fn candidates(from: &str, r: &str, format: Format) -> Vec<String> {
     }
     out.retain(|p| !p.starts_with("../") && p != "..");
     out
-}
-
-/// `import "a/b.proto";` (also `public` and `weak`).
-pub fn proto_imports(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let l = line.trim_start();
-        let Some(rest) = l.strip_prefix("import") else { continue };
-        let rest = rest.trim_start();
-        let rest = rest.strip_prefix("public").or_else(|| rest.strip_prefix("weak")).unwrap_or(rest).trim_start();
-        if let Some(q) = quoted(rest) {
-            out.push(q);
-        }
-    }
-    out
-}
-
-/// Relative module specifiers of `import ... from "./x"`, `export ... from "./x"`,
-/// `import("./x")` and `/// <reference path="x" />`.
-pub fn ts_imports(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let l = line.trim();
-        if let Some(i) = l.find("<reference path=") {
-            if let Some(q) = quoted(&l[i + "<reference path=".len()..]) {
-                out.push(q);
-            }
-            continue;
-        }
-        let at =
-            l.rfind(" from ").map(|i| i + 6).or_else(|| l.strip_prefix("import ").map(|_| 7)).or_else(|| l.find("import(").map(|i| i + 7));
-        if let Some(i) = at
-            && let Some(q) = l.get(i..).and_then(|s| quoted(s.trim_start()))
-            && (q.starts_with("./") || q.starts_with("../"))
-        {
-            out.push(q);
-        }
-    }
-    out
-}
-
-fn quoted(s: &str) -> Option<String> {
-    let q = s.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let rest = &s[1..];
-    let end = rest.find(q)?;
-    Some(rest[..end].to_string())
 }
 
 #[cfg(test)]

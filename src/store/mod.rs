@@ -31,6 +31,8 @@ pub mod s3;
 pub mod time;
 pub mod view;
 
+pub use record::{EntryBuilder, EntryFacts};
+
 use crate::error::{Error, Result};
 use bundle::{Bundle, sha256_hex};
 use privacy::{Erasure, Tombstones};
@@ -292,7 +294,7 @@ pub struct Entry {
     /// Counts of the changes from the previous snapshot.
     pub counts: Counts,
     /// The changes from the previous snapshot, as in the JSON report.
-    pub changes: Vec<Value>,
+    pub changes: Vec<crate::report::ReportChange>,
     /// Modules declared as depending on this one that the changes touch.
     pub dependants: Vec<String>,
     /// Who is assigned to look at it: module owners and CODEOWNERS of the spec, plus owners

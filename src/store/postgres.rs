@@ -572,10 +572,9 @@ fn derive(tx: &mut Transaction<'_>, e: &Entry) -> std::result::Result<(), postgr
         )?;
     }
     for (i, ch) in e.changes.iter().enumerate() {
-        let s = |k: &str| ch.get(k).and_then(|v| v.as_str()).map(str::to_string);
         tx.execute(
             "INSERT INTO changes (diff_id, ordinal, rule_id, severity, message, operation, fingerprint) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-            &[&e.id, &(i as i32), &s("id").unwrap_or_default(), &s("severity").unwrap_or_default(), &s("message").unwrap_or_default(), &s("operation"), &s("fingerprint")],
+            &[&e.id, &(i as i32), &ch.id, &ch.severity.as_str(), &ch.message, &ch.operation, &Some(ch.fingerprint.as_str())],
         )?;
     }
     for d in &e.dependants {

@@ -1,64 +1,103 @@
-//! What recording a checked spec needs, shared by `apidiff check --record` and the server's
-//! register endpoint: the repository's policy, counts, and the dependants a diff reaches.
+//! The one place stored entries are made: [`EntryFacts`] (when, which deploy, who, which run)
+//! plus a builder for the rest, so every writer fills all sixteen fields the same way.
 
-use super::Counts;
-use crate::config::Config;
+use super::{Counts, Entry, Risk};
 use crate::diff::{Change, Severity};
-use crate::error::{Error, Located};
-use crate::policy::{self, FailOn, Policy};
-use std::path::Path;
+use crate::report::ReportChange;
 
-/// The policy of a repository: severity overrides and ignores from the config, then `severity`
-/// (`RULE=LEVEL` strings from the command line).
-pub fn repo_policy(root: &Path, config: &Config, severity: &[String], fail_on: FailOn, today: &str) -> Result<Policy, Error> {
-    let mut policy = Policy { fail_on, today: today.to_string(), ..Policy::default() };
-    for (id, level) in &config.severity {
-        let (id, level) = policy::parse_override(&format!("{id}={level}"))?;
-        policy.overrides.insert(id, level);
-    }
-    for s in severity {
-        let (id, level) = policy::parse_override(s)?;
-        policy.overrides.insert(id, level);
-    }
-    let ignore = match &config.ignore_file {
-        Some(p) => Some(root.join(p)),
-        None => Some(root.join(".apidiff-ignore.yaml")).filter(|p| p.exists()),
-    };
-    if let Some(p) = ignore {
-        let name = p.strip_prefix(root).unwrap_or(&p).display().to_string();
-        let text = std::fs::read_to_string(&p).map_err(|e| Located::file(&name, format!("cannot read the ignore file: {e}")))?;
-        policy.ignores = policy::parse_ignore_file(&name, &text)?;
-    }
-    Ok(policy)
+/// What every entry one run writes shares.
+#[derive(Debug, Clone, Default)]
+pub struct EntryFacts {
+    /// When (RFC 3339, UTC).
+    pub time: String,
+    /// The deploy id.
+    pub deploy: Option<String>,
+    /// Who made the change.
+    pub author: Option<String>,
+    /// Its message.
+    pub message: Option<String>,
+    /// The run id.
+    pub run: String,
 }
 
-/// Counts of changes by severity.
-pub fn count(changes: &[Change]) -> Counts {
-    let n = |s| changes.iter().filter(|c| c.severity == s).count();
-    Counts { breaking: n(Severity::Breaking), warning: n(Severity::Warning), info: n(Severity::Info) }
+/// Builds an [`Entry`]; its id is derived from the facts when it is finished.
+#[derive(Debug)]
+pub struct EntryBuilder {
+    entry: Entry,
 }
 
-/// Modules declared as depending on `module` that a warning or breaking change reaches: one
-/// that uses everything, or one whose `uses` names a changed operation, element or type.
-pub fn touched_dependants(config: &Config, module: &str, changes: &[Change]) -> Vec<String> {
-    let serious: Vec<&Change> = changes.iter().filter(|c| c.severity >= Severity::Warning).collect();
-    if serious.is_empty() {
-        return Vec::new();
-    }
-    let mut out: Vec<String> = Vec::new();
-    for (m, dep) in config.dependants(module) {
-        let hit = dep.uses().is_empty()
-            || dep.uses().iter().any(|u| {
-                serious.iter().any(|c| {
-                    c.operation.as_deref() == Some(u.as_str())
-                        || c.affected.iter().any(|a| a == u)
-                        || [&c.base, &c.revision].iter().any(|l| l.as_ref().is_some_and(|l| l.pointer.contains(u.as_str())))
-                        || c.message.contains(&format!("`{u}`"))
-                })
-            });
-        if hit && !out.contains(&m.name) {
-            out.push(m.name.clone());
+impl Entry {
+    /// Starts an entry for a spec of a module, of a format (`openapi`, ...).
+    pub fn build(module: &str, spec: &str, format: &str, facts: &EntryFacts) -> EntryBuilder {
+        EntryBuilder {
+            entry: Entry {
+                id: String::new(),
+                time: facts.time.clone(),
+                module: module.to_string(),
+                spec: spec.to_string(),
+                format: format.to_string(),
+                snapshot: None,
+                previous: None,
+                deploy: facts.deploy.clone(),
+                author: facts.author.clone(),
+                message: facts.message.clone(),
+                risk: Risk::Low,
+                counts: Counts::default(),
+                changes: Vec::new(),
+                dependants: Vec::new(),
+                owners: Vec::new(),
+                run: facts.run.clone(),
+            },
         }
     }
-    out
+}
+
+impl EntryBuilder {
+    /// The new snapshot (`None`: the spec was removed) and the one it replaces.
+    pub fn snapshot(mut self, snapshot: Option<String>, previous: Option<String>) -> Self {
+        self.entry.snapshot = snapshot;
+        self.entry.previous = previous;
+        self
+    }
+
+    /// The changes; the counts follow from them.
+    pub fn changes(mut self, changes: Vec<ReportChange>) -> Self {
+        let n = |s| changes.iter().filter(|c| c.severity == s).count();
+        self.entry.counts = Counts { breaking: n(Severity::Breaking), warning: n(Severity::Warning), info: n(Severity::Info) };
+        self.entry.changes = changes;
+        self
+    }
+
+    /// The dependant modules the changes reach.
+    pub fn dependants(mut self, dependants: Vec<String>) -> Self {
+        self.entry.dependants = dependants;
+        self
+    }
+
+    /// The risk.
+    pub fn risk(mut self, risk: Risk) -> Self {
+        self.entry.risk = risk;
+        self
+    }
+
+    /// Who is assigned.
+    pub fn owners(mut self, owners: Vec<String>) -> Self {
+        self.entry.owners = owners;
+        self
+    }
+
+    /// The entry, with its id.
+    pub fn finish(mut self) -> Entry {
+        let e = &self.entry;
+        self.entry.id = Entry::derive_id(&e.module, &e.spec, e.snapshot.as_deref(), e.previous.as_deref(), e.deploy.as_deref());
+        self.entry
+    }
+}
+
+impl Counts {
+    /// Counts of changes by severity.
+    pub fn of(changes: &[Change]) -> Counts {
+        let n = |s| changes.iter().filter(|c| c.severity == s).count();
+        Counts { breaking: n(Severity::Breaking), warning: n(Severity::Warning), info: n(Severity::Info) }
+    }
 }

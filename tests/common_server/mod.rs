@@ -79,7 +79,7 @@ impl Server {
         let salt = a.salt("test-seed").unwrap();
         let config = apidiff::config::parse("apidiff.yaml", config_yaml).unwrap();
         let sink = sink(dir.path(), &config);
-        let state = AppState::new(a, config, PathBuf::from(dir.path()), auth, salt, sink);
+        let state = AppState::new(a, config, PathBuf::from(dir.path()), auth, salt, sink, apidiff::server::Log::quiet());
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {

@@ -1,5 +1,11 @@
 //! Rules about channels: their presence, address and parameters.
 
+use super::pairing::{Pairing, channel_label};
+use crate::diff::Change;
+use crate::diff::openapi::{Cmp, Dir};
+use crate::spec::asyncapi::{Api, Channel};
+use std::collections::BTreeSet;
+
 crate::rules! {
     /// ## What it detects
     /// A channel that exists in the base and not in the revision (matched by address, then by
@@ -63,4 +69,96 @@ crate::rules! {
     /// Keep accepting the old values during a transition.
     CHANNEL_PARAMETER_CHANGED = "channel-parameter-changed", AsyncApi, Breaking, None, "channel", Changed,
         "A channel parameter's allowed values or location changed";
+}
+
+pub(super) fn compare_channels(c: &mut Cmp<'_>, base: &Api, rev: &Api, p: &Pairing) {
+    for &bi in &p.removed {
+        let Some(b) = base.channels.get(bi) else { continue };
+        c.op = channel_label(b);
+        c.emit(
+            Change::new(&CHANNEL_REMOVED, format!("{} was removed", channel_label(b)))
+                .base(c.bloc(&b.raw))
+                .values(Some(b.display().to_string()), None),
+        );
+    }
+    for &ri in &p.added {
+        let Some(r) = rev.channels.get(ri) else { continue };
+        c.op = channel_label(r);
+        c.emit(
+            Change::new(&CHANNEL_ADDED, format!("{} was added", channel_label(r)))
+                .revision(c.rloc(&r.raw))
+                .values(None, Some(r.display().to_string())),
+        );
+    }
+    for &(bi, ri) in &p.pairs {
+        let (Some(b), Some(r)) = (base.channels.get(bi), rev.channels.get(ri)) else { continue };
+        c.op = channel_label(r);
+        compare_channel(c, b, r);
+    }
+}
+
+pub(super) fn compare_channel(c: &mut Cmp<'_>, b: &Channel, r: &Channel) {
+    let label = channel_label(r);
+    if let (Some(ba), Some(ra)) = (&b.address, &r.address)
+        && ba != ra
+    {
+        c.emit(
+            Change::new(&CHANNEL_ADDRESS_CHANGED, format!("channel `{}` address changed from `{ba}` to `{ra}`", r.id))
+                .locs(Some(c.bloc(&b.node.child("address"))), Some(c.rloc(&r.node.child("address"))))
+                .values(Some(ba.clone()), Some(ra.clone())),
+        );
+    }
+    for (name, bp) in &b.params {
+        let Some(rp) = r.params.get(name) else {
+            c.emit(
+                Change::new(&CHANNEL_PARAMETER_REMOVED, format!("parameter `{name}` of {label} was removed"))
+                    .locs(Some(c.bloc(&bp.node)), Some(c.rloc(&r.node)))
+                    .values(Some(name.clone()), None),
+            );
+            continue;
+        };
+        let locs = (Some(c.bloc(&bp.node)), Some(c.rloc(&rp.node)));
+        if bp.location != rp.location {
+            let show = |l: &Option<String>| l.clone().unwrap_or_else(|| "(none)".into());
+            c.emit(
+                Change::new(
+                    &CHANNEL_PARAMETER_CHANGED,
+                    format!("parameter `{name}` of {label}: location changed from {} to {}", show(&bp.location), show(&rp.location)),
+                )
+                .locs(locs.0.clone(), locs.1.clone())
+                .values(bp.location.clone(), rp.location.clone()),
+            );
+        }
+        if let (Some(bs), Some(rs)) = (&bp.schema, &rp.schema) {
+            // Clients fill parameters in, whichever way messages flow.
+            c.schema(bs, rs, Dir::Request, &format!("parameter `{name}` of {label}"));
+        } else {
+            let bset: BTreeSet<&String> = bp.enum_.iter().flatten().collect();
+            let rset: BTreeSet<&String> = rp.enum_.iter().flatten().collect();
+            let gone: Vec<&&String> = if rp.enum_.is_some() { bset.difference(&rset).collect() } else { Vec::new() };
+            let newly_restricted = bp.enum_.is_none() && rp.enum_.is_some();
+            if !gone.is_empty() || newly_restricted {
+                let what = if newly_restricted {
+                    format!("now only allows {}", rset.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "))
+                } else {
+                    format!("no longer allows {}", gone.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "))
+                };
+                c.emit(
+                    Change::new(&CHANNEL_PARAMETER_CHANGED, format!("parameter `{name}` of {label} {what}"))
+                        .locs(locs.0.clone(), locs.1.clone())
+                        .values(bp.enum_.as_ref().map(|v| v.join(",")), rp.enum_.as_ref().map(|v| v.join(","))),
+                );
+            }
+        }
+    }
+    for (name, rp) in &r.params {
+        if !b.params.contains_key(name) {
+            c.emit(
+                Change::new(&CHANNEL_PARAMETER_ADDED, format!("parameter `{name}` of {label} was added"))
+                    .locs(Some(c.bloc(&b.node)), Some(c.rloc(&rp.node)))
+                    .values(None, Some(name.clone())),
+            );
+        }
+    }
+    super::messages::compare_bindings(c, b.bindings.as_ref(), r.bindings.as_ref(), (&b.node, &r.node), &label);
 }

@@ -1,5 +1,11 @@
 //! Rules about servers and document metadata.
 
+use super::pairing::pair_by;
+use crate::diff::Change;
+use crate::diff::openapi::Cmp;
+use crate::spec::asyncapi::{Api, Server, Version};
+use crate::spec::refs::NodeId;
+
 crate::rules! {
     /// ## What it detects
     /// A server (by name, then by host) that is gone in the revision.
@@ -63,4 +69,83 @@ crate::rules! {
     /// Upgrade code generators and validators to the new specification version.
     ASYNCAPI_SPEC_VERSION_CHANGED = "asyncapi-spec-version-changed", AsyncApi, Info, None, "info", Changed,
         "The AsyncAPI specification version changed";
+}
+
+pub(super) fn compare_servers(c: &mut Cmp<'_>, base: &Api, rev: &Api) {
+    let names_b: Vec<(&String, &Server)> = base.servers.iter().collect();
+    let names_r: Vec<(&String, &Server)> = rev.servers.iter().collect();
+    let mut bfree: Vec<usize> = (0..names_b.len()).collect();
+    let mut rfree: Vec<usize> = (0..names_r.len()).collect();
+    let mut pairs = Vec::new();
+    let name = |x: &(&String, &Server)| Some(x.0.clone());
+    let host = |x: &(&String, &Server)| Some(x.1.host.clone());
+    pair_by(&mut bfree, &mut rfree, &mut pairs, name, name, &names_b, &names_r);
+    pair_by(&mut bfree, &mut rfree, &mut pairs, host, host, &names_b, &names_r);
+    for bi in bfree {
+        let Some((name, s)) = names_b.get(bi) else { continue };
+        c.emit(
+            Change::new(&ASYNCAPI_SERVER_REMOVED, format!("server `{name}` ({} {}) was removed", s.protocol, s.host))
+                .base(c.bloc(&s.node))
+                .values(Some((*name).clone()), None),
+        );
+    }
+    for ri in rfree {
+        let Some((name, s)) = names_r.get(ri) else { continue };
+        c.emit(
+            Change::new(&ASYNCAPI_SERVER_ADDED, format!("server `{name}` ({} {}) was added", s.protocol, s.host))
+                .revision(c.rloc(&s.node))
+                .values(None, Some((*name).clone())),
+        );
+    }
+    pairs.sort_unstable();
+    for (bi, ri) in pairs {
+        let (Some((_, b)), Some((name, r))) = (names_b.get(bi), names_r.get(ri)) else { continue };
+        if b.protocol != r.protocol {
+            c.emit(
+                Change::new(
+                    &ASYNCAPI_SERVER_PROTOCOL_CHANGED,
+                    format!("server `{name}` protocol changed from `{}` to `{}`", b.protocol, r.protocol),
+                )
+                .locs(Some(c.bloc(&b.protocol_node)), Some(c.rloc(&r.protocol_node)))
+                .values(Some(b.protocol.clone()), Some(r.protocol.clone())),
+            );
+        }
+        if b.host != r.host {
+            c.emit(
+                Change::new(&ASYNCAPI_SERVER_HOST_CHANGED, format!("server `{name}` host changed from `{}` to `{}`", b.host, r.host))
+                    .locs(Some(c.bloc(&b.host_node)), Some(c.rloc(&r.host_node)))
+                    .values(Some(b.host.clone()), Some(r.host.clone())),
+            );
+        }
+    }
+}
+
+pub(super) fn compare_info(c: &mut Cmp<'_>, base: &Api, rev: &Api) {
+    if let (Some(bv), Some(rv)) = (&base.info_version, &rev.info_version)
+        && bv != rv
+    {
+        let at = NodeId { doc: 0, ptr: "/info/version".into() };
+        c.emit(
+            Change::new(&ASYNCAPI_API_VERSION_CHANGED, format!("info.version changed from {bv} to {rv}"))
+                .locs(Some(c.bloc(&at)), Some(c.rloc(&at)))
+                .values(Some(bv.clone()), Some(rv.clone())),
+        );
+    }
+    if base.spec_version != rev.spec_version {
+        let at = NodeId { doc: 0, ptr: "/asyncapi".into() };
+        let gen_note = if base.version != rev.version {
+            let g = |v: Version| if v == Version::V2 { "2.x" } else { "3.x" };
+            format!(" (compared as one model across {} and {})", g(base.version), g(rev.version))
+        } else {
+            String::new()
+        };
+        c.emit(
+            Change::new(
+                &ASYNCAPI_SPEC_VERSION_CHANGED,
+                format!("AsyncAPI version changed from {} to {}{gen_note}", base.spec_version, rev.spec_version),
+            )
+            .locs(Some(c.bloc(&at)), Some(c.rloc(&at)))
+            .values(Some(base.spec_version.clone()), Some(rev.spec_version.clone())),
+        );
+    }
 }

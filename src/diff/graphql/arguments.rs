@@ -16,7 +16,7 @@ crate::rules! {
 /// ## How to migrate
 /// Add it as optional (nullable, or with a default value) instead, and make it required only once all clients send it.
 ARGUMENT_ADDED_REQUIRED = "argument-added-required", GraphQl, Breaking, Request, "argument", Added,
-    "A required argument was added";
+    "A required argument was added", traits = [MakesRequired];
 /// ## What it detects
 /// An optional argument (nullable, or with a default) was added.
 /// ## Why it matters
@@ -86,7 +86,7 @@ ARGUMENT_DEFAULT_CHANGED = "argument-default-changed", GraphQl, Warning, Request
 /// ## How to migrate
 /// Keep the default; if a value must be given, add a new required argument in a new field or version.
 ARGUMENT_BECAME_REQUIRED = "argument-became-required", GraphQl, Breaking, Request, "argument", Changed,
-    "An argument became required";}
+    "An argument became required", traits = [MakesRequired];}
 
 /// The rules of one kind of input value (argument, input field, directive argument).
 pub(super) struct InputFamily {

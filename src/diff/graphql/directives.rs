@@ -73,7 +73,7 @@ DIRECTIVE_REPEATABLE_REMOVED = "directive-repeatable-removed", GraphQl, Breaking
 /// ## How to migrate
 /// Add it as optional (nullable, or with a default value) instead, and make it required only once all clients send it.
 DIRECTIVE_ARGUMENT_ADDED_REQUIRED = "directive-argument-added-required", GraphQl, Breaking, Request, "directive", Added,
-    "A required directive argument was added";
+    "A required directive argument was added", traits = [MakesRequired];
 /// ## What it detects
 /// An optional directive argument (nullable, or with a default) was added.
 /// ## Why it matters
@@ -133,7 +133,7 @@ DIRECTIVE_ARGUMENT_DEFAULT_CHANGED = "directive-argument-default-changed", Graph
 /// ## How to migrate
 /// Keep the default; if a value must be given, add a new required directive argument in a new field or version.
 DIRECTIVE_ARGUMENT_BECAME_REQUIRED = "directive-argument-became-required", GraphQl, Breaking, Request, "directive", Changed,
-    "A directive argument became required";}
+    "A directive argument became required", traits = [MakesRequired];}
 
 const DIRECTIVE_ARGUMENTS: InputFamily = InputFamily {
     noun: "directive argument",

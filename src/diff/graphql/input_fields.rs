@@ -14,7 +14,7 @@ crate::rules! {
 /// ## How to migrate
 /// Add it as optional (nullable, or with a default value) instead, and make it required only once all clients send it.
 INPUT_FIELD_ADDED_REQUIRED = "input-field-added-required", GraphQl, Breaking, Request, "input-field", Added,
-    "A required input field was added";
+    "A required input field was added", traits = [MakesRequired];
 /// ## What it detects
 /// An optional input field (nullable, or with a default) was added.
 /// ## Why it matters
@@ -84,7 +84,7 @@ INPUT_FIELD_DEFAULT_CHANGED = "input-field-default-changed", GraphQl, Warning, R
 /// ## How to migrate
 /// Keep the default; if a value must be given, add a new required input field in a new field or version.
 INPUT_FIELD_BECAME_REQUIRED = "input-field-became-required", GraphQl, Breaking, Request, "input-field", Changed,
-    "An input field became required";}
+    "An input field became required", traits = [MakesRequired];}
 
 const INPUT_FIELDS: InputFamily = InputFamily {
     noun: "input field",

@@ -21,6 +21,7 @@ mod types;
 mod unions;
 mod usages;
 
+use super::sink::Sink;
 use super::{Change, Location, Options, Rule};
 use crate::spec::graphql::{Pos, Schema, TypeKind, TypeRef, Wrap};
 use std::collections::HashSet;
@@ -44,21 +45,21 @@ pub const RULES: &[&[&Rule]] = &[
 
 /// Compares two schemas.
 pub fn compare(base: &Schema, rev: &Schema, _opts: &Options) -> Vec<Change> {
-    let mut cx = Ctx { base, rev, out: Vec::new(), output_enums: output_enums(rev) };
+    let mut cx = Ctx { base, rev, out: Sink::new(), output_enums: output_enums(rev) };
     roots::compare(&mut cx);
     let schema = Site::new("schema", "schema", None, base.def.pos, rev.def.pos);
     descriptions::compare(&mut cx, &descriptions::SCHEMA, &schema, base.def.description.as_deref(), rev.def.description.as_deref());
     usages::compare(&mut cx, &schema, &base.def.directives, &rev.def.directives);
     types::compare(&mut cx);
     directives::compare(&mut cx);
-    cx.out
+    cx.out.into_changes()
 }
 
 /// The comparison in progress: both schemas and the changes found so far.
 struct Ctx<'a> {
     base: &'a Schema,
     rev: &'a Schema,
-    out: Vec<Change>,
+    out: Sink,
     /// Enums that some object or interface field returns in the revision: new values reach clients.
     output_enums: HashSet<String>,
 }
@@ -134,7 +135,7 @@ impl Ctx<'_> {
         if let Some(op) = op {
             c = c.operation(op);
         }
-        self.out.push(c.finish());
+        self.out.push(c);
     }
 
     /// Records a rename: the base side at `from`, the revision side at `to`.

@@ -1,5 +1,10 @@
 //! Rules about request bodies, responses, status codes, media types and response headers.
 
+use super::cmp::{Cmp, Dir};
+use crate::diff::Change;
+use crate::spec::openapi::{Body, Operation, Response};
+use crate::spec::refs::NodeId;
+
 crate::rules! {
     /// ## What it detects
     /// A required request body on an operation that had none.
@@ -10,7 +15,7 @@ crate::rules! {
     /// ## How to migrate
     /// Make the body optional, with defaults for its content.
     REQUEST_BODY_ADDED_REQUIRED = "request-body-added-required", OpenApi, Breaking, Request, "request-body", Added,
-        "A required request body was added";
+        "A required request body was added", traits = [MakesRequired];
 
     /// ## What it detects
     /// An optional request body on an operation that had none.
@@ -43,7 +48,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep it optional.
     REQUEST_BODY_BECAME_REQUIRED = "request-body-became-required", OpenApi, Breaking, Request, "request-body", Changed,
-        "A request body became required";
+        "A request body became required", traits = [MakesRequired];
 
     /// ## What it detects
     /// A request body that became optional.
@@ -187,4 +192,155 @@ crate::rules! {
     /// Nothing to do.
     RESPONSE_HEADER_ADDED = "response-header-added", OpenApi, Info, Response, "response-header", Added,
         "A response header was added";
+}
+
+pub(super) fn compare_body(c: &mut Cmp<'_>, b: Option<&Body>, r: Option<&Body>, bop: &NodeId, rop: &NodeId, webhook: bool) {
+    match (b, r) {
+        (None, None) => {}
+        (None, Some(r)) => {
+            let rule = if r.required { &REQUEST_BODY_ADDED_REQUIRED } else { &REQUEST_BODY_ADDED_OPTIONAL };
+            let kind = if r.required { "a required" } else { "an optional" };
+            c.emit(Change::new(rule, format!("{kind} request body was added")).locs(Some(c.bloc(bop)), Some(c.rloc(&r.node))));
+        }
+        (Some(b), None) => {
+            c.emit(Change::new(&REQUEST_BODY_REMOVED, "the request body was removed").locs(Some(c.bloc(&b.node)), Some(c.rloc(rop))));
+        }
+        (Some(b), Some(r)) => {
+            let locs = (Some(c.bloc(&b.node)), Some(c.rloc(&r.node)));
+            if !b.required && r.required {
+                c.emit(Change::new(&REQUEST_BODY_BECAME_REQUIRED, "the request body became required").locs(locs.0.clone(), locs.1.clone()));
+            }
+            if b.required && !r.required {
+                c.emit(Change::new(&REQUEST_BODY_BECAME_OPTIONAL, "the request body became optional").locs(locs.0.clone(), locs.1.clone()));
+            }
+            for (m, bm) in &b.content {
+                // `application/json` → `application/*`: the server accepts more, and the
+                // wildcard's schema now applies to what clients send.
+                let covering = r.content.get(m).or_else(|| r.content.iter().find(|(rm, _)| media_covers(rm, m)).map(|(_, v)| v));
+                match covering {
+                    None => c.emit(
+                        Change::new(&REQUEST_MEDIA_TYPE_REMOVED, format!("request media type `{m}` was removed"))
+                            .locs(Some(c.bloc(&bm.node)), locs.1.clone())
+                            .values(Some(m.clone()), None),
+                    ),
+                    Some(rm) => {
+                        if let (Some(bs), Some(rs)) = (&bm.schema, &rm.schema) {
+                            c.schema(bs, rs, Dir::Request.flip(webhook), &format!("request body ({m})"));
+                        }
+                    }
+                }
+            }
+            for (m, rm) in &r.content {
+                if !b.content.contains_key(m) {
+                    c.emit(
+                        Change::new(&REQUEST_MEDIA_TYPE_ADDED, format!("request media type `{m}` was added"))
+                            .locs(locs.0.clone(), Some(c.rloc(&rm.node)))
+                            .values(None, Some(m.clone())),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// `204` → `2XX`.
+pub(super) fn status_range(code: &str) -> String {
+    code.chars().next().map_or_else(String::new, |c| format!("{c}XX"))
+}
+
+/// Does media range `range` (`application/*`, `*/*`) include `media`?
+pub(super) fn media_covers(range: &str, media: &str) -> bool {
+    match range.split_once('/') {
+        Some(("*", "*")) => true,
+        Some((t, "*")) => media.split_once('/').is_some_and(|(mt, _)| mt == t),
+        _ => false,
+    }
+}
+
+pub(super) fn is_success(code: &str) -> bool {
+    code.starts_with('2')
+}
+
+pub(super) fn compare_responses(c: &mut Cmp<'_>, b: &Operation, r: &Operation, webhook: bool) {
+    for (code, br) in &b.responses {
+        // `200` → `2XX`: the range still includes the old status; compare with it.
+        let covering = r.responses.get(code).or_else(|| r.responses.get(&status_range(code)));
+        match covering {
+            None => {
+                let rule = if is_success(code) { &RESPONSE_SUCCESS_STATUS_REMOVED } else { &RESPONSE_NON_SUCCESS_STATUS_REMOVED };
+                c.emit(
+                    Change::new(rule, format!("response status {code} was removed"))
+                        .locs(Some(c.bloc(&br.node)), Some(c.rloc(&r.node)))
+                        .values(Some(code.clone()), None),
+                );
+            }
+            Some(rr) => compare_response(c, code, br, rr, webhook),
+        }
+    }
+    for (code, rr) in &r.responses {
+        if !b.responses.contains_key(code) {
+            let rule = if is_success(code) { &RESPONSE_SUCCESS_STATUS_ADDED } else { &RESPONSE_NON_SUCCESS_STATUS_ADDED };
+            c.emit(
+                Change::new(rule, format!("response status {code} was added"))
+                    .locs(Some(c.bloc(&b.node)), Some(c.rloc(&rr.node)))
+                    .values(None, Some(code.clone())),
+            );
+        }
+    }
+}
+
+pub(super) fn compare_response(c: &mut Cmp<'_>, code: &str, b: &Response, r: &Response, webhook: bool) {
+    for (h, bh) in &b.headers {
+        match r.headers.get(h) {
+            None => {
+                let rule = if bh.required { &RESPONSE_REQUIRED_HEADER_REMOVED } else { &RESPONSE_OPTIONAL_HEADER_REMOVED };
+                c.emit(
+                    Change::new(rule, format!("response header `{}` ({code}) was removed", bh.name))
+                        .locs(Some(c.bloc(&bh.node)), Some(c.rloc(&r.node))),
+                );
+            }
+            Some(rh) => {
+                if bh.required && !rh.required {
+                    c.emit(
+                        Change::new(&RESPONSE_HEADER_BECAME_OPTIONAL, format!("response header `{}` ({code}) became optional", rh.name))
+                            .locs(Some(c.bloc(&bh.node)), Some(c.rloc(&rh.node))),
+                    );
+                }
+                if let (Some(bs), Some(rs)) = (&bh.schema, &rh.schema) {
+                    c.schema(bs, rs, Dir::Response.flip(webhook), &format!("response header `{}` ({code})", rh.name));
+                }
+            }
+        }
+    }
+    for (h, rh) in &r.headers {
+        if !b.headers.contains_key(h) {
+            c.emit(
+                Change::new(&RESPONSE_HEADER_ADDED, format!("response header `{}` ({code}) was added", rh.name))
+                    .locs(Some(c.bloc(&b.node)), Some(c.rloc(&rh.node))),
+            );
+        }
+    }
+    for (m, bm) in &b.content {
+        match r.content.get(m) {
+            None => c.emit(
+                Change::new(&RESPONSE_MEDIA_TYPE_REMOVED, format!("response media type `{m}` ({code}) was removed"))
+                    .locs(Some(c.bloc(&bm.node)), Some(c.rloc(&r.node)))
+                    .values(Some(m.clone()), None),
+            ),
+            Some(rm) => {
+                if let (Some(bs), Some(rs)) = (&bm.schema, &rm.schema) {
+                    c.schema(bs, rs, Dir::Response.flip(webhook), &format!("response {code} body ({m})"));
+                }
+            }
+        }
+    }
+    for (m, rm) in &r.content {
+        if !b.content.contains_key(m) {
+            c.emit(
+                Change::new(&RESPONSE_MEDIA_TYPE_ADDED, format!("response media type `{m}` ({code}) was added"))
+                    .locs(Some(c.bloc(&b.node)), Some(c.rloc(&rm.node)))
+                    .values(None, Some(m.clone())),
+            );
+        }
+    }
 }

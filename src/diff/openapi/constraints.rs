@@ -1,5 +1,10 @@
 //! Schema rules about numeric, length, array and object bounds, mirrored for requests and responses.
 
+use super::cmp::{Cmp, Dir};
+use super::view::{View, emit, loc_pair};
+use crate::diff::Rule;
+use serde_json::Value;
+
 crate::rules! {
     /// ## What it detects
     /// A numeric range (`minimum`, `maximum`, exclusive bounds, `multipleOf`) constraint that now accepts fewer values (a maximum lowered, a minimum raised, or a bound added). In a request (parameter or body).
@@ -161,4 +166,112 @@ crate::rules! {
     /// Keep response bounds stable, or announce the change.
     RESPONSE_OBJECT_LOOSENED = "response-object-loosened", OpenApi, Warning, Response, "schema", Changed,
         "A object size (`minProperties`, `maxProperties`) constraint was loosened (response)";
+}
+
+/// One bound: its value and whether it is exclusive. `upper` bounds tighten downwards.
+fn bound(view: &View<'_>, kw: &str, excl_kw: &str) -> Option<(f64, bool)> {
+    // 3.1: exclusiveMaximum is a number; 3.0: a flag on maximum.
+    let plain = view.num(kw);
+    if let Some(e) = view.num(excl_kw) {
+        return match plain {
+            Some(p) if p < e && kw == "maximum" => Some((p, false)),
+            Some(p) if p > e && kw == "minimum" => Some((p, false)),
+            _ => Some((e, true)),
+        };
+    }
+    match view.find(excl_kw) {
+        Some(Value::Bool(true)) => plain.map(|p| (p, true)),
+        _ => plain.map(|p| (p, false)),
+    }
+}
+
+/// Numeric, length, item and property-count bounds, `multipleOf` and `uniqueItems`.
+pub(super) fn check(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+    type Fam = (&'static Rule, &'static Rule, &'static Rule, &'static Rule);
+    let range: Fam = (&REQUEST_RANGE_TIGHTENED, &RESPONSE_RANGE_TIGHTENED, &REQUEST_RANGE_LOOSENED, &RESPONSE_RANGE_LOOSENED);
+    let length: Fam = (&REQUEST_LENGTH_TIGHTENED, &RESPONSE_LENGTH_TIGHTENED, &REQUEST_LENGTH_LOOSENED, &RESPONSE_LENGTH_LOOSENED);
+    let array: Fam = (&REQUEST_ARRAY_TIGHTENED, &RESPONSE_ARRAY_TIGHTENED, &REQUEST_ARRAY_LOOSENED, &RESPONSE_ARRAY_LOOSENED);
+    let object: Fam = (&REQUEST_OBJECT_TIGHTENED, &RESPONSE_OBJECT_TIGHTENED, &REQUEST_OBJECT_LOOSENED, &RESPONSE_OBJECT_LOOSENED);
+    // (keyword, exclusive keyword, is upper bound, family)
+    let checks: [(&str, &str, bool, Fam); 8] = [
+        ("maximum", "exclusiveMaximum", true, range),
+        ("minimum", "exclusiveMinimum", false, range),
+        ("maxLength", "", true, length),
+        ("minLength", "", false, length),
+        ("maxItems", "", true, array),
+        ("minItems", "", false, array),
+        ("maxProperties", "", true, object),
+        ("minProperties", "", false, object),
+    ];
+    for (kw, excl, upper, fam) in checks {
+        let (bb, rb) = if excl.is_empty() {
+            (b.num(kw).map(|x| (x, false)), r.num(kw).map(|x| (x, false)))
+        } else {
+            (bound(b, kw, excl), bound(r, kw, excl))
+        };
+        let tighter = match (bb, rb) {
+            (None, None) => continue,
+            (Some(x), Some(y)) if x == y => continue,
+            (None, Some(_)) => true,
+            (Some(_), None) => false,
+            (Some((x, xe)), Some((y, ye))) => {
+                if x == y {
+                    ye && !xe
+                } else if upper {
+                    y < x
+                } else {
+                    y > x
+                }
+            }
+        };
+        let fmt = |x: Option<(f64, bool)>| x.map_or("(none)".to_string(), |(n, e)| format!("{}{n}", if e { "exclusive " } else { "" }));
+        let rule = match (tighter, dir) {
+            (true, Dir::Request) => fam.0,
+            (true, Dir::Response) => fam.1,
+            (false, Dir::Request) => fam.2,
+            (false, Dir::Response) => fam.3,
+        };
+        let how = if tighter { "tightened" } else { "loosened" };
+        let kwl = if b.keyword_at.contains_key(kw) || r.keyword_at.contains_key(kw) { kw } else { excl };
+        emit(c, rule, format!("{label}: {kw} {how} from {} to {}", fmt(bb), fmt(rb)), loc_pair(c, b, r, kwl), Some(fmt(bb)), Some(fmt(rb)));
+    }
+    // multipleOf: a multiple of the old divisor accepts fewer values.
+    let (bm, rm) = (b.num("multipleOf"), r.num("multipleOf"));
+    {
+        if bm != rm {
+            let tighter = match (bm, rm) {
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+                (Some(x), Some(y)) => !((x / y).fract() == 0.0),
+                (None, None) => false,
+            };
+            let rule = match (tighter, dir) {
+                (true, Dir::Request) => range.0,
+                (true, Dir::Response) => range.1,
+                (false, Dir::Request) => range.2,
+                (false, Dir::Response) => range.3,
+            };
+            let f = |x: Option<f64>| x.map_or("(none)".into(), |n| n.to_string());
+            emit(
+                c,
+                rule,
+                format!("{label}: multipleOf changed from {} to {}", f(bm), f(rm)),
+                loc_pair(c, b, r, "multipleOf"),
+                Some(f(bm)),
+                Some(f(rm)),
+            );
+        }
+    }
+    let (bu, ru) =
+        (b.find("uniqueItems").and_then(Value::as_bool).unwrap_or(false), r.find("uniqueItems").and_then(Value::as_bool).unwrap_or(false));
+    if bu != ru {
+        let rule = match (ru, dir) {
+            (true, Dir::Request) => array.0,
+            (true, Dir::Response) => array.1,
+            (false, Dir::Request) => array.2,
+            (false, Dir::Response) => array.3,
+        };
+        let how = if ru { "must now be unique" } else { "no longer need to be unique" };
+        emit(c, rule, format!("{label}: items {how}"), loc_pair(c, b, r, "uniqueItems"), Some(bu.to_string()), Some(ru.to_string()));
+    }
 }

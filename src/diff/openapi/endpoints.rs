@@ -1,5 +1,10 @@
 //! Rules about operations as a whole: added, removed, renamed, deprecated, sunset, stability.
 
+use super::cmp::Cmp;
+use crate::diff::Change;
+use crate::spec::openapi::Operation;
+use std::collections::BTreeSet;
+
 crate::rules! {
     /// ## What it detects
     /// An operation (method + path) that exists only in the revision.
@@ -168,4 +173,157 @@ crate::rules! {
     /// Announce it to subscribers first.
     CALLBACK_REMOVED = "callback-removed", OpenApi, Warning, None, "callback", Removed,
         "A callback was removed";
+}
+
+pub(super) fn compare_operations(
+    c: &mut Cmp<'_>,
+    base: &indexmap::IndexMap<String, Operation>,
+    rev: &indexmap::IndexMap<String, Operation>,
+    webhooks: bool,
+    keys: &super::metadata::SchemeKeys,
+) {
+    let removed: Vec<&Operation> = base.iter().filter(|(k, _)| !rev.contains_key(*k)).map(|(_, o)| o).collect();
+    let mut added: Vec<&Operation> = rev.iter().filter(|(k, _)| !base.contains_key(*k)).map(|(_, o)| o).collect();
+    for (k, b) in base {
+        if let Some(r) = rev.get(k) {
+            c.op = r.display();
+            compare_operation(c, b, r, webhooks, keys);
+        }
+    }
+    for b in removed {
+        let twin = b.operation_id.as_ref().and_then(|id| added.iter().position(|r| r.operation_id.as_ref() == Some(id)));
+        if let Some(i) = twin {
+            let r = added.remove(i);
+            c.op = r.display();
+            c.emit(
+                Change::new(
+                    &ENDPOINT_RENAMED,
+                    format!("`{}` moved to `{}` (operationId `{}`)", b.display(), r.display(), r.operation_id.as_deref().unwrap_or("")),
+                )
+                .locs(Some(c.bloc(&b.node)), Some(c.rloc(&r.node)))
+                .values(Some(b.display()), Some(r.display())),
+            );
+            compare_operation(c, b, r, webhooks, keys);
+            continue;
+        }
+        c.op = b.display();
+        let rule = if webhooks {
+            &WEBHOOK_REMOVED
+        } else if !b.deprecated {
+            &ENDPOINT_REMOVED
+        } else if b.sunset.as_ref().is_some_and(|s| s.as_str() > c.opts.today.as_str()) {
+            &ENDPOINT_REMOVED_BEFORE_SUNSET
+        } else {
+            &DEPRECATED_ENDPOINT_REMOVED
+        };
+        let msg = match &b.sunset {
+            Some(s) if std::ptr::eq(rule, &ENDPOINT_REMOVED_BEFORE_SUNSET) => {
+                format!("`{}` was removed before its sunset date {s}", b.display())
+            }
+            _ => format!("`{}` was removed", b.display()),
+        };
+        c.emit(Change::new(rule, msg).base(c.bloc(&b.node)));
+    }
+    for r in added {
+        c.op = r.display();
+        let rule = if webhooks { &WEBHOOK_ADDED } else { &ENDPOINT_ADDED };
+        c.emit(Change::new(rule, format!("`{}` was added", r.display())).revision(c.rloc(&r.node)));
+    }
+}
+
+/// Callbacks are requests the API sends: compared like webhooks (directions reversed), and
+/// reported under the operation that declares them.
+pub(super) fn compare_callbacks(c: &mut Cmp<'_>, b: &Operation, r: &Operation, keys: &super::metadata::SchemeKeys) {
+    let parent = c.op.clone();
+    for (k, bcb) in &b.callbacks {
+        match r.callbacks.get(k) {
+            Some(rcb) => {
+                c.op = format!("{parent} callback {k}");
+                compare_operation(c, bcb, rcb, true, keys);
+                c.op = parent.clone();
+            }
+            None => c.emit(Change::new(&CALLBACK_REMOVED, format!("callback `{k}` of `{parent}` was removed")).base(c.bloc(&bcb.node))),
+        }
+    }
+    for (k, rcb) in &r.callbacks {
+        if !b.callbacks.contains_key(k) {
+            c.emit(Change::new(&CALLBACK_ADDED, format!("callback `{k}` of `{parent}` was added")).revision(c.rloc(&rcb.node)));
+        }
+    }
+}
+
+pub(super) fn stability_rank(s: &str) -> Option<u8> {
+    match s.to_ascii_lowercase().as_str() {
+        "draft" => Some(0),
+        "alpha" => Some(1),
+        "beta" => Some(2),
+        "stable" => Some(3),
+        _ => None,
+    }
+}
+
+pub(super) fn compare_operation(c: &mut Cmp<'_>, b: &Operation, r: &Operation, webhook: bool, keys: &super::metadata::SchemeKeys) {
+    let locs = (Some(c.bloc(&b.node)), Some(c.rloc(&r.node)));
+    let name = r.display();
+    if !b.deprecated && r.deprecated {
+        let sunset = r.sunset.as_ref().map(|s| format!(" (sunset {s})")).unwrap_or_default();
+        c.emit(Change::new(&ENDPOINT_DEPRECATED, format!("`{name}` was deprecated{sunset}")).locs(locs.0.clone(), locs.1.clone()));
+    }
+    if b.deprecated && !r.deprecated {
+        c.emit(Change::new(&ENDPOINT_REACTIVATED, format!("`{name}` is no longer deprecated")).locs(locs.0.clone(), locs.1.clone()));
+    }
+    if let (Some(bs), Some(rs)) = (&b.sunset, &r.sunset)
+        && rs < bs
+    {
+        c.emit(
+            Change::new(&ENDPOINT_SUNSET_MOVED_EARLIER, format!("`{name}` sunset moved from {bs} to {rs}"))
+                .locs(locs.0.clone(), locs.1.clone())
+                .values(Some(bs.clone()), Some(rs.clone())),
+        );
+    }
+    if let (Some(bs), Some(rs)) = (b.stability.as_deref().and_then(stability_rank), r.stability.as_deref().and_then(stability_rank))
+        && rs < bs
+    {
+        c.emit(
+            Change::new(
+                &ENDPOINT_STABILITY_DECREASED,
+                format!(
+                    "`{name}` stability went from {} to {}",
+                    b.stability.as_deref().unwrap_or(""),
+                    r.stability.as_deref().unwrap_or("")
+                ),
+            )
+            .locs(locs.0.clone(), locs.1.clone())
+            .values(b.stability.clone(), r.stability.clone()),
+        );
+    }
+    if b.operation_id != r.operation_id {
+        let show = |o: &Option<String>| o.as_ref().map_or("(none)".to_string(), |s| format!("`{s}`"));
+        c.emit(
+            Change::new(
+                &OPERATION_ID_CHANGED,
+                format!("`{name}` operationId changed from {} to {}", show(&b.operation_id), show(&r.operation_id)),
+            )
+            .locs(locs.0.clone(), locs.1.clone())
+            .values(b.operation_id.clone(), r.operation_id.clone()),
+        );
+    }
+    let bt: BTreeSet<&String> = b.tags.iter().collect();
+    let rt: BTreeSet<&String> = r.tags.iter().collect();
+    if bt != rt {
+        c.emit(
+            Change::new(&OPERATION_TAGS_CHANGED, format!("`{name}` tags changed from {:?} to {:?}", b.tags, r.tags))
+                .locs(locs.0.clone(), locs.1.clone())
+                .values(Some(b.tags.join(",")), Some(r.tags.join(","))),
+        );
+    }
+    super::parameters::compare_params(c, b, r, webhook);
+    super::bodies::compare_body(c, b.body.as_ref(), r.body.as_ref(), &b.node, &r.node, webhook);
+    super::bodies::compare_responses(c, b, r, webhook);
+    if !webhook {
+        super::metadata::compare_security(c, b, r, keys);
+    }
+    if !b.callbacks.is_empty() || !r.callbacks.is_empty() {
+        compare_callbacks(c, b, r, keys);
+    }
 }

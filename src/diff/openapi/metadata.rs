@@ -1,5 +1,11 @@
 //! Rules about security, servers, info.version and named schemas.
 
+use super::cmp::Cmp;
+use crate::diff::{Change, Severity};
+use crate::spec::openapi::{Api, Operation, Requirement};
+use crate::spec::refs::NodeId;
+use std::collections::{BTreeSet, HashMap};
+
 crate::rules! {
     /// ## What it detects
     /// An operation that needed no credentials and now has a security requirement.
@@ -153,7 +159,7 @@ crate::rules! {
     /// ## How to migrate
     /// Bump the major version, or avoid the breaking changes.
     API_MAJOR_VERSION_NOT_BUMPED = "api-major-version-not-bumped", OpenApi, Warning, None, "info", Changed,
-        "Breaking changes without a major version bump";
+        "Breaking changes without a major version bump", traits = [DerivedFromBreaking];
     /// ## What it detects
     /// A new entry in `components.schemas` (or `definitions`).
     /// ## Why it matters
@@ -184,4 +190,243 @@ crate::rules! {
     /// Keep the old name as an alias (`$ref` to the new one).
     SCHEMA_RENAMED = "schema-renamed", OpenApi, Warning, None, "component", Renamed,
         "A named schema was renamed";
+}
+
+pub(super) fn anonymous(reqs: &[Requirement]) -> bool {
+    reqs.is_empty() || reqs.iter().any(|r| r.is_empty())
+}
+
+pub(super) fn req_label(r: &Requirement) -> String {
+    r.iter()
+        .map(|(k, v)| if v.is_empty() { k.clone() } else { format!("{k}[{}]", v.iter().cloned().collect::<Vec<_>>().join(",")) })
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+/// What identifies a security scheme to clients: its kind (`http bearer`, `apiKey in header
+/// \`x-api-key\``), not the name the spec gives it, unless two schemes share a kind.
+pub(super) struct SchemeKeys {
+    pub(super) base: HashMap<String, String>,
+    pub(super) rev: HashMap<String, String>,
+}
+
+/// How a scheme is identified across versions: by name when both sides define that name (its
+/// own changes are `security-scheme-changed`), else by its kind when that kind is unique, so a
+/// renamed scheme (`api_key` → `ApiKeyAuth`) is no change to the operations that use it.
+pub(super) fn scheme_keys(api: &Api, other: &Api) -> HashMap<String, String> {
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for s in api.security_schemes.values() {
+        *count.entry(s.kind.as_str()).or_default() += 1;
+    }
+    api.security_schemes
+        .iter()
+        .filter(|(name, s)| !other.security_schemes.contains_key(*name) && count.get(s.kind.as_str()) == Some(&1))
+        .map(|(name, s)| (name.clone(), format!("kind:{}", s.kind)))
+        .collect()
+}
+
+pub(super) fn scheme_key(keys: &HashMap<String, String>, name: &str) -> String {
+    keys.get(name).cloned().unwrap_or_else(|| format!("name:{name}"))
+}
+
+pub(super) fn compare_security(c: &mut Cmp<'_>, b: &Operation, r: &Operation, keys: &SchemeKeys) {
+    let bl = b.security_node.as_ref().map_or_else(|| c.bloc(&b.node), |n| c.bloc(n));
+    let rl = r.security_node.as_ref().map_or_else(|| c.rloc(&r.node), |n| c.rloc(n));
+    let (ba, ra) = (anonymous(&b.security), anonymous(&r.security));
+    if ba && !ra {
+        let what: Vec<String> = r.security.iter().map(req_label).collect();
+        c.emit(
+            Change::new(&ENDPOINT_SECURITY_ADDED, format!("authentication is now required: {}", what.join(" or ")))
+                .locs(Some(bl), Some(rl))
+                .values(None, Some(what.join(" | "))),
+        );
+        return;
+    }
+    if !ba && ra {
+        c.emit(Change::new(&ENDPOINT_SECURITY_REMOVED, "authentication is no longer required").locs(Some(bl), Some(rl)));
+        return;
+    }
+    // Requirements match by what the schemes are, so renaming `api_key` to `ApiKeyAuth` is no change.
+    let bset = |r: &Requirement| r.keys().map(|k| scheme_key(&keys.base, k)).collect::<BTreeSet<String>>();
+    let rset = |r: &Requirement| r.keys().map(|k| scheme_key(&keys.rev, k)).collect::<BTreeSet<String>>();
+    for breq in b.security.iter().filter(|x| !x.is_empty()) {
+        match r.security.iter().find(|x| rset(x) == bset(breq)) {
+            None => c.emit(
+                Change::new(
+                    &ENDPOINT_SECURITY_ALTERNATIVE_REMOVED,
+                    format!("authentication with {} is no longer accepted", req_label(breq)),
+                )
+                .locs(Some(bl.clone()), Some(rl.clone()))
+                .values(Some(req_label(breq)), None),
+            ),
+            Some(rreq) => {
+                for (scheme, bscopes) in breq {
+                    let key = scheme_key(&keys.base, scheme);
+                    let rscopes =
+                        rreq.iter().find(|(rn, _)| scheme_key(&keys.rev, rn) == key).map(|(_, sc)| sc.clone()).unwrap_or_default();
+                    for s in rscopes.difference(bscopes) {
+                        c.emit(
+                            Change::new(&ENDPOINT_SECURITY_SCOPE_ADDED, format!("scope `{s}` of `{scheme}` is now required"))
+                                .locs(Some(bl.clone()), Some(rl.clone()))
+                                .values(None, Some(format!("{scheme}:{s}"))),
+                        );
+                    }
+                    for s in bscopes.difference(&rscopes) {
+                        c.emit(
+                            Change::new(&ENDPOINT_SECURITY_SCOPE_REMOVED, format!("scope `{s}` of `{scheme}` is no longer required"))
+                                .locs(Some(bl.clone()), Some(rl.clone()))
+                                .values(Some(format!("{scheme}:{s}")), None),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    for rreq in r.security.iter().filter(|x| !x.is_empty()) {
+        if !b.security.iter().any(|x| bset(x) == rset(rreq)) {
+            c.emit(
+                Change::new(&ENDPOINT_SECURITY_ALTERNATIVE_ADDED, format!("authentication with {} is now accepted", req_label(rreq)))
+                    .locs(Some(bl.clone()), Some(rl.clone()))
+                    .values(None, Some(req_label(rreq))),
+            );
+        }
+    }
+}
+
+pub(super) fn compare_security_schemes(c: &mut Cmp<'_>, base: &Api, rev: &Api) {
+    for (name, bs) in &base.security_schemes {
+        match rev.security_schemes.get(name) {
+            None => c.emit(Change::new(&SECURITY_SCHEME_REMOVED, format!("security scheme `{name}` was removed")).base(c.bloc(&bs.node))),
+            Some(rs) => {
+                let locs = (Some(c.bloc(&bs.node)), Some(c.rloc(&rs.node)));
+                if bs.kind != rs.kind {
+                    c.emit(
+                        Change::new(&SECURITY_SCHEME_CHANGED, format!("security scheme `{name}` changed from {} to {}", bs.kind, rs.kind))
+                            .locs(locs.0.clone(), locs.1.clone())
+                            .values(Some(bs.kind.clone()), Some(rs.kind.clone())),
+                    );
+                } else {
+                    // Same kind: clients still break when the flow they use, or its URLs, go away.
+                    for (flow, burls) in &bs.endpoints {
+                        let msg = match rs.endpoints.get(flow) {
+                            None if flow == "openIdConnectUrl" => format!("security scheme `{name}` lost its openIdConnectUrl"),
+                            None => format!("OAuth2 flow `{flow}` was removed from security scheme `{name}`"),
+                            Some(rurls) if rurls != burls => {
+                                format!("security scheme `{name}` {flow} URLs changed from `{burls}` to `{rurls}`")
+                            }
+                            Some(_) => continue,
+                        };
+                        let after = rs.endpoints.get(flow).map(|u| format!("{flow} {u}"));
+                        c.emit(
+                            Change::new(&SECURITY_SCHEME_CHANGED, msg)
+                                .locs(locs.0.clone(), locs.1.clone())
+                                .values(Some(format!("{flow} {burls}")), after),
+                        );
+                    }
+                }
+                for s in bs.scopes.difference(&rs.scopes) {
+                    c.emit(
+                        Change::new(&SECURITY_SCHEME_SCOPE_REMOVED, format!("scope `{s}` was removed from security scheme `{name}`"))
+                            .locs(locs.0.clone(), locs.1.clone())
+                            .values(Some(s.clone()), None),
+                    );
+                }
+            }
+        }
+    }
+    for (name, rs) in &rev.security_schemes {
+        if !base.security_schemes.contains_key(name) {
+            c.emit(Change::new(&SECURITY_SCHEME_ADDED, format!("security scheme `{name}` was added")).revision(c.rloc(&rs.node)));
+        }
+    }
+}
+
+pub(super) fn compare_servers(c: &mut Cmp<'_>, base: &Api, rev: &Api) {
+    for (url, node) in &base.servers {
+        if !rev.servers.iter().any(|(u, _)| u == url) {
+            c.emit(Change::new(&SERVER_REMOVED, format!("server `{url}` was removed")).base(c.bloc(node)).values(Some(url.clone()), None));
+        }
+    }
+    for (url, node) in &rev.servers {
+        if !base.servers.iter().any(|(u, _)| u == url) {
+            c.emit(Change::new(&SERVER_ADDED, format!("server `{url}` was added")).revision(c.rloc(node)).values(None, Some(url.clone())));
+        }
+    }
+}
+
+pub(super) fn compare_named_schemas(c: &mut Cmp<'_>, base: &Api, rev: &Api) {
+    let mut removed: Vec<(&String, &NodeId)> = base.schemas.iter().filter(|(k, _)| !rev.schemas.contains_key(*k)).collect();
+    let mut added: Vec<(&String, &NodeId)> = rev.schemas.iter().filter(|(k, _)| !base.schemas.contains_key(*k)).collect();
+    removed.retain(|(bn, bid)| {
+        let h = super::view::shape_hash(c.bdocs, bid);
+        match added.iter().position(|(_, rid)| super::view::shape_hash(c.rdocs, rid) == h) {
+            Some(i) => {
+                let (rn, rid) = added.remove(i);
+                c.emit(
+                    Change::new(&SCHEMA_RENAMED, format!("schema `{bn}` was renamed to `{rn}`"))
+                        .locs(Some(c.bloc(bid)), Some(c.rloc(rid)))
+                        .values(Some((*bn).clone()), Some(rn.clone())),
+                );
+                false
+            }
+            None => true,
+        }
+    });
+    for (n, id) in removed {
+        c.emit(Change::new(&SCHEMA_REMOVED, format!("schema `{n}` was removed")).base(c.bloc(id)));
+    }
+    for (n, id) in added {
+        c.emit(Change::new(&SCHEMA_ADDED, format!("schema `{n}` was added")).revision(c.rloc(id)));
+    }
+}
+
+/// `1.2.3` → `[1, 2, 3]`; a leading `v` and pre-release suffixes are ignored.
+pub(super) fn version_parts(v: &str) -> Option<Vec<u64>> {
+    let v = v.trim().trim_start_matches(['v', 'V']);
+    let core = v.split(['-', '+']).next()?;
+    core.split('.').map(|p| p.parse::<u64>().ok()).collect()
+}
+
+pub(super) fn compare_info_version(c: &mut Cmp<'_>, base: &Api, rev: &Api) {
+    let (Some(bv), Some(rv)) = (base.info_version.clone(), rev.info_version.clone()) else { return };
+    let root = NodeId { doc: 0, ptr: "/info/version".into() };
+    let locs = (Some(c.bloc(&root)), Some(c.rloc(&root)));
+    if bv != rv {
+        c.emit(
+            Change::new(&API_VERSION_CHANGED, format!("info.version changed from {bv} to {rv}"))
+                .locs(locs.0.clone(), locs.1.clone())
+                .values(Some(bv.clone()), Some(rv.clone())),
+        );
+    }
+    let (bp, rp) = (version_parts(&bv), version_parts(&rv));
+    // Calendar versions (2025-01-01, 2025.02) carry no compatibility promise.
+    let calendar = |p: &Option<Vec<u64>>| p.as_ref().and_then(|p| p.first()).is_some_and(|&y| y >= 1900);
+    if let (Some(bp), Some(rp)) = (&bp, &rp)
+        && rp < bp
+    {
+        c.emit(
+            Change::new(&API_VERSION_DECREASED, format!("info.version went backwards from {bv} to {rv}"))
+                .locs(locs.0.clone(), locs.1.clone())
+                .values(Some(bv.clone()), Some(rv.clone())),
+        );
+    }
+    let breaking = c.changes().iter().filter(|ch| ch.severity == Severity::Breaking).count();
+    // In 0.x releases a minor bump is the major one (semver item 4).
+    let significant =
+        |p: &Vec<u64>| if p.first() == Some(&0) { (0, p.get(1).copied().unwrap_or(0)) } else { (p.first().copied().unwrap_or(0), 0) };
+    let major_same = match (&bp, &rp) {
+        (Some(b), Some(r)) => significant(b) >= significant(r),
+        _ => false,
+    };
+    // An untouched version is no release decision: the breaking changes speak for themselves.
+    if breaking > 0 && bv != rv && major_same && !calendar(&bp) && !calendar(&rp) {
+        c.emit(
+            Change::new(
+                &API_MAJOR_VERSION_NOT_BUMPED,
+                format!("{breaking} breaking change(s), but info.version went from {bv} to {rv} without a major bump"),
+            )
+            .locs(locs.0, locs.1)
+            .values(Some(bv), Some(rv)),
+        );
+    }
 }

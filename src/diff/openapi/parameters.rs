@@ -1,6 +1,11 @@
 //! Rules about request parameters (path, query, header, cookie): presence, requiredness,
 //! location, name and serialisation. Their schemas are compared by the schema rules.
 
+use super::cmp::{Cmp, Dir};
+use crate::diff::Change;
+use crate::spec::openapi::{Operation, Param};
+use crate::spec::refs::DocSet;
+
 crate::rules! {
     /// ## What it detects
     /// A new required parameter.
@@ -11,7 +16,7 @@ crate::rules! {
     /// ## How to migrate
     /// Make it optional with a server-side default.
     REQUEST_PARAMETER_ADDED_REQUIRED = "request-parameter-added-required", OpenApi, Breaking, Request, "parameter", Added,
-        "A required request parameter was added";
+        "A required request parameter was added", traits = [MakesRequired];
 
     /// ## What it detects
     /// A new optional parameter.
@@ -44,7 +49,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep it optional and apply a default.
     REQUEST_PARAMETER_BECAME_REQUIRED = "request-parameter-became-required", OpenApi, Breaking, Request, "parameter", Changed,
-        "A request parameter became required";
+        "A request parameter became required", traits = [MakesRequired];
 
     /// ## What it detects
     /// A parameter that became optional.
@@ -102,4 +107,92 @@ crate::rules! {
     /// Keep the serialisation; add a new parameter if needed.
     REQUEST_PARAMETER_STYLE_CHANGED = "request-parameter-style-changed", OpenApi, Breaking, Request, "parameter", Changed,
         "A request parameter's serialisation (style/explode) changed";
+}
+
+pub(super) fn param_label(p: &Param) -> String {
+    format!("{} parameter `{}`", p.location, p.name)
+}
+
+pub(super) fn compare_params(c: &mut Cmp<'_>, b: &Operation, r: &Operation, webhook: bool) {
+    let mut removed: Vec<&Param> = b.params.iter().filter(|(k, _)| !r.params.contains_key(*k)).map(|(_, p)| p).collect();
+    let mut added: Vec<&Param> = r.params.iter().filter(|(k, _)| !b.params.contains_key(*k)).map(|(_, p)| p).collect();
+    // Moved: same name, other location.
+    removed.retain(|bp| match added.iter().position(|rp| rp.name.eq_ignore_ascii_case(&bp.name) && rp.location != bp.location) {
+        Some(i) => {
+            let rp = added.remove(i);
+            c.emit(
+                Change::new(&REQUEST_PARAMETER_MOVED, format!("parameter `{}` moved from {} to {}", bp.name, bp.location, rp.location))
+                    .locs(Some(c.bloc(&bp.node)), Some(c.rloc(&rp.node)))
+                    .values(Some(bp.location.clone()), Some(rp.location.clone())),
+            );
+            false
+        }
+        None => true,
+    });
+    // Renamed: required on both sides, same location and shape, other name (path parameters
+    // match by position already). Optional ones are too alike (`limit`, `offset`) to pair on shape.
+    removed.retain(|bp| {
+        let bh = bp.schema.as_ref().map(|s| super::view::shape_hash(c.bdocs, s));
+        match added.iter().position(|rp| {
+            bp.required
+                && rp.required
+                && rp.location == bp.location
+                && rp.schema.as_ref().map(|s| super::view::shape_hash(c.rdocs, s)) == bh
+        }) {
+            Some(i) => {
+                let rp = added.remove(i);
+                c.emit(
+                    Change::new(&REQUEST_PARAMETER_RENAMED, format!("{} was renamed to `{}`", param_label(bp), rp.name))
+                        .locs(Some(c.bloc(&bp.node)), Some(c.rloc(&rp.node)))
+                        .values(Some(bp.name.clone()), Some(rp.name.clone())),
+                );
+                false
+            }
+            None => true,
+        }
+    });
+    for bp in removed {
+        c.emit(Change::new(&REQUEST_PARAMETER_REMOVED, format!("{} was removed", param_label(bp))).base(c.bloc(&bp.node)));
+    }
+    for rp in added {
+        let rule = if rp.required { &REQUEST_PARAMETER_ADDED_REQUIRED } else { &REQUEST_PARAMETER_ADDED_OPTIONAL };
+        let kind = if rp.required { "required" } else { "optional" };
+        c.emit(Change::new(rule, format!("{kind} {} was added", param_label(rp))).revision(c.rloc(&rp.node)));
+    }
+    for (k, bp) in &b.params {
+        let Some(rp) = r.params.get(k) else { continue };
+        let locs = (Some(c.bloc(&bp.node)), Some(c.rloc(&rp.node)));
+        let label = param_label(rp);
+        if !bp.required && rp.required {
+            c.emit(
+                Change::new(&REQUEST_PARAMETER_BECAME_REQUIRED, format!("{label} became required")).locs(locs.0.clone(), locs.1.clone()),
+            );
+        }
+        if bp.required && !rp.required {
+            c.emit(
+                Change::new(&REQUEST_PARAMETER_BECAME_OPTIONAL, format!("{label} became optional")).locs(locs.0.clone(), locs.1.clone()),
+            );
+        }
+        if !bp.deprecated && rp.deprecated {
+            c.emit(Change::new(&REQUEST_PARAMETER_DEPRECATED, format!("{label} was deprecated")).locs(locs.0.clone(), locs.1.clone()));
+        }
+        // Style and explode only change the wire form of arrays and objects.
+        let structured = |docs: &DocSet, p: &Param| p.schema.as_ref().is_some_and(|id| super::view::is_structured(docs, id));
+        if (bp.style != rp.style || bp.explode != rp.explode) && (structured(c.bdocs, bp) || structured(c.rdocs, rp)) {
+            c.emit(
+                Change::new(
+                    &REQUEST_PARAMETER_STYLE_CHANGED,
+                    format!(
+                        "{label} serialisation changed from style={} explode={} to style={} explode={}",
+                        bp.style, bp.explode, rp.style, rp.explode
+                    ),
+                )
+                .locs(locs.0.clone(), locs.1.clone())
+                .values(Some(format!("{}/{}", bp.style, bp.explode)), Some(format!("{}/{}", rp.style, rp.explode))),
+            );
+        }
+        if let (Some(bs), Some(rs)) = (&bp.schema, &rp.schema) {
+            c.schema(bs, rs, Dir::Request.flip(webhook), &label);
+        }
+    }
 }

@@ -1,5 +1,10 @@
 //! Schema rules about object properties, additional properties, discriminators and variants.
 
+use super::cmp::{Cmp, Dir};
+use super::view::{Addl, View, emit, read_flag, schema_name, shape_hash};
+use crate::spec::refs::{DocSet, NodeId};
+use std::collections::HashSet;
+
 crate::rules! {
     /// ## What it detects
     /// A new property listed in `required` of an object clients send.
@@ -10,7 +15,7 @@ crate::rules! {
     /// ## How to migrate
     /// Make it optional with a default.
     REQUEST_PROPERTY_ADDED_REQUIRED = "request-property-added-required", OpenApi, Breaking, Request, "property", Added,
-        "A required property was added to a request schema";
+        "A required property was added to a request schema", traits = [MakesRequired];
     /// ## What it detects
     /// A new optional property in an object clients send.
     /// ## Why it matters
@@ -70,7 +75,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep it optional with a default.
     REQUEST_PROPERTY_BECAME_REQUIRED = "request-property-became-required", OpenApi, Breaking, Request, "property", Changed,
-        "A request property became required";
+        "A request property became required", traits = [MakesRequired];
     /// ## What it detects
     /// A property of a response object that is now always present.
     /// ## Why it matters
@@ -80,7 +85,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     RESPONSE_PROPERTY_BECAME_REQUIRED = "response-property-became-required", OpenApi, Info, Response, "property", Changed,
-        "A response property became required";
+        "A response property became required", traits = [MakesRequired];
     /// ## What it detects
     /// A property of a request object that is no longer required.
     /// ## Why it matters
@@ -235,4 +240,337 @@ crate::rules! {
     /// Tell clients what replaces it.
     PROPERTY_DEPRECATED = "property-deprecated", OpenApi, Info, None, "property", Deprecated,
         "A schema property was deprecated";
+}
+
+/// Properties (added, removed, required, read/write-only), additional properties.
+pub(super) fn check_object(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+    if !(b.is_object() || r.is_object()) {
+        return;
+    }
+    let (bdocs, rdocs) = (c.bdocs, c.rdocs);
+    // What clients see on this side: readOnly properties are not sent, writeOnly ones not received.
+    let hidden_flag = match dir {
+        Dir::Request => "readOnly",
+        Dir::Response => "writeOnly",
+    };
+    let visible = |docs: &DocSet, view: &View<'_>| -> Vec<String> {
+        view.props.iter().filter(|(_, id)| !read_flag(docs, id, hidden_flag)).map(|(n, _)| n.to_string()).collect()
+    };
+    let bvis = visible(bdocs, b);
+    let rvis = visible(rdocs, r);
+    // Membership by hash: objects with many properties must not cost the square of their size.
+    let (bset, rset): (HashSet<&str>, HashSet<&str>) =
+        (bvis.iter().map(String::as_str).collect(), rvis.iter().map(String::as_str).collect());
+    let mut removed: Vec<String> = Vec::new();
+    let added: Vec<String> = rvis.iter().filter(|n| !bset.contains(n.as_str())).cloned().collect();
+    for name in &bvis {
+        let bid = &b.props[name.as_str()];
+        let breq = b.required.contains(name.as_str());
+        let plabel =
+            if label.starts_with('`') { format!("{}.{name}`", label.trim_end_matches('`')) } else { format!("{label} property `{name}`") };
+        match r.props.get(name.as_str()) {
+            Some(rid) if rset.contains(name.as_str()) => {
+                let rreq = r.required.contains(name.as_str());
+                let locs = (Some(c.bloc(bid)), Some(c.rloc(rid)));
+                if breq != rreq {
+                    let rule = match (rreq, dir) {
+                        (true, Dir::Request) => &REQUEST_PROPERTY_BECAME_REQUIRED,
+                        (true, Dir::Response) => &RESPONSE_PROPERTY_BECAME_REQUIRED,
+                        (false, Dir::Request) => &REQUEST_PROPERTY_BECAME_OPTIONAL,
+                        (false, Dir::Response) => &RESPONSE_PROPERTY_BECAME_OPTIONAL,
+                    };
+                    let how = if rreq { "required" } else { "optional" };
+                    emit(c, rule, format!("{plabel} became {how}"), locs.clone(), Some(breq.to_string()), Some(rreq.to_string()));
+                }
+                if !read_flag(bdocs, bid, "deprecated") && read_flag(rdocs, rid, "deprecated") {
+                    emit(c, &PROPERTY_DEPRECATED, format!("{plabel} was deprecated"), locs, None, None);
+                }
+                c.schema(bid, rid, dir, &plabel);
+                // The same property constrained again in later allOf branches: pair them in order.
+                let bmore = b.more_props.iter().filter(|(n, _)| *n == name.as_str()).map(|(_, id)| id);
+                let rmore = r.more_props.iter().filter(|(n, _)| *n == name.as_str()).map(|(_, id)| id);
+                for (bx, rx) in bmore.zip(rmore).collect::<Vec<_>>() {
+                    c.schema(bx, rx, dir, &plabel);
+                }
+            }
+            Some(rid) => {
+                let (rule, what) = match dir {
+                    Dir::Request => (&REQUEST_PROPERTY_BECAME_READ_ONLY, "became read-only and can no longer be sent"),
+                    Dir::Response => (&RESPONSE_PROPERTY_BECAME_WRITE_ONLY, "became write-only and is no longer returned"),
+                };
+                emit(c, rule, format!("{plabel} {what}"), (Some(c.bloc(bid)), Some(c.rloc(rid))), None, None);
+            }
+            None => removed.push(name.clone()),
+        }
+    }
+    report_unpaired(c, b, r, dir, label, removed, added);
+    compare_additional(c, b, r, dir, label);
+}
+
+/// Properties only one side has: renames (a removed and an added property, both required, with
+/// the same shape; optional properties are too alike, two plain strings, to pair on shape
+/// alone), then removals and additions.
+fn report_unpaired(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str, mut removed: Vec<String>, mut added: Vec<String>) {
+    let (bdocs, rdocs) = (c.bdocs, c.rdocs);
+    let mut renamed = Vec::new();
+    removed.retain(|bn| {
+        if !b.required.contains(bn.as_str()) {
+            return true;
+        }
+        let h = shape_hash(bdocs, &b.props[bn.as_str()]);
+        match added.iter().position(|rn| shape_hash(rdocs, &r.props[rn.as_str()]) == h && r.required.contains(rn.as_str())) {
+            Some(i) => {
+                renamed.push((bn.clone(), added.remove(i)));
+                false
+            }
+            None => true,
+        }
+    });
+    let prop_label =
+        |n: &str| if label.starts_with('`') { format!("{}.{n}`", label.trim_end_matches('`')) } else { format!("{label} property `{n}`") };
+    for (bn, rn) in renamed {
+        let locs = (Some(c.bloc(&b.props[bn.as_str()])), Some(c.rloc(&r.props[rn.as_str()])));
+        emit(
+            c,
+            dir.pick(&REQUEST_PROPERTY_RENAMED, &RESPONSE_PROPERTY_RENAMED),
+            format!("{} was renamed to `{rn}`", prop_label(&bn)),
+            locs,
+            Some(bn.clone()),
+            Some(rn.clone()),
+        );
+    }
+    for bn in removed {
+        let required = b.required.contains(bn.as_str());
+        let rule = match dir {
+            Dir::Request => &REQUEST_PROPERTY_REMOVED,
+            Dir::Response if required => &RESPONSE_REQUIRED_PROPERTY_REMOVED,
+            Dir::Response => &RESPONSE_OPTIONAL_PROPERTY_REMOVED,
+        };
+        let kind = if required { "required" } else { "optional" };
+        emit(
+            c,
+            rule,
+            format!("{kind} {} was removed", prop_label(&bn)),
+            (Some(c.bloc(&b.props[bn.as_str()])), Some(c.rloc(&r.id))),
+            None,
+            None,
+        );
+    }
+    for rn in added {
+        let required = r.required.contains(rn.as_str());
+        let rule = match dir {
+            Dir::Request if required => &REQUEST_PROPERTY_ADDED_REQUIRED,
+            Dir::Request => &REQUEST_PROPERTY_ADDED_OPTIONAL,
+            Dir::Response => &RESPONSE_PROPERTY_ADDED,
+        };
+        let kind = if required { "required" } else { "optional" };
+        emit(
+            c,
+            rule,
+            format!("{kind} {} was added", prop_label(&rn)),
+            (Some(c.bloc(&b.id)), Some(c.rloc(&r.props[rn.as_str()]))),
+            None,
+            None,
+        );
+    }
+}
+
+/// `additionalProperties`: closed, open, or a schema compared like any other.
+fn compare_additional(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+    match (&b.additional, &r.additional, dir) {
+        (Addl::Open | Addl::Schema(_), Addl::Closed, Dir::Request) => emit(
+            c,
+            &REQUEST_ADDITIONAL_PROPERTIES_RESTRICTED,
+            format!("{label} no longer accepts additional properties"),
+            (Some(c.bloc(&b.id)), Some(c.rloc(&r.id))),
+            None,
+            None,
+        ),
+        (Addl::Closed, Addl::Open | Addl::Schema(_), Dir::Response) => emit(
+            c,
+            &RESPONSE_ADDITIONAL_PROPERTIES_ALLOWED,
+            format!("{label} may now contain additional properties"),
+            (Some(c.bloc(&b.id)), Some(c.rloc(&r.id))),
+            None,
+            None,
+        ),
+        (Addl::Schema(bs), Addl::Schema(rs), _) => {
+            let (bs, rs) = (bs.clone(), rs.clone());
+            c.schema(&bs, &rs, dir, &format!("{label} additional properties"));
+        }
+        _ => {}
+    }
+}
+
+fn is_pure_union(v: &View<'_>) -> bool {
+    (!v.one_of.is_empty() || !v.any_of.is_empty()) && v.props.is_empty() && v.types.is_none() && v.items.is_none()
+}
+
+/// A schema that became a union of itself and others (`Pet` → `oneOf: [Pet, Robot]`), or the
+/// reverse: the old schema is compared with its counterpart among the variants, and the other
+/// variants are reported as added (removed), instead of a type change plus every property.
+/// Returns whether it handled the pair.
+pub(super) fn union_transition(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) -> bool {
+    let (grew, single, union) = match (is_pure_union(b), is_pure_union(r)) {
+        (false, true) if b.one_of.is_empty() && b.any_of.is_empty() => (true, b, r),
+        (true, false) if r.one_of.is_empty() && r.any_of.is_empty() => (false, r, b),
+        _ => return false,
+    };
+    let (sdocs, udocs) = if grew { (c.bdocs, c.rdocs) } else { (c.rdocs, c.bdocs) };
+    let variants: Vec<&NodeId> = union.one_of.iter().chain(union.any_of.iter()).collect();
+    let resolved = |id: &NodeId| udocs.resolve(id).map(|(rid, _)| rid);
+    let single_name = schema_name(&single.id);
+    let single_hash = shape_hash(sdocs, &single.id);
+    let matched = variants
+        .iter()
+        .position(|v| resolved(v).is_some_and(|rid| single_name.is_some() && schema_name(&rid) == single_name))
+        .or_else(|| variants.iter().position(|v| resolved(v).is_some_and(|rid| shape_hash(udocs, &rid) == single_hash)))
+        .or_else(|| variants.iter().position(|v| View::build(udocs, v).is_some_and(|vv| vv.types.is_some() && vv.types == single.types)));
+    let Some(m) = matched else { return false };
+    let name = |id: &NodeId| {
+        let rid = resolved(id).unwrap_or_else(|| id.clone());
+        schema_name(&rid).unwrap_or_else(|| format!("#{}", id.ptr.rsplit('/').next().unwrap_or("")))
+    };
+    for v in variants.iter().enumerate().filter(|(i, _)| *i != m).map(|(_, v)| v) {
+        if grew {
+            emit(
+                c,
+                dir.pick(&REQUEST_VARIANT_ADDED, &RESPONSE_VARIANT_ADDED),
+                format!("{label} became a union: variant {} was added", name(v)),
+                (Some(c.bloc(&b.id)), Some(c.rloc(v))),
+                None,
+                Some(name(v)),
+            );
+        } else {
+            emit(
+                c,
+                dir.pick(&REQUEST_VARIANT_REMOVED, &RESPONSE_VARIANT_REMOVED),
+                format!("{label} is no longer a union: variant {} was removed", name(v)),
+                (Some(c.bloc(v)), Some(c.rloc(&r.id))),
+                Some(name(v)),
+                None,
+            );
+        }
+    }
+    let counterpart = variants[m].clone();
+    if grew {
+        c.schema(&b.id, &counterpart, dir, label);
+    } else {
+        c.schema(&counterpart, &r.id, dir, label);
+    }
+    true
+}
+
+/// Matches `oneOf`/`anyOf` branches: same `$ref` target, then same shape, then by position
+/// when both sides have the same number left.
+pub(super) fn compare_variants(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str, kw: &str) {
+    let (bl, rl) = if kw == "oneOf" { (&b.one_of, &r.one_of) } else { (&b.any_of, &r.any_of) };
+    if bl.is_empty() || rl.is_empty() {
+        return;
+    }
+    let (bdocs, rdocs) = (c.bdocs, c.rdocs);
+    let target = |docs: &DocSet, id: &NodeId| -> Option<String> {
+        let v = docs.get(id)?;
+        let r = v.get("$ref")?.as_str()?;
+        Some(r.rsplit('/').next().unwrap_or(r).to_string())
+    };
+    let mut bleft: Vec<&NodeId> = bl.iter().collect();
+    let mut rleft: Vec<&NodeId> = rl.iter().collect();
+    let mut pairs: Vec<(NodeId, NodeId)> = Vec::new();
+    for pass in 0..2 {
+        bleft.retain(|bid| {
+            let found = rleft.iter().position(|rid| match pass {
+                0 => target(bdocs, bid).is_some() && target(bdocs, bid) == target(rdocs, rid),
+                _ => shape_hash(bdocs, bid) == shape_hash(rdocs, rid),
+            });
+            match found {
+                Some(i) => {
+                    pairs.push(((*bid).clone(), rleft.remove(i).clone()));
+                    false
+                }
+                None => true,
+            }
+        });
+    }
+    if bleft.len() == rleft.len() {
+        pairs.extend(bleft.drain(..).zip(rleft.drain(..)).map(|(x, y)| (x.clone(), y.clone())));
+    }
+    let name = |docs: &DocSet, id: &NodeId| {
+        target(docs, id).unwrap_or_else(|| id.ptr.rsplit('/').next().map(|i| format!("#{i}")).unwrap_or_default())
+    };
+    for bid in bleft {
+        emit(
+            c,
+            dir.pick(&REQUEST_VARIANT_REMOVED, &RESPONSE_VARIANT_REMOVED),
+            format!("{label}: {kw} variant {} was removed", name(bdocs, bid)),
+            (Some(c.bloc(bid)), Some(c.rloc(&r.id))),
+            Some(name(bdocs, bid)),
+            None,
+        );
+    }
+    for rid in rleft {
+        emit(
+            c,
+            dir.pick(&REQUEST_VARIANT_ADDED, &RESPONSE_VARIANT_ADDED),
+            format!("{label}: {kw} variant {} was added", name(rdocs, rid)),
+            (Some(c.bloc(&b.id)), Some(c.rloc(rid))),
+            None,
+            Some(name(rdocs, rid)),
+        );
+    }
+    for (bid, rid) in pairs {
+        c.schema(&bid, &rid, dir, label);
+    }
+}
+
+pub(super) fn compare_discriminator(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+    let (Some((bp, bm)), Some((rp, rm))) = (&b.discriminator, &r.discriminator) else { return };
+    let rule = dir.pick(&REQUEST_DISCRIMINATOR_CHANGED, &RESPONSE_DISCRIMINATOR_CHANGED);
+    let (bl, rl) = (c.bloc(&b.id.child("discriminator")), c.rloc(&r.id.child("discriminator")));
+    let locs = || (Some(bl.clone()), Some(rl.clone()));
+    if bp != rp {
+        let l = locs();
+        emit(
+            c,
+            rule,
+            format!("{label}: discriminator property changed from `{bp}` to `{rp}`"),
+            l,
+            Some(bp.to_string()),
+            Some(rp.to_string()),
+        );
+        return;
+    }
+    // A mapping target is a `$ref` or a bare schema name.
+    let node = |docs: &DocSet, from: &NodeId, t: &str| {
+        let id = if t.contains('#') {
+            docs.target_loaded(from, t)
+        } else {
+            Some(NodeId { doc: from.doc, ptr: format!("/components/schemas/{t}") })
+        };
+        id.and_then(|id| docs.resolve(&id).map(|(rid, _)| shape_hash(docs, &rid)))
+    };
+    for (k, target) in bm {
+        match rm.get(k) {
+            // A value clients may receive going away narrows a response; the variant rules say so.
+            None if dir == Dir::Response => {}
+            None => {
+                let l = locs();
+                emit(c, rule, format!("{label}: discriminator value `{k}` was removed"), l, Some(format!("{k}={target}")), None);
+            }
+            // A renamed target schema of the same shape changes nothing on the wire.
+            Some(t2) if node(c.bdocs, &b.id, target).is_some() && node(c.bdocs, &b.id, target) == node(c.rdocs, &r.id, t2) => {}
+            Some(t2) if t2.rsplit('/').next() != target.rsplit('/').next() => {
+                let l = locs();
+                emit(
+                    c,
+                    rule,
+                    format!("{label}: discriminator value `{k}` now maps to {t2} instead of {target}"),
+                    l,
+                    Some(format!("{k}={target}")),
+                    Some(format!("{k}={t2}")),
+                );
+            }
+            _ => {}
+        }
+    }
 }

@@ -1,5 +1,9 @@
 //! Schema rules about types, nullability and formats, mirrored for requests and responses.
 
+use super::cmp::{Cmp, Dir};
+use super::view::{View, accepts, emit, loc_pair, types_label};
+use crate::diff::Trait;
+
 crate::rules! {
     /// ## What it detects
     /// A schema whose `type` changed to one that neither contains nor is contained in the old one (`string` to `integer`). In a request (parameter or body).
@@ -10,7 +14,7 @@ crate::rules! {
     /// ## How to migrate
     /// Add a new field of the new type; deprecate the old one.
     REQUEST_TYPE_CHANGED = "request-type-changed", OpenApi, Breaking, Request, "schema", Changed,
-        "A schema's type changed incompatibly (request)";
+        "A schema's type changed incompatibly (request)", traits = [TypeReplaced];
     /// ## What it detects
     /// A schema whose `type` changed to one that neither contains nor is contained in the old one (`string` to `integer`). In a response (body or header).
     /// ## Why it matters
@@ -20,7 +24,7 @@ crate::rules! {
     /// ## How to migrate
     /// Add a new field of the new type; deprecate the old one.
     RESPONSE_TYPE_CHANGED = "response-type-changed", OpenApi, Breaking, Response, "schema", Changed,
-        "A schema's type changed incompatibly (response)";
+        "A schema's type changed incompatibly (response)", traits = [TypeReplaced];
     /// ## What it detects
     /// A schema that accepts more types than before: `integer` to `number`, a type added to a type list, or the type constraint dropped. In a request (parameter or body).
     /// ## Why it matters
@@ -161,4 +165,73 @@ crate::rules! {
     /// Nothing to do.
     RESPONSE_FORMAT_SPECIALIZED = "response-format-specialized", OpenApi, Info, Response, "schema", Changed,
         "A schema's format was narrowed (response)";
+}
+
+/// Type, nullability and format. Returns whether the type was replaced by an unrelated one, so
+/// that nothing below it is compared.
+pub(super) fn check(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) -> bool {
+    // Types.
+    let (bt, rt) = (&b.types, &r.types);
+    let type_rule = match (bt, rt) {
+        (None, None) => None,
+        (None, Some(_)) => Some(dir.pick(&REQUEST_TYPE_SPECIALIZED, &RESPONSE_TYPE_SPECIALIZED)),
+        (Some(_), None) => Some(dir.pick(&REQUEST_TYPE_GENERALIZED, &RESPONSE_TYPE_GENERALIZED)),
+        (Some(x), Some(y)) if x == y => None,
+        (Some(x), Some(y)) => {
+            let wider = x.iter().all(|tt| accepts(y, tt));
+            let narrower = y.iter().all(|tt| accepts(x, tt));
+            Some(match (wider, narrower) {
+                (true, false) => dir.pick(&REQUEST_TYPE_GENERALIZED, &RESPONSE_TYPE_GENERALIZED),
+                (false, true) => dir.pick(&REQUEST_TYPE_SPECIALIZED, &RESPONSE_TYPE_SPECIALIZED),
+                _ => dir.pick(&REQUEST_TYPE_CHANGED, &RESPONSE_TYPE_CHANGED),
+            })
+        }
+    };
+    if let Some(rule) = type_rule {
+        let (bl, rl) = (types_label(bt), types_label(rt));
+        emit(c, rule, format!("{label}: type changed from {bl} to {rl}"), loc_pair(c, b, r, "type"), Some(bl), Some(rl));
+        if rule.has(Trait::TypeReplaced) {
+            // Nothing below means the same thing across unrelated types.
+            return true;
+        }
+    }
+    if b.nullable != r.nullable {
+        let rule = if r.nullable {
+            dir.pick(&REQUEST_BECAME_NULLABLE, &RESPONSE_BECAME_NULLABLE)
+        } else {
+            dir.pick(&REQUEST_BECAME_NON_NULLABLE, &RESPONSE_BECAME_NON_NULLABLE)
+        };
+        let what = if r.nullable { "now allows null" } else { "no longer allows null" };
+        emit(
+            c,
+            rule,
+            format!("{label} {what}"),
+            (Some(c.bloc(&b.id)), Some(c.rloc(&r.id))),
+            Some(b.nullable.to_string()),
+            Some(r.nullable.to_string()),
+        );
+    }
+    compare_format(c, b, r, dir, label);
+    false
+}
+
+fn compare_format(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+    let widening = |from: &str, to: &str| matches!((from, to), ("int32", "int64") | ("float", "double"));
+    let rule = match (b.format, r.format) {
+        (x, y) if x == y => return,
+        (None, Some(_)) => dir.pick(&REQUEST_FORMAT_SPECIALIZED, &RESPONSE_FORMAT_SPECIALIZED),
+        (Some(_), None) => dir.pick(&REQUEST_FORMAT_GENERALIZED, &RESPONSE_FORMAT_GENERALIZED),
+        (Some(x), Some(y)) if widening(x, y) => dir.pick(&REQUEST_FORMAT_GENERALIZED, &RESPONSE_FORMAT_GENERALIZED),
+        (Some(x), Some(y)) if widening(y, x) => dir.pick(&REQUEST_FORMAT_SPECIALIZED, &RESPONSE_FORMAT_SPECIALIZED),
+        _ => dir.pick(&REQUEST_FORMAT_CHANGED, &RESPONSE_FORMAT_CHANGED),
+    };
+    let (bf, rf) = (b.format.unwrap_or("(none)"), r.format.unwrap_or("(none)"));
+    emit(
+        c,
+        rule,
+        format!("{label}: format changed from {bf} to {rf}"),
+        loc_pair(c, b, r, "format"),
+        b.format.map(str::to_string),
+        r.format.map(str::to_string),
+    );
 }

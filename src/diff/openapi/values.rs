@@ -1,5 +1,9 @@
 //! Schema rules about allowed values: enums, defaults and patterns, mirrored for requests and responses.
 
+use super::cmp::{Cmp, Dir};
+use super::view::{View, emit, loc_pair, show};
+use std::collections::HashSet;
+
 crate::rules! {
     /// ## What it detects
     /// An `enum` (or `const`) that lost a value. In a request (parameter or body).
@@ -161,4 +165,97 @@ crate::rules! {
     /// Check that the new pattern is narrower than the old.
     RESPONSE_PATTERN_CHANGED = "response-pattern-changed", OpenApi, Warning, Response, "schema", Changed,
         "A string pattern changed (response)";
+}
+
+/// Enumerations, defaults and patterns.
+pub(super) fn check(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+    compare_enum(c, b, r, dir, label);
+    if b.default != r.default {
+        let (bd, rd) = (b.default.map(show), r.default.map(show));
+        let shown = |x: &Option<String>| x.clone().unwrap_or_else(|| "(none)".into());
+        emit(
+            c,
+            dir.pick(&REQUEST_DEFAULT_CHANGED, &RESPONSE_DEFAULT_CHANGED),
+            format!("{label}: default changed from {} to {}", shown(&bd), shown(&rd)),
+            loc_pair(c, b, r, "default"),
+            bd,
+            rd,
+        );
+    }
+    match (b.pattern, r.pattern) {
+        (None, Some(pn)) => emit(
+            c,
+            dir.pick(&REQUEST_PATTERN_ADDED, &RESPONSE_PATTERN_ADDED),
+            format!("{label}: pattern `{pn}` was added"),
+            loc_pair(c, b, r, "pattern"),
+            None,
+            Some(pn.into()),
+        ),
+        (Some(po), None) => emit(
+            c,
+            dir.pick(&REQUEST_PATTERN_REMOVED, &RESPONSE_PATTERN_REMOVED),
+            format!("{label}: pattern `{po}` was removed"),
+            loc_pair(c, b, r, "pattern"),
+            Some(po.into()),
+            None,
+        ),
+        (Some(po), Some(pn)) if po != pn => emit(
+            c,
+            dir.pick(&REQUEST_PATTERN_CHANGED, &RESPONSE_PATTERN_CHANGED),
+            format!("{label}: pattern changed from `{po}` to `{pn}`"),
+            loc_pair(c, b, r, "pattern"),
+            Some(po.into()),
+            Some(pn.into()),
+        ),
+        _ => {}
+    }
+}
+
+fn compare_enum(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+    match (&b.enum_, &r.enum_) {
+        (None, None) => {}
+        (None, Some(vals)) => {
+            let shown: Vec<String> = vals.iter().map(|x| show(x)).collect();
+            emit(
+                c,
+                dir.pick(&REQUEST_ENUM_ADDED, &RESPONSE_ENUM_ADDED),
+                format!("{label} is now restricted to [{}]", shown.join(", ")),
+                loc_pair(c, b, r, "enum"),
+                None,
+                Some(shown.join(",")),
+            );
+        }
+        (Some(_), None) => emit(
+            c,
+            dir.pick(&REQUEST_ENUM_REMOVED, &RESPONSE_ENUM_REMOVED),
+            format!("{label} is no longer restricted to a list of values"),
+            loc_pair(c, b, r, "enum"),
+            None,
+            None,
+        ),
+        (Some(bv), Some(rv)) => {
+            let rset: HashSet<String> = rv.iter().map(|x| x.to_string()).collect();
+            let bset: HashSet<String> = bv.iter().map(|x| x.to_string()).collect();
+            for x in bv.iter().filter(|x| !rset.contains(&x.to_string())) {
+                emit(
+                    c,
+                    dir.pick(&REQUEST_ENUM_VALUE_REMOVED, &RESPONSE_ENUM_VALUE_REMOVED),
+                    format!("{label}: enum value `{}` was removed", show(x)),
+                    loc_pair(c, b, r, "enum"),
+                    Some(show(x)),
+                    None,
+                );
+            }
+            for x in rv.iter().filter(|x| !bset.contains(&x.to_string())) {
+                emit(
+                    c,
+                    dir.pick(&REQUEST_ENUM_VALUE_ADDED, &RESPONSE_ENUM_VALUE_ADDED),
+                    format!("{label}: enum value `{}` was added", show(x)),
+                    loc_pair(c, b, r, "enum"),
+                    None,
+                    Some(show(x)),
+                );
+            }
+        }
+    }
 }

@@ -2,7 +2,8 @@
 //! (buf's PACKAGE-only `PACKAGE_*_NO_DELETE` rules), so moving a definition between files of one
 //! package is breaking under FILE and fine under PACKAGE.
 
-use super::{Category, Change, Side, loc};
+use super::{Change, Side, loc};
+use crate::diff::sink::Sink;
 use crate::spec::protobuf::{File, Pos};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -21,7 +22,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the message and mark it `option deprecated = true;` until no code uses it.
     MESSAGE_NO_DELETE = "proto-message-no-delete", Protobuf, Breaking, None, "message", Removed,
-        "A message was deleted from its file (buf MESSAGE_NO_DELETE)";
+        "A message was deleted from its file (buf MESSAGE_NO_DELETE)", buf = [File];
     /// ## What it detects
     /// An enum is no longer declared in the file that declared it. buf rule: `ENUM_NO_DELETE`
     /// (category FILE).
@@ -35,7 +36,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the enum, deprecated, until no code uses it.
     ENUM_NO_DELETE = "proto-enum-no-delete", Protobuf, Breaking, None, "enum", Removed,
-        "An enum was deleted from its file (buf ENUM_NO_DELETE)";
+        "An enum was deleted from its file (buf ENUM_NO_DELETE)", buf = [File];
     /// ## What it detects
     /// A service is no longer declared in the file that declared it. buf rule: `SERVICE_NO_DELETE`
     /// (category FILE).
@@ -49,7 +50,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep serving the service (deprecated) until clients have moved.
     SERVICE_NO_DELETE = "proto-service-no-delete", Protobuf, Breaking, None, "service", Removed,
-        "A service was deleted from its file (buf SERVICE_NO_DELETE)";
+        "A service was deleted from its file (buf SERVICE_NO_DELETE)", buf = [File];
     /// ## What it detects
     /// An extension (`extend Foo { ... }` field) is no longer declared in its file. buf rule:
     /// `EXTENSION_NO_DELETE` (category FILE).
@@ -64,7 +65,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the extension declared until nothing reads it.
     EXTENSION_NO_DELETE = "proto-extension-no-delete", Protobuf, Breaking, None, "extension", Removed,
-        "An extension was deleted from its file (buf EXTENSION_NO_DELETE)";
+        "An extension was deleted from its file (buf EXTENSION_NO_DELETE)", buf = [File];
     /// ## What it detects
     /// A package that some file of the base declared is declared by no file of the revision.
     /// buf rule: `PACKAGE_NO_DELETE` (category PACKAGE).
@@ -78,7 +79,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the package until no client depends on it.
     PACKAGE_NO_DELETE = "proto-package-no-delete", Protobuf, Breaking, None, "package", Removed,
-        "A package was deleted (buf PACKAGE_NO_DELETE)";
+        "A package was deleted (buf PACKAGE_NO_DELETE)", buf = [Package];
     /// ## What it detects
     /// A message is gone from its package (declared in no file of that package any more).
     /// buf rule: `PACKAGE_MESSAGE_NO_DELETE` (category PACKAGE).
@@ -92,7 +93,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the message, deprecated. Moving it to another file of the same package is fine.
     PACKAGE_MESSAGE_NO_DELETE = "proto-package-message-no-delete", Protobuf, Breaking, None, "message", Removed,
-        "A message was deleted from its package (buf PACKAGE_MESSAGE_NO_DELETE)";
+        "A message was deleted from its package (buf PACKAGE_MESSAGE_NO_DELETE)", buf = [Package];
     /// ## What it detects
     /// An enum is gone from its package. buf rule: `PACKAGE_ENUM_NO_DELETE` (category PACKAGE).
     ///
@@ -105,7 +106,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the enum, deprecated.
     PACKAGE_ENUM_NO_DELETE = "proto-package-enum-no-delete", Protobuf, Breaking, None, "enum", Removed,
-        "An enum was deleted from its package (buf PACKAGE_ENUM_NO_DELETE)";
+        "An enum was deleted from its package (buf PACKAGE_ENUM_NO_DELETE)", buf = [Package];
     /// ## What it detects
     /// A service is gone from its package. buf rule: `PACKAGE_SERVICE_NO_DELETE` (category PACKAGE).
     ///
@@ -118,7 +119,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep serving the service until clients have moved.
     PACKAGE_SERVICE_NO_DELETE = "proto-package-service-no-delete", Protobuf, Breaking, None, "service", Removed,
-        "A service was deleted from its package (buf PACKAGE_SERVICE_NO_DELETE)";
+        "A service was deleted from its package (buf PACKAGE_SERVICE_NO_DELETE)", buf = [Package];
     /// ## What it detects
     /// An extension is gone from its package. buf rule: `PACKAGE_EXTENSION_NO_DELETE` (category PACKAGE).
     ///
@@ -131,21 +132,8 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the extension declared until nothing reads it.
     PACKAGE_EXTENSION_NO_DELETE = "proto-package-extension-no-delete", Protobuf, Breaking, None, "extension", Removed,
-        "An extension was deleted from its package (buf PACKAGE_EXTENSION_NO_DELETE)";
+        "An extension was deleted from its package (buf PACKAGE_EXTENSION_NO_DELETE)", buf = [Package];
 }
-
-/// buf categories of this family's rules.
-pub const CATEGORIES: &[(&str, &[Category])] = &[
-    (MESSAGE_NO_DELETE.id, &[Category::File]),
-    (ENUM_NO_DELETE.id, &[Category::File]),
-    (SERVICE_NO_DELETE.id, &[Category::File]),
-    (EXTENSION_NO_DELETE.id, &[Category::File]),
-    (PACKAGE_NO_DELETE.id, &[Category::Package]),
-    (PACKAGE_MESSAGE_NO_DELETE.id, &[Category::Package]),
-    (PACKAGE_ENUM_NO_DELETE.id, &[Category::Package]),
-    (PACKAGE_SERVICE_NO_DELETE.id, &[Category::Package]),
-    (PACKAGE_EXTENSION_NO_DELETE.id, &[Category::Package]),
-];
 
 /// One kind of top-level definition: its rules and how to list it in a file.
 struct Kind {
@@ -183,7 +171,7 @@ const KINDS: &[Kind] = &[
     },
 ];
 
-pub(super) fn check(b: &Side<'_>, r: &Side<'_>, out: &mut Vec<Change>) {
+pub(super) fn check(b: &Side<'_>, r: &Side<'_>, out: &mut Sink) {
     // Per file.
     for (key, bf) in &b.files {
         let Some(rf) = r.files.get(key) else { continue };
@@ -251,7 +239,7 @@ fn packages<'a>(s: &Side<'a>) -> BTreeMap<String, Vec<&'a File>> {
 
 /// Reports each name of `before` missing from `after`, skipping those whose enclosing
 /// definition is itself missing (only the outermost deletion is reported).
-fn deleted(before: &BTreeMap<&str, Pos>, after: &BTreeSet<&str>, make: impl Fn(&str, Pos) -> Change, out: &mut Vec<Change>) {
+fn deleted(before: &BTreeMap<&str, Pos>, after: &BTreeSet<&str>, make: impl Fn(&str, Pos) -> Change, out: &mut Sink) {
     for (name, pos) in before {
         if after.contains(name) || super::parent_in(name, before, |p| !after.contains(p)) {
             continue;

@@ -1,7 +1,8 @@
 //! Enum rules on enums present in both versions (paired by fully qualified name); values pair up
 //! by number, so a number that survives under another name is a rename.
 
-use super::{ALL4, Category, Change, FP, FPJ, Side, covered, in_ranges, loc, range_str};
+use super::{Change, Side, covered, in_ranges, loc, range_str};
+use crate::diff::sink::Sink;
 use crate::spec::protobuf::{Enum, EnumValue, File};
 use std::collections::BTreeMap;
 
@@ -19,7 +20,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the value and mark it `[deprecated = true]`.
     ENUM_VALUE_NO_DELETE = "proto-enum-value-no-delete", Protobuf, Breaking, None, "enum", Removed,
-        "An enum value was deleted (buf ENUM_VALUE_NO_DELETE)";
+        "An enum value was deleted (buf ENUM_VALUE_NO_DELETE)", buf = [File, Package];
     /// ## What it detects
     /// An enum value was deleted without reserving its number. buf rule:
     /// `ENUM_VALUE_NO_DELETE_UNLESS_NUMBER_RESERVED` (categories WIRE_JSON, WIRE).
@@ -33,7 +34,7 @@ crate::rules! {
     /// ## How to migrate
     /// Add `reserved 3;` to the enum when deleting the value.
     ENUM_VALUE_NO_DELETE_UNLESS_NUMBER_RESERVED = "proto-enum-value-no-delete-unless-number-reserved", Protobuf, Breaking, None, "enum", Removed,
-        "An enum value was deleted without reserving its number (buf ENUM_VALUE_NO_DELETE_UNLESS_NUMBER_RESERVED)";
+        "An enum value was deleted without reserving its number (buf ENUM_VALUE_NO_DELETE_UNLESS_NUMBER_RESERVED)", buf = [WireJson, Wire];
     /// ## What it detects
     /// An enum value was deleted without reserving its name. buf rule:
     /// `ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED` (category WIRE_JSON).
@@ -47,7 +48,7 @@ crate::rules! {
     /// ## How to migrate
     /// Reserve the name when deleting the value.
     ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED = "proto-enum-value-no-delete-unless-name-reserved", Protobuf, Breaking, None, "enum", Removed,
-        "An enum value was deleted without reserving its name (buf ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED)";
+        "An enum value was deleted without reserving its name (buf ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED)", buf = [WireJson];
     /// ## What it detects
     /// An enum value number now carries another name (aliases may be added, not removed). buf rule:
     /// `ENUM_VALUE_SAME_NAME` (categories FILE, PACKAGE, WIRE_JSON).
@@ -61,7 +62,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the old name; add the new one as an alias with `option allow_alias = true;`.
     ENUM_VALUE_SAME_NAME = "proto-enum-value-same-name", Protobuf, Breaking, None, "enum", Renamed,
-        "An enum value was renamed (buf ENUM_VALUE_SAME_NAME)";
+        "An enum value was renamed (buf ENUM_VALUE_SAME_NAME)", buf = [File, Package, WireJson];
     /// ## What it detects
     /// A reserved number range or reserved name of an enum was removed. buf rule:
     /// `RESERVED_ENUM_NO_DELETE` (all categories).
@@ -75,7 +76,7 @@ crate::rules! {
     /// ## How to migrate
     /// Never remove reservations.
     RESERVED_ENUM_NO_DELETE = "proto-reserved-enum-no-delete", Protobuf, Breaking, None, "enum", Removed,
-        "An enum's reserved range or name was removed (buf RESERVED_ENUM_NO_DELETE)";
+        "An enum's reserved range or name was removed (buf RESERVED_ENUM_NO_DELETE)", buf = [File, Package, WireJson, Wire];
     /// ## What it detects
     /// An enum switched between open (proto3) and closed (proto2). buf rule: `ENUM_SAME_TYPE`
     /// (categories FILE, PACKAGE).
@@ -90,7 +91,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the enum's file syntax.
     ENUM_SAME_TYPE = "proto-enum-same-type", Protobuf, Breaking, None, "enum", Changed,
-        "An enum switched between open and closed (buf ENUM_SAME_TYPE)";
+        "An enum switched between open and closed (buf ENUM_SAME_TYPE)", buf = [File, Package];
     /// ## What it detects
     /// A value was added to an existing enum.
     ///
@@ -104,21 +105,10 @@ crate::rules! {
     /// ## How to migrate
     /// Make sure clients handle unknown values.
     ENUM_VALUE_ADDED = "proto-enum-value-added", Protobuf, Info, None, "enum", Added,
-        "An enum value was added";
+        "An enum value was added", buf = [File, Package, WireJson, Wire];
 }
 
-/// buf categories of this family's rules (additions are reported in every category).
-pub const CATEGORIES: &[(&str, &[Category])] = &[
-    (ENUM_VALUE_NO_DELETE.id, FP),
-    (ENUM_VALUE_NO_DELETE_UNLESS_NUMBER_RESERVED.id, &[Category::WireJson, Category::Wire]),
-    (ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED.id, &[Category::WireJson]),
-    (ENUM_VALUE_SAME_NAME.id, FPJ),
-    (RESERVED_ENUM_NO_DELETE.id, ALL4),
-    (ENUM_SAME_TYPE.id, FP),
-    (ENUM_VALUE_ADDED.id, ALL4),
-];
-
-pub(super) fn check(b: &Side<'_>, r: &Side<'_>, out: &mut Vec<Change>) {
+pub(super) fn check(b: &Side<'_>, r: &Side<'_>, out: &mut Sink) {
     for (name, (rf, re)) in &r.enums {
         if let Some((bf, be)) = b.enums.get(name) {
             compare_enum(bf, be, rf, re, out);
@@ -134,7 +124,7 @@ fn by_number(e: &Enum) -> BTreeMap<i32, Vec<&EnumValue>> {
     m
 }
 
-fn compare_enum(bf: &File, be: &Enum, rf: &File, re: &Enum, out: &mut Vec<Change>) {
+fn compare_enum(bf: &File, be: &Enum, rf: &File, re: &Enum, out: &mut Sink) {
     let name = &re.full_name;
     let (before, after) = (by_number(be), by_number(re));
     let enum_locs = |suffix: &str| (Some(loc(bf, &format!("{name}{suffix}"), be.pos)), Some(loc(rf, &format!("{name}{suffix}"), re.pos)));

@@ -1,7 +1,8 @@
 //! Field rules on messages present in both versions: fields pair up by number, so a field whose
 //! number survives under another name is a rename (`proto-field-same-name`), not a delete.
 
-use super::{ALL4, Category, Change, FP, FPJ, Side, in_ranges, loc};
+use super::{Change, Side, in_ranges, loc};
+use crate::diff::sink::Sink;
 use crate::spec::protobuf::{Cardinality, Enum, Field, File, Kind, Message};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,7 +19,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the field and mark it `[deprecated = true]`.
     FIELD_NO_DELETE = "proto-field-no-delete", Protobuf, Breaking, Request, "field", Removed,
-        "A field was deleted (buf FIELD_NO_DELETE)";
+        "A field was deleted (buf FIELD_NO_DELETE)", buf = [File, Package];
     /// ## What it detects
     /// A field was deleted without reserving its number. buf rule:
     /// `FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED` (categories WIRE_JSON, WIRE).
@@ -32,7 +33,7 @@ crate::rules! {
     /// ## How to migrate
     /// Add `reserved 4;` to the message when deleting the field.
     FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED = "proto-field-no-delete-unless-number-reserved", Protobuf, Breaking, Request, "field", Removed,
-        "A field was deleted without reserving its number (buf FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED)";
+        "A field was deleted without reserving its number (buf FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED)", buf = [WireJson, Wire];
     /// ## What it detects
     /// A field was deleted without reserving its name. buf rule:
     /// `FIELD_NO_DELETE_UNLESS_NAME_RESERVED` (category WIRE_JSON).
@@ -46,7 +47,7 @@ crate::rules! {
     /// ## How to migrate
     /// Add `reserved "nickname";` to the message when deleting the field.
     FIELD_NO_DELETE_UNLESS_NAME_RESERVED = "proto-field-no-delete-unless-name-reserved", Protobuf, Breaking, Request, "field", Removed,
-        "A field was deleted without reserving its name (buf FIELD_NO_DELETE_UNLESS_NAME_RESERVED)";
+        "A field was deleted without reserving its name (buf FIELD_NO_DELETE_UNLESS_NAME_RESERVED)", buf = [WireJson];
     /// ## What it detects
     /// A field number now carries another name (a rename). buf rule: `FIELD_SAME_NAME`
     /// (categories FILE, PACKAGE, WIRE_JSON).
@@ -61,7 +62,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the old name; add the new one as a new field if needed.
     FIELD_SAME_NAME = "proto-field-same-name", Protobuf, Breaking, None, "field", Renamed,
-        "A field was renamed (buf FIELD_SAME_NAME)";
+        "A field was renamed (buf FIELD_SAME_NAME)", buf = [File, Package, WireJson];
     /// ## What it detects
     /// A field's JSON name changed (explicit `json_name`, or a rename). buf rule:
     /// `FIELD_SAME_JSON_NAME` (categories FILE, PACKAGE, WIRE_JSON).
@@ -75,7 +76,7 @@ crate::rules! {
     /// ## How to migrate
     /// Pin the old name with `json_name`.
     FIELD_SAME_JSON_NAME = "proto-field-same-json-name", Protobuf, Breaking, None, "field", Changed,
-        "A field's JSON name changed (buf FIELD_SAME_JSON_NAME)";
+        "A field's JSON name changed (buf FIELD_SAME_JSON_NAME)", buf = [File, Package, WireJson];
     /// ## What it detects
     /// A field's type changed at all (scalar kind, or the referenced message or enum). buf rule:
     /// `FIELD_SAME_TYPE` (categories FILE, PACKAGE).
@@ -90,7 +91,7 @@ crate::rules! {
     /// ## How to migrate
     /// Add a new field with the new type and deprecate the old one.
     FIELD_SAME_TYPE = "proto-field-same-type", Protobuf, Breaking, None, "field", Changed,
-        "A field's type changed (buf FIELD_SAME_TYPE)";
+        "A field's type changed (buf FIELD_SAME_TYPE)", buf = [File, Package];
     /// ## What it detects
     /// A field's type changed to one the binary encoding cannot read interchangeably (for example
     /// `int32` to `sint32`, `string` to `int64`, or another message). buf rule:
@@ -105,7 +106,7 @@ crate::rules! {
     /// ## How to migrate
     /// Add a new field; see https://protobuf.dev/programming-guides/proto3/#updating.
     FIELD_WIRE_COMPATIBLE_TYPE = "proto-field-wire-compatible-type", Protobuf, Breaking, None, "field", Changed,
-        "A field's type changed incompatibly for the binary encoding (buf FIELD_WIRE_COMPATIBLE_TYPE)";
+        "A field's type changed incompatibly for the binary encoding (buf FIELD_WIRE_COMPATIBLE_TYPE)", buf = [Wire];
     /// ## What it detects
     /// A field's type changed to one that binary or JSON encoding cannot read interchangeably
     /// (for example `int32` to `int64`: JSON renders 64-bit integers as strings). buf rule:
@@ -120,7 +121,7 @@ crate::rules! {
     /// ## How to migrate
     /// Add a new field; see https://protobuf.dev/programming-guides/proto3/#json.
     FIELD_WIRE_JSON_COMPATIBLE_TYPE = "proto-field-wire-json-compatible-type", Protobuf, Breaking, None, "field", Changed,
-        "A field's type changed incompatibly for binary or JSON encoding (buf FIELD_WIRE_JSON_COMPATIBLE_TYPE)";
+        "A field's type changed incompatibly for binary or JSON encoding (buf FIELD_WIRE_JSON_COMPATIBLE_TYPE)", buf = [WireJson];
     /// ## What it detects
     /// A field's cardinality changed (optional with or without presence, required, repeated,
     /// map). buf rule: `FIELD_SAME_CARDINALITY` (categories FILE, PACKAGE; replaces `FIELD_SAME_LABEL`).
@@ -134,7 +135,7 @@ crate::rules! {
     /// ## How to migrate
     /// Add a new field with the new cardinality.
     FIELD_SAME_CARDINALITY = "proto-field-same-cardinality", Protobuf, Breaking, None, "field", Changed,
-        "A field's cardinality changed (buf FIELD_SAME_CARDINALITY)";
+        "A field's cardinality changed (buf FIELD_SAME_CARDINALITY)", buf = [File, Package];
     /// ## What it detects
     /// A field's cardinality changed in a way the binary encoding cannot absorb (singular to
     /// repeated, or to or from `required`). buf rule: `FIELD_WIRE_COMPATIBLE_CARDINALITY` (category WIRE).
@@ -148,7 +149,7 @@ crate::rules! {
     /// ## How to migrate
     /// Add a new field with the new cardinality.
     FIELD_WIRE_COMPATIBLE_CARDINALITY = "proto-field-wire-compatible-cardinality", Protobuf, Breaking, None, "field", Changed,
-        "A field's cardinality changed incompatibly for the binary encoding (buf FIELD_WIRE_COMPATIBLE_CARDINALITY)";
+        "A field's cardinality changed incompatibly for the binary encoding (buf FIELD_WIRE_COMPATIBLE_CARDINALITY)", buf = [Wire];
     /// ## What it detects
     /// A field's cardinality changed in a way binary or JSON encoding cannot absorb (also repeated
     /// to map, whose JSON differs). buf rule: `FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY` (category WIRE_JSON).
@@ -162,7 +163,7 @@ crate::rules! {
     /// ## How to migrate
     /// Add a new field with the new cardinality.
     FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY = "proto-field-wire-json-compatible-cardinality", Protobuf, Breaking, None, "field", Changed,
-        "A field's cardinality changed incompatibly for binary or JSON encoding (buf FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY)";
+        "A field's cardinality changed incompatibly for binary or JSON encoding (buf FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY)", buf = [WireJson];
     /// ## What it detects
     /// A field moved into a oneof, out of one, or to another oneof. buf rule: `FIELD_SAME_ONEOF`
     /// (all categories).
@@ -176,7 +177,7 @@ crate::rules! {
     /// ## How to migrate
     /// Add new fields inside the oneof instead of moving existing ones.
     FIELD_SAME_ONEOF = "proto-field-same-oneof", Protobuf, Breaking, None, "field", Changed,
-        "A field moved into, out of, or between oneofs (buf FIELD_SAME_ONEOF)";
+        "A field moved into, out of, or between oneofs (buf FIELD_SAME_ONEOF)", buf = [File, Package, WireJson, Wire];
     /// ## What it detects
     /// A field's default value changed (proto2 `[default = ...]`, or the zero value when unset).
     /// buf rule: `FIELD_SAME_DEFAULT` (all categories).
@@ -190,7 +191,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the default; add a new field if the semantics must change.
     FIELD_SAME_DEFAULT = "proto-field-same-default", Protobuf, Breaking, None, "field", Changed,
-        "A field's default value changed (buf FIELD_SAME_DEFAULT)";
+        "A field's default value changed (buf FIELD_SAME_DEFAULT)", buf = [File, Package, WireJson, Wire];
     /// ## What it detects
     /// The `jstype` option of a 64-bit integer field changed. buf rule: `FIELD_SAME_JSTYPE`
     /// (categories FILE, PACKAGE).
@@ -204,7 +205,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the option as it was.
     FIELD_SAME_JSTYPE = "proto-field-same-jstype", Protobuf, Breaking, None, "field", Changed,
-        "A field's jstype option changed (buf FIELD_SAME_JSTYPE)";
+        "A field's jstype option changed (buf FIELD_SAME_JSTYPE)", buf = [File, Package];
     /// ## What it detects
     /// The C++ string type (`ctype`) of a string or bytes field changed (string_piece to string
     /// is allowed). buf rule: `FIELD_SAME_CPP_STRING_TYPE` (categories FILE, PACKAGE).
@@ -218,7 +219,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the option as it was.
     FIELD_SAME_CPP_STRING_TYPE = "proto-field-same-cpp-string-type", Protobuf, Breaking, None, "field", Changed,
-        "A field's C++ string type changed (buf FIELD_SAME_CPP_STRING_TYPE)";
+        "A field's C++ string type changed (buf FIELD_SAME_CPP_STRING_TYPE)", buf = [File, Package];
     /// ## What it detects
     /// A field was added to an existing message.
     ///
@@ -231,30 +232,10 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     FIELD_ADDED = "proto-field-added", Protobuf, Info, None, "field", Added,
-        "A field was added";
+        "A field was added", buf = [File, Package, WireJson, Wire];
 }
 
-/// buf categories of this family's rules (additions are reported in every category).
-pub const CATEGORIES: &[(&str, &[Category])] = &[
-    (FIELD_NO_DELETE.id, FP),
-    (FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED.id, &[Category::WireJson, Category::Wire]),
-    (FIELD_NO_DELETE_UNLESS_NAME_RESERVED.id, &[Category::WireJson]),
-    (FIELD_SAME_NAME.id, FPJ),
-    (FIELD_SAME_JSON_NAME.id, FPJ),
-    (FIELD_SAME_TYPE.id, FP),
-    (FIELD_WIRE_COMPATIBLE_TYPE.id, &[Category::Wire]),
-    (FIELD_WIRE_JSON_COMPATIBLE_TYPE.id, &[Category::WireJson]),
-    (FIELD_SAME_CARDINALITY.id, FP),
-    (FIELD_WIRE_COMPATIBLE_CARDINALITY.id, &[Category::Wire]),
-    (FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY.id, &[Category::WireJson]),
-    (FIELD_SAME_ONEOF.id, ALL4),
-    (FIELD_SAME_DEFAULT.id, ALL4),
-    (FIELD_SAME_JSTYPE.id, FP),
-    (FIELD_SAME_CPP_STRING_TYPE.id, FP),
-    (FIELD_ADDED.id, ALL4),
-];
-
-pub(super) fn check(b: &Side<'_>, r: &Side<'_>, out: &mut Vec<Change>) {
+pub(super) fn check(b: &Side<'_>, r: &Side<'_>, out: &mut Sink) {
     for (name, (rf, rm)) in &r.messages {
         let Some((bf, bm)) = b.messages.get(name) else { continue };
         let before: BTreeMap<i32, &Field> = bm.fields.iter().map(|f| (f.number, f)).collect();
@@ -282,7 +263,7 @@ pub(super) fn check(b: &Side<'_>, r: &Side<'_>, out: &mut Vec<Change>) {
     }
 }
 
-fn deleted(bf: &File, bm: &Message, rf: &File, rm: &Message, field: &Field, out: &mut Vec<Change>) {
+fn deleted(bf: &File, bm: &Message, rf: &File, rm: &Message, field: &Field, out: &mut Sink) {
     let base = Some(loc(bf, &field.full_name, field.pos));
     let rev = Some(loc(rf, &rm.full_name, rm.pos));
     let what = format!("field `{}` = {}", field.full_name, field.number);
@@ -379,7 +360,7 @@ struct Pair<'a> {
 }
 
 impl Pair<'_> {
-    fn push(&self, rule: &'static crate::diff::Rule, message: String, before: String, after: String, out: &mut Vec<Change>) {
+    fn push(&self, rule: &'static crate::diff::Rule, message: String, before: String, after: String, out: &mut Sink) {
         out.push(
             Change::new(rule, message)
                 .operation(self.rm.full_name.clone())
@@ -389,7 +370,7 @@ impl Pair<'_> {
         );
     }
 
-    fn compare(&self, out: &mut Vec<Change>) {
+    fn compare(&self, out: &mut Sink) {
         let (old, new) = (self.old, self.new);
         let what = format!("field `{}` = {}", new.full_name, new.number);
         if old.name != new.name {

@@ -1,6 +1,7 @@
 //! File-level rules: files deleted, and a file's package, syntax and code-generation options.
 
-use super::{ALL4, Category, Change, FP, Side, loc};
+use super::{Change, Side, loc};
+use crate::diff::sink::Sink;
 use crate::spec::protobuf::File;
 
 crate::rules! {
@@ -18,7 +19,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the file (deprecate its contents) until no client imports it.
     FILE_NO_DELETE = "proto-file-no-delete", Protobuf, Breaking, None, "file", Removed,
-        "A .proto file was deleted (buf FILE_NO_DELETE)";
+        "A .proto file was deleted (buf FILE_NO_DELETE)", buf = [File];
     /// ## What it detects
     /// A file's `package` changed. buf rule: `FILE_SAME_PACKAGE` (all categories).
     ///
@@ -32,7 +33,7 @@ crate::rules! {
     /// ## How to migrate
     /// Create the new package in new files and keep the old one until clients have moved.
     FILE_SAME_PACKAGE = "proto-file-same-package", Protobuf, Breaking, None, "file", Changed,
-        "A file's package changed (buf FILE_SAME_PACKAGE)";
+        "A file's package changed (buf FILE_SAME_PACKAGE)", buf = [File, Package, WireJson, Wire];
     /// ## What it detects
     /// A file's `syntax` changed (for example `proto2` to `proto3`). buf rule: `FILE_SAME_SYNTAX`
     /// (categories FILE, PACKAGE).
@@ -46,7 +47,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the syntax; move definitions to a new file of the new syntax in a new package version.
     FILE_SAME_SYNTAX = "proto-file-same-syntax", Protobuf, Breaking, None, "file", Changed,
-        "A file's syntax changed (buf FILE_SAME_SYNTAX)";
+        "A file's syntax changed (buf FILE_SAME_SYNTAX)", buf = [File, Package];
     /// ## What it detects
     /// The file option `go_package` (Go import path) changed. buf rule: `FILE_SAME_GO_PACKAGE` (categories FILE, PACKAGE).
     ///
@@ -59,7 +60,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the old value; if it must change, publish the new value under a new package version.
     FILE_SAME_GO_PACKAGE = "proto-file-same-go-package", Protobuf, Breaking, None, "file", Changed,
-        "File option go_package changed (buf FILE_SAME_GO_PACKAGE)";
+        "File option go_package changed (buf FILE_SAME_GO_PACKAGE)", buf = [File, Package];
     /// ## What it detects
     /// The file option `java_package` (Java package) changed. buf rule: `FILE_SAME_JAVA_PACKAGE` (categories FILE, PACKAGE).
     ///
@@ -72,7 +73,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the old value; if it must change, publish the new value under a new package version.
     FILE_SAME_JAVA_PACKAGE = "proto-file-same-java-package", Protobuf, Breaking, None, "file", Changed,
-        "File option java_package changed (buf FILE_SAME_JAVA_PACKAGE)";
+        "File option java_package changed (buf FILE_SAME_JAVA_PACKAGE)", buf = [File, Package];
     /// ## What it detects
     /// The file option `java_outer_classname` (Java outer class name) changed. buf rule: `FILE_SAME_JAVA_OUTER_CLASSNAME` (categories FILE, PACKAGE).
     ///
@@ -85,7 +86,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the old value; if it must change, publish the new value under a new package version.
     FILE_SAME_JAVA_OUTER_CLASSNAME = "proto-file-same-java-outer-classname", Protobuf, Breaking, None, "file", Changed,
-        "File option java_outer_classname changed (buf FILE_SAME_JAVA_OUTER_CLASSNAME)";
+        "File option java_outer_classname changed (buf FILE_SAME_JAVA_OUTER_CLASSNAME)", buf = [File, Package];
     /// ## What it detects
     /// The file option `java_multiple_files` (Java one-class-per-file switch) changed. buf rule: `FILE_SAME_JAVA_MULTIPLE_FILES` (categories FILE, PACKAGE).
     ///
@@ -98,7 +99,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the old value; if it must change, publish the new value under a new package version.
     FILE_SAME_JAVA_MULTIPLE_FILES = "proto-file-same-java-multiple-files", Protobuf, Breaking, None, "file", Changed,
-        "File option java_multiple_files changed (buf FILE_SAME_JAVA_MULTIPLE_FILES)";
+        "File option java_multiple_files changed (buf FILE_SAME_JAVA_MULTIPLE_FILES)", buf = [File, Package];
     /// ## What it detects
     /// The file option `csharp_namespace` (C# namespace) changed. buf rule: `FILE_SAME_CSHARP_NAMESPACE` (categories FILE, PACKAGE).
     ///
@@ -111,7 +112,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the old value; if it must change, publish the new value under a new package version.
     FILE_SAME_CSHARP_NAMESPACE = "proto-file-same-csharp-namespace", Protobuf, Breaking, None, "file", Changed,
-        "File option csharp_namespace changed (buf FILE_SAME_CSHARP_NAMESPACE)";
+        "File option csharp_namespace changed (buf FILE_SAME_CSHARP_NAMESPACE)", buf = [File, Package];
     /// ## What it detects
     /// The file option `objc_class_prefix` (Objective-C class prefix) changed. buf rule: `FILE_SAME_OBJC_CLASS_PREFIX` (categories FILE, PACKAGE).
     ///
@@ -124,7 +125,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the old value; if it must change, publish the new value under a new package version.
     FILE_SAME_OBJC_CLASS_PREFIX = "proto-file-same-objc-class-prefix", Protobuf, Breaking, None, "file", Changed,
-        "File option objc_class_prefix changed (buf FILE_SAME_OBJC_CLASS_PREFIX)";
+        "File option objc_class_prefix changed (buf FILE_SAME_OBJC_CLASS_PREFIX)", buf = [File, Package];
     /// ## What it detects
     /// The file option `php_namespace` (PHP namespace) changed. buf rule: `FILE_SAME_PHP_NAMESPACE` (categories FILE, PACKAGE).
     ///
@@ -137,7 +138,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the old value; if it must change, publish the new value under a new package version.
     FILE_SAME_PHP_NAMESPACE = "proto-file-same-php-namespace", Protobuf, Breaking, None, "file", Changed,
-        "File option php_namespace changed (buf FILE_SAME_PHP_NAMESPACE)";
+        "File option php_namespace changed (buf FILE_SAME_PHP_NAMESPACE)", buf = [File, Package];
     /// ## What it detects
     /// The file option `php_class_prefix` (PHP class prefix) changed. buf rule: `FILE_SAME_PHP_CLASS_PREFIX` (categories FILE, PACKAGE).
     ///
@@ -150,7 +151,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the old value; if it must change, publish the new value under a new package version.
     FILE_SAME_PHP_CLASS_PREFIX = "proto-file-same-php-class-prefix", Protobuf, Breaking, None, "file", Changed,
-        "File option php_class_prefix changed (buf FILE_SAME_PHP_CLASS_PREFIX)";
+        "File option php_class_prefix changed (buf FILE_SAME_PHP_CLASS_PREFIX)", buf = [File, Package];
     /// ## What it detects
     /// The file option `php_metadata_namespace` (PHP metadata namespace) changed. buf rule: `FILE_SAME_PHP_METADATA_NAMESPACE` (categories FILE, PACKAGE).
     ///
@@ -163,7 +164,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the old value; if it must change, publish the new value under a new package version.
     FILE_SAME_PHP_METADATA_NAMESPACE = "proto-file-same-php-metadata-namespace", Protobuf, Breaking, None, "file", Changed,
-        "File option php_metadata_namespace changed (buf FILE_SAME_PHP_METADATA_NAMESPACE)";
+        "File option php_metadata_namespace changed (buf FILE_SAME_PHP_METADATA_NAMESPACE)", buf = [File, Package];
     /// ## What it detects
     /// The file option `ruby_package` (Ruby module) changed. buf rule: `FILE_SAME_RUBY_PACKAGE` (categories FILE, PACKAGE).
     ///
@@ -176,7 +177,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the old value; if it must change, publish the new value under a new package version.
     FILE_SAME_RUBY_PACKAGE = "proto-file-same-ruby-package", Protobuf, Breaking, None, "file", Changed,
-        "File option ruby_package changed (buf FILE_SAME_RUBY_PACKAGE)";
+        "File option ruby_package changed (buf FILE_SAME_RUBY_PACKAGE)", buf = [File, Package];
     /// ## What it detects
     /// The file option `swift_prefix` (Swift type prefix) changed. buf rule: `FILE_SAME_SWIFT_PREFIX` (categories FILE, PACKAGE).
     ///
@@ -189,7 +190,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the old value; if it must change, publish the new value under a new package version.
     FILE_SAME_SWIFT_PREFIX = "proto-file-same-swift-prefix", Protobuf, Breaking, None, "file", Changed,
-        "File option swift_prefix changed (buf FILE_SAME_SWIFT_PREFIX)";
+        "File option swift_prefix changed (buf FILE_SAME_SWIFT_PREFIX)", buf = [File, Package];
     /// ## What it detects
     /// The file option `optimize_for` (C++/Java optimisation mode) changed. buf rule: `FILE_SAME_OPTIMIZE_FOR` (categories FILE, PACKAGE).
     ///
@@ -202,7 +203,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the old value; if it must change, publish the new value under a new package version.
     FILE_SAME_OPTIMIZE_FOR = "proto-file-same-optimize-for", Protobuf, Breaking, None, "file", Changed,
-        "File option optimize_for changed (buf FILE_SAME_OPTIMIZE_FOR)";
+        "File option optimize_for changed (buf FILE_SAME_OPTIMIZE_FOR)", buf = [File, Package];
     /// ## What it detects
     /// The file option `cc_enable_arenas` (C++ arena switch) changed. buf rule: `FILE_SAME_CC_ENABLE_ARENAS` (categories FILE, PACKAGE).
     ///
@@ -215,7 +216,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the old value; if it must change, publish the new value under a new package version.
     FILE_SAME_CC_ENABLE_ARENAS = "proto-file-same-cc-enable-arenas", Protobuf, Breaking, None, "file", Changed,
-        "File option cc_enable_arenas changed (buf FILE_SAME_CC_ENABLE_ARENAS)";
+        "File option cc_enable_arenas changed (buf FILE_SAME_CC_ENABLE_ARENAS)", buf = [File, Package];
     /// ## What it detects
     /// The file option `cc_generic_services` (C++ generic service stubs) changed. buf rule: `FILE_SAME_CC_GENERIC_SERVICES` (categories FILE, PACKAGE).
     ///
@@ -228,7 +229,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the old value; if it must change, publish the new value under a new package version.
     FILE_SAME_CC_GENERIC_SERVICES = "proto-file-same-cc-generic-services", Protobuf, Breaking, None, "file", Changed,
-        "File option cc_generic_services changed (buf FILE_SAME_CC_GENERIC_SERVICES)";
+        "File option cc_generic_services changed (buf FILE_SAME_CC_GENERIC_SERVICES)", buf = [File, Package];
     /// ## What it detects
     /// The file option `java_generic_services` (Java generic service stubs) changed. buf rule: `FILE_SAME_JAVA_GENERIC_SERVICES` (categories FILE, PACKAGE).
     ///
@@ -241,7 +242,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the old value; if it must change, publish the new value under a new package version.
     FILE_SAME_JAVA_GENERIC_SERVICES = "proto-file-same-java-generic-services", Protobuf, Breaking, None, "file", Changed,
-        "File option java_generic_services changed (buf FILE_SAME_JAVA_GENERIC_SERVICES)";
+        "File option java_generic_services changed (buf FILE_SAME_JAVA_GENERIC_SERVICES)", buf = [File, Package];
     /// ## What it detects
     /// The file option `py_generic_services` (Python generic service stubs) changed. buf rule: `FILE_SAME_PY_GENERIC_SERVICES` (categories FILE, PACKAGE).
     ///
@@ -254,31 +255,8 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the old value; if it must change, publish the new value under a new package version.
     FILE_SAME_PY_GENERIC_SERVICES = "proto-file-same-py-generic-services", Protobuf, Breaking, None, "file", Changed,
-        "File option py_generic_services changed (buf FILE_SAME_PY_GENERIC_SERVICES)";
+        "File option py_generic_services changed (buf FILE_SAME_PY_GENERIC_SERVICES)", buf = [File, Package];
 }
-
-/// buf categories of this family's rules.
-pub const CATEGORIES: &[(&str, &[Category])] = &[
-    (FILE_NO_DELETE.id, &[Category::File]),
-    (FILE_SAME_PACKAGE.id, ALL4),
-    (FILE_SAME_SYNTAX.id, FP),
-    (FILE_SAME_GO_PACKAGE.id, FP),
-    (FILE_SAME_JAVA_PACKAGE.id, FP),
-    (FILE_SAME_JAVA_OUTER_CLASSNAME.id, FP),
-    (FILE_SAME_JAVA_MULTIPLE_FILES.id, FP),
-    (FILE_SAME_CSHARP_NAMESPACE.id, FP),
-    (FILE_SAME_OBJC_CLASS_PREFIX.id, FP),
-    (FILE_SAME_PHP_NAMESPACE.id, FP),
-    (FILE_SAME_PHP_CLASS_PREFIX.id, FP),
-    (FILE_SAME_PHP_METADATA_NAMESPACE.id, FP),
-    (FILE_SAME_RUBY_PACKAGE.id, FP),
-    (FILE_SAME_SWIFT_PREFIX.id, FP),
-    (FILE_SAME_OPTIMIZE_FOR.id, FP),
-    (FILE_SAME_CC_ENABLE_ARENAS.id, FP),
-    (FILE_SAME_CC_GENERIC_SERVICES.id, FP),
-    (FILE_SAME_JAVA_GENERIC_SERVICES.id, FP),
-    (FILE_SAME_PY_GENERIC_SERVICES.id, FP),
-];
 
 /// The option rules, by option name.
 const OPTION_RULES: &[(&str, &crate::diff::Rule)] = &[
@@ -300,7 +278,7 @@ const OPTION_RULES: &[(&str, &crate::diff::Rule)] = &[
     ("py_generic_services", &FILE_SAME_PY_GENERIC_SERVICES),
 ];
 
-pub(super) fn check(b: &Side<'_>, r: &Side<'_>, out: &mut Vec<Change>) {
+pub(super) fn check(b: &Side<'_>, r: &Side<'_>, out: &mut Sink) {
     for (key, bf) in &b.files {
         let Some(rf) = r.files.get(key) else {
             out.push(
@@ -315,7 +293,7 @@ pub(super) fn check(b: &Side<'_>, r: &Side<'_>, out: &mut Vec<Change>) {
     }
 }
 
-fn compare_file(bf: &File, rf: &File, out: &mut Vec<Change>) {
+fn compare_file(bf: &File, rf: &File, out: &mut Sink) {
     if bf.package != rf.package {
         out.push(
             Change::new(&FILE_SAME_PACKAGE, format!("file `{}` changed package from `{}` to `{}`", rf.name, bf.package, rf.package))

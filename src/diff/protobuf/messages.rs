@@ -1,7 +1,8 @@
 //! Message-level rules on messages present in both versions (paired by fully qualified name):
 //! oneofs, required fields, reserved and extension ranges, descriptor accessors; and added messages.
 
-use super::{ALL4, Category, Change, FP, Side, covered, loc, range_str};
+use super::{Change, Side, covered, loc, range_str};
+use crate::diff::sink::Sink;
 use crate::spec::protobuf::{Cardinality, File, Message};
 use std::collections::BTreeSet;
 
@@ -18,7 +19,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the oneof; add new members to it instead of restructuring it.
     ONEOF_NO_DELETE = "proto-oneof-no-delete", Protobuf, Breaking, None, "oneof", Removed,
-        "A oneof was deleted (buf ONEOF_NO_DELETE)";
+        "A oneof was deleted (buf ONEOF_NO_DELETE)", buf = [File, Package];
     /// ## What it detects
     /// A message gained or lost a `required` field (proto2). buf rule:
     /// `MESSAGE_SAME_REQUIRED_FIELDS` (all categories).
@@ -33,7 +34,7 @@ crate::rules! {
     /// ## How to migrate
     /// Never add or remove `required`; validate in application code instead.
     MESSAGE_SAME_REQUIRED_FIELDS = "proto-message-same-required-fields", Protobuf, Breaking, None, "message", Changed,
-        "A message's set of required fields changed (buf MESSAGE_SAME_REQUIRED_FIELDS)";
+        "A message's set of required fields changed (buf MESSAGE_SAME_REQUIRED_FIELDS)", buf = [File, Package, WireJson, Wire];
     /// ## What it detects
     /// A reserved number range or reserved name of a message was removed. buf rule:
     /// `RESERVED_MESSAGE_NO_DELETE` (all categories).
@@ -48,7 +49,7 @@ crate::rules! {
     /// ## How to migrate
     /// Never remove reservations; they cost nothing.
     RESERVED_MESSAGE_NO_DELETE = "proto-reserved-message-no-delete", Protobuf, Breaking, None, "message", Removed,
-        "A message's reserved range or name was removed (buf RESERVED_MESSAGE_NO_DELETE)";
+        "A message's reserved range or name was removed (buf RESERVED_MESSAGE_NO_DELETE)", buf = [File, Package, WireJson, Wire];
     /// ## What it detects
     /// An extension range of a message was removed or narrowed. buf rule:
     /// `EXTENSION_MESSAGE_NO_DELETE` (categories FILE, PACKAGE).
@@ -62,7 +63,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep extension ranges; add new ranges rather than replacing old ones.
     EXTENSION_MESSAGE_NO_DELETE = "proto-extension-message-no-delete", Protobuf, Breaking, None, "message", Removed,
-        "A message's extension range was removed (buf EXTENSION_MESSAGE_NO_DELETE)";
+        "A message's extension range was removed (buf EXTENSION_MESSAGE_NO_DELETE)", buf = [File, Package];
     /// ## What it detects
     /// A message switched on `option no_standard_descriptor_accessor = true;`. buf rule:
     /// `MESSAGE_NO_REMOVE_STANDARD_DESCRIPTOR_ACCESSOR` (categories FILE, PACKAGE).
@@ -76,7 +77,7 @@ crate::rules! {
     /// ## How to migrate
     /// Leave the option unset (false).
     MESSAGE_NO_REMOVE_STANDARD_DESCRIPTOR_ACCESSOR = "proto-message-no-remove-standard-descriptor-accessor", Protobuf, Breaking, None, "message", Changed,
-        "A message removed its standard descriptor accessor (buf MESSAGE_NO_REMOVE_STANDARD_DESCRIPTOR_ACCESSOR)";
+        "A message removed its standard descriptor accessor (buf MESSAGE_NO_REMOVE_STANDARD_DESCRIPTOR_ACCESSOR)", buf = [File, Package];
     /// ## What it detects
     /// A message was added (reported once for the outermost new message).
     ///
@@ -89,20 +90,10 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     MESSAGE_ADDED = "proto-message-added", Protobuf, Info, None, "message", Added,
-        "A message was added";
+        "A message was added", buf = [File, Package, WireJson, Wire];
 }
 
-/// buf categories of this family's rules (additions are reported in every category).
-pub const CATEGORIES: &[(&str, &[Category])] = &[
-    (ONEOF_NO_DELETE.id, FP),
-    (MESSAGE_SAME_REQUIRED_FIELDS.id, ALL4),
-    (RESERVED_MESSAGE_NO_DELETE.id, ALL4),
-    (EXTENSION_MESSAGE_NO_DELETE.id, FP),
-    (MESSAGE_NO_REMOVE_STANDARD_DESCRIPTOR_ACCESSOR.id, FP),
-    (MESSAGE_ADDED.id, ALL4),
-];
-
-pub(super) fn check(b: &Side<'_>, r: &Side<'_>, out: &mut Vec<Change>) {
+pub(super) fn check(b: &Side<'_>, r: &Side<'_>, out: &mut Sink) {
     for (name, (rf, rm)) in &r.messages {
         match b.messages.get(name) {
             Some((bf, bm)) => compare_message(bf, bm, rf, rm, out),
@@ -117,7 +108,7 @@ pub(super) fn check(b: &Side<'_>, r: &Side<'_>, out: &mut Vec<Change>) {
     }
 }
 
-fn compare_message(bf: &File, bm: &Message, rf: &File, rm: &Message, out: &mut Vec<Change>) {
+fn compare_message(bf: &File, bm: &Message, rf: &File, rm: &Message, out: &mut Sink) {
     let name = &rm.full_name;
     let locs = |suffix: &str| (Some(loc(bf, &format!("{name}{suffix}"), bm.pos)), Some(loc(rf, &format!("{name}{suffix}"), rm.pos)));
     let after_oneofs: BTreeSet<&str> = rm.oneofs.iter().map(|o| o.name.as_str()).collect();

@@ -15,6 +15,7 @@ mod files;
 mod messages;
 mod services;
 
+use super::sink::Sink;
 use super::{Change, Location, Options, Rule};
 use crate::spec::protobuf::{Enum, File, Message, Package, Pos, Service};
 use std::collections::BTreeMap;
@@ -22,61 +23,21 @@ use std::collections::BTreeMap;
 /// Every rule family of this format.
 pub const RULES: &[&[&Rule]] = &[files::ALL, deletes::ALL, messages::ALL, fields::ALL, enums::ALL, services::ALL];
 
-/// A buf breaking-rule category.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Category {
-    /// Generated code per file.
-    File,
-    /// Generated code per package.
-    Package,
-    /// Binary and JSON encoding.
-    WireJson,
-    /// Binary encoding.
-    Wire,
-}
-
-impl Category {
-    /// Parses `FILE`, `PACKAGE`, `WIRE_JSON` or `WIRE` (any case).
-    pub fn parse(s: &str) -> Option<Category> {
-        match s.trim().to_ascii_uppercase().as_str() {
-            "FILE" => Some(Category::File),
-            "PACKAGE" => Some(Category::Package),
-            "WIRE_JSON" => Some(Category::WireJson),
-            "WIRE" => Some(Category::Wire),
-            _ => None,
-        }
-    }
-}
-
-use Category::{File as F, Package as P, Wire as W, WireJson as J};
-/// All four categories.
-const ALL4: &[Category] = &[F, P, J, W];
-/// `FILE` and `PACKAGE`.
-const FP: &[Category] = &[F, P];
-/// `FILE`, `PACKAGE` and `WIRE_JSON`.
-const FPJ: &[Category] = &[F, P, J];
-
-/// The buf categories of a rule (empty for an unknown id).
-pub fn categories(id: &str) -> &'static [Category] {
-    [files::CATEGORIES, deletes::CATEGORIES, messages::CATEGORIES, fields::CATEGORIES, enums::CATEGORIES, services::CATEGORIES]
-        .into_iter()
-        .flat_map(|t| t.iter())
-        .find(|(rid, _)| *rid == id)
-        .map_or(&[], |(_, c)| c)
-}
+pub use crate::diff::Category;
 
 /// Compares two models, keeping the rules of `opts.proto_category` (WIRE_JSON when unparsable).
 pub fn compare(base: &Package, rev: &Package, opts: &Options) -> Vec<Change> {
     let category = Category::parse(&opts.proto_category).unwrap_or(Category::WireJson);
     let (b, r) = (Side::new(base), Side::new(rev));
-    let mut out = Vec::new();
+    let mut out = Sink::new();
     files::check(&b, &r, &mut out);
     deletes::check(&b, &r, &mut out);
     messages::check(&b, &r, &mut out);
     fields::check(&b, &r, &mut out);
     enums::check(&b, &r, &mut out);
     services::check(&b, &r, &mut out);
-    out.retain(|c| categories(c.rule.id).contains(&category));
+    let mut out = out.into_changes();
+    out.retain(|c| c.rule.categories.contains(&category));
     out
 }
 

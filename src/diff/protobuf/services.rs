@@ -1,7 +1,8 @@
 //! Service and rpc rules on services present in both versions (paired by fully qualified name;
 //! rpcs by name); and added services and rpcs.
 
-use super::{ALL4, Category, Change, FP, Side, loc};
+use super::{Change, Side, loc};
+use crate::diff::sink::Sink;
 use crate::spec::protobuf::{File, Method, Service};
 
 crate::rules! {
@@ -17,7 +18,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep serving the rpc, marked `option deprecated = true;`, until clients have moved.
     RPC_NO_DELETE = "proto-rpc-no-delete", Protobuf, Breaking, None, "rpc", Removed,
-        "An rpc was deleted (buf RPC_NO_DELETE)";
+        "An rpc was deleted (buf RPC_NO_DELETE)", buf = [File, Package];
     /// ## What it detects
     /// An rpc's request message changed. buf rule: `RPC_SAME_REQUEST_TYPE` (all categories).
     ///
@@ -30,7 +31,7 @@ crate::rules! {
     /// ## How to migrate
     /// Add a new rpc with the new request type.
     RPC_SAME_REQUEST_TYPE = "proto-rpc-same-request-type", Protobuf, Breaking, Request, "rpc", Changed,
-        "An rpc's request type changed (buf RPC_SAME_REQUEST_TYPE)";
+        "An rpc's request type changed (buf RPC_SAME_REQUEST_TYPE)", buf = [File, Package, WireJson, Wire];
     /// ## What it detects
     /// An rpc's response message changed. buf rule: `RPC_SAME_RESPONSE_TYPE` (all categories).
     ///
@@ -43,7 +44,7 @@ crate::rules! {
     /// ## How to migrate
     /// Add a new rpc with the new response type.
     RPC_SAME_RESPONSE_TYPE = "proto-rpc-same-response-type", Protobuf, Breaking, Response, "rpc", Changed,
-        "An rpc's response type changed (buf RPC_SAME_RESPONSE_TYPE)";
+        "An rpc's response type changed (buf RPC_SAME_RESPONSE_TYPE)", buf = [File, Package, WireJson, Wire];
     /// ## What it detects
     /// An rpc's request switched between unary and streaming. buf rule:
     /// `RPC_SAME_CLIENT_STREAMING` (all categories).
@@ -57,7 +58,7 @@ crate::rules! {
     /// ## How to migrate
     /// Add a new rpc with the streaming shape.
     RPC_SAME_CLIENT_STREAMING = "proto-rpc-same-client-streaming", Protobuf, Breaking, Request, "rpc", Changed,
-        "An rpc's client streaming changed (buf RPC_SAME_CLIENT_STREAMING)";
+        "An rpc's client streaming changed (buf RPC_SAME_CLIENT_STREAMING)", buf = [File, Package, WireJson, Wire];
     /// ## What it detects
     /// An rpc's response switched between unary and streaming. buf rule:
     /// `RPC_SAME_SERVER_STREAMING` (all categories).
@@ -71,7 +72,7 @@ crate::rules! {
     /// ## How to migrate
     /// Add a new rpc with the streaming shape.
     RPC_SAME_SERVER_STREAMING = "proto-rpc-same-server-streaming", Protobuf, Breaking, Response, "rpc", Changed,
-        "An rpc's server streaming changed (buf RPC_SAME_SERVER_STREAMING)";
+        "An rpc's server streaming changed (buf RPC_SAME_SERVER_STREAMING)", buf = [File, Package, WireJson, Wire];
     /// ## What it detects
     /// An rpc's `idempotency_level` option changed. buf rule: `RPC_SAME_IDEMPOTENCY_LEVEL`
     /// (all categories).
@@ -86,7 +87,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the level; add a new rpc if the semantics changed.
     RPC_SAME_IDEMPOTENCY_LEVEL = "proto-rpc-same-idempotency-level", Protobuf, Breaking, None, "rpc", Changed,
-        "An rpc's idempotency level changed (buf RPC_SAME_IDEMPOTENCY_LEVEL)";
+        "An rpc's idempotency level changed (buf RPC_SAME_IDEMPOTENCY_LEVEL)", buf = [File, Package, WireJson, Wire];
     /// ## What it detects
     /// An rpc was added to an existing service.
     ///
@@ -99,7 +100,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     RPC_ADDED = "proto-rpc-added", Protobuf, Info, None, "rpc", Added,
-        "An rpc was added";
+        "An rpc was added", buf = [File, Package, WireJson, Wire];
     /// ## What it detects
     /// A service was added.
     ///
@@ -112,22 +113,10 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     SERVICE_ADDED = "proto-service-added", Protobuf, Info, None, "service", Added,
-        "A service was added";
+        "A service was added", buf = [File, Package, WireJson, Wire];
 }
 
-/// buf categories of this family's rules (additions are reported in every category).
-pub const CATEGORIES: &[(&str, &[Category])] = &[
-    (RPC_NO_DELETE.id, FP),
-    (RPC_SAME_REQUEST_TYPE.id, ALL4),
-    (RPC_SAME_RESPONSE_TYPE.id, ALL4),
-    (RPC_SAME_CLIENT_STREAMING.id, ALL4),
-    (RPC_SAME_SERVER_STREAMING.id, ALL4),
-    (RPC_SAME_IDEMPOTENCY_LEVEL.id, ALL4),
-    (RPC_ADDED.id, ALL4),
-    (SERVICE_ADDED.id, ALL4),
-];
-
-pub(super) fn check(b: &Side<'_>, r: &Side<'_>, out: &mut Vec<Change>) {
+pub(super) fn check(b: &Side<'_>, r: &Side<'_>, out: &mut Sink) {
     for (name, (rf, rs)) in &r.services {
         match b.services.get(name) {
             Some((bf, bs)) => compare_service(bf, bs, rf, rs, out),
@@ -141,7 +130,7 @@ pub(super) fn check(b: &Side<'_>, r: &Side<'_>, out: &mut Vec<Change>) {
     }
 }
 
-fn compare_service(bf: &File, bs: &Service, rf: &File, rs: &Service, out: &mut Vec<Change>) {
+fn compare_service(bf: &File, bs: &Service, rf: &File, rs: &Service, out: &mut Sink) {
     for bm in &bs.methods {
         let pointer = format!("{}.{}", bs.full_name, bm.name);
         let op = format!("/{}/{}", bs.full_name, bm.name);
@@ -155,7 +144,7 @@ fn compare_service(bf: &File, bs: &Service, rf: &File, rs: &Service, out: &mut V
             );
             continue;
         };
-        let push = |rule, msg: String, before: String, after: String, out: &mut Vec<Change>| {
+        let push = |rule, msg: String, before: String, after: String, out: &mut Sink| {
             out.push(
                 Change::new(rule, msg)
                     .operation(op.clone())

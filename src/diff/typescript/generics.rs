@@ -25,7 +25,7 @@ crate::rules! {
     /// ## How to migrate
     /// Give the new parameter a default (`A = unknown`).
     TS_TYPE_PARAMETER_ADDED_REQUIRED = "ts-type-parameter-added-required", TypeScript, Breaking, None, "generic", Added,
-        "A type parameter without a default was added";
+        "A type parameter without a default was added", traits = [MakesRequired];
 
     /// A type parameter with a default was added.
     ///

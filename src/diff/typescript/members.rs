@@ -138,7 +138,7 @@ crate::rules! {
     /// ## How to migrate
     /// Provide the property wherever you build or implement the type.
     TS_PROPERTY_BECAME_REQUIRED = "ts-property-became-required", TypeScript, Breaking, Request, "member", Changed,
-        "A property became required (breaks writers and implementers)";
+        "A property became required (breaks writers and implementers)", traits = [MakesRequired];
 
     /// A property became readonly.
     ///

@@ -12,6 +12,7 @@ mod members;
 mod signatures;
 mod types;
 
+use super::sink::Sink;
 use super::{Change, Location, Options, Rule};
 use crate::spec::typescript::{Pos, Surface, Symbol, SymbolKind, scope_of};
 use std::collections::BTreeMap;
@@ -21,7 +22,7 @@ pub const RULES: &[&[&Rule]] = &[exports::ALL, signatures::ALL, members::ALL, ge
 
 /// Compares two surfaces.
 pub fn compare(base: &Surface, rev: &Surface, _opts: &Options) -> Vec<Change> {
-    let mut cx = Cx { out: Vec::new(), base, rev };
+    let mut cx = Cx { out: Sink::new(), base, rev };
     let mut names: BTreeMap<&str, (Vec<&Symbol>, Vec<&Symbol>)> = BTreeMap::new();
     for ((name, _), s) in &base.symbols {
         names.entry(name.as_str()).or_default().0.push(s);
@@ -61,7 +62,7 @@ pub fn compare(base: &Surface, rev: &Surface, _opts: &Options) -> Vec<Change> {
             (None, None) => {}
         }
     }
-    cx.out
+    cx.out.into_changes()
 }
 
 /// True when the namespace holding `name` exists in `from` but not at all in `to`: the change is
@@ -106,7 +107,7 @@ fn compare_symbol(cx: &mut Cx, b: &Symbol, r: &Symbol) {
 
 /// The comparison's output and helpers shared by the rule families.
 struct Cx<'s> {
-    out: Vec<Change>,
+    out: Sink,
     base: &'s Surface,
     rev: &'s Surface,
 }
@@ -128,7 +129,7 @@ struct Finding<'a> {
 impl Cx<'_> {
     fn emit(&mut self, f: Finding) {
         let loc = |p: Option<&Pos>| p.map(|p| Location::at(&p.file, &f.pointer, p.line, p.column));
-        let change = Change::new(f.rule, f.message).operation(f.operation).locs(loc(f.base), loc(f.rev)).values(f.before, f.after).finish();
+        let change = Change::new(f.rule, f.message).operation(f.operation).locs(loc(f.base), loc(f.rev)).values(f.before, f.after);
         self.out.push(change);
     }
 }

@@ -95,7 +95,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep it optional, or add an overload.
     TS_PARAMETER_BECAME_REQUIRED = "ts-parameter-became-required", TypeScript, Breaking, Request, "parameter", Changed,
-        "An optional parameter became required";
+        "An optional parameter became required", traits = [MakesRequired];
 
     /// A required parameter became optional.
     ///

@@ -1,0 +1,223 @@
+//! What every command shares: the repository root, the configuration and the store
+//! ([`Common`], [`Ctx`]), who is running, the clock, and small formatting helpers. Commands
+//! import from here, never from each other.
+//!
+//! How every command finds its store: the URL from `--store`, `APIDIFF_STORE`, the config's
+//! `store`, `DATABASE_URL` (postgres URLs only) or `.apidiff`; a mirror from `APIDIFF_MIRROR` or
+//! the config's `store.mirror`; backend settings from the environment or a `.env` file at the
+//! repository root (the environment wins).
+
+use crate::config::{self, Config};
+use crate::discover::{self, Discovery};
+use crate::error::{Error, Located};
+use crate::source::git;
+use crate::store::{self, Archive, Mirrored, Settings, Store};
+use clap::Args;
+use std::io::Write;
+use std::path::Path;
+use std::path::PathBuf;
+
+/// Options every store command shares.
+#[derive(Debug, Args, Clone)]
+pub struct Common {
+    /// Repository root (default: the git top level of the current folder, or the folder itself).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Configuration file (default: `apidiff.yaml` at the root, when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Store: a folder, `file://`, `postgres://` or `s3://bucket/prefix` URL (default:
+    /// `APIDIFF_STORE`, the config's `store`, a postgres `DATABASE_URL`, else `.apidiff`).
+    #[arg(long, value_name = "URL")]
+    pub store: Option<String>,
+}
+
+/// What every store command starts from.
+pub(super) struct Ctx {
+    pub root: PathBuf,
+    pub config: Config,
+    pub archive: Archive,
+}
+
+impl Common {
+    /// The repository root and the configuration.
+    pub(super) fn root_and_config(&self) -> Result<(PathBuf, Config), Error> {
+        let cwd = std::env::current_dir().map_err(|e| Error::Usage(format!("cannot read the current folder: {e}")))?;
+        let root = match &self.root {
+            Some(r) => cwd.join(r),
+            None => git::toplevel(&cwd).unwrap_or(cwd.clone()),
+        };
+        if !root.is_dir() {
+            return Err(Error::Usage(format!("--root {}: not a folder", root.display())));
+        }
+        let config_path = match &self.config {
+            Some(p) => Some(cwd.join(p)),
+            None => config::FILE_NAMES.iter().map(|n| root.join(n)).find(|p| p.is_file()),
+        };
+        let config = match config_path {
+            Some(p) => {
+                let name = p.strip_prefix(&root).unwrap_or(&p).display().to_string();
+                let text = std::fs::read_to_string(&p).map_err(|e| Located::file(&name, format!("cannot read: {e}")))?;
+                config::parse(&name, &text)?
+            }
+            None => Config::default(),
+        };
+        Ok((root, config))
+    }
+
+    /// The root, the configuration and the opened store.
+    pub(super) fn context(&self) -> Result<Ctx, Error> {
+        let (root, config) = self.root_and_config()?;
+        let archive = open_configured(self.store.as_deref(), &config, &root)?;
+        Ok(Ctx { root, config, archive })
+    }
+}
+
+/// Who is running the command: git's committer identity, else the login name.
+pub(super) fn actor(root: &Path) -> Option<String> {
+    git::committer(root).or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
+}
+
+/// Now, in milliseconds since the epoch.
+pub(super) fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+/// Today's date in UTC, `YYYY-MM-DD`.
+pub(super) fn today() -> String {
+    crate::store::time::format_millis(now_ms())[..10].to_string()
+}
+
+/// Runs `f` on a thread with a large stack (specs are graphs; comparison recurses).
+pub(super) fn on_big_stack<T: Send + 'static>(f: impl FnOnce() -> Result<T, Error> + Send + 'static) -> Result<T, Error> {
+    std::thread::Builder::new()
+        .stack_size(256 * 1024 * 1024)
+        .spawn(f)
+        .map_err(|e| Error::Usage(format!("cannot start worker thread: {e}")))?
+        .join()
+        .map_err(|_| Error::Usage("internal error: the comparison panicked".into()))?
+}
+
+/// `""` for one, `"s"` otherwise.
+pub(super) fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// The first 12 characters of an id.
+pub(super) fn short(id: &str) -> &str {
+    &id[..12.min(id.len())]
+}
+
+/// Modules and specs of the discovery, for other commands.
+pub(super) fn discovery(ctx: &Ctx) -> Result<Discovery, Error> {
+    discover::discover(&ctx.root, &ctx.config)
+}
+
+/// Environment variables a store may use.
+const KEYS: &[&str] = &[
+    "APIDIFF_STORE",
+    "APIDIFF_MIRROR",
+    "DATABASE_URL",
+    "APIDIFF_S3_ENDPOINT",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_S3",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+];
+
+/// The store settings: the process environment, then `<root>/.env` for what it lacks.
+pub(super) fn settings(root: &Path) -> Settings {
+    let mut s = Settings::new();
+    if let Ok(text) = std::fs::read_to_string(root.join(".env")) {
+        for line in text.lines() {
+            let line = line.trim();
+            let line = line.strip_prefix("export ").unwrap_or(line);
+            if line.starts_with('#') {
+                continue;
+            }
+            if let Some((k, v)) = line.split_once('=') {
+                let k = k.trim();
+                let v = v.trim();
+                let v = v
+                    .strip_prefix('"')
+                    .and_then(|v| v.strip_suffix('"'))
+                    .or_else(|| v.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+                    .unwrap_or(v);
+                if KEYS.contains(&k) {
+                    s.insert(k.to_string(), v.to_string());
+                }
+            }
+        }
+    }
+    for k in KEYS {
+        if let Ok(v) = std::env::var(k)
+            && !v.is_empty()
+        {
+            s.insert((*k).to_string(), v);
+        }
+    }
+    s
+}
+
+/// The store URL and mirror URL a command uses.
+pub(super) fn urls(flag: Option<&str>, config: &Config, settings: &Settings) -> (String, Option<String>) {
+    let url = flag
+        .map(str::to_string)
+        .or_else(|| settings.get("APIDIFF_STORE").cloned())
+        .or_else(|| config.store_url().map(str::to_string))
+        .or_else(|| settings.get("DATABASE_URL").filter(|u| u.starts_with("postgres://") || u.starts_with("postgresql://")).cloned())
+        .unwrap_or_else(|| store::DEFAULT_URL.to_string());
+    let mirror = settings.get("APIDIFF_MIRROR").cloned().or_else(|| config.store_mirror().map(str::to_string));
+    (url, mirror)
+}
+
+/// Opens a store (with its mirror); returns it with what opening it did.
+pub(super) fn open(url: &str, mirror: Option<&str>, root: &Path, settings: &Settings) -> Result<Box<dyn Store>, Error> {
+    let primary = store::open_with(url, root, settings)?;
+    Ok(match mirror {
+        Some(m) => Box::new(Mirrored::new(primary, store::open_with(m, root, settings)?)?),
+        None => primary,
+    })
+}
+
+/// Opens the store a command's options and config name, telling stderr what opening it did.
+pub(super) fn open_configured(flag: Option<&str>, config: &Config, root: &Path) -> Result<Archive, Error> {
+    let settings = settings(root);
+    let (url, mirror) = urls(flag, config, &settings);
+    let store = open(&url, mirror.as_deref(), root, &settings)?;
+    for n in store.notices() {
+        eprintln!("note: {n}");
+    }
+    Ok(Archive::new(store))
+}
+
+/// Exit codes: 0 no blocking change, 1 blocking changes found, 2 usage or tool error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Nothing reached the gate.
+    Clean = 0,
+    /// Changes reached the gate.
+    Blocking = 1,
+    /// The tool could not do its job (bad input, bad usage, I/O).
+    Error = 2,
+}
+
+/// Writes to stdout; a closed pipe (`apidiff ... | head`) ends the program quietly with 0.
+pub(crate) fn out(s: &str) {
+    out_bytes(s.as_bytes());
+}
+
+/// Writes bytes to stdout, like [`out`].
+pub(crate) fn out_bytes(b: &[u8]) {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_all(b).and_then(|_| stdout.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write output: {e}");
+        std::process::exit(Exit::Error as i32);
+    }
+}

@@ -1,0 +1,370 @@
+//! A schema as the comparison sees it ([`View`]: `$ref`s followed, `allOf` merged), the shape
+//! hash renames are judged by, and the helpers every schema rule family emits through.
+
+use super::cmp::Cmp;
+use crate::diff::{Change, Location, Rule};
+use crate::spec::refs::{DocSet, NodeId};
+use indexmap::IndexMap;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+/// A schema with `$ref`s followed and `allOf` merged.
+pub(crate) struct View<'a> {
+    pub(crate) docs: &'a DocSet,
+    pub(crate) id: NodeId,
+    pub(crate) v: &'a Value,
+    pub(crate) types: Option<BTreeSet<String>>,
+    pub(crate) nullable: bool,
+    pub(crate) format: Option<&'a str>,
+    pub(crate) enum_: Option<Vec<&'a Value>>,
+    pub(crate) default: Option<&'a Value>,
+    pub(crate) pattern: Option<&'a str>,
+    pub(crate) props: IndexMap<&'a str, NodeId>,
+    /// Later `allOf` branches that constrain a property already seen: all of them apply.
+    pub(crate) more_props: Vec<(&'a str, NodeId)>,
+    /// Numeric bounds, the tightest across `allOf` branches.
+    pub(crate) nums: BTreeMap<&'static str, f64>,
+    pub(crate) required: BTreeSet<&'a str>,
+    pub(crate) additional: Addl,
+    pub(crate) items: Option<NodeId>,
+    pub(crate) one_of: Vec<NodeId>,
+    pub(crate) any_of: Vec<NodeId>,
+    pub(crate) discriminator: Option<(&'a str, BTreeMap<&'a str, &'a str>)>,
+    /// Node holding each keyword, for locations (`allOf` branches hold some).
+    pub(crate) keyword_at: BTreeMap<&'static str, NodeId>,
+}
+
+#[derive(Clone, PartialEq)]
+pub(crate) enum Addl {
+    Open,
+    Closed,
+    Schema(NodeId),
+}
+
+/// Numeric keywords and whether they bound from above.
+const NUMERIC: [(&str, bool); 10] = [
+    ("maximum", true),
+    ("exclusiveMaximum", true),
+    ("maxLength", true),
+    ("maxItems", true),
+    ("maxProperties", true),
+    ("minimum", false),
+    ("exclusiveMinimum", false),
+    ("minLength", false),
+    ("minItems", false),
+    ("minProperties", false),
+];
+
+const KEYWORDS: [&str; 17] = [
+    "type",
+    "format",
+    "enum",
+    "default",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+];
+
+impl<'a> View<'a> {
+    pub(crate) fn build(docs: &'a DocSet, id: &NodeId) -> Option<View<'a>> {
+        let (rid, val) = docs.resolve(id)?;
+        let mut view = View {
+            docs,
+            id: rid.clone(),
+            v: val,
+            types: None,
+            nullable: false,
+            format: None,
+            enum_: None,
+            default: None,
+            pattern: None,
+            props: IndexMap::new(),
+            more_props: Vec::new(),
+            nums: BTreeMap::new(),
+            required: BTreeSet::new(),
+            additional: Addl::Open,
+            items: None,
+            one_of: Vec::new(),
+            any_of: Vec::new(),
+            discriminator: None,
+            keyword_at: BTreeMap::new(),
+        };
+        let mut seen = HashSet::new();
+        view.absorb(docs, &rid, val, &mut seen, 0);
+        Some(view)
+    }
+
+    /// Merges one schema object (and its `allOf` branches) into the view; earlier wins.
+    pub(crate) fn absorb(&mut self, docs: &'a DocSet, id: &NodeId, val: &'a Value, seen: &mut HashSet<NodeId>, depth: usize) {
+        if depth > 64 || !seen.insert(id.clone()) {
+            return;
+        }
+        let Value::Object(o) = val else { return };
+        for kw in KEYWORDS {
+            if o.contains_key(kw) {
+                self.keyword_at.entry(kw).or_insert_with(|| id.child(kw));
+            }
+        }
+        // allOf means every branch applies: the effective bound is the tightest one.
+        for (kw, upper) in NUMERIC {
+            let Some(n) = o.get(kw).and_then(Value::as_f64) else { continue };
+            let tighter = self.nums.get(kw).is_none_or(|&cur| if upper { n < cur } else { n > cur });
+            if tighter {
+                self.nums.insert(kw, n);
+                self.keyword_at.insert(kw, id.child(kw));
+            }
+        }
+        match o.get("type") {
+            Some(Value::String(s)) => self.merge_types([s.clone()].into()),
+            Some(Value::Array(list)) => self.merge_types(list.iter().filter_map(Value::as_str).map(str::to_string).collect()),
+            _ => {}
+        }
+        if o.get("nullable").and_then(Value::as_bool) == Some(true) || o.get("x-nullable").and_then(Value::as_bool) == Some(true) {
+            self.nullable = true;
+        }
+        if self.format.is_none() {
+            self.format = o.get("format").and_then(Value::as_str);
+        }
+        if self.enum_.is_none() {
+            if let Some(Value::Array(e)) = o.get("enum") {
+                self.enum_ = Some(e.iter().filter(|x| !x.is_null()).collect());
+                if e.iter().any(Value::is_null) {
+                    self.nullable = true;
+                }
+            } else if let Some(c) = o.get("const") {
+                self.enum_ = Some(vec![c]);
+            }
+        }
+        if self.default.is_none() {
+            self.default = o.get("default");
+        }
+        if self.pattern.is_none() {
+            self.pattern = o.get("pattern").and_then(Value::as_str);
+        }
+        if let Some(Value::Object(props)) = o.get("properties") {
+            for name in props.keys() {
+                let at = id.child("properties").child(name);
+                if self.props.contains_key(name.as_str()) {
+                    self.more_props.push((name.as_str(), at));
+                } else {
+                    self.props.insert(name.as_str(), at);
+                }
+            }
+        }
+        if let Some(Value::Array(req)) = o.get("required") {
+            self.required.extend(req.iter().filter_map(Value::as_str));
+        }
+        match o.get("additionalProperties") {
+            Some(Value::Bool(false)) => self.additional = Addl::Closed,
+            Some(Value::Object(_)) if self.additional == Addl::Open => self.additional = Addl::Schema(id.child("additionalProperties")),
+            _ => {}
+        }
+        if self.items.is_none() {
+            match o.get("items") {
+                Some(Value::Object(_)) => self.items = Some(id.child("items")),
+                Some(Value::Array(a)) if !a.is_empty() => self.items = Some(id.child("items").item(0)),
+                _ => {}
+            }
+        }
+        let mut lone_branches = Vec::new();
+        for kw in ["oneOf", "anyOf"] {
+            let Some(Value::Array(a)) = o.get(kw) else { continue };
+            let branches: Vec<NodeId> = (0..a.len()).map(|i| id.child(kw).item(i)).collect();
+            let (nulls, rest): (Vec<NodeId>, Vec<NodeId>) = branches.into_iter().partition(|b| is_null_schema(docs, b));
+            if !nulls.is_empty() {
+                self.nullable = true;
+                // `anyOf: [X, {type: "null"}]` is 3.1's spelling of 3.0's nullable X: read it as X.
+                if rest.len() == 1 {
+                    lone_branches.extend(rest);
+                    continue;
+                }
+            }
+            if kw == "oneOf" { self.one_of.extend(rest) } else { self.any_of.extend(rest) }
+        }
+        for bid in lone_branches {
+            if let Some((rid, rv)) = docs.resolve(&bid) {
+                self.absorb(docs, &rid, rv, seen, depth + 1);
+            }
+        }
+        if self.discriminator.is_none()
+            && let Some(d) = o.get("discriminator")
+        {
+            let name = d.get("propertyName").and_then(Value::as_str).or_else(|| d.as_str());
+            if let Some(name) = name {
+                let mapping = match d.get("mapping") {
+                    Some(Value::Object(m)) => m.iter().filter_map(|(k, v)| Some((k.as_str(), v.as_str()?))).collect(),
+                    _ => BTreeMap::new(),
+                };
+                self.discriminator = Some((name, mapping));
+            }
+        }
+        if let Some(Value::Array(all)) = o.get("allOf") {
+            for i in 0..all.len() {
+                let bid = id.child("allOf").item(i);
+                if let Some((rid, rv)) = docs.resolve(&bid) {
+                    self.absorb(docs, &rid, rv, seen, depth + 1);
+                }
+            }
+        }
+        if self.types.is_none() {
+            if !self.props.is_empty() {
+                self.types = Some(["object".to_string()].into());
+            } else if self.items.is_some() {
+                self.types = Some(["array".to_string()].into());
+            }
+        }
+    }
+
+    pub(crate) fn merge_types(&mut self, mut set: BTreeSet<String>) {
+        if set.remove("null") {
+            self.nullable = true;
+        }
+        if set.is_empty() {
+            return;
+        }
+        self.types = Some(match self.types.take() {
+            None => set,
+            Some(prev) => {
+                let both: BTreeSet<String> = prev.intersection(&set).cloned().collect();
+                if both.is_empty() { prev } else { both }
+            }
+        });
+    }
+
+    pub(crate) fn num(&self, kw: &str) -> Option<f64> {
+        // multipleOf is not a bound: the first one found counts.
+        self.nums.get(kw).copied().or_else(|| self.find(kw).and_then(Value::as_f64))
+    }
+
+    /// A keyword's value from wherever in the merged `allOf` it came from (the first holder).
+    pub(crate) fn find(&self, kw: &str) -> Option<&'a Value> {
+        self.v.get(kw).or_else(|| {
+            let at = self.keyword_at.get(kw)?;
+            let holder = self.docs.get(&NodeId { doc: at.doc, ptr: at.ptr[..at.ptr.len() - kw.len() - 1].to_string() })?;
+            holder.get(kw)
+        })
+    }
+
+    pub(crate) fn is_object(&self) -> bool {
+        self.types.as_ref().is_some_and(|t| t.contains("object")) || !self.props.is_empty()
+    }
+}
+
+/// Is the schema an array or an object (the values whose serialisation `style` shapes)?
+pub(crate) fn is_structured(docs: &DocSet, id: &NodeId) -> bool {
+    View::build(docs, id).is_some_and(|v| v.is_object() || v.items.is_some() || v.types.as_ref().is_some_and(|t| t.contains("array")))
+}
+
+/// A branch that only admits `null` (`{type: "null"}`, `{enum: [null]}`, `{const: null}`).
+pub(crate) fn is_null_schema(docs: &DocSet, id: &NodeId) -> bool {
+    let Some((_, Value::Object(o))) = docs.resolve(id) else { return false };
+    match o.get("type") {
+        Some(Value::String(t)) => t == "null",
+        Some(Value::Array(ts)) => !ts.is_empty() && ts.iter().all(|t| t.as_str() == Some("null")),
+        _ => {
+            matches!(o.get("enum"), Some(Value::Array(e)) if !e.is_empty() && e.iter().all(Value::is_null))
+                || o.get("const").is_some_and(Value::is_null)
+        }
+    }
+}
+
+pub(crate) fn read_flag(docs: &DocSet, id: &NodeId, flag: &str) -> bool {
+    docs.resolve(id).and_then(|(_, v)| v.get(flag)).and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// A hash of a schema's shape: descriptions, examples and titles dropped, `$ref`s kept as
+/// written (so two uses of one named schema hash equal).
+pub(crate) fn shape_hash(docs: &DocSet, id: &NodeId) -> [u8; 32] {
+    let mut h = Sha256::new();
+    if let Some(v) = docs.get(id) {
+        hash_value(&mut h, v, 0);
+    }
+    h.finalize().into()
+}
+
+pub(crate) fn hash_value(h: &mut Sha256, v: &Value, depth: usize) {
+    if depth > 64 {
+        return;
+    }
+    match v {
+        Value::Object(o) => {
+            h.update(b"{");
+            let mut keys: Vec<&String> = o
+                .keys()
+                .filter(|k| {
+                    !matches!(k.as_str(), "description" | "summary" | "example" | "examples" | "title" | "externalDocs")
+                        && !k.starts_with("x-")
+                })
+                .collect();
+            keys.sort();
+            for k in keys {
+                h.update(k.as_bytes());
+                h.update(b":");
+                hash_value(h, &o[k.as_str()], depth + 1);
+            }
+            h.update(b"}");
+        }
+        Value::Array(a) => {
+            h.update(b"[");
+            for x in a {
+                hash_value(h, x, depth + 1);
+                h.update(b",");
+            }
+            h.update(b"]");
+        }
+        other => h.update(other.to_string().as_bytes()),
+    }
+}
+
+/// The name of a named schema (`#/components/schemas/Pet` → `Pet`), used to restart labels.
+pub(crate) fn schema_name(id: &NodeId) -> Option<String> {
+    let rest = id.ptr.strip_prefix("/components/schemas/").or_else(|| id.ptr.strip_prefix("/definitions/"))?;
+    (!rest.contains('/')).then(|| crate::source::text::unescape_segment(rest))
+}
+
+pub(crate) fn show(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+pub(crate) fn types_label(t: &Option<BTreeSet<String>>) -> String {
+    match t {
+        None => "any".into(),
+        Some(s) => s.iter().cloned().collect::<Vec<_>>().join("|"),
+    }
+}
+
+/// Does a type set accept type `t` (`number` accepts `integer`)?
+pub(crate) fn accepts(set: &BTreeSet<String>, t: &str) -> bool {
+    set.contains(t) || (t == "integer" && set.contains("number"))
+}
+
+pub(crate) fn loc_pair(c: &Cmp<'_>, b: &View<'_>, r: &View<'_>, kw: &str) -> (Option<Location>, Option<Location>) {
+    let bl = b.keyword_at.get(kw).unwrap_or(&b.id);
+    let rl = r.keyword_at.get(kw).unwrap_or(&r.id);
+    (Some(c.bloc(bl)), Some(c.rloc(rl)))
+}
+
+pub(crate) fn emit(
+    c: &mut Cmp<'_>,
+    rule: &'static Rule,
+    msg: String,
+    locs: (Option<Location>, Option<Location>),
+    before: Option<String>,
+    after: Option<String>,
+) {
+    c.emit(Change::new(rule, msg).locs(locs.0, locs.1).values(before, after));
+}

@@ -1,0 +1,221 @@
+//! The pipeline's first half: which specs are in scope, their files now, what each is compared
+//! with (an archived snapshot, a spec moved within its module, or a git revision), the raw
+//! changes, and the archived specs that are gone.
+
+use super::{Baseline, Request, Scope, short};
+use crate::diff::{self, Change, Format, general};
+use crate::discover::{self, Found};
+use crate::error::{Error, Result};
+use crate::source::{GitFetch, git};
+use crate::spec::{self, Spec};
+use crate::store::bundle::{self, Bundle, Tree};
+use crate::store::{Archive, Entry};
+use std::collections::BTreeSet;
+
+/// One spec, loaded and compared, before policy.
+#[derive(Debug)]
+pub(super) struct Loaded {
+    pub module: String,
+    pub path: String,
+    pub format: Format,
+    pub bundle: Bundle,
+    pub hash: String,
+    pub previous: Option<Entry>,
+    pub base_label: Option<String>,
+    pub changes: Vec<Change>,
+}
+
+/// Every spec in scope, loaded and compared, plus the archived specs that are gone.
+#[derive(Debug)]
+pub(super) struct LoadedAll {
+    pub specs: Vec<Loaded>,
+    pub removed: Vec<Entry>,
+    pub notes: Vec<String>,
+    pub archive_empty: bool,
+    pub clients: Option<Vec<String>>,
+}
+
+/// What the archive knew before this run.
+struct History {
+    entries: Vec<Entry>,
+    /// Modules that exist now (a spec archived under another module was renamed).
+    modules: BTreeSet<String>,
+    /// Spec paths that exist now.
+    present: BTreeSet<String>,
+    /// Files that may hold client operations, from the same walk (none for specs handed in).
+    clients: Option<Vec<String>>,
+}
+
+pub(super) fn load_all(req: &Request<'_>) -> Result<LoadedAll> {
+    let (found, mut history, filter) = in_scope(req)?;
+    history.entries = match req.baseline {
+        Baseline::Git(ref rev) => {
+            if !git::is_commit(&req.root, rev) {
+                return Err(Error::Usage(format!("--base {rev}: not a git revision of {}", req.root.display())));
+            }
+            Vec::new()
+        }
+        Baseline::Archive => req.archive.entries()?,
+    };
+    let mut notes = Vec::new();
+    let mut specs = Vec::new();
+    for spec in &found {
+        specs.push(load_one(req, spec, &history, &mut notes)?);
+    }
+    let removed = match (&req.baseline, &req.scope) {
+        (Baseline::Archive, Scope::Discover(_)) => gone(&history, &specs, &filter),
+        _ => Vec::new(),
+    };
+    Ok(LoadedAll { specs, removed, notes, archive_empty: history.entries.is_empty(), clients: history.clients })
+}
+
+/// A spec in scope: discovered, or handed in (with its files).
+struct InScope {
+    module: String,
+    path: String,
+    format: Option<Format>,
+    given: Option<Bundle>,
+}
+
+/// The specs in scope, then the modules and spec paths that exist now, and the module filter.
+fn in_scope(req: &Request<'_>) -> Result<(Vec<InScope>, History, Vec<String>)> {
+    let mut history = History { entries: Vec::new(), modules: BTreeSet::new(), present: BTreeSet::new(), clients: None };
+    match &req.scope {
+        Scope::Discover(only) => {
+            let found = discover::discover(&req.root, req.config)?;
+            for m in only {
+                if !found.modules.iter().any(|x| &x.name == m) && req.config.module(m).is_none() {
+                    return Err(Error::Usage(format!("--module {m}: no such module (see `apidiff discover`)")));
+                }
+            }
+            history.modules = found.modules.iter().map(|m| m.name.clone()).collect();
+            history.present = found.specs.iter().map(|s| s.path.clone()).collect();
+            history.clients = Some(found.clients);
+            let specs = found
+                .specs
+                .into_iter()
+                .filter(|s| only.is_empty() || only.contains(&s.module))
+                .map(|f: Found| InScope { module: f.module, path: f.path, format: Some(f.format), given: None })
+                .collect();
+            Ok((specs, history, only.clone()))
+        }
+        Scope::Given(given) => {
+            let specs = given
+                .iter()
+                .map(|g| InScope { module: g.module.clone(), path: g.bundle.entry.clone(), format: None, given: Some(g.bundle.clone()) })
+                .collect();
+            Ok((specs, history, Vec::new()))
+        }
+    }
+}
+
+/// Loads one spec and compares it with its baseline.
+fn load_one(req: &Request<'_>, spec: &InScope, history: &History, notes: &mut Vec<String>) -> Result<Loaded> {
+    let mut bundle = match (&spec.given, spec.format) {
+        (Some(b), _) => b.clone(),
+        (None, Some(format)) => bundle::collect(&Tree::Worktree(req.root.clone()), &spec.path, format, &req.load)?,
+        (None, None) => return Err(Error::Usage(format!("{}: neither discovered nor given", spec.path))),
+    };
+    let rev_spec = spec::load(&bundle.input()?, &req.load)?;
+    let format = rev_spec.format();
+    if bundle.format.is_empty() {
+        bundle.format = format.as_str().to_string();
+    }
+    let hash = bundle.hash();
+    let (base_spec, previous, base_label) = match &req.baseline {
+        Baseline::Git(rev) => (from_git(req, rev, &spec.path, notes)?, None, Some(format!("{rev}:{}", spec.path))),
+        Baseline::Archive => from_archive(req, spec, &bundle, history, notes)?,
+    };
+    let base_label = base_spec.as_ref().and(base_label);
+    let mut changes = match &base_spec {
+        Some(b) => diff::compare(b, &rev_spec, &req.options)?,
+        None => Vec::new(),
+    };
+    if let Some(p) = previous.as_ref().filter(|p| p.spec != spec.path && p.module == spec.module) {
+        changes.push(general::renamed(&spec.module, &p.spec, &spec.path));
+    }
+    Ok(Loaded { module: spec.module.clone(), path: spec.path.clone(), format, bundle, hash, previous, base_label, changes })
+}
+
+/// The spec at a git revision, or `None` (with a note) when it is new since then.
+fn from_git(req: &Request<'_>, rev: &str, path: &str, notes: &mut Vec<String>) -> Result<Option<Spec>> {
+    let tree = Tree::Git(GitFetch { rev: rev.to_string(), workdir: req.root.clone() });
+    if !tree.has(path) {
+        notes.push(format!("{path}: new spec (not at {rev})"));
+        return Ok(None);
+    }
+    Ok(Some(spec::load(&tree.open(path)?, &req.load)?))
+}
+
+type Baselined = (Option<Spec>, Option<Entry>, Option<String>);
+
+/// The spec's last archived snapshot: under its module and path, under a module that was
+/// renamed, or under the path it was moved from.
+fn from_archive(req: &Request<'_>, spec: &InScope, now: &Bundle, history: &History, notes: &mut Vec<String>) -> Result<Baselined> {
+    let latest = Archive::latest(&history.entries);
+    let mut prev = latest.iter().find(|e| e.module == spec.module && e.spec == spec.path).map(|e| (*e).clone());
+    if prev.is_none() && !history.modules.is_empty() {
+        // A module renamed in the config keeps its history under the old name.
+        if let Some(old) = latest.iter().find(|e| e.spec == spec.path && !history.modules.contains(&e.module)) {
+            notes.push(format!(
+                "module `{}`: {} was archived under module `{}`, which no longer exists (renamed?); comparing with that history",
+                spec.module, spec.path, old.module
+            ));
+            prev = Some((*old).clone());
+        }
+    }
+    if let Some(snap) = prev.as_ref().and_then(|p| p.snapshot.clone()) {
+        let b = req.archive.snapshot(&snap)?;
+        return Ok((Some(spec::load(&b.input()?, &req.load)?), prev, Some(format!("snapshot:{}", short(&snap)))));
+    }
+    if spec.given.is_none()
+        && let Some((old, b)) = renamed_from(req.archive, &latest, &history.present, spec, now)?
+    {
+        // Moved within its module, content unchanged: compare with the old path's history.
+        let label = format!("snapshot:{}", short(old.snapshot.as_deref().unwrap_or("")));
+        return Ok((Some(spec::load(&b.input()?, &req.load)?), Some(old), Some(label)));
+    }
+    if !history.entries.is_empty() && spec.given.is_none() {
+        notes.push(format!("module `{}`: {} is new: it has no archived snapshot yet", spec.module, spec.path));
+    }
+    Ok((None, prev, None))
+}
+
+/// The archived spec of the same module that `spec` was moved from: one whose path is gone from
+/// the repository and whose snapshot holds the same files, the main file under its old name.
+fn renamed_from(
+    archive: &Archive,
+    latest: &[&Entry],
+    present: &BTreeSet<String>,
+    spec: &InScope,
+    now: &Bundle,
+) -> Result<Option<(Entry, Bundle)>> {
+    let rest = |b: &Bundle| b.files.iter().filter(|(k, _)| **k != b.entry).map(|(k, v)| (k.clone(), v.clone())).collect::<Vec<_>>();
+    for e in latest {
+        let Some(snap) = e.snapshot.as_deref() else { continue };
+        if e.module != spec.module || Some(e.format.as_str()) != spec.format.map(Format::as_str) || present.contains(&e.spec) {
+            continue;
+        }
+        let old = archive.snapshot(snap)?;
+        if old.files.get(&old.entry) == now.files.get(&now.entry) && rest(&old) == rest(now) {
+            return Ok(Some(((*e).clone(), old)));
+        }
+    }
+    Ok(None)
+}
+
+/// Specs archived before but gone from the repository now.
+fn gone(history: &History, specs: &[Loaded], only: &[String]) -> Vec<Entry> {
+    let compared: BTreeSet<(&str, &str)> =
+        specs.iter().filter_map(|c| c.previous.as_ref().map(|p| (p.module.as_str(), p.spec.as_str()))).collect();
+    Archive::latest(&history.entries)
+        .into_iter()
+        .filter(|e| {
+            e.snapshot.is_some()
+                && (only.is_empty() || only.contains(&e.module))
+                && !history.present.contains(&e.spec)
+                && !compared.contains(&(e.module.as_str(), e.spec.as_str()))
+        })
+        .cloned()
+        .collect()
+}
