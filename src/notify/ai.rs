@@ -2,8 +2,9 @@
 //! downstream changes and a severity recommendation (see [`crate::report::ai`] for what is sent).
 //! Every failure yields an `Err` saying why; the deterministic summary stays the fallback.
 
+use crate::report::Ai;
 use crate::report::Report;
-use crate::report::ai::{Ai, build_request, parse_response};
+use crate::report::ai::{build_request, parse_response};
 use std::time::Duration;
 
 /// Where the model is; the CLI fills it from `APIDIFF_LLM_*`.

@@ -8,147 +8,21 @@
 
 mod load;
 mod record;
+mod request;
 
-pub use record::{Recorded, record};
+pub use request::{
+    Baseline, Checked, Given, Identity, Removed, Request, Scope, Spec, policy_for, removal_risk, risk, short, touched_dependants,
+};
+pub(crate) use request::{annotate, overall_risk, removal_change};
 
-use crate::config::Config;
-use crate::diff::{self, Change, Format, general};
+use crate::diff::{Change, Format};
 use crate::error::Result;
-use crate::notify::impact::{Touch, uses_match};
-use crate::notify::{self, Base, Compared, Owners};
-use crate::policy::{self, FailOn, Policy};
+use crate::policy::{self};
 use crate::report::{Meta, Report, SpecPair};
 use crate::source::git;
-use crate::spec::LoadOptions;
-use crate::store::bundle::{Bundle, Tree};
-use crate::store::{Archive, Counts, Entry, Risk, time};
+use crate::store::{Entry, time};
+pub use record::{Recorded, record};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-
-/// What to compare the repository with.
-#[derive(Debug, Clone)]
-pub enum Baseline {
-    /// Each module's last archived snapshot.
-    Archive,
-    /// The repository at a git revision (pull-request mode; needs no store).
-    Git(String),
-}
-
-/// Which specs to check.
-#[derive(Debug, Clone)]
-pub enum Scope {
-    /// Every spec discovery finds, limited to these modules when any are named.
-    Discover(Vec<String>),
-    /// Specs handed in directly (the server's register endpoint): module and files.
-    Given(Vec<Given>),
-}
-
-/// A spec handed in directly, not discovered.
-#[derive(Debug, Clone)]
-pub struct Given {
-    /// Its module.
-    pub module: String,
-    /// Its files; `bundle.entry` is its path and `bundle.format` is filled in on load.
-    pub bundle: Bundle,
-}
-
-/// Who records, when, and at which deploy.
-#[derive(Debug, Clone, Default)]
-pub struct Identity {
-    /// Deploy id (a commit, or what `--deploy` named).
-    pub deploy: Option<String>,
-    /// The HEAD commit, when the deploy id is HEAD's (so uncommitted edits can be flagged).
-    pub head: Option<String>,
-    /// Who made the change.
-    pub author: Option<String>,
-    /// The change's message (the commit message).
-    pub message: Option<String>,
-    /// Who runs the check.
-    pub actor: Option<String>,
-    /// The clock, in milliseconds since the epoch.
-    pub now: i64,
-    /// What ran it, for record ids and the audit log (`run` for the CLI, `register` for the server).
-    pub via: &'static str,
-}
-
-/// Everything the pipeline needs, passed in explicitly.
-#[derive(Debug)]
-pub struct Request<'a> {
-    /// The repository root.
-    pub root: PathBuf,
-    /// The configuration.
-    pub config: &'a Config,
-    /// The archive (history store).
-    pub archive: &'a Archive,
-    /// What to compare with.
-    pub baseline: Baseline,
-    /// Which specs.
-    pub scope: Scope,
-    /// Severity overrides, ignores and the gate.
-    pub policy: Policy,
-    /// Comparison settings.
-    pub options: diff::Options,
-    /// Loading settings.
-    pub load: LoadOptions,
-    /// Who, when, which deploy.
-    pub identity: Identity,
-}
-
-/// One compared spec.
-#[derive(Debug, Clone)]
-pub struct Spec {
-    /// Its module.
-    pub module: String,
-    /// Its main file, relative to the root.
-    pub path: String,
-    /// Its format.
-    pub format: Format,
-    /// Its files now.
-    pub bundle: Bundle,
-    /// The snapshot id of `bundle`.
-    pub hash: String,
-    /// The latest archived entry it was compared with.
-    pub previous: Option<Entry>,
-    /// What it was compared with, for the report (`snapshot:…`, `main:api.yaml`).
-    pub base_label: Option<String>,
-    /// Changes after policy (ignored ones left out).
-    pub changes: Vec<Change>,
-}
-
-/// An archived spec that is gone from the repository.
-#[derive(Debug, Clone)]
-pub struct Removed {
-    /// Its last entry.
-    pub entry: Entry,
-    /// The removal, after policy (empty when ignored).
-    pub changes: Vec<Change>,
-}
-
-/// What [`check`] found.
-#[derive(Debug)]
-pub struct Checked {
-    /// The compared specs.
-    pub specs: Vec<Spec>,
-    /// Archived specs gone from the repository.
-    pub removed: Vec<Removed>,
-    /// Remarks for the user (new specs, renamed modules, uncommitted edits).
-    pub notes: Vec<String>,
-    /// The report, with owners, impact and client operations filled in.
-    pub report: Report,
-    /// Owners of each module, and who is assigned to each module's changes.
-    pub owners: Owners,
-    /// The identity, with the deploy id marked `-dirty` when specs have uncommitted edits.
-    pub identity: Identity,
-    /// Whether the archive held nothing before (the run records a baseline).
-    pub baseline: bool,
-}
-
-impl Checked {
-    /// Whether the gate passed.
-    pub fn passed(&self) -> bool {
-        self.report.gate.passed
-    }
-}
 
 /// Runs the check: loads every spec in scope, compares it with its baseline, applies the
 /// policy once over everything, and builds the annotated report.
@@ -212,12 +86,6 @@ pub fn check(req: &Request<'_>) -> Result<Checked> {
     let owners = annotate(req, &specs, loaded.clients.as_deref(), &mut report);
     Ok(Checked { specs, removed, notes, report, owners, identity, baseline: loaded.archive_empty })
 }
-
-/// The change that reports an archived spec's removal.
-fn removal_change(e: &Entry) -> Change {
-    general::removed(&e.module, &e.spec, e.snapshot.as_deref().unwrap_or(""), e.deploy.as_deref())
-}
-
 /// HEAD does not describe a working tree whose specs have uncommitted edits: say so in the
 /// deploy id, so that `rollback --to <sha>` never lands on content that was never committed.
 fn mark_dirty(req: &Request<'_>, specs: &[load::Loaded], removed: &[Entry], id: &mut Identity, notes: &mut Vec<String>) {
@@ -230,122 +98,4 @@ fn mark_dirty(req: &Request<'_>, specs: &[load::Loaded], removed: &[Entry], id: 
         id.deploy = Some(format!("{head}-dirty"));
         id.message = Some(format!("uncommitted changes on top of {head}"));
     }
-}
-
-/// The highest risk over every spec and removal.
-fn overall_risk(config: &Config, specs: &[Spec], removed: &[Removed]) -> Risk {
-    specs
-        .iter()
-        .map(|c| risk(config, &c.module, &c.changes))
-        .chain(removed.iter().map(|r| removal_risk(config, &r.entry.module, &r.changes)))
-        .max()
-        .unwrap_or(Risk::Low)
-}
-
-/// The risk of one spec's changes: how serious they are and how many dependants they reach.
-pub fn risk(config: &Config, module: &str, changes: &[Change]) -> Risk {
-    let n = Counts::of(changes);
-    Risk::assess(n.breaking, n.warning, touched_dependants(config, module, changes).len())
-}
-
-/// The risk of a removed spec: critical while its removal is reported as breaking, else what
-/// its (re-levelled) change amounts to.
-pub fn removal_risk(config: &Config, module: &str, changes: &[Change]) -> Risk {
-    if Counts::of(changes).breaking > 0 {
-        return Risk::Critical;
-    }
-    risk(config, module, changes)
-}
-
-/// Modules declared as depending on `module` that a warning or breaking change reaches: one
-/// that uses everything, or one whose `uses` matches a changed element (the same matcher as
-/// alerts and impact use).
-pub fn touched_dependants(config: &Config, module: &str, changes: &[Change]) -> Vec<String> {
-    let serious: Vec<Touch<'_>> = changes.iter().filter(|c| c.severity >= diff::Severity::Warning).map(Touch::from).collect();
-    if serious.is_empty() {
-        return Vec::new();
-    }
-    let mut out: Vec<String> = Vec::new();
-    for (m, dep) in config.dependants(module) {
-        let hit = dep.uses().is_empty() || dep.uses().iter().any(|u| serious.iter().any(|t| uses_match(u, t)));
-        if hit && !out.contains(&m.name) {
-            out.push(m.name.clone());
-        }
-    }
-    out
-}
-
-/// Owners, cross-module impact and client operations (see [`notify::annotate`]). Specs handed
-/// in directly also need the other GraphQL modules' latest snapshots (shared `@key` entities).
-fn annotate(req: &Request<'_>, specs: &[Spec], clients: Option<&[String]>, report: &mut Report) -> Owners {
-    let git_base = match &req.baseline {
-        Baseline::Git(rev) => Some(Tree::Git(crate::source::GitFetch { rev: rev.clone(), workdir: req.root.clone() })),
-        Baseline::Archive => None,
-    };
-    let mut compared: Vec<Compared<'_>> = specs
-        .iter()
-        .map(|c| Compared {
-            module: &c.module,
-            path: &c.path,
-            format: c.format,
-            files: &c.bundle.files,
-            base: match (&git_base, c.previous.as_ref().and_then(|p| p.snapshot.as_deref())) {
-                (Some(tree), _) => Base::Tree(tree),
-                (None, Some(snap)) => Base::Snapshot(snap),
-                (None, None) => Base::None,
-            },
-        })
-        .collect();
-    let others = match req.scope {
-        Scope::Given(_) if specs.iter().any(|s| s.format == Format::GraphQl) => other_graphql(req.archive, specs),
-        _ => Vec::new(),
-    };
-    compared.extend(others.iter().map(|(m, p, b)| Compared {
-        module: m,
-        path: p,
-        format: Format::GraphQl,
-        files: &b.files,
-        base: Base::None,
-    }));
-    notify::annotate(&req.root, req.config, req.archive, &compared, clients, report)
-}
-
-/// The latest snapshot of every archived GraphQL spec other than `specs`.
-fn other_graphql(archive: &Archive, specs: &[Spec]) -> Vec<(String, String, Bundle)> {
-    let Ok(all) = archive.entries() else { return Vec::new() };
-    Archive::latest(&all)
-        .into_iter()
-        .filter(|e| e.format == Format::GraphQl.as_str() && !specs.iter().any(|s| s.module == e.module && s.path == e.spec))
-        .filter_map(|e| Some((e.module.clone(), e.spec.clone(), archive.snapshot(e.snapshot.as_deref()?).ok()?)))
-        .collect()
-}
-
-/// The first 12 characters of an id.
-pub fn short(id: &str) -> &str {
-    &id[..12.min(id.len())]
-}
-
-/// The policy of a repository: severity overrides and ignores from the config, then `severity`
-/// (`RULE=LEVEL` strings from the command line).
-pub fn policy_for(root: &Path, config: &Config, severity: &[String], fail_on: FailOn, today: &str) -> Result<Policy> {
-    let mut policy = Policy { fail_on, today: today.to_string(), ..Policy::default() };
-    for (id, level) in &config.severity {
-        let (id, level) = policy::parse_override(&format!("{id}={level}"))?;
-        policy.overrides.insert(id, level);
-    }
-    for s in severity {
-        let (id, level) = policy::parse_override(s)?;
-        policy.overrides.insert(id, level);
-    }
-    let ignore = match &config.ignore_file {
-        Some(p) => Some(root.join(p)),
-        None => Some(root.join(".apidiff-ignore.yaml")).filter(|p| p.exists()),
-    };
-    if let Some(p) = ignore {
-        let name = p.strip_prefix(root).unwrap_or(&p).display().to_string();
-        let text =
-            std::fs::read_to_string(&p).map_err(|e| crate::error::Located::file(&name, format!("cannot read the ignore file: {e}")))?;
-        policy.ignores = policy::parse_ignore_file(&name, &text)?;
-    }
-    Ok(policy)
 }

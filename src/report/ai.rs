@@ -3,28 +3,11 @@
 //! pointers, with anything secret-looking scrubbed) and how its answer is read. Pure: the HTTP
 //! call lives in `notify::ai`, next to the other outbound requests.
 
-use super::Report;
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use super::model::{Ai, Report};
+use serde::Deserialize;
 
 /// Most changes sent to the model.
 pub const MAX_CHANGES: usize = 200;
-
-/// What the model said about a report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct Ai {
-    /// A plain-language summary.
-    pub summary: String,
-    /// Suggested changes for downstream consumers.
-    #[serde(default)]
-    pub suggestions: Vec<String>,
-    /// The severity the model recommends (breaking, warning or info).
-    #[serde(default)]
-    pub severity_recommendation: String,
-    /// The model that wrote it.
-    #[serde(default)]
-    pub model: String,
-}
 
 const SYSTEM: &str = "You review API changes. Answer with one JSON object only: \
 {\"summary\": string (plain language, at most 5 sentences), \"suggestions\": [string] (changes downstream clients should make), \

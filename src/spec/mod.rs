@@ -6,24 +6,18 @@ mod format;
 pub mod graphql;
 pub mod imports;
 pub mod openapi;
+mod options;
 pub mod protobuf;
 pub mod refs;
 pub mod typescript;
+
+pub(crate) use options::looks_like_sdl;
+pub use options::{LoadOptions, STACK_BYTES, format_from_name, format_from_value};
 
 use crate::error::{Located, Result};
 use crate::source::Input;
 use crate::source::text::{self, Syntax};
 pub use format::Format;
-use serde_json::Value;
-
-/// How to load specs.
-#[derive(Debug, Clone, Default)]
-pub struct LoadOptions {
-    /// Follow `$ref`s to `http(s)://` URLs (off by default: CI should not depend on the network).
-    pub allow_remote_refs: bool,
-    /// Extra import roots for protobuf (besides the file's own folder).
-    pub proto_includes: Vec<std::path::PathBuf>,
-}
 
 /// A loaded API description.
 #[derive(Debug)]
@@ -54,32 +48,6 @@ impl Spec {
     }
 }
 
-/// Guesses a format from the file name alone (for discovery and for non-JSON/YAML formats).
-pub fn format_from_name(name: &str) -> Option<Format> {
-    let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".graphql") || lower.ends_with(".graphqls") || lower.ends_with(".gql") {
-        Some(Format::GraphQl)
-    } else if lower.ends_with(".d.ts") || lower.ends_with(".d.mts") || lower.ends_with(".d.cts") || lower.ends_with(".ts") {
-        Some(Format::TypeScript)
-    } else if lower.ends_with(".proto") {
-        Some(Format::Protobuf)
-    } else {
-        None
-    }
-}
-
-/// Detects the format of a parsed JSON/YAML document from its top-level keys.
-pub fn format_from_value(v: &Value) -> Option<Format> {
-    let o = v.as_object()?;
-    if o.contains_key("openapi") || o.contains_key("swagger") {
-        Some(Format::OpenApi)
-    } else if o.contains_key("asyncapi") {
-        Some(Format::AsyncApi)
-    } else {
-        None
-    }
-}
-
 /// Loads one input, detecting its format from its name and content.
 pub fn load(input: &Input, opts: &LoadOptions) -> Result<Spec> {
     match format_from_name(&input.name) {
@@ -107,17 +75,6 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Result<Spec> {
         .into()),
     }
 }
-
-fn looks_like_sdl(text: &str) -> bool {
-    text.lines().map(str::trim_start).any(|l| {
-        ["type ", "schema ", "interface ", "input ", "enum ", "union ", "scalar ", "directive ", "extend "].iter().any(|k| l.starts_with(k))
-    })
-}
-
-/// Stack for loading and comparing: specs are graphs and both recurse through them, so the
-/// explicit depth limits, not the platform's default stack, must be what bounds them.
-pub const STACK_BYTES: usize = 256 * 1024 * 1024;
-
 /// Loads two inputs at once, one per thread (parsing dominates large specs, and a comparison
 /// always has two).
 pub fn load_pair(base: &Input, rev: &Input, opts: &LoadOptions) -> Result<(Spec, Spec)> {

@@ -19,6 +19,7 @@
 //! backend ([`postgres`]) to `INSERT ... ON CONFLICT DO NOTHING` on typed tables. [`copy`]
 //! moves everything between stores; [`Mirrored`] sends every write to a second store too.
 
+mod archive;
 pub mod bundle;
 pub mod copy;
 pub mod fs;
@@ -31,75 +32,28 @@ pub mod s3;
 pub mod time;
 pub mod view;
 
-pub use record::{EntryBuilder, EntryFacts};
+pub use archive::{
+    Ack, Action, Archive, AuditEvent, Counts, DEFAULT_URL, ENTRIES, Entry, EntryCache, Mirrored, Note, Risk, SchemaStatus, Settings, Store,
+    Target, get_all_by_keys, unique_id,
+};
+pub(crate) use archive::{key_time, mirror_error, object_key, to_json};
 
 use crate::error::{Error, Result};
 use bundle::{Bundle, sha256_hex};
 use privacy::{Erasure, Tombstones};
-use serde::{Deserialize, Serialize};
+pub use record::{EntryBuilder, EntryFacts};
+use serde::Deserialize;
 use serde_json::Value;
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-
-/// A backend: bytes under flat keys, written once.
-pub trait Store: Send + Sync + std::fmt::Debug {
-    /// Where the store is, for messages.
-    fn location(&self) -> String;
-    /// Whether the store has been created.
-    fn exists(&self) -> Result<bool>;
-    /// Creates the store (idempotent).
-    fn create(&self) -> Result<()>;
-    /// Writes `bytes` under `key` unless the key exists: `true` when written, `false` when the
-    /// key was already there (its content is left untouched). Readers never see partial bytes.
-    fn put_new(&self, key: &str, bytes: &[u8]) -> Result<bool>;
-    /// Reads a key; `None` when absent.
-    fn get(&self, key: &str) -> Result<Option<Vec<u8>>>;
-    /// Keys directly under a folder-like prefix (`records/audit/`), sorted.
-    fn list(&self, prefix: &str) -> Result<Vec<String>>;
-    /// Every key directly under `prefix` with its bytes, in key order. Backends that can answer
-    /// in one round trip (a database) override this; reading a history of 100,000 entries key
-    /// by key over a network is minutes, in one query it is seconds.
-    fn get_all(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>> {
-        get_all_by_keys(self, prefix)
-    }
-    /// What opening the store did on its own (migrations applied, schema repaired, history
-    /// restored from a mirror), for the CLI to report.
-    fn notices(&self) -> Vec<String> {
-        Vec::new()
-    }
-    /// Checks the backend's own structure (a database schema) and repairs what it can.
-    /// Backends without one report nothing.
-    fn check_schema(&self) -> Result<SchemaStatus> {
-        Ok(SchemaStatus::default())
-    }
-}
-
-/// What a schema check found.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SchemaStatus {
-    /// Migrations applied by this check (`0001_init`).
-    pub applied: Vec<String>,
-    /// Objects that were missing and were recreated (`index diffs_time_idx`).
-    pub repaired: Vec<String>,
-    /// Objects still missing or broken, with why.
-    pub unrepaired: Vec<String>,
-}
-
-/// Settings a backend may need besides its URL (S3 endpoint, region, credentials), as the CLI
-/// read them from the environment: variable name to value.
-pub type Settings = std::collections::BTreeMap<String, String>;
-
-/// The default store location, relative to the repository root.
-pub const DEFAULT_URL: &str = ".apidiff";
+use std::sync::atomic::Ordering;
 
 /// Opens the backend a URL names: a path or `file://` URL (relative to `root`), with no
 /// extra settings. See [`open_with`].
 pub fn open(url: &str, root: &Path) -> Result<Box<dyn Store>> {
     open_with(url, root, &Settings::new())
 }
-
 /// Opens the backend a URL names: a folder path or `file://` URL (relative to `root`),
 /// `postgres://` / `postgresql://` (migrated and checked on open), or `s3://bucket/prefix`.
 /// Schemes this build lacks are named in the error.
@@ -123,19 +77,6 @@ pub fn open_with(url: &str, root: &Path, settings: &Settings) -> Result<Box<dyn 
     }
     Ok(Box::new(fs::FsStore::new(root.join(path))))
 }
-
-/// A primary store whose every write also goes to a mirror. Reads come from the primary.
-/// When the primary holds no history and the mirror does, [`Mirrored::new`] restores the
-/// primary from the mirror first (and says so in [`Store::notices`]).
-#[derive(Debug)]
-pub struct Mirrored {
-    primary: Box<dyn Store>,
-    mirror: Box<dyn Store>,
-    notices: Vec<String>,
-    /// Whether the mirror is known to exist (checked once, not on every write).
-    mirror_ready: std::sync::atomic::AtomicBool,
-}
-
 impl Mirrored {
     /// Pairs a primary with its mirror, restoring an empty primary from a mirror with history.
     pub fn new(primary: Box<dyn Store>, mirror: Box<dyn Store>) -> Result<Mirrored> {
@@ -160,7 +101,6 @@ impl Mirrored {
         Ok(Mirrored { primary, mirror, notices, mirror_ready: std::sync::atomic::AtomicBool::new(false) })
     }
 }
-
 impl Store for Mirrored {
     fn location(&self) -> String {
         self.primary.location()
@@ -200,224 +140,6 @@ impl Store for Mirrored {
         self.primary.check_schema()
     }
 }
-
-/// [`Store::get_all`] the slow way: list, then read each key.
-pub fn get_all_by_keys<S: Store + ?Sized>(store: &S, prefix: &str) -> Result<Vec<(String, Vec<u8>)>> {
-    let mut out = Vec::new();
-    for key in store.list(prefix)? {
-        let bytes = store.get(&key)?.ok_or_else(|| Error::Store(format!("record {key} vanished while reading")))?;
-        out.push((key, bytes));
-    }
-    Ok(out)
-}
-
-fn mirror_error(mirror: &dyn Store, e: Error) -> Error {
-    Error::Store(format!("writing to the mirror at {} failed: {e}", mirror.location()))
-}
-
-/// Where entries live.
-pub const ENTRIES: &str = "records/entries/";
-
-/// How risky an archived change is, from its severities and the dependants it touches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Risk {
-    /// No change, or informational ones only.
-    Low,
-    /// Warnings.
-    Medium,
-    /// Breaking changes no declared dependant uses.
-    High,
-    /// Breaking changes that reach declared dependants.
-    Critical,
-}
-
-impl Risk {
-    /// From counts of breaking changes and warnings and how many dependants are touched.
-    pub fn assess(breaking: usize, warnings: usize, dependants_touched: usize) -> Risk {
-        match (breaking, warnings, dependants_touched) {
-            (b, _, d) if b > 0 && d > 0 => Risk::Critical,
-            (b, _, _) if b > 0 => Risk::High,
-            (_, w, d) if w > 0 && d > 0 => Risk::High,
-            (_, w, _) if w > 0 => Risk::Medium,
-            _ => Risk::Low,
-        }
-    }
-
-    /// Lowercase name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Risk::Low => "low",
-            Risk::Medium => "medium",
-            Risk::High => "high",
-            Risk::Critical => "critical",
-        }
-    }
-}
-
-/// Counts by severity.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Counts {
-    /// Breaking changes.
-    pub breaking: usize,
-    /// Warnings.
-    pub warning: usize,
-    /// Informational changes.
-    pub info: usize,
-}
-
-/// One archived version of one spec of one module, with the diff from the version before.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Entry {
-    /// Entry id (hex; see the module docs).
-    pub id: String,
-    /// When it was recorded (RFC 3339, UTC).
-    pub time: String,
-    /// The module.
-    pub module: String,
-    /// The spec's main file, relative to the repository root.
-    pub spec: String,
-    /// Its format.
-    pub format: String,
-    /// The snapshot; `None` records that the spec was removed from the repository.
-    pub snapshot: Option<String>,
-    /// The snapshot this one replaces; `None` for a baseline.
-    pub previous: Option<String>,
-    /// The deploy (git commit or `--deploy` id) it was recorded at.
-    pub deploy: Option<String>,
-    /// Who made the change (git author).
-    pub author: Option<String>,
-    /// The commit message: the entry's automatic note.
-    pub message: Option<String>,
-    /// Risk level.
-    pub risk: Risk,
-    /// Counts of the changes from the previous snapshot.
-    pub counts: Counts,
-    /// The changes from the previous snapshot, as in the JSON report.
-    pub changes: Vec<crate::report::ReportChange>,
-    /// Modules declared as depending on this one that the changes touch.
-    pub dependants: Vec<String>,
-    /// Who is assigned to look at it: module owners and CODEOWNERS of the spec, plus owners
-    /// of the dependant modules it touches.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub owners: Vec<String>,
-    /// Id shared by the entries one `apidiff check --record` wrote.
-    pub run: String,
-}
-
-impl Entry {
-    /// The id an entry with these facts gets.
-    pub fn derive_id(module: &str, spec: &str, snapshot: Option<&str>, previous: Option<&str>, deploy: Option<&str>) -> String {
-        let mut s = String::new();
-        for part in [Some(module), Some(spec), snapshot, previous, deploy] {
-            s.push_str(part.unwrap_or("-"));
-            s.push('\0');
-        }
-        sha256_hex(s.as_bytes())[..20].to_string()
-    }
-}
-
-/// A note someone attached to an entry.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Note {
-    /// Note id.
-    pub id: String,
-    /// When.
-    pub time: String,
-    /// The entry it annotates.
-    pub entry: String,
-    /// Who wrote it.
-    pub author: Option<String>,
-    /// The text.
-    pub text: String,
-}
-
-/// What an audit event records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Action {
-    /// `check --record` archived snapshots.
-    Record,
-    /// A note was added.
-    Annotate,
-    /// Spec files were written back from the archive.
-    Rollback,
-    /// Records were exported or copied out of the store.
-    Export,
-    /// An alert was sent (or failed to send).
-    Alert,
-    /// A request to the server's API (who, what, from where, with which result).
-    Access,
-    /// An alert was acknowledged.
-    Ack,
-    /// A person was erased from the records.
-    Erase,
-}
-
-/// An acknowledgement of the alert a breaking entry raised.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Ack {
-    /// Record id.
-    pub id: String,
-    /// When.
-    pub time: String,
-    /// The entry whose alert it acknowledges.
-    pub entry: String,
-    /// Who.
-    pub actor: Option<String>,
-}
-
-/// Entries read once and kept: records are create-only, so a refresh only reads keys it has
-/// not seen (and re-applies erasures when a new one appears).
-#[derive(Debug, Default)]
-pub struct EntryCache {
-    seen: HashSet<String>,
-    raw: Vec<Entry>,
-    erasures: Option<usize>,
-    view: Arc<Vec<Entry>>,
-}
-
-/// One audit event.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct AuditEvent {
-    /// Event id.
-    pub id: String,
-    /// When.
-    pub time: String,
-    /// Who.
-    pub actor: Option<String>,
-    /// What.
-    pub action: Action,
-    /// The details (what was written, from which version to which).
-    pub details: Value,
-}
-
-static SEQ: AtomicU64 = AtomicU64::new(0);
-
-/// A unique id for append-only records: the process id and a per-process counter make it
-/// unique among concurrent writers; the time and content make it unique across runs.
-pub fn unique_id(time: &str, content: &str) -> String {
-    let seed = format!("{time}\0{}\0{}\0{content}", std::process::id(), SEQ.fetch_add(1, Ordering::Relaxed));
-    sha256_hex(seed.as_bytes())[..16].to_string()
-}
-
-/// What an id or id prefix names.
-#[derive(Debug, Clone)]
-pub enum Target {
-    /// An entry.
-    Entry(Box<Entry>),
-    /// A snapshot, with the entries that recorded it (oldest first).
-    Snapshot(String, Vec<Entry>),
-    /// A deploy, with its entries.
-    Deploy(String, Vec<Entry>),
-}
-
-/// The archive: snapshots and records on any [`Store`].
-#[derive(Debug)]
-pub struct Archive {
-    store: Box<dyn Store>,
-}
-
 impl Archive {
     /// An archive on a backend.
     pub fn new(store: Box<dyn Store>) -> Self {
@@ -765,22 +487,6 @@ impl Archive {
             ))),
         }
     }
-}
-
-fn object_key(hash: &str) -> String {
-    let clean: String = hash.chars().filter(char::is_ascii_hexdigit).collect();
-    format!("objects/sha256/{clean}")
-}
-
-/// `2025-11-25T12:00:00.123Z` → `20251125T120000123Z` (sortable, safe in keys).
-fn key_time(t: &str) -> String {
-    t.chars().filter(|c| c.is_ascii_alphanumeric()).collect()
-}
-
-fn to_json<T: Serialize>(v: &T) -> Vec<u8> {
-    let mut b = serde_json::to_vec_pretty(v).unwrap_or_default();
-    b.push(b'\n');
-    b
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! by callers (input) or only handed to them (output). Where a change breaks one side only and
 //! the side cannot be told, the rule takes the conservative level and its message says why.
 
+mod cx;
 mod enums;
 mod exports;
 mod generics;
@@ -12,14 +13,15 @@ mod members;
 mod signatures;
 mod types;
 
+pub(crate) use cx::{Cx, Finding, parent_gone, short};
+
 use super::sink::Sink;
-use super::{Change, Location, Options, Rule};
-use crate::spec::typescript::{Pos, Surface, Symbol, SymbolKind, scope_of};
+use super::{Change, Options, Rule};
+use crate::spec::typescript::{Surface, Symbol, SymbolKind};
 use std::collections::BTreeMap;
 
 /// Every rule family of this format.
 pub const RULES: &[&[&Rule]] = &[exports::ALL, signatures::ALL, members::ALL, generics::ALL, enums::ALL, types::ALL];
-
 /// Compares two surfaces.
 pub fn compare(base: &Surface, rev: &Surface, _opts: &Options) -> Vec<Change> {
     let mut cx = Cx { out: Sink::new(), base, rev };
@@ -64,20 +66,6 @@ pub fn compare(base: &Surface, rev: &Surface, _opts: &Options) -> Vec<Change> {
     }
     cx.out.into_changes()
 }
-
-/// True when the namespace holding `name` exists in `from` but not at all in `to`: the change is
-/// reported once, on the namespace.
-fn parent_gone(name: &str, from: &Surface, to: &Surface) -> bool {
-    let Some(parent) = parent_of(name) else { return false };
-    let exists = |s: &Surface| s.symbols.range((parent.to_string(), SymbolKind::Function)..).next().is_some_and(|((n, _), _)| n == parent);
-    exists(from) && !exists(to)
-}
-
-/// `A.B.c` → `A.B`; dots inside a quoted module name do not count.
-fn parent_of(name: &str) -> Option<&str> {
-    Some(scope_of(name)).filter(|s| !s.is_empty())
-}
-
 fn compare_symbol(cx: &mut Cx, b: &Symbol, r: &Symbol) {
     match b.kind {
         SymbolKind::Function => signatures::compare_overloads(cx, &b.name, &b.name, &b.sigs, &r.sigs),
@@ -105,49 +93,9 @@ fn compare_symbol(cx: &mut Cx, b: &Symbol, r: &Symbol) {
     }
 }
 
-/// The comparison's output and helpers shared by the rule families.
-struct Cx<'s> {
-    out: Sink,
-    base: &'s Surface,
-    rev: &'s Surface,
-}
-
-/// One finding before it becomes a [`Change`].
-struct Finding<'a> {
-    rule: &'static Rule,
-    message: String,
-    /// The exported symbol the change concerns.
-    operation: &'a str,
-    /// The changed element's qualified address.
-    pointer: String,
-    base: Option<&'a Pos>,
-    rev: Option<&'a Pos>,
-    before: Option<String>,
-    after: Option<String>,
-}
-
-impl Cx<'_> {
-    fn emit(&mut self, f: Finding) {
-        let loc = |p: Option<&Pos>| p.map(|p| Location::at(&p.file, &f.pointer, p.line, p.column));
-        let change = Change::new(f.rule, f.message).operation(f.operation).locs(loc(f.base), loc(f.rev)).values(f.before, f.after);
-        self.out.push(change);
-    }
-}
-
-/// Shortens long type text for messages.
-fn short(text: &str) -> String {
-    const MAX: usize = 120;
-    if text.chars().count() <= MAX {
-        text.to_string()
-    } else {
-        let cut: String = text.chars().take(MAX).collect();
-        format!("{cut}…")
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::cx::parent_of;
 
     #[test]
     fn parents_ignore_dots_in_module_names() {

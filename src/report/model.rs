@@ -1,0 +1,457 @@
+//! The versioned Report every output is rendered from ([`Report`], [`ReportChange`] and their
+//! parts), its JSON Schema, and the small helpers renderers share.
+
+use crate::diff::{Change, Direction, Format, Kind, Location, Severity};
+use crate::policy::{FailOn, IgnoreProblem, Outcome};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// What the model said about a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Ai {
+    /// A plain-language summary.
+    pub summary: String,
+    /// Suggested changes for downstream consumers.
+    #[serde(default)]
+    pub suggestions: Vec<String>,
+    /// The severity the model recommends (breaking, warning or info).
+    #[serde(default)]
+    pub severity_recommendation: String,
+    /// The model that wrote it.
+    #[serde(default)]
+    pub model: String,
+}
+
+/// Version of the JSON report; bumped on any incompatible change to its shape.
+pub const SCHEMA_VERSION: &str = "1.0.0";
+
+/// A comparison's result, as every renderer sees it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Report {
+    /// Version of this document's shape (semver).
+    pub schema_version: String,
+    /// The tool that wrote it.
+    pub tool: Tool,
+    /// What was compared: one entry per pair of specs.
+    pub specs: Vec<SpecPair>,
+    /// Counts.
+    pub summary: Summary,
+    /// The gate's verdict.
+    pub gate: Gate,
+    /// Reported changes, worst first.
+    pub changes: Vec<ReportChange>,
+    /// Changes an ignore entry silenced.
+    pub ignored: Vec<ReportChange>,
+    /// Expired or unused ignore entries.
+    #[schemars(with = "Vec<serde_json::Value>")]
+    pub ignore_problems: Vec<IgnoreProblem>,
+    /// Alerts `apidiff check` sent for these changes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alerts: Vec<AlertDelivery>,
+    /// Facts about the run (deploy, author, time, risk), when the command knows them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Meta>,
+    /// A model-written summary, when an LLM endpoint was configured and answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ai: Option<Ai>,
+}
+
+/// Facts about the run that produced a report; every field is optional and omitted when unknown.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+pub struct Meta {
+    /// A title for the rendering (e.g. "API history of module users").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The deploy id (commit hash) the revision belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploy: Option<String>,
+    /// Who made the change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// When the report was generated (RFC 3339, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated_at: Option<String>,
+    /// Risk of the change: low, medium, high or critical.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk: Option<String>,
+    /// The archived entries an export covers, oldest first (empty outside `apidiff export`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timeline: Vec<TimelineItem>,
+}
+
+/// One archived entry, as an export's timeline lists it.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+pub struct TimelineItem {
+    /// When it was recorded.
+    pub time: String,
+    /// The module.
+    pub module: String,
+    /// The spec file.
+    pub spec: String,
+    /// The deploy id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploy: Option<String>,
+    /// The author.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// The risk.
+    pub risk: String,
+    /// What happened, e.g. "2 breaking, 1 warning, 0 info", "baseline" or "removed".
+    pub changes: String,
+}
+
+/// Name and version of apidiff.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Tool {
+    /// Always `apidiff`.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+}
+
+/// One compared pair.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SpecPair {
+    /// Module name, when the comparison ran inside `apidiff check`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    /// The format.
+    pub format: Format,
+    /// The base's source (path, `<rev>:<path>`, or snapshot id).
+    pub base: String,
+    /// The revision's source.
+    pub revision: String,
+}
+
+/// Counts of reported changes by severity.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+pub struct Summary {
+    /// Breaking changes.
+    pub breaking: usize,
+    /// Warnings.
+    pub warning: usize,
+    /// Informational changes.
+    pub info: usize,
+    /// All reported changes.
+    pub total: usize,
+    /// Changes silenced by the ignore file.
+    pub ignored: usize,
+}
+
+/// The gate's verdict.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Gate {
+    /// The lowest severity that fails.
+    #[schemars(with = "String")]
+    pub fail_on: FailOn,
+    /// How many reported changes reach it.
+    pub blocking: usize,
+    /// Whether the gate passed (exit code 0).
+    pub passed: bool,
+}
+
+/// One change in a report.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ReportChange {
+    /// The rule id.
+    pub id: String,
+    /// Effective severity.
+    pub severity: Severity,
+    /// Whether it reaches the gate.
+    pub blocking: bool,
+    /// The format.
+    pub format: Format,
+    /// Request or response side.
+    pub direction: Direction,
+    /// Area of the API.
+    pub area: String,
+    /// What happened.
+    pub kind: Kind,
+    /// A sentence describing the change.
+    pub message: String,
+    /// Module, inside `apidiff check`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    /// The operation, field or message concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// Further operations reached through a shared definition.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub affected: Vec<String>,
+    /// Location in the base.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base: Option<Location>,
+    /// Location in the revision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<Location>,
+    /// The old value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+    /// The new value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    /// Stable identity across commits.
+    pub fingerprint: String,
+    /// Why it was ignored (only in `ignored`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignore_reason: Option<String>,
+    /// Dependant modules this change reaches (declared `depends_on`, or GraphQL entities shared
+    /// through `@key`), inside `apidiff check`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub impact: Vec<ImpactedModule>,
+    /// Client operations found in the repository (GraphQL documents) that use what changed;
+    /// absent when no client operation was collected, empty when none uses it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clients: Option<Vec<ClientUse>>,
+}
+
+/// One alert sent (or not) by `apidiff check`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AlertDelivery {
+    /// Channel name.
+    pub channel: String,
+    /// Channel type (`slack`, `webhook`, `email`, `push`).
+    pub kind: String,
+    /// The module whose changes were announced.
+    pub module: String,
+    /// `sent` or `failed`.
+    pub status: String,
+    /// Tries made.
+    pub attempts: u32,
+    /// The last error, when it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Whether a failure fails the check.
+    pub required: bool,
+    /// Idempotency key (hash of the module and the changes' fingerprints).
+    pub key: String,
+    /// Who was named as assignee.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owners: Vec<String>,
+    /// How many changes the alert carried.
+    pub changes: usize,
+}
+
+/// A dependant module a change reaches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ImpactedModule {
+    /// The dependant module.
+    pub module: String,
+    /// Why: `depends_on` (declared) or `entity` (a shared GraphQL `@key` type).
+    pub via: String,
+    /// The declared use (or shared entity) the change touches; absent when it uses everything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uses: Option<String>,
+    /// Its owners.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owners: Vec<String>,
+}
+
+/// A client operation (GraphQL query, mutation, subscription or fragment) that uses a change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ClientUse {
+    /// File, relative to the repository root.
+    pub file: String,
+    /// 1-based line of the operation.
+    pub line: u32,
+    /// Operation (or fragment) name; `(anonymous)` when it has none.
+    pub operation: String,
+    /// Whether the operation no longer validates against the new schema.
+    pub broken: bool,
+    /// The validation error against the new schema, when broken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl ReportChange {
+    /// Converts a change.
+    pub fn new(c: &Change, module: Option<&str>, fail_on: FailOn) -> Self {
+        ReportChange {
+            id: c.rule.id.to_string(),
+            severity: c.severity,
+            blocking: fail_on.blocks(c.severity),
+            format: c.rule.format,
+            direction: c.rule.direction,
+            area: c.rule.area.to_string(),
+            kind: c.rule.kind,
+            message: c.message.clone(),
+            module: module.map(str::to_string),
+            operation: c.operation.clone(),
+            affected: c.affected.clone(),
+            base: c.base.clone(),
+            revision: c.revision.clone(),
+            before: c.before.clone(),
+            after: c.after.clone(),
+            fingerprint: c.fingerprint.clone(),
+            ignore_reason: None,
+            impact: Vec::new(),
+            clients: None,
+        }
+    }
+}
+
+impl Report {
+    /// Builds a report from policy outcomes, one per compared pair.
+    pub fn build(pairs: Vec<(SpecPair, Outcome)>, fail_on: FailOn) -> Report {
+        let mut changes = Vec::new();
+        let mut ignored = Vec::new();
+        let mut problems = Vec::new();
+        let mut specs = Vec::new();
+        for (pair, out) in pairs {
+            let module = pair.module.as_deref();
+            changes.extend(out.changes.iter().map(|c| ReportChange::new(c, module, fail_on)));
+            ignored.extend(out.ignored.iter().map(|(c, why)| ReportChange {
+                ignore_reason: Some(why.clone()),
+                blocking: false,
+                ..ReportChange::new(c, module, fail_on)
+            }));
+            problems.extend(out.problems);
+            specs.push(pair);
+        }
+        let count = |s| changes.iter().filter(|c: &&ReportChange| c.severity == s).count();
+        let summary = Summary {
+            breaking: count(Severity::Breaking),
+            warning: count(Severity::Warning),
+            info: count(Severity::Info),
+            total: changes.len(),
+            ignored: ignored.len(),
+        };
+        let blocking = changes.iter().filter(|c| c.blocking).count();
+        Report {
+            schema_version: SCHEMA_VERSION.to_string(),
+            tool: Tool { name: "apidiff".into(), version: env!("CARGO_PKG_VERSION").into() },
+            specs,
+            summary,
+            gate: Gate { fail_on, blocking, passed: blocking == 0 },
+            changes,
+            ignored,
+            ignore_problems: problems,
+            meta: None,
+            alerts: Vec::new(),
+            ai: None,
+        }
+    }
+
+    /// The JSON rendering.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+}
+
+/// The JSON Schema of [`Report`], as published by `apidiff schema`.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Report);
+    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// A piece of a line about a change's reach: prose, or a name a renderer shows as code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    /// Prose.
+    Text(String),
+    /// A module, use, operation or file name.
+    Code(String),
+}
+
+/// Most client operations listed per change; the rest are counted.
+pub const MAX_CLIENTS: usize = 5;
+
+/// Lines about whom a change reaches, for the human renderers: each dependant module it
+/// affects (`impact`), then the client operations it breaks or that use it (`clients`; an
+/// empty list says no known client uses it). Nothing when neither is known.
+pub fn reach(c: &ReportChange) -> Vec<Vec<Seg>> {
+    let t = |s: &str| Seg::Text(s.to_string());
+    let mut out = Vec::new();
+    for i in &c.impact {
+        let mut line = vec![t("affects module "), Seg::Code(i.module.clone())];
+        match (&i.uses, i.via.as_str()) {
+            (Some(u), "entity") => line.extend([t(" (shares entity "), Seg::Code(u.clone()), t(")")]),
+            (Some(u), _) => line.extend([t(" (uses "), Seg::Code(u.clone()), t(")")]),
+            (None, _) => line.push(t(" (uses all of it)")),
+        }
+        out.push(line);
+    }
+    match &c.clients {
+        Some(uses) if uses.is_empty() => out.push(vec![t("no known client operation uses it")]),
+        Some(uses) => {
+            for u in uses.iter().take(MAX_CLIENTS) {
+                out.push(vec![
+                    t(if u.broken { "breaks client operation " } else { "used by client operation " }),
+                    Seg::Code(u.operation.clone()),
+                    t(" at "),
+                    Seg::Code(format!("{}:{}", u.file, u.line)),
+                ]);
+            }
+            if uses.len() > MAX_CLIENTS {
+                let n = uses.len() - MAX_CLIENTS;
+                out.push(vec![Seg::Text(format!("and {n} more client operation{}", if n == 1 { "" } else { "s" }))]);
+            }
+        }
+        None => {}
+    }
+    out
+}
+
+/// A [`reach`] line as plain text.
+pub fn plain(line: &[Seg]) -> String {
+    line.iter()
+        .map(|s| match s {
+            Seg::Text(t) | Seg::Code(t) => t.as_str(),
+        })
+        .collect()
+}
+
+/// Where a change is best shown: the base for removals, else the revision (falling back to
+/// the other side).
+pub fn primary_location(c: &ReportChange) -> Option<&Location> {
+    if matches!(c.kind, Kind::Removed) { c.base.as_ref().or(c.revision.as_ref()) } else { c.revision.as_ref().or(c.base.as_ref()) }
+}
+
+/// The index in `report.specs` of the pair a change came from: the pair of its module whose
+/// base or revision names the change's file, else the first pair of its module, else 0.
+pub fn pair_index(report: &Report, c: &ReportChange) -> usize {
+    let files: Vec<&str> = [&c.base, &c.revision].iter().filter_map(|l| l.as_ref().map(|l| l.file.as_str())).collect();
+    let same_module = |p: &&SpecPair| p.module == c.module && p.format == c.format;
+    let by_file = report.specs.iter().position(|p| {
+        same_module(&p)
+            && files
+                .iter()
+                .any(|f| *f == p.revision || *f == p.base || p.revision.ends_with(&format!(":{f}")) || p.base.ends_with(&format!(":{f}")))
+    });
+    by_file.or_else(|| report.specs.iter().position(|p| same_module(&p))).unwrap_or(0)
+}
+
+/// A repository-relative path for a location's file: drops a `<git-ref>:` prefix and turns
+/// backslashes into slashes, so CI systems can place annotations.
+pub fn repo_path(file: &str) -> String {
+    let f = match file.split_once(':') {
+        Some((rev, rest)) if !(rest.starts_with("//") || rev.len() == 1 && rest.starts_with('\\')) => rest,
+        _ => file,
+    };
+    f.replace('\\', "/").trim_start_matches("./").to_string()
+}
+
+/// The file a change should be reported against, with its line and column (1 when unknown).
+pub fn anchor(report: &Report, c: &ReportChange) -> (String, u32, u32) {
+    match primary_location(c) {
+        Some(l) => (repo_path(&l.file), l.line.unwrap_or(1).max(1), l.column.unwrap_or(1).max(1)),
+        None => {
+            let file = report.specs.get(pair_index(report, c)).map(|p| repo_path(&p.revision)).unwrap_or_default();
+            (file, 1, 1)
+        }
+    }
+}
+
+/// A rule's documentation without the doc-comment indentation.
+pub fn rule_docs(rule: &crate::diff::Rule) -> String {
+    let mut s = String::new();
+    for line in rule.docs.lines() {
+        s.push_str(line.strip_prefix(' ').unwrap_or(line));
+        s.push('\n');
+    }
+    s.trim().to_string()
+}

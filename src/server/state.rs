@@ -1,0 +1,214 @@
+//! The server's state ([`AppState`]): the archive, config, auth, log and the audit queue, and
+//! the error type and guards every handler uses.
+
+use super::auth::{Auth, Identity, Role};
+use crate::config::Config;
+use crate::store::{Archive, AuditEvent, EntryCache};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// How long the server trusts its view of the entries before listing the store again (writes
+/// by other processes, e.g. `apidiff check --record`, show up within this time; the server's
+/// own writes immediately).
+pub const ENTRY_TTL: Duration = Duration::from_secs(1);
+
+/// Largest register body (a spec can be big).
+pub const REGISTER_LIMIT: usize = 20 * 1024 * 1024;
+
+/// Largest body of any other request.
+pub const DEFAULT_LIMIT: usize = 64 * 1024;
+
+/// Longest a request may take.
+pub const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Everything a request handler needs.
+pub struct AppState {
+    /// The store.
+    pub archive: Archive,
+    /// The repository configuration (modules, dependencies, severity overrides).
+    pub config: Config,
+    /// The repository root (for the ignore file).
+    pub root: PathBuf,
+    /// The token verifier.
+    pub auth: Auth,
+    /// The store's pseudonym salt.
+    pub salt: String,
+    /// Where alerts go (see [`alerts`]).
+    pub sink: Arc<dyn super::alerts::AlertSink>,
+    /// Where log lines go (the CLI's stderr), and whether each request gets one.
+    pub log: Log,
+    pub(crate) cache: Mutex<(EntryCache, Option<std::time::Instant>)>,
+    pub(crate) audit: AuditQueue,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").field("store", &self.archive.location()).finish_non_exhaustive()
+    }
+}
+
+/// Access events are written by one background thread so a request never waits on the disk;
+/// `pending` lets readers of the audit log wait until what was queued before them is written.
+pub(crate) struct AuditQueue {
+    pub(crate) tx: std::sync::mpsc::Sender<AuditEvent>,
+    pub(crate) queued: Arc<AtomicU64>,
+    pub(crate) written: Arc<AtomicU64>,
+}
+
+/// The server's log: the edge that starts it decides where lines go (the CLI writes them to
+/// stderr, as it does its own notes); the server never prints.
+#[derive(Clone)]
+pub struct Log {
+    /// Whether every request gets a line.
+    pub requests: bool,
+    /// Writes one line.
+    pub write: Arc<dyn Fn(&str) + Send + Sync>,
+}
+
+impl Log {
+    /// A log that drops every line (tests).
+    pub fn quiet() -> Log {
+        Log { requests: false, write: Arc::new(|_| {}) }
+    }
+
+    pub(crate) fn line(&self, s: &str) {
+        (self.write)(s)
+    }
+}
+
+impl AppState {
+    /// State over an archive; starts the audit writer thread.
+    #[allow(clippy::too_many_arguments)] // the server's inputs; a builder would only rename them
+    pub fn new(
+        archive: Archive,
+        config: Config,
+        root: PathBuf,
+        auth: Auth,
+        salt: String,
+        sink: Arc<dyn super::alerts::AlertSink>,
+        log: Log,
+    ) -> Arc<AppState> {
+        let (tx, rx) = std::sync::mpsc::channel::<AuditEvent>();
+        let queued = Arc::new(AtomicU64::new(0));
+        let written = Arc::new(AtomicU64::new(0));
+        let state = Arc::new(AppState {
+            archive,
+            config,
+            root,
+            auth,
+            salt,
+            sink,
+            log,
+            cache: Mutex::new((EntryCache::default(), None)),
+            audit: AuditQueue { tx, queued, written: written.clone() },
+        });
+        let weak = Arc::downgrade(&state);
+        std::thread::spawn(move || {
+            while let Ok(ev) = rx.recv() {
+                if let Some(s) = weak.upgrade()
+                    && let Err(e) = s.archive.audit(&ev)
+                {
+                    s.log.line(&format!("cannot write the audit log: {e}"));
+                }
+                written.fetch_add(1, Ordering::SeqCst);
+            }
+        });
+        state
+    }
+
+    pub(crate) fn queue_audit(&self, ev: AuditEvent) {
+        self.audit.queued.fetch_add(1, Ordering::SeqCst);
+        if self.audit.tx.send(ev).is_err() {
+            self.audit.written.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Waits (up to 5 s) until every access event queued so far is in the store.
+    pub(crate) async fn flush_audit(&self) {
+        let target = self.audit.queued.load(Ordering::SeqCst);
+        for _ in 0..1000 {
+            if self.audit.written.load(Ordering::SeqCst) >= target {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+}
+
+/// Milliseconds since the epoch.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+/// The caller of a request, when its bearer token checked out.
+#[derive(Debug, Clone)]
+pub(crate) struct Caller(pub(crate) Option<Identity>, pub(crate) Option<String>);
+
+/// An API error: a status and a one-line message, as `{"error": "..."}`.
+#[derive(Debug)]
+pub struct ApiError(pub(crate) StatusCode, pub(crate) String);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut r = (self.0, axum::Json(serde_json::json!({ "error": self.1 }))).into_response();
+        if self.0 == StatusCode::UNAUTHORIZED {
+            r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"apidiff\""));
+        }
+        r
+    }
+}
+
+impl From<crate::Error> for ApiError {
+    fn from(e: crate::Error) -> Self {
+        match &e {
+            crate::Error::Input(_) => ApiError(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
+            crate::Error::Usage(m) if m.contains("matches no") => ApiError(StatusCode::NOT_FOUND, e.to_string()),
+            crate::Error::Usage(_) => ApiError(StatusCode::BAD_REQUEST, e.to_string()),
+            crate::Error::Store(_) => ApiError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        }
+    }
+}
+
+impl ApiError {
+    pub(crate) fn bad(msg: impl Into<String>) -> Self {
+        ApiError(StatusCode::BAD_REQUEST, msg.into())
+    }
+    pub(crate) fn not_found(msg: impl Into<String>) -> Self {
+        ApiError(StatusCode::NOT_FOUND, msg.into())
+    }
+}
+
+/// The caller's identity with at least `role`: 401 without a valid token, 403 with too low a role.
+pub(crate) fn require(caller: &Caller, role: Role) -> Result<Identity, ApiError> {
+    match caller {
+        Caller(Some(id), _) if id.role >= role => Ok(id.clone()),
+        Caller(Some(id), _) => Err(ApiError(
+            StatusCode::FORBIDDEN,
+            format!("this needs the {} role; the token of `{}` has {}", role.as_str(), id.subject, id.role.as_str()),
+        )),
+        Caller(None, Some(why)) => Err(ApiError(StatusCode::UNAUTHORIZED, format!("invalid bearer token: {why}"))),
+        Caller(None, None) => Err(ApiError(StatusCode::UNAUTHORIZED, "missing bearer token (Authorization: Bearer <JWT>)".into())),
+    }
+}
+
+/// Runs blocking store work off the async threads, on a thread with a stack large enough for
+/// loading and comparing specs.
+pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal error: the worker failed".into()))?
+}
+
+/// Runs `f` on a thread with [`crate::spec::STACK_BYTES`] of stack (inside a blocking task).
+pub(crate) fn big_stack<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
+    std::thread::Builder::new()
+        .stack_size(crate::spec::STACK_BYTES)
+        .spawn(f)
+        .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot start worker thread: {e}")))?
+        .join()
+        .map_err(|_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal error: the comparison panicked".into()))?
+}

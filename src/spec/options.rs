@@ -1,0 +1,50 @@
+//! What loading takes: [`LoadOptions`], how a format is recognised from a name or a document,
+//! and the stack size comparison runs with.
+
+use super::format::Format;
+use serde_json::Value;
+
+/// How to load specs.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Follow `$ref`s to `http(s)://` URLs (off by default: CI should not depend on the network).
+    pub allow_remote_refs: bool,
+    /// Extra import roots for protobuf (besides the file's own folder).
+    pub proto_includes: Vec<std::path::PathBuf>,
+}
+
+/// Guesses a format from the file name alone (for discovery and for non-JSON/YAML formats).
+pub fn format_from_name(name: &str) -> Option<Format> {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".graphql") || lower.ends_with(".graphqls") || lower.ends_with(".gql") {
+        Some(Format::GraphQl)
+    } else if lower.ends_with(".d.ts") || lower.ends_with(".d.mts") || lower.ends_with(".d.cts") || lower.ends_with(".ts") {
+        Some(Format::TypeScript)
+    } else if lower.ends_with(".proto") {
+        Some(Format::Protobuf)
+    } else {
+        None
+    }
+}
+
+/// Detects the format of a parsed JSON/YAML document from its top-level keys.
+pub fn format_from_value(v: &Value) -> Option<Format> {
+    let o = v.as_object()?;
+    if o.contains_key("openapi") || o.contains_key("swagger") {
+        Some(Format::OpenApi)
+    } else if o.contains_key("asyncapi") {
+        Some(Format::AsyncApi)
+    } else {
+        None
+    }
+}
+
+pub(crate) fn looks_like_sdl(text: &str) -> bool {
+    text.lines().map(str::trim_start).any(|l| {
+        ["type ", "schema ", "interface ", "input ", "enum ", "union ", "scalar ", "directive ", "extend "].iter().any(|k| l.starts_with(k))
+    })
+}
+
+/// Stack for loading and comparing: specs are graphs and both recurse through them, so the
+/// explicit depth limits, not the platform's default stack, must be what bounds them.
+pub const STACK_BYTES: usize = 256 * 1024 * 1024;
