@@ -558,3 +558,39 @@ fn a_missing_release_falls_back_to_building_from_source() {
     let called = std::fs::read_to_string(&calls).unwrap();
     assert!(called.starts_with("install apidiff-cli --version 0.1.0 --locked --root "), "{called}");
 }
+
+#[test]
+fn every_release_platform_maps_to_its_archive() {
+    let work = tempfile::tempdir().unwrap();
+    let (script, _) = step("where");
+    for (os, arch, archive) in [
+        ("Linux", "X64", format!("apidiff-v{VERSION}-x86_64-unknown-linux-musl.tar.gz")),
+        ("Linux", "ARM64", format!("apidiff-v{VERSION}-aarch64-unknown-linux-musl.tar.gz")),
+        ("macOS", "ARM64", format!("apidiff-v{VERSION}-aarch64-apple-darwin.tar.gz")),
+        ("macOS", "X64", format!("apidiff-v{VERSION}-x86_64-apple-darwin.tar.gz")),
+        ("Windows", "X64", format!("apidiff-v{VERSION}-x86_64-pc-windows-msvc.zip")),
+        ("Linux", "ARM", String::new()),
+    ] {
+        let outputs = work.path().join("out.txt");
+        let _ = std::fs::remove_file(&outputs);
+        let o = Command::new("bash")
+            .args(["-e", "-c", &script])
+            .env("RUNNER_OS", os)
+            .env("RUNNER_ARCH", arch)
+            .env("VERSION", "v9.9.9")
+            .env("ACTION_PATH", env!("CARGO_MANIFEST_DIR"))
+            .env("TOOL_CACHE", work.path())
+            .env("GITHUB_OUTPUT", &outputs)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let text = std::fs::read_to_string(&outputs).unwrap();
+        assert!(text.lines().any(|l| l == "version=9.9.9"), "an explicit version wins, without its v: {text}");
+        let archive = archive.replace(VERSION, "9.9.9");
+        if archive.is_empty() {
+            assert!(text.lines().any(|l| l == "target="), "{os}/{arch} has no release: {text}");
+        } else {
+            assert!(text.lines().any(|l| l == format!("archive={archive}")), "{os}/{arch}: {text}");
+        }
+    }
+}
