@@ -16,6 +16,7 @@ pub mod error;
 pub mod notify;
 pub mod pipeline;
 pub mod policy;
+pub mod progress;
 pub mod report;
 #[cfg(feature = "server")]
 pub mod server;

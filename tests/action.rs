@@ -315,3 +315,282 @@ fn the_comment_is_trimmed_to_githubs_limit() {
     assert!(body.len() > 60_000, "the comment should use the room it has ({} bytes)", body.len());
     assert!(body.starts_with("<!-- apidiff-report -->"));
 }
+
+// ---- Installing apidiff: the release download, its checksum, the cache and the fallback ----
+//
+// The `where`, `install` and `build` steps' scripts run as GitHub would run them, against a
+// file server on 127.0.0.1 that serves a release made by scripts/package.sh from the binary
+// under test. The fallback build is simulated: a stand-in `cargo` on PATH records its
+// arguments and CARGO_TARGET_DIR and "installs" the binary under test (a real `cargo install`
+// would take minutes here; what the step asks cargo to do is what the test checks).
+
+/// The `run:` script and `env:` of the step with this id.
+fn step(id: &str) -> (String, Value) {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml")).unwrap();
+    let (action, _) = apidiff::source::text::parse("action.yml", &text).unwrap();
+    let steps = action["runs"]["steps"].as_array().unwrap();
+    let step = steps.iter().find(|s| s["id"] == id).unwrap_or_else(|| panic!("a step with id: {id}"));
+    let script = step["run"].as_str().unwrap().to_string();
+    assert!(!script.contains("${{"), "expressions belong in env:, not in the script");
+    (script, step["env"].clone())
+}
+
+/// Serves the files under `root` (GET only; 404 for anything missing); counts requests.
+fn file_server(root: std::path::PathBuf) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let s2 = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            if reader.read_line(&mut line).is_err() {
+                continue;
+            }
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                    break;
+                }
+            }
+            let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+            s2.lock().unwrap().push(path.clone());
+            let file = root.join(path.trim_start_matches('/'));
+            let (status, body) = match std::fs::read(&file) {
+                Ok(b) if !path.contains("..") => ("200 OK", b),
+                _ => ("404 Not Found", b"not found".to_vec()),
+            };
+            let _ = write!(stream, "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+            let _ = stream.write_all(&body);
+        }
+    });
+    (url, seen)
+}
+
+const TARGET: &str = "x86_64-unknown-linux-musl";
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A release folder `<root>/v<version>/` with the archive and SHA256SUMS, built by
+/// scripts/package.sh from the binary under test.
+fn release(root: &Path) -> std::path::PathBuf {
+    let dir = root.join(format!("v{VERSION}"));
+    let o = Command::new("bash")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/package.sh"))
+        .args(["--bin", env!("CARGO_BIN_EXE_apidiff"), "--target", TARGET, "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "package.sh: {}", String::from_utf8_lossy(&o.stderr));
+    dir
+}
+
+struct Step {
+    code: Option<i32>,
+    log: String,
+    outputs: std::collections::BTreeMap<String, String>,
+    path_added: String,
+}
+
+/// Runs one step's script as a Linux x64 runner would, with `env` as the step's env.
+fn run_install_step(id: &str, work: &Path, env: &[(&str, String)], extra_path: Option<&Path>) -> Step {
+    let (script, declared) = step(id);
+    for k in declared.as_object().unwrap().keys() {
+        assert!(env.iter().any(|(e, _)| e == k), "the test does not set {k} of step {id}");
+    }
+    let outputs = work.join(format!("{id}-outputs.txt"));
+    let gh_path = work.join(format!("{id}-path.txt"));
+    let _ = std::fs::remove_file(&outputs);
+    let _ = std::fs::remove_file(&gh_path);
+    let mut path = std::env::var("PATH").unwrap_or_default();
+    if let Some(p) = extra_path {
+        path = format!("{}:{path}", p.display());
+    }
+    let mut c = Command::new("bash");
+    c.args(["-e", "-c", &script])
+        .current_dir(work)
+        .env("PATH", path)
+        .env("RUNNER_OS", "Linux")
+        .env("RUNNER_ARCH", "X64")
+        .env("GITHUB_OUTPUT", &outputs)
+        .env("GITHUB_PATH", &gh_path);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let o = c.output().unwrap();
+    let text = std::fs::read_to_string(&outputs).unwrap_or_default();
+    Step {
+        code: o.status.code(),
+        log: format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)),
+        outputs: text.lines().filter_map(|l| l.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        path_added: std::fs::read_to_string(&gh_path).unwrap_or_default(),
+    }
+}
+
+/// The `where` step's outputs for a Linux x64 runner, with the tool cache under `work`.
+fn where_step(work: &Path) -> std::collections::BTreeMap<String, String> {
+    let env = [
+        ("VERSION", String::new()),
+        ("ACTION_PATH", env!("CARGO_MANIFEST_DIR").to_string()),
+        ("TOOL_CACHE", work.join("toolcache").display().to_string()),
+    ];
+    let s = run_install_step("where", work, &env, None);
+    assert_eq!(s.code, Some(0), "{}", s.log);
+    assert_eq!(s.outputs["version"], VERSION, "the action is pinned to its own version");
+    assert_eq!(s.outputs["target"], TARGET);
+    assert_eq!(s.outputs["archive"], format!("apidiff-v{VERSION}-{TARGET}.tar.gz"));
+    s.outputs
+}
+
+fn install(work: &Path, w: &std::collections::BTreeMap<String, String>, releases: &str) -> Step {
+    let env = [
+        ("VERSION", w["version"].clone()),
+        ("TARGET", w["target"].clone()),
+        ("ARCHIVE", w["archive"].clone()),
+        ("DIR", w["dir"].clone()),
+        ("RELEASES", releases.to_string()),
+    ];
+    run_install_step("install", work, &env, None)
+}
+
+fn version_of(bin: &Path) -> String {
+    let o = Command::new(bin).arg("--version").output().unwrap();
+    String::from_utf8(o.stdout).unwrap().trim().to_string()
+}
+
+#[test]
+fn the_action_downloads_verifies_and_caches_the_release() {
+    let work = tempfile::tempdir().unwrap();
+    let served = tempfile::tempdir().unwrap();
+    let dir = release(served.path());
+    let listing: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+    assert!(listing.contains(&"SHA256SUMS".to_string()), "{listing:?}");
+    let (url, seen) = file_server(served.path().to_path_buf());
+
+    let w = where_step(work.path());
+    let s = install(work.path(), &w, &url);
+    assert_eq!(s.code, Some(0), "{}", s.log);
+    assert_eq!(s.outputs["fallback"], "false", "{}", s.log);
+    assert!(s.log.contains("downloaded, sha256"), "{}", s.log);
+    let bin_dir = format!("{}/bin", w["dir"]);
+    assert_eq!(s.path_added.trim(), bin_dir);
+    assert_eq!(version_of(&Path::new(&bin_dir).join("apidiff")), format!("apidiff {VERSION}"));
+    let asked = seen.lock().unwrap().clone();
+    assert_eq!(asked, [format!("/v{VERSION}/SHA256SUMS"), format!("/v{VERSION}/apidiff-v{VERSION}-{TARGET}.tar.gz")]);
+
+    // A second run finds it in the cache and asks nobody (the server is not even reachable).
+    seen.lock().unwrap().clear();
+    let s = install(work.path(), &w, "http://127.0.0.1:9");
+    assert_eq!(s.code, Some(0), "{}", s.log);
+    assert!(s.log.contains("from the cache"), "{}", s.log);
+    assert_eq!(s.path_added.trim(), bin_dir);
+    assert!(seen.lock().unwrap().is_empty());
+}
+
+#[test]
+fn a_wrong_checksum_fails_the_step_and_installs_nothing() {
+    let work = tempfile::tempdir().unwrap();
+    let served = tempfile::tempdir().unwrap();
+    let dir = release(served.path());
+    let sums = std::fs::read_to_string(dir.join("SHA256SUMS")).unwrap();
+    let (hash, rest) = sums.split_once(' ').unwrap();
+    let wrong: String = hash.chars().map(|c| if c == '0' { '1' } else { '0' }).collect();
+    std::fs::write(dir.join("SHA256SUMS"), format!("{wrong} {rest}")).unwrap();
+    let (url, _) = file_server(served.path().to_path_buf());
+
+    let w = where_step(work.path());
+    let s = install(work.path(), &w, &url);
+    assert_eq!(s.code, Some(1), "{}", s.log);
+    assert!(s.log.contains("::error::apidiff: checksum mismatch"), "{}", s.log);
+    assert!(!s.outputs.contains_key("fallback"), "a bad download must not fall back: {:?}", s.outputs);
+    assert!(s.path_added.is_empty());
+    assert!(!Path::new(&w["dir"]).join("bin/apidiff").exists());
+}
+
+#[test]
+fn a_missing_release_falls_back_to_building_from_source() {
+    let work = tempfile::tempdir().unwrap();
+    let served = tempfile::tempdir().unwrap();
+    let dir = release(served.path());
+    std::fs::remove_file(dir.join(format!("apidiff-v{VERSION}-{TARGET}.tar.gz"))).unwrap();
+    let (url, _) = file_server(served.path().to_path_buf());
+
+    let w = where_step(work.path());
+    let s = install(work.path(), &w, &url);
+    assert_eq!(s.code, Some(0), "{}", s.log);
+    assert_eq!(s.outputs["fallback"], "true");
+    assert!(s.log.contains("::notice::apidiff: no apidiff-v"), "{}", s.log);
+    assert!(s.path_added.is_empty());
+
+    // The build step, with a stand-in cargo.
+    let fake = work.path().join("fake-bin");
+    std::fs::create_dir_all(&fake).unwrap();
+    let calls = work.path().join("cargo-calls.txt");
+    let script = format!(
+        "#!/usr/bin/env bash\necho \"$* | $CARGO_TARGET_DIR\" >> {calls}\nroot=''\nwhile [ $# -gt 0 ]; do [ \"$1\" = --root ] && root=$2; shift; done\nmkdir -p \"$root/bin\" && cp {bin} \"$root/bin/apidiff\"\n",
+        calls = calls.display(),
+        bin = env!("CARGO_BIN_EXE_apidiff")
+    );
+    std::fs::write(fake.join("cargo"), script).unwrap();
+    std::fs::set_permissions(fake.join("cargo"), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let target_dir = work.path().join("apidiff-target").display().to_string();
+    let action_path = env!("CARGO_MANIFEST_DIR").to_string();
+    let env = [
+        ("PINNED", String::new()),
+        ("ACTION_PATH", action_path.clone()),
+        ("DIR", w["dir"].clone()),
+        ("CARGO_TARGET_DIR", target_dir.clone()),
+    ];
+    let b = run_install_step("build", work.path(), &env, Some(&fake));
+    assert_eq!(b.code, Some(0), "{}", b.log);
+    let called = std::fs::read_to_string(&calls).unwrap();
+    assert_eq!(called.trim(), format!("install --locked --path {action_path} --root {} | {target_dir}", w["dir"]));
+    let bin_dir = format!("{}/bin", w["dir"]);
+    assert_eq!(b.path_added.trim(), bin_dir);
+    assert_eq!(version_of(&Path::new(&bin_dir).join("apidiff")), format!("apidiff {VERSION}"));
+
+    // With an explicit version, the fallback installs the package the project owns.
+    std::fs::remove_file(&calls).unwrap();
+    let env = [("PINNED", "v0.1.0".to_string()), ("ACTION_PATH", action_path), ("DIR", w["dir"].clone()), ("CARGO_TARGET_DIR", target_dir)];
+    let b = run_install_step("build", work.path(), &env, Some(&fake));
+    assert_eq!(b.code, Some(0), "{}", b.log);
+    let called = std::fs::read_to_string(&calls).unwrap();
+    assert!(called.starts_with("install apidiff-cli --version 0.1.0 --locked --root "), "{called}");
+}
+
+#[test]
+fn every_release_platform_maps_to_its_archive() {
+    let work = tempfile::tempdir().unwrap();
+    let (script, _) = step("where");
+    for (os, arch, archive) in [
+        ("Linux", "X64", format!("apidiff-v{VERSION}-x86_64-unknown-linux-musl.tar.gz")),
+        ("Linux", "ARM64", format!("apidiff-v{VERSION}-aarch64-unknown-linux-musl.tar.gz")),
+        ("macOS", "ARM64", format!("apidiff-v{VERSION}-aarch64-apple-darwin.tar.gz")),
+        ("macOS", "X64", format!("apidiff-v{VERSION}-x86_64-apple-darwin.tar.gz")),
+        ("Windows", "X64", format!("apidiff-v{VERSION}-x86_64-pc-windows-msvc.zip")),
+        ("Linux", "ARM", String::new()),
+    ] {
+        let outputs = work.path().join("out.txt");
+        let _ = std::fs::remove_file(&outputs);
+        let o = Command::new("bash")
+            .args(["-e", "-c", &script])
+            .env("RUNNER_OS", os)
+            .env("RUNNER_ARCH", arch)
+            .env("VERSION", "v9.9.9")
+            .env("ACTION_PATH", env!("CARGO_MANIFEST_DIR"))
+            .env("TOOL_CACHE", work.path())
+            .env("GITHUB_OUTPUT", &outputs)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let text = std::fs::read_to_string(&outputs).unwrap();
+        assert!(text.lines().any(|l| l == "version=9.9.9"), "an explicit version wins, without its v: {text}");
+        let archive = archive.replace(VERSION, "9.9.9");
+        if archive.is_empty() {
+            assert!(text.lines().any(|l| l == "target="), "{os}/{arch} has no release: {text}");
+        } else {
+            assert!(text.lines().any(|l| l == format!("archive={archive}")), "{os}/{arch}: {text}");
+        }
+    }
+}

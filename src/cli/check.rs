@@ -4,7 +4,7 @@
 
 use super::ci;
 use super::context::Exit;
-use super::context::{Common, actor, now_ms, on_big_stack, plural, short, today};
+use super::context::{Bar, Common, actor, now_ms, on_big_stack, plural, short, today};
 use crate::error::Error;
 use crate::notify::{self, Context, Secrets};
 use crate::pipeline::{self, Baseline, Checked, Identity, Request, Scope};
@@ -51,10 +51,10 @@ pub struct CheckArgs {
     pub no_alerts: bool,
 }
 
-pub(super) fn run(args: CheckArgs, color: bool) -> Result<Exit, Error> {
+pub(super) fn run(args: CheckArgs, color: bool, quiet: bool) -> Result<Exit, Error> {
     let ctx = args.common.context()?;
     let identity = identity(&ctx.root, args.deploy.clone());
-    on_big_stack(move || check(args, ctx, identity, color))
+    on_big_stack(move || check(args, ctx, identity, color, quiet))
 }
 
 /// Git facts for the record: the deploy (HEAD unless `--deploy`), author, message, actor.
@@ -73,7 +73,7 @@ fn identity(root: &Path, deploy: Option<String>) -> Identity {
     }
 }
 
-fn check(args: CheckArgs, ctx: super::context::Ctx, identity: Identity, color: bool) -> Result<Exit, Error> {
+fn check(args: CheckArgs, ctx: super::context::Ctx, identity: Identity, color: bool, quiet: bool) -> Result<Exit, Error> {
     let super::context::Ctx { root, config, archive } = ctx;
     let fail_on = args.fail_on.or(config.gate.fail_on.map(|l| l.to_fail_on())).unwrap_or_default();
     let today = today();
@@ -95,7 +95,7 @@ fn check(args: CheckArgs, ctx: super::context::Ctx, identity: Identity, color: b
         archive: &archive,
         identity,
     };
-    let mut checked = pipeline::check(&req)?;
+    let mut checked = pipeline::check_with(&req, &Bar::new(quiet))?;
     if !args.no_alerts {
         alert(&req, &mut checked)?;
     }

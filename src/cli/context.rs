@@ -221,3 +221,73 @@ pub(crate) fn out_bytes(b: &[u8]) {
         std::process::exit(Exit::Error as i32);
     }
 }
+
+/// When to use colour (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// When stdout is a terminal, unless NO_COLOR is set (CLICOLOR_FORCE forces it on).
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Whether to colour output, by the conventions: `--color always|never` wins; then a non-empty
+/// `NO_COLOR` turns colour off (no-color.org); then `CLICOLOR_FORCE` other than `0` turns it on
+/// even into a pipe; then `CLICOLOR=0` or `TERM=dumb` turn it off; else only on a terminal.
+pub(super) fn use_color(choice: ColorChoice, env: impl Fn(&str) -> Option<String>, tty: bool) -> bool {
+    let set = |k: &str| env(k).filter(|v| !v.is_empty());
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto if set("NO_COLOR").is_some() => false,
+        ColorChoice::Auto if set("CLICOLOR_FORCE").is_some_and(|v| v != "0") => true,
+        ColorChoice::Auto if set("CLICOLOR").is_some_and(|v| v == "0") || set("TERM").is_some_and(|v| v == "dumb") => false,
+        ColorChoice::Auto => tty,
+    }
+}
+
+/// A progress bar on stderr for library work ([`crate::progress::Progress`]); hidden when stderr
+/// is not a terminal or with `--quiet`.
+pub(super) struct Bar(indicatif::ProgressBar);
+
+impl Bar {
+    /// A bar that draws only when stderr is a terminal and `quiet` is off.
+    pub(super) fn new(quiet: bool) -> Bar {
+        use std::io::IsTerminal;
+        if quiet || !std::io::stderr().is_terminal() {
+            return Bar(indicatif::ProgressBar::hidden());
+        }
+        Bar(indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr()))
+    }
+}
+
+impl crate::progress::Progress for Bar {
+    fn start(&self, what: &str, total: u64) {
+        let style = if total == 0 {
+            indicatif::ProgressStyle::with_template("{spinner} {prefix} {elapsed}")
+        } else {
+            indicatif::ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {wide_msg}").map(|s| s.progress_chars("=> "))
+        };
+        if let Ok(style) = style {
+            self.0.set_style(style);
+        }
+        self.0.set_prefix(what.to_string());
+        self.0.set_length(total);
+        self.0.set_position(0);
+        if total == 0 {
+            self.0.enable_steady_tick(std::time::Duration::from_millis(120));
+        }
+        self.0.tick();
+    }
+
+    fn step(&self, item: &str) {
+        self.0.set_message(item.to_string());
+        self.0.inc(1);
+    }
+
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}

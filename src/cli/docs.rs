@@ -54,6 +54,7 @@ pub fn generate(cli: clap::Command) -> String {
     s.push_str(&commands_section(cli));
     s.push_str(&rules_section());
     s.push_str(IGNORES);
+    s.push_str(CI);
     s.push_str(FAQ);
     while s.ends_with("\n\n") {
         s.pop();
@@ -70,7 +71,8 @@ AsyncAPI, TypeScript declarations, protobuf), classifies every change with a sta
 severity, and fails CI when a change would break clients.
 
 Contents: [Adding modules](#adding-modules-apidiffyaml) · [Reading results](#reading-results) ·
-[Commands](#commands) · [Rules](#rules) · [The ignore file](#the-ignore-file) · [FAQ](#faq-and-troubleshooting)
+[Commands](#commands) · [Rules](#rules) · [The ignore file](#the-ignore-file) ·
+[Installing and CI](#installing-and-ci) · [FAQ](#faq-and-troubleshooting)
 
 Quick start:
 
@@ -406,6 +408,57 @@ ignores:
 An entry matches when the rule id and every given key match. Ignored changes are still listed
 (under `ignored` in the JSON report) and never reach the gate. Expired entries and entries that
 matched nothing are reported, so the file does not rot.
+
+";
+
+const CI: &str = "## Installing and CI
+
+The crates.io package is `apidiff-cli` (the name `apidiff` there belongs to an unrelated crate);
+it installs the binary `apidiff`:
+
+```sh
+cargo install apidiff-cli --locked                       # from crates.io
+cargo install --locked --path .                          # from a clone
+```
+
+Each release (a `v*` tag, `.github/workflows/release.yml`) publishes archives for x86_64 and
+aarch64 Linux (musl, static), macOS arm64 and x86_64 and Windows x86_64, each holding the binary,
+shell completions, the man page, the licences and the README, plus a `SHA256SUMS` file
+(`scripts/package.sh` builds the same layout locally). The `Dockerfile` builds a small image with
+the static binary and git, `apidiff` as its entrypoint: `docker run --rm -v \"$PWD:/repo\" IMAGE check`.
+
+Shell completions and the man page come from the binary: `apidiff completions bash|zsh|fish|powershell|elvish`
+and `apidiff man`. Colour follows `--color`, then `NO_COLOR` (set and non-empty: off), then
+`CLICOLOR_FORCE` (set and not `0`: on, even into a pipe); progress bars (`check` over many specs,
+`store copy`, `export`) draw on stderr only when it is a terminal, and never with `--quiet`.
+
+**GitHub Actions.** `uses: <owner>/apidiff@<tag>` downloads the release archive for the runner
+(pinned to the action's version), checks it against `SHA256SUMS` (a mismatch fails the step),
+caches it, and builds from source with a cached target folder only when no archive exists.
+
+**GitLab CI.** `ci/gitlab.yml` is a template: include it (or copy it) and set `APIDIFF_IMAGE`.
+Merge requests run `apidiff check --base <merge base> --format gitlab` and publish the result
+as a Code Quality report (`artifacts: reports: codequality`), so the changes show in the merge
+request widget; the default branch runs `apidiff check --record`.
+
+```yaml
+include:
+  - remote: https://raw.githubusercontent.com/<owner>/apidiff/<tag>/ci/gitlab.yml
+variables:
+  APIDIFF_IMAGE: ghcr.io/<owner>/apidiff:<tag>
+```
+
+**pre-commit.** `.pre-commit-hooks.yaml` defines the hook `apidiff`
+(`apidiff check --base HEAD`: the working tree against the last commit), built from the
+repository by pre-commit (`language: rust`):
+
+```yaml
+repos:
+  - repo: https://github.com/<owner>/apidiff
+    rev: <tag>
+    hooks:
+      - id: apidiff
+```
 
 ";
 

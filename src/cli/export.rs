@@ -2,11 +2,12 @@
 //! one Markdown, HTML or PDF report of every archived change with the timeline; each export is
 //! recorded in the audit log.
 
-use super::context::{Common, actor, now_ms};
+use super::context::{Bar, Common, actor, now_ms};
 use super::context::{Exit, out_bytes};
 use crate::diff::{Format, Severity};
 use crate::error::Error;
 use crate::policy::FailOn;
+use crate::progress::Progress;
 use crate::report::{Meta, Report, ReportChange, SpecPair, TimelineItem, html, markdown, pdf};
 use crate::store::{self, Action, AuditEvent, Entry, Risk, time};
 use clap::{Args, ValueEnum};
@@ -46,7 +47,7 @@ pub struct ExportArgs {
     pub out: Option<PathBuf>,
 }
 
-pub(super) fn run(args: ExportArgs) -> Result<Exit, Error> {
+pub(super) fn run(args: ExportArgs, quiet: bool) -> Result<Exit, Error> {
     let ctx = args.common.context()?;
     ctx.archive.require()?;
     let now = now_ms();
@@ -70,6 +71,8 @@ pub(super) fn run(args: ExportArgs) -> Result<Exit, Error> {
         return Err(Error::Usage("--format pdf writes binary data: give --out FILE, or redirect stdout".into()));
     }
     let generated = time::format_millis(now);
+    let bar = Bar::new(quiet);
+    bar.start(&format!("exporting {} entries", shown.len()), 0);
     let bytes: Vec<u8> = match args.format {
         ExportFormat::Json => {
             let notes = ctx.archive.notes()?;
@@ -105,6 +108,7 @@ pub(super) fn run(args: ExportArgs) -> Result<Exit, Error> {
         Some(p) => std::fs::write(p, &bytes).map_err(|e| Error::Usage(format!("--out {}: cannot write: {e}", p.display())))?,
         None => out_bytes(&bytes),
     }
+    bar.finish();
     let format = format!("{:?}", args.format).to_lowercase();
     ctx.archive.audit(&AuditEvent {
         id: store::unique_id(&generated, "export"),

@@ -5,6 +5,7 @@
 mod annotate;
 mod check;
 mod ci;
+mod completions;
 mod config;
 mod context;
 mod diff;
@@ -26,8 +27,8 @@ mod tests;
 mod token;
 
 use crate::error::Error;
-use clap::{Parser, Subcommand, ValueEnum};
-pub use context::Exit;
+use clap::{Parser, Subcommand};
+pub use context::{ColorChoice, Exit};
 use std::io::IsTerminal;
 
 /// Maps every library error to its exit code, in one place.
@@ -41,23 +42,15 @@ pub fn exit_code(e: &Error) -> Exit {
 #[derive(Debug, Parser)]
 #[command(name = "apidiff", version, about, long_about = None, max_term_width = 100)]
 pub struct Cli {
-    /// When to colour output.
+    /// When to colour output (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE forces it).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// No progress bars (they are also hidden when stderr is not a terminal).
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
     /// The subcommand.
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// When to use colour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    /// When stdout is a terminal and NO_COLOR is unset.
-    Auto,
-    /// Always.
-    Always,
-    /// Never.
-    Never,
 }
 
 /// The subcommands.
@@ -105,6 +98,10 @@ pub enum Command {
     Privacy(privacy::PrivacyArgs),
     /// Generate Hurl HTTP test scripts for the OpenAPI operations a change added or changed.
     Tests(tests::TestsArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
 }
 
 /// The command line's definition (for generated docs, completions and the man page).
@@ -114,11 +111,8 @@ pub fn command() -> clap::Command {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Exit, Error> {
-    let color = match cli.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-    };
+    let color = context::use_color(cli.color, |k| std::env::var(k).ok(), std::io::stdout().is_terminal());
+    let quiet = cli.quiet;
     match cli.command {
         Command::Diff(args) => diff::run(args, color),
         Command::Rules(args) => rules::run_rules(args),
@@ -127,15 +121,15 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             context::out(&crate::report::json_schema());
             Ok(Exit::Clean)
         }
-        Command::Check(args) => check::run(args, color),
+        Command::Check(args) => check::run(args, color, quiet),
         Command::Discover(args) => discover::run(args),
         Command::History(args) => history::run(args),
         Command::Show(args) => show::run(args),
-        Command::Export(args) => export::run(args),
+        Command::Export(args) => export::run(args, quiet),
         Command::Annotate(args) => annotate::run(args),
         Command::Rollback(args) => rollback::run(args, color),
         Command::Config(args) => config::run(args),
-        Command::Store(args) => store::run(args),
+        Command::Store(args) => store::run(args, quiet),
         Command::Doctor(args) => doctor::run(args),
         Command::Docs(args) => docs::run(args, command()),
         Command::Summary(args) => summary::run(args),
@@ -145,5 +139,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Token(args) => token::run(args),
         Command::Privacy(args) => privacy::run(args),
         Command::Tests(args) => tests::run(args),
+        Command::Completions(args) => completions::run_completions(args, command()),
+        Command::Man => completions::run_man(command()),
     }
 }

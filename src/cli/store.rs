@@ -1,6 +1,6 @@
 //! `apidiff store copy|export|import`: move, back up and restore a whole history.
 
-use super::context::{Common, actor, now_ms, settings, urls};
+use super::context::{Bar, Common, actor, now_ms, settings, urls};
 use super::context::{Exit, out};
 use crate::error::Error;
 use crate::store::{self, Action, Archive, AuditEvent, copy, time};
@@ -60,9 +60,9 @@ pub struct ImportArgs {
     pub file: String,
 }
 
-pub(super) fn run(args: StoreArgs) -> Result<Exit, Error> {
+pub(super) fn run(args: StoreArgs, quiet: bool) -> Result<Exit, Error> {
     match args.command {
-        StoreCommand::Copy(a) => run_copy(a),
+        StoreCommand::Copy(a) => run_copy(a, quiet),
         StoreCommand::Export(a) => run_export(a),
         StoreCommand::Import(a) => run_import(a),
     }
@@ -73,7 +73,7 @@ fn audit_export(archive: &Archive, root: &Path, details: serde_json::Value) -> R
     archive.audit(&AuditEvent { id: store::unique_id(&t, "export"), time: t, actor: actor(root), action: Action::Export, details })
 }
 
-fn run_copy(args: CopyArgs) -> Result<Exit, Error> {
+fn run_copy(args: CopyArgs, quiet: bool) -> Result<Exit, Error> {
     let (root, config) = args.common.root_and_config()?;
     let settings = settings(&root);
     let from_url = args.from.clone().unwrap_or_else(|| urls(args.common.store.as_deref(), &config, &settings).0);
@@ -85,7 +85,7 @@ fn run_copy(args: CopyArgs) -> Result<Exit, Error> {
     from.require()?;
     // Recorded first, so the event travels with the copy.
     audit_export(&from, &root, serde_json::json!({"copy_to": to.location()}))?;
-    let report = copy::copy(from.store(), to.as_ref())?;
+    let report = copy::copy_with(from.store(), to.as_ref(), &Bar::new(quiet))?;
     out(&format!(
         "copied {} to {}: {} objects and {} records ({} written, {} already there); counts and sha256 hashes match\n",
         from.location(),

@@ -6,6 +6,7 @@ use super::{Baseline, Request, Scope, short};
 use crate::diff::{self, Change, Format, general};
 use crate::discover::{self, Found};
 use crate::error::{Error, Result};
+use crate::progress::Progress;
 use crate::source::{GitFetch, git};
 use crate::spec::{self, Spec};
 use crate::store::bundle::{self, Bundle, Tree};
@@ -46,7 +47,7 @@ struct History {
     clients: Option<Vec<String>>,
 }
 
-pub(super) fn load_all(req: &Request<'_>) -> Result<LoadedAll> {
+pub(super) fn load_all(req: &Request<'_>, progress: &dyn Progress) -> Result<LoadedAll> {
     let (found, mut history, filter) = in_scope(req)?;
     history.entries = match req.baseline {
         Baseline::Git(ref rev) => {
@@ -59,9 +60,12 @@ pub(super) fn load_all(req: &Request<'_>) -> Result<LoadedAll> {
     };
     let mut notes = Vec::new();
     let mut specs = Vec::new();
+    progress.start("checking specs", found.len() as u64);
     for spec in &found {
         specs.push(load_one(req, spec, &history, &mut notes)?);
+        progress.step(&spec.path);
     }
+    progress.finish();
     let removed = match (&req.baseline, &req.scope) {
         (Baseline::Archive, Scope::Discover(_)) => gone(&history, &specs, &filter),
         _ => Vec::new(),

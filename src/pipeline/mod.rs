@@ -18,6 +18,7 @@ pub(crate) use request::{annotate, overall_risk, removal_change};
 use crate::diff::{Change, Format};
 use crate::error::Result;
 use crate::policy::{self};
+use crate::progress::{Progress, Silent};
 use crate::report::{Meta, Report, SpecPair};
 use crate::source::git;
 use crate::store::{Entry, time};
@@ -27,8 +28,13 @@ use std::collections::BTreeSet;
 /// Runs the check: loads every spec in scope, compares it with its baseline, applies the
 /// policy once over everything, and builds the annotated report.
 pub fn check(req: &Request<'_>) -> Result<Checked> {
+    check_with(req, &Silent)
+}
+
+/// [`check`], telling `progress` about every spec loaded and compared.
+pub fn check_with(req: &Request<'_>, progress: &dyn Progress) -> Result<Checked> {
     let fail_on = req.policy.fail_on;
-    let loaded = load::load_all(req)?;
+    let loaded = load::load_all(req, progress)?;
     let mut identity = req.identity.clone();
     let mut notes = loaded.notes;
     mark_dirty(req, &loaded.specs, &loaded.removed, &mut identity, &mut notes);

@@ -8,6 +8,7 @@
 use super::bundle::sha256_hex;
 use super::{Entry, Store};
 use crate::error::{Error, Result};
+use crate::progress::{Progress, Silent};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
@@ -90,6 +91,11 @@ fn put_checked(to: &dyn Store, key: &str, bytes: &[u8], report: &mut CopyReport)
 /// Copies every object and record from `from` to `to` (creating `to` if needed), then checks
 /// the target lists every source key. Safe to re-run after an interruption.
 pub fn copy(from: &dyn Store, to: &dyn Store) -> Result<CopyReport> {
+    copy_with(from, to, &Silent)
+}
+
+/// [`copy`], telling `progress` about every key copied.
+pub fn copy_with(from: &dyn Store, to: &dyn Store, progress: &dyn Progress) -> Result<CopyReport> {
     if !from.exists()? {
         return Err(Error::Store(format!("no apidiff store at {} to copy from", from.location())));
     }
@@ -98,11 +104,14 @@ pub fn copy(from: &dyn Store, to: &dyn Store) -> Result<CopyReport> {
     }
     let keys = all_keys(from)?;
     let mut report = CopyReport::default();
+    progress.start("copying", keys.len() as u64);
     for key in &keys {
         let bytes = from.get(key)?.ok_or_else(|| Error::Store(format!("{key} vanished from {} during the copy", from.location())))?;
         check_bytes(key, &bytes, &from.location())?;
         put_checked(to, key, &bytes, &mut report)?;
+        progress.step(key);
     }
+    progress.finish();
     let target: std::collections::BTreeSet<String> = all_keys(to)?.into_iter().collect();
     let missing: Vec<&String> = keys.iter().filter(|k| !target.contains(*k)).collect();
     if !missing.is_empty() {
