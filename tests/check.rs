@@ -560,3 +560,53 @@ fn bad_config_is_located() {
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("ok: 3 modules"), "{out:?}");
 }
+
+/// One spec that cannot be read hides nothing: the other specs are compared, reported and
+/// recorded, the broken file is named with its line in every output, and the exit code is 2.
+#[test]
+fn broken_spec_is_reported_and_the_rest_is_checked() {
+    let r = seeded();
+    assert_eq!(r.run(&["check", "--record"]).code, 0);
+    r.write("legacy/swagger.yaml", "swagger: '2.0'\ninfo: {title: Legacy, version: '1'}\npaths:\n  /pets: [unclosed\n");
+    r.write("services/users/openapi.yaml", &users("", false));
+    r.commit("break the YAML, drop GET /users/{id}");
+
+    let out = r.run(&["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stdout.contains("api-path-removed") || out.stdout.contains("/users/{id}"), "{out:?}");
+    assert!(out.stdout.contains("1 spec could not be checked") && out.stdout.contains("legacy/swagger.yaml:"), "{out:?}");
+    assert!(out.stderr.contains("error: legacy/swagger.yaml:"), "{out:?}");
+
+    let out = r.run(&["check", "-f", "json"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    let v = json(&out.stdout);
+    assert_eq!(v["schema_version"], "1.1.0");
+    assert!(v["summary"]["breaking"].as_u64().unwrap() >= 1, "{v:#}");
+    let errors = v["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{v:#}");
+    assert_eq!(errors[0]["file"], "legacy/swagger.yaml");
+    assert_eq!(errors[0]["module"], "legacy");
+    assert!(errors[0]["line"].as_u64().is_some(), "{v:#}");
+    for (format, needle) in [
+        ("markdown", "could not be checked"),
+        ("html", "could not be checked"),
+        ("sarif", "apidiff-spec-error"),
+        ("junit", "<error"),
+        ("gitlab", "apidiff-spec-error"),
+        ("github", "::error file=legacy/swagger.yaml"),
+    ] {
+        let out = r.run(&["check", "-f", format]);
+        assert_eq!(out.code, 2, "{format}: {out:?}");
+        assert!(out.stdout.contains(needle) && out.stdout.contains("legacy/swagger.yaml"), "{format}: {out:?}");
+    }
+
+    // --record still archives the readable specs, and the failure is in the audit log.
+    let out = r.run(&["check", "--record"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("Recorded 1 new snapshot"), "{out:?}");
+    let hist = json(&r.run(&["history", "--module", "users", "-f", "json"]).stdout);
+    assert_eq!(hist.as_array().unwrap().len(), 2, "{hist:#}");
+    let audit = json(&r.run(&["history", "--audit", "-f", "json"]).stdout);
+    let failure = audit.as_array().unwrap().iter().find(|e| e["action"] == "failure").expect("a failure event");
+    assert_eq!(failure["details"]["errors"][0]["file"], "legacy/swagger.yaml", "{failure:#}");
+}
