@@ -610,3 +610,65 @@ fn broken_spec_is_reported_and_the_rest_is_checked() {
     let failure = audit.as_array().unwrap().iter().find(|e| e["action"] == "failure").expect("a failure event");
     assert_eq!(failure["details"]["errors"][0]["file"], "legacy/swagger.yaml", "{failure:#}");
 }
+
+/// Copies a fixture tree into the repository under `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+            copy_tree(&p, &dest);
+        } else if p.extension().is_some_and(|x| x == "proto") {
+            std::fs::copy(&p, &dest).unwrap();
+        }
+    }
+}
+
+fn pubsub(r: &Repo, version: &str) {
+    let proto = r.path().join("proto");
+    let _ = std::fs::remove_dir_all(&proto);
+    std::fs::create_dir_all(&proto).unwrap();
+    copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/repos/pubsub").join(version), &proto);
+}
+
+/// A gRPC repository with a vendored googleapis tree under `proto/`: only the service is a spec,
+/// the vendored files are dependencies, imports resolve without configuration, an upgrade gets a
+/// verdict and a removed RPC fails the gate.
+#[test]
+fn vendored_googleapis_repository() {
+    let r = Repo::new();
+    pubsub(&r, "4.0.0");
+    r.commit("Pub/Sub 4.0.0");
+    let d = json(&r.run(&["discover", "-f", "json"]).stdout);
+    let specs: Vec<&str> = d["specs"].as_array().unwrap().iter().map(|s| s["path"].as_str().unwrap()).collect();
+    assert_eq!(specs, ["proto/google/pubsub/v1/pubsub.proto"], "{d:#}");
+    let http = d["skipped"].as_array().unwrap().iter().find(|s| s["path"] == "proto/google/api/http.proto").expect("http.proto listed");
+    assert!(http["reason"].as_str().unwrap().starts_with("dependency"), "{d:#}");
+
+    let out = r.run(&["check", "--record"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("Recorded a baseline: 1 spec"), "{out:?}");
+
+    pubsub(&r, "6.0.1");
+    r.commit("Pub/Sub 6.0.1");
+    let out = r.run(&["check", "--record", "-f", "json"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let v = json(&out.stdout);
+    assert_eq!(v["errors"], serde_json::json!([]), "{v:#}");
+    assert!(v["changes"].as_array().unwrap().iter().any(|c| c["id"] == "proto-file-same-go-package"), "{v:#}");
+
+    let path = r.path().join("proto/google/pubsub/v1/pubsub.proto");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let start = text.find("  rpc DeleteSnapshot(").unwrap();
+    let end = start + text[start..].find("\n  }\n").unwrap() + 5;
+    std::fs::write(&path, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    r.commit("drop DeleteSnapshot");
+    for args in [&["check"][..], &["check", "--proto-category", "FILE"][..]] {
+        let out = r.run(args);
+        assert_eq!(out.code, 1, "{args:?}: {out:?}");
+        assert!(out.stdout.contains("proto-rpc-no-delete") && out.stdout.contains("DeleteSnapshot"), "{args:?}: {out:?}");
+    }
+    // WIRE_JSON does not cover RPC removals (as in buf).
+    assert_eq!(r.run(&["check", "--proto-category", "wire_json"]).code, 0);
+}
