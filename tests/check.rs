@@ -672,3 +672,42 @@ fn vendored_googleapis_repository() {
     // WIRE_JSON does not cover RPC removals (as in buf).
     assert_eq!(r.run(&["check", "--proto-category", "wire_json"]).code, 0);
 }
+
+/// Imports resolve from buf's module folders (`buf.yaml` v2) when they are not parent folders of
+/// the importing file, and the archived snapshot bundles the imported files.
+#[test]
+fn buf_yaml_modules_are_import_roots() {
+    let r = Repo::new();
+    let googleapis = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/repos/pubsub/4.0.0/google/api");
+    for f in ["annotations.proto", "http.proto"] {
+        r.write(&format!("third/google/api/{f}"), &std::fs::read_to_string(googleapis.join(f)).unwrap());
+    }
+    let svc = |extra: &str| {
+        format!(
+            "syntax = \"proto3\";\npackage acme.v1;\nimport \"google/api/annotations.proto\";\nmessage Req {{ string id = 1; }}\nmessage Res {{}}\nservice Users {{\n  rpc Get(Req) returns (Res) {{ option (google.api.http) = {{ get: \"/v1/users/{{id}}\" }}; }}\n{extra}}}\n"
+        )
+    };
+    r.write("proto/acme/v1/users.proto", &svc("  rpc Delete(Req) returns (Res);\n"));
+    r.commit("service");
+    // Without buf.yaml the import is not found: a located error, exit 2.
+    let out = r.run(&["check", "--record"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("proto/acme/v1/users.proto") && out.stderr.contains("google/api/annotations.proto"), "{out:?}");
+    r.write("buf.yaml", "version: v2\nmodules:\n  - path: proto\n  - path: third\n");
+    r.commit("buf.yaml");
+    let out = r.run(&["check", "--record"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    // The snapshot holds the imported files (read back from the store folder).
+    fn holds(dir: &Path, needle: &str) -> bool {
+        std::fs::read_dir(dir).unwrap().any(|e| {
+            let p = e.unwrap().path();
+            if p.is_dir() { holds(&p, needle) } else { std::fs::read(&p).is_ok_and(|b| String::from_utf8_lossy(&b).contains(needle)) }
+        })
+    }
+    assert!(holds(&r.path().join(".apidiff"), "third/google/api/http.proto"), "the snapshot bundles the imports");
+    r.write("proto/acme/v1/users.proto", &svc(""));
+    r.commit("drop Delete");
+    let out = r.run(&["check"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stdout.contains("proto-rpc-no-delete"), "{out:?}");
+}
