@@ -560,3 +560,154 @@ fn bad_config_is_located() {
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("ok: 3 modules"), "{out:?}");
 }
+
+/// One spec that cannot be read hides nothing: the other specs are compared, reported and
+/// recorded, the broken file is named with its line in every output, and the exit code is 2.
+#[test]
+fn broken_spec_is_reported_and_the_rest_is_checked() {
+    let r = seeded();
+    assert_eq!(r.run(&["check", "--record"]).code, 0);
+    r.write("legacy/swagger.yaml", "swagger: '2.0'\ninfo: {title: Legacy, version: '1'}\npaths:\n  /pets: [unclosed\n");
+    r.write("services/users/openapi.yaml", &users("", false));
+    r.commit("break the YAML, drop GET /users/{id}");
+
+    let out = r.run(&["check"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stdout.contains("api-path-removed") || out.stdout.contains("/users/{id}"), "{out:?}");
+    assert!(out.stdout.contains("1 spec could not be checked") && out.stdout.contains("legacy/swagger.yaml:"), "{out:?}");
+    assert!(out.stderr.contains("error: legacy/swagger.yaml:"), "{out:?}");
+
+    let out = r.run(&["check", "-f", "json"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    let v = json(&out.stdout);
+    assert_eq!(v["schema_version"], "1.1.0");
+    assert!(v["summary"]["breaking"].as_u64().unwrap() >= 1, "{v:#}");
+    let errors = v["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{v:#}");
+    assert_eq!(errors[0]["file"], "legacy/swagger.yaml");
+    assert_eq!(errors[0]["module"], "legacy");
+    assert!(errors[0]["line"].as_u64().is_some(), "{v:#}");
+    for (format, needle) in [
+        ("markdown", "could not be checked"),
+        ("html", "could not be checked"),
+        ("sarif", "apidiff-spec-error"),
+        ("junit", "<error"),
+        ("gitlab", "apidiff-spec-error"),
+        ("github", "::error file=legacy/swagger.yaml"),
+    ] {
+        let out = r.run(&["check", "-f", format]);
+        assert_eq!(out.code, 2, "{format}: {out:?}");
+        assert!(out.stdout.contains(needle) && out.stdout.contains("legacy/swagger.yaml"), "{format}: {out:?}");
+    }
+
+    // --record still archives the readable specs, and the failure is in the audit log.
+    let out = r.run(&["check", "--record"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("Recorded 1 new snapshot"), "{out:?}");
+    let hist = json(&r.run(&["history", "--module", "users", "-f", "json"]).stdout);
+    assert_eq!(hist.as_array().unwrap().len(), 2, "{hist:#}");
+    let audit = json(&r.run(&["history", "--audit", "-f", "json"]).stdout);
+    let failure = audit.as_array().unwrap().iter().find(|e| e["action"] == "failure").expect("a failure event");
+    assert_eq!(failure["details"]["errors"][0]["file"], "legacy/swagger.yaml", "{failure:#}");
+}
+
+/// Copies a fixture tree into the repository under `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+            copy_tree(&p, &dest);
+        } else if p.extension().is_some_and(|x| x == "proto") {
+            std::fs::copy(&p, &dest).unwrap();
+        }
+    }
+}
+
+fn pubsub(r: &Repo, version: &str) {
+    let proto = r.path().join("proto");
+    let _ = std::fs::remove_dir_all(&proto);
+    std::fs::create_dir_all(&proto).unwrap();
+    copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/repos/pubsub").join(version), &proto);
+}
+
+/// A gRPC repository with a vendored googleapis tree under `proto/`: only the service is a spec,
+/// the vendored files are dependencies, imports resolve without configuration, an upgrade gets a
+/// verdict and a removed RPC fails the gate.
+#[test]
+fn vendored_googleapis_repository() {
+    let r = Repo::new();
+    pubsub(&r, "4.0.0");
+    r.commit("Pub/Sub 4.0.0");
+    let d = json(&r.run(&["discover", "-f", "json"]).stdout);
+    let specs: Vec<&str> = d["specs"].as_array().unwrap().iter().map(|s| s["path"].as_str().unwrap()).collect();
+    assert_eq!(specs, ["proto/google/pubsub/v1/pubsub.proto"], "{d:#}");
+    let http = d["skipped"].as_array().unwrap().iter().find(|s| s["path"] == "proto/google/api/http.proto").expect("http.proto listed");
+    assert!(http["reason"].as_str().unwrap().starts_with("dependency"), "{d:#}");
+
+    let out = r.run(&["check", "--record"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("Recorded a baseline: 1 spec"), "{out:?}");
+
+    pubsub(&r, "6.0.1");
+    r.commit("Pub/Sub 6.0.1");
+    let out = r.run(&["check", "--record", "-f", "json"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let v = json(&out.stdout);
+    assert_eq!(v["errors"], serde_json::json!([]), "{v:#}");
+    assert!(v["changes"].as_array().unwrap().iter().any(|c| c["id"] == "proto-file-same-go-package"), "{v:#}");
+
+    let path = r.path().join("proto/google/pubsub/v1/pubsub.proto");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let start = text.find("  rpc DeleteSnapshot(").unwrap();
+    let end = start + text[start..].find("\n  }\n").unwrap() + 5;
+    std::fs::write(&path, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    r.commit("drop DeleteSnapshot");
+    for args in [&["check"][..], &["check", "--proto-category", "FILE"][..]] {
+        let out = r.run(args);
+        assert_eq!(out.code, 1, "{args:?}: {out:?}");
+        assert!(out.stdout.contains("proto-rpc-no-delete") && out.stdout.contains("DeleteSnapshot"), "{args:?}: {out:?}");
+    }
+    // WIRE_JSON does not cover RPC removals (as in buf).
+    assert_eq!(r.run(&["check", "--proto-category", "wire_json"]).code, 0);
+}
+
+/// Imports resolve from buf's module folders (`buf.yaml` v2) when they are not parent folders of
+/// the importing file, and the archived snapshot bundles the imported files.
+#[test]
+fn buf_yaml_modules_are_import_roots() {
+    let r = Repo::new();
+    let googleapis = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/repos/pubsub/4.0.0/google/api");
+    for f in ["annotations.proto", "http.proto"] {
+        r.write(&format!("third/google/api/{f}"), &std::fs::read_to_string(googleapis.join(f)).unwrap());
+    }
+    let svc = |extra: &str| {
+        format!(
+            "syntax = \"proto3\";\npackage acme.v1;\nimport \"google/api/annotations.proto\";\nmessage Req {{ string id = 1; }}\nmessage Res {{}}\nservice Users {{\n  rpc Get(Req) returns (Res) {{ option (google.api.http) = {{ get: \"/v1/users/{{id}}\" }}; }}\n{extra}}}\n"
+        )
+    };
+    r.write("proto/acme/v1/users.proto", &svc("  rpc Delete(Req) returns (Res);\n"));
+    r.commit("service");
+    // Without buf.yaml the import is not found: a located error, exit 2.
+    let out = r.run(&["check", "--record"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("proto/acme/v1/users.proto") && out.stderr.contains("google/api/annotations.proto"), "{out:?}");
+    r.write("buf.yaml", "version: v2\nmodules:\n  - path: proto\n  - path: third\n");
+    r.commit("buf.yaml");
+    let out = r.run(&["check", "--record"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    // The snapshot holds the imported files (read back from the store folder).
+    fn holds(dir: &Path, needle: &str) -> bool {
+        std::fs::read_dir(dir).unwrap().any(|e| {
+            let p = e.unwrap().path();
+            if p.is_dir() { holds(&p, needle) } else { std::fs::read(&p).is_ok_and(|b| String::from_utf8_lossy(&b).contains(needle)) }
+        })
+    }
+    assert!(holds(&r.path().join(".apidiff"), "third/google/api/http.proto"), "the snapshot bundles the imports");
+    r.write("proto/acme/v1/users.proto", &svc(""));
+    r.commit("drop Delete");
+    let out = r.run(&["check"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stdout.contains("proto-rpc-no-delete"), "{out:?}");
+}

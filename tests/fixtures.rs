@@ -43,7 +43,7 @@ pub fn produced(case: &Path) -> Result<BTreeSet<String>, String> {
     };
     let base = load("base")?;
     let rev = load("revision")?;
-    // An optional `category` file picks the protobuf rule category (default WIRE_JSON).
+    // An optional `category` file picks the protobuf rule category (default PACKAGE).
     let mut dopts = Options { today: "2026-06-01".into(), ..Options::default() };
     if let Ok(category) = std::fs::read_to_string(case.join("category")) {
         dopts.proto_category = category.trim().to_string();

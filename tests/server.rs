@@ -142,6 +142,26 @@ fn rs256_server_refuses_hs256_key_confusion() {
 }
 
 #[test]
+fn register_several_specs_reports_the_broken_one_and_records_the_rest() {
+    let (s, _, _) = seeded();
+    // Several specs at once: the broken one is a located error, the others are recorded.
+    let many = s.json(
+        "POST",
+        "/api/api-diff/register",
+        &token(Role::Developer, "dev"),
+        Some(json!({"specs": [
+            {"module": "orders", "spec": USERS_V1, "path": "orders/openapi.yaml"},
+            {"module": "broken", "spec": "openapi: 3.0.0\npaths: [", "path": "broken/openapi.yaml"},
+        ]})),
+    );
+    assert_eq!(many["recorded"], true, "{many}");
+    assert_eq!(many["entries"].as_array().unwrap().len(), 1, "{many}");
+    assert_eq!(many["errors"][0]["file"], "broken/openapi.yaml", "{many}");
+    assert!(many["errors"][0]["line"].as_u64().is_some(), "{many}");
+    assert_eq!(many["report"]["errors"][0]["module"], "broken", "{many}");
+}
+
+#[test]
 fn register_history_alerts_and_reports() {
     let (s, first, second) = seeded();
     let viewer = token(Role::Viewer, "vic");

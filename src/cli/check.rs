@@ -4,14 +4,13 @@
 
 use super::ci;
 use super::context::Exit;
-use super::context::{Bar, Common, actor, now_ms, on_big_stack, plural, short, today};
+use super::context::{Bar, Common, actor, now_ms, on_big_stack, plural, proto_category, short, today};
 use crate::error::Error;
 use crate::notify::{self, Context, Secrets};
 use crate::pipeline::{self, Baseline, Checked, Identity, Request, Scope};
 use crate::policy::FailOn;
 use crate::report::ReportFormat;
 use crate::source::git;
-use crate::spec::LoadOptions;
 use crate::store::time;
 use clap::Args;
 use std::collections::BTreeSet;
@@ -49,6 +48,10 @@ pub struct CheckArgs {
     /// Send no alerts (the config's `alerts` channels are skipped).
     #[arg(long)]
     pub no_alerts: bool,
+    /// buf category of the protobuf rules: FILE, PACKAGE, WIRE_JSON or WIRE (default: the
+    /// config's `protobuf.category`, else PACKAGE).
+    #[arg(long, value_name = "CATEGORY")]
+    pub proto_category: Option<String>,
 }
 
 pub(super) fn run(args: CheckArgs, color: bool, quiet: bool) -> Result<Exit, Error> {
@@ -86,8 +89,8 @@ fn check(args: CheckArgs, ctx: super::context::Ctx, identity: Identity, color: b
     }
     let req = Request {
         policy: pipeline::policy_for(&root, &config, &args.severity, fail_on, &today)?,
-        load: LoadOptions { allow_remote_refs: false, proto_includes: vec![root.clone()] },
-        options: crate::diff::Options { today, proto_category: "WIRE_JSON".into() },
+        load: pipeline::load_options(&root, &config),
+        options: crate::diff::Options { today, proto_category: proto_category(args.proto_category.as_deref(), &config)? },
         baseline: args.base.clone().map_or(Baseline::Archive, Baseline::Git),
         scope: Scope::Discover(args.modules.clone()),
         root,
@@ -108,6 +111,9 @@ fn check(args: CheckArgs, ctx: super::context::Ctx, identity: Identity, color: b
     if record {
         let recorded = pipeline::record(&req, &checked)?;
         say_recorded(&recorded.written, checked.baseline, &archive.location());
+    }
+    for e in &checked.report.errors {
+        eprintln!("error: {e} (spec {}; every other spec was checked)", e.spec);
     }
     Ok(ci::verdict(&checked.report))
 }

@@ -76,6 +76,10 @@ fn append(path: &Path, text: &str) -> Result<(), Error> {
 
 /// The exit code of a run that wrote `report`.
 pub(super) fn verdict(report: &Report) -> Exit {
+    if !report.errors.is_empty() {
+        // A spec that could not be read is a tool error, reported after everything else.
+        return Exit::Error;
+    }
     if report.gate.passed { Exit::Clean } else { Exit::Blocking }
 }
 

@@ -98,6 +98,17 @@ pub(super) fn on_big_stack<T: Send + 'static>(f: impl FnOnce() -> Result<T, Erro
         .map_err(|_| Error::Usage("internal error: the comparison panicked".into()))?
 }
 
+/// The buf category of the protobuf rules: `--proto-category` (any case), else the config's
+/// `protobuf.category`, else `PACKAGE`.
+pub(super) fn proto_category(arg: Option<&str>, config: &Config) -> Result<String, Error> {
+    let Some(arg) = arg else { return Ok(config.protobuf.category().to_string()) };
+    let category = arg.to_ascii_uppercase();
+    if !["FILE", "PACKAGE", "WIRE_JSON", "WIRE"].contains(&category.as_str()) {
+        return Err(Error::Usage(format!("--proto-category `{arg}`: expected FILE, PACKAGE, WIRE_JSON or WIRE")));
+    }
+    Ok(category)
+}
+
 /// `""` for one, `"s"` otherwise.
 pub(super) fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }

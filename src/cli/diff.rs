@@ -41,9 +41,10 @@ pub struct DiffArgs {
     /// Follow `$ref`s to http(s) URLs.
     #[arg(long)]
     pub allow_remote_refs: bool,
-    /// protobuf rule category: FILE, PACKAGE, WIRE_JSON or WIRE.
-    #[arg(long, default_value = "WIRE_JSON")]
-    pub proto_category: String,
+    /// buf category of the protobuf rules: FILE, PACKAGE, WIRE_JSON or WIRE (default: the
+    /// config's `protobuf.category`, else PACKAGE).
+    #[arg(long, value_name = "CATEGORY")]
+    pub proto_category: Option<String>,
     /// Extra protobuf import root (repeatable).
     #[arg(long = "proto-include", short = 'I')]
     pub proto_include: Vec<PathBuf>,
@@ -54,14 +55,11 @@ pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
     if args.old == "-" && args.new == "-" {
         return Err(Error::Usage("only one of OLD and NEW can be `-` (stdin)".into()));
     }
-    let category = args.proto_category.to_ascii_uppercase();
-    if !["FILE", "PACKAGE", "WIRE_JSON", "WIRE"].contains(&category.as_str()) {
-        return Err(Error::Usage(format!("--proto-category `{}`: expected FILE, PACKAGE, WIRE_JSON or WIRE", args.proto_category)));
-    }
     let today = today();
     // The repository's decisions apply to `diff` as to `check`: the `apidiff.yaml` of the
     // current folder, else of the git top level. Its folder is where its paths resolve.
     let (root, config) = repo_config(&cwd)?;
+    let category = super::context::proto_category(args.proto_category.as_deref(), &config)?;
     let fail_on = args.fail_on.or(config.gate.fail_on.map(|l| l.to_fail_on())).unwrap_or_default();
     let mut policy = pipeline::policy_for(&root, &config, &args.severity, fail_on, &today)?;
     if let Some(p) = &args.ignore_file {
@@ -69,7 +67,10 @@ pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
         let text = std::fs::read_to_string(cwd.join(p)).map_err(|e| Located::file(&name, e.to_string()))?;
         policy.ignores = policy::parse_ignore_file(&name, &text)?;
     }
-    let load = LoadOptions { allow_remote_refs: args.allow_remote_refs, proto_includes: args.proto_include.clone() };
+    // `-I` folders first, then the repository's roots (apidiff.yaml, buf.yaml), then parent folders.
+    let mut includes = args.proto_include.clone();
+    includes.extend(pipeline::load_options(&root, &config).proto_includes.into_iter().map(|r| root.join(r)));
+    let load = LoadOptions { allow_remote_refs: args.allow_remote_refs, proto_includes: includes };
     let base_in = open(&args.old, &cwd)?;
     let rev_in = open(&args.new, &cwd)?;
     let opts = Options { today, proto_category: category };

@@ -52,7 +52,9 @@ pub(super) fn run(args: RollbackArgs, color: bool) -> Result<Exit, Error> {
     if args.preview {
         let root = ctx.root.clone();
         let format = args.format;
-        return on_big_stack(move || preview(&root, plan, format, color, &full, kind));
+        let load = crate::pipeline::load_options(&ctx.root, &ctx.config);
+        let opts = Options { today: today(), proto_category: ctx.config.protobuf.category().to_string() };
+        return on_big_stack(move || preview(&root, plan, (format, color), (&load, &opts), &full, kind));
     }
     let now = now_ms();
     let tstamp = time::format_millis(now);
@@ -98,25 +100,30 @@ pub(super) fn run(args: RollbackArgs, color: bool) -> Result<Exit, Error> {
     Ok(Exit::Clean)
 }
 
-fn preview(root: &Path, plan: Vec<(Entry, Bundle)>, format: OutputFormat, color: bool, full: &str, kind: &str) -> Result<Exit, Error> {
-    let load = LoadOptions { allow_remote_refs: false, proto_includes: vec![root.to_path_buf()] };
+fn preview(
+    root: &Path,
+    plan: Vec<(Entry, Bundle)>,
+    (format, color): (OutputFormat, bool),
+    (load, opts): (&LoadOptions, &Options),
+    full: &str,
+    kind: &str,
+) -> Result<Exit, Error> {
     let worktree = Tree::Worktree(root.to_path_buf());
-    let opts = Options { today: today(), proto_category: "WIRE_JSON".into() };
     let mut pairs = Vec::new();
     let mut diffs = String::new();
     for (e, target) in &plan {
         let fmt = format_of(&e.format);
         let current = match fmt {
-            Some(f) if worktree.has(&e.spec) => Some(bundle::collect(&worktree, &e.spec, f, &load)?),
+            Some(f) if worktree.has(&e.spec) => Some(bundle::collect(&worktree, &e.spec, f, load)?),
             _ => None,
         };
         diffs.push_str(&format!("== module {}: {} (now → {kind} {})\n", e.module, e.spec, short(full)));
         diffs.push_str(&unified(current.as_ref(), Some(target)));
         let changes = match &current {
             Some(cur) => {
-                let a = spec::load(&cur.input()?, &load)?;
-                let b = spec::load(&target.input()?, &load)?;
-                diff::compare(&a, &b, &opts)?
+                let a = spec::load(&cur.input()?, load)?;
+                let b = spec::load(&target.input()?, load)?;
+                diff::compare(&a, &b, opts)?
             }
             None => Vec::new(),
         };

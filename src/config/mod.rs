@@ -41,6 +41,60 @@ pub struct Config {
     /// Extra globs (relative to the repository root) that discovery skips.
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Protobuf settings: the buf category that `check`, `diff` and the server apply, and import roots.
+    #[serde(default)]
+    pub protobuf: Protobuf,
+}
+
+/// `protobuf: {category, roots}`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Protobuf {
+    /// buf's breaking-change category: `FILE`, `PACKAGE` (default: deleting a service, an RPC, a
+    /// message or a field breaks; moving a definition between files of a package does not),
+    /// `WIRE_JSON` or `WIRE`.
+    #[serde(default)]
+    pub category: Option<ProtoCategory>,
+    /// Import roots, relative to the repository root, searched before the folders of
+    /// `buf.yaml`/`buf.work.yaml` and before the parent folders of the importing file.
+    #[serde(default)]
+    pub roots: Vec<String>,
+}
+
+/// A buf breaking-change category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum ProtoCategory {
+    /// Definitions stay in their files.
+    #[serde(rename = "FILE")]
+    File,
+    /// Definitions stay in their package (the default).
+    #[serde(rename = "PACKAGE")]
+    Package,
+    /// Wire and JSON encodings stay compatible.
+    #[serde(rename = "WIRE_JSON")]
+    WireJson,
+    /// The wire encoding stays compatible.
+    #[serde(rename = "WIRE")]
+    Wire,
+}
+
+impl ProtoCategory {
+    /// buf's name of the category.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProtoCategory::File => "FILE",
+            ProtoCategory::Package => "PACKAGE",
+            ProtoCategory::WireJson => "WIRE_JSON",
+            ProtoCategory::Wire => "WIRE",
+        }
+    }
+}
+
+impl Protobuf {
+    /// The configured category, else `PACKAGE`.
+    pub fn category(&self) -> &'static str {
+        self.category.unwrap_or(ProtoCategory::Package).as_str()
+    }
 }
 
 /// The `store` setting: a URL, or a URL with a mirror that receives every write.

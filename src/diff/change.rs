@@ -148,6 +148,6 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { today: "1970-01-01".into(), proto_category: "WIRE_JSON".into() }
+        Options { today: "1970-01-01".into(), proto_category: "PACKAGE".into() }
     }
 }

@@ -157,6 +157,21 @@ pub fn discover(root: &Path, config: &Config) -> Result<Discovery> {
             s.reason = format!("referenced by {by}; checked as part of it");
         }
     }
+    // Vendored well-known protobuf trees are dependencies of the repository's APIs, never APIs.
+    for c in &found {
+        if let Some(tree) = (c.format == Format::Protobuf).then(|| vendored_proto(&c.path)).flatten()
+            && drop.insert(c.path.clone())
+        {
+            skipped
+                .push(Skipped { path: c.path.clone(), reason: format!("dependency: vendored `{tree}` (imported, not a spec; no module)") });
+        }
+    }
+    for s in skipped.iter_mut().filter(|s| s.path.ends_with(".proto") && s.reason.starts_with("referenced by")) {
+        if let Some(tree) = vendored_proto(&s.path) {
+            let by = s.reason["referenced by ".len()..].split(';').next().unwrap_or("").to_string();
+            s.reason = format!("dependency: vendored `{tree}`, imported by {by} (not a spec; no module)");
+        }
+    }
     found.retain(|c| !drop.contains(&c.path));
     let specs = assign_modules(found, &module_globs);
     let mut modules: BTreeMap<String, Module> = BTreeMap::new();
@@ -238,6 +253,25 @@ fn recognise(abs: &Path, rel: &str, claimed: bool) -> Result<Recognised> {
     }
 }
 
+/// Well-known protobuf trees that repositories vendor (googleapis, the well-known types,
+/// protoc-gen-validate, protovalidate, gogo, grpc-gateway's OpenAPI options).
+const VENDORED_PROTO: &[&str] = &[
+    "google/api/",
+    "google/protobuf/",
+    "google/rpc/",
+    "google/type/",
+    "google/longrunning/",
+    "validate/",
+    "buf/validate/",
+    "gogoproto/",
+    "protoc-gen-openapiv2/",
+];
+
+/// The vendored tree a `.proto` path lies in, if any (at the root or under any folder).
+fn vendored_proto(path: &str) -> Option<&'static str> {
+    VENDORED_PROTO.iter().copied().find(|t| path.starts_with(t) || path.contains(&format!("/{t}")))
+}
+
 fn is_declaration(lower: &str) -> bool {
     lower.ends_with(".d.ts") || lower.ends_with(".d.mts") || lower.ends_with(".d.cts")
 }
@@ -271,7 +305,10 @@ fn resolve_imports(rel: &str, imports: Vec<String>, abs: &Path, format: Format) 
             }
         }
         if format == Format::Protobuf {
-            cands.push(i.clone());
+            // Import paths hang from an import root: a parent folder of the importing file
+            // (a vendored tree under `proto/`), or the repository root.
+            let dir = Path::new(rel).parent().unwrap_or(Path::new(""));
+            cands.extend(dir.ancestors().skip(1).map(|a| a.join(&i).to_string_lossy().replace('\\', "/")));
         }
         if let Some(hit) = cands.into_iter().find(|c| root.join(c).is_file()) {
             out.push(hit);

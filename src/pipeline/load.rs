@@ -5,8 +5,9 @@
 use super::{Baseline, Request, Scope, short};
 use crate::diff::{self, Change, Format, general};
 use crate::discover::{self, Found};
-use crate::error::{Error, Result};
+use crate::error::{Error, Located, Result};
 use crate::progress::Progress;
+use crate::report::SpecError;
 use crate::source::{GitFetch, git};
 use crate::spec::{self, Spec};
 use crate::store::bundle::{self, Bundle, Tree};
@@ -32,6 +33,8 @@ pub(super) struct LoadedAll {
     pub specs: Vec<Loaded>,
     pub removed: Vec<Entry>,
     pub notes: Vec<String>,
+    /// Specs that could not be loaded or compared; the others went on.
+    pub errors: Vec<SpecError>,
     pub archive_empty: bool,
     pub clients: Option<Vec<String>>,
 }
@@ -60,9 +63,15 @@ pub(super) fn load_all(req: &Request<'_>, progress: &dyn Progress) -> Result<Loa
     };
     let mut notes = Vec::new();
     let mut specs = Vec::new();
+    let mut errors = Vec::new();
     progress.start("checking specs", found.len() as u64);
     for spec in &found {
-        specs.push(load_one(req, spec, &history, &mut notes)?);
+        match load_one(req, spec, &history, &mut notes) {
+            Ok(loaded) => specs.push(loaded),
+            // A store that fails is not the spec's fault: stop.
+            Err(Error::Store(e)) => return Err(Error::Store(e)),
+            Err(e) => errors.push(spec_error(spec, e)),
+        }
         progress.step(&spec.path);
     }
     progress.finish();
@@ -70,7 +79,23 @@ pub(super) fn load_all(req: &Request<'_>, progress: &dyn Progress) -> Result<Loa
         (Baseline::Archive, Scope::Discover(_)) => gone(&history, &specs, &filter),
         _ => Vec::new(),
     };
-    Ok(LoadedAll { specs, removed, notes, archive_empty: history.entries.is_empty(), clients: history.clients })
+    Ok(LoadedAll { specs, removed, notes, errors, archive_empty: history.entries.is_empty(), clients: history.clients })
+}
+
+/// A spec's failure as the report lists it, with the file and line of the problem.
+fn spec_error(spec: &InScope, e: Error) -> SpecError {
+    let loc = match e {
+        Error::Input(l) => l,
+        other => Located::file(&spec.path, other.to_string()),
+    };
+    SpecError {
+        module: Some(spec.module.clone()),
+        spec: spec.path.clone(),
+        file: loc.file,
+        line: loc.line,
+        column: loc.column,
+        message: loc.message,
+    }
 }
 
 /// A spec in scope: discovered, or handed in (with its files).

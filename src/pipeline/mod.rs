@@ -11,7 +11,8 @@ mod record;
 mod request;
 
 pub use request::{
-    Baseline, Checked, Given, Identity, Removed, Request, Scope, Spec, policy_for, removal_risk, risk, short, touched_dependants,
+    Baseline, Checked, Given, Identity, Removed, Request, Scope, Spec, load_options, policy_for, removal_risk, risk, short,
+    touched_dependants,
 };
 pub(crate) use request::{annotate, overall_risk, removal_change};
 
@@ -82,6 +83,7 @@ pub fn check_with(req: &Request<'_>, progress: &dyn Progress) -> Result<Checked>
         removed.push(Removed { entry, changes: kept });
     }
     let mut report = Report::build(pairs, fail_on);
+    report.errors = loaded.errors;
     report.meta = Some(Meta {
         deploy: identity.deploy.clone(),
         author: identity.author.clone(),

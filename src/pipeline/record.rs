@@ -73,7 +73,7 @@ pub fn record(req: &Request<'_>, checked: &Checked) -> Result<Recorded> {
     if !out.written.is_empty() {
         req.archive.audit(&AuditEvent {
             id: store::unique_id(&time, "record"),
-            time,
+            time: time.clone(),
             actor: id.actor.clone(),
             action: Action::Record,
             details: serde_json::json!({
@@ -82,6 +82,20 @@ pub fn record(req: &Request<'_>, checked: &Checked) -> Result<Recorded> {
                 "deploy": id.deploy,
                 "baseline": checked.baseline,
                 "entries": out.written.iter().map(|e| &e.id).collect::<Vec<_>>(),
+            }),
+        })?;
+    }
+    if checked.failed() {
+        req.archive.audit(&AuditEvent {
+            id: store::unique_id(&time, "failure"),
+            time,
+            actor: id.actor.clone(),
+            action: Action::Failure,
+            details: serde_json::json!({
+                "via": id.via,
+                "run": run,
+                "deploy": id.deploy,
+                "errors": checked.report.errors,
             }),
         })?;
     }

@@ -136,6 +136,11 @@ impl Checked {
     pub fn passed(&self) -> bool {
         self.report.gate.passed
     }
+
+    /// Whether any spec could not be loaded or compared (see `report.errors`).
+    pub fn failed(&self) -> bool {
+        !self.report.errors.is_empty()
+    }
 }
 
 /// The change that reports an archived spec's removal.
@@ -229,6 +234,14 @@ pub(crate) fn other_graphql(archive: &Archive, specs: &[Spec]) -> Vec<(String, S
         .filter(|e| e.format == Format::GraphQl.as_str() && !specs.iter().any(|s| s.module == e.module && s.path == e.spec))
         .filter_map(|e| Some((e.module.clone(), e.spec.clone(), archive.snapshot(e.snapshot.as_deref()?).ok()?)))
         .collect()
+}
+
+/// How a repository's specs load: no remote `$ref`s, and protobuf imports resolved from the
+/// roots of `apidiff.yaml` and `buf.yaml`/`buf.work.yaml` (relative to `root`), then from the
+/// importing file's parent folders. `check`, `rollback` and the server all load this way.
+pub fn load_options(root: &Path, config: &Config) -> LoadOptions {
+    let roots = crate::spec::protobuf::roots(&config.protobuf.roots, |rel| std::fs::read_to_string(root.join(rel)).ok());
+    LoadOptions { allow_remote_refs: false, proto_includes: roots }
 }
 
 /// The first 12 characters of an id.

@@ -30,6 +30,17 @@ pub fn render(report: &Report) -> String {
             data(&msg)
         );
     }
+    for e in &report.errors {
+        let _ = writeln!(
+            s,
+            "::error file={},line={},col={},title={}::{}",
+            property(&e.file),
+            e.line.unwrap_or(1).max(1),
+            e.column.unwrap_or(1).max(1),
+            property(&format!("{} could not be checked", e.spec)),
+            data(&e.message)
+        );
+    }
     let sm = &report.summary;
     let verdict = if report.gate.passed { "passed" } else { "failed" };
     let _ = writeln!(

@@ -32,6 +32,17 @@ pub fn render(report: &Report) -> String {
                 "location": { "path": path, "lines": { "begin": line } },
             })
         })
+        .chain(report.errors.iter().map(|e| {
+            json!({
+                "type": "issue",
+                "description": format!("{} could not be checked: {}", e.spec, e.message),
+                "check_name": "apidiff-spec-error",
+                "fingerprint": e.fingerprint(),
+                "severity": "blocker",
+                "categories": ["Bug Risk"],
+                "location": { "path": e.file, "lines": { "begin": e.line.unwrap_or(1) } },
+            })
+        }))
         .collect();
     let mut s = serde_json::to_string_pretty(&issues).unwrap_or_default();
     s.push('\n');

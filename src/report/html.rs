@@ -60,6 +60,19 @@ pub fn render(report: &Report) -> String {
         );
     }
     s.push_str("</table>\n");
+    if !report.errors.is_empty() {
+        let _ = writeln!(
+            s,
+            "<h2 class=\"errors\">{} spec{} could not be checked</h2>\n<ul>",
+            report.errors.len(),
+            if report.errors.len() == 1 { "" } else { "s" }
+        );
+        for e in &report.errors {
+            let module = e.module.as_deref().map(|m| format!("{} · ", esc(m))).unwrap_or_default();
+            let _ = writeln!(s, "<li>{module}<code>{}</code> at <code>{}</code>: {}</li>", esc(&e.spec), esc(&e.place()), esc(&e.message));
+        }
+        s.push_str("</ul>\n");
+    }
     for sev in [Severity::Breaking, Severity::Warning, Severity::Info] {
         let rows: Vec<&ReportChange> = report.changes.iter().filter(|c| c.severity == sev).collect();
         if rows.is_empty() {

@@ -10,9 +10,10 @@ pub fn render(report: &Report) -> String {
     let failures = report.changes.iter().filter(|c| c.blocking).count();
     let _ = writeln!(
         s,
-        "<testsuites name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">",
+        "<testsuites name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"{}\">",
         esc(&report.tool.name),
-        report.changes.len()
+        report.changes.len() + report.errors.len(),
+        report.errors.len()
     );
     for (i, p) in report.specs.iter().enumerate() {
         let cases: Vec<_> = report.changes.iter().filter(|c| pair_index(report, c) == i).collect();
@@ -57,8 +58,31 @@ pub fn render(report: &Report) -> String {
         }
         s.push_str("  </testsuite>\n");
     }
+    errors(report, &mut s);
     s.push_str("</testsuites>\n");
     s
+}
+
+/// One testsuite for the specs that could not be checked, one `<error>` per spec.
+fn errors(report: &Report, s: &mut String) {
+    if report.errors.is_empty() {
+        return;
+    }
+    let n = report.errors.len();
+    let _ = writeln!(s, "  <testsuite name=\"spec errors\" tests=\"{n}\" failures=\"0\" errors=\"{n}\" skipped=\"0\">");
+    for e in &report.errors {
+        let line = e.line.map(|l| format!(" line=\"{l}\"")).unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\"{line}>\n      <error message=\"{}\" type=\"spec-error\">{}</error>\n    </testcase>",
+            esc(e.module.as_deref().unwrap_or("spec")),
+            esc(&format!("{} could not be checked", e.spec)),
+            esc(&e.file),
+            esc(&e.message),
+            esc(&e.to_string())
+        );
+    }
+    s.push_str("  </testsuite>\n");
 }
 
 /// Escapes text for XML attributes and content; drops characters XML 1.0 cannot hold.

@@ -41,6 +41,7 @@ pub fn render_limited(report: &Report, max_changes: Option<usize>) -> String {
         let _ = writeln!(s, "- {module}{} → {} ({})", code(&p.base), code(&p.revision), p.format.as_str());
     }
     s.push('\n');
+    errors(&mut s, report);
     let mut shown = 0usize;
     let limit = max_changes.unwrap_or(usize::MAX);
     for sev in [Severity::Breaking, Severity::Warning, Severity::Info] {
@@ -91,6 +92,19 @@ pub fn render_limited(report: &Report, max_changes: Option<usize>) -> String {
         s.pop();
     }
     s
+}
+
+/// The specs that could not be checked, each with its file and line.
+fn errors(s: &mut String, report: &Report) {
+    if report.errors.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "## Specs that could not be checked ({})\n", report.errors.len());
+    for e in &report.errors {
+        let module = e.module.as_deref().map(|m| format!("module {}: ", code(m))).unwrap_or_default();
+        let _ = writeln!(s, "- {module}{} — at {}: {}", code(&e.spec), code(&e.place()), text(&e.message));
+    }
+    s.push('\n');
 }
 
 fn heading(sev: Severity) -> &'static str {

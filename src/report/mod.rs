@@ -14,8 +14,8 @@ pub mod summary;
 pub mod text;
 
 pub use model::{
-    Ai, AlertDelivery, ClientUse, Gate, ImpactedModule, MAX_CLIENTS, Meta, Report, ReportChange, SCHEMA_VERSION, Seg, SpecPair, Summary,
-    TimelineItem, Tool, anchor, json_schema, pair_index, plain, primary_location, reach, repo_path, rule_docs,
+    Ai, AlertDelivery, ClientUse, Gate, ImpactedModule, MAX_CLIENTS, Meta, Report, ReportChange, SCHEMA_VERSION, Seg, SpecError, SpecPair,
+    Summary, TimelineItem, Tool, anchor, json_schema, pair_index, plain, primary_location, reach, repo_path, rule_docs,
 };
 
 pub use format::ReportFormat;

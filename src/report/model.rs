@@ -23,7 +23,7 @@ pub struct Ai {
 }
 
 /// Version of the JSON report; bumped on any incompatible change to its shape.
-pub const SCHEMA_VERSION: &str = "1.0.0";
+pub const SCHEMA_VERSION: &str = "1.1.0";
 
 /// A comparison's result, as every renderer sees it.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -45,6 +45,10 @@ pub struct Report {
     /// Expired or unused ignore entries.
     #[schemars(with = "Vec<serde_json::Value>")]
     pub ignore_problems: Vec<IgnoreProblem>,
+    /// Specs that could not be loaded or compared (since 1.1.0). Every other spec was still
+    /// checked; a non-empty list makes `apidiff check` exit with code 2.
+    #[serde(default)]
+    pub errors: Vec<SpecError>,
     /// Alerts `apidiff check` sent for these changes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alerts: Vec<AlertDelivery>,
@@ -54,6 +58,51 @@ pub struct Report {
     /// A model-written summary, when an LLM endpoint was configured and answered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai: Option<Ai>,
+}
+
+/// A spec that could not be loaded or compared; the run went on without it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SpecError {
+    /// The spec's module, inside `apidiff check`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    /// The spec's main file, relative to the repository root.
+    pub spec: String,
+    /// The file the problem is in: the spec itself or a file it imports or references.
+    pub file: String,
+    /// 1-based line, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// 1-based column, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl SpecError {
+    /// A stable identity for dashboards: the spec and the place of the problem.
+    pub fn fingerprint(&self) -> String {
+        format!("apidiff-error:{}:{}", self.spec, self.place())
+    }
+
+    /// `file:line:col` (as far as known).
+    pub fn place(&self) -> String {
+        let mut s = self.file.clone();
+        if let Some(l) = self.line {
+            s.push_str(&format!(":{l}"));
+            if let Some(c) = self.column {
+                s.push_str(&format!(":{c}"));
+            }
+        }
+        s
+    }
+}
+
+impl std::fmt::Display for SpecError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.place(), self.message.replace('\n', " "))
+    }
 }
 
 /// Facts about the run that produced a report; every field is optional and omitted when unknown.
@@ -326,6 +375,7 @@ impl Report {
             changes,
             ignored,
             ignore_problems: problems,
+            errors: Vec::new(),
             meta: None,
             alerts: Vec::new(),
             ai: None,

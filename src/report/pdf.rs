@@ -39,6 +39,14 @@ pub fn render(report: &Report) -> Vec<u8> {
     if !report.ignored.is_empty() {
         sections.push((format!("Ignored changes ({})", report.ignored.len()), report.ignored.iter().collect()));
     }
+    if !report.errors.is_empty() {
+        w.space(8.0);
+        w.heading(&format!("Specs that could not be checked ({})", report.errors.len()));
+        for e in &report.errors {
+            let module = e.module.as_deref().map(|m| format!("[{m}] ")).unwrap_or_default();
+            w.paragraph(&format!("{module}{e}"), Helv::Regular, 9.0, RED);
+        }
+    }
     if sections.is_empty() {
         w.space(10.0);
         w.heading("Changes");

@@ -8,6 +8,9 @@ use serde_json::{Value, json};
 /// The SARIF schema this output follows.
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
+/// The rule id of a spec that could not be checked (not a compatibility rule).
+pub const ERROR_RULE: &str = "apidiff-spec-error";
+
 /// SARIF's level for a severity.
 pub fn level(s: Severity) -> &'static str {
     match s {
@@ -88,6 +91,32 @@ pub fn render(report: &Report) -> String {
             result
         })
         .collect();
+    let mut results = results;
+    let mut rules = rules;
+    if !report.errors.is_empty() {
+        rules.push(json!({
+            "id": ERROR_RULE,
+            "name": ERROR_RULE,
+            "shortDescription": { "text": "A spec could not be loaded or compared; the other specs were still checked" },
+            "defaultConfiguration": { "level": "error" },
+        }));
+        let index = rules.len() - 1;
+        results.extend(report.errors.iter().map(|e| {
+            json!({
+                "ruleId": ERROR_RULE,
+                "ruleIndex": index,
+                "level": "error",
+                "kind": "fail",
+                "message": { "text": format!("{} could not be checked: {}", e.spec, e.message) },
+                "locations": [{ "physicalLocation": {
+                    "artifactLocation": { "uri": uri(&e.file) },
+                    "region": { "startLine": e.line.unwrap_or(1).max(1), "startColumn": e.column.unwrap_or(1).max(1) },
+                }}],
+                "partialFingerprints": { "apidiffFingerprint/v1": e.fingerprint() },
+                "properties": { "module": e.module, "spec": e.spec },
+            })
+        }));
+    }
     let log = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",

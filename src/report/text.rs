@@ -22,7 +22,7 @@ pub fn render(report: &Report, color: bool, width: Option<u16>) -> String {
         }
     }
     if report.changes.is_empty() {
-        out.push_str("No changes.\n");
+        out.push_str(if report.errors.is_empty() { "No changes.\n" } else { "No changes in the specs that could be checked.\n" });
     }
     for sev in [Severity::Breaking, Severity::Warning, Severity::Info] {
         let rows: Vec<&ReportChange> = report.changes.iter().filter(|c| c.severity == sev).collect();
@@ -56,6 +56,16 @@ pub fn render(report: &Report, color: bool, width: Option<u16>) -> String {
     }
     for p in &report.ignore_problems {
         out.push_str(&format!("ignore entry at {} ({}) is {}\n", p.entry.source, p.entry.rule, p.problem));
+    }
+    if !report.errors.is_empty() {
+        let n = report.errors.len();
+        out.push_str(&paint(&format!("{n} spec{} could not be checked", if n == 1 { "" } else { "s" }), Severity::Breaking, color));
+        out.push('\n');
+        for e in &report.errors {
+            let module = e.module.as_deref().map(|m| format!("[{m}] ")).unwrap_or_default();
+            out.push_str(&format!("  {module}{e}\n"));
+        }
+        out.push('\n');
     }
     let s = &report.summary;
     let verdict = if report.gate.passed { "passed" } else { "FAILED" };

@@ -173,15 +173,50 @@ pub(super) async fn history(State(state): S, Extension(caller): C, Query(q): Que
     .await
 }
 
-/// `POST /register` body.
+/// `POST /register` body: one spec (`module`, `spec`, `path`), or several in `specs`.
 #[derive(Debug, Deserialize)]
 pub(super) struct RegisterBody {
+    #[serde(default)]
     module: String,
+    #[serde(default)]
     spec: String,
     path: Option<String>,
+    /// Several specs at once; each is checked on its own, and one that cannot be read is
+    /// reported in `errors` while the others are recorded.
+    #[serde(default)]
+    specs: Vec<RegisterSpec>,
     deploy: Option<String>,
     author: Option<String>,
     message: Option<String>,
+}
+
+/// One spec of a `POST /register` with several.
+#[derive(Debug, Deserialize)]
+pub(super) struct RegisterSpec {
+    module: String,
+    spec: String,
+    path: Option<String>,
+}
+
+/// Most specs one `POST /register` may carry.
+const MAX_REGISTER_SPECS: usize = 100;
+
+/// A registered spec, checked and turned into the pipeline's input.
+fn given(module: &str, spec: String, path: Option<&str>) -> Result<pipeline::Given, ApiError> {
+    let module = module.trim().to_string();
+    if module.is_empty() || module.len() > 200 || module.chars().any(|c| c.is_control() || c == '/') {
+        return Err(ApiError::bad("`module`: expected a non-empty module name without `/`"));
+    }
+    if spec.trim().is_empty() {
+        return Err(ApiError::bad("`spec`: the spec text is empty"));
+    }
+    let path = match path {
+        Some(p) if safe_rel(p) => p.to_string(),
+        Some(p) => return Err(ApiError::bad(format!("`path` `{p}`: expected a relative path inside the repository"))),
+        None => default_path(&module, &spec)?,
+    };
+    let bundle = Bundle { format: String::new(), entry: path.clone(), files: BTreeMap::from([(path, spec)]) };
+    Ok(pipeline::Given { module, bundle })
 }
 
 fn safe_rel(p: &str) -> bool {
@@ -227,8 +262,12 @@ fn format_of(name: &str) -> Format {
         .unwrap_or(Format::OpenApi)
 }
 
-fn load_opts() -> LoadOptions {
-    LoadOptions { allow_remote_refs: false, proto_includes: Vec::new() }
+fn load_opts(state: &AppState) -> LoadOptions {
+    pipeline::load_options(&state.root, &state.config)
+}
+
+fn compare_opts(state: &AppState) -> Options {
+    Options { today: today(), proto_category: state.config.protobuf.category().to_string() }
 }
 
 fn repo_policy(state: &AppState, fail_on: FailOn) -> Result<Policy, ApiError> {
@@ -241,57 +280,79 @@ fn fail_on(state: &AppState) -> FailOn {
 
 pub(super) async fn register(State(state): S, Extension(caller): C, Json(b): Json<RegisterBody>) -> Result<Json<Value>, ApiError> {
     let who = require(&caller, Role::Developer)?;
-    let module = b.module.trim().to_string();
-    if module.is_empty() || module.len() > 200 || module.chars().any(|c| c.is_control() || c == '/') {
-        return Err(ApiError::bad("`module`: expected a non-empty module name without `/`"));
+    let many = !b.specs.is_empty();
+    if b.specs.len() > MAX_REGISTER_SPECS {
+        return Err(ApiError::bad(format!("`specs`: at most {MAX_REGISTER_SPECS} specs per request")));
     }
-    if b.spec.trim().is_empty() {
-        return Err(ApiError::bad("`spec`: the spec text is empty"));
-    }
-    let path = match b.path.as_deref() {
-        Some(p) if safe_rel(p) => p.to_string(),
-        Some(p) => return Err(ApiError::bad(format!("`path` `{p}`: expected a relative path inside the repository"))),
-        None => default_path(&module, &b.spec)?,
+    let given: Vec<pipeline::Given> = if many {
+        b.specs.into_iter().map(|s| given(&s.module, s.spec, s.path.as_deref())).collect::<Result<_, _>>()?
+    } else {
+        vec![given(&b.module, b.spec, b.path.as_deref())?]
+    };
+    let identity = pipeline::Identity {
+        deploy: b.deploy,
+        head: None,
+        author: b.author.or_else(|| Some(who.subject.clone())),
+        message: b.message,
+        actor: Some(who.subject.clone()),
+        now: now_ms(),
+        via: "register",
     };
     blocking(move || {
         big_stack(move || {
-            let bundle = Bundle { format: String::new(), entry: path.clone(), files: BTreeMap::from([(path.clone(), b.spec.clone())]) };
             let fail_on = fail_on(&state);
             let req = pipeline::Request {
                 root: state.root.clone(),
                 config: &state.config,
                 archive: &state.archive,
                 baseline: pipeline::Baseline::Archive,
-                scope: pipeline::Scope::Given(vec![pipeline::Given { module: module.clone(), bundle }]),
+                scope: pipeline::Scope::Given(given),
                 policy: repo_policy(&state, fail_on)?,
-                options: Options { today: today(), proto_category: "WIRE_JSON".into() },
-                load: load_opts(),
-                identity: pipeline::Identity {
-                    deploy: b.deploy.clone(),
-                    head: None,
-                    author: b.author.clone().or_else(|| Some(who.subject.clone())),
-                    message: b.message.clone(),
-                    actor: Some(who.subject.clone()),
-                    now: now_ms(),
-                    via: "register",
-                },
+                options: compare_opts(&state),
+                load: load_opts(&state),
+                identity,
             };
             let checked = pipeline::check(&req)?;
             let recorded = pipeline::record(&req, &checked)?;
+            if !recorded.written.is_empty() {
+                invalidate(&state);
+            }
+            for entry in &recorded.written {
+                state.sink.send(entry, &alerts::Details { report: &checked.report, owners: &checked.owners.owners, actor: &who.subject });
+            }
+            if many {
+                if checked.specs.is_empty() && checked.failed() {
+                    return Err(ApiError(StatusCode::UNPROCESSABLE_ENTITY, errors_text(&checked.report.errors)));
+                }
+                return Ok(Json(json!({
+                    "recorded": !recorded.written.is_empty(),
+                    "entries": recorded.written,
+                    "existing": recorded.existing,
+                    "unchanged": recorded.unchanged,
+                    "errors": checked.report.errors,
+                    "report": checked.report,
+                })));
+            }
+            if checked.failed() {
+                return Err(ApiError(StatusCode::UNPROCESSABLE_ENTITY, errors_text(&checked.report.errors)));
+            }
             if let Some(prev) = recorded.unchanged.first() {
                 return Ok(Json(
                     json!({ "recorded": false, "reason": "the spec matches its last archived snapshot", "entry": prev, "report": checked.report }),
                 ));
             }
-            invalidate(&state);
             if let Some(entry) = recorded.written.first() {
-                state.sink.send(entry, &alerts::Details { report: &checked.report, owners: &checked.owners.owners, actor: &who.subject });
                 return Ok(Json(json!({ "recorded": true, "entry": entry, "report": checked.report })));
             }
             Ok(Json(json!({ "recorded": false, "entry": recorded.existing.first(), "report": checked.report })))
         })
     })
     .await
+}
+
+/// The specs that could not be read, one per line.
+fn errors_text(errors: &[crate::report::SpecError]) -> String {
+    errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
 }
 
 /// `GET /alert` query.
@@ -405,7 +466,7 @@ pub(super) async fn rollback(State(state): S, Extension(caller): C, Json(b): Jso
                 other => other.into(),
             })?;
             let latest = Archive::latest(&all);
-            let opts = load_opts();
+            let opts = load_opts(&state);
             let policy = Policy { fail_on: FailOn::Never, today: today(), ..Policy::default() };
             let mut pairs = Vec::new();
             let mut specs = Vec::new();
@@ -425,7 +486,7 @@ pub(super) async fn rollback(State(state): S, Extension(caller): C, Json(b): Jso
                     Some(cur) => {
                         let a = spec::load(&cur.input()?, &opts)?;
                         let t = spec::load(&target.input()?, &opts)?;
-                        diff::compare(&a, &t, &Options { today: today(), proto_category: "WIRE_JSON".into() })?
+                        diff::compare(&a, &t, &compare_opts(&state))?
                     }
                     None => Vec::new(),
                 };
@@ -527,12 +588,12 @@ pub(super) async fn report(
             let all = entries(&state)?;
             let e = find_entry(&all, &id)?;
             let fail_on = fail_on(&state);
-            let opts = load_opts();
+            let opts = load_opts(&state);
             let changes = match (&e.previous, &e.snapshot) {
                 (Some(p), Some(s)) => {
                     let (old, new) = (state.archive.snapshot(p)?, state.archive.snapshot(s)?);
                     let (a, b) = spec::load_pair(&old.input()?, &new.input()?, &opts)?;
-                    diff::compare(&a, &b, &Options { today: today(), proto_category: "WIRE_JSON".into() })?
+                    diff::compare(&a, &b, &compare_opts(&state))?
                 }
                 _ => Vec::new(),
             };

@@ -223,6 +223,9 @@ pub enum Action {
     Ack,
     /// A person was erased from the records.
     Erase,
+    /// Specs could not be loaded or compared by `check --record` or `register` (the others were
+    /// still checked); the details name each file, line and message.
+    Failure,
 }
 
 /// An acknowledgement of the alert a breaking entry raised.

@@ -148,7 +148,7 @@ pub fn collect(tree: &Tree, entry: &str, format: Format, opts: &LoadOptions) -> 
                 }
                 let refs = if format == Format::Protobuf { proto_imports(&text) } else { ts_imports(&text) };
                 for r in refs {
-                    for cand in candidates(&path, &r, format) {
+                    for cand in candidates(&path, &r, format, &opts.proto_includes) {
                         if seen.contains(&cand) {
                             break;
                         }
@@ -166,14 +166,17 @@ pub fn collect(tree: &Tree, entry: &str, format: Format, opts: &LoadOptions) -> 
 }
 
 /// Files an import may name, most likely first.
-fn candidates(from: &str, r: &str, format: Format) -> Vec<String> {
+fn candidates(from: &str, r: &str, format: Format, roots: &[PathBuf]) -> Vec<String> {
     let dir = Path::new(from).parent().unwrap_or(Path::new(""));
     let rel = slash(&normalize(&dir.join(r)));
     let mut out = Vec::new();
     if format == Format::Protobuf {
-        // Import paths are relative to an include root: the file's folder or the repository root.
+        // Import paths are relative to an include root, searched as the loader searches them:
+        // the file's folder, the repository's roots (apidiff.yaml, buf.yaml), then each parent
+        // folder of the importing file up to the repository root.
         out.push(rel);
-        out.push(slash(&normalize(Path::new(r))));
+        out.extend(roots.iter().filter(|p| p.is_relative()).map(|root| slash(&normalize(&root.join(r)))));
+        out.extend(dir.ancestors().skip(1).map(|a| slash(&normalize(&a.join(r)))));
     } else {
         for ext in ["", ".d.ts", ".ts", "/index.d.ts", "/index.ts"] {
             out.push(format!("{rel}{ext}"));

@@ -6,9 +6,11 @@
 
 mod load;
 mod model;
+mod roots;
 
 pub use model::{
     Cardinality, Enum, EnumValue, Field, File, FileOption, Kind, Message, Method, Oneof, Package, Pos, Service, default_json_name,
 };
 
 pub use load::load;
+pub use roots::roots;
