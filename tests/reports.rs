@@ -357,11 +357,16 @@ fn html_is_self_contained_and_escaped() {
     let h = html::render(&report());
     assert!(h.starts_with("<!DOCTYPE html>"));
     assert!(h.contains("<style>"));
-    for external in ["<script", "<link", "src=", "http://", "https://", "@import"] {
+    for external in ["<script src", "<link", "src=", "http://", "https://", "@import", "fetch("] {
         assert!(!h.contains(external), "found {external}");
     }
+    assert_eq!(h.matches("<script>").count(), 1, "one inline script");
     assert!(h.contains("This update removed the <code>GET /v1/users</code> endpoint"));
-    assert_eq!(h.matches("<details").count(), 6);
+    // Three single changes and one group of three added endpoints.
+    assert_eq!(h.matches("<details").count(), 4);
+    assert_eq!(h.matches("<div class=\"group\"").count(), 4);
+    assert!(h.contains("<code>endpoint-added</code> endpoint was added <b>at 3 places</b>"), "{h}");
+    assert!(h.contains("<select id=\"f-rule\"><option value=\"\">all</option><option>endpoint-added</option>"), "{h}");
     assert_eq!(h.matches("<details class=\"breaking\" open>").count(), 2);
     assert!(h.contains("<pre>&lt;c&amp;d&gt;</pre>"), "{h}");
     assert!(!h.contains("<c&d>"));
