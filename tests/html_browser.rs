@@ -89,3 +89,52 @@ fn the_html_report_renders_in_chromium_without_errors() {
         std::fs::copy(&shot, keep).unwrap();
     }
 }
+
+/// The shared corpus: `APIDIFF_CORPUS`, else `../shared/corpus` next to the repository.
+fn corpus() -> Option<std::path::PathBuf> {
+    let dir = std::env::var_os("APIDIFF_CORPUS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    let found = [dir, "/work/shared/corpus".into()].into_iter().find(|d| d.join("openapi/kubernetes-oas3-1.3.12.json").is_file());
+    assert!(found.is_some() || std::env::var("CI").as_deref() != Ok("true"), "the shared corpus (APIDIFF_CORPUS) is missing");
+    found
+}
+
+/// The Kubernetes change storm: the page becomes interactive in under 2 s, and the filters
+/// preset through the fragment (text search, severities) hide the groups they exclude.
+#[test]
+fn the_kubernetes_report_is_interactive_quickly() {
+    let Some(browser) = chromium() else { return };
+    let Some(corpus) = corpus() else {
+        eprintln!("note: skipping, no shared corpus");
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_apidiff"))
+        .current_dir(d.path())
+        .arg("diff")
+        .arg(corpus.join("openapi/kubernetes-oas3-1.1.1.json"))
+        .arg(corpus.join("openapi/kubernetes-oas3-1.3.12.json"))
+        .args(["-f", "html", "-o", "report.html"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let url = format!("file://{}#q=watch&sev=breaking,warning", d.path().join("report.html").display());
+    let profile = tempfile::tempdir().unwrap();
+    let o = headless(&browser, profile.path(), &["--dump-dom"], &url);
+    let dom = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(o.status.success(), "chromium failed:\n{}", String::from_utf8_lossy(&o.stderr));
+    let ready: u64 = dom
+        .split("data-ready=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("the script did not run:\n{}", &dom[..dom.len().min(3000)]));
+    assert!(ready < 2000, "interactive after {ready} ms");
+    // The filters ran: some groups are hidden, some shown, and the count says so.
+    assert!(dom.contains("class=\"group\" data-sev=\"info\"") && dom.contains(" hidden=\"\""), "nothing was filtered");
+    let count = dom.split("id=\"f-count\">").nth(1).and_then(|r| r.split('<').next()).unwrap();
+    let (shown, total) = count.split_once(" of ").unwrap();
+    let shown: usize = shown.parse().unwrap();
+    assert!(shown > 0 && count.ends_with(" groups") && shown < total.trim_end_matches(" groups").parse().unwrap(), "{count}");
+}

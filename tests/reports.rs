@@ -132,19 +132,27 @@ fn markdown_changelog() {
     let md = markdown::render(&report());
     let expected_start = "# API changes\n\nThis update removed the `GET /v1/users` endpoint, made `email` required in `POST /v1/accounts`, \
         added 3 endpoints, and made 1 change that may affect some clients. 2 of these changes break existing clients.\n\n\
-        **Gate (`--fail-on breaking`): failed**, 2 blocking\n\n\
-        | breaking | warning | info | ignored |\n|---:|---:|---:|---:|\n| 2 | 1 | 3 | 0 |\n\n\
-        - `api/base.yaml` → `api/revision.yaml` (openapi)\n\n\
-        ## Breaking changes (2)\n\n\
-        - `endpoint-removed` `GET /v1/users` — `GET /v1/users` was removed **(blocking)**\n  - at `api/base.yaml:5` · fingerprint `";
+        **Gate (`--fail-on breaking`): failed**, 2 blocking · 2 breaking, 1 warning, 3 info, 0 ignored\n\n\
+        | module | spec | breaking | warning | info | verdict |\n|---|---|---:|---:|---:|---|\n\
+        | - | `api/base.yaml` → `api/revision.yaml` (openapi) | 2 | 1 | 3 | fails (2 blocking) |\n\n\
+        <details open><summary><b>Changes</b>: 2 breaking, 1 warning, 3 info</summary>\n\n\
+        #### Breaking changes (2 in 2 groups)\n\n\
+        | rule | change | where |\n|---|---|---|\n\
+        | `endpoint-removed` | `GET /v1/users` was removed **(blocking)** | `GET /v1/users`<br>`api/base.yaml:5` |\n";
     assert!(md.starts_with(expected_start), "{md}");
-    assert!(md.contains("  - before: `false`\n  - after: `true`\n"), "{md}");
-    assert!(md.contains("## Warnings (1)"), "{md}");
-    assert!(md.contains("  - before: _(none)_\n  - after: `<c&d>`\n"), "{md}");
-    assert!(md.contains("## Other changes (3)"), "{md}");
+    assert!(md.contains("<br>before: `false` → after: `true`"), "{md}");
+    assert!(md.contains("#### Warnings (1 in 1 group)"), "{md}");
+    assert!(md.contains("before: _(none)_ → after: `<c&d>`"), "{md}");
+    // Three endpoints added: one group of three.
+    assert!(md.contains("#### Other changes (3 in 1 group)"), "{md}");
+    assert!(
+        md.contains("| `endpoint-added` | endpoint was added | 3 places (`GET /v1/more`, `GET /v1/orders`, `GET /v1/things`) |"),
+        "{md}"
+    );
     // Breaking before warnings before the rest.
-    let (b, w, o) = (md.find("## Breaking").unwrap(), md.find("## Warnings").unwrap(), md.find("## Other").unwrap());
+    let (b, w, o) = (md.find("#### Breaking").unwrap(), md.find("#### Warnings").unwrap(), md.find("#### Other").unwrap());
     assert!(b < w && w < o);
+    assert!(md.ends_with("</details>"), "{md}");
 }
 
 #[test]
@@ -153,9 +161,17 @@ fn markdown_groups_by_module() {
     for (i, c) in r.changes.iter_mut().enumerate() {
         c.module = Some(if i % 2 == 0 { "users" } else { "billing" }.into());
     }
+    r.regroup();
     let md = markdown::render(&r);
-    assert!(md.contains("### Module `users`"), "{md}");
-    assert!(md.contains("### Module `billing`"), "{md}");
+    assert!(md.contains("<details open><summary><b>Module `users`</b>"), "{md}");
+    assert!(md.contains("<details open><summary><b>Module `billing`</b>"), "{md}");
+    let t = text::render(&r, false, Some(100));
+    assert!(t.contains("Module users\n") && t.contains("Module billing\n"), "{t}");
+    // One paragraph per module in the summary.
+    let paragraphs = summary::paragraphs(&r);
+    assert_eq!(paragraphs.len(), 2);
+    assert!(paragraphs[0].starts_with("Module `users`: This update removed the `GET /v1/users` endpoint"), "{paragraphs:?}");
+    assert!(paragraphs[1].starts_with("Module `billing`: This update made `email` required"), "{paragraphs:?}");
 }
 
 #[test]
@@ -319,7 +335,7 @@ fn github_workflow_commands() {
 #[test]
 fn github_job_summary_stays_under_the_limit() {
     let r = report();
-    assert_eq!(github::job_summary(&r), markdown::render(&r));
+    assert_eq!(github::job_summary(&r, None), markdown::render(&r));
     let mut big = r.clone();
     let template = big.changes[1].clone();
     for i in 0..3000 {
@@ -327,13 +343,13 @@ fn github_job_summary_stays_under_the_limit() {
         c.message = format!("{} {i} {}", c.message, "x".repeat(400));
         big.changes.push(c);
     }
-    let full = markdown::render(&big);
-    assert!(full.len() > 1024 * 1024);
-    let s = github::job_summary(&big);
-    assert!(s.len() <= github::SUMMARY_LIMIT, "{}", s.len());
-    assert!(s.contains("more changes not shown; see the full report."));
-    let small = github::job_summary_within(&big, 4000);
-    assert!(small.len() <= 4000);
+    big.regroup();
+    let s = github::job_summary(&big, Some("https://ci.example/run/7/report.html"));
+    assert!(s.len() <= markdown::LIMIT, "{}", s.len());
+    assert!(s.contains("groups of changes were left out; the full report is at https://ci.example/run/7/report.html"), "{s}");
+    let small = github::job_summary_within(&big, 4000, None);
+    assert!(small.len() <= 4000, "{}", small.len());
+    assert!(small.contains("apidiff diff --format html"), "{small}");
 }
 
 #[test]
@@ -341,11 +357,16 @@ fn html_is_self_contained_and_escaped() {
     let h = html::render(&report());
     assert!(h.starts_with("<!DOCTYPE html>"));
     assert!(h.contains("<style>"));
-    for external in ["<script", "<link", "src=", "http://", "https://", "@import"] {
+    for external in ["<script src", "<link", "src=", "http://", "https://", "@import", "fetch("] {
         assert!(!h.contains(external), "found {external}");
     }
+    assert_eq!(h.matches("<script>").count(), 1, "one inline script");
     assert!(h.contains("This update removed the <code>GET /v1/users</code> endpoint"));
-    assert_eq!(h.matches("<details").count(), 6);
+    // Three single changes and one group of three added endpoints.
+    assert_eq!(h.matches("<details").count(), 4);
+    assert_eq!(h.matches("<div class=\"group\"").count(), 4);
+    assert!(h.contains("<code>endpoint-added</code> endpoint was added <b>at 3 places</b>"), "{h}");
+    assert!(h.contains("<select id=\"f-rule\"><option value=\"\">all</option><option>endpoint-added</option>"), "{h}");
     assert_eq!(h.matches("<details class=\"breaking\" open>").count(), 2);
     assert!(h.contains("<pre>&lt;c&amp;d&gt;</pre>"), "{h}");
     assert!(!h.contains("<c&d>"));
@@ -456,10 +477,9 @@ fn ignored_changes_are_suppressed_results_in_sarif_and_listed_elsewhere() {
     assert_eq!(last["suppressions"][0]["kind"], "external");
     assert_eq!(last["suppressions"][0]["justification"], "nobody calls it <really>");
     assert!(results[..results.len() - 1].iter().all(|r| r.get("suppressions").is_none()));
-    assert!(
-        markdown::render(&r)
-            .contains("## Ignored (1)\n\n- `endpoint-removed` `GET /v1/users` was removed — ignored: nobody calls it \\<really\\>")
-    );
+    assert!(markdown::render(&r).contains(
+        "<summary>Ignored (1)</summary>\n\n- `endpoint-removed` `GET /v1/users` was removed — ignored: nobody calls it \\<really\\>"
+    ));
     assert!(html::render(&r).contains("ignored: nobody calls it &lt;really&gt;"));
     assert!(summary::plain_language(&r).starts_with("This update made `email` required in `POST /v1/accounts`, added 3 endpoints"));
 }
@@ -471,14 +491,23 @@ fn plain_language_counts_what_it_does_not_spell_out() {
     for op in ["GET /a", "GET /b", "GET /c"] {
         let mut c = removed.clone();
         c.operation = Some(op.into());
+        c.message = format!("`{op}` was removed");
         r.changes.insert(1, c);
     }
+    // A different breaking edit, at one place each: three groups of one.
+    for (i, name) in ["x", "y", "z"].iter().enumerate() {
+        let mut c = r.changes[4].clone();
+        c.message = format!("property `{name}` became required");
+        c.before = Some(format!("{i}"));
+        r.changes.insert(5, c);
+    }
+    r.regroup();
     let s = summary::plain_language(&r);
     assert_eq!(
         s,
-        "This update removed the `GET /v1/users` endpoint, removed the `GET /c` endpoint, removed the `GET /b` endpoint, \
+        "This update removed 4 endpoints, made `email` required in `POST /v1/accounts`, made `z` required in `POST /v1/accounts`, \
          made 2 other breaking changes, added 3 endpoints, and made 1 change that may affect some clients. \
-         5 of these changes break existing clients."
+         8 of these changes break existing clients."
     );
     // Deterministic: the same report gives the same words.
     assert_eq!(s, summary::plain_language(&r.clone()));
@@ -522,11 +551,11 @@ fn impact_and_clients_are_shown_per_change() {
 
     let md = markdown::render(&r);
     for line in [
-        "  - affects module `web` (uses `GET /v1/users`)\n",
-        "  - affects module `batch` (uses all of it)\n",
-        "  - breaks client operation `GetUser` at `web/src/user.tsx:12`\n",
-        "  - used by client operation `ListUsers` at `web/src/list.graphql:3`\n",
-        "  - no known client operation uses it\n",
+        "<br>affects module `web` (uses `GET /v1/users`)",
+        "<br>affects module `batch` (uses all of it)",
+        "<br>breaks client operation `GetUser` at `web/src/user.tsx:12`",
+        "<br>used by client operation `ListUsers` at `web/src/list.graphql:3`",
+        "<br>no known client operation uses it",
     ] {
         assert_eq!(md.matches(line).count(), 1, "`{line}` once in:\n{md}");
     }

@@ -205,6 +205,7 @@ fn a_long_report_flows_over_pages_with_repeated_headers_and_wrapped_text() {
         c.message = format!("endpoint `GET /v1/users/{i}` removed; {} end{i}", "a fairly long explanation that has to wrap ".repeat(3));
         r.changes.push(c);
     }
+    r.regroup();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("long.pdf");
     std::fs::write(&file, pdf::render(&r)).unwrap();
@@ -301,4 +302,24 @@ fn diff_and_check_write_pdf_with_out_or_to_a_pipe() {
     // stdout is a pipe here: the bytes go there.
     let o = apidiff_in(d.path(), &["diff", "a.yaml", "b.yaml", "-f", "pdf"]);
     assert!(o.stdout.starts_with(b"%PDF-"));
+}
+
+#[test]
+fn each_module_gets_a_summary_page_and_grouped_tables() {
+    if !have("pdftotext") {
+        return;
+    }
+    let mut r = report();
+    let extra: Vec<ReportChange> = r.changes.iter().map(|c| ReportChange { module: Some("billing".into()), ..c.clone() }).collect();
+    r.changes.extend(extra);
+    r.regroup();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("modules.pdf");
+    std::fs::write(&file, pdf::render(&r)).unwrap();
+    let text = flat(&pdftotext(&file));
+    assert!(pages(&file) >= 3, "a title page and one page per module");
+    for m in ["Module users", "Module billing"] {
+        assert!(text.contains(m), "`{m}` missing from:\n{text}");
+    }
+    assert!(text.contains("in 1 groups") || text.contains("groups;"), "{text}");
 }

@@ -39,6 +39,14 @@ pub struct CheckArgs {
     /// Write the output to FILE instead of stdout (with `--format github`: the JSON report).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// List every group in text output, informational ones included (default: at most 40 rows
+    /// per severity, info counted).
+    #[arg(long)]
+    pub all: bool,
+    /// Where the full report is published (a URL or CI artifact path), named when the Markdown
+    /// output is trimmed to fit (default: the config's `alerts.report_url`).
+    #[arg(long, value_name = "URL")]
+    pub report_url: Option<String>,
     /// Lowest severity that makes the exit code 1 (default: the config's `gate.fail_on`, else breaking).
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
@@ -103,7 +111,9 @@ fn check(args: CheckArgs, ctx: super::context::Ctx, identity: Identity, color: b
         alert(&req, &mut checked)?;
     }
     ci::add_ai(&mut checked.report);
-    ci::emit(&checked.report, args.format, args.out.as_deref(), color)?;
+    let deploy = checked.report.meta.as_ref().and_then(|m| m.deploy.clone());
+    let opts = super::context::render_options(color, args.all, args.report_url.as_deref(), &config, deploy.as_deref());
+    ci::emit(&checked.report, args.format, args.out.as_deref(), &opts)?;
     for n in &checked.notes {
         eprintln!("note: {n}");
     }

@@ -7,25 +7,26 @@ use super::context::Exit;
 use super::context::{out, out_bytes};
 use crate::error::Error;
 use crate::report::ReportFormat as OutputFormat;
-use crate::report::{Report, github};
+use crate::report::{RenderOptions, Report, github};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 /// Renders `report` as `format` and writes it to `out_file`, or stdout. Workflow commands only
 /// work on stdout, so `--format github` always prints them there and `--out` then receives the
 /// JSON report.
-pub(super) fn emit(report: &Report, format: OutputFormat, out_file: Option<&Path>, color: bool) -> Result<(), Error> {
+pub(super) fn emit(report: &Report, format: OutputFormat, out_file: Option<&Path>, opts: &RenderOptions) -> Result<(), Error> {
+    let url = opts.report_url.as_deref();
     if format == OutputFormat::Github {
         out(&github::render(report));
         if let Some(p) = out_file {
             write(p, report.to_json())?;
         }
         if let Some(p) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty()) {
-            append(Path::new(&p), &(github::job_summary(report) + "\n"))?;
+            append(Path::new(&p), &(github::job_summary(report, url) + "\n"))?;
         }
         if let Some(target) = PullRequest::from_env() {
             // Commenting is a courtesy: a failure warns and never changes the verdict.
-            match target.upsert_comment(&comment_body(report)) {
+            match target.upsert_comment(&comment_body(report, url)) {
                 Ok(how) => eprintln!("{how} the apidiff comment on pull request #{}", target.number),
                 Err(e) => eprintln!("warning: could not comment on pull request #{}: {e}", target.number),
             }
@@ -35,7 +36,7 @@ pub(super) fn emit(report: &Report, format: OutputFormat, out_file: Option<&Path
     if format.binary() && out_file.is_none() && std::io::stdout().is_terminal() {
         return Err(Error::Usage(format!("--format {} writes binary data: give --out FILE, or redirect stdout", format.name())));
     }
-    let body = format.render(report, color && out_file.is_none());
+    let body = format.render_with(report, &RenderOptions { color: opts.color && out_file.is_none(), ..opts.clone() });
     match out_file {
         Some(p) => write(p, &body)?,
         None => out_bytes(&body),
@@ -88,11 +89,11 @@ pub const COMMENT_MARKER: &str = "<!-- apidiff-report -->";
 /// GitHub's limit on a comment body, in characters.
 pub const COMMENT_LIMIT: usize = 65_536;
 
-/// The comment: the marker, then the Markdown report trimmed to fit GitHub's limit (bytes are
-/// never fewer than characters, so a byte budget is safe).
-pub fn comment_body(report: &Report) -> String {
+/// The comment: the marker, then the grouped Markdown report within GitHub's limit (bytes are
+/// never fewer than characters, so a byte budget is safe); a trimmed one names `report_url`.
+pub fn comment_body(report: &Report, report_url: Option<&str>) -> String {
     let budget = COMMENT_LIMIT - COMMENT_MARKER.len() - 1;
-    format!("{COMMENT_MARKER}\n{}", github::job_summary_within(report, budget))
+    format!("{COMMENT_MARKER}\n{}", github::job_summary_within(report, budget, report_url))
 }
 
 /// The pull request a GitHub Actions run belongs to, and how to reach its API.

@@ -110,6 +110,24 @@ pub(super) fn proto_category(arg: Option<&str>, config: &Config) -> Result<Strin
 }
 
 /// `""` for one, `"s"` otherwise.
+/// How `--format` output is laid out: colour, the text width (the terminal's, else `COLUMNS`,
+/// else the renderer's default), `--all`, and where the full report lives (`--report-url`, else
+/// the config's `alerts.report_url` with `{commit}` and `{module}` filled in).
+pub(super) fn render_options(
+    color: bool,
+    all: bool,
+    report_url: Option<&str>,
+    config: &Config,
+    deploy: Option<&str>,
+) -> crate::report::RenderOptions {
+    let terminal = comfy_table::Table::new().width().filter(|w| *w > 0 && std::io::IsTerminal::is_terminal(&std::io::stdout()));
+    let columns = std::env::var("COLUMNS").ok().and_then(|v| v.trim().parse::<u16>().ok()).filter(|w| *w > 0);
+    let url = report_url
+        .map(str::to_string)
+        .or_else(|| config.alerts.report_url.as_deref().map(|t| t.replace("{commit}", deploy.unwrap_or("")).replace("{module}", "")));
+    crate::report::RenderOptions { color, width: terminal.or(columns), all, report_url: url }
+}
+
 pub(super) fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }

@@ -28,6 +28,14 @@ pub struct DiffArgs {
     /// Write the output to FILE instead of stdout (with `--format github`: the JSON report).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// List every group in text output, informational ones included (default: at most 40 rows
+    /// per severity, info counted).
+    #[arg(long)]
+    pub all: bool,
+    /// Where the full report is published (a URL or CI artifact path), named when the Markdown
+    /// output is trimmed to fit (default: the config's `alerts.report_url`).
+    #[arg(long, value_name = "URL")]
+    pub report_url: Option<String>,
     /// Lowest severity that makes the exit code 1 (default: `gate.fail_on` of the `apidiff.yaml`
     /// in the current folder or the git top level, else breaking).
     #[arg(long, value_enum)]
@@ -96,7 +104,8 @@ pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
     let mut report = Report::build(vec![(pair, outcome)], fail_on);
     report.meta = Some(Meta { generated_at: Some(crate::store::time::format_millis(super::context::now_ms())), ..Meta::default() });
     super::ci::add_ai(&mut report);
-    super::ci::emit(&report, args.format, args.out.as_deref(), color)?;
+    let opts = super::context::render_options(color, args.all, args.report_url.as_deref(), &config, None);
+    super::ci::emit(&report, args.format, args.out.as_deref(), &opts)?;
     Ok(super::ci::verdict(&report))
 }
 

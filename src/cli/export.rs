@@ -152,6 +152,7 @@ pub(super) fn history_report(entries: &[Entry], module: Option<&str>, generated:
     }
     // Worst first, then in time order (stable sort keeps the entries' order).
     report.changes.sort_by_key(|c| std::cmp::Reverse(c.severity));
+    report.regroup();
     let n = |s| report.changes.iter().filter(|c| c.severity == s).count();
     report.summary.breaking = n(Severity::Breaking);
     report.summary.warning = n(Severity::Warning);

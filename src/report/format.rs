@@ -3,14 +3,28 @@
 
 use super::{Report, github, gitlab, html, junit, markdown, pdf, sarif, text};
 
+/// How the caller wants a report laid out (the CLI reads the terminal and the flags; renderers
+/// only see these values).
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// ANSI colours in text.
+    pub color: bool,
+    /// Text width (the terminal's, or `COLUMNS`; 120 when `None`).
+    pub width: Option<u16>,
+    /// List every group in text, informational ones included.
+    pub all: bool,
+    /// Where the full report is published, named when Markdown is trimmed.
+    pub report_url: Option<String>,
+}
+
 /// Output formats of a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReportFormat {
-    /// Tables grouped by severity.
+    /// A table of modules, then one row per group of identical edits (screen-sized; `--all` for everything).
     Text,
     /// The versioned JSON report (`apidiff schema` prints its JSON Schema).
     Json,
-    /// A Markdown changelog, grouped by severity and module.
+    /// Markdown with a collapsible section per module, never over 65,536 characters.
     Markdown,
     /// One self-contained HTML page.
     Html,
@@ -93,10 +107,15 @@ impl ReportFormat {
 
     /// Renders a report; `color` only affects text.
     pub fn render(self, report: &Report, color: bool) -> Vec<u8> {
+        self.render_with(report, &RenderOptions { color, ..RenderOptions::default() })
+    }
+
+    /// Renders a report with [`RenderOptions`].
+    pub fn render_with(self, report: &Report, o: &RenderOptions) -> Vec<u8> {
         match self {
-            ReportFormat::Text => text::render(report, color, None).into_bytes(),
+            ReportFormat::Text => text::render_with(report, text::Layout { color: o.color, width: o.width, all: o.all }).into_bytes(),
             ReportFormat::Json => report.to_json().into_bytes(),
-            ReportFormat::Markdown => (markdown::render(report) + "\n").into_bytes(),
+            ReportFormat::Markdown => (markdown::render_within(report, markdown::LIMIT, o.report_url.as_deref()) + "\n").into_bytes(),
             ReportFormat::Html => html::render(report).into_bytes(),
             ReportFormat::Sarif => sarif::render(report).into_bytes(),
             ReportFormat::Junit => junit::render(report).into_bytes(),

@@ -58,37 +58,14 @@ pub fn render(report: &Report) -> String {
     s
 }
 
-/// The job summary: the Markdown rendering, with as many changes as fit in [`SUMMARY_LIMIT`].
-pub fn job_summary(report: &Report) -> String {
-    job_summary_within(report, SUMMARY_LIMIT)
+/// The job summary: the Markdown rendering (grouped, within a pull-request comment's size).
+pub fn job_summary(report: &Report, report_url: Option<&str>) -> String {
+    job_summary_within(report, SUMMARY_LIMIT.min(markdown::LIMIT), report_url)
 }
 
-/// The job summary within `limit` bytes (the largest number of changes that fits).
-pub fn job_summary_within(report: &Report, limit: usize) -> String {
-    let full = markdown::render(report);
-    if full.len() <= limit {
-        return full;
-    }
-    // Binary search the largest prefix of changes whose rendering fits.
-    let (mut lo, mut hi) = (0usize, report.changes.len());
-    while lo < hi {
-        let mid = (lo + hi).div_ceil(2);
-        if markdown::render_limited(report, Some(mid)).len() <= limit {
-            lo = mid;
-        } else {
-            hi = mid - 1;
-        }
-    }
-    let s = markdown::render_limited(report, Some(lo));
-    if s.len() <= limit {
-        return s;
-    }
-    // Even the header is too large (huge spec names): cut at a character boundary.
-    let mut end = limit.saturating_sub(32);
-    while end > 0 && !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}\n\n_(truncated)_\n", s.get(..end).unwrap_or(""))
+/// The job summary within `limit` bytes; a trimmed one names where the full report is.
+pub fn job_summary_within(report: &Report, limit: usize, report_url: Option<&str>) -> String {
+    markdown::render_within(report, limit, report_url)
 }
 
 /// Escapes a workflow command's message.

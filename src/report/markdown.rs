@@ -1,19 +1,70 @@
-//! The Markdown rendering: a changelog a person reads, grouped by severity then module, with
-//! the old and new value of every change.
+//! The Markdown rendering (`--format markdown`, the GitHub job summary and pull-request comment):
+//! the summary, a table of modules, then a collapsible section per module with one table row per
+//! group of identical edits, never longer than a pull-request comment may be.
 
-use super::{Report, ReportChange, summary};
+use super::{Group, Report, ReportChange, summary};
 use crate::diff::Severity;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
-/// Renders the whole report.
+/// GitHub's limit on a pull-request comment, in characters; every Markdown rendering stays
+/// within it.
+pub const LIMIT: usize = 65_536;
+
+/// How many group rows each severity table gets, tried in turn until the rendering fits.
+const ROW_STEPS: [usize; 10] = [usize::MAX, 400, 200, 100, 40, 20, 10, 5, 2, 0];
+
+/// Renders the report within [`LIMIT`].
 pub fn render(report: &Report) -> String {
-    render_limited(report, None)
+    render_within(report, LIMIT, None)
 }
 
-/// Renders at most `max_changes` changes (all when `None`), then says how many were left out.
-pub fn render_limited(report: &Report, max_changes: Option<usize>) -> String {
+/// Renders the report in at most `limit` bytes (never fewer bytes than characters): every group
+/// when that fits, else fewer rows per table; a trimmed rendering says what it left out and where
+/// the full report is (`report_url`).
+pub fn render_within(report: &Report, limit: usize, report_url: Option<&str>) -> String {
+    for rows in ROW_STEPS {
+        let (mut s, left_out) = render_rows(report, rows);
+        if left_out > 0 {
+            trimmed_note(&mut s, left_out, report_url);
+        }
+        if s.len() <= limit {
+            return s;
+        }
+    }
+    // Even the header is too large (huge spec names): cut at a character boundary.
+    let (s, _) = render_rows(report, 0);
+    let mut end = limit.saturating_sub(300);
+    while end > 0 && !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut cut = s.get(..end).unwrap_or("").to_string();
+    trimmed_note(&mut cut, report.groups.len(), report_url);
+    cut
+}
+
+fn trimmed_note(s: &mut String, left_out: usize, report_url: Option<&str>) {
+    let where_ = match report_url {
+        Some(u) => format!("the full report is at {}", text(u)),
+        None => "the full report: `apidiff diff --format html` (or `--format json`)".to_string(),
+    };
+    let _ = write!(
+        s,
+        "\n\n_Trimmed to fit {} characters: {} group{} of changes {} left out; {where_}._",
+        super::thousands(LIMIT),
+        super::thousands(left_out),
+        if left_out == 1 { "" } else { "s" },
+        if left_out == 1 { "was" } else { "were" }
+    );
+}
+
+/// The rendering with at most `rows` group rows per severity table; also how many groups it
+/// left out.
+fn render_rows(report: &Report, rows: usize) -> (String, usize) {
     let mut s = String::from("# API changes\n\n");
-    let _ = writeln!(s, "{}\n", text(&summary::plain_language(report)));
+    for p in summary::paragraphs(report) {
+        let _ = writeln!(s, "{}\n", text(&p));
+    }
     if let Some(ai) = &report.ai {
         let _ = writeln!(s, "**AI summary (model {}):** {}\n", text(&ai.model), text(&ai.summary));
         if !ai.severity_recommendation.is_empty() {
@@ -30,68 +81,69 @@ pub fn render_limited(report: &Report, max_changes: Option<usize>) -> String {
     let verdict = if report.gate.passed { "passed" } else { "failed" };
     let _ = writeln!(
         s,
-        "**Gate (`--fail-on {}`): {verdict}**{}\n",
+        "**Gate (`--fail-on {}`): {verdict}**{} · {} breaking, {} warning, {} info, {} ignored\n",
         report.gate.fail_on.as_str(),
-        if report.gate.blocking > 0 { format!(", {} blocking", report.gate.blocking) } else { String::new() }
+        if report.gate.blocking > 0 { format!(", {} blocking", report.gate.blocking) } else { String::new() },
+        sm.breaking,
+        sm.warning,
+        sm.info,
+        sm.ignored
     );
-    let _ = writeln!(s, "| breaking | warning | info | ignored |\n|---:|---:|---:|---:|");
-    let _ = writeln!(s, "| {} | {} | {} | {} |\n", sm.breaking, sm.warning, sm.info, sm.ignored);
-    for p in &report.specs {
-        let module = p.module.as_deref().map(|m| format!("module {}: ", code(m))).unwrap_or_default();
-        let _ = writeln!(s, "- {module}{} → {} ({})", code(&p.base), code(&p.revision), p.format.as_str());
+    let _ = writeln!(s, "| module | spec | breaking | warning | info | verdict |\n|---|---|---:|---:|---:|---|");
+    for (p, n) in report.specs.iter().zip(super::text::pair_counts(report)) {
+        let verdict = if n[3] > 0 { format!("fails ({} blocking)", n[3]) } else { "passes".into() };
+        let module = p.module.as_deref().map(code).unwrap_or_else(|| "-".into());
+        let _ = writeln!(
+            s,
+            "| {module} | {} → {} ({}) | {} | {} | {} | {verdict} |",
+            code(&p.base),
+            code(&p.revision),
+            p.format.as_str(),
+            n[0],
+            n[1],
+            n[2]
+        );
     }
     s.push('\n');
     errors(&mut s, report);
-    let mut shown = 0usize;
-    let limit = max_changes.unwrap_or(usize::MAX);
-    for sev in [Severity::Breaking, Severity::Warning, Severity::Info] {
-        let rows: Vec<&ReportChange> = report.changes.iter().filter(|c| c.severity == sev).collect();
-        if rows.is_empty() || shown >= limit {
+    let first = super::first_members(report);
+    let mut left_out = 0;
+    for module in super::modules(report) {
+        let groups: Vec<&Group> = report.groups.iter().filter(|g| g.module.as_deref() == module).collect();
+        if groups.is_empty() {
             continue;
         }
-        let _ = writeln!(s, "## {} ({})\n", heading(sev), rows.len());
-        let mut modules: Vec<Option<&str>> = Vec::new();
-        for c in &rows {
-            if !modules.contains(&c.module.as_deref()) {
-                modules.push(c.module.as_deref());
+        let count = |sev| groups.iter().filter(|g| g.severity == sev).map(|g| g.count).sum::<usize>();
+        let open = if groups.iter().any(|g| g.blocking) { " open" } else { "" };
+        let name = module.map(|m| format!("Module {}", code(m))).unwrap_or_else(|| "Changes".into());
+        let _ = writeln!(
+            s,
+            "<details{open}><summary><b>{name}</b>: {} breaking, {} warning, {} info</summary>\n",
+            count(Severity::Breaking),
+            count(Severity::Warning),
+            count(Severity::Info)
+        );
+        for sev in [Severity::Breaking, Severity::Warning, Severity::Info] {
+            let list: Vec<&Group> = groups.iter().copied().filter(|g| g.severity == sev).collect();
+            if !list.is_empty() {
+                left_out += section(&mut s, &list, &first, sev, rows);
             }
         }
-        for m in modules {
-            if shown >= limit {
-                break;
-            }
-            if let Some(m) = m {
-                let _ = writeln!(s, "### Module {}\n", code(m));
-            }
-            for c in rows.iter().filter(|c| c.module.as_deref() == m) {
-                if shown >= limit {
-                    break;
-                }
-                change(&mut s, c);
-                shown += 1;
-            }
-            s.push('\n');
-        }
-    }
-    if shown < report.changes.len() {
-        let n = report.changes.len() - shown;
-        let _ = writeln!(s, "_{n} more change{} not shown; see the full report._\n", if n == 1 { "" } else { "s" });
+        s.push_str("</details>\n\n");
     }
     if !report.ignored.is_empty() {
-        let _ = writeln!(s, "## Ignored ({})\n", report.ignored.len());
-        for c in report.ignored.iter().take(limit.saturating_sub(shown)) {
+        let _ = writeln!(s, "<details><summary>Ignored ({})</summary>\n", report.ignored.len());
+        for c in report.ignored.iter().take(rows.min(40)) {
             let why = c.ignore_reason.as_deref().map(|r| format!(" — ignored: {}", text(r))).unwrap_or_default();
             let _ = writeln!(s, "- {} {}{why}", code(&c.id), text(&c.message));
         }
-        s.push('\n');
+        s.push_str("\n</details>\n\n");
     }
     for p in &report.ignore_problems {
         let _ = writeln!(s, "- ignore entry at {} ({}) is {}", code(&p.entry.source), code(&p.entry.rule), p.problem);
     }
-    while s.ends_with("\n\n") {
-        s.pop();
-    }
-    s
+    s.truncate(s.trim_end().len());
+    (s, left_out)
 }
 
 /// The specs that could not be checked, each with its file and line.
@@ -115,23 +167,61 @@ fn heading(sev: Severity) -> &'static str {
     }
 }
 
-fn change(s: &mut String, c: &ReportChange) {
-    let op = c.operation.as_deref().map(|o| format!(" {} —", code(o))).unwrap_or_default();
-    let blocking = if c.blocking { " **(blocking)**" } else { "" };
-    let _ = writeln!(s, "- {}{op} {}{blocking}", code(&c.id), text(&c.message));
+/// One severity's table of groups (at most `rows`); returns how many groups it left out.
+fn section(s: &mut String, list: &[&Group], first: &HashMap<&str, &ReportChange>, sev: Severity, rows: usize) -> usize {
+    let changes: usize = list.iter().map(|g| g.count).sum();
+    let _ = writeln!(s, "#### {} ({changes} in {} group{})\n", heading(sev), list.len(), if list.len() == 1 { "" } else { "s" });
+    if rows == 0 {
+        return list.len();
+    }
+    let _ = writeln!(s, "| rule | change | where |\n|---|---|---|");
+    for g in list.iter().take(rows) {
+        let blocking = if g.blocking { " **(blocking)**" } else { "" };
+        let mut change = format!("{}{blocking}", text(&g.message));
+        let mut where_ = places_md(g);
+        if let Some(c) = first.get(g.group.as_str()).filter(|_| g.count == 1) {
+            one(c, &mut change, &mut where_);
+        }
+        let _ = writeln!(s, "| {} | {change} | {where_} |", code(&g.id));
+    }
+    s.push('\n');
+    if list.len() > rows {
+        let n = list.len() - rows;
+        let _ = writeln!(s, "_… {n} more group{} not shown._\n", if n == 1 { "" } else { "s" });
+        return n;
+    }
+    0
+}
+
+fn places_md(g: &Group) -> String {
+    let ops: Vec<String> = g.operations.iter().take(3).map(|o| code(o)).collect();
+    let shown = ops.join(", ");
+    if g.count <= 1 {
+        return shown;
+    }
+    let rest = g.operation_count.saturating_sub(3);
+    match (shown.is_empty(), rest) {
+        (true, _) => format!("{} places", super::thousands(g.count)),
+        (false, 0) => format!("{} places ({shown})", super::thousands(g.count)),
+        (false, n) => format!("{} places ({shown}, … and {} more)", super::thousands(g.count), super::thousands(n)),
+    }
+}
+
+/// A single change's cells: old and new value, place in the file, further reach.
+fn one(c: &ReportChange, change: &mut String, where_: &mut String) {
     if c.before.is_some() || c.after.is_some() {
         let show = |v: &Option<String>| v.as_deref().map_or_else(|| "_(none)_".to_string(), code);
-        let _ = writeln!(s, "  - before: {}\n  - after: {}", show(&c.before), show(&c.after));
+        let _ = write!(change, "<br>before: {} → after: {}", show(&c.before), show(&c.after));
     }
     if let Some(l) = super::primary_location(c) {
         let line = l.line.map(|n| format!(":{n}")).unwrap_or_default();
-        let _ = writeln!(s, "  - at {} · fingerprint {}", code(&format!("{}{line}", l.file)), code(&c.fingerprint));
-    } else {
-        let _ = writeln!(s, "  - fingerprint {}", code(&c.fingerprint));
+        let sep = if where_.is_empty() { "" } else { "<br>" };
+        let _ = write!(where_, "{sep}{}", code(&format!("{}{line}", l.file)));
     }
     if !c.affected.is_empty() {
-        let list: Vec<String> = c.affected.iter().map(|a| code(a)).collect();
-        let _ = writeln!(s, "  - also affects {}", list.join(", "));
+        let list: Vec<String> = c.affected.iter().take(5).map(|a| code(a)).collect();
+        let more = if c.affected.len() > 5 { format!(" and {} more", c.affected.len() - 5) } else { String::new() };
+        let _ = write!(change, "<br>also affects {}{more}", list.join(", "));
     }
     for line in super::reach(c) {
         let md: String = line
@@ -141,7 +231,7 @@ fn change(s: &mut String, c: &ReportChange) {
                 super::Seg::Code(t) => code(t),
             })
             .collect();
-        let _ = writeln!(s, "  - {md}");
+        let _ = write!(change, "<br>{md}");
     }
 }
 

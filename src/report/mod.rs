@@ -4,6 +4,7 @@ pub mod ai;
 mod format;
 pub mod github;
 pub mod gitlab;
+mod group;
 pub mod html;
 pub mod junit;
 pub mod markdown;
@@ -15,7 +16,9 @@ pub mod text;
 
 pub use model::{
     Ai, AlertDelivery, ClientUse, Gate, ImpactedModule, MAX_CLIENTS, Meta, Report, ReportChange, SCHEMA_VERSION, Seg, SpecError, SpecPair,
-    Summary, TimelineItem, Tool, anchor, json_schema, pair_index, plain, primary_location, reach, repo_path, rule_docs,
+    Summary, TimelineItem, Tool, anchor, first_members, json_schema, modules, pair_index, plain, primary_location, reach, repo_path,
+    rule_docs,
 };
 
-pub use format::ReportFormat;
+pub use format::{RenderOptions, ReportFormat};
+pub use group::{GROUP_SHOWN, Group, places, thousands};

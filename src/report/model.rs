@@ -1,10 +1,27 @@
 //! The versioned Report every output is rendered from ([`Report`], [`ReportChange`] and their
 //! parts), its JSON Schema, and the small helpers renderers share.
 
+use super::group::{self, GROUP_SHOWN, Group, Member};
 use crate::diff::{Change, Direction, Format, Kind, Location, Severity};
 use crate::policy::{FailOn, IgnoreProblem, Outcome};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+
+/// A change's message with its location taken out (the message of a group of two or more).
+fn k_message(c: &ReportChange) -> String {
+    group::key(&Member {
+        module: None,
+        id: &c.id,
+        severity: c.severity,
+        area: &c.area,
+        message: &c.message,
+        operation: c.operation.as_deref(),
+        before: None,
+        after: None,
+    })
+    .message
+}
 
 /// What the model said about a report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -40,6 +57,11 @@ pub struct Report {
     pub gate: Gate,
     /// Reported changes, worst first.
     pub changes: Vec<ReportChange>,
+    /// The reported changes as groups of identical edits (same rule, same before → after, same
+    /// message once the location is taken out), worst and largest first; each change names its
+    /// group in `group`.
+    #[serde(default)]
+    pub groups: Vec<Group>,
     /// Changes an ignore entry silenced.
     pub ignored: Vec<ReportChange>,
     /// Expired or unused ignore entries.
@@ -241,6 +263,9 @@ pub struct ReportChange {
     pub after: Option<String>,
     /// Stable identity across commits.
     pub fingerprint: String,
+    /// The key of the group in `groups` this change belongs to (reported changes only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
     /// Why it was ignored (only in `ignored`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_reason: Option<String>,
@@ -332,6 +357,7 @@ impl ReportChange {
             before: c.before.clone(),
             after: c.after.clone(),
             fingerprint: c.fingerprint.clone(),
+            group: None,
             ignore_reason: None,
             impact: Vec::new(),
             clients: None,
@@ -366,20 +392,85 @@ impl Report {
             ignored: ignored.len(),
         };
         let blocking = changes.iter().filter(|c| c.blocking).count();
-        Report {
+        let mut report = Report {
             schema_version: SCHEMA_VERSION.to_string(),
             tool: Tool { name: "apidiff".into(), version: env!("CARGO_PKG_VERSION").into() },
             specs,
             summary,
             gate: Gate { fail_on, blocking, passed: blocking == 0 },
             changes,
+            groups: Vec::new(),
             ignored,
             ignore_problems: problems,
             errors: Vec::new(),
             meta: None,
             alerts: Vec::new(),
             ai: None,
+        };
+        report.regroup();
+        report
+    }
+
+    /// Recomputes `groups` and every change's `group` from `changes` (after a caller edits
+    /// them). Linear: changes are hashed by their group key.
+    pub fn regroup(&mut self) {
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut groups: Vec<Group> = Vec::new();
+        let mut seen_ops: Vec<HashSet<String>> = Vec::new();
+        for c in &mut self.changes {
+            let k = group::key(&Member {
+                module: c.module.as_deref(),
+                id: &c.id,
+                severity: c.severity,
+                area: &c.area,
+                message: &c.message,
+                operation: c.operation.as_deref(),
+                before: c.before.as_deref(),
+                after: c.after.as_deref(),
+            });
+            let i = *index.entry(k.hash.clone()).or_insert_with(|| {
+                groups.push(Group {
+                    group: k.hash.clone(),
+                    id: c.id.clone(),
+                    severity: c.severity,
+                    module: c.module.clone(),
+                    message: k.message,
+                    blocking: false,
+                    count: 0,
+                    operations: Vec::new(),
+                    operation_count: 0,
+                    locations: Vec::new(),
+                });
+                seen_ops.push(HashSet::new());
+                groups.len() - 1
+            });
+            let g = &mut groups[i];
+            g.count += 1;
+            g.blocking |= c.blocking;
+            if g.count == 1 {
+                // A single change keeps its own message.
+                g.message = c.message.clone();
+            } else if g.count == 2 {
+                g.message = k_message(c);
+            }
+            if let Some(op) = &c.operation
+                && seen_ops[i].insert(op.clone())
+            {
+                g.operation_count += 1;
+                if g.operations.len() < GROUP_SHOWN {
+                    g.operations.push(op.clone());
+                }
+            }
+            if g.locations.len() < GROUP_SHOWN
+                && let Some(l) = primary_location(c)
+            {
+                g.locations.push(l.clone());
+            }
+            c.group = Some(k.hash);
         }
+        // Worst first, then the largest; the first seen first among equals.
+        groups.sort_by_key(|g| (std::cmp::Reverse(g.severity), std::cmp::Reverse(g.count)));
+        self.groups = groups;
     }
 
     /// The JSON rendering.
@@ -494,6 +585,29 @@ pub fn anchor(report: &Report, c: &ReportChange) -> (String, u32, u32) {
             (file, 1, 1)
         }
     }
+}
+
+/// The modules of a report in the order of its specs (`None` for a plain `diff`).
+pub fn modules(report: &Report) -> Vec<Option<&str>> {
+    let mut seen: Vec<Option<&str>> = Vec::new();
+    let named = report.specs.iter().map(|p| p.module.as_deref()).chain(report.groups.iter().map(|g| g.module.as_deref()));
+    for m in named {
+        if !seen.contains(&m) {
+            seen.push(m);
+        }
+    }
+    seen
+}
+
+/// The first change of every group, by group key.
+pub fn first_members(report: &Report) -> HashMap<&str, &ReportChange> {
+    let mut first = HashMap::new();
+    for c in &report.changes {
+        if let Some(g) = &c.group {
+            first.entry(g.as_str()).or_insert(c);
+        }
+    }
+    first
 }
 
 /// A rule's documentation without the doc-comment indentation.

@@ -1,14 +1,16 @@
 //! The PDF rendering: a title page (what was compared, deploy, author, time, risk, the gate),
-//! the plain-language summary, a bar chart of the counts, then the changes as a ruled table
+//! the plain-language summary, a bar chart of the counts, then per module (a summary page each when
+//! the report has modules) one ruled table row per group of identical edits, in a table
 //! that wraps long text and breaks across A4 pages, with page numbers. Uses the PDF base-14
 //! Helvetica fonts (nothing embedded, WinAnsi text); output is deterministic for a given report.
 
-use super::{Report, ReportChange, anchor, summary};
+use super::{Group, Report, ReportChange, anchor, places, summary, thousands};
 use crate::diff::Severity;
 use printpdf::{
     BuiltinFont, Color, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb,
     TextItem,
 };
+use std::collections::HashMap;
 
 /// A4 in points.
 const PAGE_W: f32 = 595.28;
@@ -29,15 +31,10 @@ pub fn render(report: &Report) -> Vec<u8> {
     let mut w = Writer::new();
     title_page(&mut w, report);
     timeline(&mut w, report);
-    let mut sections: Vec<(String, Vec<&ReportChange>)> = Vec::new();
-    for sev in [Severity::Breaking, Severity::Warning, Severity::Info] {
-        let rows: Vec<&ReportChange> = report.changes.iter().filter(|c| c.severity == sev).collect();
-        if !rows.is_empty() {
-            sections.push((format!("{} ({})", heading(sev), rows.len()), rows));
-        }
-    }
+    grouped(&mut w, report);
     if !report.ignored.is_empty() {
-        sections.push((format!("Ignored changes ({})", report.ignored.len()), report.ignored.iter().collect()));
+        let rows: Vec<&ReportChange> = report.ignored.iter().collect();
+        change_table(&mut w, report, &format!("Ignored changes ({})", rows.len()), &rows);
     }
     if !report.errors.is_empty() {
         w.space(8.0);
@@ -47,13 +44,10 @@ pub fn render(report: &Report) -> Vec<u8> {
             w.paragraph(&format!("{module}{e}"), Helv::Regular, 9.0, RED);
         }
     }
-    if sections.is_empty() {
+    if report.changes.is_empty() && report.ignored.is_empty() {
         w.space(10.0);
         w.heading("Changes");
         w.paragraph("No changes to report.", Helv::Regular, 10.0, GREY);
-    }
-    for (title, rows) in sections {
-        change_table(&mut w, report, &title, &rows);
     }
     if !report.ignore_problems.is_empty() {
         w.space(8.0);
@@ -191,6 +185,93 @@ fn risk_color(r: &str) -> Rgb3 {
         "critical" | "high" => RED,
         "medium" => AMBER,
         _ => BLACK,
+    }
+}
+
+/// Per module: a summary page (its paragraph and counts) when the report has several, then one
+/// table of groups per severity.
+fn grouped(w: &mut Writer, report: &Report) {
+    let first = super::first_members(report);
+    let paragraphs = super::summary::paragraphs(report);
+    let modules = super::modules(report);
+    let several = modules.iter().filter(|m| m.is_some()).count() > 1;
+    for module in modules {
+        let groups: Vec<&Group> = report.groups.iter().filter(|g| g.module.as_deref() == module).collect();
+        if groups.is_empty() {
+            continue;
+        }
+        if let Some(m) = module {
+            // A page of its own per module when there are several; the title page covers one.
+            if several {
+                w.new_page();
+            } else {
+                w.space(10.0);
+            }
+            w.heading(&format!("Module {m}"));
+            let prefix = format!("Module `{m}`: ");
+            if let Some(p) = paragraphs.iter().find_map(|p| p.strip_prefix(&prefix)).or(paragraphs.first().map(String::as_str)) {
+                w.paragraph(p, Helv::Regular, 10.0, BLACK);
+            }
+        }
+        let count = |sev| groups.iter().filter(|g| g.severity == sev).map(|g| g.count).sum::<usize>();
+        let blocking: usize = report.changes.iter().filter(|c| c.blocking && c.module.as_deref() == module).count();
+        w.paragraph(
+            &format!(
+                "{} breaking, {} warning, {} info in {} groups; {}",
+                thousands(count(Severity::Breaking)),
+                thousands(count(Severity::Warning)),
+                thousands(count(Severity::Info)),
+                thousands(groups.len()),
+                if blocking > 0 { format!("fails the gate ({} blocking)", thousands(blocking)) } else { "passes the gate".into() }
+            ),
+            Helv::Bold,
+            10.0,
+            BLACK,
+        );
+        for sev in [Severity::Breaking, Severity::Warning, Severity::Info] {
+            let list: Vec<&Group> = groups.iter().copied().filter(|g| g.severity == sev).collect();
+            if !list.is_empty() {
+                let n: usize = list.iter().map(|g| g.count).sum();
+                group_table(w, report, &format!("{} ({n} in {} groups)", heading(sev), list.len()), &list, &first);
+            }
+        }
+    }
+}
+
+fn group_table(w: &mut Writer, report: &Report, title: &str, rows: &[&Group], first: &HashMap<&str, &ReportChange>) {
+    w.space(10.0);
+    let headers: Vec<(&str, f32)> = vec![("Severity", 48.0), ("Rule", 148.0), ("Where", 120.0), ("Change", CONTENT_W - 316.0)];
+    w.section_title(title);
+    w.table_header(&headers);
+    for g in rows {
+        let mut place = places(g);
+        let mut msg = g.message.clone();
+        if let Some(c) = first.get(g.group.as_str()).filter(|_| g.count == 1) {
+            let (file, line, _) = anchor(report, c);
+            if !place.is_empty() {
+                place.push('\n');
+            }
+            place.push_str(&format!("{file}:{line}"));
+            for line in super::reach(c) {
+                msg.push('\n');
+                msg.push_str(&super::plain(&line));
+            }
+        }
+        if g.blocking {
+            msg.push_str("\nBlocks the gate.");
+        }
+        let sev_color = match g.severity {
+            Severity::Breaking => RED,
+            Severity::Warning => AMBER,
+            Severity::Info => BLUE,
+        };
+        let cells = vec![
+            (g.severity.as_str().to_string(), Helv::Bold, sev_color),
+            (g.id.clone(), Helv::Regular, BLACK),
+            (place, Helv::Regular, BLACK),
+            (msg, Helv::Regular, BLACK),
+        ];
+        w.table_row(&headers, cells);
     }
 }
 

@@ -1,36 +1,74 @@
-//! A deterministic one-paragraph summary of a report in plain language, for the top of the
+//! A deterministic summary (one short paragraph per module) of a report in plain language, for the top of the
 //! text, Markdown and HTML renderings.
 
-use super::{Report, ReportChange};
+use super::{Group, Report, ReportChange, thousands};
 use crate::diff::{Kind, Severity, Trait};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// How many breaking changes are spelled out before the rest are counted.
 const SPELLED_OUT: usize = 3;
 
-/// One sentence (or two) saying what the update does to clients, e.g. "This update removed the
-/// `GET /v1/users` endpoint, made `email` required in `POST /v1/accounts`, and added 3 endpoints."
+/// The summary as one paragraph per module (see [`paragraphs`]), separated by blank lines.
 pub fn plain_language(report: &Report) -> String {
+    paragraphs(report).join("\n\n")
+}
+
+/// One short paragraph per module saying what the update does to clients, naming its three
+/// most important (largest) breaking groups, e.g. "This update removed the `GET /v1/users`
+/// endpoint, made `email` required in `POST /v1/accounts`, and added 3 endpoints." With more
+/// than one module each paragraph starts with "Module `name`:".
+pub fn paragraphs(report: &Report) -> Vec<String> {
     if report.changes.is_empty() {
-        return if report.ignored.is_empty() {
+        return vec![if report.ignored.is_empty() {
             "This update does not change the API.".to_string()
         } else {
             format!("This update makes no reported change to the API ({} ignored).", report.ignored.len())
-        };
+        }];
     }
+    let mut modules: Vec<Option<&str>> = Vec::new();
+    for c in &report.changes {
+        if !modules.contains(&c.module.as_deref()) {
+            modules.push(c.module.as_deref());
+        }
+    }
+    let first = super::first_members(report);
+    modules
+        .iter()
+        .map(|&m| {
+            let changes: Vec<&ReportChange> = report.changes.iter().filter(|c| c.module.as_deref() == m).collect();
+            let groups: Vec<&Group> =
+                report.groups.iter().filter(|g| g.module.as_deref() == m && g.severity == Severity::Breaking).collect();
+            let s = sentence(&changes, &groups, &first);
+            match m {
+                Some(name) if modules.len() > 1 => format!("Module `{name}`: {s}"),
+                _ => s,
+            }
+        })
+        .collect()
+}
+
+fn sentence(changes: &[&ReportChange], breaking_groups: &[&Group], first: &HashMap<&str, &ReportChange>) -> String {
     let mut clauses: Vec<String> = Vec::new();
-    let breaking: Vec<&ReportChange> = report.changes.iter().filter(|c| c.severity == Severity::Breaking).collect();
-    clauses.extend(breaking.iter().take(SPELLED_OUT).map(|c| breaking_clause(c)));
-    if breaking.len() > SPELLED_OUT {
-        let n = breaking.len() - SPELLED_OUT;
-        clauses.push(format!("made {n} other breaking change{}", plural(n)));
+    let mut spelled = 0;
+    for g in breaking_groups.iter().take(SPELLED_OUT) {
+        spelled += g.count;
+        match first.get(g.group.as_str()) {
+            Some(c) if g.count == 1 => clauses.push(breaking_clause(c)),
+            Some(c) => clauses.push(group_clause(c, g)),
+            None => {}
+        }
+    }
+    let breaking = changes.iter().filter(|c| c.severity == Severity::Breaking).count();
+    if breaking > spelled {
+        let n = breaking - spelled;
+        clauses.push(format!("made {} other breaking change{}", thousands(n), plural(n)));
     }
     // Everything else, counted by what happened to which kind of element.
     let mut added: BTreeMap<&str, usize> = BTreeMap::new();
     let mut deprecated: BTreeMap<&str, usize> = BTreeMap::new();
     let mut warnings = 0;
     let mut other = 0;
-    for c in report.changes.iter().filter(|c| c.severity != Severity::Breaking) {
+    for c in changes.iter().filter(|c| c.severity != Severity::Breaking) {
         match c.kind {
             Kind::Added if c.severity == Severity::Info => *added.entry(c.area.as_str()).or_default() += 1,
             Kind::Deprecated if c.severity == Severity::Info => *deprecated.entry(c.area.as_str()).or_default() += 1,
@@ -39,32 +77,41 @@ pub fn plain_language(report: &Report) -> String {
         }
     }
     for (area, n) in &added {
-        clauses.push(format!("added {n} {}", noun(area, *n)));
+        clauses.push(format!("added {} {}", thousands(*n), noun(area, *n)));
     }
     for (area, n) in &deprecated {
-        clauses.push(format!("deprecated {n} {}", noun(area, *n)));
+        clauses.push(format!("deprecated {} {}", thousands(*n), noun(area, *n)));
     }
     if warnings > 0 {
-        clauses.push(format!("made {warnings} change{} that may affect some clients", plural(warnings)));
+        clauses.push(format!("made {} change{} that may affect some clients", thousands(warnings), plural(warnings)));
     }
     if other > 0 {
         let more = if clauses.is_empty() { "" } else { "other " };
-        clauses.push(format!("made {other} {more}compatible change{}", plural(other)));
+        clauses.push(format!("made {} {more}compatible change{}", thousands(other), plural(other)));
     }
     let mut s = format!("This update {}.", join(&clauses));
-    if breaking.is_empty() {
+    if breaking == 0 {
         s.push_str(" Nothing in it breaks existing clients.");
     } else {
-        let n = breaking.len();
-        let total = report.changes.len();
-        s.push_str(&match (n, total) {
+        let total = changes.len();
+        s.push_str(&match (breaking, total) {
             (1, 1) => " It breaks existing clients.".to_string(),
             (n, t) if n == t => " All of these changes break existing clients.".to_string(),
             (1, _) => " 1 of these changes breaks existing clients.".to_string(),
-            (n, _) => format!(" {n} of these changes break existing clients."),
+            (n, _) => format!(" {} of these changes break existing clients.", thousands(n)),
         });
     }
     s
+}
+
+/// A group of identical breaking edits in words: "removed 593 endpoints", else "made 6 changes
+/// where type changed from string to object".
+fn group_clause(c: &ReportChange, g: &Group) -> String {
+    let area = c.area.replace('-', " ");
+    if matches!(c.kind, Kind::Removed) && g.message == format!("{area} was removed") {
+        return format!("removed {} {}", thousands(g.count), noun(&c.area, g.count));
+    }
+    format!("made {} changes where {}", thousands(g.count), g.message.trim_end_matches('.'))
 }
 
 fn breaking_clause(c: &ReportChange) -> String {
