@@ -3,8 +3,8 @@
 //! what was recorded.
 
 use super::ci;
-use super::context::Exit;
 use super::context::{Common, actor, now_ms, on_big_stack, plural, short, today};
+use super::context::{Exit, LiveArgs};
 use crate::error::Error;
 use crate::notify::{self, Context, Secrets};
 use crate::pipeline::{self, Baseline, Checked, Identity, Request, Scope};
@@ -49,11 +49,17 @@ pub struct CheckArgs {
     /// Send no alerts (the config's `alerts` channels are skipped).
     #[arg(long)]
     pub no_alerts: bool,
+    /// Check the running services instead of the files: every module's `live:` sources, each
+    /// compared with its last archived live snapshot, plus drift from the committed spec.
+    #[arg(long, conflicts_with = "base")]
+    pub live: bool,
+    #[command(flatten)]
+    pub connection: LiveArgs,
 }
 
 pub(super) fn run(args: CheckArgs, color: bool) -> Result<Exit, Error> {
     let ctx = args.common.context()?;
-    let identity = identity(&ctx.root, args.deploy.clone());
+    let identity = if args.live { live_identity(&ctx.root, args.deploy.clone()) } else { identity(&ctx.root, args.deploy.clone()) };
     on_big_stack(move || check(args, ctx, identity, color))
 }
 
@@ -69,6 +75,21 @@ fn identity(root: &Path, deploy: Option<String>) -> Identity {
         message: head.message,
         actor,
         now: now_ms(),
+        via: "run",
+    }
+}
+
+/// A live check records what runs, not a commit: the deploy id is `--deploy`, else the fetch time.
+fn live_identity(root: &Path, deploy: Option<String>) -> Identity {
+    let now = now_ms();
+    let fetched = time::format_millis(now);
+    Identity {
+        deploy: Some(deploy.unwrap_or_else(|| format!("live-{fetched}"))),
+        head: None,
+        author: None,
+        message: Some(format!("source: live, fetched {fetched}")),
+        actor: actor(root),
+        now,
         via: "run",
     }
 }
@@ -89,7 +110,11 @@ fn check(args: CheckArgs, ctx: super::context::Ctx, identity: Identity, color: b
         load: LoadOptions { allow_remote_refs: false, proto_includes: vec![root.clone()] },
         options: crate::diff::Options { today, proto_category: "WIRE_JSON".into() },
         baseline: args.base.clone().map_or(Baseline::Archive, Baseline::Git),
-        scope: Scope::Discover(args.modules.clone()),
+        scope: if args.live {
+            Scope::Live(args.modules.clone(), args.connection.remote(&config.headers_env)?)
+        } else {
+            Scope::Discover(args.modules.clone())
+        },
         root,
         config: &config,
         archive: &archive,

@@ -6,7 +6,7 @@ use super::{Baseline, Request, Scope, short};
 use crate::diff::{self, Change, Format, general};
 use crate::discover::{self, Found};
 use crate::error::{Error, Result};
-use crate::source::{GitFetch, git};
+use crate::source::{GitFetch, git, live};
 use crate::spec::{self, Spec};
 use crate::store::bundle::{self, Bundle, Tree};
 use crate::store::{Archive, Entry};
@@ -99,6 +99,7 @@ fn in_scope(req: &Request<'_>) -> Result<(Vec<InScope>, History, Vec<String>)> {
                 .collect();
             Ok((specs, history, only.clone()))
         }
+        Scope::Live(only, remote) => Ok((live_specs(req, only, remote)?, history, only.clone())),
         Scope::Given(given) => {
             let specs = given
                 .iter()
@@ -107,6 +108,35 @@ fn in_scope(req: &Request<'_>) -> Result<(Vec<InScope>, History, Vec<String>)> {
             Ok((specs, history, Vec::new()))
         }
     }
+}
+
+/// Fetches every live source of the modules in scope (at most [`live::CONCURRENCY`] at once); the
+/// first failure is the error, naming its locator.
+fn live_specs(req: &Request<'_>, only: &[String], remote: &crate::source::http::Remote) -> Result<Vec<InScope>> {
+    for m in only {
+        if req.config.module(m).is_none() {
+            return Err(Error::Usage(format!("--module {m}: no such module in the configuration")));
+        }
+    }
+    let wanted: Vec<(&str, &str)> = req
+        .config
+        .modules
+        .iter()
+        .filter(|m| only.is_empty() || only.contains(&m.name))
+        .flat_map(|m| m.live.iter().map(move |l| (m.name.as_str(), l.as_str())))
+        .collect();
+    if wanted.is_empty() {
+        return Err(Error::Usage("--live: no module in scope lists a `live:` source in the configuration".into()));
+    }
+    let locators: Vec<String> = wanted.iter().map(|(_, l)| l.to_string()).collect();
+    let inputs = live::open_all(&locators, remote, live::CONCURRENCY);
+    let mut specs = Vec::new();
+    for ((module, _), input) in wanted.into_iter().zip(inputs) {
+        let input = input?;
+        let bundle = Bundle { format: String::new(), entry: input.name.clone(), files: [(input.name.clone(), input.text)].into() };
+        specs.push(InScope { module: module.to_string(), path: input.name, format: None, given: Some(bundle) });
+    }
+    Ok(specs)
 }
 
 /// Loads one spec and compares it with its baseline.

@@ -6,6 +6,7 @@
 //! and `POST /api/api-diff/register` are thin adapters over [`check`] and [`record`]; what they
 //! do in between (alerts, the AI summary, output) is theirs.
 
+mod drift;
 mod load;
 mod record;
 mod request;
@@ -37,6 +38,10 @@ pub fn check(req: &Request<'_>) -> Result<Checked> {
     let removals: Vec<Change> = loaded.removed.iter().map(removal_change).collect();
     let all: Vec<Change> = loaded.specs.iter().flat_map(|c| c.changes.iter().cloned()).chain(removals.iter().cloned()).collect();
     let problems = policy::apply(all, &req.policy).problems;
+    let drift = match req.scope {
+        Scope::Live(..) => drift::pairs(req, &loaded.specs)?,
+        _ => Vec::new(),
+    };
     let mut pairs = Vec::new();
     let mut specs = Vec::new();
     for s in loaded.specs {
@@ -75,6 +80,7 @@ pub fn check(req: &Request<'_>) -> Result<Checked> {
         pairs.push((pair, outcome));
         removed.push(Removed { entry, changes: kept });
     }
+    pairs.extend(drift);
     let mut report = Report::build(pairs, fail_on);
     report.meta = Some(Meta {
         deploy: identity.deploy.clone(),

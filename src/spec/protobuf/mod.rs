@@ -11,4 +11,4 @@ pub use model::{
     Cardinality, Enum, EnumValue, Field, File, FileOption, Kind, Message, Method, Oneof, Package, Pos, Service, default_json_name,
 };
 
-pub use load::load;
+pub use load::{from_descriptor_set, load};
