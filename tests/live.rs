@@ -242,3 +242,37 @@ fn drift_between_the_committed_spec_and_the_running_app() {
     let o = apidiff(d.path(), &["check", "--live"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+#[test]
+fn watch_once_with_one_source_down_records_the_rest_and_reports_the_outage_once() {
+    let (Some(python), Some(dir), Some(grpc)) = (live("PYTHON"), live("DIR"), live("GRPC_V1")) else { return };
+    let port = free_port();
+    let down = format!("http://127.0.0.1:{}/openapi.json", free_port());
+    let up = format!("http://127.0.0.1:{port}/openapi.json");
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("apidiff.yaml"),
+        format!("modules:\n  - name: pets\n    live: [{up}, {down}]\n  - name: shop\n    live: [{grpc}]\n"),
+    )
+    .unwrap();
+    let app = App::start(&python, &dir, "rest_v1", port);
+    let o = apidiff(d.path(), &["watch", "--once"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains(&format!("unreachable: {down}: connection refused")) && !err.contains("already reported"), "{err}");
+    assert!(
+        err.contains(&format!("{up}: module `pets`: baseline recorded"))
+            && err.contains(&format!("{grpc}: module `shop`: baseline recorded")),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_dir(d.path().join(".apidiff/records/live-events")).unwrap().count(), 1);
+    // The next poll: the same outage is not reported again; a swapped service is recorded as a change.
+    drop(app);
+    let _app = App::start(&python, &dir, "rest_v2", port);
+    let o = apidiff(d.path(), &["watch", "--once"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("(already reported)"), "{err}");
+    assert!(err.contains(&format!("{up}: module `pets`: changed: 3 change(s) recorded")), "{err}");
+    assert!(err.contains(&format!("{grpc}: module `shop`: unchanged")), "{err}");
+}

@@ -3,7 +3,7 @@
 //! what was recorded.
 
 use super::ci;
-use super::context::{Common, actor, now_ms, on_big_stack, plural, short, today};
+use super::context::{Common, actor, live_identity, now_ms, on_big_stack, plural, short, today};
 use super::context::{Exit, LiveArgs};
 use crate::error::Error;
 use crate::notify::{self, Context, Secrets};
@@ -75,21 +75,6 @@ fn identity(root: &Path, deploy: Option<String>) -> Identity {
         message: head.message,
         actor,
         now: now_ms(),
-        via: "run",
-    }
-}
-
-/// A live check records what runs, not a commit: the deploy id is `--deploy`, else the fetch time.
-fn live_identity(root: &Path, deploy: Option<String>) -> Identity {
-    let now = now_ms();
-    let fetched = time::format_millis(now);
-    Identity {
-        deploy: Some(deploy.unwrap_or_else(|| format!("live-{fetched}"))),
-        head: None,
-        author: None,
-        message: Some(format!("source: live, fetched {fetched}")),
-        actor: actor(root),
-        now,
         via: "run",
     }
 }

@@ -263,3 +263,18 @@ impl LiveArgs {
         })
     }
 }
+
+/// A live check records what runs, not a commit: the deploy id is `--deploy`, else the fetch time.
+pub(super) fn live_identity(root: &Path, deploy: Option<String>) -> crate::pipeline::Identity {
+    let now = now_ms();
+    let fetched = crate::store::time::format_millis(now);
+    crate::pipeline::Identity {
+        deploy: Some(deploy.unwrap_or_else(|| format!("live-{fetched}"))),
+        head: None,
+        author: None,
+        message: Some(format!("source: live, fetched {fetched}")),
+        actor: actor(root),
+        now,
+        via: "run",
+    }
+}

@@ -24,6 +24,7 @@ mod summary;
 mod tests;
 #[cfg(feature = "server")]
 mod token;
+mod watch;
 
 use crate::error::Error;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -105,6 +106,8 @@ pub enum Command {
     Privacy(privacy::PrivacyArgs),
     /// Generate Hurl HTTP test scripts for the OpenAPI operations a change added or changed.
     Tests(tests::TestsArgs),
+    /// Poll every module's live sources: record what changed, alert, and note sources that are down.
+    Watch(watch::WatchArgs),
 }
 
 /// The command line's definition (for generated docs, completions and the man page).
@@ -145,5 +148,6 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Token(args) => token::run(args),
         Command::Privacy(args) => privacy::run(args),
         Command::Tests(args) => tests::run(args),
+        Command::Watch(args) => watch::run(args),
     }
 }

@@ -22,6 +22,7 @@ use crate::policy::{self};
 use crate::report::{Meta, Report, SpecPair};
 use crate::source::git;
 use crate::store::{Entry, time};
+pub use load::{LiveFetch, fetch_live};
 pub use record::{Recorded, record};
 use std::collections::BTreeSet;
 
