@@ -2,7 +2,7 @@
 //! offers and fetches their file descriptors with every dependency, speaking gRPC's framing over
 //! reqwest's HTTP/2 (v1 first, v1alpha as the fallback). Returns a serialized FileDescriptorSet.
 
-use super::http::{HttpFetch, Remote};
+use super::http::HttpFetch;
 use prost::Message;
 use protox::prost_reflect::prost_types::{FileDescriptorProto, FileDescriptorSet};
 use std::collections::{BTreeMap, BTreeSet};
@@ -71,7 +71,7 @@ struct Session {
 
 /// Fetches every service's descriptors from `locator` (`grpc://host:port` or `grpcs://host:port`);
 /// the error is the cause only (the caller names the locator).
-pub fn fetch(locator: &str, remote: &Remote) -> Result<Vec<u8>, String> {
+pub fn fetch(locator: &str, http: &HttpFetch) -> Result<Vec<u8>, String> {
     let (tls, rest) = match locator.split_once("://") {
         Some(("grpcs", rest)) => (true, rest),
         Some(("grpc", rest)) => (false, rest),
@@ -81,7 +81,7 @@ pub fn fetch(locator: &str, remote: &Remote) -> Result<Vec<u8>, String> {
     if authority.is_empty() || authority.contains('/') {
         return Err("expected grpc://host:port or grpcs://host:port".into());
     }
-    let http = HttpFetch::configured(remote, !tls).map_err(|e| e.to_string())?;
+    let http = http.clone();
     let base = format!("{}://{authority}", if tls { "https" } else { "http" });
     let mut session = Session { http, base, path: None };
     let listed = session.call(&[Request { list_services: Some(String::new()), ..Request::default() }])?;
@@ -205,6 +205,6 @@ mod tests {
         body.extend_from_slice(&msg);
         assert_eq!(frames(&body).unwrap(), vec![r]);
         assert!(frames(&body[..3]).is_err());
-        assert!(fetch("grpc://h:1/x", &Remote::default()).is_err());
+        assert!(fetch("grpc://h:1/x", &HttpFetch::new().unwrap()).is_err());
     }
 }

@@ -58,27 +58,55 @@ impl Fetch for NoSiblings {
     }
 }
 
+/// HTTP clients for live sources, built once per run and shared (a client per request would
+/// load the TLS roots and start a runtime thread every time).
+#[derive(Debug)]
+pub struct Clients {
+    remote: Remote,
+    http: std::sync::OnceLock<std::result::Result<HttpFetch, String>>,
+    h2: std::sync::OnceLock<std::result::Result<HttpFetch, String>>,
+}
+
+impl Clients {
+    /// Clients for `remote`, built on first use.
+    pub fn new(remote: &Remote) -> Clients {
+        Clients { remote: remote.clone(), http: std::sync::OnceLock::new(), h2: std::sync::OnceLock::new() }
+    }
+
+    fn get(&self, h2: bool) -> std::result::Result<&HttpFetch, String> {
+        let cell = if h2 { &self.h2 } else { &self.http };
+        cell.get_or_init(|| HttpFetch::configured(&self.remote, h2).map_err(|e| e.to_string())).as_ref().map_err(Clone::clone)
+    }
+}
+
 /// Reads a live locator; every failure is one line naming the locator (without credentials).
 pub fn open(locator: &str, remote: &Remote) -> Result<Input> {
+    open_with(locator, &Clients::new(remote))
+}
+
+/// [`open`] with shared clients.
+pub fn open_with(locator: &str, clients: &Clients) -> Result<Input> {
     let name = redact(locator);
     let fail = |m: String| Located::file(&name, m);
     match protocol(locator) {
         Some(Protocol::Http) => {
-            let fetch = HttpFetch::configured(remote, false)?;
+            let fetch = clients.get(false).map_err(fail)?;
             let text = fetch.get(locator)?;
             if text.trim_start().starts_with('<') {
                 return Err(fail("not an API description: the server answered with HTML or XML".into()).into());
             }
-            Ok(Input { name, path: PathBuf::from(locator), text, fetch: Arc::new(fetch) })
+            Ok(Input { name, path: PathBuf::from(locator), text, fetch: Arc::new(fetch.clone()) })
         }
         Some(Protocol::GraphQl) => {
-            let fetch = HttpFetch::configured(remote, false)?;
+            let fetch = clients.get(false).map_err(fail)?;
             let url = &locator["graphql+".len()..];
-            let text = introspection::fetch(&fetch, url).map_err(fail)?;
+            let text = introspection::fetch(fetch, url).map_err(fail)?;
             Ok(Input { name, path: PathBuf::from("introspection.graphql"), text, fetch: Arc::new(NoSiblings) })
         }
         Some(Protocol::Grpc) => {
-            let bytes = grpc::fetch(locator, remote).map_err(fail)?;
+            let tls = locator.to_ascii_lowercase().starts_with("grpcs:");
+            let fetch = clients.get(!tls).map_err(fail)?;
+            let bytes = grpc::fetch(locator, fetch).map_err(fail)?;
             let text = format!("{DESCRIPTOR_SET_MARKER}\n{}\n", base64::engine::general_purpose::STANDARD.encode(bytes));
             Ok(Input { name, path: PathBuf::from("reflection.proto"), text, fetch: Arc::new(NoSiblings) })
         }
@@ -91,6 +119,7 @@ pub const CONCURRENCY: usize = 16;
 
 /// Opens every locator with at most `concurrency` requests in flight; results in input order.
 pub fn open_all(locators: &[String], remote: &Remote, concurrency: usize) -> Vec<Result<Input>> {
+    let clients = Clients::new(remote);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let slots: Vec<std::sync::Mutex<Option<Result<Input>>>> = locators.iter().map(|_| std::sync::Mutex::new(None)).collect();
     std::thread::scope(|scope| {
@@ -99,7 +128,7 @@ pub fn open_all(locators: &[String], remote: &Remote, concurrency: usize) -> Vec
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(locator) = locators.get(i) else { break };
-                    let got = open(locator, remote);
+                    let got = open_with(locator, &clients);
                     if let Ok(mut slot) = slots[i].lock() {
                         *slot = Some(got);
                     }
