@@ -276,3 +276,32 @@ fn watch_once_with_one_source_down_records_the_rest_and_reports_the_outage_once(
     assert!(err.contains(&format!("{up}: module `pets`: changed: 3 change(s) recorded")), "{err}");
     assert!(err.contains(&format!("{grpc}: module `shop`: unchanged")), "{err}");
 }
+
+#[test]
+fn watch_stops_cleanly_on_sigterm() {
+    let Some(v1) = live("REST_V1") else { return };
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("apidiff.yaml"), format!("modules:\n  - name: pets\n    live: [{v1}]\n")).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_apidiff"))
+        .args(["watch", "--interval", "1h"])
+        .current_dir(d.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the first poll to be recorded, then ask it to stop.
+    for _ in 0..200 {
+        if d.path().join(".apidiff").join("records").exists()
+            || d.path().join(".apidiff").read_dir().map(|r| r.count() > 1).unwrap_or(false)
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("baseline recorded") && err.contains("watch: stopped (SIGTERM)"), "{err}");
+}

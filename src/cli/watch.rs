@@ -11,6 +11,8 @@ use crate::spec::LoadOptions;
 use crate::store::{Archive, bundle::sha256_hex, time};
 use clap::Args;
 use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// Arguments of `apidiff watch`.
@@ -56,14 +58,42 @@ pub(super) fn run(args: WatchArgs) -> Result<Exit, Error> {
             ctx.archive.create()?;
         }
         let remote = args.connection.remote(&ctx.config.headers_env)?;
+        let stop = on_sigterm();
         loop {
             poll(&args, &ctx, &remote)?;
             if args.once {
                 return Ok(Exit::Clean);
             }
-            std::thread::sleep(every);
+            // Sleep in short steps so SIGTERM stops between polls, never in the middle of one.
+            let until = std::time::Instant::now() + every;
+            while std::time::Instant::now() < until {
+                if stop.load(Ordering::SeqCst) {
+                    eprintln!("watch: stopped (SIGTERM)");
+                    return Ok(Exit::Clean);
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
         }
     })
+}
+
+/// A flag SIGTERM sets (instead of ending the process), so a poll in flight finishes and records.
+fn on_sigterm() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    #[cfg(all(unix, any(feature = "server", feature = "s3")))]
+    {
+        let set = flag.clone();
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_io().build();
+        if let Ok(runtime) = runtime
+            && let Ok(mut term) = runtime.block_on(async { tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) })
+        {
+            std::thread::spawn(move || {
+                runtime.block_on(term.recv());
+                set.store(true, Ordering::SeqCst);
+            });
+        }
+    }
+    flag
 }
 
 /// One round: fetch every source, note the unreachable ones, check and record the rest.
