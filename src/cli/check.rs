@@ -3,8 +3,8 @@
 //! what was recorded.
 
 use super::ci;
-use super::context::Exit;
-use super::context::{Bar, Common, actor, now_ms, on_big_stack, plural, proto_category, short, today};
+use super::context::{Bar, Common, actor, live_identity, now_ms, on_big_stack, plural, proto_category, short, today};
+use super::context::{Exit, LiveArgs};
 use crate::error::Error;
 use crate::notify::{self, Context, Secrets};
 use crate::pipeline::{self, Baseline, Checked, Identity, Request, Scope};
@@ -60,11 +60,17 @@ pub struct CheckArgs {
     /// config's `protobuf.category`, else PACKAGE).
     #[arg(long, value_name = "CATEGORY")]
     pub proto_category: Option<String>,
+    /// Check the running services instead of the files: every module's `live:` sources, each
+    /// compared with its last archived live snapshot, plus drift from the committed spec.
+    #[arg(long, conflicts_with = "base")]
+    pub live: bool,
+    #[command(flatten)]
+    pub connection: LiveArgs,
 }
 
 pub(super) fn run(args: CheckArgs, color: bool, quiet: bool) -> Result<Exit, Error> {
     let ctx = args.common.context()?;
-    let identity = identity(&ctx.root, args.deploy.clone());
+    let identity = if args.live { live_identity(&ctx.root, args.deploy.clone()) } else { identity(&ctx.root, args.deploy.clone()) };
     on_big_stack(move || check(args, ctx, identity, color, quiet))
 }
 
@@ -100,7 +106,11 @@ fn check(args: CheckArgs, ctx: super::context::Ctx, identity: Identity, color: b
         load: pipeline::load_options(&root, &config),
         options: crate::diff::Options { today, proto_category: proto_category(args.proto_category.as_deref(), &config)? },
         baseline: args.base.clone().map_or(Baseline::Archive, Baseline::Git),
-        scope: Scope::Discover(args.modules.clone()),
+        scope: if args.live {
+            Scope::Live(args.modules.clone(), args.connection.remote(&config.headers_env)?)
+        } else {
+            Scope::Discover(args.modules.clone())
+        },
         root,
         config: &config,
         archive: &archive,

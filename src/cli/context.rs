@@ -320,3 +320,60 @@ impl crate::progress::Progress for Bar {
         self.0.finish_and_clear();
     }
 }
+
+/// How live sources are reached (`diff`, `check --live`, `watch`): `--header`, `--ca-file`,
+/// `--timeout`. Header values are secrets and are never printed.
+#[derive(Debug, Args, Clone, Default)]
+pub struct LiveArgs {
+    /// Header sent to live sources, `Name: value` (repeatable). Secrets belong in the environment:
+    /// `--header "Authorization: Bearer $TOKEN"`, or `headers_env` in apidiff.yaml.
+    #[arg(long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// PEM file with extra CA certificates for https:// and grpcs:// live sources.
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// Timeout of one request to a live source, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub timeout: u64,
+}
+
+impl LiveArgs {
+    /// The connection settings, with the headers `headers_env` maps to environment variables
+    /// (a variable that is not set is an error naming it, never its value).
+    pub(super) fn remote(&self, headers_env: &std::collections::BTreeMap<String, String>) -> Result<crate::source::http::Remote, Error> {
+        use crate::source::http::Remote;
+        let mut headers = Vec::new();
+        for (name, var) in headers_env {
+            let value = std::env::var(var).map_err(|_| {
+                Error::Usage(format!("headers_env: header `{name}` needs the environment variable {var}, which is not set"))
+            })?;
+            headers.push((name.clone(), value));
+        }
+        for h in &self.headers {
+            let (name, value) = Remote::parse_header(h).map_err(|m| Error::Usage(format!("--header: {m}")))?;
+            headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+            headers.push((name, value));
+        }
+        Ok(Remote {
+            headers,
+            ca_file: self.ca_file.clone(),
+            timeout: Some(std::time::Duration::from_secs(self.timeout.max(1))),
+            ..Remote::default()
+        })
+    }
+}
+
+/// A live check records what runs, not a commit: the deploy id is `--deploy`, else the fetch time.
+pub(super) fn live_identity(root: &Path, deploy: Option<String>) -> crate::pipeline::Identity {
+    let now = now_ms();
+    let fetched = crate::store::time::format_millis(now);
+    crate::pipeline::Identity {
+        deploy: Some(deploy.unwrap_or_else(|| format!("live-{fetched}"))),
+        head: None,
+        author: None,
+        message: Some(format!("source: live, fetched {fetched}")),
+        actor: actor(root),
+        now,
+        via: "run",
+    }
+}

@@ -1,7 +1,7 @@
 //! `apidiff diff OLD NEW`.
 
-use super::context::Exit;
 use super::context::today;
+use super::context::{Exit, LiveArgs};
 use crate::config::{self, Config};
 use crate::diff::{self, Options};
 use crate::error::{Error, Located};
@@ -18,10 +18,13 @@ use std::path::{Path, PathBuf};
 /// Arguments of `apidiff diff`.
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The old version: a path, `-` for stdin, or `<git-ref>:<path>`.
+    /// The old version: a path, `-` for stdin, `<git-ref>:<path>`, or a live source
+    /// (`http(s)://`, `graphql+http(s)://`, `grpc(s)://host:port`).
     pub old: String,
-    /// The new version: a path, `-` for stdin, or `<git-ref>:<path>`.
+    /// The new version, in the same forms as OLD.
     pub new: String,
+    #[command(flatten)]
+    pub live: LiveArgs,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
@@ -79,8 +82,9 @@ pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
     let mut includes = args.proto_include.clone();
     includes.extend(pipeline::load_options(&root, &config).proto_includes.into_iter().map(|r| root.join(r)));
     let load = LoadOptions { allow_remote_refs: args.allow_remote_refs, proto_includes: includes };
-    let base_in = open(&args.old, &cwd)?;
-    let rev_in = open(&args.new, &cwd)?;
+    let remote = args.live.remote(&config.headers_env)?;
+    let base_in = open(&args.old, &cwd, &remote)?;
+    let rev_in = open(&args.new, &cwd, &remote)?;
     let opts = Options { today, proto_category: category };
     // Specs are graphs and comparison recurses through them; a large stack makes the depth
     // limits, not the platform's default stack, the thing that bounds it.
@@ -123,11 +127,11 @@ fn repo_config(cwd: &Path) -> Result<(PathBuf, Config), Error> {
     Ok((cwd.to_path_buf(), Config::default()))
 }
 
-fn open(locator: &str, cwd: &Path) -> Result<Input, Error> {
+fn open(locator: &str, cwd: &Path, remote: &crate::source::http::Remote) -> Result<Input, Error> {
     if locator == "-" {
         let mut buf = Vec::new();
         std::io::stdin().read_to_end(&mut buf).map_err(|e| Located::file("<stdin>", e.to_string()))?;
         return Input::from_text("<stdin>", buf, cwd);
     }
-    Input::open(locator, cwd)
+    Input::open_with(locator, cwd, remote)
 }

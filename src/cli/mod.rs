@@ -25,6 +25,7 @@ mod summary;
 mod tests;
 #[cfg(feature = "server")]
 mod token;
+mod watch;
 
 use crate::error::Error;
 use clap::{Parser, Subcommand};
@@ -102,6 +103,8 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff).
     Man,
+    /// Poll every module's live sources: record what changed, alert, and note sources that are down.
+    Watch(watch::WatchArgs),
 }
 
 /// The command line's definition (for generated docs, completions and the man page).
@@ -141,5 +144,6 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Tests(args) => tests::run(args),
         Command::Completions(args) => completions::run_completions(args, command()),
         Command::Man => completions::run_man(command()),
+        Command::Watch(args) => watch::run(args),
     }
 }

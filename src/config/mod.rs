@@ -44,6 +44,10 @@ pub struct Config {
     /// Protobuf settings: the buf category that `check`, `diff` and the server apply, and import roots.
     #[serde(default)]
     pub protobuf: Protobuf,
+    /// Headers sent to live sources, each mapped to the environment variable that holds its value
+    /// (`Authorization: APIDIFF_LIVE_TOKEN`). Secrets never live in this file.
+    #[serde(default)]
+    pub headers_env: BTreeMap<String, String>,
 }
 
 /// `protobuf: {category, roots}`.
@@ -154,6 +158,11 @@ pub struct Module {
     /// Modules this one depends on, with what it uses of them.
     #[serde(default)]
     pub depends_on: Vec<Dependency>,
+    /// Live sources: running services that describe themselves (`https://api/openapi.json`,
+    /// `graphql+https://api/graphql`, `grpc://host:port`). A module may have specs, live sources,
+    /// or both (then `check --live` also reports drift between them).
+    #[serde(default)]
+    pub live: Vec<String>,
 }
 
 /// A dependency on another module: just its name, or its name and what is used.
@@ -196,6 +205,24 @@ pub struct Gate {
     /// Lowest severity that fails `check` (default `breaking`).
     #[serde(default)]
     pub fail_on: Option<FailOnLevel>,
+    /// How differences between a deployed service and its committed spec count (`check --live`):
+    /// `breaking`, `warning` (default), `info` or `off`.
+    #[serde(default)]
+    pub drift: Option<DriftLevel>,
+}
+
+/// The gate level of drift.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DriftLevel {
+    /// Drift blocks like a breaking change.
+    Breaking,
+    /// Drift is a warning.
+    Warning,
+    /// Drift is informational.
+    Info,
+    /// Drift is not reported.
+    Off,
 }
 
 /// Gate levels.
@@ -471,11 +498,12 @@ pub fn parse(name: &str, content: &str) -> Result<Config> {
             "alerts" => serde_json::from_value(v.clone()).map(|x| config.alerts = x),
             "record" => serde_json::from_value(v.clone()).map(|x| config.record = x),
             "exclude" => serde_json::from_value(v.clone()).map(|x| config.exclude = x),
+            "headers_env" => serde_json::from_value(v.clone()).map(|x| config.headers_env = x),
             other => {
                 return Err(err(
                     &ptr,
                     format!(
-                        "unknown setting `{other}`; expected one of modules, store, gate, severity, ignore_file, alerts, record, exclude"
+                        "unknown setting `{other}`; expected one of modules, store, gate, severity, ignore_file, alerts, record, exclude, headers_env"
                     ),
                 ));
             }
@@ -497,11 +525,22 @@ fn check(config: &Config, err: &dyn Fn(&str, String) -> crate::Error) -> Result<
             return Err(err(&format!("/modules/{i}/name"), format!("module `{}` is defined twice", m.name)));
         }
         // A module that only consumes others (a web UI) has `depends_on` and no specs of its own.
-        if m.specs.is_empty() && m.depends_on.is_empty() {
+        if m.specs.is_empty() && m.depends_on.is_empty() && m.live.is_empty() {
             return Err(err(
                 &format!("/modules/{i}/specs"),
-                format!("module `{}` needs at least one spec glob, or a `depends_on` when it only consumes other modules", m.name),
+                format!(
+                    "module `{}` needs at least one spec glob or live source, or a `depends_on` when it only consumes other modules",
+                    m.name
+                ),
             ));
+        }
+        for (j, l) in m.live.iter().enumerate() {
+            if !crate::source::live::is_live(l) {
+                return Err(err(
+                    &format!("/modules/{i}/live/{j}"),
+                    format!("`{l}` is not a live locator (expected http(s)://, graphql+http(s):// or grpc(s)://host:port)"),
+                ));
+            }
         }
         for (j, g) in m.specs.iter().enumerate() {
             if let Err(e) = globset::Glob::new(g) {
@@ -669,12 +708,12 @@ mod tests {
     fn errors_point_at_the_key() {
         assert_eq!(
             e("store: x\nrecrod: true\n"),
-            "apidiff.yaml:2:1: unknown setting `recrod`; expected one of modules, store, gate, severity, ignore_file, alerts, record, exclude"
+            "apidiff.yaml:2:1: unknown setting `recrod`; expected one of modules, store, gate, severity, ignore_file, alerts, record, exclude, headers_env"
         );
         let m = e("modules:\n  - name: a\n    specs: [x]\n    ownrs: [b]\n");
         assert!(m.starts_with("apidiff.yaml:4:5: unknown field `ownrs`"), "{m}");
         let m = e("modules:\n  - name: a\n");
-        assert!(m.starts_with("apidiff.yaml:2:") && m.contains("needs at least one spec glob, or a `depends_on`"), "{m}");
+        assert!(m.starts_with("apidiff.yaml:2:") && m.contains("needs at least one spec glob or live source, or a `depends_on`"), "{m}");
         let m = e("record: maybe\n");
         assert!(m.starts_with("apidiff.yaml:1:") && m.contains("`record`: invalid type"), "{m}");
         let m = e("gate:\n  fail_on: sometimes\n");

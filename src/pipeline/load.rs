@@ -2,13 +2,13 @@
 //! with (an archived snapshot, a spec moved within its module, or a git revision), the raw
 //! changes, and the archived specs that are gone.
 
-use super::{Baseline, Request, Scope, short};
+use super::{Baseline, Given, Request, Scope, short};
 use crate::diff::{self, Change, Format, general};
 use crate::discover::{self, Found};
 use crate::error::{Error, Located, Result};
 use crate::progress::Progress;
 use crate::report::SpecError;
-use crate::source::{GitFetch, git};
+use crate::source::{GitFetch, git, live};
 use crate::spec::{self, Spec};
 use crate::store::bundle::{self, Bundle, Tree};
 use crate::store::{Archive, Entry};
@@ -128,6 +128,7 @@ fn in_scope(req: &Request<'_>) -> Result<(Vec<InScope>, History, Vec<String>)> {
                 .collect();
             Ok((specs, history, only.clone()))
         }
+        Scope::Live(only, remote) => Ok((live_specs(req, only, remote)?, history, only.clone())),
         Scope::Given(given) => {
             let specs = given
                 .iter()
@@ -136,6 +137,61 @@ fn in_scope(req: &Request<'_>) -> Result<(Vec<InScope>, History, Vec<String>)> {
             Ok((specs, history, Vec::new()))
         }
     }
+}
+
+/// Fetches every live source of the modules in scope; the first failure is the error, naming
+/// its locator.
+fn live_specs(req: &Request<'_>, only: &[String], remote: &crate::source::http::Remote) -> Result<Vec<InScope>> {
+    let mut specs = Vec::new();
+    for f in fetch_live(req.config, only, remote)? {
+        let g = f.given?;
+        specs.push(InScope { module: g.module, path: g.bundle.entry.clone(), format: None, given: Some(g.bundle) });
+    }
+    Ok(specs)
+}
+
+/// One live source after a fetch: the module's spec ready for [`Scope::Given`], or why not.
+#[derive(Debug)]
+pub struct LiveFetch {
+    /// The module that lists it.
+    pub module: String,
+    /// Its locator, without credentials.
+    pub locator: String,
+    /// What it serves now, or the failure (naming the locator).
+    pub given: Result<Given>,
+}
+
+/// Fetches every `live:` source of the modules in scope (all when `only` is empty), at most
+/// [`live::CONCURRENCY`] at once, in configuration order.
+pub fn fetch_live(config: &crate::config::Config, only: &[String], remote: &crate::source::http::Remote) -> Result<Vec<LiveFetch>> {
+    for m in only {
+        if config.module(m).is_none() {
+            return Err(Error::Usage(format!("--module {m}: no such module in the configuration")));
+        }
+    }
+    let wanted: Vec<(&str, &str)> = config
+        .modules
+        .iter()
+        .filter(|m| only.is_empty() || only.contains(&m.name))
+        .flat_map(|m| m.live.iter().map(move |l| (m.name.as_str(), l.as_str())))
+        .collect();
+    if wanted.is_empty() {
+        return Err(Error::Usage("no module in scope lists a `live:` source in the configuration".into()));
+    }
+    let locators: Vec<String> = wanted.iter().map(|(_, l)| l.to_string()).collect();
+    let inputs = live::open_all(&locators, remote, live::CONCURRENCY);
+    Ok(wanted
+        .into_iter()
+        .zip(inputs)
+        .map(|((module, locator), input)| LiveFetch {
+            module: module.to_string(),
+            locator: crate::source::http::redact(locator),
+            given: input.map(|i| Given {
+                module: module.to_string(),
+                bundle: Bundle { format: String::new(), entry: i.name.clone(), files: [(i.name, i.text)].into() },
+            }),
+        })
+        .collect())
 }
 
 /// Loads one spec and compares it with its baseline.

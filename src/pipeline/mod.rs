@@ -6,6 +6,7 @@
 //! and `POST /api/api-diff/register` are thin adapters over [`check`] and [`record`]; what they
 //! do in between (alerts, the AI summary, output) is theirs.
 
+mod drift;
 mod load;
 mod record;
 mod request;
@@ -23,6 +24,7 @@ use crate::progress::{Progress, Silent};
 use crate::report::{Meta, Report, SpecPair};
 use crate::source::git;
 use crate::store::{Entry, time};
+pub use load::{LiveFetch, fetch_live};
 pub use record::{Recorded, record};
 use std::collections::BTreeSet;
 
@@ -44,6 +46,10 @@ pub fn check_with(req: &Request<'_>, progress: &dyn Progress) -> Result<Checked>
     let removals: Vec<Change> = loaded.removed.iter().map(removal_change).collect();
     let all: Vec<Change> = loaded.specs.iter().flat_map(|c| c.changes.iter().cloned()).chain(removals.iter().cloned()).collect();
     let problems = policy::apply(all, &req.policy).problems;
+    let drift = match req.scope {
+        Scope::Live(..) => drift::pairs(req, &loaded.specs)?,
+        _ => Vec::new(),
+    };
     let mut pairs = Vec::new();
     let mut specs = Vec::new();
     for s in loaded.specs {
@@ -82,6 +88,7 @@ pub fn check_with(req: &Request<'_>, progress: &dyn Progress) -> Result<Checked>
         pairs.push((pair, outcome));
         removed.push(Removed { entry, changes: kept });
     }
+    pairs.extend(drift);
     let mut report = Report::build(pairs, fail_on);
     report.errors = loaded.errors;
     report.meta = Some(Meta {

@@ -29,6 +29,10 @@ pub enum Scope {
     Discover(Vec<String>),
     /// Specs handed in directly (the server's register endpoint): module and files.
     Given(Vec<Given>),
+    /// Every module's live sources (limited to these modules when any are named), fetched with
+    /// these connection settings, each compared with its last archived live snapshot; modules
+    /// that also have committed specs of the same format are checked for drift.
+    Live(Vec<String>, crate::source::http::Remote),
 }
 
 /// A spec handed in directly, not discovered.

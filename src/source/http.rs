@@ -5,7 +5,7 @@
 use super::Fetch;
 use crate::error::{Located, Result};
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Most redirects followed.
@@ -15,11 +15,80 @@ pub const TIMEOUT: Duration = Duration::from_secs(10);
 /// Default response limit.
 pub const MAX_BYTES: u64 = 50 * 1024 * 1024;
 
+/// How live sources are reached: extra headers (values come from the command line or the
+/// environment, never from a spec), an extra CA, the timeout, retries and the response limit.
+#[derive(Clone, Default)]
+pub struct Remote {
+    /// Headers sent with every request (`Authorization`, ...). Never logged or recorded.
+    pub headers: Vec<(String, String)>,
+    /// A PEM file with extra CA certificates.
+    pub ca_file: Option<PathBuf>,
+    /// Timeout of one request (default [`TIMEOUT`]).
+    pub timeout: Option<Duration>,
+    /// Response limit in bytes (default [`MAX_BYTES`]).
+    pub max_bytes: Option<u64>,
+    /// Retries after a failed connection, a timeout or a 5xx (default [`RETRIES`]).
+    pub retries: Option<u32>,
+}
+
+impl std::fmt::Debug for Remote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Header values are secrets: show the names only.
+        let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("Remote").field("headers", &names).field("ca_file", &self.ca_file).field("timeout", &self.timeout).finish()
+    }
+}
+
+/// Retries after a failed attempt.
+pub const RETRIES: u32 = 2;
+
+impl Remote {
+    /// Parses `Name: value` (the `--header` syntax).
+    pub fn parse_header(text: &str) -> std::result::Result<(String, String), String> {
+        let (name, value) = text.split_once(':').ok_or_else(|| "expected `Name: value`".to_string())?;
+        let name = name.trim();
+        if name.is_empty() || reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+            return Err(format!("`{name}` is not a header name"));
+        }
+        Ok((name.to_string(), value.trim().to_string()))
+    }
+}
+
 /// Fetches documents by URL.
 #[derive(Debug, Clone)]
 pub struct HttpFetch {
     client: reqwest::blocking::Client,
     max_bytes: u64,
+    retries: u32,
+}
+
+/// One HTTP failure, already worded for the user (`HTTP 401 (unauthorized)`, `connection refused`).
+fn describe(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "timed out".into()
+    } else if e.is_redirect() {
+        format!("more than {MAX_REDIRECTS} redirects")
+    } else if e.is_connect() {
+        let text = format!("{e:?}").to_ascii_lowercase();
+        if text.contains("refused") { "connection refused".into() } else { "cannot connect (unreachable host or TLS failure)".into() }
+    } else {
+        // reqwest's message may carry the URL; the caller names the locator itself.
+        let mut m = e.to_string();
+        if let Some(url) = e.url() {
+            m = m.replace(url.as_str(), "");
+        }
+        format!("request failed: {}", m.trim())
+    }
+}
+
+/// The user-facing name of a status that is not success.
+pub fn status_message(code: u16) -> String {
+    match code {
+        401 => "HTTP 401 (unauthorized: missing or wrong credentials)".into(),
+        403 => "HTTP 403 (forbidden)".into(),
+        404 => "HTTP 404 (not found)".into(),
+        _ => format!("HTTP {code}"),
+    }
 }
 
 impl HttpFetch {
@@ -30,42 +99,103 @@ impl HttpFetch {
 
     /// A client with a timeout and a response limit.
     pub fn with(timeout: Duration, max_bytes: u64) -> Result<HttpFetch> {
-        let client = reqwest::blocking::Client::builder()
+        HttpFetch::configured(&Remote { timeout: Some(timeout), max_bytes: Some(max_bytes), retries: Some(0), ..Remote::default() }, false)
+    }
+
+    /// A client for live sources: headers, CA file, timeout, retries and limits from `remote`;
+    /// `h2` speaks HTTP/2 without negotiation (plaintext gRPC).
+    pub fn configured(remote: &Remote, h2: bool) -> Result<HttpFetch> {
+        let fail = |m: String| Located::file("(http)", m);
+        let timeout = remote.timeout.unwrap_or(TIMEOUT);
+        let mut headers = reqwest::header::HeaderMap::new();
+        for (name, value) in &remote.headers {
+            let name =
+                reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| fail(format!("`{name}` is not a header name")))?;
+            let mut value =
+                reqwest::header::HeaderValue::from_str(value).map_err(|_| fail(format!("the value of header `{name}` is not valid")))?;
+            value.set_sensitive(true);
+            headers.insert(name, value);
+        }
+        let mut builder = reqwest::blocking::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout)
-            .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS))
-            .build()
-            .map_err(|e| Located::file("(http)", format!("cannot build an HTTP client: {e}")))?;
-        Ok(HttpFetch { client, max_bytes })
+            .default_headers(headers)
+            .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS));
+        if h2 {
+            builder = builder.http2_prior_knowledge();
+        }
+        if let Some(ca) = &remote.ca_file {
+            let name = ca.display().to_string();
+            let pem = std::fs::read(ca).map_err(|e| Located::file(&name, super::io_message(&e)))?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem)
+                .map_err(|e| Located::file(&name, format!("not a PEM certificate bundle: {e}")))?;
+            builder = builder.tls_certs_merge(certs);
+        }
+        let client = builder.build().map_err(|e| fail(format!("cannot build an HTTP client: {e}")))?;
+        Ok(HttpFetch { client, max_bytes: remote.max_bytes.unwrap_or(MAX_BYTES), retries: remote.retries.unwrap_or(RETRIES) })
+    }
+
+    /// Sends a request built by `make`, retrying connection failures, timeouts and 5xx answers
+    /// with a growing pause; the error is one line without the URL.
+    pub(crate) fn send(
+        &self,
+        make: impl Fn(&reqwest::blocking::Client) -> reqwest::blocking::RequestBuilder,
+    ) -> std::result::Result<reqwest::blocking::Response, String> {
+        let mut attempt = 0;
+        loop {
+            let outcome = make(&self.client).send();
+            let retry = match &outcome {
+                Ok(r) => r.status().is_server_error(),
+                Err(e) => e.is_connect() || e.is_timeout(),
+            };
+            if !retry || attempt >= self.retries {
+                return outcome.map_err(|e| describe(&e));
+            }
+            attempt += 1;
+            std::thread::sleep(Duration::from_millis(100 << attempt));
+        }
+    }
+
+    /// Reads a response body under the byte limit.
+    pub(crate) fn body(&self, resp: reqwest::blocking::Response) -> std::result::Result<Vec<u8>, String> {
+        let limit = || format!("the response is larger than the limit of {} bytes", self.max_bytes);
+        if resp.content_length().is_some_and(|n| n > self.max_bytes) {
+            return Err(limit());
+        }
+        let mut bytes = Vec::new();
+        resp.take(self.max_bytes + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read the response: {e}"))?;
+        if bytes.len() as u64 > self.max_bytes {
+            return Err(limit());
+        }
+        Ok(bytes)
     }
 
     /// GETs `url` and returns its body as text; every failure names the URL.
     pub fn get(&self, url: &str) -> Result<String> {
-        let fail = |m: String| Located::file(url, m);
-        let resp = self.client.get(url).send().map_err(|e| {
-            fail(if e.is_timeout() {
-                "timed out".into()
-            } else if e.is_redirect() {
-                format!("more than {MAX_REDIRECTS} redirects")
-            } else if e.is_connect() {
-                "connection refused or unreachable".into()
-            } else {
-                format!("request failed: {e}")
-            })
-        })?;
+        let name = redact(url);
+        let fail = |m: String| Located::file(&name, m);
+        let resp = self.send(|c| c.get(url)).map_err(fail)?;
         let status = resp.status();
         if !status.is_success() {
-            return Err(fail(format!("HTTP {}", status.as_u16())).into());
+            return Err(fail(status_message(status.as_u16())).into());
         }
-        if resp.content_length().is_some_and(|n| n > self.max_bytes) {
-            return Err(fail(format!("the response is larger than the limit of {} bytes", self.max_bytes)).into());
+        let bytes = self.body(resp).map_err(fail)?;
+        super::into_text(&name, bytes)
+    }
+}
+
+/// A URL without the password of its user part (`https://u:secret@h/` → `https://u:***@h/`),
+/// so a credential in a locator never reaches an error, a log or a record.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (auth, tail) = rest.split_at(auth_end);
+    match auth.rsplit_once('@') {
+        Some((user, host)) => {
+            let user = user.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}:***@{host}{tail}")
         }
-        let mut bytes = Vec::new();
-        resp.take(self.max_bytes + 1).read_to_end(&mut bytes).map_err(|e| fail(format!("cannot read the response: {e}")))?;
-        if bytes.len() as u64 > self.max_bytes {
-            return Err(fail(format!("the response is larger than the limit of {} bytes", self.max_bytes)).into());
-        }
-        super::into_text(url, bytes)
+        None => url.to_string(),
     }
 }
 
@@ -99,5 +229,13 @@ mod tests {
         let p = crate::source::normalize(&Path::new("https://h.example/a/b.yaml").parent().unwrap().join("../c.yaml"));
         assert_eq!(url_of(&p), "https://h.example/c.yaml");
         assert_eq!(url_of(Path::new("http://h/x.yaml")), "http://h/x.yaml");
+    }
+
+    #[test]
+    fn passwords_never_show() {
+        assert_eq!(redact("https://u:pw@h.example/a"), "https://u:***@h.example/a");
+        assert_eq!(redact("grpc://h:1"), "grpc://h:1");
+        assert_eq!(Remote::parse_header("Authorization: Bearer x").unwrap(), ("Authorization".into(), "Bearer x".into()));
+        assert!(Remote::parse_header("nocolon").is_err());
     }
 }

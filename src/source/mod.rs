@@ -2,16 +2,19 @@
 //! relative files a spec refers to against the same origin.
 
 pub mod git;
+mod grpc;
 pub mod http;
 mod input;
+mod introspection;
 pub mod json_pos;
+pub mod live;
 mod location;
 pub mod pointer;
 pub mod text;
 pub mod yaml;
 
 pub use input::{Fetch, FsFetch, GitFetch, Input, MAX_FILE_BYTES, normalize};
-pub(crate) use input::{into_text, rename, split_git_locator};
+pub(crate) use input::{into_text, io_message, rename, split_git_locator};
 
 use crate::error::{Located, Result};
 pub use location::Location;
@@ -39,6 +42,15 @@ impl Input {
     /// Reads a locator: `-` is not handled here (the CLI reads stdin and calls [`Input::from_text`]);
     /// `<rev>:<path>` reads from git when the whole string is not an existing file.
     pub fn open(locator: &str, cwd: &Path) -> Result<Input> {
+        Input::open_with(locator, cwd, &http::Remote::default())
+    }
+
+    /// Reads a locator as [`Input::open`] does; a live locator (`http(s)://`, `graphql+http(s)://`,
+    /// `grpc(s)://`) is fetched with `remote`'s headers and limits.
+    pub fn open_with(locator: &str, cwd: &Path, remote: &http::Remote) -> Result<Input> {
+        if live::is_live(locator) {
+            return live::open(locator, remote);
+        }
         if let Some((rev, path)) = split_git_locator(locator, cwd) {
             let fetch = GitFetch { rev: rev.to_string(), workdir: cwd.to_path_buf() };
             let rel = git_relative(cwd, Path::new(path))?;

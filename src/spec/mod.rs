@@ -11,8 +11,8 @@ pub mod protobuf;
 pub mod refs;
 pub mod typescript;
 
-pub(crate) use options::looks_like_sdl;
 pub use options::{LoadOptions, STACK_BYTES, format_from_name, format_from_value};
+pub(crate) use options::{looks_like_proto, looks_like_sdl};
 
 use crate::error::{Located, Result};
 use crate::source::Input;
@@ -50,7 +50,14 @@ impl Spec {
 
 /// Loads one input, detecting its format from its name and content.
 pub fn load(input: &Input, opts: &LoadOptions) -> Result<Spec> {
-    match format_from_name(&input.name) {
+    if let Some(set) = crate::source::live::descriptor_set(&input.text) {
+        return protobuf::from_descriptor_set(&input.name, &set).map(Spec::Protobuf);
+    }
+    if crate::source::live::protocol(&input.name) == Some(crate::source::live::Protocol::GraphQl) {
+        return graphql::load(input).map(Spec::GraphQl);
+    }
+    // A live source's name is its locator; its path carries the format it was read as.
+    match format_from_name(&input.name).or_else(|| format_from_name(&input.path.to_string_lossy())) {
         Some(Format::GraphQl) => return graphql::load(input).map(Spec::GraphQl),
         Some(Format::TypeScript) => return typescript::load(input).map(Spec::TypeScript),
         Some(Format::Protobuf) => return protobuf::load(input, opts).map(Spec::Protobuf),
@@ -58,13 +65,15 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Result<Spec> {
     }
     let (value, syntax) = match text::parse(&input.name, &input.text) {
         Ok(parsed) => parsed,
-        // SDL read from stdin has no extension to go by.
+        // A .proto or SDL read from stdin or a URL has no extension to go by.
+        Err(_) if looks_like_proto(&input.text) => return protobuf::load(input, opts).map(Spec::Protobuf),
         Err(_) if looks_like_sdl(&input.text) => return graphql::load(input).map(Spec::GraphQl),
         Err(e) => return Err(e.into()),
     };
     match format_from_value(&value) {
         Some(Format::OpenApi) => openapi::load(input, value, syntax, opts).map(Spec::OpenApi),
         Some(Format::AsyncApi) => asyncapi::load(input, value, syntax, opts).map(Spec::AsyncApi),
+        _ if syntax == Syntax::Yaml && looks_like_proto(&input.text) => protobuf::load(input, opts).map(Spec::Protobuf),
         _ if syntax == Syntax::Yaml && looks_like_sdl(&input.text) => graphql::load(input).map(Spec::GraphQl),
         _ => Err(Located::new(
             &input.name,

@@ -45,6 +45,16 @@ pub(crate) fn looks_like_sdl(text: &str) -> bool {
     })
 }
 
+/// Whether text without a telling name reads like a `.proto` file (a `syntax`/`edition` line,
+/// or `message`/`service` blocks), which SDL never has.
+pub(crate) fn looks_like_proto(text: &str) -> bool {
+    text.lines().map(str::trim).any(|l| {
+        (l.starts_with("syntax") && l.contains("proto") && l.ends_with(';'))
+            || (l.starts_with("edition") && l.contains('=') && l.ends_with(';'))
+            || ((l.starts_with("message ") || l.starts_with("service ")) && l.ends_with('{'))
+    })
+}
+
 /// Stack for loading and comparing: specs are graphs and both recurse through them, so the
 /// explicit depth limits, not the platform's default stack, must be what bounds them.
 pub const STACK_BYTES: usize = 256 * 1024 * 1024;

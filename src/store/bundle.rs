@@ -96,8 +96,10 @@ impl Fetch for Tree {
                 inner.fetch(&root.join(path)).map_err(|e| rename(e, &slash(path)))
             }
             Tree::Git(g) => g.fetch(path).map_err(|e| rename(e, &slash(path))),
+            // A live source's entry is its locator, whose `//` normalising would fold.
             Tree::Bundle(files) => files
-                .get(&slash(&normalize(path)))
+                .get(&slash(path))
+                .or_else(|| files.get(&slash(&normalize(path))))
                 .cloned()
                 .ok_or_else(|| Located::file(slash(path), "not in the archived snapshot").into()),
         }

@@ -103,6 +103,14 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Result<Package> {
     Ok(lower(&set, &opened, &main_name))
 }
 
+/// Lowers the descriptors a gRPC server reported through reflection (a serialized
+/// FileDescriptorSet); `name` is the locator, for errors.
+pub fn from_descriptor_set(name: &str, bytes: &[u8]) -> Result<Package> {
+    use protox::prost_reflect::prost::Message;
+    let set = pt::FileDescriptorSet::decode(bytes).map_err(|e| Located::file(name, format!("the descriptor set does not decode: {e}")))?;
+    Ok(lower(&set, &HashMap::new(), ""))
+}
+
 /// The folder the entry file's import name is relative to: an include folder that holds it, the
 /// folder its `package` path hangs from, or the parent folder from which its first import resolves.
 fn main_root(input: &Input, dir: &Path, includes: &[PathBuf]) -> PathBuf {

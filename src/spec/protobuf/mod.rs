@@ -12,5 +12,5 @@ pub use model::{
     Cardinality, Enum, EnumValue, Field, File, FileOption, Kind, Message, Method, Oneof, Package, Pos, Service, default_json_name,
 };
 
-pub use load::load;
+pub use load::{from_descriptor_set, load};
 pub use roots::roots;

@@ -1,0 +1,35 @@
+"""A gRPC server with server reflection (grpcio-reflection), for a .proto compiled at start.
+
+usage: grpc_server.py FILE.proto PORT [--no-reflection]
+The .proto is compiled with grpcio-tools into a temporary folder and imported, which registers
+its descriptors; reflection serves them. No method handlers are needed for reflection."""
+import importlib
+import os
+import shutil
+import sys
+import tempfile
+import time
+from concurrent import futures
+
+import grpc
+from grpc_reflection.v1alpha import reflection
+from grpc_tools import protoc
+
+proto, port = sys.argv[1], int(sys.argv[2])
+out = tempfile.mkdtemp()
+shutil.copy(proto, os.path.join(out, "shop.proto"))
+if protoc.main(["protoc", f"-I{out}", f"--python_out={out}", os.path.join(out, "shop.proto")]) != 0:
+    sys.exit("protoc failed")
+sys.path.insert(0, out)
+pb = importlib.import_module("shop_pb2")
+server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+if "--no-reflection" not in sys.argv:
+    names = [s.full_name for s in pb.DESCRIPTOR.services_by_name.values()] + [reflection.SERVICE_NAME]
+    reflection.enable_server_reflection(names, server)
+server.add_insecure_port(f"127.0.0.1:{port}")
+server.start()
+try:
+    while True:
+        time.sleep(3600)
+except KeyboardInterrupt:
+    pass
