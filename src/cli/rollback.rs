@@ -44,7 +44,9 @@ pub(super) fn run(args: RollbackArgs, color: bool) -> Result<Exit, Error> {
     let mut plan: Vec<(Entry, Bundle)> = Vec::new();
     for e in targets {
         let b = ctx.archive.snapshot(e.snapshot.as_deref().unwrap_or(""))?;
-        for p in b.files.keys() {
+        // A tampered record may name any path: the spec and every file must stay inside the
+        // repository, for `--preview` (which reads the current file) as for writing.
+        for p in std::iter::once(&e.spec).chain(b.files.keys()) {
             safe_path(&ctx.root, p)?;
         }
         plan.push((e, b));
@@ -99,8 +101,8 @@ pub(super) fn run(args: RollbackArgs, color: bool) -> Result<Exit, Error> {
 }
 
 fn preview(root: &Path, plan: Vec<(Entry, Bundle)>, format: OutputFormat, color: bool, full: &str, kind: &str) -> Result<Exit, Error> {
-    let load = LoadOptions { allow_remote_refs: false, proto_includes: vec![root.to_path_buf()] };
-    let worktree = Tree::Worktree(root.to_path_buf());
+    let load = LoadOptions { allow_remote_refs: false, proto_includes: vec![root.to_path_buf()], ref_roots: Vec::new() };
+    let worktree = Tree::worktree(root, &[]);
     let opts = Options { today: today(), proto_category: "WIRE_JSON".into() };
     let mut pairs = Vec::new();
     let mut diffs = String::new();

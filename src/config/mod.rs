@@ -41,6 +41,10 @@ pub struct Config {
     /// Extra globs (relative to the repository root) that discovery skips.
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Folders outside the repository (relative to the root, or absolute) that `$ref`s and
+    /// protobuf imports may read; by default they resolve only inside the repository.
+    #[serde(default)]
+    pub ref_roots: Vec<String>,
 }
 
 /// The `store` setting: a URL, or a URL with a mirror that receives every write.
@@ -417,11 +421,12 @@ pub fn parse(name: &str, content: &str) -> Result<Config> {
             "alerts" => serde_json::from_value(v.clone()).map(|x| config.alerts = x),
             "record" => serde_json::from_value(v.clone()).map(|x| config.record = x),
             "exclude" => serde_json::from_value(v.clone()).map(|x| config.exclude = x),
+            "ref_roots" => serde_json::from_value(v.clone()).map(|x| config.ref_roots = x),
             other => {
                 return Err(err(
                     &ptr,
                     format!(
-                        "unknown setting `{other}`; expected one of modules, store, gate, severity, ignore_file, alerts, record, exclude"
+                        "unknown setting `{other}`; expected one of modules, store, gate, severity, ignore_file, alerts, record, exclude, ref_roots"
                     ),
                 ));
             }
@@ -615,7 +620,7 @@ mod tests {
     fn errors_point_at_the_key() {
         assert_eq!(
             e("store: x\nrecrod: true\n"),
-            "apidiff.yaml:2:1: unknown setting `recrod`; expected one of modules, store, gate, severity, ignore_file, alerts, record, exclude"
+            "apidiff.yaml:2:1: unknown setting `recrod`; expected one of modules, store, gate, severity, ignore_file, alerts, record, exclude, ref_roots"
         );
         let m = e("modules:\n  - name: a\n    specs: [x]\n    ownrs: [b]\n");
         assert!(m.starts_with("apidiff.yaml:4:5: unknown field `ownrs`"), "{m}");

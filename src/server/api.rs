@@ -228,7 +228,7 @@ fn format_of(name: &str) -> Format {
 }
 
 fn load_opts() -> LoadOptions {
-    LoadOptions { allow_remote_refs: false, proto_includes: Vec::new() }
+    LoadOptions::default()
 }
 
 fn repo_policy(state: &AppState, fail_on: FailOn) -> Result<Policy, ApiError> {
