@@ -137,3 +137,28 @@ fn json_duplicate_keys_are_an_error_with_the_line() {
     );
     refused(&p.run(&["diff", "api/dup.json", "api/dup.json"]), "api/dup.json:5", "duplicate key `paths`");
 }
+
+#[test]
+fn tampered_records_are_named_by_doctor_and_refused_by_rollback() {
+    let p = Probe::new();
+    p.repo.write("api/openapi.yaml", &openapi("#/paths"));
+    p.repo.commit("spec");
+    let out = p.run(&["check", "--record"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let dir = p.repo.path().join(".apidiff/records/entries");
+    let file = std::fs::read_dir(&dir).unwrap().next().unwrap().unwrap().path();
+    let id = file.file_stem().unwrap().to_string_lossy().to_string();
+    let mut entry: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    entry["spec"] = serde_json::Value::String(p.creds());
+    std::fs::write(&file, serde_json::to_vec_pretty(&entry).unwrap()).unwrap();
+    let out = p.run(&["rollback", "--preview", "--to", &id]);
+    refused(&out, &p.creds(), "refusing");
+    // A record moved to another id, and one naming a path outside: doctor names both.
+    entry["id"] = serde_json::Value::String("0000000000000000".into());
+    std::fs::write(&file, serde_json::to_vec_pretty(&entry).unwrap()).unwrap();
+    let out = p.run(&["doctor"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{stdout}");
+    assert!(stdout.contains(&format!("holds entry id `0000000000000000`, not `{id}`")), "{stdout}");
+    assert!(stdout.contains("leaves the repository"), "{stdout}");
+}
