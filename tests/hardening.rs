@@ -162,3 +162,12 @@ fn tampered_records_are_named_by_doctor_and_refused_by_rollback() {
     assert!(stdout.contains(&format!("holds entry id `0000000000000000`, not `{id}`")), "{stdout}");
     assert!(stdout.contains("leaves the repository"), "{stdout}");
 }
+
+#[test]
+fn comparing_two_formats_names_the_files() {
+    let p = Probe::new();
+    p.repo.write("api/s.graphql", "type Query { a: Int }\n");
+    p.repo.write("api/ok.yaml", "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
+    let out = p.run(&["diff", "api/s.graphql", "api/ok.yaml"]);
+    refused(&out, "api/ok.yaml", "api/s.graphql is in the `graphql` format");
+}
