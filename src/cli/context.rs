@@ -9,7 +9,7 @@
 
 use crate::config::{self, Config};
 use crate::discover::{self, Discovery};
-use crate::error::{Error, Located};
+use crate::error::Error;
 use crate::source::git;
 use crate::store::{self, Archive, Mirrored, Settings, Store};
 use clap::Args;
@@ -57,7 +57,7 @@ impl Common {
         let config = match config_path {
             Some(p) => {
                 let name = p.strip_prefix(&root).unwrap_or(&p).display().to_string();
-                let text = std::fs::read_to_string(&p).map_err(|e| Located::file(&name, format!("cannot read: {e}")))?;
+                let text = crate::source::into_text(&name, crate::source::read_limited(&p, &name, crate::source::MAX_FILE_BYTES)?)?;
                 config::parse(&name, &text)?
             }
             None => Config::default(),

@@ -4,7 +4,7 @@ use super::context::Exit;
 use super::context::today;
 use crate::config::{self, Config};
 use crate::diff::{self, Options};
-use crate::error::{Error, Located};
+use crate::error::Error;
 use crate::pipeline;
 use crate::policy::{self, FailOn};
 use crate::report::ReportFormat;
@@ -113,7 +113,7 @@ fn repo_config(cwd: &Path) -> Result<(PathBuf, Config), Error> {
     for dir in std::iter::once(cwd.to_path_buf()).chain(top) {
         if let Some(p) = config::FILE_NAMES.iter().map(|n| dir.join(n)).find(|p| p.is_file()) {
             let name = p.strip_prefix(cwd).unwrap_or(&p).display().to_string();
-            let text = std::fs::read_to_string(&p).map_err(|e| Located::file(&name, format!("cannot read: {e}")))?;
+            let text = crate::source::into_text(&name, crate::source::read_limited(&p, &name, crate::source::MAX_FILE_BYTES)?)?;
             return Ok((dir, config::parse(&name, &text)?));
         }
     }
