@@ -454,7 +454,7 @@ fn cli_github_format_keeps_annotations_on_stdout_and_writes_json_to_out() {
 
 #[test]
 fn ignored_changes_are_suppressed_results_in_sarif_and_listed_elsewhere() {
-    let load = LoadOptions { allow_remote_refs: false, proto_includes: Vec::new() };
+    let load = LoadOptions::default();
     let a = spec::load(&Input::from_text("api/base.yaml", BASE.as_bytes().to_vec(), Path::new(".")).unwrap(), &load).unwrap();
     let b = spec::load(&Input::from_text("api/revision.yaml", REVISION.as_bytes().to_vec(), Path::new(".")).unwrap(), &load).unwrap();
     let changes = diff::compare(&a, &b, &Options::default()).unwrap();

@@ -17,7 +17,7 @@ fn endpoints() -> Vec<(&'static str, &'static str, Option<Value>, Role)> {
         ("GET", "/api/api-diff/summary?module=users", None, Role::Viewer),
         ("GET", "/api/api-diff/entries/{E}", None, Role::Viewer),
         ("GET", "/api/api-diff/entries/{E}/diff", None, Role::Viewer),
-        ("GET", "/api/api-diff/health", None, Role::Viewer),
+        ("GET", "/api/api-diff/health", None, Role::Admin),
         ("GET", "/api/api-diff/me", None, Role::Viewer),
         ("POST", "/api/api-diff/register", Some(json!({"module": "users", "spec": USERS_V2})), Role::Developer),
         ("POST", "/api/api-diff/entries/{E}/notes", Some(json!({"text": "checked"})), Role::Developer),
@@ -340,12 +340,54 @@ fn health_reports_a_damaged_store() {
     assert_eq!(s.json("GET", "/api/api-diff/health", &admin, None)["healthy"], true);
     let obj = s.dir.path().join(".apidiff/objects/sha256").join(first["snapshot"].as_str().unwrap());
     std::fs::write(&obj, "tampered").unwrap();
-    let r = s.req("GET", "/healthz", None, None);
-    assert_eq!(r.status, 503);
-    assert!(r.body.contains("unhealthy"));
+    // /healthz is the cheap liveness check: it does not hash the store.
+    assert_eq!(s.req("GET", "/healthz", None, None).status, 200);
     let h = s.json("GET", "/api/api-diff/health", &admin, None);
     assert_eq!(h["healthy"], false);
     assert!(h["problems"][0].as_str().unwrap().contains("damaged"), "{h}");
+    // The deep check never shows where the store is.
+    let root = s.dir.path().to_string_lossy().to_string();
+    assert!(!h.to_string().contains(&root), "{h}");
+    assert_eq!(h["store"], "folder");
+    // Viewers may not run it; bursts are refused with 429.
+    assert_eq!(s.req("GET", "/api/api-diff/health", Some(&token(Role::Viewer, "v")), None).status, 403);
+    let statuses: Vec<u16> = (0..12).map(|_| s.req("GET", "/api/api-diff/health", Some(&admin), None).status).collect();
+    assert!(statuses.contains(&429), "{statuses:?}");
+}
+
+#[test]
+fn every_request_is_one_access_event() {
+    let s = Server::start();
+    let viewer = token(Role::Viewer, "v");
+    let n = 1000;
+    for i in 0..n {
+        let t = if i % 3 == 0 { None } else { Some(viewer.as_str()) };
+        s.req("GET", "/api/api-diff/me", t, None);
+    }
+    let log = s.json("GET", "/api/api-diff/audit?action=access&limit=5000", &token(Role::Admin, "auditor"), None);
+    let items = log["items"].as_array().unwrap();
+    let me: Vec<&Value> = items.iter().filter(|e| e["details"]["path"] == "/api/api-diff/me").collect();
+    assert_eq!(me.len(), n, "one access event per request");
+    let refused = me.iter().filter(|e| e["details"]["status"] == 401).count();
+    assert_eq!(refused, n.div_ceil(3));
+    assert!(me.iter().all(|e| e["time"].is_string()));
+    assert!(me.iter().filter(|e| e["details"]["status"] == 200).all(|e| e["actor"] == "v" && e["details"]["role"] == "viewer"));
+}
+
+#[test]
+fn bodies_are_parsed_only_after_authorising() {
+    let s = Server::start();
+    for path in ["/api/api-diff/register", "/api/api-diff/rollback"] {
+        for body in ["{", "{\"unexpected\": 1}", "[]"] {
+            let r = s.req("POST", path, None, Some(body));
+            assert_eq!(r.status, 401, "POST {path} {body}: {}", r.body);
+            assert!(!r.body.contains("missing field"), "{}", r.body);
+        }
+    }
+    let r = s.req("POST", "/api/api-diff/rollback", Some(&token(Role::Developer, "d")), Some("{"));
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = s.req("POST", "/api/api-diff/register", Some(&token(Role::Developer, "d")), Some("{"));
+    assert_eq!(r.status, 400, "{}", r.body);
 }
 
 #[test]

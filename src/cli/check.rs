@@ -66,6 +66,10 @@ pub struct CheckArgs {
     pub live: bool,
     #[command(flatten)]
     pub connection: LiveArgs,
+    /// A folder outside the repository that `$ref`s and imports may read (repeatable; adds to
+    /// the config's `ref_roots`).
+    #[arg(long = "ref-root", value_name = "DIR")]
+    pub ref_roots: Vec<PathBuf>,
 }
 
 pub(super) fn run(args: CheckArgs, color: bool, quiet: bool) -> Result<Exit, Error> {
@@ -90,6 +94,13 @@ fn identity(root: &Path, deploy: Option<String>) -> Identity {
     }
 }
 
+/// The config's `ref_roots` (relative to the root) and `--ref-root` folders (relative to the
+/// current folder).
+fn ref_roots(root: &std::path::Path, config: &crate::config::Config, flags: &[PathBuf]) -> Vec<PathBuf> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| root.to_path_buf());
+    config.ref_roots.iter().map(|r| root.join(r)).chain(flags.iter().map(|r| cwd.join(r))).collect()
+}
+
 fn check(args: CheckArgs, ctx: super::context::Ctx, identity: Identity, color: bool, quiet: bool) -> Result<Exit, Error> {
     let super::context::Ctx { root, config, archive } = ctx;
     let fail_on = args.fail_on.or(config.gate.fail_on.map(|l| l.to_fail_on())).unwrap_or_default();
@@ -103,7 +114,7 @@ fn check(args: CheckArgs, ctx: super::context::Ctx, identity: Identity, color: b
     }
     let req = Request {
         policy: pipeline::policy_for(&root, &config, &args.severity, fail_on, &today)?,
-        load: pipeline::load_options(&root, &config),
+        load: crate::spec::LoadOptions { ref_roots: ref_roots(&root, &config, &args.ref_roots), ..pipeline::load_options(&root, &config) },
         options: crate::diff::Options { today, proto_category: proto_category(args.proto_category.as_deref(), &config)? },
         baseline: args.base.clone().map_or(Baseline::Archive, Baseline::Git),
         scope: if args.live {

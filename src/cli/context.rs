@@ -9,7 +9,7 @@
 
 use crate::config::{self, Config};
 use crate::discover::{self, Discovery};
-use crate::error::{Error, Located};
+use crate::error::Error;
 use crate::source::git;
 use crate::store::{self, Archive, Mirrored, Settings, Store};
 use clap::Args;
@@ -57,7 +57,7 @@ impl Common {
         let config = match config_path {
             Some(p) => {
                 let name = p.strip_prefix(&root).unwrap_or(&p).display().to_string();
-                let text = std::fs::read_to_string(&p).map_err(|e| Located::file(&name, format!("cannot read: {e}")))?;
+                let text = crate::source::into_text(&name, crate::source::read_limited(&p, &name, crate::source::MAX_FILE_BYTES)?)?;
                 config::parse(&name, &text)?
             }
             None => Config::default(),
@@ -216,11 +216,42 @@ pub(super) fn open(url: &str, mirror: Option<&str>, root: &Path, settings: &Sett
 pub(super) fn open_configured(flag: Option<&str>, config: &Config, root: &Path) -> Result<Archive, Error> {
     let settings = settings(root);
     let (url, mirror) = urls(flag, config, &settings);
+    // A store folder named by the repository itself (the default `.apidiff`, the config, `.env`)
+    // must stay inside it: a committed symlink must not send writes elsewhere. `--store` and
+    // `APIDIFF_STORE` in the environment are the user's own choice.
+    let chosen = flag.is_some() || std::env::var("APIDIFF_STORE").is_ok_and(|v| !v.is_empty());
+    if !chosen {
+        confine_store(&url, root)?;
+    }
     let store = open(&url, mirror.as_deref(), root, &settings)?;
     for n in store.notices() {
         eprintln!("note: {n}");
     }
     Ok(Archive::new(store))
+}
+
+/// Refuses a relative folder store whose real path (symlinks resolved) lies outside `root`.
+fn confine_store(url: &str, root: &Path) -> Result<(), Error> {
+    let path = match url.split_once("://") {
+        None => url,
+        Some(("file", rest)) => rest,
+        Some(_) => return Ok(()),
+    };
+    if Path::new(path).is_absolute() {
+        return Ok(());
+    }
+    let full = root.join(path);
+    // The store may not exist yet: check the nearest folder that does.
+    let Some(existing) = full.ancestors().find(|a| a.exists()) else { return Ok(()) };
+    let real = std::fs::canonicalize(existing).map_err(|e| Error::Usage(format!("store `{url}`: {e}")))?;
+    let real_root = std::fs::canonicalize(root).map_err(|e| Error::Usage(format!("{}: {e}", root.display())))?;
+    if !real.starts_with(&real_root) {
+        return Err(Error::Usage(format!(
+            "store `{url}` resolves to {}, outside the repository; a store outside it must be chosen with --store or APIDIFF_STORE",
+            real.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Exit codes: 0 no blocking change, 1 blocking changes found, 2 usage or tool error.

@@ -4,7 +4,7 @@ use super::context::today;
 use super::context::{Exit, LiveArgs};
 use crate::config::{self, Config};
 use crate::diff::{self, Options};
-use crate::error::{Error, Located};
+use crate::error::Error;
 use crate::pipeline;
 use crate::policy::{self, FailOn};
 use crate::report::ReportFormat;
@@ -12,7 +12,6 @@ use crate::report::{Meta, Report, SpecPair};
 use crate::source::Input;
 use crate::spec::{self, LoadOptions};
 use clap::Args;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `apidiff diff`.
@@ -59,6 +58,10 @@ pub struct DiffArgs {
     /// Extra protobuf import root (repeatable).
     #[arg(long = "proto-include", short = 'I')]
     pub proto_include: Vec<PathBuf>,
+    /// A folder outside the repository that `$ref`s and imports may read (repeatable). By
+    /// default they resolve only inside the git top level of each file (else its folder).
+    #[arg(long = "ref-root", value_name = "DIR")]
+    pub ref_roots: Vec<PathBuf>,
 }
 
 pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
@@ -75,16 +78,19 @@ pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
     let mut policy = pipeline::policy_for(&root, &config, &args.severity, fail_on, &today)?;
     if let Some(p) = &args.ignore_file {
         let name = p.display().to_string();
-        let text = std::fs::read_to_string(cwd.join(p)).map_err(|e| Located::file(&name, e.to_string()))?;
+        let bytes = crate::source::read_limited(&cwd.join(p), &name, crate::source::MAX_FILE_BYTES)?;
+        let text = crate::source::into_text(&name, bytes)?;
         policy.ignores = policy::parse_ignore_file(&name, &text)?;
     }
+    // `-I` folders were named by the user, so imports may come from them as from `--ref-root`.
+    let roots: Vec<PathBuf> = args.ref_roots.iter().chain(&args.proto_include).map(|r| cwd.join(r)).collect();
     // `-I` folders first, then the repository's roots (apidiff.yaml, buf.yaml), then parent folders.
     let mut includes = args.proto_include.clone();
     includes.extend(pipeline::load_options(&root, &config).proto_includes.into_iter().map(|r| root.join(r)));
-    let load = LoadOptions { allow_remote_refs: args.allow_remote_refs, proto_includes: includes };
+    let load = LoadOptions { allow_remote_refs: args.allow_remote_refs, proto_includes: includes, ref_roots: roots.clone() };
     let remote = args.live.remote(&config.headers_env)?;
-    let base_in = open(&args.old, &cwd, &remote)?;
-    let rev_in = open(&args.new, &cwd, &remote)?;
+    let base_in = open(&args.old, &cwd, &remote, &roots)?;
+    let rev_in = open(&args.new, &cwd, &remote, &roots)?;
     let opts = Options { today, proto_category: category };
     // Specs are graphs and comparison recurses through them; a large stack makes the depth
     // limits, not the platform's default stack, the thing that bounds it.
@@ -120,18 +126,17 @@ fn repo_config(cwd: &Path) -> Result<(PathBuf, Config), Error> {
     for dir in std::iter::once(cwd.to_path_buf()).chain(top) {
         if let Some(p) = config::FILE_NAMES.iter().map(|n| dir.join(n)).find(|p| p.is_file()) {
             let name = p.strip_prefix(cwd).unwrap_or(&p).display().to_string();
-            let text = std::fs::read_to_string(&p).map_err(|e| Located::file(&name, format!("cannot read: {e}")))?;
+            let text = crate::source::into_text(&name, crate::source::read_limited(&p, &name, crate::source::MAX_FILE_BYTES)?)?;
             return Ok((dir, config::parse(&name, &text)?));
         }
     }
     Ok((cwd.to_path_buf(), Config::default()))
 }
 
-fn open(locator: &str, cwd: &Path, remote: &crate::source::http::Remote) -> Result<Input, Error> {
+fn open(locator: &str, cwd: &Path, remote: &crate::source::http::Remote, roots: &[PathBuf]) -> Result<Input, Error> {
     if locator == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf).map_err(|e| Located::file("<stdin>", e.to_string()))?;
-        return Input::from_text("<stdin>", buf, cwd);
+        let buf = crate::source::read_capped(std::io::stdin().lock(), "<stdin>", crate::source::MAX_FILE_BYTES)?;
+        return Input::from_text_within("<stdin>", buf, cwd, roots);
     }
-    Input::open_with(locator, cwd, remote)
+    Input::open_with(locator, cwd, remote, roots)
 }

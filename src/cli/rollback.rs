@@ -44,7 +44,9 @@ pub(super) fn run(args: RollbackArgs, color: bool) -> Result<Exit, Error> {
     let mut plan: Vec<(Entry, Bundle)> = Vec::new();
     for e in targets {
         let b = ctx.archive.snapshot(e.snapshot.as_deref().unwrap_or(""))?;
-        for p in b.files.keys() {
+        // A tampered record may name any path: the spec and every file must stay inside the
+        // repository, for `--preview` (which reads the current file) as for writing.
+        for p in std::iter::once(&e.spec).chain(b.files.keys()) {
             safe_path(&ctx.root, p)?;
         }
         plan.push((e, b));
@@ -108,7 +110,7 @@ fn preview(
     full: &str,
     kind: &str,
 ) -> Result<Exit, Error> {
-    let worktree = Tree::Worktree(root.to_path_buf());
+    let worktree = Tree::worktree(root, &[]);
     let mut pairs = Vec::new();
     let mut diffs = String::new();
     for (e, target) in &plan {

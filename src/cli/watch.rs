@@ -114,7 +114,7 @@ fn poll(args: &WatchArgs, ctx: &super::context::Ctx, remote: &crate::source::htt
     let fail_on = ctx.config.gate.fail_on.map(|l| l.to_fail_on()).unwrap_or_default();
     let req = Request {
         policy: pipeline::policy_for(&ctx.root, &ctx.config, &[], fail_on, &today)?,
-        load: LoadOptions { allow_remote_refs: false, proto_includes: Vec::new() },
+        load: LoadOptions { allow_remote_refs: false, proto_includes: Vec::new(), ref_roots: Vec::new() },
         options: crate::diff::Options { today, proto_category: "WIRE_JSON".into() },
         baseline: Baseline::Archive,
         scope: Scope::Given(given),

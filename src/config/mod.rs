@@ -48,6 +48,10 @@ pub struct Config {
     /// (`Authorization: APIDIFF_LIVE_TOKEN`). Secrets never live in this file.
     #[serde(default)]
     pub headers_env: BTreeMap<String, String>,
+    /// Folders outside the repository (relative to the root, or absolute) that `$ref`s and
+    /// protobuf imports may read; by default they resolve only inside the repository.
+    #[serde(default)]
+    pub ref_roots: Vec<String>,
 }
 
 /// `protobuf: {category, roots}`.
@@ -499,11 +503,12 @@ pub fn parse(name: &str, content: &str) -> Result<Config> {
             "record" => serde_json::from_value(v.clone()).map(|x| config.record = x),
             "exclude" => serde_json::from_value(v.clone()).map(|x| config.exclude = x),
             "headers_env" => serde_json::from_value(v.clone()).map(|x| config.headers_env = x),
+            "ref_roots" => serde_json::from_value(v.clone()).map(|x| config.ref_roots = x),
             other => {
                 return Err(err(
                     &ptr,
                     format!(
-                        "unknown setting `{other}`; expected one of modules, store, gate, severity, ignore_file, alerts, record, exclude, headers_env"
+                        "unknown setting `{other}`; expected one of modules, store, gate, severity, ignore_file, alerts, record, exclude, headers_env, ref_roots"
                     ),
                 ));
             }
@@ -708,7 +713,7 @@ mod tests {
     fn errors_point_at_the_key() {
         assert_eq!(
             e("store: x\nrecrod: true\n"),
-            "apidiff.yaml:2:1: unknown setting `recrod`; expected one of modules, store, gate, severity, ignore_file, alerts, record, exclude, headers_env"
+            "apidiff.yaml:2:1: unknown setting `recrod`; expected one of modules, store, gate, severity, ignore_file, alerts, record, exclude, headers_env, ref_roots"
         );
         let m = e("modules:\n  - name: a\n    specs: [x]\n    ownrs: [b]\n");
         assert!(m.starts_with("apidiff.yaml:4:5: unknown field `ownrs`"), "{m}");

@@ -39,7 +39,7 @@ fn compare_here(base: &Spec, rev: &Spec, opts: &Options) -> Result<Vec<Change>> 
         (Spec::Protobuf(a), Spec::Protobuf(b)) => protobuf::compare(a, b, opts),
         (a, b) => {
             return Err(Error::Usage(format!(
-                "cannot compare a {} description with a {} description",
+                "cannot compare descriptions of two formats ({} and {}); both sides must be the same format",
                 a.format().as_str(),
                 b.format().as_str()
             )));

@@ -31,7 +31,7 @@ pub(super) fn pairs(req: &Request<'_>, live: &[Loaded]) -> Result<Vec<(SpecPair,
     let mut out = Vec::new();
     for l in live {
         for f in found.specs.iter().filter(|f| f.module == l.module && f.format == l.format) {
-            let committed = bundle::collect(&Tree::Worktree(req.root.clone()), &f.path, f.format, &req.load)?;
+            let committed = bundle::collect(&Tree::worktree(&req.root, &req.load.ref_roots), &f.path, f.format, &req.load)?;
             let base = spec::load(&committed.input()?, &req.load)?;
             let deployed = spec::load(&l.bundle.input()?, &req.load)?;
             let changes = diff::compare(&base, &deployed, &req.options)?;

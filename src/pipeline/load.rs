@@ -198,7 +198,7 @@ pub fn fetch_live(config: &crate::config::Config, only: &[String], remote: &crat
 fn load_one(req: &Request<'_>, spec: &InScope, history: &History, notes: &mut Vec<String>) -> Result<Loaded> {
     let mut bundle = match (&spec.given, spec.format) {
         (Some(b), _) => b.clone(),
-        (None, Some(format)) => bundle::collect(&Tree::Worktree(req.root.clone()), &spec.path, format, &req.load)?,
+        (None, Some(format)) => bundle::collect(&Tree::worktree(&req.root, &req.load.ref_roots), &spec.path, format, &req.load)?,
         (None, None) => return Err(Error::Usage(format!("{}: neither discovered nor given", spec.path))),
     };
     let rev_spec = spec::load(&bundle.input()?, &req.load)?;

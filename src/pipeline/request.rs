@@ -245,7 +245,8 @@ pub(crate) fn other_graphql(archive: &Archive, specs: &[Spec]) -> Vec<(String, S
 /// importing file's parent folders. `check`, `rollback` and the server all load this way.
 pub fn load_options(root: &Path, config: &Config) -> LoadOptions {
     let roots = crate::spec::protobuf::roots(&config.protobuf.roots, |rel| std::fs::read_to_string(root.join(rel)).ok());
-    LoadOptions { allow_remote_refs: false, proto_includes: roots }
+    let ref_roots = config.ref_roots.iter().map(|r| root.join(r)).collect();
+    LoadOptions { allow_remote_refs: false, proto_includes: roots, ref_roots }
 }
 
 /// The first 12 characters of an id.

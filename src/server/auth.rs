@@ -92,6 +92,8 @@ fn validation(alg: Algorithm, issuer: &str) -> Validation {
     v.set_audience(&[AUDIENCE]);
     v.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
     v.validate_exp = true;
+    // A token that is not valid yet (`nbf` in the future) is refused like an expired one.
+    v.validate_nbf = true;
     v.leeway = 30;
     v
 }
@@ -122,6 +124,7 @@ impl Auth {
             use jsonwebtoken::errors::ErrorKind as K;
             match e.kind() {
                 K::ExpiredSignature => "the token has expired".to_string(),
+                K::ImmatureSignature => "the token is not valid yet (`nbf` is in the future)".to_string(),
                 K::InvalidAlgorithm | K::InvalidAlgorithmName => format!("the token must be signed with {:?}", self.algorithm),
                 K::InvalidSignature => "the token's signature does not match the server's key".to_string(),
                 K::InvalidIssuer => "the token's issuer is not accepted".to_string(),
@@ -187,6 +190,10 @@ mod tests {
         assert!(auth.verify(&wrong_key).unwrap_err().contains("signature"));
         assert!(Auth::hs256(b"short", "apidiff").is_err());
         assert!(auth.verify("not.a.token").is_err());
+        let claims = serde_json::json!({"sub": "ann", "role": "admin", "iss": "apidiff", "aud": AUDIENCE, "exp": 4_000_000_000u64, "iat": 1_000_000u64, "nbf": 3_999_000_000u64});
+        let early = encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(SECRET)).unwrap();
+        let e = auth.verify(&early).unwrap_err();
+        assert!(e.contains("not valid yet"), "{e}");
     }
 
     #[test]

@@ -9,8 +9,8 @@ mod api;
 pub mod auth;
 mod state;
 
-pub use state::{ApiError, AppState, DEFAULT_LIMIT, ENTRY_TTL, Log, REGISTER_LIMIT, TIMEOUT, now_ms};
-pub(crate) use state::{Caller, big_stack, blocking, require};
+pub use state::{AUDIT_QUEUE, ApiError, AppState, DEFAULT_LIMIT, ENTRY_TTL, HEALTH_PER_MINUTE, Log, REGISTER_LIMIT, TIMEOUT, now_ms};
+pub(crate) use state::{Caller, Internal, big_stack, blocking, require};
 
 use crate::store::{Action, AuditEvent, time, unique_id};
 use axum::Router;
@@ -71,23 +71,29 @@ async fn access(State(state): State<Arc<AppState>>, ConnectInfo(peer): ConnectIn
     req.extensions_mut().insert(Caller(who.clone(), why.clone()));
     let mut resp = next.run(req).await;
     let status = resp.status().as_u16();
+    // A 500's details (which may name the store's location) go to the server log only.
+    if let Some(Internal(detail)) = resp.extensions_mut().remove::<Internal>() {
+        state.log.line(&format!("{method} {path}: {detail}"));
+    }
     let audited = path.starts_with("/api/");
     if audited {
         let t = time::format_millis(now_ms());
-        state.queue_audit(AuditEvent {
-            id: unique_id(&t, &path),
-            time: t,
-            actor: who.as_ref().map(|w| w.subject.clone()),
-            action: Action::Access,
-            details: serde_json::json!({
-                "method": method,
-                "path": path,
-                "role": who.as_ref().map(|w| w.role.as_str()),
-                "peer": peer.ip().to_string(),
-                "status": status,
-                "refused": why,
-            }),
-        });
+        state
+            .queue_audit(AuditEvent {
+                id: unique_id(&t, &path),
+                time: t,
+                actor: who.as_ref().map(|w| w.subject.clone()),
+                action: Action::Access,
+                details: serde_json::json!({
+                    "method": method,
+                    "path": path,
+                    "role": who.as_ref().map(|w| w.role.as_str()),
+                    "peer": peer.ip().to_string(),
+                    "status": status,
+                    "refused": why,
+                }),
+            })
+            .await;
     }
     if state.log.requests {
         state.log.line(&format!(

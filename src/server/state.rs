@@ -43,6 +43,7 @@ pub struct AppState {
     pub log: Log,
     pub(crate) cache: Mutex<(EntryCache, Option<std::time::Instant>)>,
     pub(crate) audit: AuditQueue,
+    pub(crate) health_gate: HealthGate,
 }
 
 impl std::fmt::Debug for AppState {
@@ -51,12 +52,39 @@ impl std::fmt::Debug for AppState {
     }
 }
 
-/// Access events are written by one background thread so a request never waits on the disk;
-/// `pending` lets readers of the audit log wait until what was queued before them is written.
+/// How many access events may wait for the writer; when it is full, requests wait for room
+/// (backpressure) rather than an event being dropped.
+pub const AUDIT_QUEUE: usize = 4096;
+
+/// Access events are written by one background thread so a request rarely waits on the disk;
+/// the counters let readers of the audit log wait until what was queued before them is written.
 pub(crate) struct AuditQueue {
-    pub(crate) tx: std::sync::mpsc::Sender<AuditEvent>,
+    pub(crate) tx: tokio::sync::mpsc::Sender<AuditEvent>,
     pub(crate) queued: Arc<AtomicU64>,
     pub(crate) written: Arc<AtomicU64>,
+}
+
+/// Deep health checks re-hash the store: one at a time, at most [`HEALTH_PER_MINUTE`] a minute.
+#[derive(Default)]
+pub(crate) struct HealthGate(Mutex<std::collections::VecDeque<std::time::Instant>>);
+
+/// How many deep health checks a minute the server runs.
+pub const HEALTH_PER_MINUTE: usize = 10;
+
+impl HealthGate {
+    /// Whether a deep check may start now (and counts it).
+    pub(crate) fn try_begin(&self) -> bool {
+        let Ok(mut runs) = self.0.lock() else { return false };
+        let now = std::time::Instant::now();
+        while runs.front().is_some_and(|t| now.duration_since(*t) > Duration::from_secs(60)) {
+            runs.pop_front();
+        }
+        if runs.len() >= HEALTH_PER_MINUTE {
+            return false;
+        }
+        runs.push_back(now);
+        true
+    }
 }
 
 /// The server's log: the edge that starts it decides where lines go (the CLI writes them to
@@ -92,10 +120,21 @@ impl AppState {
         sink: Arc<dyn super::alerts::AlertSink>,
         log: Log,
     ) -> Arc<AppState> {
-        let (tx, rx) = std::sync::mpsc::channel::<AuditEvent>();
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<AuditEvent>(AUDIT_QUEUE);
         let queued = Arc::new(AtomicU64::new(0));
         let written = Arc::new(AtomicU64::new(0));
-        let state = Arc::new(AppState {
+        // The writer owns its own handle on the store and the log, so every queued event is
+        // written even while the server shuts down (no weak reference that may fail to upgrade).
+        let (store, writer_log, count) = (archive.clone(), log.clone(), written.clone());
+        std::thread::spawn(move || {
+            while let Some(ev) = rx.blocking_recv() {
+                if let Err(e) = store.audit(&ev) {
+                    writer_log.line(&format!("cannot write the audit log ({} {}): {e}", ev.time, ev.id));
+                }
+                count.fetch_add(1, Ordering::SeqCst);
+            }
+        });
+        Arc::new(AppState {
             archive,
             config,
             root,
@@ -104,26 +143,18 @@ impl AppState {
             sink,
             log,
             cache: Mutex::new((EntryCache::default(), None)),
-            audit: AuditQueue { tx, queued, written: written.clone() },
-        });
-        let weak = Arc::downgrade(&state);
-        std::thread::spawn(move || {
-            while let Ok(ev) = rx.recv() {
-                if let Some(s) = weak.upgrade()
-                    && let Err(e) = s.archive.audit(&ev)
-                {
-                    s.log.line(&format!("cannot write the audit log: {e}"));
-                }
-                written.fetch_add(1, Ordering::SeqCst);
-            }
-        });
-        state
+            audit: AuditQueue { tx, queued, written },
+            health_gate: HealthGate::default(),
+        })
     }
 
-    pub(crate) fn queue_audit(&self, ev: AuditEvent) {
+    /// Queues an access event; when the queue is full the request waits for room, so under
+    /// overload requests slow down instead of events being lost. A stopped writer is reported.
+    pub(crate) async fn queue_audit(&self, ev: AuditEvent) {
         self.audit.queued.fetch_add(1, Ordering::SeqCst);
-        if self.audit.tx.send(ev).is_err() {
+        if let Err(e) = self.audit.tx.send(ev).await {
             self.audit.written.fetch_add(1, Ordering::SeqCst);
+            self.log.line(&format!("the audit writer has stopped; access event {} was not written", e.0.id));
         }
     }
 
@@ -152,8 +183,18 @@ pub(crate) struct Caller(pub(crate) Option<Identity>, pub(crate) Option<String>)
 #[derive(Debug)]
 pub struct ApiError(pub(crate) StatusCode, pub(crate) String);
 
+/// The details of an internal error, kept out of the response body and written to the log.
+#[derive(Debug, Clone)]
+pub(crate) struct Internal(pub(crate) String);
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        if self.0 == StatusCode::INTERNAL_SERVER_ERROR {
+            let body = axum::Json(serde_json::json!({ "error": "internal error; the server log has the details" }));
+            let mut r = (self.0, body).into_response();
+            r.extensions_mut().insert(Internal(self.1));
+            return r;
+        }
         let mut r = (self.0, axum::Json(serde_json::json!({ "error": self.1 }))).into_response();
         if self.0 == StatusCode::UNAUTHORIZED {
             r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"apidiff\""));

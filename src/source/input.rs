@@ -14,29 +14,115 @@ pub trait Fetch: Send + Sync + std::fmt::Debug {
     fn fetch(&self, path: &Path) -> Result<String>;
     /// How `path` is shown to the user.
     fn display(&self, path: &Path) -> String;
+    /// Whether files under the folder `dir` may be read at all (searching parent folders for
+    /// imports stops at the repository boundary).
+    fn within(&self, _dir: &Path) -> bool {
+        true
+    }
 }
 
-/// Reads files from disk.
+/// The message of a file that does not exist (other read errors are reported, not skipped).
+pub const NO_SUCH_FILE: &str = "no such file";
+
+/// Reads files from disk: regular files only, at most [`MAX_FILE_BYTES`], and, when confined,
+/// only files whose real path (symlinks resolved) lies inside one of its roots.
 #[derive(Debug, Default, Clone)]
-pub struct FsFetch;
+pub struct FsFetch {
+    /// The folders files may be read from (canonical paths); `None` reads anywhere (the files the
+    /// user named themselves).
+    roots: Option<Arc<[PathBuf]>>,
+}
+
+impl FsFetch {
+    /// Reads only files inside `roots` (each resolved to its real path; missing ones are dropped).
+    pub fn confined(roots: &[PathBuf]) -> FsFetch {
+        let roots: Vec<PathBuf> = roots.iter().filter_map(|r| std::fs::canonicalize(r).ok()).collect();
+        FsFetch { roots: Some(roots.into()) }
+    }
+
+    /// The roots this fetch is confined to (`None`: unconfined).
+    pub fn roots(&self) -> Option<&[PathBuf]> {
+        self.roots.as_deref()
+    }
+
+    /// Whether `path` (resolved) lies inside the roots; `Ok` with the real path when it does.
+    pub fn check_inside(&self, path: &Path) -> Result<PathBuf> {
+        let name = self.display(path);
+        let real = std::fs::canonicalize(path).map_err(|e| Located::file(&name, io_message(&e)))?;
+        match &self.roots {
+            Some(roots) if !roots.iter().any(|r| real.starts_with(r)) => Err(Located::file(
+                &name,
+                "is outside the repository, so it is not read; pass --ref-root DIR (or set `ref_roots` in apidiff.yaml) to allow a folder",
+            )
+            .into()),
+            _ => Ok(real),
+        }
+    }
+}
 
 impl Fetch for FsFetch {
     fn fetch(&self, path: &Path) -> Result<String> {
         let name = self.display(path);
-        let meta = std::fs::metadata(path).map_err(|e| Located::file(&name, io_message(&e)))?;
-        if meta.is_dir() {
-            return Err(Located::file(&name, "is a directory, expected a spec file").into());
-        }
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(Located::file(&name, format!("file is {} bytes; the limit is {MAX_FILE_BYTES}", meta.len())).into());
-        }
-        let bytes = std::fs::read(path).map_err(|e| Located::file(&name, io_message(&e)))?;
+        let real = self.check_inside(path)?;
+        let bytes = read_limited(&real, &name, MAX_FILE_BYTES)?;
         into_text(&name, bytes)
     }
 
     fn display(&self, path: &Path) -> String {
         path.display().to_string()
     }
+
+    fn within(&self, dir: &Path) -> bool {
+        let Some(roots) = &self.roots else { return true };
+        std::fs::canonicalize(dir).is_ok_and(|real| roots.iter().any(|r| real.starts_with(r)))
+    }
+}
+
+/// Reads a regular file of at most `limit` bytes, counting while reading (a file that grows, or
+/// a size the metadata does not tell, cannot exceed it). FIFOs, devices and folders are refused
+/// before they are opened, so `/dev/zero` or a FIFO never blocks or fills memory.
+pub fn read_limited(path: &Path, name: &str, limit: u64) -> Result<Vec<u8>> {
+    let meta = std::fs::metadata(path).map_err(|e| Located::file(name, io_message(&e)))?;
+    if meta.is_dir() {
+        return Err(Located::file(name, "is a directory, expected a spec file").into());
+    }
+    if !meta.is_file() {
+        return Err(Located::file(name, "is not a regular file (a device, FIFO or socket), so it is not read").into());
+    }
+    if meta.len() > limit {
+        return Err(too_large(name, limit));
+    }
+    let file = std::fs::File::open(path).map_err(|e| Located::file(name, io_message(&e)))?;
+    read_capped(file, name, limit)
+}
+
+/// Reads at most `limit` bytes from `r`; more is an error naming `name`. A NUL byte ends the
+/// read at once: no spec format allows one, and an endless source of them (`/dev/zero` piped
+/// in) is refused without filling memory.
+pub fn read_capped(mut r: impl std::io::Read, name: &str, limit: u64) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = match r.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Located::file(name, io_message(&e)).into()),
+        };
+        if let Some(at) = chunk[..n].iter().position(|&b| b == 0) {
+            let line = bytes.iter().chain(&chunk[..at]).filter(|&&b| b == b'\n').count() as u32 + 1;
+            return Err(Located::new(name, Some(line), None, "holds a NUL byte: not a text file").into());
+        }
+        if (bytes.len() + n) as u64 > limit {
+            return Err(too_large(name, limit));
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+    }
+    Ok(bytes)
+}
+
+fn too_large(name: &str, limit: u64) -> crate::Error {
+    Located::file(name, format!("file is larger than the limit of {limit} bytes")).into()
 }
 
 /// Reads files as they were at a git revision, with `git show <rev>:<path>`.
@@ -114,7 +200,7 @@ pub(crate) fn into_text(name: &str, bytes: Vec<u8>) -> Result<String> {
 
 pub(crate) fn io_message(e: &std::io::Error) -> String {
     match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::NotFound => NO_SUCH_FILE.to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         _ => e.to_string(),
     }

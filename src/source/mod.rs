@@ -7,13 +7,14 @@ pub mod http;
 mod input;
 mod introspection;
 pub mod json_pos;
+pub mod json_strict;
 pub mod live;
 mod location;
 pub mod pointer;
 pub mod text;
 pub mod yaml;
 
-pub use input::{Fetch, FsFetch, GitFetch, Input, MAX_FILE_BYTES, normalize};
+pub use input::{Fetch, FsFetch, GitFetch, Input, MAX_FILE_BYTES, NO_SUCH_FILE, normalize, read_capped, read_limited};
 pub(crate) use input::{into_text, io_message, rename, split_git_locator};
 
 use crate::error::{Located, Result};
@@ -40,14 +41,21 @@ impl Fetch for GitFetch {
 }
 impl Input {
     /// Reads a locator: `-` is not handled here (the CLI reads stdin and calls [`Input::from_text`]);
-    /// `<rev>:<path>` reads from git when the whole string is not an existing file.
+    /// `<rev>:<path>` reads from git when the whole string is not an existing file. The files it
+    /// refers to are read only inside its repository (see [`Input::open_within`]).
     pub fn open(locator: &str, cwd: &Path) -> Result<Input> {
-        Input::open_with(locator, cwd, &http::Remote::default())
+        Input::open_within(locator, cwd, &[])
     }
 
-    /// Reads a locator as [`Input::open`] does; a live locator (`http(s)://`, `graphql+http(s)://`,
-    /// `grpc(s)://`) is fetched with `remote`'s headers and limits.
-    pub fn open_with(locator: &str, cwd: &Path, remote: &http::Remote) -> Result<Input> {
+    /// Like [`Input::open`]; the files its `$ref`s and imports reach must lie inside the
+    /// repository (the git top level of its folder, else its folder) or one of `extra_roots`.
+    pub fn open_within(locator: &str, cwd: &Path, extra_roots: &[PathBuf]) -> Result<Input> {
+        Input::open_with(locator, cwd, &http::Remote::default(), extra_roots)
+    }
+
+    /// Reads a locator as [`Input::open_within`] does; a live locator (`http(s)://`,
+    /// `graphql+http(s)://`, `grpc(s)://`) is fetched with `remote`'s headers and limits.
+    pub fn open_with(locator: &str, cwd: &Path, remote: &http::Remote, extra_roots: &[PathBuf]) -> Result<Input> {
         if live::is_live(locator) {
             return live::open(locator, remote);
         }
@@ -58,15 +66,22 @@ impl Input {
             return Ok(Input { name: fetch.display(&rel), path: rel, text, fetch: Arc::new(fetch) });
         }
         let path = cwd.join(locator);
-        let fetch = FsFetch;
-        let text = fetch.fetch(&path).map_err(|e| rename(e, locator))?;
+        let text = FsFetch::default().fetch(&path).map_err(|e| rename(e, locator))?;
+        let fetch = FsFetch::confined(&boundary(path.parent().unwrap_or(cwd), extra_roots));
         Ok(Input { name: locator.to_string(), path, text, fetch: Arc::new(fetch) })
     }
 
-    /// An input from bytes already read (stdin); relative references resolve against `dir`.
+    /// An input from bytes already read (stdin); relative references resolve against `dir`,
+    /// inside its repository.
     pub fn from_text(name: &str, bytes: Vec<u8>, dir: &Path) -> Result<Input> {
+        Input::from_text_within(name, bytes, dir, &[])
+    }
+
+    /// Like [`Input::from_text`]; references may also reach `extra_roots`.
+    pub fn from_text_within(name: &str, bytes: Vec<u8>, dir: &Path, extra_roots: &[PathBuf]) -> Result<Input> {
         let text = into_text(name, bytes)?;
-        Ok(Input { name: name.to_string(), path: dir.join("stdin"), text, fetch: Arc::new(FsFetch) })
+        let fetch = FsFetch::confined(&boundary(dir, extra_roots));
+        Ok(Input { name: name.to_string(), path: dir.join("stdin"), text, fetch: Arc::new(fetch) })
     }
 
     /// Reads a file relative to this input (for `$ref`s and imports), named for display relative
@@ -78,6 +93,15 @@ impl Input {
         Ok(Input { name: self.fetch.display(&path), path, text, fetch: self.fetch.clone() })
     }
 }
+
+/// The folders the files a spec in `dir` refers to may come from: the repository (the git top
+/// level of `dir`, else `dir` itself) and `extra`.
+pub fn boundary(dir: &Path, extra: &[PathBuf]) -> Vec<PathBuf> {
+    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    let repo = git::toplevel(dir).unwrap_or_else(|| dir.to_path_buf());
+    std::iter::once(repo).chain(extra.iter().cloned()).collect()
+}
+
 /// git wants paths relative to the repository root; the user gives them relative to `cwd`.
 fn git_relative(cwd: &Path, path: &Path) -> Result<PathBuf> {
     let prefix = match git::prefix(cwd) {

@@ -1,6 +1,6 @@
 //! JSON or YAML text to a `serde_json::Value`, with located errors, and positions of pointers.
 
-use super::{json_pos, yaml};
+use super::{json_pos, json_strict, yaml};
 use crate::error::Located;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -20,7 +20,7 @@ pub enum Syntax {
 pub fn parse(name: &str, text: &str) -> Result<(Value, Syntax), Located> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        match serde_json::from_str::<Value>(text) {
+        match json_strict::from_str(text) {
             Ok(v) => return Ok((v, Syntax::Json)),
             Err(e) => {
                 // Flow-style YAML also starts with `{`; only report the JSON error if YAML fails too.
@@ -31,6 +31,8 @@ pub fn parse(name: &str, text: &str) -> Result<(Value, Syntax), Located> {
                 let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
                 let msg = if msg.contains("recursion limit") {
                     format!("nesting deeper than {MAX_DEPTH} levels")
+                } else if msg.starts_with(json_strict::DUPLICATE) {
+                    msg
                 } else {
                     format!("invalid JSON: {msg}")
                 };

@@ -709,7 +709,7 @@ mod tests {
     use std::sync::Arc;
 
     fn input(name: &str, text: &str) -> Input {
-        Input { name: name.into(), path: PathBuf::from(name), text: text.into(), fetch: Arc::new(crate::source::FsFetch) }
+        Input { name: name.into(), path: PathBuf::from(name), text: text.into(), fetch: Arc::new(crate::source::FsFetch::default()) }
     }
 
     fn load_str(text: &str) -> Result<Schema> {

@@ -86,7 +86,8 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Result<Spec> {
 }
 /// Loads two inputs at once, one per thread (parsing dominates large specs, and a comparison
 /// always has two).
-pub fn load_pair(base: &Input, rev: &Input, opts: &LoadOptions) -> Result<(Spec, Spec)> {
+pub fn load_pair(base_in: &Input, rev_in: &Input, opts: &LoadOptions) -> Result<(Spec, Spec)> {
+    let (base, rev) = (base_in, rev_in);
     std::thread::scope(|s| {
         let other = std::thread::Builder::new().stack_size(STACK_BYTES).spawn_scoped(s, || load(rev, opts));
         let base = load(base, opts);
@@ -95,6 +96,16 @@ pub fn load_pair(base: &Input, rev: &Input, opts: &LoadOptions) -> Result<(Spec,
             // No second thread to be had: load in this one.
             Err(_) => load(rev, opts),
         };
-        Ok((base?, rev?))
+        let (base_spec, rev_spec) = (base?, rev?);
+        if base_spec.format() != rev_spec.format() {
+            let msg = format!(
+                "is in the `{}` format, but {} is in the `{}` format; both sides of a comparison must be the same format",
+                rev_spec.format().as_str(),
+                base_in.name,
+                base_spec.format().as_str()
+            );
+            return Err(crate::error::Located::file(&rev_in.name, msg).into());
+        }
+        Ok((base_spec, rev_spec))
     })
 }

@@ -11,6 +11,9 @@ pub struct LoadOptions {
     pub allow_remote_refs: bool,
     /// Extra import roots for protobuf (besides the file's own folder).
     pub proto_includes: Vec<std::path::PathBuf>,
+    /// Folders besides the repository that `$ref`s and imports may reach (`--ref-root`, the
+    /// config's `ref_roots`).
+    pub ref_roots: Vec<std::path::PathBuf>,
 }
 
 /// Guesses a format from the file name alone (for discovery and for non-JSON/YAML formats).

@@ -287,9 +287,10 @@ pub enum Target {
 }
 
 /// The archive: snapshots and records on any [`Store`].
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Archive {
-    pub(crate) store: Box<dyn Store>,
+    /// Shared, so a background writer (the server's audit queue) can hold the store too.
+    pub(crate) store: std::sync::Arc<dyn Store>,
 }
 
 pub(crate) fn object_key(hash: &str) -> String {

@@ -58,8 +58,9 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// fingerprints stay the same whichever side a spec was read from.
 #[derive(Debug, Clone)]
 pub enum Tree {
-    /// The working tree under this root.
-    Worktree(PathBuf),
+    /// The working tree under this root, read through a fetch confined to the repository (and
+    /// any extra reference roots); build it with [`Tree::worktree`].
+    Worktree(PathBuf, crate::source::FsFetch),
     /// A git revision of the repository.
     Git(GitFetch),
     /// An archived bundle's files.
@@ -67,6 +68,12 @@ pub enum Tree {
 }
 
 impl Tree {
+    /// The working tree at `root`; files are read only inside `root` and `extra_roots`.
+    pub fn worktree(root: &Path, extra_roots: &[PathBuf]) -> Tree {
+        let roots: Vec<PathBuf> = std::iter::once(root.to_path_buf()).chain(extra_roots.iter().cloned()).collect();
+        Tree::Worktree(root.to_path_buf(), crate::source::FsFetch::confined(&roots))
+    }
+
     /// Opens a file of this tree by its repository-relative path.
     pub fn open(&self, rel: &str) -> Result<Input> {
         let path = PathBuf::from(rel);
@@ -77,7 +84,7 @@ impl Tree {
     /// Whether a file exists in this tree.
     pub fn has(&self, rel: &str) -> bool {
         match self {
-            Tree::Worktree(root) => root.join(rel).is_file(),
+            Tree::Worktree(root, _) => root.join(rel).is_file(),
             Tree::Bundle(files) => files.contains_key(rel),
             Tree::Git(g) => crate::source::git::has_file(&g.workdir, &g.rev, rel),
         }
@@ -91,10 +98,7 @@ fn slash(p: &Path) -> String {
 impl Fetch for Tree {
     fn fetch(&self, path: &Path) -> Result<String> {
         match self {
-            Tree::Worktree(root) => {
-                let inner = crate::source::FsFetch;
-                inner.fetch(&root.join(path)).map_err(|e| rename(e, &slash(path)))
-            }
+            Tree::Worktree(root, fs) => fs.fetch(&root.join(path)).map_err(|e| rename(e, &slash(path))),
             Tree::Git(g) => g.fetch(path).map_err(|e| rename(e, &slash(path))),
             // A live source's entry is its locator, whose `//` normalising would fold.
             Tree::Bundle(files) => files
@@ -217,7 +221,7 @@ mod tests {
         )
         .unwrap();
         std::fs::write(dir.path().join("api/common.yaml"), "A: {type: string}\n").unwrap();
-        let tree = Tree::Worktree(dir.path().to_path_buf());
+        let tree = Tree::worktree(dir.path(), &[]);
         let b = collect(&tree, "api/openapi.yaml", Format::OpenApi, &LoadOptions::default()).unwrap();
         assert_eq!(b.files.keys().cloned().collect::<Vec<_>>(), vec!["api/common.yaml", "api/openapi.yaml"]);
         let again = collect(&tree, "api/openapi.yaml", Format::OpenApi, &LoadOptions::default()).unwrap();

@@ -64,6 +64,13 @@ fn check_bytes(key: &str, bytes: &[u8], from: &str) -> Result<()> {
     Ok(())
 }
 
+/// Whether a stored path is relative and stays inside the repository (no `..`, no root, no
+/// drive prefix, not empty).
+fn inside_path(p: &str) -> bool {
+    use std::path::{Component, Path};
+    !p.is_empty() && !p.contains('\\') && Path::new(p).components().all(|c| matches!(c, Component::Normal(_)))
+}
+
 /// Writes one key to `to`; when it already exists there, checks it holds the same bytes.
 fn put_checked(to: &dyn Store, key: &str, bytes: &[u8], report: &mut CopyReport) -> Result<()> {
     if to.put_new(key, bytes)? {
@@ -225,12 +232,27 @@ pub fn verify(store: &dyn Store) -> Result<Health> {
             None => h.problems.push(format!("{key} is listed but cannot be read")),
             Some(bytes) => match check_bytes(&key, &bytes, &store.location()) {
                 Err(e) => h.problems.push(e.to_string().trim_start_matches("store: ").to_string()),
-                Ok(()) if is_object(&key) => h.objects_ok += 1,
+                Ok(()) if is_object(&key) => {
+                    h.objects_ok += 1;
+                    if let Ok(b) = serde_json::from_slice::<super::bundle::Bundle>(&bytes) {
+                        for p in std::iter::once(&b.entry).chain(b.files.keys()).filter(|p| !inside_path(p)) {
+                            h.problems
+                                .push(format!("snapshot {} holds the path `{p}`, which leaves the repository", &key[OBJECTS.len()..]));
+                        }
+                    }
+                }
                 Ok(()) => {
                     h.records_ok += 1;
                     if key.starts_with(super::ENTRIES)
                         && let Ok(e) = serde_json::from_slice::<Entry>(&bytes)
                     {
+                        let named = key.strip_prefix(super::ENTRIES).and_then(|k| k.strip_suffix(".json")).unwrap_or("");
+                        if named != e.id {
+                            h.problems.push(format!("record {key} holds entry id `{}`, not `{named}`: it was edited or moved", e.id));
+                        }
+                        if !inside_path(&e.spec) {
+                            h.problems.push(format!("entry {} names the spec `{}`, which leaves the repository", e.id, e.spec));
+                        }
                         for snap in [&e.snapshot, &e.previous].into_iter().flatten() {
                             if !objects.contains(&format!("{OBJECTS}{snap}")) {
                                 h.problems.push(format!("entry {} names snapshot {snap}, which is missing", e.id));

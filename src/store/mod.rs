@@ -143,7 +143,7 @@ impl Store for Mirrored {
 impl Archive {
     /// An archive on a backend.
     pub fn new(store: Box<dyn Store>) -> Self {
-        Archive { store }
+        Archive { store: store.into() }
     }
 
     /// Where it is.

@@ -13,7 +13,7 @@ use std::path::Path;
 /// (`""` for none) and returns the pair with its outcome. Versioning advice
 /// (`api-major-version-not-bumped`) is switched off: it is not what renderings are about.
 pub fn outcome(module: Option<&str>, base: (&str, &str), rev: (&str, &str), ignores: &str) -> (SpecPair, policy::Outcome) {
-    let load = LoadOptions { allow_remote_refs: false, proto_includes: Vec::new() };
+    let load = LoadOptions::default();
     let a = spec::load(&Input::from_text(base.0, base.1.as_bytes().to_vec(), Path::new(".")).unwrap(), &load).unwrap();
     let b = spec::load(&Input::from_text(rev.0, rev.1.as_bytes().to_vec(), Path::new(".")).unwrap(), &load).unwrap();
     let changes = diff::compare(&a, &b, &Options::default()).unwrap();

@@ -92,7 +92,7 @@ mod tests {
             name: name.into(),
             path: name.into(),
             text: text.into(),
-            fetch: std::sync::Arc::new(crate::source::FsFetch),
+            fetch: std::sync::Arc::new(crate::source::FsFetch::default()),
         };
         crate::spec::graphql::load(&input).unwrap()
     }

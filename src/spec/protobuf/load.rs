@@ -36,6 +36,9 @@ struct FetchResolver {
     main_root: PathBuf,
     display_prefix: Option<String>,
     opened: Opened,
+    /// The first import that exists but was refused (outside the repository, not a regular
+    /// file, too large): reported instead of protox's "not found".
+    refused: Rc<RefCell<Option<Located>>>,
 }
 
 impl FileResolver for FetchResolver {
@@ -48,7 +51,14 @@ impl FileResolver for FetchResolver {
         } else {
             let found = self.roots.iter().find_map(|root| {
                 let path = normalize(&root.join(name));
-                let text = self.fetch.fetch(&path).ok()?;
+                let text = match self.fetch.fetch(&path) {
+                    Ok(t) => t,
+                    Err(crate::Error::Input(l)) if l.message != crate::source::NO_SUCH_FILE => {
+                        self.refused.borrow_mut().get_or_insert(l);
+                        return None;
+                    }
+                    Err(_) => return None,
+                };
                 let display = match &self.display_prefix {
                     Some(prefix) if *root == self.main_root => format!("{prefix}{name}"),
                     _ => self.fetch.display(&path),
@@ -57,6 +67,9 @@ impl FileResolver for FetchResolver {
             });
             found.ok_or_else(|| protox::Error::file_not_found(name))?
         };
+        if let Some(l) = bad_import(&display, &text) {
+            self.refused.borrow_mut().get_or_insert(l);
+        }
         self.opened.borrow_mut().insert(name.to_string(), display);
         ProtoxFile::from_source(name, &text)
     }
@@ -71,7 +84,8 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Result<Package> {
     let dir = input.path.parent().unwrap_or(Path::new("")).to_path_buf();
     let mut roots = vec![dir.clone()];
     roots.extend(opts.proto_includes.iter().map(|p| normalize(p)));
-    roots.extend(dir.ancestors().skip(1).take(MAX_ANCESTORS).map(Path::to_path_buf));
+    // Parent folders only inside the repository boundary: imports never reach above it.
+    roots.extend(dir.ancestors().skip(1).take(MAX_ANCESTORS).filter(|a| input.fetch.within(a)).map(Path::to_path_buf));
     let mut seen = HashSet::new();
     roots.retain(|r| seen.insert(r.clone()));
 
@@ -81,6 +95,7 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Result<Package> {
     let main_name = if main_name.is_empty() || main_name.starts_with('/') { "main.proto".to_string() } else { main_name };
 
     let opened: Opened = Rc::default();
+    let refused: Rc<RefCell<Option<Located>>> = Rc::default();
     let mut chain = ChainFileResolver::new();
     chain.add(FetchResolver {
         fetch: input.fetch.clone(),
@@ -91,11 +106,17 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Result<Package> {
         display_prefix: input.name.strip_suffix(main_name.as_str()).map(str::to_string),
         main_root: root,
         opened: opened.clone(),
+        refused: refused.clone(),
     });
     chain.add(GoogleFileResolver::new());
     let mut compiler = protox::Compiler::with_file_resolver(chain);
     compiler.include_imports(true).include_source_info(true);
     if let Err(e) = compiler.open_file(&main_name) {
+        // A refused import, or an import name protox cannot parse, explains the failure better
+        // than protox's own message ("not found", "invalid group name").
+        if let Some(l) = refused.borrow_mut().take() {
+            return Err(l.into());
+        }
         return Err(locate(&e, &opened.borrow(), input).into());
     }
     let set = compiler.file_descriptor_set();
@@ -130,13 +151,31 @@ fn main_root(input: &Input, dir: &Path, includes: &[PathBuf]) -> PathBuf {
         }
     }
     if let Some(first) = imports.iter().find(|i| !i.starts_with(WKT_PREFIX)) {
-        for a in dir.ancestors().take(MAX_ANCESTORS) {
+        for a in dir.ancestors().take(MAX_ANCESTORS).filter(|a| input.fetch.within(a)) {
             if input.fetch.fetch(&normalize(&a.join(first))).is_ok() {
                 return a.to_path_buf();
             }
         }
     }
     dir.to_path_buf()
+}
+
+/// An import name that is not a path below an import root (`../x.proto`, `/x.proto`), located.
+fn bad_import(display: &str, text: &str) -> Option<Located> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let line = line.trim();
+        if !line.starts_with("import ") {
+            return None;
+        }
+        let name = line.split(['"', '\'']).nth(1)?;
+        let bad = name.starts_with('/') || name.split(['/', '\\']).any(|seg| seg == ".." || seg == ".");
+        bad.then(|| {
+            let msg = format!(
+                "import `{name}`: an import names a file below an import root (the file's folder, -I, or a parent folder inside the repository); `..`, `.` and a leading `/` are not allowed"
+            );
+            Located::new(display, Some(i as u32 + 1), None, msg)
+        })
+    })
 }
 
 /// A light scan for the `package` and `import` statements (only used to guess the import root).
@@ -549,6 +588,11 @@ mod tests {
                 ("protos/acme/v1/item.proto", "syntax = \"proto3\";\npackage acme.v1;\nmessage Item { string sku = 1; }\n"),
             ],
         );
+        // Outside git the boundary is the entry file's folder: parent folders are not searched.
+        let r = try_load(dir.path(), "protos/acme/v1/order.proto", vec![]);
+        assert!(located(r).message.contains("acme/v1/item.proto"));
+        // Inside a repository they are, up to its top level.
+        crate::source::git::run(dir.path(), &["init", "-q"]).unwrap();
         let r = try_load(dir.path(), "protos/acme/v1/order.proto", vec![]);
         assert!(located(r).message.contains("shared/money.proto"));
         let pkg = try_load(dir.path(), "protos/acme/v1/order.proto", vec![dir.path().join("vendor")]).unwrap();

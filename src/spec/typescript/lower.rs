@@ -774,7 +774,7 @@ mod tests {
     use std::sync::Arc;
 
     fn input(name: &str, text: &str) -> Input {
-        Input { name: name.into(), path: PathBuf::from(name), text: text.into(), fetch: Arc::new(crate::source::FsFetch) }
+        Input { name: name.into(), path: PathBuf::from(name), text: text.into(), fetch: Arc::new(crate::source::FsFetch::default()) }
     }
 
     fn surface(text: &str) -> Surface {
