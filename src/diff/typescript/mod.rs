@@ -10,6 +10,7 @@ mod enums;
 mod exports;
 mod generics;
 mod members;
+mod properties;
 mod signatures;
 mod types;
 
@@ -21,10 +22,10 @@ use crate::spec::typescript::{Surface, Symbol, SymbolKind};
 use std::collections::BTreeMap;
 
 /// Every rule family of this format.
-pub const RULES: &[&[&Rule]] = &[exports::ALL, signatures::ALL, members::ALL, generics::ALL, enums::ALL, types::ALL];
+pub const RULES: &[&[&Rule]] = &[exports::ALL, signatures::ALL, members::ALL, generics::ALL, enums::ALL, types::ALL, properties::ALL];
 /// Compares two surfaces.
 pub fn compare(base: &Surface, rev: &Surface, _opts: &Options) -> Vec<Change> {
-    let mut cx = Cx { out: Sink::new(), base, rev };
+    let mut cx = Cx { out: Sink::new(), base, rev, depth: 0 };
     let mut names: BTreeMap<&str, (Vec<&Symbol>, Vec<&Symbol>)> = BTreeMap::new();
     for ((name, _), s) in &base.symbols {
         names.entry(name.as_str()).or_default().0.push(s);
