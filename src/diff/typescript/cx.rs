@@ -52,7 +52,7 @@ impl Cx<'_> {
 
 /// Shortens long type text for messages.
 pub(crate) fn short(text: &str) -> String {
-    const MAX: usize = 120;
+    const MAX: usize = 60;
     if text.chars().count() <= MAX {
         text.to_string()
     } else {

@@ -306,7 +306,7 @@ fn member_kind(m: &Member) -> &'static str {
 
 /// The last segment of a dotted path (`a.b.c` → `c`), so messages do not repeat long paths.
 fn tail(at: &str) -> &str {
-    if at.len() <= 40 { at } else { at.rsplit('.').next().unwrap_or(at) }
+    if at.len() <= 24 { at } else { at.rsplit('.').next().unwrap_or(at) }
 }
 
 fn owner_word(s: &Symbol) -> &'static str {
@@ -474,11 +474,7 @@ fn added(cx: &mut Cx, o: &Owner, n: &Member) {
     } else {
         (
             &TS_REQUIRED_MEMBER_ADDED,
-            format!(
-                "required {} `{}` was added; code that implements or constructs `{at}` must now provide it",
-                member_kind(n),
-                addr(at, n)
-            ),
+            format!("required {} `{}` was added; code that builds `{}` must provide it", member_kind(n), addr(at, n), tail(at)),
         )
     };
     cx.emit(Finding {
@@ -520,7 +516,7 @@ fn compare_member(cx: &mut Cx, o: &Owner, m: &Member, n: &Member) {
         emit(
             cx,
             &TS_PROPERTY_BECAME_REQUIRED,
-            format!("{} `{at}` became required; code that builds or implements `{}` must provide it", member_kind(n), tail(o.at)),
+            format!("{} `{at}` became required; code that builds `{}` must provide it", member_kind(n), tail(o.at)),
             Some("optional".into()),
             None,
         );
