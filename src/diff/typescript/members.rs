@@ -7,7 +7,7 @@
 
 use super::properties::{self, TS_PROPERTY_TYPE_CHANGED};
 use super::{Cx, Finding, short, signatures};
-use crate::spec::typescript::{Member, MemberKind, Symbol, SymbolKind, TypeText};
+use crate::spec::typescript::{Member, MemberKind, Surface, Symbol, SymbolKind, TypeText, scope_of};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Nested object types compared member by member up to this depth; deeper ones as whole types.
@@ -572,14 +572,48 @@ fn nested(cx: &mut Cx, o: &Owner, at: &str, m: &Member, n: &Member) {
     {
         return;
     }
-    match (&m.shape, &n.shape) {
-        (Some(b), Some(r)) if b.frame == r.frame && cx.depth < MAX_SHAPE_DEPTH => {
+    // An alias or interface on one side and the same structure written inline on the other is
+    // no change: follow the reference (only one side, so the inline text bounds the recursion).
+    let (b, r) = match (own(m), own(n)) {
+        (Some(b), None) => (Some(b), referenced(cx.rev, o.op, n)),
+        (None, Some(r)) => (referenced(cx.base, o.op, m), Some(r)),
+        other => other,
+    };
+    match (b, r) {
+        (Some((bf, bm)), Some((rf, rm))) if bf == rf && cx.depth < MAX_SHAPE_DEPTH => {
             let inner = Owner { op: o.op, at, word: "object type", class: false };
             let none = BTreeSet::new();
             cx.depth += 1;
-            compare_maps(cx, &inner, (&b.members, &r.members), (&none, &none));
+            compare_maps(cx, &inner, (bm, rm), (&none, &none));
             cx.depth -= 1;
         }
         _ => properties::retyped(cx, o.op, at, m, n),
     }
+}
+
+/// The members of the interface or object type alias a member's type names, when the type is a
+/// bare name declared in the same files.
+fn referenced<'s>(surface: &'s Surface, op: &str, m: &Member) -> Option<(&'static str, &'s Members)> {
+    let name = m.ty.as_ref()?.key.as_str();
+    if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.') {
+        return None;
+    }
+    if let Some(t) = surface.resolve_type(scope_of(op), name).filter(|t| t.kind == SymbolKind::Interface) {
+        return Some(("{}", &t.members));
+    }
+    let mut scope = scope_of(op).to_string();
+    loop {
+        let candidate = if scope.is_empty() { name.to_string() } else { format!("{scope}.{name}") };
+        if let Some(a) = surface.symbols.get(&(candidate, SymbolKind::TypeAlias)).filter(|a| a.structural && a.type_params.is_empty()) {
+            return Some(("{}", &a.members));
+        }
+        if scope.is_empty() {
+            return None;
+        }
+        scope = scope_of(&scope).to_string();
+    }
+}
+
+fn own(m: &Member) -> Option<(&str, &Members)> {
+    m.shape.as_deref().map(|s| (s.frame.as_str(), &s.members))
 }
