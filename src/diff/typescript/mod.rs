@@ -13,6 +13,7 @@ mod members;
 mod properties;
 mod signatures;
 mod types;
+mod uses;
 
 pub(crate) use cx::{Cx, Finding, parent_gone, short};
 
@@ -65,7 +66,9 @@ pub fn compare(base: &Surface, rev: &Surface, _opts: &Options) -> Vec<Change> {
             (None, None) => {}
         }
     }
-    cx.out.into_changes()
+    let mut changes = cx.out.into_changes();
+    uses::annotate(&mut changes, base, rev);
+    changes
 }
 fn compare_symbol(cx: &mut Cx, b: &Symbol, r: &Symbol) {
     match b.kind {
