@@ -23,6 +23,9 @@ pub(crate) struct Cx<'s> {
     pub(crate) out: Sink,
     pub(crate) base: &'s Surface,
     pub(crate) rev: &'s Surface,
+    /// How many nested object types deep the comparison is (bounded, so hostile input cannot
+    /// exhaust the caller's stack).
+    pub(crate) depth: usize,
 }
 
 /// One finding before it becomes a [`Change`].
@@ -49,7 +52,7 @@ impl Cx<'_> {
 
 /// Shortens long type text for messages.
 pub(crate) fn short(text: &str) -> String {
-    const MAX: usize = 120;
+    const MAX: usize = 60;
     if text.chars().count() <= MAX {
         text.to_string()
     } else {

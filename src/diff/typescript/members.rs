@@ -5,8 +5,13 @@
 //! (output); the declaration does not say which, so additions of required members and changes
 //! of optionality take the conservative level and the message names the side that breaks.
 
+use super::properties::{self, TS_PROPERTY_TYPE_CHANGED};
 use super::{Cx, Finding, short, signatures};
-use crate::spec::typescript::{Member, MemberKind, Relation, Symbol, SymbolKind, TypeText, relate};
+use crate::spec::typescript::{Member, MemberKind, Surface, Symbol, SymbolKind, TypeText, scope_of};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Nested object types compared member by member up to this depth; deeper ones as whole types.
+const MAX_SHAPE_DEPTH: usize = 64;
 
 crate::rules! {
     /// A member was removed.
@@ -182,30 +187,6 @@ crate::rules! {
     TS_PROPERTY_READONLY_REMOVED = "ts-property-readonly-removed", TypeScript, Info, None, "member", Changed,
         "A property is no longer readonly";
 
-    /// A property's type changed.
-    ///
-    /// ## What it detects
-    /// The type of a property or index signature changed, or a property became a method or the
-    /// reverse (layout, comments and union member order do not count).
-    ///
-    /// ## Why it matters
-    /// A property is read (widening breaks readers) and written (narrowing breaks writers); the
-    /// declaration cannot tell which, so every change is breaking. The message says which way
-    /// a union moved.
-    ///
-    /// ## Example
-    /// ```ts
-    /// // base
-    /// export interface ReactElement<P = any> { props: P; key: Key | null }
-    /// // revision
-    /// export interface ReactElement<P = unknown> { props: P; key: string | null }
-    /// ```
-    ///
-    /// ## How to migrate
-    /// Update code that reads or writes the property to the new type.
-    TS_PROPERTY_TYPE_CHANGED = "ts-property-type-changed", TypeScript, Breaking, None, "member", Changed,
-        "A property's type changed";
-
     /// A class member became static, or stopped being static.
     ///
     /// ## What it detects
@@ -323,6 +304,11 @@ fn member_kind(m: &Member) -> &'static str {
     }
 }
 
+/// The last segment of a dotted path (`a.b.c` → `c`), so messages do not repeat long paths.
+fn tail(at: &str) -> &str {
+    if at.len() <= 24 { at } else { at.rsplit('.').next().unwrap_or(at) }
+}
+
 fn owner_word(s: &Symbol) -> &'static str {
     match s.kind {
         SymbolKind::Class => "class",
@@ -407,22 +393,43 @@ pub(super) fn compare_heritage(cx: &mut Cx, b: &Symbol, r: &Symbol) {
 
 /// Compares the members of two same-named classes, interfaces or object literal types.
 pub(super) fn compare(cx: &mut Cx, b: &Symbol, r: &Symbol) {
-    let op = b.name.as_str();
     // Members that moved between the body and a base type resolved in the same files.
     let (b_inherited, r_inherited) = (cx.base.inherited_members(b), cx.rev.inherited_members(r));
-    for (key, m) in &b.members {
-        match r.members.get(key) {
-            Some(n) => compare_member(cx, b, m, n),
+    let owner = Owner { op: &b.name, at: &b.name, word: owner_word(b), class: r.kind == SymbolKind::Class };
+    compare_maps(cx, &owner, (&b.members, &r.members), (&b_inherited, &r_inherited));
+}
+
+/// Whose members are compared: the exported symbol (`op`), the path of the members' owner
+/// (`at`: the symbol itself, or a property holding a nested object type).
+struct Owner<'a> {
+    op: &'a str,
+    at: &'a str,
+    word: &'static str,
+    class: bool,
+}
+
+type Members = BTreeMap<String, Member>;
+
+fn compare_maps(
+    cx: &mut Cx,
+    o: &Owner,
+    (bm, rm): (&Members, &Members),
+    (b_inherited, r_inherited): (&BTreeSet<String>, &BTreeSet<String>),
+) {
+    let (op, at) = (o.op, o.at);
+    for (key, m) in bm {
+        match rm.get(key) {
+            Some(n) => compare_member(cx, o, m, n),
             None => {
                 // Moved between the instance and the static side?
                 let other = if m.is_static { m.name.clone() } else { format!("static {}", m.name) };
-                if let Some(n) = r.members.get(&other) {
+                if let Some(n) = rm.get(&other) {
                     let (from, to) = if n.is_static { ("an instance member", "static") } else { ("static", "an instance member") };
                     cx.emit(Finding {
                         rule: &TS_MEMBER_STATIC_CHANGED,
-                        message: format!("{} `{}` changed from {from} to {to}", member_kind(m), addr(op, m)),
+                        message: format!("{} `{}` changed from {from} to {to}", member_kind(m), addr(at, m)),
                         operation: op,
-                        pointer: addr(op, m),
+                        pointer: addr(at, m),
                         base: Some(&m.pos),
                         rev: Some(&n.pos),
                         before: Some(from.into()),
@@ -435,9 +442,9 @@ pub(super) fn compare(cx: &mut Cx, b: &Symbol, r: &Symbol) {
                 }
                 cx.emit(Finding {
                     rule: &TS_MEMBER_REMOVED,
-                    message: format!("{} `{}` was removed from {} `{op}`", member_kind(m), addr(op, m), owner_word(b)),
+                    message: format!("{} `{}` was removed from {} `{}`", member_kind(m), addr(at, m), o.word, tail(at)),
                     operation: op,
-                    pointer: addr(op, m),
+                    pointer: addr(at, m),
                     base: Some(&m.pos),
                     rev: None,
                     before: Some(short(&member_text(m))),
@@ -446,45 +453,45 @@ pub(super) fn compare(cx: &mut Cx, b: &Symbol, r: &Symbol) {
             }
         }
     }
-    for (key, n) in &r.members {
-        if b.members.contains_key(key) {
+    for (key, n) in rm {
+        if bm.contains_key(key) {
             continue;
         }
         let other = if n.is_static { n.name.clone() } else { format!("static {}", n.name) };
-        if b.members.contains_key(&other) || b_inherited.contains(key) {
+        if bm.contains_key(&other) || b_inherited.contains(key) {
             continue;
         }
-        let (rule, message) = if r.kind == SymbolKind::Class {
-            (&TS_CLASS_MEMBER_ADDED, format!("{} `{}` was added to class `{op}`", member_kind(n), addr(op, n)))
-        } else if n.optional {
-            (&TS_OPTIONAL_MEMBER_ADDED, format!("optional {} `{}` was added to {} `{op}`", member_kind(n), addr(op, n), owner_word(r)))
-        } else {
-            (
-                &TS_REQUIRED_MEMBER_ADDED,
-                format!(
-                    "required {} `{}` was added to {} `{op}`; code that implements or constructs `{op}` must now provide it",
-                    member_kind(n),
-                    addr(op, n),
-                    owner_word(r)
-                ),
-            )
-        };
-        cx.emit(Finding {
-            rule,
-            message,
-            operation: op,
-            pointer: addr(op, n),
-            base: None,
-            rev: Some(&n.pos),
-            before: None,
-            after: Some(short(&member_text(n))),
-        });
+        added(cx, o, n);
     }
 }
 
-fn compare_member(cx: &mut Cx, owner: &Symbol, m: &Member, n: &Member) {
-    let op = owner.name.as_str();
-    let at = addr(op, n);
+fn added(cx: &mut Cx, o: &Owner, n: &Member) {
+    let (op, at) = (o.op, o.at);
+    let (rule, message) = if o.class {
+        (&TS_CLASS_MEMBER_ADDED, format!("{} `{}` was added to class `{at}`", member_kind(n), addr(at, n)))
+    } else if n.optional {
+        (&TS_OPTIONAL_MEMBER_ADDED, format!("optional {} `{}` was added to {} `{}`", member_kind(n), addr(at, n), o.word, tail(at)))
+    } else {
+        (
+            &TS_REQUIRED_MEMBER_ADDED,
+            format!("required {} `{}` was added; code that builds `{}` must provide it", member_kind(n), addr(at, n), tail(at)),
+        )
+    };
+    cx.emit(Finding {
+        rule,
+        message,
+        operation: op,
+        pointer: addr(at, n),
+        base: None,
+        rev: Some(&n.pos),
+        before: None,
+        after: Some(short(&member_text(n))),
+    });
+}
+
+fn compare_member(cx: &mut Cx, o: &Owner, m: &Member, n: &Member) {
+    let op = o.op;
+    let at = addr(o.at, n);
     let emit = |cx: &mut Cx, rule, message: String, before: Option<String>, after: Option<String>| {
         cx.emit(Finding { rule, message, operation: op, pointer: at.clone(), base: Some(&m.pos), rev: Some(&n.pos), before, after });
     };
@@ -509,7 +516,7 @@ fn compare_member(cx: &mut Cx, owner: &Symbol, m: &Member, n: &Member) {
         emit(
             cx,
             &TS_PROPERTY_BECAME_REQUIRED,
-            format!("{} `{at}` became required; code that constructs or implements `{op}` must provide it", member_kind(n)),
+            format!("{} `{at}` became required; code that builds `{}` must provide it", member_kind(n), tail(o.at)),
             Some("optional".into()),
             None,
         );
@@ -549,24 +556,64 @@ fn compare_member(cx: &mut Cx, owner: &Symbol, m: &Member, n: &Member) {
                     None,
                 );
             }
-            let any = TypeText::plain("any");
-            let (old, new) = (m.ty.as_ref().unwrap_or(&any), n.ty.as_ref().unwrap_or(&any));
-            let how = match relate(old, new) {
-                Relation::Same => return,
-                Relation::Wider => "was widened (breaks code that reads it)",
-                Relation::Narrower => "was narrowed (breaks code that assigns it)",
-                Relation::Different => "changed",
-            };
-            emit(
-                cx,
-                &TS_PROPERTY_TYPE_CHANGED,
-                format!("type of {} `{at}` {how} from `{}` to `{}`", member_kind(n), short(&old.text), short(&new.text)),
-                Some(old.text.clone()),
-                Some(new.text.clone()),
-            );
+            nested(cx, o, &at, m, n);
         }
         MemberKind::Method | MemberKind::Call | MemberKind::Construct | MemberKind::Constructor => {
             signatures::compare_overloads(cx, op, &at, &m.sigs, &n.sigs)
         }
     }
+}
+
+/// A property's or index signature's type: nested object types member by member (when what
+/// surrounds them is unchanged), anything else as a whole type.
+fn nested(cx: &mut Cx, o: &Owner, at: &str, m: &Member, n: &Member) {
+    if let (Some(old), Some(new)) = (&m.ty, &n.ty)
+        && old.key == new.key
+    {
+        return;
+    }
+    // An alias or interface on one side and the same structure written inline on the other is
+    // no change: follow the reference (only one side, so the inline text bounds the recursion).
+    let (b, r) = match (own(m), own(n)) {
+        (Some(b), None) => (Some(b), referenced(cx.rev, o.op, n)),
+        (None, Some(r)) => (referenced(cx.base, o.op, m), Some(r)),
+        other => other,
+    };
+    match (b, r) {
+        (Some((bf, bm)), Some((rf, rm))) if bf == rf && cx.depth < MAX_SHAPE_DEPTH => {
+            let inner = Owner { op: o.op, at, word: "object type", class: false };
+            let none = BTreeSet::new();
+            cx.depth += 1;
+            compare_maps(cx, &inner, (bm, rm), (&none, &none));
+            cx.depth -= 1;
+        }
+        _ => properties::retyped(cx, o.op, at, m, n),
+    }
+}
+
+/// The members of the interface or object type alias a member's type names, when the type is a
+/// bare name declared in the same files.
+fn referenced<'s>(surface: &'s Surface, op: &str, m: &Member) -> Option<(&'static str, &'s Members)> {
+    let name = m.ty.as_ref()?.key.as_str();
+    if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.') {
+        return None;
+    }
+    if let Some(t) = surface.resolve_type(scope_of(op), name).filter(|t| t.kind == SymbolKind::Interface) {
+        return Some(("{}", &t.members));
+    }
+    let mut scope = scope_of(op).to_string();
+    loop {
+        let candidate = if scope.is_empty() { name.to_string() } else { format!("{scope}.{name}") };
+        if let Some(a) = surface.symbols.get(&(candidate, SymbolKind::TypeAlias)).filter(|a| a.structural && a.type_params.is_empty()) {
+            return Some(("{}", &a.members));
+        }
+        if scope.is_empty() {
+            return None;
+        }
+        scope = scope_of(&scope).to_string();
+    }
+}
+
+fn own(m: &Member) -> Option<(&str, &Members)> {
+    m.shape.as_deref().map(|s| (s.frame.as_str(), &s.members))
 }

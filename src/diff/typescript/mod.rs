@@ -10,8 +10,10 @@ mod enums;
 mod exports;
 mod generics;
 mod members;
+mod properties;
 mod signatures;
 mod types;
+mod uses;
 
 pub(crate) use cx::{Cx, Finding, parent_gone, short};
 
@@ -21,10 +23,10 @@ use crate::spec::typescript::{Surface, Symbol, SymbolKind};
 use std::collections::BTreeMap;
 
 /// Every rule family of this format.
-pub const RULES: &[&[&Rule]] = &[exports::ALL, signatures::ALL, members::ALL, generics::ALL, enums::ALL, types::ALL];
+pub const RULES: &[&[&Rule]] = &[exports::ALL, signatures::ALL, members::ALL, generics::ALL, enums::ALL, types::ALL, properties::ALL];
 /// Compares two surfaces.
 pub fn compare(base: &Surface, rev: &Surface, _opts: &Options) -> Vec<Change> {
-    let mut cx = Cx { out: Sink::new(), base, rev };
+    let mut cx = Cx { out: Sink::new(), base, rev, depth: 0 };
     let mut names: BTreeMap<&str, (Vec<&Symbol>, Vec<&Symbol>)> = BTreeMap::new();
     for ((name, _), s) in &base.symbols {
         names.entry(name.as_str()).or_default().0.push(s);
@@ -64,7 +66,9 @@ pub fn compare(base: &Surface, rev: &Surface, _opts: &Options) -> Vec<Change> {
             (None, None) => {}
         }
     }
-    cx.out.into_changes()
+    let mut changes = cx.out.into_changes();
+    uses::annotate(&mut changes, base, rev);
+    changes
 }
 fn compare_symbol(cx: &mut Cx, b: &Symbol, r: &Symbol) {
     match b.kind {

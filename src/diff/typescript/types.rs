@@ -1,7 +1,7 @@
 //! Type aliases (other than object literal types, which are compared member by member) and
 //! exported variables' types.
 
-use super::{Cx, Finding, short};
+use super::{Cx, Finding, properties, short};
 use crate::spec::typescript::{Relation, Symbol, TypeText, relate};
 
 crate::rules! {
@@ -65,12 +65,29 @@ fn members_text(s: &Symbol) -> TypeText {
     s.ty.clone().unwrap_or_else(|| TypeText::plain("any"))
 }
 
+/// What moved between two types: only the union members gained and lost when the unions
+/// share members, else both types (shortened).
+fn what_moved(old: &TypeText, new: &TypeText) -> String {
+    let (lost, gained) = properties::union_delta(old, new);
+    if old.union.len() > lost.len() && (old.union.len() > 1 || new.union.len() > 1) {
+        let mut parts = Vec::new();
+        if !gained.is_empty() {
+            parts.push(format!("gained {}", properties::listing(&gained)));
+        }
+        if !lost.is_empty() {
+            parts.push(format!("lost {}", properties::listing(&lost)));
+        }
+        return parts.join("; ");
+    }
+    format!("from `{}` to `{}`", short(&old.text), short(&new.text))
+}
+
 pub(super) fn alias(cx: &mut Cx, b: &Symbol, r: &Symbol) {
     let (old, new) = (members_text(b), members_text(r));
     let Some(verb) = direction(&old, &new) else { return };
     cx.emit(Finding {
         rule: &TS_TYPE_ALIAS_CHANGED,
-        message: format!("type `{}` {verb} from `{}` to `{}`", b.name, short(&old.text), short(&new.text)),
+        message: format!("type `{}` {verb}: {}", b.name, what_moved(&old, &new)),
         operation: &b.name,
         pointer: b.name.clone(),
         base: Some(&b.pos),
@@ -92,7 +109,7 @@ pub(super) fn variable(cx: &mut Cx, b: &Symbol, r: &Symbol) {
     };
     cx.emit(Finding {
         rule: &TS_VARIABLE_TYPE_CHANGED,
-        message: format!("type of variable `{}` {how} from `{}` to `{}`", b.name, short(&old.text), short(&new.text)),
+        message: format!("type of variable `{}` {how}: {}", b.name, what_moved(&old, &new)),
         operation: &b.name,
         pointer: b.name.clone(),
         base: Some(&b.pos),

@@ -1,7 +1,7 @@
 //! Parses one file with oxc and lowers its statements into declarations, deciding which are
 //! exported; follows relative re-exports into sibling files (depth-limited, cycle-safe).
 
-use super::{EnumMember, Member, MemberKind, Param, Pos, Signature, Surface, Symbol, SymbolKind, TypeParam, TypeText};
+use super::{EnumMember, Member, MemberKind, Param, Pos, Shape, Signature, Surface, Symbol, SymbolKind, TypeParam, TypeText};
 use crate::error::{Located, Result};
 use crate::source::Input;
 use oxc_allocator::Allocator;
@@ -11,8 +11,11 @@ use oxc_span::{GetSpan, SourceType, Span};
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
-/// Deepest namespace nesting followed.
-const MAX_NAMESPACE_DEPTH: usize = 48;
+/// Deepest namespace nesting compared; deeper nesting is a located error, never silence.
+const MAX_NAMESPACE_DEPTH: usize = 512;
+/// Stack for parsing and lowering: the parser recurses once per nesting level, and
+/// [`super::nesting::MAX_NESTING`] levels must fit whatever thread the caller runs on.
+const STACK_BYTES: usize = 256 << 20;
 /// Longest chain of files followed through re-exports.
 const MAX_FILE_DEPTH: usize = 16;
 
@@ -32,6 +35,26 @@ impl Decl {
 }
 
 pub(super) fn load(input: &Input) -> Result<Surface> {
+    // A thread of its own, so the stack budget does not depend on the caller's (2 MB worker
+    // threads in the server and tests).
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new().name("ts-lower".into()).stack_size(STACK_BYTES).spawn_scoped(scope, || load_here(input));
+        match worker {
+            Ok(handle) => handle.join().unwrap_or_else(|_| {
+                Err(Located::new(
+                    &input.name,
+                    Some(1),
+                    Some(1),
+                    "the TypeScript loader failed on this file; expected valid TypeScript declarations",
+                )
+                .into())
+            }),
+            Err(_) => load_here(input),
+        }
+    })
+}
+
+fn load_here(input: &Input) -> Result<Surface> {
     let mut visited = HashSet::new();
     visited.insert(input.path.clone());
     let decls = parse_file(input, &mut visited, 0)?;
@@ -88,6 +111,11 @@ fn parse_file(input: &Input, visited: &mut HashSet<PathBuf>, file_depth: usize) 
     let source_type = if dts { SourceType::d_ts() } else { SourceType::ts().with_module(true) };
     let allocator = Allocator::default();
     let text = input.text.as_str();
+    if let Some(offset) = super::nesting::too_deep(text, super::nesting::MAX_NESTING) {
+        let (line, column) = LineIndex::new(text).position(text, u32::try_from(offset).unwrap_or(u32::MAX));
+        let message = format!("types nested more than {} levels deep; apidiff compares up to that depth", super::nesting::MAX_NESTING);
+        return Err(Located::new(&input.name, Some(line), Some(column), message).into());
+    }
     // oxc recovers from syntax errors itself; the unwind guard only keeps a parser bug from
     // taking the whole run down.
     let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| Parser::new(&allocator, text, source_type).parse()));
@@ -190,9 +218,6 @@ impl Lower<'_, '_> {
     /// `export` are exported too (ambient namespaces, `.d.ts` files), unless an export list or
     /// `export =` says otherwise.
     fn block(&mut self, body: &[Statement], implicit: bool, depth: usize) -> Result<Vec<Decl>> {
-        if depth > MAX_NAMESPACE_DEPTH {
-            return Ok(Vec::new());
-        }
         let explicit_list = body.iter().any(|s| matches!(s, Statement::ExportNamedDeclaration(_) | Statement::TSExportAssignment(_)));
         let implicit = implicit && !explicit_list;
         let mut decls: Vec<Decl> = Vec::new();
@@ -394,18 +419,19 @@ impl Lower<'_, '_> {
     }
 
     fn namespace(&mut self, ns: &TSNamespaceDeclaration, implicit: bool, depth: usize) -> Result<Decl> {
+        if depth > MAX_NAMESPACE_DEPTH {
+            let (line, column) = self.lines.position(self.src, ns.span.start);
+            let message = format!("namespaces nested more than {MAX_NAMESPACE_DEPTH} levels deep; apidiff compares up to that depth");
+            return Err(Located::new(&self.file, Some(line), Some(column), message).into());
+        }
         let sym = Symbol::new(&ns.id.name, SymbolKind::Namespace, self.pos(ns.span));
         let ambient = implicit || ns.declare || is_declaration_file(&self.file);
         let children = match &ns.body {
             // `namespace A.B {}`: B is an exported member of A.
             TSNamespaceDeclarationBody::TSNamespaceDeclaration(inner) => {
-                if depth > MAX_NAMESPACE_DEPTH {
-                    Vec::new()
-                } else {
-                    let mut d = self.namespace(inner, ambient, depth + 1)?;
-                    d.exported = true;
-                    vec![d]
-                }
+                let mut d = self.namespace(inner, ambient, depth + 1)?;
+                d.exported = true;
+                vec![d]
             }
             TSNamespaceDeclarationBody::TSModuleBlock(b) => self.block(&b.body, ambient, depth + 1)?,
         };
@@ -492,6 +518,7 @@ impl Lower<'_, '_> {
                         optional: p.optional,
                         readonly: p.readonly,
                         ty: self.ann(p.type_annotation.as_deref()),
+                        shape: p.type_annotation.as_deref().and_then(|a| self.shape(&a.type_annotation)),
                         ..Member::new(name, MemberKind::Property, self.pos(p.span))
                     }
                 }
@@ -538,8 +565,45 @@ impl Lower<'_, '_> {
             protected: false,
             ty: Some(self.ty(&x.type_annotation.type_annotation)),
             sigs: Vec::new(),
+            shape: self.shape(&x.type_annotation.type_annotation),
             pos: self.pos(x.span),
         }
+    }
+
+    /// The object literal inside a member's type: the type itself, an array of it, or the one
+    /// literal member of a union (`{ ... } | null`). Recursion is bounded by the file's nesting
+    /// budget ([`super::nesting::MAX_NESTING`]), checked before parsing.
+    fn shape(&self, t: &TSType) -> Option<Box<Shape>> {
+        let t = unparen(t);
+        let (_, sigs, frame) = match t {
+            TSType::TSUnionType(u) => {
+                let mut found = u.types.iter().filter_map(|m| literal(m));
+                let (span, sigs) = found.next()?;
+                if found.next().is_some() {
+                    return None;
+                }
+                let mut keys: Vec<String> = u.types.iter().map(|m| self.frame(unparen(m).span(), span)).collect();
+                keys.sort();
+                keys.dedup();
+                (span, sigs, keys.join(" | "))
+            }
+            other => {
+                let (span, sigs) = literal(other)?;
+                (span, sigs, self.frame(other.span(), span))
+            }
+        };
+        let mut members = BTreeMap::new();
+        self.signatures(sigs, &mut members);
+        Some(Box::new(Shape { frame, members }))
+    }
+
+    /// The key of the text at `outer` with the literal at `inner` (if inside) replaced by `{}`.
+    fn frame(&self, outer: Span, inner: Span) -> String {
+        if inner.start < outer.start || inner.end > outer.end {
+            return crate::spec::typescript::typetext::key(self.slice(outer));
+        }
+        let text = format!("{}{{}}{}", self.slice(Span::new(outer.start, inner.start)), self.slice(Span::new(inner.end, outer.end)));
+        crate::spec::typescript::typetext::key(&text)
     }
 
     fn class(&self, name: &str, c: &Class) -> Symbol {
@@ -574,6 +638,7 @@ impl Lower<'_, '_> {
                                 protected,
                                 ty: None,
                                 sigs: vec![sig],
+                                shape: None,
                                 pos: self.pos(m.span),
                             }
                         }
@@ -586,6 +651,7 @@ impl Lower<'_, '_> {
                             protected,
                             ty: None,
                             sigs: vec![sig],
+                            shape: None,
                             pos: self.pos(m.span),
                         },
                         MethodDefinitionKind::Get => Member {
@@ -597,6 +663,7 @@ impl Lower<'_, '_> {
                             protected,
                             ty: sig.ret,
                             sigs: Vec::new(),
+                            shape: None,
                             pos: self.pos(m.span),
                         },
                         MethodDefinitionKind::Set => Member {
@@ -608,6 +675,7 @@ impl Lower<'_, '_> {
                             protected,
                             ty: sig.params.first().and_then(|p| p.ty.clone()),
                             sigs: Vec::new(),
+                            shape: None,
                             pos: self.pos(m.span),
                         },
                     }
@@ -626,6 +694,7 @@ impl Lower<'_, '_> {
                         protected: p.accessibility == Some(TSAccessibility::Protected),
                         ty: self.ann(p.type_annotation.as_deref()),
                         sigs: Vec::new(),
+                        shape: p.type_annotation.as_deref().and_then(|a| self.shape(&a.type_annotation)),
                         pos: self.pos(p.span),
                     }
                 }
@@ -643,6 +712,7 @@ impl Lower<'_, '_> {
                         protected: p.accessibility == Some(TSAccessibility::Protected),
                         ty: self.ann(p.type_annotation.as_deref()),
                         sigs: Vec::new(),
+                        shape: None,
                         pos: self.pos(p.span),
                     }
                 }
@@ -670,6 +740,7 @@ impl Lower<'_, '_> {
                 protected: p.accessibility == Some(TSAccessibility::Protected),
                 ty: self.ann(p.type_annotation.as_deref()),
                 sigs: Vec::new(),
+                shape: None,
                 pos: self.pos(p.span),
             };
             add_member(members, member);
@@ -708,6 +779,18 @@ fn unparen<'a, 'b>(t: &'b TSType<'a>) -> &'b TSType<'a> {
         inner = &p.type_annotation;
     }
     inner
+}
+
+/// An object literal type, or an array of one: its span and members.
+fn literal<'b, 'a>(t: &'b TSType<'a>) -> Option<(Span, &'b [TSSignature<'a>])> {
+    match unparen(t) {
+        TSType::TSTypeLiteral(lit) => Some((lit.span, &lit.members)),
+        TSType::TSArrayType(a) => match unparen(&a.element_type) {
+            TSType::TSTypeLiteral(lit) => Some((lit.span, &lit.members)),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Adds a member, merging overloads and getter/setter pairs.
@@ -824,10 +907,36 @@ mod tests {
     }
 
     #[test]
-    fn deep_namespaces_do_not_overflow() {
+    fn deep_namespaces_are_compared_or_refused_with_a_location() {
         let text = format!("{}{}", "declare namespace A { namespace B {".repeat(200), "}}".repeat(200));
-        let _ = load(&input("deep.d.ts", &text));
+        let err = load(&input("deep.d.ts", &text)).unwrap_err().to_string();
+        assert!(err.starts_with("deep.d.ts:1:"), "{err}");
         let dotted = format!("declare namespace {} {{ const x: number }}", vec!["N"; 500].join("."));
-        let _ = load(&input("dotted.d.ts", &dotted));
+        let s = load(&input("dotted.d.ts", &dotted)).unwrap();
+        assert!(s.symbols.keys().any(|(n, _)| n.ends_with(".N.x") && n.matches('.').count() == 500));
+        let deeper = format!("declare namespace {} {{ const x: number }}", vec!["N"; 600].join("."));
+        let err = load(&input("dotted.d.ts", &deeper)).unwrap_err().to_string();
+        assert!(err.starts_with("dotted.d.ts:1:") && err.contains("namespaces nested"), "{err}");
+        // Depth 60 (beyond the old silent limit of 48) is compared.
+        let sixty = format!("declare namespace N {{{}const x: number;{}", "namespace N {".repeat(59), "}".repeat(60));
+        let s = load(&input("sixty.d.ts", &sixty)).unwrap();
+        assert!(s.symbols.keys().any(|(n, _)| n.matches('.').count() == 60));
+    }
+
+    #[test]
+    fn deeply_nested_types_end_with_a_located_error() {
+        for (name, text) in [
+            ("arr.d.ts", format!("export type T = {}string{};", "Array<".repeat(200_000), ">".repeat(200_000))),
+            ("obj.d.ts", format!("export type T = {}string{};", "{a:".repeat(200_000), "}".repeat(200_000))),
+            ("ten.d.ts", format!("export type T = {}string{};", "{a:".repeat(10_000), "}".repeat(10_000))),
+        ] {
+            let err = load(&input(name, &text)).unwrap_err().to_string();
+            assert!(err.starts_with(&format!("{name}:1:")) && err.contains("nested"), "{err}");
+        }
+        // Up to the limit, the parser and the lowering run (on their own stack).
+        let ok = format!("export type T = {}string{};", "Array<".repeat(990), ">".repeat(990));
+        assert!(load(&input("ok.d.ts", &ok)).is_ok());
+        let ok = format!("export type T = {}string{};", "{a:".repeat(990), "}".repeat(990));
+        assert!(load(&input("ok.d.ts", &ok)).is_ok());
     }
 }

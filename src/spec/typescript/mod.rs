@@ -4,9 +4,10 @@
 
 mod lower;
 mod model;
+mod nesting;
 pub mod typetext;
 
-pub use model::{EnumMember, Member, MemberKind, Param, Pos, Signature, Surface, Symbol, SymbolKind, TypeParam, scope_of};
+pub use model::{EnumMember, Member, MemberKind, Param, Pos, Shape, Signature, Surface, Symbol, SymbolKind, TypeParam, scope_of};
 
 use crate::error::Result;
 use crate::source::Input;

@@ -311,14 +311,38 @@ pub struct Member {
     pub ty: Option<TypeText>,
     /// Signatures of methods, constructors, call and construct signatures.
     pub sigs: Vec<Signature>,
+    /// The object literal type inside a property's or index signature's type, lowered member by
+    /// member so nested changes are found and named at their own path.
+    pub shape: Option<Box<Shape>>,
     /// Where it is declared.
     pub pos: Pos,
+}
+
+/// An object literal type found inside a member's type (`{ ... }`, `{ ... }[]`, `{ ... } | null`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Shape {
+    /// The member's type with the object literal replaced by `{}`, as a canonical key: when it
+    /// stays the same, the literal's members are compared on their own.
+    pub frame: String,
+    /// The literal's members.
+    pub members: BTreeMap<String, Member>,
 }
 
 impl Member {
     /// A member with no modifiers, type or signatures; callers set what they read.
     pub fn new(name: String, kind: MemberKind, pos: Pos) -> Member {
-        Member { name, kind, optional: false, readonly: false, is_static: false, protected: false, ty: None, sigs: Vec::new(), pos }
+        Member {
+            name,
+            kind,
+            optional: false,
+            readonly: false,
+            is_static: false,
+            protected: false,
+            ty: None,
+            sigs: Vec::new(),
+            shape: None,
+            pos,
+        }
     }
 }
 

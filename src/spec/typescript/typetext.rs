@@ -60,8 +60,9 @@ pub fn relate(old: &TypeText, new: &TypeText) -> Relation {
         (true, false) => return Relation::Narrower,
         _ => {}
     }
-    let old_in_new = old.union.iter().all(|m| new.union.contains(m));
-    let new_in_old = new.union.iter().all(|m| old.union.contains(m));
+    // Both lists are sorted and deduplicated: look members up by key, never pair by pair.
+    let old_in_new = old.union.iter().all(|m| new.union.binary_search(m).is_ok());
+    let new_in_old = new.union.iter().all(|m| old.union.binary_search(m).is_ok());
     match (old_in_new, new_in_old) {
         (true, false) => Relation::Wider,
         (false, true) => Relation::Narrower,

@@ -1,0 +1,157 @@
+//! The type of one property or index signature, at any depth, with semver-ts variance: a
+//! property is read and (unless `readonly`) written, so widening breaks readers, narrowing
+//! breaks writers, and narrowing a readonly property is safe. Union members are matched by key;
+//! a union that gains members and one that loses members are separate findings that quote only
+//! the members that moved.
+
+use super::{Cx, Finding};
+use crate::spec::typescript::{Member, TypeText, relate};
+
+crate::rules! {
+    /// A property's type now accepts more values.
+    ///
+    /// ## What it detects
+    /// A property or index signature whose type gained union members (or became `any`/`unknown`),
+    /// at any depth of nested object types.
+    ///
+    /// ## Why it matters
+    /// Leans breaking: code that reads the property must now handle the new values (this holds
+    /// for `readonly` properties too: they are outputs, and outputs may only narrow).
+    ///
+    /// ## Example
+    /// ```ts
+    /// export interface Issue { state: "open" | "closed" }            // base
+    /// export interface Issue { state: "open" | "closed" | "draft" }  // revision
+    /// ```
+    ///
+    /// ## How to migrate
+    /// Handle the new members wherever the property is read.
+    TS_PROPERTY_TYPE_WIDENED = "ts-property-type-widened", TypeScript, Breaking, Response, "member", Changed,
+        "A property's type gained union members (breaks readers)";
+
+    /// A mutable property's type now accepts fewer values.
+    ///
+    /// ## What it detects
+    /// A property or index signature without `readonly` whose type lost union members (or stopped
+    /// being `any`/`unknown`), at any depth of nested object types.
+    ///
+    /// ## Why it matters
+    /// Leans breaking: a mutable property is invariant. Code that builds objects of the type or
+    /// assigns the property may pass a value that is no longer allowed.
+    ///
+    /// ## Example
+    /// ```ts
+    /// export interface Options { mode: "a" | "b" }  // base
+    /// export interface Options { mode: "a" }        // revision
+    /// ```
+    ///
+    /// ## How to migrate
+    /// Stop writing the removed values.
+    TS_PROPERTY_TYPE_NARROWED = "ts-property-type-narrowed", TypeScript, Breaking, Request, "member", Changed,
+        "A mutable property's type lost union members (breaks writers)";
+
+    /// A readonly property's type now holds fewer values.
+    ///
+    /// ## What it detects
+    /// A `readonly` property or index signature whose type lost union members.
+    ///
+    /// ## Why it matters
+    /// Leans safe: nobody can assign a readonly property, and readers handle a subset of what
+    /// they handled before (return types narrow the same way).
+    ///
+    /// ## Example
+    /// ```ts
+    /// export interface Ref { readonly current: Node | null }  // base
+    /// export interface Ref { readonly current: Node }         // revision
+    /// ```
+    ///
+    /// ## How to migrate
+    /// Nothing to do; checks for the removed values are now dead code.
+    TS_READONLY_PROPERTY_NARROWED = "ts-readonly-property-narrowed", TypeScript, Info, Response, "member", Changed,
+        "A readonly property's type lost union members (safe)";
+
+    /// A property's type changed.
+    ///
+    /// ## What it detects
+    /// The type of a property or index signature changed in a way that is neither a gain nor a
+    /// loss of union members (`string` became `number`), or a property became a method or the
+    /// reverse. Layout, comments and union member order do not count; nested object types are
+    /// compared member by member instead.
+    ///
+    /// ## Why it matters
+    /// Leans breaking: a property is read (widening breaks readers) and written (narrowing
+    /// breaks writers), and this change does both.
+    ///
+    /// ## Example
+    /// ```ts
+    /// export interface Element { key: number }  // base
+    /// export interface Element { key: string }  // revision
+    /// ```
+    ///
+    /// ## How to migrate
+    /// Update code that reads or writes the property to the new type.
+    TS_PROPERTY_TYPE_CHANGED = "ts-property-type-changed", TypeScript, Breaking, None, "member", Changed,
+        "A property's type changed";
+}
+
+/// The union members of `old` missing from `new` and those `new` added, matched by key.
+pub(crate) fn union_delta<'t>(old: &'t TypeText, new: &'t TypeText) -> (Vec<&'t str>, Vec<&'t str>) {
+    let lost = old.union.iter().filter(|m| new.union.binary_search(m).is_err()).map(String::as_str).collect();
+    let gained = new.union.iter().filter(|m| old.union.binary_search(m).is_err()).map(String::as_str).collect();
+    (lost, gained)
+}
+
+/// A few members, quoted, cut to stay readable in one line.
+pub(crate) fn listing(members: &[&str]) -> String {
+    const MAX: usize = 60;
+    let mut out = String::new();
+    for (i, m) in members.iter().enumerate() {
+        let item = format!("`{}`", cut(m, MAX));
+        if i > 0 && out.chars().count() + item.chars().count() > MAX {
+            out.push_str(&format!(" and {} more", members.len() - i));
+            break;
+        }
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&item);
+    }
+    out
+}
+
+/// The first `max` characters of `text`, with `…` when cut.
+pub(crate) fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max { text.to_string() } else { format!("{}…", text.chars().take(max).collect::<String>()) }
+}
+
+/// Reports how the type of property `at` (of the exported `op`) moved from `m` to `n`.
+pub(crate) fn retyped(cx: &mut Cx, op: &str, at: &str, m: &Member, n: &Member) {
+    let any = TypeText::plain("any");
+    let (old, new) = (m.ty.as_ref().unwrap_or(&any), n.ty.as_ref().unwrap_or(&any));
+    if relate(old, new) == crate::spec::typescript::Relation::Same {
+        return;
+    }
+    let emit = |cx: &mut Cx, rule, message: String| {
+        let (before, after) = (Some(old.text.clone()), Some(new.text.clone()));
+        cx.emit(Finding { rule, message, operation: op, pointer: at.to_string(), base: Some(&m.pos), rev: Some(&n.pos), before, after });
+    };
+    let (top_old, top_new) = (old.is_top(), new.is_top());
+    let (lost, gained) = union_delta(old, new);
+    let shared = old.union.len() > lost.len();
+    if top_new && !top_old {
+        emit(cx, &TS_PROPERTY_TYPE_WIDENED, format!("type of `{at}` became `{}`; readers must handle any value", cut(&new.text, 40)));
+        return;
+    }
+    if top_old && !top_new || shared || gained.is_empty() || lost.is_empty() {
+        if !gained.is_empty() && !top_old {
+            emit(cx, &TS_PROPERTY_TYPE_WIDENED, format!("type of `{at}` gained {}", listing(&gained)));
+        }
+        if !lost.is_empty() || top_old {
+            let rule = if n.readonly { &TS_READONLY_PROPERTY_NARROWED } else { &TS_PROPERTY_TYPE_NARROWED };
+            let what = if top_old { format!("is no longer `{}`", cut(&old.text, 40)) } else { format!("lost {}", listing(&lost)) };
+            emit(cx, rule, format!("type of `{at}` {what}"));
+        }
+        return;
+    }
+    emit(cx, &TS_PROPERTY_TYPE_CHANGED, format!("type of `{at}` changed from `{}` to `{}`", cut(&old.text, 50), cut(&new.text, 50)));
+}
