@@ -304,7 +304,25 @@ pub(super) fn check_object(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir
         }
     }
     report_unpaired(c, b, r, dir, label, removed, added);
+    required_without_property(c, b, r, dir, label);
     compare_additional(c, b, r, dir, label);
+}
+
+/// A name added to a request object's `required` with no `properties` entry is still a property
+/// clients must now send.
+fn required_without_property(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+    if dir != Dir::Request {
+        return;
+    }
+    let new: Vec<&str> =
+        r.required.iter().filter(|n| !r.props.contains_key(*n) && !b.props.contains_key(*n) && !b.required.contains(*n)).copied().collect();
+    for name in new {
+        let plabel =
+            if label.starts_with('`') { format!("{}.{name}`", label.trim_end_matches('`')) } else { format!("{label} property `{name}`") };
+        let at = r.keyword_at.get("required").unwrap_or(&r.id).clone();
+        let locs = (Some(c.bloc(&b.id)), Some(c.rloc(&at)));
+        emit(c, &REQUEST_PROPERTY_ADDED_REQUIRED, format!("required {plabel} was added (listed in `required` only)"), locs, None, None);
+    }
 }
 
 /// Properties only one side has: renames (a removed and an added property, both required, with
