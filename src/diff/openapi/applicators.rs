@@ -11,6 +11,19 @@ use std::collections::BTreeSet;
 
 crate::rules! {
     /// ## What it detects
+    /// A new or changed `$dynamicRef` whose target cannot be found statically: no `$dynamicAnchor`
+    /// of that name in the document it points into. apidiff resolves `$dynamicRef` like `$ref` to the anchor of
+    /// that name; one it cannot resolve is compared as an empty schema and reported here, so the
+    /// gap is visible instead of silent.
+    /// ## Why it matters
+    /// Changes to the schema the reference means at run time are not compared.
+    /// ## Example
+    /// `$dynamicRef: '#node'` where no schema declares `$dynamicAnchor: node`.
+    /// ## How to migrate
+    /// Declare the `$dynamicAnchor` in the same document, or use `$ref`.
+    SCHEMA_DYNAMIC_REF_UNRESOLVED = "schema-dynamic-ref-unresolved", OpenApi, Info, None, "schema", Changed,
+        "A `$dynamicRef` could not be resolved statically and was not compared";
+    /// ## What it detects
     /// A dependency (`dependentRequired`, `dependentSchemas`) added or narrowed in what the API receives.
     /// ## Why it matters
     /// A payload that was valid before is now rejected.
@@ -417,6 +430,22 @@ pub(super) fn check(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label
         c.schema(&bid, &rid, sub_dir, &format!("{label} `{key}`"));
     }
     one_of_overlap(c, b, r, dir, label);
+}
+
+/// A `$dynamicRef` left unresolved by loading that is new or changed: said where it is (the
+/// revision's if it has one).
+pub(super) fn dynamic_ref_notice(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, label: &str) {
+    let unresolved = |v: &View<'_>| v.v.get("$dynamicRef").and_then(|x| x.as_str()).map(str::to_string);
+    let (before, after) = (unresolved(b), unresolved(r));
+    // The same unresolved reference on both sides compares equal (a spec never differs from
+    // itself); what it means at run time is defined, and compared, elsewhere.
+    if before == after {
+        return;
+    }
+    let target = after.clone().or(before.clone()).unwrap_or_default();
+    let locs = (before.as_ref().map(|_| c.bloc(&b.id.child("$dynamicRef"))), after.as_ref().map(|_| c.rloc(&r.id.child("$dynamicRef"))));
+    let msg = format!("{label}: `$dynamicRef: {target}` names no `$dynamicAnchor`; the schema it means was not compared");
+    emit(c, &SCHEMA_DYNAMIC_REF_UNRESOLVED, msg, locs, before, after);
 }
 
 /// A position present on one side only.

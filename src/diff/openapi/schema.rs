@@ -35,6 +35,7 @@ pub(crate) fn compare(c: &mut Cmp<'_>, b: &NodeId, r: &NodeId, dir: Dir, label: 
 }
 
 fn compare_views(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+    applicators::dynamic_ref_notice(c, b, r, label);
     if properties::union_transition(c, b, r, dir, label) {
         return;
     }
