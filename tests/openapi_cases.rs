@@ -241,3 +241,19 @@ fn dynamic_ref_loop_is_a_located_error() {
     assert!(e.line.is_some(), "{e}");
     assert!(e.message.contains("loops"), "{e}");
 }
+
+#[test]
+fn changes_to_draft_operations_are_not_breaking() {
+    let spec = |required: &str, with_x: bool| {
+        let x = if with_x { r#""/x": {"get": {"x-stability-level": "draft", "responses": {"204": {"description": "ok"}}}}, "# } else { "" };
+        format!(
+            r#"{{"openapi": "3.1.0", "info": {{"title": "t", "version": "1"}}, "paths": {{{x}"/d": {{"post": {{"x-stability-level": "alpha", "requestBody": {{"content": {{"application/json": {{"schema": {{"type": "object", "properties": {{"a": {{"type": "string"}}}}, "required": [{required}]}}}}}}}}, "responses": {{"204": {{"description": "ok"}}}}}}}}}}}}"#
+        )
+    };
+    let base = load_text("base.json", &spec("", true)).expect("base loads");
+    let rev = load_text("revision.json", &spec("\"a\"", false)).expect("revision loads");
+    let changes = compare(&base, &rev);
+    let mut got: Vec<(&str, &str)> = changes.iter().map(|c| (c.rule.id, c.severity.as_str())).collect();
+    got.sort_unstable();
+    assert_eq!(got, [("endpoint-removed", "warning"), ("request-property-became-required", "warning")]);
+}

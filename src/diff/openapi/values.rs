@@ -165,11 +165,53 @@ crate::rules! {
     /// Check that the new pattern is narrower than the old.
     RESPONSE_PATTERN_CHANGED = "response-pattern-changed", OpenApi, Warning, Response, "schema", Changed,
         "A string pattern changed (response)";
+    /// ## What it detects
+    /// A value removed from an `x-extensible-enum` (oasdiff's open enum) in what the API receives.
+    /// ## Why it matters
+    /// Clients sending that value are rejected.
+    /// ## Example
+    /// `x-extensible-enum: [card, bank]` loses `bank`.
+    /// ## How to migrate
+    /// Keep accepting the value.
+    REQUEST_EXTENSIBLE_ENUM_VALUE_REMOVED = "request-extensible-enum-value-removed", OpenApi, Breaking, Request, "schema", Removed,
+        "An x-extensible-enum value was removed (request)";
+    /// ## What it detects
+    /// A value removed from an `x-extensible-enum` in what the API sends.
+    /// ## Why it matters
+    /// Clients simply never receive it again.
+    /// ## Example
+    /// `x-extensible-enum: [card, bank]` loses `bank`.
+    /// ## How to migrate
+    /// Nothing to do.
+    RESPONSE_EXTENSIBLE_ENUM_VALUE_REMOVED = "response-extensible-enum-value-removed", OpenApi, Info, Response, "schema", Removed,
+        "An x-extensible-enum value was removed (response)";
+    /// ## What it detects
+    /// A value added to an `x-extensible-enum` in what the API receives.
+    /// ## Why it matters
+    /// Old payloads stay valid.
+    /// ## Example
+    /// `x-extensible-enum: [card]` gains `bank`.
+    /// ## How to migrate
+    /// Nothing to do.
+    REQUEST_EXTENSIBLE_ENUM_VALUE_ADDED = "request-extensible-enum-value-added", OpenApi, Info, Request, "schema", Added,
+        "An x-extensible-enum value was added (request)";
+    /// ## What it detects
+    /// A value added to an `x-extensible-enum` in what the API sends.
+    /// ## Why it matters
+    /// The enum is declared open: clients must already handle values they do not know, so
+    /// unlike a closed `enum` this is only worth knowing.
+    /// ## Example
+    /// `x-extensible-enum: [card]` gains `bank`.
+    /// ## How to migrate
+    /// Nothing to do.
+    RESPONSE_EXTENSIBLE_ENUM_VALUE_ADDED = "response-extensible-enum-value-added", OpenApi, Info, Response, "schema", Added,
+        "An x-extensible-enum value was added (response)";
 }
 
 /// Enumerations, defaults and patterns.
 pub(super) fn check(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
     compare_enum(c, b, r, dir, label);
+    compare_extensible_enum(c, b, r, dir, label);
     if b.default != r.default {
         let (bd, rd) = (b.default.map(show), r.default.map(show));
         let shown = |x: &Option<String>| x.clone().unwrap_or_else(|| "(none)".into());
@@ -257,5 +299,22 @@ fn compare_enum(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &s
                 );
             }
         }
+    }
+}
+
+/// `x-extensible-enum`: values compared like an enum's, with an added response value only info.
+fn compare_extensible_enum(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+    let (Some(bv), Some(rv)) = (&b.ext_enum, &r.ext_enum) else { return };
+    let rset: HashSet<String> = rv.iter().map(|x| x.to_string()).collect();
+    let bset: HashSet<String> = bv.iter().map(|x| x.to_string()).collect();
+    for x in bv.iter().filter(|x| !rset.contains(&x.to_string())) {
+        let rule = dir.pick(&REQUEST_EXTENSIBLE_ENUM_VALUE_REMOVED, &RESPONSE_EXTENSIBLE_ENUM_VALUE_REMOVED);
+        let msg = format!("{label}: x-extensible-enum value `{}` was removed", show(x));
+        emit(c, rule, msg, loc_pair(c, b, r, "x-extensible-enum"), Some(show(x)), None);
+    }
+    for x in rv.iter().filter(|x| !bset.contains(&x.to_string())) {
+        let rule = dir.pick(&REQUEST_EXTENSIBLE_ENUM_VALUE_ADDED, &RESPONSE_EXTENSIBLE_ENUM_VALUE_ADDED);
+        let msg = format!("{label}: x-extensible-enum value `{}` was added", show(x));
+        emit(c, rule, msg, loc_pair(c, b, r, "x-extensible-enum"), None, Some(show(x)));
     }
 }

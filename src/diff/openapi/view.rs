@@ -41,6 +41,8 @@ pub(crate) struct View<'a> {
     pub(crate) closed: BTreeMap<&'static str, NodeId>,
     /// `dependentRequired`: a property and the properties its presence requires.
     pub(crate) dep_required: BTreeMap<&'a str, BTreeSet<&'a str>>,
+    /// `x-extensible-enum` (oasdiff's open enum: the values known today, more may come).
+    pub(crate) ext_enum: Option<Vec<&'a Value>>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -73,7 +75,8 @@ const NUMERIC: [(&str, bool); 12] = [
     ("minProperties", false),
 ];
 
-const KEYWORDS: [&str; 23] = [
+const KEYWORDS: [&str; 24] = [
+    "x-extensible-enum",
     "required",
     "minContains",
     "maxContains",
@@ -125,6 +128,7 @@ impl<'a> View<'a> {
             subs: IndexMap::new(),
             closed: BTreeMap::new(),
             dep_required: BTreeMap::new(),
+            ext_enum: None,
         };
         let mut seen = HashSet::new();
         view.absorb(docs, &rid, val, &mut seen, 0);
@@ -280,6 +284,11 @@ impl<'a> View<'a> {
                     self.subs.entry(format!("{kw}[{k}]")).or_insert_with(|| id.child(kw).child(k));
                 }
             }
+        }
+        if self.ext_enum.is_none()
+            && let Some(Value::Array(e)) = o.get("x-extensible-enum")
+        {
+            self.ext_enum = Some(e.iter().collect());
         }
         if let Some(Value::Object(m)) = o.get("dependentRequired") {
             for (k, v) in m {
