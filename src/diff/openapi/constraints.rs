@@ -15,7 +15,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the old bound; enforce the new one only for new clients.
     REQUEST_RANGE_TIGHTENED = "request-range-tightened", OpenApi, Breaking, Request, "schema", Changed,
-        "A numeric range (`minimum`, `maximum`, exclusive bounds, `multipleOf`) constraint was tightened (request)";
+        "A numeric range (`minimum`, `maximum`, exclusive bounds, `multipleOf`) constraint was tightened (request)", oasdiff = ["request-property-max-decreased", "request-property-min-increased", "request-parameter-max-decreased", "request-parameter-min-increased"];
     /// ## What it detects
     /// A numeric range (`minimum`, `maximum`, exclusive bounds, `multipleOf`) constraint that now accepts fewer values (a maximum lowered, a minimum raised, or a bound added). In a response (body or header).
     /// ## Why it matters
@@ -45,7 +45,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep response bounds stable, or announce the change.
     RESPONSE_RANGE_LOOSENED = "response-range-loosened", OpenApi, Warning, Response, "schema", Changed,
-        "A numeric range (`minimum`, `maximum`, exclusive bounds, `multipleOf`) constraint was loosened (response)";
+        "A numeric range (`minimum`, `maximum`, exclusive bounds, `multipleOf`) constraint was loosened (response)", oasdiff = ["response-property-max-increased", "response-property-min-decreased"];
     /// ## What it detects
     /// A string length (`minLength`, `maxLength`) constraint that now accepts fewer values (a maximum lowered, a minimum raised, or a bound added). In a request (parameter or body).
     /// ## Why it matters
@@ -55,7 +55,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the old bound; enforce the new one only for new clients.
     REQUEST_LENGTH_TIGHTENED = "request-length-tightened", OpenApi, Breaking, Request, "schema", Changed,
-        "A string length (`minLength`, `maxLength`) constraint was tightened (request)";
+        "A string length (`minLength`, `maxLength`) constraint was tightened (request)", oasdiff = ["request-property-max-length-decreased", "request-property-min-length-increased", "request-parameter-max-length-decreased", "request-parameter-min-length-increased"];
     /// ## What it detects
     /// A string length (`minLength`, `maxLength`) constraint that now accepts fewer values (a maximum lowered, a minimum raised, or a bound added). In a response (body or header).
     /// ## Why it matters
@@ -85,7 +85,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep response bounds stable, or announce the change.
     RESPONSE_LENGTH_LOOSENED = "response-length-loosened", OpenApi, Warning, Response, "schema", Changed,
-        "A string length (`minLength`, `maxLength`) constraint was loosened (response)";
+        "A string length (`minLength`, `maxLength`) constraint was loosened (response)", oasdiff = ["response-property-max-length-increased", "response-property-min-length-decreased"];
     /// ## What it detects
     /// An array size (`minItems`, `maxItems`, `minContains`, `maxContains`, `uniqueItems`) constraint that now accepts fewer values (a maximum lowered, a minimum raised, or a bound added). In a request (parameter or body).
     /// ## Why it matters

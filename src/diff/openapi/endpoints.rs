@@ -15,7 +15,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     ENDPOINT_ADDED = "endpoint-added", OpenApi, Info, None, "endpoint", Added,
-        "An operation was added";
+        "An operation was added", oasdiff = ["endpoint-added"];
 
     /// ## What it detects
     /// An operation that exists in the base and not in the revision, and was not deprecated.
@@ -27,7 +27,7 @@ crate::rules! {
     /// Deprecate it first (`deprecated: true`, ideally with `x-sunset: <date>`), give clients
     /// time to move, then remove it.
     ENDPOINT_REMOVED = "endpoint-removed", OpenApi, Breaking, None, "endpoint", Removed,
-        "An operation was removed without being deprecated first";
+        "An operation was removed without being deprecated first", oasdiff = ["api-path-removed-without-deprecation", "api-removed-without-deprecation"];
 
     /// ## What it detects
     /// A deprecated operation removed before the date in its `x-sunset` extension.
@@ -38,7 +38,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the operation until its sunset date, or move the date (and tell clients).
     ENDPOINT_REMOVED_BEFORE_SUNSET = "endpoint-removed-before-sunset", OpenApi, Breaking, None, "endpoint", Removed,
-        "A deprecated operation was removed before its sunset date";
+        "A deprecated operation was removed before its sunset date", oasdiff = ["api-path-removed-before-sunset", "api-removed-before-sunset"];
 
     /// ## What it detects
     /// A deprecated operation removed after its sunset date (or one that had none).
@@ -72,7 +72,7 @@ crate::rules! {
     /// ## How to migrate
     /// Announce the replacement and a sunset date (`x-sunset`).
     ENDPOINT_DEPRECATED = "endpoint-deprecated", OpenApi, Info, None, "endpoint", Deprecated,
-        "An operation was deprecated";
+        "An operation was deprecated", oasdiff = ["endpoint-deprecated"];
 
     /// ## What it detects
     /// An operation that is no longer deprecated.
@@ -83,7 +83,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     ENDPOINT_REACTIVATED = "endpoint-reactivated", OpenApi, Info, None, "endpoint", Deprecated,
-        "A deprecated operation is no longer deprecated";
+        "A deprecated operation is no longer deprecated", oasdiff = ["endpoint-reactivated"];
 
     /// ## What it detects
     /// An operation's `x-sunset` date moved earlier.
@@ -94,7 +94,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the original date, or announce the change well ahead.
     ENDPOINT_SUNSET_MOVED_EARLIER = "endpoint-sunset-moved-earlier", OpenApi, Warning, None, "endpoint", Changed,
-        "An operation's sunset date moved earlier";
+        "An operation's sunset date moved earlier", oasdiff = ["api-sunset-date-changed-too-small"];
 
     /// ## What it detects
     /// An operation's `x-stability-level` went down (stable > beta > alpha > draft).
@@ -105,7 +105,7 @@ crate::rules! {
     /// ## How to migrate
     /// Add a new operation at the lower level instead.
     ENDPOINT_STABILITY_DECREASED = "endpoint-stability-decreased", OpenApi, Warning, None, "endpoint", Changed,
-        "An operation's stability level decreased";
+        "An operation's stability level decreased", oasdiff = ["api-stability-decreased"];
     /// ## What it detects
     /// An `x-stability-level` that is not one of `draft`, `alpha`, `beta`, `stable` (new or changed in the revision).
     /// ## Why it matters
@@ -115,7 +115,7 @@ crate::rules! {
     /// ## How to migrate
     /// Use one of the four levels.
     ENDPOINT_STABILITY_INVALID = "endpoint-stability-invalid", OpenApi, Warning, None, "endpoint", Changed,
-        "An operation's stability level is not draft, alpha, beta or stable";
+        "An operation's stability level is not draft, alpha, beta or stable", oasdiff = ["api-invalid-stability-level"];
     /// ## What it detects
     /// The `x-sunset` date of a deprecated operation deleted while the operation stays deprecated.
     /// ## Why it matters
@@ -125,7 +125,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the date, or move it later and tell clients.
     ENDPOINT_SUNSET_REMOVED = "endpoint-sunset-removed", OpenApi, Warning, None, "endpoint", Removed,
-        "A deprecated operation's sunset date was deleted";
+        "A deprecated operation's sunset date was deleted", oasdiff = ["api-sunset-deleted"];
     /// ## What it detects
     /// An `x-sunset` that is not a date (`YYYY-MM-DD`, an RFC 3339 time, or an HTTP date such as
     /// `Sat, 01 Jan 2028 00:00:00 GMT`), new or changed in the revision.
@@ -136,7 +136,7 @@ crate::rules! {
     /// ## How to migrate
     /// Write the date as `YYYY-MM-DD`.
     ENDPOINT_SUNSET_INVALID = "endpoint-sunset-invalid", OpenApi, Warning, None, "endpoint", Changed,
-        "An operation's sunset date cannot be read";
+        "An operation's sunset date cannot be read", oasdiff = ["api-deprecated-sunset-parse", "api-path-sunset-parse"];
 
     /// ## What it detects
     /// An operation's `operationId` changed (or was added or removed).
@@ -147,7 +147,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep operation ids stable once published.
     OPERATION_ID_CHANGED = "operation-id-changed", OpenApi, Warning, None, "endpoint", Changed,
-        "An operation's operationId changed";
+        "An operation's operationId changed", oasdiff = ["api-operation-id-removed", "api-operation-id-added"];
 
     /// ## What it detects
     /// Tags added to or removed from an operation.
@@ -158,7 +158,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do, unless an SDK groups methods by tag.
     OPERATION_TAGS_CHANGED = "operation-tags-changed", OpenApi, Info, None, "endpoint", Changed,
-        "An operation's tags changed";
+        "An operation's tags changed", oasdiff = ["api-tag-removed", "api-tag-added"];
 
     /// ## What it detects
     /// A webhook (OpenAPI 3.1 `webhooks`) that exists only in the revision.
