@@ -195,3 +195,65 @@ fn odd_shapes_load_without_panicking() {
         }
     }
 }
+
+/// A 3.1 spec whose request body is `schema` (JSON text) with `components` (JSON text).
+fn spec_31(schema: &str, components: &str) -> String {
+    format!(
+        r##"{{"openapi": "3.1.0", "info": {{"title": "t", "version": "1"}}, "paths": {{"/x": {{"post": {{"requestBody": {{"content": {{"application/json": {{"schema": {schema}}}}}}}, "responses": {{"204": {{"description": "ok"}}}}}}}}}}, "components": {{"schemas": {components}}}}}"##
+    )
+}
+
+#[test]
+fn not_nested_a_hundred_deep_ends_with_a_result() {
+    let nest = |n: u32| {
+        let mut s = format!("{{\"type\": \"string\", \"minLength\": {n}}}");
+        for _ in 0..100 {
+            s = format!("{{\"not\": {s}}}");
+        }
+        s
+    };
+    let base = load_text("base.json", &spec_31(&nest(1), "{}")).expect("base loads");
+    let rev = load_text("revision.json", &spec_31(&nest(2), "{}")).expect("revision loads");
+    let started = Instant::now();
+    let changes = compare(&base, &rev);
+    assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
+    // 100 `not`s cancel out: the bound is a request bound again, raised.
+    assert_eq!(ids(&changes), ["request-length-tightened"]);
+}
+
+#[test]
+fn self_referencing_if_chain_ends() {
+    let s = |n: u32| {
+        format!(
+            r##"{{"S": {{"type": "string", "minLength": {n}, "if": {{"$ref": "#/components/schemas/S"}}, "then": {{"$ref": "#/components/schemas/S"}}, "else": {{"$ref": "#/components/schemas/S"}}}}}}"##
+        )
+    };
+    let body = r##"{"$ref": "#/components/schemas/S"}"##;
+    let base = load_text("base.json", &spec_31(body, &s(1))).expect("base loads");
+    let rev = load_text("revision.json", &spec_31(body, &s(2))).expect("revision loads");
+    assert_eq!(ids(&compare(&base, &rev)), ["request-length-tightened"]);
+}
+
+#[test]
+fn dynamic_ref_loop_is_a_located_error() {
+    let text = spec_31(r##"{"$ref": "#/components/schemas/A"}"##, r##"{"A": {"$dynamicAnchor": "a", "$dynamicRef": "#a"}}"##);
+    let e = input_error("api.json", &text);
+    assert!(e.line.is_some(), "{e}");
+    assert!(e.message.contains("loops"), "{e}");
+}
+
+#[test]
+fn changes_to_draft_operations_are_not_breaking() {
+    let spec = |required: &str, with_x: bool| {
+        let x = if with_x { r#""/x": {"get": {"x-stability-level": "draft", "responses": {"204": {"description": "ok"}}}}, "# } else { "" };
+        format!(
+            r#"{{"openapi": "3.1.0", "info": {{"title": "t", "version": "1"}}, "paths": {{{x}"/d": {{"post": {{"x-stability-level": "alpha", "requestBody": {{"content": {{"application/json": {{"schema": {{"type": "object", "properties": {{"a": {{"type": "string"}}}}, "required": [{required}]}}}}}}}}, "responses": {{"204": {{"description": "ok"}}}}}}}}}}}}"#
+        )
+    };
+    let base = load_text("base.json", &spec("", true)).expect("base loads");
+    let rev = load_text("revision.json", &spec("\"a\"", false)).expect("revision loads");
+    let changes = compare(&base, &rev);
+    let mut got: Vec<(&str, &str)> = changes.iter().map(|c| (c.rule.id, c.severity.as_str())).collect();
+    got.sort_unstable();
+    assert_eq!(got, [("endpoint-removed", "warning"), ("request-property-became-required", "warning")]);
+}

@@ -53,6 +53,7 @@ pub fn generate(cli: clap::Command) -> String {
     s.push_str(&report_fields());
     s.push_str(&commands_section(cli));
     s.push_str(&rules_section());
+    s.push_str(&oasdiff_section());
     s.push_str(IGNORES);
     s.push_str(CI);
     s.push_str(FAQ);
@@ -71,8 +72,8 @@ AsyncAPI, TypeScript declarations, protobuf), classifies every change with a sta
 severity, and fails CI when a change would break clients.
 
 Contents: [Adding modules](#adding-modules-apidiffyaml) · [Reading results](#reading-results) ·
-[Commands](#commands) · [Rules](#rules) · [The ignore file](#the-ignore-file) ·
-[Installing and CI](#installing-and-ci) · [FAQ](#faq-and-troubleshooting)
+[Commands](#commands) · [Rules](#rules) · [Where apidiff differs from oasdiff](#where-apidiff-differs-from-oasdiff-and-why) ·
+[The ignore file](#the-ignore-file) · [Installing and CI](#installing-and-ci) · [FAQ](#faq-and-troubleshooting)
 
 Quick start:
 
@@ -347,6 +348,62 @@ fn rules_section() -> String {
             s.push_str("\n\n");
         }
     }
+    s
+}
+
+/// Where apidiff's default severity departs from oasdiff's, with the reason: (topic, apidiff
+/// rules, why). The levels and oasdiff ids come from the rules themselves.
+const OASDIFF_POLICY: &[(&str, &[&str], &str)] = &[
+    (
+        "Request body removed",
+        &["request-body-removed"],
+        "Clients keep sending a body the operation no longer describes; servers ignore an unexpected body, so no request fails. What the body meant is lost, which is worth a warning, not a failed build.",
+    ),
+    (
+        "Webhook removed",
+        &["webhook-removed"],
+        "The API stops calling the receiver; nothing the receiver runs fails, it just gets no more events. Receivers must hear about it (a warning), but no client request breaks.",
+    ),
+    (
+        "Request parameter default changed",
+        &["request-default-changed"],
+        "Clients that omit the parameter get different behaviour without any error. Whether that hurts depends on the meaning, which no tool can see: a warning to review, not a certain break.",
+    ),
+    (
+        "Request property pattern added",
+        &["request-pattern-added"],
+        "A new `pattern` rejects values that were valid before. That is a certain break for some clients, so apidiff does not wait for a human to confirm it.",
+    ),
+    (
+        "Enum replaced by a union that still accepts every old value",
+        &["request-enum-removed", "request-type-generalized"],
+        "Every value clients sent is still accepted, so nothing breaks. apidiff compares what the schema accepts, not how it is spelled, and does not report the old enum's values as removed.",
+    ),
+    (
+        "Optional response property removed",
+        &["response-optional-property-removed"],
+        "Clients had to cope with its absence already (it was optional), but those that used it when present lose data silently: a warning.",
+    ),
+];
+
+fn oasdiff_section() -> String {
+    let mut s = String::from(
+        "## Where apidiff differs from oasdiff, and why
+
+",
+    );
+    s.push_str(
+        "Teams moving from oasdiff keep their overrides: `apidiff rules --format json` lists, for each rule, the oasdiff ids it corresponds to (`oasdiff`). Where the default level was a decision, it is written down here.\n\n",
+    );
+    s.push_str("| change | apidiff rule (default level) | oasdiff ids | why |\n|---|---|---|---|\n");
+    for (topic, ids, why) in OASDIFF_POLICY {
+        let rules: Vec<&Rule> = ids.iter().filter_map(|id| registry::find(id)).collect();
+        let ours: Vec<String> = rules.iter().map(|r| format!("[`{}`](#{}) ({})", r.id, r.id, r.severity)).collect();
+        let theirs: Vec<String> = rules.iter().flat_map(|r| r.oasdiff.iter()).map(|o| format!("`{o}`")).collect();
+        let theirs = if theirs.is_empty() { "(none)".to_string() } else { theirs.join(", ") };
+        let _ = writeln!(s, "| {topic} | {} | {theirs} | {why} |", ours.join(", "));
+    }
+    s.push('\n');
     s
 }
 

@@ -98,6 +98,10 @@ pub struct Rule {
     /// Properties other code asks about instead of testing the id.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub traits: &'static [Trait],
+    /// The oasdiff check ids this rule corresponds to (OpenAPI rules), so a team moving over
+    /// can translate its overrides; empty where no id maps confidently.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub oasdiff: &'static [&'static str],
 }
 
 impl Rule {
@@ -169,7 +173,7 @@ macro_rules! rules {
     ($(
         $(#[doc = $doc:literal])*
         $name:ident = $id:literal, $format:ident, $severity:ident, $direction:ident, $area:literal, $kind:ident,
-            $summary:literal $(, buf = [$($cat:ident),*])? $(, traits = [$($tr:ident),*])?;
+            $summary:literal $(, buf = [$($cat:ident),*])? $(, traits = [$($tr:ident),*])? $(, oasdiff = [$($oa:literal),*])?;
     )*) => {
         $(
             $(#[doc = $doc])*
@@ -184,6 +188,7 @@ macro_rules! rules {
                 docs: concat!($($doc, "\n"),*),
                 categories: &[$($($crate::diff::Category::$cat),*)?],
                 traits: &[$($($crate::diff::Trait::$tr),*)?],
+                oasdiff: &[$($($oa),*)?],
             };
         )*
         /// Every rule declared in this file, in declaration order.

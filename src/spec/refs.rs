@@ -51,6 +51,21 @@ pub struct DocSet {
     /// The documents.
     pub docs: Vec<Doc>,
     index: HashMap<String, u32>,
+    /// `$anchor` and `$dynamicAnchor` names of each document and the pointer of their schema.
+    anchors: HashMap<(u32, String), String>,
+}
+
+/// Where a schema names itself for `$ref: '#name'` (2020-12) or `$dynamicRef`.
+const ANCHOR_KEYS: [&str; 2] = ["$anchor", "$dynamicAnchor"];
+
+/// The keywords that refer to another schema, in the order they are followed.
+const REF_KEYS: [&str; 2] = ["$ref", "$dynamicRef"];
+
+/// The reference a node holds: `$ref`, else a `$dynamicRef` (resolved statically, to the
+/// `$dynamicAnchor` of that name in the document; a `$dynamicRef` whose name no document
+/// defines is left in place and reported by the comparison, not at load).
+pub fn ref_of(v: &Value) -> Option<(&'static str, &str)> {
+    REF_KEYS.iter().find_map(|k| v.get(*k).and_then(Value::as_str).map(|r| (*k, r)))
 }
 
 enum Seg<'a> {
@@ -61,9 +76,10 @@ enum Seg<'a> {
 impl DocSet {
     /// Loads the root and every file its `$ref`s reach, and checks every `$ref` resolves.
     pub fn load(root: &Input, value: Value, syntax: Syntax, opts: &LoadOptions) -> Result<DocSet> {
-        let mut set = DocSet { docs: Vec::new(), index: HashMap::new() };
+        let mut set = DocSet { docs: Vec::new(), index: HashMap::new(), anchors: HashMap::new() };
         set.index.insert(crate::source::normalize(&root.path).to_string_lossy().into_owned(), 0);
         set.docs.push(Doc { input: root.clone(), value, syntax, stands_for: None });
+        set.index_anchors(0);
         let mut next = 0;
         let mut sites = Vec::new();
         while next < set.docs.len() {
@@ -93,7 +109,7 @@ impl DocSet {
                     }
                     _ => {}
                 }
-                let Some(r) = self.get(&cur).and_then(|v| v.get("$ref")).and_then(Value::as_str) else { break };
+                let Some((_, r)) = self.get(&cur).and_then(ref_of) else { break };
                 state.insert(cur.clone(), ON_PATH);
                 path.push(cur.clone());
                 match self.target_loaded(&cur, r) {
@@ -122,7 +138,7 @@ impl DocSet {
                 }
                 match v {
                     Value::Object(map) => {
-                        if let Some(Value::String(r)) = map.get("$ref") {
+                        if let Some((key, r)) = ref_of(v) {
                             let mut ptr = String::new();
                             for s in &path {
                                 ptr.push('/');
@@ -131,8 +147,9 @@ impl DocSet {
                                     Seg::Idx(i) => ptr.push_str(&i.to_string()),
                                 }
                             }
-                            ptr.push_str("/$ref");
-                            refs.push((ptr, r.clone()));
+                            ptr.push('/');
+                            ptr.push_str(key);
+                            refs.push((ptr, r.to_string()));
                         }
                         for (k, child) in map.iter().rev() {
                             if matches!(child, Value::Object(_) | Value::Array(_)) {
@@ -153,11 +170,16 @@ impl DocSet {
         }
         for (at, r) in refs {
             let from = NodeId { doc, ptr: at };
+            let dynamic = from.ptr.ends_with("/$dynamicRef");
             let target = self.target(&from, &r, opts)?;
             if self.get(&target).is_none() {
+                if dynamic {
+                    continue;
+                }
                 return Err(self.error_at(&from, format!("$ref `{r}` points to nothing")).into());
             }
-            sites.push(NodeId { doc, ptr: from.ptr.strip_suffix("/$ref").unwrap_or(&from.ptr).to_string() });
+            let holder = from.ptr.strip_suffix(if dynamic { "/$dynamicRef" } else { "/$ref" }).unwrap_or(&from.ptr);
+            sites.push(NodeId { doc, ptr: holder.to_string() });
         }
         Ok(())
     }
@@ -170,7 +192,47 @@ impl DocSet {
         };
         let frag = percent_decode(frag);
         let doc = if file.is_empty() { from.doc } else { self.open(from, file, opts)? };
-        Ok(NodeId { doc, ptr: frag })
+        Ok(NodeId { doc, ptr: self.anchor_ptr(doc, frag) })
+    }
+
+    /// A fragment as a pointer: `#/a/b` is one already, `#name` names an `$anchor`.
+    fn anchor_ptr(&self, doc: u32, frag: String) -> String {
+        if frag.is_empty() || frag.starts_with('/') {
+            return frag;
+        }
+        self.anchors.get(&(doc, frag)).cloned().unwrap_or_else(|| "/\u{0}no such anchor".to_string())
+    }
+
+    /// Records the `$anchor`s and `$dynamicAnchor`s of a document (one walk, and none at all
+    /// for a file whose text never spells either keyword).
+    fn index_anchors(&mut self, doc: u32) {
+        let d = &self.docs[doc as usize];
+        if !d.input.text.contains("Anchor") && !d.input.text.contains("$anchor") {
+            return;
+        }
+        let mut stack: Vec<(&Value, String)> = vec![(&d.value, String::new())];
+        while let Some((v, ptr)) = stack.pop() {
+            match v {
+                Value::Object(map) => {
+                    for key in ANCHOR_KEYS {
+                        if let Some(Value::String(name)) = map.get(key) {
+                            self.anchors.entry((doc, name.clone())).or_insert_with(|| ptr.clone());
+                        }
+                    }
+                    for (k, child) in map {
+                        if matches!(child, Value::Object(_) | Value::Array(_)) {
+                            stack.push((child, format!("{ptr}/{}", escape_segment(k))));
+                        }
+                    }
+                }
+                Value::Array(items) => {
+                    for (i, child) in items.iter().enumerate() {
+                        stack.push((child, format!("{ptr}/{i}")));
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 
     fn open(&mut self, from: &NodeId, file: &str, opts: &LoadOptions) -> Result<u32> {
@@ -209,6 +271,7 @@ impl DocSet {
         let i = self.docs.len() as u32;
         self.index.insert(key, i);
         self.docs.push(Doc { input, value, syntax, stands_for: None });
+        self.index_anchors(i);
         Ok(i)
     }
 
@@ -240,8 +303,13 @@ impl DocSet {
         // Loading rejected looping chains, so this ends; the bound only guards made-up inputs.
         for _ in 0..100_000 {
             let v = self.get(&cur)?;
-            match v.get("$ref").and_then(Value::as_str) {
-                Some(r) => cur = self.target_loaded(&cur, r)?,
+            match ref_of(v) {
+                // An unresolved `$dynamicRef` stays: the comparison reports it where it is.
+                Some(("$dynamicRef", r)) => match self.target_loaded(&cur, r).filter(|t| self.get(t).is_some()) {
+                    Some(t) => cur = t,
+                    None => return Some((cur, v)),
+                },
+                Some((_, r)) => cur = self.target_loaded(&cur, r)?,
                 None => return Some((cur, v)),
             }
         }
@@ -261,7 +329,7 @@ impl DocSet {
             let key = crate::source::normalize(&dir.join(percent_decode(file))).to_string_lossy().into_owned();
             *self.index.get(&key)?
         };
-        Some(NodeId { doc, ptr: percent_decode(frag) })
+        Some(NodeId { doc, ptr: self.anchor_ptr(doc, percent_decode(frag)) })
     }
 
     /// Checks that no `$ref` chain loops on itself (a `$ref` to a `$ref` to the first), which no

@@ -15,7 +15,7 @@ crate::rules! {
     /// ## How to migrate
     /// Make the body optional, with defaults for its content.
     REQUEST_BODY_ADDED_REQUIRED = "request-body-added-required", OpenApi, Breaking, Request, "request-body", Added,
-        "A required request body was added", traits = [MakesRequired];
+        "A required request body was added", traits = [MakesRequired], oasdiff = ["added-required-request-body"];
 
     /// ## What it detects
     /// An optional request body on an operation that had none.
@@ -48,7 +48,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep it optional.
     REQUEST_BODY_BECAME_REQUIRED = "request-body-became-required", OpenApi, Breaking, Request, "request-body", Changed,
-        "A request body became required", traits = [MakesRequired];
+        "A request body became required", traits = [MakesRequired], oasdiff = ["request-body-became-required"];
 
     /// ## What it detects
     /// A request body that became optional.
@@ -59,7 +59,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     REQUEST_BODY_BECAME_OPTIONAL = "request-body-became-optional", OpenApi, Info, Request, "request-body", Changed,
-        "A request body became optional";
+        "A request body became optional", oasdiff = ["request-body-became-optional"];
 
     /// ## What it detects
     /// A request media type (`content` key, or Swagger 2.0 `consumes`) no longer accepted.
@@ -70,7 +70,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep accepting it during a transition.
     REQUEST_MEDIA_TYPE_REMOVED = "request-media-type-removed", OpenApi, Breaking, Request, "request-body", Removed,
-        "A request media type was removed";
+        "A request media type was removed", oasdiff = ["request-body-media-type-removed"];
 
     /// ## What it detects
     /// A new request media type.
@@ -81,7 +81,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     REQUEST_MEDIA_TYPE_ADDED = "request-media-type-added", OpenApi, Info, Request, "request-body", Added,
-        "A request media type was added";
+        "A request media type was added", oasdiff = ["request-body-media-type-added"];
 
     /// ## What it detects
     /// A 2xx (or `2XX`) response status removed.
@@ -92,7 +92,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the status, or add the new one alongside.
     RESPONSE_SUCCESS_STATUS_REMOVED = "response-success-status-removed", OpenApi, Breaking, Response, "response", Removed,
-        "A success response status was removed";
+        "A success response status was removed", oasdiff = ["response-success-status-removed"];
 
     /// ## What it detects
     /// A non-success response status (1xx, 3xx, 4xx, 5xx, `default`) removed from the description.
@@ -103,7 +103,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     RESPONSE_NON_SUCCESS_STATUS_REMOVED = "response-non-success-status-removed", OpenApi, Info, Response, "response", Removed,
-        "A non-success response status was removed";
+        "A non-success response status was removed", oasdiff = ["response-non-success-status-removed"];
 
     /// ## What it detects
     /// A new 2xx response status.
@@ -136,7 +136,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep producing it during a transition.
     RESPONSE_MEDIA_TYPE_REMOVED = "response-media-type-removed", OpenApi, Breaking, Response, "response", Removed,
-        "A response media type was removed";
+        "A response media type was removed", oasdiff = ["response-media-type-removed"];
 
     /// ## What it detects
     /// A new response media type.
@@ -147,7 +147,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     RESPONSE_MEDIA_TYPE_ADDED = "response-media-type-added", OpenApi, Info, Response, "response", Added,
-        "A response media type was added";
+        "A response media type was added", oasdiff = ["response-media-type-added"];
 
     /// ## What it detects
     /// A response header that was required and is gone.

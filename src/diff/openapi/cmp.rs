@@ -98,6 +98,16 @@ impl<'a> Cmp<'a> {
         changes
     }
 
+    /// Re-levels the changes made since `start` that belong to operation `op` (a draft
+    /// operation's changes are at most warnings).
+    pub fn relevel_from(&mut self, start: usize, op: &str, mut f: impl FnMut(&mut Change)) {
+        for ch in self.sink.changes_mut().iter_mut().skip(start) {
+            if ch.operation.as_deref() == Some(op) {
+                f(ch);
+            }
+        }
+    }
+
     /// Records a change for the current operation (or adds the operation to an equal change).
     pub fn emit(&mut self, change: Change) {
         let idx = self.sink.emit(change, &self.op);

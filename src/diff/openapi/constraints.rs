@@ -15,7 +15,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the old bound; enforce the new one only for new clients.
     REQUEST_RANGE_TIGHTENED = "request-range-tightened", OpenApi, Breaking, Request, "schema", Changed,
-        "A numeric range (`minimum`, `maximum`, exclusive bounds, `multipleOf`) constraint was tightened (request)";
+        "A numeric range (`minimum`, `maximum`, exclusive bounds, `multipleOf`) constraint was tightened (request)", oasdiff = ["request-property-max-decreased", "request-property-min-increased", "request-parameter-max-decreased", "request-parameter-min-increased"];
     /// ## What it detects
     /// A numeric range (`minimum`, `maximum`, exclusive bounds, `multipleOf`) constraint that now accepts fewer values (a maximum lowered, a minimum raised, or a bound added). In a response (body or header).
     /// ## Why it matters
@@ -45,7 +45,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep response bounds stable, or announce the change.
     RESPONSE_RANGE_LOOSENED = "response-range-loosened", OpenApi, Warning, Response, "schema", Changed,
-        "A numeric range (`minimum`, `maximum`, exclusive bounds, `multipleOf`) constraint was loosened (response)";
+        "A numeric range (`minimum`, `maximum`, exclusive bounds, `multipleOf`) constraint was loosened (response)", oasdiff = ["response-property-max-increased", "response-property-min-decreased"];
     /// ## What it detects
     /// A string length (`minLength`, `maxLength`) constraint that now accepts fewer values (a maximum lowered, a minimum raised, or a bound added). In a request (parameter or body).
     /// ## Why it matters
@@ -55,7 +55,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the old bound; enforce the new one only for new clients.
     REQUEST_LENGTH_TIGHTENED = "request-length-tightened", OpenApi, Breaking, Request, "schema", Changed,
-        "A string length (`minLength`, `maxLength`) constraint was tightened (request)";
+        "A string length (`minLength`, `maxLength`) constraint was tightened (request)", oasdiff = ["request-property-max-length-decreased", "request-property-min-length-increased", "request-parameter-max-length-decreased", "request-parameter-min-length-increased"];
     /// ## What it detects
     /// A string length (`minLength`, `maxLength`) constraint that now accepts fewer values (a maximum lowered, a minimum raised, or a bound added). In a response (body or header).
     /// ## Why it matters
@@ -85,9 +85,9 @@ crate::rules! {
     /// ## How to migrate
     /// Keep response bounds stable, or announce the change.
     RESPONSE_LENGTH_LOOSENED = "response-length-loosened", OpenApi, Warning, Response, "schema", Changed,
-        "A string length (`minLength`, `maxLength`) constraint was loosened (response)";
+        "A string length (`minLength`, `maxLength`) constraint was loosened (response)", oasdiff = ["response-property-max-length-increased", "response-property-min-length-decreased"];
     /// ## What it detects
-    /// A array size (`minItems`, `maxItems`, `uniqueItems`) constraint that now accepts fewer values (a maximum lowered, a minimum raised, or a bound added). In a request (parameter or body).
+    /// An array size (`minItems`, `maxItems`, `minContains`, `maxContains`, `uniqueItems`) constraint that now accepts fewer values (a maximum lowered, a minimum raised, or a bound added). In a request (parameter or body).
     /// ## Why it matters
     /// Values clients send today may now be rejected.
     /// ## Example
@@ -95,9 +95,9 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the old bound; enforce the new one only for new clients.
     REQUEST_ARRAY_TIGHTENED = "request-array-tightened", OpenApi, Breaking, Request, "schema", Changed,
-        "A array size (`minItems`, `maxItems`, `uniqueItems`) constraint was tightened (request)";
+        "An array size (`minItems`, `maxItems`, `minContains`, `maxContains`, `uniqueItems`) constraint was tightened (request)";
     /// ## What it detects
-    /// A array size (`minItems`, `maxItems`, `uniqueItems`) constraint that now accepts fewer values (a maximum lowered, a minimum raised, or a bound added). In a response (body or header).
+    /// An array size (`minItems`, `maxItems`, `minContains`, `maxContains`, `uniqueItems`) constraint that now accepts fewer values (a maximum lowered, a minimum raised, or a bound added). In a response (body or header).
     /// ## Why it matters
     /// Clients receive a subset of what they handled.
     /// ## Example
@@ -105,9 +105,9 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     RESPONSE_ARRAY_TIGHTENED = "response-array-tightened", OpenApi, Info, Response, "schema", Changed,
-        "A array size (`minItems`, `maxItems`, `uniqueItems`) constraint was tightened (response)";
+        "An array size (`minItems`, `maxItems`, `minContains`, `maxContains`, `uniqueItems`) constraint was tightened (response)";
     /// ## What it detects
-    /// A array size (`minItems`, `maxItems`, `uniqueItems`) constraint that now accepts more values (a maximum raised, a minimum lowered, or a bound removed). In a request (parameter or body).
+    /// An array size (`minItems`, `maxItems`, `minContains`, `maxContains`, `uniqueItems`) constraint that now accepts more values (a maximum raised, a minimum lowered, or a bound removed). In a request (parameter or body).
     /// ## Why it matters
     /// Every value clients sent is still valid.
     /// ## Example
@@ -115,9 +115,9 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     REQUEST_ARRAY_LOOSENED = "request-array-loosened", OpenApi, Info, Request, "schema", Changed,
-        "A array size (`minItems`, `maxItems`, `uniqueItems`) constraint was loosened (request)";
+        "An array size (`minItems`, `maxItems`, `minContains`, `maxContains`, `uniqueItems`) constraint was loosened (request)";
     /// ## What it detects
-    /// A array size (`minItems`, `maxItems`, `uniqueItems`) constraint that now accepts more values (a maximum raised, a minimum lowered, or a bound removed). In a response (body or header).
+    /// An array size (`minItems`, `maxItems`, `minContains`, `maxContains`, `uniqueItems`) constraint that now accepts more values (a maximum raised, a minimum lowered, or a bound removed). In a response (body or header).
     /// ## Why it matters
     /// Clients sized for the old bound (buffers, columns, validation) may receive values outside it.
     /// ## Example
@@ -125,7 +125,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep response bounds stable, or announce the change.
     RESPONSE_ARRAY_LOOSENED = "response-array-loosened", OpenApi, Warning, Response, "schema", Changed,
-        "A array size (`minItems`, `maxItems`, `uniqueItems`) constraint was loosened (response)";
+        "An array size (`minItems`, `maxItems`, `minContains`, `maxContains`, `uniqueItems`) constraint was loosened (response)";
     /// ## What it detects
     /// A object size (`minProperties`, `maxProperties`) constraint that now accepts fewer values (a maximum lowered, a minimum raised, or a bound added). In a request (parameter or body).
     /// ## Why it matters
@@ -193,13 +193,15 @@ pub(super) fn check(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label
     let array: Fam = (&REQUEST_ARRAY_TIGHTENED, &RESPONSE_ARRAY_TIGHTENED, &REQUEST_ARRAY_LOOSENED, &RESPONSE_ARRAY_LOOSENED);
     let object: Fam = (&REQUEST_OBJECT_TIGHTENED, &RESPONSE_OBJECT_TIGHTENED, &REQUEST_OBJECT_LOOSENED, &RESPONSE_OBJECT_LOOSENED);
     // (keyword, exclusive keyword, is upper bound, family)
-    let checks: [(&str, &str, bool, Fam); 8] = [
+    let checks: [(&str, &str, bool, Fam); 10] = [
         ("maximum", "exclusiveMaximum", true, range),
         ("minimum", "exclusiveMinimum", false, range),
         ("maxLength", "", true, length),
         ("minLength", "", false, length),
         ("maxItems", "", true, array),
         ("minItems", "", false, array),
+        ("maxContains", "", true, array),
+        ("minContains", "", false, array),
         ("maxProperties", "", true, object),
         ("minProperties", "", false, object),
     ];

@@ -15,7 +15,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     ENDPOINT_ADDED = "endpoint-added", OpenApi, Info, None, "endpoint", Added,
-        "An operation was added";
+        "An operation was added", oasdiff = ["endpoint-added"];
 
     /// ## What it detects
     /// An operation that exists in the base and not in the revision, and was not deprecated.
@@ -27,7 +27,7 @@ crate::rules! {
     /// Deprecate it first (`deprecated: true`, ideally with `x-sunset: <date>`), give clients
     /// time to move, then remove it.
     ENDPOINT_REMOVED = "endpoint-removed", OpenApi, Breaking, None, "endpoint", Removed,
-        "An operation was removed without being deprecated first";
+        "An operation was removed without being deprecated first", oasdiff = ["api-path-removed-without-deprecation", "api-removed-without-deprecation"];
 
     /// ## What it detects
     /// A deprecated operation removed before the date in its `x-sunset` extension.
@@ -38,7 +38,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the operation until its sunset date, or move the date (and tell clients).
     ENDPOINT_REMOVED_BEFORE_SUNSET = "endpoint-removed-before-sunset", OpenApi, Breaking, None, "endpoint", Removed,
-        "A deprecated operation was removed before its sunset date";
+        "A deprecated operation was removed before its sunset date", oasdiff = ["api-path-removed-before-sunset", "api-removed-before-sunset"];
 
     /// ## What it detects
     /// A deprecated operation removed after its sunset date (or one that had none).
@@ -72,7 +72,7 @@ crate::rules! {
     /// ## How to migrate
     /// Announce the replacement and a sunset date (`x-sunset`).
     ENDPOINT_DEPRECATED = "endpoint-deprecated", OpenApi, Info, None, "endpoint", Deprecated,
-        "An operation was deprecated";
+        "An operation was deprecated", oasdiff = ["endpoint-deprecated"];
 
     /// ## What it detects
     /// An operation that is no longer deprecated.
@@ -83,7 +83,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     ENDPOINT_REACTIVATED = "endpoint-reactivated", OpenApi, Info, None, "endpoint", Deprecated,
-        "A deprecated operation is no longer deprecated";
+        "A deprecated operation is no longer deprecated", oasdiff = ["endpoint-reactivated"];
 
     /// ## What it detects
     /// An operation's `x-sunset` date moved earlier.
@@ -94,7 +94,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the original date, or announce the change well ahead.
     ENDPOINT_SUNSET_MOVED_EARLIER = "endpoint-sunset-moved-earlier", OpenApi, Warning, None, "endpoint", Changed,
-        "An operation's sunset date moved earlier";
+        "An operation's sunset date moved earlier", oasdiff = ["api-sunset-date-changed-too-small"];
 
     /// ## What it detects
     /// An operation's `x-stability-level` went down (stable > beta > alpha > draft).
@@ -105,7 +105,38 @@ crate::rules! {
     /// ## How to migrate
     /// Add a new operation at the lower level instead.
     ENDPOINT_STABILITY_DECREASED = "endpoint-stability-decreased", OpenApi, Warning, None, "endpoint", Changed,
-        "An operation's stability level decreased";
+        "An operation's stability level decreased", oasdiff = ["api-stability-decreased"];
+    /// ## What it detects
+    /// An `x-stability-level` that is not one of `draft`, `alpha`, `beta`, `stable` (new or changed in the revision).
+    /// ## Why it matters
+    /// apidiff cannot tell what the operation promises, so it compares it as stable.
+    /// ## Example
+    /// `x-stability-level: experimental`.
+    /// ## How to migrate
+    /// Use one of the four levels.
+    ENDPOINT_STABILITY_INVALID = "endpoint-stability-invalid", OpenApi, Warning, None, "endpoint", Changed,
+        "An operation's stability level is not draft, alpha, beta or stable", oasdiff = ["api-invalid-stability-level"];
+    /// ## What it detects
+    /// The `x-sunset` date of a deprecated operation deleted while the operation stays deprecated.
+    /// ## Why it matters
+    /// Clients planned their migration by that date and no longer know how long they have.
+    /// ## Example
+    /// `x-sunset: 2027-01-01` removed.
+    /// ## How to migrate
+    /// Keep the date, or move it later and tell clients.
+    ENDPOINT_SUNSET_REMOVED = "endpoint-sunset-removed", OpenApi, Warning, None, "endpoint", Removed,
+        "A deprecated operation's sunset date was deleted", oasdiff = ["api-sunset-deleted"];
+    /// ## What it detects
+    /// An `x-sunset` that is not a date (`YYYY-MM-DD`, an RFC 3339 time, or an HTTP date such as
+    /// `Sat, 01 Jan 2028 00:00:00 GMT`), new or changed in the revision.
+    /// ## Why it matters
+    /// Nobody can tell when the operation goes away; apidiff treats its removal as before the date.
+    /// ## Example
+    /// `x-sunset: next spring`.
+    /// ## How to migrate
+    /// Write the date as `YYYY-MM-DD`.
+    ENDPOINT_SUNSET_INVALID = "endpoint-sunset-invalid", OpenApi, Warning, None, "endpoint", Changed,
+        "An operation's sunset date cannot be read", oasdiff = ["api-deprecated-sunset-parse", "api-path-sunset-parse"];
 
     /// ## What it detects
     /// An operation's `operationId` changed (or was added or removed).
@@ -116,7 +147,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep operation ids stable once published.
     OPERATION_ID_CHANGED = "operation-id-changed", OpenApi, Warning, None, "endpoint", Changed,
-        "An operation's operationId changed";
+        "An operation's operationId changed", oasdiff = ["api-operation-id-removed", "api-operation-id-added"];
 
     /// ## What it detects
     /// Tags added to or removed from an operation.
@@ -127,7 +158,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do, unless an SDK groups methods by tag.
     OPERATION_TAGS_CHANGED = "operation-tags-changed", OpenApi, Info, None, "endpoint", Changed,
-        "An operation's tags changed";
+        "An operation's tags changed", oasdiff = ["api-tag-removed", "api-tag-added"];
 
     /// ## What it detects
     /// A webhook (OpenAPI 3.1 `webhooks`) that exists only in the revision.
@@ -211,7 +242,7 @@ pub(super) fn compare_operations(
             &WEBHOOK_REMOVED
         } else if !b.deprecated {
             &ENDPOINT_REMOVED
-        } else if b.sunset.as_ref().is_some_and(|s| s.as_str() > c.opts.today.as_str()) {
+        } else if b.sunset.as_deref().is_some_and(|s| sunset_date(s).is_none_or(|d| d.as_str() > c.opts.today.as_str())) {
             &ENDPOINT_REMOVED_BEFORE_SUNSET
         } else {
             &DEPRECATED_ENDPOINT_REMOVED
@@ -222,7 +253,9 @@ pub(super) fn compare_operations(
             }
             _ => format!("`{}` was removed", b.display()),
         };
-        c.emit(Change::new(rule, msg).base(c.bloc(&b.node)));
+        let mut change = Change::new(rule, msg).base(c.bloc(&b.node));
+        soften(b, &mut change);
+        c.emit(change);
     }
     for r in added {
         c.op = r.display();
@@ -252,6 +285,39 @@ pub(super) fn compare_callbacks(c: &mut Cmp<'_>, b: &Operation, r: &Operation, k
     }
 }
 
+/// A sunset date as `YYYY-MM-DD`: written so, as an RFC 3339 time, or as an HTTP date
+/// (`Sat, 01 Jan 2028 00:00:00 GMT`, the `Sunset` header's form).
+pub(super) fn sunset_date(s: &str) -> Option<String> {
+    let s = s.trim();
+    let iso = |d: &str| -> Option<String> {
+        let b = d.as_bytes();
+        let ok =
+            b.len() == 10 && b[4] == b'-' && b[7] == b'-' && d.chars().enumerate().all(|(i, ch)| i == 4 || i == 7 || ch.is_ascii_digit());
+        let (m, day) = (d.get(5..7)?.parse::<u8>().ok()?, d.get(8..10)?.parse::<u8>().ok()?);
+        (ok && (1..=12).contains(&m) && (1..=31).contains(&day)).then(|| d.to_string())
+    };
+    if let Some(d) = s.get(..10).and_then(iso)
+        && (s.len() == 10 || s.as_bytes()[10] == b'T' || s.as_bytes()[10] == b't')
+    {
+        return Some(d);
+    }
+    // HTTP date: `Sat, 01 Jan 2028 00:00:00 GMT`.
+    let parts: Vec<&str> = s.split_whitespace().collect();
+    let [_, day, mon, year, ..] = parts[..] else { return None };
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let m = MONTHS.iter().position(|x| x.eq_ignore_ascii_case(mon))? + 1;
+    iso(&format!("{:04}-{m:02}-{:02}", year.parse::<u16>().ok()?, day.parse::<u8>().ok()?))
+}
+
+/// Changes to a draft or alpha operation (its base `x-stability-level`) break nobody who was
+/// promised anything: at most a warning.
+fn soften(op: &Operation, change: &mut Change) {
+    if op.stability.as_deref().and_then(stability_rank).is_some_and(|r| r <= 1) && change.severity == crate::diff::Severity::Breaking {
+        change.severity = crate::diff::Severity::Warning;
+        change.message.push_str(" (the operation is draft or alpha: not breaking)");
+    }
+}
+
 pub(super) fn stability_rank(s: &str) -> Option<u8> {
     match s.to_ascii_lowercase().as_str() {
         "draft" => Some(0),
@@ -272,13 +338,14 @@ pub(super) fn compare_operation(c: &mut Cmp<'_>, b: &Operation, r: &Operation, w
     if b.deprecated && !r.deprecated {
         c.emit(Change::new(&ENDPOINT_REACTIVATED, format!("`{name}` is no longer deprecated")).locs(locs.0.clone(), locs.1.clone()));
     }
-    if let (Some(bs), Some(rs)) = (&b.sunset, &r.sunset)
+    extension_findings(c, b, r, &locs);
+    if let (Some(bs), Some(rs)) = (b.sunset.as_deref().and_then(sunset_date), r.sunset.as_deref().and_then(sunset_date))
         && rs < bs
     {
         c.emit(
             Change::new(&ENDPOINT_SUNSET_MOVED_EARLIER, format!("`{name}` sunset moved from {bs} to {rs}"))
                 .locs(locs.0.clone(), locs.1.clone())
-                .values(Some(bs.clone()), Some(rs.clone())),
+                .values(Some(bs), Some(rs)),
         );
     }
     if let (Some(bs), Some(rs)) = (b.stability.as_deref().and_then(stability_rank), r.stability.as_deref().and_then(stability_rank))
@@ -317,6 +384,7 @@ pub(super) fn compare_operation(c: &mut Cmp<'_>, b: &Operation, r: &Operation, w
                 .values(Some(b.tags.join(",")), Some(r.tags.join(","))),
         );
     }
+    let start = c.changes().len();
     super::parameters::compare_params(c, b, r, webhook);
     super::bodies::compare_body(c, b.body.as_ref(), r.body.as_ref(), &b.node, &r.node, webhook);
     super::bodies::compare_responses(c, b, r, webhook);
@@ -325,5 +393,40 @@ pub(super) fn compare_operation(c: &mut Cmp<'_>, b: &Operation, r: &Operation, w
     }
     if !b.callbacks.is_empty() || !r.callbacks.is_empty() {
         compare_callbacks(c, b, r, keys);
+    }
+    if b.stability.as_deref().and_then(stability_rank).is_some_and(|r| r <= 1) {
+        let op = c.op.clone();
+        c.relevel_from(start, &op, |ch| soften(b, ch));
+    }
+}
+
+/// oasdiff's extensions on an operation: a deleted sunset, an unreadable sunset or stability level.
+fn extension_findings(
+    c: &mut Cmp<'_>,
+    b: &Operation,
+    r: &Operation,
+    locs: &(Option<crate::diff::Location>, Option<crate::diff::Location>),
+) {
+    let name = r.display();
+    if b.deprecated && r.deprecated && b.sunset.is_some() && r.sunset.is_none() {
+        let msg = format!("`{name}` lost its sunset date {}", b.sunset.as_deref().unwrap_or(""));
+        c.emit(Change::new(&ENDPOINT_SUNSET_REMOVED, msg).locs(locs.0.clone(), locs.1.clone()).values(b.sunset.clone(), None));
+    }
+    let rdocs = c.rdocs;
+    let at = |key: &str| Some(rdocs.location(&r.node.child(key)));
+    if let Some(rs) = &r.sunset
+        && b.sunset.as_ref() != Some(rs)
+        && sunset_date(rs).is_none()
+    {
+        let key = if c.rdocs.get(&r.node).is_some_and(|v| v.get("x-sunset").is_some()) { "x-sunset" } else { "x-sunset-date" };
+        let msg = format!("`{name}` sunset `{rs}` is not a date (YYYY-MM-DD)");
+        c.emit(Change::new(&ENDPOINT_SUNSET_INVALID, msg).locs(None, at(key)).values(None, Some(rs.clone())));
+    }
+    if let Some(rl) = &r.stability
+        && b.stability.as_ref() != Some(rl)
+        && stability_rank(rl).is_none()
+    {
+        let msg = format!("`{name}` x-stability-level `{rl}` is not draft, alpha, beta or stable");
+        c.emit(Change::new(&ENDPOINT_STABILITY_INVALID, msg).locs(None, at("x-stability-level")).values(None, Some(rl.clone())));
     }
 }

@@ -16,7 +16,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep an anonymous alternative (`{}`) during a transition.
     ENDPOINT_SECURITY_ADDED = "endpoint-security-added", OpenApi, Breaking, None, "security", Added,
-        "An operation now requires authentication";
+        "An operation now requires authentication", oasdiff = ["api-security-added"];
     /// ## What it detects
     /// An operation whose security requirement was removed or made optional.
     /// ## Why it matters
@@ -26,7 +26,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do (check this is intended).
     ENDPOINT_SECURITY_REMOVED = "endpoint-security-removed", OpenApi, Info, None, "security", Removed,
-        "An operation no longer requires authentication";
+        "An operation no longer requires authentication", oasdiff = ["api-security-removed"];
     /// ## What it detects
     /// A security requirement alternative (a set of schemes) no longer accepted.
     /// ## Why it matters

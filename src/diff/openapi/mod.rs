@@ -2,6 +2,7 @@
 //! [`Api`]s and hands schemas to [`schema`]. Changes found in a shared (`$ref`'d) schema are
 //! reported once, where the schema is defined, with every operation that reaches it listed.
 
+pub mod applicators;
 pub mod bodies;
 mod cmp;
 pub mod constraints;
@@ -20,8 +21,17 @@ use super::{Change, Options, Rule};
 use crate::spec::openapi::Api;
 
 /// Every rule family of this format.
-pub const RULES: &[&[&Rule]] =
-    &[endpoints::ALL, parameters::ALL, bodies::ALL, types::ALL, values::ALL, constraints::ALL, properties::ALL, metadata::ALL];
+pub const RULES: &[&[&Rule]] = &[
+    endpoints::ALL,
+    parameters::ALL,
+    bodies::ALL,
+    types::ALL,
+    values::ALL,
+    constraints::ALL,
+    properties::ALL,
+    applicators::ALL,
+    metadata::ALL,
+];
 
 /// Compares two OpenAPI descriptions.
 pub fn compare(base: &Api, rev: &Api, opts: &Options) -> Vec<Change> {

@@ -16,7 +16,7 @@ crate::rules! {
     /// ## How to migrate
     /// Make it optional with a server-side default.
     REQUEST_PARAMETER_ADDED_REQUIRED = "request-parameter-added-required", OpenApi, Breaking, Request, "parameter", Added,
-        "A required request parameter was added", traits = [MakesRequired];
+        "A required request parameter was added", traits = [MakesRequired], oasdiff = ["new-required-request-parameter"];
 
     /// ## What it detects
     /// A new optional parameter.
@@ -27,7 +27,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     REQUEST_PARAMETER_ADDED_OPTIONAL = "request-parameter-added-optional", OpenApi, Info, Request, "parameter", Added,
-        "An optional request parameter was added";
+        "An optional request parameter was added", oasdiff = ["new-optional-request-parameter"];
 
     /// ## What it detects
     /// A parameter that the base accepted and the revision does not describe.
@@ -38,7 +38,7 @@ crate::rules! {
     /// ## How to migrate
     /// Deprecate it first and keep accepting (and ignoring) it.
     REQUEST_PARAMETER_REMOVED = "request-parameter-removed", OpenApi, Warning, Request, "parameter", Removed,
-        "A request parameter was removed";
+        "A request parameter was removed", oasdiff = ["request-parameter-removed"];
 
     /// ## What it detects
     /// A parameter that became required.
@@ -49,7 +49,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep it optional and apply a default.
     REQUEST_PARAMETER_BECAME_REQUIRED = "request-parameter-became-required", OpenApi, Breaking, Request, "parameter", Changed,
-        "A request parameter became required", traits = [MakesRequired];
+        "A request parameter became required", traits = [MakesRequired], oasdiff = ["request-parameter-became-required"];
 
     /// ## What it detects
     /// A parameter that became optional.
@@ -60,7 +60,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     REQUEST_PARAMETER_BECAME_OPTIONAL = "request-parameter-became-optional", OpenApi, Info, Request, "parameter", Changed,
-        "A request parameter became optional";
+        "A request parameter became optional", oasdiff = ["request-parameter-became-optional"];
 
     /// ## What it detects
     /// A parameter that moved to another location (query, header, path, cookie) under the same name.

@@ -15,7 +15,7 @@ crate::rules! {
     /// ## How to migrate
     /// Make it optional with a default.
     REQUEST_PROPERTY_ADDED_REQUIRED = "request-property-added-required", OpenApi, Breaking, Request, "property", Added,
-        "A required property was added to a request schema", traits = [MakesRequired];
+        "A required property was added to a request schema", traits = [MakesRequired], oasdiff = ["new-required-request-property"];
     /// ## What it detects
     /// A new optional property in an object clients send.
     /// ## Why it matters
@@ -25,7 +25,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     REQUEST_PROPERTY_ADDED_OPTIONAL = "request-property-added-optional", OpenApi, Info, Request, "property", Added,
-        "An optional property was added to a request schema";
+        "An optional property was added to a request schema", oasdiff = ["new-optional-request-property"];
     /// ## What it detects
     /// A new property in an object clients receive.
     /// ## Why it matters
@@ -35,7 +35,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     RESPONSE_PROPERTY_ADDED = "response-property-added", OpenApi, Info, Response, "property", Added,
-        "A property was added to a response schema";
+        "A property was added to a response schema", oasdiff = ["response-optional-property-added", "response-required-property-added"];
     /// ## What it detects
     /// A property clients could send that the revision no longer describes.
     /// ## Why it matters
@@ -45,7 +45,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep accepting and ignoring it for a while.
     REQUEST_PROPERTY_REMOVED = "request-property-removed", OpenApi, Warning, Request, "property", Removed,
-        "A property was removed from a request schema";
+        "A property was removed from a request schema", oasdiff = ["request-property-removed"];
     /// ## What it detects
     /// A property clients were guaranteed to receive that the revision no longer has.
     /// ## Why it matters
@@ -55,7 +55,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep returning it; deprecate first.
     RESPONSE_REQUIRED_PROPERTY_REMOVED = "response-required-property-removed", OpenApi, Breaking, Response, "property", Removed,
-        "A required property was removed from a response schema";
+        "A required property was removed from a response schema", oasdiff = ["response-required-property-removed"];
     /// ## What it detects
     /// An optional property clients could receive that the revision no longer has.
     /// ## Why it matters
@@ -65,7 +65,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep returning it; deprecate first.
     RESPONSE_OPTIONAL_PROPERTY_REMOVED = "response-optional-property-removed", OpenApi, Warning, Response, "property", Removed,
-        "An optional property was removed from a response schema";
+        "An optional property was removed from a response schema", oasdiff = ["response-optional-property-removed"];
     /// ## What it detects
     /// A property of a request object that was optional and is now in `required`.
     /// ## Why it matters
@@ -75,7 +75,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep it optional with a default.
     REQUEST_PROPERTY_BECAME_REQUIRED = "request-property-became-required", OpenApi, Breaking, Request, "property", Changed,
-        "A request property became required", traits = [MakesRequired];
+        "A request property became required", traits = [MakesRequired], oasdiff = ["request-property-became-required"];
     /// ## What it detects
     /// A property of a response object that is now always present.
     /// ## Why it matters
@@ -85,7 +85,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     RESPONSE_PROPERTY_BECAME_REQUIRED = "response-property-became-required", OpenApi, Info, Response, "property", Changed,
-        "A response property became required", traits = [MakesRequired];
+        "A response property became required", traits = [MakesRequired], oasdiff = ["response-property-became-required"];
     /// ## What it detects
     /// A property of a request object that is no longer required.
     /// ## Why it matters
@@ -95,7 +95,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     REQUEST_PROPERTY_BECAME_OPTIONAL = "request-property-became-optional", OpenApi, Info, Request, "property", Changed,
-        "A request property became optional";
+        "A request property became optional", oasdiff = ["request-property-became-optional"];
     /// ## What it detects
     /// A property of a response object that was always present and may now be missing.
     /// ## Why it matters
@@ -105,7 +105,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep it required; return a default.
     RESPONSE_PROPERTY_BECAME_OPTIONAL = "response-property-became-optional", OpenApi, Breaking, Response, "property", Changed,
-        "A response property became optional";
+        "A response property became optional", oasdiff = ["response-property-became-optional"];
     /// ## What it detects
     /// A property that clients could send and that is now `readOnly: true`.
     /// ## Why it matters
@@ -199,7 +199,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep accepting the variant.
     REQUEST_VARIANT_REMOVED = "request-variant-removed", OpenApi, Breaking, Request, "schema", Removed,
-        "A oneOf/anyOf variant was removed from a request schema";
+        "A oneOf/anyOf variant was removed from a request schema", oasdiff = ["request-body-one-of-removed", "request-property-one-of-removed", "request-body-any-of-removed", "request-property-any-of-removed"];
     /// ## What it detects
     /// A `oneOf` or `anyOf` branch clients could receive that is gone.
     /// ## Why it matters
@@ -209,7 +209,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     RESPONSE_VARIANT_REMOVED = "response-variant-removed", OpenApi, Info, Response, "schema", Removed,
-        "A oneOf/anyOf variant was removed from a response schema";
+        "A oneOf/anyOf variant was removed from a response schema", oasdiff = ["response-body-one-of-removed", "response-property-one-of-removed", "response-body-any-of-removed", "response-property-any-of-removed"];
     /// ## What it detects
     /// A new `oneOf` or `anyOf` branch clients may send.
     /// ## Why it matters
@@ -219,7 +219,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     REQUEST_VARIANT_ADDED = "request-variant-added", OpenApi, Info, Request, "schema", Added,
-        "A oneOf/anyOf variant was added to a request schema";
+        "A oneOf/anyOf variant was added to a request schema", oasdiff = ["request-body-one-of-added", "request-property-one-of-added", "request-body-any-of-added", "request-property-any-of-added"];
     /// ## What it detects
     /// A new `oneOf` or `anyOf` branch clients may receive.
     /// ## Why it matters
@@ -229,7 +229,7 @@ crate::rules! {
     /// ## How to migrate
     /// Tell clients to tolerate unknown variants.
     RESPONSE_VARIANT_ADDED = "response-variant-added", OpenApi, Warning, Response, "schema", Added,
-        "A oneOf/anyOf variant was added to a response schema";
+        "A oneOf/anyOf variant was added to a response schema", oasdiff = ["response-body-one-of-added", "response-property-one-of-added", "response-body-any-of-added", "response-property-any-of-added"];
     /// ## What it detects
     /// A property that gained `deprecated: true`.
     /// ## Why it matters
@@ -304,7 +304,25 @@ pub(super) fn check_object(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir
         }
     }
     report_unpaired(c, b, r, dir, label, removed, added);
+    required_without_property(c, b, r, dir, label);
     compare_additional(c, b, r, dir, label);
+}
+
+/// A name added to a request object's `required` with no `properties` entry is still a property
+/// clients must now send.
+fn required_without_property(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+    if dir != Dir::Request {
+        return;
+    }
+    let new: Vec<&str> =
+        r.required.iter().filter(|n| !r.props.contains_key(*n) && !b.props.contains_key(*n) && !b.required.contains(*n)).copied().collect();
+    for name in new {
+        let plabel =
+            if label.starts_with('`') { format!("{}.{name}`", label.trim_end_matches('`')) } else { format!("{label} property `{name}`") };
+        let at = r.keyword_at.get("required").unwrap_or(&r.id).clone();
+        let locs = (Some(c.bloc(&b.id)), Some(c.rloc(&at)));
+        emit(c, &REQUEST_PROPERTY_ADDED_REQUIRED, format!("required {plabel} was added (listed in `required` only)"), locs, None, None);
+    }
 }
 
 /// Properties only one side has: renames (a removed and an added property, both required, with

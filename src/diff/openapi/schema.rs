@@ -7,7 +7,7 @@
 
 use super::cmp::{Cmp, Dir};
 use super::view::{View, schema_name};
-use super::{constraints, properties, types, values};
+use super::{applicators, constraints, properties, types, values};
 use crate::spec::refs::NodeId;
 
 /// Deepest schema nesting compared; deeper levels are not descended into.
@@ -35,6 +35,7 @@ pub(crate) fn compare(c: &mut Cmp<'_>, b: &NodeId, r: &NodeId, dir: Dir, label: 
 }
 
 fn compare_views(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+    applicators::dynamic_ref_notice(c, b, r, label);
     if properties::union_transition(c, b, r, dir, label) {
         return;
     }
@@ -48,6 +49,7 @@ fn compare_views(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &
     if let (Some(bi), Some(ri)) = (&b.items, &r.items) {
         compare(c, bi, ri, dir, &format!("{label}[]"));
     }
+    applicators::check(c, b, r, dir, label);
     properties::compare_variants(c, b, r, dir, label, "oneOf");
     properties::compare_variants(c, b, r, dir, label, "anyOf");
     properties::compare_discriminator(c, b, r, dir, label);

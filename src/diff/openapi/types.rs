@@ -14,7 +14,7 @@ crate::rules! {
     /// ## How to migrate
     /// Add a new field of the new type; deprecate the old one.
     REQUEST_TYPE_CHANGED = "request-type-changed", OpenApi, Breaking, Request, "schema", Changed,
-        "A schema's type changed incompatibly (request)", traits = [TypeReplaced];
+        "A schema's type changed incompatibly (request)", traits = [TypeReplaced], oasdiff = ["request-body-type-changed", "request-property-type-changed", "request-parameter-type-changed"];
     /// ## What it detects
     /// A schema whose `type` changed to one that neither contains nor is contained in the old one (`string` to `integer`). In a response (body or header).
     /// ## Why it matters
@@ -24,7 +24,7 @@ crate::rules! {
     /// ## How to migrate
     /// Add a new field of the new type; deprecate the old one.
     RESPONSE_TYPE_CHANGED = "response-type-changed", OpenApi, Breaking, Response, "schema", Changed,
-        "A schema's type changed incompatibly (response)", traits = [TypeReplaced];
+        "A schema's type changed incompatibly (response)", traits = [TypeReplaced], oasdiff = ["response-body-type-changed", "response-property-type-changed"];
     /// ## What it detects
     /// A schema that accepts more types than before: `integer` to `number`, a type added to a type list, or the type constraint dropped. In a request (parameter or body).
     /// ## Why it matters
@@ -84,7 +84,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep it non-null; return a default instead.
     RESPONSE_BECAME_NULLABLE = "response-became-nullable", OpenApi, Breaking, Response, "schema", Changed,
-        "A schema now allows null (response)";
+        "A schema now allows null (response)", oasdiff = ["response-body-became-nullable", "response-property-became-nullable"];
     /// ## What it detects
     /// A schema that allowed `null` and no longer does. In a request (parameter or body).
     /// ## Why it matters
@@ -94,7 +94,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep accepting null (treat it as absent).
     REQUEST_BECAME_NON_NULLABLE = "request-became-non-nullable", OpenApi, Breaking, Request, "schema", Changed,
-        "A schema no longer allows null (request)";
+        "A schema no longer allows null (request)", oasdiff = ["request-body-became-not-nullable", "request-property-became-not-nullable"];
     /// ## What it detects
     /// A schema that allowed `null` and no longer does. In a response (body or header).
     /// ## Why it matters

@@ -14,7 +14,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep accepting the value; map it server-side.
     REQUEST_ENUM_VALUE_REMOVED = "request-enum-value-removed", OpenApi, Breaking, Request, "schema", Removed,
-        "An enum value was removed (request)";
+        "An enum value was removed (request)", oasdiff = ["request-property-enum-value-removed", "request-parameter-enum-value-removed"];
     /// ## What it detects
     /// An `enum` (or `const`) that lost a value. In a response (body or header).
     /// ## Why it matters
@@ -24,7 +24,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     RESPONSE_ENUM_VALUE_REMOVED = "response-enum-value-removed", OpenApi, Info, Response, "schema", Removed,
-        "An enum value was removed (response)";
+        "An enum value was removed (response)", oasdiff = ["response-property-enum-value-removed"];
     /// ## What it detects
     /// An `enum` that gained a value. In a request (parameter or body).
     /// ## Why it matters
@@ -34,7 +34,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     REQUEST_ENUM_VALUE_ADDED = "request-enum-value-added", OpenApi, Info, Request, "schema", Added,
-        "An enum value was added (request)";
+        "An enum value was added (request)", oasdiff = ["request-property-enum-value-added", "request-parameter-enum-value-added"];
     /// ## What it detects
     /// An `enum` that gained a value. In a response (body or header).
     /// ## Why it matters
@@ -44,7 +44,7 @@ crate::rules! {
     /// ## How to migrate
     /// Tell clients to tolerate unknown values.
     RESPONSE_ENUM_VALUE_ADDED = "response-enum-value-added", OpenApi, Warning, Response, "schema", Added,
-        "An enum value was added (response)";
+        "An enum value was added (response)", oasdiff = ["response-property-enum-value-added"];
     /// ## What it detects
     /// A schema without `enum` that now lists allowed values. In a request (parameter or body).
     /// ## Why it matters
@@ -94,7 +94,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the default; add an explicit parameter.
     REQUEST_DEFAULT_CHANGED = "request-default-changed", OpenApi, Warning, Request, "schema", Changed,
-        "A schema's default value changed (request)";
+        "A schema's default value changed (request)", oasdiff = ["request-property-default-value-changed", "request-parameter-default-value-changed", "request-body-default-value-changed"];
     /// ## What it detects
     /// A `default` added, removed or changed. In a response (body or header).
     /// ## Why it matters
@@ -104,7 +104,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     RESPONSE_DEFAULT_CHANGED = "response-default-changed", OpenApi, Info, Response, "schema", Changed,
-        "A schema's default value changed (response)";
+        "A schema's default value changed (response)", oasdiff = ["response-body-default-value-changed", "response-property-default-value-changed"];
     /// ## What it detects
     /// A string schema that gained a `pattern`. In a request (parameter or body).
     /// ## Why it matters
@@ -114,7 +114,7 @@ crate::rules! {
     /// ## How to migrate
     /// Validate softly first; check logs for values that would fail.
     REQUEST_PATTERN_ADDED = "request-pattern-added", OpenApi, Breaking, Request, "schema", Changed,
-        "A string pattern was added (request)";
+        "A string pattern was added (request)", oasdiff = ["request-property-pattern-added", "request-parameter-pattern-added"];
     /// ## What it detects
     /// A string schema that gained a `pattern`. In a response (body or header).
     /// ## Why it matters
@@ -124,7 +124,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     RESPONSE_PATTERN_ADDED = "response-pattern-added", OpenApi, Info, Response, "schema", Changed,
-        "A string pattern was added (response)";
+        "A string pattern was added (response)", oasdiff = ["response-property-pattern-added"];
     /// ## What it detects
     /// A string schema that lost its `pattern`. In a request (parameter or body).
     /// ## Why it matters
@@ -134,7 +134,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     REQUEST_PATTERN_REMOVED = "request-pattern-removed", OpenApi, Info, Request, "schema", Changed,
-        "A string pattern was removed (request)";
+        "A string pattern was removed (request)", oasdiff = ["request-property-pattern-removed", "request-parameter-pattern-removed"];
     /// ## What it detects
     /// A string schema that lost its `pattern`. In a response (body or header).
     /// ## Why it matters
@@ -144,7 +144,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the pattern in responses.
     RESPONSE_PATTERN_REMOVED = "response-pattern-removed", OpenApi, Warning, Response, "schema", Changed,
-        "A string pattern was removed (response)";
+        "A string pattern was removed (response)", oasdiff = ["response-property-pattern-removed"];
     /// ## What it detects
     /// A `pattern` replaced by a different one (apidiff cannot tell whether it is wider or narrower). In a request (parameter or body).
     /// ## Why it matters
@@ -154,7 +154,7 @@ crate::rules! {
     /// ## How to migrate
     /// Check that the new pattern accepts every value clients send.
     REQUEST_PATTERN_CHANGED = "request-pattern-changed", OpenApi, Warning, Request, "schema", Changed,
-        "A string pattern changed (request)";
+        "A string pattern changed (request)", oasdiff = ["request-property-pattern-changed", "request-parameter-pattern-changed"];
     /// ## What it detects
     /// A `pattern` replaced by a different one (apidiff cannot tell whether it is wider or narrower). In a response (body or header).
     /// ## Why it matters
@@ -164,12 +164,54 @@ crate::rules! {
     /// ## How to migrate
     /// Check that the new pattern is narrower than the old.
     RESPONSE_PATTERN_CHANGED = "response-pattern-changed", OpenApi, Warning, Response, "schema", Changed,
-        "A string pattern changed (response)";
+        "A string pattern changed (response)", oasdiff = ["response-property-pattern-changed"];
+    /// ## What it detects
+    /// A value removed from an `x-extensible-enum` (oasdiff's open enum) in what the API receives.
+    /// ## Why it matters
+    /// Clients sending that value are rejected.
+    /// ## Example
+    /// `x-extensible-enum: [card, bank]` loses `bank`.
+    /// ## How to migrate
+    /// Keep accepting the value.
+    REQUEST_EXTENSIBLE_ENUM_VALUE_REMOVED = "request-extensible-enum-value-removed", OpenApi, Breaking, Request, "schema", Removed,
+        "An x-extensible-enum value was removed (request)", oasdiff = ["request-property-x-extensible-enum-value-removed", "request-parameter-x-extensible-enum-value-removed"];
+    /// ## What it detects
+    /// A value removed from an `x-extensible-enum` in what the API sends.
+    /// ## Why it matters
+    /// Clients simply never receive it again.
+    /// ## Example
+    /// `x-extensible-enum: [card, bank]` loses `bank`.
+    /// ## How to migrate
+    /// Nothing to do.
+    RESPONSE_EXTENSIBLE_ENUM_VALUE_REMOVED = "response-extensible-enum-value-removed", OpenApi, Info, Response, "schema", Removed,
+        "An x-extensible-enum value was removed (response)";
+    /// ## What it detects
+    /// A value added to an `x-extensible-enum` in what the API receives.
+    /// ## Why it matters
+    /// Old payloads stay valid.
+    /// ## Example
+    /// `x-extensible-enum: [card]` gains `bank`.
+    /// ## How to migrate
+    /// Nothing to do.
+    REQUEST_EXTENSIBLE_ENUM_VALUE_ADDED = "request-extensible-enum-value-added", OpenApi, Info, Request, "schema", Added,
+        "An x-extensible-enum value was added (request)";
+    /// ## What it detects
+    /// A value added to an `x-extensible-enum` in what the API sends.
+    /// ## Why it matters
+    /// The enum is declared open: clients must already handle values they do not know, so
+    /// unlike a closed `enum` this is only worth knowing.
+    /// ## Example
+    /// `x-extensible-enum: [card]` gains `bank`.
+    /// ## How to migrate
+    /// Nothing to do.
+    RESPONSE_EXTENSIBLE_ENUM_VALUE_ADDED = "response-extensible-enum-value-added", OpenApi, Info, Response, "schema", Added,
+        "An x-extensible-enum value was added (response)";
 }
 
 /// Enumerations, defaults and patterns.
 pub(super) fn check(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
     compare_enum(c, b, r, dir, label);
+    compare_extensible_enum(c, b, r, dir, label);
     if b.default != r.default {
         let (bd, rd) = (b.default.map(show), r.default.map(show));
         let shown = |x: &Option<String>| x.clone().unwrap_or_else(|| "(none)".into());
@@ -257,5 +299,22 @@ fn compare_enum(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &s
                 );
             }
         }
+    }
+}
+
+/// `x-extensible-enum`: values compared like an enum's, with an added response value only info.
+fn compare_extensible_enum(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+    let (Some(bv), Some(rv)) = (&b.ext_enum, &r.ext_enum) else { return };
+    let rset: HashSet<String> = rv.iter().map(|x| x.to_string()).collect();
+    let bset: HashSet<String> = bv.iter().map(|x| x.to_string()).collect();
+    for x in bv.iter().filter(|x| !rset.contains(&x.to_string())) {
+        let rule = dir.pick(&REQUEST_EXTENSIBLE_ENUM_VALUE_REMOVED, &RESPONSE_EXTENSIBLE_ENUM_VALUE_REMOVED);
+        let msg = format!("{label}: x-extensible-enum value `{}` was removed", show(x));
+        emit(c, rule, msg, loc_pair(c, b, r, "x-extensible-enum"), Some(show(x)), None);
+    }
+    for x in rv.iter().filter(|x| !bset.contains(&x.to_string())) {
+        let rule = dir.pick(&REQUEST_EXTENSIBLE_ENUM_VALUE_ADDED, &RESPONSE_EXTENSIBLE_ENUM_VALUE_ADDED);
+        let msg = format!("{label}: x-extensible-enum value `{}` was added", show(x));
+        emit(c, rule, msg, loc_pair(c, b, r, "x-extensible-enum"), None, Some(show(x)));
     }
 }

@@ -33,6 +33,16 @@ pub(crate) struct View<'a> {
     pub(crate) discriminator: Option<(&'a str, BTreeMap<&'a str, &'a str>)>,
     /// Node holding each keyword, for locations (`allOf` branches hold some).
     pub(crate) keyword_at: BTreeMap<&'static str, NodeId>,
+    /// JSON Schema 2020-12 sub-schema positions (`if`, `prefixItems[0]`, `patternProperties[^x-]`,
+    /// ...), by the name that labels them; the first `allOf` branch holding one wins.
+    pub(crate) subs: IndexMap<String, NodeId>,
+    /// Keywords set to `false` that close what they govern (`unevaluatedProperties`,
+    /// `unevaluatedItems`, `items` after `prefixItems`), with where.
+    pub(crate) closed: BTreeMap<&'static str, NodeId>,
+    /// `dependentRequired`: a property and the properties its presence requires.
+    pub(crate) dep_required: BTreeMap<&'a str, BTreeSet<&'a str>>,
+    /// `x-extensible-enum` (oasdiff's open enum: the values known today, more may come).
+    pub(crate) ext_enum: Option<Vec<&'a Value>>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -42,8 +52,17 @@ pub(crate) enum Addl {
     Schema(NodeId),
 }
 
+/// Keywords whose value is one sub-schema.
+const SINGLE_SUBS: [&str; 9] =
+    ["if", "then", "else", "contains", "not", "propertyNames", "unevaluatedItems", "unevaluatedProperties", "contentSchema"];
+
+/// Keywords whose `false` closes what they govern.
+const CLOSABLE: [&str; 2] = ["unevaluatedItems", "unevaluatedProperties"];
+
 /// Numeric keywords and whether they bound from above.
-const NUMERIC: [(&str, bool); 10] = [
+const NUMERIC: [(&str, bool); 12] = [
+    ("maxContains", true),
+    ("minContains", false),
     ("maximum", true),
     ("exclusiveMaximum", true),
     ("maxLength", true),
@@ -56,7 +75,14 @@ const NUMERIC: [(&str, bool); 10] = [
     ("minProperties", false),
 ];
 
-const KEYWORDS: [&str; 17] = [
+const KEYWORDS: [&str; 24] = [
+    "x-extensible-enum",
+    "required",
+    "minContains",
+    "maxContains",
+    "contentMediaType",
+    "contentEncoding",
+    "dependentRequired",
     "type",
     "format",
     "enum",
@@ -99,6 +125,10 @@ impl<'a> View<'a> {
             any_of: Vec::new(),
             discriminator: None,
             keyword_at: BTreeMap::new(),
+            subs: IndexMap::new(),
+            closed: BTreeMap::new(),
+            dep_required: BTreeMap::new(),
+            ext_enum: None,
         };
         let mut seen = HashSet::new();
         view.absorb(docs, &rid, val, &mut seen, 0);
@@ -177,6 +207,7 @@ impl<'a> View<'a> {
                 _ => {}
             }
         }
+        self.absorb_applicators(id, o);
         let mut lone_branches = Vec::new();
         for kw in ["oneOf", "anyOf"] {
             let Some(Value::Array(a)) = o.get(kw) else { continue };
@@ -222,6 +253,47 @@ impl<'a> View<'a> {
                 self.types = Some(["object".to_string()].into());
             } else if self.items.is_some() {
                 self.types = Some(["array".to_string()].into());
+            }
+        }
+    }
+
+    /// The 2020-12 applicators: sub-schema positions, closing `false`s and `dependentRequired`.
+    fn absorb_applicators(&mut self, id: &NodeId, o: &'a serde_json::Map<String, Value>) {
+        for kw in SINGLE_SUBS {
+            match o.get(kw) {
+                Some(Value::Object(_)) => {
+                    self.subs.entry(kw.to_string()).or_insert_with(|| id.child(kw));
+                }
+                Some(Value::Bool(false)) if CLOSABLE.contains(&kw) => {
+                    self.closed.entry(kw).or_insert_with(|| id.child(kw));
+                }
+                _ => {}
+            }
+        }
+        if let Some(Value::Array(a)) = o.get("prefixItems") {
+            for i in 0..a.len() {
+                self.subs.entry(format!("prefixItems[{i}]")).or_insert_with(|| id.child("prefixItems").item(i));
+            }
+            if o.get("items") == Some(&Value::Bool(false)) {
+                self.closed.entry("items").or_insert_with(|| id.child("items"));
+            }
+        }
+        for kw in ["patternProperties", "dependentSchemas"] {
+            if let Some(Value::Object(m)) = o.get(kw) {
+                for k in m.keys() {
+                    self.subs.entry(format!("{kw}[{k}]")).or_insert_with(|| id.child(kw).child(k));
+                }
+            }
+        }
+        if self.ext_enum.is_none()
+            && let Some(Value::Array(e)) = o.get("x-extensible-enum")
+        {
+            self.ext_enum = Some(e.iter().collect());
+        }
+        if let Some(Value::Object(m)) = o.get("dependentRequired") {
+            for (k, v) in m {
+                let names = v.as_array().map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>()).unwrap_or_default();
+                self.dep_required.entry(k.as_str()).or_default().extend(names);
             }
         }
     }
