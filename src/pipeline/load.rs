@@ -12,7 +12,7 @@ use crate::source::{GitFetch, git, live};
 use crate::spec::{self, Spec};
 use crate::store::bundle::{self, Bundle, Tree};
 use crate::store::{Archive, Entry};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// One spec, loaded and compared, before policy.
 #[derive(Debug)]
@@ -42,6 +42,11 @@ pub(super) struct LoadedAll {
 /// What the archive knew before this run.
 struct History {
     entries: Vec<Entry>,
+    /// The latest entry of each spec, worked out once per run (never per spec: with a thousand
+    /// specs that would cost the square of the history).
+    latest: Vec<Entry>,
+    /// Index into `latest` by (module, spec path).
+    by_place: HashMap<(String, String), usize>,
     /// Modules that exist now (a spec archived under another module was renamed).
     modules: BTreeSet<String>,
     /// Spec paths that exist now.
@@ -61,6 +66,8 @@ pub(super) fn load_all(req: &Request<'_>, progress: &dyn Progress) -> Result<Loa
         }
         Baseline::Archive => req.archive.entries()?,
     };
+    history.latest = Archive::latest(&history.entries).into_iter().cloned().collect();
+    history.by_place = history.latest.iter().enumerate().map(|(i, e)| ((e.module.clone(), e.spec.clone()), i)).collect();
     let mut notes = Vec::new();
     let mut specs = Vec::new();
     let mut errors = Vec::new();
@@ -108,7 +115,14 @@ struct InScope {
 
 /// The specs in scope, then the modules and spec paths that exist now, and the module filter.
 fn in_scope(req: &Request<'_>) -> Result<(Vec<InScope>, History, Vec<String>)> {
-    let mut history = History { entries: Vec::new(), modules: BTreeSet::new(), present: BTreeSet::new(), clients: None };
+    let mut history = History {
+        entries: Vec::new(),
+        latest: Vec::new(),
+        by_place: HashMap::new(),
+        modules: BTreeSet::new(),
+        present: BTreeSet::new(),
+        clients: None,
+    };
     match &req.scope {
         Scope::Discover(only) => {
             let found = discover::discover(&req.root, req.config)?;
@@ -209,9 +223,11 @@ fn load_one(req: &Request<'_>, spec: &InScope, history: &History, notes: &mut Ve
     let hash = bundle.hash();
     let (base_spec, previous, base_label) = match &req.baseline {
         Baseline::Git(rev) => (from_git(req, rev, &spec.path, notes)?, None, Some(format!("{rev}:{}", spec.path))),
-        Baseline::Archive => from_archive(req, spec, &bundle, history, notes)?,
+        Baseline::Archive => from_archive(req, spec, &bundle, &hash, history, notes)?,
     };
-    let base_label = base_spec.as_ref().and(base_label);
+    // The same files as the archived snapshot compare to nothing: the label stays, the work goes.
+    let unchanged = previous.as_ref().and_then(|p| p.snapshot.as_deref()) == Some(hash.as_str());
+    let base_label = if base_spec.is_some() || unchanged { base_label } else { None };
     let mut changes = match &base_spec {
         Some(b) => diff::compare(b, &rev_spec, &req.options)?,
         None => Vec::new(),
@@ -236,9 +252,16 @@ type Baselined = (Option<Spec>, Option<Entry>, Option<String>);
 
 /// The spec's last archived snapshot: under its module and path, under a module that was
 /// renamed, or under the path it was moved from.
-fn from_archive(req: &Request<'_>, spec: &InScope, now: &Bundle, history: &History, notes: &mut Vec<String>) -> Result<Baselined> {
-    let latest = Archive::latest(&history.entries);
-    let mut prev = latest.iter().find(|e| e.module == spec.module && e.spec == spec.path).map(|e| (*e).clone());
+fn from_archive(
+    req: &Request<'_>,
+    spec: &InScope,
+    now: &Bundle,
+    hash: &str,
+    history: &History,
+    notes: &mut Vec<String>,
+) -> Result<Baselined> {
+    let latest = &history.latest;
+    let mut prev = history.by_place.get(&(spec.module.clone(), spec.path.clone())).map(|&i| latest[i].clone());
     if prev.is_none() && !history.modules.is_empty() {
         // A module renamed in the config keeps its history under the old name.
         if let Some(old) = latest.iter().find(|e| e.spec == spec.path && !history.modules.contains(&e.module)) {
@@ -250,11 +273,14 @@ fn from_archive(req: &Request<'_>, spec: &InScope, now: &Bundle, history: &Histo
         }
     }
     if let Some(snap) = prev.as_ref().and_then(|p| p.snapshot.clone()) {
+        if snap == hash {
+            return Ok((None, prev, Some(format!("snapshot:{}", short(&snap)))));
+        }
         let b = req.archive.snapshot(&snap)?;
         return Ok((Some(spec::load(&b.input()?, &req.load)?), prev, Some(format!("snapshot:{}", short(&snap)))));
     }
     if spec.given.is_none()
-        && let Some((old, b)) = renamed_from(req.archive, &latest, &history.present, spec, now)?
+        && let Some((old, b)) = renamed_from(req.archive, latest, &history.present, spec, now)?
     {
         // Moved within its module, content unchanged: compare with the old path's history.
         let label = format!("snapshot:{}", short(old.snapshot.as_deref().unwrap_or("")));
@@ -270,7 +296,7 @@ fn from_archive(req: &Request<'_>, spec: &InScope, now: &Bundle, history: &Histo
 /// the repository and whose snapshot holds the same files, the main file under its old name.
 fn renamed_from(
     archive: &Archive,
-    latest: &[&Entry],
+    latest: &[Entry],
     present: &BTreeSet<String>,
     spec: &InScope,
     now: &Bundle,
@@ -283,7 +309,7 @@ fn renamed_from(
         }
         let old = archive.snapshot(snap)?;
         if old.files.get(&old.entry) == now.files.get(&now.entry) && rest(&old) == rest(now) {
-            return Ok(Some(((*e).clone(), old)));
+            return Ok(Some((e.clone(), old)));
         }
     }
     Ok(None)
