@@ -6,12 +6,11 @@ use super::ci;
 use super::context::{Bar, Common, actor, live_identity, now_ms, on_big_stack, plural, proto_category, short, today};
 use super::context::{Exit, LiveArgs};
 use crate::error::Error;
-use crate::notify::{self, Context, Secrets};
+use crate::notify::{self};
 use crate::pipeline::{self, Baseline, Checked, Identity, Request, Scope};
 use crate::policy::FailOn;
 use crate::report::ReportFormat;
 use crate::source::git;
-use crate::store::time;
 use clap::Args;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -129,7 +128,8 @@ fn check(args: CheckArgs, ctx: super::context::Ctx, identity: Identity, color: b
     };
     let mut checked = pipeline::check_with(&req, &Bar::new(quiet))?;
     if !args.no_alerts {
-        alert(&req, &mut checked)?;
+        super::context::send_alerts(&req, &mut checked)?;
+        notify::required_failures(&checked.report.alerts)?;
     }
     ci::add_ai(&mut checked.report);
     let deploy = checked.report.meta.as_ref().and_then(|m| m.deploy.clone());
@@ -147,27 +147,6 @@ fn check(args: CheckArgs, ctx: super::context::Ctx, identity: Identity, color: b
         eprintln!("error: {e} (spec {}; every other spec was checked)", e.spec);
     }
     Ok(ci::verdict(&checked.report))
-}
-
-/// Sends the alerts the config's channels ask for and puts their outcome in the report.
-fn alert(req: &Request<'_>, checked: &mut Checked) -> Result<(), Error> {
-    let id = &checked.identity;
-    let ctx = Context {
-        root: req.root.clone(),
-        secrets: Secrets::for_channels(&req.config.alerts, |n| std::env::var(n).ok()),
-        commit: id.deploy.clone(),
-        actor: id.actor.clone(),
-        time: time::format_millis(id.now),
-        unix: id.now.div_euclid(1000),
-        owners: checked.owners.owners.clone(),
-    };
-    let deliveries = notify::alert(req.archive, &req.config.alerts, &checked.report, &ctx)?;
-    for d in &deliveries {
-        eprintln!("{}", notify::delivery_line(d));
-    }
-    checked.report.alerts = deliveries;
-    notify::required_failures(&checked.report.alerts)?;
-    Ok(())
 }
 
 /// One line per spec deleted from the repository.

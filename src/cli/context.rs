@@ -408,3 +408,23 @@ pub(super) fn live_identity(root: &Path, deploy: Option<String>) -> crate::pipel
         via: "run",
     }
 }
+
+/// Sends the alerts the config's channels ask for and puts their outcome in the report.
+pub(super) fn send_alerts(req: &crate::pipeline::Request<'_>, checked: &mut crate::pipeline::Checked) -> Result<(), Error> {
+    let id = &checked.identity;
+    let ctx = crate::notify::Context {
+        root: req.root.clone(),
+        secrets: crate::notify::Secrets::for_channels(&req.config.alerts, |n| std::env::var(n).ok()),
+        commit: id.deploy.clone(),
+        actor: id.actor.clone(),
+        time: crate::store::time::format_millis(id.now),
+        unix: id.now.div_euclid(1000),
+        owners: checked.owners.owners.clone(),
+    };
+    let deliveries = crate::notify::alert(req.archive, &req.config.alerts, &checked.report, &ctx)?;
+    for d in &deliveries {
+        eprintln!("{}", crate::notify::delivery_line(d));
+    }
+    checked.report.alerts = deliveries;
+    Ok(())
+}

@@ -5,7 +5,6 @@
 
 use super::context::{Common, Exit, LiveArgs, live_identity, on_big_stack, today};
 use crate::error::Error;
-use crate::notify::{self, Context, Secrets};
 use crate::pipeline::{self, Baseline, Request, Scope};
 use crate::spec::LoadOptions;
 use crate::store::{Archive, bundle::sha256_hex, time};
@@ -125,21 +124,7 @@ fn poll(args: &WatchArgs, ctx: &super::context::Ctx, remote: &crate::source::htt
     };
     let mut checked = pipeline::check(&req)?;
     if !args.no_alerts && !checked.report.changes.is_empty() {
-        let id = &checked.identity;
-        let nctx = Context {
-            root: req.root.clone(),
-            secrets: Secrets::for_channels(&req.config.alerts, |n| std::env::var(n).ok()),
-            commit: id.deploy.clone(),
-            actor: id.actor.clone(),
-            time: time::format_millis(id.now),
-            unix: id.now.div_euclid(1000),
-            owners: checked.owners.owners.clone(),
-        };
-        let deliveries = notify::alert(req.archive, &req.config.alerts, &checked.report, &nctx)?;
-        for d in &deliveries {
-            eprintln!("{}", notify::delivery_line(d));
-        }
-        checked.report.alerts = deliveries;
+        super::context::send_alerts(&req, &mut checked)?;
     }
     let recorded = pipeline::record(&req, &checked)?;
     let changed: BTreeSet<&str> = recorded.written.iter().map(|e| e.spec.as_str()).collect();

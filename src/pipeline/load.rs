@@ -3,7 +3,7 @@
 //! changes, and the archived specs that are gone.
 
 use super::{Baseline, Given, Request, Scope, short};
-use crate::diff::{self, Change, Format, general};
+use crate::diff::{self, Format, general};
 use crate::discover::{self, Found};
 use crate::error::{Error, Located, Result};
 use crate::progress::Progress;
@@ -14,18 +14,8 @@ use crate::store::bundle::{self, Bundle, Tree};
 use crate::store::{Archive, Entry};
 use std::collections::{BTreeSet, HashMap};
 
-/// One spec, loaded and compared, before policy.
-#[derive(Debug)]
-pub(super) struct Loaded {
-    pub module: String,
-    pub path: String,
-    pub format: Format,
-    pub bundle: Bundle,
-    pub hash: String,
-    pub previous: Option<Entry>,
-    pub base_label: Option<String>,
-    pub changes: Vec<Change>,
-}
+/// One spec, loaded and compared; its changes are the raw ones until policy applies.
+pub(super) type Loaded = super::Spec;
 
 /// Every spec in scope, loaded and compared, plus the archived specs that are gone.
 #[derive(Debug)]
@@ -273,10 +263,11 @@ fn from_archive(
         }
     }
     if let Some(snap) = prev.as_ref().and_then(|p| p.snapshot.clone()) {
+        // Read (and so verify) the archived snapshot either way: a damaged store is named.
+        let b = req.archive.snapshot(&snap)?;
         if snap == hash {
             return Ok((None, prev, Some(format!("snapshot:{}", short(&snap)))));
         }
-        let b = req.archive.snapshot(&snap)?;
         return Ok((Some(spec::load(&b.input()?, &req.load)?), prev, Some(format!("snapshot:{}", short(&snap)))));
     }
     if spec.given.is_none()

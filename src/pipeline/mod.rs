@@ -52,8 +52,8 @@ pub fn check_with(req: &Request<'_>, progress: &dyn Progress) -> Result<Checked>
     };
     let mut pairs = Vec::new();
     let mut specs = Vec::new();
-    for s in loaded.specs {
-        let mut outcome = policy::apply(s.changes, &req.policy);
+    for mut s in loaded.specs {
+        let mut outcome = policy::apply(std::mem::take(&mut s.changes), &req.policy);
         let kept = outcome.changes.clone();
         outcome.problems = if pairs.is_empty() { problems.clone() } else { Vec::new() };
         let pair = SpecPair {
@@ -63,16 +63,8 @@ pub fn check_with(req: &Request<'_>, progress: &dyn Progress) -> Result<Checked>
             revision: s.path.clone(),
         };
         pairs.push((pair, outcome));
-        specs.push(Spec {
-            module: s.module,
-            path: s.path,
-            format: s.format,
-            bundle: s.bundle,
-            hash: s.hash,
-            previous: s.previous,
-            base_label: s.base_label,
-            changes: kept,
-        });
+        s.changes = kept;
+        specs.push(s);
     }
     let mut removed = Vec::new();
     for (entry, change) in loaded.removed.into_iter().zip(removals) {
