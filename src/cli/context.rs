@@ -132,10 +132,8 @@ pub(super) fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// The first 12 characters of an id.
-pub(super) fn short(id: &str) -> &str {
-    &id[..12.min(id.len())]
-}
+/// The first 12 characters of an id (one definition, the pipeline's).
+pub(super) use crate::pipeline::short;
 
 /// Modules and specs of the discovery, for other commands.
 pub(super) fn discovery(ctx: &Ctx) -> Result<Discovery, Error> {

@@ -114,7 +114,7 @@ fn preview(
     let mut pairs = Vec::new();
     let mut diffs = String::new();
     for (e, target) in &plan {
-        let fmt = format_of(&e.format);
+        let fmt = Format::parse(&e.format);
         let current = match fmt {
             Some(f) if worktree.has(&e.spec) => Some(bundle::collect(&worktree, &e.spec, f, load)?),
             _ => None,
@@ -149,10 +149,6 @@ fn preview(
         other => out_bytes(&other.render(&report, color)),
     }
     Ok(Exit::Clean)
-}
-
-fn format_of(name: &str) -> Option<Format> {
-    [Format::OpenApi, Format::AsyncApi, Format::GraphQl, Format::TypeScript, Format::Protobuf].into_iter().find(|f| f.as_str() == name)
 }
 
 /// The place a repository-relative path names, refusing anything that leaves the repository

@@ -262,13 +262,6 @@ fn default_path(module: &str, text_: &str) -> Result<String, ApiError> {
     ))
 }
 
-fn format_of(name: &str) -> Format {
-    [Format::OpenApi, Format::AsyncApi, Format::GraphQl, Format::TypeScript, Format::Protobuf]
-        .into_iter()
-        .find(|f| f.as_str() == name)
-        .unwrap_or(Format::OpenApi)
-}
-
 fn load_opts(state: &AppState) -> LoadOptions {
     pipeline::load_options(&state.root, &state.config)
 }
@@ -503,7 +496,7 @@ pub(super) async fn rollback(State(state): S, Extension(caller): C, b: Body<Roll
                 pairs.push((
                     SpecPair {
                         module: Some(e.module.clone()),
-                        format: format_of(&e.format),
+                        format: Format::parse(&e.format).unwrap_or(Format::OpenApi),
                         base: current_snap.as_deref().map(|h| format!("snapshot:{}", &h[..12.min(h.len())])).unwrap_or_else(|| "(missing)".into()),
                         revision: format!("snapshot:{}", &e.snapshot.as_deref().unwrap_or("")[..12.min(e.snapshot.as_deref().unwrap_or("").len())]),
                     },
@@ -609,7 +602,7 @@ pub(super) async fn report(
             };
             let outcome = policy::apply(changes, &repo_policy(&state, fail_on)?);
             let short = |h: &Option<String>| h.as_deref().map(|h| format!("snapshot:{}", &h[..12.min(h.len())])).unwrap_or_else(|| "(none)".into());
-            let pair = SpecPair { module: Some(e.module.clone()), format: format_of(&e.format), base: short(&e.previous), revision: short(&e.snapshot) };
+            let pair = SpecPair { module: Some(e.module.clone()), format: Format::parse(&e.format).unwrap_or(Format::OpenApi), base: short(&e.previous), revision: short(&e.snapshot) };
             let report = Report::build(vec![(pair, outcome)], fail_on);
             let body = match format.as_str() {
                 "markdown" => markdown::render(&report) + "\n",

@@ -2,7 +2,7 @@
 //! by path relative to the repository root. Its canonical JSON is what a snapshot hashes.
 
 use crate::diff::Format;
-use crate::error::{Error, Located, Result};
+use crate::error::{Located, Result};
 use crate::source::text;
 use crate::source::{Fetch, GitFetch, Input, normalize};
 use crate::spec::LoadOptions;
@@ -98,8 +98,8 @@ fn slash(p: &Path) -> String {
 impl Fetch for Tree {
     fn fetch(&self, path: &Path) -> Result<String> {
         match self {
-            Tree::Worktree(root, fs) => fs.fetch(&root.join(path)).map_err(|e| rename(e, &slash(path))),
-            Tree::Git(g) => g.fetch(path).map_err(|e| rename(e, &slash(path))),
+            Tree::Worktree(root, fs) => fs.fetch(&root.join(path)).map_err(|e| crate::source::rename(e, &slash(path))),
+            Tree::Git(g) => g.fetch(path).map_err(|e| crate::source::rename(e, &slash(path))),
             // A live source's entry is its locator, whose `//` normalising would fold.
             Tree::Bundle(files) => files
                 .get(&slash(path))
@@ -111,16 +111,6 @@ impl Fetch for Tree {
 
     fn display(&self, path: &Path) -> String {
         slash(path)
-    }
-}
-
-fn rename(e: Error, name: &str) -> Error {
-    match e {
-        Error::Input(mut l) => {
-            l.file = name.to_string();
-            Error::Input(l)
-        }
-        other => other,
     }
 }
 
