@@ -643,6 +643,8 @@ fn vendored_googleapis_repository() {
     let d = json(&r.run(&["discover", "-f", "json"]).stdout);
     let specs: Vec<&str> = d["specs"].as_array().unwrap().iter().map(|s| s["path"].as_str().unwrap()).collect();
     assert_eq!(specs, ["proto/google/pubsub/v1/pubsub.proto"], "{d:#}");
+    // The module is the protobuf package, not the folder (`v1`).
+    assert_eq!(d["specs"][0]["module"], "google.pubsub.v1", "{d:#}");
     let http = d["skipped"].as_array().unwrap().iter().find(|s| s["path"] == "proto/google/api/http.proto").expect("http.proto listed");
     assert!(http["reason"].as_str().unwrap().starts_with("dependency"), "{d:#}");
 

@@ -16,7 +16,8 @@ pub const FILE_NAMES: &[&str] = &["apidiff.yaml", "apidiff.yml", ".apidiff.yaml"
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    /// Modules: named groups of specs. Specs no module claims get a module named after their folder.
+    /// Modules: named groups of specs. Specs no module claims get a module named after their folder
+    /// (protobuf: their buf module, else their package).
     #[serde(default)]
     pub modules: Vec<Module>,
     /// Where snapshots and history are kept: a folder path, `file://`, `postgres://` or
