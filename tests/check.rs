@@ -713,3 +713,68 @@ fn buf_yaml_modules_are_import_roots() {
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stdout.contains("proto-rpc-no-delete"), "{out:?}");
 }
+
+/// Changes inside dependency files (other packages' imports: vendored googleapis, shared types)
+/// count only through the definitions the API uses, and the HTTP annotations are checked.
+#[test]
+fn dependency_changes_count_only_through_used_definitions() {
+    let r = Repo::new();
+    let googleapis = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/repos/pubsub/6.0.1/google/api");
+    for f in ["annotations.proto", "http.proto"] {
+        r.write(&format!("proto/google/api/{f}"), &std::fs::read_to_string(googleapis.join(f)).unwrap());
+    }
+    let money = |units: &str, unused: &str| {
+        format!(
+            "syntax = \"proto3\";\npackage google.type;\noption go_package = \"example.com/money\";\nmessage Money {{\n  string currency_code = 1;\n{units}  int32 nanos = 3;\n}}\nmessage Unused {{\n{unused}}}\n"
+        )
+    };
+    r.write("proto/google/type/money.proto", &money("  int64 units = 2;\n", "  string note = 1;\n"));
+    let svc = |verb: &str| {
+        format!(
+            "syntax = \"proto3\";\npackage acme.v1;\nimport \"google/api/annotations.proto\";\nimport \"google/type/money.proto\";\nmessage Req {{ string id = 1; }}\nmessage Res {{ google.type.Money price = 1; }}\nservice Prices {{\n  rpc Get(Req) returns (Res) {{ option (google.api.http) = {{ {verb}: \"/v1/prices/{{id}}\" }}; }}\n}}\n"
+        )
+    };
+    r.write("proto/acme/v1/prices.proto", &svc("get"));
+    r.commit("service");
+    let d = json(&r.run(&["discover", "-f", "json"]).stdout);
+    let specs: Vec<(&str, &str)> =
+        d["specs"].as_array().unwrap().iter().map(|s| (s["path"].as_str().unwrap(), s["module"].as_str().unwrap())).collect();
+    assert!(specs.contains(&("proto/acme/v1/prices.proto", "acme.v1")), "{d:#}");
+    assert_eq!(r.run(&["check", "--record"]).code, 0);
+
+    // Unused definitions of dependency files change: nothing to report.
+    let http = std::fs::read_to_string(r.path().join("proto/google/api/http.proto")).unwrap();
+    r.write(
+        "proto/google/api/http.proto",
+        &http.replace("  string selector = 1;\n", "").replace("bool fully_decode_reserved_expansion = 2;", ""),
+    );
+    r.write("proto/google/type/money.proto", &money("  int64 units = 2;\n", ""));
+    r.commit("unused definitions change");
+    let out = r.run(&["check", "-f", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(json(&out.stdout)["changes"], serde_json::json!([]), "{out:?}");
+
+    // A definition the API uses (Money, through Res.price) changes: reported.
+    r.write("proto/google/type/money.proto", &money("", ""));
+    r.commit("Money.units removed");
+    let out = r.run(&["check", "-f", "json"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let v = json(&out.stdout);
+    let ids: Vec<(&str, &str)> = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["id"].as_str().unwrap(), c["base"]["pointer"].as_str().unwrap_or_default()))
+        .collect();
+    assert_eq!(ids, [("proto-field-no-delete", "google.type.Money.units")], "{v:#}");
+
+    // The HTTP surface: a changed verb breaks REST clients, whatever the buf category.
+    r.write("proto/google/type/money.proto", &money("  int64 units = 2;\n", ""));
+    r.write("proto/acme/v1/prices.proto", &svc("post"));
+    r.commit("GET became POST");
+    for args in [&["check"][..], &["check", "--proto-category", "WIRE"][..]] {
+        let out = r.run(args);
+        assert_eq!(out.code, 1, "{args:?}: {out:?}");
+        assert!(out.stdout.contains("proto-http-verb-changed"), "{args:?}: {out:?}");
+    }
+}

@@ -7,7 +7,8 @@
 //! changes whose rule belongs to `Options::proto_category`, plus apidiff's own `HTTP` rules
 //! (`google.api.http` transcoding), which no buf category covers and which always apply. Definitions pair up by fully qualified
 //! name (fields and enum values by number), files by import name (the entry files with each
-//! other), packages by name.
+//! other), packages by name. Changes inside dependency files (imports of other packages) are kept
+//! only for the definitions the API uses ([`used`]).
 
 mod deletes;
 mod enums;
@@ -17,6 +18,7 @@ mod http;
 mod messages;
 mod services;
 mod side;
+mod used;
 
 pub(crate) use side::Side;
 pub(crate) use side::{covered, in_ranges, loc, parent_in, range_str};
@@ -41,6 +43,7 @@ pub fn compare(base: &Package, rev: &Package, opts: &Options) -> Vec<Change> {
     services::check(&b, &r, &mut out);
     http::check(&b, &r, &mut out);
     let mut out = out.into_changes();
+    used::retain_used(base, rev, &mut out);
     // The HTTP rules are not buf's: they apply whatever buf category is chosen.
     out.retain(|c| c.rule.categories.contains(&category) || c.rule.categories.contains(&Category::Http));
     out
