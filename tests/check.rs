@@ -576,6 +576,12 @@ fn broken_spec_is_reported_and_the_rest_is_checked() {
     assert!(out.stdout.contains("api-path-removed") || out.stdout.contains("/users/{id}"), "{out:?}");
     assert!(out.stdout.contains("1 spec could not be checked") && out.stdout.contains("legacy/swagger.yaml:"), "{out:?}");
     assert!(out.stderr.contains("error: legacy/swagger.yaml:"), "{out:?}");
+    // A check that does not record still audits the failure in the store it compared against.
+    let audit = json(&r.run(&["history", "--audit", "-f", "json"]).stdout);
+    let failures: Vec<&serde_json::Value> = audit.as_array().unwrap().iter().filter(|e| e["action"] == "failure").collect();
+    assert_eq!(failures.len(), 1, "{audit:#}");
+    assert_eq!(failures[0]["details"]["recorded"], false, "{audit:#}");
+    assert_eq!(failures[0]["details"]["errors"][0]["file"], "legacy/swagger.yaml", "{audit:#}");
 
     let out = r.run(&["check", "-f", "json"]);
     assert_eq!(out.code, 2, "{out:?}");
@@ -607,8 +613,10 @@ fn broken_spec_is_reported_and_the_rest_is_checked() {
     let hist = json(&r.run(&["history", "--module", "users", "-f", "json"]).stdout);
     assert_eq!(hist.as_array().unwrap().len(), 2, "{hist:#}");
     let audit = json(&r.run(&["history", "--audit", "-f", "json"]).stdout);
-    let failure = audit.as_array().unwrap().iter().find(|e| e["action"] == "failure").expect("a failure event");
+    let failure =
+        audit.as_array().unwrap().iter().find(|e| e["action"] == "failure" && e["details"]["recorded"] == true).expect("a failure event");
     assert_eq!(failure["details"]["errors"][0]["file"], "legacy/swagger.yaml", "{failure:#}");
+    assert!(failure["details"]["run"].is_string(), "{failure:#}");
 }
 
 /// Copies a fixture tree into the repository under `to`.

@@ -142,6 +142,9 @@ fn check(args: CheckArgs, ctx: super::context::Ctx, identity: Identity, color: b
     if record {
         let recorded = pipeline::record(&req, &checked)?;
         say_recorded(&recorded.written, checked.baseline, &archive.location());
+    } else if args.base.is_none() {
+        // Compared against the store: a spec that could not be read is audited there too.
+        pipeline::audit_failures(&req, &checked, None)?;
     }
     for e in &checked.report.errors {
         eprintln!("error: {e} (spec {}; every other spec was checked)", e.spec);

@@ -25,7 +25,7 @@ use crate::report::{Meta, Report, SpecPair};
 use crate::source::git;
 use crate::store::{Entry, time};
 pub use load::{LiveFetch, fetch_live};
-pub use record::{Recorded, record};
+pub use record::{Recorded, audit_failures, record};
 use std::collections::BTreeSet;
 
 /// Runs the check: loads every spec in scope, compares it with its baseline, applies the
