@@ -158,7 +158,7 @@ const KEYS: &[&str] = &[
 /// The store settings: the process environment, then `<root>/.env` for what it lacks.
 pub(super) fn settings(root: &Path) -> Settings {
     let mut s = Settings::new();
-    if let Ok(text) = std::fs::read_to_string(root.join(".env")) {
+    if let Ok(Some(text)) = crate::source::read_text_if_exists(&root.join(".env"), ".env", crate::source::MAX_SIDE_FILE_BYTES) {
         for line in text.lines() {
             let line = line.trim();
             let line = line.strip_prefix("export ").unwrap_or(line);

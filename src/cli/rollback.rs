@@ -65,7 +65,7 @@ pub(super) fn run(args: RollbackArgs, color: bool) -> Result<Exit, Error> {
     for (e, b) in &plan {
         for (p, content) in &b.files {
             let dest = safe_path(&ctx.root, p)?;
-            if std::fs::read_to_string(&dest).is_ok_and(|cur| &cur == content) {
+            if crate::source::read_limited(&dest, p, crate::source::MAX_FILE_BYTES).is_ok_and(|cur| cur == content.as_bytes()) {
                 continue;
             }
             write_file(&dest, content)?;

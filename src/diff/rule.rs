@@ -121,6 +121,9 @@ pub enum Trait {
     /// The element's type was replaced by an unrelated one: finer comparisons below it mean
     /// nothing and are skipped.
     TypeReplaced,
+    /// Only documentation changed (a description was added, removed or edited): summaries
+    /// count it as a documentation change, never as an added or removed element.
+    Documentation,
     /// Derived from the other changes being breaking: it follows their effective severity
     /// (a version that was not bumped for a breaking change).
     DerivedFromBreaking,

@@ -286,7 +286,7 @@ fn is_declaration(lower: &str) -> bool {
 }
 
 fn read_text(abs: &Path, rel: &str) -> Result<String> {
-    let bytes = std::fs::read(abs).map_err(|e| Located::file(rel, format!("cannot read: {e}")))?;
+    let bytes = crate::source::read_limited(abs, rel, crate::source::MAX_FILE_BYTES)?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 

@@ -126,7 +126,7 @@ impl HttpFetch {
         }
         if let Some(ca) = &remote.ca_file {
             let name = ca.display().to_string();
-            let pem = std::fs::read(ca).map_err(|e| Located::file(&name, super::io_message(&e)))?;
+            let pem = super::read_limited(ca, &name, super::MAX_SIDE_FILE_BYTES)?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem)
                 .map_err(|e| Located::file(&name, format!("not a PEM certificate bundle: {e}")))?;
             builder = builder.tls_certs_merge(certs);

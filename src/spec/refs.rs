@@ -128,43 +128,53 @@ impl DocSet {
     fn check_refs(&mut self, doc: u32, opts: &LoadOptions, sites: &mut Vec<NodeId>) -> Result<()> {
         let mut refs: Vec<(String, String)> = Vec::new();
         {
-            let root = &self.docs[doc as usize].value;
-            let mut stack: Vec<(&Value, usize, Option<Seg<'_>>)> = vec![(root, 0, None)];
-            let mut path: Vec<Seg<'_>> = Vec::new();
-            while let Some((v, depth, seg)) = stack.pop() {
-                path.truncate(depth.saturating_sub(1));
-                if let Some(s) = seg {
-                    path.push(s);
-                }
+            // Depth-first with one iterator per open container, so the stack holds the path,
+            // not every pending sibling (an object with 100,000 properties stays cheap).
+            enum Frame<'v> {
+                Map(serde_json::map::Iter<'v>),
+                List(std::iter::Enumerate<std::slice::Iter<'v, Value>>),
+            }
+            fn frame(v: &Value) -> Option<Frame<'_>> {
                 match v {
-                    Value::Object(map) => {
-                        if let Some((key, r)) = ref_of(v) {
-                            let mut ptr = String::new();
-                            for s in &path {
-                                ptr.push('/');
-                                match s {
-                                    Seg::Key(k) => ptr.push_str(&escape_segment(k)),
-                                    Seg::Idx(i) => ptr.push_str(&i.to_string()),
-                                }
-                            }
-                            ptr.push('/');
-                            ptr.push_str(key);
-                            refs.push((ptr, r.to_string()));
-                        }
-                        for (k, child) in map.iter().rev() {
-                            if matches!(child, Value::Object(_) | Value::Array(_)) {
-                                stack.push((child, depth + 1, Some(Seg::Key(k))));
-                            }
+                    Value::Object(m) => Some(Frame::Map(m.iter())),
+                    Value::Array(a) => Some(Frame::List(a.iter().enumerate())),
+                    _ => None,
+                }
+            }
+            let root = &self.docs[doc as usize].value;
+            let mut path: Vec<Seg<'_>> = Vec::new();
+            let mut note = |v: &Value, path: &[Seg<'_>]| {
+                if let Some((key, r)) = ref_of(v) {
+                    let mut ptr = String::new();
+                    for s in path {
+                        ptr.push('/');
+                        match s {
+                            Seg::Key(k) => ptr.push_str(&escape_segment(k)),
+                            Seg::Idx(i) => ptr.push_str(&i.to_string()),
                         }
                     }
-                    Value::Array(items) => {
-                        for (i, child) in items.iter().enumerate().rev() {
-                            if matches!(child, Value::Object(_) | Value::Array(_)) {
-                                stack.push((child, depth + 1, Some(Seg::Idx(i))));
-                            }
-                        }
+                    ptr.push('/');
+                    ptr.push_str(key);
+                    refs.push((ptr, r.to_string()));
+                }
+            };
+            note(root, &path);
+            let mut stack: Vec<Frame<'_>> = frame(root).into_iter().collect();
+            while let Some(top) = stack.last_mut() {
+                let next = match top {
+                    Frame::Map(it) => it.find(|(_, c)| c.is_object() || c.is_array()).map(|(k, c)| (Seg::Key(k), c)),
+                    Frame::List(it) => it.find(|(_, c)| c.is_object() || c.is_array()).map(|(i, c)| (Seg::Idx(i), c)),
+                };
+                match next {
+                    Some((seg, child)) => {
+                        path.push(seg);
+                        note(child, &path);
+                        stack.extend(frame(child));
                     }
-                    _ => {}
+                    None => {
+                        stack.pop();
+                        path.pop();
+                    }
                 }
             }
         }
@@ -281,14 +291,14 @@ impl DocSet {
         if id.ptr.is_empty() {
             return Some(root);
         }
-        if !id.ptr.contains('~') {
-            return root.pointer(&id.ptr);
-        }
+        // Walked here rather than by `Value::pointer`, which allocates two strings per segment:
+        // comparisons look nodes up once per property, so this is on the hot path.
+        let escaped = id.ptr.contains('~');
         let mut v = root;
         for seg in id.ptr.strip_prefix('/')?.split('/') {
-            let seg = unescape_segment(seg);
             v = match v {
-                Value::Object(m) => m.get(&seg)?,
+                Value::Object(m) if escaped => m.get(&unescape_segment(seg))?,
+                Value::Object(m) => m.get(seg)?,
                 Value::Array(a) => a.get(seg.parse::<usize>().ok()?)?,
                 _ => return None,
             };

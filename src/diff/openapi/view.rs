@@ -21,6 +21,8 @@ pub(crate) struct View<'a> {
     pub(crate) default: Option<&'a Value>,
     pub(crate) pattern: Option<&'a str>,
     pub(crate) props: IndexMap<&'a str, NodeId>,
+    /// Each `props` entry's schema as written (maybe a `$ref`), by the entry's index.
+    prop_vals: Vec<&'a Value>,
     /// Later `allOf` branches that constrain a property already seen: all of them apply.
     pub(crate) more_props: Vec<(&'a str, NodeId)>,
     /// Numeric bounds, the tightest across `allOf` branches.
@@ -116,6 +118,7 @@ impl<'a> View<'a> {
             default: None,
             pattern: None,
             props: IndexMap::new(),
+            prop_vals: Vec::new(),
             more_props: Vec::new(),
             nums: BTreeMap::new(),
             required: BTreeSet::new(),
@@ -183,14 +186,7 @@ impl<'a> View<'a> {
             self.pattern = o.get("pattern").and_then(Value::as_str);
         }
         if let Some(Value::Object(props)) = o.get("properties") {
-            for name in props.keys() {
-                let at = id.child("properties").child(name);
-                if self.props.contains_key(name.as_str()) {
-                    self.more_props.push((name.as_str(), at));
-                } else {
-                    self.props.insert(name.as_str(), at);
-                }
-            }
+            self.absorb_props(id, props);
         }
         if let Some(Value::Array(req)) = o.get("required") {
             self.required.extend(req.iter().filter_map(Value::as_str));
@@ -253,6 +249,21 @@ impl<'a> View<'a> {
                 self.types = Some(["object".to_string()].into());
             } else if self.items.is_some() {
                 self.types = Some(["array".to_string()].into());
+            }
+        }
+    }
+
+    /// Adds the `properties` of one schema object; a name seen before goes to `more_props`.
+    fn absorb_props(&mut self, id: &NodeId, props: &'a serde_json::Map<String, Value>) {
+        let under = id.child("properties");
+        for (name, schema) in props {
+            let at = under.child(name);
+            match self.props.entry(name.as_str()) {
+                indexmap::map::Entry::Occupied(_) => self.more_props.push((name.as_str(), at)),
+                indexmap::map::Entry::Vacant(e) => {
+                    e.insert(at);
+                    self.prop_vals.push(schema);
+                }
             }
         }
     }
@@ -351,8 +362,52 @@ pub(crate) fn is_null_schema(docs: &DocSet, id: &NodeId) -> bool {
     }
 }
 
-pub(crate) fn read_flag(docs: &DocSet, id: &NodeId, flag: &str) -> bool {
-    docs.resolve(id).and_then(|(_, v)| v.get(flag)).and_then(Value::as_bool).unwrap_or(false)
+impl<'a> View<'a> {
+    /// The schema of property `name` with its `$ref`s followed, without walking a pointer from
+    /// the document's root (objects may have 100,000 properties).
+    pub(crate) fn prop_schema(&self, i: usize) -> Option<&'a Value> {
+        let raw = *self.prop_vals.get(i)?;
+        if crate::spec::refs::ref_of(raw).is_none() {
+            return Some(raw);
+        }
+        self.docs.resolve(self.props.get_index(i)?.1).map(|(_, v)| v)
+    }
+
+    /// The name of property `i`.
+    pub(crate) fn prop_name(&self, i: usize) -> &'a str {
+        self.props.get_index(i).map_or("", |(n, _)| n)
+    }
+
+    /// Property `i`'s schema as written (maybe a `$ref`).
+    pub(crate) fn prop_raw(&self, i: usize) -> Option<&'a Value> {
+        self.prop_vals.get(i).copied()
+    }
+
+    /// Whether property `i`'s schema sets boolean keyword `flag` to true.
+    pub(crate) fn prop_flag(&self, i: usize, flag: &str) -> bool {
+        self.prop_schema(i).and_then(|v| v.get(flag)).and_then(Value::as_bool).unwrap_or(false)
+    }
+}
+
+/// Whether two small schemas are equal and self-contained (no `$`-keyword such as `$ref`, whose
+/// target may differ, and no discriminator mapping): comparing them can find nothing. Gives up
+/// (false) after a few nodes, so asking costs a constant, never a walk of a big subtree.
+pub(crate) fn plainly_equal(a: &Value, b: &Value) -> bool {
+    fn eq(a: &Value, b: &Value, budget: &mut usize) -> bool {
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        match (a, b) {
+            (Value::Object(x), Value::Object(y)) => {
+                x.len() == y.len()
+                    && x.iter().all(|(k, v)| !k.starts_with('$') && k != "discriminator" && y.get(k).is_some_and(|w| eq(v, w, budget)))
+            }
+            (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(v, w)| eq(v, w, budget)),
+            _ => a == b,
+        }
+    }
+    eq(a, b, &mut 32)
 }
 
 /// A hash of a schema's shape: descriptions, examples and titles dropped, `$ref`s kept as

@@ -71,6 +71,11 @@ impl FileResolver for FetchResolver {
         if let Some(l) = bad_import(&display, &text) {
             self.refused.borrow_mut().get_or_insert(l);
         }
+        // protox's parser recurses per level and slows down with depth: refuse before handing it over.
+        if let Some(l) = too_deep(&display, &text) {
+            self.refused.borrow_mut().get_or_insert(l);
+            return Err(protox::Error::file_not_found(name));
+        }
         self.opened.borrow_mut().insert(name.to_string(), display);
         ProtoxFile::from_source(name, &text)
     }
@@ -181,6 +186,59 @@ fn bad_import(display: &str, text: &str) -> Option<Located> {
             Located::new(display, Some(i as u32 + 1), None, msg)
         })
     })
+}
+
+/// Deepest nesting of `{`, `[` and `<` (messages, option values, lists) a `.proto` file may
+/// have; protoc's own text-format limit is 100.
+const MAX_NESTING: usize = 200;
+
+/// The line where a file nests deeper than [`MAX_NESTING`], located; comments and string
+/// literals are skipped.
+fn too_deep(display: &str, text: &str) -> Option<Located> {
+    let bytes = text.as_bytes();
+    let (mut depth, mut line, mut i) = (0usize, 1u32, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => line += 1,
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
+                    line += u32::from(bytes[i] == b'\n');
+                    i += 1;
+                }
+                i += 2;
+                continue;
+            }
+            q @ (b'"' | b'\'') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != q && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' && bytes.get(i + 1) != Some(&b'\n') { 2 } else { 1 };
+                }
+                // The closing quote, if any; an unterminated string ends at its line's end.
+                i += usize::from(bytes.get(i) == Some(&q));
+                continue;
+            }
+            b'{' | b'[' | b'<' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    let msg = format!(
+                        "nesting deeper than {MAX_NESTING} levels (messages, option values or lists inside one another); apidiff refuses it rather than spend minutes compiling it"
+                    );
+                    return Some(Located::new(display, Some(line), None, msg));
+                }
+            }
+            b'}' | b']' | b'>' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// A light scan for the `package` and `import` statements (only used to guess the import root).
