@@ -485,3 +485,32 @@ fn a_flapping_source_alerts_once_through_the_webhook() {
     assert_eq!(b["module"], "pets");
     assert!(b["changes"][0]["message"].as_str().unwrap().contains(&locator), "{b}");
 }
+
+#[test]
+fn rollback_preview_compares_a_live_snapshot_with_what_runs_now() {
+    let (Some(python), Some(dir)) = (live("PYTHON"), live("DIR")) else { return };
+    let port = free_port();
+    let locator = format!("http://127.0.0.1:{port}/openapi.json");
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("apidiff.yaml"), format!("modules:\n  - name: pets\n    live: [{locator}]\n")).unwrap();
+    let app = App::start(&python, &dir, "rest_v1", port);
+    let o = apidiff(d.path(), &["check", "--live", "--record", "--deploy", "deploy-one"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    drop(app);
+    let app = App::start(&python, &dir, "rest_v2", port);
+    // Now (version 2) → the snapshot of deploy-one (version 1).
+    let o = apidiff(d.path(), &["rollback", "--to", "deploy-one", "--preview", "-f", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["specs"][0]["base"], locator.as_str(), "{v}");
+    assert_eq!(rule_ids(&o), ["api-version-changed", "api-version-decreased", "endpoint-added", "request-parameter-removed"]);
+    // A live source cannot be written back.
+    let o = apidiff(d.path(), &["rollback", "--to", "deploy-one"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains(&locator) && stderr(&o).contains("--preview"), "{}", stderr(&o));
+    // Nor compared when it is down: exit 2 naming it.
+    drop(app);
+    let o = apidiff(d.path(), &["rollback", "--to", "deploy-one", "--preview"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains(&locator) && stderr(&o).contains("connection refused"), "{}", stderr(&o));
+}
