@@ -514,3 +514,28 @@ fn rollback_preview_compares_a_live_snapshot_with_what_runs_now() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains(&locator) && stderr(&o).contains("connection refused"), "{}", stderr(&o));
 }
+
+#[test]
+fn grpcs_and_https_need_the_test_ca() {
+    let (Some(grpcs), Some(grpc2), Some(https), Some(rest2), Some(ca)) =
+        (live("GRPCS_V1"), live("GRPC_V2"), live("HTTPS_V1"), live("REST_V2"), live("CA"))
+    else {
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    // With the CA: TLS gRPC reflection and HTTPS read like their plaintext twins.
+    let o = apidiff(d.path(), &["diff", &grpcs, &grpc2, "-f", "json", "--ca-file", &ca]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(rule_ids(&o), ["proto-field-no-delete", "proto-field-same-type", "proto-rpc-no-delete"]);
+    let o = apidiff(d.path(), &["diff", &https, &rest2, "-f", "json", "--ca-file", &ca]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(rule_ids(&o), ["api-version-changed", "endpoint-removed", "request-parameter-added-required"]);
+    // Without it the server's certificate is not trusted: exit 2, one line naming the locator.
+    for (locator, other) in [(&grpcs, &grpc2), (&https, &rest2)] {
+        let o = apidiff(d.path(), &["diff", locator, other]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains(locator.as_str()) && err.to_lowercase().contains("certificate"), "{err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+}
