@@ -433,6 +433,7 @@ fn rollback_refuses_paths_outside_the_repository() {
             dependants: vec![],
             owners: vec![],
             run: "x".into(),
+            source: None,
         })
         .unwrap();
     let out = r.run(&["rollback", "--to", "feedface"]);

@@ -534,6 +534,7 @@ fn bench_history_10k() {
             ],
             dependants: vec![],
             run: format!("run-{i}"),
+            source: None,
             owners: vec![],
         };
         a.put_entry(&e).unwrap();

@@ -10,6 +10,7 @@ mod drift;
 mod load;
 mod record;
 mod request;
+pub mod watch;
 
 pub use request::{
     Baseline, Checked, Given, Identity, Removed, Request, Scope, Spec, load_options, policy_for, removal_risk, risk, short,
@@ -47,7 +48,7 @@ pub fn check_with(req: &Request<'_>, progress: &dyn Progress) -> Result<Checked>
     let all: Vec<Change> = loaded.specs.iter().flat_map(|c| c.changes.iter().cloned()).chain(removals.iter().cloned()).collect();
     let problems = policy::apply(all, &req.policy).problems;
     let drift = match req.scope {
-        Scope::Live(..) => drift::pairs(req, &loaded.specs)?,
+        Scope::Live(..) | Scope::Fetched(_) => drift::pairs(req, &loaded.specs)?,
         _ => Vec::new(),
     };
     let mut pairs = Vec::new();

@@ -33,6 +33,9 @@ pub enum Scope {
     /// these connection settings, each compared with its last archived live snapshot; modules
     /// that also have committed specs of the same format are checked for drift.
     Live(Vec<String>, crate::source::http::Remote),
+    /// Live sources already fetched (the watch loop): compared like [`Scope::Given`], and checked
+    /// for drift like [`Scope::Live`].
+    Fetched(Vec<Given>),
 }
 
 /// A spec handed in directly, not discovered.

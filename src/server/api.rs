@@ -37,7 +37,7 @@ const DASHBOARD_CSS: &str = include_str!("assets/dashboard.css");
 /// The OpenAPI description of this API.
 pub const OPENAPI: &str = include_str!("../../docs/api/openapi.yaml");
 
-fn entries(state: &AppState) -> Result<Arc<Vec<Entry>>, ApiError> {
+pub(super) fn entries(state: &AppState) -> Result<Arc<Vec<Entry>>, ApiError> {
     let mut guard = state.cache.lock().map_err(|_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "entry cache poisoned".into()))?;
     let (cache, checked) = &mut *guard;
     if checked.is_none_or(|t| t.elapsed() >= super::ENTRY_TTL) || state.archive.erasures_changed(cache)? {

@@ -70,7 +70,22 @@ fn describe(e: &reqwest::Error) -> String {
         format!("more than {MAX_REDIRECTS} redirects")
     } else if e.is_connect() {
         let text = format!("{e:?}").to_ascii_lowercase();
-        if text.contains("refused") { "connection refused".into() } else { "cannot connect (unreachable host or TLS failure)".into() }
+        if text.contains("refused") {
+            "connection refused".into()
+        } else if text.contains("certificate") || text.contains("unknownissuer") {
+            let why = if text.contains("unknownissuer") {
+                "is not signed by a trusted CA (give its CA with --ca-file)"
+            } else if text.contains("notvalidforname") {
+                "does not name this host"
+            } else if text.contains("expired") {
+                "has expired"
+            } else {
+                "was rejected"
+            };
+            format!("TLS failure: the server's certificate {why}")
+        } else {
+            "cannot connect (unreachable host or TLS failure)".into()
+        }
     } else {
         // reqwest's message may carry the URL; the caller names the locator itself.
         let mut m = e.to_string();
