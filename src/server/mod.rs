@@ -7,6 +7,7 @@
 pub mod alerts;
 mod api;
 pub mod auth;
+mod deploys;
 mod state;
 
 pub use state::{AUDIT_QUEUE, ApiError, AppState, DEFAULT_LIMIT, ENTRY_TTL, HEALTH_PER_MINUTE, Log, REGISTER_LIMIT, TIMEOUT, now_ms};
@@ -26,6 +27,8 @@ use std::sync::Arc;
 pub fn router(state: Arc<AppState>) -> Router {
     let api = Router::new()
         .route("/history", get(api::history))
+        .route("/deploys", get(deploys::deploys))
+        .route("/trend", get(deploys::trend))
         .route("/register", post(api::register).layer(DefaultBodyLimit::max(REGISTER_LIMIT)))
         .route("/alert", get(api::alerts))
         .route("/alert/{id}/ack", post(api::ack))
