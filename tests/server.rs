@@ -13,6 +13,8 @@ use serde_json::{Value, json};
 fn endpoints() -> Vec<(&'static str, &'static str, Option<Value>, Role)> {
     vec![
         ("GET", "/api/api-diff/history", None, Role::Viewer),
+        ("GET", "/api/api-diff/deploys", None, Role::Viewer),
+        ("GET", "/api/api-diff/trend", None, Role::Viewer),
         ("GET", "/api/api-diff/alert", None, Role::Viewer),
         ("GET", "/api/api-diff/summary?module=users", None, Role::Viewer),
         ("GET", "/api/api-diff/entries/{E}", None, Role::Viewer),

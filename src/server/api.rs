@@ -67,7 +67,7 @@ fn today() -> String {
     time::format_millis(now_ms()).chars().take(10).collect()
 }
 
-fn worst(e: &Entry) -> &'static str {
+pub(super) fn worst(e: &Entry) -> &'static str {
     if e.snapshot.is_none() || e.counts.breaking > 0 {
         "breaking"
     } else if e.counts.warning > 0 {
@@ -79,7 +79,7 @@ fn worst(e: &Entry) -> &'static str {
     }
 }
 
-fn pseudo(state: &AppState, on: bool, person: &Option<String>) -> Option<String> {
+pub(super) fn pseudo(state: &AppState, on: bool, person: &Option<String>) -> Option<String> {
     match person {
         Some(p) if on => Some(pseudonym(&state.salt, p)),
         other => other.clone(),
@@ -98,11 +98,11 @@ fn entry_json(state: &AppState, e: &Entry, notes: &[&Note], pz: bool) -> Value {
     v
 }
 
-fn hex(s: &str) -> String {
+pub(super) fn hex(s: &str) -> String {
     s.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
-fn unhex(s: &str) -> Option<String> {
+pub(super) fn unhex(s: &str) -> Option<String> {
     if !s.len().is_multiple_of(2) || s.len() > 400 {
         return None;
     }
@@ -360,6 +360,8 @@ fn errors_text(errors: &[crate::report::SpecError]) -> String {
 #[derive(Debug, Deserialize)]
 pub(super) struct AlertQuery {
     module: Option<String>,
+    /// At most this many (the newest); `total` still counts them all.
+    limit: Option<usize>,
     #[serde(default)]
     pseudonymize: bool,
 }
@@ -369,15 +371,18 @@ pub(super) async fn alerts(State(state): S, Extension(caller): C, Query(q): Quer
     blocking(move || {
         let all = entries(&state)?;
         let acks = state.archive.acks()?;
-        let open: Vec<Value> = alerts::open(&all, &acks)
+        let open: Vec<alerts::Alert> =
+            alerts::open(&all, &acks).into_iter().filter(|a| q.module.as_ref().is_none_or(|m| &a.module == m)).collect();
+        let total = open.len();
+        let open: Vec<Value> = open
             .into_iter()
-            .filter(|a| q.module.as_ref().is_none_or(|m| &a.module == m))
+            .take(q.limit.unwrap_or(usize::MAX))
             .map(|mut a| {
                 a.author = pseudo(&state, q.pseudonymize, &a.author);
                 serde_json::to_value(a).unwrap_or_default()
             })
             .collect();
-        Ok(Json(json!({ "items": open })))
+        Ok(Json(json!({ "items": open, "total": total })))
     })
     .await
 }
@@ -665,7 +670,20 @@ pub(super) async fn entry(
     .await
 }
 
-pub(super) async fn entry_diff(State(state): S, Extension(caller): C, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+/// `GET /entries/{id}/diff` query.
+#[derive(Debug, Deserialize)]
+pub(super) struct DiffQuery {
+    /// Only the changed regions, with this many unchanged lines around each change (at most 50);
+    /// the whole files are then left out of the answer.
+    context: Option<usize>,
+}
+
+pub(super) async fn entry_diff(
+    State(state): S,
+    Extension(caller): C,
+    Path(id): Path<String>,
+    Query(q): Query<DiffQuery>,
+) -> Result<Json<Value>, ApiError> {
     require(&caller, Role::Viewer)?;
     blocking(move || {
         let all = entries(&state)?;
@@ -678,6 +696,14 @@ pub(super) async fn entry_diff(State(state): S, Extension(caller): C, Path(id): 
             Some(h) => Some(state.archive.snapshot(h)?),
             None => None,
         };
+        if let Some(context) = q.context {
+            return Ok(Json(json!({
+                "entry": e.id,
+                "context": context.min(50),
+                "unified": view::unified(old.as_ref(), new.as_ref()),
+                "files": view::regions(old.as_ref(), new.as_ref(), context.min(50)),
+            })));
+        }
         Ok(Json(json!({
             "entry": e.id,
             "old": old.as_ref().map(|b| &b.files),

@@ -7,6 +7,7 @@
 pub mod alerts;
 mod api;
 pub mod auth;
+mod deploys;
 pub mod live;
 mod state;
 
@@ -27,6 +28,8 @@ use std::sync::Arc;
 pub fn router(state: Arc<AppState>) -> Router {
     let api = Router::new()
         .route("/history", get(api::history))
+        .route("/deploys", get(deploys::deploys))
+        .route("/trend", get(deploys::trend))
         .route("/register", post(api::register).layer(DefaultBodyLimit::max(REGISTER_LIMIT)))
         .route("/alert", get(api::alerts))
         .route("/alert/{id}/ack", post(api::ack))

@@ -23,6 +23,21 @@ pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
+/// Days since 1970-01-01 of a timestamp's date (`YYYY-MM-DD…`): the inverse of
+/// [`civil_from_days`]. `None` when it does not start with a date.
+pub fn days_of(ts: &str) -> Option<i64> {
+    let num = |r: std::ops::Range<usize>| ts.get(r).filter(|s| s.bytes().all(|b| b.is_ascii_digit())).and_then(|s| s.parse::<i64>().ok());
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    Some(era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468)
+}
+
 /// Turns a `--since` value into the earliest timestamp it admits, comparable as text with the
 /// stored timestamps: `YYYY-MM-DD`, a full timestamp, or a span back from `now_ms` (`30m`,
 /// `12h`, `7d`, `2w`).
@@ -51,6 +66,16 @@ pub fn since(value: &str, now_ms: i64) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_round_trip() {
+        for d in [-1, 0, 59, 60, 365, 11_016, 19_000, 20_789, 2_000_000] {
+            let (y, m, dd) = civil_from_days(d);
+            assert_eq!(days_of(&format!("{y:04}-{m:02}-{dd:02}T00:00:00.000Z")), Some(d), "{d}");
+        }
+        assert_eq!(days_of("2026-12-02"), Some(20_789));
+        assert_eq!(days_of("nope"), None);
+    }
 
     #[test]
     fn formats_and_parses() {

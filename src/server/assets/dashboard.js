@@ -4,9 +4,19 @@
 (function () {
   const API = "/api/api-diff";
   const $ = (id) => document.getElementById(id);
+  const SVG = "http://www.w3.org/2000/svg";
   let me = null;
   let cursor = null;
   const modules = new Set();
+
+  // The sections of the page after the alerts. Each loads itself from the API; `filtered`
+  // sections reload when the filters change. To add a section, add its <section> to
+  // dashboard.html and a loader here.
+  const SECTIONS = [
+    { name: "alerts", load: (who) => alerts(who), filtered: false },
+    { name: "trend", load: () => trend(), filtered: true },
+    { name: "deploys", load: () => load(true), filtered: true },
+  ];
 
   function el(tag, attrs, ...kids) {
     const e = document.createElement(tag);
@@ -40,12 +50,21 @@
   }
 
   async function start() {
-    try { me = await call("/me"); } catch (e) { if (e.message !== "unauthorized") showLogin(e.message); return; }
+    const frag = params();
+    for (const [k, id] of [["module", "f-module"], ["severity", "f-severity"], ["rule", "f-rule"], ["q", "f-q"]]) {
+      if (!frag[k]) continue;
+      if (k === "module") addModule(frag[k]);
+      $(id).value = frag[k];
+    }
+    // Who the caller is and the sections' data are asked for at once (one round trip, not two);
+    // nothing role-dependent is drawn before the answer to /me.
+    const who = call("/me");
+    const loads = Promise.all([health(who), ...SECTIONS.map((x) => x.load(who))]);
+    try { me = await who; } catch (e) { loads.catch(() => {}); if (e.message !== "unauthorized") showLogin(e.message); return; }
     $("login").hidden = true; $("app").hidden = false; $("whoami").hidden = false;
     $("who").textContent = me.subject + " (" + me.role + ")";
     document.body.dataset.role = me.role;
-    await Promise.all([health(), alerts(), load(true)]);
-    const frag = params();
+    await loads;
     if (frag.expand) {
       const d = document.querySelector('details[data-id="' + CSS.escape(frag.expand) + '"]');
       if (d) { d.open = true; await expand(d); }
@@ -54,16 +73,18 @@
       const d = document.querySelector('details[data-id="' + CSS.escape(frag.preview) + '"]');
       if (d) { d.open = true; await expand(d); await preview(d, d._entry); }
     }
+    document.body.dataset.readyMs = String(Math.round(performance.now()));
     document.body.dataset.ready = "true";
   }
 
   function params() {
     const p = new URLSearchParams(location.hash.replace(/^#/, ""));
-    return { token: p.get("token"), expand: p.get("expand"), preview: p.get("preview") };
+    return { token: p.get("token"), expand: p.get("expand"), preview: p.get("preview"),
+      module: p.get("module"), severity: p.get("severity"), rule: p.get("rule"), q: p.get("q") };
   }
 
-  async function health() {
-    if (me.role !== "admin") return;
+  async function health(who) {
+    if ((await who).role !== "admin") return;
     const b = $("banner");
     try {
       const h = await call("/health");
@@ -75,31 +96,82 @@
     }
   }
 
-  async function alerts() {
+  async function alerts(who) {
     const box = $("alerts");
-    const a = await call("/alert");
+    const a = await call("/alert?limit=20");
+    const role = (await (who || Promise.resolve(me))).role;
     if (!a.items.length) { box.className = "alerts none"; box.replaceChildren("No open alerts."); return; }
     box.className = "alerts";
-    box.replaceChildren(el("strong", {}, a.items.length + " open alert" + (a.items.length === 1 ? "" : "s") + ":"),
+    box.replaceChildren(el("strong", {}, a.total + " open alert" + (a.total === 1 ? "" : "s") + (a.total > a.items.length ? " (the newest " + a.items.length + ")" : "") + ":"),
       el("ul", {}, a.items.map((x) => el("li", {},
         el("span", { class: "module" }, x.module), " ", x.spec, " — ",
         x.removed ? "spec removed" : x.breaking + " breaking", x.dependants.length ? " (reaches " + x.dependants.join(", ") + ")" : "", " ",
-        me.role !== "viewer" ? el("button", { type: "button", onclick: async () => { await call("/alert/" + x.id + "/ack", { method: "POST" }); alerts(); } }, "Acknowledge") : null))));
+        role !== "viewer" ? el("button", { type: "button", onclick: async () => { await call("/alert/" + x.id + "/ack", { method: "POST" }); alerts(); } }, "Acknowledge") : null))));
+  }
+
+  // The filter values as query parameters: the API filters, the page only draws.
+  function filters() {
+    const q = new URLSearchParams();
+    for (const [k, id] of [["module", "f-module"], ["severity", "f-severity"], ["rule", "f-rule"], ["q", "f-q"]]) {
+      const v = $(id).value.trim();
+      if (v) q.set(k, v);
+    }
+    return q;
+  }
+
+  async function trend() {
+    const box = $("trend");
+    const t = await call("/trend?" + filters());
+    if (!t.days.length) { box.replaceChildren(el("p", { class: "meta" }, "No entries match.")); return; }
+    box.replaceChildren(chart(t.days), el("div", { class: "legend" },
+      ["breaking", "warning", "info"].map((k) => el("span", {}, el("span", { class: "sw " + k }), k))));
+  }
+
+  function svg(tag, attrs, ...kids) {
+    const e = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, String(v));
+    for (const k of kids) e.append(k);
+    return e;
+  }
+
+  // Stacked columns per day (breaking at the bottom), drawn as inline SVG.
+  function chart(days) {
+    const W = 900, H = 180, L = 40, B = 22, T = 8;
+    const max = Math.max(1, ...days.map((d) => d.breaking + d.warning + d.info));
+    const step = (W - L) / days.length, bw = Math.max(1, step * 0.8);
+    const y = (v) => (H - B - T) * v / max;
+    const total = days.reduce((a, d) => [a[0] + d.breaking, a[1] + d.warning, a[2] + d.info], [0, 0, 0]);
+    const root = svg("svg", { viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": "Changes per day from " + days[0].date + " to " +
+      days[days.length - 1].date + ": " + total[0] + " breaking, " + total[1] + " warning, " + total[2] + " info" });
+    root.append(svg("line", { class: "axis", x1: L, y1: H - B, x2: W, y2: H - B }), svg("line", { class: "axis", x1: L, y1: T, x2: L, y2: H - B }));
+    root.append(svg("text", { x: L - 4, y: T + 10, "text-anchor": "end" }, String(max)), svg("text", { x: L - 4, y: H - B, "text-anchor": "end" }, "0"));
+    root.append(svg("text", { x: L, y: H - 6 }, days[0].date), svg("text", { x: W, y: H - 6, "text-anchor": "end" }, days[days.length - 1].date));
+    days.forEach((d, i) => {
+      if (!(d.breaking + d.warning + d.info)) return;
+      const g = svg("g", {}, svg("title", {}, d.date + ": " + d.breaking + " breaking, " + d.warning + " warning, " + d.info + " info (" + d.entries + " entries)"));
+      let base = H - B;
+      for (const k of ["breaking", "warning", "info"]) {
+        if (!d[k]) continue;
+        const h = y(d[k]);
+        base -= h;
+        g.append(svg("rect", { class: "bar-" + k, x: (L + i * step + (step - bw) / 2).toFixed(1), y: base.toFixed(1), width: bw.toFixed(1), height: Math.max(h, 0.5).toFixed(1) }));
+      }
+      root.append(g);
+    });
+    return root;
   }
 
   async function load(reset) {
     if (reset) { cursor = null; $("timeline").replaceChildren(); }
-    const q = new URLSearchParams({ limit: "50" });
-    const m = $("f-module").value, s = $("f-severity").value;
-    if (m) q.set("module", m);
-    if (s) q.set("severity", s);
+    const q = filters();
+    q.set("limit", "25");
     if (cursor) q.set("cursor", cursor);
     $("status").textContent = "Loading…";
-    const h = await call("/history?" + q);
-    for (const e of h.items) { $("timeline").append(item(e)); addModule(e.module); }
+    const h = await call("/deploys?" + q);
+    for (const d of h.items) { $("timeline").append(deploy(d)); for (const e of d.modules) addModule(e.module); }
     cursor = h.next_cursor;
     $("more").hidden = !cursor;
-    $("status").textContent = $("timeline").children.length ? "" : "No archived entries match.";
+    $("status").textContent = $("timeline").children.length ? "" : "No deploys match.";
   }
 
   function addModule(m) {
@@ -108,9 +180,40 @@
     $("f-module").append(el("option", { value: m }, m));
   }
 
+  function link(url, text) {
+    return url && /^https?:\/\//.test(url) ? el("a", { href: url, rel: "noopener noreferrer", target: "_blank" }, text) : el("code", {}, text);
+  }
+
+  function countsText(c) {
+    return c.breaking + " breaking, " + c.warning + " warning, " + c.info + " info";
+  }
+
+  // One deploy: its commit, author and message, a chip per module, and each module's entry.
+  function deploy(d) {
+    const list = el("ol", { class: "entries" });
+    const chips = el("div", { class: "chips" });
+    for (const e of d.modules) {
+      e.commit_url = d.commit_url;
+      const it = item(e);
+      list.append(it);
+      const det = it.querySelector("details");
+      const c = e.matched || e.counts;
+      const what = !e.snapshot ? "removed" : !e.previous ? "baseline" : c.breaking ? c.breaking + " breaking" : c.warning ? c.warning + " warning" : c.info ? c.info + " info" : "no change";
+      chips.append(el("button", { type: "button", class: "chip " + e.severity, title: e.spec + ": " + countsText(c),
+        onclick: () => { det.open = true; det.scrollIntoView({ block: "nearest" }); } }, e.module, " ", el("small", {}, what)));
+    }
+    return el("li", { class: "deploy sev-" + d.severity, "data-deploy": d.deploy || d.run },
+      el("div", { class: "deploy-head" },
+        el("span", { class: "time" }, d.time.slice(0, 19).replace("T", " ")),
+        d.deploy ? el("span", {}, "deploy ", link(d.commit_url, d.deploy.slice(0, 10))) : el("span", { class: "meta" }, "no deploy id"),
+        d.author ? el("span", { class: "meta" }, "by " + d.author) : null,
+        d.message ? el("span", {}, d.message.split("\n")[0]) : null,
+        el("span", { class: "meta" }, countsText(d.counts))),
+      chips, list);
+  }
+
   function item(e) {
-    const what = !e.snapshot ? "spec removed" : !e.previous ? "baseline" :
-      e.counts.breaking + " breaking, " + e.counts.warning + " warning, " + e.counts.info + " info";
+    const what = !e.snapshot ? "spec removed" : !e.previous ? "baseline" : countsText(e.counts);
     const d = el("details", { class: "entry sev-" + e.severity, "data-id": e.id },
       el("summary", {},
         el("span", { class: "time" }, e.time.slice(0, 19).replace("T", " ")),
@@ -118,8 +221,7 @@
         el("span", { class: "module" }, e.module),
         el("span", {}, e.spec),
         el("span", { class: "meta" }, what),
-        e.author ? el("span", { class: "meta" }, "by " + e.author) : null,
-        e.deploy ? el("span", { class: "meta" }, "@ " + e.deploy.slice(0, 10)) : null),
+        e.matched ? el("span", { class: "meta" }, "matching: " + countsText(e.matched)) : null),
       el("div", { class: "panel" }, "Loading…"));
     d._entry = e;
     d.addEventListener("toggle", () => { if (d.open && !d._loaded) expand(d); });
@@ -129,6 +231,7 @@
   function codeSide(title, rows, side) {
     const pre = el("pre", { class: "code" });
     for (const r of rows) {
+      if (r.tag === "skip") { pre.append(el("span", { class: "skip" }, el("span", { class: "ln" }, "⋯"), r.text)); continue; }
       const ln = side === "old" ? r.old_line : r.new_line;
       const cls = r.tag === "equal" ? "" : ln ? (side === "old" ? "del" : "ins") : "gap";
       pre.append(el("span", { class: cls }, el("span", { class: "ln" }, ln || ""), ln ? r.text : ""));
@@ -141,7 +244,7 @@
     const e = d._entry;
     const panel = d.querySelector(".panel");
     try {
-      const [detail, diff] = await Promise.all([call("/entries/" + e.id), call("/entries/" + e.id + "/diff")]);
+      const [detail, diff] = await Promise.all([call("/entries/" + e.id), call("/entries/" + e.id + "/diff?context=3")]);
       const x = detail.entry;
       const kids = [];
       kids.push(el("h3", {}, "Changes"));
@@ -153,13 +256,13 @@
         i.touched ? " — reached by these changes" : " — not reached", i.uses.length ? " (uses " + i.uses.join(", ") + ")" : "")))
         : el("p", { class: "meta" }, "No module declares a dependency on " + x.module + "."));
       kids.push(el("h3", {}, "Commit"));
-      kids.push(el("p", {}, "Deploy ", el("code", {}, x.deploy || "—"), " by ", x.author || "unknown", x.message ? el("span", { class: "meta" }, " — " + x.message.split("\n")[0]) : ""));
-      kids.push(el("h3", {}, "Schemas"));
+      kids.push(el("p", {}, "Deploy ", x.deploy ? link(e.commit_url, x.deploy) : el("code", {}, "—"), " by ", x.author || "unknown", x.message ? el("span", { class: "meta" }, " — " + x.message.split("\n")[0]) : ""));
+      kids.push(el("h3", {}, "Schemas: the changed region"));
       const sides = el("div", { class: "sides" });
       for (const f of diff.files) {
         sides.append(codeSide("before: " + f.path, f.rows, "old"), codeSide("after: " + f.path, f.rows, "new"));
       }
-      if (!diff.files.length) sides.append(el("p", { class: "meta" }, "No spec text."));
+      if (!diff.files.length) sides.append(el("p", { class: "meta" }, "The spec files are identical."));
       kids.push(sides);
       kids.push(el("h3", {}, "Notes"));
       kids.push(x.notes.length ? el("ul", {}, x.notes.map((n) => el("li", {}, n.text, el("span", { class: "meta" }, " — " + (n.author || "?") + ", " + n.time.slice(0, 16).replace("T", " ")))))
@@ -221,7 +324,10 @@
       start();
     });
     $("logout").addEventListener("click", () => { sessionStorage.removeItem("apidiff-token"); showLogin(""); });
-    $("filters").addEventListener("submit", (ev) => { ev.preventDefault(); load(true); });
+    $("filters").addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      Promise.all(SECTIONS.filter((x) => x.filtered).map((x) => x.load())).catch((e) => { $("status").textContent = e.message; });
+    });
     $("more").addEventListener("click", () => load(false));
     const f = params();
     if (f.token) {

@@ -1,0 +1,114 @@
+//! The dashboard's API: deploy rows with a chip per module, the severity trend, the filters by
+//! rule and free text (done on the server), commit links through `alerts.commit_url`, and the
+//! changed region of a schema.
+#![cfg(feature = "server")]
+
+mod common_server;
+
+use apidiff::server::auth::{self, Role};
+use common_server::*;
+use serde_json::{Value, json};
+
+fn seeded() -> Server {
+    let config = format!("{}alerts:\n  commit_url: 'https://git.example/acme/api/commit/{{commit}}'\n", config_yaml());
+    let s = Server::start_full(
+        tempfile::tempdir().unwrap(),
+        auth::Auth::hs256(SECRET.as_bytes(), "apidiff").unwrap(),
+        &config,
+        Default::default(),
+        |_, _| std::sync::Arc::new(Recorder(Default::default())),
+    );
+    let dev = token(Role::Developer, "dev");
+    let reg = |body: Value| s.json("POST", "/api/api-diff/register", &dev, Some(body));
+    reg(json!({"module": "users", "spec": USERS_V1, "deploy": "1111111aaaa", "author": "Jane"}));
+    reg(json!({"specs": [
+        {"module": "users", "spec": USERS_V2},
+        {"module": "billing", "spec": "type Query { invoice(id: ID!): String }\n", "path": "billing/schema.graphql"},
+    ], "deploy": "2222222bbbb", "author": "Jane", "message": "Drop GET /users/{id}"}));
+    reg(
+        json!({"module": "billing", "spec": "type Query { invoice(id: ID!): String\n  total: Int }\n", "path": "billing/schema.graphql", "deploy": "3333333cccc"}),
+    );
+    s
+}
+
+fn get(s: &Server, path: &str) -> Value {
+    s.json("GET", path, &token(Role::Viewer, "vic"), None)
+}
+
+fn deploys(v: &Value) -> Vec<&str> {
+    v["items"].as_array().unwrap().iter().map(|d| d["deploy"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn deploys_are_rows_with_a_chip_per_module_and_commit_links() {
+    let s = seeded();
+    let all = get(&s, "/api/api-diff/deploys");
+    assert_eq!(deploys(&all), ["3333333cccc", "2222222bbbb", "1111111aaaa"], "{all}");
+    let two = &all["items"][1];
+    let chips: Vec<&str> = two["modules"].as_array().unwrap().iter().map(|m| m["module"].as_str().unwrap()).collect();
+    assert_eq!(chips, ["billing", "users"], "one chip per module, sorted: {two}");
+    assert_eq!(two["severity"], "breaking");
+    assert_eq!(two["counts"]["breaking"], 1);
+    assert_eq!(two["modules"][1]["severity"], "breaking");
+    assert_eq!(two["modules"][0]["severity"], "none", "billing's baseline");
+    assert!(two["modules"][0].get("changes").is_none(), "chips carry no change lists");
+    assert_eq!(two["commit_url"], "https://git.example/acme/api/commit/2222222bbbb");
+    assert_eq!(two["message"], "Drop GET /users/{id}");
+    // Paging by deploy.
+    let p1 = get(&s, "/api/api-diff/deploys?limit=2");
+    assert_eq!(deploys(&p1), ["3333333cccc", "2222222bbbb"]);
+    let cur = p1["next_cursor"].as_str().unwrap();
+    let p2 = get(&s, &format!("/api/api-diff/deploys?limit=2&cursor={cur}"));
+    assert_eq!(deploys(&p2), ["1111111aaaa"]);
+    assert!(p2["next_cursor"].is_null());
+    // Bad input and no token.
+    assert_eq!(s.req("GET", "/api/api-diff/deploys?severity=fatal", Some(&token(Role::Viewer, "v")), None).status, 400);
+    assert_eq!(s.req("GET", "/api/api-diff/deploys?cursor=zz", Some(&token(Role::Viewer, "v")), None).status, 400);
+    assert_eq!(s.req("GET", "/api/api-diff/deploys", None, None).status, 401);
+    assert_eq!(s.req("GET", "/api/api-diff/trend", None, None).status, 401);
+}
+
+#[test]
+fn rule_and_text_filters_run_on_the_server() {
+    let s = seeded();
+    let by_rule = get(&s, "/api/api-diff/deploys?rule=endpoint-removed");
+    assert_eq!(deploys(&by_rule), ["2222222bbbb"], "{by_rule}");
+    let chips = by_rule["items"][0]["modules"].as_array().unwrap();
+    assert_eq!(chips.len(), 1, "only the module with that rule: {by_rule}");
+    assert_eq!(chips[0]["matched"]["breaking"], 1);
+    assert_eq!(get(&s, "/api/api-diff/deploys?rule=no-such-rule")["items"], json!([]));
+    // Free text finds a change's operation, a module name, a commit message.
+    assert_eq!(deploys(&get(&s, "/api/api-diff/deploys?q=GET%20%2Fusers%2F%7Bid%7D")), ["2222222bbbb"]);
+    assert_eq!(deploys(&get(&s, "/api/api-diff/deploys?q=BILLING")), ["3333333cccc", "2222222bbbb"]);
+    assert_eq!(deploys(&get(&s, "/api/api-diff/deploys?q=total")), ["3333333cccc"], "the added field");
+    assert_eq!(deploys(&get(&s, "/api/api-diff/deploys?module=users&severity=none")), ["1111111aaaa"]);
+    // The trend counts what the filter keeps, per day.
+    let t = get(&s, "/api/api-diff/trend");
+    let days = t["days"].as_array().unwrap();
+    assert_eq!(days.len(), 1, "{t}");
+    assert_eq!(days[0]["breaking"], 1);
+    assert_eq!(days[0]["entries"], 4);
+    assert_eq!(t["from"], t["to"]);
+    let t = get(&s, "/api/api-diff/trend?rule=endpoint-removed");
+    assert_eq!(
+        (t["days"][0]["breaking"].as_u64(), t["days"][0]["info"].as_u64(), t["days"][0]["entries"].as_u64()),
+        (Some(1), Some(0), Some(1))
+    );
+    assert_eq!(get(&s, "/api/api-diff/trend?q=nothing-matches")["days"], json!([]));
+}
+
+#[test]
+fn the_diff_view_can_show_only_the_changed_region() {
+    let s = seeded();
+    let users = get(&s, "/api/api-diff/deploys?module=users&limit=1");
+    let id = users["items"][0]["modules"][0]["id"].as_str().unwrap().to_string();
+    let d = get(&s, &format!("/api/api-diff/entries/{id}/diff?context=0"));
+    assert!(d.get("old").is_none() && d.get("new").is_none(), "{d}");
+    let rows = d["files"][0]["rows"].as_array().unwrap();
+    let tags: Vec<&str> = rows.iter().map(|r| r["tag"].as_str().unwrap()).collect();
+    assert_eq!(tags.first(), Some(&"skip"), "{d}");
+    assert!(tags.contains(&"delete") && !tags.contains(&"equal"), "{tags:?}");
+    assert!(rows.iter().any(|r| r["text"] == "  /users/{id}:"));
+    let full = get(&s, &format!("/api/api-diff/entries/{id}/diff"));
+    assert!(full["old"].is_object(), "without context the whole files stay");
+}
