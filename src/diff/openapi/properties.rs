@@ -115,7 +115,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep accepting it, or add an operation to change it.
     REQUEST_PROPERTY_BECAME_READ_ONLY = "request-property-became-read-only", OpenApi, Warning, Request, "property", Changed,
-        "A request property became read-only";
+        "A request property became read-only", oasdiff = ["request-optional-property-became-read-only", "request-required-property-became-read-only"];
     /// ## What it detects
     /// A property clients received that is now `writeOnly: true` and no longer returned.
     /// ## Why it matters
@@ -125,7 +125,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep returning it.
     RESPONSE_PROPERTY_BECAME_WRITE_ONLY = "response-property-became-write-only", OpenApi, Breaking, Response, "property", Changed,
-        "A response property became write-only";
+        "A response property became write-only", oasdiff = ["response-optional-property-became-write-only", "response-required-property-became-write-only"];
     /// ## What it detects
     /// A required request property removed while a required one with the same schema was added under
     /// another name. (Optional properties are matched by name only, so two unrelated optional
@@ -179,7 +179,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the discriminator.
     REQUEST_DISCRIMINATOR_CHANGED = "request-discriminator-changed", OpenApi, Breaking, Request, "schema", Changed,
-        "A request schema's discriminator changed";
+        "A request schema's discriminator changed", oasdiff = ["request-body-discriminator-added", "request-body-discriminator-removed", "request-body-discriminator-property-name-changed", "request-body-discriminator-mapping-deleted", "request-property-discriminator-added", "request-property-discriminator-removed", "request-property-discriminator-property-name-changed", "request-property-discriminator-mapping-deleted"];
     /// ## What it detects
     /// A `discriminator.propertyName` changed, or a mapping entry was removed or pointed elsewhere.
     /// ## Why it matters
@@ -189,7 +189,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the discriminator.
     RESPONSE_DISCRIMINATOR_CHANGED = "response-discriminator-changed", OpenApi, Breaking, Response, "schema", Changed,
-        "A response schema's discriminator changed";
+        "A response schema's discriminator changed", oasdiff = ["response-body-discriminator-added", "response-body-discriminator-removed", "response-body-discriminator-property-name-changed", "response-body-discriminator-mapping-added", "response-property-discriminator-added", "response-property-discriminator-removed", "response-property-discriminator-property-name-changed", "response-property-discriminator-mapping-added"];
     /// ## What it detects
     /// A `oneOf` or `anyOf` branch clients could send that is gone.
     /// ## Why it matters
@@ -239,7 +239,7 @@ crate::rules! {
     /// ## How to migrate
     /// Tell clients what replaces it.
     PROPERTY_DEPRECATED = "property-deprecated", OpenApi, Info, None, "property", Deprecated,
-        "A schema property was deprecated";
+        "A schema property was deprecated", oasdiff = ["request-property-deprecated", "response-property-deprecated"];
 }
 
 /// Properties (added, removed, required, read/write-only), additional properties.

@@ -58,6 +58,24 @@ pub(crate) enum Addl {
 const SINGLE_SUBS: [&str; 9] =
     ["if", "then", "else", "contains", "not", "propertyNames", "unevaluatedItems", "unevaluatedProperties", "contentSchema"];
 
+/// Keywords `absorb_applicators` reads: a schema with none of them skips it.
+const APPLICATOR_KEYS: [&str; 14] = [
+    "if",
+    "then",
+    "else",
+    "contains",
+    "not",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+    "prefixItems",
+    "patternProperties",
+    "dependentSchemas",
+    "dependentRequired",
+    "x-extensible-enum",
+];
+
 /// Keywords whose `false` closes what they govern.
 const CLOSABLE: [&str; 2] = ["unevaluatedItems", "unevaluatedProperties"];
 
@@ -144,20 +162,7 @@ impl<'a> View<'a> {
             return;
         }
         let Value::Object(o) = val else { return };
-        for kw in KEYWORDS {
-            if o.contains_key(kw) {
-                self.keyword_at.entry(kw).or_insert_with(|| id.child(kw));
-            }
-        }
-        // allOf means every branch applies: the effective bound is the tightest one.
-        for (kw, upper) in NUMERIC {
-            let Some(n) = o.get(kw).and_then(Value::as_f64) else { continue };
-            let tighter = self.nums.get(kw).is_none_or(|&cur| if upper { n < cur } else { n > cur });
-            if tighter {
-                self.nums.insert(kw, n);
-                self.keyword_at.insert(kw, id.child(kw));
-            }
-        }
+        let applicators = self.absorb_keywords(id, o);
         match o.get("type") {
             Some(Value::String(s)) => self.merge_types([s.clone()].into()),
             Some(Value::Array(list)) => self.merge_types(list.iter().filter_map(Value::as_str).map(str::to_string).collect()),
@@ -203,7 +208,9 @@ impl<'a> View<'a> {
                 _ => {}
             }
         }
-        self.absorb_applicators(id, o);
+        if applicators {
+            self.absorb_applicators(id, o);
+        }
         let mut lone_branches = Vec::new();
         for kw in ["oneOf", "anyOf"] {
             let Some(Value::Array(a)) = o.get(kw) else { continue };
@@ -268,6 +275,26 @@ impl<'a> View<'a> {
         }
     }
 
+    /// Notes where each located keyword is and the tightest numeric bounds, in one pass over the
+    /// keys (schemas are small, the keyword lists long: no look-ups for keywords a schema does not
+    /// have). Says whether the schema has any keyword `absorb_applicators` reads (a 3.0 spec never does).
+    fn absorb_keywords(&mut self, id: &NodeId, o: &'a serde_json::Map<String, Value>) -> bool {
+        let mut applicators = false;
+        for (k, v) in o {
+            applicators |= APPLICATOR_KEYS.contains(&k.as_str());
+            let Some(kw) = KEYWORDS.iter().copied().find(|kw| *kw == k.as_str()) else { continue };
+            self.keyword_at.entry(kw).or_insert_with(|| id.child(kw));
+            // allOf means every branch applies: the effective bound is the tightest one.
+            let Some(&(_, upper)) = NUMERIC.iter().find(|(n, _)| *n == kw) else { continue };
+            let Some(n) = v.as_f64() else { continue };
+            if self.nums.get(kw).is_none_or(|&cur| if upper { n < cur } else { n > cur }) {
+                self.nums.insert(kw, n);
+                self.keyword_at.insert(kw, id.child(kw));
+            }
+        }
+        applicators
+    }
+
     /// The 2020-12 applicators: sub-schema positions, closing `false`s and `dependentRequired`.
     fn absorb_applicators(&mut self, id: &NodeId, o: &'a serde_json::Map<String, Value>) {
         for kw in SINGLE_SUBS {
@@ -326,12 +353,20 @@ impl<'a> View<'a> {
     }
 
     pub(crate) fn num(&self, kw: &str) -> Option<f64> {
-        // multipleOf is not a bound: the first one found counts.
-        self.nums.get(kw).copied().or_else(|| self.find(kw).and_then(Value::as_f64))
+        // multipleOf is not a bound: the first one found counts. Bounds are all in `nums`.
+        match self.nums.get(kw) {
+            Some(n) => Some(*n),
+            None if NUMERIC.iter().any(|(n, _)| *n == kw) => None,
+            None => self.find(kw).and_then(Value::as_f64),
+        }
     }
 
     /// A keyword's value from wherever in the merged `allOf` it came from (the first holder).
     pub(crate) fn find(&self, kw: &str) -> Option<&'a Value> {
+        // `absorb` noted where each of these is; most schemas have few of them.
+        if KEYWORDS.contains(&kw) && !self.keyword_at.contains_key(kw) {
+            return None;
+        }
         self.v.get(kw).or_else(|| {
             let at = self.keyword_at.get(kw)?;
             let holder = self.docs.get(&NodeId { doc: at.doc, ptr: at.ptr[..at.ptr.len() - kw.len() - 1].to_string() })?;
