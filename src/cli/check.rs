@@ -56,7 +56,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub no_alerts: bool,
     /// buf category of the protobuf rules: FILE, PACKAGE, WIRE_JSON or WIRE (default: the
-    /// config's `protobuf.category`, else PACKAGE).
+    /// config's `protobuf.category`, else PACKAGE). The HTTP rules (`google.api.http`) apply
+    /// whatever the category.
     #[arg(long, value_name = "CATEGORY")]
     pub proto_category: Option<String>,
     /// Check the running services instead of the files: every module's `live:` sources, each
