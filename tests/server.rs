@@ -486,6 +486,12 @@ fn openapi_description_is_served_valid_and_complete() {
     }
     assert!(n >= 17, "found only {n} routes");
     assert_eq!(doc["paths"].as_object().unwrap().len(), n, "the description has paths the router lacks");
+    // Each operation's `x-role` (which README_API_DIFF.md shows) is the role the server asks for.
+    for (method, path, _, role) in endpoints() {
+        let path = path.split('?').next().unwrap().replace("{E}", "{id}");
+        let op = &doc["paths"][path.as_str()][method.to_lowercase()];
+        assert_eq!(op["x-role"], role.as_str(), "{method} {path}: x-role");
+    }
 }
 
 /// The YAML file through apidiff's own loader's parser (via `apidiff diff`'s JSON mode is not

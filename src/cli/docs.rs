@@ -56,6 +56,9 @@ pub fn generate(cli: clap::Command) -> String {
     s.push_str(&oasdiff_section());
     s.push_str(IGNORES);
     s.push_str(CI);
+    s.push_str(&tracker_section());
+    s.push_str(DASHBOARD);
+    s.push_str(HISTORY);
     s.push_str(FAQ);
     while s.ends_with("\n\n") {
         s.pop();
@@ -73,7 +76,9 @@ severity, and fails CI when a change would break clients.
 
 Contents: [Adding modules](#adding-modules-apidiffyaml) · [Reading results](#reading-results) ·
 [Commands](#commands) · [Rules](#rules) · [Where apidiff differs from oasdiff](#where-apidiff-differs-from-oasdiff-and-why) ·
-[The ignore file](#the-ignore-file) · [Installing and CI](#installing-and-ci) · [FAQ](#faq-and-troubleshooting)
+[The ignore file](#the-ignore-file) · [Installing and CI](#installing-and-ci) · [The tracker API](#the-tracker-api) ·
+[The dashboard](#the-dashboard) · [Moving, backing up and exporting the history](#moving-backing-up-and-exporting-the-history) ·
+[FAQ](#faq-and-troubleshooting)
 
 Quick start:
 
@@ -518,6 +523,257 @@ repos:
     hooks:
       - id: apidiff
 ```
+
+";
+
+/// The tracker's REST API description, the same file `apidiff serve` serves.
+const OPENAPI: &str = include_str!("../../docs/api/openapi.yaml");
+
+/// "The tracker API": every operation of docs/api/openapi.yaml with its role, parameters, a curl
+/// example and a response sample (the `example`s of the description, else built from its schemas).
+fn tracker_section() -> String {
+    let doc = crate::source::text::parse("docs/api/openapi.yaml", OPENAPI).map(|(v, _)| v).unwrap_or_default();
+    let mut s = String::from(
+        "## The tracker API
+
+`apidiff serve` runs the tracker: a REST API over the same store as the CLI, and the dashboard at
+`/admin/api-diff`. Every `/api/api-diff` request needs a bearer token (`apidiff token`, signed
+with `APIDIFF_JWT_SECRET`) and is written to the audit log. Roles go
+viewer < developer < admin; each operation below names the lowest role that may call it. The full
+description is [docs/api/openapi.yaml](docs/api/openapi.yaml), also served at
+`/api/api-diff/openapi.yaml`; this section is generated from it. The examples assume a token
+per role (`APIDIFF_JWT_SECRET` set as for the server):
+
+```sh
+export VIEWER_TOKEN=$(apidiff token --role viewer --subject you)
+export DEVELOPER_TOKEN=$(apidiff token --role developer --subject ci)
+export ADMIN_TOKEN=$(apidiff token --role admin --subject you)
+```
+
+",
+    );
+    let empty = serde_json::Map::new();
+    for (path, item) in doc["paths"].as_object().unwrap_or(&empty) {
+        for (method, op) in item.as_object().unwrap_or(&empty) {
+            operation(&mut s, &doc, path, method, op);
+        }
+    }
+    s
+}
+
+fn operation(s: &mut String, doc: &Value, path: &str, method: &str, op: &Value) {
+    let m = method.to_uppercase();
+    let role = op["x-role"].as_str().unwrap_or("viewer");
+    let summary = op["summary"].as_str().filter(|t| !t.is_empty());
+    let _ = write!(s, "### `{m} {path}`\n\n{}", summary.map(|t| format!("{t} ")).unwrap_or_default());
+    let _ = writeln!(s, "Role: {}.\n", if role == "none" { "none (no token)".to_string() } else { format!("{role} or above") });
+    if let Some(d) = op["description"].as_str() {
+        let _ = writeln!(s, "{}\n", d.trim());
+    }
+    let params: Vec<Value> = op["parameters"].as_array().into_iter().flatten().map(|p| resolve(doc, p).clone()).collect();
+    for p in params.iter().filter(|p| p["in"] == "query") {
+        let what = p["description"].as_str().or(p["schema"]["description"].as_str()).unwrap_or_default().replace('\n', " ");
+        let default = p["schema"].get("default").map(|d| format!(" (default `{d}`)")).unwrap_or_default();
+        let what = if what.trim().is_empty() { String::new() } else { format!(": {}", what.trim()) };
+        let _ = writeln!(s, "- `{}` ({}){what}{default}", p["name"].as_str().unwrap_or_default(), type_of(&p["schema"]));
+    }
+    if params.iter().any(|p| p["in"] == "query") {
+        s.push('\n');
+    }
+    let mut url = path.replace("{id}", "3f9a1c2b7d4e");
+    let query: Vec<String> = params
+        .iter()
+        .filter(|p| p["in"] == "query")
+        .filter_map(|p| {
+            p.get("example")
+                .map(|e| format!("{}={}", p["name"].as_str().unwrap_or_default(), e.as_str().map_or(e.to_string(), str::to_string)))
+        })
+        .collect();
+    if !query.is_empty() {
+        url = format!("{url}?{}", query.join("&"));
+    }
+    let mut curl = String::from("curl -s");
+    if m != "GET" {
+        let _ = write!(curl, " -X {m}");
+    }
+    if role != "none" {
+        let _ = write!(curl, " -H \"Authorization: Bearer ${}_TOKEN\"", role.to_uppercase());
+    }
+    let body = &op["requestBody"]["content"]["application/json"];
+    if body.is_object() {
+        let b = body.get("example").cloned().unwrap_or_else(|| sample(doc, &body["schema"], 0));
+        let _ = write!(
+            curl,
+            " -H 'content-type: application/json' \\\n  -d '{}'",
+            serde_json::to_string(&b).unwrap_or_default().replace('\'', "'\\''")
+        );
+    }
+    let _ = writeln!(s, "```sh\n{curl} \\\n  \"http://127.0.0.1:8080{url}\"\n```\n");
+    let ok = &op["responses"]["200"];
+    let ok = resolve(doc, ok);
+    match ok["content"].as_object().and_then(|c| c.iter().next()) {
+        Some((ctype, c)) if ctype.contains("json") => {
+            let v = c.get("example").cloned().unwrap_or_else(|| sample(doc, &c["schema"], 0));
+            let _ = writeln!(
+                s,
+                "Response (`200`, {ctype}), a sample:\n\n```json\n{}\n```\n",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            );
+        }
+        Some((ctype, _)) => {
+            let _ = writeln!(
+                s,
+                "Response (`200`): {} (`{ctype}`).\n",
+                ok["description"].as_str().unwrap_or("the document").trim_end_matches('.')
+            );
+        }
+        None => {}
+    }
+}
+
+/// `{"$ref": "#/components/..."}` followed (one level), anything else as it is.
+fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
+    match v["$ref"].as_str().and_then(|r| r.strip_prefix("#/")) {
+        Some(r) => r.split('/').fold(doc, |d, k| &d[k]),
+        None => v,
+    }
+}
+
+/// A sample value for a schema: its `example`, first `enum` value or `default`, else one built
+/// from its type (objects with every property, arrays with one item).
+fn sample(doc: &Value, schema: &Value, depth: usize) -> Value {
+    let schema = resolve(doc, schema);
+    if depth > 8 {
+        return Value::Null;
+    }
+    if let Some(v) = schema.get("example").or(schema["enum"].get(0)).or(schema.get("default")) {
+        return v.clone();
+    }
+    if let Some(first) = schema["oneOf"].get(0).or(schema["anyOf"].get(0)) {
+        return sample(doc, first, depth + 1);
+    }
+    let ty = match &schema["type"] {
+        Value::Array(a) => a.iter().filter_map(Value::as_str).find(|t| *t != "null").unwrap_or("null"),
+        t => t.as_str().unwrap_or(if schema["properties"].is_object() { "object" } else { "null" }),
+    };
+    match ty {
+        "object" => {
+            let mut o = serde_json::Map::new();
+            for (k, p) in schema["properties"].as_object().into_iter().flatten() {
+                o.insert(k.clone(), sample(doc, p, depth + 1));
+            }
+            if o.is_empty() && schema["additionalProperties"].is_object() {
+                o.insert("key".into(), sample(doc, &schema["additionalProperties"], depth + 1));
+            }
+            Value::Object(o)
+        }
+        "array" => Value::Array(vec![sample(doc, &schema["items"], depth + 1)]),
+        "string" => Value::String(
+            match schema["format"].as_str() {
+                Some("date-time") => "2026-12-02T09:30:00.000Z",
+                Some("date") => "2026-12-02",
+                _ => "…",
+            }
+            .into(),
+        ),
+        "integer" | "number" => Value::from(0),
+        "boolean" => Value::Bool(false),
+        _ => Value::Null,
+    }
+}
+
+const DASHBOARD: &str = "## The dashboard
+
+`apidiff serve` serves it at `/admin/api-diff` (open `http://127.0.0.1:8080/admin/api-diff` and paste
+a token, or open `/admin/api-diff#token=…`: the token is moved into the tab's session storage and
+out of the address bar). It is plain HTML, CSS and one script from the binary, with a strict
+Content-Security-Policy and nothing from the network.
+
+What it shows:
+
+- **Open alerts**: breaking or removed entries nobody acknowledged yet (the newest 20, and how many in all).
+- **Severity trend**: breaking, warning and info changes per day as stacked columns (inline SVG),
+  over the last 90 days that have entries; hover a column for its numbers.
+- **Deploys**: one row per deploy (or per recording run without a deploy id), newest first, with
+  its time, commit, author, message and counts, and a chip per module coloured by its worst
+  severity (red breaking, amber warning, blue info, grey no change). The commit links to
+  `alerts.commit_url` (for example `https://github.com/acme/api/commit/{commit}`) when it is set.
+  A click on a chip opens that module's entry: its changes, the modules that depend on it, the
+  commit, the notes, and the old and new schema side by side, limited to the changed region
+  (three lines of context around each change, changed lines highlighted).
+- **Filters**: module, severity, rule id and free text (module, spec, deploy, author, message, or a
+  change's id, message or operation). The server filters (`GET /api/api-diff/deploys` and
+  `GET /api/api-diff/trend` take `module`, `severity`, `rule` and `q`), so the page stays fast
+  with any amount of history; the same filters can be preset in the address:
+  `/admin/api-diff#rule=endpoint-removed&q=users`.
+
+Who may do what:
+
+| | viewer | developer | admin |
+|---|:-:|:-:|:-:|
+| see alerts, trend, deploys, entries, schemas, notes | yes | yes | yes |
+| acknowledge an alert, add a note | | yes | yes |
+| register a schema (API) | | yes | yes |
+| export a report (JSON, Markdown, HTML, SARIF, JUnit) | | | yes |
+| preview and record a rollback | | | yes |
+| see the store's health banner and the audit log | | | yes |
+
+Every API request the page makes is in the audit log with the caller's subject and role.
+
+";
+
+const HISTORY: &str = "## Moving, backing up and exporting the history
+
+The history (snapshots, entries, notes, acknowledgements, the audit log) lives in one store: a
+folder (default `.apidiff`), Postgres (`postgres://…`) or S3 (`s3://bucket/prefix`). Snapshots are
+content-addressed and records are written once, so every operation below is idempotent: re-run it
+after an interruption.
+
+**Move to another store.** Copy everything, then point the configuration at the new store:
+
+```sh
+apidiff store copy --from .apidiff --to postgres://apidiff@db/apidiff   # or s3://bucket/prefix
+apidiff doctor --store postgres://apidiff@db/apidiff                      # every hash and record checked
+# then set `store:` in apidiff.yaml (or APIDIFF_STORE) to the new URL
+```
+
+**Back up.** Either keep a mirror, which receives every write as it happens:
+
+```yaml
+store:
+  url: postgres://apidiff@db/apidiff
+  mirror: s3://apidiff-backup/history
+```
+
+or write a portable export on a schedule and keep the file:
+
+```sh
+apidiff store export history-$(date +%F).jsonl        # one JSON line per object: {key, sha256, bytes}
+```
+
+**Export for reading.** `apidiff store export --jsonl records.jsonl` writes the records in readable
+form (`{kind, key, record}`, snapshots left out); `apidiff history`, `apidiff show` and the
+tracker's `GET /api/api-diff/report/{id}` export single entries and reports.
+
+**Import.** `apidiff store import history.jsonl` reads an export into the configured store (every
+hash is checked before anything is written; objects already there are skipped).
+
+**Automatic restore.** When the primary store holds no history and its mirror does, the next
+command (or `apidiff serve` at start) copies the mirror back into it and says so
+(\"restored it from the mirror …\").
+
+Restore runbook:
+
+1. Stop writers: pause CI jobs that run `apidiff check --record` and stop `apidiff serve`.
+2. Look at the damage: `apidiff doctor` names every damaged object and record.
+3. Restore, whichever applies:
+   - a mirror is configured: empty or recreate the primary, then run any command (for example
+     `apidiff doctor`); it restores from the mirror and prints what it copied;
+   - from a mirror by hand: `apidiff store copy --from s3://apidiff-backup/history --to <primary>`;
+   - from an export file: `apidiff store import history-YYYY-MM-DD.jsonl` (with `--store <primary>`).
+4. Check: `apidiff doctor` reports no problem, and `apidiff history` shows the latest entries.
+5. Re-record what happened after the backup: `apidiff check --record` on the deployed commit.
+6. Start the writers again.
 
 ";
 

@@ -92,12 +92,12 @@ fn render_rows(report: &Report, rows: usize) -> (String, usize) {
     let _ = writeln!(s, "| module | spec | breaking | warning | info | verdict |\n|---|---|---:|---:|---:|---|");
     for (p, n) in report.specs.iter().zip(super::text::pair_counts(report)) {
         let verdict = if n[3] > 0 { format!("fails ({} blocking)", n[3]) } else { "passes".into() };
-        let module = p.module.as_deref().map(code).unwrap_or_else(|| "-".into());
+        let module = p.module.as_deref().map(|m| cell(&code(m))).unwrap_or_else(|| "-".into());
         let _ = writeln!(
             s,
             "| {module} | {} → {} ({}) | {} | {} | {} | {verdict} |",
-            code(&p.base),
-            code(&p.revision),
+            cell(&code(&p.base)),
+            cell(&code(&p.revision)),
             p.format.as_str(),
             n[0],
             n[1],
@@ -182,7 +182,7 @@ fn section(s: &mut String, list: &[&Group], first: &HashMap<&str, &ReportChange>
         if let Some(c) = first.get(g.group.as_str()).filter(|_| g.count == 1) {
             one(c, &mut change, &mut where_);
         }
-        let _ = writeln!(s, "| {} | {change} | {where_} |", code(&g.id));
+        let _ = writeln!(s, "| {} | {} | {} |", cell(&code(&g.id)), cell(&change), cell(&where_));
     }
     s.push('\n');
     if list.len() > rows {
@@ -249,6 +249,43 @@ pub fn code(s: &str) -> String {
     format!("{fence}{pad}{s}{pad}{fence}")
 }
 
+/// Inline Markdown made safe for a table cell: every `|` that would end the cell is escaped,
+/// inside code spans too (GitHub's tables split on a bare `|` even there, and turn `\|` back
+/// into `|` inside the span).
+pub fn cell(md: &str) -> String {
+    let chars: Vec<char> = md.chars().collect();
+    let mut out = String::with_capacity(md.len() + 8);
+    let mut fence = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let ch = chars[i];
+        if ch == '\\' && fence == 0 && i + 1 < chars.len() {
+            out.push(ch);
+            out.push(chars[i + 1]);
+            i += 2;
+            continue;
+        }
+        if ch == '`' {
+            let run = chars[i..].iter().take_while(|c| **c == '`').count();
+            if fence == 0 {
+                fence = run;
+            } else if run == fence {
+                fence = 0;
+            }
+            out.extend(std::iter::repeat_n('`', run));
+            i += run;
+            continue;
+        }
+        match ch {
+            '|' => out.push_str("\\|"),
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(ch),
+        }
+        i += 1;
+    }
+    out
+}
+
 /// Prose that may hold `` `code` `` spans: outside them, characters Markdown or HTML would
 /// interpret are backslash-escaped; newlines become spaces.
 pub fn text(s: &str) -> String {
@@ -281,6 +318,14 @@ mod tests {
         assert_eq!(code("a"), "`a`");
         assert_eq!(code("a`b"), "``a`b``");
         assert_eq!(code("`x`"), "`` `x` ``");
+    }
+
+    #[test]
+    fn table_cells_escape_pipes_inside_code_spans() {
+        assert_eq!(cell(&code("a|b")), "`a\\|b`");
+        assert_eq!(cell(&code("x`|`y")), "``x`\\|`y``");
+        assert_eq!(cell(&text("union `A | B` | C")), "union `A \\| B` \\| C");
+        assert_eq!(cell("line\nbreak"), "line break");
     }
 
     #[test]
