@@ -55,6 +55,7 @@ fn print_poll(p: &watch::Polled) {
             watch::State::Unreachable { cause, first } => {
                 format!("unreachable: {cause}{}", if *first { "" } else { " (already reported)" })
             }
+            watch::State::Failed { cause } => format!("{}: module `{}`: cannot be checked: {cause}", s.locator, s.module),
             watch::State::Baseline => format!("{}: module `{}`: baseline recorded", s.locator, s.module),
             watch::State::Unchanged => format!("{}: module `{}`: unchanged", s.locator, s.module),
             watch::State::Changed { changes } => format!("{}: module `{}`: changed: {changes} change(s) recorded", s.locator, s.module),

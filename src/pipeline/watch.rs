@@ -60,6 +60,11 @@ pub enum State {
         /// Whether this poll is the first to see this outage (it was recorded and alerted).
         first: bool,
     },
+    /// Fetched, but what it serves could not be loaded or compared.
+    Failed {
+        /// Why (naming the locator).
+        cause: String,
+    },
 }
 
 /// Drift of a live source against its module's committed specs of the same format.
@@ -325,7 +330,7 @@ fn check_and_record(w: &Watch, now: i64, given: Vec<Given>, polled: &mut Polled)
     }
     for e in &checked.report.errors {
         if let Some(status) = polled.sources.iter_mut().find(|x| x.locator == e.spec) {
-            status.state = State::Unreachable { cause: e.message.clone(), first: false };
+            status.state = State::Failed { cause: e.message.clone() };
         }
     }
     Ok(())

@@ -66,6 +66,7 @@ fn log_poll(state: &AppState, p: &Polled) {
             State::Unreachable { cause, first: true } => format!("unreachable: {cause}"),
             State::Changed { changes } => format!("{}: module `{}`: changed: {changes} change(s) recorded", s.locator, s.module),
             State::Baseline => format!("{}: module `{}`: baseline recorded", s.locator, s.module),
+            State::Failed { cause } => format!("{}: module `{}`: cannot be checked: {cause}", s.locator, s.module),
             _ if s.recovered => format!("recovered: {}: module `{}` answers again", s.locator, s.module),
             _ => continue,
         };
@@ -91,6 +92,7 @@ fn source_json(module: &str, locator: &str, seen: &Seen, entries: &[Entry]) -> V
     let (state, cause) = match status.map(|s| &s.state) {
         None => ("not polled yet", None),
         Some(State::Unreachable { cause, .. }) => ("unreachable", Some(cause.clone())),
+        Some(State::Failed { cause }) => ("cannot be checked", Some(cause.clone())),
         Some(State::Baseline) => ("baseline recorded", None),
         Some(State::Unchanged) => ("unchanged", None),
         Some(State::Changed { .. }) => ("changed", None),
