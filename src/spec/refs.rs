@@ -65,7 +65,7 @@ const ANCHOR_KEYS: [&str; 2] = ["$anchor", "$dynamicAnchor"];
 /// The reference a node holds: `$ref`, else (when `dynamic`) a `$dynamicRef` (resolved
 /// statically, to the `$dynamicAnchor` of that name in the document; a `$dynamicRef` whose name
 /// no document defines is left in place and reported by the comparison, not at load).
-fn ref_of(v: &Value, dynamic: bool) -> Option<(&'static str, &str)> {
+pub fn ref_of(v: &Value, dynamic: bool) -> Option<(&'static str, &str)> {
     let Value::Object(map) = v else { return None };
     if let Some(Value::String(r)) = map.get("$ref") {
         return Some(("$ref", r));

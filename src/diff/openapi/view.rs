@@ -402,7 +402,7 @@ impl<'a> View<'a> {
     /// the document's root (objects may have 100,000 properties).
     pub(crate) fn prop_schema(&self, i: usize) -> Option<&'a Value> {
         let raw = *self.prop_vals.get(i)?;
-        if crate::spec::refs::ref_of(raw).is_none() {
+        if crate::spec::refs::ref_of(raw, true).is_none() {
             return Some(raw);
         }
         self.docs.resolve(self.props.get_index(i)?.1).map(|(_, v)| v)
