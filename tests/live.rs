@@ -399,6 +399,15 @@ fn serve_watch_shows_each_live_source_on_the_dashboard_and_stops_on_sigterm() {
     assert!(status == 200 && page.contains("/admin/api-diff/live.js") && page.contains("id=\"live\""), "{page}");
     assert_eq!(http_get(&addr, "/admin/api-diff/live.js", "").0, 200);
     assert_eq!(http_get(&addr, "/api/api-diff/live", "").0, 401);
+    // The section in a real browser: one row per source, with the drift and the outage.
+    if let Some(dom) = dashboard_dom(&addr, &token) {
+        assert!(dom.contains("id=\"live\"") && dom.contains("data-ready=\"true\""), "{dom}");
+        let section = &dom[dom.find("id=\"live\"").unwrap()..];
+        assert!(
+            section.contains(&v2) && section.contains(&down) && section.contains("drifted (3)") && section.contains("connection refused"),
+            "{section}"
+        );
+    }
     // The archived entry says where it came from.
     let entries = d.path().join(".apidiff/records/entries");
     let recorded: Vec<serde_json::Value> =
@@ -417,6 +426,26 @@ fn serve_watch_shows_each_live_source_on_the_dashboard_and_stops_on_sigterm() {
     let log: Vec<String> = lines.iter().collect();
     assert!(log.iter().any(|l| l.contains("watch stopped")), "{log:?}");
     assert!(log.iter().any(|l| l.contains(&format!("unreachable: {down}: connection refused"))), "{log:?}");
+}
+
+/// The dashboard's DOM after its scripts ran, from headless Chromium (`None`: not installed, outside CI).
+fn dashboard_dom(addr: &str, token: &str) -> Option<String> {
+    let bin = std::env::var("APIDIFF_TEST_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !Path::new(&bin).exists() {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "CI=true but Chromium is missing");
+        eprintln!("skipped the browser part: no Chromium at {bin}");
+        return None;
+    }
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new(bin)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
+        .args(["--virtual-time-budget=15000", "--dump-dom"])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("http://{addr}/admin/api-diff#token={token}"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "chromium failed: {}", String::from_utf8_lossy(&out.stderr));
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// A webhook receiver on 127.0.0.1:0 that answers 200 and keeps every body.
