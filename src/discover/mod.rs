@@ -330,7 +330,7 @@ fn resolve_imports(rel: &str, imports: Vec<String>, abs: &Path, format: Format) 
 /// `name` for its own folder, a v2 file's `modules[].name` for each `modules[].path`.
 fn buf_modules(abs: &Path, rel: &str) -> Vec<(String, String)> {
     let dir = rel.strip_suffix("buf.yaml").unwrap_or("").trim_end_matches('/');
-    let Ok(text) = std::fs::read_to_string(abs) else { return Vec::new() };
+    let Ok(Some(text)) = crate::source::read_text_if_exists(abs, rel, crate::source::MAX_SIDE_FILE_BYTES) else { return Vec::new() };
     let Ok((v, _)) = crate::source::text::parse(rel, &text) else { return Vec::new() };
     let join = |p: &str| {
         let p = p.trim().trim_start_matches("./").trim_end_matches('/');
