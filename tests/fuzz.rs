@@ -11,7 +11,12 @@ use apidiff::spec::{self, LoadOptions, Spec};
 use std::path::{Path, PathBuf};
 
 /// Cases per loader: enough to reach every loader's error paths, small enough for a debug build.
+/// `APIDIFF_FUZZ_CASES=N` runs more (a longer local session); `APIDIFF_FUZZ_SALT=N` other cases.
 const CASES: usize = 600;
+
+fn setting(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
 
 /// xorshift64*: a tiny deterministic generator.
 struct Rng(u64);
@@ -142,14 +147,14 @@ fn load(name: &str, text: &str, dir: &Path) -> apidiff::Result<Spec> {
     spec::load(&input, &LoadOptions::default())
 }
 
-/// Runs [`CASES`] mutations of the seeds through the loader (and the comparison, when the case
+/// Runs [`CASES`] (or `APIDIFF_FUZZ_CASES`) mutations of the seeds through the loader (and the comparison, when the case
 /// loads), on a thread with the CLI's stack, and names the first case that panics.
 fn fuzz(label: &str, seeds: Vec<(PathBuf, String)>, salt: u64) {
     let label = label.to_string();
     let worker = std::thread::Builder::new().stack_size(spec::STACK_BYTES).spawn(move || {
-        let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ salt);
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ salt ^ setting("APIDIFF_FUZZ_SALT", 0).wrapping_mul(0x1000_0000_01B3));
         let (mut ok, mut refused) = (0, 0);
-        for case in 0..CASES {
+        for case in 0..setting("APIDIFF_FUZZ_CASES", CASES as u64) {
             let (path, seed) = &seeds[rng.below(seeds.len())];
             let text = mutate(seed, &mut rng);
             let dir = path.parent().unwrap();
