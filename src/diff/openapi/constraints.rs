@@ -115,7 +115,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     REQUEST_ARRAY_LOOSENED = "request-array-loosened", OpenApi, Info, Request, "schema", Changed,
-        "An array size (`minItems`, `maxItems`, `minContains`, `maxContains`, `uniqueItems`) constraint was loosened (request)";
+        "An array size (`minItems`, `maxItems`, `minContains`, `maxContains`, `uniqueItems`) constraint was loosened (request)", oasdiff = ["request-property-min-items-decreased", "request-parameter-max-items-increased", "request-parameter-min-items-decreased"];
     /// ## What it detects
     /// An array size (`minItems`, `maxItems`, `minContains`, `maxContains`, `uniqueItems`) constraint that now accepts more values (a maximum raised, a minimum lowered, or a bound removed). In a response (body or header).
     /// ## Why it matters
