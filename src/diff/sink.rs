@@ -3,13 +3,19 @@
 //! definition reached twice) it lists that operation as affected instead of repeating it.
 
 use super::Change;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+/// Up to this many affected operations, a change's list is scanned; beyond it, a set answers
+/// (a schema shared by thousands of operations must not cost the square of their number).
+const SCAN: usize = 16;
 
 /// The changes one comparison found, deduplicated by fingerprint.
 #[derive(Debug, Default)]
 pub struct Sink {
     changes: Vec<Change>,
     by_fingerprint: HashMap<String, usize>,
+    /// The operations already listed for each change whose list outgrew [`SCAN`].
+    listed: HashMap<usize, HashSet<String>>,
 }
 
 impl Sink {
@@ -47,7 +53,15 @@ impl Sink {
     /// Lists `op` as affected by change `i` (unless it is its own operation).
     pub fn add_affected(&mut self, i: usize, op: &str) {
         let c = &mut self.changes[i];
-        if !op.is_empty() && c.operation.as_deref() != Some(op) && !c.affected.iter().any(|a| a == op) {
+        if op.is_empty() || c.operation.as_deref() == Some(op) {
+            return;
+        }
+        let fresh = if c.affected.len() < SCAN {
+            !c.affected.iter().any(|a| a == op)
+        } else {
+            self.listed.entry(i).or_insert_with(|| c.affected.iter().cloned().collect()).insert(op.to_string())
+        };
+        if fresh {
             c.affected.push(op.to_string());
         }
     }
@@ -57,7 +71,7 @@ impl Sink {
         &self.changes
     }
 
-    /// The changes, mutably (to fill positions in).
+    /// The changes, mutably (to fill positions in; `affected` lists are only read after this).
     pub fn changes_mut(&mut self) -> &mut [Change] {
         &mut self.changes
     }
@@ -65,5 +79,27 @@ impl Sink {
     /// The changes, in the order found.
     pub fn into_changes(self) -> Vec<Change> {
         self.changes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn affected_operations_are_listed_once_each_in_order_at_any_count() {
+        let mut sink = Sink::new();
+        let change = || Change::new(crate::diff::openapi::RULES[0][0], "shared schema changed");
+        let i = sink.emit(change(), "op-0");
+        for round in 0..2 {
+            for n in 0..5_000 {
+                assert_eq!(sink.emit(change(), &format!("op-{n}")), i, "round {round}");
+            }
+        }
+        let c = &sink.changes()[i];
+        assert_eq!(c.operation.as_deref(), Some("op-0"));
+        assert_eq!(c.affected.len(), 4_999);
+        assert_eq!(c.affected.first().map(String::as_str), Some("op-1"));
+        assert_eq!(c.affected.last().map(String::as_str), Some("op-4999"));
     }
 }
