@@ -2,7 +2,8 @@
 # Running services for the live-source tests (tests/live.rs), two versions of each: a FastAPI app
 # (uvicorn), a GraphQL server (graphql-core; version 2 behind a bearer token) and a gRPC server
 # with reflection (grpcio, grpcio-reflection, grpcio-tools), plus a gRPC server without
-# reflection. Meant to be `source`d (by scripts/test or a developer shell): exports
+# reflection, and TLS twins of the first FastAPI app and the first gRPC server (https://, grpcs://)
+# with a test CA made here by the openssl CLI. Meant to be `source`d (by scripts/test or a developer shell): exports
 # APIDIFF_TEST_LIVE_* and appends the server PIDs to APIDIFF_SERVICE_PIDS, which an EXIT trap
 # (installed here unless the caller set APIDIFF_SERVICE_TRAP=0) kills. Ports: free loopback ports.
 set -euo pipefail
@@ -28,8 +29,15 @@ apidiff_live_start() { # NAME PORT COMMAND...
     APIDIFF_LIVE_PORTS="${APIDIFF_LIVE_PORTS:-} $port"
 }
 PY="$APIDIFF_LIVE_VENV/bin/python"
+# A throwaway CA and a leaf for 127.0.0.1/localhost (rustls wants v3 extensions on both).
+C="$APIDIFF_LIVE_STATE"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$C/ca.key" -out "$C/ca.crt" -days 2 \
+    -subj "/CN=apidiff live test CA" -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$C/leaf.key" -out "$C/leaf.csr" -subj "/CN=localhost" 2>/dev/null
+printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n' >"$C/leaf.ext"
+openssl x509 -req -in "$C/leaf.csr" -CA "$C/ca.crt" -CAkey "$C/ca.key" -CAcreateserial -out "$C/leaf.crt" -days 2 -extfile "$C/leaf.ext" 2>/dev/null
 declare -A P
-for n in rest1 rest2 gql1 gql2 grpc1 grpc2 grpc0; do P[$n]=$(apidiff_live_port); done
+for n in rest1 rest2 gql1 gql2 grpc1 grpc2 grpc0 rests grpcs; do P[$n]=$(apidiff_live_port); done
 apidiff_live_start rest1 "${P[rest1]}" "$PY" -m uvicorn --app-dir "$APIDIFF_LIVE_DIR" --host 127.0.0.1 --port "${P[rest1]}" --log-level warning rest_v1:app
 apidiff_live_start rest2 "${P[rest2]}" "$PY" -m uvicorn --app-dir "$APIDIFF_LIVE_DIR" --host 127.0.0.1 --port "${P[rest2]}" --log-level warning rest_v2:app
 apidiff_live_start gql1 "${P[gql1]}" "$PY" "$APIDIFF_LIVE_DIR/graphql_server.py" "$APIDIFF_LIVE_DIR/schema_v1.graphql" "${P[gql1]}"
@@ -37,6 +45,9 @@ apidiff_live_start gql2 "${P[gql2]}" "$PY" "$APIDIFF_LIVE_DIR/graphql_server.py"
 apidiff_live_start grpc1 "${P[grpc1]}" "$PY" "$APIDIFF_LIVE_DIR/grpc_server.py" "$APIDIFF_LIVE_DIR/shop_v1.proto" "${P[grpc1]}"
 apidiff_live_start grpc2 "${P[grpc2]}" "$PY" "$APIDIFF_LIVE_DIR/grpc_server.py" "$APIDIFF_LIVE_DIR/shop_v2.proto" "${P[grpc2]}"
 apidiff_live_start grpc0 "${P[grpc0]}" "$PY" "$APIDIFF_LIVE_DIR/grpc_server.py" "$APIDIFF_LIVE_DIR/shop_v1.proto" "${P[grpc0]}" --no-reflection
+apidiff_live_start rests "${P[rests]}" "$PY" -m uvicorn --app-dir "$APIDIFF_LIVE_DIR" --host 127.0.0.1 --port "${P[rests]}" --log-level warning \
+    --ssl-certfile "$C/leaf.crt" --ssl-keyfile "$C/leaf.key" rest_v1:app
+apidiff_live_start grpcs "${P[grpcs]}" "$PY" "$APIDIFF_LIVE_DIR/grpc_server.py" "$APIDIFF_LIVE_DIR/shop_v1.proto" "${P[grpcs]}" --tls "$C/leaf.crt" "$C/leaf.key"
 export APIDIFF_SERVICE_PIDS
 if [ "${APIDIFF_SERVICE_TRAP:-1}" = 1 ]; then
     # shellcheck disable=SC2064,SC2086
@@ -54,5 +65,8 @@ export APIDIFF_TEST_LIVE_PYTHON="$PY" APIDIFF_TEST_LIVE_DIR="$APIDIFF_LIVE_DIR" 
     APIDIFF_TEST_LIVE_GQL_V2="graphql+http://127.0.0.1:${P[gql2]}/graphql" \
     APIDIFF_TEST_LIVE_GRPC_V1="grpc://127.0.0.1:${P[grpc1]}" \
     APIDIFF_TEST_LIVE_GRPC_V2="grpc://127.0.0.1:${P[grpc2]}" \
-    APIDIFF_TEST_LIVE_GRPC_NO_REFLECTION="grpc://127.0.0.1:${P[grpc0]}"
+    APIDIFF_TEST_LIVE_GRPC_NO_REFLECTION="grpc://127.0.0.1:${P[grpc0]}" \
+    APIDIFF_TEST_LIVE_HTTPS_V1="https://127.0.0.1:${P[rests]}/openapi.json" \
+    APIDIFF_TEST_LIVE_GRPCS_V1="grpcs://127.0.0.1:${P[grpcs]}" \
+    APIDIFF_TEST_LIVE_CA="$C/ca.crt"
 echo "services-live.sh: live test services up (logs in $APIDIFF_LIVE_STATE)" >&2

@@ -433,6 +433,7 @@ fn rollback_refuses_paths_outside_the_repository() {
             dependants: vec![],
             owners: vec![],
             run: "x".into(),
+            source: None,
         })
         .unwrap();
     let out = r.run(&["rollback", "--to", "feedface"]);
@@ -576,6 +577,12 @@ fn broken_spec_is_reported_and_the_rest_is_checked() {
     assert!(out.stdout.contains("api-path-removed") || out.stdout.contains("/users/{id}"), "{out:?}");
     assert!(out.stdout.contains("1 spec could not be checked") && out.stdout.contains("legacy/swagger.yaml:"), "{out:?}");
     assert!(out.stderr.contains("error: legacy/swagger.yaml:"), "{out:?}");
+    // A check that does not record still audits the failure in the store it compared against.
+    let audit = json(&r.run(&["history", "--audit", "-f", "json"]).stdout);
+    let failures: Vec<&serde_json::Value> = audit.as_array().unwrap().iter().filter(|e| e["action"] == "failure").collect();
+    assert_eq!(failures.len(), 1, "{audit:#}");
+    assert_eq!(failures[0]["details"]["recorded"], false, "{audit:#}");
+    assert_eq!(failures[0]["details"]["errors"][0]["file"], "legacy/swagger.yaml", "{audit:#}");
 
     let out = r.run(&["check", "-f", "json"]);
     assert_eq!(out.code, 2, "{out:?}");
@@ -607,8 +614,10 @@ fn broken_spec_is_reported_and_the_rest_is_checked() {
     let hist = json(&r.run(&["history", "--module", "users", "-f", "json"]).stdout);
     assert_eq!(hist.as_array().unwrap().len(), 2, "{hist:#}");
     let audit = json(&r.run(&["history", "--audit", "-f", "json"]).stdout);
-    let failure = audit.as_array().unwrap().iter().find(|e| e["action"] == "failure").expect("a failure event");
+    let failure =
+        audit.as_array().unwrap().iter().find(|e| e["action"] == "failure" && e["details"]["recorded"] == true).expect("a failure event");
     assert_eq!(failure["details"]["errors"][0]["file"], "legacy/swagger.yaml", "{failure:#}");
+    assert!(failure["details"]["run"].is_string(), "{failure:#}");
 }
 
 /// Copies a fixture tree into the repository under `to`.
@@ -643,6 +652,8 @@ fn vendored_googleapis_repository() {
     let d = json(&r.run(&["discover", "-f", "json"]).stdout);
     let specs: Vec<&str> = d["specs"].as_array().unwrap().iter().map(|s| s["path"].as_str().unwrap()).collect();
     assert_eq!(specs, ["proto/google/pubsub/v1/pubsub.proto"], "{d:#}");
+    // The module is the protobuf package, not the folder (`v1`).
+    assert_eq!(d["specs"][0]["module"], "google.pubsub.v1", "{d:#}");
     let http = d["skipped"].as_array().unwrap().iter().find(|s| s["path"] == "proto/google/api/http.proto").expect("http.proto listed");
     assert!(http["reason"].as_str().unwrap().starts_with("dependency"), "{d:#}");
 
@@ -710,4 +721,69 @@ fn buf_yaml_modules_are_import_roots() {
     let out = r.run(&["check"]);
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stdout.contains("proto-rpc-no-delete"), "{out:?}");
+}
+
+/// Changes inside dependency files (other packages' imports: vendored googleapis, shared types)
+/// count only through the definitions the API uses, and the HTTP annotations are checked.
+#[test]
+fn dependency_changes_count_only_through_used_definitions() {
+    let r = Repo::new();
+    let googleapis = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/repos/pubsub/6.0.1/google/api");
+    for f in ["annotations.proto", "http.proto"] {
+        r.write(&format!("proto/google/api/{f}"), &std::fs::read_to_string(googleapis.join(f)).unwrap());
+    }
+    let money = |units: &str, unused: &str| {
+        format!(
+            "syntax = \"proto3\";\npackage google.type;\noption go_package = \"example.com/money\";\nmessage Money {{\n  string currency_code = 1;\n{units}  int32 nanos = 3;\n}}\nmessage Unused {{\n{unused}}}\n"
+        )
+    };
+    r.write("proto/google/type/money.proto", &money("  int64 units = 2;\n", "  string note = 1;\n"));
+    let svc = |verb: &str| {
+        format!(
+            "syntax = \"proto3\";\npackage acme.v1;\nimport \"google/api/annotations.proto\";\nimport \"google/type/money.proto\";\nmessage Req {{ string id = 1; }}\nmessage Res {{ google.type.Money price = 1; }}\nservice Prices {{\n  rpc Get(Req) returns (Res) {{ option (google.api.http) = {{ {verb}: \"/v1/prices/{{id}}\" }}; }}\n}}\n"
+        )
+    };
+    r.write("proto/acme/v1/prices.proto", &svc("get"));
+    r.commit("service");
+    let d = json(&r.run(&["discover", "-f", "json"]).stdout);
+    let specs: Vec<(&str, &str)> =
+        d["specs"].as_array().unwrap().iter().map(|s| (s["path"].as_str().unwrap(), s["module"].as_str().unwrap())).collect();
+    assert!(specs.contains(&("proto/acme/v1/prices.proto", "acme.v1")), "{d:#}");
+    assert_eq!(r.run(&["check", "--record"]).code, 0);
+
+    // Unused definitions of dependency files change: nothing to report.
+    let http = std::fs::read_to_string(r.path().join("proto/google/api/http.proto")).unwrap();
+    r.write(
+        "proto/google/api/http.proto",
+        &http.replace("  string selector = 1;\n", "").replace("bool fully_decode_reserved_expansion = 2;", ""),
+    );
+    r.write("proto/google/type/money.proto", &money("  int64 units = 2;\n", ""));
+    r.commit("unused definitions change");
+    let out = r.run(&["check", "-f", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(json(&out.stdout)["changes"], serde_json::json!([]), "{out:?}");
+
+    // A definition the API uses (Money, through Res.price) changes: reported.
+    r.write("proto/google/type/money.proto", &money("", ""));
+    r.commit("Money.units removed");
+    let out = r.run(&["check", "-f", "json"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let v = json(&out.stdout);
+    let ids: Vec<(&str, &str)> = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["id"].as_str().unwrap(), c["base"]["pointer"].as_str().unwrap_or_default()))
+        .collect();
+    assert_eq!(ids, [("proto-field-no-delete", "google.type.Money.units")], "{v:#}");
+
+    // The HTTP surface: a changed verb breaks REST clients, whatever the buf category.
+    r.write("proto/google/type/money.proto", &money("  int64 units = 2;\n", ""));
+    r.write("proto/acme/v1/prices.proto", &svc("post"));
+    r.commit("GET became POST");
+    for args in [&["check"][..], &["check", "--proto-category", "WIRE"][..]] {
+        let out = r.run(args);
+        assert_eq!(out.code, 1, "{args:?}: {out:?}");
+        assert!(out.stdout.contains("proto-http-verb-changed"), "{args:?}: {out:?}");
+    }
 }

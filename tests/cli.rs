@@ -289,6 +289,24 @@ fn rules_explain_and_schema_come_from_the_registry() {
 }
 
 #[test]
+fn rules_are_selected_by_protobuf_category() {
+    let d = tempfile::tempdir().unwrap();
+    let o = apidiff(d.path(), &["rules", "--category", "http", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rules: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let ids: Vec<&str> = rules.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 8, "{ids:?}");
+    assert!(ids.iter().all(|id| id.starts_with("proto-http-")), "{ids:?}");
+    assert!(rules.as_array().unwrap().iter().all(|r| r["categories"] == serde_json::json!(["HTTP"])));
+    let o = apidiff(d.path(), &["rules", "--category", "WIRE"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("categories") && text.contains("proto-rpc-same-request-type") && !text.contains("proto-http-"), "{text}");
+    let o = apidiff(d.path(), &["explain", "proto-http-path-changed"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("categories: HTTP"));
+    assert_eq!(apidiff(d.path(), &["rules", "--category", "REST"]).status.code(), Some(2));
+}
+
+#[test]
 fn usage_errors_exit_two() {
     let d = tempfile::tempdir().unwrap();
     assert_eq!(apidiff(d.path(), &["diff", "only-one"]).status.code(), Some(2));

@@ -287,6 +287,7 @@ fn ten_thousand_entries_first_page_within_300_ms() {
             dependants: vec![],
             run: format!("run-{}", i / 5),
             owners: vec![],
+            source: None,
         })
         .unwrap();
     }

@@ -33,7 +33,9 @@ fn entry(case: &Path, side: &str) -> PathBuf {
 
 /// Runs one case and returns the produced changes as `rule-id | operation | pointer` lines.
 pub fn produced(case: &Path) -> Result<BTreeSet<String>, String> {
-    let opts = LoadOptions { proto_includes: vec![], ..LoadOptions::default() };
+    // googleapis' `google/api/*.proto`, imported by the `google.api.http` cases.
+    let imports = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/protobuf-imports");
+    let opts = LoadOptions { proto_includes: vec![imports], ..LoadOptions::default() };
     let cwd = case.to_path_buf();
     let load = |side: &str| -> Result<spec::Spec, String> {
         let path = entry(case, side);

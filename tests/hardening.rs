@@ -128,6 +128,48 @@ fn proto_imports_stay_inside_and_say_what_is_wrong() {
     assert!(!String::from_utf8_lossy(&out.stderr).contains("group name"));
 }
 
+/// 100,000 levels of nested message literals in an option value used to keep protox busy for
+/// minutes; the nesting limit refuses them at the line, and a reasonable depth still compares.
+#[test]
+fn deeply_nested_proto_options_end_at_once_with_the_line() {
+    let p = Probe::new();
+    let nested = |n: usize| {
+        format!(
+            "syntax = \"proto3\";\npackage my;\nimport \"google/protobuf/descriptor.proto\";\nmessage Opt {{ Opt a = 1; int32 b = 2; }}\nextend google.protobuf.FileOptions {{ Opt opt = 50000; }}\noption (my.opt) = {{{}b: 1{}}};\nmessage M {{ int32 x = 1; }}\n",
+            "a: {".repeat(n),
+            "}".repeat(n)
+        )
+    };
+    p.repo.write("api/deep.proto", &nested(100_000));
+    refused(&p.run(&["diff", "api/deep.proto", "api/deep.proto"]), "api/deep.proto:6", "nesting deeper than");
+    p.repo.write("api/ok.proto", &nested(50));
+    let out = p.run(&["diff", "api/ok.proto", "api/ok.proto"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    // Nested message declarations count too.
+    let msgs = format!("syntax = \"proto3\";\n{}{}\n", "message A { ".repeat(100_000), "}".repeat(100_000));
+    p.repo.write("api/msgs.proto", &msgs);
+    refused(&p.run(&["diff", "api/msgs.proto", "api/msgs.proto"]), "api/msgs.proto:2", "nesting deeper than");
+}
+
+/// `.env`, CODEOWNERS, `buf.yaml` and the specs found by discovery are read through the same
+/// budget: a FIFO in their place is skipped or refused, never waited on.
+#[test]
+fn side_files_that_are_fifos_do_not_block() {
+    let p = Probe::new();
+    p.repo.write("api/openapi.yaml", &openapi("#/paths"));
+    p.repo.commit("spec");
+    for f in [".env", "CODEOWNERS", "buf.yaml", "buf.work.yaml", ".apidiff-ignore.yaml"] {
+        assert!(Command::new("mkfifo").arg(p.repo.path().join(f)).status().unwrap().success());
+    }
+    let out = p.run(&["check", "--record"]);
+    refused(&out, ".apidiff-ignore.yaml", "not a regular file");
+    std::fs::remove_file(p.repo.path().join(".apidiff-ignore.yaml")).unwrap();
+    let out = p.run(&["check", "--record"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = p.run(&["discover"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
 #[test]
 fn json_duplicate_keys_are_an_error_with_the_line() {
     let p = Probe::new();

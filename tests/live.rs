@@ -306,3 +306,266 @@ fn watch_stops_cleanly_on_sigterm() {
     let err = stderr(&o);
     assert!(err.contains("baseline recorded") && err.contains("watch: stopped (SIGTERM)"), "{err}");
 }
+
+const SECRET: &str = "live-test-secret-live-test-secret-0123456789";
+
+/// A plain HTTP/1.1 GET (the test has no HTTP client crate): status and body.
+fn http_get(addr: &str, path: &str, token: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    (head.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0), body.to_string())
+}
+
+/// `apidiff serve --watch` in `dir`, its address, and its stderr lines as they come.
+fn serve_watch(dir: &Path) -> (std::process::Child, String, std::sync::mpsc::Receiver<String>) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_apidiff"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--watch", "1s"])
+        .current_dir(dir)
+        .env("APIDIFF_JWT_SECRET", SECRET)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let err = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(err).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::time::Instant::now() < deadline {
+        if let Ok(line) = rx.recv_timeout(std::time::Duration::from_millis(200))
+            && let Some(rest) = line.split("listening on http://").nth(1)
+        {
+            let addr = rest.split_whitespace().next().unwrap().to_string();
+            return (child, addr, rx);
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("serve never said where it listens");
+}
+
+#[test]
+fn serve_watch_shows_each_live_source_on_the_dashboard_and_stops_on_sigterm() {
+    let (Some(v1), Some(v2)) = (live("REST_V1"), live("REST_V2")) else { return };
+    let d = tempfile::tempdir().unwrap();
+    let down = format!("http://127.0.0.1:{}/openapi.json", free_port());
+    // The committed spec is what version 1 serves; the running service is version 2: drift.
+    let committed = Command::new("python3")
+        .args(["-c", "import sys,urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1]).read().decode())", &v1])
+        .output()
+        .unwrap();
+    std::fs::write(d.path().join("pets.json"), &committed.stdout).unwrap();
+    std::fs::write(
+        d.path().join("apidiff.yaml"),
+        format!("modules:\n  - name: pets\n    specs: [pets.json]\n    live: [{v2}]\n  - name: gone\n    live: [{down}]\n"),
+    )
+    .unwrap();
+    let token = Command::new(env!("CARGO_BIN_EXE_apidiff"))
+        .args(["token", "--role", "viewer", "--subject", "t"])
+        .env("APIDIFF_JWT_SECRET", SECRET)
+        .output()
+        .unwrap();
+    let token = String::from_utf8(token.stdout).unwrap().trim().to_string();
+    let (child, addr, lines) = serve_watch(d.path());
+    let mut v = serde_json::Value::Null;
+    for _ in 0..200 {
+        let (status, body) = http_get(&addr, "/api/api-diff/live", &token);
+        assert_eq!(status, 200, "{body}");
+        v = serde_json::from_str(&body).unwrap();
+        // The server re-reads the store within a second of the watch recording the baseline.
+        if v["last_poll"].is_string() && v["sources"][0]["baseline"].is_string() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(v["watching"], true, "{v}");
+    let pets = &v["sources"][0];
+    assert_eq!((pets["module"].as_str(), pets["locator"].as_str()), (Some("pets"), Some(v2.as_str())), "{v}");
+    assert!(["baseline recorded", "unchanged"].contains(&pets["state"].as_str().unwrap()), "{v}");
+    assert!(pets["last_fetch"].is_string() && pets["baseline"].is_string() && pets["last_change"].is_null(), "{v}");
+    assert_eq!(pets["drift"], serde_json::json!({"status": "drifted", "changes": 3}), "{v}");
+    let gone = &v["sources"][1];
+    assert_eq!(gone["state"], "unreachable", "{v}");
+    assert!(gone["cause"].as_str().unwrap().contains("connection refused") && gone["last_fetch"].is_null(), "{v}");
+    // The dashboard loads the section's own script; a token is needed for the data.
+    let (status, page) = http_get(&addr, "/admin/api-diff", "");
+    assert!(status == 200 && page.contains("/admin/api-diff/live.js") && page.contains("id=\"live\""), "{page}");
+    assert_eq!(http_get(&addr, "/admin/api-diff/live.js", "").0, 200);
+    assert_eq!(http_get(&addr, "/api/api-diff/live", "").0, 401);
+    // The section in a real browser: one row per source, with the drift and the outage.
+    if let Some(dom) = dashboard_dom(&addr, &token) {
+        assert!(dom.contains("id=\"live\"") && dom.contains("data-ready=\"true\""), "{dom}");
+        let section = &dom[dom.find("id=\"live\"").unwrap()..];
+        assert!(
+            section.contains(&v2) && section.contains(&down) && section.contains("drifted (3)") && section.contains("connection refused"),
+            "{section}"
+        );
+    }
+    // The archived entry says where it came from.
+    let entries = d.path().join(".apidiff/records/entries");
+    let recorded: Vec<serde_json::Value> =
+        std::fs::read_dir(&entries).unwrap().map(|f| serde_json::from_slice(&std::fs::read(f.unwrap().path()).unwrap()).unwrap()).collect();
+    assert!(
+        recorded
+            .iter()
+            .any(|e| e["source"]["kind"] == "live" && e["source"]["locator"] == v2.as_str() && e["source"]["fetched"].is_string()),
+        "{recorded:?}"
+    );
+    // SIGTERM: the server stops, and the watch thread with it.
+    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    // The reader ends at the pipe's end, so this has every line.
+    let log: Vec<String> = lines.iter().collect();
+    assert!(log.iter().any(|l| l.contains("watch stopped")), "{log:?}");
+    assert!(log.iter().any(|l| l.contains(&format!("unreachable: {down}: connection refused"))), "{log:?}");
+}
+
+/// The dashboard's DOM after its scripts ran, from headless Chromium (`None`: not installed, outside CI).
+fn dashboard_dom(addr: &str, token: &str) -> Option<String> {
+    let bin = std::env::var("APIDIFF_TEST_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !Path::new(&bin).exists() {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "CI=true but Chromium is missing");
+        eprintln!("skipped the browser part: no Chromium at {bin}");
+        return None;
+    }
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new(bin)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
+        .args(["--virtual-time-budget=15000", "--dump-dom"])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("http://{addr}/admin/api-diff#token={token}"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "chromium failed: {}", String::from_utf8_lossy(&out.stderr));
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// A webhook receiver on 127.0.0.1:0 that answers 200 and keeps every body.
+fn webhook() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut r = std::io::BufReader::new(stream.try_clone().unwrap());
+            let mut len = 0usize;
+            loop {
+                let mut line = String::new();
+                if r.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
+                    break;
+                }
+                if let Some((k, v)) = line.split_once(':')
+                    && k.eq_ignore_ascii_case("content-length")
+                {
+                    len = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0u8; len];
+            let _ = r.read_exact(&mut body);
+            keep.lock().unwrap().push(String::from_utf8_lossy(&body).into_owned());
+            let _ = write!(stream, "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok");
+        }
+    });
+    (url, seen)
+}
+
+#[test]
+fn a_flapping_source_alerts_once_through_the_webhook() {
+    let (Some(python), Some(dir)) = (live("PYTHON"), live("DIR")) else { return };
+    let port = free_port();
+    let locator = format!("http://127.0.0.1:{port}/openapi.json");
+    let (url, seen) = webhook();
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("apidiff.yaml"),
+        format!("modules:\n  - name: pets\n    live: [{locator}]\nalerts:\n  channels:\n    - {{type: webhook, url: '{url}'}}\n"),
+    )
+    .unwrap();
+    let watch = || {
+        let o = apidiff(d.path(), &["watch", "--once"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stderr(&o)
+    };
+    let app = App::start(&python, &dir, "rest_v1", port);
+    assert!(watch().contains("baseline recorded"));
+    drop(app);
+    let first = watch();
+    assert!(first.contains(&format!("unreachable: {locator}")) && first.contains("alert: "), "{first}");
+    assert!(watch().contains("(already reported)"));
+    let app = App::start(&python, &dir, "rest_v1", port);
+    assert!(watch().contains(&format!("recovered: {locator}")));
+    drop(app);
+    let again = watch();
+    assert!(again.contains("(already reported)") && !again.contains("alert: "), "{again}");
+    let bodies = seen.lock().unwrap().clone();
+    assert_eq!(bodies.len(), 1, "{bodies:?}");
+    let b: serde_json::Value = serde_json::from_str(&bodies[0]).unwrap();
+    assert_eq!(b["changes"][0]["id"], "live-source-unreachable", "{b}");
+    assert_eq!(b["module"], "pets");
+    assert!(b["changes"][0]["message"].as_str().unwrap().contains(&locator), "{b}");
+}
+
+#[test]
+fn rollback_preview_compares_a_live_snapshot_with_what_runs_now() {
+    let (Some(python), Some(dir)) = (live("PYTHON"), live("DIR")) else { return };
+    let port = free_port();
+    let locator = format!("http://127.0.0.1:{port}/openapi.json");
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("apidiff.yaml"), format!("modules:\n  - name: pets\n    live: [{locator}]\n")).unwrap();
+    let app = App::start(&python, &dir, "rest_v1", port);
+    let o = apidiff(d.path(), &["check", "--live", "--record", "--deploy", "deploy-one"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    drop(app);
+    let app = App::start(&python, &dir, "rest_v2", port);
+    // Now (version 2) → the snapshot of deploy-one (version 1).
+    let o = apidiff(d.path(), &["rollback", "--to", "deploy-one", "--preview", "-f", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["specs"][0]["base"], locator.as_str(), "{v}");
+    assert_eq!(rule_ids(&o), ["api-version-changed", "api-version-decreased", "endpoint-added", "request-parameter-removed"]);
+    // A live source cannot be written back.
+    let o = apidiff(d.path(), &["rollback", "--to", "deploy-one"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains(&locator) && stderr(&o).contains("--preview"), "{}", stderr(&o));
+    // Nor compared when it is down: exit 2 naming it.
+    drop(app);
+    let o = apidiff(d.path(), &["rollback", "--to", "deploy-one", "--preview"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains(&locator) && stderr(&o).contains("connection refused"), "{}", stderr(&o));
+}
+
+#[test]
+fn grpcs_and_https_need_the_test_ca() {
+    let (Some(grpcs), Some(grpc2), Some(https), Some(rest2), Some(ca)) =
+        (live("GRPCS_V1"), live("GRPC_V2"), live("HTTPS_V1"), live("REST_V2"), live("CA"))
+    else {
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    // With the CA: TLS gRPC reflection and HTTPS read like their plaintext twins.
+    let o = apidiff(d.path(), &["diff", &grpcs, &grpc2, "-f", "json", "--ca-file", &ca]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(rule_ids(&o), ["proto-field-no-delete", "proto-field-same-type", "proto-rpc-no-delete"]);
+    let o = apidiff(d.path(), &["diff", &https, &rest2, "-f", "json", "--ca-file", &ca]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(rule_ids(&o), ["api-version-changed", "endpoint-removed", "request-parameter-added-required"]);
+    // Without it the server's certificate is not trusted: exit 2, one line naming the locator.
+    for (locator, other) in [(&grpcs, &grpc2), (&https, &rest2)] {
+        let o = apidiff(d.path(), &["diff", locator, other]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains(locator.as_str()) && err.to_lowercase().contains("certificate"), "{err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+}

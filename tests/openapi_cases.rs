@@ -257,3 +257,38 @@ fn changes_to_draft_operations_are_not_breaking() {
     got.sort_unstable();
     assert_eq!(got, [("endpoint-removed", "warning"), ("request-property-became-required", "warning")]);
 }
+
+#[test]
+fn a_shared_schema_change_stays_breaking_for_stable_operations() {
+    // `/a` and `/b` both send `Pet`; one of them is draft. Raising `minLength` in `Pet` breaks
+    // the stable one's clients whichever operation reaches `Pet` first.
+    let spec = |min: u32, draft_first: bool| {
+        let op = |level: &str| {
+            format!(
+                r##"{{"post": {{{level}"requestBody": {{"content": {{"application/json": {{"schema": {{"$ref": "#/components/schemas/Pet"}}}}}}}}, "responses": {{"204": {{"description": "ok"}}}}}}}}"##
+            )
+        };
+        let draft = r#""x-stability-level": "draft", "#;
+        let (a, b) = if draft_first { (op(draft), op("")) } else { (op(""), op(draft)) };
+        format!(
+            r#"{{"openapi": "3.1.0", "info": {{"title": "t", "version": "1"}}, "paths": {{"/a": {a}, "/b": {b}}}, "components": {{"schemas": {{"Pet": {{"type": "object", "properties": {{"name": {{"type": "string", "minLength": {min}}}}}}}}}}}}}"#
+        )
+    };
+    for draft_first in [true, false] {
+        let base = load_text("base.json", &spec(1, draft_first)).expect("base loads");
+        let rev = load_text("revision.json", &spec(2, draft_first)).expect("revision loads");
+        let changes = compare(&base, &rev);
+        let got: Vec<(&str, &str)> = changes.iter().map(|c| (c.rule.id, c.severity.as_str())).collect();
+        assert_eq!(got, [("request-length-tightened", "breaking")], "draft first: {draft_first}");
+        assert!(!changes[0].message.contains("draft"), "{}", changes[0].message);
+        assert_eq!(changes[0].affected.len(), 1, "{:?}", changes[0].affected);
+    }
+    // Reached only from the draft operation, the same change is a warning.
+    let only_draft = |min: u32| {
+        spec(min, true).replace(r#""/b": {"post": {"requestBody""#, r#""/b": {"post": {"x-stability-level": "alpha", "requestBody""#)
+    };
+    let base = load_text("base.json", &only_draft(1)).expect("base loads");
+    let rev = load_text("revision.json", &only_draft(2)).expect("revision loads");
+    let got: Vec<(String, &str)> = compare(&base, &rev).iter().map(|c| (c.rule.id.to_string(), c.severity.as_str())).collect();
+    assert_eq!(got, [("request-length-tightened".to_string(), "warning")]);
+}

@@ -120,6 +120,45 @@ fn plain_language_summary() {
     assert_eq!(summary::plain_language(&added), "This update added 1 endpoint. Nothing in it breaks existing clients.");
 }
 
+/// The summary names what a change is about, not the area its rule belongs to (issue #13).
+#[test]
+fn summary_names_what_changed() {
+    // Only a description changed: no type was added.
+    let r = report_from_named(
+        ("api/s.graphql", "type Query { a: String }\ntype User { id: ID }\n"),
+        ("api/s.graphql", "type Query { a: String }\n\"A person\"\ntype User { id: ID }\n"),
+    );
+    assert_eq!(summary::plain_language(&r), "This update changed the description of 1 element. Nothing in it breaks existing clients.");
+    // A removed enum value is an enum value, not a schema.
+    let base = BASE.replace("      responses:\n        '200': {description: ok}\n  /v1/accounts", "      parameters:\n        - {name: kind, in: query, schema: {type: string, enum: [x, y]}}\n      responses:\n        '200': {description: ok}\n  /v1/accounts");
+    let r = report_from(&base, &base.replace("enum: [x, y]", "enum: [y]"));
+    assert_eq!(summary::plain_language(&r), "This update removed the enum value `x` from `GET /v1/users`. It breaks existing clients.");
+    let r = report_from(&base, &base.replace("enum: [a, b]", "enum: [a, b, c]"));
+    assert!(
+        summary::plain_language(&r).starts_with("This update made 1 change that may affect some clients."),
+        "{}",
+        summary::plain_language(&r)
+    );
+    // A GraphQL field is its own operation: no "in `Query.a`" after `Query.a`.
+    let r =
+        report_from_named(("api/s.graphql", "type Query { a(x: Int): String }\n"), ("api/s.graphql", "type Query { a(x: String): Int }\n"));
+    assert_eq!(
+        summary::plain_language(&r),
+        "This update changed `Query.a` (changed type from `String` to `Int`) and changed `Query.a(x:)` (changed type from `Int` to \
+         `String`). All of these changes break existing clients."
+    );
+    // Added elements are counted by what the message calls them.
+    let r = report_from_named(
+        ("api/s.graphql", "type Query { a: String }\n"),
+        ("api/s.graphql", "type Query { a: String }\ntype B { b: Int }\n"),
+    );
+    assert_eq!(summary::plain_language(&r), "This update added 1 object. Nothing in it breaks existing clients.");
+}
+
+fn report_from_named(base: (&str, &str), rev: (&str, &str)) -> Report {
+    Report::build(vec![outcome(None, base, rev, "")], FailOn::Breaking)
+}
+
 #[test]
 fn text_starts_with_the_summary() {
     let t = text::render(&report(), false, Some(200));

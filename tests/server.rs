@@ -161,6 +161,11 @@ fn register_several_specs_reports_the_broken_one_and_records_the_rest() {
     assert_eq!(many["errors"][0]["file"], "broken/openapi.yaml", "{many}");
     assert!(many["errors"][0]["line"].as_u64().is_some(), "{many}");
     assert_eq!(many["report"]["errors"][0]["module"], "broken", "{many}");
+    // The failure is in the audit log.
+    let log = s.json("GET", "/api/api-diff/audit?action=failure", &token(Role::Admin, "auditor"), None);
+    let events = log["items"].as_array().or(log.as_array()).cloned().unwrap_or_default();
+    assert_eq!(events.len(), 1, "{log}");
+    assert_eq!(events[0]["details"]["errors"][0]["file"], "broken/openapi.yaml", "{log}");
 }
 
 #[test]
@@ -549,6 +554,7 @@ fn bench_history_10k() {
             ],
             dependants: vec![],
             run: format!("run-{i}"),
+            source: None,
             owners: vec![],
         };
         a.put_entry(&e).unwrap();

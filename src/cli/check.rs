@@ -56,7 +56,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub no_alerts: bool,
     /// buf category of the protobuf rules: FILE, PACKAGE, WIRE_JSON or WIRE (default: the
-    /// config's `protobuf.category`, else PACKAGE).
+    /// config's `protobuf.category`, else PACKAGE). The HTTP rules (`google.api.http`) apply
+    /// whatever the category.
     #[arg(long, value_name = "CATEGORY")]
     pub proto_category: Option<String>,
     /// Check the running services instead of the files: every module's `live:` sources, each
@@ -142,6 +143,9 @@ fn check(args: CheckArgs, ctx: super::context::Ctx, identity: Identity, color: b
     if record {
         let recorded = pipeline::record(&req, &checked)?;
         say_recorded(&recorded.written, checked.baseline, &archive.location());
+    } else if args.base.is_none() {
+        // Compared against the store: a spec that could not be read is audited there too.
+        pipeline::audit_failures(&req, &checked, None)?;
     }
     for e in &checked.report.errors {
         eprintln!("error: {e} (spec {}; every other spec was checked)", e.spec);

@@ -158,7 +158,7 @@ const KEYS: &[&str] = &[
 /// The store settings: the process environment, then `<root>/.env` for what it lacks.
 pub(super) fn settings(root: &Path) -> Settings {
     let mut s = Settings::new();
-    if let Ok(text) = std::fs::read_to_string(root.join(".env")) {
+    if let Ok(Some(text)) = crate::source::read_text_if_exists(&root.join(".env"), ".env", crate::source::MAX_SIDE_FILE_BYTES) {
         for line in text.lines() {
             let line = line.trim();
             let line = line.strip_prefix("export ").unwrap_or(line);
@@ -425,4 +425,32 @@ pub(super) fn send_alerts(req: &crate::pipeline::Request<'_>, checked: &mut crat
     }
     checked.report.alerts = deliveries;
     Ok(())
+}
+
+/// Parses `30s`, `5m`, `1h` (a bare number is seconds).
+pub(super) fn interval(flag: &str, text: &str) -> Result<std::time::Duration, Error> {
+    let t = text.trim();
+    let (num, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
+    let n: u64 = num.parse().map_err(|_| Error::Usage(format!("{flag} {text}: expected a duration like 30s, 5m or 1h")))?;
+    let secs = match unit {
+        "" | "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        _ => return Err(Error::Usage(format!("{flag} {text}: expected a duration like 30s, 5m or 1h"))),
+    };
+    Ok(std::time::Duration::from_secs(secs.max(1)))
+}
+
+/// The library's watch settings from the CLI's context: connection settings and alert secrets
+/// read from the environment here (`serve --watch` uses it too).
+pub(super) fn watcher(ctx: &Ctx, modules: &[String], connection: &LiveArgs, alerts: bool) -> Result<crate::pipeline::watch::Watch, Error> {
+    Ok(crate::pipeline::watch::Watch {
+        root: ctx.root.clone(),
+        config: ctx.config.clone(),
+        archive: ctx.archive.clone(),
+        modules: modules.to_vec(),
+        remote: connection.remote(&ctx.config.headers_env)?,
+        alerts: alerts.then(|| crate::notify::Secrets::for_channels(&ctx.config.alerts, |n| std::env::var(n).ok())),
+        actor: actor(&ctx.root),
+    })
 }

@@ -52,7 +52,8 @@ pub struct DiffArgs {
     #[arg(long)]
     pub allow_remote_refs: bool,
     /// buf category of the protobuf rules: FILE, PACKAGE, WIRE_JSON or WIRE (default: the
-    /// config's `protobuf.category`, else PACKAGE).
+    /// config's `protobuf.category`, else PACKAGE). The HTTP rules (`google.api.http`) apply
+    /// whatever the category.
     #[arg(long, value_name = "CATEGORY")]
     pub proto_category: Option<String>,
     /// Extra protobuf import root (repeatable).

@@ -97,7 +97,9 @@ fn modules_section() -> String {
 
 `apidiff check` finds every spec in the repository by itself. Modules group specs (one service,
 one team) so that history, owners and dependencies are tracked per module; specs that no module
-claims get a module named after their folder. Put `apidiff.yaml` at the repository root:
+claims get a module named after their folder (a `.proto` file: after its buf module, the last
+segment of `name` in `buf.yaml`, else its `package`, so `google.pubsub.v1` rather than `v1`).
+Put `apidiff.yaml` at the repository root:
 
 ```yaml
 modules:

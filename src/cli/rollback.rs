@@ -1,14 +1,15 @@
 //! `apidiff rollback --to <hash>`: write archived spec files back into the working tree (or,
 //! with `--preview`, show what that would change). Every rollback is an audit event.
 
-use super::context::{Common, actor, now_ms, on_big_stack, short};
+use super::context::{Common, LiveArgs, actor, now_ms, on_big_stack, short};
 use super::context::{Exit, out, out_bytes, today};
 use crate::diff::{self, Format, Options};
 use crate::error::Error;
 use crate::policy::{self, FailOn, Policy};
 use crate::report::ReportFormat as OutputFormat;
 use crate::report::{Report, SpecPair, text};
-use crate::source::normalize;
+use crate::source::http::Remote;
+use crate::source::{live, normalize};
 use crate::spec::{self, LoadOptions};
 use crate::store::bundle::{self, Bundle, Tree};
 use crate::store::view::unified;
@@ -33,6 +34,9 @@ pub struct RollbackArgs {
     /// Output format of the preview's change report.
     #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
+    /// For entries of live sources, `--preview` fetches what runs now with these settings.
+    #[command(flatten)]
+    pub connection: LiveArgs,
 }
 
 pub(super) fn run(args: RollbackArgs, color: bool) -> Result<Exit, Error> {
@@ -44,6 +48,17 @@ pub(super) fn run(args: RollbackArgs, color: bool) -> Result<Exit, Error> {
     let mut plan: Vec<(Entry, Bundle)> = Vec::new();
     for e in targets {
         let b = ctx.archive.snapshot(e.snapshot.as_deref().unwrap_or(""))?;
+        if live::is_live(&e.spec) {
+            // What a service serves cannot be written back; it can be compared with what runs.
+            if !args.preview {
+                return Err(Error::Usage(format!(
+                    "{}: a live source cannot be rolled back by writing files (module {}); --preview compares it with the snapshot",
+                    e.spec, e.module
+                )));
+            }
+            plan.push((e, b));
+            continue;
+        }
         // A tampered record may name any path: the spec and every file must stay inside the
         // repository, for `--preview` (which reads the current file) as for writing.
         for p in std::iter::once(&e.spec).chain(b.files.keys()) {
@@ -56,7 +71,8 @@ pub(super) fn run(args: RollbackArgs, color: bool) -> Result<Exit, Error> {
         let format = args.format;
         let load = crate::pipeline::load_options(&ctx.root, &ctx.config);
         let opts = Options { today: today(), proto_category: ctx.config.protobuf.category().to_string() };
-        return on_big_stack(move || preview(&root, plan, (format, color), (&load, &opts), &full, kind));
+        let remote = args.connection.remote(&ctx.config.headers_env)?;
+        return on_big_stack(move || preview(&root, &remote, plan, (format, color), (&load, &opts), &full, kind));
     }
     let now = now_ms();
     let tstamp = time::format_millis(now);
@@ -65,7 +81,7 @@ pub(super) fn run(args: RollbackArgs, color: bool) -> Result<Exit, Error> {
     for (e, b) in &plan {
         for (p, content) in &b.files {
             let dest = safe_path(&ctx.root, p)?;
-            if std::fs::read_to_string(&dest).is_ok_and(|cur| &cur == content) {
+            if crate::source::read_limited(&dest, p, crate::source::MAX_FILE_BYTES).is_ok_and(|cur| cur == content.as_bytes()) {
                 continue;
             }
             write_file(&dest, content)?;
@@ -104,6 +120,7 @@ pub(super) fn run(args: RollbackArgs, color: bool) -> Result<Exit, Error> {
 
 fn preview(
     root: &Path,
+    remote: &Remote,
     plan: Vec<(Entry, Bundle)>,
     (format, color): (OutputFormat, bool),
     (load, opts): (&LoadOptions, &Options),
@@ -116,6 +133,11 @@ fn preview(
     for (e, target) in &plan {
         let fmt = Format::parse(&e.format);
         let current = match fmt {
+            // A live source: what it serves now (a failure names the locator).
+            _ if live::is_live(&e.spec) => {
+                let i = crate::source::Input::open_with(&e.spec, root, remote, &[])?;
+                Some(Bundle { format: e.format.clone(), entry: i.name.clone(), files: [(i.name, i.text)].into() })
+            }
             Some(f) if worktree.has(&e.spec) => Some(bundle::collect(&worktree, &e.spec, f, load)?),
             _ => None,
         };

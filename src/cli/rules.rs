@@ -1,7 +1,7 @@
 //! `apidiff rules` and `apidiff explain`.
 
 use super::context::{Exit, out};
-use crate::diff::{Rule, registry};
+use crate::diff::{Category, Rule, registry};
 use crate::error::Error;
 use clap::{Args, ValueEnum};
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
@@ -26,6 +26,10 @@ pub struct RulesArgs {
     /// Only rules of this format (openapi, graphql, asyncapi, typescript, protobuf).
     #[arg(long)]
     pub only: Option<String>,
+    /// Only protobuf rules of this category: buf's FILE, PACKAGE, WIRE_JSON or WIRE, or HTTP
+    /// (apidiff's `google.api.http` rules, applied whatever buf category is chosen).
+    #[arg(long)]
+    pub category: Option<String>,
 }
 
 /// Arguments of `apidiff explain`.
@@ -36,16 +40,35 @@ pub struct ExplainArgs {
 }
 
 pub(super) fn run_rules(args: RulesArgs) -> Result<Exit, Error> {
-    let rules: Vec<&Rule> = registry::all().filter(|r| args.only.as_deref().is_none_or(|f| r.format.as_str() == f)).collect();
+    let category = match args.category.as_deref() {
+        Some(c) => Some(
+            Category::parse(c).ok_or_else(|| Error::Usage(format!("--category `{c}`: expected FILE, PACKAGE, WIRE_JSON, WIRE or HTTP")))?,
+        ),
+        None => None,
+    };
+    let rules: Vec<&Rule> = registry::all()
+        .filter(|r| args.only.as_deref().is_none_or(|f| r.format.as_str() == f))
+        .filter(|r| category.is_none_or(|c| r.categories.contains(&c)))
+        .collect();
     match args.format {
         RulesFormat::Json => out(&format!("{}\n", serde_json::to_string_pretty(&rules).unwrap_or_default())),
         RulesFormat::Markdown => out(&rules_markdown(&rules)),
         RulesFormat::Table => {
             let mut t = Table::new();
             t.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).force_no_tty();
-            t.set_header(vec!["id", "format", "severity", "summary"]);
+            // Protobuf listings also show each rule's categories (buf's, or HTTP).
+            let cats = !rules.is_empty() && rules.iter().all(|r| !r.categories.is_empty());
+            let mut header = vec!["id", "format", "severity", "summary"];
+            if cats {
+                header.insert(3, "categories");
+            }
+            t.set_header(header);
             for r in &rules {
-                t.add_row(vec![r.id, r.format.as_str(), r.severity.as_str(), r.summary]);
+                let mut row = vec![r.id.to_string(), r.format.as_str().to_string(), r.severity.as_str().to_string(), r.summary.to_string()];
+                if cats {
+                    row.insert(3, r.categories.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(" "));
+                }
+                t.add_row(row);
             }
             out(&format!("{t}\n{} rules\n", rules.len()));
         }
@@ -84,6 +107,10 @@ pub fn explain(rule: &Rule) -> String {
         rule.area,
         rule.kind
     );
+    if !rule.categories.is_empty() {
+        let names: Vec<&str> = rule.categories.iter().map(|c| c.as_str()).collect();
+        s.insert_str(s.len() - 2, &format!(" · categories: {}", names.join(", ")));
+    }
     for line in rule.docs.lines() {
         s.push_str(line.strip_prefix(' ').unwrap_or(line));
         s.push('\n');

@@ -3,6 +3,7 @@
 
 use super::context::Common;
 use super::context::Exit;
+use super::context::{LiveArgs, interval, watcher};
 use crate::error::Error;
 use crate::notify::Secrets;
 use crate::server::{self, AppState, alerts, auth};
@@ -20,6 +21,12 @@ pub struct ServeArgs {
     /// Log one line per request to stderr (never tokens or query strings).
     #[arg(long)]
     pub log: bool,
+    /// Also poll every module's `live:` sources at this interval (`30s`, `5m`, `1h`), as
+    /// `apidiff watch` does; the dashboard shows what it sees.
+    #[arg(long, value_name = "DURATION")]
+    pub watch: Option<String>,
+    #[command(flatten)]
+    pub connection: LiveArgs,
 }
 
 /// The token verifier the environment configures: `APIDIFF_JWT_PUBLIC_KEY` (RS256/ES256 PEM
@@ -45,7 +52,15 @@ fn auth_from_env() -> Result<auth::Auth, Error> {
 
 pub(super) fn run(args: ServeArgs) -> Result<Exit, Error> {
     let auth = auth_from_env()?;
+    let every = args.watch.as_deref().map(|w| interval("--watch", w)).transpose()?;
     let ctx = args.common.context()?;
+    let watch = match every {
+        Some(_) if !ctx.config.modules.iter().any(|m| !m.live.is_empty()) => {
+            return Err(Error::Usage("serve --watch: no module lists a `live:` source in the configuration".into()));
+        }
+        Some(_) => Some(watcher(&ctx, &[], &args.connection, true)?),
+        None => None,
+    };
     if !ctx.archive.exists()? {
         ctx.archive.create()?;
     }
@@ -64,6 +79,17 @@ pub(super) fn run(args: ServeArgs) -> Result<Exit, Error> {
     };
     let log = crate::server::Log { requests: args.log, write: std::sync::Arc::new(|line: &str| eprintln!("apidiff serve: {line}")) };
     let state = AppState::new(ctx.archive, ctx.config, ctx.root, auth, salt, sink, log);
+    let watcher = match (watch, every) {
+        (Some(w), Some(every)) => {
+            eprintln!(
+                "apidiff serve: watching {} live source(s) every {}s",
+                w.config.modules.iter().map(|m| m.live.len()).sum::<usize>(),
+                every.as_secs()
+            );
+            Some(crate::server::live::Watcher::start(state.clone(), w, every))
+        }
+        _ => None,
+    };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -73,10 +99,35 @@ pub(super) fn run(args: ServeArgs) -> Result<Exit, Error> {
             tokio::net::TcpListener::bind(&args.listen).await.map_err(|e| Error::Usage(format!("--listen {}: {e}", args.listen)))?;
         let addr = listener.local_addr().map_err(|e| Error::Usage(e.to_string()))?;
         eprintln!("apidiff serve: listening on http://{addr} (dashboard: http://{addr}/admin/api-diff)");
-        let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
-        };
-        server::serve(listener, state, shutdown).await.map_err(|e| Error::Usage(format!("server error: {e}")))
+        server::serve(listener, state, shutdown()).await.map_err(|e| Error::Usage(format!("server error: {e}")))
     })?;
+    if let Some(w) = watcher {
+        // The poll in flight finishes and records before the process ends.
+        w.stop();
+        eprintln!("apidiff serve: watch stopped");
+    }
     Ok(Exit::Clean)
+}
+
+/// Resolves on Ctrl-C, or SIGTERM on unix.
+async fn shutdown() {
+    #[cfg(unix)]
+    {
+        let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate());
+        match term {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

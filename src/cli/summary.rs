@@ -34,7 +34,7 @@ pub(super) fn run(args: SummaryArgs) -> Result<Exit, Error> {
     // Entities from the GraphQL specs in the working tree.
     let mut files: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for s in found.specs.iter().filter(|s| s.format == Format::GraphQl) {
-        if let Ok(text) = std::fs::read_to_string(ctx.root.join(&s.path)) {
+        if let Ok(Some(text)) = crate::source::read_text_if_exists(&ctx.root.join(&s.path), &s.path, crate::source::MAX_FILE_BYTES) {
             files.entry(s.module.clone()).or_default().insert(s.path.clone(), text);
         }
     }

@@ -1,18 +1,14 @@
-//! `apidiff watch`: polls every module's live sources (at most 16 at once), records what changed,
-//! sends alerts through the configured channels (their fingerprint dedupe makes a flapping
-//! service alert once), and records a source that is down as an `unreachable` event, once per
-//! outage, then keeps going.
+//! `apidiff watch`: the CLI edge of the library's watch loop ([`crate::pipeline::watch`]): reads
+//! the connection settings and alert secrets from the command line and the environment, stops on
+//! SIGTERM, and prints one line per source per poll.
 
-use super::context::{Common, Exit, LiveArgs, live_identity, on_big_stack, today};
+use super::context::{Common, Exit, LiveArgs, interval, on_big_stack, watcher};
 use crate::error::Error;
-use crate::pipeline::{self, Baseline, Request, Scope};
-use crate::spec::LoadOptions;
-use crate::store::{Archive, bundle::sha256_hex, time};
+use crate::notify;
+use crate::pipeline::watch;
 use clap::Args;
-use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 /// Arguments of `apidiff watch`.
 #[derive(Debug, Args)]
@@ -35,45 +31,46 @@ pub struct WatchArgs {
     pub connection: LiveArgs,
 }
 
-/// Parses `30s`, `5m`, `1h` (a bare number is seconds).
-fn interval(text: &str) -> Result<Duration, Error> {
-    let t = text.trim();
-    let (num, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
-    let n: u64 = num.parse().map_err(|_| Error::Usage(format!("--interval {text}: expected a duration like 30s, 5m or 1h")))?;
-    let secs = match unit {
-        "" | "s" => n,
-        "m" => n * 60,
-        "h" => n * 3600,
-        _ => return Err(Error::Usage(format!("--interval {text}: expected a duration like 30s, 5m or 1h"))),
-    };
-    Ok(Duration::from_secs(secs.max(1)))
-}
-
 pub(super) fn run(args: WatchArgs) -> Result<Exit, Error> {
-    let every = interval(&args.interval)?;
+    let every = interval("--interval", &args.interval)?;
     let ctx = args.common.context()?;
     on_big_stack(move || {
-        if !ctx.archive.exists()? {
-            ctx.archive.create()?;
-        }
-        let remote = args.connection.remote(&ctx.config.headers_env)?;
+        let w = watcher(&ctx, &args.modules, &args.connection, !args.no_alerts)?;
         let stop = on_sigterm();
-        loop {
-            poll(&args, &ctx, &remote)?;
-            if args.once {
-                return Ok(Exit::Clean);
-            }
-            // Sleep in short steps so SIGTERM stops between polls, never in the middle of one.
-            let until = std::time::Instant::now() + every;
-            while std::time::Instant::now() < until {
-                if stop.load(Ordering::SeqCst) {
-                    eprintln!("watch: stopped (SIGTERM)");
-                    return Ok(Exit::Clean);
-                }
-                std::thread::sleep(Duration::from_millis(100));
-            }
+        let stopped = watch::run(&w, every, args.once, &stop, &mut |polled| {
+            print_poll(&polled?);
+            Ok(())
+        })?;
+        if stopped == watch::Stopped::Asked {
+            eprintln!("watch: stopped (SIGTERM)");
         }
+        Ok(Exit::Clean)
     })
+}
+
+/// One line per source, and one per alert delivery.
+fn print_poll(p: &watch::Polled) {
+    for s in &p.sources {
+        let line = match &s.state {
+            watch::State::Unreachable { cause, first } => {
+                format!("unreachable: {cause}{}", if *first { "" } else { " (already reported)" })
+            }
+            watch::State::Failed { cause } => format!("{}: module `{}`: cannot be checked: {cause}", s.locator, s.module),
+            watch::State::Baseline => format!("{}: module `{}`: baseline recorded", s.locator, s.module),
+            watch::State::Unchanged => format!("{}: module `{}`: unchanged", s.locator, s.module),
+            watch::State::Changed { changes } => format!("{}: module `{}`: changed: {changes} change(s) recorded", s.locator, s.module),
+        };
+        if s.recovered {
+            eprintln!("recovered: {}: module `{}` answers again", s.locator, s.module);
+        }
+        eprintln!("{line}");
+        if let Some(watch::Drift::Drifted { changes }) = &s.drift {
+            eprintln!("{}: module `{}`: drift: {changes} difference(s) from the committed spec", s.locator, s.module);
+        }
+    }
+    for d in &p.alerts {
+        eprintln!("{}", notify::delivery_line(d));
+    }
 }
 
 /// A flag SIGTERM sets (instead of ending the process), so a poll in flight finishes and records.
@@ -93,71 +90,4 @@ fn on_sigterm() -> Arc<AtomicBool> {
         }
     }
     flag
-}
-
-/// One round: fetch every source, note the unreachable ones, check and record the rest.
-fn poll(args: &WatchArgs, ctx: &super::context::Ctx, remote: &crate::source::http::Remote) -> Result<(), Error> {
-    let fetched = pipeline::fetch_live(&ctx.config, &args.modules, remote)?;
-    let identity = live_identity(&ctx.root, None);
-    let mut given = Vec::new();
-    for f in fetched {
-        match f.given {
-            Ok(g) => given.push(g),
-            Err(e) => unreachable_event(&ctx.archive, &f.module, &f.locator, &e.to_string(), &identity)?,
-        }
-    }
-    if given.is_empty() {
-        return Ok(());
-    }
-    let today = today();
-    let fail_on = ctx.config.gate.fail_on.map(|l| l.to_fail_on()).unwrap_or_default();
-    let req = Request {
-        policy: pipeline::policy_for(&ctx.root, &ctx.config, &[], fail_on, &today)?,
-        load: LoadOptions { allow_remote_refs: false, proto_includes: Vec::new(), ref_roots: Vec::new() },
-        options: crate::diff::Options { today, proto_category: "WIRE_JSON".into() },
-        baseline: Baseline::Archive,
-        scope: Scope::Given(given),
-        root: ctx.root.clone(),
-        config: &ctx.config,
-        archive: &ctx.archive,
-        identity,
-    };
-    let mut checked = pipeline::check(&req)?;
-    if !args.no_alerts && !checked.report.changes.is_empty() {
-        super::context::send_alerts(&req, &mut checked)?;
-    }
-    let recorded = pipeline::record(&req, &checked)?;
-    let changed: BTreeSet<&str> = recorded.written.iter().map(|e| e.spec.as_str()).collect();
-    for s in &checked.specs {
-        let state = if !changed.contains(s.path.as_str()) {
-            "unchanged".to_string()
-        } else if s.previous.is_none() {
-            "baseline recorded".to_string()
-        } else {
-            format!("changed: {} change(s) recorded", s.changes.len())
-        };
-        eprintln!("{}: module `{}`: {state}", s.path, s.module);
-    }
-    Ok(())
-}
-
-/// Records that `locator` is down, once per outage (keyed by the last snapshot it served), and
-/// says so on stderr; later polls of the same outage stay quiet.
-fn unreachable_event(archive: &Archive, module: &str, locator: &str, cause: &str, id: &pipeline::Identity) -> Result<(), Error> {
-    let last =
-        Archive::latest(&archive.entries()?).iter().find(|e| e.module == module && e.spec == locator).and_then(|e| e.snapshot.clone());
-    let key =
-        format!("unreachable-{}", &sha256_hex(format!("{module}\n{locator}\n{}", last.as_deref().unwrap_or("never")).as_bytes())[..16]);
-    let event = serde_json::json!({
-        "event": "unreachable",
-        "module": module,
-        "source": "live",
-        "locator": locator,
-        "cause": cause,
-        "time": time::format_millis(id.now),
-        "last_snapshot": last,
-    });
-    let first = archive.put_record("live-events", &key, &event)?;
-    eprintln!("unreachable: {cause}{}", if first { "" } else { " (already reported)" });
-    Ok(())
 }

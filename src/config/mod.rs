@@ -16,7 +16,8 @@ pub const FILE_NAMES: &[&str] = &["apidiff.yaml", "apidiff.yml", ".apidiff.yaml"
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    /// Modules: named groups of specs. Specs no module claims get a module named after their folder.
+    /// Modules: named groups of specs. Specs no module claims get a module named after their folder
+    /// (protobuf: their buf module, else their package).
     #[serde(default)]
     pub modules: Vec<Module>,
     /// Where snapshots and history are kept: a folder path, `file://`, `postgres://` or
@@ -60,7 +61,8 @@ pub struct Config {
 pub struct Protobuf {
     /// buf's breaking-change category: `FILE`, `PACKAGE` (default: deleting a service, an RPC, a
     /// message or a field breaks; moving a definition between files of a package does not),
-    /// `WIRE_JSON` or `WIRE`.
+    /// `WIRE_JSON` or `WIRE`. apidiff's HTTP rules (`google.api.http` transcoding) apply whatever the
+    /// category; re-level them by id (`severity:`) to silence them.
     #[serde(default)]
     pub category: Option<ProtoCategory>,
     /// Import roots, relative to the repository root, searched before the folders of

@@ -92,7 +92,7 @@ pub struct Rule {
     /// The user documentation (Markdown), from the rule's doc comment.
     #[serde(skip)]
     pub docs: &'static str,
-    /// buf's breaking categories the rule belongs to (protobuf rules; empty elsewhere).
+    /// buf's breaking categories the rule belongs to, or `HTTP` (protobuf rules; empty elsewhere).
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub categories: &'static [Category],
     /// Properties other code asks about instead of testing the id.
@@ -121,6 +121,9 @@ pub enum Trait {
     /// The element's type was replaced by an unrelated one: finer comparisons below it mean
     /// nothing and are skipped.
     TypeReplaced,
+    /// Only documentation changed (a description was added, removed or edited): summaries
+    /// count it as a documentation change, never as an added or removed element.
+    Documentation,
     /// Derived from the other changes being breaking: it follows their effective severity
     /// (a version that was not bumped for a breaking change).
     DerivedFromBreaking,
@@ -138,16 +141,20 @@ pub enum Category {
     WireJson,
     /// Wire compatibility only.
     Wire,
+    /// Not buf's: the HTTP/JSON surface of transcoded services (`google.api.http`). Its rules
+    /// apply whatever buf category is chosen.
+    Http,
 }
 
 impl Category {
-    /// Parses `FILE`, `PACKAGE`, `WIRE_JSON` or `WIRE` (any case).
+    /// Parses `FILE`, `PACKAGE`, `WIRE_JSON`, `WIRE` or `HTTP` (any case).
     pub fn parse(s: &str) -> Option<Category> {
         match s.to_ascii_uppercase().as_str() {
             "FILE" => Some(Category::File),
             "PACKAGE" => Some(Category::Package),
             "WIRE_JSON" => Some(Category::WireJson),
             "WIRE" => Some(Category::Wire),
+            "HTTP" => Some(Category::Http),
             _ => None,
         }
     }
@@ -159,6 +166,7 @@ impl Category {
             Category::Package => "PACKAGE",
             Category::WireJson => "WIRE_JSON",
             Category::Wire => "WIRE",
+            Category::Http => "HTTP",
         }
     }
 }

@@ -66,7 +66,8 @@ pub struct Skipped {
 pub struct Module {
     /// Its name.
     pub name: String,
-    /// Whether `apidiff.yaml` defines it (otherwise it is named after a folder).
+    /// Whether `apidiff.yaml` defines it (otherwise it is named after its buf module or protobuf
+    /// package, or after a folder).
     pub configured: bool,
     /// Paths of its specs.
     pub specs: Vec<String>,
@@ -100,6 +101,8 @@ struct Candidate {
     reason: String,
     title: Option<String>,
     refs: Vec<String>,
+    /// A `.proto` file's `package`.
+    package: Option<String>,
 }
 
 /// Walks `root` (respecting `.gitignore`, skipping [`SKIPPED_DIRS`] and the config's
@@ -116,6 +119,7 @@ pub fn discover(root: &Path, config: &Config) -> Result<Discovery> {
     let mut found = Vec::new();
     let mut skipped = Vec::new();
     let mut clients = Vec::new();
+    let mut buf = Vec::new();
     for entry in walker.build() {
         let entry = entry.map_err(|e| Error::Usage(format!("cannot walk {}: {e}", root.display())))?;
         if !entry.file_type().is_some_and(|t| t.is_file()) {
@@ -125,6 +129,9 @@ pub fn discover(root: &Path, config: &Config) -> Result<Discovery> {
         let rel = rel.to_string_lossy().replace('\\', "/");
         if exclude.is_match(&rel) {
             continue;
+        }
+        if rel == "buf.yaml" || rel.ends_with("/buf.yaml") {
+            buf.extend(buf_modules(entry.path(), &rel));
         }
         let claimed = module_globs.iter().any(|(_, g)| g.is_match(&rel));
         match recognise(entry.path(), &rel, claimed)? {
@@ -173,7 +180,7 @@ pub fn discover(root: &Path, config: &Config) -> Result<Discovery> {
         }
     }
     found.retain(|c| !drop.contains(&c.path));
-    let specs = assign_modules(found, &module_globs);
+    let specs = assign_modules(found, &module_globs, &buf);
     let mut modules: BTreeMap<String, Module> = BTreeMap::new();
     for s in &specs {
         modules
@@ -228,7 +235,8 @@ fn recognise(abs: &Path, rel: &str, claimed: bool) -> Result<Recognised> {
             Format::TypeScript => resolve_imports(rel, crate::spec::imports::ts_imports(&text), abs, format),
             _ => Vec::new(),
         };
-        return Ok(Recognised::Spec(Candidate { path: rel.to_string(), format, reason, title: None, refs }));
+        let package = (format == Format::Protobuf).then(|| crate::spec::imports::proto_package(&text)).flatten();
+        return Ok(Recognised::Spec(Candidate { path: rel.to_string(), format, reason, title: None, refs, package }));
     }
     if !(lower.ends_with(".json") || lower.ends_with(".yaml") || lower.ends_with(".yml")) {
         return Ok(Recognised::Not(None));
@@ -244,6 +252,7 @@ fn recognise(abs: &Path, rel: &str, claimed: bool) -> Result<Recognised> {
                 reason: format!("top-level `{}: {}`", p.key, p.version),
                 title: p.title,
                 refs,
+                package: None,
             }))
         }
         None if claimed => Ok(Recognised::Not(Some(
@@ -277,7 +286,7 @@ fn is_declaration(lower: &str) -> bool {
 }
 
 fn read_text(abs: &Path, rel: &str) -> Result<String> {
-    let bytes = std::fs::read(abs).map_err(|e| Located::file(rel, format!("cannot read: {e}")))?;
+    let bytes = crate::source::read_limited(abs, rel, crate::source::MAX_FILE_BYTES)?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
@@ -317,7 +326,45 @@ fn resolve_imports(rel: &str, imports: Vec<String>, abs: &Path, format: Format) 
     out
 }
 
-fn assign_modules(found: Vec<Candidate>, module_globs: &[(String, globset::GlobSet)]) -> Vec<Found> {
+/// The named modules a `buf.yaml` declares, as (folder relative to the root, name): a v1 file's
+/// `name` for its own folder, a v2 file's `modules[].name` for each `modules[].path`.
+fn buf_modules(abs: &Path, rel: &str) -> Vec<(String, String)> {
+    let dir = rel.strip_suffix("buf.yaml").unwrap_or("").trim_end_matches('/');
+    // Through the side-file budget, like every repository file that is not a spec.
+    let Ok(Some(text)) = crate::source::read_text_if_exists(abs, rel, crate::source::MAX_SIDE_FILE_BYTES) else { return Vec::new() };
+    let Ok((v, _)) = crate::source::text::parse(rel, &text) else { return Vec::new() };
+    let join = |p: &str| {
+        let p = p.trim().trim_start_matches("./").trim_end_matches('/');
+        match (dir, p) {
+            (d, "." | "") => d.to_string(),
+            ("", p) => p.to_string(),
+            (d, p) => format!("{d}/{p}"),
+        }
+    };
+    let mut out = Vec::new();
+    match v["modules"].as_array() {
+        Some(modules) => {
+            for m in modules {
+                if let (Some(path), Some(name)) = (m["path"].as_str(), m["name"].as_str()) {
+                    out.push((join(path), name.to_string()));
+                }
+            }
+        }
+        None => out.extend(v["name"].as_str().map(|n| (dir.to_string(), n.to_string()))),
+    }
+    out
+}
+
+/// A protobuf spec's module: the buf module holding it (the last segment of its name,
+/// `buf.build/acme/petapis` → `petapis`, as module names carry no `/`), else its package.
+fn proto_module(c: &Candidate, buf: &[(String, String)]) -> Option<String> {
+    let holds = |dir: &str| dir.is_empty() || c.path.starts_with(&format!("{dir}/"));
+    let named = buf.iter().filter(|(dir, _)| holds(dir)).max_by_key(|(dir, _)| dir.len());
+    let name = named.and_then(|(_, n)| n.trim_end_matches('/').rsplit('/').next()).filter(|n| !n.is_empty());
+    name.map(str::to_string).or_else(|| c.package.clone())
+}
+
+fn assign_modules(found: Vec<Candidate>, module_globs: &[(String, globset::GlobSet)], buf: &[(String, String)]) -> Vec<Found> {
     // Folder-derived names: the nearest non-generic folder name; full path when two folders share it.
     let folder = |path: &str| -> String {
         let parts: Vec<&str> = path.split('/').collect();
@@ -329,7 +376,10 @@ fn assign_modules(found: Vec<Candidate>, module_globs: &[(String, globset::GlobS
         dirs[..end].join("/")
     };
     let mut short_names: HashMap<String, BTreeSet<String>> = HashMap::new();
-    for c in &found {
+    let named = |c: &Candidate| {
+        module_globs.iter().any(|(_, g)| g.is_match(&c.path)) || (c.format == Format::Protobuf && proto_module(c, buf).is_some())
+    };
+    for c in found.iter().filter(|c| !named(c)) {
         let f = folder(&c.path);
         let short = f.rsplit('/').next().unwrap_or("").to_string();
         short_names.entry(short).or_default().insert(f);
@@ -339,6 +389,7 @@ fn assign_modules(found: Vec<Candidate>, module_globs: &[(String, globset::GlobS
         .map(|c| {
             let module = match module_globs.iter().find(|(_, g)| g.is_match(&c.path)) {
                 Some((name, _)) => name.clone(),
+                None if let Some(m) = (c.format == Format::Protobuf).then(|| proto_module(&c, buf)).flatten() => m,
                 None => {
                     let f = folder(&c.path);
                     let short = f.rsplit('/').next().unwrap_or("").to_string();
@@ -397,6 +448,7 @@ mod tests {
         write(r, "web/schema.graphql", "type Query { a: Int }\n");
         write(r, "events/asyncapi.yml", "asyncapi: '2.6.0'\n");
         write(r, "protos/a.proto", "syntax = \"proto3\";\nimport \"protos/common.proto\";\n");
+        write(r, "protos/b/v1/b.proto", "syntax = \"proto3\";\npackage acme.b.v1;\n");
         write(r, "protos/common.proto", "syntax = \"proto3\";\n");
         write(r, "sdk/index.d.ts", "export declare const a: number;\n");
         write(r, "sdk/impl.ts", "export const a = 1;\n");
@@ -413,6 +465,7 @@ mod tests {
             vec![
                 ("events/asyncapi.yml".into(), "asyncapi", "events".into()),
                 ("protos/a.proto".into(), "protobuf", "protos".into()),
+                ("protos/b/v1/b.proto".into(), "protobuf", "acme.b.v1".into()),
                 ("root.yaml".into(), "openapi", "legacy-pets".into()),
                 ("sdk/index.d.ts".into(), "typescript", "sdk".into()),
                 ("services/orders/openapi.json".into(), "openapi", "orders".into()),
@@ -422,8 +475,43 @@ mod tests {
         );
         let skipped: Vec<&str> = got.skipped.iter().map(|s| s.path.as_str()).collect();
         assert_eq!(skipped, vec!["protos/common.proto", "services/users/api/paths.yaml"]);
-        assert_eq!(got.specs[4].reason, "top-level `openapi: 3.1.0`");
-        assert_eq!(got.modules.len(), 7);
+        assert_eq!(got.specs[5].reason, "top-level `openapi: 3.1.0`");
+        assert_eq!(got.modules.len(), 8);
+    }
+
+    #[test]
+    fn protobuf_modules_are_packages_or_buf_modules() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        let proto = |pkg: &str| format!("syntax = \"proto3\";\npackage {pkg};\nmessage M {{}}\n");
+        // A package spread over two folders is one module, named after the package.
+        write(r, "proto/acme/billing/v1/invoices.proto", &proto("acme.billing.v1"));
+        write(r, "legacy/v1/billing.proto", &proto("acme.billing.v1"));
+        // buf.yaml v2 named modules, and a v1 buf.yaml with a name in a workspace folder.
+        write(r, "buf.yaml", "version: v2\nmodules:\n  - path: mods/pets\n    name: buf.build/acme/petapis\n  - path: mods/plain\n");
+        write(r, "mods/pets/pet/v1/pet.proto", &proto("pet.v1"));
+        write(r, "mods/plain/store/v1/store.proto", &proto("store.v1"));
+        write(r, "ws/users/buf.yaml", "version: v1\nname: buf.build/acme/accounts\n");
+        write(r, "ws/users/users/v1/users.proto", &proto("users.v1"));
+        // No package: the folder, as for other formats; other formats are unchanged.
+        write(r, "misc/v1/nopkg.proto", "syntax = \"proto3\";\nmessage M {}\n");
+        write(r, "services/users/openapi.yaml", "openapi: 3.0.3\n");
+        let got = discover(r, &Config::default()).unwrap();
+        let modules: Vec<(&str, &str)> = got.specs.iter().map(|s| (s.path.as_str(), s.module.as_str())).collect();
+        assert_eq!(
+            modules,
+            [
+                ("legacy/v1/billing.proto", "acme.billing.v1"),
+                ("misc/v1/nopkg.proto", "v1"),
+                ("mods/pets/pet/v1/pet.proto", "petapis"),
+                ("mods/plain/store/v1/store.proto", "store.v1"),
+                ("proto/acme/billing/v1/invoices.proto", "acme.billing.v1"),
+                ("services/users/openapi.yaml", "users"),
+                ("ws/users/users/v1/users.proto", "accounts"),
+            ]
+        );
+        let billing = got.modules.iter().find(|m| m.name == "acme.billing.v1").unwrap();
+        assert_eq!(billing.specs.len(), 2);
     }
 
     #[test]

@@ -11,6 +11,10 @@ pub const HEAD_BYTES: usize = 4096;
 /// Reads up to [`HEAD_BYTES`] of a file.
 pub fn head(path: &Path) -> std::io::Result<String> {
     let mut buf = Vec::with_capacity(HEAD_BYTES);
+    // Opening a FIFO blocks until someone writes to it: only regular files are opened.
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::other("is not a regular file"));
+    }
     std::fs::File::open(path)?.take(HEAD_BYTES as u64).read_to_end(&mut buf)?;
     Ok(String::from_utf8_lossy(&buf).into_owned())
 }

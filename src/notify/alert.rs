@@ -200,7 +200,7 @@ pub(crate) fn ca_pem(channel: &Channel, ctx: &Context) -> std::result::Result<Op
         (None, None) => return Ok(None),
     };
     let full = ctx.root.join(&path);
-    std::fs::read(&full).map(Some).map_err(|e| format!("cannot read CA file {}: {e}", full.display()))
+    crate::source::read_limited(&full, &path, crate::source::MAX_SIDE_FILE_BYTES).map(Some).map_err(|e| format!("cannot read CA file: {e}"))
 }
 
 /// A channel's URL: the value of the variable `env` names, else the literal `url`.

@@ -70,10 +70,8 @@ impl Clients {
         let mut c = Clients::default();
         for rel in files {
             let path = root.join(rel);
-            if std::fs::metadata(&path).map_or(true, |m| !m.is_file() || m.len() > MAX_FILE) {
-                continue;
-            }
-            let Ok(text) = std::fs::read_to_string(&path) else { continue };
+            // Regular files only, size checked while reading; unreadable ones are skipped.
+            let Ok(Some(text)) = crate::source::read_text_if_exists(&path, rel, MAX_FILE) else { continue };
             let lower = rel.to_ascii_lowercase();
             if lower.ends_with(".graphql") || lower.ends_with(".gql") {
                 if is_executable(&text) {

@@ -16,7 +16,8 @@ pub struct CodeOwners {
 impl CodeOwners {
     /// Reads the first CODEOWNERS file found under `root`; empty when there is none.
     pub fn load(root: &Path) -> CodeOwners {
-        LOCATIONS.iter().find_map(|l| std::fs::read_to_string(root.join(l)).ok()).map(|t| CodeOwners::parse(&t)).unwrap_or_default()
+        let read = |l: &&str| crate::source::read_text_if_exists(&root.join(l), l, crate::source::MAX_SIDE_FILE_BYTES).ok().flatten();
+        LOCATIONS.iter().find_map(read).map(|t| CodeOwners::parse(&t)).unwrap_or_default()
     }
 
     /// Parses CODEOWNERS text; lines it cannot understand are skipped (as GitHub does).

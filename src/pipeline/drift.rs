@@ -13,6 +13,9 @@ use crate::report::SpecPair;
 use crate::spec;
 use crate::store::bundle::{self, Tree};
 
+/// What every drift change's message starts with.
+pub(super) const PREFIX: &str = "drift (deployed vs committed): ";
+
 /// One report pair per (live source, committed spec) of the same module and format, comparing
 /// committed (base) with deployed (revision); empty when `gate.drift` is `off`.
 pub(super) fn pairs(req: &Request<'_>, live: &[Loaded]) -> Result<Vec<(SpecPair, Outcome)>> {
@@ -38,7 +41,7 @@ pub(super) fn pairs(req: &Request<'_>, live: &[Loaded]) -> Result<Vec<(SpecPair,
             let mut outcome = policy::apply(changes, &req.policy);
             for c in &mut outcome.changes {
                 c.severity = level;
-                c.message = format!("drift (deployed vs committed): {}", c.message);
+                c.message = format!("{PREFIX}{}", c.message);
             }
             outcome.problems.clear();
             let pair = SpecPair {

@@ -133,7 +133,7 @@ fn in_scope(req: &Request<'_>) -> Result<(Vec<InScope>, History, Vec<String>)> {
             Ok((specs, history, only.clone()))
         }
         Scope::Live(only, remote) => Ok((live_specs(req, only, remote)?, history, only.clone())),
-        Scope::Given(given) => {
+        Scope::Given(given) | Scope::Fetched(given) => {
             let specs = given
                 .iter()
                 .map(|g| InScope { module: g.module.clone(), path: g.bundle.entry.clone(), format: None, given: Some(g.bundle.clone()) })

@@ -10,6 +10,7 @@ mod drift;
 mod load;
 mod record;
 mod request;
+pub mod watch;
 
 pub use request::{
     Baseline, Checked, Given, Identity, Removed, Request, Scope, Spec, load_options, policy_for, removal_risk, risk, short,
@@ -25,7 +26,7 @@ use crate::report::{Meta, Report, SpecPair};
 use crate::source::git;
 use crate::store::{Entry, time};
 pub use load::{LiveFetch, fetch_live};
-pub use record::{Recorded, record};
+pub use record::{Recorded, audit_failures, record};
 use std::collections::BTreeSet;
 
 /// Runs the check: loads every spec in scope, compares it with its baseline, applies the
@@ -47,7 +48,7 @@ pub fn check_with(req: &Request<'_>, progress: &dyn Progress) -> Result<Checked>
     let all: Vec<Change> = loaded.specs.iter().flat_map(|c| c.changes.iter().cloned()).chain(removals.iter().cloned()).collect();
     let problems = policy::apply(all, &req.policy).problems;
     let drift = match req.scope {
-        Scope::Live(..) => drift::pairs(req, &loaded.specs)?,
+        Scope::Live(..) | Scope::Fetched(_) => drift::pairs(req, &loaded.specs)?,
         _ => Vec::new(),
     };
     let mut pairs = Vec::new();

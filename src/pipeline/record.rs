@@ -85,21 +85,32 @@ pub fn record(req: &Request<'_>, checked: &Checked) -> Result<Recorded> {
             }),
         })?;
     }
-    if checked.failed() {
-        req.archive.audit(&AuditEvent {
-            id: store::unique_id(&time, "failure"),
-            time,
-            actor: id.actor.clone(),
-            action: Action::Failure,
-            details: serde_json::json!({
-                "via": id.via,
-                "run": run,
-                "deploy": id.deploy,
-                "errors": checked.report.errors,
-            }),
-        })?;
-    }
+    audit_failures(req, checked, Some(&run))?;
     Ok(out)
+}
+
+/// Writes one `failure` audit event naming every spec that could not be checked (none when all
+/// were). [`record`] calls it with its run id; a check that does not record calls it itself when
+/// it compared against the store, so a failure is audited whether or not anything was archived.
+pub fn audit_failures(req: &Request<'_>, checked: &Checked, run: Option<&str>) -> Result<()> {
+    if !checked.failed() {
+        return Ok(());
+    }
+    let id = &checked.identity;
+    let time = time::format_millis(id.now);
+    req.archive.audit(&AuditEvent {
+        id: store::unique_id(&time, "failure"),
+        time,
+        actor: id.actor.clone(),
+        action: Action::Failure,
+        details: serde_json::json!({
+            "via": id.via,
+            "run": run,
+            "deploy": id.deploy,
+            "recorded": run.is_some(),
+            "errors": checked.report.errors,
+        }),
+    })
 }
 
 /// Writes an entry, and files it under written or existing.

@@ -33,6 +33,9 @@ pub enum Scope {
     /// these connection settings, each compared with its last archived live snapshot; modules
     /// that also have committed specs of the same format are checked for drift.
     Live(Vec<String>, crate::source::http::Remote),
+    /// Live sources already fetched (the watch loop): compared like [`Scope::Given`], and checked
+    /// for drift like [`Scope::Live`].
+    Fetched(Vec<Given>),
 }
 
 /// A spec handed in directly, not discovered.
@@ -244,7 +247,8 @@ pub(crate) fn other_graphql(archive: &Archive, specs: &[Spec]) -> Vec<(String, S
 /// roots of `apidiff.yaml` and `buf.yaml`/`buf.work.yaml` (relative to `root`), then from the
 /// importing file's parent folders. `check`, `rollback` and the server all load this way.
 pub fn load_options(root: &Path, config: &Config) -> LoadOptions {
-    let roots = crate::spec::protobuf::roots(&config.protobuf.roots, |rel| std::fs::read_to_string(root.join(rel)).ok());
+    let read = |rel: &str| crate::source::read_text_if_exists(&root.join(rel), rel, crate::source::MAX_SIDE_FILE_BYTES).ok().flatten();
+    let roots = crate::spec::protobuf::roots(&config.protobuf.roots, read);
     let ref_roots = config.ref_roots.iter().map(|r| root.join(r)).collect();
     LoadOptions { allow_remote_refs: false, proto_includes: roots, ref_roots }
 }
@@ -272,8 +276,8 @@ pub fn policy_for(root: &Path, config: &Config, severity: &[String], fail_on: Fa
     };
     if let Some(p) = ignore {
         let name = p.strip_prefix(root).unwrap_or(&p).display().to_string();
-        let text =
-            std::fs::read_to_string(&p).map_err(|e| crate::error::Located::file(&name, format!("cannot read the ignore file: {e}")))?;
+        let text = crate::source::read_text_if_exists(&p, &name, crate::source::MAX_FILE_BYTES)?
+            .ok_or_else(|| crate::error::Located::file(&name, "cannot read the ignore file: no such file"))?;
         policy.ignores = policy::parse_ignore_file(&name, &text)?;
     }
     Ok(policy)

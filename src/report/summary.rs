@@ -66,21 +66,27 @@ fn sentence(changes: &[&ReportChange], breaking_groups: &[&Group], first: &HashM
     // Everything else, counted by what happened to which kind of element.
     let mut added: BTreeMap<&str, usize> = BTreeMap::new();
     let mut deprecated: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut warnings = 0;
-    let mut other = 0;
+    let (mut documented, mut warnings, mut other) = (0, 0, 0);
     for c in changes.iter().filter(|c| c.severity != Severity::Breaking) {
+        let docs_only = crate::diff::registry::find(&c.id).is_some_and(|r| r.has(Trait::Documentation));
         match c.kind {
-            Kind::Added if c.severity == Severity::Info => *added.entry(c.area.as_str()).or_default() += 1,
-            Kind::Deprecated if c.severity == Severity::Info => *deprecated.entry(c.area.as_str()).or_default() += 1,
+            _ if docs_only && c.severity == Severity::Info => documented += 1,
+            Kind::Added if c.severity == Severity::Info => *added.entry(subject(c)).or_default() += 1,
+            Kind::Deprecated if c.severity == Severity::Info => *deprecated.entry(subject(c)).or_default() += 1,
             _ if c.severity == Severity::Warning => warnings += 1,
             _ => other += 1,
         }
     }
-    for (area, n) in &added {
-        clauses.push(format!("added {} {}", thousands(*n), noun(area, *n)));
+    for (what, n) in &added {
+        clauses.push(format!("added {} {}", thousands(*n), noun(what, *n)));
     }
-    for (area, n) in &deprecated {
-        clauses.push(format!("deprecated {} {}", thousands(*n), noun(area, *n)));
+    for (what, n) in &deprecated {
+        clauses.push(format!("deprecated {} {}", thousands(*n), noun(what, *n)));
+    }
+    match documented {
+        0 => {}
+        1 => clauses.push("changed the description of 1 element".to_string()),
+        n => clauses.push(format!("changed the descriptions of {} elements", thousands(n))),
     }
     if warnings > 0 {
         clauses.push(format!("made {} change{} that may affect some clients", thousands(warnings), plural(warnings)));
@@ -116,24 +122,56 @@ fn group_clause(c: &ReportChange, g: &Group) -> String {
 
 fn breaking_clause(c: &ReportChange) -> String {
     let op = c.operation.as_deref().map(|o| format!("`{o}`"));
-    let name = first_code_span(&c.message);
+    // What the change is about: the last part of a message like "query parameter `kind`: enum
+    // value `x` was removed" names it ("enum value `x`"); the part before names where.
+    let what = tail(&c.message);
+    let name = first_code_span(what);
     let removed_thing = matches!(c.kind, Kind::Removed);
-    match (c.area.as_str(), removed_thing, &op, name) {
-        ("endpoint", true, Some(op), _) => format!("removed the {op} endpoint"),
-        (_, _, Some(op), Some(name)) if crate::diff::registry::find(&c.id).is_some_and(|r| r.has(Trait::MakesRequired)) => {
+    // "in `Query.a`" after `Query.a` or `Query.a(x:)` repeats the name.
+    let place = |name: &str| match &c.operation {
+        Some(o) if !name.starts_with(o.as_str()) => format!(" in `{o}`"),
+        _ => String::new(),
+    };
+    match (removed_thing, &op, name) {
+        (true, Some(op), _) if c.area == "endpoint" => format!("removed the {op} endpoint"),
+        (_, Some(op), Some(name)) if crate::diff::registry::find(&c.id).is_some_and(|r| r.has(Trait::MakesRequired)) => {
             if c.kind == Kind::Added { format!("added the required `{name}` to {op}") } else { format!("made `{name}` required in {op}") }
         }
-        (area, true, Some(op), Some(name)) if Some(format!("`{name}`")) != Some(op.clone()) => {
-            format!("removed the {} `{name}` from {op}", area.replace('-', " "))
+        (true, Some(op), Some(name)) if Some(format!("`{name}`")) != Some(op.clone()) => {
+            format!("removed the {} `{name}` from {op}", subject(c))
         }
-        (area, true, _, Some(name)) => format!("removed the {} `{name}`", area.replace('-', " ")),
-        (_, _, Some(op), Some(name)) => {
-            let detail = c.message.rsplit_once(": ").map(|(_, d)| format!(" ({d})")).unwrap_or_default();
-            format!("changed `{name}` in {op}{detail}")
+        (true, _, Some(name)) => format!("removed the {} `{name}`", subject(c)),
+        (_, Some(_), Some(name)) => {
+            let detail = match c.message.rsplit_once(": ") {
+                Some((_, d)) => d,
+                // "field `Query.a` changed type from `String` to `Int`": what follows the name.
+                None => what.split_once(&format!("`{name}`")).map_or("", |(_, rest)| rest.trim()),
+            };
+            let detail = if detail.is_empty() { String::new() } else { format!(" ({detail})") };
+            format!("changed `{name}`{}{detail}", place(name))
         }
-        (_, _, Some(op), None) => format!("changed {op} incompatibly ({})", c.message),
+        (_, Some(op), None) => format!("changed {op} incompatibly ({})", c.message),
         _ => format!("made a breaking change ({})", c.message),
     }
+}
+
+/// The last part of a message that names a place first ("query parameter `kind`: enum value `x`
+/// was removed" → "enum value `x` was removed"), when that part names something itself.
+fn tail(message: &str) -> &str {
+    match message.rsplit_once("`: ") {
+        Some((_, t)) if first_code_span(t).is_some() => t,
+        _ => message,
+    }
+}
+
+/// The kind of element a change is about, as its message names it ("enum value" in "... enum
+/// value `x` was removed"), else the rule's area ("schema").
+fn subject(c: &ReportChange) -> &str {
+    let t = tail(&c.message);
+    let words = t.split_once('`').map_or("", |(head, _)| head.trim());
+    let plain =
+        !words.is_empty() && words.split(' ').count() <= 3 && words.chars().all(|ch| ch.is_ascii_lowercase() || ch == ' ' || ch == '-');
+    if plain { words } else { c.area.as_str() }
 }
 
 /// The text of the first `` `code` `` span of a message.

@@ -8,6 +8,7 @@ pub mod alerts;
 mod api;
 pub mod auth;
 mod deploys;
+pub mod live;
 mod state;
 
 pub use state::{AUDIT_QUEUE, ApiError, AppState, DEFAULT_LIMIT, ENTRY_TTL, HEALTH_PER_MINUTE, Log, REGISTER_LIMIT, TIMEOUT, now_ms};
@@ -40,6 +41,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/entries/{id}/notes", post(api::annotate))
         .route("/audit", get(api::audit))
         .route("/health", get(api::health))
+        .route("/live", get(live::status))
         .route("/me", get(api::me))
         .route("/openapi.yaml", get(api::openapi));
     Router::new()
@@ -48,6 +50,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/admin/api-diff", get(api::dashboard))
         .route("/admin/api-diff/dashboard.js", get(api::dashboard_js))
         .route("/admin/api-diff/dashboard.css", get(api::dashboard_css))
+        .route("/admin/api-diff/live.js", get(live::script))
         .layer(middleware::from_fn_with_state(state.clone(), access))
         .layer(DefaultBodyLimit::max(DEFAULT_LIMIT))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, TIMEOUT))

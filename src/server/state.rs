@@ -44,6 +44,8 @@ pub struct AppState {
     pub(crate) cache: Mutex<(EntryCache, Option<std::time::Instant>)>,
     pub(crate) audit: AuditQueue,
     pub(crate) health_gate: HealthGate,
+    /// What `serve --watch` last saw of the live sources.
+    pub(crate) live: Board,
 }
 
 impl std::fmt::Debug for AppState {
@@ -145,6 +147,7 @@ impl AppState {
             cache: Mutex::new((EntryCache::default(), None)),
             audit: AuditQueue { tx, queued, written },
             health_gate: HealthGate::default(),
+            live: Board::default(),
         })
     }
 
@@ -252,4 +255,36 @@ pub(crate) fn big_stack<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiErro
         .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot start worker thread: {e}")))?
         .join()
         .map_err(|_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal error: the comparison panicked".into()))?
+}
+
+/// What the watch loop last saw (empty while the server does not watch).
+#[derive(Debug, Default)]
+pub struct Board(pub(crate) Mutex<Seen>);
+
+#[derive(Debug, Default)]
+pub(crate) struct Seen {
+    /// The poll interval, when the server watches.
+    pub(crate) every: Option<std::time::Duration>,
+    /// The last poll.
+    pub(crate) last: Option<crate::pipeline::watch::Polled>,
+    /// Last successful fetch of each (module, locator).
+    pub(crate) fetched: std::collections::HashMap<(String, String), String>,
+    /// The last error of a poll that failed as a whole (store, configuration).
+    pub(crate) error: Option<String>,
+}
+
+impl Board {
+    pub(crate) fn update(&self, polled: crate::error::Result<crate::pipeline::watch::Polled>) {
+        let Ok(mut seen) = self.0.lock() else { return };
+        match polled {
+            Ok(p) => {
+                for s in p.sources.iter().filter(|s| !matches!(s.state, crate::pipeline::watch::State::Unreachable { .. })) {
+                    seen.fetched.insert((s.module.clone(), s.locator.clone()), p.time.clone());
+                }
+                seen.error = None;
+                seen.last = Some(p);
+            }
+            Err(e) => seen.error = Some(e.to_string()),
+        }
+    }
 }

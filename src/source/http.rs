@@ -70,7 +70,22 @@ fn describe(e: &reqwest::Error) -> String {
         format!("more than {MAX_REDIRECTS} redirects")
     } else if e.is_connect() {
         let text = format!("{e:?}").to_ascii_lowercase();
-        if text.contains("refused") { "connection refused".into() } else { "cannot connect (unreachable host or TLS failure)".into() }
+        if text.contains("refused") {
+            "connection refused".into()
+        } else if text.contains("certificate") || text.contains("unknownissuer") {
+            let why = if text.contains("unknownissuer") {
+                "is not signed by a trusted CA (give its CA with --ca-file)"
+            } else if text.contains("notvalidforname") {
+                "does not name this host"
+            } else if text.contains("expired") {
+                "has expired"
+            } else {
+                "was rejected"
+            };
+            format!("TLS failure: the server's certificate {why}")
+        } else {
+            "cannot connect (unreachable host or TLS failure)".into()
+        }
     } else {
         // reqwest's message may carry the URL; the caller names the locator itself.
         let mut m = e.to_string();
@@ -126,7 +141,7 @@ impl HttpFetch {
         }
         if let Some(ca) = &remote.ca_file {
             let name = ca.display().to_string();
-            let pem = std::fs::read(ca).map_err(|e| Located::file(&name, super::io_message(&e)))?;
+            let pem = super::read_limited(ca, &name, super::MAX_SIDE_FILE_BYTES)?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem)
                 .map_err(|e| Located::file(&name, format!("not a PEM certificate bundle: {e}")))?;
             builder = builder.tls_certs_merge(certs);

@@ -93,14 +93,30 @@ pub fn read_limited(path: &Path, name: &str, limit: u64) -> Result<Vec<u8>> {
         return Err(too_large(name, limit));
     }
     let file = std::fs::File::open(path).map_err(|e| Located::file(name, io_message(&e)))?;
-    read_capped(file, name, limit)
+    read_into(file, name, limit, Vec::with_capacity(meta.len() as usize + 1))
+}
+
+/// Largest repository file apidiff reads that is not a spec (`.env`, CODEOWNERS, `buf.yaml`,
+/// a CA bundle named by the config).
+pub const MAX_SIDE_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Reads a UTF-8 text file through the same budget as specs ([`read_limited`]); `Ok(None)` when
+/// it does not exist.
+pub fn read_text_if_exists(path: &Path, name: &str, limit: u64) -> Result<Option<String>> {
+    if std::fs::symlink_metadata(path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+        return Ok(None);
+    }
+    into_text(name, read_limited(path, name, limit)?).map(Some)
 }
 
 /// Reads at most `limit` bytes from `r`; more is an error naming `name`. A NUL byte ends the
 /// read at once: no spec format allows one, and an endless source of them (`/dev/zero` piped
 /// in) is refused without filling memory.
-pub fn read_capped(mut r: impl std::io::Read, name: &str, limit: u64) -> Result<Vec<u8>> {
-    let mut bytes = Vec::new();
+pub fn read_capped(r: impl std::io::Read, name: &str, limit: u64) -> Result<Vec<u8>> {
+    read_into(r, name, limit, Vec::new())
+}
+
+fn read_into(mut r: impl std::io::Read, name: &str, limit: u64, mut bytes: Vec<u8>) -> Result<Vec<u8>> {
     let mut chunk = vec![0u8; 64 * 1024];
     loop {
         let n = match r.read(&mut chunk) {
@@ -109,7 +125,10 @@ pub fn read_capped(mut r: impl std::io::Read, name: &str, limit: u64) -> Result<
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(Located::file(name, io_message(&e)).into()),
         };
-        if let Some(at) = chunk[..n].iter().position(|&b| b == 0) {
+        // `contains` on bytes is a memchr; the position is only wanted for the error.
+        if chunk[..n].contains(&0)
+            && let Some(at) = chunk[..n].iter().position(|&b| b == 0)
+        {
             let line = bytes.iter().chain(&chunk[..at]).filter(|&&b| b == b'\n').count() as u32 + 1;
             return Err(Located::new(name, Some(line), None, "holds a NUL byte: not a text file").into());
         }

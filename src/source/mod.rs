@@ -14,8 +14,11 @@ pub mod pointer;
 pub mod text;
 pub mod yaml;
 
-pub use input::{Fetch, FsFetch, GitFetch, Input, MAX_FILE_BYTES, NO_SUCH_FILE, normalize, read_capped, read_limited};
-pub(crate) use input::{into_text, io_message, rename, split_git_locator};
+pub use input::{
+    Fetch, FsFetch, GitFetch, Input, MAX_FILE_BYTES, MAX_SIDE_FILE_BYTES, NO_SUCH_FILE, normalize, read_capped, read_limited,
+    read_text_if_exists,
+};
+pub(crate) use input::{into_text, rename, split_git_locator};
 
 use crate::error::{Located, Result};
 pub use location::Location;

@@ -16,6 +16,16 @@ pub fn proto_imports(text: &str) -> Vec<String> {
     out
 }
 
+/// The `package` a `.proto` file declares (`google.pubsub.v1`), if any.
+pub fn proto_package(text: &str) -> Option<String> {
+    text.lines().find_map(|line| {
+        let rest = line.trim_start().strip_prefix("package")?;
+        let name = rest.strip_prefix(char::is_whitespace)?.split(';').next()?.trim();
+        let ok = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+        ok.then(|| name.to_string())
+    })
+}
+
 /// Relative module specifiers of `import ... from "./x"`, `export ... from "./x"`,
 /// `import("./x")` and `/// <reference path="x" />`.
 pub fn ts_imports(text: &str) -> Vec<String> {

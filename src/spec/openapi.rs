@@ -72,8 +72,11 @@ pub struct Operation {
     pub operation_id: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
-    /// `x-sunset` (or `x-sunset-date`) date.
+    /// The sunset date as written: `x-sunset` (or `x-sunset-date`), else the value a declared
+    /// `Sunset` response header carries (its `example`, or its schema's `const`/`default`/`example`).
     pub sunset: Option<String>,
+    /// Where the sunset date is written.
+    pub sunset_at: Option<NodeId>,
     /// `x-stability-level`.
     pub stability: Option<String>,
     /// Tags.
@@ -111,6 +114,10 @@ pub struct Param {
     pub required: bool,
     /// Deprecated.
     pub deprecated: bool,
+    /// `x-sunset` (or `x-sunset-date`) date as written.
+    pub sunset: Option<String>,
+    /// Where the sunset date is written.
+    pub sunset_at: Option<NodeId>,
     /// The parameter node.
     pub node: NodeId,
     /// Its schema: `schema`, the first `content` entry's schema, or (Swagger 2.0) the node itself.
@@ -484,13 +491,15 @@ fn lower_path_item(docs: &DocSet, synth: &mut Synth, ctx: &Ctx, path: &str, item
                 }
             }
         }
+        let (sunset, sunset_at) = sunset_ext(&op_id, opv).or_else(|| sunset_header(docs, &responses)).unzip();
         ops.push(Operation {
             callbacks,
+            sunset_at,
             method: m.to_ascii_uppercase(),
             path: path.to_string(),
             operation_id: s(opv, "operationId"),
             deprecated: b(opv, "deprecated"),
-            sunset: s(opv, "x-sunset").or_else(|| s(opv, "x-sunset-date")),
+            sunset,
             stability: s(opv, "x-stability-level"),
             tags: string_list(opv.get("tags")),
             params,
@@ -502,6 +511,39 @@ fn lower_path_item(docs: &DocSet, synth: &mut Synth, ctx: &Ctx, path: &str, item
         });
     }
     Ok(ops)
+}
+
+/// oasdiff's sunset extension on an operation or parameter: `x-sunset`, else `x-sunset-date`.
+fn sunset_ext(id: &NodeId, v: &Value) -> Option<(String, NodeId)> {
+    ["x-sunset", "x-sunset-date"].into_iter().find_map(|k| Some((s(v, k)?, id.child(k))))
+}
+
+/// The date a declared `Sunset` response header (RFC 8594) carries: the header's `example`, else
+/// its schema's `const`, `default`, `example` or only `enum` value, else its first `examples` entry.
+fn sunset_header(docs: &DocSet, responses: &IndexMap<String, Response>) -> Option<(String, NodeId)> {
+    let header = responses.values().find_map(|r| r.headers.get("sunset"))?;
+    let (hid, hv) = docs.resolve(&header.node)?;
+    let text = |v: &Value| v.as_str().map(str::to_string);
+    if let Some(x) = hv.get("example").and_then(text) {
+        return Some((x, hid.child("example")));
+    }
+    if let Some((sid, sv)) = header.schema.as_ref().and_then(|id| docs.resolve(id)) {
+        for k in ["const", "default", "example", "x-example"] {
+            if let Some(x) = sv.get(k).and_then(text) {
+                return Some((x, sid.child(k)));
+            }
+        }
+        if let Some(Value::Array(e)) = sv.get("enum")
+            && let [one] = &e[..]
+            && let Some(x) = text(one)
+        {
+            return Some((x, sid.child("enum").item(0)));
+        }
+    }
+    let Some(Value::Object(ex)) = hv.get("examples") else { return None };
+    let (name, _) = ex.iter().next()?;
+    let (eid, ev) = docs.resolve(&hid.child("examples").child(name))?;
+    Some((ev.get("value").and_then(text)?, eid.child("value")))
 }
 
 fn resolve<'a>(docs: &'a DocSet, id: &NodeId) -> Result<(NodeId, &'a Value)> {
@@ -565,9 +607,12 @@ fn lower_param(ctx: &Ctx, id: &NodeId, v: &Value) -> Option<Param> {
         Version::Swagger2 => s(v, "collectionFormat").as_deref() == Some("multi"),
         _ => style == "form",
     });
+    let (sunset, sunset_at) = sunset_ext(id, v).unzip();
     Some(Param {
         required: b(v, "required") || location == "path",
         deprecated: b(v, "deprecated"),
+        sunset,
+        sunset_at,
         node: id.clone(),
         schema,
         style,

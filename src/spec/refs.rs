@@ -9,7 +9,7 @@ use crate::source::Input;
 use crate::source::Location;
 use crate::source::text::{self, Positions, Syntax, escape_segment, unescape_segment};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// One file of a spec.
 #[derive(Debug)]
@@ -51,21 +51,37 @@ pub struct DocSet {
     /// The documents.
     pub docs: Vec<Doc>,
     index: HashMap<String, u32>,
-    /// `$anchor` and `$dynamicAnchor` names of each document and the pointer of their schema.
+    /// `$anchor` and `$dynamicAnchor` names of each document and the pointer of their schema,
+    /// for the documents some `$ref: '#name'` points into (indexed when the first one is met).
     anchors: HashMap<(u32, String), String>,
+    anchored: HashSet<u32>,
+    /// Whether any document holds a `$dynamicRef` (3.0 specs never do: resolving skips the look-up).
+    dynamic: bool,
 }
 
 /// Where a schema names itself for `$ref: '#name'` (2020-12) or `$dynamicRef`.
 const ANCHOR_KEYS: [&str; 2] = ["$anchor", "$dynamicAnchor"];
 
-/// The keywords that refer to another schema, in the order they are followed.
-const REF_KEYS: [&str; 2] = ["$ref", "$dynamicRef"];
+/// The reference a node holds: `$ref`, else (when `dynamic`) a `$dynamicRef` (resolved
+/// statically, to the `$dynamicAnchor` of that name in the document; a `$dynamicRef` whose name
+/// no document defines is left in place and reported by the comparison, not at load).
+pub fn ref_of(v: &Value, dynamic: bool) -> Option<(&'static str, &str)> {
+    let Value::Object(map) = v else { return None };
+    if let Some(Value::String(r)) = map.get("$ref") {
+        return Some(("$ref", r));
+    }
+    match map.get("$dynamicRef") {
+        Some(Value::String(r)) if dynamic => Some(("$dynamicRef", r)),
+        _ => None,
+    }
+}
 
-/// The reference a node holds: `$ref`, else a `$dynamicRef` (resolved statically, to the
-/// `$dynamicAnchor` of that name in the document; a `$dynamicRef` whose name no document
-/// defines is left in place and reported by the comparison, not at load).
-pub fn ref_of(v: &Value) -> Option<(&'static str, &str)> {
-    REF_KEYS.iter().find_map(|k| v.get(*k).and_then(Value::as_str).map(|r| (*k, r)))
+/// An array index as a JSON Pointer writes it (no sign, no leading zero), as `Value::pointer` reads it.
+fn array_index(seg: &str) -> Option<usize> {
+    if seg.starts_with('+') || (seg.starts_with('0') && seg.len() != 1) {
+        return None;
+    }
+    seg.parse().ok()
 }
 
 enum Seg<'a> {
@@ -76,10 +92,9 @@ enum Seg<'a> {
 impl DocSet {
     /// Loads the root and every file its `$ref`s reach, and checks every `$ref` resolves.
     pub fn load(root: &Input, value: Value, syntax: Syntax, opts: &LoadOptions) -> Result<DocSet> {
-        let mut set = DocSet { docs: Vec::new(), index: HashMap::new(), anchors: HashMap::new() };
+        let mut set = DocSet { docs: Vec::new(), index: HashMap::new(), anchors: HashMap::new(), anchored: HashSet::new(), dynamic: false };
         set.index.insert(crate::source::normalize(&root.path).to_string_lossy().into_owned(), 0);
         set.docs.push(Doc { input: root.clone(), value, syntax, stands_for: None });
-        set.index_anchors(0);
         let mut next = 0;
         let mut sites = Vec::new();
         while next < set.docs.len() {
@@ -109,7 +124,7 @@ impl DocSet {
                     }
                     _ => {}
                 }
-                let Some((_, r)) = self.get(&cur).and_then(ref_of) else { break };
+                let Some((_, r)) = self.get(&cur).and_then(|v| ref_of(v, self.dynamic)) else { break };
                 state.insert(cur.clone(), ON_PATH);
                 path.push(cur.clone());
                 match self.target_loaded(&cur, r) {
@@ -127,47 +142,60 @@ impl DocSet {
     /// Walks one document, loading external files and checking every `$ref`'s target exists.
     fn check_refs(&mut self, doc: u32, opts: &LoadOptions, sites: &mut Vec<NodeId>) -> Result<()> {
         let mut refs: Vec<(String, String)> = Vec::new();
+        let mut dynamic = false;
         {
-            let root = &self.docs[doc as usize].value;
-            let mut stack: Vec<(&Value, usize, Option<Seg<'_>>)> = vec![(root, 0, None)];
-            let mut path: Vec<Seg<'_>> = Vec::new();
-            while let Some((v, depth, seg)) = stack.pop() {
-                path.truncate(depth.saturating_sub(1));
-                if let Some(s) = seg {
-                    path.push(s);
-                }
+            // Depth-first with one iterator per open container, so the stack holds the path,
+            // not every pending sibling (an object with 100,000 properties stays cheap).
+            enum Frame<'v> {
+                Map(serde_json::map::Iter<'v>),
+                List(std::iter::Enumerate<std::slice::Iter<'v, Value>>),
+            }
+            fn frame(v: &Value) -> Option<Frame<'_>> {
                 match v {
-                    Value::Object(map) => {
-                        if let Some((key, r)) = ref_of(v) {
-                            let mut ptr = String::new();
-                            for s in &path {
-                                ptr.push('/');
-                                match s {
-                                    Seg::Key(k) => ptr.push_str(&escape_segment(k)),
-                                    Seg::Idx(i) => ptr.push_str(&i.to_string()),
-                                }
-                            }
-                            ptr.push('/');
-                            ptr.push_str(key);
-                            refs.push((ptr, r.to_string()));
-                        }
-                        for (k, child) in map.iter().rev() {
-                            if matches!(child, Value::Object(_) | Value::Array(_)) {
-                                stack.push((child, depth + 1, Some(Seg::Key(k))));
-                            }
+                    Value::Object(m) => Some(Frame::Map(m.iter())),
+                    Value::Array(a) => Some(Frame::List(a.iter().enumerate())),
+                    _ => None,
+                }
+            }
+            let root = &self.docs[doc as usize].value;
+            let mut path: Vec<Seg<'_>> = Vec::new();
+            let mut note = |v: &Value, path: &[Seg<'_>]| {
+                if let Some((key, r)) = ref_of(v, true) {
+                    dynamic |= key == "$dynamicRef";
+                    let mut ptr = String::new();
+                    for s in path {
+                        ptr.push('/');
+                        match s {
+                            Seg::Key(k) => ptr.push_str(&escape_segment(k)),
+                            Seg::Idx(i) => ptr.push_str(&i.to_string()),
                         }
                     }
-                    Value::Array(items) => {
-                        for (i, child) in items.iter().enumerate().rev() {
-                            if matches!(child, Value::Object(_) | Value::Array(_)) {
-                                stack.push((child, depth + 1, Some(Seg::Idx(i))));
-                            }
-                        }
+                    ptr.push('/');
+                    ptr.push_str(key);
+                    refs.push((ptr, r.to_string()));
+                }
+            };
+            note(root, &path);
+            let mut stack: Vec<Frame<'_>> = frame(root).into_iter().collect();
+            while let Some(top) = stack.last_mut() {
+                let next = match top {
+                    Frame::Map(it) => it.find(|(_, c)| c.is_object() || c.is_array()).map(|(k, c)| (Seg::Key(k), c)),
+                    Frame::List(it) => it.find(|(_, c)| c.is_object() || c.is_array()).map(|(i, c)| (Seg::Idx(i), c)),
+                };
+                match next {
+                    Some((seg, child)) => {
+                        path.push(seg);
+                        note(child, &path);
+                        stack.extend(frame(child));
                     }
-                    _ => {}
+                    None => {
+                        stack.pop();
+                        path.pop();
+                    }
                 }
             }
         }
+        self.dynamic |= dynamic;
         for (at, r) in refs {
             let from = NodeId { doc, ptr: at };
             let dynamic = from.ptr.ends_with("/$dynamicRef");
@@ -192,6 +220,9 @@ impl DocSet {
         };
         let frag = percent_decode(frag);
         let doc = if file.is_empty() { from.doc } else { self.open(from, file, opts)? };
+        if !frag.is_empty() && !frag.starts_with('/') && self.anchored.insert(doc) {
+            self.index_anchors(doc);
+        }
         Ok(NodeId { doc, ptr: self.anchor_ptr(doc, frag) })
     }
 
@@ -203,13 +234,10 @@ impl DocSet {
         self.anchors.get(&(doc, frag)).cloned().unwrap_or_else(|| "/\u{0}no such anchor".to_string())
     }
 
-    /// Records the `$anchor`s and `$dynamicAnchor`s of a document (one walk, and none at all
-    /// for a file whose text never spells either keyword).
+    /// Records the `$anchor`s and `$dynamicAnchor`s of a document (one walk, done the first time
+    /// a `$ref: '#name'` points into it; specs that never name a schema so never pay for it).
     fn index_anchors(&mut self, doc: u32) {
         let d = &self.docs[doc as usize];
-        if !d.input.text.contains("Anchor") && !d.input.text.contains("$anchor") {
-            return;
-        }
         let mut stack: Vec<(&Value, String)> = vec![(&d.value, String::new())];
         while let Some((v, ptr)) = stack.pop() {
             match v {
@@ -271,8 +299,12 @@ impl DocSet {
         let i = self.docs.len() as u32;
         self.index.insert(key, i);
         self.docs.push(Doc { input, value, syntax, stands_for: None });
-        self.index_anchors(i);
         Ok(i)
+    }
+
+    /// Whether any document holds a `$dynamicRef`.
+    pub fn has_dynamic_refs(&self) -> bool {
+        self.dynamic
     }
 
     /// The value at a node, if it exists.
@@ -281,15 +313,20 @@ impl DocSet {
         if id.ptr.is_empty() {
             return Some(root);
         }
-        if !id.ptr.contains('~') {
-            return root.pointer(&id.ptr);
-        }
+        // Not `Value::pointer`: it allocates two strings per segment, and this runs for every
+        // node the comparison looks at. Segments are borrowed unless they hold an escape.
         let mut v = root;
         for seg in id.ptr.strip_prefix('/')?.split('/') {
-            let seg = unescape_segment(seg);
+            let owned;
+            let seg = if seg.contains('~') {
+                owned = unescape_segment(seg);
+                owned.as_str()
+            } else {
+                seg
+            };
             v = match v {
-                Value::Object(m) => m.get(&seg)?,
-                Value::Array(a) => a.get(seg.parse::<usize>().ok()?)?,
+                Value::Object(m) => m.get(seg)?,
+                Value::Array(a) => a.get(array_index(seg)?)?,
                 _ => return None,
             };
         }
@@ -303,7 +340,7 @@ impl DocSet {
         // Loading rejected looping chains, so this ends; the bound only guards made-up inputs.
         for _ in 0..100_000 {
             let v = self.get(&cur)?;
-            match ref_of(v) {
+            match ref_of(v, self.dynamic) {
                 // An unresolved `$dynamicRef` stays: the comparison reports it where it is.
                 Some(("$dynamicRef", r)) => match self.target_loaded(&cur, r).filter(|t| self.get(t).is_some()) {
                     Some(t) => cur = t,

@@ -174,6 +174,25 @@ pub struct Entry {
     pub owners: Vec<String>,
     /// Id shared by the entries one `apidiff check --record` wrote.
     pub run: String,
+    /// Where the spec came from: a file, or a live service (its locator and the fetch time).
+    /// Absent in entries written before it existed (read them as files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+}
+
+/// Where an entry's spec came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Source {
+    /// A file in the repository (or handed to the server).
+    File,
+    /// A running service.
+    Live {
+        /// The locator, without credentials.
+        locator: String,
+        /// When it was fetched (RFC 3339, UTC).
+        fetched: String,
+    },
 }
 
 impl Entry {

@@ -98,6 +98,12 @@ impl Store for FsStore {
 
     fn get(&self, key: &str) -> Result<Option<Vec<u8>>> {
         let p = self.path(key)?;
+        // The store writes regular files only: a symlink or FIFO in it (committed to a
+        // repository, say) is refused rather than followed or waited on.
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if !m.is_file() => return Err(Error::Store(format!("cannot read {}: not a regular file", p.display()))),
+            _ => {}
+        }
         match std::fs::read(&p) {
             Ok(b) => Ok(Some(b)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),

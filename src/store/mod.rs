@@ -33,8 +33,8 @@ pub mod time;
 pub mod view;
 
 pub use archive::{
-    Ack, Action, Archive, AuditEvent, Counts, DEFAULT_URL, ENTRIES, Entry, EntryCache, Mirrored, Note, Risk, SchemaStatus, Settings, Store,
-    Target, get_all_by_keys, unique_id,
+    Ack, Action, Archive, AuditEvent, Counts, DEFAULT_URL, ENTRIES, Entry, EntryCache, Mirrored, Note, Risk, SchemaStatus, Settings,
+    Source, Store, Target, get_all_by_keys, unique_id,
 };
 pub(crate) use archive::{key_time, mirror_error, object_key, to_json};
 
@@ -545,6 +545,7 @@ mod tests {
             dependants: vec![],
             owners: vec![],
             run: "r".into(),
+            source: None,
         };
         let es = vec![mk("aaaa1111", "bbbb1111", "cccc1111"), mk("aaaa2222", "bbbb2222", "cccc2222")];
         assert!(matches!(Archive::resolve(&es, "aaaa1", &["entry", "snapshot"]).unwrap(), Target::Entry(_)));

@@ -1,7 +1,7 @@
 //! The one place stored entries are made: [`EntryFacts`] (when, which deploy, who, which run)
 //! plus a builder for the rest, so every writer fills all sixteen fields the same way.
 
-use super::{Counts, Entry, Risk};
+use super::{Counts, Entry, Risk, Source};
 use crate::diff::{Change, Severity};
 use crate::report::ReportChange;
 
@@ -47,6 +47,11 @@ impl Entry {
                 dependants: Vec::new(),
                 owners: Vec::new(),
                 run: facts.run.clone(),
+                source: Some(if crate::source::live::is_live(spec) {
+                    Source::Live { locator: crate::source::http::redact(spec), fetched: facts.time.clone() }
+                } else {
+                    Source::File
+                }),
             },
         }
     }

@@ -13,7 +13,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     TYPE_DESCRIPTION_ADDED = "type-description-added", GraphQl, Info, None, "type", Added,
-        "A type gained a description";
+        "A type gained a description", traits = [Documentation];
     /// ## What it detects
     /// A type lost its description.
     /// ## Why it matters
@@ -23,7 +23,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do; consider keeping types documented.
     TYPE_DESCRIPTION_REMOVED = "type-description-removed", GraphQl, Info, None, "type", Removed,
-        "A type lost its description";
+        "A type lost its description", traits = [Documentation];
     /// ## What it detects
     /// A type's description text changed.
     /// ## Why it matters
@@ -33,7 +33,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     TYPE_DESCRIPTION_CHANGED = "type-description-changed", GraphQl, Info, None, "type", Changed,
-        "A type's description changed";
+        "A type's description changed", traits = [Documentation];
     /// ## What it detects
     /// A field of an object or interface gained a description.
     /// ## Why it matters
@@ -43,7 +43,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     FIELD_DESCRIPTION_ADDED = "field-description-added", GraphQl, Info, Response, "field", Added,
-        "A field gained a description";
+        "A field gained a description", traits = [Documentation];
     /// ## What it detects
     /// A field of an object or interface lost its description.
     /// ## Why it matters
@@ -53,7 +53,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     FIELD_DESCRIPTION_REMOVED = "field-description-removed", GraphQl, Info, Response, "field", Removed,
-        "A field lost its description";
+        "A field lost its description", traits = [Documentation];
     /// ## What it detects
     /// A field's description text changed.
     /// ## Why it matters
@@ -63,7 +63,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     FIELD_DESCRIPTION_CHANGED = "field-description-changed", GraphQl, Info, Response, "field", Changed,
-        "A field's description changed";
+        "A field's description changed", traits = [Documentation];
     /// ## What it detects
     /// An input object field gained a description.
     /// ## Why it matters
@@ -73,7 +73,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     INPUT_FIELD_DESCRIPTION_ADDED = "input-field-description-added", GraphQl, Info, Request, "input-field", Added,
-        "An input field gained a description";
+        "An input field gained a description", traits = [Documentation];
     /// ## What it detects
     /// An input object field lost its description.
     /// ## Why it matters
@@ -83,7 +83,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     INPUT_FIELD_DESCRIPTION_REMOVED = "input-field-description-removed", GraphQl, Info, Request, "input-field", Removed,
-        "An input field lost its description";
+        "An input field lost its description", traits = [Documentation];
     /// ## What it detects
     /// An input object field's description text changed.
     /// ## Why it matters
@@ -93,7 +93,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     INPUT_FIELD_DESCRIPTION_CHANGED = "input-field-description-changed", GraphQl, Info, Request, "input-field", Changed,
-        "An input field's description changed";
+        "An input field's description changed", traits = [Documentation];
     /// ## What it detects
     /// A field argument's description was added, removed or changed.
     /// ## Why it matters
@@ -103,7 +103,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     ARGUMENT_DESCRIPTION_CHANGED = "argument-description-changed", GraphQl, Info, Request, "argument", Changed,
-        "An argument's description changed";
+        "An argument's description changed", traits = [Documentation];
     /// ## What it detects
     /// An enum value's description was added, removed or changed.
     /// ## Why it matters
@@ -113,7 +113,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     ENUM_VALUE_DESCRIPTION_CHANGED = "enum-value-description-changed", GraphQl, Info, None, "enum-value", Changed,
-        "An enum value's description changed";
+        "An enum value's description changed", traits = [Documentation];
     /// ## What it detects
     /// A directive definition's description was added, removed or changed.
     /// ## Why it matters
@@ -123,7 +123,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     DIRECTIVE_DESCRIPTION_CHANGED = "directive-description-changed", GraphQl, Info, None, "directive", Changed,
-        "A directive's description changed";
+        "A directive's description changed", traits = [Documentation];
     /// ## What it detects
     /// A directive argument's description was added, removed or changed.
     /// ## Why it matters
@@ -133,7 +133,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     DIRECTIVE_ARGUMENT_DESCRIPTION_CHANGED = "directive-argument-description-changed", GraphQl, Info, None, "directive", Changed,
-        "A directive argument's description changed";
+        "A directive argument's description changed", traits = [Documentation];
     /// ## What it detects
     /// The description of the `schema` definition was added, removed or changed.
     /// ## Why it matters
@@ -143,7 +143,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     GRAPHQL_SCHEMA_DESCRIPTION_CHANGED = "graphql-schema-description-changed", GraphQl, Info, None, "schema", Changed,
-        "The schema's description changed";
+        "The schema's description changed", traits = [Documentation];
 }
 
 /// The description rules of one kind of element; `None` means "use `changed`".

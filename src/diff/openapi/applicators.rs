@@ -435,6 +435,9 @@ pub(super) fn check(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label
 /// A `$dynamicRef` left unresolved by loading that is new or changed: said where it is (the
 /// revision's if it has one).
 pub(super) fn dynamic_ref_notice(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, label: &str) {
+    if !c.bdocs.has_dynamic_refs() && !c.rdocs.has_dynamic_refs() {
+        return;
+    }
     let unresolved = |v: &View<'_>| v.v.get("$dynamicRef").and_then(|x| x.as_str()).map(str::to_string);
     let (before, after) = (unresolved(b), unresolved(r));
     // The same unresolved reference on both sides compares equal (a spec never differs from
@@ -527,9 +530,12 @@ fn overlaps(docs: &crate::spec::refs::DocSet, v: &View<'_>) -> Option<(usize, us
             }
             let pinned_apart = x.props.iter().any(|(name, xid)| {
                 let Some(yid) = y.props.get(name) else { return false };
+                if !x.required.contains(name) && !y.required.contains(name) {
+                    return false;
+                }
                 let (Some(xv), Some(yv)) = (View::build(docs, xid), View::build(docs, yid)) else { return false };
                 let (Some(xe), Some(ye)) = (&xv.enum_, &yv.enum_) else { return false };
-                (x.required.contains(name) || y.required.contains(name)) && xe.iter().all(|a| !ye.contains(a))
+                xe.iter().all(|a| !ye.contains(a))
             });
             if !pinned_apart {
                 return Some((i, j));

@@ -15,7 +15,7 @@ crate::rules! {
     /// ## How to migrate
     /// Make the body optional, with defaults for its content.
     REQUEST_BODY_ADDED_REQUIRED = "request-body-added-required", OpenApi, Breaking, Request, "request-body", Added,
-        "A required request body was added", traits = [MakesRequired], oasdiff = ["added-required-request-body"];
+        "A required request body was added", traits = [MakesRequired], oasdiff = ["request-body-added-required"];
 
     /// ## What it detects
     /// An optional request body on an operation that had none.
@@ -26,7 +26,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     REQUEST_BODY_ADDED_OPTIONAL = "request-body-added-optional", OpenApi, Info, Request, "request-body", Added,
-        "An optional request body was added";
+        "An optional request body was added", oasdiff = ["request-body-added-optional"];
 
     /// ## What it detects
     /// A request body the base described and the revision does not.
@@ -37,7 +37,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep accepting (and ignoring) the body for a while.
     REQUEST_BODY_REMOVED = "request-body-removed", OpenApi, Warning, Request, "request-body", Removed,
-        "A request body was removed";
+        "A request body was removed", oasdiff = ["request-body-removed"];
 
     /// ## What it detects
     /// A request body that became required.
@@ -114,7 +114,7 @@ crate::rules! {
     /// ## How to migrate
     /// Tell clients to accept any 2xx.
     RESPONSE_SUCCESS_STATUS_ADDED = "response-success-status-added", OpenApi, Warning, Response, "response", Added,
-        "A success response status was added";
+        "A success response status was added", oasdiff = ["response-success-status-added"];
 
     /// ## What it detects
     /// A new non-success response status.
@@ -125,7 +125,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     RESPONSE_NON_SUCCESS_STATUS_ADDED = "response-non-success-status-added", OpenApi, Info, Response, "response", Added,
-        "A non-success response status was added";
+        "A non-success response status was added", oasdiff = ["response-non-success-status-added"];
 
     /// ## What it detects
     /// A response media type no longer produced.
@@ -158,7 +158,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep sending it.
     RESPONSE_REQUIRED_HEADER_REMOVED = "response-required-header-removed", OpenApi, Breaking, Response, "response-header", Removed,
-        "A required response header was removed";
+        "A required response header was removed", oasdiff = ["required-response-header-removed"];
 
     /// ## What it detects
     /// An optional response header that is gone.
@@ -169,7 +169,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep sending it, or announce the removal.
     RESPONSE_OPTIONAL_HEADER_REMOVED = "response-optional-header-removed", OpenApi, Warning, Response, "response-header", Removed,
-        "An optional response header was removed";
+        "An optional response header was removed", oasdiff = ["optional-response-header-removed"];
 
     /// ## What it detects
     /// A response header that was required and became optional.
@@ -180,7 +180,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep it required.
     RESPONSE_HEADER_BECAME_OPTIONAL = "response-header-became-optional", OpenApi, Breaking, Response, "response-header", Changed,
-        "A response header became optional";
+        "A response header became optional", oasdiff = ["response-header-became-optional"];
 
     /// ## What it detects
     /// A new response header.
@@ -191,7 +191,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     RESPONSE_HEADER_ADDED = "response-header-added", OpenApi, Info, Response, "response-header", Added,
-        "A response header was added";
+        "A response header was added", oasdiff = ["response-header-added"];
 }
 
 pub(super) fn compare_body(c: &mut Cmp<'_>, b: Option<&Body>, r: Option<&Body>, bop: &NodeId, rop: &NodeId, webhook: bool) {

@@ -3,7 +3,7 @@
 //! wire a schema is on.
 
 use crate::diff::sink::Sink;
-use crate::diff::{Change, Location, Options, Rule};
+use crate::diff::{Change, Location, Options, Rule, Severity};
 use crate::spec::refs::{DocSet, NodeId};
 use std::collections::{HashMap, HashSet};
 
@@ -33,6 +33,9 @@ impl Dir {
     }
 }
 
+/// What a breaking change found only under a draft or alpha operation says about its level.
+pub(crate) const DRAFT_NOTE: &str = " (the operation is draft or alpha: not breaking)";
+
 /// Comparison state shared by every rule family.
 pub(crate) struct Cmp<'a> {
     pub bdocs: &'a DocSet,
@@ -46,6 +49,12 @@ pub(crate) struct Cmp<'a> {
     collectors: Vec<Vec<usize>>,
     /// The operation being compared.
     pub op: String,
+    /// The operation being compared is draft or alpha (`x-stability-level`): what it alone
+    /// reaches is at most a warning.
+    pub soft: bool,
+    /// Changes softened for a draft operation, by index, with their message length before the
+    /// note; a stable operation that reaches one too makes it breaking again.
+    softened: HashMap<usize, usize>,
     pub depth: usize,
     /// How a schema pair is compared (`schema::compare`), so rule families can recurse into
     /// sub-schemas without importing the walker that calls them.
@@ -67,6 +76,8 @@ impl<'a> Cmp<'a> {
             in_progress: HashSet::new(),
             collectors: Vec::new(),
             op: String::new(),
+            soft: false,
+            softened: HashMap::new(),
             depth: 0,
             schema_fn,
         }
@@ -98,21 +109,34 @@ impl<'a> Cmp<'a> {
         changes
     }
 
-    /// Re-levels the changes made since `start` that belong to operation `op` (a draft
-    /// operation's changes are at most warnings).
-    pub fn relevel_from(&mut self, start: usize, op: &str, mut f: impl FnMut(&mut Change)) {
-        for ch in self.sink.changes_mut().iter_mut().skip(start) {
-            if ch.operation.as_deref() == Some(op) {
-                f(ch);
-            }
+    /// Records a change for the current operation (or adds the operation to an equal change).
+    /// Under a draft operation a breaking change is emitted as a warning; a change first found
+    /// under one and reached again from a stable operation is breaking again.
+    pub fn emit(&mut self, mut change: Change) {
+        let soften = self.soft && change.severity == Severity::Breaking;
+        let cut = change.message.len();
+        if soften {
+            change.severity = Severity::Warning;
+            change.message.push_str(DRAFT_NOTE);
+        }
+        let before = self.sink.changes().len();
+        let idx = self.sink.emit(change, &self.op);
+        if soften && idx == before {
+            self.softened.insert(idx, cut);
+        } else if !self.soft {
+            self.harden(idx);
+        }
+        if let Some(top) = self.collectors.last_mut() {
+            top.push(idx);
         }
     }
 
-    /// Records a change for the current operation (or adds the operation to an equal change).
-    pub fn emit(&mut self, change: Change) {
-        let idx = self.sink.emit(change, &self.op);
-        if let Some(top) = self.collectors.last_mut() {
-            top.push(idx);
+    /// Makes a change softened for a draft operation breaking again (a stable one reaches it).
+    fn harden(&mut self, idx: usize) {
+        if let Some(cut) = self.softened.remove(&idx) {
+            let ch = &mut self.sink.changes_mut()[idx];
+            ch.severity = Severity::Breaking;
+            ch.message.truncate(cut);
         }
     }
 
@@ -121,6 +145,9 @@ impl<'a> Cmp<'a> {
         if let Some(done) = self.memo.get(key).cloned() {
             for &i in &done {
                 self.sink.add_affected(i, &self.op);
+                if !self.soft {
+                    self.harden(i);
+                }
             }
             if let Some(top) = self.collectors.last_mut() {
                 top.extend(done);

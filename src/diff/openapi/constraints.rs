@@ -35,7 +35,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     REQUEST_RANGE_LOOSENED = "request-range-loosened", OpenApi, Info, Request, "schema", Changed,
-        "A numeric range (`minimum`, `maximum`, exclusive bounds, `multipleOf`) constraint was loosened (request)";
+        "A numeric range (`minimum`, `maximum`, exclusive bounds, `multipleOf`) constraint was loosened (request)", oasdiff = ["request-property-max-increased", "request-property-min-decreased", "request-parameter-max-increased", "request-parameter-min-decreased"];
     /// ## What it detects
     /// A numeric range (`minimum`, `maximum`, exclusive bounds, `multipleOf`) constraint that now accepts more values (a maximum raised, a minimum lowered, or a bound removed). In a response (body or header).
     /// ## Why it matters
@@ -75,7 +75,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     REQUEST_LENGTH_LOOSENED = "request-length-loosened", OpenApi, Info, Request, "schema", Changed,
-        "A string length (`minLength`, `maxLength`) constraint was loosened (request)";
+        "A string length (`minLength`, `maxLength`) constraint was loosened (request)", oasdiff = ["request-property-max-length-increased", "request-property-min-length-decreased", "request-parameter-max-length-increased", "request-parameter-min-length-decreased"];
     /// ## What it detects
     /// A string length (`minLength`, `maxLength`) constraint that now accepts more values (a maximum raised, a minimum lowered, or a bound removed). In a response (body or header).
     /// ## Why it matters
@@ -95,7 +95,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the old bound; enforce the new one only for new clients.
     REQUEST_ARRAY_TIGHTENED = "request-array-tightened", OpenApi, Breaking, Request, "schema", Changed,
-        "An array size (`minItems`, `maxItems`, `minContains`, `maxContains`, `uniqueItems`) constraint was tightened (request)";
+        "An array size (`minItems`, `maxItems`, `minContains`, `maxContains`, `uniqueItems`) constraint was tightened (request)", oasdiff = ["request-property-min-items-increased", "request-parameter-max-items-decreased", "request-parameter-min-items-increased"];
     /// ## What it detects
     /// An array size (`minItems`, `maxItems`, `minContains`, `maxContains`, `uniqueItems`) constraint that now accepts fewer values (a maximum lowered, a minimum raised, or a bound added). In a response (body or header).
     /// ## Why it matters
@@ -115,7 +115,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     REQUEST_ARRAY_LOOSENED = "request-array-loosened", OpenApi, Info, Request, "schema", Changed,
-        "An array size (`minItems`, `maxItems`, `minContains`, `maxContains`, `uniqueItems`) constraint was loosened (request)";
+        "An array size (`minItems`, `maxItems`, `minContains`, `maxContains`, `uniqueItems`) constraint was loosened (request)", oasdiff = ["request-property-min-items-decreased", "request-parameter-max-items-increased", "request-parameter-min-items-decreased"];
     /// ## What it detects
     /// An array size (`minItems`, `maxItems`, `minContains`, `maxContains`, `uniqueItems`) constraint that now accepts more values (a maximum raised, a minimum lowered, or a bound removed). In a response (body or header).
     /// ## Why it matters
@@ -125,7 +125,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep response bounds stable, or announce the change.
     RESPONSE_ARRAY_LOOSENED = "response-array-loosened", OpenApi, Warning, Response, "schema", Changed,
-        "An array size (`minItems`, `maxItems`, `minContains`, `maxContains`, `uniqueItems`) constraint was loosened (response)";
+        "An array size (`minItems`, `maxItems`, `minContains`, `maxContains`, `uniqueItems`) constraint was loosened (response)", oasdiff = ["response-property-min-items-decreased"];
     /// ## What it detects
     /// A object size (`minProperties`, `maxProperties`) constraint that now accepts fewer values (a maximum lowered, a minimum raised, or a bound added). In a request (parameter or body).
     /// ## Why it matters

@@ -1,6 +1,7 @@
 //! Rules about operations as a whole: added, removed, renamed, deprecated, sunset, stability.
 
 use super::cmp::Cmp;
+use super::sunset::{before_sunset, sunset_date};
 use crate::diff::Change;
 use crate::spec::openapi::Operation;
 use std::collections::BTreeSet;
@@ -30,7 +31,8 @@ crate::rules! {
         "An operation was removed without being deprecated first", oasdiff = ["api-path-removed-without-deprecation", "api-removed-without-deprecation"];
 
     /// ## What it detects
-    /// A deprecated operation removed before the date in its `x-sunset` extension.
+    /// A deprecated operation removed before the date in its `x-sunset` extension (or the value of
+    /// a `Sunset` response header it declares).
     /// ## Why it matters
     /// Clients were promised the operation until that date.
     /// ## Example
@@ -49,7 +51,7 @@ crate::rules! {
     /// ## How to migrate
     /// Check access logs for remaining callers before shipping.
     DEPRECATED_ENDPOINT_REMOVED = "deprecated-endpoint-removed", OpenApi, Warning, None, "endpoint", Removed,
-        "A deprecated operation was removed";
+        "A deprecated operation was removed", oasdiff = ["api-removed-with-deprecation", "api-path-removed-with-deprecation"];
 
     /// ## What it detects
     /// An operation that disappeared while another operation with the same `operationId`
@@ -117,7 +119,8 @@ crate::rules! {
     ENDPOINT_STABILITY_INVALID = "endpoint-stability-invalid", OpenApi, Warning, None, "endpoint", Changed,
         "An operation's stability level is not draft, alpha, beta or stable", oasdiff = ["api-invalid-stability-level"];
     /// ## What it detects
-    /// The `x-sunset` date of a deprecated operation deleted while the operation stays deprecated.
+    /// The `x-sunset` date (or declared `Sunset` response header) of a deprecated operation deleted
+    /// while the operation stays deprecated.
     /// ## Why it matters
     /// Clients planned their migration by that date and no longer know how long they have.
     /// ## Example
@@ -125,10 +128,11 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the date, or move it later and tell clients.
     ENDPOINT_SUNSET_REMOVED = "endpoint-sunset-removed", OpenApi, Warning, None, "endpoint", Removed,
-        "A deprecated operation's sunset date was deleted", oasdiff = ["api-sunset-deleted"];
+        "A deprecated operation's sunset date was deleted", oasdiff = ["sunset-deleted"];
     /// ## What it detects
-    /// An `x-sunset` that is not a date (`YYYY-MM-DD`, an RFC 3339 time, or an HTTP date such as
-    /// `Sat, 01 Jan 2028 00:00:00 GMT`), new or changed in the revision.
+    /// An `x-sunset` (or `Sunset` response header value) that is not a date (`YYYY-MM-DD`, an
+    /// RFC 3339 time, or an HTTP date such as `Sat, 01 Jan 2028 00:00:00 GMT`), new or changed in
+    /// the revision. It is reported where the date is written.
     /// ## Why it matters
     /// Nobody can tell when the operation goes away; apidiff treats its removal as before the date.
     /// ## Example
@@ -242,7 +246,7 @@ pub(super) fn compare_operations(
             &WEBHOOK_REMOVED
         } else if !b.deprecated {
             &ENDPOINT_REMOVED
-        } else if b.sunset.as_deref().is_some_and(|s| sunset_date(s).is_none_or(|d| d.as_str() > c.opts.today.as_str())) {
+        } else if before_sunset(b.sunset.as_deref(), &c.opts.today) {
             &ENDPOINT_REMOVED_BEFORE_SUNSET
         } else {
             &DEPRECATED_ENDPOINT_REMOVED
@@ -253,9 +257,9 @@ pub(super) fn compare_operations(
             }
             _ => format!("`{}` was removed", b.display()),
         };
-        let mut change = Change::new(rule, msg).base(c.bloc(&b.node));
-        soften(b, &mut change);
-        c.emit(change);
+        c.soft = is_draft(b);
+        c.emit(Change::new(rule, msg).base(c.bloc(&b.node)));
+        c.soft = false;
     }
     for r in added {
         c.op = r.display();
@@ -285,37 +289,10 @@ pub(super) fn compare_callbacks(c: &mut Cmp<'_>, b: &Operation, r: &Operation, k
     }
 }
 
-/// A sunset date as `YYYY-MM-DD`: written so, as an RFC 3339 time, or as an HTTP date
-/// (`Sat, 01 Jan 2028 00:00:00 GMT`, the `Sunset` header's form).
-pub(super) fn sunset_date(s: &str) -> Option<String> {
-    let s = s.trim();
-    let iso = |d: &str| -> Option<String> {
-        let b = d.as_bytes();
-        let ok =
-            b.len() == 10 && b[4] == b'-' && b[7] == b'-' && d.chars().enumerate().all(|(i, ch)| i == 4 || i == 7 || ch.is_ascii_digit());
-        let (m, day) = (d.get(5..7)?.parse::<u8>().ok()?, d.get(8..10)?.parse::<u8>().ok()?);
-        (ok && (1..=12).contains(&m) && (1..=31).contains(&day)).then(|| d.to_string())
-    };
-    if let Some(d) = s.get(..10).and_then(iso)
-        && (s.len() == 10 || s.as_bytes()[10] == b'T' || s.as_bytes()[10] == b't')
-    {
-        return Some(d);
-    }
-    // HTTP date: `Sat, 01 Jan 2028 00:00:00 GMT`.
-    let parts: Vec<&str> = s.split_whitespace().collect();
-    let [_, day, mon, year, ..] = parts[..] else { return None };
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let m = MONTHS.iter().position(|x| x.eq_ignore_ascii_case(mon))? + 1;
-    iso(&format!("{:04}-{m:02}-{:02}", year.parse::<u16>().ok()?, day.parse::<u8>().ok()?))
-}
-
 /// Changes to a draft or alpha operation (its base `x-stability-level`) break nobody who was
-/// promised anything: at most a warning.
-fn soften(op: &Operation, change: &mut Change) {
-    if op.stability.as_deref().and_then(stability_rank).is_some_and(|r| r <= 1) && change.severity == crate::diff::Severity::Breaking {
-        change.severity = crate::diff::Severity::Warning;
-        change.message.push_str(" (the operation is draft or alpha: not breaking)");
-    }
+/// promised anything: at most a warning (see `Cmp::soft`).
+fn is_draft(op: &Operation) -> bool {
+    op.stability.as_deref().and_then(stability_rank).is_some_and(|r| r <= 1)
 }
 
 pub(super) fn stability_rank(s: &str) -> Option<u8> {
@@ -329,6 +306,14 @@ pub(super) fn stability_rank(s: &str) -> Option<u8> {
 }
 
 pub(super) fn compare_operation(c: &mut Cmp<'_>, b: &Operation, r: &Operation, webhook: bool, keys: &super::metadata::SchemeKeys) {
+    // A callback of a draft operation is draft too.
+    let outer = c.soft;
+    c.soft = outer || is_draft(b);
+    compare_operation_parts(c, b, r, webhook, keys);
+    c.soft = outer;
+}
+
+fn compare_operation_parts(c: &mut Cmp<'_>, b: &Operation, r: &Operation, webhook: bool, keys: &super::metadata::SchemeKeys) {
     let locs = (Some(c.bloc(&b.node)), Some(c.rloc(&r.node)));
     let name = r.display();
     if !b.deprecated && r.deprecated {
@@ -384,7 +369,6 @@ pub(super) fn compare_operation(c: &mut Cmp<'_>, b: &Operation, r: &Operation, w
                 .values(Some(b.tags.join(",")), Some(r.tags.join(","))),
         );
     }
-    let start = c.changes().len();
     super::parameters::compare_params(c, b, r, webhook);
     super::bodies::compare_body(c, b.body.as_ref(), r.body.as_ref(), &b.node, &r.node, webhook);
     super::bodies::compare_responses(c, b, r, webhook);
@@ -393,10 +377,6 @@ pub(super) fn compare_operation(c: &mut Cmp<'_>, b: &Operation, r: &Operation, w
     }
     if !b.callbacks.is_empty() || !r.callbacks.is_empty() {
         compare_callbacks(c, b, r, keys);
-    }
-    if b.stability.as_deref().and_then(stability_rank).is_some_and(|r| r <= 1) {
-        let op = c.op.clone();
-        c.relevel_from(start, &op, |ch| soften(b, ch));
     }
 }
 
@@ -418,9 +398,9 @@ fn extension_findings(
         && b.sunset.as_ref() != Some(rs)
         && sunset_date(rs).is_none()
     {
-        let key = if c.rdocs.get(&r.node).is_some_and(|v| v.get("x-sunset").is_some()) { "x-sunset" } else { "x-sunset-date" };
         let msg = format!("`{name}` sunset `{rs}` is not a date (YYYY-MM-DD)");
-        c.emit(Change::new(&ENDPOINT_SUNSET_INVALID, msg).locs(None, at(key)).values(None, Some(rs.clone())));
+        let at = r.sunset_at.as_ref().map(|id| rdocs.location(id));
+        c.emit(Change::new(&ENDPOINT_SUNSET_INVALID, msg).locs(None, at).values(None, Some(rs.clone())));
     }
     if let Some(rl) = &r.stability
         && b.stability.as_ref() != Some(rl)

@@ -56,7 +56,7 @@ crate::rules! {
     /// ## How to migrate
     /// Grant the scope to existing clients first.
     ENDPOINT_SECURITY_SCOPE_ADDED = "endpoint-security-scope-added", OpenApi, Breaking, None, "security", Added,
-        "An operation requires a new OAuth2 scope";
+        "An operation requires a new OAuth2 scope", oasdiff = ["api-security-scope-added"];
     /// ## What it detects
     /// A scope removed from an operation's requirement.
     /// ## Why it matters
@@ -66,7 +66,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     ENDPOINT_SECURITY_SCOPE_REMOVED = "endpoint-security-scope-removed", OpenApi, Info, None, "security", Removed,
-        "An operation requires fewer OAuth2 scopes";
+        "An operation requires fewer OAuth2 scopes", oasdiff = ["api-security-scope-removed"];
     /// ## What it detects
     /// A new entry in `components.securitySchemes` (or `securityDefinitions`).
     /// ## Why it matters
@@ -76,7 +76,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     SECURITY_SCHEME_ADDED = "security-scheme-added", OpenApi, Info, None, "security", Added,
-        "A security scheme was added";
+        "A security scheme was added", oasdiff = ["api-security-component-added"];
     /// ## What it detects
     /// A security scheme no longer defined.
     /// ## Why it matters
@@ -86,7 +86,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep it until no operation or client uses it.
     SECURITY_SCHEME_REMOVED = "security-scheme-removed", OpenApi, Warning, None, "security", Removed,
-        "A security scheme was removed";
+        "A security scheme was removed", oasdiff = ["api-security-component-removed"];
     /// ## What it detects
     /// A scheme whose type, `in`, header/query name or HTTP scheme changed, that lost an OAuth2 flow,
     /// or whose authorization, token or OpenID Connect URL changed.
@@ -97,7 +97,7 @@ crate::rules! {
     /// ## How to migrate
     /// Define a new scheme; keep the old one during a transition.
     SECURITY_SCHEME_CHANGED = "security-scheme-changed", OpenApi, Breaking, None, "security", Changed,
-        "A security scheme changed how credentials are sent";
+        "A security scheme changed how credentials are sent", oasdiff = ["api-security-component-type-changed", "api-security-component-oauth-url-changed", "api-security-component-oauth-token-url-changed"];
     /// ## What it detects
     /// A scope no longer offered by any flow of a scheme.
     /// ## Why it matters
@@ -107,7 +107,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep offering the scope.
     SECURITY_SCHEME_SCOPE_REMOVED = "security-scheme-scope-removed", OpenApi, Warning, None, "security", Removed,
-        "An OAuth2 scope was removed from a security scheme";
+        "An OAuth2 scope was removed from a security scheme", oasdiff = ["api-security-component-oauth-scope-removed"];
     /// ## What it detects
     /// A `servers` entry (Swagger 2.0: scheme, host or basePath) no longer listed.
     /// ## Why it matters
@@ -147,7 +147,7 @@ crate::rules! {
     /// ## How to migrate
     /// Check the release.
     API_VERSION_DECREASED = "api-version-decreased", OpenApi, Warning, None, "info", Changed,
-        "info.version went backwards";
+        "info.version went backwards", oasdiff = ["api-version-decreased"];
     /// ## What it detects
     /// Breaking changes in a revision whose `info.version` changed but kept its major number
     /// (the minor number for `0.x` versions). A revision that leaves `info.version` alone is not
@@ -159,7 +159,7 @@ crate::rules! {
     /// ## How to migrate
     /// Bump the major version, or avoid the breaking changes.
     API_MAJOR_VERSION_NOT_BUMPED = "api-major-version-not-bumped", OpenApi, Warning, None, "info", Changed,
-        "Breaking changes without a major version bump", traits = [DerivedFromBreaking];
+        "Breaking changes without a major version bump", traits = [DerivedFromBreaking], oasdiff = ["api-major-version-not-bumped"];
     /// ## What it detects
     /// A new entry in `components.schemas` (or `definitions`).
     /// ## Why it matters
@@ -179,7 +179,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the schema until SDK users have moved.
     SCHEMA_REMOVED = "schema-removed", OpenApi, Warning, None, "component", Removed,
-        "A named schema was removed";
+        "A named schema was removed", oasdiff = ["api-schema-removed"];
     /// ## What it detects
     /// A named schema removed while one with the same shape was added under another name.
     /// ## Why it matters

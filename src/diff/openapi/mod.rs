@@ -11,6 +11,7 @@ pub mod metadata;
 pub mod parameters;
 pub mod properties;
 pub(crate) mod schema;
+mod sunset;
 pub mod types;
 pub mod values;
 mod view;

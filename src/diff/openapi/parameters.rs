@@ -2,6 +2,7 @@
 //! location, name and serialisation. Their schemas are compared by the schema rules.
 
 use super::cmp::{Cmp, Dir};
+use super::sunset::{before_sunset, sunset_date};
 use crate::diff::Change;
 use crate::spec::openapi::{Operation, Param};
 use crate::spec::refs::DocSet;
@@ -39,6 +40,41 @@ crate::rules! {
     /// Deprecate it first and keep accepting (and ignoring) it.
     REQUEST_PARAMETER_REMOVED = "request-parameter-removed", OpenApi, Warning, Request, "parameter", Removed,
         "A request parameter was removed", oasdiff = ["request-parameter-removed"];
+
+    /// ## What it detects
+    /// A deprecated parameter removed before the date in its `x-sunset` (or `x-sunset-date`), or
+    /// one whose sunset cannot be read.
+    /// ## Why it matters
+    /// Clients were promised the parameter until that date.
+    /// ## Example
+    /// `?sort=` with `deprecated: true` and `x-sunset: 2030-01-01` in the base, gone in the revision.
+    /// ## How to migrate
+    /// Keep accepting the parameter until its sunset date.
+    REQUEST_PARAMETER_REMOVED_BEFORE_SUNSET = "request-parameter-removed-before-sunset", OpenApi, Breaking, Request, "parameter", Removed,
+        "A deprecated request parameter was removed before its sunset date", oasdiff = ["request-parameter-removed-before-sunset"];
+
+    /// ## What it detects
+    /// The `x-sunset` date of a deprecated parameter deleted while the parameter stays deprecated.
+    /// ## Why it matters
+    /// Clients planned their migration by that date and no longer know how long they have.
+    /// ## Example
+    /// `x-sunset: 2027-01-01` removed from a deprecated `?sort=`.
+    /// ## How to migrate
+    /// Keep the date, or move it later and tell clients.
+    REQUEST_PARAMETER_SUNSET_REMOVED = "request-parameter-sunset-removed", OpenApi, Warning, Request, "parameter", Removed,
+        "A deprecated request parameter's sunset date was deleted", oasdiff = ["request-parameter-sunset-deleted"];
+
+    /// ## What it detects
+    /// A parameter's `x-sunset` that is not a date (`YYYY-MM-DD`, an RFC 3339 time or an HTTP
+    /// date), new or changed in the revision. It is reported where the date is written.
+    /// ## Why it matters
+    /// Nobody can tell when the parameter goes away; apidiff treats its removal as before the date.
+    /// ## Example
+    /// `x-sunset: next spring`.
+    /// ## How to migrate
+    /// Write the date as `YYYY-MM-DD`.
+    REQUEST_PARAMETER_SUNSET_INVALID = "request-parameter-sunset-invalid", OpenApi, Warning, Request, "parameter", Changed,
+        "A request parameter's sunset date cannot be read", oasdiff = ["request-parameter-sunset-parse"];
 
     /// ## What it detects
     /// A parameter that became required.
@@ -95,7 +131,7 @@ crate::rules! {
     /// ## How to migrate
     /// Tell clients what replaces it.
     REQUEST_PARAMETER_DEPRECATED = "request-parameter-deprecated", OpenApi, Info, Request, "parameter", Deprecated,
-        "A request parameter was deprecated";
+        "A request parameter was deprecated", oasdiff = ["request-parameter-deprecated"];
 
     /// ## What it detects
     /// A change to how a parameter is serialised: `style`, `explode`, or Swagger 2.0 `collectionFormat`.
@@ -152,7 +188,13 @@ pub(super) fn compare_params(c: &mut Cmp<'_>, b: &Operation, r: &Operation, webh
         }
     });
     for bp in removed {
-        c.emit(Change::new(&REQUEST_PARAMETER_REMOVED, format!("{} was removed", param_label(bp))).base(c.bloc(&bp.node)));
+        let (rule, msg) = match &bp.sunset {
+            Some(s) if bp.deprecated && before_sunset(Some(s), &c.opts.today) => {
+                (&REQUEST_PARAMETER_REMOVED_BEFORE_SUNSET, format!("{} was removed before its sunset date {s}", param_label(bp)))
+            }
+            _ => (&REQUEST_PARAMETER_REMOVED, format!("{} was removed", param_label(bp))),
+        };
+        c.emit(Change::new(rule, msg).base(c.bloc(&bp.node)));
     }
     for rp in added {
         let rule = if rp.required { &REQUEST_PARAMETER_ADDED_REQUIRED } else { &REQUEST_PARAMETER_ADDED_OPTIONAL };
@@ -176,6 +218,7 @@ pub(super) fn compare_params(c: &mut Cmp<'_>, b: &Operation, r: &Operation, webh
         if !bp.deprecated && rp.deprecated {
             c.emit(Change::new(&REQUEST_PARAMETER_DEPRECATED, format!("{label} was deprecated")).locs(locs.0.clone(), locs.1.clone()));
         }
+        sunset_findings(c, bp, rp, &label);
         // Style and explode only change the wire form of arrays and objects.
         let structured = |docs: &DocSet, p: &Param| p.schema.as_ref().is_some_and(|id| super::view::is_structured(docs, id));
         if (bp.style != rp.style || bp.explode != rp.explode) && (structured(c.bdocs, bp) || structured(c.rdocs, rp)) {
@@ -194,5 +237,22 @@ pub(super) fn compare_params(c: &mut Cmp<'_>, b: &Operation, r: &Operation, webh
         if let (Some(bs), Some(rs)) = (&bp.schema, &rp.schema) {
             c.schema(bs, rs, Dir::Request.flip(webhook), &label);
         }
+    }
+}
+
+/// A deprecated parameter's sunset deleted, or a new or changed sunset that is not a date.
+fn sunset_findings(c: &mut Cmp<'_>, bp: &Param, rp: &Param, label: &str) {
+    if let (Some(bs), None, true, true) = (&bp.sunset, &rp.sunset, bp.deprecated, rp.deprecated) {
+        let locs = (bp.sunset_at.as_ref().map(|id| c.bloc(id)), Some(c.rloc(&rp.node)));
+        let msg = format!("{label} lost its sunset date {bs}");
+        c.emit(Change::new(&REQUEST_PARAMETER_SUNSET_REMOVED, msg).locs(locs.0, locs.1).values(Some(bs.clone()), None));
+    }
+    if let Some(rs) = &rp.sunset
+        && bp.sunset.as_ref() != Some(rs)
+        && sunset_date(rs).is_none()
+    {
+        let msg = format!("{label} sunset `{rs}` is not a date (YYYY-MM-DD)");
+        let at = rp.sunset_at.as_ref().map(|id| c.rloc(id));
+        c.emit(Change::new(&REQUEST_PARAMETER_SUNSET_INVALID, msg).locs(None, at).values(None, Some(rs.clone())));
     }
 }

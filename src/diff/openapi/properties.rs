@@ -1,9 +1,9 @@
 //! Schema rules about object properties, additional properties, discriminators and variants.
 
 use super::cmp::{Cmp, Dir};
-use super::view::{Addl, View, emit, read_flag, schema_name, shape_hash};
+use super::view::{Addl, View, emit, plainly_equal, schema_name, shape_hash};
 use crate::spec::refs::{DocSet, NodeId};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet, VecDeque};
 
 crate::rules! {
     /// ## What it detects
@@ -115,7 +115,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep accepting it, or add an operation to change it.
     REQUEST_PROPERTY_BECAME_READ_ONLY = "request-property-became-read-only", OpenApi, Warning, Request, "property", Changed,
-        "A request property became read-only";
+        "A request property became read-only", oasdiff = ["request-optional-property-became-read-only", "request-required-property-became-read-only"];
     /// ## What it detects
     /// A property clients received that is now `writeOnly: true` and no longer returned.
     /// ## Why it matters
@@ -125,7 +125,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep returning it.
     RESPONSE_PROPERTY_BECAME_WRITE_ONLY = "response-property-became-write-only", OpenApi, Breaking, Response, "property", Changed,
-        "A response property became write-only";
+        "A response property became write-only", oasdiff = ["response-optional-property-became-write-only", "response-required-property-became-write-only"];
     /// ## What it detects
     /// A required request property removed while a required one with the same schema was added under
     /// another name. (Optional properties are matched by name only, so two unrelated optional
@@ -179,7 +179,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the discriminator.
     REQUEST_DISCRIMINATOR_CHANGED = "request-discriminator-changed", OpenApi, Breaking, Request, "schema", Changed,
-        "A request schema's discriminator changed";
+        "A request schema's discriminator changed", oasdiff = ["request-body-discriminator-added", "request-body-discriminator-removed", "request-body-discriminator-property-name-changed", "request-body-discriminator-mapping-deleted", "request-property-discriminator-added", "request-property-discriminator-removed", "request-property-discriminator-property-name-changed", "request-property-discriminator-mapping-deleted"];
     /// ## What it detects
     /// A `discriminator.propertyName` changed, or a mapping entry was removed or pointed elsewhere.
     /// ## Why it matters
@@ -189,7 +189,7 @@ crate::rules! {
     /// ## How to migrate
     /// Keep the discriminator.
     RESPONSE_DISCRIMINATOR_CHANGED = "response-discriminator-changed", OpenApi, Breaking, Response, "schema", Changed,
-        "A response schema's discriminator changed";
+        "A response schema's discriminator changed", oasdiff = ["response-body-discriminator-added", "response-body-discriminator-removed", "response-body-discriminator-property-name-changed", "response-body-discriminator-mapping-added", "response-property-discriminator-added", "response-property-discriminator-removed", "response-property-discriminator-property-name-changed", "response-property-discriminator-mapping-added"];
     /// ## What it detects
     /// A `oneOf` or `anyOf` branch clients could send that is gone.
     /// ## Why it matters
@@ -239,39 +239,46 @@ crate::rules! {
     /// ## How to migrate
     /// Tell clients what replaces it.
     PROPERTY_DEPRECATED = "property-deprecated", OpenApi, Info, None, "property", Deprecated,
-        "A schema property was deprecated";
+        "A schema property was deprecated", oasdiff = ["request-property-deprecated", "response-property-deprecated"];
 }
 
 /// Properties (added, removed, required, read/write-only), additional properties.
-pub(super) fn check_object(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+pub(super) fn check_object<'a>(c: &mut Cmp<'_>, b: &View<'a>, r: &View<'a>, dir: Dir, label: &str) {
     if !(b.is_object() || r.is_object()) {
         return;
     }
-    let (bdocs, rdocs) = (c.bdocs, c.rdocs);
     // What clients see on this side: readOnly properties are not sent, writeOnly ones not received.
     let hidden_flag = match dir {
         Dir::Request => "readOnly",
         Dir::Response => "writeOnly",
     };
-    let visible = |docs: &DocSet, view: &View<'_>| -> Vec<String> {
-        view.props.iter().filter(|(_, id)| !read_flag(docs, id, hidden_flag)).map(|(n, _)| n.to_string()).collect()
-    };
-    let bvis = visible(bdocs, b);
-    let rvis = visible(rdocs, r);
-    // Membership by hash: objects with many properties must not cost the square of their size.
-    let (bset, rset): (HashSet<&str>, HashSet<&str>) =
-        (bvis.iter().map(String::as_str).collect(), rvis.iter().map(String::as_str).collect());
+    // Property indices clients see on each side; membership by hash, so objects with many
+    // properties never cost the square of their size.
+    let visible = |view: &View<'_>| -> Vec<usize> { (0..view.props.len()).filter(|&i| !view.prop_flag(i, hidden_flag)).collect() };
+    let (bvis, rvis) = (visible(b), visible(r));
+    let bset: HashSet<&str> = bvis.iter().map(|&i| b.prop_name(i)).collect();
+    let rset: HashSet<usize> = rvis.iter().copied().collect();
     let mut removed: Vec<String> = Vec::new();
-    let added: Vec<String> = rvis.iter().filter(|n| !bset.contains(n.as_str())).cloned().collect();
-    for name in &bvis {
-        let bid = &b.props[name.as_str()];
-        let breq = b.required.contains(name.as_str());
-        let plabel =
-            if label.starts_with('`') { format!("{}.{name}`", label.trim_end_matches('`')) } else { format!("{label} property `{name}`") };
-        match r.props.get(name.as_str()) {
-            Some(rid) if rset.contains(name.as_str()) => {
-                let rreq = r.required.contains(name.as_str());
-                let locs = (Some(c.bloc(bid)), Some(c.rloc(rid)));
+    let added: Vec<String> = rvis.iter().map(|&i| r.prop_name(i)).filter(|n| !bset.contains(n)).map(str::to_string).collect();
+    // Later allOf branches constraining a property again, by name.
+    let more = |view: &View<'a>| -> HashMap<&'a str, Vec<NodeId>> {
+        let mut m: HashMap<&str, Vec<NodeId>> = HashMap::new();
+        for (n, id) in &view.more_props {
+            m.entry(n).or_default().push(id.clone());
+        }
+        m
+    };
+    let (bmore, rmore) = (more(b), more(r));
+    for &bi in &bvis {
+        let (name, bid) = b.props.get_index(bi).map(|(n, id)| (*n, id)).expect("a visible property exists");
+        let plabel = || {
+            if label.starts_with('`') { format!("{}.{name}`", label.trim_end_matches('`')) } else { format!("{label} property `{name}`") }
+        };
+        match r.props.get_full(name) {
+            Some((ri, _, rid)) if rset.contains(&ri) => {
+                let (breq, rreq) = (b.required.contains(name), r.required.contains(name));
+                let (bdocs, rdocs) = (c.bdocs, c.rdocs);
+                let locs = || (Some(bdocs.location(bid)), Some(rdocs.location(rid)));
                 if breq != rreq {
                     let rule = match (rreq, dir) {
                         (true, Dir::Request) => &REQUEST_PROPERTY_BECAME_REQUIRED,
@@ -280,27 +287,31 @@ pub(super) fn check_object(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir
                         (false, Dir::Response) => &RESPONSE_PROPERTY_BECAME_OPTIONAL,
                     };
                     let how = if rreq { "required" } else { "optional" };
-                    emit(c, rule, format!("{plabel} became {how}"), locs.clone(), Some(breq.to_string()), Some(rreq.to_string()));
+                    emit(c, rule, format!("{} became {how}", plabel()), locs(), Some(breq.to_string()), Some(rreq.to_string()));
                 }
-                if !read_flag(bdocs, bid, "deprecated") && read_flag(rdocs, rid, "deprecated") {
-                    emit(c, &PROPERTY_DEPRECATED, format!("{plabel} was deprecated"), locs, None, None);
+                if !b.prop_flag(bi, "deprecated") && r.prop_flag(ri, "deprecated") {
+                    emit(c, &PROPERTY_DEPRECATED, format!("{} was deprecated", plabel()), locs(), None, None);
                 }
+                let (bm, rm) = (bmore.get(name), rmore.get(name));
+                // Two equal self-contained schemas (the common case) have nothing to compare.
+                if bm.is_none() && rm.is_none() && b.prop_raw(bi).zip(r.prop_raw(ri)).is_some_and(|(x, y)| plainly_equal(x, y)) {
+                    continue;
+                }
+                let plabel = plabel();
                 c.schema(bid, rid, dir, &plabel);
                 // The same property constrained again in later allOf branches: pair them in order.
-                let bmore = b.more_props.iter().filter(|(n, _)| *n == name.as_str()).map(|(_, id)| id);
-                let rmore = r.more_props.iter().filter(|(n, _)| *n == name.as_str()).map(|(_, id)| id);
-                for (bx, rx) in bmore.zip(rmore).collect::<Vec<_>>() {
+                for (bx, rx) in bm.into_iter().flatten().zip(rm.into_iter().flatten()) {
                     c.schema(bx, rx, dir, &plabel);
                 }
             }
-            Some(rid) => {
+            Some((_, _, rid)) => {
                 let (rule, what) = match dir {
                     Dir::Request => (&REQUEST_PROPERTY_BECAME_READ_ONLY, "became read-only and can no longer be sent"),
                     Dir::Response => (&RESPONSE_PROPERTY_BECAME_WRITE_ONLY, "became write-only and is no longer returned"),
                 };
-                emit(c, rule, format!("{plabel} {what}"), (Some(c.bloc(bid)), Some(c.rloc(rid))), None, None);
+                emit(c, rule, format!("{} {what}", plabel()), (Some(c.bloc(bid)), Some(c.rloc(rid))), None, None);
             }
-            None => removed.push(name.clone()),
+            None => removed.push(name.to_string()),
         }
     }
     report_unpaired(c, b, r, dir, label, removed, added);
@@ -331,19 +342,29 @@ fn required_without_property(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: D
 fn report_unpaired(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str, mut removed: Vec<String>, mut added: Vec<String>) {
     let (bdocs, rdocs) = (c.bdocs, c.rdocs);
     let mut renamed = Vec::new();
+    // Each removed property takes the first unpaired added one of its shape: found by hash, not
+    // by scanning every added property for every removed one.
+    let mut by_shape: HashMap<[u8; 32], VecDeque<usize>> = HashMap::new();
+    for (i, rn) in added.iter().enumerate().filter(|(_, rn)| r.required.contains(rn.as_str())) {
+        by_shape.entry(shape_hash(rdocs, &r.props[rn.as_str()])).or_default().push_back(i);
+    }
+    let mut taken = vec![false; added.len()];
     removed.retain(|bn| {
         if !b.required.contains(bn.as_str()) {
             return true;
         }
         let h = shape_hash(bdocs, &b.props[bn.as_str()]);
-        match added.iter().position(|rn| shape_hash(rdocs, &r.props[rn.as_str()]) == h && r.required.contains(rn.as_str())) {
+        match by_shape.get_mut(&h).and_then(VecDeque::pop_front) {
             Some(i) => {
-                renamed.push((bn.clone(), added.remove(i)));
+                taken[i] = true;
+                renamed.push((bn.clone(), added[i].clone()));
                 false
             }
             None => true,
         }
     });
+    let mut taken = taken.into_iter();
+    added.retain(|_| !taken.next().unwrap_or(false));
     let prop_label =
         |n: &str| if label.starts_with('`') { format!("{}.{n}`", label.trim_end_matches('`')) } else { format!("{label} property `{n}`") };
     for (bn, rn) in renamed {

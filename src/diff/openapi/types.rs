@@ -34,7 +34,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     REQUEST_TYPE_GENERALIZED = "request-type-generalized", OpenApi, Info, Request, "schema", Changed,
-        "A schema's type was widened (request)";
+        "A schema's type was widened (request)", oasdiff = ["request-body-type-generalized", "request-property-type-generalized", "request-parameter-type-generalized"];
     /// ## What it detects
     /// A schema that accepts more types than before: `integer` to `number`, a type added to a type list, or the type constraint dropped. In a response (body or header).
     /// ## Why it matters
@@ -74,7 +74,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     REQUEST_BECAME_NULLABLE = "request-became-nullable", OpenApi, Info, Request, "schema", Changed,
-        "A schema now allows null (request)";
+        "A schema now allows null (request)", oasdiff = ["request-body-became-nullable", "request-property-became-nullable", "request-parameter-became-nullable"];
     /// ## What it detects
     /// A schema that now allows `null` (3.0 `nullable: true`, 3.1 `type: [..., \"null\"]`, Swagger `x-nullable`). In a response (body or header).
     /// ## Why it matters
@@ -104,7 +104,7 @@ crate::rules! {
     /// ## How to migrate
     /// Nothing to do.
     RESPONSE_BECAME_NON_NULLABLE = "response-became-non-nullable", OpenApi, Info, Response, "schema", Changed,
-        "A schema no longer allows null (response)";
+        "A schema no longer allows null (response)", oasdiff = ["response-body-became-not-nullable", "response-property-became-not-nullable"];
     /// ## What it detects
     /// A `format` that changed to an unrelated one (`uuid` to `email`). In a request (parameter or body).
     /// ## Why it matters

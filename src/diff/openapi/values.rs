@@ -54,7 +54,7 @@ crate::rules! {
     /// ## How to migrate
     /// List every value clients send today.
     REQUEST_ENUM_ADDED = "request-enum-added", OpenApi, Breaking, Request, "schema", Changed,
-        "A schema became an enum (request)";
+        "A schema became an enum (request)", oasdiff = ["request-body-became-enum", "request-property-became-enum", "request-parameter-became-enum"];
     /// ## What it detects
     /// A schema without `enum` that now lists allowed values. In a response (body or header).
     /// ## Why it matters

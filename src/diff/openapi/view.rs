@@ -21,6 +21,8 @@ pub(crate) struct View<'a> {
     pub(crate) default: Option<&'a Value>,
     pub(crate) pattern: Option<&'a str>,
     pub(crate) props: IndexMap<&'a str, NodeId>,
+    /// Each `props` entry's schema as written (maybe a `$ref`), by the entry's index.
+    prop_vals: Vec<&'a Value>,
     /// Later `allOf` branches that constrain a property already seen: all of them apply.
     pub(crate) more_props: Vec<(&'a str, NodeId)>,
     /// Numeric bounds, the tightest across `allOf` branches.
@@ -55,6 +57,24 @@ pub(crate) enum Addl {
 /// Keywords whose value is one sub-schema.
 const SINGLE_SUBS: [&str; 9] =
     ["if", "then", "else", "contains", "not", "propertyNames", "unevaluatedItems", "unevaluatedProperties", "contentSchema"];
+
+/// Keywords `absorb_applicators` reads: a schema with none of them skips it.
+const APPLICATOR_KEYS: [&str; 14] = [
+    "if",
+    "then",
+    "else",
+    "contains",
+    "not",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+    "prefixItems",
+    "patternProperties",
+    "dependentSchemas",
+    "dependentRequired",
+    "x-extensible-enum",
+];
 
 /// Keywords whose `false` closes what they govern.
 const CLOSABLE: [&str; 2] = ["unevaluatedItems", "unevaluatedProperties"];
@@ -116,6 +136,7 @@ impl<'a> View<'a> {
             default: None,
             pattern: None,
             props: IndexMap::new(),
+            prop_vals: Vec::new(),
             more_props: Vec::new(),
             nums: BTreeMap::new(),
             required: BTreeSet::new(),
@@ -141,20 +162,7 @@ impl<'a> View<'a> {
             return;
         }
         let Value::Object(o) = val else { return };
-        for kw in KEYWORDS {
-            if o.contains_key(kw) {
-                self.keyword_at.entry(kw).or_insert_with(|| id.child(kw));
-            }
-        }
-        // allOf means every branch applies: the effective bound is the tightest one.
-        for (kw, upper) in NUMERIC {
-            let Some(n) = o.get(kw).and_then(Value::as_f64) else { continue };
-            let tighter = self.nums.get(kw).is_none_or(|&cur| if upper { n < cur } else { n > cur });
-            if tighter {
-                self.nums.insert(kw, n);
-                self.keyword_at.insert(kw, id.child(kw));
-            }
-        }
+        let applicators = self.absorb_keywords(id, o);
         match o.get("type") {
             Some(Value::String(s)) => self.merge_types([s.clone()].into()),
             Some(Value::Array(list)) => self.merge_types(list.iter().filter_map(Value::as_str).map(str::to_string).collect()),
@@ -183,14 +191,7 @@ impl<'a> View<'a> {
             self.pattern = o.get("pattern").and_then(Value::as_str);
         }
         if let Some(Value::Object(props)) = o.get("properties") {
-            for name in props.keys() {
-                let at = id.child("properties").child(name);
-                if self.props.contains_key(name.as_str()) {
-                    self.more_props.push((name.as_str(), at));
-                } else {
-                    self.props.insert(name.as_str(), at);
-                }
-            }
+            self.absorb_props(id, props);
         }
         if let Some(Value::Array(req)) = o.get("required") {
             self.required.extend(req.iter().filter_map(Value::as_str));
@@ -207,7 +208,9 @@ impl<'a> View<'a> {
                 _ => {}
             }
         }
-        self.absorb_applicators(id, o);
+        if applicators {
+            self.absorb_applicators(id, o);
+        }
         let mut lone_branches = Vec::new();
         for kw in ["oneOf", "anyOf"] {
             let Some(Value::Array(a)) = o.get(kw) else { continue };
@@ -255,6 +258,41 @@ impl<'a> View<'a> {
                 self.types = Some(["array".to_string()].into());
             }
         }
+    }
+
+    /// Adds the `properties` of one schema object; a name seen before goes to `more_props`.
+    fn absorb_props(&mut self, id: &NodeId, props: &'a serde_json::Map<String, Value>) {
+        let under = id.child("properties");
+        for (name, schema) in props {
+            let at = under.child(name);
+            match self.props.entry(name.as_str()) {
+                indexmap::map::Entry::Occupied(_) => self.more_props.push((name.as_str(), at)),
+                indexmap::map::Entry::Vacant(e) => {
+                    e.insert(at);
+                    self.prop_vals.push(schema);
+                }
+            }
+        }
+    }
+
+    /// Notes where each located keyword is and the tightest numeric bounds, in one pass over the
+    /// keys (schemas are small, the keyword lists long: no look-ups for keywords a schema does not
+    /// have). Says whether the schema has any keyword `absorb_applicators` reads (a 3.0 spec never does).
+    fn absorb_keywords(&mut self, id: &NodeId, o: &'a serde_json::Map<String, Value>) -> bool {
+        let mut applicators = false;
+        for (k, v) in o {
+            applicators |= APPLICATOR_KEYS.contains(&k.as_str());
+            let Some(kw) = KEYWORDS.iter().copied().find(|kw| *kw == k.as_str()) else { continue };
+            self.keyword_at.entry(kw).or_insert_with(|| id.child(kw));
+            // allOf means every branch applies: the effective bound is the tightest one.
+            let Some(&(_, upper)) = NUMERIC.iter().find(|(n, _)| *n == kw) else { continue };
+            let Some(n) = v.as_f64() else { continue };
+            if self.nums.get(kw).is_none_or(|&cur| if upper { n < cur } else { n > cur }) {
+                self.nums.insert(kw, n);
+                self.keyword_at.insert(kw, id.child(kw));
+            }
+        }
+        applicators
     }
 
     /// The 2020-12 applicators: sub-schema positions, closing `false`s and `dependentRequired`.
@@ -315,12 +353,20 @@ impl<'a> View<'a> {
     }
 
     pub(crate) fn num(&self, kw: &str) -> Option<f64> {
-        // multipleOf is not a bound: the first one found counts.
-        self.nums.get(kw).copied().or_else(|| self.find(kw).and_then(Value::as_f64))
+        // multipleOf is not a bound: the first one found counts. Bounds are all in `nums`.
+        match self.nums.get(kw) {
+            Some(n) => Some(*n),
+            None if NUMERIC.iter().any(|(n, _)| *n == kw) => None,
+            None => self.find(kw).and_then(Value::as_f64),
+        }
     }
 
     /// A keyword's value from wherever in the merged `allOf` it came from (the first holder).
     pub(crate) fn find(&self, kw: &str) -> Option<&'a Value> {
+        // `absorb` noted where each of these is; most schemas have few of them.
+        if KEYWORDS.contains(&kw) && !self.keyword_at.contains_key(kw) {
+            return None;
+        }
         self.v.get(kw).or_else(|| {
             let at = self.keyword_at.get(kw)?;
             let holder = self.docs.get(&NodeId { doc: at.doc, ptr: at.ptr[..at.ptr.len() - kw.len() - 1].to_string() })?;
@@ -351,8 +397,52 @@ pub(crate) fn is_null_schema(docs: &DocSet, id: &NodeId) -> bool {
     }
 }
 
-pub(crate) fn read_flag(docs: &DocSet, id: &NodeId, flag: &str) -> bool {
-    docs.resolve(id).and_then(|(_, v)| v.get(flag)).and_then(Value::as_bool).unwrap_or(false)
+impl<'a> View<'a> {
+    /// The schema of property `name` with its `$ref`s followed, without walking a pointer from
+    /// the document's root (objects may have 100,000 properties).
+    pub(crate) fn prop_schema(&self, i: usize) -> Option<&'a Value> {
+        let raw = *self.prop_vals.get(i)?;
+        if crate::spec::refs::ref_of(raw, true).is_none() {
+            return Some(raw);
+        }
+        self.docs.resolve(self.props.get_index(i)?.1).map(|(_, v)| v)
+    }
+
+    /// The name of property `i`.
+    pub(crate) fn prop_name(&self, i: usize) -> &'a str {
+        self.props.get_index(i).map_or("", |(n, _)| n)
+    }
+
+    /// Property `i`'s schema as written (maybe a `$ref`).
+    pub(crate) fn prop_raw(&self, i: usize) -> Option<&'a Value> {
+        self.prop_vals.get(i).copied()
+    }
+
+    /// Whether property `i`'s schema sets boolean keyword `flag` to true.
+    pub(crate) fn prop_flag(&self, i: usize, flag: &str) -> bool {
+        self.prop_schema(i).and_then(|v| v.get(flag)).and_then(Value::as_bool).unwrap_or(false)
+    }
+}
+
+/// Whether two small schemas are equal and self-contained (no `$`-keyword such as `$ref`, whose
+/// target may differ, and no discriminator mapping): comparing them can find nothing. Gives up
+/// (false) after a few nodes, so asking costs a constant, never a walk of a big subtree.
+pub(crate) fn plainly_equal(a: &Value, b: &Value) -> bool {
+    fn eq(a: &Value, b: &Value, budget: &mut usize) -> bool {
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        match (a, b) {
+            (Value::Object(x), Value::Object(y)) => {
+                x.len() == y.len()
+                    && x.iter().all(|(k, v)| !k.starts_with('$') && k != "discriminator" && y.get(k).is_some_and(|w| eq(v, w, budget)))
+            }
+            (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(v, w)| eq(v, w, budget)),
+            _ => a == b,
+        }
+    }
+    eq(a, b, &mut 32)
 }
 
 /// A hash of a schema's shape: descriptions, examples and titles dropped, `$ref`s kept as

@@ -4,17 +4,21 @@
 //! categories (`FILE` ⊃ `PACKAGE` ⊃ `WIRE_JSON` ⊃ `WIRE`, with buf's exceptions: the per-file
 //! deletes are `FILE` only, the per-package deletes `PACKAGE` only, the `*_UNLESS_*_RESERVED` and
 //! wire-compatible variants only the wire categories). [`compare`] runs every family and keeps the
-//! changes whose rule belongs to `Options::proto_category`. Definitions pair up by fully qualified
+//! changes whose rule belongs to `Options::proto_category`, plus apidiff's own `HTTP` rules
+//! (`google.api.http` transcoding), which no buf category covers and which always apply. Definitions pair up by fully qualified
 //! name (fields and enum values by number), files by import name (the entry files with each
-//! other), packages by name.
+//! other), packages by name. Changes inside dependency files (imports of other packages) are kept
+//! only for the definitions the API uses ([`used`]).
 
 mod deletes;
 mod enums;
 mod fields;
 mod files;
+mod http;
 mod messages;
 mod services;
 mod side;
+mod used;
 
 pub(crate) use side::Side;
 pub(crate) use side::{covered, in_ranges, loc, parent_in, range_str};
@@ -25,7 +29,7 @@ pub use crate::diff::Category;
 use crate::spec::protobuf::Package;
 
 /// Every rule family of this format.
-pub const RULES: &[&[&Rule]] = &[files::ALL, deletes::ALL, messages::ALL, fields::ALL, enums::ALL, services::ALL];
+pub const RULES: &[&[&Rule]] = &[files::ALL, deletes::ALL, messages::ALL, fields::ALL, enums::ALL, services::ALL, http::ALL];
 /// Compares two models, keeping the rules of `opts.proto_category` (WIRE_JSON when unparsable).
 pub fn compare(base: &Package, rev: &Package, opts: &Options) -> Vec<Change> {
     let category = Category::parse(&opts.proto_category).unwrap_or(Category::WireJson);
@@ -37,8 +41,11 @@ pub fn compare(base: &Package, rev: &Package, opts: &Options) -> Vec<Change> {
     fields::check(&b, &r, &mut out);
     enums::check(&b, &r, &mut out);
     services::check(&b, &r, &mut out);
+    http::check(&b, &r, &mut out);
     let mut out = out.into_changes();
-    out.retain(|c| c.rule.categories.contains(&category));
+    used::retain_used(base, rev, &mut out);
+    // The HTTP rules are not buf's: they apply whatever buf category is chosen.
+    out.retain(|c| c.rule.categories.contains(&category) || c.rule.categories.contains(&Category::Http));
     out
 }
 

@@ -26,6 +26,9 @@ pub(crate) struct Cx<'s> {
     /// How many nested object types deep the comparison is (bounded, so hostile input cannot
     /// exhaust the caller's stack).
     pub(crate) depth: usize,
+    /// Pairs of referenced types (base key, revision key) already compared member by member:
+    /// each pair is compared once, so self-referencing types end and shared ones cost once.
+    pub(crate) followed: std::collections::HashSet<(String, String)>,
 }
 
 /// One finding before it becomes a [`Change`].

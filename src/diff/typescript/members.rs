@@ -6,8 +6,8 @@
 //! of optionality take the conservative level and the message names the side that breaks.
 
 use super::properties::{self, TS_PROPERTY_TYPE_CHANGED};
-use super::{Cx, Finding, short, signatures};
-use crate::spec::typescript::{Member, MemberKind, Surface, Symbol, SymbolKind, TypeText, scope_of};
+use super::{Cx, Finding, refs, short, signatures};
+use crate::spec::typescript::{Member, MemberKind, Symbol, SymbolKind, TypeText};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Nested object types compared member by member up to this depth; deeper ones as whole types.
@@ -567,16 +567,29 @@ fn compare_member(cx: &mut Cx, o: &Owner, m: &Member, n: &Member) {
 /// A property's or index signature's type: nested object types member by member (when what
 /// surrounds them is unchanged), anything else as a whole type.
 fn nested(cx: &mut Cx, o: &Owner, at: &str, m: &Member, n: &Member) {
-    if let (Some(old), Some(new)) = (&m.ty, &n.ty)
-        && old.key == new.key
-    {
+    let (Some(old), Some(new)) = (&m.ty, &n.ty) else {
+        return properties::retyped(cx, o.op, at, m, n);
+    };
+    if old.key == new.key {
         return;
     }
-    // An alias or interface on one side and the same structure written inline on the other is
-    // no change: follow the reference (only one side, so the inline text bounds the recursion).
+    // A reference on one side and the same structure inline on the other is no change: follow
+    // the reference (the inline text bounds the recursion). References on both sides naming
+    // different types are compared once per pair of names (memoised, so cycles end).
     let (b, r) = match (own(m), own(n)) {
-        (Some(b), None) => (Some(b), referenced(cx.rev, o.op, n)),
-        (None, Some(r)) => (referenced(cx.base, o.op, m), Some(r)),
+        (Some(b), None) => (Some(b), refs::members(cx.rev, o.op, n).map(|m| ("{}", m))),
+        (None, Some(r)) => (refs::members(cx.base, o.op, m).map(|m| ("{}", m)), Some(r)),
+        (None, None) => {
+            let pair = (old.key.clone(), new.key.clone());
+            match (refs::members(cx.base, o.op, m), refs::members(cx.rev, o.op, n)) {
+                (Some(bm), Some(rm)) if !cx.followed.contains(&pair) => {
+                    cx.followed.insert(pair);
+                    (Some(("{}", bm)), Some(("{}", rm)))
+                }
+                (Some(_), Some(_)) => return,
+                _ => (None, None),
+            }
+        }
         other => other,
     };
     match (b, r) {
@@ -588,29 +601,6 @@ fn nested(cx: &mut Cx, o: &Owner, at: &str, m: &Member, n: &Member) {
             cx.depth -= 1;
         }
         _ => properties::retyped(cx, o.op, at, m, n),
-    }
-}
-
-/// The members of the interface or object type alias a member's type names, when the type is a
-/// bare name declared in the same files.
-fn referenced<'s>(surface: &'s Surface, op: &str, m: &Member) -> Option<(&'static str, &'s Members)> {
-    let name = m.ty.as_ref()?.key.as_str();
-    if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.') {
-        return None;
-    }
-    if let Some(t) = surface.resolve_type(scope_of(op), name).filter(|t| t.kind == SymbolKind::Interface) {
-        return Some(("{}", &t.members));
-    }
-    let mut scope = scope_of(op).to_string();
-    loop {
-        let candidate = if scope.is_empty() { name.to_string() } else { format!("{scope}.{name}") };
-        if let Some(a) = surface.symbols.get(&(candidate, SymbolKind::TypeAlias)).filter(|a| a.structural && a.type_params.is_empty()) {
-            return Some(("{}", &a.members));
-        }
-        if scope.is_empty() {
-            return None;
-        }
-        scope = scope_of(&scope).to_string();
     }
 }
 

@@ -11,7 +11,9 @@ mod exports;
 mod generics;
 mod members;
 mod properties;
+mod refs;
 mod signatures;
+mod tuples;
 mod types;
 mod uses;
 
@@ -23,10 +25,11 @@ use crate::spec::typescript::{Surface, Symbol, SymbolKind};
 use std::collections::BTreeMap;
 
 /// Every rule family of this format.
-pub const RULES: &[&[&Rule]] = &[exports::ALL, signatures::ALL, members::ALL, generics::ALL, enums::ALL, types::ALL, properties::ALL];
+pub const RULES: &[&[&Rule]] =
+    &[exports::ALL, signatures::ALL, members::ALL, generics::ALL, enums::ALL, types::ALL, properties::ALL, tuples::ALL];
 /// Compares two surfaces.
 pub fn compare(base: &Surface, rev: &Surface, _opts: &Options) -> Vec<Change> {
-    let mut cx = Cx { out: Sink::new(), base, rev, depth: 0 };
+    let mut cx = Cx { out: Sink::new(), base, rev, depth: 0, followed: Default::default() };
     let mut names: BTreeMap<&str, (Vec<&Symbol>, Vec<&Symbol>)> = BTreeMap::new();
     for ((name, _), s) in &base.symbols {
         names.entry(name.as_str()).or_default().0.push(s);
@@ -66,6 +69,18 @@ pub fn compare(base: &Surface, rev: &Surface, _opts: &Options) -> Vec<Change> {
             (None, None) => {}
         }
     }
+    // Unexported types that exported ones name (declared without `export`, or imported): a
+    // change to one is reported once, where it is declared, with its uses.
+    if !(base.hidden.is_empty() && rev.hidden.is_empty()) {
+        let used = uses::reachable(base, rev);
+        for (key, b) in &base.hidden {
+            if let Some(r) = rev.hidden.get(key)
+                && used.contains(key.0.as_str())
+            {
+                compare_symbol(&mut cx, b, r);
+            }
+        }
+    }
     let mut changes = cx.out.into_changes();
     uses::annotate(&mut changes, base, rev);
     changes
@@ -100,6 +115,46 @@ fn compare_symbol(cx: &mut Cx, b: &Symbol, r: &Symbol) {
 #[cfg(test)]
 mod tests {
     use super::cx::parent_of;
+    use crate::source::Input;
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    fn diff(base: &str, rev: &str) -> Vec<crate::diff::Change> {
+        let load = |text: &str| {
+            let input = Input {
+                name: "t.d.ts".into(),
+                path: PathBuf::from("t.d.ts"),
+                text: text.into(),
+                fetch: Arc::new(crate::source::FsFetch::default()),
+            };
+            crate::spec::typescript::load(&input).unwrap()
+        };
+        super::compare(&load(base), &load(rev), &crate::diff::Options::default())
+    }
+
+    fn affected<'c>(changes: &'c [crate::diff::Change], pointer: &str) -> &'c [String] {
+        let c = changes.iter().find(|c| c.revision.as_ref().or(c.base.as_ref()).is_some_and(|l| l.pointer == pointer));
+        c.map_or(&[], |c| c.affected.as_slice())
+    }
+
+    #[test]
+    fn changes_to_named_types_list_their_uses_at_any_depth() {
+        let base = "export interface User { login: string; address: { city: string; zip: string } }
+            export interface Repo { owner: User; list(u: User): void }
+            export interface components { schemas: { user: { id: number; tags: { a: string } }; repo: { owner: components[\"schemas\"][\"user\"] } } }";
+        let rev = base.replace("zip: string", "").replace("a: string", "");
+        let changes = diff(base, &rev);
+        assert_eq!(affected(&changes, "User.address.zip"), ["Repo.list", "Repo.owner"]);
+        assert_eq!(affected(&changes, "components.schemas.user.tags.a"), ["components.schemas.repo.owner"]);
+    }
+
+    #[test]
+    fn self_referencing_types_renamed_end_with_a_result() {
+        let base = "export interface A { next: A; kids: { a: A }[] } export interface B { next: B; kids: { a: B }[]; x?: 1 } export interface R { h: A }";
+        let changes = diff(base, &base.replace("h: A", "h: B"));
+        let ids: Vec<&str> = changes.iter().map(|c| c.rule.id).collect();
+        assert_eq!(ids, ["ts-optional-member-added"]);
+    }
 
     #[test]
     fn parents_ignore_dots_in_module_names() {

@@ -4,15 +4,16 @@
 //! a union that gains members and one that loses members are separate findings that quote only
 //! the members that moved.
 
-use super::{Cx, Finding};
+use super::{Cx, Finding, refs, tuples};
 use crate::spec::typescript::{Member, TypeText, relate};
 
 crate::rules! {
     /// A property's type now accepts more values.
     ///
     /// ## What it detects
-    /// A property or index signature whose type gained union members (or became `any`/`unknown`),
-    /// at any depth of nested object types.
+    /// A property or index signature whose type gained union members (or became `any`/`unknown`,
+    /// or an intersection `A & B` lost a member), at any depth of nested object types and in
+    /// tuple elements.
     ///
     /// ## Why it matters
     /// Leans breaking: code that reads the property must now handle the new values (this holds
@@ -33,7 +34,8 @@ crate::rules! {
     ///
     /// ## What it detects
     /// A property or index signature without `readonly` whose type lost union members (or stopped
-    /// being `any`/`unknown`), at any depth of nested object types.
+    /// being `any`/`unknown`, or an intersection gained a member: `A` → `A & B`), at any depth of
+    /// nested object types and in tuple elements.
     ///
     /// ## Why it matters
     /// Leans breaking: a mutable property is invariant. Code that builds objects of the type or
@@ -124,6 +126,44 @@ pub(crate) fn cut(text: &str, max: usize) -> String {
     if text.chars().count() <= max { text.to_string() } else { format!("{}…", text.chars().take(max).collect::<String>()) }
 }
 
+/// An intersection that gained members holds fewer values (narrowed), one that lost members
+/// holds more (widened); false when the types are not intersections sharing a member.
+fn intersected(cx: &mut Cx, op: &str, at: &str, (m, n): (&Member, &Member), (old, new): (&TypeText, &TypeText)) -> bool {
+    let (b, r) = match (parts(old), parts(new)) {
+        (Ok(b), Ok(r)) | (Ok(b), Err(r)) | (Err(b), Ok(r)) => (b, r),
+        (Err(_), Err(_)) => return false,
+    };
+    if old.union.len() > 1 || new.union.len() > 1 {
+        return false;
+    }
+    let lost: Vec<&str> = b.iter().filter(|x| r.binary_search(x).is_err()).copied().collect();
+    let gained: Vec<&str> = r.iter().filter(|x| b.binary_search(x).is_err()).copied().collect();
+    if lost.len() == b.len() {
+        return false;
+    }
+    let emit = |cx: &mut Cx, rule, message: String| {
+        let (before, after) = (Some(old.text.clone()), Some(new.text.clone()));
+        cx.emit(Finding { rule, message, operation: op, pointer: at.to_string(), base: Some(&m.pos), rev: Some(&n.pos), before, after });
+    };
+    if !gained.is_empty() {
+        let rule = if n.readonly { &TS_READONLY_PROPERTY_NARROWED } else { &TS_PROPERTY_TYPE_NARROWED };
+        emit(cx, rule, format!("intersection type of `{at}` gained {}; values must now fit it too", listing(&gained)));
+    }
+    if !lost.is_empty() {
+        emit(
+            cx,
+            &TS_PROPERTY_TYPE_WIDENED,
+            format!("intersection type of `{at}` lost {}; readers can no longer rely on it", listing(&lost)),
+        );
+    }
+    true
+}
+
+/// The members of an intersection (`Ok`), or the type as its only member (`Err`).
+fn parts(t: &TypeText) -> Result<Vec<&str>, Vec<&str>> {
+    tuples::intersection(t).ok_or_else(|| vec![t.key.as_str()])
+}
+
 /// Reports how the type of property `at` (of the exported `op`) moved from `m` to `n`.
 pub(crate) fn retyped(cx: &mut Cx, op: &str, at: &str, m: &Member, n: &Member) {
     let any = TypeText::plain("any");
@@ -131,12 +171,24 @@ pub(crate) fn retyped(cx: &mut Cx, op: &str, at: &str, m: &Member, n: &Member) {
     if relate(old, new) == crate::spec::typescript::Relation::Same {
         return;
     }
+    // An alias named on one side and written out on the other.
+    let (old, new) = (refs::expand(cx.base, op, old), refs::expand(cx.rev, op, new));
+    if relate(old, new) == crate::spec::typescript::Relation::Same
+        || tuples::compare(cx, op, at, (m, n), (old, new), &mut |cx, at, m, n| retyped(cx, op, at, m, n))
+        || intersected(cx, op, at, (m, n), (old, new))
+    {
+        return;
+    }
     let emit = |cx: &mut Cx, rule, message: String| {
         let (before, after) = (Some(old.text.clone()), Some(new.text.clone()));
         cx.emit(Finding { rule, message, operation: op, pointer: at.to_string(), base: Some(&m.pos), rev: Some(&n.pos), before, after });
     };
     let (top_old, top_new) = (old.is_top(), new.is_top());
-    let (lost, gained) = union_delta(old, new);
+    let (mut lost, mut gained) = union_delta(old, new);
+    refs::settle(cx, op, &mut lost, &mut gained);
+    if lost.is_empty() && gained.is_empty() && top_old == top_new {
+        return;
+    }
     let shared = old.union.len() > lost.len();
     if top_new && !top_old {
         emit(cx, &TS_PROPERTY_TYPE_WIDENED, format!("type of `{at}` became `{}`; readers must handle any value", cut(&new.text, 40)));

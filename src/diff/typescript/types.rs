@@ -1,7 +1,7 @@
 //! Type aliases (other than object literal types, which are compared member by member) and
 //! exported variables' types.
 
-use super::{Cx, Finding, properties, short};
+use super::{Cx, Finding, properties, refs, short};
 use crate::spec::typescript::{Relation, Symbol, TypeText, relate};
 
 crate::rules! {
@@ -28,6 +28,52 @@ crate::rules! {
     /// Review uses of the alias: inputs must accept the new members, outputs must handle them.
     TS_TYPE_ALIAS_CHANGED = "ts-type-alias-changed", TypeScript, Breaking, None, "type", Changed,
         "A type alias now stands for a different type";
+
+    /// A union type alias gained members.
+    ///
+    /// ## What it detects
+    /// `type T = A | B` became `type T = A | B | C` (or became `any`/`unknown`). A union that both
+    /// gains and loses members gives this finding and `ts-type-alias-narrowed`, each quoting only
+    /// the members that moved. A member that only moved between being written inline and being
+    /// named (an alias or `components["schemas"]["x"]` standing for the same type) does not count.
+    ///
+    /// ## Why it matters
+    /// Leans breaking for code that receives values of the type (return values, properties it
+    /// reads, callbacks it is given): it must now handle the new members, and an exhaustive
+    /// `switch` stops compiling. Code that only passes values in is unaffected (widening an
+    /// input is safe), but the declaration does not say which way the alias is used.
+    ///
+    /// ## Example
+    /// ```ts
+    /// export type State = "open" | "closed";           // base
+    /// export type State = "open" | "closed" | "draft"; // revision
+    /// ```
+    ///
+    /// ## How to migrate
+    /// Handle the new members wherever values of the type are read.
+    TS_TYPE_ALIAS_WIDENED = "ts-type-alias-widened", TypeScript, Breaking, Response, "type", Changed,
+        "A union type alias gained members (breaks code that receives it)";
+
+    /// A union type alias lost members.
+    ///
+    /// ## What it detects
+    /// `type T = A | B | C` became `type T = A | B` (or stopped being `any`/`unknown`).
+    ///
+    /// ## Why it matters
+    /// Leans breaking for code that passes values of the type in (arguments, objects it builds):
+    /// the removed members are no longer accepted. Code that only receives values is unaffected
+    /// (narrowing an output is safe), but the declaration does not say which way the alias is used.
+    ///
+    /// ## Example
+    /// ```ts
+    /// export type Mode = "a" | "b" | "legacy"; // base
+    /// export type Mode = "a" | "b";            // revision
+    /// ```
+    ///
+    /// ## How to migrate
+    /// Stop passing the removed members; checks for them in code that reads the type are dead.
+    TS_TYPE_ALIAS_NARROWED = "ts-type-alias-narrowed", TypeScript, Breaking, Request, "type", Changed,
+        "A union type alias lost members (breaks code that passes it)";
 
     /// An exported variable's type changed.
     ///
@@ -85,16 +131,49 @@ fn what_moved(old: &TypeText, new: &TypeText) -> String {
 pub(super) fn alias(cx: &mut Cx, b: &Symbol, r: &Symbol) {
     let (old, new) = (members_text(b), members_text(r));
     let Some(verb) = direction(&old, &new) else { return };
-    cx.emit(Finding {
-        rule: &TS_TYPE_ALIAS_CHANGED,
-        message: format!("type `{}` {verb}: {}", b.name, what_moved(&old, &new)),
-        operation: &b.name,
-        pointer: b.name.clone(),
-        base: Some(&b.pos),
-        rev: Some(&r.pos),
-        before: Some(old.text),
-        after: Some(new.text),
-    });
+    let emit = |cx: &mut Cx, rule, message: String| {
+        let (before, after) = (Some(old.text.clone()), Some(new.text.clone()));
+        cx.emit(Finding {
+            rule,
+            message,
+            operation: &b.name,
+            pointer: b.name.clone(),
+            base: Some(&b.pos),
+            rev: Some(&r.pos),
+            before,
+            after,
+        });
+    };
+    let (mut lost, mut gained) = properties::union_delta(&old, &new);
+    refs::settle(cx, &b.name, &mut lost, &mut gained);
+    let (top_old, top_new) = (old.is_top(), new.is_top());
+    if lost.is_empty() && gained.is_empty() && top_old == top_new {
+        return;
+    }
+    let shared = old.union.len() > lost.len() && (old.union.len() > 1 || new.union.len() > 1);
+    if !(shared || top_old != top_new) {
+        return emit(cx, &TS_TYPE_ALIAS_CHANGED, format!("type `{}` {verb}: {}", b.name, what_moved(&old, &new)));
+    }
+    if top_new && !top_old {
+        emit(
+            cx,
+            &TS_TYPE_ALIAS_WIDENED,
+            format!("type `{}` became `{}`; code that receives it must handle any value", b.name, short(&new.text)),
+        );
+    } else if !gained.is_empty() {
+        let what = properties::listing(&gained);
+        emit(cx, &TS_TYPE_ALIAS_WIDENED, format!("type `{}` gained {what}; code that receives it must handle them", b.name));
+    }
+    if top_old && !top_new {
+        emit(
+            cx,
+            &TS_TYPE_ALIAS_NARROWED,
+            format!("type `{}` is no longer `{}`; code that passes it must fit the new type", b.name, short(&old.text)),
+        );
+    } else if !lost.is_empty() {
+        let what = properties::listing(&lost);
+        emit(cx, &TS_TYPE_ALIAS_NARROWED, format!("type `{}` lost {what}; code that passes them no longer compiles", b.name));
+    }
 }
 
 pub(super) fn variable(cx: &mut Cx, b: &Symbol, r: &Symbol) {

@@ -2,7 +2,8 @@
 //! input's [`Fetch`] (file system or git revision), and lowers the descriptors into the model.
 
 use super::{
-    Cardinality, Enum, EnumValue, Field, File, FileOption, Kind, Message, Method, Oneof, Package, Pos, Service, default_json_name,
+    Cardinality, Enum, EnumValue, Field, File, FileOption, HttpBinding, HttpRule, Kind, Message, Method, Oneof, Package, Pos, Service,
+    default_json_name,
 };
 use crate::error::{Located, Result};
 use crate::source::{Fetch, Input, normalize};
@@ -70,6 +71,11 @@ impl FileResolver for FetchResolver {
         if let Some(l) = bad_import(&display, &text) {
             self.refused.borrow_mut().get_or_insert(l);
         }
+        // protox's parser recurses per level and slows down with depth: refuse before handing it over.
+        if let Some(l) = too_deep(&display, &text) {
+            self.refused.borrow_mut().get_or_insert(l);
+            return Err(protox::Error::file_not_found(name));
+        }
         self.opened.borrow_mut().insert(name.to_string(), display);
         ProtoxFile::from_source(name, &text)
     }
@@ -120,8 +126,9 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Result<Package> {
         return Err(locate(&e, &opened.borrow(), input).into());
     }
     let set = compiler.file_descriptor_set();
+    let http = super::http::rules(&compiler.descriptor_pool());
     let opened = opened.borrow();
-    Ok(lower(&set, &opened, &main_name))
+    Ok(lower(&set, &opened, &main_name, &http))
 }
 
 /// Lowers the descriptors a gRPC server reported through reflection (a serialized
@@ -129,7 +136,10 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Result<Package> {
 pub fn from_descriptor_set(name: &str, bytes: &[u8]) -> Result<Package> {
     use protox::prost_reflect::prost::Message;
     let set = pt::FileDescriptorSet::decode(bytes).map_err(|e| Located::file(name, format!("the descriptor set does not decode: {e}")))?;
-    Ok(lower(&set, &HashMap::new(), ""))
+    // Extension options (`google.api.http`) survive only in a pool decoded from the bytes; a set
+    // the pool refuses still lowers, without them.
+    let http = protox::prost_reflect::DescriptorPool::decode(bytes).map(|p| super::http::rules(&p)).unwrap_or_default();
+    Ok(lower(&set, &HashMap::new(), "", &http))
 }
 
 /// The folder the entry file's import name is relative to: an include folder that holds it, the
@@ -178,6 +188,59 @@ fn bad_import(display: &str, text: &str) -> Option<Located> {
     })
 }
 
+/// Deepest nesting of `{`, `[` and `<` (messages, option values, lists) a `.proto` file may
+/// have; protoc's own text-format limit is 100.
+const MAX_NESTING: usize = 200;
+
+/// The line where a file nests deeper than [`MAX_NESTING`], located; comments and string
+/// literals are skipped.
+fn too_deep(display: &str, text: &str) -> Option<Located> {
+    let bytes = text.as_bytes();
+    let (mut depth, mut line, mut i) = (0usize, 1u32, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => line += 1,
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
+                    line += u32::from(bytes[i] == b'\n');
+                    i += 1;
+                }
+                i += 2;
+                continue;
+            }
+            q @ (b'"' | b'\'') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != q && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' && bytes.get(i + 1) != Some(&b'\n') { 2 } else { 1 };
+                }
+                // The closing quote, if any; an unterminated string ends at its line's end.
+                i += usize::from(bytes.get(i) == Some(&q));
+                continue;
+            }
+            b'{' | b'[' | b'<' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    let msg = format!(
+                        "nesting deeper than {MAX_NESTING} levels (messages, option values or lists inside one another); apidiff refuses it rather than spend minutes compiling it"
+                    );
+                    return Some(Located::new(display, Some(line), None, msg));
+                }
+            }
+            b'}' | b']' | b'>' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// A light scan for the `package` and `import` statements (only used to guess the import root).
 fn scan(text: &str) -> (Option<String>, Vec<String>) {
     let mut package = None;
@@ -214,7 +277,10 @@ fn locate(err: &protox::Error, opened: &HashMap<String, String>, input: &Input) 
     Located::new(display, pos.map(|p| p.0), pos.map(|p| p.1), message)
 }
 
-fn lower(set: &pt::FileDescriptorSet, opened: &HashMap<String, String>, main_name: &str) -> Package {
+/// `package.Service.Method` → its `google.api.http` bindings.
+type HttpRules = HashMap<String, Vec<HttpBinding>>;
+
+fn lower(set: &pt::FileDescriptorSet, opened: &HashMap<String, String>, main_name: &str, http: &HttpRules) -> Package {
     let mut map_entries = HashSet::new();
     for fd in &set.file {
         let mut stack: Vec<(&pt::DescriptorProto, String)> = fd.message_type.iter().map(|m| (m, join(fd.package(), m.name()))).collect();
@@ -232,7 +298,7 @@ fn lower(set: &pt::FileDescriptorSet, opened: &HashMap<String, String>, main_nam
             continue;
         }
         let display = opened.get(&name).cloned().unwrap_or_else(|| name.clone());
-        let mut file = lower_file(fd, name, display, &map_entries);
+        let mut file = lower_file(fd, name, display, &map_entries, http);
         file.is_main = file.name == main_name;
         files.push(file);
     }
@@ -251,6 +317,7 @@ struct Ctx<'a> {
     spans: HashMap<&'a [i32], (u32, u32)>,
     proto3: bool,
     map_entries: &'a HashSet<String>,
+    http: &'a HttpRules,
 }
 
 impl Ctx<'_> {
@@ -270,7 +337,7 @@ fn path_with(base: &[i32], a: i32, b: usize) -> Vec<i32> {
     p
 }
 
-fn lower_file(fd: &pt::FileDescriptorProto, name: String, display: String, map_entries: &HashSet<String>) -> File {
+fn lower_file(fd: &pt::FileDescriptorProto, name: String, display: String, map_entries: &HashSet<String>, http: &HttpRules) -> File {
     let mut spans = HashMap::new();
     if let Some(sci) = &fd.source_code_info {
         for loc in &sci.location {
@@ -282,7 +349,7 @@ fn lower_file(fd: &pt::FileDescriptorProto, name: String, display: String, map_e
         }
     }
     let syntax = fd.syntax.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| "proto2".to_string());
-    let ctx = Ctx { spans, proto3: syntax == "proto3", map_entries };
+    let ctx = Ctx { spans, proto3: syntax == "proto3", map_entries, http };
     let package = fd.package().to_string();
     let mut file = File {
         name,
@@ -419,28 +486,31 @@ fn lower_enum(e: &pt::EnumDescriptorProto, path: &[i32], full_name: String, ctx:
 }
 
 fn lower_service(s: &pt::ServiceDescriptorProto, path: &[i32], full_name: String, ctx: &Ctx<'_>) -> Service {
-    Service {
-        full_name,
-        methods: s
-            .method
-            .iter()
-            .enumerate()
-            .map(|(i, m)| Method {
-                name: m.name().to_string(),
-                input: strip_dot(m.input_type()),
-                output: strip_dot(m.output_type()),
-                client_streaming: m.client_streaming(),
-                server_streaming: m.server_streaming(),
-                idempotency: match m.options.as_ref().and_then(|o| o.idempotency_level).unwrap_or(0) {
-                    1 => "NO_SIDE_EFFECTS",
-                    2 => "IDEMPOTENT",
-                    _ => "IDEMPOTENCY_UNKNOWN",
-                },
-                pos: ctx.pos(&path_with(path, 2, i)),
-            })
-            .collect(),
-        pos: ctx.pos(path),
-    }
+    let methods = s
+        .method
+        .iter()
+        .enumerate()
+        .map(|(i, m)| Method {
+            name: m.name().to_string(),
+            input: strip_dot(m.input_type()),
+            output: strip_dot(m.output_type()),
+            client_streaming: m.client_streaming(),
+            server_streaming: m.server_streaming(),
+            idempotency: match m.options.as_ref().and_then(|o| o.idempotency_level).unwrap_or(0) {
+                1 => "NO_SIDE_EFFECTS",
+                2 => "IDEMPOTENT",
+                _ => "IDEMPOTENCY_UNKNOWN",
+            },
+            http: ctx.http.get(&format!("{full_name}.{}", m.name())).map(|bindings| {
+                let at = path_with(path, 2, i);
+                let mut option = at.clone();
+                option.extend([4, super::http::NUMBER]);
+                HttpRule { bindings: bindings.clone(), pos: ctx.pos(&option).or(ctx.pos(&at)) }
+            }),
+            pos: ctx.pos(&path_with(path, 2, i)),
+        })
+        .collect();
+    Service { full_name, methods, pos: ctx.pos(path) }
 }
 
 /// The file options buf's `FILE_SAME_*` rules compare, with their effective values.
@@ -665,6 +735,45 @@ service Users { rpc Watch(stream User) returns (stream User) { option idempotenc
         assert!(f.enums.iter().any(|e| e.full_name == "acme.v1.User.Kind" && !e.closed));
         let m = &f.services[0].methods[0];
         assert_eq!((m.client_streaming, m.server_streaming, m.idempotency, m.input.as_str()), (true, true, "IDEMPOTENT", "acme.v1.User"));
+    }
+
+    #[test]
+    fn http_options_are_read_from_files_and_from_descriptor_sets() {
+        let dir = tempfile::tempdir().unwrap();
+        let imports = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/protobuf-imports");
+        let text = r#"syntax = "proto3";
+package acme.v1;
+import "google/api/annotations.proto";
+message R { string name = 1; }
+service S {
+  rpc Get(R) returns (R) {
+    option (google.api.http) = {
+      get: "/v1/{name=r/*}"
+      additional_bindings { custom: { kind: "HEAD" path: "/v1/{name}" } }
+      additional_bindings { post: "/v1/r:get" body: "*" response_body: "name" }
+    };
+  }
+  rpc Plain(R) returns (R);
+}
+"#;
+        write(dir.path(), &[("main.proto", text)]);
+        for name in ["google/api/annotations.proto", "google/api/http.proto"] {
+            write(dir.path(), &[(name, &std::fs::read_to_string(imports.join(name)).unwrap())]);
+        }
+        let pkg = try_load(dir.path(), "main.proto", vec![]).unwrap();
+        let main = pkg.files.iter().find(|f| f.is_main).unwrap();
+        let rule = main.services[0].methods[0].http.clone().unwrap();
+        let shown: Vec<String> =
+            rule.bindings.iter().map(|b| format!("{} {} {} {}", b.verb, b.path, b.body, b.response_body).trim().to_string()).collect();
+        assert_eq!(shown, ["GET /v1/{name=r/*}", "HEAD /v1/{name}", "POST /v1/r:get * name"]);
+        assert_eq!(rule.pos, Some((7, 5)), "the option's position");
+        assert!(main.services[0].methods[1].http.is_none());
+        // A live gRPC source hands over a serialized descriptor set: the option survives it.
+        let mut compiler = protox::Compiler::new([dir.path()]).unwrap();
+        compiler.include_imports(true).open_file("main.proto").unwrap();
+        let live = from_descriptor_set("grpc://x", &compiler.encode_file_descriptor_set()).unwrap();
+        let method = live.services().next().unwrap().1.methods[0].http.clone().unwrap();
+        assert_eq!(method.bindings, rule.bindings);
     }
 
     #[test]

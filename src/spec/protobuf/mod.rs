@@ -4,12 +4,14 @@
 //! Loading (import resolution through [`crate::source::Fetch`], error mapping and lowering) lives
 //! in [`load`]; this file holds the model the comparator reads.
 
+mod http;
 mod load;
 mod model;
 mod roots;
 
 pub use model::{
-    Cardinality, Enum, EnumValue, Field, File, FileOption, Kind, Message, Method, Oneof, Package, Pos, Service, default_json_name,
+    Cardinality, Enum, EnumValue, Field, File, FileOption, HttpBinding, HttpRule, Kind, Message, Method, Oneof, Package, Pos, Service,
+    default_json_name,
 };
 
 pub use load::{from_descriptor_set, load};

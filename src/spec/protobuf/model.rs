@@ -271,8 +271,33 @@ pub struct Method {
     pub server_streaming: bool,
     /// `idempotency_level` option (`IDEMPOTENCY_UNKNOWN`, `NO_SIDE_EFFECTS`, `IDEMPOTENT`).
     pub idempotency: &'static str,
+    /// The `google.api.http` option (HTTP/JSON transcoding), when set.
+    pub http: Option<HttpRule>,
     /// Declaration position.
     pub pos: Pos,
+}
+
+/// A `google.api.http` method option: how an rpc is exposed over HTTP/JSON (grpc-gateway,
+/// Envoy, ESP, Cloud Endpoints).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HttpRule {
+    /// The main binding first, then its `additional_bindings` in order.
+    pub bindings: Vec<HttpBinding>,
+    /// Where the option is set.
+    pub pos: Pos,
+}
+
+/// One HTTP binding of an rpc.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HttpBinding {
+    /// `GET`, `PUT`, `POST`, `DELETE`, `PATCH`, or a `custom` kind as written.
+    pub verb: String,
+    /// The path template (`/v1/{name=projects/*/topics/*}`).
+    pub path: String,
+    /// The request field mapped to the body (`*` for the whole request, `""` for none).
+    pub body: String,
+    /// The response field sent as the body (`""` for the whole response).
+    pub response_body: String,
 }
 
 impl Package {

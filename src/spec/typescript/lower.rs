@@ -8,7 +8,7 @@ use oxc_allocator::Allocator;
 use oxc_ast::ast::*;
 use oxc_parser::Parser;
 use oxc_span::{GetSpan, SourceType, Span};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 /// Deepest namespace nesting compared; deeper nesting is a located error, never silence.
@@ -55,12 +55,14 @@ pub(super) fn load(input: &Input) -> Result<Surface> {
 }
 
 fn load_here(input: &Input) -> Result<Surface> {
-    let mut visited = HashSet::new();
-    visited.insert(input.path.clone());
-    let decls = parse_file(input, &mut visited, 0)?;
+    let mut files = Files::default();
+    files.loaded.insert(input.path.clone());
+    let decls = parse_file(input, &mut files, 0)?;
     let mut symbols = BTreeMap::new();
     flatten(&decls, "", &mut symbols);
-    for sym in symbols.values_mut() {
+    let mut hidden = BTreeMap::new();
+    flatten_hidden(&decls, &symbols, &mut hidden);
+    for sym in symbols.values_mut().chain(hidden.values_mut()) {
         prune_implementations(&mut sym.sigs);
         for m in sym.members.values_mut() {
             prune_implementations(&mut m.sigs);
@@ -68,7 +70,44 @@ fn load_here(input: &Input) -> Result<Surface> {
     }
     let mut types = BTreeMap::new();
     flatten_types(&decls, &mut types);
-    Ok(Surface { file: input.name.clone(), symbols, types })
+    Ok(Surface { file: input.name.clone(), symbols, types, hidden })
+}
+
+/// The files a load has read: `loaded` are lowered once (re-exports; also the cycle guard), and
+/// files imported for their types are kept by path so each is parsed once however often it is
+/// imported.
+#[derive(Default)]
+struct Files {
+    loaded: HashSet<PathBuf>,
+    imported: HashMap<PathBuf, Vec<Decl>>,
+}
+
+/// Interfaces, type aliases, classes and enums that are not exported (declared without `export`
+/// or brought in by `import`), by qualified name: exported types may name them, so a change to
+/// one is a change to the surface, reported where it is declared.
+fn flatten_hidden(decls: &[Decl], exported: &BTreeMap<(String, SymbolKind), Symbol>, out: &mut BTreeMap<(String, SymbolKind), Symbol>) {
+    let mut stack: Vec<(&[Decl], String, bool)> = vec![(decls, String::new(), true)];
+    while let Some((decls, prefix, visible)) = stack.pop() {
+        for d in decls {
+            let name = format!("{prefix}{}", d.sym.name);
+            let shown = visible && d.exported;
+            let key = (name.clone(), d.sym.kind);
+            let named = matches!(d.sym.kind, SymbolKind::Interface | SymbolKind::TypeAlias | SymbolKind::Class | SymbolKind::Enum);
+            if named && !shown && !exported.contains_key(&key) {
+                let mut sym = d.sym.clone();
+                sym.name = name.clone();
+                match out.get_mut(&key) {
+                    Some(existing) => merge(existing, sym),
+                    None => {
+                        out.insert(key, sym);
+                    }
+                }
+            }
+            if !d.children.is_empty() {
+                stack.push((&d.children, format!("{name}."), shown));
+            }
+        }
+    }
 }
 
 /// Every class and interface, exported or not, by qualified name.
@@ -106,7 +145,7 @@ fn is_declaration_file(name: &str) -> bool {
     lower.ends_with(".d.ts") || lower.ends_with(".d.mts") || lower.ends_with(".d.cts")
 }
 
-fn parse_file(input: &Input, visited: &mut HashSet<PathBuf>, file_depth: usize) -> Result<Vec<Decl>> {
+fn parse_file(input: &Input, visited: &mut Files, file_depth: usize) -> Result<Vec<Decl>> {
     let dts = is_declaration_file(&input.name);
     let source_type = if dts { SourceType::d_ts() } else { SourceType::ts().with_module(true) };
     let allocator = Allocator::default();
@@ -182,7 +221,7 @@ struct Lower<'s, 'v> {
     file: String,
     lines: LineIndex,
     input: &'s Input,
-    visited: &'v mut HashSet<PathBuf>,
+    visited: &'v mut Files,
     file_depth: usize,
 }
 
@@ -294,7 +333,8 @@ impl Lower<'_, '_> {
                 Statement::TSExportAssignment(e) => {
                     assignment = Some((self.slice(e.expression.span()).to_string(), e.span));
                 }
-                Statement::ImportDeclaration(_) | Statement::TSNamespaceExportDeclaration(_) => {}
+                Statement::ImportDeclaration(i) => decls.extend(self.import(i)?),
+                Statement::TSNamespaceExportDeclaration(_) => {}
                 other => {
                     if let Some(d) = other.as_declaration() {
                         for mut decl in self.declaration(d, implicit, depth)? {
@@ -338,22 +378,61 @@ impl Lower<'_, '_> {
     /// Loads the declarations of a relative module, or `None` when it is a package or cannot be
     /// found (the re-export is then recorded as opaque).
     fn resolve(&mut self, source: &str) -> Result<Option<Vec<Decl>>> {
-        if !source.starts_with('.') || self.file_depth >= MAX_FILE_DEPTH {
-            return Ok(None);
-        }
-        let stem =
-            source.strip_suffix(".js").or_else(|| source.strip_suffix(".mjs")).or_else(|| source.strip_suffix(".cjs")).unwrap_or(source);
-        let mut candidates = vec![format!("{stem}.d.ts"), format!("{stem}.ts"), format!("{stem}/index.d.ts"), format!("{stem}/index.ts")];
-        if source.ends_with(".ts") {
-            candidates.insert(0, source.to_string());
-        }
-        for c in candidates {
+        for c in candidates(source, self.file_depth) {
             let Ok(sibling) = self.input.sibling(&c) else { continue };
-            if !self.visited.insert(sibling.path.clone()) {
+            if !self.visited.loaded.insert(sibling.path.clone()) {
                 // A cycle: the file is already being lowered further up.
                 return Ok(None);
             }
             let decls = parse_file(&sibling, self.visited, self.file_depth + 1)?;
+            return Ok(Some(decls));
+        }
+        Ok(None)
+    }
+
+    /// The declarations an `import` brings in from a relative module, none of them exported
+    /// here: the names it imports (under their local names; `* as ns` as a namespace) and the
+    /// module's own unexported types, which the imported ones may name. A module being lowered
+    /// further up (a cycle) gives nothing; the module stays loadable by a later re-export.
+    fn import(&mut self, i: &ImportDeclaration) -> Result<Vec<Decl>> {
+        let source = i.source.value.as_str();
+        let Some(specifiers) = &i.specifiers else { return Ok(Vec::new()) };
+        let Some(target) = self.imported(source)? else { return Ok(Vec::new()) };
+        let mut out: Vec<Decl> = target.iter().filter(|d| !d.exported).cloned().collect();
+        for s in specifiers {
+            let (imported, local) = match s {
+                ImportDeclarationSpecifier::ImportSpecifier(s) => (s.imported.name().to_string(), s.local.name.to_string()),
+                ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => ("default".to_string(), s.local.name.to_string()),
+                ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => {
+                    let sym = Symbol::new(&s.local.name, SymbolKind::Namespace, self.pos(s.span));
+                    let children = target.iter().filter(|d| d.exported).cloned().collect();
+                    out.push(Decl { exported: false, sym, children });
+                    continue;
+                }
+            };
+            for d in target.iter().filter(|d| d.exported && d.sym.name == imported) {
+                let mut d = d.clone();
+                d.sym.name = local.clone();
+                d.exported = false;
+                out.push(d);
+            }
+        }
+        Ok(out)
+    }
+
+    fn imported(&mut self, source: &str) -> Result<Option<Vec<Decl>>> {
+        for c in candidates(source, self.file_depth) {
+            let Ok(sibling) = self.input.sibling(&c) else { continue };
+            if let Some(decls) = self.visited.imported.get(&sibling.path) {
+                return Ok(Some(decls.clone()));
+            }
+            if !self.visited.loaded.insert(sibling.path.clone()) {
+                return Ok(None);
+            }
+            let decls = parse_file(&sibling, self.visited, self.file_depth + 1);
+            self.visited.loaded.remove(&sibling.path);
+            let decls = decls?;
+            self.visited.imported.insert(sibling.path, decls.clone());
             return Ok(Some(decls));
         }
         Ok(None)
@@ -791,6 +870,19 @@ fn literal<'b, 'a>(t: &'b TSType<'a>) -> Option<(Span, &'b [TSSignature<'a>])> {
         },
         _ => None,
     }
+}
+
+/// The files a relative module specifier may name, or none for a package (or too deep a chain).
+fn candidates(source: &str, file_depth: usize) -> Vec<String> {
+    if !source.starts_with('.') || file_depth >= MAX_FILE_DEPTH {
+        return Vec::new();
+    }
+    let stem = source.strip_suffix(".js").or_else(|| source.strip_suffix(".mjs")).or_else(|| source.strip_suffix(".cjs")).unwrap_or(source);
+    let mut out = vec![format!("{stem}.d.ts"), format!("{stem}.ts"), format!("{stem}/index.d.ts"), format!("{stem}/index.ts")];
+    if source.ends_with(".ts") {
+        out.insert(0, source.to_string());
+    }
+    out
 }
 
 /// Adds a member, merging overloads and getter/setter pairs.

@@ -16,6 +16,9 @@ pub struct Surface {
     /// Every interface and class by qualified name, exported or not, so base types named in
     /// `extends` clauses can be looked up (members moved into or out of a base are not changes).
     pub types: BTreeMap<String, Symbol>,
+    /// Interfaces, type aliases, classes and enums that are not exported but that exported
+    /// declarations may name (declared without `export`, or imported from a relative module).
+    pub hidden: BTreeMap<(String, SymbolKind), Symbol>,
 }
 
 impl Surface {

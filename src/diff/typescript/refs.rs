@@ -1,0 +1,146 @@
+//! References followed by name: a bare name (`User`, `ns.User`) or an indexed access
+//! (`components["schemas"]["repository"]`) resolved, in one surface and from one scope, to the
+//! members and the type it stands for. Resolution is a few map look-ups, never a traversal, so
+//! following references costs no more than reading them.
+
+use super::Cx;
+use crate::spec::typescript::{Member, Surface, Symbol, SymbolKind, TypeText, scope_of};
+use std::collections::{BTreeMap, HashSet};
+
+/// Longest indexed-access chain followed.
+const MAX_INDEXES: usize = 16;
+
+type Members = BTreeMap<String, Member>;
+
+/// What a reference stands for: the members of an object type, its type text, or both.
+pub(crate) struct Target<'s> {
+    pub(crate) members: Option<&'s Members>,
+    pub(crate) ty: Option<&'s TypeText>,
+}
+
+/// Resolves `text` (a canonical type key) written inside `scope`, when it is a reference to an
+/// interface or a non-generic type alias of the loaded files, exported or not, optionally
+/// followed by `["key"]` indexes into its (nested) members.
+pub(crate) fn resolve<'s>(s: &'s Surface, scope: &str, text: &str) -> Option<Target<'s>> {
+    let (root, keys) = parse(text)?;
+    let mut target = root_target(s, scope, root)?;
+    for key in keys {
+        let member = target.members?.get(&key)?;
+        let members = member.shape.as_deref().filter(|sh| sh.frame == "{}").map(|sh| &sh.members);
+        target = Target { members, ty: member.ty.as_ref() };
+    }
+    Some(target)
+}
+
+/// Splits `a.b["x"]['y']` into `a.b` and `["x", "y"]`; `None` when it is not such a reference.
+fn parse(text: &str) -> Option<(&str, Vec<String>)> {
+    let text = text.trim();
+    let split = text.find('[').unwrap_or(text.len());
+    let (root, mut rest) = text.split_at(split);
+    let root = root.trim();
+    let ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$' || c == '.';
+    if root.is_empty() || !root.chars().all(ident) || root.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    let mut keys = Vec::new();
+    while !rest.trim().is_empty() {
+        let inner = rest.trim_start().strip_prefix('[')?.trim_start();
+        let quote = inner.chars().next().filter(|q| *q == '"' || *q == '\'')?;
+        let body = inner.get(1..)?;
+        let close = body.find(quote)?;
+        keys.push(body.get(..close)?.to_string());
+        rest = body.get(close + 1..)?.trim_start().strip_prefix(']')?;
+        if keys.len() > MAX_INDEXES {
+            return None;
+        }
+    }
+    Some((root, keys))
+}
+
+fn root_target<'s>(s: &'s Surface, scope: &str, name: &str) -> Option<Target<'s>> {
+    if let Some(t) = s.resolve_type(scope, name).filter(|t| t.kind == SymbolKind::Interface && t.type_params.is_empty()) {
+        return Some(Target { members: Some(&t.members), ty: None });
+    }
+    let alias = alias(s, scope, name)?;
+    Some(Target { members: alias.structural.then_some(&alias.members), ty: alias.ty.as_ref() })
+}
+
+/// The non-generic type alias `name` names from `scope`, looked up scope by scope outwards.
+fn alias<'s>(s: &'s Surface, scope: &str, name: &str) -> Option<&'s Symbol> {
+    let mut scope = scope.to_string();
+    loop {
+        let candidate = if scope.is_empty() { name.to_string() } else { format!("{scope}.{name}") };
+        let key = (candidate, SymbolKind::TypeAlias);
+        if let Some(a) = s.symbols.get(&key).or_else(|| s.hidden.get(&key)).filter(|a| a.type_params.is_empty()) {
+            return Some(a);
+        }
+        if scope.is_empty() {
+            return None;
+        }
+        scope = scope_of(&scope).to_string();
+    }
+}
+
+/// The members a member's type stands for when it is a reference to an object type.
+pub(crate) fn members<'s>(s: &'s Surface, op: &str, m: &Member) -> Option<&'s Members> {
+    resolve(s, scope_of(op), &m.ty.as_ref()?.key)?.members
+}
+
+/// The type `t` stands for when it is one reference to a non-generic alias (followed up to a
+/// few aliases deep), else `t` itself: an alias on one side and its type written out on the
+/// other is no change.
+pub(crate) fn expand<'s>(s: &'s Surface, op: &str, t: &'s TypeText) -> &'s TypeText {
+    let mut out = t;
+    for _ in 0..8 {
+        if out.union.len() > 1 {
+            break;
+        }
+        match resolve(s, scope_of(op), &out.key).and_then(|r| r.ty) {
+            Some(next) if next.key != out.key => out = next,
+            _ => break,
+        }
+    }
+    out
+}
+
+/// Drops the union members that only moved between being written inline and being named: a
+/// gained reference whose target is exactly a lost inline member (or the reverse) is no change.
+pub(crate) fn settle(cx: &Cx, op: &str, lost: &mut Vec<&str>, gained: &mut Vec<&str>) {
+    if lost.is_empty() || gained.is_empty() {
+        return;
+    }
+    let scope = scope_of(op);
+    let mut same: HashSet<String> = HashSet::new();
+    let mut pair = |surface: &Surface, refs: &[&str], inline: &[&str]| {
+        let inline: HashSet<&str> = inline.iter().copied().collect();
+        for r in refs {
+            if let Some(ty) = resolve(surface, scope, r).and_then(|t| t.ty)
+                && inline.contains(ty.key.as_str())
+            {
+                same.insert((*r).to_string());
+                same.insert(ty.key.clone());
+            }
+        }
+    };
+    pair(cx.rev, gained, lost);
+    pair(cx.base, lost, gained);
+    lost.retain(|l| !same.contains(*l));
+    gained.retain(|g| !same.contains(*g));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    #[test]
+    fn references_parse_as_a_root_and_indexes() {
+        assert_eq!(parse("User"), Some(("User", vec![])));
+        assert_eq!(parse("ns.User"), Some(("ns.User", vec![])));
+        assert_eq!(parse(r#"components["schemas"]["a-b"]"#), Some(("components", vec!["schemas".into(), "a-b".into()])));
+        assert_eq!(parse("A['x'] ['y']"), Some(("A", vec!["x".into(), "y".into()])));
+        assert_eq!(parse("string[]"), None);
+        assert_eq!(parse("\"a\""), None);
+        assert_eq!(parse("{a:string}"), None);
+        assert_eq!(parse("A[number]"), None);
+    }
+}
