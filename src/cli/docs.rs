@@ -563,7 +563,8 @@ export ADMIN_TOKEN=$(apidiff token --role admin --subject you)
 
 fn operation(s: &mut String, doc: &Value, path: &str, method: &str, op: &Value) {
     let m = method.to_uppercase();
-    let role = op["x-role"].as_str().unwrap_or("viewer");
+    let open = op["security"].as_array().is_some_and(Vec::is_empty);
+    let role = op["x-role"].as_str().unwrap_or(if open { "none" } else { "viewer" });
     let summary = op["summary"].as_str().filter(|t| !t.is_empty());
     let _ = write!(s, "### `{m} {path}`\n\n{}", summary.map(|t| format!("{t} ")).unwrap_or_default());
     let _ = writeln!(s, "Role: {}.\n", if role == "none" { "none (no token)".to_string() } else { format!("{role} or above") });
