@@ -131,6 +131,26 @@ crate::rules! {
     /// Pass the type argument explicitly.
     TS_TYPE_PARAMETER_DEFAULT_REMOVED = "ts-type-parameter-default-removed", TypeScript, Breaking, None, "generic", Removed,
         "A type parameter's default was removed";
+
+    /// A type parameter gained a default.
+    ///
+    /// ## What it detects
+    /// An existing type parameter gained `= default`.
+    ///
+    /// ## Why it matters
+    /// Leans safe: references that pass the type argument still compile, and references may now
+    /// omit it.
+    ///
+    /// ## Example
+    /// ```ts
+    /// export interface Box<T> { value: T }           // base
+    /// export interface Box<T = string> { value: T }  // revision
+    /// ```
+    ///
+    /// ## How to migrate
+    /// Nothing to do.
+    TS_TYPE_PARAMETER_DEFAULT_ADDED = "ts-type-parameter-default-added", TypeScript, Info, None, "generic", Added,
+        "A type parameter gained a default";
 }
 
 /// Compares the type parameters of `name` (inside exported symbol `op`).
@@ -176,6 +196,13 @@ pub(super) fn compare(cx: &mut Cx, op: &str, name: &str, base: &[TypeParam], rev
                         format!("type parameter `{}` of `{name}` lost its default `{}`", r.name, short(&d.text)),
                         Some(d.text.clone()),
                         None,
+                        &r.name,
+                    ),
+                    (None, Some(e)) => emit(
+                        &TS_TYPE_PARAMETER_DEFAULT_ADDED,
+                        format!("type parameter `{}` of `{name}` gained the default `{}`", r.name, short(&e.text)),
+                        None,
+                        Some(e.text.clone()),
                         &r.name,
                     ),
                     (Some(d), Some(e)) if d.key != e.key => emit(

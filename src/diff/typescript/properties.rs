@@ -172,8 +172,10 @@ pub(crate) fn retyped(cx: &mut Cx, op: &str, at: &str, m: &Member, n: &Member) {
         return;
     }
     // An alias named on one side and written out on the other.
-    let (old, new) = (refs::expand(cx.base, op, old), refs::expand(cx.rev, op, new));
-    if relate(old, new) == crate::spec::typescript::Relation::Same
+    let (expanded_old, expanded_new) = (refs::expand(cx.base, op, old), refs::expand(cx.rev, op, new));
+    let expanded = !(std::ptr::eq(expanded_old, old) && std::ptr::eq(expanded_new, new));
+    let (old, new) = (expanded_old, expanded_new);
+    if expanded && relate(old, new) == crate::spec::typescript::Relation::Same
         || tuples::compare(cx, op, at, (m, n), (old, new), &mut |cx, at, m, n| retyped(cx, op, at, m, n))
         || intersected(cx, op, at, (m, n), (old, new))
     {

@@ -170,6 +170,11 @@ pub(crate) fn compare(
     true
 }
 
+/// True when `t` is one tuple type.
+pub(crate) fn is_tuple(t: &TypeText) -> bool {
+    elements(t).is_some()
+}
+
 /// Type text from canonical text, its top-level union members split so gains and losses show.
 fn typed(key: &str) -> TypeText {
     let parts = split_top(key, '|');

@@ -1,8 +1,8 @@
 //! Type aliases (other than object literal types, which are compared member by member) and
 //! exported variables' types.
 
-use super::{Cx, Finding, properties, refs, short};
-use crate::spec::typescript::{Relation, Symbol, TypeText, relate};
+use super::{Cx, Finding, properties, refs, short, tuples};
+use crate::spec::typescript::{Member, MemberKind, Relation, Symbol, TypeText, relate};
 
 crate::rules! {
     /// A type alias now stands for a different type.
@@ -131,6 +131,11 @@ fn what_moved(old: &TypeText, new: &TypeText) -> String {
 pub(super) fn alias(cx: &mut Cx, b: &Symbol, r: &Symbol) {
     let (old, new) = (members_text(b), members_text(r));
     let Some(verb) = direction(&old, &new) else { return };
+    if tuples::is_tuple(&old) && tuples::is_tuple(&new) {
+        // A tuple alias compares element by element, like a property holding the tuple.
+        let member = |s: &Symbol| Member { ty: s.ty.clone(), ..Member::new(s.name.clone(), MemberKind::Property, s.pos.clone()) };
+        return properties::retyped(cx, &b.name, &b.name, &member(b), &member(r));
+    }
     let emit = |cx: &mut Cx, rule, message: String| {
         let (before, after) = (Some(old.text.clone()), Some(new.text.clone()));
         cx.emit(Finding {
