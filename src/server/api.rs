@@ -102,6 +102,11 @@ pub(super) fn hex(s: &str) -> String {
     s.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A page cursor (`hex(time \t id)`, as the previous page handed it out) read back.
+pub(super) fn cursor(c: &str) -> Result<(String, String), ApiError> {
+    unhex(c).and_then(|s| s.split_once('\t').map(|(a, b)| (a.to_string(), b.to_string()))).ok_or_else(|| ApiError::bad("invalid cursor"))
+}
+
 pub(super) fn unhex(s: &str) -> Option<String> {
     if !s.len().is_multiple_of(2) || s.len() > 400 {
         return None;
@@ -143,14 +148,7 @@ pub(super) async fn history(State(state): S, Extension(caller): C, Query(q): Que
     {
         return Err(ApiError::bad(format!("severity `{s}`: expected breaking, warning, info or none")));
     }
-    let cursor = match &q.cursor {
-        Some(c) => Some(
-            unhex(c)
-                .and_then(|s| s.split_once('\t').map(|(a, b)| (a.to_string(), b.to_string())))
-                .ok_or_else(|| ApiError::bad("invalid cursor"))?,
-        ),
-        None => None,
-    };
+    let cursor = q.cursor.as_deref().map(cursor).transpose()?;
     blocking(move || {
         let all = entries(&state)?;
         let notes = if all.is_empty() { Vec::new() } else { state.archive.notes()? };

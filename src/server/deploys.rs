@@ -3,7 +3,7 @@
 //! the same filters: `rule` (a rule id), `q` (free text), `module` and `severity`. Each walk is
 //! one pass over the cached entries, newest first, so 10,000 entries cost a few milliseconds.
 
-use super::api::{entries, hex, pseudo, unhex, worst};
+use super::api::{cursor, entries, hex, pseudo, worst};
 use super::auth::Role;
 use super::{ApiError, AppState, Caller, blocking, require};
 use crate::store::{Counts, Entry, time};
@@ -170,14 +170,7 @@ pub(super) async fn deploys(
     require(&caller, Role::Viewer)?;
     q.filter.matcher()?;
     let limit = q.limit.unwrap_or(25).clamp(1, 200);
-    let cursor = match &q.cursor {
-        Some(c) => Some(
-            unhex(c)
-                .and_then(|s| s.split_once('\t').map(|(a, b)| (a.to_string(), b.to_string())))
-                .ok_or_else(|| ApiError::bad("invalid cursor"))?,
-        ),
-        None => None,
-    };
+    let cursor = q.cursor.as_deref().map(cursor).transpose()?;
     blocking(move || {
         let m = q.filter.matcher()?;
         let all = entries(&state)?;
