@@ -102,6 +102,21 @@ fn corpus() -> Option<std::path::PathBuf> {
 
 /// The Kubernetes change storm: the page becomes interactive in under 2 s, and the filters
 /// preset through the fragment (text search, severities) hide the groups they exclude.
+/// Writes the HTML report of a real pair that has breaking changes to `report.html` in a new folder.
+fn html_report(old: &Path, new: &Path) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_apidiff"))
+        .current_dir(d.path())
+        .arg("diff")
+        .arg(old)
+        .arg(new)
+        .args(["-f", "html", "-o", "report.html"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    d
+}
+
 #[test]
 fn the_kubernetes_report_is_interactive_quickly() {
     let Some(browser) = chromium() else { return };
@@ -109,16 +124,7 @@ fn the_kubernetes_report_is_interactive_quickly() {
         eprintln!("note: skipping, no shared corpus");
         return;
     };
-    let d = tempfile::tempdir().unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_apidiff"))
-        .current_dir(d.path())
-        .arg("diff")
-        .arg(corpus.join("openapi/kubernetes-oas3-1.1.1.json"))
-        .arg(corpus.join("openapi/kubernetes-oas3-1.3.12.json"))
-        .args(["-f", "html", "-o", "report.html"])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let d = html_report(&corpus.join("openapi/kubernetes-oas3-1.1.1.json"), &corpus.join("openapi/kubernetes-oas3-1.3.12.json"));
     let url = format!("file://{}#q=watch&sev=breaking,warning", d.path().join("report.html").display());
     let profile = tempfile::tempdir().unwrap();
     let o = headless(&browser, profile.path(), &["--dump-dom"], &url);
@@ -145,16 +151,7 @@ fn the_kubernetes_report_is_interactive_quickly() {
 fn the_stripe_report_is_interactive_quickly() {
     let Some(browser) = chromium() else { return };
     let corpus = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/stripe");
-    let d = tempfile::tempdir().unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_apidiff"))
-        .current_dir(d.path())
-        .arg("diff")
-        .arg(corpus.join("stripe-2023-03-07.json"))
-        .arg(corpus.join("stripe-2025-10-15.json"))
-        .args(["-f", "html", "-o", "report.html"])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let d = html_report(&corpus.join("stripe-2023-03-07.json"), &corpus.join("stripe-2025-10-15.json"));
     let profile = tempfile::tempdir().unwrap();
     let o = headless(&browser, profile.path(), &["--dump-dom"], &format!("file://{}", d.path().join("report.html").display()));
     let dom = String::from_utf8_lossy(&o.stdout).to_string();

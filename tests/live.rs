@@ -180,18 +180,24 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-#[test]
-fn check_live_record_then_server_swap_fails_the_gate() {
-    let (Some(python), Some(dir)) = (live("PYTHON"), live("DIR")) else { return };
+/// A `pets` module whose one live source served version 1 when `deploy` was recorded and serves
+/// version 2 now: its folder, the locator, and the running version 2.
+fn recorded_then_swapped(python: &str, dir: &str, deploy: &str) -> (tempfile::TempDir, String, App) {
     let port = free_port();
     let locator = format!("http://127.0.0.1:{port}/openapi.json");
     let d = tempfile::tempdir().unwrap();
     std::fs::write(d.path().join("apidiff.yaml"), format!("modules:\n  - name: pets\n    live: [{locator}]\n")).unwrap();
-    let app = App::start(&python, &dir, "rest_v1", port);
-    let o = apidiff(d.path(), &["check", "--live", "--record", "--deploy", "d1"]);
+    let app = App::start(python, dir, "rest_v1", port);
+    let o = apidiff(d.path(), &["check", "--live", "--record", "--deploy", deploy]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     drop(app);
-    let _app = App::start(&python, &dir, "rest_v2", port);
+    (d, locator, App::start(python, dir, "rest_v2", port))
+}
+
+#[test]
+fn check_live_record_then_server_swap_fails_the_gate() {
+    let (Some(python), Some(dir)) = (live("PYTHON"), live("DIR")) else { return };
+    let (d, locator, _app) = recorded_then_swapped(&python, &dir, "d1");
     let o = apidiff(d.path(), &["check", "--live", "-f", "json"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert_eq!(rule_ids(&o), ["api-version-changed", "endpoint-removed", "request-parameter-added-required"]);
@@ -519,15 +525,7 @@ fn a_flapping_source_alerts_once_through_the_webhook() {
 #[test]
 fn rollback_preview_compares_a_live_snapshot_with_what_runs_now() {
     let (Some(python), Some(dir)) = (live("PYTHON"), live("DIR")) else { return };
-    let port = free_port();
-    let locator = format!("http://127.0.0.1:{port}/openapi.json");
-    let d = tempfile::tempdir().unwrap();
-    std::fs::write(d.path().join("apidiff.yaml"), format!("modules:\n  - name: pets\n    live: [{locator}]\n")).unwrap();
-    let app = App::start(&python, &dir, "rest_v1", port);
-    let o = apidiff(d.path(), &["check", "--live", "--record", "--deploy", "deploy-one"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    drop(app);
-    let app = App::start(&python, &dir, "rest_v2", port);
+    let (d, locator, app) = recorded_then_swapped(&python, &dir, "deploy-one");
     // Now (version 2) → the snapshot of deploy-one (version 1).
     let o = apidiff(d.path(), &["rollback", "--to", "deploy-one", "--preview", "-f", "json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
