@@ -129,18 +129,7 @@ pub(crate) fn cut(text: &str, max: usize) -> String {
 /// An intersection that gained members holds fewer values (narrowed), one that lost members
 /// holds more (widened); false when the types are not intersections sharing a member.
 fn intersected(cx: &mut Cx, op: &str, at: &str, (m, n): (&Member, &Member), (old, new): (&TypeText, &TypeText)) -> bool {
-    let (b, r) = match (parts(old), parts(new)) {
-        (Ok(b), Ok(r)) | (Ok(b), Err(r)) | (Err(b), Ok(r)) => (b, r),
-        (Err(_), Err(_)) => return false,
-    };
-    if old.union.len() > 1 || new.union.len() > 1 {
-        return false;
-    }
-    let lost: Vec<&str> = b.iter().filter(|x| r.binary_search(x).is_err()).copied().collect();
-    let gained: Vec<&str> = r.iter().filter(|x| b.binary_search(x).is_err()).copied().collect();
-    if lost.len() == b.len() {
-        return false;
-    }
+    let Some((lost, gained)) = tuples::intersection_delta(old, new) else { return false };
     let emit = |cx: &mut Cx, rule, message: String| {
         let (before, after) = (Some(old.text.clone()), Some(new.text.clone()));
         cx.emit(Finding { rule, message, operation: op, pointer: at.to_string(), base: Some(&m.pos), rev: Some(&n.pos), before, after });
@@ -159,11 +148,6 @@ fn intersected(cx: &mut Cx, op: &str, at: &str, (m, n): (&Member, &Member), (old
     true
 }
 
-/// The members of an intersection (`Ok`), or the type as its only member (`Err`).
-fn parts(t: &TypeText) -> Result<Vec<&str>, Vec<&str>> {
-    tuples::intersection(t).ok_or_else(|| vec![t.key.as_str()])
-}
-
 /// Reports how the type of property `at` (of the exported `op`) moved from `m` to `n`.
 pub(crate) fn retyped(cx: &mut Cx, op: &str, at: &str, m: &Member, n: &Member) {
     let any = TypeText::plain("any");
@@ -176,7 +160,18 @@ pub(crate) fn retyped(cx: &mut Cx, op: &str, at: &str, m: &Member, n: &Member) {
     let expanded = !(std::ptr::eq(expanded_old, old) && std::ptr::eq(expanded_new, new));
     let (old, new) = (expanded_old, expanded_new);
     if expanded && relate(old, new) == crate::spec::typescript::Relation::Same
-        || tuples::compare(cx, op, at, (m, n), (old, new), &mut |cx, at, m, n| retyped(cx, op, at, m, n))
+        || tuples::compare(
+            cx,
+            op,
+            at,
+            (m, n),
+            (old, new),
+            tuples::Hooks {
+                variance: tuples::Variance::Property,
+                retype: &mut |cx, at, m, n| retyped(cx, op, at, m, n),
+                lean: &mut |_, _, _, _| {},
+            },
+        )
         || intersected(cx, op, at, (m, n), (old, new))
     {
         return;

@@ -36,6 +36,8 @@ crate::rules! {
     /// gains and loses members gives this finding and `ts-type-alias-narrowed`, each quoting only
     /// the members that moved. A member that only moved between being written inline and being
     /// named (an alias or `components["schemas"]["x"]` standing for the same type) does not count.
+    /// An intersection alias that loses a member (`A & B` → `A`) holds more values and gives
+    /// this finding too.
     ///
     /// ## Why it matters
     /// Leans breaking for code that receives values of the type (return values, properties it
@@ -57,7 +59,9 @@ crate::rules! {
     /// A union type alias lost members.
     ///
     /// ## What it detects
-    /// `type T = A | B | C` became `type T = A | B` (or stopped being `any`/`unknown`).
+    /// `type T = A | B | C` became `type T = A | B` (or stopped being `any`/`unknown`), or an
+    /// intersection alias gained a member (`A & B` → `A & B & C`: fewer values fit). Members of an
+    /// intersection are matched by key, so reordering them does not count.
     ///
     /// ## Why it matters
     /// Leans breaking for code that passes values of the type in (arguments, objects it builds):
@@ -149,6 +153,22 @@ pub(super) fn alias(cx: &mut Cx, b: &Symbol, r: &Symbol) {
             after,
         });
     };
+    if let Some((lost, gained)) = tuples::intersection_delta(&old, &new) {
+        // An intersection alias: a gained member narrows it, a lost one widens it.
+        if !gained.is_empty() {
+            let what = properties::listing(&gained);
+            emit(cx, &TS_TYPE_ALIAS_NARROWED, format!("intersection `{}` gained {what}; code that passes it must fit them too", b.name));
+        }
+        if !lost.is_empty() {
+            let what = properties::listing(&lost);
+            emit(
+                cx,
+                &TS_TYPE_ALIAS_WIDENED,
+                format!("intersection `{}` lost {what}; code that receives it can no longer rely on them", b.name),
+            );
+        }
+        return;
+    }
     let (mut lost, mut gained) = properties::union_delta(&old, &new);
     refs::settle(cx, &b.name, &mut lost, &mut gained);
     let (top_old, top_new) = (old.is_top(), new.is_top());
