@@ -4,16 +4,17 @@
 //! a union that gains members and one that loses members are separate findings that quote only
 //! the members that moved.
 
-use super::{Cx, Finding, refs, tuples};
-use crate::spec::typescript::{Member, TypeText, relate};
+use super::{Cx, Finding, refs, templates, tuples};
+use crate::spec::typescript::{Member, Relation, TypeText, relate};
 
 crate::rules! {
     /// A property's type now accepts more values.
     ///
     /// ## What it detects
     /// A property or index signature whose type gained union members (or became `any`/`unknown`,
-    /// or an intersection `A & B` lost a member), at any depth of nested object types and in
-    /// tuple elements.
+    /// or an intersection `A & B` lost a member, or a template literal type admits more:
+    /// `` `user-${string}` `` → `string`), at any depth of nested object types and in tuple
+    /// elements.
     ///
     /// ## Why it matters
     /// Leans breaking: code that reads the property must now handle the new values (this holds
@@ -34,7 +35,8 @@ crate::rules! {
     ///
     /// ## What it detects
     /// A property or index signature without `readonly` whose type lost union members (or stopped
-    /// being `any`/`unknown`, or an intersection gained a member: `A` → `A & B`), at any depth of
+    /// being `any`/`unknown`, or an intersection gained a member: `A` → `A & B`, or a template
+    /// literal type admits less: `` `u-${string}` `` → `` `u-${number}` ``), at any depth of
     /// nested object types and in tuple elements.
     ///
     /// ## Why it matters
@@ -76,7 +78,8 @@ crate::rules! {
     ///
     /// ## What it detects
     /// The type of a property or index signature changed in a way that is neither a gain nor a
-    /// loss of union members (`string` became `number`), or a property became a method or the
+    /// loss of union members (`string` became `number`, or a template literal type whose pattern
+    /// neither contains nor is contained by the old one), or a property became a method or the
     /// reverse. Layout, comments and union member order do not count; nested object types are
     /// compared member by member instead.
     ///
@@ -148,18 +151,47 @@ fn intersected(cx: &mut Cx, op: &str, at: &str, (m, n): (&Member, &Member), (old
     true
 }
 
+/// A template literal type whose pattern changed, by the values it admits; false when the
+/// types are not (single) template literal or string types.
+fn templated(
+    cx: &mut Cx,
+    at: &str,
+    readonly: bool,
+    (old, new): (&TypeText, &TypeText),
+    emit: impl Fn(&mut Cx, &'static crate::diff::Rule, String),
+) -> bool {
+    let Some(how) = templates::relation(old, new) else { return false };
+    let (a, b) = (templates::quote(&cut(&old.text, 50)), templates::quote(&cut(&new.text, 50)));
+    match how {
+        Relation::Same => {}
+        Relation::Wider => {
+            emit(cx, &TS_PROPERTY_TYPE_WIDENED, format!("template type of `{at}` widened from {a} to {b}; readers get more values"))
+        }
+        Relation::Narrower => {
+            let rule = if readonly { &TS_READONLY_PROPERTY_NARROWED } else { &TS_PROPERTY_TYPE_NARROWED };
+            emit(cx, rule, format!("template type of `{at}` narrowed from {a} to {b}; some old values no longer fit"));
+        }
+        Relation::Different => emit(
+            cx,
+            &TS_PROPERTY_TYPE_CHANGED,
+            format!("template type of `{at}` changed from {a} to {b}; neither pattern admits the other's values"),
+        ),
+    }
+    true
+}
+
 /// Reports how the type of property `at` (of the exported `op`) moved from `m` to `n`.
 pub(crate) fn retyped(cx: &mut Cx, op: &str, at: &str, m: &Member, n: &Member) {
     let any = TypeText::plain("any");
     let (old, new) = (m.ty.as_ref().unwrap_or(&any), n.ty.as_ref().unwrap_or(&any));
-    if relate(old, new) == crate::spec::typescript::Relation::Same {
+    if relate(old, new) == Relation::Same {
         return;
     }
     // An alias named on one side and written out on the other.
     let (expanded_old, expanded_new) = (refs::expand(cx.base, op, old), refs::expand(cx.rev, op, new));
     let expanded = !(std::ptr::eq(expanded_old, old) && std::ptr::eq(expanded_new, new));
     let (old, new) = (expanded_old, expanded_new);
-    if expanded && relate(old, new) == crate::spec::typescript::Relation::Same
+    if expanded && relate(old, new) == Relation::Same
         || tuples::compare(
             cx,
             op,
@@ -180,6 +212,9 @@ pub(crate) fn retyped(cx: &mut Cx, op: &str, at: &str, m: &Member, n: &Member) {
         let (before, after) = (Some(old.text.clone()), Some(new.text.clone()));
         cx.emit(Finding { rule, message, operation: op, pointer: at.to_string(), base: Some(&m.pos), rev: Some(&n.pos), before, after });
     };
+    if templated(cx, at, n.readonly, (old, new), emit) {
+        return;
+    }
     let (top_old, top_new) = (old.is_top(), new.is_top());
     let (mut lost, mut gained) = union_delta(old, new);
     refs::settle(cx, op, &mut lost, &mut gained);

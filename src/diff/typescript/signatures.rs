@@ -7,6 +7,7 @@
 //! conservative level is used.)
 
 use super::properties::listing;
+use super::templates;
 use super::tuples::{self, Variance};
 use super::{Cx, Finding, generics, short};
 use crate::diff::Rule;
@@ -443,9 +444,12 @@ fn retyped(cx: &mut Cx, place: &Place, old: &TypeText, new: &TypeText) {
         }
         return;
     }
-    let Some((_, verb)) = leaning(place.variance, relate(old, new)) else { return };
-    let message = format!("{} {verb} from `{}` to `{}`", place.label, short(&old.text), short(&new.text));
-    emit(cx, at.to_string(), relate(old, new), message);
+    // Template literal types relate by the values their patterns admit.
+    let how = templates::relation(old, new).unwrap_or_else(|| relate(old, new));
+    let Some((_, verb)) = leaning(place.variance, how) else { return };
+    let (was, now) = (templates::quote(&short(&old.text)), templates::quote(&short(&new.text)));
+    let message = format!("{} {verb} from {was} to {now}", place.label);
+    emit(cx, at.to_string(), how, message);
 }
 
 fn param_text(p: &Param) -> String {
