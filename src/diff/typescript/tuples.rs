@@ -111,6 +111,9 @@ crate::rules! {
         "A tuple element became required (breaks builders)";
 }
 
+/// Tuples nested deeper than this (counting enclosing object types) are compared as whole types.
+const MAX_DEPTH: usize = 64;
+
 /// One tuple element, from canonical type text.
 #[derive(Debug, PartialEq)]
 struct Element {
@@ -154,6 +157,9 @@ pub(crate) fn compare(
     (old, new): (&TypeText, &TypeText),
     hooks: Hooks,
 ) -> bool {
+    if cx.depth >= MAX_DEPTH {
+        return false;
+    }
     let (Some(before), Some(after)) = (elements(old), elements(new)) else { return false };
     let Hooks { variance, retype, lean } = hooks;
     let emit = |cx: &mut Cx, rule, i: usize, message: String| {
@@ -195,7 +201,9 @@ pub(crate) fn compare(
                 readonly: like.readonly,
                 ..Member::new(like.name.clone(), MemberKind::Property, like.pos.clone())
             };
+            cx.depth += 1;
             retype(cx, &format!("{at}[{i}]"), &ty(b, m), &ty(a, n));
+            cx.depth -= 1;
         }
     }
     for (i, a) in after.iter().enumerate().skip(before.len()) {

@@ -231,7 +231,8 @@ pub(super) fn variable(cx: &mut Cx, b: &Symbol, r: &Symbol) {
     if relate(&old, &new) == Relation::Same {
         return;
     }
-    let how = match relate(&old, &new) {
+    let how = match templates::relation(&old, &new).unwrap_or_else(|| relate(&old, &new)) {
+        Relation::Same => return,
         Relation::Wider => "was widened",
         Relation::Narrower => "was narrowed",
         _ => "changed",
