@@ -13,6 +13,7 @@ mod members;
 mod properties;
 mod refs;
 mod signatures;
+mod templates;
 mod tuples;
 mod types;
 mod uses;

@@ -4,16 +4,17 @@
 //! a union that gains members and one that loses members are separate findings that quote only
 //! the members that moved.
 
-use super::{Cx, Finding, refs, tuples};
-use crate::spec::typescript::{Member, TypeText, relate};
+use super::{Cx, Finding, refs, templates, tuples};
+use crate::spec::typescript::{Member, Relation, TypeText, relate};
 
 crate::rules! {
     /// A property's type now accepts more values.
     ///
     /// ## What it detects
     /// A property or index signature whose type gained union members (or became `any`/`unknown`,
-    /// or an intersection `A & B` lost a member), at any depth of nested object types and in
-    /// tuple elements.
+    /// or an intersection `A & B` lost a member, or a template literal type admits more:
+    /// `` `user-${string}` `` → `string`), at any depth of nested object types and in tuple
+    /// elements.
     ///
     /// ## Why it matters
     /// Leans breaking: code that reads the property must now handle the new values (this holds
@@ -34,7 +35,8 @@ crate::rules! {
     ///
     /// ## What it detects
     /// A property or index signature without `readonly` whose type lost union members (or stopped
-    /// being `any`/`unknown`, or an intersection gained a member: `A` → `A & B`), at any depth of
+    /// being `any`/`unknown`, or an intersection gained a member: `A` → `A & B`, or a template
+    /// literal type admits less: `` `u-${string}` `` → `` `u-${number}` ``), at any depth of
     /// nested object types and in tuple elements.
     ///
     /// ## Why it matters
@@ -76,7 +78,8 @@ crate::rules! {
     ///
     /// ## What it detects
     /// The type of a property or index signature changed in a way that is neither a gain nor a
-    /// loss of union members (`string` became `number`), or a property became a method or the
+    /// loss of union members (`string` became `number`, or a template literal type whose pattern
+    /// neither contains nor is contained by the old one), or a property became a method or the
     /// reverse. Layout, comments and union member order do not count; nested object types are
     /// compared member by member instead.
     ///
@@ -129,18 +132,7 @@ pub(crate) fn cut(text: &str, max: usize) -> String {
 /// An intersection that gained members holds fewer values (narrowed), one that lost members
 /// holds more (widened); false when the types are not intersections sharing a member.
 fn intersected(cx: &mut Cx, op: &str, at: &str, (m, n): (&Member, &Member), (old, new): (&TypeText, &TypeText)) -> bool {
-    let (b, r) = match (parts(old), parts(new)) {
-        (Ok(b), Ok(r)) | (Ok(b), Err(r)) | (Err(b), Ok(r)) => (b, r),
-        (Err(_), Err(_)) => return false,
-    };
-    if old.union.len() > 1 || new.union.len() > 1 {
-        return false;
-    }
-    let lost: Vec<&str> = b.iter().filter(|x| r.binary_search(x).is_err()).copied().collect();
-    let gained: Vec<&str> = r.iter().filter(|x| b.binary_search(x).is_err()).copied().collect();
-    if lost.len() == b.len() {
-        return false;
-    }
+    let Some((lost, gained)) = tuples::intersection_delta(old, new) else { return false };
     let emit = |cx: &mut Cx, rule, message: String| {
         let (before, after) = (Some(old.text.clone()), Some(new.text.clone()));
         cx.emit(Finding { rule, message, operation: op, pointer: at.to_string(), base: Some(&m.pos), rev: Some(&n.pos), before, after });
@@ -159,24 +151,59 @@ fn intersected(cx: &mut Cx, op: &str, at: &str, (m, n): (&Member, &Member), (old
     true
 }
 
-/// The members of an intersection (`Ok`), or the type as its only member (`Err`).
-fn parts(t: &TypeText) -> Result<Vec<&str>, Vec<&str>> {
-    tuples::intersection(t).ok_or_else(|| vec![t.key.as_str()])
+/// A template literal type whose pattern changed, by the values it admits; false when the
+/// types are not (single) template literal or string types.
+fn templated(
+    cx: &mut Cx,
+    at: &str,
+    readonly: bool,
+    (old, new): (&TypeText, &TypeText),
+    emit: impl Fn(&mut Cx, &'static crate::diff::Rule, String),
+) -> bool {
+    let Some(how) = templates::relation(old, new) else { return false };
+    let (a, b) = (templates::quote(&cut(&old.text, 50)), templates::quote(&cut(&new.text, 50)));
+    match how {
+        Relation::Same => {}
+        Relation::Wider => {
+            emit(cx, &TS_PROPERTY_TYPE_WIDENED, format!("template type of `{at}` widened from {a} to {b}; readers get more values"))
+        }
+        Relation::Narrower => {
+            let rule = if readonly { &TS_READONLY_PROPERTY_NARROWED } else { &TS_PROPERTY_TYPE_NARROWED };
+            emit(cx, rule, format!("template type of `{at}` narrowed from {a} to {b}; some old values no longer fit"));
+        }
+        Relation::Different => emit(
+            cx,
+            &TS_PROPERTY_TYPE_CHANGED,
+            format!("template type of `{at}` changed from {a} to {b}; neither pattern admits the other's values"),
+        ),
+    }
+    true
 }
 
 /// Reports how the type of property `at` (of the exported `op`) moved from `m` to `n`.
 pub(crate) fn retyped(cx: &mut Cx, op: &str, at: &str, m: &Member, n: &Member) {
     let any = TypeText::plain("any");
     let (old, new) = (m.ty.as_ref().unwrap_or(&any), n.ty.as_ref().unwrap_or(&any));
-    if relate(old, new) == crate::spec::typescript::Relation::Same {
+    if relate(old, new) == Relation::Same {
         return;
     }
     // An alias named on one side and written out on the other.
     let (expanded_old, expanded_new) = (refs::expand(cx.base, op, old), refs::expand(cx.rev, op, new));
     let expanded = !(std::ptr::eq(expanded_old, old) && std::ptr::eq(expanded_new, new));
     let (old, new) = (expanded_old, expanded_new);
-    if expanded && relate(old, new) == crate::spec::typescript::Relation::Same
-        || tuples::compare(cx, op, at, (m, n), (old, new), &mut |cx, at, m, n| retyped(cx, op, at, m, n))
+    if expanded && relate(old, new) == Relation::Same
+        || tuples::compare(
+            cx,
+            op,
+            at,
+            (m, n),
+            (old, new),
+            tuples::Hooks {
+                variance: tuples::Variance::Property,
+                retype: &mut |cx, at, m, n| retyped(cx, op, at, m, n),
+                lean: &mut |_, _, _, _| {},
+            },
+        )
         || intersected(cx, op, at, (m, n), (old, new))
     {
         return;
@@ -185,6 +212,9 @@ pub(crate) fn retyped(cx: &mut Cx, op: &str, at: &str, m: &Member, n: &Member) {
         let (before, after) = (Some(old.text.clone()), Some(new.text.clone()));
         cx.emit(Finding { rule, message, operation: op, pointer: at.to_string(), base: Some(&m.pos), rev: Some(&n.pos), before, after });
     };
+    if templated(cx, at, n.readonly, (old, new), emit) {
+        return;
+    }
     let (top_old, top_new) = (old.is_top(), new.is_top());
     let (mut lost, mut gained) = union_delta(old, new);
     refs::settle(cx, op, &mut lost, &mut gained);

@@ -6,8 +6,12 @@
 //! that callers implement, removal would be harmless, but the position cannot be told, so the
 //! conservative level is used.)
 
+use super::properties::listing;
+use super::templates;
+use super::tuples::{self, Variance};
 use super::{Cx, Finding, generics, short};
-use crate::spec::typescript::{Param, Relation, Signature, TypeText, relate};
+use crate::diff::Rule;
+use crate::spec::typescript::{Member, MemberKind, Param, Pos, Relation, Signature, TypeText, relate};
 
 crate::rules! {
     /// A required parameter was added.
@@ -121,7 +125,9 @@ crate::rules! {
     /// A parameter's type accepts fewer values.
     ///
     /// ## What it detects
-    /// A parameter's union type lost members, or `any`/`unknown` became a specific type.
+    /// A parameter's union type lost members, `any`/`unknown` became a specific type, or an
+    /// intersection gained a member (`A` → `A & B`). Tuples are compared element by element
+    /// (pointer `f(p)[1]`), so this also covers one element's type or a required element.
     ///
     /// ## Why it matters
     /// Calls passing the values that are no longer accepted stop compiling.
@@ -163,7 +169,8 @@ crate::rules! {
     /// A parameter's type accepts more values.
     ///
     /// ## What it detects
-    /// A parameter's union type gained members, or became `any`/`unknown`.
+    /// A parameter's union type gained members, became `any`/`unknown`, or an intersection lost
+    /// a member; also a tuple element (pointer `f(p)[1]`) that became optional or widened.
     ///
     /// ## Why it matters
     /// Callers are fine. Code that implements a callback of this type would now receive values
@@ -185,7 +192,8 @@ crate::rules! {
     /// A return type can now be more kinds of value.
     ///
     /// ## What it detects
-    /// A return type's union gained members, or became `any`/`unknown`.
+    /// A return type's union gained members, became `any`/`unknown`, or an intersection lost a
+    /// member (`A & B` → `A`); also one tuple element's type (pointer `f()[1]`).
     ///
     /// ## Why it matters
     /// Callers that use the result must now handle the new cases; code assigning the result to
@@ -207,7 +215,9 @@ crate::rules! {
     /// A return type became more specific.
     ///
     /// ## What it detects
-    /// A return type's union lost members, or `any`/`unknown` became a specific type.
+    /// A return type's union lost members, `any`/`unknown` became a specific type, or an
+    /// intersection gained a member; also a tuple that gained a required element or whose
+    /// element became required (pointer `f()[1]`).
     ///
     /// ## Why it matters
     /// Callers are fine. (Implementations of a callback type with this signature would have to
@@ -369,22 +379,77 @@ fn compare_pair(cx: &mut Cx, op: &str, at: &str, b: &Signature, r: &Signature) {
         }
     }
     let (old, new) = (b.ret.clone().unwrap_or_else(any), r.ret.clone().unwrap_or_else(any));
-    let (rule, verb) = match relate(&old, &new) {
-        Relation::Same => return,
+    let label = format!("return type of `{at}`");
+    let place = Place { op, pointer: format!("{at}()"), label: &label, variance: Variance::Output, pos: (&b.pos, &r.pos) };
+    retyped(cx, &place, &old, &new);
+}
+
+/// Where a signature type sits: the export, the pointer, how messages name it (`return type
+/// of `f``), which way it leans and the positions.
+struct Place<'a> {
+    op: &'a str,
+    pointer: String,
+    label: &'a str,
+    variance: Variance,
+    pos: (&'a Pos, &'a Pos),
+}
+
+/// The rule for a type that only widened or narrowed (or changed) in a parameter or return.
+fn leaning(variance: Variance, how: Relation) -> Option<(&'static Rule, &'static str)> {
+    let input = variance == Variance::Input;
+    Some(match how {
+        Relation::Same => return None,
+        Relation::Wider if input => (&TS_PARAMETER_TYPE_WIDENED, "was widened"),
+        Relation::Narrower if input => (&TS_PARAMETER_TYPE_NARROWED, "was narrowed"),
+        Relation::Different if input => (&TS_PARAMETER_TYPE_CHANGED, "changed"),
         Relation::Wider => (&TS_RETURN_TYPE_WIDENED, "was widened"),
         Relation::Narrower => (&TS_RETURN_TYPE_NARROWED, "was narrowed"),
         Relation::Different => (&TS_RETURN_TYPE_CHANGED, "changed"),
+    })
+}
+
+/// Reports how a parameter or return type moved: tuples element by element, intersections
+/// member by member, else by union members; each with the variance of the position.
+fn retyped(cx: &mut Cx, place: &Place, old: &TypeText, new: &TypeText) {
+    if relate(old, new) == Relation::Same {
+        return;
+    }
+    let (bp, rp) = place.pos;
+    let emit = |cx: &mut Cx, pointer: String, how: Relation, message: String| {
+        let Some((rule, _)) = leaning(place.variance, how) else { return };
+        let (before, after) = (Some(old.text.clone()), Some(new.text.clone()));
+        cx.emit(Finding { rule, message, operation: place.op, pointer, base: Some(bp), rev: Some(rp), before, after });
     };
-    cx.emit(Finding {
-        rule,
-        message: format!("return type of `{at}` {verb} from `{}` to `{}`", short(&old.text), short(&new.text)),
-        operation: op,
-        pointer: format!("{at}()"),
-        base: Some(&b.pos),
-        rev: Some(&r.pos),
-        before: Some(old.text),
-        after: Some(new.text),
-    });
+    let member =
+        |t: &TypeText, pos: &Pos| Member { ty: Some(t.clone()), ..Member::new(place.label.to_string(), MemberKind::Property, pos.clone()) };
+    let at = place.pointer.as_str();
+    let hooks = tuples::Hooks {
+        variance: place.variance,
+        retype: &mut |cx, at, m, n| {
+            let label = format!("type of `{at}`");
+            let inner = Place { op: place.op, pointer: at.to_string(), label: &label, variance: place.variance, pos: place.pos };
+            retyped(cx, &inner, m.ty.as_ref().unwrap_or(&any()), n.ty.as_ref().unwrap_or(&any()));
+        },
+        lean: &mut |cx, pointer, how, message| emit(cx, pointer, how, message),
+    };
+    if tuples::compare(cx, place.op, at, (&member(old, bp), &member(new, rp)), (old, new), hooks) {
+        return;
+    }
+    if let Some((lost, gained)) = tuples::intersection_delta(old, new) {
+        if !gained.is_empty() {
+            emit(cx, at.to_string(), Relation::Narrower, format!("{} gained intersection member {}", place.label, listing(&gained)));
+        }
+        if !lost.is_empty() {
+            emit(cx, at.to_string(), Relation::Wider, format!("{} lost intersection member {}", place.label, listing(&lost)));
+        }
+        return;
+    }
+    // Template literal types relate by the values their patterns admit.
+    let how = templates::relation(old, new).unwrap_or_else(|| relate(old, new));
+    let Some((_, verb)) = leaning(place.variance, how) else { return };
+    let (was, now) = (templates::quote(&short(&old.text)), templates::quote(&short(&new.text)));
+    let message = format!("{} {verb} from {was} to {now}", place.label);
+    emit(cx, at.to_string(), how, message);
 }
 
 fn param_text(p: &Param) -> String {
@@ -424,26 +489,7 @@ fn compare_param(cx: &mut Cx, op: &str, at: &str, i: usize, p: &Param, q: &Param
         });
     }
     let (old, new) = (p.ty.clone().unwrap_or_else(any), q.ty.clone().unwrap_or_else(any));
-    let (rule, verb) = match relate(&old, &new) {
-        Relation::Same => return,
-        Relation::Wider => (&TS_PARAMETER_TYPE_WIDENED, "was widened"),
-        Relation::Narrower => (&TS_PARAMETER_TYPE_NARROWED, "was narrowed"),
-        Relation::Different => (&TS_PARAMETER_TYPE_CHANGED, "changed"),
-    };
-    cx.emit(Finding {
-        rule,
-        message: format!(
-            "type of parameter `{}` (#{}) of `{at}` {verb} from `{}` to `{}`",
-            q.name,
-            i + 1,
-            short(&old.text),
-            short(&new.text)
-        ),
-        operation: op,
-        pointer,
-        base: Some(&b.pos),
-        rev: Some(&r.pos),
-        before: Some(old.text),
-        after: Some(new.text),
-    });
+    let label = format!("type of parameter `{}` (#{}) of `{at}`", q.name, i + 1);
+    let place = Place { op, pointer, label: &label, variance: Variance::Input, pos: (&b.pos, &r.pos) };
+    retyped(cx, &place, &old, &new);
 }

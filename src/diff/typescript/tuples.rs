@@ -1,15 +1,17 @@
 //! Tuples element by element (`[a, b?, ...c[]]`: elements added, removed, made optional or
-//! required, per index) and intersections member by member, inside property types at any depth.
-//! Element types go back to the caller's property rules, so they follow the same variance.
+//! required, per index) and intersections member by member, inside property types at any depth,
+//! type aliases and signatures. Element types go back to the caller's rules, so they follow the
+//! variance of the position (property, parameter or return type).
 
 use super::{Cx, Finding};
-use crate::spec::typescript::{Member, MemberKind, TypeText};
+use crate::spec::typescript::{Member, MemberKind, Relation, TypeText};
 
 crate::rules! {
     /// A tuple lost an element.
     ///
     /// ## What it detects
-    /// A tuple type (`[string, number]`) held by a property has fewer elements than before.
+    /// A tuple type (`[string, number]`) held by a property, a parameter or a return type has
+    /// fewer elements than before.
     ///
     /// ## Why it matters
     /// Leans breaking: code that reads the element (`t[1]`, destructuring) or builds the tuple
@@ -29,7 +31,8 @@ crate::rules! {
     /// A required element was added to a tuple.
     ///
     /// ## What it detects
-    /// A tuple type held by a property gained an element without `?`.
+    /// A tuple type held by a property or a parameter gained an element without `?`. (In a
+    /// return type this only narrows what callers get: `ts-return-type-narrowed`, info.)
     ///
     /// ## Why it matters
     /// Leans breaking: code that builds the tuple must now provide the element.
@@ -48,7 +51,8 @@ crate::rules! {
     /// An optional or rest element was added to a tuple.
     ///
     /// ## What it detects
-    /// A tuple type held by a property gained an element with `?` or a rest element `...T[]`.
+    /// A tuple type held by a property, a parameter or a return type gained an element with `?`
+    /// or a rest element `...T[]`.
     ///
     /// ## Why it matters
     /// Leans safe: tuples built before still fit. Code that checks the tuple's exact length may
@@ -68,7 +72,8 @@ crate::rules! {
     /// A tuple element became optional.
     ///
     /// ## What it detects
-    /// An element of a tuple type held by a property gained `?`.
+    /// An element of a tuple type held by a property or a return type gained `?`. (In a
+    /// parameter this only widens what callers may pass: `ts-parameter-type-widened`, info.)
     ///
     /// ## Why it matters
     /// Leans breaking for readers: the element may now be `undefined` (builders are unaffected).
@@ -87,7 +92,8 @@ crate::rules! {
     /// A tuple element became required.
     ///
     /// ## What it detects
-    /// An element of a tuple type held by a property lost its `?`.
+    /// An element of a tuple type held by a property or a parameter lost its `?`. (In a return
+    /// type this only narrows what callers get: `ts-return-type-narrowed`, info.)
     ///
     /// ## Why it matters
     /// Leans breaking for builders: tuples built without the element no longer fit (readers are
@@ -105,6 +111,9 @@ crate::rules! {
         "A tuple element became required (breaks builders)";
 }
 
+/// Tuples nested deeper than this (counting enclosing object types) are compared as whole types.
+const MAX_DEPTH: usize = 64;
+
 /// One tuple element, from canonical type text.
 #[derive(Debug, PartialEq)]
 struct Element {
@@ -113,8 +122,31 @@ struct Element {
     rest: bool,
 }
 
-/// How the caller compares the types of two elements (its property rules, at a pointer).
+/// How the caller compares the types of two elements (its own rules, at a pointer).
 pub(crate) type Retype<'f> = &'f mut dyn FnMut(&mut Cx, &str, &Member, &Member);
+
+/// How the caller reports a tuple change that only widens or narrows in its position (pointer,
+/// `Wider` or `Narrower`, message).
+pub(crate) type Lean<'f> = &'f mut dyn FnMut(&mut Cx, String, Relation, String);
+
+/// Where the tuple sits, which decides what a change to its shape breaks.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Variance {
+    /// A property: read and built, so the tuple rules apply as declared.
+    Property,
+    /// A parameter: callers build it, so an element made optional only widens it.
+    Input,
+    /// A return type: callers read it, so an element made required (or a required element
+    /// added) only narrows it.
+    Output,
+}
+
+/// The caller's side of a tuple comparison.
+pub(crate) struct Hooks<'f> {
+    pub(crate) variance: Variance,
+    pub(crate) retype: Retype<'f>,
+    pub(crate) lean: Lean<'f>,
+}
 
 /// Compares two tuple types element by element; false when either is not a tuple.
 pub(crate) fn compare(
@@ -123,9 +155,13 @@ pub(crate) fn compare(
     at: &str,
     (m, n): (&Member, &Member),
     (old, new): (&TypeText, &TypeText),
-    retype: Retype,
+    hooks: Hooks,
 ) -> bool {
+    if cx.depth >= MAX_DEPTH {
+        return false;
+    }
     let (Some(before), Some(after)) = (elements(old), elements(new)) else { return false };
+    let Hooks { variance, retype, lean } = hooks;
     let emit = |cx: &mut Cx, rule, i: usize, message: String| {
         let pointer = format!("{at}[{i}]");
         cx.emit(Finding { rule, message, operation: op, pointer, base: Some(&m.pos), rev: Some(&n.pos), before: None, after: None });
@@ -135,7 +171,16 @@ pub(crate) fn compare(
             emit(cx, &TS_TUPLE_ELEMENT_REMOVED, i, format!("element {i} (`{}`) of tuple `{at}` was removed", b.ty));
             continue;
         };
-        if !b.optional && a.optional && !b.rest {
+        if !b.optional && a.optional && !b.rest && variance == Variance::Input {
+            lean(cx, format!("{at}[{i}]"), Relation::Wider, format!("element {i} of tuple `{at}` became optional; callers may omit it"));
+        } else if b.optional && !a.optional && !a.rest && variance == Variance::Output {
+            lean(
+                cx,
+                format!("{at}[{i}]"),
+                Relation::Narrower,
+                format!("element {i} of tuple `{at}` became required; callers always get it"),
+            );
+        } else if !b.optional && a.optional && !b.rest {
             emit(
                 cx,
                 &TS_TUPLE_ELEMENT_BECAME_OPTIONAL,
@@ -156,10 +201,21 @@ pub(crate) fn compare(
                 readonly: like.readonly,
                 ..Member::new(like.name.clone(), MemberKind::Property, like.pos.clone())
             };
+            cx.depth += 1;
             retype(cx, &format!("{at}[{i}]"), &ty(b, m), &ty(a, n));
+            cx.depth -= 1;
         }
     }
     for (i, a) in after.iter().enumerate().skip(before.len()) {
+        if !(a.optional || a.rest) && variance == Variance::Output {
+            lean(
+                cx,
+                format!("{at}[{i}]"),
+                Relation::Narrower,
+                format!("required element {i} (`{}`) was added to tuple `{at}`; callers get more", a.ty),
+            );
+            continue;
+        }
         let (rule, word) = if a.optional || a.rest {
             (&TS_TUPLE_OPTIONAL_ELEMENT_ADDED, "optional")
         } else {
@@ -193,6 +249,22 @@ pub(crate) fn intersection(t: &TypeText) -> Option<Vec<&str>> {
     parts.sort_unstable();
     parts.dedup();
     Some(parts)
+}
+
+/// The members two intersections lost and gained (sorted, matched by key); `None` unless at
+/// least one side is an intersection, neither is a union, and they share a member.
+pub(crate) fn intersection_delta<'t>(old: &'t TypeText, new: &'t TypeText) -> Option<(Vec<&'t str>, Vec<&'t str>)> {
+    if old.union.len() > 1 || new.union.len() > 1 {
+        return None;
+    }
+    let parts = |t: &'t TypeText| intersection(t).ok_or_else(|| vec![t.key.as_str()]);
+    let (b, r) = match (parts(old), parts(new)) {
+        (Ok(b), Ok(r)) | (Ok(b), Err(r)) | (Err(b), Ok(r)) => (b, r),
+        (Err(_), Err(_)) => return None,
+    };
+    let lost: Vec<&str> = b.iter().filter(|x| r.binary_search(x).is_err()).copied().collect();
+    let gained: Vec<&str> = r.iter().filter(|x| b.binary_search(x).is_err()).copied().collect();
+    (lost.len() < b.len()).then_some((lost, gained))
 }
 
 /// The elements of a tuple type (`[a, b?]`, `readonly [x: A, ...B[]]`), from canonical text.

@@ -1,7 +1,7 @@
 //! Type aliases (other than object literal types, which are compared member by member) and
 //! exported variables' types.
 
-use super::{Cx, Finding, properties, refs, short, tuples};
+use super::{Cx, Finding, properties, refs, short, templates, tuples};
 use crate::spec::typescript::{Member, MemberKind, Relation, Symbol, TypeText, relate};
 
 crate::rules! {
@@ -9,7 +9,9 @@ crate::rules! {
     ///
     /// ## What it detects
     /// The right-hand side of `type T = ...` changed (layout, comments and union member order do
-    /// not count). Object literal types are compared member by member instead.
+    /// not count), including a template literal type whose pattern neither contains nor is
+    /// contained by the old one (`` `user-${string}` `` → `` `usr-${string}` ``). Object literal
+    /// types are compared member by member instead.
     ///
     /// ## Why it matters
     /// An alias is used both for values callers pass (where widening is safe and narrowing
@@ -36,6 +38,9 @@ crate::rules! {
     /// gains and loses members gives this finding and `ts-type-alias-narrowed`, each quoting only
     /// the members that moved. A member that only moved between being written inline and being
     /// named (an alias or `components["schemas"]["x"]` standing for the same type) does not count.
+    /// An intersection alias that loses a member (`A & B` → `A`) and a template literal type
+    /// that admits more (`` `user-${string}` `` → `string`) hold more values and give this
+    /// finding too.
     ///
     /// ## Why it matters
     /// Leans breaking for code that receives values of the type (return values, properties it
@@ -57,7 +62,10 @@ crate::rules! {
     /// A union type alias lost members.
     ///
     /// ## What it detects
-    /// `type T = A | B | C` became `type T = A | B` (or stopped being `any`/`unknown`).
+    /// `type T = A | B | C` became `type T = A | B` (or stopped being `any`/`unknown`), or an
+    /// intersection alias gained a member (`A & B` → `A & B & C`: fewer values fit), or a template
+    /// literal type admits less (`` `${string}` `` → `` `user-${string}` ``). Members of an
+    /// intersection are matched by key, so reordering them does not count.
     ///
     /// ## Why it matters
     /// Leans breaking for code that passes values of the type in (arguments, objects it builds):
@@ -149,6 +157,43 @@ pub(super) fn alias(cx: &mut Cx, b: &Symbol, r: &Symbol) {
             after,
         });
     };
+    if let Some((lost, gained)) = tuples::intersection_delta(&old, &new) {
+        // An intersection alias: a gained member narrows it, a lost one widens it.
+        if !gained.is_empty() {
+            let what = properties::listing(&gained);
+            emit(cx, &TS_TYPE_ALIAS_NARROWED, format!("intersection `{}` gained {what}; code that passes it must fit them too", b.name));
+        }
+        if !lost.is_empty() {
+            let what = properties::listing(&lost);
+            emit(
+                cx,
+                &TS_TYPE_ALIAS_WIDENED,
+                format!("intersection `{}` lost {what}; code that receives it can no longer rely on them", b.name),
+            );
+        }
+        return;
+    }
+    if let Some(how) = templates::relation(&old, &new) {
+        let (was, now, name) = (templates::quote(&short(&old.text)), templates::quote(&short(&new.text)), &b.name);
+        return match how {
+            Relation::Same => {}
+            Relation::Wider => emit(
+                cx,
+                &TS_TYPE_ALIAS_WIDENED,
+                format!("template type `{name}` widened from {was} to {now}; code that receives it gets more values"),
+            ),
+            Relation::Narrower => emit(
+                cx,
+                &TS_TYPE_ALIAS_NARROWED,
+                format!("template type `{name}` narrowed from {was} to {now}; code that passes old values breaks"),
+            ),
+            Relation::Different => emit(
+                cx,
+                &TS_TYPE_ALIAS_CHANGED,
+                format!("template type `{name}` changed from {was} to {now}; neither pattern admits the other's values"),
+            ),
+        };
+    }
     let (mut lost, mut gained) = properties::union_delta(&old, &new);
     refs::settle(cx, &b.name, &mut lost, &mut gained);
     let (top_old, top_new) = (old.is_top(), new.is_top());
@@ -186,7 +231,8 @@ pub(super) fn variable(cx: &mut Cx, b: &Symbol, r: &Symbol) {
     if relate(&old, &new) == Relation::Same {
         return;
     }
-    let how = match relate(&old, &new) {
+    let how = match templates::relation(&old, &new).unwrap_or_else(|| relate(&old, &new)) {
+        Relation::Same => return,
         Relation::Wider => "was widened",
         Relation::Narrower => "was narrowed",
         _ => "changed",
