@@ -153,6 +153,17 @@ fn summary_names_what_changed() {
         ("api/s.graphql", "type Query { a: String }\ntype B { b: Int }\n"),
     );
     assert_eq!(summary::plain_language(&r), "This update added 1 object. Nothing in it breaks existing clients.");
+    // A message that does not read "noun `name` ..." is quoted whole, not cut into pieces.
+    let r = report_from_named(
+        ("api/a.d.ts", "export declare class Store {\n  set(value: string | number): void;\n  get(): [string, number];\n}\n"),
+        ("api/a.d.ts", "export declare class Store {\n  set(value: string): void;\n  get(): [string];\n}\n"),
+    );
+    assert_eq!(
+        summary::plain_language(&r),
+        "This update changed `Store` incompatibly (element 1 (`number`) of tuple `Store.get()` was removed) and changed `Store` \
+         incompatibly (type of parameter `value` (#1) of `Store.set` was narrowed from `string | number` to `string`). All of these \
+         changes break existing clients."
+    );
 }
 
 fn report_from_named(base: (&str, &str), rev: (&str, &str)) -> Report {

@@ -71,8 +71,8 @@ fn sentence(changes: &[&ReportChange], breaking_groups: &[&Group], first: &HashM
         let docs_only = crate::diff::registry::find(&c.id).is_some_and(|r| r.has(Trait::Documentation));
         match c.kind {
             _ if docs_only && c.severity == Severity::Info => documented += 1,
-            Kind::Added if c.severity == Severity::Info => *added.entry(subject(c)).or_default() += 1,
-            Kind::Deprecated if c.severity == Severity::Info => *deprecated.entry(subject(c)).or_default() += 1,
+            Kind::Added if c.severity == Severity::Info => *added.entry(subject(c).unwrap_or(&c.area)).or_default() += 1,
+            Kind::Deprecated if c.severity == Severity::Info => *deprecated.entry(subject(c).unwrap_or(&c.area)).or_default() += 1,
             _ if c.severity == Severity::Warning => warnings += 1,
             _ => other += 1,
         }
@@ -137,20 +137,16 @@ fn breaking_clause(c: &ReportChange) -> String {
         (_, Some(op), Some(name)) if crate::diff::registry::find(&c.id).is_some_and(|r| r.has(Trait::MakesRequired)) => {
             if c.kind == Kind::Added { format!("added the required `{name}` to {op}") } else { format!("made `{name}` required in {op}") }
         }
-        (true, Some(op), Some(name)) if Some(format!("`{name}`")) != Some(op.clone()) => {
-            format!("removed the {} `{name}` from {op}", subject(c))
+        (true, Some(op), Some(name)) if Some(format!("`{name}`")) != Some(op.clone()) && subject(c).is_some() => {
+            format!("removed the {} `{name}` from {op}", subject(c).unwrap_or_default())
         }
-        (true, _, Some(name)) => format!("removed the {} `{name}`", subject(c)),
-        (_, Some(_), Some(name)) => {
-            let detail = match c.message.rsplit_once(": ") {
-                Some((_, d)) => d,
-                // "field `Query.a` changed type from `String` to `Int`": what follows the name.
-                None => what.split_once(&format!("`{name}`")).map_or("", |(_, rest)| rest.trim()),
-            };
+        (true, _, Some(name)) if subject(c).is_some() => format!("removed the {} `{name}`", subject(c).unwrap_or_default()),
+        (_, Some(_), Some(name)) if detail(&c.message, what, name).is_some() => {
+            let detail = detail(&c.message, what, name).unwrap_or_default();
             let detail = if detail.is_empty() { String::new() } else { format!(" ({detail})") };
             format!("changed `{name}`{}{detail}", place(name))
         }
-        (_, Some(op), None) => format!("changed {op} incompatibly ({})", c.message),
+        (_, Some(op), _) => format!("changed {op} incompatibly ({})", c.message),
         _ => format!("made a breaking change ({})", c.message),
     }
 }
@@ -164,14 +160,32 @@ fn tail(message: &str) -> &str {
     }
 }
 
+/// What a change to `` `name` `` did, in words: the part after "place: " in the message, else
+/// what follows the name ("field `Query.a` changed type from `String` to `Int`"). `None` when
+/// that is not words ("`value` (#1) of `Store.set` was narrowed"): the message is then quoted whole.
+fn detail<'m>(message: &'m str, what: &'m str, name: &str) -> Option<&'m str> {
+    match message.rsplit_once(": ") {
+        Some((_, d)) => Some(d),
+        None => {
+            let rest = what.split_once(&format!("`{name}`")).map_or("", |(_, rest)| rest.trim());
+            (rest.is_empty() || rest.starts_with(|ch: char| ch.is_ascii_alphabetic())).then_some(rest)
+        }
+    }
+}
+
 /// The kind of element a change is about, as its message names it ("enum value" in "... enum
-/// value `x` was removed"), else the rule's area ("schema").
-fn subject(c: &ReportChange) -> &str {
+/// value `x` was removed"), else (the message starts with the name) the rule's area ("schema").
+/// `None` when the words before the name are not a plain noun ("element 1 (`number`) of tuple"):
+/// the message is then quoted whole.
+fn subject(c: &ReportChange) -> Option<&str> {
     let t = tail(&c.message);
     let words = t.split_once('`').map_or("", |(head, _)| head.trim());
-    let plain =
-        !words.is_empty() && words.split(' ').count() <= 3 && words.chars().all(|ch| ch.is_ascii_lowercase() || ch == ' ' || ch == '-');
-    if plain { words } else { c.area.as_str() }
+    let plain = words.split(' ').count() <= 3 && words.chars().all(|ch| ch.is_ascii_lowercase() || ch == ' ' || ch == '-');
+    match words {
+        "" => Some(c.area.as_str()),
+        _ if plain => Some(words),
+        _ => None,
+    }
 }
 
 /// The text of the first `` `code` `` span of a message.
