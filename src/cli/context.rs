@@ -78,15 +78,9 @@ pub(super) fn actor(root: &Path) -> Option<String> {
     git::committer(root).or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
 }
 
-/// Now, in milliseconds since the epoch.
-pub(super) fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
-}
+pub(super) use crate::store::time::now_ms;
 
-/// Today's date in UTC, `YYYY-MM-DD`.
-pub(super) fn today() -> String {
-    crate::store::time::format_millis(now_ms())[..10].to_string()
-}
+pub(super) use crate::store::time::today;
 
 /// Runs `f` on a thread with a large stack (specs are graphs; comparison recurses).
 pub(super) fn on_big_stack<T: Send + 'static>(f: impl FnOnce() -> Result<T, Error> + Send + 'static) -> Result<T, Error> {

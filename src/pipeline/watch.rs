@@ -14,7 +14,8 @@ use crate::policy::FailOn;
 use crate::report::{AlertDelivery, Report, ReportChange};
 use crate::source::http::Remote;
 use crate::spec::LoadOptions;
-use crate::store::{Archive, Entry, bundle::sha256_hex, time};
+use crate::store::time::{self, now_ms};
+use crate::store::{Archive, Entry, bundle::sha256_hex};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -147,10 +148,6 @@ pub fn run(
             std::thread::sleep(Duration::from_millis(100).min(until.saturating_duration_since(Instant::now())));
         }
     }
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
 /// The key of one outage: module, locator and the last snapshot it served, so the same outage

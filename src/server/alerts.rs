@@ -118,7 +118,7 @@ impl NotifySink {
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::spawn(move || {
             while let Ok(job) = rx.recv() {
-                let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+                let now = crate::store::time::now_ms();
                 let ctx = Context {
                     root: root.clone(),
                     secrets: secrets.clone(),

@@ -11,6 +11,7 @@ use crate::source::text;
 use crate::spec::{self, LoadOptions};
 use crate::store::bundle::Bundle;
 use crate::store::privacy::pseudonym;
+use crate::store::time::today;
 use crate::store::{self, Ack, Action, Archive, AuditEvent, Entry, Note, time, view};
 use axum::Json;
 use axum::extract::{Extension, Path, Query, State};
@@ -61,10 +62,6 @@ fn find_entry(entries: &[Entry], id: &str) -> Result<Entry, ApiError> {
         Err(crate::Error::Usage(m)) if m.contains("ambiguous") => Err(ApiError::bad(m)),
         Err(e) => Err(ApiError::not_found(e.to_string())),
     }
-}
-
-fn today() -> String {
-    time::format_millis(now_ms()).chars().take(10).collect()
 }
 
 pub(super) fn worst(e: &Entry) -> &'static str {

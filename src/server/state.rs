@@ -177,9 +177,7 @@ impl AppState {
 }
 
 /// Milliseconds since the epoch.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
-}
+pub use crate::store::time::now_ms;
 
 /// The caller of a request, when its bearer token checked out.
 #[derive(Debug, Clone)]

@@ -23,6 +23,17 @@ pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
+/// Now, in milliseconds since the epoch (0 if the system clock is before 1970): the one clock
+/// the CLI, the server and the watch loop read.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+/// Today's date in UTC, `YYYY-MM-DD`.
+pub fn today() -> String {
+    format_millis(now_ms())[..10].to_string()
+}
+
 /// Days since 1970-01-01 of a timestamp's date (`YYYY-MM-DD…`): the inverse of
 /// [`civil_from_days`]. `None` when it does not start with a date.
 pub fn days_of(ts: &str) -> Option<i64> {
