@@ -4,7 +4,7 @@
 
 use super::context::{Bar, Common, actor, now_ms};
 use super::context::{Exit, out_bytes};
-use crate::diff::{Format, Severity};
+use crate::diff::Format;
 use crate::error::Error;
 use crate::policy::FailOn;
 use crate::progress::Progress;
@@ -153,10 +153,8 @@ pub(super) fn history_report(entries: &[Entry], module: Option<&str>, generated:
     // Worst first, then in time order (stable sort keeps the entries' order).
     report.changes.sort_by_key(|c| std::cmp::Reverse(c.severity));
     report.regroup();
-    let n = |s| report.changes.iter().filter(|c| c.severity == s).count();
-    report.summary.breaking = n(Severity::Breaking);
-    report.summary.warning = n(Severity::Warning);
-    report.summary.info = n(Severity::Info);
+    let counts = crate::store::Counts::tally(report.changes.iter().map(|c| c.severity));
+    (report.summary.breaking, report.summary.warning, report.summary.info) = (counts.breaking, counts.warning, counts.info);
     report.summary.total = report.changes.len();
     report.gate.blocking = report.changes.iter().filter(|c| c.blocking).count();
     report.gate.passed = report.gate.blocking == 0;

@@ -4,7 +4,6 @@
 use super::alert::{Alert, Context, Retry, alert_key, threshold};
 
 use crate::config::{Alerts, Channel, ChannelKind};
-use crate::diff::Severity;
 use crate::error::Result;
 use crate::report::{AlertDelivery, Report, ReportChange};
 use crate::store::bundle::sha256_hex;
@@ -108,8 +107,7 @@ pub fn run(archive: Option<&Archive>, alerts: &Alerts, report: &Report, ctx: &Co
 }
 
 pub(crate) fn build(alerts: &Alerts, module: &str, changes: &[&ReportChange], ctx: &Context) -> Alert {
-    let n = |s| changes.iter().filter(|c| c.severity == s).count();
-    let counts = Counts { breaking: n(Severity::Breaking), warning: n(Severity::Warning), info: n(Severity::Info) };
+    let counts = Counts::tally(changes.iter().map(|c| c.severity));
     let mut owners: Vec<String> = ctx.owners.get(module).cloned().unwrap_or_default();
     let mut impacted: Vec<String> = Vec::new();
     for c in changes {

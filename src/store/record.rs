@@ -67,8 +67,7 @@ impl EntryBuilder {
 
     /// The changes; the counts follow from them.
     pub fn changes(mut self, changes: Vec<ReportChange>) -> Self {
-        let n = |s| changes.iter().filter(|c| c.severity == s).count();
-        self.entry.counts = Counts { breaking: n(Severity::Breaking), warning: n(Severity::Warning), info: n(Severity::Info) };
+        self.entry.counts = Counts::tally(changes.iter().map(|c| c.severity));
         self.entry.changes = changes;
         self
     }
@@ -102,7 +101,19 @@ impl EntryBuilder {
 impl Counts {
     /// Counts of changes by severity.
     pub fn of(changes: &[Change]) -> Counts {
-        let n = |s| changes.iter().filter(|c| c.severity == s).count();
-        Counts { breaking: n(Severity::Breaking), warning: n(Severity::Warning), info: n(Severity::Info) }
+        Counts::tally(changes.iter().map(|c| c.severity))
+    }
+
+    /// Counts of severities, in one pass.
+    pub fn tally(severities: impl IntoIterator<Item = Severity>) -> Counts {
+        let mut counts = Counts::default();
+        for s in severities {
+            match s {
+                Severity::Breaking => counts.breaking += 1,
+                Severity::Warning => counts.warning += 1,
+                Severity::Info => counts.info += 1,
+            }
+        }
+        counts
     }
 }
