@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the tests need, idempotently: Debian packages (pdftotext/pdftoppm, chromium,
+# Installs what the tests need, idempotently: Debian packages (pdftotext/pdftoppm, chromium, openssl,
 # xmllint) and the report-schema assets that tests/report_schemas.rs looks for under
 # $HOME/.cache/apidiff-test-assets (the SARIF 2.1.0 JSON Schema, the Jenkins JUnit XSDs, and a
 # venv with Python's jsonschema). Runs as root in CI with no stdin; `apt-get update` runs at most
@@ -10,6 +10,7 @@ missing=()
 command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 
 if [ ${#missing[@]} -gt 0 ]; then
     SUDO=""
