@@ -1,7 +1,7 @@
 //! Rules about operations as a whole: added, removed, renamed, deprecated, sunset, stability.
 
 use super::cmp::Cmp;
-use super::sunset::{before_sunset, sunset_date};
+use super::sunset::{Sunset, before_sunset, sunset_date, sunset_findings};
 use crate::diff::Change;
 use crate::spec::openapi::Operation;
 use std::collections::BTreeSet;
@@ -388,20 +388,10 @@ fn extension_findings(
     locs: &(Option<crate::diff::Location>, Option<crate::diff::Location>),
 ) {
     let name = r.display();
-    if b.deprecated && r.deprecated && b.sunset.is_some() && r.sunset.is_none() {
-        let msg = format!("`{name}` lost its sunset date {}", b.sunset.as_deref().unwrap_or(""));
-        c.emit(Change::new(&ENDPOINT_SUNSET_REMOVED, msg).locs(locs.0.clone(), locs.1.clone()).values(b.sunset.clone(), None));
-    }
+    let sides = (Sunset::of(b.deprecated, &b.sunset, &b.sunset_at), Sunset::of(r.deprecated, &r.sunset, &r.sunset_at));
+    sunset_findings(c, &format!("`{name}`"), sides, (&ENDPOINT_SUNSET_REMOVED, |_: &Cmp<'_>| locs.clone()), &ENDPOINT_SUNSET_INVALID);
     let rdocs = c.rdocs;
     let at = |key: &str| Some(rdocs.location(&r.node.child(key)));
-    if let Some(rs) = &r.sunset
-        && b.sunset.as_ref() != Some(rs)
-        && sunset_date(rs).is_none()
-    {
-        let msg = format!("`{name}` sunset `{rs}` is not a date (YYYY-MM-DD)");
-        let at = r.sunset_at.as_ref().map(|id| rdocs.location(id));
-        c.emit(Change::new(&ENDPOINT_SUNSET_INVALID, msg).locs(None, at).values(None, Some(rs.clone())));
-    }
     if let Some(rl) = &r.stability
         && b.stability.as_ref() != Some(rl)
         && stability_rank(rl).is_none()

@@ -2,7 +2,7 @@
 //! location, name and serialisation. Their schemas are compared by the schema rules.
 
 use super::cmp::{Cmp, Dir};
-use super::sunset::{before_sunset, sunset_date};
+use super::sunset::{Sunset, before_sunset, sunset_findings};
 use crate::diff::Change;
 use crate::spec::openapi::{Operation, Param};
 use crate::spec::refs::DocSet;
@@ -218,7 +218,7 @@ pub(super) fn compare_params(c: &mut Cmp<'_>, b: &Operation, r: &Operation, webh
         if !bp.deprecated && rp.deprecated {
             c.emit(Change::new(&REQUEST_PARAMETER_DEPRECATED, format!("{label} was deprecated")).locs(locs.0.clone(), locs.1.clone()));
         }
-        sunset_findings(c, bp, rp, &label);
+        parameter_sunset(c, bp, rp, &label);
         // Style and explode only change the wire form of arrays and objects.
         let structured = |docs: &DocSet, p: &Param| p.schema.as_ref().is_some_and(|id| super::view::is_structured(docs, id));
         if (bp.style != rp.style || bp.explode != rp.explode) && (structured(c.bdocs, bp) || structured(c.rdocs, rp)) {
@@ -241,18 +241,8 @@ pub(super) fn compare_params(c: &mut Cmp<'_>, b: &Operation, r: &Operation, webh
 }
 
 /// A deprecated parameter's sunset deleted, or a new or changed sunset that is not a date.
-fn sunset_findings(c: &mut Cmp<'_>, bp: &Param, rp: &Param, label: &str) {
-    if let (Some(bs), None, true, true) = (&bp.sunset, &rp.sunset, bp.deprecated, rp.deprecated) {
-        let locs = (bp.sunset_at.as_ref().map(|id| c.bloc(id)), Some(c.rloc(&rp.node)));
-        let msg = format!("{label} lost its sunset date {bs}");
-        c.emit(Change::new(&REQUEST_PARAMETER_SUNSET_REMOVED, msg).locs(locs.0, locs.1).values(Some(bs.clone()), None));
-    }
-    if let Some(rs) = &rp.sunset
-        && bp.sunset.as_ref() != Some(rs)
-        && sunset_date(rs).is_none()
-    {
-        let msg = format!("{label} sunset `{rs}` is not a date (YYYY-MM-DD)");
-        let at = rp.sunset_at.as_ref().map(|id| c.rloc(id));
-        c.emit(Change::new(&REQUEST_PARAMETER_SUNSET_INVALID, msg).locs(None, at).values(None, Some(rs.clone())));
-    }
+fn parameter_sunset(c: &mut Cmp<'_>, bp: &Param, rp: &Param, label: &str) {
+    let sides = (Sunset::of(bp.deprecated, &bp.sunset, &bp.sunset_at), Sunset::of(rp.deprecated, &rp.sunset, &rp.sunset_at));
+    let removed_at = |c: &Cmp<'_>| (bp.sunset_at.as_ref().map(|id| c.bloc(id)), Some(c.rloc(&rp.node)));
+    sunset_findings(c, label, sides, (&REQUEST_PARAMETER_SUNSET_REMOVED, removed_at), &REQUEST_PARAMETER_SUNSET_INVALID);
 }

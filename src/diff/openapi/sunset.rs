@@ -1,5 +1,10 @@
 //! Sunset dates (oasdiff's `x-sunset`, the HTTP date of a `Sunset` header) read as
-//! `YYYY-MM-DD`, and whether a removal today comes before one. Operations and parameters share it.
+//! `YYYY-MM-DD`, whether a removal today comes before one, and the findings on a sunset itself.
+//! Operations and parameters share it.
+
+use super::cmp::Cmp;
+use crate::diff::{Change, Location, Rule};
+use crate::spec::refs::NodeId;
 
 /// A sunset date as `YYYY-MM-DD`: written so, as an RFC 3339 time, or as an HTTP date
 /// (`Sat, 01 Jan 2028 00:00:00 GMT`, the `Sunset` header's form).
@@ -29,4 +34,44 @@ pub(super) fn sunset_date(s: &str) -> Option<String> {
 /// still ahead, or one nobody can read (the promise cannot be shown to have ended).
 pub(super) fn before_sunset(sunset: Option<&str>, today: &str) -> bool {
     sunset.is_some_and(|s| sunset_date(s).is_none_or(|d| d.as_str() > today))
+}
+
+/// One side of an element (an operation or a parameter) that may carry a sunset.
+pub(super) struct Sunset<'a> {
+    pub deprecated: bool,
+    pub date: Option<&'a String>,
+    /// Where the date is written.
+    pub at: Option<&'a NodeId>,
+}
+
+impl<'a> Sunset<'a> {
+    /// The side of an element that is `deprecated`, with its sunset `date` written at `at`.
+    pub(super) fn of(deprecated: bool, date: &'a Option<String>, at: &'a Option<NodeId>) -> Self {
+        Sunset { deprecated, date: date.as_ref(), at: at.as_ref() }
+    }
+}
+
+/// The findings on a sunset itself, for `label` (the element as messages name it): a deprecated
+/// element's sunset deleted (`removed`, located by `removed_at`, asked only then), and a new or
+/// changed sunset that is not a date (`invalid`, located where the date is written).
+pub(super) fn sunset_findings(
+    c: &mut Cmp<'_>,
+    label: &str,
+    (b, r): (Sunset<'_>, Sunset<'_>),
+    removed: (&'static Rule, impl FnOnce(&Cmp<'_>) -> (Option<Location>, Option<Location>)),
+    invalid: &'static Rule,
+) {
+    if let (Some(bs), None, true, true) = (b.date, r.date, b.deprecated, r.deprecated) {
+        let (rule, at) = removed;
+        let (bl, rl) = at(c);
+        c.emit(Change::new(rule, format!("{label} lost its sunset date {bs}")).locs(bl, rl).values(Some(bs.clone()), None));
+    }
+    if let Some(rs) = r.date
+        && b.date != Some(rs)
+        && sunset_date(rs).is_none()
+    {
+        let at = r.at.map(|id| c.rloc(id));
+        let msg = format!("{label} sunset `{rs}` is not a date (YYYY-MM-DD)");
+        c.emit(Change::new(invalid, msg).locs(None, at).values(None, Some(rs.clone())));
+    }
 }
