@@ -99,6 +99,16 @@ pub(super) fn hex(s: &str) -> String {
     s.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Checks a `severity` filter: one of the verdicts [`worst`] gives.
+pub(super) fn severity_filter(s: Option<&str>) -> Result<(), ApiError> {
+    match s {
+        Some(s) if !["breaking", "warning", "info", "none"].contains(&s) => {
+            Err(ApiError::bad(format!("severity `{s}`: expected breaking, warning, info or none")))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// A page cursor (`hex(time \t id)`, as the previous page handed it out) read back.
 pub(super) fn cursor(c: &str) -> Result<(String, String), ApiError> {
     unhex(c).and_then(|s| s.split_once('\t').map(|(a, b)| (a.to_string(), b.to_string()))).ok_or_else(|| ApiError::bad("invalid cursor"))
@@ -140,11 +150,7 @@ pub(super) async fn history(State(state): S, Extension(caller): C, Query(q): Que
         Some(u) => return Err(ApiError::bad(format!("until `{u}`: expected YYYY-MM-DD or a timestamp"))),
         None => None,
     };
-    if let Some(s) = &q.severity
-        && !["breaking", "warning", "info", "none"].contains(&s.as_str())
-    {
-        return Err(ApiError::bad(format!("severity `{s}`: expected breaking, warning, info or none")));
-    }
+    severity_filter(q.severity.as_deref())?;
     let cursor = q.cursor.as_deref().map(cursor).transpose()?;
     blocking(move || {
         let all = entries(&state)?;

@@ -3,7 +3,7 @@
 //! the same filters: `rule` (a rule id), `q` (free text), `module` and `severity`. Each walk is
 //! one pass over the cached entries, newest first, so 10,000 entries cost a few milliseconds.
 
-use super::api::{cursor, entries, hex, pseudo, worst};
+use super::api::{cursor, entries, hex, pseudo, severity_filter, worst};
 use super::auth::Role;
 use super::{ApiError, AppState, Caller, blocking, require};
 use crate::store::{Counts, Entry, time};
@@ -37,11 +37,7 @@ struct Matcher<'a> {
 
 impl Filter {
     fn matcher(&self) -> Result<Matcher<'_>, ApiError> {
-        if let Some(s) = &self.severity
-            && !["breaking", "warning", "info", "none"].contains(&s.as_str())
-        {
-            return Err(ApiError::bad(format!("severity `{s}`: expected breaking, warning, info or none")));
-        }
+        severity_filter(self.severity.as_deref())?;
         let q = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
         if q.is_some_and(|q| q.len() > 200) {
             return Err(ApiError::bad("`q`: at most 200 characters"));
