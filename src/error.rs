@@ -41,18 +41,109 @@ impl fmt::Display for Located {
     }
 }
 
+/// What kind of failure an [`Error`] is: the one vocabulary the edges map to an exit code
+/// (`cli::exit_code`) and to an HTTP status (`server::status`), each in one `match`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// An input (spec, config, ignore file, archived record, live answer) could not be read or
+    /// understood; the error names the file and, where known, the line.
+    BadInput,
+    /// The request does not make sense (arguments, flags, a malformed query).
+    Usage,
+    /// What was asked for does not exist (an entry, a module, a deploy).
+    NotFound,
+    /// What was asked for conflicts with what exists (an ambiguous id, a concurrent writer).
+    Conflict,
+    /// No valid credentials.
+    Unauthorised,
+    /// Valid credentials without the right to do this.
+    Forbidden,
+    /// Something apidiff depends on could not be reached or used (a store, a live source).
+    Unavailable,
+    /// A bug in apidiff (a caught panic): never the user's fault.
+    Internal,
+}
+
+impl ErrorKind {
+    /// Every kind, for tests of the mappings.
+    pub const ALL: [ErrorKind; 8] = [
+        ErrorKind::BadInput,
+        ErrorKind::Usage,
+        ErrorKind::NotFound,
+        ErrorKind::Conflict,
+        ErrorKind::Unauthorised,
+        ErrorKind::Forbidden,
+        ErrorKind::Unavailable,
+        ErrorKind::Internal,
+    ];
+
+    /// Lowercase name (`bad-input`, ...), as in JSON error bodies.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::BadInput => "bad-input",
+            ErrorKind::Usage => "usage",
+            ErrorKind::NotFound => "not-found",
+            ErrorKind::Conflict => "conflict",
+            ErrorKind::Unauthorised => "unauthorised",
+            ErrorKind::Forbidden => "forbidden",
+            ErrorKind::Unavailable => "unavailable",
+            ErrorKind::Internal => "internal",
+        }
+    }
+}
+
+/// Where to report a bug (named by every internal error).
+pub const BUG_REPORTS: &str = "https://github.com/apidiff/apidiff/issues";
+
 /// Every way the library can fail.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// An input (spec, config, ignore file) could not be read or understood.
+    /// An input (spec, config, ignore file, archived record) could not be read or understood.
     #[error("{0}")]
     Input(Located),
     /// The arguments do not make sense together.
     #[error("{0}")]
     Usage(String),
-    /// A store could not be read or written.
-    #[error("store: {0}")]
-    Store(String),
+    /// What was asked for does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// What was asked for conflicts with what exists (an ambiguous id, another writer).
+    #[error("{0}")]
+    Conflict(String),
+    /// No valid credentials.
+    #[error("{0}")]
+    Unauthorised(String),
+    /// Valid credentials without the right to do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// A store or another service could not be reached or used.
+    #[error("{0}")]
+    Unavailable(String),
+    /// A bug: a caught panic. The message says what was being done.
+    #[error("internal error (a bug in apidiff, please report it at {BUG_REPORTS} with the command and input): {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// The kind of failure, which decides the exit code and the HTTP status.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Input(_) => ErrorKind::BadInput,
+            Error::Usage(_) => ErrorKind::Usage,
+            Error::NotFound(_) => ErrorKind::NotFound,
+            Error::Conflict(_) => ErrorKind::Conflict,
+            Error::Unauthorised(_) => ErrorKind::Unauthorised,
+            Error::Forbidden(_) => ErrorKind::Forbidden,
+            Error::Unavailable(_) => ErrorKind::Unavailable,
+            Error::Internal(_) => ErrorKind::Internal,
+        }
+    }
+
+    /// A store that could not be read or written (an [`ErrorKind::Unavailable`] error whose
+    /// message starts with `store: `).
+    pub fn store(message: impl std::fmt::Display) -> Error {
+        Error::Unavailable(format!("store: {message}"))
+    }
 }
 
 impl From<Located> for Error {

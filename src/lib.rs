@@ -10,9 +10,12 @@
 
 pub mod cli;
 pub mod config;
+pub mod deep;
 pub mod diff;
 pub mod discover;
 pub mod error;
+pub mod hurl;
+pub mod ids;
 pub mod notify;
 pub mod pipeline;
 pub mod policy;
@@ -23,6 +26,6 @@ pub mod server;
 pub mod source;
 pub mod spec;
 pub mod store;
-pub mod tests_gen;
+pub mod time;
 
-pub use error::{Error, Located, Result};
+pub use error::{Error, ErrorKind, Located, Result};

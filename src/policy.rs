@@ -164,11 +164,7 @@ fn located(name: &str, content: &str, syntax: text::Syntax, ptr: &str, msg: &str
     Located::new(name, l, c, msg).into()
 }
 
-/// Whether `s` is a `YYYY-MM-DD` date.
-pub fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 10 && b[4] == b'-' && b[7] == b'-' && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-}
+use crate::time::is_date;
 
 /// The user's decisions.
 #[derive(Debug, Clone, Default)]

@@ -421,7 +421,7 @@ fn rollback_refuses_paths_outside_the_repository() {
             time: "2999-01-01T00:00:00.000Z".into(),
             module: "legacy".into(),
             spec: "legacy/swagger.yaml".into(),
-            format: "openapi".into(),
+            format: apidiff::diff::Format::OpenApi,
             snapshot: Some(hash.clone()),
             previous: None,
             deploy: Some("feedface".into()),

@@ -151,7 +151,7 @@ fn load(name: &str, text: &str, dir: &Path) -> apidiff::Result<Spec> {
 /// loads), on a thread with the CLI's stack, and names the first case that panics.
 fn fuzz(label: &str, seeds: Vec<(PathBuf, String)>, salt: u64) {
     let label = label.to_string();
-    let worker = std::thread::Builder::new().stack_size(spec::STACK_BYTES).spawn(move || {
+    let worker = std::thread::Builder::new().stack_size(apidiff::deep::STACK_BYTES).spawn(move || {
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ salt ^ setting("APIDIFF_FUZZ_SALT", 0).wrapping_mul(0x1000_0000_01B3));
         let (mut ok, mut refused) = (0, 0);
         for case in 0..setting("APIDIFF_FUZZ_CASES", CASES as u64) {

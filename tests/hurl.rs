@@ -1,9 +1,9 @@
 //! `apidiff tests`: Hurl scripts for the operations a comparison added or changed.
 
 use apidiff::diff::{self, Options};
+use apidiff::hurl::{self, TestFile};
 use apidiff::source::Input;
 use apidiff::spec::{self, LoadOptions, Spec};
-use apidiff::tests_gen::{self, TestFile};
 use std::path::Path;
 use std::process::Command;
 
@@ -103,7 +103,7 @@ fn generate(base_url: Option<&str>) -> Vec<TestFile> {
     let (b, r) = (load("base.yaml", BASE), load("revision.yaml", REVISION));
     let changes = diff::compare(&b, &r, &Options::default()).unwrap();
     let Spec::OpenApi(api) = &r else { panic!("openapi expected") };
-    tests_gen::generate(api, &changes, base_url)
+    hurl::generate(api, &changes, base_url)
 }
 
 #[test]
@@ -156,7 +156,7 @@ fn directly_recursive_required_property_terminates() {
     let (b, r) = (load("base.yaml", BASE), load("revision.yaml", &rec));
     let changes = diff::compare(&b, &r, &Options::default()).unwrap();
     let Spec::OpenApi(api) = &r else { panic!("openapi expected") };
-    let files = tests_gen::generate(api, &changes, None);
+    let files = hurl::generate(api, &changes, None);
     assert!(files[1].content.contains("\n{\n  \"name\": \"example\"\n}\n"), "{}", files[1].content);
 }
 
@@ -216,7 +216,7 @@ definitions:
     let (b, r) = (load("base.yaml", base), load("revision.yaml", rev));
     let changes = diff::compare(&b, &r, &Options::default()).unwrap();
     let Spec::OpenApi(api) = &r else { panic!("openapi expected") };
-    let files = tests_gen::generate(api, &changes, None);
+    let files = hurl::generate(api, &changes, None);
     assert_eq!(files.len(), 1);
     let f = &files[0];
     assert_eq!(f.name, "post_items.hurl");

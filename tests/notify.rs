@@ -5,7 +5,7 @@
 #![allow(clippy::print_stderr)] // a local skip says why
 
 use apidiff::config;
-use apidiff::notify::{self, Alert, Context, Retry, Secrets, webhook};
+use apidiff::notify::{self, Context, Notice, Retry, Secrets, webhook};
 use apidiff::store::Counts;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -82,8 +82,8 @@ fn channel(yaml: &str) -> config::Channel {
     c.alerts.channels.into_iter().next().unwrap()
 }
 
-fn alert() -> Alert {
-    Alert {
+fn alert() -> Notice {
+    Notice {
         key: notify::alert_key("users", &["f1"]),
         module: "users".into(),
         counts: Counts { breaking: 1, warning: 0, info: 0 },

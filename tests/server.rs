@@ -537,10 +537,10 @@ fn bench_history_10k() {
         let prev = &snaps[(i + 9) % 10];
         let e = Entry {
             id: Entry::derive_id(&module, "m/openapi.yaml", Some(snap), Some(prev), Some(&format!("deploy-{i}"))),
-            time: apidiff::store::time::format_millis(1_700_000_000_000 + i as i64 * 60_000),
+            time: apidiff::time::format_millis(1_700_000_000_000 + i as i64 * 60_000),
             module,
             spec: "m/openapi.yaml".into(),
-            format: "openapi".into(),
+            format: apidiff::diff::Format::OpenApi,
             snapshot: Some(snap.clone()),
             previous: Some(prev.clone()),
             deploy: Some(format!("deploy-{i}")),

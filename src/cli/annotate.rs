@@ -4,7 +4,8 @@ use super::context::{Common, actor, now_ms, short};
 use super::context::{Exit, out};
 use super::history::resolve_entry;
 use crate::error::Error;
-use crate::store::{self, Action, AuditEvent, Note, time};
+use crate::store::{self, Action, AuditEvent, Note};
+use crate::time;
 use clap::Args;
 
 /// Arguments of `apidiff annotate`.

@@ -78,18 +78,13 @@ pub(super) fn actor(root: &Path) -> Option<String> {
     git::committer(root).or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
 }
 
-pub(super) use crate::store::time::now_ms;
+pub(super) use crate::time::now_ms;
 
-pub(super) use crate::store::time::today;
+pub(super) use crate::time::today;
 
 /// Runs `f` on a thread with a large stack (specs are graphs; comparison recurses).
 pub(super) fn on_big_stack<T: Send + 'static>(f: impl FnOnce() -> Result<T, Error> + Send + 'static) -> Result<T, Error> {
-    std::thread::Builder::new()
-        .stack_size(256 * 1024 * 1024)
-        .spawn(f)
-        .map_err(|e| Error::Usage(format!("cannot start worker thread: {e}")))?
-        .join()
-        .map_err(|_| Error::Usage("internal error: the comparison panicked".into()))?
+    crate::deep::run("the command", f)
 }
 
 /// The buf category of the protobuf rules: `--proto-category` (any case), else the config's
@@ -153,23 +148,11 @@ const KEYS: &[&str] = &[
 pub(super) fn settings(root: &Path) -> Settings {
     let mut s = Settings::new();
     if let Ok(Some(text)) = crate::source::read_text_if_exists(&root.join(".env"), ".env", crate::source::MAX_SIDE_FILE_BYTES) {
-        for line in text.lines() {
-            let line = line.trim();
-            let line = line.strip_prefix("export ").unwrap_or(line);
-            if line.starts_with('#') {
-                continue;
-            }
-            if let Some((k, v)) = line.split_once('=') {
-                let k = k.trim();
-                let v = v.trim();
-                let v = v
-                    .strip_prefix('"')
-                    .and_then(|v| v.strip_suffix('"'))
-                    .or_else(|| v.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
-                    .unwrap_or(v);
-                if KEYS.contains(&k) {
-                    s.insert(k.to_string(), v.to_string());
-                }
+        // dotenvy parses the file's syntax (quotes, `export`, comments); it never touches the
+        // process environment here. A line it cannot read ends the reading, as dotenv does.
+        for (k, v) in dotenvy::from_read_iter(text.as_bytes()).map_while(Result::ok) {
+            if KEYS.contains(&k.as_str()) {
+                s.insert(k, v);
             }
         }
     }
@@ -389,7 +372,7 @@ impl LiveArgs {
 /// A live check records what runs, not a commit: the deploy id is `--deploy`, else the fetch time.
 pub(super) fn live_identity(root: &Path, deploy: Option<String>) -> crate::pipeline::Identity {
     let now = now_ms();
-    let fetched = crate::store::time::format_millis(now);
+    let fetched = crate::time::format_millis(now);
     crate::pipeline::Identity {
         deploy: Some(deploy.unwrap_or_else(|| format!("live-{fetched}"))),
         head: None,
@@ -409,7 +392,7 @@ pub(super) fn send_alerts(req: &crate::pipeline::Request<'_>, checked: &mut crat
         secrets: crate::notify::Secrets::for_channels(&req.config.alerts, |n| std::env::var(n).ok()),
         commit: id.deploy.clone(),
         actor: id.actor.clone(),
-        time: crate::store::time::format_millis(id.now),
+        time: crate::time::format_millis(id.now),
         unix: id.now.div_euclid(1000),
         owners: checked.owners.owners.clone(),
     };

@@ -3,14 +3,13 @@
 use super::context::today;
 use super::context::{Exit, LiveArgs};
 use crate::config::{self, Config};
-use crate::diff::{self, Options};
+use crate::diff::Options;
 use crate::error::Error;
 use crate::pipeline;
 use crate::policy::{self, FailOn};
 use crate::report::ReportFormat;
-use crate::report::{Meta, Report, SpecPair};
 use crate::source::Input;
-use crate::spec::{self, LoadOptions};
+use crate::spec::LoadOptions;
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -90,30 +89,16 @@ pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
     includes.extend(pipeline::load_options(&root, &config).proto_includes.into_iter().map(|r| root.join(r)));
     let load = LoadOptions { allow_remote_refs: args.allow_remote_refs, proto_includes: includes, ref_roots: roots.clone() };
     let remote = args.live.remote(&config.headers_env)?;
-    let base_in = open(&args.old, &cwd, &remote, &roots)?;
-    let rev_in = open(&args.new, &cwd, &remote, &roots)?;
-    let opts = Options { today, proto_category: category };
-    // Specs are graphs and comparison recurses through them; a large stack makes the depth
-    // limits, not the platform's default stack, the thing that bounds it.
-    let (base, rev, changes) = std::thread::Builder::new()
-        .stack_size(spec::STACK_BYTES)
-        .spawn(move || -> Result<_, Error> {
-            let (base, rev) = spec::load_pair(&base_in, &rev_in, &load)?;
-            let changes = diff::compare(&base, &rev, &opts)?;
-            // The process ends right after; freeing two large graphs node by node is wasted time.
-            let format = base.format();
-            std::mem::forget(base);
-            std::mem::forget(rev);
-            Ok((base_in.name, rev_in.name, (format, changes)))
-        })
-        .map_err(|e| Error::Usage(format!("cannot start worker thread: {e}")))?
-        .join()
-        .map_err(|_| Error::Usage("internal error: the comparison panicked".into()))??;
-    let (format, changes) = changes;
-    let outcome = policy::apply(changes, &policy);
-    let pair = SpecPair { module: None, format, base, revision: rev };
-    let mut report = Report::build(vec![(pair, outcome)], fail_on);
-    report.meta = Some(Meta { generated_at: Some(crate::store::time::format_millis(super::context::now_ms())), ..Meta::default() });
+    let req = pipeline::DiffRequest {
+        base: open(&args.old, &cwd, &remote, &roots)?,
+        revision: open(&args.new, &cwd, &remote, &roots)?,
+        load,
+        options: Options { today, proto_category: category },
+        policy,
+        now: super::context::now_ms(),
+        exiting: true,
+    };
+    let mut report = pipeline::diff(req)?.report;
     super::ci::add_ai(&mut report);
     let opts = super::context::render_options(color, args.all, args.report_url.as_deref(), &config, None);
     super::ci::emit(&report, args.format, args.out.as_deref(), &opts)?;

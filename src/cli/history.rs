@@ -3,7 +3,8 @@
 use super::context::{Common, now_ms, short};
 use super::context::{Exit, out};
 use crate::error::Error;
-use crate::store::{Archive, time};
+use crate::store::Archive;
+use crate::time;
 use clap::{Args, ValueEnum};
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 

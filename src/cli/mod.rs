@@ -14,6 +14,7 @@ pub mod docs;
 mod doctor;
 mod export;
 mod history;
+mod hurl;
 mod privacy;
 mod rollback;
 mod rules;
@@ -22,20 +23,27 @@ mod serve;
 mod show;
 mod store;
 mod summary;
-mod tests;
 #[cfg(feature = "server")]
 mod token;
 mod watch;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use clap::{Parser, Subcommand};
 pub use context::{ColorChoice, Exit};
 use std::io::IsTerminal;
 
-/// Maps every library error to its exit code, in one place.
+/// Maps every library error to its exit code, in one place: every kind is 2 (the tool could
+/// not do its job); 1 is only ever a verdict.
 pub fn exit_code(e: &Error) -> Exit {
-    match e {
-        Error::Input(_) | Error::Usage(_) | Error::Store(_) => Exit::Error,
+    match e.kind() {
+        ErrorKind::BadInput
+        | ErrorKind::Usage
+        | ErrorKind::NotFound
+        | ErrorKind::Conflict
+        | ErrorKind::Unauthorised
+        | ErrorKind::Forbidden
+        | ErrorKind::Unavailable
+        | ErrorKind::Internal => Exit::Error,
     }
 }
 
@@ -98,7 +106,7 @@ pub enum Command {
     /// Privacy requests: erase a person from the records.
     Privacy(privacy::PrivacyArgs),
     /// Generate Hurl HTTP test scripts for the OpenAPI operations a change added or changed.
-    Tests(tests::TestsArgs),
+    Tests(hurl::TestsArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff).
@@ -141,7 +149,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         #[cfg(feature = "server")]
         Command::Token(args) => token::run(args),
         Command::Privacy(args) => privacy::run(args),
-        Command::Tests(args) => tests::run(args),
+        Command::Tests(args) => hurl::run(args),
         Command::Completions(args) => completions::run_completions(args, command()),
         Command::Man => completions::run_man(command()),
         Command::Watch(args) => watch::run(args),

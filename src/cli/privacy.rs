@@ -6,7 +6,8 @@ use super::context::{Common, actor, now_ms};
 use super::context::{Exit, out};
 use crate::error::Error;
 use crate::store::privacy::{Erasure, subject_hash};
-use crate::store::{self, Action, AuditEvent, time};
+use crate::store::{self, Action, AuditEvent};
+use crate::time;
 use clap::{Args, Subcommand};
 
 /// Arguments of `apidiff privacy`.

@@ -74,7 +74,7 @@ pub(super) fn run(args: ShowArgs) -> Result<Exit, Error> {
 }
 
 fn header(e: &Entry) -> String {
-    let mut s = format!("entry    {}\nmodule   {}\nspec     {} ({})\n", e.id, e.module, e.spec, e.format);
+    let mut s = format!("entry    {}\nmodule   {}\nspec     {} ({})\n", e.id, e.module, e.spec, e.format.as_str());
     s.push_str(&format!(
         "snapshot {}{}\n",
         e.snapshot.as_deref().unwrap_or("(removed)"),

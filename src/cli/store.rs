@@ -3,7 +3,8 @@
 use super::context::{Bar, Common, actor, now_ms, settings, urls};
 use super::context::{Exit, out};
 use crate::error::Error;
-use crate::store::{self, Action, Archive, AuditEvent, copy, time};
+use crate::store::{self, Action, Archive, AuditEvent, copy};
+use crate::time;
 use clap::{Args, Subcommand};
 use std::path::Path;
 

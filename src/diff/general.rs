@@ -62,7 +62,7 @@ pub fn renamed(module: &str, from: &str, to: &str) -> Change {
 }
 
 fn short(id: &str) -> &str {
-    id.get(..12).unwrap_or(id)
+    crate::ids::short(id)
 }
 
 #[cfg(test)]

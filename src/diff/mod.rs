@@ -23,12 +23,7 @@ pub use rule::{Category, Direction, Format, Kind, Rule, Severity, Trait};
 /// Runs on a thread of its own with a large stack: schemas nest and the comparison recurses
 /// through them, so its depth limits, not the caller's stack, must be what bounds it.
 pub fn compare(base: &Spec, rev: &Spec, opts: &Options) -> Result<Vec<Change>> {
-    std::thread::scope(|s| {
-        match std::thread::Builder::new().stack_size(crate::spec::STACK_BYTES).spawn_scoped(s, || compare_here(base, rev, opts)) {
-            Ok(handle) => handle.join().unwrap_or_else(|_| Err(Error::Usage("internal error: the comparison panicked".into()))),
-            Err(_) => compare_here(base, rev, opts),
-        }
-    })
+    crate::deep::run("the comparison", || compare_here(base, rev, opts))
 }
 fn compare_here(base: &Spec, rev: &Spec, opts: &Options) -> Result<Vec<Change>> {
     let mut changes = match (base, rev) {

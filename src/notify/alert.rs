@@ -63,9 +63,10 @@ impl Retry {
     }
 }
 
-/// One alert: the new changes of one module that reached one channel's threshold.
+/// One notice: what is sent to one channel about the new changes of one module that reached its
+/// threshold (the alert it belongs to is [`crate::store::alerts::Alert`]).
 #[derive(Debug, Clone, Serialize)]
-pub struct Alert {
+pub struct Notice {
     /// Idempotency key: sha256 of the module and the sorted fingerprints.
     pub key: String,
     /// The module that changed.
@@ -88,7 +89,7 @@ pub struct Alert {
     pub time: String,
 }
 
-impl Alert {
+impl Notice {
     /// The highest severity in the alert.
     pub fn top_severity(&self) -> Severity {
         self.changes.iter().map(|c| c.severity).max().unwrap_or(Severity::Info)
@@ -282,27 +283,11 @@ pub(crate) fn describe(e: &reqwest::Error) -> String {
 
 /// HMAC-SHA256 (RFC 2104) in lowercase hex.
 pub fn hmac_sha256_hex(key: &[u8], msg: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    const BLOCK: usize = 64;
-    let mut k = [0u8; BLOCK];
-    if key.len() > BLOCK {
-        let h = Sha256::digest(key);
-        for (d, s) in k.iter_mut().zip(h.iter()) {
-            *d = *s;
-        }
-    } else {
-        for (d, s) in k.iter_mut().zip(key) {
-            *d = *s;
-        }
-    }
-    let mut inner = Sha256::new();
-    inner.update(k.map(|b| b ^ 0x36));
-    inner.update(msg);
-    let ih = inner.finalize();
-    let mut outer = Sha256::new();
-    outer.update(k.map(|b| b ^ 0x5c));
-    outer.update(ih);
-    outer.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    use hmac::{KeyInit, Mac};
+    // HMAC takes keys of any length, so this cannot fail.
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC accepts keys of any length");
+    mac.update(msg);
+    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Fails with the required channels that failed, for the CLI.

@@ -1,7 +1,7 @@
 //! Sending: which channels get which module's changes (thresholds, routing, dedupe by
 //! fingerprint), one delivery per channel with retries, and the record of each in the store.
 
-use super::alert::{Alert, Context, Retry, alert_key, threshold};
+use super::alert::{Context, Notice, Retry, alert_key, threshold};
 
 use crate::config::{Alerts, Channel, ChannelKind};
 use crate::error::Result;
@@ -106,7 +106,7 @@ pub fn run(archive: Option<&Archive>, alerts: &Alerts, report: &Report, ctx: &Co
     Ok(out)
 }
 
-pub(crate) fn build(alerts: &Alerts, module: &str, changes: &[&ReportChange], ctx: &Context) -> Alert {
+pub(crate) fn build(alerts: &Alerts, module: &str, changes: &[&ReportChange], ctx: &Context) -> Notice {
     let counts = Counts::tally(changes.iter().map(|c| c.severity));
     let mut owners: Vec<String> = ctx.owners.get(module).cloned().unwrap_or_default();
     let mut impacted: Vec<String> = Vec::new();
@@ -124,7 +124,7 @@ pub(crate) fn build(alerts: &Alerts, module: &str, changes: &[&ReportChange], ct
     }
     let fps: Vec<&str> = changes.iter().map(|c| c.fingerprint.as_str()).collect();
     let fill = |t: &str| t.replace("{commit}", ctx.commit.as_deref().unwrap_or("")).replace("{module}", module);
-    Alert {
+    Notice {
         key: alert_key(module, &fps),
         module: module.to_string(),
         counts,
@@ -139,7 +139,7 @@ pub(crate) fn build(alerts: &Alerts, module: &str, changes: &[&ReportChange], ct
 }
 
 /// Sends one alert on one channel: (attempts, error).
-pub fn deliver(channel: &Channel, alert: &Alert, ctx: &Context, retry: Retry) -> (u32, Option<String>) {
+pub fn deliver(channel: &Channel, alert: &Notice, ctx: &Context, retry: Retry) -> (u32, Option<String>) {
     let r = match channel.kind {
         ChannelKind::Slack => super::slack::send(channel, alert, ctx, retry),
         ChannelKind::Webhook => super::webhook::send(channel, alert, ctx, retry),

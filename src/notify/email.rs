@@ -1,7 +1,7 @@
 //! Email over SMTP (STARTTLS, implicit TLS or plain for local relays), with a plain-text and an
 //! HTML part. Recipients: the channel's `to` list and every owner that is an email address.
 
-use super::{Alert, Context, Retry, Sent};
+use super::{Context, Notice, Retry, Sent};
 use crate::config::{Channel, SmtpTls};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
@@ -17,7 +17,7 @@ pub fn is_email(s: &str) -> bool {
 }
 
 /// The recipients of an alert on a channel, deduplicated in order.
-pub fn recipients(channel: &Channel, alert: &Alert) -> Vec<String> {
+pub fn recipients(channel: &Channel, alert: &Notice) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for r in channel.to.iter().chain(alert.owners.iter().filter(|o| is_email(o))) {
         if !out.iter().any(|x| x.eq_ignore_ascii_case(r)) {
@@ -28,7 +28,7 @@ pub fn recipients(channel: &Channel, alert: &Alert) -> Vec<String> {
 }
 
 /// The message.
-pub fn message(channel: &Channel, alert: &Alert) -> Result<Message, String> {
+pub fn message(channel: &Channel, alert: &Notice) -> Result<Message, String> {
     let from: Mailbox = channel.from.as_deref().unwrap_or("").parse().map_err(|e| format!("`from` is not an address: {e}"))?;
     let to = recipients(channel, alert);
     if to.is_empty() {
@@ -44,7 +44,7 @@ pub fn message(channel: &Channel, alert: &Alert) -> Result<Message, String> {
     b.multipart(MultiPart::alternative_plain_html(alert.text(20), html(alert))).map_err(|e| format!("cannot build the email: {e}"))
 }
 
-fn html(alert: &Alert) -> String {
+fn html(alert: &Notice) -> String {
     let e = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
     let mut s = format!("<!doctype html><html><body><h2>{}</h2><ul>", e(&alert.title()));
     for c in alert.changes.iter().take(20) {
@@ -90,7 +90,7 @@ fn html(alert: &Alert) -> String {
 }
 
 /// Sends the email, retrying on failure.
-pub fn send(channel: &Channel, alert: &Alert, ctx: &Context, retry: Retry) -> Sent {
+pub fn send(channel: &Channel, alert: &Notice, ctx: &Context, retry: Retry) -> Sent {
     let server = match ctx.secrets.get(channel.smtp_env.as_deref()).map(str::to_string).or_else(|| channel.smtp.clone()) {
         Some(s) => s,
         None => {

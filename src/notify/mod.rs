@@ -21,7 +21,7 @@ pub mod webhook;
 
 pub use dispatch::{deliver, run};
 
-pub use alert::{Alert, Context, Retry, Secrets, Sent, alert_key, hmac_sha256_hex, required_failures, threshold};
+pub use alert::{Context, Notice, Retry, Secrets, Sent, alert_key, hmac_sha256_hex, required_failures, threshold};
 pub(crate) use alert::{ca_pem, post, url_of};
 pub use enrich::{Base, Compared, Owners, alert, annotate, delivery_line};
 

@@ -1,11 +1,11 @@
 //! Push services with a webhook API in the style of ntfy: the text is the body, the title,
 //! priority and tags travel in headers.
 
-use super::{Alert, Context, Retry, Sent};
+use super::{Context, Notice, Retry, Sent};
 use crate::config::Channel;
 
 /// Sends a push notification.
-pub fn send(channel: &Channel, alert: &Alert, ctx: &Context, retry: Retry) -> Sent {
+pub fn send(channel: &Channel, alert: &Notice, ctx: &Context, retry: Retry) -> Sent {
     let url = super::url_of(channel.url_env.as_deref(), channel.url.as_deref(), ctx).map_err(|e| (0, e))?;
     let token = match &channel.token_env {
         Some(name) => Some(

@@ -1,7 +1,7 @@
 //! Slack incoming webhooks: a Block Kit message (header, counts, the top changes with their
 //! reach, owners, links) with a plain `text` fallback for notifications.
 
-use super::{Alert, Context, Retry, Sent};
+use super::{Context, Notice, Retry, Sent};
 use crate::config::Channel;
 use serde_json::{Value, json};
 
@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 const TOP: usize = 5;
 
 /// The message body.
-pub fn message(alert: &Alert) -> Value {
+pub fn message(alert: &Notice) -> Value {
     let c = &alert.counts;
     let mut blocks = vec![
         json!({"type": "header", "text": {"type": "plain_text", "text": truncate(&format!("API changes in {}", alert.module), 150)}}),
@@ -48,8 +48,8 @@ pub fn message(alert: &Alert) -> Value {
         context.push(format!("*Owners:* {}", alert.owners.iter().map(|o| escape(o)).collect::<Vec<_>>().join(", ")));
     }
     match (&alert.commit, &alert.commit_url) {
-        (Some(c), Some(u)) => context.push(format!("<{}|commit {}>", u, &c[..12.min(c.len())])),
-        (Some(c), None) => context.push(format!("commit `{}`", &c[..12.min(c.len())])),
+        (Some(c), Some(u)) => context.push(format!("<{}|commit {}>", u, crate::ids::short(&c))),
+        (Some(c), None) => context.push(format!("commit `{}`", crate::ids::short(&c))),
         _ => {}
     }
     if let Some(r) = &alert.report_url {
@@ -63,7 +63,7 @@ pub fn message(alert: &Alert) -> Value {
 }
 
 /// Sends the message to the webhook the channel's `webhook_url_env` holds.
-pub fn send(channel: &Channel, alert: &Alert, ctx: &Context, retry: Retry) -> Sent {
+pub fn send(channel: &Channel, alert: &Notice, ctx: &Context, retry: Retry) -> Sent {
     let url = super::url_of(channel.webhook_url_env.as_deref(), None, ctx).map_err(|e| (0, e))?;
     let body = serde_json::to_vec(&message(alert)).unwrap_or_default();
     super::post(channel, ctx, retry, &url, &body, &|| vec![("Content-Type".into(), "application/json".into())])

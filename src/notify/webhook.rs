@@ -2,7 +2,7 @@
 //! HMAC-SHA256 over `timestamp + "." + body` (`X-Apidiff-Signature: sha256=<hex>`,
 //! `X-Apidiff-Timestamp`), and an `Idempotency-Key` so receivers can drop repeats.
 
-use super::{Alert, Context, Retry, Sent};
+use super::{Context, Notice, Retry, Sent};
 use crate::config::Channel;
 use serde_json::{Value, json};
 
@@ -12,7 +12,7 @@ pub const SCHEMA_VERSION: &str = "1";
 pub const EVENT: &str = "apidiff.changes";
 
 /// The JSON body.
-pub fn body(alert: &Alert) -> Value {
+pub fn body(alert: &Notice) -> Value {
     json!({
         "schema_version": SCHEMA_VERSION,
         "event": EVENT,
@@ -41,7 +41,7 @@ pub fn signature(secret: &str, timestamp: &str, body: &[u8]) -> String {
 }
 
 /// POSTs the body; signs it when the channel names a secret (a named but unset secret is an error).
-pub fn send(channel: &Channel, alert: &Alert, ctx: &Context, retry: Retry) -> Sent {
+pub fn send(channel: &Channel, alert: &Notice, ctx: &Context, retry: Retry) -> Sent {
     let url = super::url_of(channel.url_env.as_deref(), channel.url.as_deref(), ctx).map_err(|e| (0, e))?;
     let secret = match &channel.secret_env {
         Some(name) => Some(

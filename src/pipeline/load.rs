@@ -63,10 +63,13 @@ pub(super) fn load_all(req: &Request<'_>, progress: &dyn Progress) -> Result<Loa
     let mut errors = Vec::new();
     progress.start("checking specs", found.len() as u64);
     for spec in &found {
-        match load_one(req, spec, &history, &mut notes) {
+        // Each spec is isolated: a panic on one is an error entry for it, and the others still
+        // get their verdicts.
+        let what = format!("checking {}", spec.path);
+        match crate::deep::isolate(&what, || load_one(req, spec, &history, &mut notes)) {
             Ok(loaded) => specs.push(loaded),
             // A store that fails is not the spec's fault: stop.
-            Err(Error::Store(e)) => return Err(Error::Store(e)),
+            Err(e) if e.kind() == crate::ErrorKind::Unavailable => return Err(e),
             Err(e) => errors.push(spec_error(spec, e)),
         }
         progress.step(&spec.path);
@@ -295,7 +298,7 @@ fn renamed_from(
     let rest = |b: &Bundle| b.files.iter().filter(|(k, _)| **k != b.entry).map(|(k, v)| (k.clone(), v.clone())).collect::<Vec<_>>();
     for e in latest {
         let Some(snap) = e.snapshot.as_deref() else { continue };
-        if e.module != spec.module || Some(e.format.as_str()) != spec.format.map(Format::as_str) || present.contains(&e.spec) {
+        if e.module != spec.module || Some(e.format) != spec.format || present.contains(&e.spec) {
             continue;
         }
         let old = archive.snapshot(snap)?;

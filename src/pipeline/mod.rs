@@ -6,10 +6,15 @@
 //! and `POST /api/api-diff/register` are thin adapters over [`check`] and [`record`]; what they
 //! do in between (alerts, the AI summary, output) is theirs.
 
+mod diff;
 mod drift;
+mod export;
+mod hurl;
 mod load;
 mod record;
 mod request;
+pub mod rollback;
+mod summary;
 pub mod watch;
 
 pub use request::{
@@ -18,16 +23,21 @@ pub use request::{
 };
 pub(crate) use request::{annotate, overall_risk, removal_change};
 
-use crate::diff::{Change, Format};
+use crate::diff::Change;
 use crate::error::Result;
 use crate::policy::{self};
 use crate::progress::{Progress, Silent};
 use crate::report::{Meta, Report, SpecPair};
 use crate::source::git;
-use crate::store::{Entry, time};
+use crate::store::Entry;
+use crate::time;
+pub use diff::{DiffRequest, Diffed, diff};
+pub use export::{ExportFormat, ExportRequest, Exported, entry_report, export, history_report, timeline_markdown};
+pub use hurl::{HurlRequest, hurl_tests};
 pub use load::{LiveFetch, fetch_live};
 pub use record::{Recorded, audit_failures, record};
 use std::collections::BTreeSet;
+pub use summary::{Dependant, LatestSpec, Summary, summary};
 
 /// Runs the check: loads every spec in scope, compares it with its baseline, applies the
 /// policy once over everything, and builds the annotated report.
@@ -74,7 +84,7 @@ pub fn check_with(req: &Request<'_>, progress: &dyn Progress) -> Result<Checked>
         outcome.problems = if pairs.is_empty() { problems.clone() } else { Vec::new() };
         let pair = SpecPair {
             module: Some(entry.module.clone()),
-            format: Format::parse(&entry.format).unwrap_or(Format::Any),
+            format: entry.format,
             base: format!("snapshot:{}", short(entry.snapshot.as_deref().unwrap_or(""))),
             revision: "(removed)".into(),
         };

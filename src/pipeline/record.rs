@@ -6,7 +6,8 @@ use crate::diff::Change;
 use crate::error::Result;
 use crate::notify::enrich::report_change;
 use crate::report::{Report, ReportChange};
-use crate::store::{self, Action, AuditEvent, Entry, EntryFacts, time};
+use crate::store::{self, Action, AuditEvent, Entry, EntryFacts};
+use crate::time;
 
 /// What [`record`] wrote.
 #[derive(Debug, Default)]
@@ -42,7 +43,7 @@ pub fn record(req: &Request<'_>, checked: &Checked) -> Result<Recorded> {
             continue;
         }
         req.archive.put_snapshot(&c.bundle)?;
-        let entry = Entry::build(&c.module, &c.path, &c.bundle.format, &facts)
+        let entry = Entry::build(&c.module, &c.path, c.format, &facts)
             .snapshot(Some(c.hash.clone()), prev_snap)
             .changes(typed(&checked.report, &c.changes, &c.module, req))
             .dependants(touched_dependants(req.config, &c.module, &c.changes))
@@ -52,7 +53,7 @@ pub fn record(req: &Request<'_>, checked: &Checked) -> Result<Recorded> {
         put(req, entry, &mut out)?;
         // A spec moved within its module: the old path's history ends here.
         if let Some(old) = c.previous.as_ref().filter(|p| p.spec != c.path && p.module == c.module) {
-            let entry = Entry::build(&old.module, &old.spec, &old.format, &facts)
+            let entry = Entry::build(&old.module, &old.spec, old.format, &facts)
                 .snapshot(None, old.snapshot.clone())
                 .owners(checked.owners.assignees(&old.module))
                 .finish();
@@ -61,7 +62,7 @@ pub fn record(req: &Request<'_>, checked: &Checked) -> Result<Recorded> {
     }
     for r in &checked.removed {
         let e = &r.entry;
-        let entry = Entry::build(&e.module, &e.spec, &e.format, &facts)
+        let entry = Entry::build(&e.module, &e.spec, e.format, &facts)
             .snapshot(None, e.snapshot.clone())
             .changes(typed(&checked.report, &r.changes, &e.module, req))
             .dependants(req.config.dependants(&e.module).map(|(m, _)| m.name.clone()).collect())

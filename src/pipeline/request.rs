@@ -238,7 +238,7 @@ pub(crate) fn other_graphql(archive: &Archive, specs: &[Spec]) -> Vec<(String, S
     let Ok(all) = archive.entries() else { return Vec::new() };
     Archive::latest(&all)
         .into_iter()
-        .filter(|e| e.format == Format::GraphQl.as_str() && !specs.iter().any(|s| s.module == e.module && s.path == e.spec))
+        .filter(|e| e.format == Format::GraphQl && !specs.iter().any(|s| s.module == e.module && s.path == e.spec))
         .filter_map(|e| Some((e.module.clone(), e.spec.clone(), archive.snapshot(e.snapshot.as_deref()?).ok()?)))
         .collect()
 }
@@ -253,10 +253,7 @@ pub fn load_options(root: &Path, config: &Config) -> LoadOptions {
     LoadOptions { allow_remote_refs: false, proto_includes: roots, ref_roots }
 }
 
-/// The first 12 characters of an id.
-pub fn short(id: &str) -> &str {
-    &id[..12.min(id.len())]
-}
+pub use crate::ids::short;
 
 /// The policy of a repository: severity overrides and ignores from the config, then `severity`
 /// (`RULE=LEVEL` strings from the command line).

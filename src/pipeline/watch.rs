@@ -14,8 +14,8 @@ use crate::policy::FailOn;
 use crate::report::{AlertDelivery, Report, ReportChange};
 use crate::source::http::Remote;
 use crate::spec::LoadOptions;
-use crate::store::time::{self, now_ms};
 use crate::store::{Archive, Entry, bundle::sha256_hex};
+use crate::time::{self, now_ms};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -184,7 +184,7 @@ pub fn poll(w: &Watch) -> Result<Polled> {
     for f in fetched {
         let prev = last.get(&(f.module.as_str(), f.locator.as_str()));
         let key = outage_key(&f.module, &f.locator, prev.and_then(|e| e.snapshot.as_deref()));
-        let format = prev.and_then(|e| Format::parse(&e.format)).unwrap_or(Format::Any);
+        let format = prev.map_or(Format::Any, |e| e.format);
         let (state, recovered) = match f.given {
             Ok(g) => {
                 let back = down.contains(&key)

@@ -1,63 +1,17 @@
-//! Alerts: the open alerts breaking entries raise, and the boundary where recorded entries are
-//! handed to whatever sends notifications. The server calls [`AlertSink::send`] once for each
+//! The boundary where recorded entries are handed to whatever sends notifications (the open
+//! alerts themselves are [`crate::store::alerts`]). The server calls [`AlertSink::send`] once for each
 //! entry a register request records; [`NotifySink`] sends its changes to the configured channels.
 
 use crate::config::Alerts;
 use crate::notify::{self, Context, Secrets};
 use crate::report::Report;
-use crate::store::{Ack, Archive, Entry, Risk, time};
-use serde::Serialize;
+use crate::store::{Archive, Entry};
+use crate::time;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Mutex, mpsc};
 
-/// An alert: a recorded entry with breaking changes, or a removed spec.
-#[derive(Debug, Clone, Serialize)]
-pub struct Alert {
-    /// The alert's id: the entry's id.
-    pub id: String,
-    /// The module.
-    pub module: String,
-    /// The spec.
-    pub spec: String,
-    /// When it was recorded.
-    pub time: String,
-    /// Breaking changes.
-    pub breaking: usize,
-    /// Whether the spec was removed.
-    pub removed: bool,
-    /// Risk level.
-    pub risk: Risk,
-    /// Declared dependants the changes reach.
-    pub dependants: Vec<String>,
-    /// The deploy.
-    pub deploy: Option<String>,
-    /// Who made the change.
-    pub author: Option<String>,
-}
-
-/// The alert an entry raises, if any.
-pub fn alert_for(e: &Entry) -> Option<Alert> {
-    let removed = e.snapshot.is_none();
-    (e.counts.breaking > 0 || removed).then(|| Alert {
-        id: e.id.clone(),
-        module: e.module.clone(),
-        spec: e.spec.clone(),
-        time: e.time.clone(),
-        breaking: e.counts.breaking,
-        removed,
-        risk: e.risk,
-        dependants: e.dependants.clone(),
-        deploy: e.deploy.clone(),
-        author: e.author.clone(),
-    })
-}
-
-/// Alerts not acknowledged yet, newest first.
-pub fn open(entries: &[Entry], acks: &[Ack]) -> Vec<Alert> {
-    let acked: std::collections::HashSet<&str> = acks.iter().map(|a| a.entry.as_str()).collect();
-    entries.iter().rev().filter(|e| !acked.contains(e.id.as_str())).filter_map(alert_for).collect()
-}
+pub use crate::store::alerts::{Alert, alert_for, open};
 
 /// What the register request learnt beyond the entry: the report (changes with impact and
 /// clients), the owners of each module, and who registered it.
@@ -118,7 +72,7 @@ impl NotifySink {
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::spawn(move || {
             while let Ok(job) = rx.recv() {
-                let now = crate::store::time::now_ms();
+                let now = crate::time::now_ms();
                 let ctx = Context {
                     root: root.clone(),
                     secrets: secrets.clone(),

@@ -1,18 +1,19 @@
 //! The request handlers. Each checks the caller's role, then calls the library.
 
 use super::{ApiError, AppState, Caller, big_stack, blocking, now_ms, require};
-use crate::diff::{self, Format, Options};
+use crate::diff::Options;
 use crate::pipeline;
-use crate::policy::{self, FailOn, Policy};
-use crate::report::{Report, SpecPair, html, junit, markdown, sarif};
+use crate::pipeline::rollback::{Current, RollbackRequest};
+use crate::policy::{FailOn, Policy};
+use crate::report::ReportFormat;
 use crate::server::alerts;
 use crate::server::auth::Role;
-use crate::source::text;
 use crate::spec::{self, LoadOptions};
 use crate::store::bundle::Bundle;
 use crate::store::privacy::pseudonym;
-use crate::store::time::today;
-use crate::store::{self, Ack, Action, Archive, AuditEvent, Entry, Note, time, view};
+use crate::store::{self, Ack, Action, Archive, AuditEvent, Entry, Note, view};
+use crate::time;
+use crate::time::today;
 use axum::Json;
 use axum::extract::{Extension, Path, Query, State};
 use axum::http::{StatusCode, header};
@@ -59,8 +60,7 @@ fn find_entry(entries: &[Entry], id: &str) -> Result<Entry, ApiError> {
     match Archive::resolve(entries, id, &["entry"]) {
         Ok(store::Target::Entry(e)) => Ok(*e),
         Ok(_) => Err(ApiError::not_found(format!("`{id}` is not an entry"))),
-        Err(crate::Error::Usage(m)) if m.contains("ambiguous") => Err(ApiError::bad(m)),
-        Err(e) => Err(ApiError::not_found(e.to_string())),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -236,31 +236,15 @@ fn safe_rel(p: &str) -> bool {
         && p.chars().all(|c| !c.is_control())
 }
 
-/// A file name for a registered spec without one, so that format detection sees the right extension.
-fn default_path(module: &str, text_: &str) -> Result<String, ApiError> {
-    if let Ok((v, _)) = text::parse("registered", text_)
-        && let Some(f) = spec::format_from_value(&v)
-    {
-        return Ok(format!("{module}/{}.yaml", f.as_str()));
+/// A file name for a registered spec without one, so that loading sees the right extension.
+fn default_path(module: &str, text: &str) -> Result<String, ApiError> {
+    match spec::format_from_text(text) {
+        Some(f) => Ok(format!("{module}/{}", f.default_file_name())),
+        None => Err(ApiError(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "cannot tell the spec's format: give `path` with an extension (.yaml, .graphql, .proto, .d.ts)".into(),
+        )),
     }
-    let lines = || text_.lines().map(str::trim_start);
-    if lines().any(|l| l.starts_with("syntax") && l.contains("proto"))
-        || lines().any(|l| l.starts_with("message ") || l.starts_with("package "))
-    {
-        return Ok(format!("{module}/api.proto"));
-    }
-    if lines()
-        .any(|l| ["type ", "schema ", "interface ", "input ", "enum ", "union ", "scalar ", "extend "].iter().any(|k| l.starts_with(k)))
-    {
-        return Ok(format!("{module}/schema.graphql"));
-    }
-    if lines().any(|l| l.starts_with("export ") || l.starts_with("declare ")) {
-        return Ok(format!("{module}/api.d.ts"));
-    }
-    Err(ApiError(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "cannot tell the spec's format: give `path` with an extension (.yaml, .graphql, .proto, .d.ts)".into(),
-    ))
 }
 
 fn load_opts(state: &AppState) -> LoadOptions {
@@ -468,63 +452,33 @@ pub(super) async fn rollback(State(state): S, Extension(caller): C, b: Body<Roll
     let who = require(&caller, Role::Admin)?;
     let b = body(b)?;
     blocking(move || {
-        big_stack(move || {
-            let all = entries(&state)?;
-            let (kind, full, targets) = Archive::rollback_targets(&all, &b.to, b.module.as_deref()).map_err(|e| match e {
-                crate::Error::Usage(m) if m.contains("matches no") || m.contains("has no archived") => ApiError::not_found(m),
-                other => other.into(),
-            })?;
-            let latest = Archive::latest(&all);
-            let opts = load_opts(&state);
-            let policy = Policy { fail_on: FailOn::Never, today: today(), ..Policy::default() };
-            let mut pairs = Vec::new();
-            let mut specs = Vec::new();
-            let mut diffs = String::new();
-            let mut files: BTreeMap<String, String> = BTreeMap::new();
-            for e in &targets {
-                let target = state.archive.snapshot(e.snapshot.as_deref().unwrap_or(""))?;
-                let current_entry = latest.iter().find(|l| l.module == e.module && l.spec == e.spec);
-                let current_snap = current_entry.and_then(|l| l.snapshot.clone());
-                let current = match &current_snap {
-                    Some(h) => Some(state.archive.snapshot(h)?),
-                    None => None,
-                };
-                diffs.push_str(&format!("== module {}: {} (now → {kind} {})\n", e.module, e.spec, &full[..12.min(full.len())]));
-                diffs.push_str(&view::unified(current.as_ref(), Some(&target)));
-                let changes = match &current {
-                    Some(cur) => {
-                        let a = spec::load(&cur.input()?, &opts)?;
-                        let t = spec::load(&target.input()?, &opts)?;
-                        diff::compare(&a, &t, &compare_opts(&state))?
-                    }
-                    None => Vec::new(),
-                };
-                pairs.push((
-                    SpecPair {
-                        module: Some(e.module.clone()),
-                        format: Format::parse(&e.format).unwrap_or(Format::OpenApi),
-                        base: current_snap.as_deref().map(|h| format!("snapshot:{}", &h[..12.min(h.len())])).unwrap_or_else(|| "(missing)".into()),
-                        revision: format!("snapshot:{}", &e.snapshot.as_deref().unwrap_or("")[..12.min(e.snapshot.as_deref().unwrap_or("").len())]),
-                    },
-                    policy::apply(changes, &policy),
-                ));
-                specs.push(json!({"module": e.module, "spec": e.spec, "from": current_snap, "to": e.snapshot}));
-                files.extend(target.files.clone());
-            }
-            let report = Report::build(pairs, FailOn::Never);
-            if !b.apply {
-                return Ok(Json(json!({ "applied": false, "to": full, "to_kind": kind, "specs": specs, "diff": diffs, "report": report })));
-            }
-            let t = time::format_millis(now_ms());
-            state.archive.audit(&AuditEvent {
-                id: store::unique_id(&t, "rollback"),
-                time: t,
-                actor: Some(who.subject),
-                action: Action::Rollback,
-                details: json!({"via": "serve", "to": full, "to_kind": kind, "module": b.module, "specs": specs, "written": [], "applied": true}),
-            })?;
-            Ok(Json(json!({ "applied": true, "to": full, "to_kind": kind, "specs": specs, "files": files, "report": report })))
-        })
+        let all = entries(&state)?;
+        let req = RollbackRequest {
+            archive: &state.archive,
+            root: state.root.clone(),
+            to: b.to,
+            module: b.module,
+            current: Current::Archive,
+            load: load_opts(&state),
+            options: compare_opts(&state),
+        };
+        let plan = pipeline::rollback::plan(&req, &all, b.apply)?;
+        if !b.apply {
+            let p = pipeline::rollback::preview(&req, &plan)?;
+            return Ok(Json(
+                json!({ "applied": false, "to": p.to, "to_kind": p.to_kind, "specs": p.specs, "diff": p.diff, "report": p.report }),
+            ));
+        }
+        let preview = pipeline::rollback::preview(&req, &plan)?;
+        let applied = pipeline::rollback::apply(&req, &plan, Some(who.subject), now_ms(), "serve")?;
+        Ok(Json(json!({
+            "applied": true,
+            "to": applied.to,
+            "to_kind": applied.to_kind,
+            "specs": applied.specs,
+            "files": applied.files,
+            "report": preview.report,
+        })))
     })
     .await
 }
@@ -539,31 +493,9 @@ pub(super) async fn summary(State(state): S, Extension(caller): C, Query(q): Que
     require(&caller, Role::Viewer)?;
     blocking(move || {
         let all = entries(&state)?;
-        let mine: Vec<Entry> = all.iter().filter(|e| e.module == q.module).cloned().collect();
-        let declared = state.config.module(&q.module);
-        if mine.is_empty() && declared.is_none() {
-            return Err(ApiError::not_found(format!("module `{}` has no archived history and is not in the configuration", q.module)));
-        }
         let acks = state.archive.acks()?;
-        let open = alerts::open(&mine, &acks).len();
-        let specs: Vec<Value> = Archive::latest(&mine)
-            .iter()
-            .map(|e| json!({"spec": e.spec, "format": e.format, "entry": e.id, "snapshot": e.snapshot, "time": e.time, "risk": e.risk, "deploy": e.deploy}))
-            .collect();
-        let sum = |f: fn(&Entry) -> usize| mine.iter().map(f).sum::<usize>();
-        let dependants: Vec<Value> =
-            state.config.dependants(&q.module).map(|(m, d)| json!({"module": m.name, "uses": d.uses()})).collect();
-        Ok(Json(json!({
-            "module": q.module,
-            "entries": mine.len(),
-            "specs": specs,
-            "last_change": mine.last().map(|e| e.time.clone()),
-            "changes": {"breaking": sum(|e| e.counts.breaking), "warning": sum(|e| e.counts.warning), "info": sum(|e| e.counts.info)},
-            "open_alerts": open,
-            "owners": declared.map(|m| m.owners.clone()).unwrap_or_default(),
-            "depends_on": declared.map(|m| m.depends_on.iter().map(|d| d.module().to_string()).collect::<Vec<_>>()).unwrap_or_default(),
-            "dependants": dependants,
-        })))
+        let sum = pipeline::summary(&state.config, &state.archive, &all, &acks, &q.module)?;
+        Ok(Json(serde_json::to_value(sum).unwrap_or_default()))
     })
     .await
 }
@@ -583,62 +515,45 @@ pub(super) async fn report(
     Query(q): Query<ReportQuery>,
 ) -> Result<Response, ApiError> {
     let who = require(&caller, Role::Admin)?;
-    let format = q.format.clone().unwrap_or_else(|| "json".into());
-    let (ctype, ext) = match format.as_str() {
-        "json" => ("application/json", "json"),
-        "markdown" => ("text/markdown; charset=utf-8", "md"),
-        "html" => ("text/html; charset=utf-8", "html"),
-        "sarif" => ("application/sarif+json", "sarif"),
-        "junit" => ("application/xml", "xml"),
-        other => return Err(ApiError::bad(format!("format `{other}`: expected json, markdown, html, sarif or junit"))),
-    };
+    let name = q.format.clone().unwrap_or_else(|| "json".into());
+    let format = ReportFormat::parse(&name).ok_or_else(|| {
+        let known: Vec<&str> = ReportFormat::ALL.iter().map(|f| f.name()).collect();
+        ApiError::bad(format!("format `{name}`: expected one of {}", known.join(", ")))
+    })?;
     let (body, eid) = blocking(move || {
-        big_stack(move || {
-            let all = entries(&state)?;
-            let e = find_entry(&all, &id)?;
-            let fail_on = fail_on(&state);
-            let opts = load_opts(&state);
-            let changes = match (&e.previous, &e.snapshot) {
-                (Some(p), Some(s)) => {
-                    let (old, new) = (state.archive.snapshot(p)?, state.archive.snapshot(s)?);
-                    let (a, b) = spec::load_pair(&old.input()?, &new.input()?, &opts)?;
-                    diff::compare(&a, &b, &compare_opts(&state))?
+        let all = entries(&state)?;
+        let e = find_entry(&all, &id)?;
+        let fail_on = fail_on(&state);
+        let report = pipeline::entry_report(&state.archive, &e, &load_opts(&state), &compare_opts(&state), &repo_policy(&state, fail_on)?)?;
+        let body = match format {
+            ReportFormat::Json => {
+                let mut v = serde_json::to_value(&report).unwrap_or_default();
+                if let Some(o) = v.as_object_mut() {
+                    let author = pseudo(&state, q.pseudonymize, &e.author);
+                    o.insert(
+                        "entry".into(),
+                        json!({"id": e.id, "time": e.time, "deploy": e.deploy, "author": author, "message": e.message}),
+                    );
                 }
-                _ => Vec::new(),
-            };
-            let outcome = policy::apply(changes, &repo_policy(&state, fail_on)?);
-            let short = |h: &Option<String>| h.as_deref().map(|h| format!("snapshot:{}", &h[..12.min(h.len())])).unwrap_or_else(|| "(none)".into());
-            let pair = SpecPair { module: Some(e.module.clone()), format: Format::parse(&e.format).unwrap_or(Format::OpenApi), base: short(&e.previous), revision: short(&e.snapshot) };
-            let report = Report::build(vec![(pair, outcome)], fail_on);
-            let body = match format.as_str() {
-                "markdown" => markdown::render(&report) + "\n",
-                "html" => html::render(&report),
-                "sarif" => sarif::render(&report),
-                "junit" => junit::render(&report),
-                _ => {
-                    let mut v = serde_json::to_value(&report).unwrap_or_default();
-                    if let Some(o) = v.as_object_mut() {
-                        o.insert("entry".into(), json!({"id": e.id, "time": e.time, "deploy": e.deploy, "author": pseudo(&state, q.pseudonymize, &e.author), "message": e.message}));
-                    }
-                    serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
-                }
-            };
-            let t = time::format_millis(now_ms());
-            state.archive.audit(&AuditEvent {
-                id: store::unique_id(&t, "export"),
-                time: t,
-                actor: Some(who.subject),
-                action: Action::Export,
-                details: json!({"entry": e.id, "format": format, "pseudonymized": q.pseudonymize}),
-            })?;
-            Ok((body, e.id))
-        })
+                (serde_json::to_string_pretty(&v).unwrap_or_default() + "\n").into_bytes()
+            }
+            other => other.render(&report, false),
+        };
+        let t = time::format_millis(now_ms());
+        state.archive.audit(&AuditEvent {
+            id: store::unique_id(&t, "export"),
+            time: t,
+            actor: Some(who.subject),
+            action: Action::Export,
+            details: json!({"entry": e.id, "format": format.name(), "pseudonymized": q.pseudonymize}),
+        })?;
+        Ok((body, e.id))
     })
     .await?;
     Ok((
         [
-            (header::CONTENT_TYPE, ctype.to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"apidiff-{}.{ext}\"", &eid[..12.min(eid.len())])),
+            (header::CONTENT_TYPE, format.media_type().to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"apidiff-{}.{}\"", crate::ids::short(&eid), format.extension())),
         ],
         body,
     )

@@ -6,7 +6,8 @@
 use super::api::{cursor, entries, hex, pseudo, severity_filter, worst};
 use super::auth::Role;
 use super::{ApiError, AppState, Caller, blocking, require};
-use crate::store::{Counts, Entry, time};
+use crate::store::{Counts, Entry};
+use crate::time;
 use axum::Json;
 use axum::extract::{Extension, Query, State};
 use serde::Deserialize;
@@ -271,6 +272,5 @@ pub(super) async fn trend(
 }
 
 fn date(days: i64) -> String {
-    let (y, m, d) = time::civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}")
+    time::date_of_days(days).unwrap_or_default()
 }

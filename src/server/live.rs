@@ -35,7 +35,7 @@ impl Watcher {
             seen.every = Some(every);
         }
         let log = state.log.clone();
-        let thread = std::thread::Builder::new().name("apidiff-watch".into()).stack_size(crate::spec::STACK_BYTES).spawn(move || {
+        let thread = std::thread::Builder::new().name("apidiff-watch".into()).stack_size(crate::deep::STACK_BYTES).spawn(move || {
             let _ = watch::run(&w, every, false, &flag, &mut |polled| {
                 match &polled {
                     Ok(p) => log_poll(&state, p),

@@ -14,7 +14,8 @@ mod state;
 pub use state::{AUDIT_QUEUE, ApiError, AppState, DEFAULT_LIMIT, ENTRY_TTL, HEALTH_PER_MINUTE, Log, REGISTER_LIMIT, TIMEOUT, now_ms};
 pub(crate) use state::{Caller, Internal, big_stack, blocking, require};
 
-use crate::store::{Action, AuditEvent, time, unique_id};
+use crate::store::{Action, AuditEvent, unique_id};
+use crate::time;
 use axum::Router;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};

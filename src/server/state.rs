@@ -3,6 +3,7 @@
 
 use super::auth::{Auth, Identity, Role};
 use crate::config::Config;
+use crate::error::ErrorKind;
 use crate::store::{Archive, AuditEvent, EntryCache};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -177,7 +178,7 @@ impl AppState {
 }
 
 /// Milliseconds since the epoch.
-pub use crate::store::time::now_ms;
+pub use crate::time::now_ms;
 
 /// The caller of a request, when its bearer token checked out.
 #[derive(Debug, Clone)]
@@ -193,8 +194,16 @@ pub(crate) struct Internal(pub(crate) String);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if self.0 == StatusCode::INTERNAL_SERVER_ERROR {
-            let body = axum::Json(serde_json::json!({ "error": "internal error; the server log has the details" }));
+        if self.0.is_server_error() {
+            let text = if self.0 == StatusCode::SERVICE_UNAVAILABLE {
+                "the store is unavailable; the server log has the details".to_string()
+            } else {
+                format!(
+                    "internal error (a bug in apidiff; please report it at {}); the server log has the details",
+                    crate::error::BUG_REPORTS
+                )
+            };
+            let body = axum::Json(serde_json::json!({ "error": text }));
             let mut r = (self.0, body).into_response();
             r.extensions_mut().insert(Internal(self.1));
             return r;
@@ -207,14 +216,24 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// Maps every error kind to its HTTP status, in one place.
+pub fn status(kind: ErrorKind) -> StatusCode {
+    match kind {
+        ErrorKind::BadInput => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorKind::Usage => StatusCode::BAD_REQUEST,
+        ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::Conflict => StatusCode::CONFLICT,
+        ErrorKind::Unauthorised => StatusCode::UNAUTHORIZED,
+        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+        // A store the server cannot reach: its location stays in the server log.
+        ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
 impl From<crate::Error> for ApiError {
     fn from(e: crate::Error) -> Self {
-        match &e {
-            crate::Error::Input(_) => ApiError(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
-            crate::Error::Usage(m) if m.contains("matches no") => ApiError(StatusCode::NOT_FOUND, e.to_string()),
-            crate::Error::Usage(_) => ApiError(StatusCode::BAD_REQUEST, e.to_string()),
-            crate::Error::Store(_) => ApiError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
-        }
+        ApiError(status(e.kind()), e.to_string())
     }
 }
 
@@ -248,14 +267,10 @@ pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, Ap
         .map_err(|_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal error: the worker failed".into()))?
 }
 
-/// Runs `f` on a thread with [`crate::spec::STACK_BYTES`] of stack (inside a blocking task).
+/// Runs `f` with [`crate::deep::run`] (inside a blocking task): a large stack, and a panic
+/// answered as an internal error.
 pub(crate) fn big_stack<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
-    std::thread::Builder::new()
-        .stack_size(crate::spec::STACK_BYTES)
-        .spawn(f)
-        .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot start worker thread: {e}")))?
-        .join()
-        .map_err(|_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal error: the comparison panicked".into()))?
+    crate::deep::run("the request", f)
 }
 
 /// What the watch loop last saw (empty while the server does not watch).

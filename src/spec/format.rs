@@ -33,6 +33,19 @@ impl Format {
         }
     }
 
+    /// The file name a spec of this format gets when it comes without one (a registered spec):
+    /// its extension is what loading recognises.
+    pub fn default_file_name(self) -> &'static str {
+        match self {
+            Format::OpenApi => "openapi.yaml",
+            Format::AsyncApi => "asyncapi.yaml",
+            Format::GraphQl => "schema.graphql",
+            Format::TypeScript => "api.d.ts",
+            Format::Protobuf => "api.proto",
+            Format::Any => "spec.yaml",
+        }
+    }
+
     /// Parses a lowercase name of a concrete format (`openapi`, `graphql`, ...); never [`Format::Any`].
     pub fn parse(s: &str) -> Option<Format> {
         [Format::OpenApi, Format::GraphQl, Format::AsyncApi, Format::TypeScript, Format::Protobuf].into_iter().find(|f| f.as_str() == s)

@@ -11,7 +11,7 @@ pub mod protobuf;
 pub mod refs;
 pub mod typescript;
 
-pub use options::{LoadOptions, STACK_BYTES, format_from_name, format_from_value};
+pub use options::{LoadOptions, format_from_name, format_from_text, format_from_value};
 pub(crate) use options::{looks_like_proto, looks_like_sdl};
 
 use crate::error::{Located, Result};
@@ -89,13 +89,9 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Result<Spec> {
 pub fn load_pair(base_in: &Input, rev_in: &Input, opts: &LoadOptions) -> Result<(Spec, Spec)> {
     let (base, rev) = (base_in, rev_in);
     std::thread::scope(|s| {
-        let other = std::thread::Builder::new().stack_size(STACK_BYTES).spawn_scoped(s, || load(rev, opts));
-        let base = load(base, opts);
-        let rev = match other {
-            Ok(handle) => handle.join().unwrap_or_else(|_| Err(crate::Error::Usage("internal error: loading panicked".into()))),
-            // No second thread to be had: load in this one.
-            Err(_) => load(rev, opts),
-        };
+        let other = s.spawn(|| crate::deep::run("loading the revision", || load(rev, opts)));
+        let base = crate::deep::isolate("loading the base", || load(base, opts));
+        let rev = other.join().unwrap_or_else(|_| Err(crate::Error::Internal("loading the revision: the worker failed".into())));
         let (base_spec, rev_spec) = (base?, rev?);
         if base_spec.format() != rev_spec.format() {
             let msg = format!(

@@ -42,6 +42,31 @@ pub fn format_from_value(v: &Value) -> Option<Format> {
     }
 }
 
+/// The format of a text that comes without a telling name (a registered spec, stdin): a JSON or
+/// YAML document's top-level key, else a `.proto`, SDL or TypeScript declarations by their
+/// lines. The one content detector; [`crate::spec::load`] uses the same tests.
+pub fn format_from_text(text: &str) -> Option<Format> {
+    if let Ok((v, _)) = crate::source::text::parse("", text)
+        && let Some(f) = format_from_value(&v)
+    {
+        return Some(f);
+    }
+    if looks_like_proto(text) {
+        Some(Format::Protobuf)
+    } else if looks_like_sdl(text) {
+        Some(Format::GraphQl)
+    } else if looks_like_typescript(text) {
+        Some(Format::TypeScript)
+    } else {
+        None
+    }
+}
+
+/// Whether text reads like TypeScript declarations (top-level `export` or `declare`).
+fn looks_like_typescript(text: &str) -> bool {
+    text.lines().any(|l| l.starts_with("export ") || l.starts_with("declare "))
+}
+
 pub(crate) fn looks_like_sdl(text: &str) -> bool {
     text.lines().map(str::trim_start).any(|l| {
         ["type ", "schema ", "interface ", "input ", "enum ", "union ", "scalar ", "directive ", "extend "].iter().any(|k| l.starts_with(k))
@@ -55,9 +80,6 @@ pub(crate) fn looks_like_proto(text: &str) -> bool {
         (l.starts_with("syntax") && l.contains("proto") && l.ends_with(';'))
             || (l.starts_with("edition") && l.contains('=') && l.ends_with(';'))
             || ((l.starts_with("message ") || l.starts_with("service ")) && l.ends_with('{'))
+            || (l.starts_with("package ") && l.ends_with(';'))
     })
 }
-
-/// Stack for loading and comparing: specs are graphs and both recurse through them, so the
-/// explicit depth limits, not the platform's default stack, must be what bounds them.
-pub const STACK_BYTES: usize = 256 * 1024 * 1024;

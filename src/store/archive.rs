@@ -2,6 +2,7 @@
 //! store trait, its records and their ids.
 
 use super::bundle::sha256_hex;
+use crate::diff::Format;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -76,14 +77,14 @@ pub struct Mirrored {
 pub fn get_all_by_keys<S: Store + ?Sized>(store: &S, prefix: &str) -> Result<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();
     for key in store.list(prefix)? {
-        let bytes = store.get(&key)?.ok_or_else(|| Error::Store(format!("record {key} vanished while reading")))?;
+        let bytes = store.get(&key)?.ok_or_else(|| Error::store(format!("record {key} vanished while reading")))?;
         out.push((key, bytes));
     }
     Ok(out)
 }
 
 pub(crate) fn mirror_error(mirror: &dyn Store, e: Error) -> Error {
-    Error::Store(format!("writing to the mirror at {} failed: {e}", mirror.location()))
+    Error::store(format!("writing to the mirror at {} failed: {e}", mirror.location()))
 }
 
 /// Where entries live.
@@ -148,8 +149,10 @@ pub struct Entry {
     pub module: String,
     /// The spec's main file, relative to the repository root.
     pub spec: String,
-    /// Its format.
-    pub format: String,
+    /// Its format. A name this version does not know (a record from a newer one) reads as
+    /// [`Format::Any`]: the entry stays readable, and is compared as no format.
+    #[serde(deserialize_with = "lenient_format")]
+    pub format: Format,
     /// The snapshot; `None` records that the spec was removed from the repository.
     pub snapshot: Option<String>,
     /// The snapshot this one replaces; `None` for a baseline.
@@ -326,4 +329,10 @@ pub(crate) fn to_json<T: Serialize>(v: &T) -> Vec<u8> {
     let mut b = serde_json::to_vec_pretty(v).unwrap_or_default();
     b.push(b'\n');
     b
+}
+
+/// Reads a stored format name; one this version does not know is [`Format::Any`].
+fn lenient_format<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Format, D::Error> {
+    let name = String::deserialize(d)?;
+    Ok(Format::parse(&name).unwrap_or(Format::Any))
 }

@@ -53,13 +53,13 @@ fn check_bytes(key: &str, bytes: &[u8], from: &str) -> Result<()> {
         let want = &key[OBJECTS.len()..];
         let got = sha256_hex(bytes);
         if got != want {
-            return Err(Error::Store(format!("object {key} in {from} is damaged: its bytes hash to {got}")));
+            return Err(Error::store(format!("object {key} in {from} is damaged: its bytes hash to {got}")));
         }
     } else if key.starts_with(super::ENTRIES) {
-        serde_json::from_slice::<Entry>(bytes).map_err(|e| Error::Store(format!("record {key} in {from} is not a valid entry: {e}")))?;
+        serde_json::from_slice::<Entry>(bytes).map_err(|e| Error::store(format!("record {key} in {from} is not a valid entry: {e}")))?;
     } else {
         serde_json::from_slice::<serde_json::Value>(bytes)
-            .map_err(|e| Error::Store(format!("record {key} in {from} is not valid JSON: {e}")))?;
+            .map_err(|e| Error::store(format!("record {key} in {from} is not valid JSON: {e}")))?;
     }
     Ok(())
 }
@@ -78,9 +78,9 @@ fn put_checked(to: &dyn Store, key: &str, bytes: &[u8], report: &mut CopyReport)
     } else {
         report.already += 1;
     }
-    let back = to.get(key)?.ok_or_else(|| Error::Store(format!("{key} is missing from {} right after it was written", to.location())))?;
+    let back = to.get(key)?.ok_or_else(|| Error::store(format!("{key} is missing from {} right after it was written", to.location())))?;
     if sha256_hex(&back) != sha256_hex(bytes) {
-        return Err(Error::Store(format!(
+        return Err(Error::store(format!(
             "{key} differs between the source and {} (sha256 {} there, {} in the source); the stores hold conflicting histories",
             to.location(),
             sha256_hex(&back),
@@ -104,7 +104,7 @@ pub fn copy(from: &dyn Store, to: &dyn Store) -> Result<CopyReport> {
 /// [`copy`], telling `progress` about every key copied.
 pub fn copy_with(from: &dyn Store, to: &dyn Store, progress: &dyn Progress) -> Result<CopyReport> {
     if !from.exists()? {
-        return Err(Error::Store(format!("no apidiff store at {} to copy from", from.location())));
+        return Err(Error::store(format!("no apidiff store at {} to copy from", from.location())));
     }
     if !to.exists()? {
         to.create()?;
@@ -113,7 +113,7 @@ pub fn copy_with(from: &dyn Store, to: &dyn Store, progress: &dyn Progress) -> R
     let mut report = CopyReport::default();
     progress.start("copying", keys.len() as u64);
     for key in &keys {
-        let bytes = from.get(key)?.ok_or_else(|| Error::Store(format!("{key} vanished from {} during the copy", from.location())))?;
+        let bytes = from.get(key)?.ok_or_else(|| Error::store(format!("{key} vanished from {} during the copy", from.location())))?;
         check_bytes(key, &bytes, &from.location())?;
         put_checked(to, key, &bytes, &mut report)?;
         progress.step(key);
@@ -122,7 +122,7 @@ pub fn copy_with(from: &dyn Store, to: &dyn Store, progress: &dyn Progress) -> R
     let target: std::collections::BTreeSet<String> = all_keys(to)?.into_iter().collect();
     let missing: Vec<&String> = keys.iter().filter(|k| !target.contains(*k)).collect();
     if !missing.is_empty() {
-        return Err(Error::Store(format!("after the copy, {} lacks {} keys, e.g. {}", to.location(), missing.len(), missing[0])));
+        return Err(Error::store(format!("after the copy, {} lacks {} keys, e.g. {}", to.location(), missing.len(), missing[0])));
     }
     Ok(report)
 }
@@ -141,12 +141,12 @@ pub struct ExportLine {
 /// Writes every key of `from` as JSON Lines (objects first); returns the counts.
 pub fn export(from: &dyn Store, out: &mut dyn Write) -> Result<CopyReport> {
     let mut report = CopyReport::default();
-    let io = |e: std::io::Error| Error::Store(format!("cannot write the export: {e}"));
+    let io = |e: std::io::Error| Error::store(format!("cannot write the export: {e}"));
     for key in all_keys(from)? {
-        let bytes = from.get(&key)?.ok_or_else(|| Error::Store(format!("{key} vanished from {} during the export", from.location())))?;
+        let bytes = from.get(&key)?.ok_or_else(|| Error::store(format!("{key} vanished from {} during the export", from.location())))?;
         check_bytes(&key, &bytes, &from.location())?;
         let line = ExportLine { key: key.clone(), sha256: sha256_hex(&bytes), bytes: B64.encode(&bytes) };
-        serde_json::to_writer(&mut *out, &line).map_err(|e| Error::Store(format!("cannot write the export: {e}")))?;
+        serde_json::to_writer(&mut *out, &line).map_err(|e| Error::store(format!("cannot write the export: {e}")))?;
         out.write_all(b"\n").map_err(io)?;
         if is_object(&key) {
             report.objects += 1
@@ -165,14 +165,14 @@ pub fn export_records(from: &dyn Store, out: &mut dyn Write) -> Result<CopyRepor
     let mut report = CopyReport::default();
     for kind in RECORD_KINDS {
         for key in from.list(kind)? {
-            let bytes = from.get(&key)?.ok_or_else(|| Error::Store(format!("{key} vanished during the export")))?;
+            let bytes = from.get(&key)?.ok_or_else(|| Error::store(format!("{key} vanished during the export")))?;
             let record: serde_json::Value =
-                serde_json::from_slice(&bytes).map_err(|e| Error::Store(format!("record {key} is not valid JSON: {e}")))?;
+                serde_json::from_slice(&bytes).map_err(|e| Error::store(format!("record {key} is not valid JSON: {e}")))?;
             let name = kind.trim_start_matches("records/").trim_end_matches('/');
             let line = serde_json::json!({"kind": name, "key": key, "record": record});
-            let mut text = serde_json::to_string(&line).map_err(|e| Error::Store(e.to_string()))?;
+            let mut text = serde_json::to_string(&line).map_err(|e| Error::store(e.to_string()))?;
             text.push('\n');
-            out.write_all(text.as_bytes()).map_err(|e| Error::Store(format!("cannot write the export: {e}")))?;
+            out.write_all(text.as_bytes()).map_err(|e| Error::store(format!("cannot write the export: {e}")))?;
             report.records += 1;
         }
     }
@@ -184,11 +184,11 @@ pub fn export_records(from: &dyn Store, out: &mut dyn Write) -> Result<CopyRepor
 pub fn import(input: &mut dyn BufRead, name: &str, to: &dyn Store) -> Result<CopyReport> {
     let mut items: Vec<(String, Vec<u8>)> = Vec::new();
     for (i, line) in input.lines().enumerate() {
-        let line = line.map_err(|e| Error::Store(format!("{name}: cannot read: {e}")))?;
+        let line = line.map_err(|e| Error::store(format!("{name}: cannot read: {e}")))?;
         if line.trim().is_empty() {
             continue;
         }
-        let at = |m: String| Error::Store(format!("{name}:{}: {m}", i + 1));
+        let at = |m: String| Error::store(format!("{name}:{}: {m}", i + 1));
         let l: ExportLine = serde_json::from_str(&line).map_err(|e| at(format!("expected {{\"key\", \"sha256\", \"bytes\"}}: {e}")))?;
         let bytes = B64.decode(l.bytes.as_bytes()).map_err(|e| at(format!("`bytes` is not base64: {e}")))?;
         if sha256_hex(&bytes) != l.sha256 {

@@ -36,11 +36,11 @@ pub(crate) fn check_key(key: &str) -> Result<()> {
         && !key.starts_with('/')
         && key.split('/').all(|s| !s.is_empty() && s != "." && s != "..")
         && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'));
-    if ok { Ok(()) } else { Err(Error::Store(format!("invalid store key `{key}`"))) }
+    if ok { Ok(()) } else { Err(Error::store(format!("invalid store key `{key}`"))) }
 }
 
 fn io(what: &str, path: &Path, e: std::io::Error) -> Error {
-    Error::Store(format!("cannot {what} {}: {e}", path.display()))
+    Error::store(format!("cannot {what} {}: {e}", path.display()))
 }
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -101,7 +101,7 @@ impl Store for FsStore {
         // The store writes regular files only: a symlink or FIFO in it (committed to a
         // repository, say) is refused rather than followed or waited on.
         match std::fs::symlink_metadata(&p) {
-            Ok(m) if !m.is_file() => return Err(Error::Store(format!("cannot read {}: not a regular file", p.display()))),
+            Ok(m) if !m.is_file() => return Err(Error::store(format!("cannot read {}: not a regular file", p.display()))),
             _ => {}
         }
         match std::fs::read(&p) {

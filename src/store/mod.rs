@@ -19,6 +19,7 @@
 //! backend ([`postgres`]) to `INSERT ... ON CONFLICT DO NOTHING` on typed tables. [`copy`]
 //! moves everything between stores; [`Mirrored`] sends every write to a second store too.
 
+pub mod alerts;
 mod archive;
 pub mod bundle;
 pub mod copy;
@@ -29,7 +30,6 @@ pub mod privacy;
 pub mod record;
 #[cfg(feature = "s3")]
 pub mod s3;
-pub mod time;
 pub mod view;
 
 pub use archive::{
@@ -171,7 +171,7 @@ impl Archive {
         if self.store.exists()? {
             Ok(())
         } else {
-            Err(Error::Store(format!(
+            Err(Error::store(format!(
                 "no apidiff store at {}: run `apidiff check --record` to create it and archive a baseline",
                 self.store.location()
             )))
@@ -198,16 +198,16 @@ impl Archive {
     pub fn snapshot(&self, hash: &str) -> Result<Bundle> {
         let key = object_key(hash);
         let bytes = self.store.get(&key)?.ok_or_else(|| {
-            Error::Store(format!("snapshot {hash} is missing from the store at {} (object {key})", self.store.location()))
+            Error::store(format!("snapshot {hash} is missing from the store at {} (object {key})", self.store.location()))
         })?;
         let actual = sha256_hex(&bytes);
         if actual != hash {
-            return Err(Error::Store(format!(
+            return Err(Error::store(format!(
                 "snapshot {hash} is damaged: object {key} in {} hashes to {actual}; restore it from a backup or remove the store's entries that use it",
                 self.store.location()
             )));
         }
-        serde_json::from_slice(&bytes).map_err(|e| Error::Store(format!("snapshot {hash} is not a spec bundle: {e}")))
+        serde_json::from_slice(&bytes).map_err(|e| Error::store(format!("snapshot {hash} is not a spec bundle: {e}")))
     }
 
     /// Writes an entry; `false` when an identical one was already there.
@@ -233,9 +233,9 @@ impl Archive {
             if !key.ends_with(".json") || cache.seen.contains(&key) {
                 continue;
             }
-            let bytes = self.store.get(&key)?.ok_or_else(|| Error::Store(format!("record {key} vanished while reading")))?;
+            let bytes = self.store.get(&key)?.ok_or_else(|| Error::store(format!("record {key} vanished while reading")))?;
             let e: Entry = serde_json::from_slice(&bytes)
-                .map_err(|e| Error::Store(format!("record {key} in {} is damaged: {e}", self.store.location())))?;
+                .map_err(|e| Error::store(format!("record {key} in {} is damaged: {e}", self.store.location())))?;
             cache.raw.push(e);
             cache.seen.insert(key);
             fresh = true;
@@ -273,14 +273,14 @@ impl Archive {
         }
         let salt = sha256_hex(format!("salt\0{seed}").as_bytes());
         self.store.put_new(privacy::SALT_KEY, &to_json(&serde_json::json!({ "salt": salt })))?;
-        self.existing_salt()?.ok_or_else(|| Error::Store("the pseudonym salt vanished after writing it".into()))
+        self.existing_salt()?.ok_or_else(|| Error::store("the pseudonym salt vanished after writing it"))
     }
 
     fn existing_salt(&self) -> Result<Option<String>> {
         match self.store.get(privacy::SALT_KEY)? {
             None => Ok(None),
             Some(b) => {
-                let v: Value = serde_json::from_slice(&b).map_err(|e| Error::Store(format!("{} is damaged: {e}", privacy::SALT_KEY)))?;
+                let v: Value = serde_json::from_slice(&b).map_err(|e| Error::store(format!("{} is damaged: {e}", privacy::SALT_KEY)))?;
                 Ok(v.get("salt").and_then(Value::as_str).map(str::to_string))
             }
         }
@@ -302,7 +302,7 @@ impl Archive {
         if erasures.is_empty() {
             return Ok(Tombstones::default());
         }
-        let salt = self.existing_salt()?.ok_or_else(|| Error::Store("erasures exist but the store has no pseudonym salt".into()))?;
+        let salt = self.existing_salt()?.ok_or_else(|| Error::store("erasures exist but the store has no pseudonym salt"))?;
         Ok(Tombstones::new(&salt, &erasures))
     }
 
@@ -392,7 +392,7 @@ impl Archive {
                 continue;
             }
             let rec = serde_json::from_slice(&bytes)
-                .map_err(|e| Error::Store(format!("record {key} in {} is damaged: {e}", self.store.location())))?;
+                .map_err(|e| Error::store(format!("record {key} in {} is damaged: {e}", self.store.location())))?;
             out.push(rec);
         }
         Ok(out)
@@ -432,16 +432,17 @@ impl Archive {
         };
         let targets: Vec<Entry> = targets.into_iter().filter(|e| e.snapshot.is_some() && module.is_none_or(|m| e.module == m)).collect();
         if targets.is_empty() {
-            return Err(Error::Usage(match module {
-                Some(m) => format!("module `{m}` has no archived spec at {kind} {}", &full[..12.min(full.len())]),
-                None => format!("{kind} {} has no archived spec to roll back to", &full[..12.min(full.len())]),
+            return Err(Error::NotFound(match module {
+                Some(m) => format!("module `{m}` has no archived spec at {kind} {}", crate::ids::short(&full)),
+                None => format!("{kind} {} has no archived spec to roll back to", crate::ids::short(&full)),
             }));
         }
         Ok((kind, full, targets))
     }
 
     /// Resolves an entry id, snapshot id or deploy id (full or a prefix of at least 4
-    /// characters). Unknown and ambiguous prefixes are usage errors naming the candidates.
+    /// characters). An unknown id is [`Error::NotFound`]; an ambiguous prefix is
+    /// [`Error::Conflict`] naming the candidates.
     pub fn resolve(entries: &[Entry], id: &str, allow: &[&str]) -> Result<Target> {
         let id = id.trim().to_ascii_lowercase();
         if id.len() < 4 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.') {
@@ -471,7 +472,7 @@ impl Archive {
             }
         }
         match found.as_slice() {
-            [] => Err(Error::Usage(format!("`{id}` matches no {} in the store", allow.join(", no ")))),
+            [] => Err(Error::NotFound(format!("`{id}` matches no {} in the store", allow.join(", no ")))),
             [(full, kind)] => Ok(match *kind {
                 "entry" => {
                     Target::Entry(Box::new(entries.iter().find(|e| &e.id == full).cloned().ok_or_else(|| Error::Usage("vanished".into()))?))
@@ -481,7 +482,7 @@ impl Archive {
                 }
                 _ => Target::Deploy(full.clone(), entries.iter().filter(|e| e.deploy.as_deref() == Some(full)).cloned().collect()),
             }),
-            many => Err(Error::Usage(format!(
+            many => Err(Error::Conflict(format!(
                 "`{id}` is ambiguous: it matches {}; give more characters",
                 many.iter().map(|(f, k)| format!("{k} {f}")).collect::<Vec<_>>().join(", ")
             ))),
@@ -533,7 +534,7 @@ mod tests {
             time: "2025-01-01T00:00:00.000Z".into(),
             module: "m".into(),
             spec: "s".into(),
-            format: "openapi".into(),
+            format: crate::diff::Format::OpenApi,
             snapshot: Some(snap.into()),
             previous: None,
             deploy: Some(deploy.into()),
@@ -565,7 +566,7 @@ mod tests {
                 let a = a.clone();
                 std::thread::spawn(move || {
                     for i in 0..25 {
-                        let time = time::format_millis(1000);
+                        let time = crate::time::format_millis(1000);
                         let ev = AuditEvent {
                             id: unique_id(&time, "x"),
                             time,

@@ -101,7 +101,7 @@ impl PgStore {
                     } else {
                         String::new()
                     };
-                    return Err(Error::Store(format!("cannot connect to postgres at {}{tries}: {}", self.display, describe(&e))));
+                    return Err(Error::store(format!("cannot connect to postgres at {}{tries}: {}", self.display, describe(&e))));
                 }
             }
         }
@@ -118,7 +118,7 @@ impl PgStore {
     /// Runs `f` on the connection, reconnecting and retrying once the connection was lost
     /// (every operation of this store is idempotent, so a retry is safe).
     fn with<T>(&self, what: &str, mut f: impl FnMut(&mut Client) -> std::result::Result<T, postgres::Error>) -> Result<T> {
-        let mut guard = self.client.lock().map_err(|_| Error::Store("postgres connection poisoned".into()))?;
+        let mut guard = self.client.lock().map_err(|_| Error::store("postgres connection poisoned"))?;
         for round in 0..2 {
             if guard.as_ref().is_none_or(Client::is_closed) {
                 *guard = Some(self.connect()?);
@@ -133,11 +133,11 @@ impl PgStore {
                     if transient(&e) {
                         *guard = None;
                     }
-                    return Err(Error::Store(format!("postgres at {}: cannot {what}: {}", self.display, describe(&e))));
+                    return Err(Error::store(format!("postgres at {}: cannot {what}: {}", self.display, describe(&e))));
                 }
             }
         }
-        Err(Error::Store(format!("postgres at {}: cannot {what}: the connection keeps failing", self.display)))
+        Err(Error::store(format!("postgres at {}: cannot {what}: the connection keeps failing", self.display)))
     }
 }
 
@@ -233,7 +233,7 @@ fn tls(verify: bool) -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
-        .map_err(|e| Error::Store(format!("TLS setup: {e}")))?
+        .map_err(|e| Error::store(format!("TLS setup: {e}")))?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(EncryptOnly(provider)))
         .with_no_client_auth();
@@ -526,7 +526,7 @@ fn route(key: &str) -> Route<'_> {
 }
 
 fn record<T: for<'de> serde::Deserialize<'de>>(key: &str, bytes: &[u8], what: &str) -> Result<T> {
-    serde_json::from_slice(bytes).map_err(|e| Error::Store(format!("{key}: not a valid {what}: {e}")))
+    serde_json::from_slice(bytes).map_err(|e| Error::store(format!("{key}: not a valid {what}: {e}")))
 }
 
 fn put_entry(c: &mut Client, key: &str, e: &Entry, raw: &[u8]) -> std::result::Result<bool, postgres::Error> {
@@ -541,7 +541,7 @@ fn put_entry(c: &mut Client, key: &str, e: &Entry, raw: &[u8]) -> std::result::R
             &e.time,
             &e.module,
             &e.spec,
-            &e.format,
+            &e.format.as_str(),
             &e.snapshot,
             &e.previous,
             &e.deploy,
@@ -568,7 +568,7 @@ fn derive(tx: &mut Transaction<'_>, e: &Entry) -> std::result::Result<(), postgr
     if let Some(snap) = &e.snapshot {
         tx.execute(
             "INSERT INTO snapshots (module, spec, hash, format, first_recorded) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-            &[&e.module, &e.spec, snap, &e.format, &e.time],
+            &[&e.module, &e.spec, snap, &e.format.as_str(), &e.time],
         )?;
     }
     for (i, ch) in e.changes.iter().enumerate() {

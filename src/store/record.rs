@@ -27,15 +27,15 @@ pub struct EntryBuilder {
 }
 
 impl Entry {
-    /// Starts an entry for a spec of a module, of a format (`openapi`, ...).
-    pub fn build(module: &str, spec: &str, format: &str, facts: &EntryFacts) -> EntryBuilder {
+    /// Starts an entry for a spec of a module, of a format.
+    pub fn build(module: &str, spec: &str, format: crate::diff::Format, facts: &EntryFacts) -> EntryBuilder {
         EntryBuilder {
             entry: Entry {
                 id: String::new(),
                 time: facts.time.clone(),
                 module: module.to_string(),
                 spec: spec.to_string(),
-                format: format.to_string(),
+                format,
                 snapshot: None,
                 previous: None,
                 deploy: facts.deploy.clone(),

@@ -68,7 +68,7 @@ impl S3Store {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| Error::Store(format!("cannot start the S3 client: {e}")))?;
+            .map_err(|e| Error::store(format!("cannot start the S3 client: {e}")))?;
         Ok(S3Store { s3, rt, bucket: bucket.to_string(), prefix, endpoint })
     }
 
@@ -79,7 +79,7 @@ impl S3Store {
 
     fn err(&self, what: &str, e: object_store::Error) -> Error {
         let msg = e.to_string().replace('\n', " ");
-        Error::Store(format!("S3 {}: cannot {what}: {msg}", self.location()))
+        Error::store(format!("S3 {}: cannot {what}: {msg}", self.location()))
     }
 }
 

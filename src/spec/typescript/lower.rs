@@ -15,7 +15,6 @@ use std::path::PathBuf;
 const MAX_NAMESPACE_DEPTH: usize = 512;
 /// Stack for parsing and lowering: the parser recurses once per nesting level, and
 /// [`super::nesting::MAX_NESTING`] levels must fit whatever thread the caller runs on.
-const STACK_BYTES: usize = 256 << 20;
 /// Longest chain of files followed through re-exports.
 const MAX_FILE_DEPTH: usize = 16;
 
@@ -37,20 +36,12 @@ impl Decl {
 pub(super) fn load(input: &Input) -> Result<Surface> {
     // A thread of its own, so the stack budget does not depend on the caller's (2 MB worker
     // threads in the server and tests).
-    std::thread::scope(|scope| {
-        let worker = std::thread::Builder::new().name("ts-lower".into()).stack_size(STACK_BYTES).spawn_scoped(scope, || load_here(input));
-        match worker {
-            Ok(handle) => handle.join().unwrap_or_else(|_| {
-                Err(Located::new(
-                    &input.name,
-                    Some(1),
-                    Some(1),
-                    "the TypeScript loader failed on this file; expected valid TypeScript declarations",
-                )
-                .into())
-            }),
-            Err(_) => load_here(input),
+    crate::deep::run("lowering TypeScript", || load_here(input)).map_err(|e| match e {
+        crate::Error::Internal(_) => {
+            Located::new(&input.name, Some(1), Some(1), "the TypeScript loader failed on this file; expected valid TypeScript declarations")
+                .into()
         }
+        other => other,
     })
 }
 

@@ -1,11 +1,11 @@
 //! `apidiff tests OLD NEW`: Hurl test scripts for the OpenAPI operations the revision added or
-//! changed (the generator is [`crate::tests_gen`]).
+//! changed (the use case is [`crate::pipeline::hurl_tests`]).
 
 use super::context::Exit;
-use crate::diff::{self, Options};
+use crate::diff::Options;
 use crate::error::{Error, Located};
-use crate::spec::{self, LoadOptions, Spec};
-use crate::tests_gen::{self, TestFile};
+use crate::pipeline::{self, HurlRequest};
+use crate::spec::LoadOptions;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -29,28 +29,14 @@ pub struct TestsArgs {
 
 pub(super) fn run(args: TestsArgs) -> Result<Exit, Error> {
     let cwd = std::env::current_dir().map_err(|e| Error::Usage(format!("cannot read the current folder: {e}")))?;
-    let base_in = crate::source::Input::open(&args.old, &cwd)?;
-    let rev_in = crate::source::Input::open(&args.new, &cwd)?;
-    let load = LoadOptions { allow_remote_refs: args.allow_remote_refs, ..LoadOptions::default() };
-    let base_url = args.base_url.clone();
-    let files = std::thread::Builder::new()
-        .stack_size(spec::STACK_BYTES)
-        .spawn(move || -> Result<Vec<TestFile>, Error> {
-            let (base, rev) = spec::load_pair(&base_in, &rev_in, &load)?;
-            let Spec::OpenApi(api) = &rev else {
-                return Err(Error::Usage(format!(
-                    "`apidiff tests` generates HTTP tests for OpenAPI and Swagger descriptions; `{}` is a {} description",
-                    rev_in.name,
-                    rev.format().as_str()
-                )));
-            };
-            let opts = Options { today: super::context::today(), ..Options::default() };
-            let changes = diff::compare(&base, &rev, &opts)?;
-            Ok(tests_gen::generate(api, &changes, base_url.as_deref()))
-        })
-        .map_err(|e| Error::Usage(format!("cannot start worker thread: {e}")))?
-        .join()
-        .map_err(|_| Error::Usage("internal error: test generation panicked".into()))??;
+    let req = HurlRequest {
+        base: crate::source::Input::open(&args.old, &cwd)?,
+        revision: crate::source::Input::open(&args.new, &cwd)?,
+        load: LoadOptions { allow_remote_refs: args.allow_remote_refs, ..LoadOptions::default() },
+        options: Options { today: crate::time::today(), ..Options::default() },
+        base_url: args.base_url.clone(),
+    };
+    let files = pipeline::hurl_tests(&req)?;
     match &args.out {
         None => {
             let all: Vec<&str> = files.iter().map(|f| f.content.as_str()).collect();
