@@ -72,7 +72,7 @@ mod tests {
         fn depth(n: u64) -> u64 {
             if n == 0 { 0 } else { 1 + depth(n - 1) }
         }
-        let local = vec![1, 2, 3];
+        let local = [1, 2, 3];
         assert_eq!(run("sum", || Ok::<_, Error>(local.iter().sum::<i32>())).unwrap(), 6);
         // Far deeper than the default 2 MiB (or 8 MiB main) stack allows.
         assert_eq!(run("recurse", || Ok::<_, Error>(depth(std::hint::black_box(200_000)))).unwrap(), 200_000);

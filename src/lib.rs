@@ -13,6 +13,7 @@ pub mod config;
 pub mod deep;
 pub mod diff;
 pub mod discover;
+pub mod docs;
 pub mod error;
 pub mod hurl;
 pub mod ids;

@@ -10,7 +10,7 @@ mod config;
 mod context;
 mod diff;
 mod discover;
-pub mod docs;
+mod docs;
 mod doctor;
 mod export;
 mod history;
@@ -95,7 +95,7 @@ pub enum Command {
     Store(store::StoreArgs),
     /// Check the store: schema (repaired where possible), every snapshot's hash, every record.
     Doctor(doctor::DoctorArgs),
-    /// Generate README_API_DIFF.md from the code, or check that it is current.
+    /// Generate README_API_DIFF.md and the rule pages (docs/rules/) from the code, or check that they are current.
     Docs(docs::DocsArgs),
     /// Run the tracker's REST API and the /admin/api-diff dashboard over the store (JWT key from APIDIFF_JWT_SECRET or APIDIFF_JWT_PUBLIC_KEY; API described in docs/api/openapi.yaml).
     #[cfg(feature = "server")]

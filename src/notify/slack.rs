@@ -48,8 +48,8 @@ pub fn message(alert: &Notice) -> Value {
         context.push(format!("*Owners:* {}", alert.owners.iter().map(|o| escape(o)).collect::<Vec<_>>().join(", ")));
     }
     match (&alert.commit, &alert.commit_url) {
-        (Some(c), Some(u)) => context.push(format!("<{}|commit {}>", u, crate::ids::short(&c))),
-        (Some(c), None) => context.push(format!("commit `{}`", crate::ids::short(&c))),
+        (Some(c), Some(u)) => context.push(format!("<{}|commit {}>", u, crate::ids::short(c))),
+        (Some(c), None) => context.push(format!("commit `{}`", crate::ids::short(c))),
         _ => {}
     }
     if let Some(r) = &alert.report_url {

@@ -164,9 +164,9 @@ pub fn history_report(entries: &[Entry], module: Option<&str>, generated: &str) 
             report.specs.push(SpecPair {
                 module: Some(e.module.clone()),
                 format: e.format,
-                base: e.previous.as_deref().map(|p| format!("snapshot:{}", crate::ids::short(&p))).unwrap_or_else(|| "(none)".into()),
+                base: e.previous.as_deref().map(|p| format!("snapshot:{}", crate::ids::short(p))).unwrap_or_else(|| "(none)".into()),
                 revision: match &e.snapshot {
-                    Some(s) => format!("{} @ snapshot:{}", e.spec, crate::ids::short(&s)),
+                    Some(s) => format!("{} @ snapshot:{}", e.spec, crate::ids::short(s)),
                     None => format!("{} (removed)", e.spec),
                 },
             });

@@ -172,7 +172,7 @@ fn timeline(w: &mut Writer, report: &Report) {
             (t.time.get(..19).unwrap_or(&t.time).replace('T', " "), Helv::Regular, BLACK),
             (t.module.clone(), Helv::Regular, BLACK),
             (t.spec.clone(), Helv::Regular, BLACK),
-            (t.deploy.as_deref().map(|d| crate::ids::short(d)).unwrap_or("").to_string(), Helv::Regular, BLACK),
+            (t.deploy.as_deref().map(crate::ids::short).unwrap_or("").to_string(), Helv::Regular, BLACK),
             (t.risk.clone(), Helv::Bold, risk_color(&t.risk)),
             (format!("{}{}", t.changes, t.author.as_deref().map(|a| format!(" ({a})")).unwrap_or_default()), Helv::Regular, BLACK),
         ];
