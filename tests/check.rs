@@ -417,6 +417,7 @@ fn rollback_refuses_paths_outside_the_repository() {
     let hash = archive.put_snapshot(&evil).unwrap();
     archive
         .put_entry(&Entry {
+            version: 1,
             id: Entry::derive_id("legacy", "legacy/swagger.yaml", Some(&hash), None, Some("feedface")),
             time: "2999-01-01T00:00:00.000Z".into(),
             module: "legacy".into(),
@@ -786,4 +787,24 @@ fn dependency_changes_count_only_through_used_definitions() {
         assert_eq!(out.code, 1, "{args:?}: {out:?}");
         assert!(out.stdout.contains("proto-http-verb-changed"), "{args:?}: {out:?}");
     }
+}
+
+/// A `$ref` whose fragment holds a broken escape before a non-ASCII character (`#/%aé`) used to
+/// slice through the character and panic, stopping the whole check. Now it is a located error for
+/// that spec alone, while the other spec's breaking change is still reported: exit 2, both visible.
+#[test]
+fn a_bad_ref_fragment_is_an_error_for_its_spec_while_the_others_are_checked() {
+    let r = seeded();
+    assert_eq!(r.run(&["check", "--record"]).code, 0);
+    r.write("legacy/swagger.yaml", "swagger: '2.0'\ninfo: {title: Legacy, version: '1'}\npaths:\n  /pets:\n    get:\n      responses:\n        '200':\n          description: pets\n          schema: {$ref: '#/%aé'}\n");
+    r.write("services/orders/api/openapi.json", r#"{"openapi": "3.0.3", "info": {"title": "Orders", "version": "1"}, "paths": {}}"#);
+    let out = r.run(&["check", "--format", "json"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let errors = v["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{v:#}");
+    assert_eq!(errors[0]["spec"], "legacy/swagger.yaml");
+    assert!(errors[0]["line"].as_u64().is_some(), "the error is located: {v:#}");
+    assert!(v["changes"].as_array().unwrap().iter().any(|c| c["id"] == "endpoint-removed" && c["module"] == "orders"), "{v:#}");
+    assert!(out.stderr.contains("legacy/swagger.yaml") && !out.stderr.contains("panicked"), "{out:?}");
 }

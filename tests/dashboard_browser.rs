@@ -271,6 +271,7 @@ fn ten_thousand_entries_first_page_within_300_ms() {
         let deploy = format!("deploy-{}", i / 5);
         let change = json!({"id": "endpoint-removed", "severity": "breaking", "blocking": true, "format": "openapi", "direction": "none", "area": "endpoint", "kind": "removed", "message": format!("endpoint GET /p{i} removed"), "fingerprint": format!("{i:016x}")});
         a.put_entry(&Entry {
+            version: 1,
             id: Entry::derive_id(&module, "m/openapi.yaml", Some(snap), Some(prev), Some(&deploy)),
             time: apidiff::time::format_millis(1_700_000_000_000 + (i / 5) as i64 * 600_000),
             module,

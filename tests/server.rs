@@ -252,7 +252,12 @@ fn register_history_alerts_and_reports() {
     }
     let pzr = s.req("GET", &format!("/api/api-diff/report/{id}?format=json&pseudonymize=true"), Some(&admin), None);
     assert!(!pzr.body.contains("jane"));
-    assert_eq!(s.req("GET", &format!("/api/api-diff/report/{id}?format=pdf"), Some(&admin), None).status, 400);
+    // Every report format of the one list is served; an unknown one is refused naming them.
+    let pdf = s.req("GET", &format!("/api/api-diff/report/{id}?format=pdf"), Some(&admin), None);
+    assert_eq!((pdf.status, pdf.header("content-type")), (200, Some("application/pdf")));
+    let bad = s.req("GET", &format!("/api/api-diff/report/{id}?format=docx"), Some(&admin), None);
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("text, json, markdown, html, sarif, junit, gitlab, github, pdf"), "{}", bad.body);
 
     // Notes and acknowledgements.
     s.json("POST", &format!("/api/api-diff/entries/{id}/notes"), &token(Role::Developer, "dan"), Some(json!({"text": "billing migrated"})));
@@ -536,6 +541,7 @@ fn bench_history_10k() {
         let snap = &snaps[i % 10];
         let prev = &snaps[(i + 9) % 10];
         let e = Entry {
+            version: 1,
             id: Entry::derive_id(&module, "m/openapi.yaml", Some(snap), Some(prev), Some(&format!("deploy-{i}"))),
             time: apidiff::time::format_millis(1_700_000_000_000 + i as i64 * 60_000),
             module,
@@ -742,4 +748,69 @@ fn registered_breaking_change_posts_a_signed_webhook_once() {
     // Each sent alert is in the audit log.
     let log = s.json("GET", "/api/api-diff/audit?action=alert&limit=100", &token(Role::Admin, "auditor"), None);
     assert_eq!(log["items"].as_array().unwrap().len(), 2, "{log}");
+}
+
+/// The one list of report formats is what the server's API description offers, with the same
+/// media types.
+#[test]
+fn the_api_description_lists_every_report_format() {
+    use apidiff::report::ReportFormat;
+    let doc: serde_json::Value = yaml_value(apidiff::server::OPENAPI_YAML);
+    let op = &doc["paths"]["/api/api-diff/report/{id}"]["get"];
+    let param = op["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "format").unwrap();
+    let names: Vec<&str> = param["schema"]["enum"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let ours: Vec<&str> = ReportFormat::ALL.iter().map(|f| f.name()).collect();
+    assert_eq!(names, ours);
+    let content = op["responses"]["200"]["content"].as_object().unwrap();
+    for f in ReportFormat::ALL {
+        let media = f.media_type().split(';').next().unwrap();
+        assert!(content.contains_key(media), "{media} ({}) is not described", f.name());
+    }
+}
+
+fn yaml_value(text: &str) -> serde_json::Value {
+    apidiff::source::text::parse("openapi.yaml", text).unwrap().0
+}
+
+/// `apidiff summary --json` and `GET /summary` answer with the same thing, from one library
+/// function.
+#[test]
+fn summary_is_one_answer_in_the_cli_and_the_server() {
+    let (s, _, _) = seeded();
+    std::fs::write(s.dir.path().join("apidiff.yaml"), common_server::config_yaml()).unwrap();
+    let viewer = token(Role::Viewer, "val");
+    let served = s.json("GET", "/api/api-diff/summary?module=users", &viewer, None);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_apidiff"))
+        .args(["summary", "--module", "users", "--json", "--root"])
+        .arg(s.dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let cli: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(cli, served);
+    assert_eq!(served["entries"], 2);
+    assert_eq!(served["dependants"][0]["module"], "billing");
+}
+
+/// `apidiff rollback --preview` and `POST /rollback` answer with the same report when the
+/// working tree holds what was last archived.
+#[test]
+fn rollback_preview_is_one_answer_in_the_cli_and_the_server() {
+    let (s, _, second) = seeded();
+    let root = s.dir.path();
+    std::fs::write(root.join("apidiff.yaml"), common_server::config_yaml()).unwrap();
+    std::fs::create_dir_all(root.join("users")).unwrap();
+    std::fs::write(root.join("users/openapi.yaml"), USERS_V2).unwrap();
+    let admin = token(Role::Admin, "ada");
+    let served = s.json("POST", "/api/api-diff/rollback", &admin, Some(json!({"to": "deploy-1", "module": "users"})));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_apidiff"))
+        .args(["rollback", "--to", "deploy-1", "--module", "users", "--preview", "--format", "json", "--root"])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let cli: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(cli, served["report"]);
+    assert_eq!(served["specs"][0]["from"], second["snapshot"], "the working tree is the latest snapshot");
+    assert!(served["report"]["summary"]["total"].as_u64().unwrap() >= 1);
 }

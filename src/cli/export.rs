@@ -5,7 +5,6 @@ use super::context::{Bar, Common, actor, now_ms};
 use super::context::{Exit, out_bytes};
 use crate::error::Error;
 use crate::pipeline::{self, ExportFormat, ExportRequest};
-use crate::progress::Progress;
 use clap::Args;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -36,14 +35,11 @@ pub(super) fn run(args: ExportArgs, quiet: bool) -> Result<Exit, Error> {
         return Err(Error::Usage("--format pdf writes binary data: give --out FILE, or redirect stdout".into()));
     }
     let req = ExportRequest { module: args.module.clone(), since: args.since.clone(), format: args.format, now: now_ms() };
-    let bar = Bar::new(quiet);
-    bar.start("exporting", 0);
-    let exported = pipeline::export(&ctx.archive, &req)?;
+    let exported = pipeline::export_with(&ctx.archive, &req, &Bar::new(quiet))?;
     match &args.out {
         Some(p) => std::fs::write(p, &exported.bytes).map_err(|e| Error::Usage(format!("--out {}: cannot write: {e}", p.display())))?,
         None => out_bytes(&exported.bytes),
     }
-    bar.finish();
     exported.audit(&ctx.archive, &req, actor(&ctx.root), args.out.as_ref().map(|p| p.display().to_string()))?;
     if let Some(p) = &args.out {
         let n = exported.entries;

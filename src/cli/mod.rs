@@ -155,3 +155,28 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Watch(args) => watch::run(args),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_kind_exits_2() {
+        for kind in ErrorKind::ALL {
+            let e = match kind {
+                ErrorKind::BadInput => Error::Input(crate::Located::file("a.yaml", "bad")),
+                ErrorKind::Usage => Error::Usage("u".into()),
+                ErrorKind::NotFound => Error::NotFound("n".into()),
+                ErrorKind::Conflict => Error::Conflict("c".into()),
+                ErrorKind::Unauthorised => Error::Unauthorised("a".into()),
+                ErrorKind::Forbidden => Error::Forbidden("f".into()),
+                ErrorKind::Unavailable => Error::store("down"),
+                ErrorKind::Internal => Error::Internal("boom".into()),
+            };
+            assert_eq!(e.kind(), kind);
+            assert_eq!(exit_code(&e), Exit::Error, "{kind:?}");
+        }
+        let internal = Error::Internal("comparing a.yaml panicked: boom".into()).to_string();
+        assert!(internal.contains("a bug in apidiff") && internal.contains(crate::error::BUG_REPORTS), "{internal}");
+    }
+}

@@ -69,6 +69,11 @@ pub struct Exported {
 
 /// Builds an export of the archive.
 pub fn export(archive: &Archive, req: &ExportRequest) -> Result<Exported> {
+    export_with(archive, req, &crate::progress::Silent)
+}
+
+/// [`export`], telling `progress` how many entries it exports.
+pub fn export_with(archive: &Archive, req: &ExportRequest, progress: &dyn crate::progress::Progress) -> Result<Exported> {
     let since = match &req.since {
         Some(s) => Some(
             time::since(s, req.now)
@@ -86,6 +91,7 @@ pub fn export(archive: &Archive, req: &ExportRequest) -> Result<Exported> {
         .into_iter()
         .filter(|e| req.module.as_ref().is_none_or(|m| &e.module == m) && since.as_deref().is_none_or(|s| e.time.as_str() >= s))
         .collect();
+    progress.start(&format!("exporting {} entries", shown.len()), 0);
     let generated = time::format_millis(req.now);
     let report = || history_report(&shown, req.module.as_deref(), &generated);
     let bytes = match req.format {
@@ -114,6 +120,7 @@ pub fn export(archive: &Archive, req: &ExportRequest) -> Result<Exported> {
         ExportFormat::Html => ReportFormat::Html.render(&report(), false),
         ExportFormat::Pdf => ReportFormat::Pdf.render(&report(), false),
     };
+    progress.finish();
     Ok(Exported { bytes, entries: shown.len(), since, generated })
 }
 
@@ -171,9 +178,9 @@ pub fn history_report(entries: &[Entry], module: Option<&str>, generated: &str) 
                 },
             });
         }
-        report
-            .changes
-            .extend(e.changes.iter().map(|c| ReportChange { module: c.module.clone().or_else(|| Some(e.module.clone())), ..c.clone() }));
+        report.changes.extend(
+            e.changes.iter().map(|c| ReportChange { module: c.module.clone().or_else(|| Some(e.module.clone())), ..ReportChange::from(c) }),
+        );
     }
     // Worst first, then in time order (stable sort keeps the entries' order).
     report.changes.sort_by_key(|c| std::cmp::Reverse(c.severity));

@@ -32,7 +32,7 @@ use crate::source::git;
 use crate::store::Entry;
 use crate::time;
 pub use diff::{DiffRequest, Diffed, diff};
-pub use export::{ExportFormat, ExportRequest, Exported, entry_report, export, history_report, timeline_markdown};
+pub use export::{ExportFormat, ExportRequest, Exported, entry_report, export, export_with, history_report, timeline_markdown};
 pub use hurl::{HurlRequest, hurl_tests};
 pub use load::{LiveFetch, fetch_live};
 pub use record::{Recorded, audit_failures, record};

@@ -56,7 +56,8 @@ pub struct RolledSpec {
     pub module: String,
     /// Its main file (or live locator).
     pub spec: String,
-    /// The snapshot that is current, when known (always with [`Current::Archive`]).
+    /// The snapshot id of what is current (the latest archived snapshot, or the hash of the
+    /// working tree's files); `None` when the spec is missing or is a live source.
     pub from: Option<String>,
     /// The snapshot it goes back to.
     pub to: Option<String>,
@@ -187,7 +188,10 @@ fn current_of(req: &RollbackRequest<'_>, plan: &Plan, e: &Entry) -> Result<(Opti
             if e.format == Format::Any || !worktree.has(&e.spec) {
                 return Ok((None, None));
             }
-            Ok((Some(bundle::collect(&worktree, &e.spec, e.format, &req.load)?), None))
+            // Its snapshot id is its content's hash: the same id the archive gives those files.
+            let b = bundle::collect(&worktree, &e.spec, e.format, &req.load)?;
+            let hash = b.hash();
+            Ok((Some(b), Some(hash)))
         }
     }
 }
@@ -200,10 +204,7 @@ pub fn apply(req: &RollbackRequest<'_>, plan: &Plan, actor: Option<String>, now:
     let mut files = BTreeMap::new();
     let mut specs = Vec::new();
     for (e, b) in &plan.targets {
-        let from = match req.current {
-            Current::Archive => plan.latest.iter().find(|l| l.module == e.module && l.spec == e.spec).and_then(|l| l.snapshot.clone()),
-            Current::Worktree(_) => None,
-        };
+        let from = current_of(req, plan, e)?.1;
         specs.push(RolledSpec { module: e.module.clone(), spec: e.spec.clone(), from, to: e.snapshot.clone() });
         match req.current {
             Current::Archive => files.extend(b.files.clone()),

@@ -88,7 +88,7 @@ pub fn summary(config: &Config, archive: &Archive, entries: &[Entry], acks: &[Ac
     }
     let latest: Vec<&Entry> = Archive::latest(entries).into_iter().filter(|e| e.module == module).collect();
     let graph = Graph::new(config, &graphql_entities(archive, entries));
-    let latest_changes: Vec<&ReportChange> = latest.iter().flat_map(|e| e.changes.iter()).collect();
+    let latest_changes: Vec<ReportChange> = latest.iter().flat_map(|e| e.changes.iter().map(ReportChange::from)).collect();
     let dependants = graph
         .dependants(module)
         .into_iter()
@@ -134,7 +134,7 @@ pub fn summary(config: &Config, archive: &Archive, entries: &[Entry], acks: &[Ac
                 deploy: e.deploy.clone(),
                 risk: e.risk,
                 counts: e.counts,
-                changes: e.changes.clone(),
+                changes: e.changes.iter().map(ReportChange::from).collect(),
             })
             .collect(),
         depends_on: declared.map(|m| m.depends_on.iter().map(|d| d.module().to_string()).collect()).unwrap_or_default(),

@@ -11,6 +11,7 @@ mod deploys;
 pub mod live;
 mod state;
 
+pub use api::OPENAPI as OPENAPI_YAML;
 pub use state::{AUDIT_QUEUE, ApiError, AppState, DEFAULT_LIMIT, ENTRY_TTL, HEALTH_PER_MINUTE, Log, REGISTER_LIMIT, TIMEOUT, now_ms};
 pub(crate) use state::{Caller, Internal, big_stack, blocking, require};
 

@@ -304,3 +304,35 @@ impl Board {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_kind_has_its_status() {
+        let want = [
+            (ErrorKind::BadInput, 422),
+            (ErrorKind::Usage, 400),
+            (ErrorKind::NotFound, 404),
+            (ErrorKind::Conflict, 409),
+            (ErrorKind::Unauthorised, 401),
+            (ErrorKind::Forbidden, 403),
+            (ErrorKind::Unavailable, 503),
+            (ErrorKind::Internal, 500),
+        ];
+        assert_eq!(want.len(), ErrorKind::ALL.len());
+        for (kind, code) in want {
+            assert_eq!(status(kind).as_u16(), code, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn server_errors_keep_their_details_in_the_log() {
+        let r = ApiError::from(crate::Error::store("postgres at db.internal:5432: refused")).into_response();
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(r.extensions().get::<Internal>().is_some_and(|i| i.0.contains("db.internal")));
+        let r = ApiError::from(crate::Error::Internal("x panicked".into())).into_response();
+        assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+}

@@ -141,6 +141,10 @@ pub struct Counts {
 /// One archived version of one spec of one module, with the diff from the version before.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Entry {
+    /// The record version it was written in ([`super::stored::RECORD_VERSION`]); absent in
+    /// records written before versions were recorded, which are version 1.
+    #[serde(default = "super::stored::first_version")]
+    pub version: u32,
     /// Entry id (hex; see the module docs).
     pub id: String,
     /// When it was recorded (RFC 3339, UTC).
@@ -167,8 +171,9 @@ pub struct Entry {
     pub risk: Risk,
     /// Counts of the changes from the previous snapshot.
     pub counts: Counts,
-    /// The changes from the previous snapshot, as in the JSON report.
-    pub changes: Vec<crate::report::ReportChange>,
+    /// The changes from the previous snapshot, in the archive's own record type (the report's
+    /// [`crate::report::ReportChange`] converts to and from it).
+    pub changes: Vec<super::stored::StoredChange>,
     /// Modules declared as depending on this one that the changes touch.
     pub dependants: Vec<String>,
     /// Who is assigned to look at it: module owners and CODEOWNERS of the spec, plus owners
@@ -332,7 +337,7 @@ pub(crate) fn to_json<T: Serialize>(v: &T) -> Vec<u8> {
 }
 
 /// Reads a stored format name; one this version does not know is [`Format::Any`].
-fn lenient_format<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Format, D::Error> {
+pub(super) fn lenient_format<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Format, D::Error> {
     let name = String::deserialize(d)?;
     Ok(Format::parse(&name).unwrap_or(Format::Any))
 }

@@ -30,6 +30,7 @@ pub mod privacy;
 pub mod record;
 #[cfg(feature = "s3")]
 pub mod s3;
+pub mod stored;
 pub mod view;
 
 pub use archive::{
@@ -217,7 +218,12 @@ impl Archive {
 
     /// Every entry, oldest first, with erasures applied.
     pub fn entries(&self) -> Result<Vec<Entry>> {
-        let mut out: Vec<Entry> = self.read_all("records/entries/")?;
+        let mut out = Vec::new();
+        for (key, bytes) in self.store.get_all("records/entries/")? {
+            if key.ends_with(".json") {
+                out.push(self.decode_entry(&key, &bytes)?);
+            }
+        }
         out.sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id)));
         let t = self.tombstones()?;
         if !t.is_empty() {
@@ -234,8 +240,7 @@ impl Archive {
                 continue;
             }
             let bytes = self.store.get(&key)?.ok_or_else(|| Error::store(format!("record {key} vanished while reading")))?;
-            let e: Entry = serde_json::from_slice(&bytes)
-                .map_err(|e| Error::store(format!("record {key} in {} is damaged: {e}", self.store.location())))?;
+            let e = self.decode_entry(&key, &bytes)?;
             cache.raw.push(e);
             cache.seen.insert(key);
             fresh = true;
@@ -385,6 +390,24 @@ impl Archive {
         problems
     }
 
+    /// An entry record read back: damaged bytes are a store error; a record of a newer version
+    /// than this build reads is refused by name (never misread).
+    fn decode_entry(&self, key: &str, bytes: &[u8]) -> Result<Entry> {
+        let e: Entry = serde_json::from_slice(bytes)
+            .map_err(|e| Error::store(format!("record {key} in {} is damaged: {e}", self.store.location())))?;
+        if e.version > stored::RECORD_VERSION {
+            return Err(Error::Input(crate::error::Located::file(
+                key,
+                format!(
+                    "record version {} is newer than this apidiff reads (up to {}); upgrade apidiff to read this store",
+                    e.version,
+                    stored::RECORD_VERSION
+                ),
+            )));
+        }
+        Ok(e)
+    }
+
     fn read_all<T: for<'de> Deserialize<'de>>(&self, prefix: &str) -> Result<Vec<T>> {
         let mut out = Vec::new();
         for (key, bytes) in self.store.get_all(prefix)? {
@@ -530,6 +553,7 @@ mod tests {
     #[test]
     fn resolve_prefixes() {
         let mk = |id: &str, snap: &str, deploy: &str| Entry {
+            version: 1,
             id: id.into(),
             time: "2025-01-01T00:00:00.000Z".into(),
             module: "m".into(),

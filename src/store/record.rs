@@ -31,6 +31,7 @@ impl Entry {
     pub fn build(module: &str, spec: &str, format: crate::diff::Format, facts: &EntryFacts) -> EntryBuilder {
         EntryBuilder {
             entry: Entry {
+                version: super::stored::RECORD_VERSION,
                 id: String::new(),
                 time: facts.time.clone(),
                 module: module.to_string(),
@@ -65,10 +66,10 @@ impl EntryBuilder {
         self
     }
 
-    /// The changes; the counts follow from them.
+    /// The changes, converted to the archive's record type; the counts follow from them.
     pub fn changes(mut self, changes: Vec<ReportChange>) -> Self {
         self.entry.counts = Counts::tally(changes.iter().map(|c| c.severity));
-        self.entry.changes = changes;
+        self.entry.changes = changes.iter().map(super::stored::StoredChange::from).collect();
         self
     }
 

@@ -1,0 +1,218 @@
+//! The archive's own record of a change ([`StoredChange`]), versioned apart from the report: the
+//! report may be reshaped freely, while what is archived only changes through a new
+//! [`RECORD_VERSION`] with an explicit conversion. `tests/fixtures/records/` holds entries written
+//! by every earlier version; each must still read.
+//!
+//! Record versions: 1 is every entry written before versions were recorded (the field is then
+//! absent): changes without `group`, `impact` or `clients` (before 2026-12-01), entries without
+//! `owners` (before 2026-12-01) and without `source` (before 2026-12-02) all read as version 1.
+
+use crate::diff::{Direction, Format, Kind, Severity};
+use crate::report::{ClientUse, ImpactedModule, ReportChange};
+use crate::source::Location;
+use serde::{Deserialize, Serialize};
+
+/// The record version this build writes, and the newest it reads.
+pub const RECORD_VERSION: u32 = 1;
+
+/// The version of a record that names none: every record written before versions were recorded.
+pub(crate) fn first_version() -> u32 {
+    1
+}
+
+/// One change as an entry archives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredChange {
+    /// The rule id.
+    pub id: String,
+    /// Its severity when recorded (after the policy of the time).
+    pub severity: Severity,
+    /// Whether it reached the gate of the time.
+    pub blocking: bool,
+    /// The format (a name this build does not know reads as `any`).
+    #[serde(deserialize_with = "super::archive::lenient_format")]
+    pub format: Format,
+    /// Request or response side.
+    pub direction: Direction,
+    /// Area of the API.
+    pub area: String,
+    /// What happened.
+    pub kind: Kind,
+    /// A sentence describing the change.
+    pub message: String,
+    /// Module.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    /// The operation, field or message concerned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// Further operations reached through a shared definition.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub affected: Vec<String>,
+    /// Location in the base.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<StoredLocation>,
+    /// Location in the revision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<StoredLocation>,
+    /// The old value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+    /// The new value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    /// Stable identity across commits.
+    pub fingerprint: String,
+    /// The group of identical edits it belonged to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Why it was ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ignore_reason: Option<String>,
+    /// Dependant modules it reached.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub impact: Vec<StoredImpact>,
+    /// Client operations that used it (absent: none were collected).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clients: Option<Vec<StoredClientUse>>,
+}
+
+/// A place in a spec, as archived.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredLocation {
+    /// The file.
+    pub file: String,
+    /// The element's address in it.
+    pub pointer: String,
+    /// 1-based line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// 1-based column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+}
+
+/// A dependant module a change reached, as archived.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredImpact {
+    /// The dependant module.
+    pub module: String,
+    /// `depends_on` or `entity`.
+    pub via: String,
+    /// The use it touched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uses: Option<String>,
+    /// Its owners.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owners: Vec<String>,
+}
+
+/// A client operation that used a change, as archived.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredClientUse {
+    /// File.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// Operation name.
+    pub operation: String,
+    /// Whether it broke.
+    pub broken: bool,
+    /// The validation error, when broken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl From<&Location> for StoredLocation {
+    fn from(l: &Location) -> Self {
+        StoredLocation { file: l.file.clone(), pointer: l.pointer.clone(), line: l.line, column: l.column }
+    }
+}
+
+impl From<&StoredLocation> for Location {
+    fn from(l: &StoredLocation) -> Self {
+        Location { file: l.file.clone(), pointer: l.pointer.clone(), line: l.line, column: l.column }
+    }
+}
+
+impl From<&ReportChange> for StoredChange {
+    fn from(c: &ReportChange) -> Self {
+        StoredChange {
+            id: c.id.clone(),
+            severity: c.severity,
+            blocking: c.blocking,
+            format: c.format,
+            direction: c.direction,
+            area: c.area.clone(),
+            kind: c.kind,
+            message: c.message.clone(),
+            module: c.module.clone(),
+            operation: c.operation.clone(),
+            affected: c.affected.clone(),
+            base: c.base.as_ref().map(StoredLocation::from),
+            revision: c.revision.as_ref().map(StoredLocation::from),
+            before: c.before.clone(),
+            after: c.after.clone(),
+            fingerprint: c.fingerprint.clone(),
+            group: c.group.clone(),
+            ignore_reason: c.ignore_reason.clone(),
+            impact: c
+                .impact
+                .iter()
+                .map(|i| StoredImpact { module: i.module.clone(), via: i.via.clone(), uses: i.uses.clone(), owners: i.owners.clone() })
+                .collect(),
+            clients: c.clients.as_ref().map(|u| {
+                u.iter()
+                    .map(|o| StoredClientUse {
+                        file: o.file.clone(),
+                        line: o.line,
+                        operation: o.operation.clone(),
+                        broken: o.broken,
+                        error: o.error.clone(),
+                    })
+                    .collect()
+            }),
+        }
+    }
+}
+
+impl From<&StoredChange> for ReportChange {
+    fn from(c: &StoredChange) -> Self {
+        ReportChange {
+            id: c.id.clone(),
+            severity: c.severity,
+            blocking: c.blocking,
+            format: c.format,
+            direction: c.direction,
+            area: c.area.clone(),
+            kind: c.kind,
+            message: c.message.clone(),
+            module: c.module.clone(),
+            operation: c.operation.clone(),
+            affected: c.affected.clone(),
+            base: c.base.as_ref().map(Location::from),
+            revision: c.revision.as_ref().map(Location::from),
+            before: c.before.clone(),
+            after: c.after.clone(),
+            fingerprint: c.fingerprint.clone(),
+            group: c.group.clone(),
+            ignore_reason: c.ignore_reason.clone(),
+            impact: c
+                .impact
+                .iter()
+                .map(|i| ImpactedModule { module: i.module.clone(), via: i.via.clone(), uses: i.uses.clone(), owners: i.owners.clone() })
+                .collect(),
+            clients: c.clients.as_ref().map(|u| {
+                u.iter()
+                    .map(|o| ClientUse {
+                        file: o.file.clone(),
+                        line: o.line,
+                        operation: o.operation.clone(),
+                        broken: o.broken,
+                        error: o.error.clone(),
+                    })
+                    .collect()
+            }),
+        }
+    }
+}

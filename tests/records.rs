@@ -1,0 +1,93 @@
+//! Archived records written by every earlier version of apidiff still read, convert to the
+//! report, and show up in `history` and `show`; a record from a newer version is refused with an
+//! error naming it, and nothing in the store is touched.
+
+use apidiff::report::ReportChange;
+use apidiff::store::Entry;
+use apidiff::store::stored::{RECORD_VERSION, StoredChange};
+use std::path::{Path, PathBuf};
+
+const EARLIER: [&str; 3] = ["2026-11-26-first.json", "2026-12-01-owners.json", "2026-12-02-live.json"];
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/records").join(name)
+}
+
+fn apidiff(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_apidiff")).current_dir(dir).args(args).output().unwrap()
+}
+
+/// A folder store holding the given records.
+fn store_with(records: &[(&str, String)]) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    let entries = d.path().join(".apidiff/records/entries");
+    std::fs::create_dir_all(&entries).unwrap();
+    std::fs::write(d.path().join(".apidiff/apidiff-store.json"), "{\"layout\": 1}\n").unwrap();
+    for (name, text) in records {
+        std::fs::write(entries.join(name), text).unwrap();
+    }
+    d
+}
+
+#[test]
+fn every_earlier_record_reads_and_converts_both_ways() {
+    for name in EARLIER {
+        let text = std::fs::read_to_string(fixture(name)).unwrap();
+        let e: Entry = serde_json::from_str(&text).unwrap_or_else(|err| panic!("{name}: {err}"));
+        assert_eq!(e.version, 1, "{name}: an unversioned record is version 1");
+        assert!(!e.changes.is_empty(), "{name}");
+        for c in &e.changes {
+            let report = ReportChange::from(c);
+            assert_eq!(report.fingerprint, c.fingerprint);
+            assert_eq!(&StoredChange::from(&report), c, "{name}: the conversion loses nothing");
+        }
+        // Written back by this version, it reads the same.
+        let again: Entry = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
+        assert_eq!(again.changes, e.changes, "{name}");
+    }
+    assert_eq!(RECORD_VERSION, 1);
+}
+
+#[test]
+fn earlier_records_show_in_history_and_show() {
+    let records: Vec<(&str, String)> = EARLIER.iter().map(|n| (*n, std::fs::read_to_string(fixture(n)).unwrap())).collect();
+    let d = store_with(&records);
+    std::process::Command::new("git").args(["init", "-q"]).current_dir(d.path()).status().unwrap();
+    let out = apidiff(d.path(), &["history", "--format", "json"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    for id in ["1f0c2a9b7d3e", "2a7e9c1d0b3f", "3b8f0d2e1c4a"] {
+        assert!(text.contains(id), "history lists {id}: {text}");
+    }
+    let out = apidiff(d.path(), &["export", "--format", "markdown"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    for message in ["field `User.email` was removed", "property `tag` became optional", "endpoint `POST /orders` was added"] {
+        assert!(text.contains(message), "{message}: {text}");
+    }
+}
+
+#[test]
+fn a_record_from_a_newer_version_is_refused_by_name_and_nothing_is_lost() {
+    let mut newer: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(fixture(EARLIER[0])).unwrap()).unwrap();
+    newer["version"] = serde_json::json!(RECORD_VERSION + 1);
+    let newer = serde_json::to_string(&newer).unwrap();
+    let d = store_with(&[("1f0c2a9b7d3e4c5a6b7d.json", newer.clone())]);
+    std::process::Command::new("git").args(["init", "-q"]).current_dir(d.path()).status().unwrap();
+    let out = apidiff(d.path(), &["history"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("records/entries/1f0c2a9b7d3e4c5a6b7d.json") && err.contains("newer than this apidiff reads"), "{err}");
+    let kept = std::fs::read_to_string(d.path().join(".apidiff/records/entries/1f0c2a9b7d3e4c5a6b7d.json")).unwrap();
+    assert_eq!(kept, newer);
+}
+
+#[test]
+fn a_format_this_version_does_not_know_reads_as_any() {
+    let mut v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(fixture(EARLIER[0])).unwrap()).unwrap();
+    v["format"] = serde_json::json!("smithy");
+    v["changes"][0]["format"] = serde_json::json!("smithy");
+    let e: Entry = serde_json::from_value(v).unwrap();
+    assert_eq!(e.format, apidiff::diff::Format::Any);
+    assert_eq!(e.changes[0].format, apidiff::diff::Format::Any);
+}
