@@ -17,6 +17,8 @@ pub mod docs;
 pub mod error;
 pub mod hurl;
 pub mod ids;
+pub mod impact;
+pub mod llm;
 pub mod notify;
 pub mod pipeline;
 pub mod policy;

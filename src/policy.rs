@@ -9,7 +9,7 @@ use serde_json::Value;
 use std::collections::HashMap;
 
 /// The lowest severity that fails the gate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum FailOn {
     /// Fail on breaking changes (default).
@@ -45,13 +45,52 @@ impl FailOn {
     }
 }
 
-/// A re-levelled rule: a new severity, or off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A level a rule (or drift) is set to: a severity, or off. `apidiff.yaml`'s `severity:` values
+/// and `gate.drift`, and `--severity RULE=LEVEL`, all read into it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum Level {
-    /// Drop the rule's changes entirely.
+    /// Drop the changes entirely (`none` is read as `off`).
+    #[serde(alias = "none")]
     Off,
-    /// Report at this severity.
-    Severity(Severity),
+    /// Report as breaking.
+    Breaking,
+    /// Report as a warning.
+    Warning,
+    /// Report as informational.
+    Info,
+}
+
+impl Level {
+    /// The severity it reports at; `None` for off.
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Off => None,
+            Level::Breaking => Some(Severity::Breaking),
+            Level::Warning => Some(Severity::Warning),
+            Level::Info => Some(Severity::Info),
+        }
+    }
+
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Off => "off",
+            Level::Breaking => "breaking",
+            Level::Warning => "warning",
+            Level::Info => "info",
+        }
+    }
+}
+
+impl From<Severity> for Level {
+    fn from(s: Severity) -> Level {
+        match s {
+            Severity::Breaking => Level::Breaking,
+            Severity::Warning => Level::Warning,
+            Severity::Info => Level::Info,
+        }
+    }
 }
 
 /// Parses `rule-id=level` (level: breaking, warning, info, off).
@@ -59,9 +98,9 @@ pub fn parse_override(s: &str) -> Result<(String, Level)> {
     let (id, level) = s.split_once('=').ok_or_else(|| Error::Usage(format!("`{s}`: expected RULE-ID=LEVEL")))?;
     let level = match level {
         "off" | "none" => Level::Off,
-        other => Level::Severity(
-            Severity::parse(other).ok_or_else(|| Error::Usage(format!("`{other}`: expected breaking, warning, info or off")))?,
-        ),
+        other => {
+            Level::from(Severity::parse(other).ok_or_else(|| Error::Usage(format!("`{other}`: expected breaking, warning, info or off")))?)
+        }
     };
     let rule = registry::find(id).ok_or_else(|| Error::Usage(format!("unknown rule id `{id}` (see `apidiff rules`)")))?;
     Ok((rule.id.to_string(), level))
@@ -211,10 +250,11 @@ pub fn apply(changes: Vec<Change>, policy: &Policy) -> Outcome {
     let mut used = vec![false; policy.ignores.len()];
     let mut out = Outcome::default();
     for mut c in changes {
-        match policy.overrides.get(c.rule.id) {
-            Some(Level::Off) => continue,
-            Some(Level::Severity(s)) => c.severity = *s,
-            None => {}
+        if let Some(level) = policy.overrides.get(c.rule.id) {
+            match level.severity() {
+                Some(s) => c.severity = s,
+                None => continue,
+            }
         }
         let hit = policy
             .ignores

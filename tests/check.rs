@@ -403,7 +403,7 @@ fn ambiguous_hash_prefix_is_refused() {
 
 #[test]
 fn rollback_refuses_paths_outside_the_repository() {
-    use apidiff::store::bundle::Bundle;
+    use apidiff::spec::bundle::Bundle;
     use apidiff::store::{Archive, Counts, Entry, Risk};
     let r = seeded();
     assert_eq!(r.run(&["check", "--record"]).code, 0);

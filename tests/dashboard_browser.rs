@@ -254,7 +254,8 @@ impl Drop for Devtools {
 /// navigation, as the page's own clock (`performance.now()` at `data-ready`) measures it.
 #[test]
 fn ten_thousand_entries_first_page_within_300_ms() {
-    use apidiff::store::{Counts, Entry, Risk, bundle::Bundle};
+    use apidiff::spec::bundle::Bundle;
+    use apidiff::store::{Counts, Entry, Risk};
     let Some(bin) = browser() else { return };
     let dir = tempfile::tempdir().unwrap();
     let a = archive(dir.path());

@@ -48,7 +48,7 @@ pub fn produced(case: &Path) -> Result<BTreeSet<String>, String> {
     // An optional `category` file picks the protobuf rule category (default PACKAGE).
     let mut dopts = Options { today: "2026-06-01".into(), ..Options::default() };
     if let Ok(category) = std::fs::read_to_string(case.join("category")) {
-        dopts.proto_category = category.trim().to_string();
+        dopts.proto_category = apidiff::diff::Category::choose(category.trim()).expect("a buf category in the fixture");
     }
     let changes = diff::compare(&base, &rev, &dopts).map_err(|e| e.to_string())?;
     Ok(changes

@@ -522,7 +522,8 @@ fn yaml_to_json(text: &str) -> Value {
 #[test]
 #[ignore]
 fn bench_history_10k() {
-    use apidiff::store::{Counts, Entry, Risk, bundle::Bundle};
+    use apidiff::spec::bundle::Bundle;
+    use apidiff::store::{Counts, Entry, Risk};
     let dir = tempfile::tempdir().unwrap();
     let a = archive(dir.path());
     a.create().unwrap();

@@ -111,7 +111,7 @@ fn contents(url: &str, root: &Path) -> BTreeMap<String, String> {
         .into_iter()
         .map(|k| {
             let bytes = store.get(&k).unwrap().unwrap();
-            (k, apidiff::store::bundle::sha256_hex(&bytes))
+            (k, apidiff::spec::bundle::sha256_hex(&bytes))
         })
         .collect()
 }

@@ -103,7 +103,7 @@ fn ref_roots(root: &std::path::Path, config: &crate::config::Config, flags: &[Pa
 
 fn check(args: CheckArgs, ctx: super::context::Ctx, identity: Identity, color: bool, quiet: bool) -> Result<Exit, Error> {
     let super::context::Ctx { root, config, archive } = ctx;
-    let fail_on = args.fail_on.or(config.gate.fail_on.map(|l| l.to_fail_on())).unwrap_or_default();
+    let fail_on = args.fail_on.or(config.gate.fail_on).unwrap_or_default();
     let today = today();
     let record = args.record || (config.record && args.base.is_none());
     if args.base.is_none() && !archive.exists()? {

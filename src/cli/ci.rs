@@ -119,11 +119,11 @@ impl PullRequest {
 
     /// Updates the comment carrying [`COMMENT_MARKER`], or creates one; says which it did.
     fn upsert_comment(&self, body: &str) -> Result<&'static str, String> {
-        let client = reqwest::blocking::Client::builder()
-            .timeout(std::time::Duration::from_secs(30))
-            .user_agent(concat!("apidiff/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| e.to_string())?;
+        use crate::source::client::{ClientOptions, Redirects};
+        let client = crate::source::client::build(&ClientOptions {
+            redirects: Redirects::Limited(10),
+            ..ClientOptions::new(std::time::Duration::from_secs(30))
+        })?;
         let send = |rb: reqwest::blocking::RequestBuilder| -> Result<serde_json::Value, String> {
             let resp = rb
                 .bearer_auth(&self.token)
@@ -171,19 +171,19 @@ const LLM_TIMEOUT_MS: u64 = 20_000;
 /// The model endpoint the environment configures: `APIDIFF_LLM_URL` (base URL, e.g.
 /// `http://host/v1`) and `APIDIFF_LLM_MODEL`, with `APIDIFF_LLM_API_KEY` and
 /// `APIDIFF_LLM_TIMEOUT_MS` optional. `None` when it is not configured.
-fn llm_config() -> Option<crate::notify::ai::Config> {
+fn llm_config() -> Option<crate::llm::Config> {
     let var = |k: &str| std::env::var(k).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
     let url = var("APIDIFF_LLM_URL")?;
     let model = var("APIDIFF_LLM_MODEL")?;
     let ms = var("APIDIFF_LLM_TIMEOUT_MS").and_then(|v| v.parse::<u64>().ok()).filter(|&n| n > 0).unwrap_or(LLM_TIMEOUT_MS);
-    Some(crate::notify::ai::Config { url, model, api_key: var("APIDIFF_LLM_API_KEY"), timeout: std::time::Duration::from_millis(ms) })
+    Some(crate::llm::Config { url, model, api_key: var("APIDIFF_LLM_API_KEY"), timeout: std::time::Duration::from_millis(ms) })
 }
 
 /// Adds the model's summary to the report when an endpoint is configured; on any failure
 /// prints a one-line note and keeps the deterministic summary only.
 pub(super) fn add_ai(report: &mut Report) {
     let Some(config) = llm_config() else { return };
-    match crate::notify::ai::fetch(&config, report) {
+    match crate::llm::fetch(&config, report) {
         Ok(ai) => report.ai = ai,
         Err(e) => eprintln!("note: no AI summary ({e}); showing the deterministic summary only"),
     }

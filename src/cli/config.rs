@@ -33,7 +33,7 @@ pub(super) fn run(args: ConfigArgs) -> Result<Exit, Error> {
                 c.modules.len(),
                 super::context::plural(c.modules.len()),
                 ctx.archive.location(),
-                c.gate.fail_on.map(|f| f.to_fail_on().as_str()).unwrap_or("breaking"),
+                c.gate.fail_on.unwrap_or_default().as_str(),
                 c.severity.len(),
                 super::context::plural(c.severity.len()),
                 c.record

@@ -74,7 +74,7 @@ pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
     // current folder, else of the git top level. Its folder is where its paths resolve.
     let (root, config) = repo_config(&cwd)?;
     let category = super::context::proto_category(args.proto_category.as_deref(), &config)?;
-    let fail_on = args.fail_on.or(config.gate.fail_on.map(|l| l.to_fail_on())).unwrap_or_default();
+    let fail_on = args.fail_on.or(config.gate.fail_on).unwrap_or_default();
     let mut policy = pipeline::policy_for(&root, &config, &args.severity, fail_on, &today)?;
     if let Some(p) = &args.ignore_file {
         let name = p.display().to_string();

@@ -2,7 +2,9 @@
 //! overrides, the ignore file, alert settings and whether `check` records. Its JSON Schema is
 //! derived from these types (`apidiff config schema`).
 
+use crate::diff::{Category, Severity};
 use crate::error::{Located, Result};
+pub use crate::policy::{FailOn, Level};
 use crate::source::text::{self, Positions};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -29,7 +31,7 @@ pub struct Config {
     pub gate: Gate,
     /// Severity overrides: rule id to `breaking`, `warning`, `info` or `off`.
     #[serde(default)]
-    pub severity: BTreeMap<String, String>,
+    pub severity: BTreeMap<String, Level>,
     /// Ignore file, relative to the repository root (default `.apidiff-ignore.yaml`).
     #[serde(default)]
     pub ignore_file: Option<String>,
@@ -64,46 +66,17 @@ pub struct Protobuf {
     /// `WIRE_JSON` or `WIRE`. apidiff's HTTP rules (`google.api.http` transcoding) apply whatever the
     /// category; re-level them by id (`severity:`) to silence them.
     #[serde(default)]
-    pub category: Option<ProtoCategory>,
+    pub category: Option<Category>,
     /// Import roots, relative to the repository root, searched before the folders of
     /// `buf.yaml`/`buf.work.yaml` and before the parent folders of the importing file.
     #[serde(default)]
     pub roots: Vec<String>,
 }
 
-/// A buf breaking-change category.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub enum ProtoCategory {
-    /// Definitions stay in their files.
-    #[serde(rename = "FILE")]
-    File,
-    /// Definitions stay in their package (the default).
-    #[serde(rename = "PACKAGE")]
-    Package,
-    /// Wire and JSON encodings stay compatible.
-    #[serde(rename = "WIRE_JSON")]
-    WireJson,
-    /// The wire encoding stays compatible.
-    #[serde(rename = "WIRE")]
-    Wire,
-}
-
-impl ProtoCategory {
-    /// buf's name of the category.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProtoCategory::File => "FILE",
-            ProtoCategory::Package => "PACKAGE",
-            ProtoCategory::WireJson => "WIRE_JSON",
-            ProtoCategory::Wire => "WIRE",
-        }
-    }
-}
-
 impl Protobuf {
     /// The configured category, else `PACKAGE`.
-    pub fn category(&self) -> &'static str {
-        self.category.unwrap_or(ProtoCategory::Package).as_str()
+    pub fn category(&self) -> Category {
+        self.category.unwrap_or_default()
     }
 }
 
@@ -210,52 +183,11 @@ impl Dependency {
 pub struct Gate {
     /// Lowest severity that fails `check` (default `breaking`).
     #[serde(default)]
-    pub fail_on: Option<FailOnLevel>,
+    pub fail_on: Option<FailOn>,
     /// How differences between a deployed service and its committed spec count (`check --live`):
     /// `breaking`, `warning` (default), `info` or `off`.
     #[serde(default)]
-    pub drift: Option<DriftLevel>,
-}
-
-/// The gate level of drift.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum DriftLevel {
-    /// Drift blocks like a breaking change.
-    Breaking,
-    /// Drift is a warning.
-    Warning,
-    /// Drift is informational.
-    Info,
-    /// Drift is not reported.
-    Off,
-}
-
-/// Gate levels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum FailOnLevel {
-    /// Breaking changes fail.
-    Breaking,
-    /// Warnings and breaking changes fail.
-    Warning,
-    /// Any change fails.
-    Info,
-    /// Nothing fails.
-    Never,
-}
-
-impl FailOnLevel {
-    /// As the policy's gate.
-    pub fn to_fail_on(self) -> crate::policy::FailOn {
-        use crate::policy::FailOn;
-        match self {
-            FailOnLevel::Breaking => FailOn::Breaking,
-            FailOnLevel::Warning => FailOn::Warning,
-            FailOnLevel::Info => FailOn::Info,
-            FailOnLevel::Never => FailOn::Never,
-        }
-    }
+    pub drift: Option<Level>,
 }
 
 /// Alert settings: where breaking changes are announced. Secrets (webhook URLs, signing keys,
@@ -265,7 +197,7 @@ impl FailOnLevel {
 pub struct Alerts {
     /// Default lowest severity that alerts, for channels without their own (default `breaking`).
     #[serde(default)]
-    pub min_severity: Option<AlertLevel>,
+    pub min_severity: Option<Severity>,
     /// Tries per request (default 3); the waits between them double from `backoff_ms`.
     #[serde(default)]
     pub retries: Option<u32>,
@@ -284,18 +216,6 @@ pub struct Alerts {
     /// The channels.
     #[serde(default)]
     pub channels: Vec<Channel>,
-}
-
-/// Severity threshold of an alert channel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum AlertLevel {
-    /// Informational changes and above.
-    Info,
-    /// Warnings and breaking changes.
-    Warning,
-    /// Breaking changes only.
-    Breaking,
 }
 
 /// Kinds of alert channel.
@@ -337,7 +257,7 @@ pub struct Channel {
     pub name: Option<String>,
     /// Lowest severity this channel hears about (default: `alerts.min_severity`, else breaking).
     #[serde(default)]
-    pub min_severity: Option<AlertLevel>,
+    pub min_severity: Option<Severity>,
     /// Only changes of these modules (default: every module).
     #[serde(default)]
     pub modules: Vec<String>,
@@ -567,7 +487,7 @@ fn check(config: &Config, err: &dyn Fn(&str, String) -> crate::Error) -> Result<
     }
     for (id, level) in &config.severity {
         let ptr = format!("/severity/{}", text::escape_segment(id));
-        crate::policy::parse_override(&format!("{id}={level}")).map_err(|e| err(&ptr, format!("severity override: {e}")))?;
+        crate::policy::parse_override(&format!("{id}={}", level.as_str())).map_err(|e| err(&ptr, format!("severity override: {e}")))?;
     }
     for (i, c) in config.alerts.channels.iter().enumerate() {
         if let Some(why) = c.missing() {
@@ -707,7 +627,7 @@ mod tests {
         assert_eq!(c.modules.len(), 2);
         assert_eq!(c.dependants("users").count(), 2);
         assert!(c.record);
-        assert_eq!(c.gate.fail_on, Some(FailOnLevel::Warning));
+        assert_eq!(c.gate.fail_on, Some(FailOn::Warning));
         assert_eq!(c.alerts.channels.len(), 1);
     }
 

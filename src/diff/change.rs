@@ -142,12 +142,12 @@ pub fn sort_changes(changes: &mut Vec<Change>) {
 pub struct Options {
     /// Today's date (`YYYY-MM-DD`), for sunset and expiry checks; the CLI passes the clock's.
     pub today: String,
-    /// protobuf rule categories to apply (`FILE`, `PACKAGE`, `WIRE_JSON`, `WIRE`).
-    pub proto_category: String,
+    /// The buf category of the protobuf rules to apply.
+    pub proto_category: super::rule::Category,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { today: "1970-01-01".into(), proto_category: "PACKAGE".into() }
+        Options { today: "1970-01-01".into(), proto_category: super::rule::Category::Package }
     }
 }

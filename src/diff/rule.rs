@@ -129,20 +129,25 @@ pub enum Trait {
     DerivedFromBreaking,
 }
 
-/// A buf breaking-rule category (protobuf).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
+/// A buf breaking-rule category (protobuf). The one type the rules, `--proto-category` and the
+/// config's `protobuf.category` share; `HTTP` is apidiff's own and is never chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Category {
     /// Source compatibility per file (the strictest).
     File,
-    /// Source compatibility per package.
+    /// Source compatibility per package (the default: deleting a service, an RPC, a message or a
+    /// field breaks; moving a definition between files of a package does not).
+    #[default]
     Package,
     /// Wire and JSON compatibility.
     WireJson,
     /// Wire compatibility only.
     Wire,
     /// Not buf's: the HTTP/JSON surface of transcoded services (`google.api.http`). Its rules
-    /// apply whatever buf category is chosen.
+    /// apply whatever buf category is chosen, so it cannot be chosen.
+    #[serde(skip_deserializing)]
+    #[schemars(skip)]
     Http,
 }
 
@@ -157,6 +162,11 @@ impl Category {
             "HTTP" => Some(Category::Http),
             _ => None,
         }
+    }
+
+    /// Parses a category a user chooses (`--proto-category`): one of buf's four, any case.
+    pub fn choose(s: &str) -> Option<Category> {
+        Category::parse(s).filter(|c| *c != Category::Http)
     }
 
     /// The upper-case name.

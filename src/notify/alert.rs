@@ -1,12 +1,12 @@
 //! An alert and what sending it needs: the secrets, the retry policy, the context of a run,
 //! thresholds, the HTTP client the channels post through, and the outcome of a delivery.
 
-use crate::config::{AlertLevel, Alerts, Channel};
+use crate::config::{Alerts, Channel};
 use crate::diff::Severity;
 use crate::error::{Error, Result};
 use crate::report::{AlertDelivery, ReportChange};
+use crate::spec::bundle::sha256_hex;
 use crate::store::Counts;
-use crate::store::bundle::sha256_hex;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -183,11 +183,7 @@ pub struct Context {
 
 /// The threshold of a channel.
 pub fn threshold(alerts: &Alerts, channel: &Channel) -> Severity {
-    match channel.min_severity.or(alerts.min_severity).unwrap_or(AlertLevel::Breaking) {
-        AlertLevel::Breaking => Severity::Breaking,
-        AlertLevel::Warning => Severity::Warning,
-        AlertLevel::Info => Severity::Info,
-    }
+    channel.min_severity.or(alerts.min_severity).unwrap_or(Severity::Breaking)
 }
 
 /// Outcome of a channel's sender: attempts on success, or attempts and the last error.
@@ -218,15 +214,9 @@ pub(crate) fn url_of(env: Option<&str>, literal: Option<&str>, ctx: &Context) ->
 
 /// A blocking HTTP client with the channel's timeout and extra CA.
 pub(crate) fn http_client(channel: &Channel, ctx: &Context, retry: Retry) -> std::result::Result<reqwest::blocking::Client, String> {
-    let mut b = reqwest::blocking::Client::builder()
-        .timeout(retry.timeout)
-        .connect_timeout(retry.timeout)
-        .user_agent(concat!("apidiff/", env!("CARGO_PKG_VERSION")));
-    if let Some(pem) = ca_pem(channel, ctx)? {
-        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| format!("CA file is not PEM: {e}"))?;
-        b = b.tls_certs_merge(certs);
-    }
-    b.build().map_err(|e| format!("cannot build the HTTP client: {e}"))
+    use crate::source::client::{ClientOptions, Redirects};
+    let options = ClientOptions { ca_pem: ca_pem(channel, ctx)?, redirects: Redirects::Limited(10), ..ClientOptions::new(retry.timeout) };
+    crate::source::client::build(&options).map_err(|e| format!("CA file: {e}"))
 }
 
 /// POSTs `body` with `headers` (built fresh per try, e.g. to re-sign), retrying on failure.

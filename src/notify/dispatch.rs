@@ -6,7 +6,7 @@ use super::alert::{Context, Notice, Retry, alert_key, threshold};
 use crate::config::{Alerts, Channel, ChannelKind};
 use crate::error::Result;
 use crate::report::{AlertDelivery, Report, ReportChange};
-use crate::store::bundle::sha256_hex;
+use crate::spec::bundle::sha256_hex;
 use crate::store::{Action, Archive, AuditEvent, Counts};
 use std::collections::{BTreeMap, BTreeSet};
 

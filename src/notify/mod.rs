@@ -1,21 +1,16 @@
 //! Telling people about changes: which changes reach which alert channel (threshold, module
 //! routing, dedupe by fingerprint), the message for each channel (Slack, signed webhook, email,
-//! push), delivery with bounded retries, and the records of what was sent. Also who to tell
-//! ([`owners`]: CODEOWNERS and module owners), which other modules a change reaches
-//! ([`impact`]) and which client operations in the repository use it ([`operations`]).
+//! push), delivery with bounded retries, and the records of what was sent. Who is reached and
+//! who owns what is [`crate::impact`]'s.
 //!
 //! The library never reads the environment: the CLI reads the variables a channel names and
 //! passes their values in as [`Secrets`].
 
-pub mod ai;
 mod alert;
 mod dispatch;
 pub mod email;
-pub mod enrich;
-pub mod impact;
-pub mod operations;
-pub mod owners;
 pub mod push;
+mod sending;
 pub mod slack;
 pub mod webhook;
 
@@ -23,7 +18,7 @@ pub use dispatch::{deliver, run};
 
 pub use alert::{Context, Notice, Retry, Secrets, Sent, alert_key, hmac_sha256_hex, required_failures, threshold};
 pub(crate) use alert::{ca_pem, post, url_of};
-pub use enrich::{Base, Compared, Owners, alert, annotate, delivery_line};
+pub use sending::{alert, delivery_line};
 
 #[cfg(test)]
 mod tests {

@@ -4,14 +4,13 @@
 
 use super::Request;
 use super::load::Loaded;
-use crate::config::DriftLevel;
-use crate::diff::{self, Severity};
+use crate::diff;
 use crate::discover;
 use crate::error::Result;
 use crate::policy::{self, Outcome};
 use crate::report::SpecPair;
 use crate::spec;
-use crate::store::bundle::{self, Tree};
+use crate::spec::bundle::{self, Tree};
 
 /// What every drift change's message starts with.
 pub(super) const PREFIX: &str = "drift (deployed vs committed): ";
@@ -19,12 +18,7 @@ pub(super) const PREFIX: &str = "drift (deployed vs committed): ";
 /// One report pair per (live source, committed spec) of the same module and format, comparing
 /// committed (base) with deployed (revision); empty when `gate.drift` is `off`.
 pub(super) fn pairs(req: &Request<'_>, live: &[Loaded]) -> Result<Vec<(SpecPair, Outcome)>> {
-    let level = match req.config.gate.drift.unwrap_or(DriftLevel::Warning) {
-        DriftLevel::Off => return Ok(Vec::new()),
-        DriftLevel::Breaking => Severity::Breaking,
-        DriftLevel::Warning => Severity::Warning,
-        DriftLevel::Info => Severity::Info,
-    };
+    let Some(level) = req.config.gate.drift.unwrap_or(crate::policy::Level::Warning).severity() else { return Ok(Vec::new()) };
     let modules: Vec<&str> = live.iter().map(|l| l.module.as_str()).collect();
     let has_specs = req.config.modules.iter().any(|m| modules.contains(&m.name.as_str()) && !m.specs.is_empty());
     if !has_specs {

@@ -9,8 +9,8 @@ use crate::error::{Error, Located, Result};
 use crate::progress::Progress;
 use crate::report::SpecError;
 use crate::source::{GitFetch, git, live};
+use crate::spec::bundle::{self, Bundle, Tree};
 use crate::spec::{self, Spec};
-use crate::store::bundle::{self, Bundle, Tree};
 use crate::store::{Archive, Entry};
 use std::collections::{BTreeSet, HashMap};
 

@@ -17,11 +17,9 @@ pub mod rollback;
 mod summary;
 pub mod watch;
 
-pub use request::{
-    Baseline, Checked, Given, Identity, Removed, Request, Scope, Spec, load_options, policy_for, removal_risk, risk, short,
-    touched_dependants,
-};
-pub(crate) use request::{annotate, overall_risk, removal_change};
+pub use crate::impact::risk::{removal_risk, risk, touched_dependants};
+pub use request::{Baseline, Checked, Given, Identity, Removed, Request, Scope, Spec, load_options, policy_for, short};
+pub(crate) use request::{annotate, removal_change};
 
 use crate::diff::Change;
 use crate::error::Result;
@@ -98,7 +96,15 @@ pub fn check_with(req: &Request<'_>, progress: &dyn Progress) -> Result<Checked>
         deploy: identity.deploy.clone(),
         author: identity.author.clone(),
         generated_at: Some(time::format_millis(identity.now)),
-        risk: Some(overall_risk(req.config, &specs, &removed).as_str().to_string()),
+        risk: Some(
+            crate::impact::risk::overall_risk(
+                req.config,
+                specs.iter().map(|s| (s.module.as_str(), s.changes.as_slice())),
+                removed.iter().map(|r| (r.entry.module.as_str(), r.changes.as_slice())),
+            )
+            .as_str()
+            .to_string(),
+        ),
         ..Meta::default()
     });
     let owners = annotate(req, &specs, loaded.clients.as_deref(), &mut report);

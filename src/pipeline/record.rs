@@ -4,7 +4,7 @@
 use super::{Checked, Request, removal_risk, risk, touched_dependants};
 use crate::diff::Change;
 use crate::error::Result;
-use crate::notify::enrich::report_change;
+use crate::impact::annotate::report_change;
 use crate::report::{Report, ReportChange};
 use crate::store::{self, Action, AuditEvent, Entry, EntryFacts};
 use crate::time;

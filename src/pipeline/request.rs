@@ -1,16 +1,15 @@
-//! The pipeline's inputs and results: what a run compares ([`Request`], [`Baseline`],
+//! The check pipeline's inputs and results: what a run compares ([`Request`], [`Baseline`],
 //! [`Scope`]), who runs it ([`Identity`]) and what it found ([`Checked`]).
 
 use crate::config::Config;
 use crate::diff::{self, Change, Format, general};
 use crate::error::Result;
-use crate::notify::impact::{Touch, uses_match};
-use crate::notify::{self, Base, Compared, Owners};
+use crate::impact::{self, Base, Compared, Owners};
 use crate::policy::{self, FailOn, Policy};
 use crate::report::Report;
 use crate::spec::LoadOptions;
-use crate::store::bundle::{Bundle, Tree};
-use crate::store::{Archive, Counts, Entry, Risk};
+use crate::spec::bundle::{Bundle, Tree};
+use crate::store::{Archive, Entry};
 use std::path::{Path, PathBuf};
 
 /// What to compare the repository with.
@@ -155,50 +154,7 @@ pub(crate) fn removal_change(e: &Entry) -> Change {
     general::removed(&e.module, &e.spec, e.snapshot.as_deref().unwrap_or(""), e.deploy.as_deref())
 }
 
-/// The highest risk over every spec and removal.
-pub(crate) fn overall_risk(config: &Config, specs: &[Spec], removed: &[Removed]) -> Risk {
-    specs
-        .iter()
-        .map(|c| risk(config, &c.module, &c.changes))
-        .chain(removed.iter().map(|r| removal_risk(config, &r.entry.module, &r.changes)))
-        .max()
-        .unwrap_or(Risk::Low)
-}
-
-/// The risk of one spec's changes: how serious they are and how many dependants they reach.
-pub fn risk(config: &Config, module: &str, changes: &[Change]) -> Risk {
-    let n = Counts::of(changes);
-    Risk::assess(n.breaking, n.warning, touched_dependants(config, module, changes).len())
-}
-
-/// The risk of a removed spec: critical while its removal is reported as breaking, else what
-/// its (re-levelled) change amounts to.
-pub fn removal_risk(config: &Config, module: &str, changes: &[Change]) -> Risk {
-    if Counts::of(changes).breaking > 0 {
-        return Risk::Critical;
-    }
-    risk(config, module, changes)
-}
-
-/// Modules declared as depending on `module` that a warning or breaking change reaches: one
-/// that uses everything, or one whose `uses` matches a changed element (the same matcher as
-/// alerts and impact use).
-pub fn touched_dependants(config: &Config, module: &str, changes: &[Change]) -> Vec<String> {
-    let serious: Vec<Touch<'_>> = changes.iter().filter(|c| c.severity >= diff::Severity::Warning).map(Touch::from).collect();
-    if serious.is_empty() {
-        return Vec::new();
-    }
-    let mut out: Vec<String> = Vec::new();
-    for (m, dep) in config.dependants(module) {
-        let hit = dep.uses().is_empty() || dep.uses().iter().any(|u| serious.iter().any(|t| uses_match(u, t)));
-        if hit && !out.contains(&m.name) {
-            out.push(m.name.clone());
-        }
-    }
-    out
-}
-
-/// Owners, cross-module impact and client operations (see [`notify::annotate`]). Specs handed
+/// Owners, cross-module impact and client operations (see [`impact::annotate`]). Specs handed
 /// in directly also need the other GraphQL modules' latest snapshots (shared `@key` entities).
 pub(crate) fn annotate(req: &Request<'_>, specs: &[Spec], clients: Option<&[String]>, report: &mut Report) -> Owners {
     let git_base = match &req.baseline {
@@ -230,7 +186,7 @@ pub(crate) fn annotate(req: &Request<'_>, specs: &[Spec], clients: Option<&[Stri
         files: &b.files,
         base: Base::None,
     }));
-    notify::annotate(&req.root, req.config, req.archive, &compared, clients, report)
+    impact::annotate(&req.root, req.config, req.archive, &compared, clients, report)
 }
 
 /// The latest snapshot of every archived GraphQL spec other than `specs`.
@@ -260,7 +216,7 @@ pub use crate::ids::short;
 pub fn policy_for(root: &Path, config: &Config, severity: &[String], fail_on: FailOn, today: &str) -> Result<Policy> {
     let mut policy = Policy { fail_on, today: today.to_string(), ..Policy::default() };
     for (id, level) in &config.severity {
-        let (id, level) = policy::parse_override(&format!("{id}={level}"))?;
+        let (id, level) = policy::parse_override(&format!("{id}={}", level.as_str()))?;
         policy.overrides.insert(id, level);
     }
     for s in severity {

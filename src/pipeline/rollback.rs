@@ -12,8 +12,8 @@ use crate::policy::{self, FailOn, Policy};
 use crate::report::{Report, SpecPair};
 use crate::source::http::Remote;
 use crate::source::{Input, live, normalize};
+use crate::spec::bundle::{self, Bundle, Tree};
 use crate::spec::{self, LoadOptions};
-use crate::store::bundle::{self, Bundle, Tree};
 use crate::store::view::unified;
 use crate::store::{self, Action, Archive, AuditEvent, Entry};
 use serde::Serialize;
@@ -295,7 +295,7 @@ fn exclusive_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut last = None;
     for _ in 0..16 {
-        let nonce = crate::store::bundle::sha256_hex(
+        let nonce = crate::spec::bundle::sha256_hex(
             format!("{}:{}:{:?}:{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed), std::time::Instant::now(), name)
                 .as_bytes(),
         );

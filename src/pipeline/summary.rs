@@ -5,8 +5,8 @@
 use crate::config::Config;
 use crate::diff::Format;
 use crate::error::{Error, Result};
-use crate::notify::enrich::entities;
-use crate::notify::impact::Graph;
+use crate::impact::annotate::entities;
+use crate::impact::graph::Graph;
 use crate::report::ReportChange;
 use crate::store::alerts;
 use crate::store::{Ack, Archive, Counts, Entry, Risk};
@@ -107,7 +107,7 @@ pub fn summary(config: &Config, archive: &Archive, entries: &[Entry], acks: &[Ac
         .collect();
     let mut assigned: Vec<String> = declared.map(|m| m.owners.clone()).unwrap_or_default();
     for e in &latest {
-        crate::notify::enrich::push_unique(&mut assigned, e.owners.clone());
+        crate::impact::annotate::push_unique(&mut assigned, e.owners.clone());
     }
     let ids: Vec<Entry> = mine.iter().map(|e| (*e).clone()).collect();
     Ok(Summary {

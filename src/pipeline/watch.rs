@@ -14,7 +14,8 @@ use crate::policy::FailOn;
 use crate::report::{AlertDelivery, Report, ReportChange};
 use crate::source::http::Remote;
 use crate::spec::LoadOptions;
-use crate::store::{Archive, Entry, bundle::sha256_hex};
+use crate::spec::bundle::sha256_hex;
+use crate::store::{Archive, Entry};
 use crate::time::{self, now_ms};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
@@ -271,11 +272,11 @@ fn notice(module: &str, locator: &str, format: Format, key: &str, cause: Option<
 /// Checks the reachable sources (with drift), alerts, records, and fills in their states.
 fn check_and_record(w: &Watch, now: i64, given: Vec<Given>, polled: &mut Polled) -> Result<()> {
     let today = &polled.time[..10.min(polled.time.len())];
-    let fail_on = w.config.gate.fail_on.map(|l| l.to_fail_on()).unwrap_or_default();
+    let fail_on = w.config.gate.fail_on.unwrap_or_default();
     let req = Request {
         policy: policy_for(&w.root, &w.config, &[], fail_on, today)?,
         load: LoadOptions { allow_remote_refs: false, proto_includes: Vec::new(), ref_roots: Vec::new() },
-        options: crate::diff::Options { today: today.to_string(), proto_category: w.config.protobuf.category().to_string() },
+        options: crate::diff::Options { today: today.to_string(), proto_category: w.config.protobuf.category() },
         baseline: Baseline::Archive,
         scope: Scope::Fetched(given),
         root: w.root.clone(),

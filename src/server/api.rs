@@ -8,8 +8,8 @@ use crate::policy::{FailOn, Policy};
 use crate::report::ReportFormat;
 use crate::server::alerts;
 use crate::server::auth::Role;
+use crate::spec::bundle::Bundle;
 use crate::spec::{self, LoadOptions};
-use crate::store::bundle::Bundle;
 use crate::store::privacy::pseudonym;
 use crate::store::{self, Ack, Action, Archive, AuditEvent, Entry, Note, view};
 use crate::time;
@@ -252,7 +252,7 @@ fn load_opts(state: &AppState) -> LoadOptions {
 }
 
 fn compare_opts(state: &AppState) -> Options {
-    Options { today: today(), proto_category: state.config.protobuf.category().to_string() }
+    Options { today: today(), proto_category: state.config.protobuf.category() }
 }
 
 fn repo_policy(state: &AppState, fail_on: FailOn) -> Result<Policy, ApiError> {
@@ -260,7 +260,7 @@ fn repo_policy(state: &AppState, fail_on: FailOn) -> Result<Policy, ApiError> {
 }
 
 fn fail_on(state: &AppState) -> FailOn {
-    state.config.gate.fail_on.map(|l| l.to_fail_on()).unwrap_or_default()
+    state.config.gate.fail_on.unwrap_or_default()
 }
 
 pub(super) async fn register(State(state): S, Extension(caller): C, b: Body<RegisterBody>) -> Result<Json<Value>, ApiError> {

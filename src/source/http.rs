@@ -120,33 +120,25 @@ impl HttpFetch {
     /// A client for live sources: headers, CA file, timeout, retries and limits from `remote`;
     /// `h2` speaks HTTP/2 without negotiation (plaintext gRPC).
     pub fn configured(remote: &Remote, h2: bool) -> Result<HttpFetch> {
-        let fail = |m: String| Located::file("(http)", m);
-        let timeout = remote.timeout.unwrap_or(TIMEOUT);
-        let mut headers = reqwest::header::HeaderMap::new();
-        for (name, value) in &remote.headers {
-            let name =
-                reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| fail(format!("`{name}` is not a header name")))?;
-            let mut value =
-                reqwest::header::HeaderValue::from_str(value).map_err(|_| fail(format!("the value of header `{name}` is not valid")))?;
-            value.set_sensitive(true);
-            headers.insert(name, value);
-        }
-        let mut builder = reqwest::blocking::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .default_headers(headers)
-            .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS));
-        if h2 {
-            builder = builder.http2_prior_knowledge();
-        }
-        if let Some(ca) = &remote.ca_file {
-            let name = ca.display().to_string();
-            let pem = super::read_limited(ca, &name, super::MAX_SIDE_FILE_BYTES)?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem)
-                .map_err(|e| Located::file(&name, format!("not a PEM certificate bundle: {e}")))?;
-            builder = builder.tls_certs_merge(certs);
-        }
-        let client = builder.build().map_err(|e| fail(format!("cannot build an HTTP client: {e}")))?;
+        let ca_pem = match &remote.ca_file {
+            Some(ca) => {
+                let name = ca.display().to_string();
+                let pem = super::read_limited(ca, &name, super::MAX_SIDE_FILE_BYTES)?;
+                // Checked here so that a bad bundle names its file.
+                reqwest::Certificate::from_pem_bundle(&pem)
+                    .map_err(|e| Located::file(&name, format!("not a PEM certificate bundle: {e}")))?;
+                Some(pem)
+            }
+            None => None,
+        };
+        let options = super::client::ClientOptions {
+            timeout: remote.timeout.unwrap_or(TIMEOUT),
+            redirects: super::client::Redirects::Limited(MAX_REDIRECTS),
+            ca_pem,
+            headers: remote.headers.clone(),
+            h2_prior_knowledge: h2,
+        };
+        let client = super::client::build(&options).map_err(|m| Located::file("(http)", m))?;
         Ok(HttpFetch { client, max_bytes: remote.max_bytes.unwrap_or(MAX_BYTES), retries: remote.retries.unwrap_or(RETRIES) })
     }
 

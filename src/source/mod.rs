@@ -1,6 +1,7 @@
 //! Turns a locator (a path, stdin bytes, or `<git-ref>:<path>`) into text, and resolves the
 //! relative files a spec refers to against the same origin.
 
+pub mod client;
 pub mod git;
 mod grpc;
 pub mod http;

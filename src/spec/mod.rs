@@ -2,6 +2,7 @@
 //! format's typed model (one submodule per format).
 
 pub mod asyncapi;
+pub mod bundle;
 mod format;
 pub mod graphql;
 pub mod imports;

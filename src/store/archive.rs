@@ -1,9 +1,9 @@
 //! The archive over any [`Store`]: entries, snapshots, notes, acks and the audit log, with the
 //! store trait, its records and their ids.
 
-use super::bundle::sha256_hex;
 use crate::diff::Format;
 use crate::error::{Error, Result};
+use crate::spec::bundle::sha256_hex;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashSet;

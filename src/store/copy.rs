@@ -5,10 +5,10 @@
 //! in the target are compared with the source instead of rewritten, and objects go before the
 //! records that point at them, so an interrupted copy leaves a consistent prefix behind.
 
-use super::bundle::sha256_hex;
 use super::{Entry, Store};
 use crate::error::{Error, Result};
 use crate::progress::{Progress, Silent};
+use crate::spec::bundle::sha256_hex;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
@@ -234,7 +234,7 @@ pub fn verify(store: &dyn Store) -> Result<Health> {
                 Err(e) => h.problems.push(e.to_string().trim_start_matches("store: ").to_string()),
                 Ok(()) if is_object(&key) => {
                     h.objects_ok += 1;
-                    if let Ok(b) = serde_json::from_slice::<super::bundle::Bundle>(&bytes) {
+                    if let Ok(b) = serde_json::from_slice::<crate::spec::bundle::Bundle>(&bytes) {
                         for p in std::iter::once(&b.entry).chain(b.files.keys()).filter(|p| !inside_path(p)) {
                             h.problems
                                 .push(format!("snapshot {} holds the path `{p}`, which leaves the repository", &key[OBJECTS.len()..]));

@@ -4,7 +4,7 @@
 //! (content addressing, verification, records, lookups) lives in [`Archive`] and is shared by
 //! every backend. Layout:
 //!
-//! - `objects/sha256/<hash>`: a snapshot, the canonical JSON of a [`bundle::Bundle`]; its key
+//! - `objects/sha256/<hash>`: a snapshot, the canonical JSON of a [`crate::spec::bundle::Bundle`]; its key
 //!   is the sha256 of its bytes, checked on every read.
 //! - `records/entries/<id>.json`: one archived version of one spec ([`Entry`]). The id is
 //!   derived from what the entry says (module, spec, snapshot, previous snapshot, deploy), so
@@ -21,7 +21,7 @@
 
 pub mod alerts;
 mod archive;
-pub mod bundle;
+
 pub mod copy;
 pub mod fs;
 #[cfg(feature = "postgres")]
@@ -40,7 +40,7 @@ pub use archive::{
 pub(crate) use archive::{key_time, mirror_error, object_key, to_json};
 
 use crate::error::{Error, Result};
-use bundle::{Bundle, sha256_hex};
+use crate::spec::bundle::{Bundle, sha256_hex};
 use privacy::{Erasure, Tombstones};
 pub use record::{EntryBuilder, EntryFacts};
 use serde::Deserialize;

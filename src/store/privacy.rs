@@ -8,7 +8,7 @@
 //! [`ERASED`]. The salt is a per-store random value kept at [`SALT_KEY`], so hashes cannot be
 //! compared across stores.
 
-use super::bundle::sha256_hex;
+use crate::spec::bundle::sha256_hex;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 

@@ -1,7 +1,7 @@
 //! Line diffs between two archived versions of a spec (every file of their bundles), for
 //! `apidiff show`, rollback previews and the dashboard.
 
-use super::bundle::Bundle;
+use crate::spec::bundle::Bundle;
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 use std::collections::BTreeSet;

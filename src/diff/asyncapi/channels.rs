@@ -2,7 +2,7 @@
 
 use super::pairing::{Pairing, channel_label};
 use crate::diff::Change;
-use crate::diff::openapi::{Cmp, Dir};
+use crate::diff::openapi::{Cx, Dir};
 use crate::spec::asyncapi::{Api, Channel};
 use std::collections::BTreeSet;
 
@@ -71,7 +71,7 @@ crate::rules! {
         "A channel parameter's allowed values or location changed";
 }
 
-pub(super) fn compare_channels(c: &mut Cmp<'_>, base: &Api, rev: &Api, p: &Pairing) {
+pub(super) fn compare_channels(c: &mut Cx<'_>, base: &Api, rev: &Api, p: &Pairing) {
     for &bi in &p.removed {
         let Some(b) = base.channels.get(bi) else { continue };
         c.op = channel_label(b);
@@ -97,7 +97,7 @@ pub(super) fn compare_channels(c: &mut Cmp<'_>, base: &Api, rev: &Api, p: &Pairi
     }
 }
 
-pub(super) fn compare_channel(c: &mut Cmp<'_>, b: &Channel, r: &Channel) {
+pub(super) fn compare_channel(c: &mut Cx<'_>, b: &Channel, r: &Channel) {
     let label = channel_label(r);
     if let (Some(ba), Some(ra)) = (&b.address, &r.address)
         && ba != ra

@@ -4,7 +4,7 @@
 
 use super::pairing::dir_of;
 use crate::diff::Change;
-use crate::diff::openapi::{Cmp, Dir};
+use crate::diff::openapi::{Cx, Dir};
 use crate::spec::asyncapi::{Action, Message, Operation};
 use crate::spec::refs::{DocSet, NodeId};
 
@@ -133,7 +133,7 @@ crate::rules! {
         "Protocol bindings changed";
 }
 
-pub(super) fn compare_bindings(c: &mut Cmp<'_>, b: Option<&NodeId>, r: Option<&NodeId>, owners: (&NodeId, &NodeId), what: &str) {
+pub(super) fn compare_bindings(c: &mut Cx<'_>, b: Option<&NodeId>, r: Option<&NodeId>, owners: (&NodeId, &NodeId), what: &str) {
     let value = |docs: &DocSet, id: Option<&NodeId>| id.and_then(|i| docs.resolve(i)).map(|(_, v)| v.clone());
     let (bv, rv) = (value(c.bdocs, b), value(c.rdocs, r));
     let empty = |v: &Option<serde_json::Value>| v.as_ref().is_none_or(|v| v.as_object().is_some_and(|m| m.is_empty()));
@@ -153,7 +153,7 @@ pub(super) fn compare_bindings(c: &mut Cmp<'_>, b: Option<&NodeId>, r: Option<&N
 
 /// Messages pair when they share an identity (name, messageId, component or channel key); a
 /// lone anonymous message on either side pairs with the lone leftover on the other.
-pub(super) fn compare_messages(c: &mut Cmp<'_>, b: &Operation, r: &Operation) {
+pub(super) fn compare_messages(c: &mut Cx<'_>, b: &Operation, r: &Operation) {
     let mut rfree: Vec<usize> = (0..r.messages.len()).collect();
     let mut removed = Vec::new();
     let mut pairs = Vec::new();
@@ -207,7 +207,7 @@ pub(super) fn is_json_schema(m: &Message) -> bool {
     m.schema_format.as_ref().is_none_or(|(f, _)| f == "json-schema")
 }
 
-pub(super) fn compare_message(c: &mut Cmp<'_>, b: &Message, r: &Message, dir: Dir) {
+pub(super) fn compare_message(c: &mut Cx<'_>, b: &Message, r: &Message, dir: Dir) {
     let name = &r.label;
     let bct = b.content_type.as_ref().map(|(s, n)| (s.to_ascii_lowercase(), n));
     let rct = r.content_type.as_ref().map(|(s, n)| (s.to_ascii_lowercase(), n));

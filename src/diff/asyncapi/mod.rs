@@ -10,7 +10,7 @@ pub mod operations;
 mod pairing;
 pub mod servers;
 
-use super::openapi::{Cmp, schema};
+use super::openapi::{Cx, schema};
 use super::{Change, Options, Rule};
 use crate::spec::asyncapi::Api;
 
@@ -19,7 +19,7 @@ pub const RULES: &[&[&Rule]] = &[channels::ALL, operations::ALL, messages::ALL, 
 
 /// Compares two AsyncAPI descriptions.
 pub fn compare(base: &Api, rev: &Api, opts: &Options) -> Vec<Change> {
-    let mut c = Cmp::new(&base.docs, &rev.docs, opts, schema::compare);
+    let mut c = Cx::new(&base.docs, &rev.docs, opts, schema::compare);
     let chans = pairing::pair_channels(base, rev);
     channels::compare_channels(&mut c, base, rev, &chans);
     operations::compare_operations(&mut c, base, rev, &chans);

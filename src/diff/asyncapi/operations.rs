@@ -2,7 +2,7 @@
 
 use super::pairing::{Pairing, pair_by};
 use crate::diff::Change;
-use crate::diff::openapi::Cmp;
+use crate::diff::openapi::Cx;
 use crate::spec::asyncapi::{Api, Channel, Operation};
 
 crate::rules! {
@@ -60,7 +60,7 @@ pub(super) fn op_display(api: &Api, op: &Operation) -> String {
 
 /// Operations pair by id, then by (action, paired channel, reply), then by paired channel
 /// alone when it has one unpaired operation on each side (an action flip).
-pub(super) fn compare_operations(c: &mut Cmp<'_>, base: &Api, rev: &Api, chans: &Pairing) {
+pub(super) fn compare_operations(c: &mut Cx<'_>, base: &Api, rev: &Api, chans: &Pairing) {
     let mut bfree: Vec<usize> = (0..base.operations.len()).collect();
     let mut rfree: Vec<usize> = (0..rev.operations.len()).collect();
     let mut pairs = Vec::new();

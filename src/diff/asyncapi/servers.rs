@@ -2,7 +2,7 @@
 
 use super::pairing::pair_by;
 use crate::diff::Change;
-use crate::diff::openapi::Cmp;
+use crate::diff::openapi::Cx;
 use crate::spec::asyncapi::{Api, Server, Version};
 use crate::spec::refs::NodeId;
 
@@ -71,7 +71,7 @@ crate::rules! {
         "The AsyncAPI specification version changed";
 }
 
-pub(super) fn compare_servers(c: &mut Cmp<'_>, base: &Api, rev: &Api) {
+pub(super) fn compare_servers(c: &mut Cx<'_>, base: &Api, rev: &Api) {
     let names_b: Vec<(&String, &Server)> = base.servers.iter().collect();
     let names_r: Vec<(&String, &Server)> = rev.servers.iter().collect();
     let mut bfree: Vec<usize> = (0..names_b.len()).collect();
@@ -120,7 +120,7 @@ pub(super) fn compare_servers(c: &mut Cmp<'_>, base: &Api, rev: &Api) {
     }
 }
 
-pub(super) fn compare_info(c: &mut Cmp<'_>, base: &Api, rev: &Api) {
+pub(super) fn compare_info(c: &mut Cx<'_>, base: &Api, rev: &Api) {
     if let (Some(bv), Some(rv)) = (&base.info_version, &rev.info_version)
         && bv != rv
     {

@@ -1,7 +1,7 @@
 //! Field arguments added, removed, retyped (input variance), re-defaulted; and the comparison of
 //! input values shared with input fields and directive arguments.
 
-use super::{Ctx, Sides, Site, deprecations, descriptions, input_safe, usages};
+use super::{Cx, Sides, Site, deprecations, descriptions, input_safe, usages};
 use crate::diff::Rule;
 use crate::spec::graphql::{InputValue, deprecation};
 use indexmap::IndexMap;
@@ -126,7 +126,7 @@ pub(super) struct Parent<'p> {
 
 /// Compares two sets of input values by name.
 pub(super) fn compare(
-    cx: &mut Ctx<'_>,
+    cx: &mut Cx<'_>,
     fam: &InputFamily,
     parent: &Parent<'_>,
     old: &IndexMap<String, InputValue>,
@@ -159,7 +159,7 @@ pub(super) fn compare(
     }
 }
 
-fn compare_one(cx: &mut Ctx<'_>, fam: &InputFamily, site: &Site, o: &InputValue, n: &InputValue) {
+fn compare_one(cx: &mut Cx<'_>, fam: &InputFamily, site: &Site, o: &InputValue, n: &InputValue) {
     let what = &site.what;
     let mut type_ok = true;
     if o.ty != n.ty {

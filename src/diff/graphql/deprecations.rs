@@ -1,6 +1,6 @@
 //! `@deprecated` added, removed or re-worded on fields, enum values, arguments and input fields.
 
-use super::{Ctx, Sides, Site};
+use super::{Cx, Sides, Site};
 use crate::diff::Rule;
 
 crate::rules! {
@@ -152,7 +152,7 @@ pub(super) const INPUT_FIELD: DepRules = DepRules {
 };
 
 /// Compares the deprecation state (reason, with the spec default applied) of one element.
-pub(super) fn compare(cx: &mut Ctx<'_>, rules: &DepRules, site: &Site, old: Option<String>, new: Option<String>) {
+pub(super) fn compare(cx: &mut Cx<'_>, rules: &DepRules, site: &Site, old: Option<String>, new: Option<String>) {
     let what = &site.what;
     match (old, new) {
         (None, Some(n)) => cx.emit(rules.deprecated, site, Sides::Both, format!("{what} was deprecated: {n}"), None, Some(n)),

@@ -1,6 +1,6 @@
 //! Description changes on every kind of element: documentation only, never breaking.
 
-use super::{Ctx, Sides, Site};
+use super::{Cx, Sides, Site};
 use crate::diff::Rule;
 
 crate::rules! {
@@ -169,7 +169,7 @@ pub(super) const DIRECTIVE: DescRules = DescRules { added: None, removed: None, 
 pub(super) const DIRECTIVE_ARGUMENT: DescRules = DescRules { added: None, removed: None, changed: &DIRECTIVE_ARGUMENT_DESCRIPTION_CHANGED };
 
 /// Compares the descriptions of one element.
-pub(super) fn compare(cx: &mut Ctx<'_>, rules: &DescRules, site: &Site, old: Option<&str>, new: Option<&str>) {
+pub(super) fn compare(cx: &mut Cx<'_>, rules: &DescRules, site: &Site, old: Option<&str>, new: Option<&str>) {
     let what = &site.what;
     match (old, new) {
         (None, Some(n)) => {

@@ -1,7 +1,7 @@
 //! Directive definitions: added, removed, locations, `repeatable`, and their arguments.
 
 use super::arguments::{self, InputFamily, Parent};
-use super::{Ctx, Sides, Site, descriptions};
+use super::{Cx, Sides, Site, descriptions};
 
 crate::rules! {
 /// ## What it detects
@@ -150,7 +150,7 @@ const DIRECTIVE_ARGUMENTS: InputFamily = InputFamily {
 };
 
 /// Compares directive definitions by name.
-pub(super) fn compare(cx: &mut Ctx<'_>) {
+pub(super) fn compare(cx: &mut Cx<'_>) {
     let (base, rev) = (cx.base, cx.rev);
     for (name, o) in &base.directives {
         let coord = format!("@{name}");

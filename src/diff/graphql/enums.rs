@@ -1,7 +1,7 @@
 //! Enum values added (dangerous when the enum is returned by some field), removed (plain or
 //! already deprecated), and the descriptions, deprecations and directives of kept values.
 
-use super::{Ctx, Sides, Site, deprecations, descriptions, usages};
+use super::{Cx, Sides, Site, deprecations, descriptions, usages};
 use crate::spec::graphql::{TypeDef, deprecation};
 
 crate::rules! {
@@ -49,7 +49,7 @@ crate::rules! {
 }
 
 /// Compares the values of an enum present on both sides.
-pub(super) fn compare(cx: &mut Ctx<'_>, old: &TypeDef, new: &TypeDef) {
+pub(super) fn compare(cx: &mut Cx<'_>, old: &TypeDef, new: &TypeDef) {
     let t = old.name.as_str();
     for (name, o) in &old.values {
         let coord = format!("{t}.{name}");

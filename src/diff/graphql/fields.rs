@@ -2,7 +2,7 @@
 //! and retyped with output variance.
 
 use super::arguments::{self, Parent};
-use super::{Ctx, Sides, Site, deprecations, descriptions, output_safe, pair_renames, usages};
+use super::{Cx, Sides, Site, deprecations, descriptions, output_safe, pair_renames, usages};
 use crate::spec::graphql::{Field, TypeDef, deprecation};
 
 crate::rules! {
@@ -82,7 +82,7 @@ fn signature(f: &Field) -> String {
 }
 
 /// Compares the fields of an object or interface present on both sides.
-pub(super) fn compare(cx: &mut Ctx<'_>, old: &TypeDef, new: &TypeDef) {
+pub(super) fn compare(cx: &mut Cx<'_>, old: &TypeDef, new: &TypeDef) {
     let t = old.name.as_str();
     let removed: Vec<&Field> = old.fields.values().filter(|f| !new.fields.contains_key(&f.name)).collect();
     // A deprecated field that goes away was announced: never call it a rename.

@@ -1,7 +1,7 @@
 //! Input object fields added, removed, retyped (input variance) and re-defaulted.
 
 use super::arguments::{self, InputFamily, Parent};
-use super::{Ctx, deprecations, descriptions};
+use super::{Cx, deprecations, descriptions};
 use crate::spec::graphql::TypeDef;
 
 crate::rules! {
@@ -101,7 +101,7 @@ const INPUT_FIELDS: InputFamily = InputFamily {
 };
 
 /// Compares the fields of an input object present on both sides.
-pub(super) fn compare(cx: &mut Ctx<'_>, old: &TypeDef, new: &TypeDef) {
+pub(super) fn compare(cx: &mut Cx<'_>, old: &TypeDef, new: &TypeDef) {
     let tname = old.name.as_str();
     let coord = |f: &str| format!("{tname}.{f}");
     let parent = Parent { coord: &coord, op: Some(tname.to_string()) };

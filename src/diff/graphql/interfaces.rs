@@ -1,6 +1,6 @@
 //! Interfaces implemented by object and interface types: added and removed.
 
-use super::{Ctx, Sides, Site};
+use super::{Cx, Sides, Site};
 use crate::spec::graphql::TypeDef;
 
 crate::rules! {
@@ -29,7 +29,7 @@ crate::rules! {
 }
 
 /// Compares the interfaces of a type present on both sides.
-pub(super) fn compare(cx: &mut Ctx<'_>, old: &TypeDef, new: &TypeDef) {
+pub(super) fn compare(cx: &mut Cx<'_>, old: &TypeDef, new: &TypeDef) {
     let t = old.name.as_str();
     for (i, pos) in &old.interfaces {
         if !new.interfaces.contains_key(i) {

@@ -8,7 +8,7 @@
 //! type (or field) change.
 
 mod arguments;
-mod ctx;
+mod cx;
 mod deprecations;
 mod descriptions;
 mod directives;
@@ -22,7 +22,7 @@ mod types;
 mod unions;
 mod usages;
 
-pub(crate) use ctx::{Ctx, Sides, Site, input_safe, output_enums, output_safe, pair_renames};
+pub(crate) use cx::{Cx, Sides, Site, input_safe, output_enums, output_safe, pair_renames};
 
 use super::sink::Sink;
 use super::{Change, Options, Rule};
@@ -46,7 +46,7 @@ pub const RULES: &[&[&Rule]] = &[
 ];
 /// Compares two schemas.
 pub fn compare(base: &Schema, rev: &Schema, _opts: &Options) -> Vec<Change> {
-    let mut cx = Ctx { base, rev, out: Sink::new(), output_enums: output_enums(rev) };
+    let mut cx = Cx { base, rev, out: Sink::new(), output_enums: output_enums(rev) };
     roots::compare(&mut cx);
     let schema = Site::new("schema", "schema", None, base.def.pos, rev.def.pos);
     descriptions::compare(&mut cx, &descriptions::SCHEMA, &schema, base.def.description.as_deref(), rev.def.description.as_deref());

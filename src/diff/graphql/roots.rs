@@ -1,6 +1,6 @@
 //! The schema's root operation types (`query`, `mutation`, `subscription`).
 
-use super::{Ctx, Sides, Site};
+use super::{Cx, Sides, Site};
 use crate::diff::Rule;
 use crate::spec::graphql::RootOp;
 
@@ -58,7 +58,7 @@ fn changed_rule(op: RootOp) -> &'static Rule {
 }
 
 /// Compares the effective root types (explicit, or the default `Query`/`Mutation`/`Subscription`).
-pub(super) fn compare(cx: &mut Ctx<'_>) {
+pub(super) fn compare(cx: &mut Cx<'_>) {
     let (base, rev) = (cx.base, cx.rev);
     for op in RootOp::ALL {
         let (o, n) = (base.root(op), rev.root(op));

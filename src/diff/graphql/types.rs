@@ -1,7 +1,7 @@
 //! Named types: added, removed, renamed, kind changed; and the walk into the members of every
 //! type present on both sides.
 
-use super::{Ctx, Sides, Site, descriptions, enums, fields, input_fields, interfaces, pair_renames, unions, usages};
+use super::{Cx, Sides, Site, descriptions, enums, fields, input_fields, interfaces, pair_renames, unions, usages};
 use crate::spec::graphql::{TypeDef, TypeKind};
 
 crate::rules! {
@@ -74,7 +74,7 @@ fn shape(t: &TypeDef) -> Option<String> {
 }
 
 /// Compares all named types, then the members of those on both sides.
-pub(super) fn compare(cx: &mut Ctx<'_>) {
+pub(super) fn compare(cx: &mut Cx<'_>) {
     let (base, rev) = (cx.base, cx.rev);
     let removed: Vec<(&str, String)> =
         base.types.values().filter(|t| !rev.types.contains_key(&t.name)).filter_map(|t| Some((t.name.as_str(), shape(t)?))).collect();

@@ -1,6 +1,6 @@
 //! Union members added (dangerous) and removed (breaking).
 
-use super::{Ctx, Sides, Site};
+use super::{Cx, Sides, Site};
 use crate::spec::graphql::TypeDef;
 
 crate::rules! {
@@ -28,7 +28,7 @@ crate::rules! {
 }
 
 /// Compares the members of a union present on both sides.
-pub(super) fn compare(cx: &mut Ctx<'_>, old: &TypeDef, new: &TypeDef) {
+pub(super) fn compare(cx: &mut Cx<'_>, old: &TypeDef, new: &TypeDef) {
     let t = old.name.as_str();
     for (m, pos) in &old.members {
         if !new.members.contains_key(m) {

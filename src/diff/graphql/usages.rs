@@ -2,7 +2,7 @@
 //! `@oneOf`, other directives generically; federation directives are classified by
 //! [`super::federation`] and `@deprecated` by [`super::deprecations`].
 
-use super::{Ctx, Sides, Site, federation};
+use super::{Cx, Sides, Site, federation};
 use crate::diff::Rule;
 use crate::spec::graphql::DirectiveUse;
 
@@ -76,7 +76,7 @@ fn rules_for(name: &str) -> (&'static Rule, &'static Rule, &'static Rule) {
 
 /// Compares the directives applied to one element. A directive used once on each side is
 /// compared by arguments; repeated ones (`@key`, `@tag`, `@link`) are compared as multisets.
-pub(super) fn compare(cx: &mut Ctx<'_>, site: &Site, old: &[DirectiveUse], new: &[DirectiveUse]) {
+pub(super) fn compare(cx: &mut Cx<'_>, site: &Site, old: &[DirectiveUse], new: &[DirectiveUse]) {
     if old.is_empty() && new.is_empty() {
         return;
     }

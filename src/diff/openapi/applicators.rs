@@ -3,7 +3,7 @@
 //! `unevaluated*`, `contentSchema`) walked by the same comparison as properties, and the rules
 //! about a position or keyword that appears or disappears, mirrored for requests and responses.
 
-use super::cmp::{Cmp, Dir};
+use super::cx::{Cx, Dir};
 use super::view::{Addl, View, emit, loc_pair};
 use crate::diff::Rule;
 use crate::spec::refs::NodeId;
@@ -394,7 +394,7 @@ fn closed_key(key: &str) -> &str {
 }
 
 /// Sub-schema positions, closing `false`s, `dependentRequired` and content keywords.
-pub(super) fn check(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+pub(super) fn check(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
     let mut pairs: Vec<(String, NodeId, NodeId)> = Vec::new();
     for (key, bid) in &b.subs {
         match r.subs.get(key) {
@@ -434,7 +434,7 @@ pub(super) fn check(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label
 
 /// A `$dynamicRef` left unresolved by loading that is new or changed: said where it is (the
 /// revision's if it has one).
-pub(super) fn dynamic_ref_notice(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, label: &str) {
+pub(super) fn dynamic_ref_notice(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, label: &str) {
     if !c.bdocs.has_dynamic_refs() && !c.rdocs.has_dynamic_refs() {
         return;
     }
@@ -454,7 +454,7 @@ pub(super) fn dynamic_ref_notice(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, la
 /// A position present on one side only.
 #[allow(clippy::too_many_arguments)]
 fn appeared(
-    c: &mut Cmp<'_>,
+    c: &mut Cx<'_>,
     b: &View<'_>,
     r: &View<'_>,
     dir: Dir,
@@ -473,7 +473,7 @@ fn appeared(
 }
 
 /// `dependentRequired`: a new dependent name tightens, a dropped one loosens.
-fn dependent_required(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+fn dependent_required(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
     if b.dep_required.is_empty() && r.dep_required.is_empty() {
         return;
     }
@@ -497,7 +497,7 @@ fn dependent_required(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, lab
 }
 
 /// `contentMediaType` and `contentEncoding`: any change changes how the string is read.
-fn content(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+fn content(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
     for kw in ["contentMediaType", "contentEncoding"] {
         let (bv, rv) = (b.find(kw).and_then(|v| v.as_str()), r.find(kw).and_then(|v| v.as_str()));
         if bv != rv {
@@ -546,7 +546,7 @@ fn overlaps(docs: &crate::spec::refs::DocSet, v: &View<'_>) -> Option<(usize, us
 }
 
 /// A `oneOf` whose variants came to overlap: a payload matching two variants is rejected.
-fn one_of_overlap(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+fn one_of_overlap(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
     if r.one_of.len() < 2 {
         return;
     }

@@ -1,6 +1,6 @@
 //! Rules about request bodies, responses, status codes, media types and response headers.
 
-use super::cmp::{Cmp, Dir};
+use super::cx::{Cx, Dir};
 use crate::diff::Change;
 use crate::spec::openapi::{Body, Operation, Response};
 use crate::spec::refs::NodeId;
@@ -194,7 +194,7 @@ crate::rules! {
         "A response header was added", oasdiff = ["response-header-added"];
 }
 
-pub(super) fn compare_body(c: &mut Cmp<'_>, b: Option<&Body>, r: Option<&Body>, bop: &NodeId, rop: &NodeId, webhook: bool) {
+pub(super) fn compare_body(c: &mut Cx<'_>, b: Option<&Body>, r: Option<&Body>, bop: &NodeId, rop: &NodeId, webhook: bool) {
     match (b, r) {
         (None, None) => {}
         (None, Some(r)) => {
@@ -261,7 +261,7 @@ pub(super) fn is_success(code: &str) -> bool {
     code.starts_with('2')
 }
 
-pub(super) fn compare_responses(c: &mut Cmp<'_>, b: &Operation, r: &Operation, webhook: bool) {
+pub(super) fn compare_responses(c: &mut Cx<'_>, b: &Operation, r: &Operation, webhook: bool) {
     for (code, br) in &b.responses {
         // `200` → `2XX`: the range still includes the old status; compare with it.
         let covering = r.responses.get(code).or_else(|| r.responses.get(&status_range(code)));
@@ -289,7 +289,7 @@ pub(super) fn compare_responses(c: &mut Cmp<'_>, b: &Operation, r: &Operation, w
     }
 }
 
-pub(super) fn compare_response(c: &mut Cmp<'_>, code: &str, b: &Response, r: &Response, webhook: bool) {
+pub(super) fn compare_response(c: &mut Cx<'_>, code: &str, b: &Response, r: &Response, webhook: bool) {
     for (h, bh) in &b.headers {
         match r.headers.get(h) {
             None => {

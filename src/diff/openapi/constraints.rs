@@ -1,6 +1,6 @@
 //! Schema rules about numeric, length, array and object bounds, mirrored for requests and responses.
 
-use super::cmp::{Cmp, Dir};
+use super::cx::{Cx, Dir};
 use super::view::{View, emit, loc_pair};
 use crate::diff::Rule;
 use serde_json::Value;
@@ -186,7 +186,7 @@ fn bound(view: &View<'_>, kw: &str, excl_kw: &str) -> Option<(f64, bool)> {
 }
 
 /// Numeric, length, item and property-count bounds, `multipleOf` and `uniqueItems`.
-pub(super) fn check(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+pub(super) fn check(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
     type Fam = (&'static Rule, &'static Rule, &'static Rule, &'static Rule);
     let range: Fam = (&REQUEST_RANGE_TIGHTENED, &RESPONSE_RANGE_TIGHTENED, &REQUEST_RANGE_LOOSENED, &RESPONSE_RANGE_LOOSENED);
     let length: Fam = (&REQUEST_LENGTH_TIGHTENED, &RESPONSE_LENGTH_TIGHTENED, &REQUEST_LENGTH_LOOSENED, &RESPONSE_LENGTH_LOOSENED);

@@ -1,6 +1,6 @@
 //! Rules about operations as a whole: added, removed, renamed, deprecated, sunset, stability.
 
-use super::cmp::Cmp;
+use super::cx::Cx;
 use super::sunset::{Sunset, before_sunset, sunset_date, sunset_findings};
 use crate::diff::Change;
 use crate::spec::openapi::Operation;
@@ -211,7 +211,7 @@ crate::rules! {
 }
 
 pub(super) fn compare_operations(
-    c: &mut Cmp<'_>,
+    c: &mut Cx<'_>,
     base: &indexmap::IndexMap<String, Operation>,
     rev: &indexmap::IndexMap<String, Operation>,
     webhooks: bool,
@@ -270,7 +270,7 @@ pub(super) fn compare_operations(
 
 /// Callbacks are requests the API sends: compared like webhooks (directions reversed), and
 /// reported under the operation that declares them.
-pub(super) fn compare_callbacks(c: &mut Cmp<'_>, b: &Operation, r: &Operation, keys: &super::metadata::SchemeKeys) {
+pub(super) fn compare_callbacks(c: &mut Cx<'_>, b: &Operation, r: &Operation, keys: &super::metadata::SchemeKeys) {
     let parent = c.op.clone();
     for (k, bcb) in &b.callbacks {
         match r.callbacks.get(k) {
@@ -290,7 +290,7 @@ pub(super) fn compare_callbacks(c: &mut Cmp<'_>, b: &Operation, r: &Operation, k
 }
 
 /// Changes to a draft or alpha operation (its base `x-stability-level`) break nobody who was
-/// promised anything: at most a warning (see `Cmp::soft`).
+/// promised anything: at most a warning (see `Cx::soft`).
 fn is_draft(op: &Operation) -> bool {
     op.stability.as_deref().and_then(stability_rank).is_some_and(|r| r <= 1)
 }
@@ -305,7 +305,7 @@ pub(super) fn stability_rank(s: &str) -> Option<u8> {
     }
 }
 
-pub(super) fn compare_operation(c: &mut Cmp<'_>, b: &Operation, r: &Operation, webhook: bool, keys: &super::metadata::SchemeKeys) {
+pub(super) fn compare_operation(c: &mut Cx<'_>, b: &Operation, r: &Operation, webhook: bool, keys: &super::metadata::SchemeKeys) {
     // A callback of a draft operation is draft too.
     let outer = c.soft;
     c.soft = outer || is_draft(b);
@@ -313,7 +313,7 @@ pub(super) fn compare_operation(c: &mut Cmp<'_>, b: &Operation, r: &Operation, w
     c.soft = outer;
 }
 
-fn compare_operation_parts(c: &mut Cmp<'_>, b: &Operation, r: &Operation, webhook: bool, keys: &super::metadata::SchemeKeys) {
+fn compare_operation_parts(c: &mut Cx<'_>, b: &Operation, r: &Operation, webhook: bool, keys: &super::metadata::SchemeKeys) {
     let locs = (Some(c.bloc(&b.node)), Some(c.rloc(&r.node)));
     let name = r.display();
     if !b.deprecated && r.deprecated {
@@ -381,15 +381,10 @@ fn compare_operation_parts(c: &mut Cmp<'_>, b: &Operation, r: &Operation, webhoo
 }
 
 /// oasdiff's extensions on an operation: a deleted sunset, an unreadable sunset or stability level.
-fn extension_findings(
-    c: &mut Cmp<'_>,
-    b: &Operation,
-    r: &Operation,
-    locs: &(Option<crate::diff::Location>, Option<crate::diff::Location>),
-) {
+fn extension_findings(c: &mut Cx<'_>, b: &Operation, r: &Operation, locs: &(Option<crate::diff::Location>, Option<crate::diff::Location>)) {
     let name = r.display();
     let sides = (Sunset::of(b.deprecated, &b.sunset, &b.sunset_at), Sunset::of(r.deprecated, &r.sunset, &r.sunset_at));
-    sunset_findings(c, &format!("`{name}`"), sides, (&ENDPOINT_SUNSET_REMOVED, |_: &Cmp<'_>| locs.clone()), &ENDPOINT_SUNSET_INVALID);
+    sunset_findings(c, &format!("`{name}`"), sides, (&ENDPOINT_SUNSET_REMOVED, |_: &Cx<'_>| locs.clone()), &ENDPOINT_SUNSET_INVALID);
     let rdocs = c.rdocs;
     let at = |key: &str| Some(rdocs.location(&r.node.child(key)));
     if let Some(rl) = &r.stability

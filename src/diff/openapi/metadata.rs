@@ -1,6 +1,6 @@
 //! Rules about security, servers, info.version and named schemas.
 
-use super::cmp::Cmp;
+use super::cx::Cx;
 use crate::diff::{Change, Severity};
 use crate::spec::openapi::{Api, Operation, Requirement};
 use crate::spec::refs::NodeId;
@@ -229,7 +229,7 @@ pub(super) fn scheme_key(keys: &HashMap<String, String>, name: &str) -> String {
     keys.get(name).cloned().unwrap_or_else(|| format!("name:{name}"))
 }
 
-pub(super) fn compare_security(c: &mut Cmp<'_>, b: &Operation, r: &Operation, keys: &SchemeKeys) {
+pub(super) fn compare_security(c: &mut Cx<'_>, b: &Operation, r: &Operation, keys: &SchemeKeys) {
     let bl = b.security_node.as_ref().map_or_else(|| c.bloc(&b.node), |n| c.bloc(n));
     let rl = r.security_node.as_ref().map_or_else(|| c.rloc(&r.node), |n| c.rloc(n));
     let (ba, ra) = (anonymous(&b.security), anonymous(&r.security));
@@ -293,7 +293,7 @@ pub(super) fn compare_security(c: &mut Cmp<'_>, b: &Operation, r: &Operation, ke
     }
 }
 
-pub(super) fn compare_security_schemes(c: &mut Cmp<'_>, base: &Api, rev: &Api) {
+pub(super) fn compare_security_schemes(c: &mut Cx<'_>, base: &Api, rev: &Api) {
     for (name, bs) in &base.security_schemes {
         match rev.security_schemes.get(name) {
             None => c.emit(Change::new(&SECURITY_SCHEME_REMOVED, format!("security scheme `{name}` was removed")).base(c.bloc(&bs.node))),
@@ -341,7 +341,7 @@ pub(super) fn compare_security_schemes(c: &mut Cmp<'_>, base: &Api, rev: &Api) {
     }
 }
 
-pub(super) fn compare_servers(c: &mut Cmp<'_>, base: &Api, rev: &Api) {
+pub(super) fn compare_servers(c: &mut Cx<'_>, base: &Api, rev: &Api) {
     for (url, node) in &base.servers {
         if !rev.servers.iter().any(|(u, _)| u == url) {
             c.emit(Change::new(&SERVER_REMOVED, format!("server `{url}` was removed")).base(c.bloc(node)).values(Some(url.clone()), None));
@@ -354,7 +354,7 @@ pub(super) fn compare_servers(c: &mut Cmp<'_>, base: &Api, rev: &Api) {
     }
 }
 
-pub(super) fn compare_named_schemas(c: &mut Cmp<'_>, base: &Api, rev: &Api) {
+pub(super) fn compare_named_schemas(c: &mut Cx<'_>, base: &Api, rev: &Api) {
     let mut removed: Vec<(&String, &NodeId)> = base.schemas.iter().filter(|(k, _)| !rev.schemas.contains_key(*k)).collect();
     let mut added: Vec<(&String, &NodeId)> = rev.schemas.iter().filter(|(k, _)| !base.schemas.contains_key(*k)).collect();
     removed.retain(|(bn, bid)| {
@@ -387,7 +387,7 @@ pub(super) fn version_parts(v: &str) -> Option<Vec<u64>> {
     core.split('.').map(|p| p.parse::<u64>().ok()).collect()
 }
 
-pub(super) fn compare_info_version(c: &mut Cmp<'_>, base: &Api, rev: &Api) {
+pub(super) fn compare_info_version(c: &mut Cx<'_>, base: &Api, rev: &Api) {
     let (Some(bv), Some(rv)) = (base.info_version.clone(), rev.info_version.clone()) else { return };
     let root = NodeId { doc: 0, ptr: "/info/version".into() };
     let locs = (Some(c.bloc(&root)), Some(c.rloc(&root)));

@@ -4,8 +4,8 @@
 
 pub mod applicators;
 pub mod bodies;
-mod cmp;
 pub mod constraints;
+mod cx;
 pub mod endpoints;
 pub mod metadata;
 pub mod parameters;
@@ -16,7 +16,7 @@ pub mod types;
 pub mod values;
 mod view;
 
-pub(crate) use cmp::{Cmp, Dir};
+pub(crate) use cx::{Cx, Dir};
 
 use super::{Change, Options, Rule};
 use crate::spec::openapi::Api;
@@ -36,7 +36,7 @@ pub const RULES: &[&[&Rule]] = &[
 
 /// Compares two OpenAPI descriptions.
 pub fn compare(base: &Api, rev: &Api, opts: &Options) -> Vec<Change> {
-    let mut c = Cmp::new(&base.docs, &rev.docs, opts, schema::compare);
+    let mut c = Cx::new(&base.docs, &rev.docs, opts, schema::compare);
     let keys = metadata::SchemeKeys { base: metadata::scheme_keys(base, rev), rev: metadata::scheme_keys(rev, base) };
     endpoints::compare_operations(&mut c, &base.operations, &rev.operations, false, &keys);
     endpoints::compare_operations(&mut c, &base.webhooks, &rev.webhooks, true, &keys);

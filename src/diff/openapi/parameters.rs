@@ -1,7 +1,7 @@
 //! Rules about request parameters (path, query, header, cookie): presence, requiredness,
 //! location, name and serialisation. Their schemas are compared by the schema rules.
 
-use super::cmp::{Cmp, Dir};
+use super::cx::{Cx, Dir};
 use super::sunset::{Sunset, before_sunset, sunset_findings};
 use crate::diff::Change;
 use crate::spec::openapi::{Operation, Param};
@@ -149,7 +149,7 @@ pub(super) fn param_label(p: &Param) -> String {
     format!("{} parameter `{}`", p.location, p.name)
 }
 
-pub(super) fn compare_params(c: &mut Cmp<'_>, b: &Operation, r: &Operation, webhook: bool) {
+pub(super) fn compare_params(c: &mut Cx<'_>, b: &Operation, r: &Operation, webhook: bool) {
     let mut removed: Vec<&Param> = b.params.iter().filter(|(k, _)| !r.params.contains_key(*k)).map(|(_, p)| p).collect();
     let mut added: Vec<&Param> = r.params.iter().filter(|(k, _)| !b.params.contains_key(*k)).map(|(_, p)| p).collect();
     // Moved: same name, other location.
@@ -241,8 +241,8 @@ pub(super) fn compare_params(c: &mut Cmp<'_>, b: &Operation, r: &Operation, webh
 }
 
 /// A deprecated parameter's sunset deleted, or a new or changed sunset that is not a date.
-fn parameter_sunset(c: &mut Cmp<'_>, bp: &Param, rp: &Param, label: &str) {
+fn parameter_sunset(c: &mut Cx<'_>, bp: &Param, rp: &Param, label: &str) {
     let sides = (Sunset::of(bp.deprecated, &bp.sunset, &bp.sunset_at), Sunset::of(rp.deprecated, &rp.sunset, &rp.sunset_at));
-    let removed_at = |c: &Cmp<'_>| (bp.sunset_at.as_ref().map(|id| c.bloc(id)), Some(c.rloc(&rp.node)));
+    let removed_at = |c: &Cx<'_>| (bp.sunset_at.as_ref().map(|id| c.bloc(id)), Some(c.rloc(&rp.node)));
     sunset_findings(c, label, sides, (&REQUEST_PARAMETER_SUNSET_REMOVED, removed_at), &REQUEST_PARAMETER_SUNSET_INVALID);
 }

@@ -1,6 +1,6 @@
 //! Schema rules about object properties, additional properties, discriminators and variants.
 
-use super::cmp::{Cmp, Dir};
+use super::cx::{Cx, Dir};
 use super::view::{Addl, View, emit, plainly_equal, schema_name, shape_hash};
 use crate::spec::refs::{DocSet, NodeId};
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -243,7 +243,7 @@ crate::rules! {
 }
 
 /// Properties (added, removed, required, read/write-only), additional properties.
-pub(super) fn check_object<'a>(c: &mut Cmp<'_>, b: &View<'a>, r: &View<'a>, dir: Dir, label: &str) {
+pub(super) fn check_object<'a>(c: &mut Cx<'_>, b: &View<'a>, r: &View<'a>, dir: Dir, label: &str) {
     if !(b.is_object() || r.is_object()) {
         return;
     }
@@ -321,7 +321,7 @@ pub(super) fn check_object<'a>(c: &mut Cmp<'_>, b: &View<'a>, r: &View<'a>, dir:
 
 /// A name added to a request object's `required` with no `properties` entry is still a property
 /// clients must now send.
-fn required_without_property(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+fn required_without_property(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
     if dir != Dir::Request {
         return;
     }
@@ -339,7 +339,7 @@ fn required_without_property(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: D
 /// Properties only one side has: renames (a removed and an added property, both required, with
 /// the same shape; optional properties are too alike, two plain strings, to pair on shape
 /// alone), then removals and additions.
-fn report_unpaired(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str, mut removed: Vec<String>, mut added: Vec<String>) {
+fn report_unpaired(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str, mut removed: Vec<String>, mut added: Vec<String>) {
     let (bdocs, rdocs) = (c.bdocs, c.rdocs);
     let mut renamed = Vec::new();
     // Each removed property takes the first unpaired added one of its shape: found by hash, not
@@ -415,7 +415,7 @@ fn report_unpaired(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label:
 }
 
 /// `additionalProperties`: closed, open, or a schema compared like any other.
-fn compare_additional(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+fn compare_additional(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
     match (&b.additional, &r.additional, dir) {
         (Addl::Open | Addl::Schema(_), Addl::Closed, Dir::Request) => emit(
             c,
@@ -449,7 +449,7 @@ fn is_pure_union(v: &View<'_>) -> bool {
 /// reverse: the old schema is compared with its counterpart among the variants, and the other
 /// variants are reported as added (removed), instead of a type change plus every property.
 /// Returns whether it handled the pair.
-pub(super) fn union_transition(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) -> bool {
+pub(super) fn union_transition(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) -> bool {
     let (grew, single, union) = match (is_pure_union(b), is_pure_union(r)) {
         (false, true) if b.one_of.is_empty() && b.any_of.is_empty() => (true, b, r),
         (true, false) if r.one_of.is_empty() && r.any_of.is_empty() => (false, r, b),
@@ -502,7 +502,7 @@ pub(super) fn union_transition(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir:
 
 /// Matches `oneOf`/`anyOf` branches: same `$ref` target, then same shape, then by position
 /// when both sides have the same number left.
-pub(super) fn compare_variants(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str, kw: &str) {
+pub(super) fn compare_variants(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str, kw: &str) {
     let (bl, rl) = if kw == "oneOf" { (&b.one_of, &r.one_of) } else { (&b.any_of, &r.any_of) };
     if bl.is_empty() || rl.is_empty() {
         return;
@@ -562,7 +562,7 @@ pub(super) fn compare_variants(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir:
     }
 }
 
-pub(super) fn compare_discriminator(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+pub(super) fn compare_discriminator(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
     let (Some((bp, bm)), Some((rp, rm))) = (&b.discriminator, &r.discriminator) else { return };
     let rule = dir.pick(&REQUEST_DISCRIMINATOR_CHANGED, &RESPONSE_DISCRIMINATOR_CHANGED);
     let (bl, rl) = (c.bloc(&b.id.child("discriminator")), c.rloc(&r.id.child("discriminator")));

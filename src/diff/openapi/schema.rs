@@ -5,7 +5,7 @@
 //! schema graph; each rule family (types, values, constraints, properties) detects its own
 //! rules in its own file.
 
-use super::cmp::{Cmp, Dir};
+use super::cx::{Cx, Dir};
 use super::view::{View, schema_name};
 use super::{applicators, constraints, properties, types, values};
 use crate::spec::refs::NodeId;
@@ -14,7 +14,7 @@ use crate::spec::refs::NodeId;
 const MAX_DEPTH: usize = 200;
 
 /// Compares the schemas at `b` (base) and `r` (revision) on side `dir`; `label` names the place.
-pub(crate) fn compare(c: &mut Cmp<'_>, b: &NodeId, r: &NodeId, dir: Dir, label: &str) {
+pub(crate) fn compare(c: &mut Cx<'_>, b: &NodeId, r: &NodeId, dir: Dir, label: &str) {
     if c.depth >= MAX_DEPTH {
         return;
     }
@@ -34,7 +34,7 @@ pub(crate) fn compare(c: &mut Cmp<'_>, b: &NodeId, r: &NodeId, dir: Dir, label: 
     c.leave(key);
 }
 
-fn compare_views(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+fn compare_views(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
     applicators::dynamic_ref_notice(c, b, r, label);
     if properties::union_transition(c, b, r, dir, label) {
         return;

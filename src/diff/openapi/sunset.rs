@@ -2,7 +2,7 @@
 //! `YYYY-MM-DD`, whether a removal today comes before one, and the findings on a sunset itself.
 //! Operations and parameters share it.
 
-use super::cmp::Cmp;
+use super::cx::Cx;
 use crate::diff::{Change, Location, Rule};
 use crate::spec::refs::NodeId;
 
@@ -55,10 +55,10 @@ impl<'a> Sunset<'a> {
 /// element's sunset deleted (`removed`, located by `removed_at`, asked only then), and a new or
 /// changed sunset that is not a date (`invalid`, located where the date is written).
 pub(super) fn sunset_findings(
-    c: &mut Cmp<'_>,
+    c: &mut Cx<'_>,
     label: &str,
     (b, r): (Sunset<'_>, Sunset<'_>),
-    removed: (&'static Rule, impl FnOnce(&Cmp<'_>) -> (Option<Location>, Option<Location>)),
+    removed: (&'static Rule, impl FnOnce(&Cx<'_>) -> (Option<Location>, Option<Location>)),
     invalid: &'static Rule,
 ) {
     if let (Some(bs), None, true, true) = (b.date, r.date, b.deprecated, r.deprecated) {

@@ -1,6 +1,6 @@
 //! Schema rules about types, nullability and formats, mirrored for requests and responses.
 
-use super::cmp::{Cmp, Dir};
+use super::cx::{Cx, Dir};
 use super::view::{View, accepts, emit, loc_pair, types_label};
 use crate::diff::Trait;
 
@@ -169,7 +169,7 @@ crate::rules! {
 
 /// Type, nullability and format. Returns whether the type was replaced by an unrelated one, so
 /// that nothing below it is compared.
-pub(super) fn check(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) -> bool {
+pub(super) fn check(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) -> bool {
     // Types.
     let (bt, rt) = (&b.types, &r.types);
     let type_rule = match (bt, rt) {
@@ -215,7 +215,7 @@ pub(super) fn check(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label
     false
 }
 
-fn compare_format(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+fn compare_format(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
     let widening = |from: &str, to: &str| matches!((from, to), ("int32", "int64") | ("float", "double"));
     let rule = match (b.format, r.format) {
         (x, y) if x == y => return,

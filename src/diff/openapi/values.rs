@@ -1,6 +1,6 @@
 //! Schema rules about allowed values: enums, defaults and patterns, mirrored for requests and responses.
 
-use super::cmp::{Cmp, Dir};
+use super::cx::{Cx, Dir};
 use super::view::{View, emit, loc_pair, show};
 use std::collections::HashSet;
 
@@ -209,7 +209,7 @@ crate::rules! {
 }
 
 /// Enumerations, defaults and patterns.
-pub(super) fn check(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+pub(super) fn check(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
     compare_enum(c, b, r, dir, label);
     compare_extensible_enum(c, b, r, dir, label);
     if b.default != r.default {
@@ -253,7 +253,7 @@ pub(super) fn check(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label
     }
 }
 
-fn compare_enum(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+fn compare_enum(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
     match (&b.enum_, &r.enum_) {
         (None, None) => {}
         (None, Some(vals)) => {
@@ -303,7 +303,7 @@ fn compare_enum(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &s
 }
 
 /// `x-extensible-enum`: values compared like an enum's, with an added response value only info.
-fn compare_extensible_enum(c: &mut Cmp<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
+fn compare_extensible_enum(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
     let (Some(bv), Some(rv)) = (&b.ext_enum, &r.ext_enum) else { return };
     let rset: HashSet<String> = rv.iter().map(|x| x.to_string()).collect();
     let bset: HashSet<String> = bv.iter().map(|x| x.to_string()).collect();

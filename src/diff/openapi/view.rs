@@ -1,7 +1,7 @@
 //! A schema as the comparison sees it ([`View`]: `$ref`s followed, `allOf` merged), the shape
 //! hash renames are judged by, and the helpers every schema rule family emits through.
 
-use super::cmp::Cmp;
+use super::cx::Cx;
 use crate::diff::{Change, Location, Rule};
 use crate::spec::refs::{DocSet, NodeId};
 use indexmap::IndexMap;
@@ -514,14 +514,14 @@ pub(crate) fn accepts(set: &BTreeSet<String>, t: &str) -> bool {
     set.contains(t) || (t == "integer" && set.contains("number"))
 }
 
-pub(crate) fn loc_pair(c: &Cmp<'_>, b: &View<'_>, r: &View<'_>, kw: &str) -> (Option<Location>, Option<Location>) {
+pub(crate) fn loc_pair(c: &Cx<'_>, b: &View<'_>, r: &View<'_>, kw: &str) -> (Option<Location>, Option<Location>) {
     let bl = b.keyword_at.get(kw).unwrap_or(&b.id);
     let rl = r.keyword_at.get(kw).unwrap_or(&r.id);
     (Some(c.bloc(bl)), Some(c.rloc(rl)))
 }
 
 pub(crate) fn emit(
-    c: &mut Cmp<'_>,
+    c: &mut Cx<'_>,
     rule: &'static Rule,
     msg: String,
     locs: (Option<Location>, Option<Location>),

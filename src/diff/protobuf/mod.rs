@@ -30,9 +30,9 @@ use crate::spec::protobuf::Package;
 
 /// Every rule family of this format.
 pub const RULES: &[&[&Rule]] = &[files::ALL, deletes::ALL, messages::ALL, fields::ALL, enums::ALL, services::ALL, http::ALL];
-/// Compares two models, keeping the rules of `opts.proto_category` (WIRE_JSON when unparsable).
+/// Compares two models, keeping the rules of `opts.proto_category`.
 pub fn compare(base: &Package, rev: &Package, opts: &Options) -> Vec<Change> {
-    let category = Category::parse(&opts.proto_category).unwrap_or(Category::WireJson);
+    let category = opts.proto_category;
     let (b, r) = (Side::new(base), Side::new(rev));
     let mut out = Sink::new();
     files::check(&b, &r, &mut out);

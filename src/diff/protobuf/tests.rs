@@ -17,7 +17,7 @@ fn load_path(dir: &Path, rel: &str) -> Package {
 }
 
 fn ids(base: &Package, rev: &Package, category: &str) -> BTreeSet<String> {
-    let opts = Options { proto_category: category.into(), ..Options::default() };
+    let opts = Options { proto_category: crate::diff::Category::choose(category).expect("a buf category"), ..Options::default() };
     compare(base, rev, &opts).iter().map(|c| c.rule.id.to_string()).collect()
 }
 
@@ -83,13 +83,17 @@ fn categories_follow_buf() {
 }
 
 #[test]
-fn unknown_category_falls_back_to_wire_json() {
-    let [_, _, wire_json, _] = per_category(&p3("message U { string a = 1; }"), &p3("message U { string b = 1; }"));
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("a.proto"), p3("message U { string a = 1; }")).unwrap();
-    std::fs::write(dir.path().join("b.proto"), p3("message U { string b = 1; }")).unwrap();
-    let (a, b) = (load_path(dir.path(), "a.proto"), load_path(dir.path(), "b.proto"));
-    assert_eq!(ids(&a, &b, "bogus"), wire_json);
+fn only_bufs_four_categories_can_be_chosen() {
+    use crate::diff::Category;
+    for (name, want) in
+        [("file", Category::File), ("PACKAGE", Category::Package), ("wire_json", Category::WireJson), ("WIRE", Category::Wire)]
+    {
+        assert_eq!(Category::choose(name), Some(want), "{name}");
+    }
+    assert_eq!(Category::choose("bogus"), None);
+    assert_eq!(Category::choose("HTTP"), None, "apidiff's own HTTP rules apply whatever the category");
+    assert!(serde_json::from_str::<Category>("\"HTTP\"").is_err());
+    assert_eq!(serde_json::from_str::<Category>("\"WIRE_JSON\"").unwrap(), Category::WireJson);
 }
 
 #[test]

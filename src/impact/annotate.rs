@@ -1,18 +1,16 @@
 //! The step between diffing and telling people, shared by `apidiff check` and `apidiff serve`:
-//! fills each change's cross-module impact and the client operations it reaches, works out who
-//! owns what (module owners and CODEOWNERS), and sends the alerts (see [`super::run`]).
+//! fills each change's cross-module impact and the client operations it reaches, and works out
+//! who owns what (module owners and CODEOWNERS). Telling them is [`crate::notify`]'s.
 
-use super::impact::Graph;
+use super::graph::Graph;
 use super::operations::{self, Clients};
 use super::owners::CodeOwners;
-use super::{Context, Secrets};
-use crate::config::{Alerts, Config};
+use crate::config::Config;
 use crate::diff::{Change, Format};
-use crate::error::Result;
 use crate::policy::FailOn;
-use crate::report::{AlertDelivery, ClientUse, Report, ReportChange};
+use crate::report::{ClientUse, Report, ReportChange};
+use crate::spec::bundle::Tree;
 use crate::store::Archive;
-use crate::store::bundle::Tree;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -179,52 +177,4 @@ pub fn annotate(
 /// Whether a change is located in a compared spec's files.
 fn touches_spec(r: &ReportChange, c: &Compared<'_>) -> bool {
     [&r.base, &r.revision].iter().any(|l| l.as_ref().is_some_and(|l| c.files.contains_key(&l.file) || l.file == c.path))
-}
-
-impl Secrets {
-    /// The values of every variable the channels name, from `lookup` (the CLI passes the
-    /// environment).
-    pub fn for_channels(alerts: &Alerts, lookup: impl Fn(&str) -> Option<String>) -> Secrets {
-        let mut secrets = Secrets::default();
-        for ch in &alerts.channels {
-            for name in ch.env_names() {
-                if let Some(v) = lookup(name) {
-                    secrets.0.insert(name.to_string(), v);
-                }
-            }
-        }
-        secrets
-    }
-}
-
-/// Sends the report's new changes to the configured channels (see [`super::run`]): nothing
-/// when there is no channel or no change; dedupe and records use the archive when it exists.
-pub fn alert(archive: &Archive, alerts: &Alerts, report: &Report, ctx: &Context) -> Result<Vec<AlertDelivery>> {
-    if alerts.channels.is_empty() || report.changes.is_empty() {
-        return Ok(Vec::new());
-    }
-    let store = if archive.exists()? { Some(archive) } else { None };
-    super::run(store, alerts, report, ctx)
-}
-
-/// One line about a delivery, for logs.
-pub fn delivery_line(d: &AlertDelivery) -> String {
-    match &d.error {
-        None => format!(
-            "alert: {} ({}) told about {} change{} in module {}{}",
-            d.channel,
-            d.kind,
-            d.changes,
-            if d.changes == 1 { "" } else { "s" },
-            d.module,
-            if d.owners.is_empty() { String::new() } else { format!("; owners {}", d.owners.join(", ")) }
-        ),
-        Some(e) => format!(
-            "{}: alert channel {} ({}) failed for module {}: {e}",
-            if d.required { "error" } else { "warning" },
-            d.channel,
-            d.kind,
-            d.module
-        ),
-    }
 }

@@ -26,12 +26,7 @@ pub fn fetch(config: &Config, report: &Report) -> Result<Option<Ai>, String> {
     if report.changes.is_empty() {
         return Ok(None);
     }
-    let client = reqwest::blocking::Client::builder()
-        .timeout(config.timeout)
-        .connect_timeout(config.timeout)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| format!("cannot build HTTP client: {e}"))?;
+    let client = crate::source::client::build(&crate::source::client::ClientOptions::new(config.timeout))?;
     let url = format!("{}/chat/completions", config.url.trim_end_matches('/'));
     let mut rb = client.post(&url).json(&build_request(&config.model, report));
     if let Some(k) = &config.api_key {

@@ -1,4 +1,4 @@
-//! What every GraphQL rule family shares: the comparison context ([`Ctx`]) that emits
+//! What every GraphQL rule family shares: the comparison context ([`Cx`]) that emits
 //! changes, the element being compared ([`Site`]) and how locations are made.
 
 use crate::diff::sink::Sink;
@@ -7,7 +7,7 @@ use crate::spec::graphql::{Pos, Schema, TypeKind, TypeRef, Wrap};
 use std::collections::HashSet;
 
 /// The comparison in progress: both schemas and the changes found so far.
-pub(crate) struct Ctx<'a> {
+pub(crate) struct Cx<'a> {
     pub(crate) base: &'a Schema,
     pub(crate) rev: &'a Schema,
     pub(crate) out: Sink,
@@ -53,7 +53,7 @@ pub(crate) fn loc(schema: &Schema, coord: &str, pos: Option<Pos>) -> Location {
     }
 }
 
-impl Ctx<'_> {
+impl Cx<'_> {
     /// Records a change at `site`, pointing at the given sides, with optional old/new values.
     pub(crate) fn emit(
         &mut self,
@@ -67,7 +67,7 @@ impl Ctx<'_> {
         self.emit_at(rule, site, &site.coord, sides, message, before, after);
     }
 
-    /// Like [`Ctx::emit`] with a pointer other than the site's coordinate (directive usages).
+    /// Like [`Cx::emit`] with a pointer other than the site's coordinate (directive usages).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn emit_at(
         &mut self,

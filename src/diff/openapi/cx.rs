@@ -37,7 +37,7 @@ impl Dir {
 pub(crate) const DRAFT_NOTE: &str = " (the operation is draft or alpha: not breaking)";
 
 /// Comparison state shared by every rule family.
-pub(crate) struct Cmp<'a> {
+pub(crate) struct Cx<'a> {
     pub bdocs: &'a DocSet,
     pub rdocs: &'a DocSet,
     pub opts: &'a Options,
@@ -62,12 +62,12 @@ pub(crate) struct Cmp<'a> {
 }
 
 /// Compares the schemas at two nodes on one side, with a label naming the place.
-pub(crate) type SchemaFn = fn(&mut Cmp<'_>, &NodeId, &NodeId, Dir, &str);
+pub(crate) type SchemaFn = fn(&mut Cx<'_>, &NodeId, &NodeId, Dir, &str);
 
-impl<'a> Cmp<'a> {
+impl<'a> Cx<'a> {
     /// A comparison of two document sets (OpenAPI or AsyncAPI).
     pub fn new(bdocs: &'a DocSet, rdocs: &'a DocSet, opts: &'a Options, schema_fn: SchemaFn) -> Self {
-        Cmp {
+        Cx {
             bdocs,
             rdocs,
             opts,
