@@ -5,7 +5,9 @@
 //! into text; [`spec`] detects the format and lowers the text into a typed model with source
 //! positions; [`diff`] compares two models with the rules of the [`diff::registry`], producing
 //! [`diff::Change`]s; [`policy`] applies severity overrides, ignores and the `--fail-on` gate; and
-//! [`report`] renders the result. Only `cli` prints, reads the environment or exits.
+//! [`report`] renders the result. [`pipeline`] holds every use case (check, diff, rollback,
+//! summary, export, tests, watch) as a library function; only `cli` prints, reads the
+//! environment or exits, and `cli` and `server` only translate.
 #![warn(missing_docs)]
 
 pub mod cli;

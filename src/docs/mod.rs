@@ -49,7 +49,7 @@ pub fn rule_link(r: &Rule) -> String {
     format!("{}#{}", rule_page_path(r.format), r.id)
 }
 
-/// The whole of README_API_DIFF.md, for the command line `cli` (see [`crate::cli::command`]).
+/// The whole of README_API_DIFF.md, for the command line `cli` (the CLI's clap definition).
 pub fn generate(cli: clap::Command) -> String {
     let mut s = String::new();
     s.push_str(INTRO);

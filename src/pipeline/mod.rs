@@ -1,10 +1,9 @@
-//! The `check` pipeline, owned by the library: discover → load → compare with a baseline →
-//! policy → report (with owners, impact and client operations) → typed entries → record.
-//!
-//! It takes explicit inputs ([`Request`]: repository root, config, archive, clock and identity)
-//! and returns typed results; it never prints, reads the environment or exits. `apidiff check`
-//! and `POST /api/api-diff/register` are thin adapters over [`check`] and [`record`]; what they
-//! do in between (alerts, the AI summary, output) is theirs.
+//! Every use case, owned by the library, each a function with a typed request and a typed
+//! result: [`check`] (discover → load → compare with a baseline → policy → report with owners,
+//! impact and client operations) and [`record`]; [`diff()`] of two versions; [`hurl_tests`];
+//! [`rollback`] (plan, preview, apply); [`summary()`]; [`export()`] and [`entry_report`]; and the
+//! [`watch`] loop. None prints, reads the environment or exits: the CLI and the server only turn
+//! arguments and requests into these requests, and results into output.
 
 mod diff;
 mod drift;

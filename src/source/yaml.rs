@@ -99,33 +99,41 @@ pub fn parse(name: &str, text: &str) -> Result<Value, Located> {
         if anchor != 0 {
             anchors.insert(anchor, (value.clone(), nodes));
         }
-        match stack.last_mut() {
-            None => root = Some(value),
-            Some(Frame::Seq { items, nodes: n, .. }) => {
-                *n += nodes;
-                items.push(value);
-            }
-            Some(Frame::Map { map, key, merges, nodes: n, .. }) => {
-                *n += nodes;
-                match key.take() {
-                    None => {
-                        // A non-scalar key (`? [a, b]: c`): JSON has no such thing.
-                        return Err(err(name, &span, "a mapping key must be a scalar"));
-                    }
-                    Some((k, plain, kspan)) => {
-                        if plain && k == "<<" {
-                            merges.push(value);
-                        } else if map.contains_key(&k) {
-                            return Err(err(name, &kspan, format!("duplicate key `{k}`")));
-                        } else {
-                            map.insert(k, value);
-                        }
+        attach(name, &span, &mut stack, &mut root, value, nodes)?;
+    }
+    Ok(root.unwrap_or(Value::Null))
+}
+
+/// Puts a finished value where it belongs: the root, the open sequence, or the open mapping
+/// under its pending key (a `<<` key queues a merge).
+#[inline]
+fn attach(name: &str, span: &Span, stack: &mut [Frame], root: &mut Option<Value>, value: Value, nodes: usize) -> Result<(), Located> {
+    match stack.last_mut() {
+        None => *root = Some(value),
+        Some(Frame::Seq { items, nodes: n, .. }) => {
+            *n += nodes;
+            items.push(value);
+        }
+        Some(Frame::Map { map, key, merges, nodes: n, .. }) => {
+            *n += nodes;
+            match key.take() {
+                None => {
+                    // A non-scalar key (`? [a, b]: c`): JSON has no such thing.
+                    return Err(err(name, span, "a mapping key must be a scalar"));
+                }
+                Some((k, plain, kspan)) => {
+                    if plain && k == "<<" {
+                        merges.push(value);
+                    } else if map.contains_key(&k) {
+                        return Err(err(name, &kspan, format!("duplicate key `{k}`")));
+                    } else {
+                        map.insert(k, value);
                     }
                 }
             }
         }
     }
-    Ok(root.unwrap_or(Value::Null))
+    Ok(())
 }
 
 fn merge_into(map: &mut Map<String, Value>, merged: Value) -> Result<(), String> {

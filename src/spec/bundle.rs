@@ -1,10 +1,10 @@
 //! A spec bundle: the main file of a spec and every file it pulls in (`$ref`s, imports), keyed
 //! by path relative to the repository root. Its canonical JSON is what a snapshot hashes.
 
-use crate::diff::Format;
 use crate::error::{Located, Result};
 use crate::source::text;
 use crate::source::{Fetch, GitFetch, Input, normalize};
+use crate::spec::Format;
 use crate::spec::LoadOptions;
 pub use crate::spec::imports::{proto_imports, ts_imports};
 use crate::spec::refs::DocSet;

@@ -163,6 +163,49 @@ impl<'a> View<'a> {
         }
         let Value::Object(o) = val else { return };
         let applicators = self.absorb_keywords(id, o);
+        self.absorb_scalars(o);
+        if let Some(Value::Object(props)) = o.get("properties") {
+            self.absorb_props(id, props);
+        }
+        if let Some(Value::Array(req)) = o.get("required") {
+            self.required.extend(req.iter().filter_map(Value::as_str));
+        }
+        match o.get("additionalProperties") {
+            Some(Value::Bool(false)) => self.additional = Addl::Closed,
+            Some(Value::Object(_)) if self.additional == Addl::Open => self.additional = Addl::Schema(id.child("additionalProperties")),
+            _ => {}
+        }
+        if self.items.is_none() {
+            match o.get("items") {
+                Some(Value::Object(_)) => self.items = Some(id.child("items")),
+                Some(Value::Array(a)) if !a.is_empty() => self.items = Some(id.child("items").item(0)),
+                _ => {}
+            }
+        }
+        if applicators {
+            self.absorb_applicators(id, o);
+        }
+        self.absorb_branches(docs, id, o, seen, depth);
+        if let Some(Value::Array(all)) = o.get("allOf") {
+            for i in 0..all.len() {
+                let bid = id.child("allOf").item(i);
+                if let Some((rid, rv)) = docs.resolve(&bid) {
+                    self.absorb(docs, &rid, rv, seen, depth + 1);
+                }
+            }
+        }
+        if self.types.is_none() {
+            if !self.props.is_empty() {
+                self.types = Some(["object".to_string()].into());
+            } else if self.items.is_some() {
+                self.types = Some(["array".to_string()].into());
+            }
+        }
+    }
+
+    /// The scalar keywords of one schema object: type, nullability, format, enum or const,
+    /// default and pattern (earlier wins).
+    fn absorb_scalars(&mut self, o: &'a serde_json::Map<String, Value>) {
         match o.get("type") {
             Some(Value::String(s)) => self.merge_types([s.clone()].into()),
             Some(Value::Array(list)) => self.merge_types(list.iter().filter_map(Value::as_str).map(str::to_string).collect()),
@@ -190,27 +233,18 @@ impl<'a> View<'a> {
         if self.pattern.is_none() {
             self.pattern = o.get("pattern").and_then(Value::as_str);
         }
-        if let Some(Value::Object(props)) = o.get("properties") {
-            self.absorb_props(id, props);
-        }
-        if let Some(Value::Array(req)) = o.get("required") {
-            self.required.extend(req.iter().filter_map(Value::as_str));
-        }
-        match o.get("additionalProperties") {
-            Some(Value::Bool(false)) => self.additional = Addl::Closed,
-            Some(Value::Object(_)) if self.additional == Addl::Open => self.additional = Addl::Schema(id.child("additionalProperties")),
-            _ => {}
-        }
-        if self.items.is_none() {
-            match o.get("items") {
-                Some(Value::Object(_)) => self.items = Some(id.child("items")),
-                Some(Value::Array(a)) if !a.is_empty() => self.items = Some(id.child("items").item(0)),
-                _ => {}
-            }
-        }
-        if applicators {
-            self.absorb_applicators(id, o);
-        }
+    }
+
+    /// `oneOf`/`anyOf` branches (a lone non-null branch beside a null one is read as the nullable
+    /// schema itself) and the discriminator.
+    fn absorb_branches(
+        &mut self,
+        docs: &'a DocSet,
+        id: &NodeId,
+        o: &'a serde_json::Map<String, Value>,
+        seen: &mut HashSet<NodeId>,
+        depth: usize,
+    ) {
         let mut lone_branches = Vec::new();
         for kw in ["oneOf", "anyOf"] {
             let Some(Value::Array(a)) = o.get(kw) else { continue };
@@ -241,21 +275,6 @@ impl<'a> View<'a> {
                     _ => BTreeMap::new(),
                 };
                 self.discriminator = Some((name, mapping));
-            }
-        }
-        if let Some(Value::Array(all)) = o.get("allOf") {
-            for i in 0..all.len() {
-                let bid = id.child("allOf").item(i);
-                if let Some((rid, rv)) = docs.resolve(&bid) {
-                    self.absorb(docs, &rid, rv, seen, depth + 1);
-                }
-            }
-        }
-        if self.types.is_none() {
-            if !self.props.is_empty() {
-                self.types = Some(["object".to_string()].into());
-            } else if self.items.is_some() {
-                self.types = Some(["array".to_string()].into());
             }
         }
     }

@@ -246,6 +246,72 @@ impl Lower<'_, '_> {
 
     /// Lowers the statements of a file or namespace body. `implicit`: declarations without
     /// `export` are exported too (ambient namespaces, `.d.ts` files), unless an export list or
+    /// `export default …`: a function, class or interface as `default`, an identifier as an
+    /// alias of it, anything else as a `default` variable of its expression's type.
+    fn export_default(&mut self, e: &ExportDefaultDeclaration<'_>, decls: &mut Vec<Decl>, aliases: &mut Vec<(String, String, Span)>) {
+        match &e.declaration {
+            ExportDefaultDeclarationKind::FunctionDeclaration(f) => {
+                let mut d = Decl::leaf(self.function("default", f));
+                d.exported = true;
+                decls.push(d);
+            }
+            ExportDefaultDeclarationKind::ClassDeclaration(c) => {
+                let mut d = Decl::leaf(self.class("default", c));
+                d.exported = true;
+                decls.push(d);
+            }
+            ExportDefaultDeclarationKind::TSInterfaceDeclaration(i) => {
+                let mut d = Decl::leaf(self.interface("default", i));
+                d.exported = true;
+                decls.push(d);
+            }
+            ExportDefaultDeclarationKind::Identifier(id) => aliases.push((id.name.to_string(), "default".into(), e.span)),
+            other => {
+                let mut sym = Symbol::new("default", SymbolKind::Variable, self.pos(e.span));
+                sym.ty = Some(TypeText::plain(&format!("typeof {}", self.slice(other.span()))));
+                let mut d = Decl::leaf(sym);
+                d.exported = true;
+                decls.push(d);
+            }
+        }
+    }
+
+    /// `export { a as b } from "x"`: the named exports of the other file, renamed.
+    fn export_from(&mut self, e: &ExportFromDeclaration<'_>, decls: &mut Vec<Decl>) -> Result<()> {
+        let source = e.source.value.to_string();
+        let target = self.resolve(&source)?;
+        for s in &e.specifiers {
+            let local = s.local.name().to_string();
+            let exported = s.exported.name().to_string();
+            let found: Vec<Decl> = target.iter().flatten().filter(|d| d.exported && d.sym.name == local).cloned().collect();
+            if found.is_empty() {
+                decls.push(self.opaque(&exported, &format!("{local} from \"{source}\""), s.span));
+            }
+            for mut d in found {
+                d.sym.name = exported.clone();
+                decls.push(d);
+            }
+        }
+        Ok(())
+    }
+
+    /// `export * from "x"` and `export * as ns from "x"`.
+    fn export_all(&mut self, e: &ExportAllDeclaration<'_>, decls: &mut Vec<Decl>) -> Result<()> {
+        let source = e.source.value.to_string();
+        let target = self.resolve(&source)?;
+        match (&e.exported, target) {
+            (Some(ns), Some(children)) => {
+                let mut sym = Symbol::new(&ns.name(), SymbolKind::Namespace, self.pos(e.span));
+                sym.ty = Some(TypeText::plain(&format!("* from \"{source}\"")));
+                decls.push(Decl { exported: true, sym, children: children.into_iter().filter(|d| d.exported).collect() });
+            }
+            (Some(ns), None) => decls.push(self.opaque(&ns.name(), &format!("* from \"{source}\""), e.span)),
+            (None, Some(children)) => decls.extend(children.into_iter().filter(|d| d.exported && d.sym.name != "default")),
+            (None, None) => decls.push(self.opaque(&format!("* from \"{source}\""), &format!("* from \"{source}\""), e.span)),
+        }
+        Ok(())
+    }
+
     /// `export =` says otherwise.
     fn block(&mut self, body: &[Statement], implicit: bool, depth: usize) -> Result<Vec<Decl>> {
         let explicit_list = body.iter().any(|s| matches!(s, Statement::ExportNamedDeclaration(_) | Statement::TSExportAssignment(_)));
@@ -261,66 +327,14 @@ impl Lower<'_, '_> {
                         decls.push(d);
                     }
                 }
-                Statement::ExportDefaultDeclaration(e) => match &e.declaration {
-                    ExportDefaultDeclarationKind::FunctionDeclaration(f) => {
-                        let mut d = Decl::leaf(self.function("default", f));
-                        d.exported = true;
-                        decls.push(d);
-                    }
-                    ExportDefaultDeclarationKind::ClassDeclaration(c) => {
-                        let mut d = Decl::leaf(self.class("default", c));
-                        d.exported = true;
-                        decls.push(d);
-                    }
-                    ExportDefaultDeclarationKind::TSInterfaceDeclaration(i) => {
-                        let mut d = Decl::leaf(self.interface("default", i));
-                        d.exported = true;
-                        decls.push(d);
-                    }
-                    ExportDefaultDeclarationKind::Identifier(id) => aliases.push((id.name.to_string(), "default".into(), e.span)),
-                    other => {
-                        let mut sym = Symbol::new("default", SymbolKind::Variable, self.pos(e.span));
-                        sym.ty = Some(TypeText::plain(&format!("typeof {}", self.slice(other.span()))));
-                        let mut d = Decl::leaf(sym);
-                        d.exported = true;
-                        decls.push(d);
-                    }
-                },
+                Statement::ExportDefaultDeclaration(e) => self.export_default(e, &mut decls, &mut aliases),
                 Statement::ExportNamedDeclaration(e) => {
                     for s in &e.specifiers {
                         aliases.push((s.local.name().to_string(), s.exported.name().to_string(), s.span));
                     }
                 }
-                Statement::ExportFromDeclaration(e) => {
-                    let source = e.source.value.to_string();
-                    let target = self.resolve(&source)?;
-                    for s in &e.specifiers {
-                        let local = s.local.name().to_string();
-                        let exported = s.exported.name().to_string();
-                        let found: Vec<Decl> = target.iter().flatten().filter(|d| d.exported && d.sym.name == local).cloned().collect();
-                        if found.is_empty() {
-                            decls.push(self.opaque(&exported, &format!("{local} from \"{source}\""), s.span));
-                        }
-                        for mut d in found {
-                            d.sym.name = exported.clone();
-                            decls.push(d);
-                        }
-                    }
-                }
-                Statement::ExportAllDeclaration(e) => {
-                    let source = e.source.value.to_string();
-                    let target = self.resolve(&source)?;
-                    match (&e.exported, target) {
-                        (Some(ns), Some(children)) => {
-                            let mut sym = Symbol::new(&ns.name(), SymbolKind::Namespace, self.pos(e.span));
-                            sym.ty = Some(TypeText::plain(&format!("* from \"{source}\"")));
-                            decls.push(Decl { exported: true, sym, children: children.into_iter().filter(|d| d.exported).collect() });
-                        }
-                        (Some(ns), None) => decls.push(self.opaque(&ns.name(), &format!("* from \"{source}\""), e.span)),
-                        (None, Some(children)) => decls.extend(children.into_iter().filter(|d| d.exported && d.sym.name != "default")),
-                        (None, None) => decls.push(self.opaque(&format!("* from \"{source}\""), &format!("* from \"{source}\""), e.span)),
-                    }
-                }
+                Statement::ExportFromDeclaration(e) => self.export_from(e, &mut decls)?,
+                Statement::ExportAllDeclaration(e) => self.export_all(e, &mut decls)?,
                 Statement::TSExportAssignment(e) => {
                     assignment = Some((self.slice(e.expression.span()).to_string(), e.span));
                 }
@@ -676,6 +690,71 @@ impl Lower<'_, '_> {
         crate::spec::typescript::typetext::key(&text)
     }
 
+    /// A class method, constructor, getter or setter as a member (`None`: private or unnamed);
+    /// a constructor's parameter properties go straight into `members`.
+    fn class_method(&self, m: &MethodDefinition, members: &mut BTreeMap<String, Member>) -> Option<Member> {
+        if m.accessibility == Some(TSAccessibility::Private) {
+            return None;
+        }
+        let name = self.key_name(&m.key, m.computed)?;
+        let f = &m.value;
+        let sig = self.signature(f.type_parameters.as_deref(), &f.params, f.return_type.as_deref(), m.span, f.body.is_some());
+        let protected = m.accessibility == Some(TSAccessibility::Protected);
+        Some(match m.kind {
+            MethodDefinitionKind::Constructor => {
+                self.parameter_properties(&f.params, members);
+                Member {
+                    name: "constructor".into(),
+                    kind: MemberKind::Constructor,
+                    optional: false,
+                    readonly: false,
+                    is_static: false,
+                    protected,
+                    ty: None,
+                    sigs: vec![sig],
+                    shape: None,
+                    pos: self.pos(m.span),
+                }
+            }
+            MethodDefinitionKind::Method => Member {
+                name,
+                kind: MemberKind::Method,
+                optional: m.optional,
+                readonly: false,
+                is_static: m.r#static,
+                protected,
+                ty: None,
+                sigs: vec![sig],
+                shape: None,
+                pos: self.pos(m.span),
+            },
+            MethodDefinitionKind::Get => Member {
+                name,
+                kind: MemberKind::Property,
+                optional: m.optional,
+                readonly: true,
+                is_static: m.r#static,
+                protected,
+                ty: sig.ret,
+                sigs: Vec::new(),
+                shape: None,
+                pos: self.pos(m.span),
+            },
+            MethodDefinitionKind::Set => Member {
+                name,
+                kind: MemberKind::Property,
+                optional: m.optional,
+                readonly: false,
+                is_static: m.r#static,
+                protected,
+                ty: sig.params.first().and_then(|p| p.ty.clone()),
+                sigs: Vec::new(),
+                shape: None,
+                pos: self.pos(m.span),
+            },
+        })
+    }
+
     fn class(&self, name: &str, c: &Class) -> Symbol {
         let mut sym = Symbol::new(name, SymbolKind::Class, self.pos(c.span));
         sym.type_params = self.type_params(c.type_parameters.as_deref());
@@ -689,66 +768,8 @@ impl Lower<'_, '_> {
         for el in &c.body.body {
             let member = match el {
                 ClassElement::MethodDefinition(m) => {
-                    if m.accessibility == Some(TSAccessibility::Private) {
-                        continue;
-                    }
-                    let Some(name) = self.key_name(&m.key, m.computed) else { continue };
-                    let f = &m.value;
-                    let sig = self.signature(f.type_parameters.as_deref(), &f.params, f.return_type.as_deref(), m.span, f.body.is_some());
-                    let protected = m.accessibility == Some(TSAccessibility::Protected);
-                    match m.kind {
-                        MethodDefinitionKind::Constructor => {
-                            self.parameter_properties(&f.params, &mut sym.members);
-                            Member {
-                                name: "constructor".into(),
-                                kind: MemberKind::Constructor,
-                                optional: false,
-                                readonly: false,
-                                is_static: false,
-                                protected,
-                                ty: None,
-                                sigs: vec![sig],
-                                shape: None,
-                                pos: self.pos(m.span),
-                            }
-                        }
-                        MethodDefinitionKind::Method => Member {
-                            name,
-                            kind: MemberKind::Method,
-                            optional: m.optional,
-                            readonly: false,
-                            is_static: m.r#static,
-                            protected,
-                            ty: None,
-                            sigs: vec![sig],
-                            shape: None,
-                            pos: self.pos(m.span),
-                        },
-                        MethodDefinitionKind::Get => Member {
-                            name,
-                            kind: MemberKind::Property,
-                            optional: m.optional,
-                            readonly: true,
-                            is_static: m.r#static,
-                            protected,
-                            ty: sig.ret,
-                            sigs: Vec::new(),
-                            shape: None,
-                            pos: self.pos(m.span),
-                        },
-                        MethodDefinitionKind::Set => Member {
-                            name,
-                            kind: MemberKind::Property,
-                            optional: m.optional,
-                            readonly: false,
-                            is_static: m.r#static,
-                            protected,
-                            ty: sig.params.first().and_then(|p| p.ty.clone()),
-                            sigs: Vec::new(),
-                            shape: None,
-                            pos: self.pos(m.span),
-                        },
-                    }
+                    let Some(member) = self.class_method(m, &mut sym.members) else { continue };
+                    member
                 }
                 ClassElement::PropertyDefinition(p) => {
                     if p.accessibility == Some(TSAccessibility::Private) {
