@@ -1,0 +1,105 @@
+//! Regression corpus of issue 24 (hardening, second round), input side: shapes that nest or
+//! chain without brackets, overlong `$ref` alias chains, limits reached during a comparison,
+//! and data that carries terminal escapes or newlines into generated files. Each ends with
+//! exit 0, 1 or 2 and says why; the wall-time bound is the harness's (`.config/nextest.toml`).
+
+mod common_repo;
+
+use common_repo::{ENV, Repo};
+use std::process::Output;
+
+fn run(repo: &Repo, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_apidiff"))
+        .args(args)
+        .current_dir(repo.path())
+        .envs(ENV.iter().copied())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "status {:?}\nstdout: {}\nstderr: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Exit 2 with `file:line:` and `why` on stderr.
+fn refused(out: &Output, at: &str, why: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.code() == Some(2) && stderr.contains(at) && stderr.contains(why), "{}", text(out));
+}
+
+/// The TypeScript shapes of the issue (and their relatives) used to overflow the loader's stack
+/// (exit 134); each is now one located error before oxc parses it.
+#[test]
+fn chained_typescript_is_refused_at_the_line() {
+    let repo = Repo::new();
+    repo.write("web/base.ts", "export const f = (a: string) => a;\n");
+    let shapes = [
+        ("arrow.ts", format!("export const f = {}a;\n", "a => ".repeat(400_000))),
+        ("keyof.d.ts", format!("export type T = {}X;\n", "keyof ".repeat(700_000))),
+        ("ternary.ts", format!("export const x = {}c;\n", "a ? b : ".repeat(200_000))),
+        ("assign.ts", format!("export const x = {}1;\n", "a = ".repeat(200_000))),
+        ("new.ts", format!("export const x = {}X;\n", "new ".repeat(200_000))),
+        ("cond.d.ts", format!("export type T = {}D;\n", "A extends B ? C : ".repeat(100_000))),
+        ("await.ts", format!("export async function f() {{ return {}x; }}\n", "await ".repeat(200_000))),
+        ("ifs.ts", format!("export function f() {{\n{}x;\n}}\n", "if (a)\n".repeat(100_000))),
+    ];
+    for (name, shape) in shapes {
+        let rel = format!("web/{name}");
+        repo.write(&rel, &shape);
+        let line = if name == "ifs.ts" { 500 } else { 1 };
+        refused(&run(&repo, &["diff", "web/base.ts", &rel]), &format!("{rel}:{line}:"), "nested more than 1000 levels deep");
+    }
+    // Under the limit, the same shapes load and compare.
+    repo.write("web/near.ts", &format!("export const f = {}a;\n", "a => ".repeat(900)));
+    let out = run(&repo, &["diff", "web/base.ts", "web/near.ts"]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", text(&out));
+}
+
+fn alias_chain(n: usize) -> String {
+    let mut s = String::from(
+        "{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"t\",\"version\":\"1\"},\"paths\":{\"/a\":{\"get\":{\"responses\":{\"200\":{\"description\":\"ok\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/S0\"}}}}}}}},\"components\":{\"schemas\":{",
+    );
+    for i in 0..n {
+        s.push_str(&format!("\"S{i}\":{{\"$ref\":\"#/components/schemas/S{}\"}},\n", i + 1));
+    }
+    s.push_str(&format!("\"S{n}\":{{\"type\":\"string\"}}}}}}}}\n"));
+    s
+}
+
+/// A `$ref` alias chain of 20,000 took 21 s (every use walked it); 200,000 said "loops back on
+/// itself". Both are now refused at load with what is wrong; a short chain still compares.
+#[test]
+fn long_ref_alias_chains_are_refused_and_named() {
+    let repo = Repo::new();
+    for n in [20_000, 200_000] {
+        repo.write("api/chain.json", &alias_chain(n));
+        let out = run(&repo, &["diff", "api/chain.json", "api/chain.json"]);
+        refused(&out, "api/chain.json:1:", "$ref chain of more than 256 references");
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("loops back"), "{}", text(&out));
+    }
+    repo.write("api/short.json", &alias_chain(200));
+    repo.write("api/short2.json", &alias_chain(200).replace("{\"type\":\"string\"}", "{\"type\":\"integer\"}"));
+    let out = run(&repo, &["diff", "api/short.json", "api/short2.json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("response-type-changed"), "{}", text(&out));
+}
+
+/// A type change at the end of a 250-schema-deep chain gave "No changes", exit 0; the depth
+/// limit now yields a finding at the place where the comparison stopped.
+#[test]
+fn a_change_below_the_depth_limit_is_a_finding() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/openapi/schema-too-deep-to-compare");
+    let repo = Repo::new();
+    let out = run(&repo, &["diff", &format!("{dir}/base.yaml"), &format!("{dir}/revision.yaml"), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("schema-too-deep-to-compare"), "{}", text(&out));
+    // Equal below the limit: nothing to report.
+    let out = run(&repo, &["diff", &format!("{dir}/base.yaml"), &format!("{dir}/base.yaml")]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
