@@ -103,3 +103,62 @@ fn a_change_below_the_depth_limit_is_a_finding() {
     let out = run(&repo, &["diff", &format!("{dir}/base.yaml"), &format!("{dir}/base.yaml")]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
+
+fn object_spec(props: &[&str]) -> String {
+    let properties: serde_json::Map<String, serde_json::Value> =
+        props.iter().map(|p| ((*p).to_string(), serde_json::json!({"type": "string"}))).collect();
+    serde_json::json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/a": {"get": {"responses": {"200": {
+        "description": "ok",
+        "content": {"application/json": {"schema": {"type": "object", "required": props, "properties": properties}}}
+    }}}}}})
+    .to_string()
+}
+
+/// Issue 24: terminal escapes (ESC `[2J`, an OSC title, `\r`, a bidi override) in a property
+/// name reached the terminal, and a 1.4 MB name took 30 s to render as text. Every format now
+/// shows the escapes as visible `\u{..}` text and cuts the name with a marker.
+#[test]
+fn names_with_escapes_and_huge_names_are_rendered_safely() {
+    let repo = Repo::new();
+    let name = format!("p\u{1b}[2J\u{1b}]0;pwned\u{7}\r\u{202e}{}", "x".repeat(1_400_000));
+    repo.write("api/base.json", &object_spec(&["a"]));
+    repo.write("api/rev.json", &object_spec(&["a", &name]));
+    let out = run(&repo, &["diff", "api/base.json", "api/rev.json", "--all"]);
+    assert_eq!(out.status.code(), Some(0), "{}", &text(&out)[..500]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for bad in ['\u{1b}', '\r', '\u{202e}', '\u{7}'] {
+        assert!(!stdout.contains(bad), "{bad:?} reached the terminal");
+    }
+    assert!(stdout.contains("p\\u{1b}[2J\\u{1b}]"), "{stdout}");
+    assert!(stdout.len() < 100_000, "{} bytes", stdout.len());
+    for format in ["json", "markdown", "html", "sarif", "junit", "gitlab", "github", "pdf"] {
+        let file = format!("out.{format}");
+        let out = run(&repo, &["diff", "api/base.json", "api/rev.json", "--format", format, "--out", &file]);
+        assert_eq!(out.status.code(), Some(0), "{format}: {}", &text(&out)[..500.min(text(&out).len())]);
+        let written = std::fs::read(repo.path().join(&file)).unwrap();
+        assert!(written.len() < 100_000, "{format}: {} bytes", written.len());
+        if format != "pdf" {
+            let written = String::from_utf8_lossy(&written);
+            assert!(written.contains("more characters cut"), "{format}: no marker");
+            assert!(!written.contains('\u{1b}') && !written.contains('\u{202e}'), "{format}: raw escape");
+        }
+    }
+}
+
+/// `history` printed archived data (a commit message) raw.
+#[test]
+fn history_shows_escapes_as_text() {
+    let repo = Repo::new();
+    repo.write("api/openapi.json", &object_spec(&["a"]));
+    repo.commit("first");
+    let out = run(&repo, &["check", "--record"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    repo.write("api/openapi.json", &object_spec(&["a", "b"]));
+    repo.commit("second \u{1b}[2J\u{1b}]0;pwned\u{7} \u{202e}evil");
+    let out = run(&repo, &["check", "--record"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = run(&repo, &["history"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("second \\u{1b}[2J\\u{1b}]0;pwned\\u{7} \\u{202e}evil"), "{}", text(&out));
+    assert!(!stdout.contains('\u{1b}') && !stdout.contains('\u{202e}'), "{}", text(&out));
+}
