@@ -162,3 +162,79 @@ fn history_shows_escapes_as_text() {
     assert!(stdout.contains("second \\u{1b}[2J\\u{1b}]0;pwned\\u{7} \\u{202e}evil"), "{}", text(&out));
     assert!(!stdout.contains('\u{1b}') && !stdout.contains('\u{202e}'), "{}", text(&out));
 }
+
+/// A gzip-compressed spec said "not valid UTF-8"; a `$ref` outside the repository suggested
+/// `ref_roots` in apidiff.yaml, which `diff` does not read.
+#[test]
+fn misleading_messages_say_what_is_wrong() {
+    let repo = Repo::new();
+    let mut gz = vec![0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 0x03];
+    gz.extend_from_slice(&[0xff, 0xfe, 0x00, 0x80, 0x81]);
+    std::fs::create_dir_all(repo.path().join("api")).unwrap();
+    std::fs::write(repo.path().join("api/openapi.yaml"), &gz).unwrap();
+    refused(&run(&repo, &["diff", "api/openapi.yaml", "api/openapi.yaml"]), "api/openapi.yaml", "gzip-compressed; decompress it first");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("x.yaml"), "X: {type: string}\n").unwrap();
+    let spec = format!(
+        "openapi: 3.0.0\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '{}#/X'}}\n",
+        outside.path().join("x.yaml").display()
+    );
+    repo.write("api/ref.yaml", &spec);
+    let out = run(&repo, &["diff", "api/ref.yaml", "api/ref.yaml"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.code() == Some(2) && stderr.contains("pass --ref-root DIR") && !stderr.contains("apidiff.yaml"), "{}", text(&out));
+}
+
+/// An HTTP server on 127.0.0.1 that answers every request with `body` (JSON).
+fn answering(body: String) -> String {
+    use std::io::{BufRead, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("graphql+http://{}/graphql", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut r = std::io::BufReader::new(stream.try_clone().unwrap());
+            let mut len = 0usize;
+            loop {
+                let mut line = String::new();
+                if r.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
+                    break;
+                }
+                if let Some((k, v)) = line.split_once(':')
+                    && k.eq_ignore_ascii_case("content-length")
+                {
+                    len = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut request = vec![0u8; len];
+            let _ = r.read_exact(&mut request);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    url
+}
+
+/// A GraphQL server whose introspection nests `ofType` 10,000 deep was "not JSON"; one whose
+/// error text carries terminal escapes wrote them to the terminal.
+#[test]
+fn hostile_graphql_servers_are_named_plainly() {
+    let repo = Repo::new();
+    repo.write("schema.graphql", "type Query { a: Int }\n");
+    let deep = format!(
+        "{{\"data\":{{\"__schema\":{{\"types\":[{{\"kind\":\"OBJECT\",\"name\":\"Query\",\"fields\":[{{\"name\":\"a\",\"args\":[],\"type\":{}{{\"kind\":\"SCALAR\",\"name\":\"Int\"}}{}}}]}}]}}}}}}",
+        "{\"kind\":\"LIST\",\"ofType\":".repeat(10_000),
+        "}".repeat(10_000)
+    );
+    let out = run(&repo, &["diff", "schema.graphql", &answering(deep)]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.code() == Some(2) && stderr.contains("could not be read as JSON") && !stderr.contains("not JSON"), "{}", text(&out));
+    let evil = r#"{"errors":[{"message":"denied \u001b[2J\u001b]0;pwned\u0007\r\u202e"}]}"#.to_string();
+    let out = run(&repo, &["diff", "schema.graphql", &answering(evil)]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(stderr.contains("denied \\u{1b}[2J") && !stderr.contains('\u{1b}') && !stderr.contains('\r'), "{}", text(&out));
+}
