@@ -15,7 +15,8 @@ fn main() -> ExitCode {
         Err(e) => {
             #[allow(clippy::print_stderr)]
             {
-                eprintln!("error: {e}");
+                // Error text may quote a spec or a server's answer: no terminal escapes.
+                eprintln!("error: {}", apidiff::report::safe::terminal(&e.to_string()));
             }
             ExitCode::from(apidiff::cli::exit_code(&e) as u8)
         }

@@ -72,6 +72,29 @@ const TOKENS: &[&str] = &[
     "export default class C<T = {}> { private constructor(); }\n",
 ];
 
+/// Links of chains that nest without brackets (issue 24's hostile shapes and their relatives).
+const CHAINS: &[&str] = &[
+    "a => ",
+    "a =>\n",
+    "keyof ",
+    "a ? b : ",
+    "a = ",
+    "new ",
+    "A extends B ? C : ",
+    "() => ",
+    "!",
+    ".b",
+    "[]",
+    "if (a)\n",
+    "${`",
+    "$ref: '#/components/schemas/A'\n",
+    "- ",
+    "@d ",
+    "!",
+    "[",
+    "message M { ",
+];
+
 fn mutate(seed: &str, rng: &mut Rng) -> String {
     let mut s = seed.to_string();
     for _ in 0..1 + rng.below(3) {
@@ -89,12 +112,18 @@ fn mutate(seed: &str, rng: &mut Rng) -> String {
             }
             3 | 4 => s.insert_str(at, JUNK[rng.below(JUNK.len())]),
             5 => s.insert_str(at, TOKENS[rng.below(TOKENS.len())]),
-            6 => {
+            6 if rng.below(2) == 0 => {
                 // Deep nesting of whatever bracket the grammar uses.
                 let (open, close) = [("[", "]"), ("{", "}"), ("{a:", "}"), ("(", ")"), ("Array<", ">"), ("{ a: ", " }")][rng.below(6)];
                 let n = 1 + rng.below(3000);
                 let deep = format!("{}{}", open.repeat(n), close.repeat(n));
                 s.insert_str(at, &deep);
+            }
+            6 => {
+                // Chains that nest without brackets (issue 24): the parser recurses once per link.
+                let link = CHAINS[rng.below(CHAINS.len())];
+                let n = 1 + rng.below(20_000);
+                s.insert_str(at, &link.repeat(n));
             }
             _ => {
                 // Swap two lines.
@@ -217,4 +246,29 @@ fn typescript_declarations() {
 #[test]
 fn protobuf() {
     fuzz("protobuf", seeds("protobuf", &[".proto"], |_| true), 7);
+}
+
+/// The issue-24 shapes at full size in the TypeScript loader: each chain link repeated 400,000
+/// times in an exported initialiser or type ends with a located error (it used to overflow the
+/// stack, exit 134).
+#[test]
+fn typescript_hostile_chains_at_full_size() {
+    let worker = std::thread::Builder::new().stack_size(2 * 1024 * 1024).spawn(|| {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for link in CHAINS.iter().take(13) {
+            for (name, text) in [
+                ("hostile.ts", format!("export const x = {}a;\n", link.repeat(400_000))),
+                ("hostile.d.ts", format!("export type T = {}X;\n", link.repeat(400_000))),
+            ] {
+                let err = match load(name, &text, dir) {
+                    Ok(_) => None,
+                    Err(e) => Some(e.to_string()),
+                };
+                // Some links are syntax errors where they stand; none may load, and none may crash.
+                let err = err.unwrap_or_else(|| panic!("{link:?} ×400,000 loaded"));
+                assert!(err.starts_with(&format!("{name}:")), "{link:?}: {err}");
+            }
+        }
+    });
+    worker.unwrap().join().unwrap();
 }

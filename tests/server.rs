@@ -322,6 +322,33 @@ fn body_limits() {
 }
 
 #[test]
+fn a_hostile_typescript_spec_is_a_located_error_and_the_server_stays_up() {
+    let s = Server::start();
+    let dev = token(Role::Developer, "dev");
+    // Issue 24: 400,000 nested arrow functions (2 MB) overflowed the loader's stack and took the
+    // server down; so did `keyof` and ternary chains.
+    for (path, spec) in [
+        ("web/index.ts", format!("export const f = {}a;\n", "a => ".repeat(400_000))),
+        ("web/types.d.ts", format!("export type T = {}X;\n", "keyof ".repeat(300_000))),
+        ("web/cond.ts", format!("export const x = {}c;\n", "a ? b : ".repeat(200_000))),
+    ] {
+        let body = json!({"specs": [{"module": "web", "spec": spec, "path": path}]}).to_string();
+        let r = s.req("POST", "/api/api-diff/register", Some(&dev), Some(&body));
+        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_default();
+        let error = v["error"].as_str().unwrap_or_default();
+        assert!(
+            r.status == 422 && error.starts_with(&format!("{path}:1:")) && error.contains("nested more than"),
+            "{} {}",
+            r.status,
+            &r.body[..r.body.len().min(400)]
+        );
+    }
+    // Still serving.
+    let r = s.json("POST", "/api/api-diff/register", &dev, Some(json!({"module": "users", "spec": USERS_V1})));
+    assert_eq!(r["recorded"], true, "{r}");
+}
+
+#[test]
 fn erasure_is_applied_on_read_and_audited() {
     let (s, _, _) = seeded();
     let viewer = token(Role::Viewer, "vic");

@@ -17,6 +17,8 @@ use std::path::Path;
 pub(super) fn emit(report: &Report, format: OutputFormat, out_file: Option<&Path>, opts: &RenderOptions) -> Result<(), Error> {
     let url = opts.report_url.as_deref();
     if format == OutputFormat::Github {
+        let safe = crate::report::safe::report(report);
+        let report = &safe;
         out(&github::render(report));
         if let Some(p) = out_file {
             write(p, report.to_json())?;

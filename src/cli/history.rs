@@ -55,7 +55,7 @@ pub(super) fn run(args: HistoryArgs) -> Result<Exit, Error> {
                 let mut t = table(&["time", "action", "actor", "details"]);
                 for e in &log {
                     let action = serde_json::to_value(e.action).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-                    t.add_row(vec![e.time.clone(), action, e.actor.clone().unwrap_or_default(), e.details.to_string()]);
+                    t.add_row(safe_row(vec![e.time.clone(), action, e.actor.clone().unwrap_or_default(), e.details.to_string()]));
                 }
                 out(&format!("{t}\n"));
             }
@@ -106,7 +106,7 @@ pub(super) fn run(args: HistoryArgs) -> Result<Exit, Error> {
                     }
                     note.push_str(&format!("✎ {}", n.text));
                 }
-                t.add_row(vec![
+                t.add_row(safe_row(vec![
                     e.time.get(..19).unwrap_or(&e.time).replace('T', " "),
                     short(&e.id).to_string(),
                     e.module.clone(),
@@ -116,7 +116,7 @@ pub(super) fn run(args: HistoryArgs) -> Result<Exit, Error> {
                     e.risk.as_str().to_string(),
                     changes,
                     note,
-                ]);
+                ]));
             }
             out(&format!("{t}\n"));
         }
@@ -143,4 +143,10 @@ pub(super) fn resolve_entry(archive: &Archive, id: &str) -> Result<(crate::store
         crate::store::Target::Deploy(..) => return Err(Error::Usage(format!("`{id}` is a deploy, expected an entry or snapshot id"))),
     };
     Ok((e, entries))
+}
+
+/// Table cells with terminal escapes and other control characters made visible (the data comes
+/// from archived specs and notes), line breaks kept, very long cells cut.
+fn safe_row(cells: Vec<String>) -> Vec<String> {
+    cells.into_iter().map(|c| crate::report::safe::text(&c).into_owned()).collect()
 }

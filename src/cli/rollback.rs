@@ -53,7 +53,7 @@ pub(super) fn run(args: RollbackArgs, color: bool) -> Result<Exit, Error> {
             OutputFormat::Text => {
                 out(&preview.diff);
                 out("\nChanges the rollback would make (now → target):\n");
-                out(&text::render(&preview.report, color, None));
+                out(&text::render(&crate::report::safe::report(&preview.report), color, None));
                 out("Preview only: nothing was written.\n");
             }
             other => out_bytes(&other.render(&preview.report, color)),

@@ -378,6 +378,11 @@ impl Config {
     }
 }
 
+/// The top-level settings of `apidiff.yaml`, in the order the error message lists them; a test
+/// holds this list equal to the fields of [`Config`] (and so to `config schema`).
+pub const SETTINGS: &[&str] =
+    &["modules", "store", "gate", "severity", "ignore_file", "alerts", "record", "exclude", "protobuf", "headers_env", "ref_roots"];
+
 /// The JSON Schema of `apidiff.yaml`.
 pub fn json_schema() -> String {
     let schema = schemars::schema_for!(Config);
@@ -426,13 +431,9 @@ pub fn parse(name: &str, content: &str) -> Result<Config> {
             "exclude" => serde_json::from_value(v.clone()).map(|x| config.exclude = x),
             "headers_env" => serde_json::from_value(v.clone()).map(|x| config.headers_env = x),
             "ref_roots" => serde_json::from_value(v.clone()).map(|x| config.ref_roots = x),
+            "protobuf" => serde_json::from_value(v.clone()).map(|x| config.protobuf = x),
             other => {
-                return Err(err(
-                    &ptr,
-                    format!(
-                        "unknown setting `{other}`; expected one of modules, store, gate, severity, ignore_file, alerts, record, exclude, headers_env, ref_roots"
-                    ),
-                ));
+                return Err(err(&ptr, format!("unknown setting `{other}`; expected one of {}", SETTINGS.join(", "))));
             }
         };
         r.map_err(|e| err(&narrow(&ptr, v, &e), format!("`{key}`: {}", explain(&e))))?;
@@ -632,10 +633,25 @@ mod tests {
     }
 
     #[test]
+    fn every_documented_setting_is_accepted() {
+        let schema: serde_json::Value = serde_json::from_str(&json_schema()).unwrap();
+        let mut documented: Vec<&str> = schema["properties"].as_object().unwrap().keys().map(String::as_str).collect();
+        let mut known = SETTINGS.to_vec();
+        documented.sort_unstable();
+        known.sort_unstable();
+        assert_eq!(documented, known);
+        let c = parse("apidiff.yaml", "protobuf:\n  category: WIRE\n  roots: [proto]\n").unwrap();
+        assert_eq!(c.protobuf.category(), Category::Wire);
+        assert_eq!(c.protobuf.roots, ["proto"]);
+        let m = e("protobuf:\n  categry: WIRE\n");
+        assert!(m.starts_with("apidiff.yaml:2:") && m.contains("categry"), "{m}");
+    }
+
+    #[test]
     fn errors_point_at_the_key() {
         assert_eq!(
             e("store: x\nrecrod: true\n"),
-            "apidiff.yaml:2:1: unknown setting `recrod`; expected one of modules, store, gate, severity, ignore_file, alerts, record, exclude, headers_env, ref_roots"
+            "apidiff.yaml:2:1: unknown setting `recrod`; expected one of modules, store, gate, severity, ignore_file, alerts, record, exclude, protobuf, headers_env, ref_roots"
         );
         let m = e("modules:\n  - name: a\n    specs: [x]\n    ownrs: [b]\n");
         assert!(m.starts_with("apidiff.yaml:4:5: unknown field `ownrs`"), "{m}");

@@ -112,7 +112,7 @@ pub fn export_with(archive: &Archive, req: &ExportRequest, progress: &dyn crate:
             format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default()).into_bytes()
         }
         ExportFormat::Markdown => {
-            let r = report();
+            let r = crate::report::safe::report(&report());
             let mut s = markdown::render(&r);
             s.push_str(&timeline_markdown(&r));
             s.into_bytes()

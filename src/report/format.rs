@@ -110,8 +110,11 @@ impl ReportFormat {
         self.render_with(report, &RenderOptions { color, ..RenderOptions::default() })
     }
 
-    /// Renders a report with [`RenderOptions`].
+    /// Renders a report with [`RenderOptions`]. Every format renders the report made safe
+    /// ([`super::safe::report`]): control characters escaped, very long names cut.
     pub fn render_with(self, report: &Report, o: &RenderOptions) -> Vec<u8> {
+        let safe = super::safe::report(report);
+        let report = &safe;
         match self {
             ReportFormat::Text => text::render_with(report, text::Layout { color: o.color, width: o.width, all: o.all }).into_bytes(),
             ReportFormat::Json => report.to_json().into_bytes(),

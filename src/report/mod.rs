@@ -10,6 +10,7 @@ pub mod junit;
 pub mod markdown;
 mod model;
 pub mod pdf;
+pub mod safe;
 pub mod sarif;
 pub mod summary;
 pub mod text;

@@ -50,11 +50,9 @@ impl FsFetch {
         let name = self.display(path);
         let real = std::fs::canonicalize(path).map_err(|e| Located::file(&name, io_message(&e)))?;
         match &self.roots {
-            Some(roots) if !roots.iter().any(|r| real.starts_with(r)) => Err(Located::file(
-                &name,
-                "is outside the repository, so it is not read; pass --ref-root DIR (or set `ref_roots` in apidiff.yaml) to allow a folder",
-            )
-            .into()),
+            Some(roots) if !roots.iter().any(|r| real.starts_with(r)) => {
+                Err(Located::file(&name, "is outside the repository, so it is not read; pass --ref-root DIR to allow a folder").into())
+            }
             _ => Ok(real),
         }
     }
@@ -126,6 +124,13 @@ fn read_into(mut r: impl std::io::Read, name: &str, limit: u64, mut bytes: Vec<u
             Err(e) => return Err(Located::file(name, io_message(&e)).into()),
         };
         // `contains` on bytes is a memchr; the position is only wanted for the error.
+        if bytes.is_empty()
+            && let Some(kind) = compressed(&chunk[..n])
+        {
+            return Err(
+                Located::new(name, Some(1), Some(1), format!("file is {kind}; decompress it first (apidiff reads UTF-8 text)")).into()
+            );
+        }
         if chunk[..n].contains(&0)
             && let Some(at) = chunk[..n].iter().position(|&b| b == 0)
         {
@@ -210,11 +215,25 @@ pub(crate) fn into_text(name: &str, bytes: Vec<u8>) -> Result<String> {
         Some(rest) => rest.to_vec(),
         None => bytes,
     };
+    if let Some(kind) = compressed(&bytes) {
+        return Err(Located::new(name, Some(1), Some(1), format!("file is {kind}; decompress it first (apidiff reads UTF-8 text)")).into());
+    }
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
         Located::new(name, Some(line), None, "file is not valid UTF-8 text").into()
     })
+}
+
+/// The kind of archive or compressed stream `bytes` starts with, by its magic number.
+fn compressed(bytes: &[u8]) -> Option<&'static str> {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"\x1f\x8b", "gzip-compressed"),
+        (b"\x28\xb5\x2f\xfd", "zstd-compressed"),
+        (b"\xfd7zXZ\x00", "xz-compressed"),
+        (b"PK\x03\x04", "a zip archive"),
+    ];
+    MAGIC.iter().find(|(m, _)| bytes.starts_with(m)).map(|(_, k)| *k)
 }
 
 pub(crate) fn io_message(e: &std::io::Error) -> String {

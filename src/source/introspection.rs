@@ -50,11 +50,20 @@ fn run(http: &HttpFetch, url: &str, query: &str) -> Result<Result<Value, String>
     let status = resp.status().as_u16();
     let ok = resp.status().is_success();
     let bytes = http.body(resp)?;
-    let value: Option<Value> = serde_json::from_slice(&bytes).ok();
-    if !ok && !matches!(status, 400 | 422) || value.is_none() {
-        return Err(if ok { "not a GraphQL endpoint: the answer is not JSON".into() } else { status_message(status) });
+    let parsed = serde_json::from_slice::<Value>(&bytes);
+    if !ok && !matches!(status, 400 | 422) {
+        return Err(status_message(status));
     }
-    let value = value.unwrap_or_default();
+    let value = match parsed {
+        Ok(v) => v,
+        // A JSON answer the parser refuses (nested deeper than it allows, cut short) says why,
+        // rather than that it is not JSON.
+        Err(e) if bytes.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|b| matches!(b, b'{' | b'[')) => {
+            return Err(format!("the answer could not be read as JSON: {e} (JSON nested deeper than 128 levels is refused)"));
+        }
+        Err(_) if ok => return Err("not a GraphQL endpoint: the answer is not JSON".into()),
+        Err(_) => return Err(status_message(status)),
+    };
     if value.pointer("/data/__schema").is_some_and(Value::is_object) {
         return Ok(Ok(value));
     }

@@ -60,6 +60,10 @@ pub struct DocSet {
 }
 
 /// Where a schema names itself for `$ref: '#name'` (2020-12) or `$dynamicRef`.
+/// Longest chain of `$ref`s that point at `$ref`s (aliases of aliases) accepted: every use
+/// follows the chain, so its length multiplies the cost of the comparison.
+pub const MAX_REF_CHAIN: usize = 256;
+
 const ANCHOR_KEYS: [&str; 2] = ["$anchor", "$dynamicAnchor"];
 
 /// The reference a node holds: `$ref`, else (when `dynamic`) a `$dynamicRef` (resolved
@@ -106,34 +110,45 @@ impl DocSet {
     }
 
     /// Every `$ref` holder has one outgoing edge (its target), so the refs form a functional
-    /// graph: one walk with three-colour marks finds any chain that loops, in linear time.
+    /// graph: one walk that remembers each node's distance to a definition finds any chain that
+    /// loops, and any chain of aliases longer than [`MAX_REF_CHAIN`], in linear time.
     fn check_ref_chains(&self, sites: &[NodeId]) -> Result<()> {
-        const DONE: u8 = 2;
-        const ON_PATH: u8 = 1;
-        let mut state: HashMap<NodeId, u8> = HashMap::new();
+        /// Marks a node on the path being walked (its distance is not known yet).
+        const ON_PATH: usize = usize::MAX;
+        let mut dist: HashMap<NodeId, usize> = HashMap::new();
         for site in sites {
             let mut path = Vec::new();
             let mut cur = site.clone();
+            let mut tail = 0;
             loop {
-                match state.get(&cur) {
-                    Some(&DONE) => break,
+                match dist.get(&cur) {
                     Some(&ON_PATH) => {
                         return Err(self
                             .error_at(&cur.child("$ref"), "$ref chain loops back on itself and never reaches a definition")
                             .into());
                     }
-                    _ => {}
+                    Some(&d) => {
+                        tail = d;
+                        break;
+                    }
+                    None => {}
                 }
                 let Some((_, r)) = self.get(&cur).and_then(|v| ref_of(v, self.dynamic)) else { break };
-                state.insert(cur.clone(), ON_PATH);
+                dist.insert(cur.clone(), ON_PATH);
                 path.push(cur.clone());
                 match self.target_loaded(&cur, r) {
                     Some(next) => cur = next,
                     None => break,
                 }
             }
-            for p in path {
-                state.insert(p, DONE);
+            if path.len() + tail > MAX_REF_CHAIN {
+                let message = format!(
+                    "$ref chain of more than {MAX_REF_CHAIN} references to references before a definition; apidiff refuses it rather than follow it on every use"
+                );
+                return Err(self.error_at(&site.child("$ref"), message).into());
+            }
+            for (i, p) in path.into_iter().rev().enumerate() {
+                dist.insert(p, tail + i + 1);
             }
         }
         Ok(())
@@ -337,8 +352,9 @@ impl DocSet {
     /// final node; `None` for a dangling or cyclic chain (load-time checks rule out the former).
     pub fn resolve(&self, id: &NodeId) -> Option<(NodeId, &Value)> {
         let mut cur = id.clone();
-        // Loading rejected looping chains, so this ends; the bound only guards made-up inputs.
-        for _ in 0..100_000 {
+        // Loading rejected looping and overlong chains, so this ends; the bound only guards
+        // made-up inputs.
+        for _ in 0..=MAX_REF_CHAIN {
             let v = self.get(&cur)?;
             match ref_of(v, self.dynamic) {
                 // An unresolved `$dynamicRef` stays: the comparison reports it where it is.

@@ -32,6 +32,7 @@ pub const RULES: &[&[&Rule]] = &[
     properties::ALL,
     applicators::ALL,
     metadata::ALL,
+    schema::ALL,
 ];
 
 /// Compares two OpenAPI descriptions.

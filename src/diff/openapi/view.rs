@@ -10,7 +10,12 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// A schema with `$ref`s followed and `allOf` merged.
+/// Deepest `allOf` nesting merged into one view; deeper branches make the view [`View::cut`].
+pub(crate) const MAX_ALLOF_DEPTH: usize = 64;
+
 pub(crate) struct View<'a> {
+    /// `allOf` branches nested deeper than [`MAX_ALLOF_DEPTH`] were not merged in.
+    pub(crate) cut: bool,
     pub(crate) docs: &'a DocSet,
     pub(crate) id: NodeId,
     pub(crate) v: &'a Value,
@@ -150,6 +155,7 @@ impl<'a> View<'a> {
             closed: BTreeMap::new(),
             dep_required: BTreeMap::new(),
             ext_enum: None,
+            cut: false,
         };
         let mut seen = HashSet::new();
         view.absorb(docs, &rid, val, &mut seen, 0);
@@ -158,7 +164,11 @@ impl<'a> View<'a> {
 
     /// Merges one schema object (and its `allOf` branches) into the view; earlier wins.
     pub(crate) fn absorb(&mut self, docs: &'a DocSet, id: &NodeId, val: &'a Value, seen: &mut HashSet<NodeId>, depth: usize) {
-        if depth > 64 || !seen.insert(id.clone()) {
+        if depth > MAX_ALLOF_DEPTH {
+            self.cut = true;
+            return;
+        }
+        if !seen.insert(id.clone()) {
             return;
         }
         let Value::Object(o) = val else { return };
