@@ -890,3 +890,24 @@ fn pull_request_moved_spec_is_compared_with_its_old_path() {
     let ids: BTreeSet<&str> = v["changes"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
     assert_eq!(ids, BTreeSet::from(["api-description-removed"]), "{v:#}");
 }
+
+/// `gate.profile: strict` in apidiff.yaml rates a documented limit breaking again; the default
+/// (evidence) profile rates it a warning.
+#[test]
+fn strict_profile_from_the_config_keeps_documented_limits_breaking() {
+    let r = Repo::new();
+    let spec = |limit: &str| {
+        format!("openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /items:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              properties:\n                id: {{type: string{limit}}}\n      responses:\n        '204': {{description: done}}\n")
+    };
+    r.write("api/openapi.yaml", &spec(""));
+    r.commit("base");
+    r.write("api/openapi.yaml", &spec(", maxLength: 5000"));
+    let out = r.run(&["check", "--base", "HEAD", "-f", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let v = json(&out.stdout);
+    assert_eq!((v["changes"][0]["id"].as_str(), v["changes"][0]["severity"].as_str()), (Some("request-limit-documented"), Some("warning")));
+    r.write("apidiff.yaml", "gate: {profile: strict}\n");
+    let out = r.run(&["check", "--base", "HEAD", "-f", "json"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(json(&out.stdout)["changes"][0]["severity"], "breaking", "{out:?}");
+}

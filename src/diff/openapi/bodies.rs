@@ -32,6 +32,9 @@ crate::rules! {
     /// A request body the base described and the revision does not.
     /// ## Why it matters
     /// Clients still send it; the server may reject or ignore it.
+    /// A warning, not breaking, though it is a removal: servers ignore a body they no longer
+    /// read, so no request that worked starts failing; what the body meant is lost, which a
+    /// reviewer must see. A server that rejects unexpected bodies should be re-levelled by id.
     /// ## Example
     /// `requestBody` removed from `PUT /pets/{id}`.
     /// ## How to migrate

@@ -8,6 +8,26 @@ use std::collections::{BTreeSet, HashMap};
 
 crate::rules! {
     /// ## What it detects
+    /// An operation that had no security requirement and now has one, in a description whose
+    /// old version declared no security scheme at all. Where the old description did declare
+    /// schemes (so some operations required authentication and this one did not), it is
+    /// `endpoint-security-added`, breaking.
+    /// ## Why it matters
+    /// Anonymous callers would be rejected. Level by evidence: a warning, not breaking. A
+    /// description that declared no security scheme anywhere did not describe authentication
+    /// at all; an API that is called with credentials (every real one with an account) gains a
+    /// description of what clients already send, and no request that worked starts failing.
+    /// oasdiff rates a security requirement added to an operation below a removal too. The
+    /// `strict` profile (`gate.profile: strict` in apidiff.yaml) rates this breaking.
+    /// ## Example
+    /// The old description has no `components.securitySchemes`; the new one adds `bearerAuth` and
+    /// `security: [{bearerAuth: []}]` at the top level.
+    /// ## How to migrate
+    /// Check that the operation already required credentials; if it did not, treat this as
+    /// breaking and keep an anonymous alternative (`{}`) during a transition.
+    ENDPOINT_SECURITY_DOCUMENTED = "endpoint-security-documented", OpenApi, Warning, None, "security", Added,
+        "Authentication written down for an operation of an API whose old description declared none", traits = [StrictBreaking];
+    /// ## What it detects
     /// An operation that needed no credentials and now has a security requirement.
     /// ## Why it matters
     /// Anonymous callers are rejected.
@@ -208,6 +228,9 @@ pub(super) fn req_label(r: &Requirement) -> String {
 pub(super) struct SchemeKeys {
     pub(super) base: HashMap<String, String>,
     pub(super) rev: HashMap<String, String>,
+    /// The base declared no security scheme at all: security written down now documents how the
+    /// API was always called, as far as the description can tell.
+    pub(super) base_declared_none: bool,
 }
 
 /// How a scheme is identified across versions: by name when both sides define that name (its
@@ -235,8 +258,13 @@ pub(super) fn compare_security(c: &mut Cx<'_>, b: &Operation, r: &Operation, key
     let (ba, ra) = (anonymous(&b.security), anonymous(&r.security));
     if ba && !ra {
         let what: Vec<String> = r.security.iter().map(req_label).collect();
+        let (rule, note) = if keys.base_declared_none {
+            (&ENDPOINT_SECURITY_DOCUMENTED, " (the old description declared no security scheme: documents authentication)")
+        } else {
+            (&ENDPOINT_SECURITY_ADDED, "")
+        };
         c.emit(
-            Change::new(&ENDPOINT_SECURITY_ADDED, format!("authentication is now required: {}", what.join(" or ")))
+            Change::new(rule, format!("authentication is now required: {}{note}", what.join(" or ")))
                 .locs(Some(bl), Some(rl))
                 .values(None, Some(what.join(" | "))),
         );
