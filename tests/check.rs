@@ -897,7 +897,9 @@ fn pull_request_moved_spec_is_compared_with_its_old_path() {
 fn strict_profile_from_the_config_keeps_documented_limits_breaking() {
     let r = Repo::new();
     let spec = |limit: &str| {
-        format!("openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /items:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              properties:\n                id: {{type: string{limit}}}\n      responses:\n        '204': {{description: done}}\n")
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /items:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              properties:\n                id: {{type: string{limit}}}\n      responses:\n        '204': {{description: done}}\n"
+        )
     };
     r.write("api/openapi.yaml", &spec(""));
     r.commit("base");

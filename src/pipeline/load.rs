@@ -91,7 +91,15 @@ pub(super) fn load_all(req: &Request<'_>, progress: &dyn Progress) -> Result<Loa
         (Baseline::Archive, Scope::Discover(_)) => gone(&history, &specs, &filter),
         _ => Vec::new(),
     };
-    Ok(LoadedAll { specs, removed, vanished: plan.gone, notes, errors, archive_empty: history.entries.is_empty(), clients: history.clients })
+    Ok(LoadedAll {
+        specs,
+        removed,
+        vanished: plan.gone,
+        notes,
+        errors,
+        archive_empty: history.entries.is_empty(),
+        clients: history.clients,
+    })
 }
 
 /// A spec's failure as the report lists it, with the file and line of the problem.

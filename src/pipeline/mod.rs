@@ -105,7 +105,8 @@ pub fn check_with(req: &Request<'_>, progress: &dyn Progress) -> Result<Checked>
         let mut outcome = policy::apply(vec![change], &req.policy);
         let kept = outcome.changes.clone();
         outcome.problems = if pairs.is_empty() { problems.clone() } else { Vec::new() };
-        let pair = SpecPair { module: Some(g.module.clone()), format: g.format, base: format!("{rev}:{}", g.path), revision: "(removed)".into() };
+        let pair =
+            SpecPair { module: Some(g.module.clone()), format: g.format, base: format!("{rev}:{}", g.path), revision: "(removed)".into() };
         pairs.push((pair, outcome));
         vanished.push(Vanished { module: g.module, path: g.path, format: g.format, rev: rev.to_string(), changes: kept });
     }

@@ -78,13 +78,7 @@ pub fn export_tree(dir: &Path, rev: &str, dest: &Path) -> bool {
     let index = dest.join(".apidiff-index");
     let prefix = format!("--prefix={}/", dest.join("tree").display());
     let ok = |args: &[&str]| {
-        Command::new("git")
-            .arg("-C")
-            .arg(dir)
-            .env("GIT_INDEX_FILE", &index)
-            .args(args)
-            .output()
-            .is_ok_and(|o| o.status.success())
+        Command::new("git").arg("-C").arg(dir).env("GIT_INDEX_FILE", &index).args(args).output().is_ok_and(|o| o.status.success())
     };
     ok(&["read-tree", rev]) && ok(&["checkout-index", "--all", "--force", &prefix])
 }

@@ -49,5 +49,6 @@ pub fn compare(base: &Api, rev: &Api, opts: &Options) -> Vec<Change> {
     metadata::compare_servers(&mut c, base, rev);
     metadata::compare_named_schemas(&mut c, base, rev);
     metadata::compare_info_version(&mut c, base, rev);
+    metadata::compare_document(&mut c, base, rev);
     c.finish()
 }
