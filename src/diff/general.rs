@@ -90,7 +90,7 @@ pub fn moved(from_module: &str, from: &str, module: &str, to: &str, rev: &str) -
         &API_DESCRIPTION_MOVED,
         format!("the spec `{to}` of module `{module}` was moved from `{from}`{across}; it is compared with that path at {rev}"),
     )
-    .locs(Some(Location::new(&format!("{rev}:{from}"), from)), Some(Location::new(to, to)))
+    .locs(Some(Location::new(format!("{rev}:{from}"), from)), Some(Location::new(to, to)))
     .values(Some(from.to_string()), Some(to.to_string()))
     .finish()
 }
