@@ -45,6 +45,29 @@ impl FailOn {
     }
 }
 
+/// How rules levelled by evidence count (`gate.profile` in apidiff.yaml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// Each rule at its documented level: a limit documented where none was written, or security
+    /// written down for an API that declared none, is a warning (default).
+    #[default]
+    Evidence,
+    /// Rules levelled by evidence ([`crate::diff::Trait::StrictBreaking`]) are breaking, as a
+    /// strict reading of the descriptions has them.
+    Strict,
+}
+
+impl Profile {
+    /// The severity a change of `rule` starts from under this profile.
+    pub fn severity(self, rule: &crate::diff::Rule) -> Severity {
+        match self {
+            Profile::Strict if rule.has(crate::diff::Trait::StrictBreaking) => Severity::Breaking,
+            _ => rule.severity,
+        }
+    }
+}
+
 /// A level a rule (or drift) is set to: a severity, or off. `apidiff.yaml`'s `severity:` values
 /// and `gate.drift`, and `--severity RULE=LEVEL`, all read into it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
@@ -210,7 +233,9 @@ use crate::time::is_date;
 pub struct Policy {
     /// The gate.
     pub fail_on: FailOn,
-    /// Severity overrides by rule id.
+    /// How rules levelled by evidence count.
+    pub profile: Profile,
+    /// Severity overrides by rule id (they win over the profile).
     pub overrides: HashMap<String, Level>,
     /// Ignore entries.
     pub ignores: Vec<IgnoreEntry>,
@@ -250,6 +275,10 @@ pub fn apply(changes: Vec<Change>, policy: &Policy) -> Outcome {
     let mut used = vec![false; policy.ignores.len()];
     let mut out = Outcome::default();
     for mut c in changes {
+        // A change the comparison softened (under a draft operation) keeps its softer level.
+        if c.severity == c.rule.severity {
+            c.severity = policy.profile.severity(c.rule);
+        }
         if let Some(level) = policy.overrides.get(c.rule.id) {
             match level.severity() {
                 Some(s) => c.severity = s,

@@ -4,6 +4,7 @@
 mod common_repo;
 
 use common_repo::{ENV, Repo};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -277,6 +278,11 @@ fn deleted_spec_is_a_reported_change() {
     let text = r.run(&["check"]);
     assert_eq!(text.code, 1);
     assert!(text.stdout.contains("api-description-removed") && !text.stdout.contains("No changes"), "{text:?}");
+    // Counted in the removed spec's own row (not the first module's), worded once.
+    let row = text.stdout.lines().find(|l| l.contains("(removed)")).unwrap_or_else(|| panic!("{text:?}"));
+    assert!(row.contains("legacy") && row.contains("fails (1 blocking)"), "{text:?}");
+    assert!(text.stdout.lines().any(|l| l.contains("services/users/openapi.yaml") && l.contains("passes")), "{text:?}");
+    assert!(!text.stdout.contains("the the"), "{text:?}");
     let sarif = json(&r.run(&["check", "-f", "sarif"]).stdout);
     assert_eq!(sarif["runs"][0]["results"][0]["ruleId"], "api-description-removed", "{sarif:#}");
     let junit = r.run(&["check", "-f", "junit"]).stdout;
@@ -807,4 +813,103 @@ fn a_bad_ref_fragment_is_an_error_for_its_spec_while_the_others_are_checked() {
     assert!(errors[0]["line"].as_u64().is_some(), "the error is located: {v:#}");
     assert!(v["changes"].as_array().unwrap().iter().any(|c| c["id"] == "endpoint-removed" && c["module"] == "orders"), "{v:#}");
     assert!(out.stderr.contains("legacy/swagger.yaml") && !out.stderr.contains("panicked"), "{out:?}");
+}
+
+const PR_OPENAPI: &str = "openapi: 3.0.3\ninfo: {title: Shop, version: '1'}\npaths:\n  /items:\n    get:\n      operationId: listItems\n      responses:\n        '200': {description: items}\n  /items/{id}:\n    get:\n      operationId: getItem\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses:\n        '200': {description: an item}\n";
+const PR_GRAPHQL: &str = "type Query {\n  item(id: ID!): Item\n}\n\ntype Item {\n  id: ID!\n  name: String\n}\n";
+
+/// A repository with an OpenAPI and a GraphQL spec and no configuration, as a new user has it.
+fn two_specs() -> Repo {
+    let r = Repo::new();
+    r.write("api/openapi.yaml", PR_OPENAPI);
+    r.write("graph/schema.graphql", PR_GRAPHQL);
+    r.commit("two APIs");
+    r
+}
+
+/// Pull-request mode sees the whole set: a spec deleted since the base revision is a breaking
+/// finding of its own module, counted in its own row, worded once.
+#[test]
+fn pull_request_deleted_spec_fails_with_its_module() {
+    let r = two_specs();
+    r.git(&["rm", "-q", "graph/schema.graphql"]);
+    r.commit("drop the GraphQL API");
+    let out = r.run(&["check", "--base", "HEAD~1", "-f", "json"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let v = json(&out.stdout);
+    let changes = v["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{v:#}");
+    assert_eq!(changes[0]["id"], "api-description-removed");
+    assert_eq!(changes[0]["module"], "graph");
+    assert_eq!(changes[0]["severity"], "breaking");
+    assert!(changes[0]["message"].as_str().unwrap().ends_with("it existed at HEAD~1"), "{v:#}");
+    assert!(v["specs"].as_array().unwrap().iter().any(|s| s["module"] == "graph" && s["revision"] == "(removed)"), "{v:#}");
+    let text = r.run(&["check", "--base", "HEAD~1"]);
+    assert_eq!(text.code, 1, "{text:?}");
+    assert!(text.stderr.contains("module `graph`: graph/schema.graphql existed at HEAD~1 and was deleted"), "{text:?}");
+    assert!(!text.stdout.contains("the the"), "{text:?}");
+    assert!(text.stdout.contains("removed the spec `graph/schema.graphql`"), "{text:?}");
+    // The module table counts the removal in the row of the spec that went.
+    let row = |needle: &str| text.stdout.lines().find(|l| l.contains(needle)).unwrap_or_else(|| panic!("no row {needle}: {text:?}"));
+    assert!(row("(removed)").contains("graph") && row("(removed)").contains("fails (1 blocking)"), "{text:?}");
+    assert!(row("api/openapi.yaml").contains("passes"), "{text:?}");
+    // `--module` limits what counts as gone.
+    assert_eq!(r.run(&["check", "--base", "HEAD~1", "--module", "api"]).code, 0);
+}
+
+/// A spec moved with an edit is reported as moved and compared with its old path, so the break
+/// made along the move fails the check; a plain move passes.
+#[test]
+fn pull_request_moved_spec_is_compared_with_its_old_path() {
+    let r = two_specs();
+    std::fs::create_dir_all(r.path().join("api/v1")).unwrap();
+    r.git(&["mv", "api/openapi.yaml", "api/v1/openapi.yaml"]);
+    r.commit("move only");
+    let out = r.run(&["check", "--base", "HEAD~1", "-f", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let v = json(&out.stdout);
+    let ids: Vec<&str> = v["changes"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["api-description-moved"], "{v:#}");
+    assert!(!out.stderr.contains("new spec"), "{out:?}");
+
+    let edited = PR_OPENAPI.split("  /items/{id}:").next().unwrap().to_string();
+    r.write("api/v1/openapi.yaml", &edited);
+    r.commit("and drop an endpoint");
+    let out = r.run(&["check", "--base", "HEAD~2", "-f", "json"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let v = json(&out.stdout);
+    let ids: BTreeSet<&str> = v["changes"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, BTreeSet::from(["api-description-moved", "endpoint-removed"]), "{v:#}");
+    let moved = v["changes"].as_array().unwrap().iter().find(|c| c["id"] == "api-description-moved").unwrap();
+    assert!(moved["message"].as_str().unwrap().contains("moved from `api/openapi.yaml`"), "{v:#}");
+    assert!(v["specs"].as_array().unwrap().iter().any(|s| s["base"] == "HEAD~2:api/openapi.yaml"), "{v:#}");
+    // An unrelated new spec where one vanished is no move: the old one is removed.
+    r.write("api/v1/openapi.yaml", "openapi: 3.0.3\ninfo: {title: Other, version: '9'}\npaths:\n  /other:\n    post:\n      responses:\n        '204': {description: done}\n");
+    r.commit("replace");
+    let v = json(&r.run(&["check", "--base", "HEAD~3", "-f", "json"]).stdout);
+    let ids: BTreeSet<&str> = v["changes"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, BTreeSet::from(["api-description-removed"]), "{v:#}");
+}
+
+/// `gate.profile: strict` in apidiff.yaml rates a documented limit breaking again; the default
+/// (evidence) profile rates it a warning.
+#[test]
+fn strict_profile_from_the_config_keeps_documented_limits_breaking() {
+    let r = Repo::new();
+    let spec = |limit: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /items:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              properties:\n                id: {{type: string{limit}}}\n      responses:\n        '204': {{description: done}}\n"
+        )
+    };
+    r.write("api/openapi.yaml", &spec(""));
+    r.commit("base");
+    r.write("api/openapi.yaml", &spec(", maxLength: 5000"));
+    let out = r.run(&["check", "--base", "HEAD", "-f", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let v = json(&out.stdout);
+    assert_eq!((v["changes"][0]["id"].as_str(), v["changes"][0]["severity"].as_str()), (Some("request-limit-documented"), Some("warning")));
+    r.write("apidiff.yaml", "gate: {profile: strict}\n");
+    let out = r.run(&["check", "--base", "HEAD", "-f", "json"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(json(&out.stdout)["changes"][0]["severity"], "breaking", "{out:?}");
 }

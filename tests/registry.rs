@@ -57,6 +57,7 @@ fn collect_expected(dir: &Path, out: &mut BTreeSet<String>) {
 const COVERED_BY_TESTS: &[(&str, &str)] = &[
     ("api-description-removed", "check.rs::deleted_spec_is_a_reported_change"),
     ("api-description-renamed", "check.rs::moved_spec_is_a_rename"),
+    ("api-description-moved", "check.rs::pull_request_moved_spec_is_compared_with_its_old_path"),
 ];
 
 #[test]

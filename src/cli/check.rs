@@ -167,6 +167,16 @@ fn removals(checked: &Checked, fail_on: FailOn) {
             e.deploy.as_deref().map(|d| format!(" at deploy {}", short(d))).unwrap_or_default()
         );
     }
+    for v in &checked.vanished {
+        let Some(ch) = v.changes.first() else { continue };
+        eprintln!(
+            "{}: module `{}`: {} existed at {} and was deleted; every client of it breaks",
+            if fail_on.blocks(ch.severity) { "error" } else { "note" },
+            v.module,
+            v.path,
+            v.rev
+        );
+    }
 }
 
 /// What `--record` wrote.

@@ -4,7 +4,7 @@
 
 use crate::diff::{Category, Severity};
 use crate::error::{Located, Result};
-pub use crate::policy::{FailOn, Level};
+pub use crate::policy::{FailOn, Level, Profile};
 use crate::source::text::{self, Positions};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -188,6 +188,10 @@ pub struct Gate {
     /// `breaking`, `warning` (default), `info` or `off`.
     #[serde(default)]
     pub drift: Option<Level>,
+    /// `evidence` (default: a limit documented where none was written, and security written down
+    /// for an API that declared none, are warnings) or `strict` (they are breaking).
+    #[serde(default)]
+    pub profile: Option<Profile>,
 }
 
 /// Alert settings: where breaking changes are announced. Secrets (webhook URLs, signing keys,
@@ -630,6 +634,8 @@ mod tests {
         assert!(c.record);
         assert_eq!(c.gate.fail_on, Some(FailOn::Warning));
         assert_eq!(c.alerts.channels.len(), 1);
+        assert_eq!(c.gate.profile, None);
+        assert_eq!(parse("apidiff.yaml", "gate: {profile: strict}\n").unwrap().gate.profile, Some(Profile::Strict));
     }
 
     #[test]
@@ -659,6 +665,8 @@ mod tests {
         assert!(m.starts_with("apidiff.yaml:2:") && m.contains("needs at least one spec glob or live source, or a `depends_on`"), "{m}");
         let m = e("record: maybe\n");
         assert!(m.starts_with("apidiff.yaml:1:") && m.contains("`record`: invalid type"), "{m}");
+        let m = e("gate:\n  profile: lenient\n");
+        assert!(m.starts_with("apidiff.yaml:2:") && m.contains("unknown variant `lenient`"), "{m}");
         let m = e("gate:\n  fail_on: sometimes\n");
         assert!(m.starts_with("apidiff.yaml:2:") && m.contains("unknown variant"), "{m}");
         let m = e("modules:\n  - name: a\n    specs: [x]\n  - name: a\n    specs: [y]\n");

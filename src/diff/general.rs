@@ -9,8 +9,10 @@ pub const RULES: &[&[&Rule]] = &[ALL];
 
 crate::rules! {
 /// ## What it detects
-/// A spec that has an archived snapshot is gone from the repository: its file was deleted (or
-/// moved out of every module) and no spec with the same content took its place.
+/// A spec that has an archived snapshot, or that existed at the base revision of a pull-request
+/// check (`check --base REV`), is gone from the repository: its file was deleted (or moved out
+/// of every module) and no spec took its place (against the archive: none with the same
+/// content; against a revision: none of the same format with mostly the same lines).
 /// ## Why it matters
 /// The whole API it described disappears with it: every client of every operation breaks, and
 /// the store no longer sees what the deployed service offers.
@@ -35,6 +37,20 @@ API_DESCRIPTION_REMOVED = "api-description-removed", Any, Breaking, None, "spec"
 /// under its new path and keeps its history.
 API_DESCRIPTION_RENAMED = "api-description-renamed", Any, Info, None, "spec", Renamed,
     "A spec moved to another path with its content unchanged";
+/// ## What it detects
+/// In a pull-request check (`check --base REV`), a spec that is gone from its path at the base
+/// revision while a new spec of the same format, mostly made of the same lines (at least half,
+/// counted as a multiset of lines), appeared elsewhere: a move with edits. The spec is compared
+/// with its old path, so every edit made along the move is reported by its own rule.
+/// ## Why it matters
+/// The move alone breaks nothing for HTTP clients; it matters to tooling that reads the spec by
+/// path. The edits made with it are judged on their own, so a moved-and-broken spec fails.
+/// ## Example
+/// `git mv api/openapi.yaml api/v1/openapi.yaml`, then an endpoint removed from it.
+/// ## How to migrate
+/// Update anything that points at the old path; handle the edits as their own findings say.
+API_DESCRIPTION_MOVED = "api-description-moved", Any, Info, None, "spec", Renamed,
+    "A spec moved to another path and was compared with its old path";
 }
 
 /// The change for a spec deleted from the repository: `spec` of `module`, last archived at
@@ -50,6 +66,32 @@ pub fn removed(module: &str, spec: &str, snapshot: &str, deploy: Option<&str>) -
     )
     .base(Location::new(spec, spec))
     .values(Some(spec.to_string()), None)
+    .finish()
+}
+
+/// The change for a spec of `module` that existed at revision `rev` and is gone now (pull-request
+/// mode).
+pub fn removed_since(module: &str, spec: &str, rev: &str) -> Change {
+    let file = format!("{rev}:{spec}");
+    Change::new(
+        &API_DESCRIPTION_REMOVED,
+        format!("the spec `{spec}` of module `{module}` was removed from the repository; it existed at {rev}"),
+    )
+    .base(Location::new(&file, spec))
+    .values(Some(spec.to_string()), None)
+    .finish()
+}
+
+/// The change for a spec that moved from `from` (module `from_module`, at revision `rev`) to `to`
+/// in `module`, with edits (pull-request mode).
+pub fn moved(from_module: &str, from: &str, module: &str, to: &str, rev: &str) -> Change {
+    let across = if from_module == module { String::new() } else { format!(" (module `{from_module}` at {rev})") };
+    Change::new(
+        &API_DESCRIPTION_MOVED,
+        format!("the spec `{to}` of module `{module}` was moved from `{from}`{across}; it is compared with that path at {rev}"),
+    )
+    .locs(Some(Location::new(format!("{rev}:{from}"), from)), Some(Location::new(to, to)))
+    .values(Some(from.to_string()), Some(to.to_string()))
     .finish()
 }
 

@@ -127,6 +127,10 @@ pub enum Trait {
     /// Derived from the other changes being breaking: it follows their effective severity
     /// (a version that was not bumped for a breaking change).
     DerivedFromBreaking,
+    /// Levelled by evidence below breaking (a limit documented where the old description set
+    /// none, security written down for an API that declared none): the `strict` gate profile
+    /// (`gate.profile: strict`) rates it breaking, as before evidence-based levels.
+    StrictBreaking,
 }
 
 /// A buf breaking-rule category (protobuf). The one type the rules, `--proto-category` and the

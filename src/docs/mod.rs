@@ -296,6 +296,40 @@ fn rule_page(f: Format) -> Option<String> {
 /// rules, why). The levels and oasdiff ids come from the rules themselves.
 const OASDIFF_POLICY: &[(&str, &[&str], &str)] = &[
     (
+        "Size or range limit set where the request had none",
+        &["request-limit-documented", "request-length-tightened", "request-pattern-added"],
+        "Level by evidence. A `maxLength`, `maxItems`, `maxProperties`, `maximum`, `minimum`, `minItems` or `minLength` written where the old description set none almost always documents what the server already enforced, so it is a warning (oasdiff's `*-set` checks agree). Lowering a limit that was written down, and a new `pattern`, reject values the old description allowed: breaking in both tools. `gate.profile: strict` rates the documented limit breaking too.",
+    ),
+    (
+        "Security written down for an API that declared none",
+        &["endpoint-security-documented", "endpoint-security-added"],
+        "Level by evidence. When the old description declared no security scheme at all it did not describe authentication; the requirement now written down is how clients already call the API, so it is a warning (`gate.profile: strict` makes it breaking). When the old description did declare schemes, an operation that newly requires one rejects callers that worked before: apidiff keeps that breaking, where oasdiff rates any security added below a removal.",
+    ),
+    (
+        "Response guarantee weakened",
+        &[
+            "response-range-loosened",
+            "response-length-loosened",
+            "response-dependency-loosened",
+            "response-conditional-loosened",
+            "response-tuple-loosened",
+            "response-contains-loosened",
+            "response-property-names-loosened",
+            "response-unevaluated-loosened",
+        ],
+        "Breaking, as the direction implies, like a response property that is no longer required: clients receive values the old schema ruled out. oasdiff agrees for numeric, length and item bounds; it has no checks for the 2020-12 keywords (`dependentRequired`, `dependentSchemas`, `if`/`then`/`else`, `prefixItems`, `contains`, `propertyNames`, `patternProperties`, `unevaluated*`), which apidiff compares.",
+    ),
+    (
+        "Required properties split into `oneOf` branches",
+        &["request-one-of-overlap"],
+        "A body that required `foo` and `bar` becoming `oneOf: [{required: [foo]}, {required: [bar]}]` rejects the body clients send today (it matches both branches). oasdiff reads it as properties becoming optional; apidiff reports the overlap, breaking.",
+    ),
+    (
+        "`const` changed",
+        &["request-const-changed", "response-const-changed"],
+        "One changed value, not an enum value added and one removed. Breaking on both sides: the request value clients send is rejected; the response value clients test for is gone. oasdiff has a request check only.",
+    ),
+    (
         "Request body removed",
         &["request-body-removed"],
         "Clients keep sending a body the operation no longer describes; servers ignore an unexpected body, so no request fails. What the body meant is lost, which is worth a warning, not a failed build.",
@@ -311,9 +345,9 @@ const OASDIFF_POLICY: &[(&str, &[&str], &str)] = &[
         "Clients that omit the parameter get different behaviour without any error. Whether that hurts depends on the meaning, which no tool can see: a warning to review, not a certain break.",
     ),
     (
-        "Request property pattern added",
-        &["request-pattern-added"],
-        "A new `pattern` rejects values that were valid before. That is a certain break for some clients, so apidiff does not wait for a human to confirm it.",
+        "Operation stability decreased",
+        &["endpoint-stability-decreased"],
+        "`x-stability-level` going down changes no request or response; it announces that changes may come without notice, and those changes are judged when they come. A warning.",
     ),
     (
         "Enum replaced by a union that still accepts every old value",
@@ -334,7 +368,7 @@ fn oasdiff_section() -> String {
 ",
     );
     s.push_str(
-        "Teams moving from oasdiff keep their overrides: `apidiff rules --format json` lists, for each rule, the oasdiff ids it corresponds to (`oasdiff`). Where the default level was a decision, it is written down here.\n\n",
+        "Teams moving from oasdiff keep their overrides: `apidiff rules --format json` lists, for each rule, the oasdiff ids it corresponds to (`oasdiff`). Where the default level was a decision, it is written down here. Levels marked \"by evidence\" are softer than a strict reading; `gate.profile: strict` in apidiff.yaml restores the strict levels.\n\n",
     );
     s.push_str("| change | apidiff rule (default level) | oasdiff ids | why |\n|---|---|---|---|\n");
     for (topic, ids, why) in OASDIFF_POLICY {

@@ -2,6 +2,7 @@
 //! with (an archived snapshot, a spec moved within its module, or a git revision), the raw
 //! changes, and the archived specs that are gone.
 
+use super::moves::{self, Gone};
 use super::{Baseline, Given, Request, Scope, short};
 use crate::diff::{self, Format, general};
 use crate::discover::{self, Found};
@@ -22,6 +23,8 @@ pub(super) type Loaded = super::Spec;
 pub(super) struct LoadedAll {
     pub specs: Vec<Loaded>,
     pub removed: Vec<Entry>,
+    /// Specs of the base revision gone from the repository (pull-request mode).
+    pub vanished: Vec<Gone>,
     pub notes: Vec<String>,
     /// Specs that could not be loaded or compared; the others went on.
     pub errors: Vec<SpecError>,
@@ -58,6 +61,14 @@ pub(super) fn load_all(req: &Request<'_>, progress: &dyn Progress) -> Result<Loa
     };
     history.latest = Archive::latest(&history.entries).into_iter().cloned().collect();
     history.by_place = history.latest.iter().enumerate().map(|(i, e)| ((e.module.clone(), e.spec.clone()), i)).collect();
+    let plan = match (&req.baseline, &req.scope) {
+        (Baseline::Git(rev), Scope::Discover(_)) => {
+            let head: Vec<moves::Head<'_>> =
+                found.iter().map(|s| moves::Head { module: &s.module, path: &s.path, format: s.format }).collect();
+            moves::plan(&req.root, req.config, rev, &head, &filter)?
+        }
+        _ => moves::Plan::default(),
+    };
     let mut notes = Vec::new();
     let mut specs = Vec::new();
     let mut errors = Vec::new();
@@ -66,7 +77,8 @@ pub(super) fn load_all(req: &Request<'_>, progress: &dyn Progress) -> Result<Loa
         // Each spec is isolated: a panic on one is an error entry for it, and the others still
         // get their verdicts.
         let what = format!("checking {}", spec.path);
-        match crate::deep::isolate(&what, || load_one(req, spec, &history, &mut notes)) {
+        let from = plan.moved.get(&spec.path);
+        match crate::deep::isolate(&what, || load_one(req, spec, &history, from, &mut notes)) {
             Ok(loaded) => specs.push(loaded),
             // A store that fails is not the spec's fault: stop.
             Err(e) if e.kind() == crate::ErrorKind::Unavailable => return Err(e),
@@ -79,7 +91,15 @@ pub(super) fn load_all(req: &Request<'_>, progress: &dyn Progress) -> Result<Loa
         (Baseline::Archive, Scope::Discover(_)) => gone(&history, &specs, &filter),
         _ => Vec::new(),
     };
-    Ok(LoadedAll { specs, removed, notes, errors, archive_empty: history.entries.is_empty(), clients: history.clients })
+    Ok(LoadedAll {
+        specs,
+        removed,
+        vanished: plan.gone,
+        notes,
+        errors,
+        archive_empty: history.entries.is_empty(),
+        clients: history.clients,
+    })
 }
 
 /// A spec's failure as the report lists it, with the file and line of the problem.
@@ -201,8 +221,9 @@ pub fn fetch_live(config: &crate::config::Config, only: &[String], remote: &crat
         .collect())
 }
 
-/// Loads one spec and compares it with its baseline.
-fn load_one(req: &Request<'_>, spec: &InScope, history: &History, notes: &mut Vec<String>) -> Result<Loaded> {
+/// Loads one spec and compares it with its baseline (in pull-request mode, the path it moved
+/// from when `from` names one).
+fn load_one(req: &Request<'_>, spec: &InScope, history: &History, from: Option<&Gone>, notes: &mut Vec<String>) -> Result<Loaded> {
     let mut bundle = match (&spec.given, spec.format) {
         (Some(b), _) => b.clone(),
         (None, Some(format)) => bundle::collect(&Tree::worktree(&req.root, &req.load.ref_roots), &spec.path, format, &req.load)?,
@@ -215,7 +236,10 @@ fn load_one(req: &Request<'_>, spec: &InScope, history: &History, notes: &mut Ve
     }
     let hash = bundle.hash();
     let (base_spec, previous, base_label) = match &req.baseline {
-        Baseline::Git(rev) => (from_git(req, rev, &spec.path, notes)?, None, Some(format!("{rev}:{}", spec.path))),
+        Baseline::Git(rev) => {
+            let at = from.map_or(spec.path.as_str(), |g| g.path.as_str());
+            (from_git(req, rev, at, notes)?, None, Some(format!("{rev}:{at}")))
+        }
         Baseline::Archive => from_archive(req, spec, &bundle, &hash, history, notes)?,
     };
     // The same files as the archived snapshot compare to nothing: the label stays, the work goes.
@@ -227,6 +251,9 @@ fn load_one(req: &Request<'_>, spec: &InScope, history: &History, notes: &mut Ve
     };
     if let Some(p) = previous.as_ref().filter(|p| p.spec != spec.path && p.module == spec.module) {
         changes.push(general::renamed(&spec.module, &p.spec, &spec.path));
+    }
+    if let (Some(g), Baseline::Git(rev)) = (from, &req.baseline) {
+        changes.push(general::moved(&g.module, &g.path, &spec.module, &spec.path, rev));
     }
     Ok(Loaded { module: spec.module.clone(), path: spec.path.clone(), format, bundle, hash, previous, base_label, changes })
 }

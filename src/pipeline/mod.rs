@@ -10,6 +10,7 @@ mod drift;
 mod export;
 mod hurl;
 mod load;
+mod moves;
 mod record;
 mod request;
 pub mod rollback;
@@ -17,7 +18,7 @@ mod summary;
 pub mod watch;
 
 pub use crate::impact::risk::{removal_risk, risk, touched_dependants};
-pub use request::{Baseline, Checked, Given, Identity, Removed, Request, Scope, Spec, load_options, policy_for, short};
+pub use request::{Baseline, Checked, Given, Identity, Removed, Request, Scope, Spec, Vanished, load_options, policy_for, short};
 pub(crate) use request::{annotate, removal_change};
 
 use crate::diff::Change;
@@ -52,7 +53,18 @@ pub fn check_with(req: &Request<'_>, progress: &dyn Progress) -> Result<Checked>
 
     // Policy once over everything, so unused ignores are judged on the whole run.
     let removals: Vec<Change> = loaded.removed.iter().map(removal_change).collect();
-    let all: Vec<Change> = loaded.specs.iter().flat_map(|c| c.changes.iter().cloned()).chain(removals.iter().cloned()).collect();
+    let rev = match &req.baseline {
+        Baseline::Git(rev) => rev.as_str(),
+        Baseline::Archive => "",
+    };
+    let vanishings: Vec<Change> = loaded.vanished.iter().map(|g| crate::diff::general::removed_since(&g.module, &g.path, rev)).collect();
+    let all: Vec<Change> = loaded
+        .specs
+        .iter()
+        .flat_map(|c| c.changes.iter().cloned())
+        .chain(removals.iter().cloned())
+        .chain(vanishings.iter().cloned())
+        .collect();
     let problems = policy::apply(all, &req.policy).problems;
     let drift = match req.scope {
         Scope::Live(..) | Scope::Fetched(_) => drift::pairs(req, &loaded.specs)?,
@@ -88,6 +100,16 @@ pub fn check_with(req: &Request<'_>, progress: &dyn Progress) -> Result<Checked>
         pairs.push((pair, outcome));
         removed.push(Removed { entry, changes: kept });
     }
+    let mut vanished = Vec::new();
+    for (g, change) in loaded.vanished.into_iter().zip(vanishings) {
+        let mut outcome = policy::apply(vec![change], &req.policy);
+        let kept = outcome.changes.clone();
+        outcome.problems = if pairs.is_empty() { problems.clone() } else { Vec::new() };
+        let pair =
+            SpecPair { module: Some(g.module.clone()), format: g.format, base: format!("{rev}:{}", g.path), revision: "(removed)".into() };
+        pairs.push((pair, outcome));
+        vanished.push(Vanished { module: g.module, path: g.path, format: g.format, rev: rev.to_string(), changes: kept });
+    }
     pairs.extend(drift);
     let mut report = Report::build(pairs, fail_on);
     report.errors = loaded.errors;
@@ -99,7 +121,10 @@ pub fn check_with(req: &Request<'_>, progress: &dyn Progress) -> Result<Checked>
             crate::impact::risk::overall_risk(
                 req.config,
                 specs.iter().map(|s| (s.module.as_str(), s.changes.as_slice())),
-                removed.iter().map(|r| (r.entry.module.as_str(), r.changes.as_slice())),
+                removed
+                    .iter()
+                    .map(|r| (r.entry.module.as_str(), r.changes.as_slice()))
+                    .chain(vanished.iter().map(|v| (v.module.as_str(), v.changes.as_slice()))),
             )
             .as_str()
             .to_string(),
@@ -107,7 +132,7 @@ pub fn check_with(req: &Request<'_>, progress: &dyn Progress) -> Result<Checked>
         ..Meta::default()
     });
     let owners = annotate(req, &specs, loaded.clients.as_deref(), &mut report);
-    Ok(Checked { specs, removed, notes, report, owners, identity, baseline: loaded.archive_empty })
+    Ok(Checked { specs, removed, vanished, notes, report, owners, identity, baseline: loaded.archive_empty })
 }
 /// HEAD does not describe a working tree whose specs have uncommitted edits: say so in the
 /// deploy id, so that `rollback --to <sha>` never lands on content that was never committed.

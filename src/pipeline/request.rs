@@ -118,6 +118,21 @@ pub struct Removed {
     pub changes: Vec<Change>,
 }
 
+/// A spec of the base revision gone from the repository (pull-request mode).
+#[derive(Debug, Clone)]
+pub struct Vanished {
+    /// Its module at the base revision.
+    pub module: String,
+    /// Its main file at the base revision.
+    pub path: String,
+    /// Its format.
+    pub format: Format,
+    /// The base revision.
+    pub rev: String,
+    /// The removal, after policy (empty when ignored).
+    pub changes: Vec<Change>,
+}
+
 /// What [`check`] found.
 #[derive(Debug)]
 pub struct Checked {
@@ -125,6 +140,8 @@ pub struct Checked {
     pub specs: Vec<Spec>,
     /// Archived specs gone from the repository.
     pub removed: Vec<Removed>,
+    /// Specs of the base revision gone from the repository (pull-request mode).
+    pub vanished: Vec<Vanished>,
     /// Remarks for the user (new specs, renamed modules, uncommitted edits).
     pub notes: Vec<String>,
     /// The report, with owners, impact and client operations filled in.
@@ -214,7 +231,7 @@ pub use crate::ids::short;
 /// The policy of a repository: severity overrides and ignores from the config, then `severity`
 /// (`RULE=LEVEL` strings from the command line).
 pub fn policy_for(root: &Path, config: &Config, severity: &[String], fail_on: FailOn, today: &str) -> Result<Policy> {
-    let mut policy = Policy { fail_on, today: today.to_string(), ..Policy::default() };
+    let mut policy = Policy { fail_on, profile: config.gate.profile.unwrap_or_default(), today: today.to_string(), ..Policy::default() };
     for (id, level) in &config.severity {
         let (id, level) = policy::parse_override(&format!("{id}={}", level.as_str()))?;
         policy.overrides.insert(id, level);

@@ -556,7 +556,8 @@ pub fn primary_location(c: &ReportChange) -> Option<&Location> {
 /// base or revision names the change's file, else the first pair of its module, else 0.
 pub fn pair_index(report: &Report, c: &ReportChange) -> usize {
     let files: Vec<&str> = [&c.base, &c.revision].iter().filter_map(|l| l.as_ref().map(|l| l.file.as_str())).collect();
-    let same_module = |p: &&SpecPair| p.module == c.module && p.format == c.format;
+    // A spec-level change (format `any`: a spec removed or moved) belongs to its module's row.
+    let same_module = |p: &&SpecPair| p.module == c.module && (p.format == c.format || c.format == Format::Any);
     let by_file = report.specs.iter().position(|p| {
         same_module(&p)
             && files

@@ -179,7 +179,9 @@ fn detail<'m>(message: &'m str, what: &'m str, name: &str) -> Option<&'m str> {
 /// the message is then quoted whole.
 fn subject(c: &ReportChange) -> Option<&str> {
     let t = tail(&c.message);
+    // "the spec `x` …" names a spec: the clause adds its own article.
     let words = t.split_once('`').map_or("", |(head, _)| head.trim());
+    let words = words.strip_prefix("the ").unwrap_or(words);
     let plain = words.split(' ').count() <= 3 && words.chars().all(|ch| ch.is_ascii_lowercase() || ch == ' ' || ch == '-');
     match words {
         "" => Some(c.area.as_str()),

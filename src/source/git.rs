@@ -71,3 +71,14 @@ pub fn committer(dir: &Path) -> Option<String> {
     let end = ident.find('>')?;
     Some(ident[..=end].to_string())
 }
+
+/// Writes the files of `rev` under `dest` (which must exist) through a temporary index kept in
+/// `dest`: neither the repository's index nor its work tree is touched. `false` when git fails.
+pub fn export_tree(dir: &Path, rev: &str, dest: &Path) -> bool {
+    let index = dest.join(".apidiff-index");
+    let prefix = format!("--prefix={}/", dest.join("tree").display());
+    let ok = |args: &[&str]| {
+        Command::new("git").arg("-C").arg(dir).env("GIT_INDEX_FILE", &index).args(args).output().is_ok_and(|o| o.status.success())
+    };
+    ok(&["read-tree", rev]) && ok(&["checkout-index", "--all", "--force", &prefix])
+}

@@ -29,6 +29,8 @@ pub struct Api {
     pub docs: DocSet,
     /// The generation.
     pub version: Version,
+    /// The version the document declares (`openapi: 3.2.0`, `swagger: "2.0"`), as written.
+    pub declared: String,
     /// `info.version`.
     pub info_version: Option<String>,
     /// Server URLs (for Swagger 2.0: `scheme://host/basePath` per scheme), with their nodes.
@@ -52,8 +54,11 @@ pub struct SecurityScheme {
     pub kind: String,
     /// Every OAuth2 scope any flow offers.
     pub scopes: BTreeSet<String>,
-    /// Where clients get credentials: OAuth2 flow name to its URLs, or `openIdConnectUrl`.
+    /// Where clients get credentials: OAuth2 flow name to its URLs, `openIdConnectUrl`, or (3.2)
+    /// `oauth2MetadataUrl`.
     pub endpoints: BTreeMap<String, String>,
+    /// (3.2) `deprecated: true`.
+    pub deprecated: bool,
 }
 
 /// One alternative of a security requirement: scheme name to required scopes.
@@ -146,6 +151,8 @@ pub struct Media {
     pub node: NodeId,
     /// Its schema.
     pub schema: Option<NodeId>,
+    /// (3.2) The schema of each item of a sequential media type (JSON Lines, SSE, multipart).
+    pub item_schema: Option<NodeId>,
 }
 
 /// A response.
@@ -235,6 +242,10 @@ pub fn load(input: &Input, value: Value, syntax: Syntax, opts: &LoadOptions) -> 
             .into());
         }
     };
+    let declared = value.get("openapi").or_else(|| value.get("swagger")).map_or_else(String::new, |v| match v {
+        Value::String(x) => x.clone(),
+        other => other.to_string(),
+    });
     let mut docs = DocSet::load(input, value, syntax, opts)?;
     let root = NodeId { doc: 0, ptr: String::new() };
     // Lowering borrows the documents; made-up documents (Swagger 2.0 form bodies) are queued
@@ -290,7 +301,7 @@ pub fn load(input: &Input, value: Value, syntax: Syntax, opts: &LoadOptions) -> 
         docs.add_synthetic(anchor, value);
     }
     docs.check_cycles(schemas.values().cloned())?;
-    Ok(Api { docs, version, info_version, servers, security_schemes, operations, webhooks, schemas })
+    Ok(Api { docs, version, declared, info_version, servers, security_schemes, operations, webhooks, schemas })
 }
 
 /// Made-up documents waiting to be appended to the [`DocSet`].
@@ -395,10 +406,13 @@ fn lower_security_schemes(docs: &DocSet, version: Version, rootv: &Value, root: 
             };
             endpoints.insert(flow, urls(v));
         }
-        if let Some(url) = s(v, "openIdConnectUrl") {
-            endpoints.insert("openIdConnectUrl".into(), url);
+        // (3.2) Where OAuth2 clients discover the authorization server, like `openIdConnectUrl`.
+        for key in ["openIdConnectUrl", "oauth2MetadataUrl"] {
+            if let Some(url) = s(v, key) {
+                endpoints.insert(key.into(), url);
+            }
         }
-        out.insert(name.clone(), SecurityScheme { node, kind, scopes, endpoints });
+        out.insert(name.clone(), SecurityScheme { node, kind, scopes, endpoints, deprecated: b(v, "deprecated") });
     }
     out
 }
@@ -434,83 +448,114 @@ fn lower_path_item(docs: &DocSet, synth: &mut Synth, ctx: &Ctx, path: &str, item
             shared.insert(param_key(&p, &template_names), p);
         }
     }
+    let shared = Shared { params: shared, raw: shared_raw, template_names };
     let mut ops = Vec::new();
-    for m in METHODS {
-        let Some(opv) = item.get(m) else { continue };
-        let op_id = item_id.child(m);
+    // The fixed method fields, then (3.2) `additionalOperations`, keyed by the method exactly as
+    // it is sent (`COPY`, `LINK`).
+    let fixed = METHODS.iter().filter_map(|m| item.get(*m).map(|v| (m.to_string(), m.to_ascii_uppercase(), item_id.child(m), v)));
+    let extra: Vec<(String, String, NodeId, &Value)> = match item.get("additionalOperations") {
+        Some(Value::Object(more)) => {
+            more.iter().map(|(k, v)| (k.clone(), k.clone(), item_id.child("additionalOperations").child(k), v)).collect()
+        }
+        _ => Vec::new(),
+    };
+    for (field, method, op_id, opv) in fixed.chain(extra) {
         if !opv.is_object() {
-            return Err(docs.error_at(&op_id, format!("`{m}` must be an operation object")).into());
+            return Err(docs.error_at(&op_id, format!("`{field}` must be an operation object")).into());
         }
-        let mut params = shared.clone();
-        let mut raw: Vec<(NodeId, &Value)> = shared_raw.clone();
-        if let Some(Value::Array(ps)) = opv.get("parameters") {
-            for i in 0..ps.len() {
-                let pid = op_id.child("parameters").item(i);
-                let (rid, rv) = resolve(docs, &pid)?;
-                if let Some(p) = lower_param(ctx, &rid, rv) {
-                    let key = param_key(&p, &template_names);
-                    raw.retain(|(_, v)| !(s(v, "name") == s(rv, "name") && s(v, "in") == s(rv, "in")));
-                    params.insert(key, p);
-                }
-                raw.push((rid, rv));
-            }
-        }
-        let mut body = None;
-        if ctx.version == Version::Swagger2 {
-            body = swagger_body(synth, ctx, opv, &op_id, &raw);
-        } else if opv.get("requestBody").is_some() {
-            let (bid, bv) = resolve(docs, &op_id.child("requestBody"))?;
-            body = Some(Body { required: b(bv, "required"), content: content_of(&bid, bv), node: bid });
-        }
-        let mut responses = IndexMap::new();
-        if let Some(Value::Object(rs)) = opv.get("responses") {
-            for code in rs.keys().filter(|k| !k.starts_with("x-")) {
-                let (rid, rv) = resolve(docs, &op_id.child("responses").child(code))?;
-                responses.insert(code.to_ascii_uppercase().replace("DEFAULT", "default"), lower_response(ctx, opv, &rid, rv));
-            }
-        }
-        let (security, security_node) = match opv.get("security") {
-            Some(v) => (parse_security(v), Some(op_id.child("security"))),
-            None => match &ctx.global_security {
-                Some((reqs, node)) => (reqs.clone(), Some(node.clone())),
-                None => (Vec::new(), None),
-            },
-        };
-        let mut callbacks = IndexMap::new();
-        if let Some(Value::Object(cbs)) = opv.get("callbacks") {
-            for name in cbs.keys() {
-                let (cb_id, cbv) = resolve(docs, &op_id.child("callbacks").child(name))?;
-                let Value::Object(exprs) = cbv else { continue };
-                for expr in exprs.keys() {
-                    let (item_id, item) = resolve(docs, &cb_id.child(expr))?;
-                    // Callbacks inside callbacks are legal and pointless; one level is read.
-                    for mut op in lower_path_item(docs, synth, ctx, expr, &item_id, item)? {
-                        op.callbacks.clear();
-                        callbacks.insert(format!("{name} {} {expr}", op.method), op);
-                    }
-                }
-            }
-        }
-        let (sunset, sunset_at) = sunset_ext(&op_id, opv).or_else(|| sunset_header(docs, &responses)).unzip();
-        ops.push(Operation {
-            callbacks,
-            sunset_at,
-            method: m.to_ascii_uppercase(),
-            path: path.to_string(),
-            operation_id: s(opv, "operationId"),
-            deprecated: b(opv, "deprecated"),
-            sunset,
-            stability: s(opv, "x-stability-level"),
-            tags: string_list(opv.get("tags")),
-            params,
-            body,
-            responses,
-            security,
-            security_node,
-            node: op_id,
-        });
+        ops.push(lower_operation(docs, synth, ctx, path, &shared, method, op_id, opv)?);
     }
     Ok(ops)
+}
+
+/// The parameters a path item gives all its operations.
+struct Shared<'v> {
+    params: IndexMap<(String, String), Param>,
+    raw: Vec<(NodeId, &'v Value)>,
+    template_names: Vec<String>,
+}
+
+/// One operation of a path item (a fixed method field or an `additionalOperations` entry).
+#[allow(clippy::too_many_arguments)]
+fn lower_operation(
+    docs: &DocSet,
+    synth: &mut Synth,
+    ctx: &Ctx,
+    path: &str,
+    shared: &Shared<'_>,
+    method: String,
+    op_id: NodeId,
+    opv: &Value,
+) -> Result<Operation> {
+    let template_names = &shared.template_names;
+    let mut params = shared.params.clone();
+    let mut raw: Vec<(NodeId, &Value)> = shared.raw.clone();
+    if let Some(Value::Array(ps)) = opv.get("parameters") {
+        for i in 0..ps.len() {
+            let pid = op_id.child("parameters").item(i);
+            let (rid, rv) = resolve(docs, &pid)?;
+            if let Some(p) = lower_param(ctx, &rid, rv) {
+                let key = param_key(&p, template_names);
+                raw.retain(|(_, v)| !(s(v, "name") == s(rv, "name") && s(v, "in") == s(rv, "in")));
+                params.insert(key, p);
+            }
+            raw.push((rid, rv));
+        }
+    }
+    let mut body = None;
+    if ctx.version == Version::Swagger2 {
+        body = swagger_body(synth, ctx, opv, &op_id, &raw);
+    } else if opv.get("requestBody").is_some() {
+        let (bid, bv) = resolve(docs, &op_id.child("requestBody"))?;
+        body = Some(Body { required: b(bv, "required"), content: content_of(&bid, bv), node: bid });
+    }
+    let mut responses = IndexMap::new();
+    if let Some(Value::Object(rs)) = opv.get("responses") {
+        for code in rs.keys().filter(|k| !k.starts_with("x-")) {
+            let (rid, rv) = resolve(docs, &op_id.child("responses").child(code))?;
+            responses.insert(code.to_ascii_uppercase().replace("DEFAULT", "default"), lower_response(ctx, opv, &rid, rv));
+        }
+    }
+    let (security, security_node) = match opv.get("security") {
+        Some(v) => (parse_security(v), Some(op_id.child("security"))),
+        None => match &ctx.global_security {
+            Some((reqs, node)) => (reqs.clone(), Some(node.clone())),
+            None => (Vec::new(), None),
+        },
+    };
+    let mut callbacks = IndexMap::new();
+    if let Some(Value::Object(cbs)) = opv.get("callbacks") {
+        for name in cbs.keys() {
+            let (cb_id, cbv) = resolve(docs, &op_id.child("callbacks").child(name))?;
+            let Value::Object(exprs) = cbv else { continue };
+            for expr in exprs.keys() {
+                let (item_id, item) = resolve(docs, &cb_id.child(expr))?;
+                // Callbacks inside callbacks are legal and pointless; one level is read.
+                for mut op in lower_path_item(docs, synth, ctx, expr, &item_id, item)? {
+                    op.callbacks.clear();
+                    callbacks.insert(format!("{name} {} {expr}", op.method), op);
+                }
+            }
+        }
+    }
+    let (sunset, sunset_at) = sunset_ext(&op_id, opv).or_else(|| sunset_header(docs, &responses)).unzip();
+    Ok(Operation {
+        callbacks,
+        sunset_at,
+        method,
+        path: path.to_string(),
+        operation_id: s(opv, "operationId"),
+        deprecated: b(opv, "deprecated"),
+        sunset,
+        stability: s(opv, "x-stability-level"),
+        tags: string_list(opv.get("tags")),
+        params,
+        body,
+        responses,
+        security,
+        security_node,
+        node: op_id,
+    })
 }
 
 /// oasdiff's sunset extension on an operation or parameter: `x-sunset`, else `x-sunset-date`.
@@ -628,7 +673,8 @@ fn content_of(id: &NodeId, v: &Value) -> IndexMap<String, Media> {
         for (k, mv) in c {
             let node = id.child("content").child(k);
             let schema = mv.get("schema").map(|_| node.child("schema"));
-            out.entry(media_key(k)).or_insert(Media { node, schema });
+            let item_schema = mv.get("itemSchema").map(|_| node.child("itemSchema"));
+            out.entry(media_key(k)).or_insert(Media { node, schema, item_schema });
         }
     }
     out
@@ -656,7 +702,7 @@ fn lower_response(ctx: &Ctx, opv: &Value, id: &NodeId, v: &Value) -> Response {
             let produces = if produces.is_empty() { ctx.produces.clone() } else { produces };
             let produces = if produces.is_empty() { vec!["application/json".to_string()] } else { produces };
             for m in produces {
-                out.insert(media_key(&m), Media { node: id.clone(), schema: Some(id.child("schema")) });
+                out.insert(media_key(&m), Media { node: id.clone(), schema: Some(id.child("schema")), item_schema: None });
             }
         }
         out
@@ -673,7 +719,10 @@ fn swagger_body(synth: &mut Synth, ctx: &Ctx, opv: &Value, op_id: &NodeId, raw: 
     let consumes = if consumes.is_empty() { ctx.consumes.clone() } else { consumes };
     if let Some((pid, pv)) = raw.iter().find(|(_, v)| s(v, "in").as_deref() == Some("body")) {
         let consumes = if consumes.is_empty() { vec!["application/json".to_string()] } else { consumes };
-        let content = consumes.iter().map(|m| (media_key(m), Media { node: pid.clone(), schema: Some(pid.child("schema")) })).collect();
+        let content = consumes
+            .iter()
+            .map(|m| (media_key(m), Media { node: pid.clone(), schema: Some(pid.child("schema")), item_schema: None }))
+            .collect();
         return Some(Body { node: pid.clone(), required: b(pv, "required"), content });
     }
     let form: Vec<&(NodeId, &Value)> = raw.iter().filter(|(_, v)| s(v, "in").as_deref() == Some("formData")).collect();
@@ -701,6 +750,7 @@ fn swagger_body(synth: &mut Synth, ctx: &Ctx, opv: &Value, op_id: &NodeId, raw: 
     if media.is_empty() {
         media.push(if has_file { "multipart/form-data".into() } else { "application/x-www-form-urlencoded".into() });
     }
-    let content = media.iter().map(|m| (media_key(m), Media { node: op_id.clone(), schema: Some(node.clone()) })).collect();
+    let content =
+        media.iter().map(|m| (media_key(m), Media { node: op_id.clone(), schema: Some(node.clone()), item_schema: None })).collect();
     Some(Body { node: op_id.clone(), required: any_required, content })
 }

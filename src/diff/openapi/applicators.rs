@@ -57,11 +57,13 @@ crate::rules! {
     /// A dependency (`dependentRequired`, `dependentSchemas`) removed or widened in what the API sends.
     /// ## Why it matters
     /// Clients may now receive values the old schema ruled out, and code relying on that breaks.
+    /// Breaking, as the direction implies: a guarantee of the response is gone, exactly like a
+    /// response property that is no longer required (`response-property-became-optional`).
     /// ## Example
     /// a `dependentRequired` entry removed.
     /// ## How to migrate
     /// Keep the guarantee, or announce the change.
-    RESPONSE_DEPENDENCY_LOOSENED = "response-dependency-loosened", OpenApi, Warning, Response, "schema", Changed,
+    RESPONSE_DEPENDENCY_LOOSENED = "response-dependency-loosened", OpenApi, Breaking, Response, "schema", Changed,
         "A dependency (`dependentRequired`, `dependentSchemas`) was removed or widened in a response schema";
     /// ## What it detects
     /// A conditional requirement (`if` with `then`/`else`) added or narrowed in what the API receives.
@@ -97,11 +99,13 @@ crate::rules! {
     /// A conditional requirement (`if` with `then`/`else`) removed or widened in what the API sends.
     /// ## Why it matters
     /// Clients may now receive values the old schema ruled out, and code relying on that breaks.
+    /// Breaking, as the direction implies: a guarantee of the response is gone, exactly like a
+    /// response property that is no longer required (`response-property-became-optional`).
     /// ## Example
     /// the `if`/`then` pair removed.
     /// ## How to migrate
     /// Keep the guarantee, or announce the change.
-    RESPONSE_CONDITIONAL_LOOSENED = "response-conditional-loosened", OpenApi, Warning, Response, "schema", Changed,
+    RESPONSE_CONDITIONAL_LOOSENED = "response-conditional-loosened", OpenApi, Breaking, Response, "schema", Changed,
         "A conditional requirement (`if` with `then`/`else`) was removed or widened in a response schema";
     /// ## What it detects
     /// A `contains` requirement on an array added or narrowed in what the API receives.
@@ -137,11 +141,13 @@ crate::rules! {
     /// A `contains` requirement on an array removed or widened in what the API sends.
     /// ## Why it matters
     /// Clients may now receive values the old schema ruled out, and code relying on that breaks.
+    /// Breaking, as the direction implies: a guarantee of the response is gone, exactly like a
+    /// response property that is no longer required (`response-property-became-optional`).
     /// ## Example
     /// `contains` removed.
     /// ## How to migrate
     /// Keep the guarantee, or announce the change.
-    RESPONSE_CONTAINS_LOOSENED = "response-contains-loosened", OpenApi, Warning, Response, "schema", Changed,
+    RESPONSE_CONTAINS_LOOSENED = "response-contains-loosened", OpenApi, Breaking, Response, "schema", Changed,
         "A `contains` requirement on an array was removed or widened in a response schema";
     /// ## What it detects
     /// A tuple shape (`prefixItems`, `items: false` after it) added or narrowed in what the API receives.
@@ -177,11 +183,13 @@ crate::rules! {
     /// A tuple shape (`prefixItems`, `items: false` after it) removed or widened in what the API sends.
     /// ## Why it matters
     /// Clients may now receive values the old schema ruled out, and code relying on that breaks.
+    /// Breaking, as the direction implies: a guarantee of the response is gone, exactly like a
+    /// response property that is no longer required (`response-property-became-optional`).
     /// ## Example
     /// `items: false` removed after `prefixItems`.
     /// ## How to migrate
     /// Keep the guarantee, or announce the change.
-    RESPONSE_TUPLE_LOOSENED = "response-tuple-loosened", OpenApi, Warning, Response, "schema", Changed,
+    RESPONSE_TUPLE_LOOSENED = "response-tuple-loosened", OpenApi, Breaking, Response, "schema", Changed,
         "A tuple shape (`prefixItems`, `items: false` after it) was removed or widened in a response schema";
     /// ## What it detects
     /// A constraint on property names or on properties matched by pattern (`propertyNames`, `patternProperties`) added or narrowed in what the API receives.
@@ -217,11 +225,13 @@ crate::rules! {
     /// A constraint on property names or on properties matched by pattern (`propertyNames`, `patternProperties`) removed or widened in what the API sends.
     /// ## Why it matters
     /// Clients may now receive values the old schema ruled out, and code relying on that breaks.
+    /// Breaking, as the direction implies: a guarantee of the response is gone, exactly like a
+    /// response property that is no longer required (`response-property-became-optional`).
     /// ## Example
     /// a `patternProperties` entry removed.
     /// ## How to migrate
     /// Keep the guarantee, or announce the change.
-    RESPONSE_PROPERTY_NAMES_LOOSENED = "response-property-names-loosened", OpenApi, Warning, Response, "schema", Changed,
+    RESPONSE_PROPERTY_NAMES_LOOSENED = "response-property-names-loosened", OpenApi, Breaking, Response, "schema", Changed,
         "A constraint on property names or on properties matched by pattern (`propertyNames`, `patternProperties`) was removed or widened in a response schema";
     /// ## What it detects
     /// `unevaluatedProperties: false` or `unevaluatedItems: false` added or narrowed in what the API receives.
@@ -257,11 +267,13 @@ crate::rules! {
     /// `unevaluatedProperties: false` or `unevaluatedItems: false` removed or widened in what the API sends.
     /// ## Why it matters
     /// Clients may now receive values the old schema ruled out, and code relying on that breaks.
+    /// Breaking, as the direction implies: a guarantee of the response is gone, exactly like a
+    /// response property that is no longer required (`response-property-became-optional`).
     /// ## Example
     /// `unevaluatedProperties: false` removed.
     /// ## How to migrate
     /// Keep the guarantee, or announce the change.
-    RESPONSE_UNEVALUATED_LOOSENED = "response-unevaluated-loosened", OpenApi, Warning, Response, "schema", Changed,
+    RESPONSE_UNEVALUATED_LOOSENED = "response-unevaluated-loosened", OpenApi, Breaking, Response, "schema", Changed,
         "`unevaluatedProperties: false` or `unevaluatedItems: false` was removed or widened in a response schema";
     /// ## What it detects
     /// A `not` exclusion added or narrowed in what the API receives.
@@ -297,11 +309,13 @@ crate::rules! {
     /// A `not` exclusion removed or widened in what the API sends.
     /// ## Why it matters
     /// Clients may now receive values the old schema ruled out, and code relying on that breaks.
+    /// Breaking, as the direction implies: a guarantee of the response is gone, exactly like a
+    /// response property that is no longer required (`response-property-became-optional`).
     /// ## Example
     /// `not` removed.
     /// ## How to migrate
     /// Keep the guarantee, or announce the change.
-    RESPONSE_NOT_LOOSENED = "response-not-loosened", OpenApi, Warning, Response, "schema", Changed,
+    RESPONSE_NOT_LOOSENED = "response-not-loosened", OpenApi, Breaking, Response, "schema", Changed,
         "A `not` exclusion was removed or widened in a response schema";
     /// ## What it detects
     /// `contentMediaType` or `contentEncoding` of a string the API receives added, removed or changed.
@@ -521,7 +535,12 @@ fn overlaps(docs: &crate::spec::refs::DocSet, v: &View<'_>) -> Option<(usize, us
         return None;
     }
     let views: Vec<Option<View<'_>>> = v.one_of.iter().map(|id| View::build(docs, id)).collect();
-    let open = |x: &View<'_>| x.is_object() && x.additional != Addl::Closed && !x.closed.contains_key("unevaluatedProperties");
+    // A branch that names no type of its own (`{required: [foo]}`) constrains the parent's
+    // object: it is an object branch when the parent is one.
+    let object = |x: &View<'_>| x.is_object() || (x.types.is_none() && v.is_object());
+    let open = |x: &View<'_>| {
+        object(x) && x.additional != Addl::Closed && !x.closed.contains_key("unevaluatedProperties") && v.additional != Addl::Closed
+    };
     for i in 0..views.len() {
         for j in i + 1..views.len() {
             let (Some(x), Some(y)) = (&views[i], &views[j]) else { continue };

@@ -32,6 +32,9 @@ crate::rules! {
     /// A request body the base described and the revision does not.
     /// ## Why it matters
     /// Clients still send it; the server may reject or ignore it.
+    /// A warning, not breaking, though it is a removal: servers ignore a body they no longer
+    /// read, so no request that worked starts failing; what the body meant is lost, which a
+    /// reviewer must see. A server that rejects unexpected bodies should be re-levelled by id.
     /// ## Example
     /// `requestBody` removed from `PUT /pets/{id}`.
     /// ## How to migrate
@@ -227,6 +230,11 @@ pub(super) fn compare_body(c: &mut Cx<'_>, b: Option<&Body>, r: Option<&Body>, b
                         if let (Some(bs), Some(rs)) = (&bm.schema, &rm.schema) {
                             c.schema(bs, rs, Dir::Request.flip(webhook), &format!("request body ({m})"));
                         }
+                        super::metadata::compare_examples(c, &bm.node, &rm.node, &format!("request body ({m})"));
+                        // (3.2) Each item of a sequential media type (JSON Lines, SSE) on its own.
+                        if let (Some(bs), Some(rs)) = (&bm.item_schema, &rm.item_schema) {
+                            c.schema(bs, rs, Dir::Request.flip(webhook), &format!("request body ({m}) item"));
+                        }
                     }
                 }
             }
@@ -331,6 +339,10 @@ pub(super) fn compare_response(c: &mut Cx<'_>, code: &str, b: &Response, r: &Res
                 if let (Some(bs), Some(rs)) = (&bm.schema, &rm.schema) {
                     c.schema(bs, rs, Dir::Response.flip(webhook), &format!("response {code} body ({m})"));
                 }
+                if let (Some(bs), Some(rs)) = (&bm.item_schema, &rm.item_schema) {
+                    c.schema(bs, rs, Dir::Response.flip(webhook), &format!("response {code} body ({m}) item"));
+                }
+                super::metadata::compare_examples(c, &bm.node, &rm.node, &format!("response {code} body ({m})"));
             }
         }
     }

@@ -7,6 +7,25 @@ use serde_json::Value;
 
 crate::rules! {
     /// ## What it detects
+    /// A size or range limit (`maxLength`, `minLength`, `maxItems`, `minItems`, `maxProperties`,
+    /// `maximum` or `minimum`, exclusive bounds included) set on a request schema that had no such
+    /// limit before. Lowering (or raising) a limit that existed is `request-*-tightened` instead.
+    /// ## Why it matters
+    /// Clients sending values beyond the new limit are rejected. Level by evidence: a warning,
+    /// not breaking. A limit written down where the description set none almost always documents
+    /// what the server already enforced (a `maxLength: 5000` added to an id that never accepted
+    /// more), so no request that worked starts failing;
+    /// oasdiff rates these `*-set` checks a warning too. Lowering a limit that was written down
+    /// stays breaking, and so does a new `pattern`. The `strict` profile (`gate.profile: strict`
+    /// in apidiff.yaml) rates this breaking.
+    /// ## Example
+    /// `name: {type: string}` becomes `name: {type: string, maxLength: 64}` in a request body.
+    /// ## How to migrate
+    /// Check that the server already enforced the limit; if it did not, treat it as breaking
+    /// (announce it, or accept longer values for existing clients).
+    REQUEST_LIMIT_DOCUMENTED = "request-limit-documented", OpenApi, Warning, Request, "schema", Added,
+        "A size or range limit was set where the request had none (documents a limit)", traits = [StrictBreaking], oasdiff = ["request-property-max-length-set", "request-body-max-length-set", "request-property-max-set", "request-body-max-set", "request-property-min-set", "request-body-min-set", "request-property-min-items-set", "request-body-min-items-set"];
+    /// ## What it detects
     /// A numeric range (`minimum`, `maximum`, exclusive bounds, `multipleOf`) constraint that now accepts fewer values (a maximum lowered, a minimum raised, or a bound added). In a request (parameter or body).
     /// ## Why it matters
     /// Values clients send today may now be rejected.
@@ -39,12 +58,14 @@ crate::rules! {
     /// ## What it detects
     /// A numeric range (`minimum`, `maximum`, exclusive bounds, `multipleOf`) constraint that now accepts more values (a maximum raised, a minimum lowered, or a bound removed). In a response (body or header).
     /// ## Why it matters
-    /// Clients sized for the old bound (buffers, columns, validation) may receive values outside it.
+    /// Clients sized for the old bound (buffers, columns, validation) receive values outside the
+    /// guarantee they were given: breaking, as the response guarantee it weakens (the way a
+    /// response property no longer required is; oasdiff rates these `response-*` checks an error too).
     /// ## Example
     /// `maximum: 50` becomes `maximum: 100`.
     /// ## How to migrate
     /// Keep response bounds stable, or announce the change.
-    RESPONSE_RANGE_LOOSENED = "response-range-loosened", OpenApi, Warning, Response, "schema", Changed,
+    RESPONSE_RANGE_LOOSENED = "response-range-loosened", OpenApi, Breaking, Response, "schema", Changed,
         "A numeric range (`minimum`, `maximum`, exclusive bounds, `multipleOf`) constraint was loosened (response)", oasdiff = ["response-property-max-increased", "response-property-min-decreased"];
     /// ## What it detects
     /// A string length (`minLength`, `maxLength`) constraint that now accepts fewer values (a maximum lowered, a minimum raised, or a bound added). In a request (parameter or body).
@@ -79,12 +100,14 @@ crate::rules! {
     /// ## What it detects
     /// A string length (`minLength`, `maxLength`) constraint that now accepts more values (a maximum raised, a minimum lowered, or a bound removed). In a response (body or header).
     /// ## Why it matters
-    /// Clients sized for the old bound (buffers, columns, validation) may receive values outside it.
+    /// Clients sized for the old bound (buffers, columns, validation) receive values outside the
+    /// guarantee they were given: breaking, as the response guarantee it weakens (the way a
+    /// response property no longer required is; oasdiff rates these `response-*` checks an error too).
     /// ## Example
     /// `maxLength: 64` becomes `maxLength: 255`.
     /// ## How to migrate
     /// Keep response bounds stable, or announce the change.
-    RESPONSE_LENGTH_LOOSENED = "response-length-loosened", OpenApi, Warning, Response, "schema", Changed,
+    RESPONSE_LENGTH_LOOSENED = "response-length-loosened", OpenApi, Breaking, Response, "schema", Changed,
         "A string length (`minLength`, `maxLength`) constraint was loosened (response)", oasdiff = ["response-property-max-length-increased", "response-property-min-length-decreased"];
     /// ## What it detects
     /// An array size (`minItems`, `maxItems`, `minContains`, `maxContains`, `uniqueItems`) constraint that now accepts fewer values (a maximum lowered, a minimum raised, or a bound added). In a request (parameter or body).
@@ -119,12 +142,14 @@ crate::rules! {
     /// ## What it detects
     /// An array size (`minItems`, `maxItems`, `minContains`, `maxContains`, `uniqueItems`) constraint that now accepts more values (a maximum raised, a minimum lowered, or a bound removed). In a response (body or header).
     /// ## Why it matters
-    /// Clients sized for the old bound (buffers, columns, validation) may receive values outside it.
+    /// Clients sized for the old bound (buffers, columns, validation) receive values outside the
+    /// guarantee they were given: breaking, as the response guarantee it weakens (the way a
+    /// response property no longer required is; oasdiff rates these `response-*` checks an error too).
     /// ## Example
     /// `maxItems: 10` becomes `maxItems: 100`.
     /// ## How to migrate
     /// Keep response bounds stable, or announce the change.
-    RESPONSE_ARRAY_LOOSENED = "response-array-loosened", OpenApi, Warning, Response, "schema", Changed,
+    RESPONSE_ARRAY_LOOSENED = "response-array-loosened", OpenApi, Breaking, Response, "schema", Changed,
         "An array size (`minItems`, `maxItems`, `minContains`, `maxContains`, `uniqueItems`) constraint was loosened (response)", oasdiff = ["response-property-min-items-decreased"];
     /// ## What it detects
     /// A object size (`minProperties`, `maxProperties`) constraint that now accepts fewer values (a maximum lowered, a minimum raised, or a bound added). In a request (parameter or body).
@@ -159,14 +184,20 @@ crate::rules! {
     /// ## What it detects
     /// A object size (`minProperties`, `maxProperties`) constraint that now accepts more values (a maximum raised, a minimum lowered, or a bound removed). In a response (body or header).
     /// ## Why it matters
-    /// Clients sized for the old bound (buffers, columns, validation) may receive values outside it.
+    /// Clients sized for the old bound (buffers, columns, validation) receive values outside the
+    /// guarantee they were given: breaking, as the response guarantee it weakens (the way a
+    /// response property no longer required is; oasdiff rates these `response-*` checks an error too).
     /// ## Example
     /// `maxProperties: 5` becomes `maxProperties: 20`.
     /// ## How to migrate
     /// Keep response bounds stable, or announce the change.
-    RESPONSE_OBJECT_LOOSENED = "response-object-loosened", OpenApi, Warning, Response, "schema", Changed,
+    RESPONSE_OBJECT_LOOSENED = "response-object-loosened", OpenApi, Breaking, Response, "schema", Changed,
         "A object size (`minProperties`, `maxProperties`) constraint was loosened (response)";
 }
+
+/// The limits whose first appearance in a request documents a limit (a warning) rather than
+/// tightening one (breaking).
+const DOCUMENTED: &[&str] = &["maxLength", "minLength", "maxItems", "minItems", "maxProperties", "maximum", "minimum"];
 
 /// One bound: its value and whether it is exclusive. `upper` bounds tighten downwards.
 fn bound(view: &View<'_>, kw: &str, excl_kw: &str) -> Option<(f64, bool)> {
@@ -227,6 +258,12 @@ pub(super) fn check(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label:
             }
         };
         let fmt = |x: Option<(f64, bool)>| x.map_or("(none)".to_string(), |(n, e)| format!("{}{n}", if e { "exclusive " } else { "" }));
+        let kwl = if b.keyword_at.contains_key(kw) || r.keyword_at.contains_key(kw) { kw } else { excl };
+        if bb.is_none() && dir == Dir::Request && DOCUMENTED.contains(&kw) {
+            let msg = format!("{label}: {kw} set to {} where there was no limit (documents a limit)", fmt(rb));
+            emit(c, &REQUEST_LIMIT_DOCUMENTED, msg, loc_pair(c, b, r, kwl), None, Some(fmt(rb)));
+            continue;
+        }
         let rule = match (tighter, dir) {
             (true, Dir::Request) => fam.0,
             (true, Dir::Response) => fam.1,
@@ -234,7 +271,6 @@ pub(super) fn check(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label:
             (false, Dir::Response) => fam.3,
         };
         let how = if tighter { "tightened" } else { "loosened" };
-        let kwl = if b.keyword_at.contains_key(kw) || r.keyword_at.contains_key(kw) { kw } else { excl };
         emit(c, rule, format!("{label}: {kw} {how} from {} to {}", fmt(bb), fmt(rb)), loc_pair(c, b, r, kwl), Some(fmt(bb)), Some(fmt(rb)));
     }
     // multipleOf: a multiple of the old divisor accepts fewer values.

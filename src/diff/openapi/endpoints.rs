@@ -102,6 +102,8 @@ crate::rules! {
     /// An operation's `x-stability-level` went down (stable > beta > alpha > draft).
     /// ## Why it matters
     /// Clients built on the promised stability lose that promise.
+    /// A warning, not breaking: no request or response changes with the label; what it
+    /// announces (changes without notice later) is judged when those changes come.
     /// ## Example
     /// `x-stability-level: stable` becomes `beta`.
     /// ## How to migrate
@@ -179,6 +181,9 @@ crate::rules! {
     /// A webhook that exists only in the base.
     /// ## Why it matters
     /// Receivers stop getting calls they may rely on.
+    /// A warning, not breaking, though it is a removal: the API stops calling the receiver and
+    /// nothing the receiver runs fails (compare `endpoint-removed`, where a client's request
+    /// fails). Subscribers must hear about it before it ships.
     /// ## Example
     /// `webhooks.petAdopted` is gone.
     /// ## How to migrate

@@ -4,9 +4,89 @@ use super::cx::Cx;
 use crate::diff::{Change, Severity};
 use crate::spec::openapi::{Api, Operation, Requirement};
 use crate::spec::refs::NodeId;
+use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
 
 crate::rules! {
+    /// ## What it detects
+    /// A description declaring an OpenAPI version this apidiff does not know (`openapi: 3.9.0`):
+    /// not `swagger: "2.0"`, `3.0.x`, `3.1.x` or `3.2.x`.
+    /// ## Why it matters
+    /// It is read as the latest version apidiff knows (3.x documents by the 3.1 and 3.2 rules),
+    /// so fields a later version added are not compared: a change in them passes unseen. The
+    /// warning says so instead of staying silent.
+    /// ## Example
+    /// `openapi: 3.9.0`.
+    /// ## How to migrate
+    /// Check the description against a version apidiff knows, or upgrade apidiff.
+    OPENAPI_VERSION_UNKNOWN = "openapi-version-unknown", OpenApi, Warning, None, "info", Changed,
+        "The description declares an OpenAPI version apidiff does not know";
+    /// ## What it detects
+    /// (3.2) The document's `$self` URI (its own identity and base URI) added, removed or changed.
+    /// ## Why it matters
+    /// Other documents that `$ref` this one by its `$self` URI no longer resolve, and relative
+    /// references inside it resolve against another base.
+    /// ## Example
+    /// `$self: https://example.com/api/v1/openapi.yaml` becomes `.../v2/openapi.yaml`.
+    /// ## How to migrate
+    /// Keep the old URI reachable, or update every document that references this one.
+    API_SELF_CHANGED = "api-self-changed", OpenApi, Warning, None, "info", Changed,
+        "The document's `$self` URI changed";
+    /// ## What it detects
+    /// (3.2) A tag's `parent` (the tag it is nested under) or `kind` (`nav`, `badge`, `audience`,
+    /// ...) added, removed or changed.
+    /// ## Why it matters
+    /// Only documentation and navigation change: generated docs and portals group operations
+    /// differently; no request or response changes.
+    /// ## Example
+    /// Tag `cards` gains `parent: payments`.
+    /// ## How to migrate
+    /// Nothing to do for clients.
+    TAG_CHANGED = "tag-changed", OpenApi, Info, None, "tag", Changed,
+        "A tag's `parent` or `kind` changed";
+    /// ## What it detects
+    /// (3.2) A security scheme marked `deprecated: true`.
+    /// ## Why it matters
+    /// Clients authenticating with it must move to another scheme before it is removed.
+    /// ## Example
+    /// `api_key: {type: apiKey, in: header, name: X-Key, deprecated: true}`.
+    /// ## How to migrate
+    /// Offer the replacement scheme as an alternative on every operation first.
+    SECURITY_SCHEME_DEPRECATED = "security-scheme-deprecated", OpenApi, Info, None, "security", Deprecated,
+        "A security scheme was deprecated";
+    /// ## What it detects
+    /// A named example of a media type changed: its `value`, or (3.2) its `dataValue` (the data)
+    /// or `serializedValue` (the bytes on the wire), or its `externalValue`.
+    /// ## Why it matters
+    /// Only documentation changes, but generated docs, mock servers and contract tests built
+    /// from the examples change with it; a changed `serializedValue` often shows a serialization
+    /// change worth a look.
+    /// ## Example
+    /// `examples.card.dataValue: {brand: visa}` becomes `{brand: mastercard}`.
+    /// ## How to migrate
+    /// Nothing to do for clients; regenerate mocks and docs.
+    EXAMPLE_CHANGED = "example-changed", OpenApi, Info, None, "example", Changed,
+        "A named example's value changed", traits = [Documentation];
+    /// ## What it detects
+    /// An operation that had no security requirement and now has one, in a description whose
+    /// old version declared no security scheme at all. Where the old description did declare
+    /// schemes (so some operations required authentication and this one did not), it is
+    /// `endpoint-security-added`, breaking.
+    /// ## Why it matters
+    /// Anonymous callers would be rejected. Level by evidence: a warning, not breaking. A
+    /// description that declared no security scheme anywhere did not describe authentication
+    /// at all; an API that is called with credentials (every real one with an account) gains a
+    /// description of what clients already send, and no request that worked starts failing.
+    /// oasdiff rates a security requirement added to an operation below a removal too. The
+    /// `strict` profile (`gate.profile: strict` in apidiff.yaml) rates this breaking.
+    /// ## Example
+    /// The old description has no `components.securitySchemes`; the new one adds `bearerAuth` and
+    /// `security: [{bearerAuth: []}]` at the top level.
+    /// ## How to migrate
+    /// Check that the operation already required credentials; if it did not, treat this as
+    /// breaking and keep an anonymous alternative (`{}`) during a transition.
+    ENDPOINT_SECURITY_DOCUMENTED = "endpoint-security-documented", OpenApi, Warning, None, "security", Added,
+        "Authentication written down for an operation of an API whose old description declared none", traits = [StrictBreaking];
     /// ## What it detects
     /// An operation that needed no credentials and now has a security requirement.
     /// ## Why it matters
@@ -208,6 +288,9 @@ pub(super) fn req_label(r: &Requirement) -> String {
 pub(super) struct SchemeKeys {
     pub(super) base: HashMap<String, String>,
     pub(super) rev: HashMap<String, String>,
+    /// The base declared no security scheme at all: security written down now documents how the
+    /// API was always called, as far as the description can tell.
+    pub(super) base_declared_none: bool,
 }
 
 /// How a scheme is identified across versions: by name when both sides define that name (its
@@ -235,8 +318,13 @@ pub(super) fn compare_security(c: &mut Cx<'_>, b: &Operation, r: &Operation, key
     let (ba, ra) = (anonymous(&b.security), anonymous(&r.security));
     if ba && !ra {
         let what: Vec<String> = r.security.iter().map(req_label).collect();
+        let (rule, note) = if keys.base_declared_none {
+            (&ENDPOINT_SECURITY_DOCUMENTED, " (the old description declared no security scheme: documents authentication)")
+        } else {
+            (&ENDPOINT_SECURITY_ADDED, "")
+        };
         c.emit(
-            Change::new(&ENDPOINT_SECURITY_ADDED, format!("authentication is now required: {}", what.join(" or ")))
+            Change::new(rule, format!("authentication is now required: {}{note}", what.join(" or ")))
                 .locs(Some(bl), Some(rl))
                 .values(None, Some(what.join(" | "))),
         );
@@ -324,6 +412,12 @@ pub(super) fn compare_security_schemes(c: &mut Cx<'_>, base: &Api, rev: &Api) {
                         );
                     }
                 }
+                if rs.deprecated && !bs.deprecated {
+                    c.emit(
+                        Change::new(&SECURITY_SCHEME_DEPRECATED, format!("security scheme `{name}` was deprecated"))
+                            .locs(locs.0.clone(), locs.1.clone()),
+                    );
+                }
                 for s in bs.scopes.difference(&rs.scopes) {
                     c.emit(
                         Change::new(&SECURITY_SCHEME_SCOPE_REMOVED, format!("scope `{s}` was removed from security scheme `{name}`"))
@@ -385,6 +479,90 @@ pub(super) fn version_parts(v: &str) -> Option<Vec<u64>> {
     let v = v.trim().trim_start_matches(['v', 'V']);
     let core = v.split(['-', '+']).next()?;
     core.split('.').map(|p| p.parse::<u64>().ok()).collect()
+}
+
+/// Named examples of a media type (`examples`), matched by name: a change of what they show.
+pub(super) fn compare_examples(c: &mut Cx<'_>, b: &NodeId, r: &NodeId, place: &str) {
+    let (Some(bv), Some(rv)) = (c.bdocs.get(b), c.rdocs.get(r)) else { return };
+    let (Some(Value::Object(be)), Some(Value::Object(re))) = (bv.get("examples"), rv.get("examples")) else { return };
+    let mut found = Vec::new();
+    for (name, bx) in be {
+        let Some(rx) = re.get(name) else { continue };
+        for field in ["value", "dataValue", "serializedValue", "externalValue"] {
+            if bx.get(field) != rx.get(field) {
+                found.push((name.clone(), field, bx.get(field).map(Value::to_string), rx.get(field).map(Value::to_string)));
+            }
+        }
+    }
+    for (name, field, old, new) in found {
+        let at = |id: &NodeId| id.child("examples").child(&name).child(field);
+        let msg = format!("{place}: example `{name}` {field} changed");
+        c.emit(Change::new(&EXAMPLE_CHANGED, msg).locs(Some(c.bloc(&at(b))), Some(c.rloc(&at(r)))).values(old, new));
+    }
+}
+
+/// Whether apidiff knows the version a description declares.
+fn known_version(declared: &str) -> bool {
+    let parts: Vec<&str> = declared.split('.').collect();
+    matches!(parts.as_slice(), ["2", "0"] | ["3", "0" | "1" | "2"] | ["3", "0" | "1" | "2", _])
+}
+
+/// An OpenAPI version apidiff does not know, on either side (once per version); `$self`; and
+/// (3.2) tag `parent`/`kind`.
+pub(super) fn compare_document(c: &mut Cx<'_>, base: &Api, rev: &Api) {
+    let at = NodeId { doc: 0, ptr: "/openapi".into() };
+    for (api, is_base) in [(rev, false), (base, true)] {
+        if known_version(&api.declared) || (is_base && base.declared == rev.declared) {
+            continue;
+        }
+        let msg = format!(
+            "`openapi: {}` is a version apidiff does not know: it is read as OpenAPI 3.2 (the latest it knows), so fields added after 3.2 are not compared",
+            api.declared
+        );
+        let loc = if is_base { (Some(c.bloc(&at)), None) } else { (None, Some(c.rloc(&at))) };
+        c.emit(Change::new(&OPENAPI_VERSION_UNKNOWN, msg).locs(loc.0, loc.1).values(None, Some(api.declared.clone())));
+    }
+    let root = NodeId { doc: 0, ptr: String::new() };
+    let (Some(bv), Some(rv)) = (base.docs.get(&root), rev.docs.get(&root)) else { return };
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+    let (bs, rs) = (text(bv, "$self"), text(rv, "$self"));
+    if bs != rs {
+        let shown = |x: &Option<String>| x.clone().unwrap_or_else(|| "(none)".into());
+        let at = root.child("$self");
+        c.emit(
+            Change::new(&API_SELF_CHANGED, format!("`$self` changed from `{}` to `{}`", shown(&bs), shown(&rs)))
+                .locs(Some(c.bloc(&at)), Some(c.rloc(&at)))
+                .values(bs.clone(), rs.clone()),
+        );
+    }
+    compare_tags(c, bv, rv);
+}
+
+/// Tags matched by name; a change of `parent` or `kind` (3.2).
+fn compare_tags(c: &mut Cx<'_>, bv: &Value, rv: &Value) {
+    let tags = |v: &Value| -> HashMap<String, (usize, Option<String>, Option<String>)> {
+        let list = v.get("tags").and_then(Value::as_array).cloned().unwrap_or_default();
+        let field = |t: &Value, k: &str| t.get(k).and_then(Value::as_str).map(str::to_string);
+        list.iter().enumerate().filter_map(|(i, t)| Some((field(t, "name")?, (i, field(t, "parent"), field(t, "kind"))))).collect()
+    };
+    let (bt, rt) = (tags(bv), tags(rv));
+    let mut names: Vec<&String> = rt.keys().filter(|n| bt.contains_key(*n)).collect();
+    names.sort();
+    for name in names {
+        let ((bi, bp, bk), (ri, rp, rk)) = (&bt[name], &rt[name]);
+        for (what, old, new) in [("parent", bp, rp), ("kind", bk, rk)] {
+            if old == new {
+                continue;
+            }
+            let shown = |x: &Option<String>| x.clone().unwrap_or_else(|| "(none)".into());
+            let (bl, rl) = (NodeId { doc: 0, ptr: format!("/tags/{bi}") }, NodeId { doc: 0, ptr: format!("/tags/{ri}") });
+            c.emit(
+                Change::new(&TAG_CHANGED, format!("tag `{name}`: {what} changed from `{}` to `{}`", shown(old), shown(new)))
+                    .locs(Some(c.bloc(&bl)), Some(c.rloc(&rl)))
+                    .values(Some(format!("{what}={}", shown(old))), Some(format!("{what}={}", shown(new)))),
+            );
+        }
+    }
 }
 
 pub(super) fn compare_info_version(c: &mut Cx<'_>, base: &Api, rev: &Api) {

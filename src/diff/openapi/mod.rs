@@ -38,7 +38,11 @@ pub const RULES: &[&[&Rule]] = &[
 /// Compares two OpenAPI descriptions.
 pub fn compare(base: &Api, rev: &Api, opts: &Options) -> Vec<Change> {
     let mut c = Cx::new(&base.docs, &rev.docs, opts, schema::compare);
-    let keys = metadata::SchemeKeys { base: metadata::scheme_keys(base, rev), rev: metadata::scheme_keys(rev, base) };
+    let keys = metadata::SchemeKeys {
+        base: metadata::scheme_keys(base, rev),
+        rev: metadata::scheme_keys(rev, base),
+        base_declared_none: base.security_schemes.is_empty(),
+    };
     endpoints::compare_operations(&mut c, &base.operations, &rev.operations, false, &keys);
     endpoints::compare_operations(&mut c, &base.webhooks, &rev.webhooks, true, &keys);
     c.op.clear();
@@ -46,5 +50,6 @@ pub fn compare(base: &Api, rev: &Api, opts: &Options) -> Vec<Change> {
     metadata::compare_servers(&mut c, base, rev);
     metadata::compare_named_schemas(&mut c, base, rev);
     metadata::compare_info_version(&mut c, base, rev);
+    metadata::compare_document(&mut c, base, rev);
     c.finish()
 }

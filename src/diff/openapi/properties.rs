@@ -171,7 +171,8 @@ crate::rules! {
     RESPONSE_ADDITIONAL_PROPERTIES_ALLOWED = "response-additional-properties-allowed", OpenApi, Warning, Response, "schema", Changed,
         "A response object may now carry extra properties";
     /// ## What it detects
-    /// A `discriminator.propertyName` changed, or a mapping entry was removed or pointed elsewhere.
+    /// A `discriminator.propertyName` changed, a mapping entry was removed or pointed elsewhere, or
+    /// (3.2) its `defaultMapping` (the schema for payloads without a mapped value) changed.
     /// ## Why it matters
     /// Clients tag their payloads with the old discriminator.
     /// ## Example
@@ -181,7 +182,8 @@ crate::rules! {
     REQUEST_DISCRIMINATOR_CHANGED = "request-discriminator-changed", OpenApi, Breaking, Request, "schema", Changed,
         "A request schema's discriminator changed", oasdiff = ["request-body-discriminator-added", "request-body-discriminator-removed", "request-body-discriminator-property-name-changed", "request-body-discriminator-mapping-deleted", "request-property-discriminator-added", "request-property-discriminator-removed", "request-property-discriminator-property-name-changed", "request-property-discriminator-mapping-deleted"];
     /// ## What it detects
-    /// A `discriminator.propertyName` changed, or a mapping entry was removed or pointed elsewhere.
+    /// A `discriminator.propertyName` changed, a mapping entry was removed or pointed elsewhere, or
+    /// (3.2) its `defaultMapping` (the schema for payloads without a mapped value) changed.
     /// ## Why it matters
     /// Clients pick the variant to decode by the old discriminator.
     /// ## Example
@@ -562,6 +564,11 @@ pub(super) fn compare_variants(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: 
     }
 }
 
+/// A discriminator's `defaultMapping` (3.2), as written.
+fn default_mapping<'v>(v: &View<'v>) -> Option<&'v str> {
+    v.v.get("discriminator")?.get("defaultMapping")?.as_str()
+}
+
 pub(super) fn compare_discriminator(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
     let (Some((bp, bm)), Some((rp, rm))) = (&b.discriminator, &r.discriminator) else { return };
     let rule = dir.pick(&REQUEST_DISCRIMINATOR_CHANGED, &RESPONSE_DISCRIMINATOR_CHANGED);
@@ -578,6 +585,14 @@ pub(super) fn compare_discriminator(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, 
             Some(rp.to_string()),
         );
         return;
+    }
+    // (3.2) The schema a payload without (or with an unmapped) discriminator value validates
+    // against: another one accepts (request) or promises (response) other payloads.
+    let (bd, rd) = (default_mapping(b), default_mapping(r));
+    if bd != rd {
+        let shown = |x: Option<&str>| x.unwrap_or("(none)").to_string();
+        let msg = format!("{label}: discriminator defaultMapping changed from `{}` to `{}`", shown(bd), shown(rd));
+        emit(c, rule, msg, locs(), Some(shown(bd)), Some(shown(rd)));
     }
     // A mapping target is a `$ref` or a bare schema name.
     let node = |docs: &DocSet, from: &NodeId, t: &str| {

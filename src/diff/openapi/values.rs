@@ -6,6 +6,27 @@ use std::collections::HashSet;
 
 crate::rules! {
     /// ## What it detects
+    /// A `const` (the one value a schema allows) replaced by another value. In a request.
+    /// ## Why it matters
+    /// The value every client sends is now rejected: breaking.
+    /// ## Example
+    /// `kind: {const: card}` becomes `kind: {const: wallet}`.
+    /// ## How to migrate
+    /// Accept both values (`enum: [card, wallet]`) while clients move over.
+    REQUEST_CONST_CHANGED = "request-const-changed", OpenApi, Breaking, Request, "schema", Changed,
+        "A `const` changed to another value (request)", oasdiff = ["request-property-const-changed", "request-body-const-changed"];
+    /// ## What it detects
+    /// A `const` (the one value a schema allows) replaced by another value. In a response.
+    /// ## Why it matters
+    /// Clients that test for the value they were promised (a type tag, a discriminator) no longer
+    /// match what they receive: breaking, as the direction implies.
+    /// ## Example
+    /// `object: {const: charge}` becomes `object: {const: payment}`.
+    /// ## How to migrate
+    /// Keep the value; introduce the new one in a new field or schema.
+    RESPONSE_CONST_CHANGED = "response-const-changed", OpenApi, Breaking, Response, "schema", Changed,
+        "A `const` changed to another value (response)";
+    /// ## What it detects
     /// An `enum` (or `const`) that lost a value. In a request (parameter or body).
     /// ## Why it matters
     /// Clients sending that value are rejected.
@@ -89,6 +110,8 @@ crate::rules! {
     /// A `default` added, removed or changed. In a request (parameter or body).
     /// ## Why it matters
     /// Clients that omit the value get different behaviour without changing anything.
+    /// A warning, not breaking: no request is rejected and no response changes shape; whether
+    /// the new behaviour hurts depends on what the default means, which no description says.
     /// ## Example
     /// `limit` default `20` becomes `50`.
     /// ## How to migrate
@@ -255,6 +278,14 @@ pub(super) fn check(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label:
 
 fn compare_enum(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &str) {
     match (&b.enum_, &r.enum_) {
+        // One pinned value replaced by another is one change, not a value removed and one added.
+        (Some(bv), Some(rv)) if b.is_const && r.is_const && bv.len() == 1 && rv.len() == 1 => {
+            let (bx, rx) = (show(bv[0]), show(rv[0]));
+            if bx != rx {
+                let msg = format!("{label}: const changed from `{bx}` to `{rx}`");
+                emit(c, dir.pick(&REQUEST_CONST_CHANGED, &RESPONSE_CONST_CHANGED), msg, loc_pair(c, b, r, "const"), Some(bx), Some(rx));
+            }
+        }
         (None, None) => {}
         (None, Some(vals)) => {
             let shown: Vec<String> = vals.iter().map(|x| show(x)).collect();

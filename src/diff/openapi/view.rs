@@ -50,6 +50,8 @@ pub(crate) struct View<'a> {
     pub(crate) dep_required: BTreeMap<&'a str, BTreeSet<&'a str>>,
     /// `x-extensible-enum` (oasdiff's open enum: the values known today, more may come).
     pub(crate) ext_enum: Option<Vec<&'a Value>>,
+    /// `enum_` holds a `const` (one value the schema is pinned to), not an `enum` list.
+    pub(crate) is_const: bool,
 }
 
 #[derive(Clone, PartialEq)]
@@ -156,6 +158,7 @@ impl<'a> View<'a> {
             dep_required: BTreeMap::new(),
             ext_enum: None,
             cut: false,
+            is_const: false,
         };
         let mut seen = HashSet::new();
         view.absorb(docs, &rid, val, &mut seen, 0);
@@ -235,6 +238,7 @@ impl<'a> View<'a> {
                 }
             } else if let Some(c) = o.get("const") {
                 self.enum_ = Some(vec![c]);
+                self.is_const = true;
             }
         }
         if self.default.is_none() {
