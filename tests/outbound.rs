@@ -211,3 +211,55 @@ fn secret_query_parameters_are_never_printed() {
     // The server did get the real parameters.
     assert!(seen.lock().unwrap().iter().any(|h| h.contains("access_token=tok-s3cret")));
 }
+
+/// The Python of the live services (scripts/services-live.sh), or `None` (skip) outside CI.
+fn python() -> Option<String> {
+    match std::env::var("APIDIFF_TEST_LIVE_PYTHON") {
+        Ok(v) => Some(v),
+        Err(_) => {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "CI=true but APIDIFF_TEST_LIVE_PYTHON is not set: source scripts/services-live.sh"
+            );
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!("skipped: APIDIFF_TEST_LIVE_PYTHON is not set (source scripts/services-live.sh)");
+            }
+            None
+        }
+    }
+}
+
+/// Ends the child when dropped.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn a_hostile_reflection_server_is_held_by_budgets() {
+    let Some(python) = python() else { return };
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/live/hostile_reflection.py");
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("rev.proto"), "syntax = \"proto3\";\npackage hostile;\n").unwrap();
+    for (shape, limit) in [
+        ("many", "2000 services, more than the limit of 1024"),
+        ("fat", "more than 20000 file descriptors"),
+        ("deep", "deeper than the limit of 32"),
+    ] {
+        let mut child = Command::new(&python).arg(script).arg(shape).stdout(Stdio::piped()).spawn().unwrap();
+        let mut port = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut port).unwrap();
+        let _server = Killed(child);
+        let locator = format!("grpc://127.0.0.1:{}", port.trim());
+        let (o, took) = timed(d.path(), &["diff", &locator, "rev.proto"], Duration::from_secs(60));
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{shape} after {took:?}: {err}");
+        assert!(err.contains(&locator) && err.contains(limit), "{shape}: {err}");
+        assert!(took < Duration::from_secs(5), "{shape} took {took:?}");
+    }
+}
