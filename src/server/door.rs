@@ -23,7 +23,7 @@ const UNIT: usize = 1024;
 pub(crate) type BodyPermit = Option<tokio::sync::OwnedSemaphorePermit>;
 
 /// Admits a request: `Err` is the response that refuses it, before any of its body is read.
-pub(crate) fn admit(state: &AppState, method: &Method, headers: &HeaderMap, caller: &Caller) -> Result<BodyPermit, Response> {
+pub(crate) fn admit(state: &AppState, method: &Method, headers: &HeaderMap, caller: &Caller) -> Result<BodyPermit, Box<Response>> {
     let length = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
     let chunked = headers.contains_key(header::TRANSFER_ENCODING);
     let has_body = chunked || length.is_some_and(|n| n > 0);
@@ -32,11 +32,11 @@ pub(crate) fn admit(state: &AppState, method: &Method, headers: &HeaderMap, call
     }
     if has_body {
         // Every route that takes a body needs a role; who may not send one is told so unread.
-        require(caller, Role::Viewer).map_err(IntoResponse::into_response)?;
+        require(caller, Role::Viewer).map_err(|e| Box::new(e.into_response()))?;
     }
     if length.is_some_and(|n| n > super::REGISTER_LIMIT as u64) {
         let body = json!({ "error": format!("the body is larger than the limit of {} bytes", super::REGISTER_LIMIT) });
-        return Err((StatusCode::PAYLOAD_TOO_LARGE, axum::Json(body)).into_response());
+        return Err(Box::new((StatusCode::PAYLOAD_TOO_LARGE, axum::Json(body)).into_response()));
     }
     // A body of unknown length may grow to the largest limit: it holds that much.
     let bytes = length.map_or(super::REGISTER_LIMIT, |n| n as usize).max(1);
@@ -47,7 +47,7 @@ pub(crate) fn admit(state: &AppState, method: &Method, headers: &HeaderMap, call
             let body = json!({ "error": "the server is receiving too many request bodies at once; try again shortly" });
             let mut r = (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response();
             r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-            Err(r)
+            Err(Box::new(r))
         }
     }
 }

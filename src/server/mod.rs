@@ -85,7 +85,7 @@ async fn access(State(state): State<Arc<AppState>>, ConnectInfo(peer): ConnectIn
     req.extensions_mut().insert(caller);
     let (mut resp, permit) = match admitted {
         Ok(permit) => (next.run(req).await, permit),
-        Err(refused) => (refused, None),
+        Err(refused) => (*refused, None),
     };
     drop(permit);
     let status = resp.status().as_u16();
