@@ -263,3 +263,73 @@ fn a_hostile_reflection_server_is_held_by_budgets() {
         assert!(took < Duration::from_secs(5), "{shape} took {took:?}");
     }
 }
+
+/// A GET with a bearer token; the status and the body.
+fn get(addr: &str, path: &str, token: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut raw = String::new();
+    let _ = s.read_to_string(&mut raw);
+    let status = raw.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    (status, raw.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default())
+}
+
+#[test]
+fn serve_watch_polls_the_healthy_source_while_one_drips_and_stops_on_sigterm() {
+    const SECRET: &str = "outbound-test-secret-0123456789abcdef";
+    let (healthy, _) = server(|_, s| ok(s, SPEC));
+    let (slow, _) = server(|_, s| drip(s));
+    let d = tempfile::tempdir().unwrap();
+    let config = format!(
+        "modules:\n  - name: fast\n    live: ['http://{healthy}/openapi.json']\n  - name: slow\n    live: ['http://{slow}/openapi.json']\n"
+    );
+    std::fs::write(d.path().join("apidiff.yaml"), config).unwrap();
+    let minted = Command::new(env!("CARGO_BIN_EXE_apidiff"))
+        .args(["token", "--role", "viewer", "--subject", "t"])
+        .env("APIDIFF_JWT_SECRET", SECRET)
+        .output()
+        .unwrap();
+    let token = String::from_utf8(minted.stdout).unwrap().trim().to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_apidiff"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--watch", "1h", "--timeout", "2"])
+        .current_dir(d.path())
+        .env("APIDIFF_JWT_SECRET", SECRET)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut addr = String::new();
+    while addr.is_empty() {
+        let mut line = String::new();
+        assert!(std::io::BufRead::read_line(&mut err, &mut line).unwrap() > 0, "serve never said where it listens");
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            addr = rest.split_whitespace().next().unwrap().to_string();
+        }
+    }
+    let _drain = std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::sink()));
+    let started = Instant::now();
+    let mut v = serde_json::Value::Null;
+    while started.elapsed() < Duration::from_secs(20) {
+        let (status, body) = get(&addr, "/api/api-diff/live", &token);
+        assert_eq!(status, 200, "{body}");
+        v = serde_json::from_str(&body).unwrap();
+        if v["sources"][1]["state"] == "unreachable" {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let polled = started.elapsed();
+    let term = Instant::now();
+    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+    while child.try_wait().unwrap().is_none() && term.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let stopped = term.elapsed();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(["baseline recorded", "unchanged"].contains(&v["sources"][0]["state"].as_str().unwrap_or("")), "{v}");
+    assert!(v["sources"][1]["cause"].as_str().unwrap_or("").contains("timed out"), "{v}");
+    assert!(polled < Duration::from_secs(2 + 3), "the first poll took {polled:?}");
+    assert!(stopped < Duration::from_secs(3), "SIGTERM took {stopped:?}");
+}

@@ -4,8 +4,6 @@
 //! unauthenticated requests are audited as one counter per peer address and minute instead of
 //! one event each.
 
-use super::state::{AppState, Caller, require};
-use crate::server::auth::Role;
 use crate::store::{Action, AuditEvent, unique_id};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -22,34 +20,60 @@ const UNIT: usize = 1024;
 /// The share of the body budget a request holds until its response is made.
 pub(crate) type BodyPermit = Option<tokio::sync::OwnedSemaphorePermit>;
 
-/// Admits a request: `Err` is the response that refuses it, before any of its body is read.
-pub(crate) fn admit(state: &AppState, method: &Method, headers: &HeaderMap, caller: &Caller) -> Result<BodyPermit, Box<Response>> {
+/// Why a request was refused at the door.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refused {
+    /// It has a body and no valid token (the caller answers as for any route needing a role).
+    Unauthenticated,
+    /// Its declared length is over the largest body limit.
+    TooLarge(usize),
+    /// The body budget is spent.
+    Busy,
+}
+
+impl Refused {
+    /// The answer to a request refused for size or load.
+    pub(crate) fn response(self) -> Response {
+        let (status, text) = match self {
+            Refused::TooLarge(limit) => (StatusCode::PAYLOAD_TOO_LARGE, format!("the body is larger than the limit of {limit} bytes")),
+            Refused::Busy | Refused::Unauthenticated => {
+                (StatusCode::SERVICE_UNAVAILABLE, "the server is receiving too many request bodies at once; try again shortly".into())
+            }
+        };
+        let mut r = (status, axum::Json(json!({ "error": text }))).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        r
+    }
+}
+
+/// Admits a request before any of its body is read: one with a body needs an `authenticated`
+/// caller, a declared length of at most `limit`, and room in the body budget `bodies`.
+pub(crate) fn admit(
+    bodies: &std::sync::Arc<tokio::sync::Semaphore>,
+    method: &Method,
+    headers: &HeaderMap,
+    authenticated: bool,
+    limit: usize,
+) -> Result<BodyPermit, Refused> {
     let length = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
     let chunked = headers.contains_key(header::TRANSFER_ENCODING);
     let has_body = chunked || length.is_some_and(|n| n > 0);
     if !has_body && !matches!(*method, Method::POST | Method::PUT | Method::PATCH) {
         return Ok(None);
     }
-    if has_body {
-        // Every route that takes a body needs a role; who may not send one is told so unread.
-        require(caller, Role::Viewer).map_err(|e| Box::new(e.into_response()))?;
+    // Every route that takes a body needs a role: who has none is told so, the body unread.
+    if has_body && !authenticated {
+        return Err(Refused::Unauthenticated);
     }
-    if length.is_some_and(|n| n > super::REGISTER_LIMIT as u64) {
-        let body = json!({ "error": format!("the body is larger than the limit of {} bytes", super::REGISTER_LIMIT) });
-        return Err(Box::new((StatusCode::PAYLOAD_TOO_LARGE, axum::Json(body)).into_response()));
+    if length.is_some_and(|n| n > limit as u64) {
+        return Err(Refused::TooLarge(limit));
     }
     // A body of unknown length may grow to the largest limit: it holds that much.
-    let bytes = length.map_or(super::REGISTER_LIMIT, |n| n as usize).max(1);
+    let bytes = length.map_or(limit, |n| n as usize).max(1);
     let units = u32::try_from(bytes.div_ceil(UNIT)).unwrap_or(u32::MAX);
-    match state.bodies.clone().try_acquire_many_owned(units) {
-        Ok(permit) => Ok(Some(permit)),
-        Err(_) => {
-            let body = json!({ "error": "the server is receiving too many request bodies at once; try again shortly" });
-            let mut r = (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response();
-            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-            Err(Box::new(r))
-        }
-    }
+    bodies.clone().try_acquire_many_owned(units).map(Some).map_err(|_| Refused::Busy)
 }
 
 /// The semaphore of [`BODY_BUDGET`].

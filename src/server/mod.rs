@@ -23,7 +23,7 @@ use axum::Router;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -81,11 +81,18 @@ async fn access(State(state): State<Arc<AppState>>, ConnectInfo(peer): ConnectIn
         },
     };
     let caller = Caller(who.clone(), why.clone());
-    let admitted = door::admit(&state, req.method(), req.headers(), &caller);
-    req.extensions_mut().insert(caller);
+    let admitted = door::admit(&state.bodies, req.method(), req.headers(), who.is_some(), REGISTER_LIMIT);
     let (mut resp, permit) = match admitted {
-        Ok(permit) => (next.run(req).await, permit),
-        Err(refused) => (*refused, None),
+        Ok(permit) => {
+            req.extensions_mut().insert(caller);
+            (next.run(req).await, permit)
+        }
+        // The same answer as any route needing a role gives a caller without a valid token.
+        Err(door::Refused::Unauthenticated) => match require(&caller, auth::Role::Viewer) {
+            Err(e) => (e.into_response(), None),
+            Ok(_) => (StatusCode::UNAUTHORIZED.into_response(), None),
+        },
+        Err(refused) => (refused.response(), None),
     };
     drop(permit);
     let status = resp.status().as_u16();

@@ -383,6 +383,21 @@ mod tests {
     }
 
     #[test]
+    fn budgets_are_shared_and_say_which_one_is_spent() {
+        let run = Budget::new(100, "this run");
+        let (a, b) = (Budget::new(80, "this source"), Budget::new(80, "this source"));
+        // Each source within its own budget; together they spend the run's.
+        for (source, n) in [(&a, 60), (&b, 30)] {
+            source.take(n).unwrap();
+            run.take(n).unwrap();
+        }
+        assert!(a.take(30).unwrap_err().contains("more than 80 bytes were read for this source"));
+        b.take(30).unwrap();
+        assert!(run.take(30).unwrap_err().contains("more than 100 bytes were read for this run"));
+        assert_eq!(run.left(), 10);
+    }
+
+    #[test]
     fn passwords_never_show() {
         assert_eq!(redact("https://u:pw@h.example/a"), "https://u:***@h.example/a");
         assert_eq!(redact("grpc://h:1"), "grpc://h:1");
