@@ -26,7 +26,7 @@ pub fn fetch(config: &Config, report: &Report) -> Result<Option<Ai>, String> {
     if report.changes.is_empty() {
         return Ok(None);
     }
-    let client = crate::source::client::build(&crate::source::client::ClientOptions::new(config.timeout))?;
+    let client = crate::source::client::build(&crate::source::client::ClientOptions::new(config.timeout, Some(&config.url)))?;
     let url = format!("{}/chat/completions", config.url.trim_end_matches('/'));
     let mut rb = client.post(&url).json(&build_request(&config.model, report));
     if let Some(k) = &config.api_key {

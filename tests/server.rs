@@ -76,20 +76,24 @@ fn every_endpoint_checks_tokens_and_roles_and_is_audited() {
             }
         }
     }
-    // Every one of those requests is in the audit log, with the result and the peer address.
+    // Every one of those requests is in the audit log, with the result and the peer address: an
+    // authenticated one as its own event, the unauthenticated ones in counters per peer and minute.
     let log = s.json("GET", "/api/api-diff/audit?action=access&limit=5000", &token(Role::Admin, "auditor"), None);
     let items = log["items"].as_array().unwrap();
+    let counters: Vec<&Value> = items.iter().filter(|e| e["details"]["unauthenticated"] == true).collect();
     for (method, path, _, _) in endpoints() {
         let p = fill(path, &second, &first);
         let p = p.split('?').next().unwrap();
         let hits: Vec<&Value> = items.iter().filter(|e| e["details"]["path"] == p && e["details"]["method"] == method).collect();
         let statuses: Vec<u64> = hits.iter().map(|e| e["details"]["status"].as_u64().unwrap()).collect();
-        assert!(statuses.contains(&401), "{method} {p}: no 401 in the audit log: {statuses:?}");
         assert!(statuses.contains(&200), "{method} {p}: no 200 in the audit log: {statuses:?}");
         assert!(hits.iter().all(|e| e["details"]["peer"] == "127.0.0.1"));
+        let anonymous: u64 = counters.iter().filter_map(|e| e["details"]["requests"][format!("{method} {p}")].as_u64()).sum();
+        assert_eq!(anonymous, 5, "{method} {p}: the missing and the four bad tokens are counted");
     }
-    let refused: Vec<&Value> = items.iter().filter(|e| e["details"]["refused"].as_str().is_some_and(|r| r.contains("expired"))).collect();
-    assert!(!refused.is_empty(), "expired-token refusals are audited with their reason");
+    assert!(counters.iter().all(|e| e["details"]["peer"] == "127.0.0.1" && e["details"]["statuses"]["401"].as_u64() > Some(0)));
+    let refused_expired: u64 = counters.iter().filter_map(|e| e["details"]["refused"]["the token has expired"].as_u64()).sum();
+    assert_eq!(refused_expired, endpoints().len() as u64, "expired-token refusals are counted with their reason");
     assert!(items.iter().any(|e| e["actor"] == "viewer" && e["details"]["status"] == 403));
     // No token ever reaches the store.
     let raw = walk(&s.dir.path().join(".apidiff/records"));
@@ -395,10 +399,10 @@ fn health_reports_a_damaged_store() {
 }
 
 #[test]
-fn every_request_is_one_access_event() {
+fn every_authenticated_request_is_one_access_event_and_the_rest_are_counted() {
     let s = Server::start();
     let viewer = token(Role::Viewer, "v");
-    let n = 1000;
+    let n: usize = 1000;
     for i in 0..n {
         let t = if i % 3 == 0 { None } else { Some(viewer.as_str()) };
         s.req("GET", "/api/api-diff/me", t, None);
@@ -406,9 +410,9 @@ fn every_request_is_one_access_event() {
     let log = s.json("GET", "/api/api-diff/audit?action=access&limit=5000", &token(Role::Admin, "auditor"), None);
     let items = log["items"].as_array().unwrap();
     let me: Vec<&Value> = items.iter().filter(|e| e["details"]["path"] == "/api/api-diff/me").collect();
-    assert_eq!(me.len(), n, "one access event per request");
-    let refused = me.iter().filter(|e| e["details"]["status"] == 401).count();
-    assert_eq!(refused, n.div_ceil(3));
+    assert_eq!(me.len(), n - n.div_ceil(3), "one access event per authenticated request");
+    let refused: u64 = items.iter().filter_map(|e| e["details"]["requests"]["GET /api/api-diff/me"].as_u64()).sum();
+    assert_eq!(refused, n.div_ceil(3) as u64);
     assert!(me.iter().all(|e| e["time"].is_string()));
     assert!(me.iter().filter(|e| e["details"]["status"] == 200).all(|e| e["actor"] == "v" && e["details"]["role"] == "viewer"));
 }

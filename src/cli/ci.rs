@@ -123,8 +123,8 @@ impl PullRequest {
     fn upsert_comment(&self, body: &str) -> Result<&'static str, String> {
         use crate::source::client::{ClientOptions, Redirects};
         let client = crate::source::client::build(&ClientOptions {
-            redirects: Redirects::Limited(10),
-            ..ClientOptions::new(std::time::Duration::from_secs(30))
+            redirects: Redirects::SameOrigin(10),
+            ..ClientOptions::new(std::time::Duration::from_secs(30), Some(&self.api))
         })?;
         let send = |rb: reqwest::blocking::RequestBuilder| -> Result<serde_json::Value, String> {
             let resp = rb

@@ -8,7 +8,7 @@ use crate::notify;
 use crate::pipeline::watch;
 use clap::Args;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 /// Arguments of `apidiff watch`.
 #[derive(Debug, Args)]
@@ -85,7 +85,7 @@ fn on_sigterm() -> Arc<AtomicBool> {
         {
             std::thread::spawn(move || {
                 runtime.block_on(term.recv());
-                set.store(true, Ordering::SeqCst);
+                set.store(true, std::sync::atomic::Ordering::SeqCst);
             });
         }
     }

@@ -213,9 +213,18 @@ pub(crate) fn url_of(env: Option<&str>, literal: Option<&str>, ctx: &Context) ->
 }
 
 /// A blocking HTTP client with the channel's timeout and extra CA.
-pub(crate) fn http_client(channel: &Channel, ctx: &Context, retry: Retry) -> std::result::Result<reqwest::blocking::Client, String> {
+pub(crate) fn http_client(
+    channel: &Channel,
+    ctx: &Context,
+    retry: Retry,
+    url: &str,
+) -> std::result::Result<reqwest::blocking::Client, String> {
     use crate::source::client::{ClientOptions, Redirects};
-    let options = ClientOptions { ca_pem: ca_pem(channel, ctx)?, redirects: Redirects::Limited(10), ..ClientOptions::new(retry.timeout) };
+    let options = ClientOptions {
+        ca_pem: ca_pem(channel, ctx)?,
+        redirects: Redirects::SameOrigin(10),
+        ..ClientOptions::new(retry.timeout, Some(url))
+    };
     crate::source::client::build(&options).map_err(|e| format!("CA file: {e}"))
 }
 
@@ -228,7 +237,7 @@ pub(crate) fn post(
     body: &[u8],
     headers: &dyn Fn() -> Vec<(String, String)>,
 ) -> Sent {
-    let client = http_client(channel, ctx, retry).map_err(|e| (0, e))?;
+    let client = http_client(channel, ctx, retry, url).map_err(|e| (0, e))?;
     let (n, err) = retry.run(|| {
         let mut req = client.post(url).body(body.to_vec());
         for (k, v) in headers() {

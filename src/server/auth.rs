@@ -1,6 +1,7 @@
 //! Authentication and roles: JWT bearer tokens checked against one configured key, with the
 //! algorithm pinned to that key's type (so `alg: none` and HS256-against-an-RSA-key tokens
-//! are refused), plus the issuer, the audience and the expiry.
+//! are refused), plus the issuer, the audience and the expiry. A token that lives longer than
+//! [`MAX_LIFETIME`] or whose header lists `crit` extensions (none is understood) is refused.
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
@@ -11,6 +12,8 @@ pub const AUDIENCE: &str = "apidiff";
 pub const DEFAULT_ISSUER: &str = "apidiff";
 /// Shortest HS256 secret accepted (bytes).
 pub const MIN_SECRET: usize = 32;
+/// Longest a token may live (seconds from now to its `exp`, and from its `iat` to its `exp`).
+pub const MAX_LIFETIME: u64 = 366 * 86_400;
 
 /// Roles, each including the ones before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -120,6 +123,16 @@ impl Auth {
 
     /// Checks a token; the error says why it was refused (never echoing the token).
     pub fn verify(&self, token: &str) -> Result<Identity, String> {
+        self.verify_at(token, crate::time::now_ms().div_euclid(1000).max(0) as u64)
+    }
+
+    /// [`Auth::verify`] at `now` (seconds since the epoch) for the lifetime check.
+    pub fn verify_at(&self, token: &str, now: u64) -> Result<Identity, String> {
+        // RFC 7515 §4.1.11: a recipient that does not understand a critical extension must refuse.
+        let header = jsonwebtoken::decode_header(token).map_err(|_| "the token is malformed".to_string())?;
+        if header.crit.is_some() {
+            return Err("the token's header lists critical extensions (`crit`), which are not supported".into());
+        }
         let data = decode::<Claims>(token, &self.key, &self.validation).map_err(|e| {
             use jsonwebtoken::errors::ErrorKind as K;
             match e.kind() {
@@ -133,6 +146,10 @@ impl Auth {
                 _ => "the token is malformed".to_string(),
             }
         })?;
+        let c = &data.claims;
+        if c.exp > now.saturating_add(MAX_LIFETIME + self.validation.leeway) || c.exp.saturating_sub(c.iat) > MAX_LIFETIME {
+            return Err(format!("the token lives longer than the limit of {} days", MAX_LIFETIME / 86_400));
+        }
         Ok(Identity { subject: data.claims.sub, role: data.claims.role })
     }
 }
@@ -141,6 +158,9 @@ impl Auth {
 pub fn mint(secret: &[u8], issuer: &str, subject: &str, role: Role, ttl_secs: u64, now_secs: u64) -> Result<String, String> {
     if secret.len() < MIN_SECRET {
         return Err(format!("the HS256 secret must be at least {MIN_SECRET} bytes long"));
+    }
+    if ttl_secs > MAX_LIFETIME {
+        return Err(format!("a token may live at most {} days", MAX_LIFETIME / 86_400));
     }
     let claims = Claims {
         sub: subject.to_string(),
@@ -180,7 +200,7 @@ mod tests {
         let auth = Auth::hs256(SECRET, "apidiff").unwrap();
         let t = mint(SECRET, "apidiff", "ann", Role::Developer, 3600, 4_000_000_000 - 10).unwrap();
         // exp in the future relative to the real clock is required; use a far-future issue time.
-        let id = auth.verify(&t).unwrap();
+        let id = auth.verify_at(&t, 4_000_000_000 - 10).unwrap();
         assert_eq!((id.subject.as_str(), id.role), ("ann", Role::Developer));
         let old = mint(SECRET, "apidiff", "ann", Role::Admin, 60, 1_000_000).unwrap();
         assert!(auth.verify(&old).unwrap_err().contains("expired"));
@@ -194,6 +214,24 @@ mod tests {
         let early = encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(SECRET)).unwrap();
         let e = auth.verify(&early).unwrap_err();
         assert!(e.contains("not valid yet"), "{e}");
+    }
+
+    #[test]
+    fn endless_tokens_and_critical_extensions_are_refused() {
+        let auth = Auth::hs256(SECRET, "apidiff").unwrap();
+        let now = 1_800_000_000u64;
+        let sign = |header: Header, claims: serde_json::Value| encode(&header, &claims, &EncodingKey::from_secret(SECRET)).unwrap();
+        let claims = |exp: u64, iat: u64| serde_json::json!({"sub": "ann", "role": "admin", "iss": "apidiff", "aud": AUDIENCE, "exp": exp, "iat": iat});
+        assert!(auth.verify_at(&sign(Header::new(Algorithm::HS256), claims(now + 3600, now)), now).is_ok());
+        let endless = sign(Header::new(Algorithm::HS256), claims(u64::MAX, now));
+        assert!(auth.verify_at(&endless, now).unwrap_err().contains("lives longer"));
+        // A far `exp` with a far `iat` is refused too: the distance from now counts.
+        let far = sign(Header::new(Algorithm::HS256), claims(now + 5 * MAX_LIFETIME, now + 5 * MAX_LIFETIME - 60));
+        assert!(auth.verify_at(&far, now).unwrap_err().contains("lives longer"));
+        let mut crit = Header::new(Algorithm::HS256);
+        crit.crit = Some(vec!["exp".into()]);
+        assert!(auth.verify_at(&sign(crit, claims(now + 3600, now)), now).unwrap_err().contains("crit"));
+        assert!(mint(SECRET, "apidiff", "ann", Role::Admin, MAX_LIFETIME + 1, now).is_err());
     }
 
     #[test]

@@ -8,10 +8,12 @@ pub mod alerts;
 mod api;
 pub mod auth;
 mod deploys;
+mod door;
 pub mod live;
 mod state;
 
 pub use api::OPENAPI as OPENAPI_YAML;
+pub use door::BODY_BUDGET;
 pub use state::{AUDIT_QUEUE, ApiError, AppState, DEFAULT_LIMIT, ENTRY_TTL, HEALTH_PER_MINUTE, Log, REGISTER_LIMIT, TIMEOUT, now_ms};
 pub(crate) use state::{Caller, Internal, big_stack, blocking, require};
 
@@ -21,7 +23,7 @@ use axum::Router;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -58,9 +60,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, TIMEOUT))
         .with_state(state)
 }
-/// Authenticates every request (when it carries a token), runs it, and records an access
-/// event for every API request: who, what, when, from where, and the result. Tokens and
-/// query strings never reach the log.
+/// Authenticates every request (when it carries a token), admits it through the front door
+/// ([`door`]: no body read for an unauthenticated caller, a global budget of body bytes), runs
+/// it, and records an access event for every API request: who, what, when, from where, and the
+/// result; unauthenticated requests are counted per peer and minute. Tokens and query strings
+/// never reach the log.
 async fn access(State(state): State<Arc<AppState>>, ConnectInfo(peer): ConnectInfo<SocketAddr>, mut req: Request, next: Next) -> Response {
     let started = std::time::Instant::now();
     let method = req.method().to_string();
@@ -76,15 +80,34 @@ async fn access(State(state): State<Arc<AppState>>, ConnectInfo(peer): ConnectIn
             Err(why) => (None, Some(why)),
         },
     };
-    req.extensions_mut().insert(Caller(who.clone(), why.clone()));
-    let mut resp = next.run(req).await;
+    let caller = Caller(who.clone(), why.clone());
+    let admitted = door::admit(&state.bodies, req.method(), req.headers(), who.is_some(), REGISTER_LIMIT);
+    let (mut resp, permit) = match admitted {
+        Ok(permit) => {
+            req.extensions_mut().insert(caller);
+            (next.run(req).await, permit)
+        }
+        // The same answer as any route needing a role gives a caller without a valid token.
+        Err(door::Refused::Unauthenticated) => match require(&caller, auth::Role::Viewer) {
+            Err(e) => (e.into_response(), None),
+            Ok(_) => (StatusCode::UNAUTHORIZED.into_response(), None),
+        },
+        Err(refused) => (refused.response(), None),
+    };
+    drop(permit);
     let status = resp.status().as_u16();
     // A 500's details (which may name the store's location) go to the server log only.
     if let Some(Internal(detail)) = resp.extensions_mut().remove::<Internal>() {
         state.log.line(&format!("{method} {path}: {detail}"));
     }
     let audited = path.starts_with("/api/");
-    if audited {
+    if audited && who.is_none() {
+        let minute = now_ms().div_euclid(60_000);
+        state.unauthenticated.count(peer.ip(), minute, (&method, &path), status, why.as_deref());
+        for ev in state.unauthenticated.drain(Some(minute)) {
+            state.queue_audit(ev).await;
+        }
+    } else if audited {
         let t = time::format_millis(now_ms());
         state
             .queue_audit(AuditEvent {
@@ -107,7 +130,7 @@ async fn access(State(state): State<Arc<AppState>>, ConnectInfo(peer): ConnectIn
         state.log.line(&format!(
             "{} {method} {path} {status} {} {}ms",
             peer.ip(),
-            who.as_ref().map_or("-", |w| w.subject.as_str()),
+            who.as_ref().map_or("-".to_string(), |w| door::printable(&w.subject)),
             started.elapsed().as_millis()
         ));
     }

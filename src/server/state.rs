@@ -47,6 +47,21 @@ pub struct AppState {
     pub(crate) health_gate: HealthGate,
     /// What `serve --watch` last saw of the live sources.
     pub(crate) live: Board,
+    /// The global budget of request body bytes (see [`super::door`]).
+    pub(crate) bodies: Arc<tokio::sync::Semaphore>,
+    /// Unauthenticated requests, counted per peer and minute until written.
+    pub(crate) unauthenticated: super::door::Unauthenticated,
+}
+
+impl Drop for AppState {
+    /// The counters of unauthenticated requests not written yet are written now.
+    fn drop(&mut self) {
+        for ev in self.unauthenticated.drain(None) {
+            if let Err(e) = self.archive.audit(&ev) {
+                self.log.line(&format!("cannot write the audit log ({} {}): {e}", ev.time, ev.id));
+            }
+        }
+    }
 }
 
 impl std::fmt::Debug for AppState {
@@ -149,6 +164,8 @@ impl AppState {
             audit: AuditQueue { tx, queued, written },
             health_gate: HealthGate::default(),
             live: Board::default(),
+            bodies: super::door::body_budget(),
+            unauthenticated: Default::default(),
         })
     }
 
@@ -165,6 +182,9 @@ impl AppState {
     /// Waits until every access event queued so far is in the store, for as long as the writer
     /// makes progress (a slow store under load still catches up); gives up after 5 s without any.
     pub(crate) async fn flush_audit(&self) {
+        for ev in self.unauthenticated.drain(None) {
+            self.queue_audit(ev).await;
+        }
         let target = self.audit.queued.load(Ordering::SeqCst);
         let mut last = self.audit.written.load(Ordering::SeqCst);
         let mut idle = 0;

@@ -1,6 +1,9 @@
 //! gRPC server reflection (`grpc://` and `grpcs://` locators): lists the services a running server
 //! offers and fetches their file descriptors with every dependency, speaking gRPC's framing over
 //! reqwest's HTTP/2 (v1 first, v1alpha as the fallback). Returns a serialized FileDescriptorSet.
+//! A hostile server is held by budgets: services listed, descriptors received, distinct files,
+//! dependency depth, and bytes (the source's and the run's budgets of [`HttpFetch`]); reaching
+//! one is an error, never a partial answer.
 
 use super::http::HttpFetch;
 use prost::Message;
@@ -9,8 +12,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// The reflection service, newest first.
 const PATHS: [&str; 2] = ["grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"];
-/// Rounds of dependency fetching before giving up (each round fetches every missing file).
-const MAX_ROUNDS: usize = 64;
+/// Deepest dependency chain followed (each round fetches every missing file one level down).
+pub const MAX_DEPTH: usize = 32;
+/// Most services a server may list.
+pub const MAX_SERVICES: usize = 1024;
+/// Most distinct files a server's descriptors may make up.
+pub const MAX_FILES: usize = 4096;
+/// Most file descriptors decoded from all answers together (servers repeat shared dependencies).
+pub const MAX_DESCRIPTORS: usize = 20_000;
 /// gRPC status UNIMPLEMENTED.
 const UNIMPLEMENTED: &str = "12";
 
@@ -67,6 +76,8 @@ struct Session {
     http: HttpFetch,
     base: String,
     path: Option<&'static str>,
+    /// File descriptors decoded so far.
+    decoded: usize,
 }
 
 /// Fetches every service's descriptors from `locator` (`grpc://host:port` or `grpcs://host:port`);
@@ -83,7 +94,7 @@ pub fn fetch(locator: &str, http: &HttpFetch) -> Result<Vec<u8>, String> {
     }
     let http = http.clone();
     let base = format!("{}://{authority}", if tls { "https" } else { "http" });
-    let mut session = Session { http, base, path: None };
+    let mut session = Session { http, base, path: None, decoded: 0 };
     let listed = session.call(&[Request { list_services: Some(String::new()), ..Request::default() }])?;
     let services: BTreeSet<String> = listed
         .iter()
@@ -94,16 +105,22 @@ pub fn fetch(locator: &str, http: &HttpFetch) -> Result<Vec<u8>, String> {
     if services.is_empty() {
         return Err("the server lists no services besides reflection".into());
     }
+    if services.len() > MAX_SERVICES {
+        return Err(format!("the server lists {} services, more than the limit of {MAX_SERVICES}", services.len()));
+    }
     let asks: Vec<Request> = services.iter().map(|s| Request { file_containing_symbol: Some(s.clone()), ..Request::default() }).collect();
     let mut files = BTreeMap::new();
     session.collect(&asks, &mut files)?;
-    for _ in 0..MAX_ROUNDS {
+    for depth in 0..=MAX_DEPTH {
         let missing: BTreeSet<String> =
             files.values().flat_map(|f: &FileDescriptorProto| f.dependency.iter().cloned()).filter(|d| !files.contains_key(d)).collect();
         // The well-known types may be left out by the server: the lowering does not need them.
         let missing: Vec<String> = missing.into_iter().filter(|d| !d.starts_with("google/protobuf/")).collect();
         if missing.is_empty() {
             break;
+        }
+        if depth == MAX_DEPTH {
+            return Err(format!("the dependencies of the server's files go deeper than the limit of {MAX_DEPTH} (at `{}`)", missing[0]));
         }
         let before = files.len();
         let asks: Vec<Request> = missing.iter().map(|m| Request { file_by_filename: Some(m.clone()), ..Request::default() }).collect();
@@ -123,8 +140,15 @@ impl Session {
                 return Err(format!("reflection error {}: {}", e.error_code, e.error_message));
             }
             for bytes in answer.file_descriptor_response.iter().flat_map(|f| &f.file_descriptor_proto) {
+                self.decoded += 1;
+                if self.decoded > MAX_DESCRIPTORS {
+                    return Err(format!("the server sent more than {MAX_DESCRIPTORS} file descriptors"));
+                }
                 let fd = FileDescriptorProto::decode(bytes.as_slice()).map_err(|e| format!("a file descriptor does not decode: {e}"))?;
                 files.insert(fd.name().to_string(), fd);
+                if files.len() > MAX_FILES {
+                    return Err(format!("the server's descriptors make up more than {MAX_FILES} files"));
+                }
             }
         }
         Ok(())

@@ -3,10 +3,11 @@
 //! [`Input`] like a file. Live locators come only from the command line and the configuration;
 //! a spec's `$ref`s never reach here.
 
-use super::http::{HttpFetch, Remote, redact};
+use super::http::{Budget, HttpFetch, Remote, redact};
 use super::{Fetch, Input, grpc, introspection};
 use crate::error::{Located, Result};
 use base64::Engine;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -58,24 +59,35 @@ impl Fetch for NoSiblings {
     }
 }
 
-/// HTTP clients for live sources, built once per run and shared (a client per request would
-/// load the TLS roots and start a runtime thread every time).
+/// The HTTP clients of one batch of live sources, one per origin (the outbound policy is the
+/// origin's: which addresses it may reach, where its secret headers may go), built on first use
+/// and shared (a client per request would load the TLS roots and start a runtime thread every
+/// time). Every source draws on the batch's byte budget and ends by the batch's deadline (the
+/// timeout from the batch's start), so one slow source never holds the others or the caller.
 #[derive(Debug)]
 pub struct Clients {
     remote: Remote,
-    http: std::sync::OnceLock<std::result::Result<HttpFetch, String>>,
-    h2: std::sync::OnceLock<std::result::Result<HttpFetch, String>>,
+    run: Arc<Budget>,
+    until: std::time::Instant,
+    built: std::sync::Mutex<HashMap<(bool, String), std::result::Result<HttpFetch, String>>>,
 }
 
 impl Clients {
-    /// Clients for `remote`, built on first use.
+    /// Clients for `remote`, built on first use; the deadline starts now.
     pub fn new(remote: &Remote) -> Clients {
-        Clients { remote: remote.clone(), http: std::sync::OnceLock::new(), h2: std::sync::OnceLock::new() }
+        let run = Budget::new(remote.run_bytes.unwrap_or(super::http::RUN_BYTES), "this run");
+        let until = std::time::Instant::now() + remote.timeout.unwrap_or(super::http::TIMEOUT);
+        Clients { remote: remote.clone(), run, until, built: std::sync::Mutex::new(HashMap::new()) }
     }
 
-    fn get(&self, h2: bool) -> std::result::Result<&HttpFetch, String> {
-        let cell = if h2 { &self.h2 } else { &self.http };
-        cell.get_or_init(|| HttpFetch::configured(&self.remote, h2).map_err(|e| e.to_string())).as_ref().map_err(Clone::clone)
+    /// The client for requests to `url`'s origin, set up for reading one source.
+    fn get(&self, h2: bool, url: &str) -> std::result::Result<HttpFetch, String> {
+        let origin = reqwest::Url::parse(url).map(|u| u.origin().ascii_serialization()).map_err(|e| format!("not a URL: {e}"))?;
+        let mut built = self.built.lock().map_err(|_| "the client cache is poisoned".to_string())?;
+        let client = built
+            .entry((h2, origin.clone()))
+            .or_insert_with(|| HttpFetch::configured(&self.remote, h2, Some(&origin), self.run.clone()).map_err(|e| e.to_string()));
+        client.as_ref().map(|c| c.for_source(self.until)).map_err(Clone::clone)
     }
 }
 
@@ -90,23 +102,24 @@ pub fn open_with(locator: &str, clients: &Clients) -> Result<Input> {
     let fail = |m: String| Located::file(&name, m);
     match protocol(locator) {
         Some(Protocol::Http) => {
-            let fetch = clients.get(false).map_err(fail)?;
+            let fetch = clients.get(false, locator).map_err(fail)?;
             let text = fetch.get(locator)?;
             if text.trim_start().starts_with('<') {
                 return Err(fail("not an API description: the server answered with HTML or XML".into()).into());
             }
-            Ok(Input { name, path: PathBuf::from(locator), text, fetch: Arc::new(fetch.clone()) })
+            Ok(Input { name, path: PathBuf::from(locator), text, fetch: Arc::new(fetch) })
         }
         Some(Protocol::GraphQl) => {
-            let fetch = clients.get(false).map_err(fail)?;
             let url = &locator["graphql+".len()..];
-            let text = introspection::fetch(fetch, url).map_err(fail)?;
+            let fetch = clients.get(false, url).map_err(fail)?;
+            let text = introspection::fetch(&fetch, url).map_err(fail)?;
             Ok(Input { name, path: PathBuf::from("introspection.graphql"), text, fetch: Arc::new(NoSiblings) })
         }
         Some(Protocol::Grpc) => {
             let tls = locator.to_ascii_lowercase().starts_with("grpcs:");
-            let fetch = clients.get(!tls).map_err(fail)?;
-            let bytes = grpc::fetch(locator, fetch).map_err(fail)?;
+            let base = format!("{}{}", if tls { "https" } else { "http" }, &locator[locator.find("://").unwrap_or(0)..]);
+            let fetch = clients.get(!tls, &base).map_err(fail)?;
+            let bytes = grpc::fetch(locator, &fetch).map_err(fail)?;
             let text = format!("{DESCRIPTOR_SET_MARKER}\n{}\n", base64::engine::general_purpose::STANDARD.encode(bytes));
             Ok(Input { name, path: PathBuf::from("reflection.proto"), text, fetch: Arc::new(NoSiblings) })
         }

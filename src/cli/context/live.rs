@@ -19,7 +19,8 @@ pub struct LiveArgs {
     /// PEM file with extra CA certificates for https:// and grpcs:// live sources.
     #[arg(long, value_name = "FILE")]
     pub ca_file: Option<PathBuf>,
-    /// Timeout of one request to a live source, in seconds.
+    /// Deadline of fetching the live sources, in seconds: connecting, headers, body and retries
+    /// of every source fetched together (a source still unfinished then is reported as timed out).
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     pub timeout: u64,
 }
