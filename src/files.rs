@@ -8,9 +8,19 @@
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
-/// A temporary in `dir` for the file `name`, created exclusively with a random name.
+/// A temporary in `dir` for the file `name`, created exclusively with a random name and the
+/// permissions a plain write gets (0666 less the umask, not the temporary's usual 0600), so a
+/// shared store or a written report stays readable as before.
 fn temporary(dir: &Path, name: &str) -> std::io::Result<tempfile::NamedTempFile> {
-    tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".apidiff-tmp").rand_bytes(12).tempfile_in(dir)
+    let prefix = format!(".{name}.");
+    let mut b = tempfile::Builder::new();
+    b.prefix(&prefix).suffix(".apidiff-tmp").rand_bytes(12);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    b.tempfile_in(dir)
 }
 
 fn parts(dest: &Path) -> std::io::Result<(&Path, String)> {
@@ -109,6 +119,19 @@ mod tests {
         assert!(create_new(&d.path().join("b.txt"), b"b").unwrap());
         assert_eq!(std::fs::read(&f).unwrap(), b"two");
         assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 2);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn written_files_get_the_permissions_of_a_plain_write() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("plain"), b"x").unwrap();
+        replace(&d.path().join("a"), b"x").unwrap();
+        create_new(&d.path().join("b"), b"x").unwrap();
+        let mode = |n: &str| std::fs::metadata(d.path().join(n)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode("a"), mode("plain"));
+        assert_eq!(mode("b"), mode("plain"));
     }
 
     #[cfg(unix)]

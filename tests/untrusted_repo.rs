@@ -360,5 +360,7 @@ fn an_endless_stdin_is_refused_at_the_cap_without_growing_past_it() {
     let out = child.wait_with_output().unwrap();
     writer.join().unwrap();
     refused(&out, &["<stdin>", "larger than the limit"]);
-    assert!(peak < 300 * 1024, "peak resident memory {peak} kB");
+    // The cap (256 MiB) plus the process itself; a buffer that doubles and copies peaked at
+    // about 490 MB here.
+    assert!(peak < (256 + 64) * 1024, "peak resident memory {peak} kB");
 }
