@@ -17,6 +17,7 @@ pub mod diff;
 pub mod discover;
 pub mod docs;
 pub mod error;
+pub mod files;
 pub mod hurl;
 pub mod ids;
 pub mod impact;

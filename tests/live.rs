@@ -57,11 +57,11 @@ fn diff_two_graphql_versions_with_a_bearer_token() {
     assert_eq!(rule_ids(&o), ["argument-default-changed", "deprecated-field-removed", "field-type-changed"]);
     assert!(!String::from_utf8_lossy(&o.stdout).contains(&token), "the token leaked into the report");
     // The same through apidiff.yaml's headers_env: the secret comes from the environment only.
-    std::fs::write(d.path().join("apidiff.yaml"), "headers_env:\n  Authorization: LIVE_AUTH\n").unwrap();
+    std::fs::write(d.path().join("apidiff.yaml"), "headers_env:\n  Authorization: APIDIFF_LIVE_AUTH\n").unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_apidiff"))
         .args(["diff", &v1, &v2, "-f", "json"])
         .current_dir(d.path())
-        .env("LIVE_AUTH", format!("Bearer {token}"))
+        .env("APIDIFF_LIVE_AUTH", format!("Bearer {token}"))
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));

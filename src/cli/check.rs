@@ -67,7 +67,8 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub connection: LiveArgs,
     /// A folder outside the repository that `$ref`s and imports may read (repeatable; adds to
-    /// the config's `ref_roots`).
+    /// the config's `ref_roots` and to the folders of `APIDIFF_REF_ROOTS`, a path list). Only
+    /// this flag and that variable reach outside the repository, never its own files.
     #[arg(long = "ref-root", value_name = "DIR")]
     pub ref_roots: Vec<PathBuf>,
 }
@@ -94,11 +95,13 @@ fn identity(root: &Path, deploy: Option<String>) -> Identity {
     }
 }
 
-/// The config's `ref_roots` (relative to the root) and `--ref-root` folders (relative to the
-/// current folder).
-fn ref_roots(root: &std::path::Path, config: &crate::config::Config, flags: &[PathBuf]) -> Vec<PathBuf> {
+/// The config's `ref_roots` (relative to the root, inside the repository) and the folders of
+/// `--ref-root` and `APIDIFF_REF_ROOTS` (relative to the current folder, anywhere).
+fn ref_roots(root: &std::path::Path, config: &crate::config::Config, flags: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| root.to_path_buf());
-    config.ref_roots.iter().map(|r| root.join(r)).chain(flags.iter().map(|r| cwd.join(r))).collect()
+    let mut roots = config.ref_roots_within(root)?;
+    roots.extend(super::context::ref_root_flags(flags).iter().map(|r| cwd.join(r)));
+    Ok(roots)
 }
 
 fn check(args: CheckArgs, ctx: super::context::Ctx, identity: Identity, color: bool, quiet: bool) -> Result<Exit, Error> {
@@ -114,11 +117,14 @@ fn check(args: CheckArgs, ctx: super::context::Ctx, identity: Identity, color: b
     }
     let req = Request {
         policy: pipeline::policy_for(&root, &config, &args.severity, fail_on, &today)?,
-        load: crate::spec::LoadOptions { ref_roots: ref_roots(&root, &config, &args.ref_roots), ..pipeline::load_options(&root, &config) },
+        load: crate::spec::LoadOptions {
+            ref_roots: ref_roots(&root, &config, &args.ref_roots)?,
+            ..pipeline::load_options(&root, &config)?
+        },
         options: crate::diff::Options { today, proto_category: proto_category(args.proto_category.as_deref(), &config)? },
         baseline: args.base.clone().map_or(Baseline::Archive, Baseline::Git),
         scope: if args.live {
-            Scope::Live(args.modules.clone(), args.connection.remote(&config.headers_env)?)
+            Scope::Live(args.modules.clone(), args.connection.remote(&config)?)
         } else {
             Scope::Discover(args.modules.clone())
         },

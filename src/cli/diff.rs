@@ -58,8 +58,9 @@ pub struct DiffArgs {
     /// Extra protobuf import root (repeatable).
     #[arg(long = "proto-include", short = 'I')]
     pub proto_include: Vec<PathBuf>,
-    /// A folder outside the repository that `$ref`s and imports may read (repeatable). By
-    /// default they resolve only inside the git top level of each file (else its folder).
+    /// A folder outside the repository that `$ref`s and imports may read (repeatable; adds to
+    /// the folders of `APIDIFF_REF_ROOTS`, a path list). By default they resolve only inside the
+    /// git top level of each file (else its folder).
     #[arg(long = "ref-root", value_name = "DIR")]
     pub ref_roots: Vec<PathBuf>,
 }
@@ -83,12 +84,13 @@ pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
         policy.ignores = policy::parse_ignore_file(&name, &text)?;
     }
     // `-I` folders were named by the user, so imports may come from them as from `--ref-root`.
-    let roots: Vec<PathBuf> = args.ref_roots.iter().chain(&args.proto_include).map(|r| cwd.join(r)).collect();
+    let roots: Vec<PathBuf> =
+        super::context::ref_root_flags(&args.ref_roots).iter().chain(&args.proto_include).map(|r| cwd.join(r)).collect();
     // `-I` folders first, then the repository's roots (apidiff.yaml, buf.yaml), then parent folders.
     let mut includes = args.proto_include.clone();
-    includes.extend(pipeline::load_options(&root, &config).proto_includes.into_iter().map(|r| root.join(r)));
+    includes.extend(pipeline::load_options(&root, &config)?.proto_includes.into_iter().map(|r| root.join(r)));
     let load = LoadOptions { allow_remote_refs: args.allow_remote_refs, proto_includes: includes, ref_roots: roots.clone() };
-    let remote = args.live.remote(&config.headers_env)?;
+    let remote = args.live.remote(&config)?;
     let req = pipeline::DiffRequest {
         base: open(&args.old, &cwd, &remote, &roots)?,
         revision: open(&args.new, &cwd, &remote, &roots)?,

@@ -42,7 +42,7 @@ pub(super) fn run(args: DocsArgs, cli: clap::Command) -> Result<Exit, Error> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| Error::Usage(format!("cannot create {}: {e}", dir.display())))?;
         }
-        std::fs::write(&path, &f.text).map_err(|e| Error::Usage(format!("cannot write {}: {e}", path.display())))?;
+        crate::files::replace(&path, f.text.as_bytes()).map_err(|e| Error::Usage(format!("cannot write {}: {e}", path.display())))?;
         eprintln!("wrote {}", path.display());
     }
     Ok(Exit::Clean)

@@ -17,8 +17,7 @@ pub struct DoctorArgs {
 
 pub(super) fn run(args: DoctorArgs) -> Result<Exit, Error> {
     let (root, config) = args.common.root_and_config()?;
-    let settings = super::context::settings(&root);
-    let (url, mirror) = super::context::urls(args.common.store.as_deref(), &config, &settings);
+    let (url, mirror, settings) = super::context::checked_urls(args.common.store.as_deref(), &config, &root)?;
     let store = super::context::open(&url, mirror.as_deref(), &root, &settings)?;
     let mut lines = vec![format!("store    {}", store.location())];
     for n in store.notices() {

@@ -37,7 +37,9 @@ pub(super) fn run(args: ExportArgs, quiet: bool) -> Result<Exit, Error> {
     let req = ExportRequest { module: args.module.clone(), since: args.since.clone(), format: args.format, now: now_ms() };
     let exported = pipeline::export_with(&ctx.archive, &req, &Bar::new(quiet))?;
     match &args.out {
-        Some(p) => std::fs::write(p, &exported.bytes).map_err(|e| Error::Usage(format!("--out {}: cannot write: {e}", p.display())))?,
+        Some(p) => {
+            crate::files::replace(p, &exported.bytes).map_err(|e| Error::Usage(format!("--out {}: cannot write: {e}", p.display())))?
+        }
         None => out_bytes(&exported.bytes),
     }
     exported.audit(&ctx.archive, &req, actor(&ctx.root), args.out.as_ref().map(|p| p.display().to_string()))?;

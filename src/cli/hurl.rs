@@ -47,7 +47,8 @@ pub(super) fn run(args: TestsArgs) -> Result<Exit, Error> {
             std::fs::create_dir_all(cwd.join(dir)).map_err(|e| Located::file(&shown, format!("cannot create the folder: {e}")))?;
             for f in &files {
                 let path = cwd.join(dir).join(&f.name);
-                std::fs::write(&path, &f.content).map_err(|e| Located::file(&shown, format!("cannot write {}: {e}", f.name)))?;
+                crate::files::replace(&path, f.content.as_bytes())
+                    .map_err(|e| Located::file(&shown, format!("cannot write {}: {e}", f.name)))?;
                 super::context::out(&format!("{}\n", dir.join(&f.name).display()));
             }
         }

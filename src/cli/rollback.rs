@@ -41,9 +41,10 @@ pub(super) fn run(args: RollbackArgs, color: bool) -> Result<Exit, Error> {
         root: ctx.root.clone(),
         to: args.to.clone(),
         module: args.module.clone(),
-        current: Current::Worktree(args.connection.remote(&ctx.config.headers_env)?),
-        load: crate::pipeline::load_options(&ctx.root, &ctx.config),
+        current: Current::Worktree(args.connection.remote(&ctx.config)?),
+        load: crate::pipeline::load_options(&ctx.root, &ctx.config)?,
         options: Options { today: today(), proto_category: ctx.config.protobuf.category() },
+        live: rollback::configured_live(&ctx.config),
     };
     // Read and check everything before writing anything.
     let plan = rollback::plan(&req, &entries, !args.preview)?;

@@ -28,6 +28,7 @@ pub(super) fn run(args: ShowArgs) -> Result<Exit, Error> {
     let ctx = args.common.context()?;
     ctx.archive.require()?;
     let (entry, _) = resolve_entry(&ctx.archive, &args.id)?;
+    entry.verified()?;
     let notes: Vec<_> = ctx.archive.notes()?.into_iter().filter(|n| n.entry == entry.id).collect();
     let new = match &entry.snapshot {
         Some(h) => Some(ctx.archive.snapshot(h)?),

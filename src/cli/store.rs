@@ -1,6 +1,6 @@
 //! `apidiff store copy|export|import`: move, back up and restore a whole history.
 
-use super::context::{Bar, Common, actor, now_ms, settings, urls};
+use super::context::{Bar, Common, actor, checked_urls, now_ms, settings};
 use super::context::{Exit, out};
 use crate::error::Error;
 use crate::store::{self, Action, Archive, AuditEvent, copy};
@@ -76,8 +76,10 @@ fn audit_export(archive: &Archive, root: &Path, details: serde_json::Value) -> R
 
 fn run_copy(args: CopyArgs, quiet: bool) -> Result<Exit, Error> {
     let (root, config) = args.common.root_and_config()?;
-    let settings = settings(&root);
-    let from_url = args.from.clone().unwrap_or_else(|| urls(args.common.store.as_deref(), &config, &settings).0);
+    let (from_url, settings) = match &args.from {
+        Some(from) => (from.clone(), settings(&root)),
+        None => checked_urls(args.common.store.as_deref(), &config, &root).map(|(url, _, s)| (url, s))?,
+    };
     let from = Archive::new(store::open_with(&from_url, &root, &settings)?);
     let to = store::open_with(&args.to, &root, &settings)?;
     for n in from.notices().into_iter().chain(to.notices()) {
@@ -109,13 +111,9 @@ fn run_export(args: ExportArgs) -> Result<Exit, Error> {
     if args.file == "-" {
         out(&String::from_utf8_lossy(&buf));
     } else {
-        // Whole file or nothing: write aside, then rename.
+        // Whole file or nothing: an exclusive temporary beside it, then renamed.
         let dest = std::env::current_dir().map_err(|e| Error::Usage(e.to_string()))?.join(&args.file);
-        let tmp = dest.with_extension(format!("partial-{}", std::process::id()));
-        std::fs::write(&tmp, &buf).and_then(|_| std::fs::rename(&tmp, &dest)).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            Error::Usage(format!("cannot write {}: {e}", args.file))
-        })?;
+        crate::files::replace(&dest, &buf).map_err(|e| Error::Usage(format!("cannot write {}: {e}", args.file)))?;
         eprintln!("exported {} objects and {} records from {} to {}", report.objects, report.records, ctx.archive.location(), args.file);
     }
     Ok(Exit::Clean)

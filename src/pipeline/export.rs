@@ -146,6 +146,7 @@ impl Exported {
 /// One archived entry's comparison (its previous snapshot → its snapshot) as a report, under
 /// the repository's policy.
 pub fn entry_report(archive: &Archive, e: &Entry, load: &LoadOptions, options: &diff::Options, policy: &Policy) -> Result<Report> {
+    e.verified()?;
     let changes = match (&e.previous, &e.snapshot) {
         (Some(p), Some(s)) => {
             let (old, new) = (archive.snapshot(p)?, archive.snapshot(s)?);

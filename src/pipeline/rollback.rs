@@ -47,6 +47,16 @@ pub struct RollbackRequest<'a> {
     pub load: LoadOptions,
     /// How they compare.
     pub options: Options,
+    /// The `live:` sources of the current configuration, as (module, locator): the only live
+    /// sources a preview fetches ([`configured_live`]). A live locator an archived record names
+    /// and the configuration does not is compared from the archive only: a record never
+    /// decides where apidiff connects or which secrets it sends.
+    pub live: Vec<(String, String)>,
+}
+
+/// The (module, locator) pairs of every `live:` source a configuration declares.
+pub fn configured_live(config: &crate::config::Config) -> Vec<(String, String)> {
+    config.modules.iter().flat_map(|m| m.live.iter().map(|l| (m.name.clone(), l.clone()))).collect()
 }
 
 /// One spec a rollback concerns.
@@ -169,17 +179,25 @@ fn preview_here(req: &RollbackRequest<'_>, plan: &Plan) -> Result<Preview> {
     Ok(Preview { to: plan.to.clone(), to_kind: plan.to_kind, specs, diff: diff_text, report: Report::build(pairs, FailOn::Never) })
 }
 
+/// The latest archived snapshot of a target's spec.
+fn archived(req: &RollbackRequest<'_>, plan: &Plan, e: &Entry) -> Result<(Option<Bundle>, Option<String>)> {
+    let snap = plan.latest.iter().find(|l| l.module == e.module && l.spec == e.spec).and_then(|l| l.snapshot.clone());
+    let bundle = snap.as_deref().map(|h| req.archive.snapshot(h)).transpose()?;
+    Ok((bundle, snap))
+}
+
 /// The current files of a target's spec, and the snapshot they are when known.
 fn current_of(req: &RollbackRequest<'_>, plan: &Plan, e: &Entry) -> Result<(Option<Bundle>, Option<String>)> {
+    let configured = |e: &Entry| req.live.iter().any(|(m, l)| *m == e.module && (*l == e.spec || crate::source::http::redact(l) == e.spec));
     match &req.current {
-        Current::Archive => {
-            let snap = plan.latest.iter().find(|l| l.module == e.module && l.spec == e.spec).and_then(|l| l.snapshot.clone());
-            let bundle = snap.as_deref().map(|h| req.archive.snapshot(h)).transpose()?;
-            Ok((bundle, snap))
-        }
-        // A live source: what it serves now (a failure names the locator).
+        Current::Archive => archived(req, plan, e),
+        Current::Worktree(_) if live::is_live(&e.spec) && !configured(e) => archived(req, plan, e),
+        // A live source the configuration declares: what it serves now, fetched from the
+        // configured locator (a failure names it).
         Current::Worktree(remote) if live::is_live(&e.spec) => {
-            let i = Input::open_with(&e.spec, &req.root, remote, &[])?;
+            let locator = req.live.iter().find(|(m, l)| *m == e.module && (*l == e.spec || crate::source::http::redact(l) == e.spec));
+            let locator = locator.map_or(e.spec.as_str(), |(_, l)| l.as_str());
+            let i = Input::open_with(locator, &req.root, remote, &[])?;
             let b = Bundle { format: e.format.as_str().to_string(), entry: i.name.clone(), files: [(i.name, i.text)].into() };
             Ok((Some(b), None))
         }
@@ -214,7 +232,7 @@ pub fn apply(req: &RollbackRequest<'_>, plan: &Plan, actor: Option<String>, now:
                     if crate::source::read_limited(&dest, p, crate::source::MAX_FILE_BYTES).is_ok_and(|cur| cur == content.as_bytes()) {
                         continue;
                     }
-                    write_file(&dest, content)?;
+                    write_file(&req.root, p, &dest, content)?;
                     written.push(p.clone());
                 }
             }
@@ -273,40 +291,11 @@ pub fn safe_path(root: &Path, rel: &str) -> Result<PathBuf> {
 
 /// Writes `content` to `dest` through a temporary created exclusively (`O_EXCL`: an existing
 /// file or link at its name is never opened) in the same folder, then renamed over `dest`.
-fn write_file(dest: &Path, content: &str) -> Result<()> {
-    use std::io::Write;
+fn write_file(root: &Path, rel: &str, dest: &Path, content: &str) -> Result<()> {
     let io = |e: std::io::Error| Error::Usage(format!("cannot write {}: {e}", dest.display()));
-    let parent = dest.parent().ok_or_else(|| Error::Usage(format!("cannot write {}: no folder", dest.display())))?;
-    std::fs::create_dir_all(parent).map_err(io)?;
-    let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let (tmp, mut file) = exclusive_temp(parent, &name).map_err(io)?;
-    let done = file.write_all(content.as_bytes()).and_then(|_| file.sync_all()).and_then(|_| std::fs::rename(&tmp, dest));
-    if let Err(e) = done {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(io(e));
-    }
-    Ok(())
-}
-
-/// A new file in `dir` with an unpredictable name, created with `create_new` so that nothing
-/// already there (a committed link, another process's file) is ever written through.
-fn exclusive_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let mut last = None;
-    for _ in 0..16 {
-        let nonce = crate::spec::bundle::sha256_hex(
-            format!("{}:{}:{:?}:{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed), std::time::Instant::now(), name)
-                .as_bytes(),
-        );
-        let tmp = dir.join(format!(".{name}.{}.apidiff-tmp", &nonce[..16]));
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
-            Ok(f) => return Ok((tmp, f)),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
-            Err(e) => return Err(e),
-        }
-    }
-    Err(last.unwrap_or_else(|| std::io::Error::other("no free temporary name")))
+    let folder = Path::new(rel).parent().unwrap_or(Path::new(""));
+    crate::files::dirs_within(root, folder).map_err(io)?;
+    crate::files::replace(dest, content.as_bytes()).map_err(io)
 }
 
 #[cfg(test)]
@@ -338,7 +327,7 @@ mod tests {
         std::fs::write(&victim, "keep").unwrap();
         // The predictable name earlier versions used.
         std::os::unix::fs::symlink(&victim, d.path().join(".api.yaml.apidiff-rollback")).unwrap();
-        write_file(&d.path().join("api.yaml"), "new").unwrap();
+        write_file(d.path(), "api.yaml", &d.path().join("api.yaml"), "new").unwrap();
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
         assert_eq!(std::fs::read_to_string(d.path().join("api.yaml")).unwrap(), "new");
         let left: Vec<_> = std::fs::read_dir(d.path())

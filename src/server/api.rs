@@ -58,7 +58,10 @@ fn invalidate(state: &AppState) {
 
 fn find_entry(entries: &[Entry], id: &str) -> Result<Entry, ApiError> {
     match Archive::resolve(entries, id, &["entry"]) {
-        Ok(store::Target::Entry(e)) => Ok(*e),
+        Ok(store::Target::Entry(e)) => {
+            e.verified()?;
+            Ok(*e)
+        }
         Ok(_) => Err(ApiError::not_found(format!("`{id}` is not an entry"))),
         Err(e) => Err(e.into()),
     }
@@ -247,8 +250,8 @@ fn default_path(module: &str, text: &str) -> Result<String, ApiError> {
     }
 }
 
-fn load_opts(state: &AppState) -> LoadOptions {
-    pipeline::load_options(&state.root, &state.config)
+fn load_opts(state: &AppState) -> Result<LoadOptions, ApiError> {
+    Ok(pipeline::load_options(&state.root, &state.config)?)
 }
 
 fn compare_opts(state: &AppState) -> Options {
@@ -295,7 +298,7 @@ pub(super) async fn register(State(state): S, Extension(caller): C, b: Body<Regi
                 scope: pipeline::Scope::Given(given),
                 policy: repo_policy(&state, fail_on)?,
                 options: compare_opts(&state),
-                load: load_opts(&state),
+                load: load_opts(&state)?,
                 identity,
             };
             let checked = pipeline::check(&req)?;
@@ -459,8 +462,9 @@ pub(super) async fn rollback(State(state): S, Extension(caller): C, b: Body<Roll
             to: b.to,
             module: b.module,
             current: Current::Archive,
-            load: load_opts(&state),
+            load: load_opts(&state)?,
             options: compare_opts(&state),
+            live: Vec::new(),
         };
         let plan = pipeline::rollback::plan(&req, &all, b.apply)?;
         if !b.apply {
@@ -524,7 +528,8 @@ pub(super) async fn report(
         let all = entries(&state)?;
         let e = find_entry(&all, &id)?;
         let fail_on = fail_on(&state);
-        let report = pipeline::entry_report(&state.archive, &e, &load_opts(&state), &compare_opts(&state), &repo_policy(&state, fail_on)?)?;
+        let report =
+            pipeline::entry_report(&state.archive, &e, &load_opts(&state)?, &compare_opts(&state), &repo_policy(&state, fail_on)?)?;
         let body = match format {
             ReportFormat::Json => {
                 let mut v = serde_json::to_value(&report).unwrap_or_default();

@@ -50,9 +50,11 @@ impl FsFetch {
         let name = self.display(path);
         let real = std::fs::canonicalize(path).map_err(|e| Located::file(&name, io_message(&e)))?;
         match &self.roots {
-            Some(roots) if !roots.iter().any(|r| real.starts_with(r)) => {
-                Err(Located::file(&name, "is outside the repository, so it is not read; pass --ref-root DIR to allow a folder").into())
-            }
+            Some(roots) if !roots.iter().any(|r| real.starts_with(r)) => Err(Located::file(
+                &name,
+                "is outside the repository, so it is not read; pass --ref-root DIR (or set APIDIFF_REF_ROOTS) to allow a folder",
+            )
+            .into()),
             _ => Ok(real),
         }
     }
@@ -109,13 +111,41 @@ pub fn read_text_if_exists(path: &Path, name: &str, limit: u64) -> Result<Option
 
 /// Reads at most `limit` bytes from `r`; more is an error naming `name`. A NUL byte ends the
 /// read at once: no spec format allows one, and an endless source of them (`/dev/zero` piped
-/// in) is refused without filling memory.
+/// in) is refused without filling memory. The bytes are kept in parts allocated once each
+/// (never a growing buffer that doubles and copies), so an endless stream (`yes |`) is refused
+/// holding no more than the cap.
 pub fn read_capped(r: impl std::io::Read, name: &str, limit: u64) -> Result<Vec<u8>> {
-    read_into(r, name, limit, Vec::new())
+    const PART: usize = 8 << 20;
+    let mut parts: Vec<Vec<u8>> = Vec::new();
+    read_chunks(r, name, limit, &mut |chunk| match parts.last_mut() {
+        Some(p) if p.len() + chunk.len() <= p.capacity() => p.extend_from_slice(chunk),
+        _ => {
+            let mut p = Vec::with_capacity(PART.max(chunk.len()));
+            p.extend_from_slice(chunk);
+            parts.push(p);
+        }
+    })?;
+    if parts.len() == 1 {
+        return Ok(parts.pop().unwrap_or_default());
+    }
+    let mut bytes = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for p in parts {
+        bytes.extend_from_slice(&p);
+    }
+    Ok(bytes)
 }
 
-fn read_into(mut r: impl std::io::Read, name: &str, limit: u64, mut bytes: Vec<u8>) -> Result<Vec<u8>> {
+fn read_into(r: impl std::io::Read, name: &str, limit: u64, mut bytes: Vec<u8>) -> Result<Vec<u8>> {
+    read_chunks(r, name, limit, &mut |chunk| bytes.extend_from_slice(chunk))?;
+    Ok(bytes)
+}
+
+/// Hands `r`'s bytes to `keep` in chunks, refusing a NUL byte (naming its line) and more than
+/// `limit` bytes before keeping them.
+fn read_chunks(mut r: impl std::io::Read, name: &str, limit: u64, keep: &mut dyn FnMut(&[u8])) -> Result<()> {
     let mut chunk = vec![0u8; 64 * 1024];
+    let mut total = 0u64;
+    let mut lines = 0u64;
     loop {
         let n = match r.read(&mut chunk) {
             Ok(0) => break,
@@ -123,26 +153,29 @@ fn read_into(mut r: impl std::io::Read, name: &str, limit: u64, mut bytes: Vec<u
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(Located::file(name, io_message(&e)).into()),
         };
+        let got = &chunk[..n];
         // `contains` on bytes is a memchr; the position is only wanted for the error.
-        if bytes.is_empty()
-            && let Some(kind) = compressed(&chunk[..n])
+        if total == 0
+            && let Some(kind) = compressed(got)
         {
             return Err(
                 Located::new(name, Some(1), Some(1), format!("file is {kind}; decompress it first (apidiff reads UTF-8 text)")).into()
             );
         }
-        if chunk[..n].contains(&0)
-            && let Some(at) = chunk[..n].iter().position(|&b| b == 0)
+        if got.contains(&0)
+            && let Some(at) = got.iter().position(|&b| b == 0)
         {
-            let line = bytes.iter().chain(&chunk[..at]).filter(|&&b| b == b'\n').count() as u32 + 1;
-            return Err(Located::new(name, Some(line), None, "holds a NUL byte: not a text file").into());
+            let line = lines + got[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+            return Err(Located::new(name, Some(u32::try_from(line).unwrap_or(u32::MAX)), None, "holds a NUL byte: not a text file").into());
         }
-        if (bytes.len() + n) as u64 > limit {
+        if total + n as u64 > limit {
             return Err(too_large(name, limit));
         }
-        bytes.extend_from_slice(&chunk[..n]);
+        total += n as u64;
+        lines += got.iter().filter(|&&b| b == b'\n').count() as u64;
+        keep(got);
     }
-    Ok(bytes)
+    Ok(())
 }
 
 fn too_large(name: &str, limit: u64) -> crate::Error {

@@ -213,6 +213,30 @@ impl Entry {
         }
         sha256_hex(s.as_bytes())[..20].to_string()
     }
+
+    /// The id this entry's content derives ([`Entry::derive_id`]).
+    pub fn content_id(&self) -> String {
+        Entry::derive_id(&self.module, &self.spec, self.snapshot.as_deref(), self.previous.as_deref(), self.deploy.as_deref())
+    }
+
+    /// Refuses an entry whose id does not match its content: its module, spec, snapshots or
+    /// deploy were edited after it was recorded, so nothing it names can be trusted (a spec
+    /// turned into a URL would be fetched, a path outside the repository written). Every path
+    /// that acts on an entry (rollback, show, a report) asks this first.
+    pub fn verified(&self) -> crate::error::Result<&Entry> {
+        let derived = self.content_id();
+        if derived == self.id {
+            return Ok(self);
+        }
+        Err(crate::error::Located::file(
+            format!("{ENTRIES}{}.json", self.id),
+            format!(
+                "refusing entry {}: its id does not match its content (module `{}`, spec `{}`, snapshots and deploy derive {derived}); the record was edited after it was recorded. `apidiff doctor` lists every such record",
+                self.id, self.module, self.spec
+            ),
+        )
+        .into())
+    }
 }
 
 /// A note someone attached to an entry.

@@ -250,6 +250,13 @@ pub fn verify(store: &dyn Store) -> Result<Health> {
                         if named != e.id {
                             h.problems.push(format!("record {key} holds entry id `{}`, not `{named}`: it was edited or moved", e.id));
                         }
+                        let derived = e.content_id();
+                        if derived != e.id {
+                            h.problems.push(format!(
+                                "record {key}: entry {} does not match its content (module `{}`, spec `{}`, snapshots and deploy derive {derived}): it was edited after it was recorded",
+                                e.id, e.module, e.spec
+                            ));
+                        }
                         if !inside_path(&e.spec) {
                             h.problems.push(format!("entry {} names the spec `{}`, which leaves the repository", e.id, e.spec));
                         }

@@ -1,14 +1,16 @@
 //! The embedded store: a folder (`.apidiff/` by default) that needs no server.
 //!
-//! Every write is create-only and atomic: the bytes go to a temporary file that is synced and
-//! then hard-linked to its final name, which fails if the name exists. Two processes that write
-//! at once therefore never see a half-written file and never overwrite each other.
+//! Every write is create-only and atomic: the bytes go to a temporary created exclusively in
+//! the destination folder ([`crate::files::create_new`]), synced, then hard-linked to its final
+//! name, which fails if the name exists. Two processes that write at once therefore never see a
+//! half-written file and never overwrite each other. Every path the store touches is checked
+//! after resolving links: a folder or file inside the store that is a link (`records` committed
+//! as a symlink to elsewhere, say) is refused, never written or read through.
 
 use super::Store;
 use crate::error::{Error, Result};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 
 const MARKER: &str = "apidiff-store.json";
 
@@ -16,18 +18,55 @@ const MARKER: &str = "apidiff-store.json";
 #[derive(Debug, Clone)]
 pub struct FsStore {
     root: PathBuf,
+    /// The root's real path, once it exists.
+    real: OnceLock<PathBuf>,
 }
 
 impl FsStore {
     /// A store rooted at `root` (not created until [`Store::create`]).
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        FsStore { root: root.into() }
+        FsStore { root: root.into(), real: OnceLock::new() }
     }
 
     fn path(&self, key: &str) -> Result<PathBuf> {
         check_key(key)?;
         Ok(self.root.join(key))
     }
+
+    /// The root's real path (links resolved); `None` while it does not exist.
+    fn real_root(&self) -> Result<Option<&Path>> {
+        if let Some(r) = self.real.get() {
+            return Ok(Some(r));
+        }
+        match std::fs::canonicalize(&self.root) {
+            Ok(r) => Ok(Some(self.real.get_or_init(|| r))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io("resolve", &self.root, e)),
+        }
+    }
+
+    /// Refuses a path of the store whose existing folders resolve outside the store's root.
+    fn confined(&self, path: &Path) -> Result<()> {
+        let Some(real) = self.real_root()? else { return Ok(()) };
+        let Some(existing) = path.ancestors().find(|a| std::fs::symlink_metadata(a).is_ok()) else { return Ok(()) };
+        crate::files::inside(real, existing).map(|_| ()).map_err(|e| refused(path, e))
+    }
+
+    /// Creates the folder of `key` inside the root, following no link.
+    fn folder_of(&self, key: &str) -> Result<PathBuf> {
+        let rel = Path::new(key).parent().unwrap_or(Path::new(""));
+        std::fs::create_dir_all(&self.root).map_err(|e| io("create", &self.root, e))?;
+        let dir = crate::files::dirs_within(&self.root, rel).map_err(|e| refused(&self.root.join(rel), e))?;
+        self.confined(&dir)?;
+        Ok(dir)
+    }
+}
+
+fn refused(path: &Path, e: std::io::Error) -> Error {
+    Error::store(format!(
+        "refusing {}: {e}; a store holds no links (remove the link, or choose the store folder itself with --store)",
+        path.display()
+    ))
 }
 
 /// Keys are flat, relative and made of safe characters, so every backend can hold them as-is.
@@ -43,61 +82,36 @@ fn io(what: &str, path: &Path, e: std::io::Error) -> Error {
     Error::store(format!("cannot {what} {}: {e}", path.display()))
 }
 
-static COUNTER: AtomicU64 = AtomicU64::new(0);
-
 impl Store for FsStore {
     fn location(&self) -> String {
         self.root.display().to_string()
     }
 
     fn exists(&self) -> Result<bool> {
-        Ok(self.root.join(MARKER).is_file())
+        let marker = self.root.join(MARKER);
+        self.confined(&marker)?;
+        Ok(marker.is_file())
     }
 
     fn create(&self) -> Result<()> {
-        for dir in ["objects/sha256", "records", "tmp"] {
-            let p = self.root.join(dir);
-            std::fs::create_dir_all(&p).map_err(|e| io("create", &p, e))?;
+        for dir in ["objects/sha256/x", "records/x", "tmp/x"] {
+            self.folder_of(dir)?;
         }
         // Teams may commit the store itself; only the scratch folder is kept out of git.
-        let gi = self.root.join("tmp/.gitignore");
-        if !gi.exists() {
-            let _ = std::fs::write(&gi, "*\n");
-        }
+        let _ = crate::files::create_new(&self.root.join("tmp/.gitignore"), b"*\n");
         self.put_new(MARKER, b"{\"layout\": 1}\n").map(|_| ())
     }
 
     fn put_new(&self, key: &str, bytes: &[u8]) -> Result<bool> {
         let dest = self.path(key)?;
-        if dest.exists() {
-            return Ok(false);
-        }
-        if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| io("create", parent, e))?;
-        }
-        let tmp_dir = self.root.join("tmp");
-        std::fs::create_dir_all(&tmp_dir).map_err(|e| io("create", &tmp_dir, e))?;
-        let tmp = tmp_dir.join(format!("{}-{}.part", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed)));
-        let written = (|| {
-            let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-            f.write_all(bytes)?;
-            f.sync_all()
-        })();
-        if let Err(e) = written {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(io("write", &tmp, e));
-        }
-        let linked = std::fs::hard_link(&tmp, &dest);
-        let _ = std::fs::remove_file(&tmp);
-        match linked {
-            Ok(()) => Ok(true),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-            Err(e) => Err(io("write", &dest, e)),
-        }
+        let dir = self.folder_of(key)?;
+        let dest = dir.join(dest.file_name().unwrap_or_default());
+        crate::files::create_new(&dest, bytes).map_err(|e| io("write", &dest, e))
     }
 
     fn get(&self, key: &str) -> Result<Option<Vec<u8>>> {
         let p = self.path(key)?;
+        self.confined(&p)?;
         // The store writes regular files only: a symlink or FIFO in it (committed to a
         // repository, say) is refused rather than followed or waited on.
         match std::fs::symlink_metadata(&p) {
@@ -114,6 +128,7 @@ impl Store for FsStore {
     fn list(&self, prefix: &str) -> Result<Vec<String>> {
         let prefix = prefix.trim_end_matches('/');
         let dir = self.path(prefix)?;
+        self.confined(&dir)?;
         let rd = match std::fs::read_dir(&dir) {
             Ok(rd) => rd,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),

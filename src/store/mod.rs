@@ -454,6 +454,9 @@ impl Archive {
             },
         };
         let targets: Vec<Entry> = targets.into_iter().filter(|e| e.snapshot.is_some() && module.is_none_or(|m| e.module == m)).collect();
+        for e in &targets {
+            e.verified()?;
+        }
         if targets.is_empty() {
             return Err(Error::NotFound(match module {
                 Some(m) => format!("module `{m}` has no archived spec at {kind} {}", crate::ids::short(&full)),

@@ -23,15 +23,27 @@ pub struct LiveArgs {
     /// of every source fetched together (a source still unfinished then is reported as timed out).
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     pub timeout: u64,
+    /// Another prefix the environment variables named by `headers_env` in apidiff.yaml may have
+    /// (repeatable; also `APIDIFF_HEADERS_ENV_PREFIX`, comma-separated). Without it they must
+    /// start with `APIDIFF_`: a repository's own file cannot send any other variable.
+    #[arg(long = "headers-env-prefix", value_name = "PREFIX")]
+    pub headers_env_prefixes: Vec<String>,
 }
 
 impl LiveArgs {
-    /// The connection settings, with the headers `headers_env` maps to environment variables
-    /// (a variable that is not set is an error naming it, never its value).
-    pub(crate) fn remote(&self, headers_env: &std::collections::BTreeMap<String, String>) -> Result<crate::source::http::Remote, Error> {
+    /// The connection settings, with the headers the config's `headers_env` maps to environment
+    /// variables: each variable must have an allowed prefix ([`crate::config::HEADERS_ENV_PREFIX`],
+    /// `--headers-env-prefix`, `APIDIFF_HEADERS_ENV_PREFIX`), and one that is not set is an error
+    /// naming it, never its value.
+    pub(crate) fn remote(&self, config: &crate::config::Config) -> Result<crate::source::http::Remote, Error> {
         use crate::source::http::Remote;
+        let mut prefixes = self.headers_env_prefixes.clone();
+        if let Ok(v) = std::env::var("APIDIFF_HEADERS_ENV_PREFIX") {
+            prefixes.extend(v.split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::to_string));
+        }
+        config.check_headers_env(&prefixes)?;
         let mut headers = Vec::new();
-        for (name, var) in headers_env {
+        for (name, var) in &config.headers_env {
             let value = std::env::var(var).map_err(|_| {
                 Error::Usage(format!("headers_env: header `{name}` needs the environment variable {var}, which is not set"))
             })?;
@@ -108,7 +120,7 @@ pub(crate) fn watcher(ctx: &Ctx, modules: &[String], connection: &LiveArgs, aler
         config: ctx.config.clone(),
         archive: ctx.archive.clone(),
         modules: modules.to_vec(),
-        remote: connection.remote(&ctx.config.headers_env)?,
+        remote: connection.remote(&ctx.config)?,
         alerts: alerts.then(|| crate::notify::Secrets::for_channels(&ctx.config.alerts, |n| std::env::var(n).ok())),
         actor: actor(&ctx.root),
     })

@@ -67,6 +67,16 @@ impl Common {
     }
 }
 
+/// The `--ref-root` folders, then those of `APIDIFF_REF_ROOTS` (a path list, `:`-separated on
+/// Unix): the only ways to let `$ref`s and imports read outside the repository.
+pub(crate) fn ref_root_flags(flags: &[PathBuf]) -> Vec<PathBuf> {
+    let mut roots = flags.to_vec();
+    if let Some(v) = std::env::var_os("APIDIFF_REF_ROOTS") {
+        roots.extend(std::env::split_paths(&v).filter(|p| !p.as_os_str().is_empty()));
+    }
+    roots
+}
+
 /// Who is running the command: git's committer identity, else the login name.
 pub(crate) fn actor(root: &Path) -> Option<String> {
     git::committer(root).or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))

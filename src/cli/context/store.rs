@@ -46,7 +46,7 @@ pub(crate) fn settings(root: &Path) -> Settings {
 }
 
 /// The store URL and mirror URL a command uses.
-pub(crate) fn urls(flag: Option<&str>, config: &Config, settings: &Settings) -> (String, Option<String>) {
+fn urls(flag: Option<&str>, config: &Config, settings: &Settings) -> (String, Option<String>) {
     let url = flag
         .map(str::to_string)
         .or_else(|| settings.get("APIDIFF_STORE").cloned())
@@ -66,17 +66,30 @@ pub(crate) fn open(url: &str, mirror: Option<&str>, root: &Path, settings: &Sett
     })
 }
 
-/// Opens the store a command's options and config name, telling stderr what opening it did.
-pub(crate) fn open_configured(flag: Option<&str>, config: &Config, root: &Path) -> Result<Archive, Error> {
+/// The store URL, mirror URL and settings a command uses, after checking that a folder store the
+/// repository itself chose (the config's `store` or `store.mirror`, `APIDIFF_STORE` or
+/// `APIDIFF_MIRROR` in its `.env`, the default `.apidiff`) stays inside it. An absolute store, or
+/// one resolving outside, comes only from `--store`, `--to` or the process environment.
+pub(crate) fn checked_urls(flag: Option<&str>, config: &Config, root: &Path) -> Result<(String, Option<String>, Settings), Error> {
     let settings = settings(root);
     let (url, mirror) = urls(flag, config, &settings);
-    // A store folder named by the repository itself (the default `.apidiff`, the config, `.env`)
-    // must stay inside it: a committed symlink must not send writes elsewhere. `--store` and
-    // `APIDIFF_STORE` in the environment are the user's own choice.
-    let chosen = flag.is_some() || std::env::var("APIDIFF_STORE").is_ok_and(|v| !v.is_empty());
-    if !chosen {
-        confine_store(&url, root)?;
+    let from_env = |k: &str| std::env::var(k).is_ok_and(|v| !v.is_empty());
+    if flag.is_none() && !from_env("APIDIFF_STORE") {
+        let at = if config.store_url() == Some(url.as_str()) { Some("/store") } else { None };
+        confine_store(&url, root, config, at)?;
     }
+    if let Some(m) = &mirror
+        && !from_env("APIDIFF_MIRROR")
+    {
+        let at = if config.store_mirror() == Some(m.as_str()) { Some("/store/mirror") } else { None };
+        confine_store(m, root, config, at)?;
+    }
+    Ok((url, mirror, settings))
+}
+
+/// Opens the store a command's options and config name, telling stderr what opening it did.
+pub(crate) fn open_configured(flag: Option<&str>, config: &Config, root: &Path) -> Result<Archive, Error> {
+    let (url, mirror, settings) = checked_urls(flag, config, root)?;
     let store = open(&url, mirror.as_deref(), root, &settings)?;
     for n in store.notices() {
         eprintln!("note: {n}");
@@ -84,26 +97,37 @@ pub(crate) fn open_configured(flag: Option<&str>, config: &Config, root: &Path) 
     Ok(Archive::new(store))
 }
 
-/// Refuses a relative folder store whose real path (symlinks resolved) lies outside `root`.
-fn confine_store(url: &str, root: &Path) -> Result<(), Error> {
+/// Refuses a folder store that is absolute or whose real path (links resolved) lies outside
+/// `root`; the error points at the config's setting (`at`) when it came from there, else names
+/// the repository's `.env`.
+fn confine_store(url: &str, root: &Path, config: &Config, at: Option<&str>) -> Result<(), Error> {
     let path = match url.split_once("://") {
         None => url,
         Some(("file", rest)) => rest,
         Some(_) => return Ok(()),
     };
+    let refuse = |why: String| -> Error {
+        let message = format!(
+            "store `{url}` {why}; a repository's own files cannot place the store outside it: choose such a store with --store or APIDIFF_STORE"
+        );
+        match at {
+            Some(ptr) => config.origin.at(ptr, message).into(),
+            None => crate::error::Located::file(".env", message).into(),
+        }
+    };
     if Path::new(path).is_absolute() {
-        return Ok(());
+        return Err(refuse("is an absolute path".into()));
     }
     let full = root.join(path);
+    if crate::source::normalize(Path::new(path)).starts_with("..") {
+        return Err(refuse("leaves the repository".into()));
+    }
     // The store may not exist yet: check the nearest folder that does.
     let Some(existing) = full.ancestors().find(|a| a.exists()) else { return Ok(()) };
     let real = std::fs::canonicalize(existing).map_err(|e| Error::Usage(format!("store `{url}`: {e}")))?;
     let real_root = std::fs::canonicalize(root).map_err(|e| Error::Usage(format!("{}: {e}", root.display())))?;
     if !real.starts_with(&real_root) {
-        return Err(Error::Usage(format!(
-            "store `{url}` resolves to {}, outside the repository; a store outside it must be chosen with --store or APIDIFF_STORE",
-            real.display()
-        )));
+        return Err(refuse(format!("resolves to {}, outside the repository", real.display())));
     }
     Ok(())
 }
