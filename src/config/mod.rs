@@ -188,6 +188,10 @@ pub struct Gate {
     /// `breaking`, `warning` (default), `info` or `off`.
     #[serde(default)]
     pub drift: Option<Level>,
+    /// Breaking changes without a witness (`witness.kind: none`) count as warnings: only what
+    /// apidiff proved against both versions fails the gate (default `false`).
+    #[serde(default)]
+    pub require_witness: Option<bool>,
 }
 
 /// Alert settings: where breaking changes are announced. Secrets (webhook URLs, signing keys,
