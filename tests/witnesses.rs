@@ -98,6 +98,7 @@ fn witness_off_leaves_changes_without_witnesses() {
     assert!(changes.iter().all(|c| c.witness.is_none()), "compare alone builds no witness");
 }
 
+#[allow(clippy::print_stderr)]
 fn python() -> Option<PathBuf> {
     let path = std::env::var_os("APIDIFF_TEST_PYTHON")
         .map(PathBuf::from)
@@ -118,7 +119,11 @@ fn instance_witnesses_agree_with_python_jsonschema() {
     for case in cases() {
         let Some((Spec::OpenApi(base), Spec::OpenApi(rev), changes)) = witnessed(&case) else { continue };
         for c in &changes {
-            let Some(w) = c.witness.as_ref().filter(|w| w.instance.is_some() && matches!(w.kind, WitnessKind::Request | WitnessKind::Response)) else { continue };
+            let Some(w) =
+                c.witness.as_ref().filter(|w| w.instance.is_some() && matches!(w.kind, WitnessKind::Request | WitnessKind::Response))
+            else {
+                continue;
+            };
             let (Some(b), Some(r)) = (&w.base, &w.revision) else { continue };
             // Only verdicts against a schema (not against an operation) are JSON Schema questions.
             if !b.pointer.contains("schema") && !b.pointer.starts_with("/definitions") {
@@ -153,4 +158,53 @@ fn instance_witnesses_agree_with_python_jsonschema() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "jsonschema disagrees with apidiff's witnesses:\n{text}{err}");
     assert!(err.contains(&format!("checked {} verdicts, 0 disagree", jobs.len())), "{err}");
+}
+
+#[test]
+fn require_witness_turns_unproven_breaking_changes_into_warnings() {
+    use apidiff::policy::{self, Policy};
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/openapi/request-format-changed");
+    let (_, _, changes) = witnessed(&case).unwrap();
+    assert!(changes.iter().any(|c| c.witness.as_ref().is_some_and(|w| !w.proves())), "the case has an unproven breaking change");
+    let strict = policy::apply(changes.clone(), &Policy { require_witness: true, ..Policy::default() });
+    assert!(strict.changes.iter().all(|c| c.severity != Severity::Breaking || c.witness.as_ref().is_some_and(|w| w.proves())));
+    assert!(strict.changes.iter().any(|c| c.message.ends_with(policy::UNPROVEN_NOTE)));
+    let lax = policy::apply(changes, &Policy::default());
+    assert!(lax.changes.iter().any(|c| c.severity == Severity::Breaking), "without the setting they stay breaking");
+}
+
+fn apidiff(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_apidiff")).current_dir(dir).args(args).env("NO_COLOR", "1").output().unwrap()
+}
+
+#[test]
+fn the_json_report_carries_witnesses_unless_they_are_off() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/openapi/request-property-added-required");
+    let on = apidiff(&case, &["diff", "base.yaml", "revision.yaml", "--format", "json"]);
+    let r: serde_json::Value = serde_json::from_slice(&on.stdout).unwrap();
+    assert_eq!(r["schema_version"], "1.2.0");
+    let w = &r["changes"][0]["witness"];
+    assert_eq!(w["kind"], "request", "{r}");
+    assert_eq!(w["instance"], json!({}));
+    assert_eq!(w["base"]["accepts"], true);
+    assert_eq!(w["revision"]["accepts"], false);
+    assert!(w["revision"]["error"].as_str().unwrap().contains("required property `age` is missing"), "{w}");
+    let off = apidiff(&case, &["diff", "base.yaml", "revision.yaml", "--format", "json", "--witness", "off"]);
+    let r: serde_json::Value = serde_json::from_slice(&off.stdout).unwrap();
+    assert!(r["changes"][0].get("witness").is_none(), "{r}");
+    let text = apidiff(&case, &["diff", "base.yaml", "revision.yaml"]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("witness: POST /pets with body {}"));
+}
+
+#[test]
+fn gate_require_witness_in_the_config_passes_an_unproven_break() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/openapi/request-format-changed");
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["base.yaml", "revision.yaml"] {
+        std::fs::copy(src.join(f), dir.path().join(f)).unwrap();
+    }
+    assert_eq!(apidiff(dir.path(), &["diff", "base.yaml", "revision.yaml"]).status.code(), Some(1));
+    std::fs::write(dir.path().join("apidiff.yaml"), "gate:\n  require_witness: true\n").unwrap();
+    let out = apidiff(dir.path(), &["diff", "base.yaml", "revision.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
 }

@@ -108,7 +108,15 @@ pub struct Witness {
 impl Witness {
     /// A breaking change without a witness, and why.
     pub fn none(reason: impl Into<String>) -> Witness {
-        Witness { kind: WitnessKind::None, summary: String::new(), reason: Some(reason.into()), instance: None, http: None, base: None, revision: None }
+        Witness {
+            kind: WitnessKind::None,
+            summary: String::new(),
+            reason: Some(reason.into()),
+            instance: None,
+            http: None,
+            base: None,
+            revision: None,
+        }
     }
 
     /// Whether it proves the change (any kind but `none`).

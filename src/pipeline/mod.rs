@@ -124,7 +124,11 @@ fn mark_dirty(req: &Request<'_>, specs: &[load::Loaded], removed: &[Entry], id: 
 }
 
 /// Compares two specs and, unless `--witness off`, attaches a witness to each breaking change.
-pub(crate) fn compared(base: &crate::spec::Spec, rev: &crate::spec::Spec, options: &crate::diff::Options) -> crate::Result<Vec<crate::diff::Change>> {
+pub(crate) fn compared(
+    base: &crate::spec::Spec,
+    rev: &crate::spec::Spec,
+    options: &crate::diff::Options,
+) -> crate::Result<Vec<crate::diff::Change>> {
     let mut changes = crate::diff::compare(base, rev, options)?;
     if options.witness {
         crate::witness::attach(base, rev, &mut changes);

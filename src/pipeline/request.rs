@@ -214,7 +214,8 @@ pub use crate::ids::short;
 /// The policy of a repository: severity overrides and ignores from the config, then `severity`
 /// (`RULE=LEVEL` strings from the command line).
 pub fn policy_for(root: &Path, config: &Config, severity: &[String], fail_on: FailOn, today: &str) -> Result<Policy> {
-    let mut policy = Policy { fail_on, today: today.to_string(), require_witness: config.gate.require_witness.unwrap_or(false), ..Policy::default() };
+    let mut policy =
+        Policy { fail_on, today: today.to_string(), require_witness: config.gate.require_witness.unwrap_or(false), ..Policy::default() };
     for (id, level) in &config.severity {
         let (id, level) = policy::parse_override(&format!("{id}={}", level.as_str()))?;
         policy.overrides.insert(id, level);

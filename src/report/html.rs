@@ -289,7 +289,13 @@ fn change(s: &mut String, c: &ReportChange) {
     }
     if let Some(w) = &c.witness {
         let json = serde_json::to_string_pretty(w).unwrap_or_default();
-        let _ = writeln!(s, "<details class=\"witness {}\"><summary>witness: {}</summary><pre>{}</pre></details>", w.kind.as_str(), esc(&w.line()), esc(&json));
+        let _ = writeln!(
+            s,
+            "<details class=\"witness {}\"><summary>witness: {}</summary><pre>{}</pre></details>",
+            w.kind.as_str(),
+            esc(&w.line()),
+            esc(&json)
+        );
     }
     s.push_str("</details>\n");
 }

@@ -146,7 +146,10 @@ impl<'a> Gen<'a> {
             }
         }
         out.push(Value::Object(full));
-        let extra = (0..).map(|i| if i == 0 { "x".to_string() } else { format!("x{i}") }).find(|n| !props.iter().any(|(p, _)| p == n)).unwrap_or_default();
+        let extra = (0..)
+            .map(|i| if i == 0 { "x".to_string() } else { format!("x{i}") })
+            .find(|n| !props.iter().any(|(p, _)| p == n))
+            .unwrap_or_default();
         let addl: Vec<Value> = match s.get("additionalProperties") {
             Some(Value::Object(_)) => self.candidates(&id.child("additionalProperties"), depth + 1).into_iter().take(per).collect(),
             _ => vec![json!("")],
@@ -253,7 +256,15 @@ fn types_of(s: &Map<String, Value>) -> Vec<String> {
         _ => {
             let has = |ks: &[&str]| ks.iter().any(|k| s.contains_key(*k));
             let mut v = Vec::new();
-            if has(&["properties", "required", "additionalProperties", "minProperties", "maxProperties", "propertyNames", "dependentRequired"]) {
+            if has(&[
+                "properties",
+                "required",
+                "additionalProperties",
+                "minProperties",
+                "maxProperties",
+                "propertyNames",
+                "dependentRequired",
+            ]) {
                 v.push("object".to_string());
             }
             if has(&["items", "prefixItems", "minItems", "maxItems", "uniqueItems", "contains"]) {
@@ -298,9 +309,7 @@ fn string(s: &Map<String, Value>, out: &mut Out) {
 }
 
 fn numbers(s: &Map<String, Value>, integer: bool, out: &mut Out) {
-    let num = |x: f64| -> Value {
-        if integer || x.fract() == 0.0 && x.abs() < 9.0e15 { json!(x as i64) } else { json!(x) }
-    };
+    let num = |x: f64| -> Value { if integer || x.fract() == 0.0 && x.abs() < 9.0e15 { json!(x as i64) } else { json!(x) } };
     let bound = |k: &str| s.get(k).and_then(Value::as_f64);
     let excl = |k: &str, fallback: &str| match s.get(k) {
         Some(Value::Bool(true)) => bound(fallback),

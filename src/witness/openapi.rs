@@ -65,7 +65,10 @@ impl<'a> Pair<'a> {
 
     fn instance(&self, c: &Change) -> Witness {
         let request = c.rule.direction != Direction::Response;
-        let (Some(bnode), Some(rnode)) = (side_node(&self.base.docs, c.base.as_ref(), c.revision.as_ref()), side_node(&self.rev.docs, c.revision.as_ref(), c.base.as_ref())) else {
+        let (Some(bnode), Some(rnode)) = (
+            side_node(&self.base.docs, c.base.as_ref(), c.revision.as_ref()),
+            side_node(&self.rev.docs, c.revision.as_ref(), c.base.as_ref()),
+        ) else {
             return Witness::none("the changed schema is not in both versions");
         };
         let (banchor, broot, bpath) = anchor(&bnode, self.base.version);
@@ -125,7 +128,9 @@ impl<'a> Pair<'a> {
         let http = self.http_for(c, bat, request, &inst);
         let place = match &http {
             Some(h) if request => format!("{} {} with {}", h.method, h.path, place_of(bat, &inst)),
-            Some(h) => format!("{} {} answering {} with {}", h.method, h.path, h.status.as_deref().unwrap_or("a response"), place_of(bat, &inst)),
+            Some(h) => {
+                format!("{} {} answering {} with {}", h.method, h.path, h.status.as_deref().unwrap_or("a response"), place_of(bat, &inst))
+            }
             None => format!("the value {} of `{}`", short(&inst), bat.ptr),
         };
         let summary = if request {
@@ -162,7 +167,10 @@ impl<'a> Pair<'a> {
                 h.headers.insert(segs.get(j + 1).cloned().unwrap_or_default(), scalar(inst));
             }
         } else if let Some(i) = find("parameters") {
-            let p = self.base.docs.get(&NodeId { doc: root.doc, ptr: segs[..=i + 1].iter().fold(String::new(), |a, s| format!("{a}/{}", escape_segment(s))) });
+            let p = self.base.docs.get(&NodeId {
+                doc: root.doc,
+                ptr: segs[..=i + 1].iter().fold(String::new(), |a, s| format!("{a}/{}", escape_segment(s))),
+            });
             let name = p.and_then(|p| p.get("name")).and_then(Value::as_str).unwrap_or_default().to_string();
             match p.and_then(|p| p.get("in")).and_then(Value::as_str) {
                 Some("query") => drop(h.query.insert(name, scalar(inst))),
@@ -198,7 +206,12 @@ impl<'a> Pair<'a> {
             instance: None,
             http: Some(Http { now: Some(status.into()), ..h }),
             base: Some(Verdict { file: self.base.docs.location(&op.node).file, pointer: op.node.ptr.clone(), accepts: true, error: None }),
-            revision: Some(Verdict { file: self.rev.docs.location(&NodeId { doc: 0, ptr: String::new() }).file, pointer: "/paths".into(), accepts: false, error: Some(why) }),
+            revision: Some(Verdict {
+                file: self.rev.docs.location(&NodeId { doc: 0, ptr: String::new() }).file,
+                pointer: "/paths".into(),
+                accepts: false,
+                error: Some(why),
+            }),
         }
     }
 
@@ -207,7 +220,9 @@ impl<'a> Pair<'a> {
     fn missing_parameter(&self, c: &Change) -> Witness {
         let (Some(bop), Some(rop)) = self.ops(c) else { return Witness::none("the operation is not in both versions") };
         let Some(rloc) = &c.revision else { return Witness::none("the parameter is not located in the revision") };
-        let Some((key, rp)) = rop.params.iter().find(|(_, p)| p.node.ptr == rloc.pointer || rloc.pointer.starts_with(&format!("{}/", p.node.ptr))) else {
+        let Some((key, rp)) =
+            rop.params.iter().find(|(_, p)| p.node.ptr == rloc.pointer || rloc.pointer.starts_with(&format!("{}/", p.node.ptr)))
+        else {
             return Witness::none("the parameter is not found in the revision");
         };
         let h = request_for(self.base, bop);
@@ -221,11 +236,19 @@ impl<'a> Pair<'a> {
 
     fn moved_parameter(&self, c: &Change) -> Witness {
         let (Some(bop), Some(rop)) = self.ops(c) else { return Witness::none("the operation is not in both versions") };
-        let (Some(bloc), Some(rloc)) = (&c.base, &c.revision) else { return Witness::none("the parameter is not located in both versions") };
-        let find = |op: &'a Operation, ptr: &str| op.params.values().find(|p| p.node.ptr == ptr || ptr.starts_with(&format!("{}/", p.node.ptr)));
-        let (Some(bp), Some(rp)) = (find(bop, &bloc.pointer), find(rop, &rloc.pointer)) else { return Witness::none("the parameter is not found in both versions") };
+        let (Some(bloc), Some(rloc)) = (&c.base, &c.revision) else {
+            return Witness::none("the parameter is not located in both versions");
+        };
+        let find =
+            |op: &'a Operation, ptr: &str| op.params.values().find(|p| p.node.ptr == ptr || ptr.starts_with(&format!("{}/", p.node.ptr)));
+        let (Some(bp), Some(rp)) = (find(bop, &bloc.pointer), find(rop, &rloc.pointer)) else {
+            return Witness::none("the parameter is not found in both versions");
+        };
         if !rp.required {
-            return Witness::none(format!("the revision accepts a request without {} parameter `{}`: the old one is ignored, not rejected", rp.location, rp.name));
+            return Witness::none(format!(
+                "the revision accepts a request without {} parameter `{}`: the old one is ignored, not rejected",
+                rp.location, rp.name
+            ));
         }
         let mut h = request_for(self.base, bop);
         let value = bp.schema.as_ref().map(|s| first_valid(&self.base.docs, self.base.version, s, false)).unwrap_or(json!("a"));
@@ -234,7 +257,13 @@ impl<'a> Pair<'a> {
             return Witness::none(format!("the request already sends {} parameter `{}`", rp.location, rp.name));
         }
         let why = format!("required {} parameter `{}` is missing (`required` at {})", rp.location, rp.name, rp.node.ptr);
-        let summary = format!("{} {} sending {} parameter `{}` was accepted and is now rejected: {why}", h.method, describe(&h), bp.location, bp.name);
+        let summary = format!(
+            "{} {} sending {} parameter `{}` was accepted and is now rejected: {why}",
+            h.method,
+            describe(&h),
+            bp.location,
+            bp.name
+        );
         self.request_witness(bop, rop, Http { now: Some("400".into()), ..h }, None, summary, why)
     }
 
@@ -285,8 +314,18 @@ impl<'a> Pair<'a> {
             reason: None,
             instance: body,
             http: Some(http),
-            base: Some(Verdict { file: self.base.docs.location(&bop.node).file, pointer: bop.node.ptr.clone(), accepts: true, error: None }),
-            revision: Some(Verdict { file: self.rev.docs.location(&rop.node).file, pointer: rop.node.ptr.clone(), accepts: false, error: Some(why) }),
+            base: Some(Verdict {
+                file: self.base.docs.location(&bop.node).file,
+                pointer: bop.node.ptr.clone(),
+                accepts: true,
+                error: None,
+            }),
+            revision: Some(Verdict {
+                file: self.rev.docs.location(&rop.node).file,
+                pointer: rop.node.ptr.clone(),
+                accepts: false,
+                error: Some(why),
+            }),
         }
     }
 
@@ -313,7 +352,17 @@ impl<'a> Pair<'a> {
                 let shown = if offer.is_empty() {
                     "no credentials".to_string()
                 } else {
-                    offer.iter().map(|(k, s)| if s.is_empty() { k.clone() } else { format!("{k} with scopes {}", s.iter().cloned().collect::<Vec<_>>().join(" ")) }).collect::<Vec<_>>().join(" and ")
+                    offer
+                        .iter()
+                        .map(|(k, s)| {
+                            if s.is_empty() {
+                                k.clone()
+                            } else {
+                                format!("{k} with scopes {}", s.iter().cloned().collect::<Vec<_>>().join(" "))
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" and ")
                 };
                 let status = if offer.iter().any(|(_, s)| !s.is_empty()) && !offer.is_empty() { "401 or 403" } else { "401" };
                 let why = format!("no security requirement of the revision is met by {shown} ({status} now)");
@@ -336,7 +385,10 @@ impl<'a> Pair<'a> {
     fn missing_header(&self, c: &Change) -> Witness {
         let (Some(bop), Some(rop)) = self.ops(c) else { return Witness::none("the operation is not in both versions") };
         let Some(bloc) = &c.base else { return Witness::none("the header is not located in the base") };
-        let found = bop.responses.iter().find_map(|(code, r)| r.headers.values().find(|h| bloc.pointer.starts_with(&h.node.ptr)).map(|h| (code, h)));
+        let found = bop
+            .responses
+            .iter()
+            .find_map(|(code, r)| r.headers.values().find(|h| bloc.pointer.starts_with(&h.node.ptr)).map(|h| (code, h)));
         let Some((code, bh)) = found.filter(|(_, h)| h.required) else { return Witness::none("the base does not require the header") };
         let rh = rop.responses.get(code).and_then(|r| r.headers.values().find(|h| h.name.eq_ignore_ascii_case(&bh.name)));
         if rh.is_some_and(|h| h.required) || !rop.responses.contains_key(code) {
@@ -345,7 +397,12 @@ impl<'a> Pair<'a> {
         let mut h = request_for(self.base, bop);
         h.status = Some(code.clone());
         let why = format!("required response header `{}` is missing (`required` at {})", bh.name, bh.node.ptr);
-        let summary = format!("{} {} answering {code} without `{}` is allowed now and a client built on the old description rejects it: {why}", h.method, describe(&h), bh.name);
+        let summary = format!(
+            "{} {} answering {code} without `{}` is allowed now and a client built on the old description rejects it: {why}",
+            h.method,
+            describe(&h),
+            bh.name
+        );
         let rnode = rop.responses.get(code).map_or_else(|| rop.node.clone(), |r| r.node.clone());
         Witness {
             kind: WitnessKind::Response,
@@ -353,29 +410,52 @@ impl<'a> Pair<'a> {
             reason: None,
             instance: None,
             http: Some(h),
-            base: Some(Verdict { file: self.base.docs.location(&bh.node).file, pointer: bh.node.ptr.clone(), accepts: false, error: Some(why) }),
+            base: Some(Verdict {
+                file: self.base.docs.location(&bh.node).file,
+                pointer: bh.node.ptr.clone(),
+                accepts: false,
+                error: Some(why),
+            }),
             revision: Some(Verdict { file: self.rev.docs.location(&rnode).file, pointer: rnode.ptr, accepts: true, error: None }),
         }
     }
 
     fn status(&self, c: &Change) -> Witness {
         let (Some(bop), Some(rop)) = self.ops(c) else { return Witness::none("the operation is not in both versions") };
-        let covers = |op: &Operation, code: &str| op.responses.contains_key(code) || op.responses.contains_key(&format!("{}XX", &code[..1])) || op.responses.contains_key("default");
+        let covers = |op: &Operation, code: &str| {
+            op.responses.contains_key(code)
+                || op.responses.contains_key(&format!("{}XX", &code[..1]))
+                || op.responses.contains_key("default")
+        };
         let Some((code, rr)) = rop.responses.iter().find(|(k, _)| k.starts_with('2') && k.len() == 3 && !covers(bop, k)) else {
             return Witness::none("the revision describes no success status in place of the removed one");
         };
         let mut h = request_for(self.base, bop);
         h.status = Some(code.clone());
         let why = format!("status {code} is not a response of the base");
-        let summary = format!("{} {} answering {code} is allowed now and a client built on the old description rejects it: {why}", h.method, describe(&h));
+        let summary = format!(
+            "{} {} answering {code} is allowed now and a client built on the old description rejects it: {why}",
+            h.method,
+            describe(&h)
+        );
         Witness {
             kind: WitnessKind::Response,
             summary,
             reason: None,
             instance: None,
             http: Some(h),
-            base: Some(Verdict { file: self.base.docs.location(&bop.node).file, pointer: format!("{}/responses", bop.node.ptr), accepts: false, error: Some(why) }),
-            revision: Some(Verdict { file: self.rev.docs.location(&rr.node).file, pointer: rr.node.ptr.clone(), accepts: true, error: None }),
+            base: Some(Verdict {
+                file: self.base.docs.location(&bop.node).file,
+                pointer: format!("{}/responses", bop.node.ptr),
+                accepts: false,
+                error: Some(why),
+            }),
+            revision: Some(Verdict {
+                file: self.rev.docs.location(&rr.node).file,
+                pointer: rr.node.ptr.clone(),
+                accepts: true,
+                error: None,
+            }),
         }
     }
 }
@@ -393,12 +473,53 @@ fn side_node(docs: &DocSet, own: Option<&Location>, other: Option<&Location>) ->
 
 /// JSON Schema keywords a change's pointer may end in (the schema is their parent).
 const KEYWORDS: &[&str] = &[
-    "type", "enum", "const", "format", "pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
-    "exclusiveMaximum", "multipleOf", "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties", "required",
-    "additionalProperties", "nullable", "x-nullable", "items", "prefixItems", "additionalItems", "not", "if", "then", "else",
-    "contains", "minContains", "maxContains", "propertyNames", "unevaluatedProperties", "unevaluatedItems", "dependentRequired",
-    "dependentSchemas", "dependencies", "allOf", "oneOf", "anyOf", "discriminator", "readOnly", "writeOnly", "default",
-    "contentEncoding", "contentMediaType", "x-extensible-enum",
+    "type",
+    "enum",
+    "const",
+    "format",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+    "required",
+    "additionalProperties",
+    "nullable",
+    "x-nullable",
+    "items",
+    "prefixItems",
+    "additionalItems",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "minContains",
+    "maxContains",
+    "propertyNames",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "dependentRequired",
+    "dependentSchemas",
+    "dependencies",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "discriminator",
+    "readOnly",
+    "writeOnly",
+    "default",
+    "contentEncoding",
+    "contentMediaType",
+    "x-extensible-enum",
 ];
 /// Keywords whose children are named schemas (`properties/name`).
 const NAMED: &[&str] = &["properties", "patternProperties", "dependentSchemas", "$defs"];
@@ -412,7 +533,9 @@ fn anchor(node: &NodeId, version: Version) -> (NodeId, NodeId, Vec<String>) {
         .find(|&n| {
             let s = &segs[..n];
             let last = s[n - 1].as_str();
-            (last == "schema") || (n == 3 && s[0] == "components" && s[1] == "schemas") || (n == 2 && s[0] == "definitions")
+            (last == "schema")
+                || (n == 3 && s[0] == "components" && s[1] == "schemas")
+                || (n == 2 && s[0] == "definitions")
                 || (version == Version::Swagger2 && n >= 2 && s[n - 2] == "parameters" && n > 2)
                 || (version == Version::Swagger2 && n >= 2 && s[n - 2] == "headers")
         })
@@ -536,7 +659,8 @@ fn sent(h: &Http, location: &str, name: &str) -> bool {
 
 fn fill_one(path: &str, name: &str, value: &str) -> Option<String> {
     let pat = format!("{{{name}}}");
-    path.contains(&pat).then(|| path.replace(&pat, &percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()))
+    path.contains(&pat)
+        .then(|| path.replace(&pat, &percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()))
 }
 
 /// A JSON value as a parameter or header carries it.

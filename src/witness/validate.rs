@@ -172,12 +172,22 @@ impl<'a> Validator<'a> {
         if let Some(m) = s.get("minLength").and_then(Value::as_f64)
             && n < m
         {
-            return Err(invalid(at, &id.child("minLength"), "minLength", format!("{} is shorter than {m} characters", short(&Value::from(x)))));
+            return Err(invalid(
+                at,
+                &id.child("minLength"),
+                "minLength",
+                format!("{} is shorter than {m} characters", short(&Value::from(x))),
+            ));
         }
         if let Some(m) = s.get("maxLength").and_then(Value::as_f64)
             && n > m
         {
-            return Err(invalid(at, &id.child("maxLength"), "maxLength", format!("{} is longer than {m} characters", short(&Value::from(x)))));
+            return Err(invalid(
+                at,
+                &id.child("maxLength"),
+                "maxLength",
+                format!("{} is longer than {m} characters", short(&Value::from(x))),
+            ));
         }
         if let Some(p) = s.get("pattern").and_then(Value::as_str) {
             let Some(hit) = self.matches(p, x) else {
@@ -249,7 +259,12 @@ impl<'a> Validator<'a> {
             if let Some(max) = s.get("maxContains").and_then(Value::as_f64)
                 && hits > max
             {
-                return Err(invalid(at, &id.child("maxContains"), "maxContains", format!("{hits} items match `contains`, more than {max}")));
+                return Err(invalid(
+                    at,
+                    &id.child("maxContains"),
+                    "maxContains",
+                    format!("{hits} items match `contains`, more than {max}"),
+                ));
             }
         }
         Ok(())
@@ -276,7 +291,8 @@ impl<'a> Validator<'a> {
         }
         self.dependencies(id, s, o, at, depth)?;
         let props = s.get("properties").and_then(Value::as_object);
-        let patterns: Vec<&str> = s.get("patternProperties").and_then(Value::as_object).map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default();
+        let patterns: Vec<&str> =
+            s.get("patternProperties").and_then(Value::as_object).map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default();
         for (k, val) in o {
             let here = format!("{at}/{}", crate::source::text::escape_segment(k));
             if !self.draft4 && s.contains_key("propertyNames") {
@@ -297,13 +313,12 @@ impl<'a> Validator<'a> {
                 }
             }
             if !matched && s.contains_key("additionalProperties") {
-                self.node(&id.child("additionalProperties"), val, &here, depth + 1)
-                    .map_err(|e| match e {
-                        Fail::Invalid(_) if s.get("additionalProperties") == Some(&Value::Bool(false)) => {
-                            invalid(at, &id.child("additionalProperties"), "additionalProperties", format!("property `{k}` is not allowed"))
-                        }
-                        e => e,
-                    })?;
+                self.node(&id.child("additionalProperties"), val, &here, depth + 1).map_err(|e| match e {
+                    Fail::Invalid(_) if s.get("additionalProperties") == Some(&Value::Bool(false)) => {
+                        invalid(at, &id.child("additionalProperties"), "additionalProperties", format!("property `{k}` is not allowed"))
+                    }
+                    e => e,
+                })?;
             }
         }
         Ok(())

@@ -564,14 +564,14 @@ fn one_of_overlap(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &
 pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
     use crate::diff::witness::Proof;
     &[
-    (&REQUEST_DEPENDENCY_TIGHTENED, Proof::Instance),
-    (&REQUEST_CONDITIONAL_TIGHTENED, Proof::Instance),
-    (&REQUEST_CONTAINS_TIGHTENED, Proof::Instance),
-    (&REQUEST_TUPLE_TIGHTENED, Proof::Instance),
-    (&REQUEST_PROPERTY_NAMES_TIGHTENED, Proof::Instance),
-    (&REQUEST_NOT_TIGHTENED, Proof::Instance),
-    (&REQUEST_ONE_OF_OVERLAP, Proof::Instance),
-    (&REQUEST_CONTENT_ENCODING_CHANGED, Proof::Annotation),
-    (&RESPONSE_CONTENT_ENCODING_CHANGED, Proof::Annotation),
+        (&REQUEST_DEPENDENCY_TIGHTENED, Proof::Instance),
+        (&REQUEST_CONDITIONAL_TIGHTENED, Proof::Instance),
+        (&REQUEST_CONTAINS_TIGHTENED, Proof::Instance),
+        (&REQUEST_TUPLE_TIGHTENED, Proof::Instance),
+        (&REQUEST_PROPERTY_NAMES_TIGHTENED, Proof::Instance),
+        (&REQUEST_NOT_TIGHTENED, Proof::Instance),
+        (&REQUEST_ONE_OF_OVERLAP, Proof::Instance),
+        (&REQUEST_CONTENT_ENCODING_CHANGED, Proof::Annotation),
+        (&RESPONSE_CONTENT_ENCODING_CHANGED, Proof::Annotation),
     ]
 };

@@ -350,12 +350,12 @@ pub(super) fn compare_response(c: &mut Cx<'_>, code: &str, b: &Response, r: &Res
 pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
     use crate::diff::witness::Proof;
     &[
-    (&REQUEST_BODY_ADDED_REQUIRED, Proof::MissingBody),
-    (&REQUEST_BODY_BECAME_REQUIRED, Proof::MissingBody),
-    (&REQUEST_MEDIA_TYPE_REMOVED, Proof::MediaType),
-    (&RESPONSE_MEDIA_TYPE_REMOVED, Proof::MediaType),
-    (&RESPONSE_SUCCESS_STATUS_REMOVED, Proof::Status),
-    (&RESPONSE_REQUIRED_HEADER_REMOVED, Proof::MissingHeader),
-    (&RESPONSE_HEADER_BECAME_OPTIONAL, Proof::MissingHeader),
+        (&REQUEST_BODY_ADDED_REQUIRED, Proof::MissingBody),
+        (&REQUEST_BODY_BECAME_REQUIRED, Proof::MissingBody),
+        (&REQUEST_MEDIA_TYPE_REMOVED, Proof::MediaType),
+        (&RESPONSE_MEDIA_TYPE_REMOVED, Proof::MediaType),
+        (&RESPONSE_SUCCESS_STATUS_REMOVED, Proof::Status),
+        (&RESPONSE_REQUIRED_HEADER_REMOVED, Proof::MissingHeader),
+        (&RESPONSE_HEADER_BECAME_OPTIONAL, Proof::MissingHeader),
     ]
 };

@@ -283,9 +283,9 @@ pub(super) fn check(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label:
 pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
     use crate::diff::witness::Proof;
     &[
-    (&REQUEST_RANGE_TIGHTENED, Proof::Instance),
-    (&REQUEST_LENGTH_TIGHTENED, Proof::Instance),
-    (&REQUEST_ARRAY_TIGHTENED, Proof::Instance),
-    (&REQUEST_OBJECT_TIGHTENED, Proof::Instance),
+        (&REQUEST_RANGE_TIGHTENED, Proof::Instance),
+        (&REQUEST_LENGTH_TIGHTENED, Proof::Instance),
+        (&REQUEST_ARRAY_TIGHTENED, Proof::Instance),
+        (&REQUEST_OBJECT_TIGHTENED, Proof::Instance),
     ]
 };

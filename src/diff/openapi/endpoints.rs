@@ -400,9 +400,5 @@ fn extension_findings(c: &mut Cx<'_>, b: &Operation, r: &Operation, locs: &(Opti
 /// witness builder yet and its changes say so.
 pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
     use crate::diff::witness::Proof;
-    &[
-    (&ENDPOINT_REMOVED, Proof::Endpoint),
-    (&ENDPOINT_REMOVED_BEFORE_SUNSET, Proof::Endpoint),
-    (&ENDPOINT_RENAMED, Proof::Endpoint),
-    ]
+    &[(&ENDPOINT_REMOVED, Proof::Endpoint), (&ENDPOINT_REMOVED_BEFORE_SUNSET, Proof::Endpoint), (&ENDPOINT_RENAMED, Proof::Endpoint)]
 };

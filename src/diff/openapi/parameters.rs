@@ -252,9 +252,9 @@ fn parameter_sunset(c: &mut Cx<'_>, bp: &Param, rp: &Param, label: &str) {
 pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
     use crate::diff::witness::Proof;
     &[
-    (&REQUEST_PARAMETER_ADDED_REQUIRED, Proof::MissingParameter),
-    (&REQUEST_PARAMETER_BECAME_REQUIRED, Proof::MissingParameter),
-    (&REQUEST_PARAMETER_MOVED, Proof::MovedParameter),
-    (&REQUEST_PARAMETER_RENAMED, Proof::MovedParameter),
+        (&REQUEST_PARAMETER_ADDED_REQUIRED, Proof::MissingParameter),
+        (&REQUEST_PARAMETER_BECAME_REQUIRED, Proof::MissingParameter),
+        (&REQUEST_PARAMETER_MOVED, Proof::MovedParameter),
+        (&REQUEST_PARAMETER_RENAMED, Proof::MovedParameter),
     ]
 };

@@ -241,15 +241,15 @@ fn compare_format(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &
 pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
     use crate::diff::witness::Proof;
     &[
-    (&REQUEST_TYPE_CHANGED, Proof::Instance),
-    (&RESPONSE_TYPE_CHANGED, Proof::Instance),
-    (&RESPONSE_TYPE_GENERALIZED, Proof::Instance),
-    (&REQUEST_TYPE_SPECIALIZED, Proof::Instance),
-    (&RESPONSE_BECAME_NULLABLE, Proof::Instance),
-    (&REQUEST_BECAME_NON_NULLABLE, Proof::Instance),
-    (&REQUEST_FORMAT_CHANGED, Proof::Annotation),
-    (&RESPONSE_FORMAT_CHANGED, Proof::Annotation),
-    (&RESPONSE_FORMAT_GENERALIZED, Proof::Annotation),
-    (&REQUEST_FORMAT_SPECIALIZED, Proof::Annotation),
+        (&REQUEST_TYPE_CHANGED, Proof::Instance),
+        (&RESPONSE_TYPE_CHANGED, Proof::Instance),
+        (&RESPONSE_TYPE_GENERALIZED, Proof::Instance),
+        (&REQUEST_TYPE_SPECIALIZED, Proof::Instance),
+        (&RESPONSE_BECAME_NULLABLE, Proof::Instance),
+        (&REQUEST_BECAME_NON_NULLABLE, Proof::Instance),
+        (&REQUEST_FORMAT_CHANGED, Proof::Annotation),
+        (&RESPONSE_FORMAT_CHANGED, Proof::Annotation),
+        (&RESPONSE_FORMAT_GENERALIZED, Proof::Annotation),
+        (&REQUEST_FORMAT_SPECIALIZED, Proof::Annotation),
     ]
 };

@@ -324,9 +324,9 @@ fn compare_extensible_enum(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir,
 pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
     use crate::diff::witness::Proof;
     &[
-    (&REQUEST_ENUM_VALUE_REMOVED, Proof::Instance),
-    (&REQUEST_ENUM_ADDED, Proof::Instance),
-    (&REQUEST_PATTERN_ADDED, Proof::Instance),
-    (&REQUEST_EXTENSIBLE_ENUM_VALUE_REMOVED, Proof::Annotation),
+        (&REQUEST_ENUM_VALUE_REMOVED, Proof::Instance),
+        (&REQUEST_ENUM_ADDED, Proof::Instance),
+        (&REQUEST_PATTERN_ADDED, Proof::Instance),
+        (&REQUEST_EXTENSIBLE_ENUM_VALUE_REMOVED, Proof::Annotation),
     ]
 };
