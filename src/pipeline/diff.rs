@@ -43,7 +43,7 @@ pub fn diff(req: DiffRequest) -> Result<Diffed> {
     let what = format!("comparing {} with {}", base.name, revision.name);
     let (format, changes) = crate::deep::run(&what, || {
         let (a, b) = spec::load_pair(&base, &revision, &load)?;
-        let changes = super::compared(&a, &b, &options)?;
+        let changes = super::compare::compared(&a, &b, &options)?;
         let format = a.format();
         if exiting {
             std::mem::forget(a);

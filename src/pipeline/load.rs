@@ -222,7 +222,7 @@ fn load_one(req: &Request<'_>, spec: &InScope, history: &History, notes: &mut Ve
     let unchanged = previous.as_ref().and_then(|p| p.snapshot.as_deref()) == Some(hash.as_str());
     let base_label = if base_spec.is_some() || unchanged { base_label } else { None };
     let mut changes = match &base_spec {
-        Some(b) => crate::pipeline::compared(b, &rev_spec, &req.options)?,
+        Some(b) => super::compare::compared(b, &rev_spec, &req.options)?,
         None => Vec::new(),
     };
     if let Some(p) = previous.as_ref().filter(|p| p.spec != spec.path && p.module == spec.module) {

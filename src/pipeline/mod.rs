@@ -5,6 +5,7 @@
 //! [`watch`] loop. None prints, reads the environment or exits: the CLI and the server only turn
 //! arguments and requests into these requests, and results into output.
 
+mod compare;
 mod diff;
 mod drift;
 mod export;
@@ -121,17 +122,4 @@ fn mark_dirty(req: &Request<'_>, specs: &[load::Loaded], removed: &[Entry], id: 
         id.deploy = Some(format!("{head}-dirty"));
         id.message = Some(format!("uncommitted changes on top of {head}"));
     }
-}
-
-/// Compares two specs and, unless `--witness off`, attaches a witness to each breaking change.
-pub(crate) fn compared(
-    base: &crate::spec::Spec,
-    rev: &crate::spec::Spec,
-    options: &crate::diff::Options,
-) -> crate::Result<Vec<crate::diff::Change>> {
-    let mut changes = crate::diff::compare(base, rev, options)?;
-    if options.witness {
-        crate::witness::attach(base, rev, &mut changes);
-    }
-    Ok(changes)
 }

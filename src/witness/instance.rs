@@ -50,6 +50,10 @@ impl<'a> Gen<'a> {
             generic(&mut out);
             return out.list;
         };
+        if depth == 0 {
+            // The search sorts what it gets; the cap must not crowd out a value of another type.
+            generic(&mut out);
+        }
         if depth > MAX_DEPTH || self.visited > BUDGET {
             self.hints(s, &mut out);
             generic(&mut out);
