@@ -574,7 +574,9 @@ fn witness_note(r: &Rule) -> Option<String> {
         return None;
     }
     let what = match registry::proof(r) {
-        Some(Proof::Instance) => "a JSON value of the changed schema (body, parameter or header), checked against both versions",
+        Some(Proof::Instance) => {
+            "a JSON value of the changed schema (body, parameter or header), checked against both versions (formats: `date`, `date-time`, `uuid`, `email`, `ipv4`, `ipv6`, `int32` and `int64` are asserted, others are annotations)"
+        }
         Some(Proof::Endpoint) => "the request that reached the operation, and the 404 or 405 it gets now",
         Some(Proof::MissingParameter) => "a request without the parameter the revision requires",
         Some(Proof::MovedParameter) => "a request sending the parameter where the base read it (when the revision requires the new one)",

@@ -295,6 +295,18 @@ fn generic(out: &mut Out) {
 fn string(s: &Map<String, Value>, out: &mut Out) {
     let min = s.get("minLength").and_then(Value::as_u64).unwrap_or(0).min(4096) as usize;
     out.push(Value::String("a".repeat(min)));
+    let by_format: &[&str] = match s.get("format").and_then(Value::as_str) {
+        Some("date") => &["1970-01-01"],
+        Some("date-time") => &["1970-01-01T00:00:00Z"],
+        Some("uuid") => &["00000000-0000-0000-0000-000000000000"],
+        Some("email") => &["a@a"],
+        Some("ipv4") => &["0.0.0.0"],
+        Some("ipv6") => &["::"],
+        _ => &[],
+    };
+    for x in by_format {
+        out.push(json!(x));
+    }
     if s.contains_key("pattern") {
         for x in ["a", "0", "A", "a0", "aa", "00", "-", "a-a", "a@a.a", "1970-01-01", "http://a"] {
             if x.len() >= min {
@@ -346,6 +358,12 @@ fn numbers(s: &Map<String, Value>, integer: bool, out: &mut Out) {
         out.push(num(b));
         out.push(num(b - step));
         out.push(num(b + step));
+    }
+    if integer {
+        // One past each integer format's range.
+        out.push(json!(2_147_483_648_i64));
+        out.push(json!(-2_147_483_649_i64));
+        out.push(json!(9_223_372_036_854_775_808_u64));
     }
     if let Some(d) = bound("multipleOf") {
         out.push(num(d));

@@ -40,7 +40,7 @@ impl<'a> Pair<'a> {
             Proof::MissingHeader => self.missing_header(c),
             Proof::Status => self.status(c),
             Proof::Annotation => Witness::none(
-                "what changed is an annotation in JSON Schema (a format, an encoding, writeOnly, a discriminator or an extensible enum): no schema validator rejects a value for it",
+                "what changed is an annotation in JSON Schema (an encoding, writeOnly, a discriminator or an extensible enum): no schema validator rejects a value for it",
             ),
         }
     }

@@ -2,9 +2,11 @@
 //! OpenAPI generation uses: Draft 4 rules for Swagger 2.0 and OpenAPI 3.0 (`$ref` replaces its
 //! siblings, `nullable`/`x-nullable` fold into `type`, boolean `exclusiveMaximum`, no `const`),
 //! and 2020-12 for 3.1. Annotations (`format`, `readOnly`, `discriminator`, ...) are not asserted,
-//! as JSON Schema validators do not assert them by default. What it cannot decide (an
+//! as JSON Schema validators do not assert them by default (formats: see below). What it cannot decide (an
 //! `unevaluated*` keyword, a pattern the regex engine refuses, a nesting past its bound) is
-//! `Unknown`, never a guess.
+//! `Unknown`, never a guess. The formats OpenAPI validators assert and whose grammar is short
+//! (`date`, `date-time`, `uuid`, `email`, `ipv4`, `ipv6`, `int32`, `int64`) are asserted; any other
+//! format is an annotation.
 
 use crate::spec::refs::{DocSet, NodeId};
 use regex::Regex;
@@ -85,7 +87,12 @@ impl<'a> Validator<'a> {
         self.applicators(id, s, v, at, depth)?;
         match v {
             Value::String(x) => self.string(id, s, x, at),
-            Value::Number(_) => number(id, s, v, at, self.draft4),
+            Value::Number(_) => number(id, s, v, at, self.draft4).and_then(|()| match s.get("format").and_then(Value::as_str) {
+                Some(f) if format_ok(f, v) == Some(false) => {
+                    Err(invalid(at, &id.child("format"), "format", format!("{} is not a valid `{f}`", short(v))))
+                }
+                _ => Ok(()),
+            }),
             Value::Array(a) => self.array(id, s, a, at, depth),
             Value::Object(o) => self.object(id, s, o, at, depth),
             _ => Ok(()),
@@ -188,6 +195,11 @@ impl<'a> Validator<'a> {
                 "maxLength",
                 format!("{} is longer than {m} characters", short(&Value::from(x))),
             ));
+        }
+        if let Some(f) = s.get("format").and_then(Value::as_str)
+            && format_ok(f, &Value::from(x)) == Some(false)
+        {
+            return Err(invalid(at, &id.child("format"), "format", format!("{} is not a valid `{f}`", short(&Value::from(x)))));
         }
         if let Some(p) = s.get("pattern").and_then(Value::as_str) {
             let Some(hit) = self.matches(p, x) else {
@@ -435,4 +447,63 @@ pub(crate) fn json_eq(a: &Value, b: &Value) -> bool {
 pub(crate) fn short(v: &Value) -> String {
     let s = v.to_string();
     if s.chars().count() > 60 { format!("{}…", s.chars().take(59).collect::<String>()) } else { s }
+}
+
+/// Whether `v` is a valid value of format `f`, for the formats apidiff asserts (those OpenAPI
+/// validators check and whose grammar is short); `None` for any other format (an annotation).
+pub(crate) fn format_ok(f: &str, v: &Value) -> Option<bool> {
+    match (f, v) {
+        ("int32", Value::Number(n)) => Some(n.as_i64().is_none_or(|i| i32::try_from(i).is_ok()) && !(n.is_u64() && n.as_i64().is_none())),
+        ("int64", Value::Number(n)) => Some(!(n.is_u64() && n.as_i64().is_none())),
+        (_, Value::String(s)) => string_format(f, s),
+        _ => None,
+    }
+}
+
+fn string_format(f: &str, s: &str) -> Option<bool> {
+    let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+    let date = |x: &str| -> bool {
+        let p: Vec<&str> = x.split('-').collect();
+        if p.len() != 3 || p[0].len() != 4 || p[1].len() != 2 || p[2].len() != 2 || !p.iter().all(|q| digits(q)) {
+            return false;
+        }
+        let (y, m, d): (u32, u32, u32) = (p[0].parse().unwrap_or(0), p[1].parse().unwrap_or(0), p[2].parse().unwrap_or(0));
+        let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+        let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        (1..=12).contains(&m) && d >= 1 && d <= days[(m - 1) as usize]
+    };
+    Some(match f {
+        "date" => date(s),
+        "date-time" => {
+            let Some((d, t)) = s.split_once(['T', 't']) else { return Some(false) };
+            let (clock, zone_ok) = if let Some(c) = t.strip_suffix(['Z', 'z']) {
+                (c, true)
+            } else {
+                match t.rfind(['+', '-']) {
+                    Some(i) => {
+                        let z = &t[i + 1..];
+                        (&t[..i], z.len() == 5 && z.as_bytes()[2] == b':' && digits(&z[..2]) && digits(&z[3..]))
+                    }
+                    None => (t, false),
+                }
+            };
+            let (hms, frac) = clock.split_once('.').map_or((clock, None), |(a, b)| (a, Some(b)));
+            let h: Vec<&str> = hms.split(':').collect();
+            date(d)
+                && zone_ok
+                && h.len() == 3
+                && h.iter().all(|x| x.len() == 2 && digits(x))
+                && frac.is_none_or(digits)
+                && h[0] < "24"
+                && h[1] < "60"
+                && h[2] < "61"
+        }
+        "uuid" => {
+            s.len() == 36 && s.char_indices().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() })
+        }
+        "email" => s.contains('@'),
+        "ipv4" => s.parse::<std::net::Ipv4Addr>().is_ok(),
+        "ipv6" => s.parse::<std::net::Ipv6Addr>().is_ok(),
+        _ => return None,
+    })
 }

@@ -247,9 +247,9 @@ pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
         (&REQUEST_TYPE_SPECIALIZED, Proof::Instance),
         (&RESPONSE_BECAME_NULLABLE, Proof::Instance),
         (&REQUEST_BECAME_NON_NULLABLE, Proof::Instance),
-        (&REQUEST_FORMAT_CHANGED, Proof::Annotation),
-        (&RESPONSE_FORMAT_CHANGED, Proof::Annotation),
-        (&RESPONSE_FORMAT_GENERALIZED, Proof::Annotation),
-        (&REQUEST_FORMAT_SPECIALIZED, Proof::Annotation),
+        (&REQUEST_FORMAT_CHANGED, Proof::Instance),
+        (&RESPONSE_FORMAT_CHANGED, Proof::Instance),
+        (&RESPONSE_FORMAT_GENERALIZED, Proof::Instance),
+        (&REQUEST_FORMAT_SPECIALIZED, Proof::Instance),
     ]
 };
