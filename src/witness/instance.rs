@@ -6,17 +6,23 @@
 
 use crate::spec::refs::{DocSet, NodeId};
 use serde_json::{Map, Value, json};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Deepest nesting candidates are built for (deeper properties get their minimal value only).
 const MAX_DEPTH: usize = 5;
 /// Schema nodes one generator may visit.
-const BUDGET: usize = 20_000;
+const BUDGET: usize = 2_000;
 
 /// Builds candidates over one document set.
 pub(crate) struct Gen<'a> {
     docs: &'a DocSet,
     visited: usize,
+    /// Candidates already built, by node and depth: a schema reached from many places (or asked
+    /// for its first value again) costs once.
+    memo: HashMap<(NodeId, usize), Vec<Value>>,
+    /// The property the change is about: at the top, its variations come first, so a wide
+    /// object's cap cannot crowd them out.
+    focus: Option<String>,
 }
 
 /// Candidates in first-seen order, without repeats, at most `cap`.
@@ -37,11 +43,26 @@ impl Out {
 impl<'a> Gen<'a> {
     /// A generator over `docs`.
     pub(crate) fn new(docs: &'a DocSet) -> Self {
-        Gen { docs, visited: 0 }
+        Gen { docs, visited: 0, memo: HashMap::new(), focus: None }
+    }
+
+    /// A generator whose top-level objects vary `property` first.
+    pub(crate) fn focused(docs: &'a DocSet, property: Option<String>) -> Self {
+        Gen { focus: property, ..Gen::new(docs) }
     }
 
     /// Candidates for the schema at `id`, most likely valid first.
     pub(crate) fn candidates(&mut self, id: &NodeId, depth: usize) -> Vec<Value> {
+        let key = (id.clone(), depth);
+        if let Some(done) = self.memo.get(&key) {
+            return done.clone();
+        }
+        let got = self.build(id, depth);
+        self.memo.insert(key, got.clone());
+        got
+    }
+
+    fn build(&mut self, id: &NodeId, depth: usize) -> Vec<Value> {
         let cap = if depth == 0 { 96 } else { 12 };
         let mut out = Out { cap, seen: HashSet::new(), list: Vec::new() };
         self.visited += 1;
@@ -135,6 +156,14 @@ impl<'a> Gen<'a> {
             out.push(Value::Object(m));
         }
         let per = if depth == 0 { 12 } else { 3 };
+        let mut props = props;
+        if depth == 0
+            && let Some(f) = &self.focus
+            && let Some(i) = props.iter().position(|(n, _)| n == f)
+        {
+            let p = props.remove(i);
+            props.insert(0, p);
+        }
         for (name, p) in &props {
             for v in self.candidates(p, depth + 1).into_iter().take(per) {
                 let mut m = minimal.clone();

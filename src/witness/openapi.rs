@@ -73,10 +73,14 @@ impl<'a> Pair<'a> {
         };
         let (banchor, broot, bpath) = anchor(&bnode, self.base.version);
         let (ranchor, rroot, _) = anchor(&rnode, self.rev.version);
+        let focus = |n: &NodeId, a: &NodeId| -> Option<String> {
+            let rest = n.ptr.strip_prefix(&a.ptr)?.strip_prefix("/properties/")?;
+            Some(unescape_segment(rest.split('/').next()?))
+        };
         let mut cands: Vec<Value> = Vec::new();
-        for (docs, a) in [(&self.base.docs, &banchor), (&self.rev.docs, &ranchor)] {
+        for (docs, n, a) in [(&self.base.docs, &bnode, &banchor), (&self.rev.docs, &rnode, &ranchor)] {
             if docs.get(a).is_some() {
-                cands.extend(Gen::new(docs).candidates(a, 0));
+                cands.extend(Gen::focused(docs, focus(n, a)).candidates(a, 0));
             }
         }
         let mut seen = BTreeSet::new();
@@ -88,6 +92,7 @@ impl<'a> Pair<'a> {
         let mut bv = Validator::new(&self.base.docs, self.base.version != Version::V31);
         let mut rv = Validator::new(&self.rev.docs, self.rev.version != Version::V31);
         let (accepting_docs, accepting_root) = if request { (&self.base.docs, &broot) } else { (&self.rev.docs, &rroot) };
+        let mut sk = Skeleton { proposer: Gen::new(accepting_docs), minimal: HashMap::new() };
         let mut unknown = None;
         let tries = [(broot.clone(), rroot.clone(), true), (banchor.clone(), ranchor.clone(), false)];
         for (bat, rat, lift) in tries {
@@ -97,7 +102,7 @@ impl<'a> Pair<'a> {
             for cand in &cands {
                 let inst = if lift {
                     let accepting = if request { &mut bv } else { &mut rv };
-                    match wrap(accepting_docs, accepting, accepting_root, &bpath, cand.clone()) {
+                    match wrap(accepting_docs, accepting, &mut sk, accepting_root, &bpath, cand.clone()) {
                         Some(v) => v,
                         None => continue,
                     }
@@ -581,30 +586,44 @@ fn anchor(node: &NodeId, version: Version) -> (NodeId, NodeId, Vec<String>) {
 
 /// Places `inner` at `path` under `root`, with the smallest valid siblings the accepting side
 /// requires on the way; `None` when a step cannot be built.
-fn wrap(docs: &DocSet, v: &mut Validator<'_>, root: &NodeId, path: &[String], inner: Value) -> Option<Value> {
+fn wrap(docs: &DocSet, v: &mut Validator<'_>, sk: &mut Skeleton<'_>, root: &NodeId, path: &[String], inner: Value) -> Option<Value> {
     if path.is_empty() {
         return Some(inner);
     }
     let (node, _) = docs.resolve(root)?;
     match path[0].as_str() {
-        "=" => wrap(docs, v, &node, &path[1..], inner),
-        "i" => Some(json!([wrap(docs, v, &node.child("items"), &path[1..], inner)?])),
+        "=" => wrap(docs, v, sk, &node, &path[1..], inner),
+        "i" => Some(json!([wrap(docs, v, sk, &node.child("items"), &path[1..], inner)?])),
         step => {
             let name = step.strip_prefix("p:")?;
-            let mut obj = match minimal_object(docs, v, &node) {
+            let mut obj = match sk.minimal_object(v, &node) {
                 Value::Object(m) => m,
                 _ => Map::new(),
             };
-            obj.insert(name.to_string(), wrap(docs, v, &node.child("properties").child(name), &path[1..], inner)?);
+            obj.insert(name.to_string(), wrap(docs, v, sk, &node.child("properties").child(name), &path[1..], inner)?);
             Some(Value::Object(obj))
         }
     }
 }
 
-/// The first candidate of an object schema that it accepts, else its first candidate.
-fn minimal_object(docs: &DocSet, v: &mut Validator<'_>, id: &NodeId) -> Value {
-    let cands = Gen::new(docs).candidates(id, 1);
-    cands.iter().find(|c| c.is_object() && v.check(id, c).is_ok()).or(cands.first()).cloned().unwrap_or(json!({}))
+/// The smallest valid objects along the way from a root schema to the changed one, built once
+/// per search however many candidates are lifted.
+struct Skeleton<'a> {
+    proposer: Gen<'a>,
+    minimal: HashMap<NodeId, Value>,
+}
+
+impl Skeleton<'_> {
+    /// The first candidate of an object schema that it accepts, else its first candidate.
+    fn minimal_object(&mut self, v: &mut Validator<'_>, id: &NodeId) -> Value {
+        if let Some(m) = self.minimal.get(id) {
+            return m.clone();
+        }
+        let cands = self.proposer.candidates(id, 1);
+        let m = cands.iter().find(|c| c.is_object() && v.check(id, c).is_ok()).or(cands.first()).cloned().unwrap_or(json!({}));
+        self.minimal.insert(id.clone(), m.clone());
+        m
+    }
 }
 
 /// The first candidate a schema accepts (a parameter's or body's smallest valid value).
