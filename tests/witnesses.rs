@@ -50,10 +50,24 @@ fn line(c: &Change) -> String {
 }
 
 fn cases() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/openapi");
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
-    cases.sort();
+    let mut cases = Vec::new();
+    for format in ["openapi", "asyncapi"] {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(format);
+        let mut these: Vec<PathBuf> = std::fs::read_dir(root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+        these.sort();
+        cases.extend(these);
+    }
     cases
+}
+
+/// The root document of a side and the draft its schemas are checked with (Draft 4 for Swagger
+/// 2.0 and OpenAPI 3.0, 2020-12 for OpenAPI 3.1 and AsyncAPI).
+fn root_doc(s: &Spec) -> Option<(&apidiff::spec::refs::DocSet, u32)> {
+    match s {
+        Spec::OpenApi(a) => Some((&a.docs, if a.version == spec::openapi::Version::V31 { 2020 } else { 4 })),
+        Spec::AsyncApi(a) => Some((&a.docs, 2020)),
+        _ => None,
+    }
 }
 
 #[test]
@@ -117,10 +131,12 @@ fn instance_witnesses_agree_with_python_jsonschema() {
     let Some(python) = python() else { return };
     let mut jobs = Vec::new();
     for case in cases() {
-        let Some((Spec::OpenApi(base), Spec::OpenApi(rev), changes)) = witnessed(&case) else { continue };
+        let Some((base, rev, changes)) = witnessed(&case) else { continue };
         for c in &changes {
-            let Some(w) =
-                c.witness.as_ref().filter(|w| w.instance.is_some() && matches!(w.kind, WitnessKind::Request | WitnessKind::Response))
+            let Some(w) = c
+                .witness
+                .as_ref()
+                .filter(|w| w.instance.is_some() && matches!(w.kind, WitnessKind::Request | WitnessKind::Response | WitnessKind::Message))
             else {
                 continue;
             };
@@ -134,12 +150,12 @@ fn instance_witnesses_agree_with_python_jsonschema() {
                 .filter_map(|v| v.error.as_deref())
                 .filter_map(|e| e.split_once("is not a valid `").and_then(|(_, rest)| rest.split_once('`')).map(|(f, _)| f.to_string()))
                 .collect();
-            for (side, api, v) in [("base", &base, b), ("revision", &rev, r)] {
-                let doc = &api.docs.docs[0];
-                if doc.input.name != v.file || api.docs.docs.len() > 1 {
+            for (side, spec_, v) in [("base", &base, b), ("revision", &rev, r)] {
+                let Some((docs, draft)) = root_doc(spec_) else { continue };
+                let doc = &docs.docs[0];
+                if doc.input.name != v.file || docs.docs.len() > 1 {
                     continue;
                 }
-                let draft = if api.version == spec::openapi::Version::V31 { 2020 } else { 4 };
                 jobs.push(json!({
                     "case": case.file_name().unwrap().to_string_lossy(),
                     "rule": c.rule.id,

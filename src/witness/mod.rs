@@ -4,6 +4,7 @@
 //! [`Proof`](crate::diff::Proof) (`diff::registry::proof`), never its id. A change no builder
 //! proves carries `kind: none` and the reason.
 
+mod asyncapi;
 mod instance;
 mod openapi;
 mod validate;
@@ -23,7 +24,10 @@ pub fn attach(base: &Spec, rev: &Spec, changes: &mut [Change]) {
         _ => None,
     };
     for c in changes.iter_mut().filter(|c| wanted(c)) {
-        c.witness = Some(build(pair.as_ref(), base, c));
+        c.witness = Some(match (base, rev, registry::proof(c.rule)) {
+            (Spec::AsyncApi(a), Spec::AsyncApi(b), Some(p)) if !c.rule.has(Trait::DerivedFromBreaking) => asyncapi::build(a, b, c, p),
+            _ => build(pair.as_ref(), base, c),
+        });
     }
 }
 

@@ -65,67 +65,11 @@ impl<'a> Pair<'a> {
 
     fn instance(&self, c: &Change) -> Witness {
         let request = c.rule.direction != Direction::Response;
-        let (Some(bnode), Some(rnode)) = (
-            side_node(&self.base.docs, c.base.as_ref(), c.revision.as_ref()),
-            side_node(&self.rev.docs, c.revision.as_ref(), c.base.as_ref()),
-        ) else {
-            return Witness::none("the changed schema is not in both versions");
-        };
-        let (banchor, broot, bpath) = anchor(&bnode, self.base.version);
-        let (ranchor, rroot, _) = anchor(&rnode, self.rev.version);
-        let focus = |n: &NodeId, a: &NodeId| -> Option<String> {
-            let rest = n.ptr.strip_prefix(&a.ptr)?.strip_prefix("/properties/")?;
-            Some(unescape_segment(rest.split('/').next()?))
-        };
-        let mut cands: Vec<Value> = Vec::new();
-        for (docs, n, a) in [(&self.base.docs, &bnode, &banchor), (&self.rev.docs, &rnode, &ranchor)] {
-            if docs.get(a).is_some() {
-                cands.extend(Gen::focused(docs, focus(n, a)).candidates(a, 0));
-            }
+        let side = |api: &'a Api| Side { docs: &api.docs, draft4: api.version != Version::V31, swagger: api.version == Version::Swagger2 };
+        match search(side(self.base), side(self.rev), c, request) {
+            Ok(f) => self.instance_witness(c, request, f.instance, (&f.base, &f.rev), f.why),
+            Err(reason) => Witness::none(reason),
         }
-        let mut seen = BTreeSet::new();
-        cands.retain(|v| seen.insert(v.to_string()));
-        cands.sort_by_cached_key(|v| {
-            let s = v.to_string();
-            (s.len(), s)
-        });
-        let mut bv = Validator::new(&self.base.docs, self.base.version != Version::V31);
-        let mut rv = Validator::new(&self.rev.docs, self.rev.version != Version::V31);
-        let (accepting_docs, accepting_root) = if request { (&self.base.docs, &broot) } else { (&self.rev.docs, &rroot) };
-        let mut sk = Skeleton { proposer: Gen::new(accepting_docs), minimal: HashMap::new() };
-        let mut unknown = None;
-        let tries = [(broot.clone(), rroot.clone(), true), (banchor.clone(), ranchor.clone(), false)];
-        for (bat, rat, lift) in tries {
-            if self.base.docs.get(&bat).is_none() || self.rev.docs.get(&rat).is_none() {
-                continue;
-            }
-            for cand in &cands {
-                let inst = if lift {
-                    let accepting = if request { &mut bv } else { &mut rv };
-                    match wrap(accepting_docs, accepting, &mut sk, accepting_root, &bpath, cand.clone()) {
-                        Some(v) => v,
-                        None => continue,
-                    }
-                } else {
-                    cand.clone()
-                };
-                let (b, r) = (bv.check(&bat, &inst), rv.check(&rat, &inst));
-                let (acc, rej) = if request { (&b, &r) } else { (&r, &b) };
-                match (acc, rej) {
-                    (Ok(()), Err(Fail::Invalid(why))) => {
-                        let why = why.clone();
-                        return self.instance_witness(c, request, inst, (&bat, &rat), why);
-                    }
-                    (Err(Fail::Unknown(u)), _) | (_, Err(Fail::Unknown(u))) => unknown = Some(u.clone()),
-                    _ => {}
-                }
-            }
-        }
-        let side = if request { "the base accepts and the revision rejects" } else { "the revision allows and the base rejects" };
-        Witness::none(match unknown {
-            Some(u) => format!("no value among {} candidates is one {side}, and {u}", cands.len()),
-            None => format!("no value among {} candidates is one {side}", cands.len()),
-        })
     }
 
     fn instance_witness(&self, c: &Change, request: bool, inst: Value, at: (&NodeId, &NodeId), why: String) -> Witness {
@@ -465,6 +409,88 @@ impl<'a> Pair<'a> {
     }
 }
 
+/// One version's documents and the JSON Schema dialect its schemas are read in.
+#[derive(Clone, Copy)]
+pub(crate) struct Side<'a> {
+    pub docs: &'a DocSet,
+    /// Draft 4 rules (Swagger 2.0, OpenAPI 3.0).
+    pub draft4: bool,
+    /// Swagger 2.0 (parameters and headers are schemas themselves).
+    pub swagger: bool,
+}
+
+/// A value one side accepts and the other rejects, and where each checked it.
+pub(crate) struct Found {
+    pub instance: Value,
+    pub base: NodeId,
+    pub rev: NodeId,
+    pub why: String,
+}
+
+/// Searches the candidates of the changed schema for a value the base accepts and the revision
+/// rejects (`request`), or the revision allows and the base rejects; first lifted into the root
+/// schema the change sits in (a whole body), else at the changed schema itself.
+pub(crate) fn search(base: Side<'_>, rev: Side<'_>, c: &Change, request: bool) -> Result<Found, String> {
+    let (Some(bnode), Some(rnode)) =
+        (side_node(base.docs, c.base.as_ref(), c.revision.as_ref()), side_node(rev.docs, c.revision.as_ref(), c.base.as_ref()))
+    else {
+        return Err("the changed schema is not in both versions".into());
+    };
+    let (banchor, broot, bpath) = anchor(&bnode, base.swagger);
+    let (ranchor, rroot, rpath) = anchor(&rnode, rev.swagger);
+    let focus = |n: &NodeId, a: &NodeId| -> Option<String> {
+        let rest = n.ptr.strip_prefix(&a.ptr)?.strip_prefix("/properties/")?;
+        Some(unescape_segment(rest.split('/').next()?))
+    };
+    let mut cands: Vec<Value> = Vec::new();
+    for (docs, n, a) in [(base.docs, &bnode, &banchor), (rev.docs, &rnode, &ranchor)] {
+        if docs.get(a).is_some() {
+            cands.extend(Gen::focused(docs, focus(n, a)).candidates(a, 0));
+        }
+    }
+    let mut seen = BTreeSet::new();
+    cands.retain(|v| seen.insert(v.to_string()));
+    cands.sort_by_cached_key(|v| {
+        let s = v.to_string();
+        (s.len(), s)
+    });
+    let mut bv = Validator::new(base.docs, base.draft4);
+    let mut rv = Validator::new(rev.docs, rev.draft4);
+    let (acc_docs, acc_root, acc_path) = if request { (base.docs, &broot, &bpath) } else { (rev.docs, &rroot, &rpath) };
+    let mut sk = Skeleton { proposer: Gen::new(acc_docs), minimal: HashMap::new() };
+    let mut unknown = None;
+    for (bat, rat, lift) in [(&broot, &rroot, true), (&banchor, &ranchor, false)] {
+        if base.docs.get(bat).is_none() || rev.docs.get(rat).is_none() {
+            continue;
+        }
+        for cand in &cands {
+            let inst = if lift {
+                let accepting = if request { &mut bv } else { &mut rv };
+                match wrap(acc_docs, accepting, &mut sk, acc_root, acc_path, cand.clone()) {
+                    Some(v) => v,
+                    None => continue,
+                }
+            } else {
+                cand.clone()
+            };
+            let (b, r) = (bv.check(bat, &inst), rv.check(rat, &inst));
+            let (acc, rej) = if request { (&b, &r) } else { (&r, &b) };
+            match (acc, rej) {
+                (Ok(()), Err(Fail::Invalid(why))) => {
+                    return Ok(Found { instance: inst, base: bat.clone(), rev: rat.clone(), why: why.clone() });
+                }
+                (Err(Fail::Unknown(u)), _) | (_, Err(Fail::Unknown(u))) => unknown = Some(u.clone()),
+                _ => {}
+            }
+        }
+    }
+    let side = if request { "the base accepts and the revision rejects" } else { "the revision allows and the base rejects" };
+    Err(match unknown {
+        Some(u) => format!("no value among {} candidates is one {side}, and {u}", cands.len()),
+        None => format!("no value among {} candidates is one {side}", cands.len()),
+    })
+}
+
 /// The node a change points at on one side: its own location there, else the other side's
 /// pointer in this side's root document.
 fn side_node(docs: &DocSet, own: Option<&Location>, other: Option<&Location>) -> Option<NodeId> {
@@ -532,7 +558,7 @@ const NAMED: &[&str] = &["properties", "patternProperties", "dependentSchemas", 
 /// Where the instance search runs: the schema nearest the change (trailing keywords taken off),
 /// the root schema it sits in (a body, parameter, header or named schema), and the steps from
 /// root to anchor (`p:name`, `i` for an array item, `=` for a branch of the same value).
-fn anchor(node: &NodeId, version: Version) -> (NodeId, NodeId, Vec<String>) {
+fn anchor(node: &NodeId, swagger: bool) -> (NodeId, NodeId, Vec<String>) {
     let segs: Vec<String> = node.ptr.split('/').skip(1).map(unescape_segment).collect();
     let root_len = (1..=segs.len())
         .find(|&n| {
@@ -541,8 +567,8 @@ fn anchor(node: &NodeId, version: Version) -> (NodeId, NodeId, Vec<String>) {
             (last == "schema")
                 || (n == 3 && s[0] == "components" && s[1] == "schemas")
                 || (n == 2 && s[0] == "definitions")
-                || (version == Version::Swagger2 && n >= 2 && s[n - 2] == "parameters" && n > 2)
-                || (version == Version::Swagger2 && n >= 2 && s[n - 2] == "headers")
+                || (swagger && n > 2 && s[n - 2] == "parameters")
+                || (swagger && n >= 2 && s[n - 2] == "headers")
         })
         .unwrap_or(segs.len());
     let mut end = segs.len();
