@@ -33,5 +33,6 @@ pub mod source;
 pub mod spec;
 pub mod store;
 pub mod time;
+pub mod witness;
 
 pub use error::{Error, ErrorKind, Located, Result};

@@ -228,6 +228,9 @@ fn located(name: &str, content: &str, syntax: text::Syntax, ptr: &str, msg: &str
 
 use crate::time::is_date;
 
+/// What a breaking change without a witness says under `gate.require_witness`.
+pub const UNPROVEN_NOTE: &str = " (no witness: a warning under gate.require_witness)";
+
 /// The user's decisions.
 #[derive(Debug, Clone, Default)]
 pub struct Policy {
@@ -241,6 +244,8 @@ pub struct Policy {
     pub ignores: Vec<IgnoreEntry>,
     /// Today (`YYYY-MM-DD`), for expiry.
     pub today: String,
+    /// `gate.require_witness`: a breaking change whose witness is `none` is a warning.
+    pub require_witness: bool,
 }
 
 /// Why an ignore entry deserves attention.
@@ -284,6 +289,10 @@ pub fn apply(changes: Vec<Change>, policy: &Policy) -> Outcome {
                 Some(s) => c.severity = s,
                 None => continue,
             }
+        }
+        if policy.require_witness && c.severity == Severity::Breaking && c.witness.as_ref().is_some_and(|w| !w.proves()) {
+            c.severity = Severity::Warning;
+            c.message.push_str(UNPROVEN_NOTE);
         }
         let hit = policy
             .ignores

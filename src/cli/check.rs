@@ -55,6 +55,11 @@ pub struct CheckArgs {
     /// Send no alerts (the config's `alerts` channels are skipped).
     #[arg(long)]
     pub no_alerts: bool,
+    /// Attach a witness to every breaking change (`on`, the default) or skip building them
+    /// (`off`): the request, response or value that worked with the old version and fails with
+    /// the new one, checked against both.
+    #[arg(long, value_name = "on|off", default_value = "on", value_parser = ["on", "off"])]
+    pub witness: String,
     /// buf category of the protobuf rules: FILE, PACKAGE, WIRE_JSON or WIRE (default: the
     /// config's `protobuf.category`, else PACKAGE). The HTTP rules (`google.api.http`) apply
     /// whatever the category.
@@ -121,7 +126,11 @@ fn check(args: CheckArgs, ctx: super::context::Ctx, identity: Identity, color: b
             ref_roots: ref_roots(&root, &config, &args.ref_roots)?,
             ..pipeline::load_options(&root, &config)?
         },
-        options: crate::diff::Options { today, proto_category: proto_category(args.proto_category.as_deref(), &config)? },
+        options: crate::diff::Options {
+            today,
+            proto_category: proto_category(args.proto_category.as_deref(), &config)?,
+            witness: args.witness == "on",
+        },
         baseline: args.base.clone().map_or(Baseline::Archive, Baseline::Git),
         scope: if args.live {
             Scope::Live(args.modules.clone(), args.connection.remote(&config)?)

@@ -50,6 +50,11 @@ pub struct DiffArgs {
     /// Follow `$ref`s to http(s) URLs.
     #[arg(long)]
     pub allow_remote_refs: bool,
+    /// Attach a witness to every breaking change (`on`, the default) or skip building them
+    /// (`off`): the request, response or value that worked with the old version and fails with
+    /// the new one, checked against both.
+    #[arg(long, value_name = "on|off", default_value = "on", value_parser = ["on", "off"])]
+    pub witness: String,
     /// buf category of the protobuf rules: FILE, PACKAGE, WIRE_JSON or WIRE (default: the
     /// config's `protobuf.category`, else PACKAGE). The HTTP rules (`google.api.http`) apply
     /// whatever the category.
@@ -95,7 +100,7 @@ pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
         base: open(&args.old, &cwd, &remote, &roots)?,
         revision: open(&args.new, &cwd, &remote, &roots)?,
         load,
-        options: Options { today, proto_category: category },
+        options: Options { today, proto_category: category, witness: args.witness == "on" },
         policy,
         now: super::context::now_ms(),
         exiting: true,

@@ -43,7 +43,7 @@ pub(super) fn run(args: RollbackArgs, color: bool) -> Result<Exit, Error> {
         module: args.module.clone(),
         current: Current::Worktree(args.connection.remote(&ctx.config)?),
         load: crate::pipeline::load_options(&ctx.root, &ctx.config)?,
-        options: Options { today: today(), proto_category: ctx.config.protobuf.category() },
+        options: Options { today: today(), proto_category: ctx.config.protobuf.category(), ..Options::default() },
         live: rollback::configured_live(&ctx.config),
     };
     // Read and check everything before writing anything.

@@ -229,6 +229,10 @@ pub struct Gate {
     /// for an API that declared none, are warnings) or `strict` (they are breaking).
     #[serde(default)]
     pub profile: Option<Profile>,
+    /// Breaking changes without a witness (`witness.kind: none`) count as warnings: only what
+    /// apidiff proved against both versions fails the gate (default `false`).
+    #[serde(default)]
+    pub require_witness: Option<bool>,
 }
 
 /// Alert settings: where breaking changes are announced. Secrets (webhook URLs, signing keys,

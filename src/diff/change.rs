@@ -29,6 +29,8 @@ pub struct Change {
     /// Stable identity across commits: rule id plus both locations' files and pointers (never
     /// line numbers), so ignores and alert dedupe survive reformatting.
     pub fingerprint: String,
+    /// The evidence that it breaks clients, when witnesses were built (breaking changes only).
+    pub witness: Option<super::witness::Witness>,
 }
 
 impl Change {
@@ -45,6 +47,7 @@ impl Change {
             before: None,
             after: None,
             fingerprint: String::new(),
+            witness: None,
         }
     }
 
@@ -144,10 +147,12 @@ pub struct Options {
     pub today: String,
     /// The buf category of the protobuf rules to apply.
     pub proto_category: super::rule::Category,
+    /// Build a witness for every breaking change (`--witness on`, the default).
+    pub witness: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { today: "1970-01-01".into(), proto_category: super::rule::Category::Package }
+        Options { today: "1970-01-01".into(), proto_category: super::rule::Category::Package, witness: true }
     }
 }

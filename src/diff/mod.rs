@@ -10,6 +10,7 @@ pub mod registry;
 mod rule;
 pub mod sink;
 pub mod typescript;
+pub mod witness;
 
 pub use change::{Change, Options, sort_changes};
 
@@ -17,6 +18,7 @@ use crate::error::{Error, Result};
 pub use crate::source::Location;
 use crate::spec::Spec;
 pub use rule::{Category, Direction, Format, Kind, Rule, Severity, Trait};
+pub use witness::{Proof, Witness, WitnessKind};
 
 /// Compares two specs of the same format.
 ///

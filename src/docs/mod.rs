@@ -266,6 +266,7 @@ fn rule_page(f: Format) -> Option<String> {
         count(Severity::Warning),
         count(Severity::Info)
     );
+    s.push_str(&witness_coverage(&of));
     s.push_str("| id | level | summary |\n|---|---|---|\n");
     for r in &of {
         let _ = writeln!(s, "| [`{}`](#{}) | {} | {} |", r.id, r.id, r.severity, r.summary.replace('|', "\\|"));
@@ -283,6 +284,9 @@ fn rule_page(f: Format) -> Option<String> {
             lower(&r.direction),
             lower(&r.kind)
         );
+        if let Some(w) = witness_note(r) {
+            let _ = writeln!(s, "{w}\n");
+        }
         s.push_str(&demote(&rule_docs(r)));
         s.push_str("\n\n");
     }
@@ -583,3 +587,40 @@ const DASHBOARD: &str = include_str!("../../docs/guide/dashboard.md");
 const HISTORY: &str = include_str!("../../docs/guide/history.md");
 
 const FAQ: &str = include_str!("../../docs/guide/faq.md");
+
+/// How many of a format's breaking rules have a witness builder (the issue's #26 measure).
+fn witness_coverage(of: &[&Rule]) -> String {
+    let breaking: Vec<&&Rule> = of.iter().filter(|r| r.severity == Severity::Breaking).collect();
+    if breaking.is_empty() {
+        return String::new();
+    }
+    let built = breaking.iter().filter(|r| registry::proof(r).is_some_and(|p| p != crate::diff::Proof::Annotation)).count();
+    format!(
+        "Witnesses: {built} of {} breaking rules have a witness builder; each of their changes carries a request, response or value that worked with the base and fails with the revision, checked against both. The others carry `witness.kind: none` with the reason.\n\n",
+        breaking.len()
+    )
+}
+
+/// What a breaking rule's witness is, in one line.
+fn witness_note(r: &Rule) -> Option<String> {
+    use crate::diff::Proof;
+    if r.severity != Severity::Breaking {
+        return None;
+    }
+    let what = match registry::proof(r) {
+        Some(Proof::Instance) => {
+            "a JSON value of the changed schema (body, parameter or header), checked against both versions (formats: `date`, `date-time`, `uuid`, `email`, `ipv4`, `ipv6`, `int32` and `int64` are asserted, others are annotations)"
+        }
+        Some(Proof::Endpoint) => "the request that reached the operation, and the 404 or 405 it gets now",
+        Some(Proof::MissingParameter) => "a request without the parameter the revision requires",
+        Some(Proof::MovedParameter) => "a request sending the parameter where the base read it (when the revision requires the new one)",
+        Some(Proof::MissingBody) => "a request without a body",
+        Some(Proof::MediaType) => "a request in (or asking for) the media type that is gone",
+        Some(Proof::Credentials) => "a request with the credentials the base accepted and the revision refuses",
+        Some(Proof::MissingHeader) => "a response without the header the base promised",
+        Some(Proof::Status) => "a response with the success status the revision describes in place of the base's",
+        Some(Proof::Annotation) => "none: what changes is an annotation JSON Schema validators do not assert",
+        None => "none yet: no builder for this rule",
+    };
+    Some(format!("Witness: {what}."))
+}

@@ -1,7 +1,7 @@
 //! `diff`: two versions of one description, loaded, compared, weighed by the policy and
 //! reported. The CLI's `apidiff diff` is a thin adapter over [`diff`].
 
-use crate::diff::{self, Format, Options};
+use crate::diff::{Format, Options};
 use crate::error::Result;
 use crate::policy::{self, Policy};
 use crate::report::{Meta, Report, SpecPair};
@@ -43,7 +43,7 @@ pub fn diff(req: DiffRequest) -> Result<Diffed> {
     let what = format!("comparing {} with {}", base.name, revision.name);
     let (format, changes) = crate::deep::run(&what, || {
         let (a, b) = spec::load_pair(&base, &revision, &load)?;
-        let changes = diff::compare(&a, &b, &options)?;
+        let changes = super::compare::compared(&a, &b, &options)?;
         let format = a.format();
         if exiting {
             std::mem::forget(a);

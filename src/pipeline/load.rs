@@ -4,7 +4,7 @@
 
 use super::moves::{self, Gone};
 use super::{Baseline, Given, Request, Scope, short};
-use crate::diff::{self, Format, general};
+use crate::diff::{Format, general};
 use crate::discover::{self, Found};
 use crate::error::{Error, Located, Result};
 use crate::progress::Progress;
@@ -246,7 +246,7 @@ fn load_one(req: &Request<'_>, spec: &InScope, history: &History, from: Option<&
     let unchanged = previous.as_ref().and_then(|p| p.snapshot.as_deref()) == Some(hash.as_str());
     let base_label = if base_spec.is_some() || unchanged { base_label } else { None };
     let mut changes = match &base_spec {
-        Some(b) => diff::compare(b, &rev_spec, &req.options)?,
+        Some(b) => super::compare::compared(b, &rev_spec, &req.options)?,
         None => Vec::new(),
     };
     if let Some(p) = previous.as_ref().filter(|p| p.spec != spec.path && p.module == spec.module) {

@@ -5,6 +5,7 @@
 //! [`watch`] loop. None prints, reads the environment or exits: the CLI and the server only turn
 //! arguments and requests into these requests, and results into output.
 
+mod compare;
 mod diff;
 mod drift;
 mod export;

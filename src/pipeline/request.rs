@@ -232,7 +232,13 @@ pub use crate::ids::short;
 /// The policy of a repository: severity overrides and ignores from the config, then `severity`
 /// (`RULE=LEVEL` strings from the command line).
 pub fn policy_for(root: &Path, config: &Config, severity: &[String], fail_on: FailOn, today: &str) -> Result<Policy> {
-    let mut policy = Policy { fail_on, profile: config.gate.profile.unwrap_or_default(), today: today.to_string(), ..Policy::default() };
+    let mut policy = Policy {
+        fail_on,
+        profile: config.gate.profile.unwrap_or_default(),
+        require_witness: config.gate.require_witness.unwrap_or(false),
+        today: today.to_string(),
+        ..Policy::default()
+    };
     for (id, level) in &config.severity {
         let (id, level) = policy::parse_override(&format!("{id}={}", level.as_str()))?;
         policy.overrides.insert(id, level);

@@ -266,6 +266,7 @@ fn notice(module: &str, locator: &str, format: Format, key: &str, cause: Option<
         ignore_reason: None,
         impact: Vec::new(),
         clients: None,
+        witness: None,
     }
 }
 
@@ -276,7 +277,7 @@ fn check_and_record(w: &Watch, now: i64, given: Vec<Given>, polled: &mut Polled)
     let req = Request {
         policy: policy_for(&w.root, &w.config, &[], fail_on, today)?,
         load: LoadOptions { allow_remote_refs: false, proto_includes: Vec::new(), ref_roots: Vec::new() },
-        options: crate::diff::Options { today: today.to_string(), proto_category: w.config.protobuf.category() },
+        options: crate::diff::Options { today: today.to_string(), proto_category: w.config.protobuf.category(), ..Default::default() },
         baseline: Baseline::Archive,
         scope: Scope::Fetched(given),
         root: w.root.clone(),

@@ -287,6 +287,16 @@ fn change(s: &mut String, c: &ReportChange) {
         }
         s.push_str("</ul>\n");
     }
+    if let Some(w) = &c.witness {
+        let json = serde_json::to_string_pretty(w).unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "<details class=\"witness {}\"><summary>witness: {}</summary><pre>{}</pre></details>",
+            w.kind.as_str(),
+            esc(&w.line()),
+            esc(&json)
+        );
+    }
     s.push_str("</details>\n");
 }
 

@@ -233,6 +233,9 @@ fn one(c: &ReportChange, change: &mut String, where_: &mut String) {
             .collect();
         let _ = write!(change, "<br>{md}");
     }
+    if let Some(w) = &c.witness {
+        let _ = write!(change, "<br>witness: {}", text(&w.line()));
+    }
 }
 
 /// An inline code span that holds any text: a fence longer than any backtick run inside.

@@ -40,7 +40,7 @@ pub struct Ai {
 }
 
 /// Version of the JSON report; bumped on any incompatible change to its shape.
-pub const SCHEMA_VERSION: &str = "1.1.0";
+pub const SCHEMA_VERSION: &str = "1.2.0";
 
 /// A comparison's result, as every renderer sees it.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -277,6 +277,11 @@ pub struct ReportChange {
     /// absent when no client operation was collected, empty when none uses it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clients: Option<Vec<ClientUse>>,
+    /// The evidence that a breaking change breaks clients (since 1.2.0): a request, response
+    /// or value that worked with the base and fails with the revision, checked against both;
+    /// `kind: none` with a reason when none could be built. Absent with `--witness off`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub witness: Option<crate::diff::Witness>,
 }
 
 /// One alert sent (or not) by `apidiff check`.
@@ -361,6 +366,7 @@ impl ReportChange {
             ignore_reason: None,
             impact: Vec::new(),
             clients: None,
+            witness: c.witness.clone(),
         }
     }
 }

@@ -221,6 +221,9 @@ fn describe_one(c: &ReportChange, change: &mut String, where_: &mut String) {
         change.push('\n');
         change.push_str(&super::plain(&line));
     }
+    if let Some(w) = &c.witness {
+        change.push_str(&format!("\nwitness: {}", w.line()));
+    }
 }
 
 /// Cuts any line a table drew wider than `width` (a cell holding one unbreakable word).

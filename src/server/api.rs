@@ -255,7 +255,7 @@ fn load_opts(state: &AppState) -> Result<LoadOptions, ApiError> {
 }
 
 fn compare_opts(state: &AppState) -> Options {
-    Options { today: today(), proto_category: state.config.protobuf.category() }
+    Options { today: today(), proto_category: state.config.protobuf.category(), ..Options::default() }
 }
 
 fn repo_policy(state: &AppState, fail_on: FailOn) -> Result<Policy, ApiError> {

@@ -213,6 +213,8 @@ impl From<&StoredChange> for ReportChange {
                     })
                     .collect()
             }),
+            // Witnesses are evidence of one comparison, rebuilt on demand; records keep the verdict.
+            witness: None,
         }
     }
 }

@@ -577,3 +577,20 @@ fn one_of_overlap(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &
     let msg = format!("{label}: oneOf variants #{i} and #{j} overlap: one payload can match both");
     emit(c, rule, msg, (Some(c.bloc(&b.id)), Some(c.rloc(&r.one_of[j]))), None, None);
 }
+
+/// How this family's breaking rules are proved (see [`Proof`]); a rule missing here has no
+/// witness builder yet and its changes say so.
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[
+        (&REQUEST_DEPENDENCY_TIGHTENED, Proof::Instance),
+        (&REQUEST_CONDITIONAL_TIGHTENED, Proof::Instance),
+        (&REQUEST_CONTAINS_TIGHTENED, Proof::Instance),
+        (&REQUEST_TUPLE_TIGHTENED, Proof::Instance),
+        (&REQUEST_PROPERTY_NAMES_TIGHTENED, Proof::Instance),
+        (&REQUEST_NOT_TIGHTENED, Proof::Instance),
+        (&REQUEST_ONE_OF_OVERLAP, Proof::Instance),
+        (&REQUEST_CONTENT_ENCODING_CHANGED, Proof::Annotation),
+        (&RESPONSE_CONTENT_ENCODING_CHANGED, Proof::Annotation),
+    ]
+};

@@ -356,3 +356,18 @@ pub(super) fn compare_response(c: &mut Cx<'_>, code: &str, b: &Response, r: &Res
         }
     }
 }
+
+/// How this family's breaking rules are proved (see [`Proof`]); a rule missing here has no
+/// witness builder yet and its changes say so.
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[
+        (&REQUEST_BODY_ADDED_REQUIRED, Proof::MissingBody),
+        (&REQUEST_BODY_BECAME_REQUIRED, Proof::MissingBody),
+        (&REQUEST_MEDIA_TYPE_REMOVED, Proof::MediaType),
+        (&RESPONSE_MEDIA_TYPE_REMOVED, Proof::MediaType),
+        (&RESPONSE_SUCCESS_STATUS_REMOVED, Proof::Status),
+        (&RESPONSE_REQUIRED_HEADER_REMOVED, Proof::MissingHeader),
+        (&RESPONSE_HEADER_BECAME_OPTIONAL, Proof::MissingHeader),
+    ]
+};

@@ -313,3 +313,15 @@ pub(super) fn check(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label:
         emit(c, rule, format!("{label}: items {how}"), loc_pair(c, b, r, "uniqueItems"), Some(bu.to_string()), Some(ru.to_string()));
     }
 }
+
+/// How this family's breaking rules are proved (see [`Proof`]); a rule missing here has no
+/// witness builder yet and its changes say so.
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[
+        (&REQUEST_RANGE_TIGHTENED, Proof::Instance),
+        (&REQUEST_LENGTH_TIGHTENED, Proof::Instance),
+        (&REQUEST_ARRAY_TIGHTENED, Proof::Instance),
+        (&REQUEST_OBJECT_TIGHTENED, Proof::Instance),
+    ]
+};

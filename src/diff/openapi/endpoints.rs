@@ -400,3 +400,10 @@ fn extension_findings(c: &mut Cx<'_>, b: &Operation, r: &Operation, locs: &(Opti
         c.emit(Change::new(&ENDPOINT_STABILITY_INVALID, msg).locs(None, at("x-stability-level")).values(None, Some(rl.clone())));
     }
 }
+
+/// How this family's breaking rules are proved (see [`Proof`]); a rule missing here has no
+/// witness builder yet and its changes say so.
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[(&ENDPOINT_REMOVED, Proof::Endpoint), (&ENDPOINT_REMOVED_BEFORE_SUNSET, Proof::Endpoint), (&ENDPOINT_RENAMED, Proof::Endpoint)]
+};

@@ -608,3 +608,15 @@ pub(super) fn compare_info_version(c: &mut Cx<'_>, base: &Api, rev: &Api) {
         );
     }
 }
+
+/// How this family's breaking rules are proved (see [`Proof`]); a rule missing here has no
+/// witness builder yet and its changes say so.
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[
+        (&ENDPOINT_SECURITY_ADDED, Proof::Credentials),
+        (&ENDPOINT_SECURITY_ALTERNATIVE_REMOVED, Proof::Credentials),
+        (&ENDPOINT_SECURITY_SCOPE_ADDED, Proof::Credentials),
+        (&SECURITY_SCHEME_CHANGED, Proof::Credentials),
+    ]
+};

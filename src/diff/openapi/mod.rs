@@ -35,6 +35,19 @@ pub const RULES: &[&[&Rule]] = &[
     schema::ALL,
 ];
 
+/// How each family proves its breaking rules, in the order of [`RULES`].
+pub const PROOFS: &[&[(&Rule, super::witness::Proof)]] = &[
+    endpoints::PROOFS,
+    parameters::PROOFS,
+    bodies::PROOFS,
+    types::PROOFS,
+    values::PROOFS,
+    constraints::PROOFS,
+    properties::PROOFS,
+    applicators::PROOFS,
+    metadata::PROOFS,
+];
+
 /// Compares two OpenAPI descriptions.
 pub fn compare(base: &Api, rev: &Api, opts: &Options) -> Vec<Change> {
     let mut c = Cx::new(&base.docs, &rev.docs, opts, schema::compare);

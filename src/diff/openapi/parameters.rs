@@ -246,3 +246,15 @@ fn parameter_sunset(c: &mut Cx<'_>, bp: &Param, rp: &Param, label: &str) {
     let removed_at = |c: &Cx<'_>| (bp.sunset_at.as_ref().map(|id| c.bloc(id)), Some(c.rloc(&rp.node)));
     sunset_findings(c, label, sides, (&REQUEST_PARAMETER_SUNSET_REMOVED, removed_at), &REQUEST_PARAMETER_SUNSET_INVALID);
 }
+
+/// How this family's breaking rules are proved (see [`Proof`]); a rule missing here has no
+/// witness builder yet and its changes say so.
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[
+        (&REQUEST_PARAMETER_ADDED_REQUIRED, Proof::MissingParameter),
+        (&REQUEST_PARAMETER_BECAME_REQUIRED, Proof::MissingParameter),
+        (&REQUEST_PARAMETER_MOVED, Proof::MovedParameter),
+        (&REQUEST_PARAMETER_RENAMED, Proof::MovedParameter),
+    ]
+};

@@ -628,3 +628,22 @@ pub(super) fn compare_discriminator(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, 
         }
     }
 }
+
+/// How this family's breaking rules are proved (see [`Proof`]); a rule missing here has no
+/// witness builder yet and its changes say so.
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[
+        (&REQUEST_PROPERTY_ADDED_REQUIRED, Proof::Instance),
+        (&RESPONSE_REQUIRED_PROPERTY_REMOVED, Proof::Instance),
+        (&REQUEST_PROPERTY_BECAME_REQUIRED, Proof::Instance),
+        (&RESPONSE_PROPERTY_BECAME_OPTIONAL, Proof::Instance),
+        (&REQUEST_PROPERTY_RENAMED, Proof::Instance),
+        (&RESPONSE_PROPERTY_RENAMED, Proof::Instance),
+        (&REQUEST_ADDITIONAL_PROPERTIES_RESTRICTED, Proof::Instance),
+        (&REQUEST_VARIANT_REMOVED, Proof::Instance),
+        (&RESPONSE_PROPERTY_BECAME_WRITE_ONLY, Proof::Annotation),
+        (&REQUEST_DISCRIMINATOR_CHANGED, Proof::Annotation),
+        (&RESPONSE_DISCRIMINATOR_CHANGED, Proof::Annotation),
+    ]
+};

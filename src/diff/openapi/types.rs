@@ -235,3 +235,21 @@ fn compare_format(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir, label: &
         r.format.map(str::to_string),
     );
 }
+
+/// How this family's breaking rules are proved (see [`Proof`]); a rule missing here has no
+/// witness builder yet and its changes say so.
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[
+        (&REQUEST_TYPE_CHANGED, Proof::Instance),
+        (&RESPONSE_TYPE_CHANGED, Proof::Instance),
+        (&RESPONSE_TYPE_GENERALIZED, Proof::Instance),
+        (&REQUEST_TYPE_SPECIALIZED, Proof::Instance),
+        (&RESPONSE_BECAME_NULLABLE, Proof::Instance),
+        (&REQUEST_BECAME_NON_NULLABLE, Proof::Instance),
+        (&REQUEST_FORMAT_CHANGED, Proof::Instance),
+        (&RESPONSE_FORMAT_CHANGED, Proof::Instance),
+        (&RESPONSE_FORMAT_GENERALIZED, Proof::Instance),
+        (&REQUEST_FORMAT_SPECIALIZED, Proof::Instance),
+    ]
+};

@@ -349,3 +349,15 @@ fn compare_extensible_enum(c: &mut Cx<'_>, b: &View<'_>, r: &View<'_>, dir: Dir,
         emit(c, rule, msg, loc_pair(c, b, r, "x-extensible-enum"), None, Some(show(x)));
     }
 }
+
+/// How this family's breaking rules are proved (see [`Proof`]); a rule missing here has no
+/// witness builder yet and its changes say so.
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[
+        (&REQUEST_ENUM_VALUE_REMOVED, Proof::Instance),
+        (&REQUEST_ENUM_ADDED, Proof::Instance),
+        (&REQUEST_PATTERN_ADDED, Proof::Instance),
+        (&REQUEST_EXTENSIBLE_ENUM_VALUE_REMOVED, Proof::Annotation),
+    ]
+};

@@ -1,0 +1,43 @@
+//! Witnesses for breaking changes: for each one, the smallest concrete request, response or
+//! value that worked with the base and fails with the revision, built from both models and
+//! checked against both before it is attached ([`attach`]). Which builder runs is the rule's
+//! [`Proof`](crate::diff::Proof) (`diff::registry::proof`), never its id. A change no builder
+//! proves carries `kind: none` and the reason.
+
+mod asyncapi;
+mod instance;
+mod openapi;
+mod validate;
+
+use crate::diff::{Change, Severity, Trait, Witness, registry};
+use crate::spec::Spec;
+
+/// Attaches a witness to every breaking change (by its rule or its effective severity).
+/// Linear in the changes; only breaking ones cost anything.
+pub fn attach(base: &Spec, rev: &Spec, changes: &mut [Change]) {
+    let wanted = |c: &Change| c.severity == Severity::Breaking || c.rule.severity == Severity::Breaking;
+    if !changes.iter().any(wanted) {
+        return;
+    }
+    let pair = match (base, rev) {
+        (Spec::OpenApi(a), Spec::OpenApi(b)) => Some(openapi::Pair::new(a, b)),
+        _ => None,
+    };
+    for c in changes.iter_mut().filter(|c| wanted(c)) {
+        c.witness = Some(match (base, rev, registry::proof(c.rule)) {
+            (Spec::AsyncApi(a), Spec::AsyncApi(b), Some(p)) if !c.rule.has(Trait::DerivedFromBreaking) => asyncapi::build(a, b, c, p),
+            _ => build(pair.as_ref(), base, c),
+        });
+    }
+}
+
+fn build(pair: Option<&openapi::Pair<'_>>, base: &Spec, c: &Change) -> Witness {
+    if c.rule.has(Trait::DerivedFromBreaking) {
+        return Witness::none("it follows from the other breaking changes, which carry their own witnesses");
+    }
+    match (pair, registry::proof(c.rule)) {
+        (Some(p), Some(proof)) => p.build(c, proof),
+        (Some(_), None) => Witness::none("this rule has no witness builder yet"),
+        (None, _) => Witness::none(format!("apidiff builds no witnesses for {} descriptions yet", base.format().as_str())),
+    }
+}
