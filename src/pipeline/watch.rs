@@ -266,6 +266,7 @@ fn notice(module: &str, locator: &str, format: Format, key: &str, cause: Option<
         ignore_reason: None,
         impact: Vec::new(),
         clients: None,
+        approval: None,
     }
 }
 
@@ -290,6 +291,7 @@ fn check_and_record(w: &Watch, now: i64, given: Vec<Given>, polled: &mut Polled)
             actor: w.actor.clone(),
             now,
             via: "watch",
+            pr: None,
         },
     };
     let mut checked = check(&req)?;

@@ -207,6 +207,9 @@ pub struct Summary {
     pub total: usize,
     /// Changes silenced by the ignore file.
     pub ignored: usize,
+    /// Breaking changes an approval in the store made non-blocking (see [`ApprovalNote`]).
+    #[serde(default)]
+    pub approved: usize,
 }
 
 /// The gate's verdict.
@@ -277,6 +280,35 @@ pub struct ReportChange {
     /// absent when no client operation was collected, empty when none uses it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clients: Option<Vec<ClientUse>>,
+    /// The approval that makes this change non-blocking (`apidiff approve`), inside `apidiff check`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<ApprovalNote>,
+}
+
+/// Who approved a breaking change, when and why: the change stays in the report but no longer
+/// blocks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ApprovalNote {
+    /// The approval's id (`apidiff approvals revoke <id>`).
+    pub id: String,
+    /// Who approved (the approvers, comma-separated, when the gate requires several).
+    pub by: String,
+    /// The day it was approved (`YYYY-MM-DD`).
+    pub on: String,
+    /// Why.
+    pub reason: String,
+    /// The last day it applies, when it expires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+impl ApprovalNote {
+    /// `approved by X on DATE: reason` (with `until DATE` when it expires), as every renderer
+    /// shows it.
+    pub fn sentence(&self) -> String {
+        let until = self.expires.as_ref().map(|e| format!(" (until {e})")).unwrap_or_default();
+        format!("approved by {} on {}{until}: {}", self.by, self.on, self.reason.replace('\n', " "))
+    }
 }
 
 /// One alert sent (or not) by `apidiff check`.
@@ -361,6 +393,7 @@ impl ReportChange {
             ignore_reason: None,
             impact: Vec::new(),
             clients: None,
+            approval: None,
         }
     }
 }
@@ -390,6 +423,7 @@ impl Report {
             info: count(Severity::Info),
             total: changes.len(),
             ignored: ignored.len(),
+            approved: 0,
         };
         let blocking = changes.iter().filter(|c| c.blocking).count();
         let mut report = Report {
@@ -471,6 +505,15 @@ impl Report {
         // Worst first, then the largest; the first seen first among equals.
         groups.sort_by_key(|g| (std::cmp::Reverse(g.severity), std::cmp::Reverse(g.count)));
         self.groups = groups;
+    }
+
+    /// Recomputes the gate and the approved count from the changes' `blocking` flags (after a
+    /// caller approved some), then the groups.
+    pub fn regate(&mut self) {
+        self.summary.approved = self.changes.iter().filter(|c| c.approval.is_some()).count();
+        self.gate.blocking = self.changes.iter().filter(|c| c.blocking).count();
+        self.gate.passed = self.gate.blocking == 0;
+        self.regroup();
     }
 
     /// The JSON rendering.
