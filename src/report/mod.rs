@@ -1,6 +1,7 @@
 //! The versioned Report every output is rendered from, and one pure renderer per format.
 
 pub mod ai;
+mod approval;
 mod format;
 pub mod github;
 pub mod gitlab;
@@ -21,4 +22,4 @@ pub use model::{
 };
 
 pub use format::{RenderOptions, ReportFormat};
-pub use group::{GROUP_SHOWN, Group, places, thousands};
+pub use group::{GROUP_SHOWN, Group, approval_line, places, thousands};

@@ -1,6 +1,7 @@
 //! The versioned Report every output is rendered from ([`Report`], [`ReportChange`] and their
 //! parts), its JSON Schema, and the small helpers renderers share.
 
+pub use super::approval::ApprovalNote;
 use super::group::{self, GROUP_SHOWN, Group, Member};
 use crate::diff::{Change, Direction, Format, Kind, Location, Severity};
 use crate::policy::{FailOn, IgnoreProblem, Outcome};
@@ -285,32 +286,6 @@ pub struct ReportChange {
     pub approval: Option<ApprovalNote>,
 }
 
-/// Who approved a breaking change, when and why: the change stays in the report but no longer
-/// blocks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct ApprovalNote {
-    /// The approval's id (`apidiff approvals revoke <id>`).
-    pub id: String,
-    /// Who approved (the approvers, comma-separated, when the gate requires several).
-    pub by: String,
-    /// The day it was approved (`YYYY-MM-DD`).
-    pub on: String,
-    /// Why.
-    pub reason: String,
-    /// The last day it applies, when it expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires: Option<String>,
-}
-
-impl ApprovalNote {
-    /// `approved by X on DATE: reason` (with `until DATE` when it expires), as every renderer
-    /// shows it.
-    pub fn sentence(&self) -> String {
-        let until = self.expires.as_ref().map(|e| format!(" (until {e})")).unwrap_or_default();
-        format!("approved by {} on {}{until}: {}", self.by, self.on, self.reason.replace('\n', " "))
-    }
-}
-
 /// One alert sent (or not) by `apidiff check`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AlertDelivery {
@@ -474,6 +449,8 @@ impl Report {
                     operations: Vec::new(),
                     operation_count: 0,
                     locations: Vec::new(),
+                    approved: 0,
+                    approval: None,
                 });
                 seen_ops.push(HashSet::new());
                 groups.len() - 1
@@ -481,6 +458,10 @@ impl Report {
             let g = &mut groups[i];
             g.count += 1;
             g.blocking |= c.blocking;
+            if let Some(a) = &c.approval {
+                g.approved += 1;
+                g.approval.get_or_insert_with(|| a.clone());
+            }
             if g.count == 1 {
                 // A single change keeps its own message.
                 g.message = c.message.clone();
