@@ -245,7 +245,7 @@ mod tests {
             expires: expires.map(str::to_string),
             module: "users".into(),
             pr: None,
-            approves: Approves::Rule { rule: "response-property-removed".into(), operation: "GET /users".into() },
+            approves: Approves::Rule { rule: "response-required-property-removed".into(), operation: "GET /users".into() },
         }
     }
 
@@ -271,7 +271,7 @@ mod tests {
             module: Some("users"),
             fingerprint: "00",
             group: None,
-            rule: "response-property-removed",
+            rule: "response-required-property-removed",
             operation: Some("GET /users/{}"),
             affected: &affected,
         };
