@@ -6,6 +6,7 @@
 
 pub mod alerts;
 mod api;
+mod approvals;
 pub mod auth;
 mod deploys;
 pub mod live;
@@ -42,6 +43,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/entries/{id}/diff", get(api::entry_diff))
         .route("/entries/{id}/notes", post(api::annotate))
         .route("/audit", get(api::audit))
+        .route("/approvals", get(approvals::list).post(approvals::approve))
+        .route("/approvals/{id}", axum::routing::delete(approvals::revoke))
         .route("/health", get(api::health))
         .route("/live", get(live::status))
         .route("/me", get(api::me))
