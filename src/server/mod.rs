@@ -23,7 +23,7 @@ use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -44,7 +44,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/entries/{id}/notes", post(api::annotate))
         .route("/audit", get(api::audit))
         .route("/approvals", get(approvals::list).post(approvals::approve))
-        .route("/approvals/{id}", axum::routing::delete(approvals::revoke))
+        .route("/approvals/{id}", delete(approvals::revoke))
         .route("/health", get(api::health))
         .route("/live", get(live::status))
         .route("/me", get(api::me))
