@@ -21,8 +21,13 @@ impl std::fmt::Debug for Run {
 }
 
 fn run(r: &Repo, args: &[&str]) -> Run {
-    let o: Output = Command::new(env!("CARGO_BIN_EXE_apidiff")).args(args).current_dir(r.path()).envs(ENV.iter().copied()).output().unwrap();
-    Run { code: o.status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&o.stdout).into(), stderr: String::from_utf8_lossy(&o.stderr).into() }
+    let o: Output =
+        Command::new(env!("CARGO_BIN_EXE_apidiff")).args(args).current_dir(r.path()).envs(ENV.iter().copied()).output().unwrap();
+    Run {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into(),
+        stderr: String::from_utf8_lossy(&o.stderr).into(),
+    }
 }
 
 fn json(s: &str) -> serde_json::Value {
@@ -100,7 +105,13 @@ fn an_approved_break_passes_and_every_format_says_who_approved_it() {
     let html = run(&r, &["check", "--format", "html"]);
     assert!(html.stdout.contains("approved by Bob &lt;bob@example.com&gt;"), "{}", html.stdout);
     let sarif = json(&run(&r, &["check", "--format", "sarif"]).stdout);
-    let res = &sarif["runs"][0]["results"].as_array().unwrap().iter().find(|x| x["partialFingerprints"]["apidiffFingerprint/v1"] == fp.as_str()).unwrap().clone();
+    let res = &sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["partialFingerprints"]["apidiffFingerprint/v1"] == fp.as_str())
+        .unwrap()
+        .clone();
     assert_eq!(res["suppressions"][0]["kind"], "external");
     assert_eq!(res["suppressions"][0]["justification"], sentence.as_str());
     let junit = run(&r, &["check", "--format", "junit"]);
@@ -117,7 +128,10 @@ fn an_approved_break_passes_and_every_format_says_who_approved_it() {
     let rec = run(&r, &["check", "--record"]);
     assert_eq!(rec.code, 0, "{rec:?}");
     let entries = std::fs::read_dir(r.path().join(".apidiff/records/entries")).unwrap();
-    let stored = entries.map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap()).find(|t| t.contains("\"approval\"")).expect("an entry with the approval");
+    let stored = entries
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .find(|t| t.contains("\"approval\""))
+        .expect("an entry with the approval");
     assert!(stored.contains(&id), "{stored}");
 
     // The audit log has the approval.
@@ -175,7 +189,8 @@ fn a_materially_different_break_needs_its_own_approval() {
     let c = run(&r, &["check", "--format", "json"]);
     assert_eq!(c.code, 1, "{c:?}");
     let v = json(&c.stdout);
-    let blocking: Vec<&str> = v["changes"].as_array().unwrap().iter().filter(|c| c["blocking"] == true).map(|c| c["fingerprint"].as_str().unwrap()).collect();
+    let blocking: Vec<&str> =
+        v["changes"].as_array().unwrap().iter().filter(|c| c["blocking"] == true).map(|c| c["fingerprint"].as_str().unwrap()).collect();
     assert_eq!(blocking.len(), 1, "{c:?}");
     assert_ne!(blocking[0], fp_name);
     assert_eq!(run(&r, &["approve", blocking[0], "--reason", "email too"]).code, 0);

@@ -92,7 +92,8 @@ fn an_owner_by_subject_approves_and_codeowners_count() {
     // CODEOWNERS of the archived spec's path (`users/openapi.yaml` as register names it).
     std::fs::write(s.dir.path().join(".github/CODEOWNERS"), "users/ @carol\n").unwrap();
     let carol = dev_in(&[], "carol");
-    let r1 = s.json("POST", "/api/api-diff/register", &carol, Some(json!({"module": "users", "spec": USERS_V1, "path": "users/openapi.yaml"})));
+    let r1 =
+        s.json("POST", "/api/api-diff/register", &carol, Some(json!({"module": "users", "spec": USERS_V1, "path": "users/openapi.yaml"})));
     assert_eq!(r1["recorded"], true, "{r1}");
     let ok = post(&s, &carol, json!({"module": "users", "rule": "endpoint-removed", "operation": "GET /users/{id}", "reason": "r"}));
     assert_eq!(ok.status, 201, "{}", ok.body);

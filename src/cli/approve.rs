@@ -109,7 +109,13 @@ pub(super) fn run_approve(args: ApproveArgs) -> Result<Exit, Error> {
     let a = approvals::approve(&ctx.archive, &ctx.root, &ctx.config, req)?.approval;
     let until = a.expires.as_ref().map(|e| format!(" until {e}")).unwrap_or_default();
     let scope = a.pr.map(|n| format!(" in pull request {n}")).unwrap_or_default();
-    out(&format!("Approved {} in module `{}`{scope}{until} (approval {}; `apidiff approvals revoke {}` withdraws it)\n", a.approves.describe(), a.module, a.id, a.id));
+    out(&format!(
+        "Approved {} in module `{}`{scope}{until} (approval {}; `apidiff approvals revoke {}` withdraws it)\n",
+        a.approves.describe(),
+        a.module,
+        a.id,
+        a.id
+    ));
     Ok(Exit::Clean)
 }
 
@@ -134,7 +140,8 @@ pub(super) fn run_approvals(args: ApprovalsArgs) -> Result<Exit, Error> {
                     Standing::Revoked { time, .. } => format!("revoked {}", &time[..10.min(time.len())]),
                 };
                 let module = a.pr.map_or(a.module.clone(), |n| format!("{} (PR {n})", a.module));
-                let row = [&a.id, &module, &a.approves.describe(), a.by.as_deref().unwrap_or(""), a.on(), a.expires.as_deref().unwrap_or("")];
+                let row =
+                    [&a.id, &module, &a.approves.describe(), a.by.as_deref().unwrap_or(""), a.on(), a.expires.as_deref().unwrap_or("")];
                 let mut row: Vec<String> = row.iter().map(|s| s.to_string()).collect();
                 row.extend([state, a.reason.clone()]);
                 t.add_row(row);

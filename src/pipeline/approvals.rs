@@ -158,7 +158,15 @@ pub fn list(archive: &Archive, config: &Config, module: Option<&str>, now: i64) 
 
 /// Revokes an approval (by id or a prefix of at least 4 characters) and audits it. Unknown:
 /// not found; already revoked: a conflict; an owners-only approver must own its module.
-pub fn revoke(archive: &Archive, root: &Path, config: &Config, id: &str, reason: Option<String>, who: &Approver, now: i64) -> Result<Revocation> {
+pub fn revoke(
+    archive: &Archive,
+    root: &Path,
+    config: &Config,
+    id: &str,
+    reason: Option<String>,
+    who: &Approver,
+    now: i64,
+) -> Result<Revocation> {
     let ledger = archive.ledger()?;
     let a = ledger.find(id).ok_or_else(|| Error::NotFound(format!("`{id}` matches no single approval (see `apidiff approvals list`)")))?;
     if let Some(r) = ledger.revocations.iter().find(|r| r.approval == a.id) {
@@ -255,10 +263,25 @@ pub fn apply(ledger: &Ledger, config: &Config, owners: &Owners, today: &str, pr:
         let mut active: Vec<&Approval> = Vec::new();
         for a in ledger.approvals.iter().filter(|a| a.applies(&cand, pr)) {
             match ledger.standing(a, today, gate.approval_max_days) {
-                Standing::Active if gate.approvals.unwrap_or_default() == ApprovalsFrom::Anyone || a.by_owner(module_owners) => active.push(a),
-                Standing::Active => notes.push(format!("approval {} by {} does not count: it is not by an owner of module `{}` (gate.approvals: owners)", a.id, a.by.as_deref().unwrap_or("?"), a.module)),
-                Standing::Expired { on } => notes.push(format!("approval {} ({}) expired on {on}: `{}` blocks again", a.id, a.approves.describe(), c.id)),
-                Standing::Revoked { time, .. } => notes.push(format!("approval {} ({}) was revoked on {}: `{}` blocks again", a.id, a.approves.describe(), &time[..10.min(time.len())], c.id)),
+                Standing::Active if gate.approvals.unwrap_or_default() == ApprovalsFrom::Anyone || a.by_owner(module_owners) => {
+                    active.push(a)
+                }
+                Standing::Active => notes.push(format!(
+                    "approval {} by {} does not count: it is not by an owner of module `{}` (gate.approvals: owners)",
+                    a.id,
+                    a.by.as_deref().unwrap_or("?"),
+                    a.module
+                )),
+                Standing::Expired { on } => {
+                    notes.push(format!("approval {} ({}) expired on {on}: `{}` blocks again", a.id, a.approves.describe(), c.id))
+                }
+                Standing::Revoked { time, .. } => notes.push(format!(
+                    "approval {} ({}) was revoked on {}: `{}` blocks again",
+                    a.id,
+                    a.approves.describe(),
+                    &time[..10.min(time.len())],
+                    c.id
+                )),
             }
         }
         let mut by: Vec<&str> = Vec::new();

@@ -16,9 +16,9 @@ pub mod summary;
 pub mod text;
 
 pub use model::{
-    Ai, AlertDelivery, ApprovalNote, ClientUse, Gate, ImpactedModule, MAX_CLIENTS, Meta, Report, ReportChange, SCHEMA_VERSION, Seg, SpecError, SpecPair,
-    Summary, TimelineItem, Tool, anchor, first_members, json_schema, modules, pair_index, plain, primary_location, reach, repo_path,
-    rule_docs,
+    Ai, AlertDelivery, ApprovalNote, ClientUse, Gate, ImpactedModule, MAX_CLIENTS, Meta, Report, ReportChange, SCHEMA_VERSION, Seg,
+    SpecError, SpecPair, Summary, TimelineItem, Tool, anchor, first_members, json_schema, modules, pair_index, plain, primary_location,
+    reach, repo_path, rule_docs,
 };
 
 pub use format::{RenderOptions, ReportFormat};

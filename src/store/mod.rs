@@ -366,7 +366,8 @@ impl Archive {
         if !self.store.exists()? {
             return Ok(approvals::Ledger::default());
         }
-        let mut l = approvals::Ledger { approvals: self.read_all(approvals::APPROVALS)?, revocations: self.read_all(approvals::REVOCATIONS)? };
+        let mut l =
+            approvals::Ledger { approvals: self.read_all(approvals::APPROVALS)?, revocations: self.read_all(approvals::REVOCATIONS)? };
         if let Some(a) = l.approvals.iter().find(|a| a.version > approvals::APPROVAL_VERSION) {
             return Err(Error::Input(crate::error::Located::file(
                 format!("{}{}", approvals::APPROVALS, a.id),
