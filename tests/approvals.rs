@@ -79,6 +79,9 @@ fn approval_id(out: &str) -> String {
 fn an_approved_break_passes_and_every_format_says_who_approved_it() {
     let r = broken("");
     let (fp, _) = breaking(&r);
+    // The pending break's Markdown (the pull-request comment) says how to approve it.
+    let pending = run(&r, &["check", "--format", "markdown"]);
+    assert!(pending.stdout.contains(&format!("approve: `apidiff approve {fp} --module users --reason \"…\"`")), "{pending:?}");
     let a = run(&r, &["approve", &fp, "--reason", "clients migrated (INC-42)", "--module", "users", "--expires", "2999-01-01"]);
     assert_eq!(a.code, 0, "{a:?}");
     let id = approval_id(&a.stdout);

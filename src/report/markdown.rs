@@ -186,6 +186,13 @@ fn section(s: &mut String, list: &[&Group], first: &HashMap<&str, &ReportChange>
         if let Some(line) = super::approval_line(g) {
             let _ = write!(change, "<br>✅ {}", text(&line));
         }
+        // A pending break inside `check` says how to approve it (one change: its fingerprint;
+        // several: the group's key).
+        if let (true, Some(m)) = (g.blocking, &g.module) {
+            let key = first.get(g.group.as_str()).filter(|_| g.count == 1).map_or(g.group.as_str(), |c| c.fingerprint.as_str());
+            let cmd = format!("apidiff approve {key} --module {m} --reason \"…\"");
+            let _ = write!(where_, "{}approve: {}", if where_.is_empty() { "" } else { "<br>" }, code(&cmd));
+        }
         let _ = writeln!(s, "| {} | {} | {} |", cell(&code(&g.id)), cell(&change), cell(&where_));
     }
     s.push('\n');
