@@ -68,6 +68,18 @@ impl Profile {
     }
 }
 
+/// Whose approvals count at the gate (`gate.approvals` in `apidiff.yaml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ApprovalsFrom {
+    /// Any recorded approval counts (default).
+    #[default]
+    Anyone,
+    /// Only approvals by one of the module's owners (its `owners` in `apidiff.yaml`, or the
+    /// CODEOWNERS of its specs, naming the approver or one of their groups).
+    Owners,
+}
+
 /// A level a rule (or drift) is set to: a severity, or off. `apidiff.yaml`'s `severity:` values
 /// and `gate.drift`, and `--severity RULE=LEVEL`, all read into it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]

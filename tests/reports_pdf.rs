@@ -323,3 +323,24 @@ fn each_module_gets_a_summary_page_and_grouped_tables() {
     }
     assert!(text.contains("in 1 groups") || text.contains("groups;"), "{text}");
 }
+
+#[test]
+fn pdf_says_who_approved_a_break() {
+    use apidiff::report::ApprovalNote;
+    if !have("pdftotext") {
+        return;
+    }
+    let mut r = report();
+    let c = r.changes.iter_mut().find(|c| c.blocking).expect("a blocking change");
+    c.blocking = false;
+    c.approval = Some(ApprovalNote {
+        id: "0123456789abcdef".into(),
+        by: "Ann Lee".into(),
+        on: "2026-11-20".into(),
+        reason: "clients moved to v2".into(),
+        expires: None,
+    });
+    r.regate();
+    let text = flat(&pdftotext_of(&r));
+    assert!(text.contains("approved by Ann Lee on 2026-11-20: clients moved to v2"), "{text}");
+}

@@ -853,3 +853,52 @@ fn s3_writes_are_create_only_even_when_racing() {
     assert!(got["writer"].is_u64());
     assert_eq!(store.list("records/audit/").unwrap(), vec!["records/audit/a.json".to_string(), "records/audit/race.json".to_string()]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Approvals: create-only records on every backend (Postgres keeps them in `other_records`).
+
+fn approvals_flow(store: &str) {
+    let r = seeded();
+    assert_eq!(r.at(store, &["check", "--record"]).code, 0);
+    r.write("services/users/openapi.yaml", &users(false));
+    r.commit("drop the lookup");
+    let c = r.at(store, &["check", "--format", "json"]);
+    assert_eq!(c.code, 1, "{c:?}");
+    let v = json(&c.stdout);
+    let fp = v["changes"].as_array().unwrap().iter().find(|c| c["blocking"] == true).unwrap()["fingerprint"].as_str().unwrap().to_string();
+    let a = r.at(store, &["approve", &fp, "--module", "users", "--reason", "planned removal"]);
+    assert_eq!(a.code, 0, "{a:?}");
+    let c = r.at(store, &["check", "--format", "json"]);
+    assert_eq!(c.code, 0, "{c:?}");
+    assert!(c.stdout.contains("planned removal"), "{c:?}");
+    let list = json(&r.at(store, &["approvals", "list", "--json"]).stdout);
+    let id = list[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(list[0]["standing"]["state"], "active");
+    assert_eq!(r.at(store, &["approvals", "revoke", &id]).code, 0);
+    assert_eq!(r.at(store, &["check"]).code, 1);
+    let audit = r.at(store, &["history", "--audit", "--format", "json"]).stdout;
+    assert!(audit.contains("\"approve\"") && audit.contains("\"revoke\""), "{audit}");
+    let doctor = r.at(store, &["doctor"]);
+    assert_eq!(doctor.code, 0, "{doctor:?}");
+}
+
+#[test]
+fn approvals_on_the_folder_store() {
+    let dir = tempfile::tempdir().unwrap();
+    approvals_flow(dir.path().join("store").to_str().unwrap());
+}
+
+#[test]
+fn approvals_on_postgres() {
+    let Some(pg) = Pg::new("approvals") else { return };
+    approvals_flow(&pg.url());
+    assert_eq!(pg.count("SELECT count(*) FROM other_records WHERE key LIKE 'records/approvals/%'"), 1);
+    assert_eq!(pg.count("SELECT count(*) FROM other_records WHERE key LIKE 'records/revocations/%'"), 1);
+    assert_eq!(pg.count("SELECT count(*) FROM audit_log WHERE action IN ('approve', 'revoke')"), 2);
+}
+
+#[test]
+fn approvals_on_s3() {
+    let Some(url) = s3("approvals") else { return };
+    approvals_flow(&url);
+}

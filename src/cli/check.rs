@@ -76,6 +76,10 @@ pub struct CheckArgs {
     /// this flag and that variable reach outside the repository, never its own files.
     #[arg(long = "ref-root", value_name = "DIR")]
     pub ref_roots: Vec<PathBuf>,
+    /// The pull (merge) request this run checks: approvals scoped to it (`apidiff approve
+    /// --scope pr --pr N`) apply.
+    #[arg(long, value_name = "N")]
+    pub pr: Option<u64>,
 }
 
 pub(super) fn run(args: CheckArgs, color: bool, quiet: bool) -> Result<Exit, Error> {
@@ -97,6 +101,7 @@ fn identity(root: &Path, deploy: Option<String>) -> Identity {
         actor,
         now: now_ms(),
         via: "run",
+        pr: None,
     }
 }
 
@@ -111,6 +116,7 @@ fn ref_roots(root: &std::path::Path, config: &crate::config::Config, flags: &[Pa
 
 fn check(args: CheckArgs, ctx: super::context::Ctx, identity: Identity, color: bool, quiet: bool) -> Result<Exit, Error> {
     let super::context::Ctx { root, config, archive } = ctx;
+    let identity = Identity { pr: args.pr, ..identity };
     let fail_on = args.fail_on.or(config.gate.fail_on).unwrap_or_default();
     let today = today();
     let record = args.record || (config.record && args.base.is_none());
@@ -161,6 +167,10 @@ fn check(args: CheckArgs, ctx: super::context::Ctx, identity: Identity, color: b
     } else if args.base.is_none() {
         // Compared against the store: a spec that could not be read is audited there too.
         pipeline::audit_failures(&req, &checked, None)?;
+    }
+    if archive.exists()? {
+        let ledger = archive.ledger()?;
+        pipeline::approvals::audit_expiries(&archive, &ledger, &req.policy.today, config.gate.approval_max_days)?;
     }
     for e in &checked.report.errors {
         eprintln!("error: {e} (spec {}; every other spec was checked)", e.spec);

@@ -3,6 +3,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod annotate;
+mod approve;
 mod check;
 mod ci;
 mod completions;
@@ -85,6 +86,10 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Attach a note to an archived entry.
     Annotate(annotate::AnnotateArgs),
+    /// Approve a breaking change (by fingerprint, group, or rule and operation): `check` lets it pass, showing who approved it, when and why.
+    Approve(approve::ApproveArgs),
+    /// List or revoke approvals.
+    Approvals(approve::ApprovalsArgs),
     /// Write archived spec files back to the working tree.
     Rollback(rollback::RollbackArgs),
     /// The configuration file: its JSON Schema, or a check.
@@ -138,6 +143,8 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Show(args) => show::run(args),
         Command::Export(args) => export::run(args, quiet),
         Command::Annotate(args) => annotate::run(args),
+        Command::Approve(args) => approve::run_approve(args),
+        Command::Approvals(args) => approve::run_approvals(args),
         Command::Rollback(args) => rollback::run(args, color),
         Command::Config(args) => config::run(args),
         Command::Store(args) => store::run(args, quiet),

@@ -29,6 +29,10 @@ pub struct TokenArgs {
     /// How long it is valid: seconds, or a number with s, m, h or d.
     #[arg(long, default_value = "1h")]
     pub ttl: String,
+    /// A group the subject belongs to (repeatable; `@` optional): module owners naming it count
+    /// the subject as an owner (approvals).
+    #[arg(long = "group", value_name = "GROUP")]
+    pub groups: Vec<String>,
 }
 
 pub(super) fn run(args: TokenArgs) -> Result<Exit, Error> {
@@ -47,7 +51,8 @@ pub(super) fn run(args: TokenArgs) -> Result<Exit, Error> {
         RoleArg::Admin => Role::Admin,
     };
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let token = auth::mint(secret.as_bytes(), &issuer, args.subject.trim(), role, ttl, now).map_err(Error::Usage)?;
+    let groups: Vec<String> = args.groups.iter().map(|g| g.trim().trim_start_matches('@').to_string()).filter(|g| !g.is_empty()).collect();
+    let token = auth::mint_with_groups(secret.as_bytes(), &issuer, args.subject.trim(), role, &groups, ttl, now).map_err(Error::Usage)?;
     out(&format!("{token}\n"));
     Ok(Exit::Clean)
 }

@@ -4,7 +4,7 @@
 
 use crate::diff::{Category, Severity};
 use crate::error::{Located, Result};
-pub use crate::policy::{FailOn, Level, Profile};
+pub use crate::policy::{ApprovalsFrom, FailOn, Level, Profile};
 use crate::source::text::{self, Positions};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -233,6 +233,17 @@ pub struct Gate {
     /// apidiff proved against both versions fails the gate (default `false`).
     #[serde(default)]
     pub require_witness: Option<bool>,
+    /// Whose approvals (`apidiff approve`) make a breaking change non-blocking: `anyone`
+    /// (default) or `owners` (the module's owners only).
+    #[serde(default)]
+    pub approvals: Option<ApprovalsFrom>,
+    /// How many different approvers a breaking change needs before it stops blocking (default 1).
+    #[serde(default)]
+    pub approvals_required: Option<u32>,
+    /// The longest an approval lives, in days from the day it was given; a longer `--expires`
+    /// is refused, and an older approval counts as expired.
+    #[serde(default)]
+    pub approval_max_days: Option<u32>,
 }
 
 /// Alert settings: where breaking changes are announced. Secrets (webhook URLs, signing keys,

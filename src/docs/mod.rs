@@ -60,6 +60,7 @@ pub fn generate(cli: clap::Command) -> String {
     s.push_str(&rules_section());
     s.push_str(&oasdiff_section());
     s.push_str(IGNORES);
+    s.push_str(APPROVALS);
     s.push_str(CI);
     s.push_str(&tracker_section());
     s.push_str(DASHBOARD);
@@ -422,6 +423,8 @@ fn demote(docs: &str) -> String {
 }
 
 const IGNORES: &str = include_str!("../../docs/guide/ignores.md");
+
+const APPROVALS: &str = include_str!("../../docs/guide/approvals.md");
 
 const CI: &str = include_str!("../../docs/guide/ci.md");
 

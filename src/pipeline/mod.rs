@@ -2,9 +2,11 @@
 //! result: [`check`] (discover → load → compare with a baseline → policy → report with owners,
 //! impact and client operations) and [`record`]; [`diff()`] of two versions; [`hurl_tests`];
 //! [`rollback`] (plan, preview, apply); [`summary()`]; [`export()`] and [`entry_report`]; and the
-//! [`watch`] loop. None prints, reads the environment or exits: the CLI and the server only turn
+//! [`watch`] loop; [`approvals`] (approve, list, revoke, and the step of `check` that honours
+//! them). None prints, reads the environment or exits: the CLI and the server only turn
 //! arguments and requests into these requests, and results into output.
 
+pub mod approvals;
 mod compare;
 mod diff;
 mod drift;
@@ -133,6 +135,9 @@ pub fn check_with(req: &Request<'_>, progress: &dyn Progress) -> Result<Checked>
         ..Meta::default()
     });
     let owners = annotate(req, &specs, loaded.clients.as_deref(), &mut report);
+    // Approved breaking changes pass the gate (read where the run compares: a store may be absent).
+    let ledger = req.archive.ledger()?;
+    notes.extend(approvals::apply(&ledger, req.config, &owners, &req.policy.today, identity.pr, &mut report));
     Ok(Checked { specs, removed, vanished, notes, report, owners, identity, baseline: loaded.archive_empty })
 }
 /// HEAD does not describe a working tree whose specs have uncommitted edits: say so in the

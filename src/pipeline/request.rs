@@ -63,6 +63,8 @@ pub struct Identity {
     pub now: i64,
     /// What ran it, for record ids and the audit log (`run` for the CLI, `register` for the server).
     pub via: &'static str,
+    /// The pull (merge) request the run checks, when it checks one: approvals scoped to it apply.
+    pub pr: Option<u64>,
 }
 
 /// Everything the pipeline needs, passed in explicitly.

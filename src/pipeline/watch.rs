@@ -267,6 +267,7 @@ fn notice(module: &str, locator: &str, format: Format, key: &str, cause: Option<
         impact: Vec::new(),
         clients: None,
         witness: None,
+        approval: None,
     }
 }
 
@@ -291,6 +292,7 @@ fn check_and_record(w: &Watch, now: i64, given: Vec<Given>, polled: &mut Polled)
             actor: w.actor.clone(),
             now,
             via: "watch",
+            pr: None,
         },
     };
     let mut checked = check(&req)?;

@@ -17,8 +17,13 @@ pub fn render(report: &Report) -> String {
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
+        // An approved break no longer fails the job: a notice saying who approved it.
+        let cmd = if c.approval.is_some() { "notice" } else { cmd };
         let (file, line, col) = anchor(report, c);
         let mut msg = c.message.clone();
+        if let Some(a) = &c.approval {
+            let _ = write!(msg, "\n{}", a.sentence());
+        }
         if c.before.is_some() || c.after.is_some() {
             let _ = write!(msg, "\nbefore: {}\nafter: {}", c.before.as_deref().unwrap_or("(none)"), c.after.as_deref().unwrap_or("(none)"));
         }

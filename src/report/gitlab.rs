@@ -22,9 +22,13 @@ pub fn render(report: &Report) -> String {
         .iter()
         .map(|c| {
             let (path, line, _) = anchor(report, c);
+            let description = match &c.approval {
+                Some(a) => format!("{} ({})", c.message, a.sentence()),
+                None => c.message.clone(),
+            };
             json!({
                 "type": "issue",
-                "description": c.message,
+                "description": description,
                 "check_name": c.id,
                 "fingerprint": c.fingerprint,
                 "severity": severity(c),

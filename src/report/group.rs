@@ -36,6 +36,23 @@ pub struct Group {
     pub operation_count: usize,
     /// The first few places (in the revision, or the base for removals).
     pub locations: Vec<Location>,
+    /// How many of its changes an approval made non-blocking.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub approved: usize,
+    /// The approval of its first approved change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<super::approval::ApprovalNote>,
+}
+
+/// The approval line of a group: the sentence when every change of it is approved, `N of M
+/// approved: …` when only some are; `None` when none is.
+pub fn approval_line(g: &Group) -> Option<String> {
+    let a = g.approval.as_ref()?;
+    Some(if g.approved >= g.count { a.sentence() } else { format!("{} of {} {}", g.approved, g.count, a.sentence()) })
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// What identifies a group, and its message without the location.

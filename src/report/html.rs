@@ -76,9 +76,10 @@ pub fn render(report: &Report) -> String {
     let (cls, verdict) = if report.gate.passed { ("passed", "passed") } else { ("failed", "failed") };
     let _ = writeln!(
         s,
-        "<p class=\"gate {cls}\">Gate (--fail-on {}): {verdict}{}</p>",
+        "<p class=\"gate {cls}\">Gate (--fail-on {}): {verdict}{}{}</p>",
         report.gate.fail_on.as_str(),
-        if report.gate.blocking > 0 { format!(", {} blocking", report.gate.blocking) } else { String::new() }
+        if report.gate.blocking > 0 { format!(", {} blocking", report.gate.blocking) } else { String::new() },
+        if report.summary.approved > 0 { format!(", {} approved", report.summary.approved) } else { String::new() }
     );
     s.push_str("<table>\n<tr><th>module</th><th>format</th><th>base</th><th>revision</th></tr>\n");
     for p in &report.specs {
@@ -216,6 +217,9 @@ fn group(s: &mut String, g: &super::Group, inside: &[&ReportChange]) {
             inline(&g.message),
             super::thousands(g.count)
         );
+        if let Some(line) = super::approval_line(g) {
+            let _ = writeln!(s, "<p class=\"approved\">✅ {}</p>", esc(&line));
+        }
         for c in inside {
             let op = c.operation.as_deref().map(|o| format!("<code>{}</code> ", esc(o))).unwrap_or_default();
             let at = primary_location(c)
@@ -266,6 +270,9 @@ fn change(s: &mut String, c: &ReportChange) {
         if c.blocking { " · blocking" } else { "" },
         esc(&c.fingerprint)
     );
+    if let Some(a) = &c.approval {
+        let _ = writeln!(s, "<p class=\"approved\">✅ {}</p>", esc(&a.sentence()));
+    }
     if !c.affected.is_empty() {
         let list: Vec<String> = c.affected.iter().map(|a| format!("<code>{}</code>", esc(a))).collect();
         let _ = writeln!(s, "<p class=\"meta\">also affects {}</p>", list.join(", "));

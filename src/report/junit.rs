@@ -52,6 +52,8 @@ pub fn render(report: &Report) -> String {
                     esc(&c.id),
                     esc(&body)
                 );
+            } else if let Some(a) = &c.approval {
+                let _ = writeln!(s, ">\n      <system-out>{}</system-out>\n    </testcase>", esc(&a.sentence()));
             } else {
                 s.push_str(" />\n");
             }

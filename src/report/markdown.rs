@@ -81,13 +81,14 @@ fn render_rows(report: &Report, rows: usize) -> (String, usize) {
     let verdict = if report.gate.passed { "passed" } else { "failed" };
     let _ = writeln!(
         s,
-        "**Gate (`--fail-on {}`): {verdict}**{} · {} breaking, {} warning, {} info, {} ignored\n",
+        "**Gate (`--fail-on {}`): {verdict}**{} · {} breaking, {} warning, {} info, {} ignored{}\n",
         report.gate.fail_on.as_str(),
         if report.gate.blocking > 0 { format!(", {} blocking", report.gate.blocking) } else { String::new() },
         sm.breaking,
         sm.warning,
         sm.info,
-        sm.ignored
+        sm.ignored,
+        if sm.approved > 0 { format!(", {} approved", sm.approved) } else { String::new() }
     );
     let _ = writeln!(s, "| module | spec | breaking | warning | info | verdict |\n|---|---|---:|---:|---:|---|");
     for (p, n) in report.specs.iter().zip(super::text::pair_counts(report)) {
@@ -181,6 +182,16 @@ fn section(s: &mut String, list: &[&Group], first: &HashMap<&str, &ReportChange>
         let mut where_ = places_md(g);
         if let Some(c) = first.get(g.group.as_str()).filter(|_| g.count == 1) {
             one(c, &mut change, &mut where_);
+        }
+        if let Some(line) = super::approval_line(g) {
+            let _ = write!(change, "<br>✅ {}", text(&line));
+        }
+        // A pending break inside `check` says how to approve it (one change: its fingerprint;
+        // several: the group's key).
+        if let (true, Some(m)) = (g.blocking, &g.module) {
+            let key = first.get(g.group.as_str()).filter(|_| g.count == 1).map_or(g.group.as_str(), |c| c.fingerprint.as_str());
+            let cmd = format!("apidiff approve {key} --module {m} --reason \"…\"");
+            let _ = write!(where_, "{}approve: {}", if where_.is_empty() { "" } else { "<br>" }, code(&cmd));
         }
         let _ = writeln!(s, "| {} | {} | {} |", cell(&code(&g.id)), cell(&change), cell(&where_));
     }

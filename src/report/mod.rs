@@ -1,6 +1,7 @@
 //! The versioned Report every output is rendered from, and one pure renderer per format.
 
 pub mod ai;
+mod approval;
 mod format;
 pub mod github;
 pub mod gitlab;
@@ -16,10 +17,10 @@ pub mod summary;
 pub mod text;
 
 pub use model::{
-    Ai, AlertDelivery, ClientUse, Gate, ImpactedModule, MAX_CLIENTS, Meta, Report, ReportChange, SCHEMA_VERSION, Seg, SpecError, SpecPair,
-    Summary, TimelineItem, Tool, anchor, first_members, json_schema, modules, pair_index, plain, primary_location, reach, repo_path,
-    rule_docs,
+    Ai, AlertDelivery, ApprovalNote, ClientUse, Gate, ImpactedModule, MAX_CLIENTS, Meta, Report, ReportChange, SCHEMA_VERSION, Seg,
+    SpecError, SpecPair, Summary, TimelineItem, Tool, anchor, first_members, json_schema, modules, pair_index, plain, primary_location,
+    reach, repo_path, rule_docs,
 };
 
 pub use format::{RenderOptions, ReportFormat};
-pub use group::{GROUP_SHOWN, Group, places, thousands};
+pub use group::{GROUP_SHOWN, Group, approval_line, places, thousands};

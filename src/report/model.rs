@@ -1,6 +1,7 @@
 //! The versioned Report every output is rendered from ([`Report`], [`ReportChange`] and their
 //! parts), its JSON Schema, and the small helpers renderers share.
 
+pub use super::approval::ApprovalNote;
 use super::group::{self, GROUP_SHOWN, Group, Member};
 use crate::diff::{Change, Direction, Format, Kind, Location, Severity};
 use crate::policy::{FailOn, IgnoreProblem, Outcome};
@@ -207,6 +208,9 @@ pub struct Summary {
     pub total: usize,
     /// Changes silenced by the ignore file.
     pub ignored: usize,
+    /// Breaking changes an approval in the store made non-blocking (see [`ApprovalNote`]).
+    #[serde(default)]
+    pub approved: usize,
 }
 
 /// The gate's verdict.
@@ -282,6 +286,9 @@ pub struct ReportChange {
     /// `kind: none` with a reason when none could be built. Absent with `--witness off`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub witness: Option<crate::diff::Witness>,
+    /// The approval that makes this change non-blocking (`apidiff approve`), inside `apidiff check`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<ApprovalNote>,
 }
 
 /// One alert sent (or not) by `apidiff check`.
@@ -367,6 +374,7 @@ impl ReportChange {
             impact: Vec::new(),
             clients: None,
             witness: c.witness.clone(),
+            approval: None,
         }
     }
 }
@@ -396,6 +404,7 @@ impl Report {
             info: count(Severity::Info),
             total: changes.len(),
             ignored: ignored.len(),
+            approved: 0,
         };
         let blocking = changes.iter().filter(|c| c.blocking).count();
         let mut report = Report {
@@ -446,6 +455,8 @@ impl Report {
                     operations: Vec::new(),
                     operation_count: 0,
                     locations: Vec::new(),
+                    approved: 0,
+                    approval: None,
                 });
                 seen_ops.push(HashSet::new());
                 groups.len() - 1
@@ -453,6 +464,10 @@ impl Report {
             let g = &mut groups[i];
             g.count += 1;
             g.blocking |= c.blocking;
+            if let Some(a) = &c.approval {
+                g.approved += 1;
+                g.approval.get_or_insert_with(|| a.clone());
+            }
             if g.count == 1 {
                 // A single change keeps its own message.
                 g.message = c.message.clone();
@@ -477,6 +492,15 @@ impl Report {
         // Worst first, then the largest; the first seen first among equals.
         groups.sort_by_key(|g| (std::cmp::Reverse(g.severity), std::cmp::Reverse(g.count)));
         self.groups = groups;
+    }
+
+    /// Recomputes the gate and the approved count from the changes' `blocking` flags (after a
+    /// caller approved some), then the groups.
+    pub fn regate(&mut self) {
+        self.summary.approved = self.changes.iter().filter(|c| c.approval.is_some()).count();
+        self.gate.blocking = self.changes.iter().filter(|c| c.blocking).count();
+        self.gate.passed = self.gate.blocking == 0;
+        self.regroup();
     }
 
     /// The JSON rendering.

@@ -260,6 +260,10 @@ fn group_table(w: &mut Writer, report: &Report, title: &str, rows: &[&Group], fi
         if g.blocking {
             msg.push_str("\nBlocks the gate.");
         }
+        if let Some(line) = super::approval_line(g) {
+            msg.push('\n');
+            msg.push_str(&line);
+        }
         let sev_color = match g.severity {
             Severity::Breaking => RED,
             Severity::Warning => AMBER,
@@ -294,6 +298,10 @@ fn change_table(w: &mut Writer, report: &Report, title: &str, rows: &[&ReportCha
         let mut msg = c.message.clone();
         if let Some(r) = &c.ignore_reason {
             msg.push_str(&format!("\nIgnored: {r}"));
+        }
+        if let Some(a) = &c.approval {
+            msg.push('\n');
+            msg.push_str(&a.sentence());
         }
         if c.blocking {
             msg.push_str("\nBlocks the gate.");

@@ -117,6 +117,10 @@ fn result(report: &Report, ids: &[&str], c: &crate::report::ReportChange) -> Val
     if let Some(why) = &c.ignore_reason {
         result["suppressions"] = json!([{ "kind": "external", "justification": why }]);
     }
+    if let Some(a) = &c.approval {
+        result["suppressions"] = json!([{ "kind": "external", "status": "accepted", "justification": a.sentence() }]);
+        result["properties"]["approval"] = json!(a);
+    }
     result
 }
 

@@ -103,10 +103,15 @@ pub fn render_with(report: &Report, layout: Layout) -> String {
         thousands(s.info),
         report.gate.fail_on.as_str(),
         if report.gate.blocking > 0 { format!(" ({} blocking)", thousands(report.gate.blocking)) } else { String::new() }
-    );
+    ) + &approved_note(s.approved);
     out.push_str(&wrap(&line, width));
     out.push('\n');
     out
+}
+
+/// `; N approved` when approvals let breaking changes pass.
+pub(crate) fn approved_note(n: usize) -> String {
+    if n == 0 { String::new() } else { format!("; {} approved", thousands(n)) }
 }
 
 /// Counts per compared pair: breaking, warning, info, blocking.
@@ -185,6 +190,10 @@ fn severity_section(out: &mut String, rows: &[&Group], first: &HashMap<&str, &Re
         let mut where_ = places(g);
         if let Some(c) = first.get(g.group.as_str()).filter(|_| g.count == 1) {
             describe_one(c, &mut change, &mut where_);
+        }
+        if let Some(line) = super::approval_line(g) {
+            change.push('\n');
+            change.push_str(&line);
         }
         t.add_row(vec![id, Cell::new(change), Cell::new(where_)]);
     }

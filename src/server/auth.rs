@@ -63,6 +63,10 @@ pub struct Claims {
     pub exp: u64,
     /// Issued at.
     pub iat: u64,
+    /// Groups the subject belongs to (`@org/team` names without the `@`), which count for
+    /// module ownership like the subject itself (approvals). Optional.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<String>,
 }
 
 /// A caller the server has authenticated.
@@ -72,6 +76,8 @@ pub struct Identity {
     pub subject: String,
     /// The token's role.
     pub role: Role,
+    /// The token's groups (its optional `groups` claim).
+    pub groups: Vec<String>,
 }
 
 /// The token verifier.
@@ -150,12 +156,25 @@ impl Auth {
         if c.exp > now.saturating_add(MAX_LIFETIME + self.validation.leeway) || c.exp.saturating_sub(c.iat) > MAX_LIFETIME {
             return Err(format!("the token lives longer than the limit of {} days", MAX_LIFETIME / 86_400));
         }
-        Ok(Identity { subject: data.claims.sub, role: data.claims.role })
+        Ok(Identity { subject: data.claims.sub, role: data.claims.role, groups: data.claims.groups })
     }
 }
 
 /// Mints an HS256 token.
 pub fn mint(secret: &[u8], issuer: &str, subject: &str, role: Role, ttl_secs: u64, now_secs: u64) -> Result<String, String> {
+    mint_with_groups(secret, issuer, subject, role, &[], ttl_secs, now_secs)
+}
+
+/// Mints an HS256 token whose subject belongs to `groups` (the `groups` claim).
+pub fn mint_with_groups(
+    secret: &[u8],
+    issuer: &str,
+    subject: &str,
+    role: Role,
+    groups: &[String],
+    ttl_secs: u64,
+    now_secs: u64,
+) -> Result<String, String> {
     if secret.len() < MIN_SECRET {
         return Err(format!("the HS256 secret must be at least {MIN_SECRET} bytes long"));
     }
@@ -169,6 +188,7 @@ pub fn mint(secret: &[u8], issuer: &str, subject: &str, role: Role, ttl_secs: u6
         aud: AUDIENCE.to_string(),
         exp: now_secs.saturating_add(ttl_secs),
         iat: now_secs,
+        groups: groups.to_vec(),
     };
     encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(secret)).map_err(|e| format!("cannot sign the token: {e}"))
 }

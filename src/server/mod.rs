@@ -6,6 +6,7 @@
 
 pub mod alerts;
 mod api;
+mod approvals;
 pub mod auth;
 mod deploys;
 mod door;
@@ -24,7 +25,7 @@ use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -44,6 +45,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/entries/{id}/diff", get(api::entry_diff))
         .route("/entries/{id}/notes", post(api::annotate))
         .route("/audit", get(api::audit))
+        .route("/approvals", get(approvals::list).post(approvals::approve))
+        .route("/approvals/{id}", delete(approvals::revoke))
         .route("/health", get(api::health))
         .route("/live", get(live::status))
         .route("/me", get(api::me))

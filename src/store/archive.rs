@@ -277,6 +277,13 @@ pub enum Action {
     /// Specs could not be loaded or compared by `check --record` or `register` (the others were
     /// still checked); the details name each file, line and message.
     Failure,
+    /// A breaking change was approved (see [`super::approvals`]).
+    Approve,
+    /// An approval was revoked.
+    Revoke,
+    /// An approval reached its last day (written once per approval, when a run first sees it
+    /// expired).
+    Expire,
 }
 
 /// An acknowledgement of the alert a breaking entry raised.

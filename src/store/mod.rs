@@ -11,8 +11,9 @@
 //!   two processes recording the same thing write the same key and the second write is a no-op.
 //! - `records/notes/<time>-<id>.json` and `records/audit/<time>-<id>.json`: append-only notes
 //!   and audit events, each in its own create-only file with a unique id, so concurrent writers
-//!   never lose one another's records. `records/acks/` (alert acknowledgements) and
-//!   `records/erasures/` (privacy tombstones, see [`privacy`]) work the same way.
+//!   never lose one another's records. `records/acks/` (alert acknowledgements),
+//!   `records/erasures/` (privacy tombstones, see [`privacy`]), `records/approvals/` and
+//!   `records/revocations/` (approved breaking changes, see [`approvals`]) work the same way.
 //! - `privacy/salt.json`: the store's pseudonym salt, written once.
 //!
 //! The S3 backend ([`s3`]) maps this to conditional puts (`If-None-Match: *`), the Postgres
@@ -20,6 +21,7 @@
 //! moves everything between stores; [`Mirrored`] sends every write to a second store too.
 
 pub mod alerts;
+pub mod approvals;
 mod archive;
 
 pub mod copy;
@@ -348,6 +350,38 @@ impl Archive {
         self.store.put_new(&format!("records/{kind}/{id}.json"), &to_json(value))
     }
 
+    /// Records an approval (create-only: an approval is never edited, only revoked).
+    pub fn put_approval(&self, a: &approvals::Approval) -> Result<()> {
+        self.store.put_new(&format!("{}{}-{}.json", approvals::APPROVALS, key_time(&a.time), a.id), &to_json(a)).map(|_| ())
+    }
+
+    /// Records a revocation.
+    pub fn put_revocation(&self, r: &approvals::Revocation) -> Result<()> {
+        self.store.put_new(&format!("{}{}-{}.json", approvals::REVOCATIONS, key_time(&r.time), r.id), &to_json(r)).map(|_| ())
+    }
+
+    /// Every approval and revocation, oldest first, with erasures applied; empty when the
+    /// store does not exist yet.
+    pub fn ledger(&self) -> Result<approvals::Ledger> {
+        if !self.store.exists()? {
+            return Ok(approvals::Ledger::default());
+        }
+        let mut l =
+            approvals::Ledger { approvals: self.read_all(approvals::APPROVALS)?, revocations: self.read_all(approvals::REVOCATIONS)? };
+        if let Some(a) = l.approvals.iter().find(|a| a.version > approvals::APPROVAL_VERSION) {
+            return Err(Error::Input(crate::error::Located::file(
+                format!("{}{}", approvals::APPROVALS, a.id),
+                format!(
+                    "approval record version {} is newer than this apidiff reads (up to {}); upgrade apidiff to read this store",
+                    a.version,
+                    approvals::APPROVAL_VERSION
+                ),
+            )));
+        }
+        l.apply(&self.tombstones()?);
+        Ok(l)
+    }
+
     /// Every record of a kind, in key order.
     pub fn records(&self, kind: &str) -> Result<Vec<Value>> {
         self.read_all(&format!("records/{kind}/"))
@@ -374,7 +408,7 @@ impl Archive {
             Ok(es) => es,
             Err(e) => return vec![e.to_string()],
         };
-        for r in [self.notes().err(), self.audit_log().err(), self.acks().err()].into_iter().flatten() {
+        for r in [self.notes().err(), self.audit_log().err(), self.acks().err(), self.ledger().err()].into_iter().flatten() {
             problems.push(r.to_string());
         }
         let mut seen = HashSet::new();

@@ -8,7 +8,7 @@
 //! `owners` (before 2026-12-01) and without `source` (before 2026-12-02) all read as version 1.
 
 use crate::diff::{Direction, Format, Kind, Severity};
-use crate::report::{ClientUse, ImpactedModule, ReportChange};
+use crate::report::{ApprovalNote, ClientUse, ImpactedModule, ReportChange};
 use crate::source::Location;
 use serde::{Deserialize, Serialize};
 
@@ -75,6 +75,25 @@ pub struct StoredChange {
     /// Client operations that used it (absent: none were collected).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clients: Option<Vec<StoredClientUse>>,
+    /// The approval that made it non-blocking when it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<StoredApproval>,
+}
+
+/// An approval of a change, as archived with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredApproval {
+    /// The approval record's id.
+    pub id: String,
+    /// Who approved.
+    pub by: String,
+    /// The day it was approved.
+    pub on: String,
+    /// Why.
+    pub reason: String,
+    /// Its last day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
 }
 
 /// A place in a spec, as archived.
@@ -172,6 +191,13 @@ impl From<&ReportChange> for StoredChange {
                     })
                     .collect()
             }),
+            approval: c.approval.as_ref().map(|a| StoredApproval {
+                id: a.id.clone(),
+                by: a.by.clone(),
+                on: a.on.clone(),
+                reason: a.reason.clone(),
+                expires: a.expires.clone(),
+            }),
         }
     }
 }
@@ -215,6 +241,13 @@ impl From<&StoredChange> for ReportChange {
             }),
             // Witnesses are evidence of one comparison, rebuilt on demand; records keep the verdict.
             witness: None,
+            approval: c.approval.as_ref().map(|a| ApprovalNote {
+                id: a.id.clone(),
+                by: a.by.clone(),
+                on: a.on.clone(),
+                reason: a.reason.clone(),
+                expires: a.expires.clone(),
+            }),
         }
     }
 }
