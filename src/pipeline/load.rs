@@ -126,6 +126,8 @@ fn in_scope(req: &Request<'_>) -> Result<(Vec<InScope>, History, Vec<String>)> {
             }
             history.modules = found.modules.iter().map(|m| m.name.clone()).collect();
             history.present = found.specs.iter().map(|s| s.path.clone()).collect();
+            // A .proto file now checked with its package's spec is still present (not removed).
+            history.present.extend(found.skipped.iter().filter(|s| s.part_of.is_some()).map(|s| s.path.clone()));
             history.clients = Some(found.clients);
             let specs = found
                 .specs

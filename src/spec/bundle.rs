@@ -112,6 +112,27 @@ impl Fetch for Tree {
     fn display(&self, path: &Path) -> String {
         slash(path)
     }
+
+    fn list(&self, dir: &Path, recursive: bool) -> Option<Vec<PathBuf>> {
+        match self {
+            Tree::Worktree(root, fs) => {
+                let listed = fs.list(&root.join(dir), recursive)?;
+                Some(listed.into_iter().filter_map(|p| p.strip_prefix(root).ok().map(Path::to_path_buf)).collect())
+            }
+            Tree::Git(g) => g.list(dir, recursive),
+            Tree::Bundle(files) => {
+                let prefix = slash(dir);
+                let prefix = if prefix.is_empty() { String::new() } else { format!("{prefix}/") };
+                let under: Vec<PathBuf> = files
+                    .keys()
+                    .filter_map(|k| k.strip_prefix(prefix.as_str()))
+                    .filter(|rest| recursive || !rest.contains('/'))
+                    .map(|rest| dir.join(rest))
+                    .collect();
+                (!under.is_empty()).then_some(under)
+            }
+        }
+    }
 }
 
 /// Collects the bundle of the spec at `entry` in `tree`: for OpenAPI and AsyncAPI every
@@ -133,7 +154,10 @@ pub fn collect(tree: &Tree, entry: &str, format: Format, opts: &LoadOptions) -> 
             files.insert(entry.to_string(), input.text);
         }
         Format::Protobuf | Format::TypeScript => {
-            let mut todo = vec![(entry.to_string(), input.text)];
+            let mut todo = vec![(entry.to_string(), input.text.clone())];
+            if format == Format::Protobuf && opts.proto_package {
+                todo.extend(package_siblings(tree, &input));
+            }
             let mut seen = BTreeSet::new();
             while let Some((path, text)) = todo.pop() {
                 if !seen.insert(path.clone()) {
@@ -159,6 +183,21 @@ pub fn collect(tree: &Tree, entry: &str, format: Format, opts: &LoadOptions) -> 
         }
     }
     Ok(Bundle { format: format.as_str().to_string(), entry: entry.to_string(), files })
+}
+
+/// The other `.proto` files of the entry's folder that declare its package (they are compiled
+/// with it: [`LoadOptions::proto_package`]), with their text.
+fn package_siblings(tree: &Tree, input: &Input) -> Vec<(String, String)> {
+    let dir = input.path.parent().unwrap_or(Path::new(""));
+    // Files without a `package` are not grouped: each stands alone.
+    let Some(package) = crate::spec::imports::proto_package(&input.text) else { return Vec::new() };
+    let listed = tree.list(dir, false).unwrap_or_default();
+    listed
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "proto") && *p != input.path)
+        .filter_map(|p| Some((slash(&p), tree.fetch(&p).ok()?)))
+        .filter(|(_, text)| crate::spec::imports::proto_package(text).as_ref() == Some(&package))
+        .collect()
 }
 
 /// Files an import may name, most likely first.
