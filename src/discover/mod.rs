@@ -470,6 +470,48 @@ mod tests {
         std::fs::write(p, text).unwrap();
     }
 
+    /// Whether googleapis' common protos are a dependency is decided by their package and the
+    /// module layout, not by the `google/api/` path: `google.api.servicecontrol.v1` is an API,
+    /// and in googleapis' own buf module `google.api` is too.
+    #[test]
+    fn vendored_protos_are_decided_by_package_and_buf_module() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        let api = "syntax = \"proto3\";\npackage google.api;\nmessage Http { string x = 1; }\n";
+        write(r, "google/api/http.proto", api);
+        write(
+            r,
+            "google/api/servicecontrol/v1/service_controller.proto",
+            "syntax = \"proto3\";\npackage google.api.servicecontrol.v1;\nimport \"google/api/http.proto\";\nmessage CheckRequest { google.api.Http h = 1; }\n",
+        );
+        let paths = |d: &Discovery| d.specs.iter().map(|s| s.path.clone()).collect::<Vec<_>>();
+        let found = discover(r, &Config::default()).unwrap();
+        assert_eq!(paths(&found), ["google/api/servicecontrol/v1/service_controller.proto"]);
+        let http = found.skipped.iter().find(|s| s.path == "google/api/http.proto").unwrap();
+        assert!(http.reason.starts_with("dependency: vendored `google.api`"), "{http:?}");
+        // googleapis' own module publishes `google.api`: there it is an API of the tree.
+        write(r, "buf.yaml", "version: v1\nname: buf.build/googleapis/googleapis\n");
+        write(r, "google/api/client.proto", "syntax = \"proto3\";\npackage google.api;\nmessage Client {}\n");
+        let found = discover(r, &Config::default()).unwrap();
+        assert_eq!(paths(&found), ["google/api/client.proto", "google/api/servicecontrol/v1/service_controller.proto"], "{found:#?}");
+    }
+
+    /// A package is one spec: the first entry file of each folder and package stands for it, the
+    /// other entry files are part of it.
+    #[test]
+    fn one_spec_per_protobuf_package() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        write(r, "acme/v1/a.proto", "syntax = \"proto3\";\npackage acme.v1;\nmessage A {}\n");
+        write(r, "acme/v1/b.proto", "syntax = \"proto3\";\npackage acme.v1;\nmessage B {}\n");
+        write(r, "acme/v1/other.proto", "syntax = \"proto3\";\npackage acme.other;\nmessage O {}\n");
+        let found = discover(r, &Config::default()).unwrap();
+        let paths: Vec<&str> = found.specs.iter().map(|s| s.path.as_str()).collect();
+        assert_eq!(paths, ["acme/v1/a.proto", "acme/v1/other.proto"]);
+        let b = found.skipped.iter().find(|s| s.path == "acme/v1/b.proto").unwrap();
+        assert_eq!(b.part_of.as_deref(), Some("acme/v1/a.proto"));
+    }
+
     #[test]
     fn finds_specs_and_groups_modules() {
         let d = tempfile::tempdir().unwrap();

@@ -104,6 +104,11 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Result<Package> {
     let mut names = vec![main_name.clone()];
     if opts.proto_package {
         names.extend(siblings(input, &dir, &root));
+        // The siblings' import names hang from the package root (they lie in the entry's
+        // folder, so reading them stays inside the boundary).
+        if !roots.contains(&root) {
+            roots.push(root.clone());
+        }
     }
     let resolver = FetchResolver::new(input, roots, root, display_prefix, Some((main_name.clone(), input.text.clone())));
     let mut pkg = compile(resolver, &names, input)?;
@@ -820,6 +825,47 @@ service S {
         let live = from_descriptor_set("grpc://x", &compiler.encode_file_descriptor_set()).unwrap();
         let method = live.services().next().unwrap().1.methods[0].http.clone().unwrap();
         assert_eq!(method.bindings, rule.bindings);
+    }
+
+    /// An import the git revision does not hold is named as a missing import, on the importing
+    /// line, not as a failure to read from git.
+    #[test]
+    fn a_missing_import_at_a_git_revision_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let git = |args: &[&str]| assert!(crate::source::git::run(dir.path(), args).is_some(), "git {args:?}");
+        git(&["init", "-q"]);
+        git(&["config", "user.email", "t@example.com"]);
+        git(&["config", "user.name", "t"]);
+        write(dir.path(), &[("api/main.proto", "syntax = \"proto3\";\nimport \"types.proto\";\nmessage A { T t = 1; }\n")]);
+        git(&["add", "-A"]);
+        git(&["commit", "-qm", "v1"]);
+        let l = located(try_load(dir.path(), "HEAD:api/main.proto", vec![]));
+        assert!(l.message.contains("types.proto") && !l.message.contains("cannot read from git"), "{l}");
+        assert_eq!((l.file.as_str(), l.line), ("HEAD:api/main.proto", Some(2)), "{l}");
+    }
+
+    /// With `proto_package`, an entry file brings every file of its folder that declares its
+    /// package, imported or not; other packages of the folder stay out.
+    #[test]
+    fn a_package_is_compiled_with_its_siblings() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            &[
+                ("acme/v1/svc.proto", "syntax = \"proto3\";\npackage acme.v1;\nmessage Req {}\n"),
+                ("acme/v1/types.proto", "syntax = \"proto3\";\npackage acme.v1;\nmessage Money {}\n"),
+                ("acme/v1/other.proto", "syntax = \"proto3\";\npackage acme.other;\nmessage O {}\n"),
+            ],
+        );
+        let load_with = |package: bool| {
+            let input = Input::open("acme/v1/svc.proto", dir.path()).unwrap();
+            load(&input, &LoadOptions { proto_package: package, ..LoadOptions::default() }).unwrap()
+        };
+        let names = |p: &Package| p.files.iter().map(|f| (f.name.clone(), f.own)).collect::<Vec<_>>();
+        assert_eq!(names(&load_with(false)), [("acme/v1/svc.proto".to_string(), true)]);
+        let pkg = load_with(true);
+        assert_eq!(names(&pkg), [("acme/v1/svc.proto".to_string(), true), ("acme/v1/types.proto".to_string(), true)]);
+        assert_eq!(pkg.files[1].display, "acme/v1/types.proto");
     }
 
     #[test]
