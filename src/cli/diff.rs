@@ -90,16 +90,25 @@ pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
         policy.ignores = policy::parse_ignore_file(&name, &text)?;
     }
     // `-I` folders were named by the user, so imports may come from them as from `--ref-root`.
-    let roots: Vec<PathBuf> =
-        args.ref_roots.iter().chain(&args.proto_include).chain(&args.base_include).chain(&args.revision_include).map(|r| cwd.join(r)).collect();
+    let roots: Vec<PathBuf> = args
+        .ref_roots
+        .iter()
+        .chain(&args.proto_include)
+        .chain(&args.base_include)
+        .chain(&args.revision_include)
+        .map(|r| cwd.join(r))
+        .collect();
     // `-I` folders first, then the repository's roots (apidiff.yaml, buf.yaml), then parent folders.
     let mut includes = args.proto_include.clone();
     includes.extend(pipeline::load_options(&root, &config).proto_includes.into_iter().map(|r| root.join(r)));
-    let side_proto_includes = SideIncludes {
-        base: args.base_include.clone(),
-        revision: args.revision_include.clone(),
+    let side_proto_includes = SideIncludes { base: args.base_include.clone(), revision: args.revision_include.clone() };
+    let load = LoadOptions {
+        allow_remote_refs: args.allow_remote_refs,
+        proto_includes: includes,
+        ref_roots: roots.clone(),
+        side_proto_includes,
+        ..LoadOptions::default()
     };
-    let load = LoadOptions { allow_remote_refs: args.allow_remote_refs, proto_includes: includes, ref_roots: roots.clone(), side_proto_includes, ..LoadOptions::default() };
     let remote = args.live.remote(&config.headers_env)?;
     let req = pipeline::DiffRequest {
         base: open(&args.old, &cwd, &remote, &roots)?,

@@ -170,20 +170,49 @@ pub fn discover(root: &Path, config: &Config) -> Result<Discovery> {
             s.reason = format!("referenced by {by}; checked as part of it");
         }
     }
+    protobuf_roles(&found, &referenced, &buf, &mut drop, &mut skipped);
+    found.retain(|c| !drop.contains(&c.path));
+    let specs = assign_modules(found, &module_globs, &buf);
+    let mut modules: BTreeMap<String, Module> = BTreeMap::new();
+    for s in &specs {
+        modules
+            .entry(s.module.clone())
+            .or_insert_with(|| Module { name: s.module.clone(), configured: config.module(&s.module).is_some(), specs: Vec::new() })
+            .specs
+            .push(s.path.clone());
+    }
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Discovery { specs, modules: modules.into_values().collect(), skipped, clients })
+}
+
+/// The protobuf files that are not specs of their own: vendored dependencies (by package and
+/// module layout, [`vendored_proto`]) and the other entry files of a package, which is one spec
+/// (the first entry file of each folder and package stands for it). Adds them to `drop` and
+/// `skipped`; `referenced` maps an imported file to a file importing it.
+fn protobuf_roles(
+    found: &[Candidate],
+    referenced: &HashMap<&str, &str>,
+    buf: &[(String, String)],
+    drop: &mut BTreeSet<String>,
+    skipped: &mut Vec<Skipped>,
+) {
     // Vendored well-known protobuf trees are dependencies of the repository's APIs, never APIs.
     let package_of: HashMap<&str, Option<&str>> = found.iter().map(|c| (c.path.as_str(), c.package.as_deref())).collect();
-    for c in &found {
-        if let Some(tree) = (c.format == Format::Protobuf).then(|| vendored_proto(&c.path, c.package.as_deref(), c.claimed, &buf)).flatten()
+    for c in found {
+        if let Some(tree) = (c.format == Format::Protobuf).then(|| vendored_proto(&c.path, c.package.as_deref(), c.claimed, buf)).flatten()
             && drop.insert(c.path.clone())
         {
-            skipped
-                .push(Skipped { path: c.path.clone(), reason: format!("dependency: vendored `{tree}` (imported, not a spec; no module)"), part_of: None });
+            skipped.push(Skipped {
+                path: c.path.clone(),
+                reason: format!("dependency: vendored `{tree}` (imported, not a spec; no module)"),
+                part_of: None,
+            });
         }
     }
     for s in skipped.iter_mut().filter(|s| s.path.ends_with(".proto")) {
         let Some(&by) = referenced.get(s.path.as_str()) else { continue };
         let package = package_of.get(s.path.as_str()).copied().flatten();
-        if let Some(tree) = vendored_proto(&s.path, package, false, &buf) {
+        if let Some(tree) = vendored_proto(&s.path, package, false, buf) {
             s.reason = format!("dependency: vendored `{tree}`, imported by {by} (not a spec; no module)");
         }
     }
@@ -204,18 +233,6 @@ pub fn discover(root: &Path, config: &Config) -> Result<Discovery> {
         }
     }
     drop.extend(skipped.iter().filter(|s| s.part_of.is_some()).map(|s| s.path.clone()));
-    found.retain(|c| !drop.contains(&c.path));
-    let specs = assign_modules(found, &module_globs, &buf);
-    let mut modules: BTreeMap<String, Module> = BTreeMap::new();
-    for s in &specs {
-        modules
-            .entry(s.module.clone())
-            .or_insert_with(|| Module { name: s.module.clone(), configured: config.module(&s.module).is_some(), specs: Vec::new() })
-            .specs
-            .push(s.path.clone());
-    }
-    skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Discovery { specs, modules: modules.into_values().collect(), skipped, clients })
 }
 
 fn globs<'a>(patterns: impl Iterator<Item = &'a String>) -> Result<globset::GlobSet> {

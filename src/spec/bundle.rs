@@ -105,7 +105,9 @@ impl Fetch for Tree {
                 .get(&slash(path))
                 .or_else(|| files.get(&slash(&normalize(path))))
                 .cloned()
-                .ok_or_else(|| Located::file(slash(path), "not in the archived snapshot").into()),
+                // "No such file", as on disk: an import search goes on to the next root, and a
+                // missing import is named as such (not hidden behind the first root tried).
+                .ok_or_else(|| Located::file(slash(path), crate::source::NO_SUCH_FILE).into()),
         }
     }
 

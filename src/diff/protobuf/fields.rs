@@ -423,19 +423,7 @@ impl Pair<'_> {
             };
             self.push(&FIELD_SAME_ONEOF, msg, show(&old.oneof), show(&new.oneof), out);
         }
-        if old.kind == new.kind && !matches!(old.kind, Kind::Message | Kind::Group) {
-            let singular = |f: &Field| !matches!(f.cardinality, Cardinality::Repeated | Cardinality::Map);
-            if singular(old) && singular(new) {
-                let (od, nd) = (default_of(old, &self.b.enums), default_of(new, &self.r.enums));
-                // An enum's default is a number on the wire: a field whose enum type changed keeps
-                // its default when both types start at the same number (buf compares numbers).
-                let same_number = old.kind == Kind::Enum
-                    && enum_default_number(old, &self.b.enums).is_some_and(|n| Some(n) == enum_default_number(new, &self.r.enums));
-                if !same_number && !same_default(old.kind, &od, &nd) {
-                    self.push(&FIELD_SAME_DEFAULT, format!("{what} changed default from `{od}` to `{nd}`"), od, nd, out);
-                }
-            }
-        }
+        self.check_default(&what, out);
         if old.kind.is_64bit_integer() && new.kind.is_64bit_integer() && old.jstype != new.jstype {
             let js = |v: i32| match v {
                 1 => "JS_STRING",
@@ -469,6 +457,24 @@ impl Pair<'_> {
                 ct(new.ctype).into(),
                 out,
             );
+        }
+    }
+
+    /// `FIELD_SAME_DEFAULT`: the effective default of a singular scalar or enum field.
+    fn check_default(&self, what: &str, out: &mut Sink) {
+        let (old, new) = (self.old, self.new);
+        if old.kind == new.kind && !matches!(old.kind, Kind::Message | Kind::Group) {
+            let singular = |f: &Field| !matches!(f.cardinality, Cardinality::Repeated | Cardinality::Map);
+            if singular(old) && singular(new) {
+                let (od, nd) = (default_of(old, &self.b.enums), default_of(new, &self.r.enums));
+                // An enum's default is a number on the wire: a field whose enum type changed keeps
+                // its default when both types start at the same number (buf compares numbers).
+                let same_number = old.kind == Kind::Enum
+                    && enum_default_number(old, &self.b.enums).is_some_and(|n| Some(n) == enum_default_number(new, &self.r.enums));
+                if !same_number && !same_default(old.kind, &od, &nd) {
+                    self.push(&FIELD_SAME_DEFAULT, format!("{what} changed default from `{od}` to `{nd}`"), od, nd, out);
+                }
+            }
         }
     }
 

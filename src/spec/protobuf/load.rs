@@ -141,7 +141,13 @@ fn siblings(input: &Input, dir: &Path, root: &Path) -> Vec<String> {
 impl FetchResolver {
     /// A resolver over `roots`; `main` is the entry file (its import name and text), served from
     /// memory, and `display_prefix` turns an import name found under `main_root` into a display name.
-    pub(super) fn new(input: &Input, roots: Vec<PathBuf>, main_root: PathBuf, display_prefix: Option<String>, main: Option<(String, String)>) -> Self {
+    pub(super) fn new(
+        input: &Input,
+        roots: Vec<PathBuf>,
+        main_root: PathBuf,
+        display_prefix: Option<String>,
+        main: Option<(String, String)>,
+    ) -> Self {
         let (main_name, main_text) = main.unwrap_or_default();
         FetchResolver {
             fetch: input.fetch.clone(),
