@@ -145,3 +145,18 @@ fn buf_breaking_agrees_on_a_googleapis_package() {
     assert!(o.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&o.stderr));
     assert!(stdout.contains("packages compared: 2 ") && stdout.contains("unexplained disagreements: 0"), "{stdout}");
 }
+
+/// A package is compared whichever of its files leads it: when the file that stands for the
+/// package now did not exist at the base, another file of the package there does.
+#[test]
+fn a_package_led_by_a_new_file_is_still_compared() {
+    let repo = Repo::new();
+    repo.write("proto/acme/v1/b.proto", "syntax = \"proto3\";\npackage acme.v1;\nmessage B {}\nmessage Gone {}\n");
+    repo.commit("v1");
+    repo.write("proto/acme/v1/a.proto", "syntax = \"proto3\";\npackage acme.v1;\nmessage A {}\n");
+    repo.write("proto/acme/v1/b.proto", "syntax = \"proto3\";\npackage acme.v1;\nmessage B {}\n");
+    repo.commit("a.proto leads the package; Gone is deleted");
+    let out = run_in(repo.path(), &["check", "--base", "HEAD~1", "-f", "json"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(ids(&out).iter().any(|i| i == "proto-package-message-no-delete"), "{out:?}");
+}

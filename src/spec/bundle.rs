@@ -202,6 +202,22 @@ fn package_siblings(tree: &Tree, input: &Input) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The file of `tree` that stands for the protobuf package of `entry` (whose text is `text`):
+/// `entry` itself when `tree` holds it, else the first other `.proto` file of its folder that
+/// declares the same package (a package is compared whichever of its files leads it).
+pub fn package_entry(tree: &Tree, entry: &str, text: &str) -> Option<String> {
+    if tree.has(entry) {
+        return Some(entry.to_string());
+    }
+    let package = crate::spec::imports::proto_package(text)?;
+    let dir = Path::new(entry).parent().unwrap_or(Path::new(""));
+    tree.list(dir, false)?
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "proto"))
+        .find(|p| tree.fetch(p).is_ok_and(|t| crate::spec::imports::proto_package(&t).as_ref() == Some(&package)))
+        .map(|p| slash(&p))
+}
+
 /// Files an import may name, most likely first.
 fn candidates(from: &str, r: &str, format: Format, roots: &[PathBuf]) -> Vec<String> {
     let dir = Path::new(from).parent().unwrap_or(Path::new(""));
