@@ -151,12 +151,17 @@ fn buf_breaking_agrees_on_a_googleapis_package() {
 #[test]
 fn a_package_led_by_a_new_file_is_still_compared() {
     let repo = Repo::new();
-    repo.write("proto/acme/v1/b.proto", "syntax = \"proto3\";\npackage acme.v1;\nmessage B {}\nmessage Gone {}\n");
+    let b = "syntax = \"proto3\";\npackage acme.v1;\noption java_outer_classname = \"BProto\";\nmessage B {}\n";
+    repo.write("proto/acme/v1/b.proto", &format!("{b}message Gone {{}}\n"));
     repo.commit("v1");
-    repo.write("proto/acme/v1/a.proto", "syntax = \"proto3\";\npackage acme.v1;\nmessage A {}\n");
-    repo.write("proto/acme/v1/b.proto", "syntax = \"proto3\";\npackage acme.v1;\nmessage B {}\n");
+    repo.write(
+        "proto/acme/v1/a.proto",
+        "syntax = \"proto3\";\npackage acme.v1;\noption java_outer_classname = \"AProto\";\nmessage A {}\n",
+    );
+    repo.write("proto/acme/v1/b.proto", b);
     repo.commit("a.proto leads the package; Gone is deleted");
     let out = run_in(repo.path(), &["check", "--base", "HEAD~1", "-f", "json"]);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(ids(&out).iter().any(|i| i == "proto-package-message-no-delete"), "{out:?}");
+    // b.proto pairs with b.proto (not with the new leading file a.proto): its options did not change.
+    assert_eq!(ids(&out), ["proto-message-added", "proto-package-message-no-delete"], "{out:?}");
 }
