@@ -61,3 +61,18 @@ if ! "$VENV/bin/python" -c 'import jsonschema' >/dev/null 2>&1; then
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install -q 'jsonschema==4.26.0' </dev/null
 fi
+
+# buf and two googleapis releases for the differential test against `buf breaking`
+# (tests/proto_trees.rs; scripts/buf-compare.py installs the other releases on demand).
+BUF_CACHE="$HOME/.cache/apidiff-buf-compare"
+if [ ! -x "$BUF_CACHE/buf/node_modules/.bin/buf" ]; then
+    mkdir -p "$BUF_CACHE/buf"
+    (cd "$BUF_CACHE/buf" && npm install -q --no-update-notifier --no-audit --no-fund @bufbuild/buf@1.75.0 </dev/null >/dev/null)
+fi
+for v in 5.0.0 6.0.1; do
+    if [ ! -d "$BUF_CACHE/gpf-$v/package/google" ]; then
+        mkdir -p "$BUF_CACHE/gpf-$v"
+        (cd "$BUF_CACHE/gpf-$v" && npm pack -q --no-update-notifier "google-proto-files@$v" </dev/null >/dev/null \
+            && tar --no-same-owner -xzf "google-proto-files-$v.tgz")
+    fi
+done

@@ -1,5 +1,6 @@
 //! Fixture pairs: `fixtures/<format>/<case>/` holds `base.<ext>` and `revision.<ext>` (or folders
-//! `base/` and `revision/` whose entry file is named `main.<ext>`), and `expected`: the exact set
+//! `base/` and `revision/` whose entry file is named `main.<ext>`, or, without one, a protobuf
+//! package or tree compared folder against folder), and `expected`: the exact set
 //! of changes the comparison must produce, one per line as `rule-id | operation | pointer` (the
 //! operation is `-` when there is none; the pointer is the revision's, else the base's), and an
 //! empty file for negative cases. `APIDIFF_BLESS=1` rewrites the files from what is produced;
@@ -20,7 +21,8 @@ fn entry(case: &Path, side: &str) -> PathBuf {
             .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("main."))
             .collect();
         found.sort();
-        return found.into_iter().next().unwrap_or_else(|| panic!("{}: no main.* entry file", dir.display()));
+        // A folder without a `main.*` entry is a protobuf package or tree, compared as a whole.
+        return found.into_iter().next().unwrap_or(dir);
     }
     let mut found: Vec<PathBuf> = std::fs::read_dir(case)
         .unwrap()

@@ -9,7 +9,7 @@ use crate::pipeline;
 use crate::policy::{self, FailOn};
 use crate::report::ReportFormat;
 use crate::source::Input;
-use crate::spec::LoadOptions;
+use crate::spec::{LoadOptions, SideIncludes};
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The old version: a path, `-` for stdin, `<git-ref>:<path>`, or a live source
-    /// (`http(s)://`, `graphql+http(s)://`, `grpc(s)://host:port`).
+    /// (`http(s)://`, `graphql+http(s)://`, `grpc(s)://host:port`). A folder (or `<git-ref>:<folder>`)
+    /// is a protobuf package or tree: all its `.proto` files, compiled together.
     pub old: String,
     /// The new version, in the same forms as OLD.
     pub new: String,
@@ -60,9 +61,15 @@ pub struct DiffArgs {
     /// whatever the category.
     #[arg(long, value_name = "CATEGORY")]
     pub proto_category: Option<String>,
-    /// Extra protobuf import root (repeatable).
+    /// Extra protobuf import root for both sides (repeatable).
     #[arg(long = "proto-include", short = 'I')]
     pub proto_include: Vec<PathBuf>,
+    /// Protobuf import root for OLD only, searched before `-I` (repeatable).
+    #[arg(long = "base-include", value_name = "DIR")]
+    pub base_include: Vec<PathBuf>,
+    /// Protobuf import root for NEW only, searched before `-I` (repeatable).
+    #[arg(long = "revision-include", value_name = "DIR")]
+    pub revision_include: Vec<PathBuf>,
     /// A folder outside the repository that `$ref`s and imports may read (repeatable; adds to
     /// the folders of `APIDIFF_REF_ROOTS`, a path list). By default they resolve only inside the
     /// git top level of each file (else its folder).
@@ -89,12 +96,24 @@ pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
         policy.ignores = policy::parse_ignore_file(&name, &text)?;
     }
     // `-I` folders were named by the user, so imports may come from them as from `--ref-root`.
-    let roots: Vec<PathBuf> =
-        super::context::ref_root_flags(&args.ref_roots).iter().chain(&args.proto_include).map(|r| cwd.join(r)).collect();
+    let roots: Vec<PathBuf> = super::context::ref_root_flags(&args.ref_roots)
+        .iter()
+        .chain(&args.proto_include)
+        .chain(&args.base_include)
+        .chain(&args.revision_include)
+        .map(|r| cwd.join(r))
+        .collect();
     // `-I` folders first, then the repository's roots (apidiff.yaml, buf.yaml), then parent folders.
     let mut includes = args.proto_include.clone();
     includes.extend(pipeline::load_options(&root, &config)?.proto_includes.into_iter().map(|r| root.join(r)));
-    let load = LoadOptions { allow_remote_refs: args.allow_remote_refs, proto_includes: includes, ref_roots: roots.clone() };
+    let side_proto_includes = SideIncludes { base: args.base_include.clone(), revision: args.revision_include.clone() };
+    let load = LoadOptions {
+        allow_remote_refs: args.allow_remote_refs,
+        proto_includes: includes,
+        ref_roots: roots.clone(),
+        side_proto_includes,
+        ..LoadOptions::default()
+    };
     let remote = args.live.remote(&config)?;
     let req = pipeline::DiffRequest {
         base: open(&args.old, &cwd, &remote, &roots)?,

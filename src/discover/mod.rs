@@ -59,6 +59,10 @@ pub struct Skipped {
     pub path: String,
     /// Why.
     pub reason: String,
+    /// The spec it is checked with, when it is another file of a protobuf package (it existed
+    /// as a spec of its own before, and its history continues in that spec).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part_of: Option<String>,
 }
 
 /// A module and its specs.
@@ -103,6 +107,8 @@ struct Candidate {
     refs: Vec<String>,
     /// A `.proto` file's `package`.
     package: Option<String>,
+    /// Matched by a configured module's spec globs.
+    claimed: bool,
 }
 
 /// Walks `root` (respecting `.gitignore`, skipping [`SKIPPED_DIRS`] and the config's
@@ -141,7 +147,7 @@ pub fn discover(root: &Path, config: &Config) -> Result<Discovery> {
                     clients.push(rel.clone());
                 }
                 if let Some(reason) = reason {
-                    skipped.push(Skipped { path: rel, reason });
+                    skipped.push(Skipped { path: rel, reason, part_of: None });
                 }
             }
         }
@@ -155,7 +161,7 @@ pub fn discover(root: &Path, config: &Config) -> Result<Discovery> {
             let mutual = refs_of.get(c.path.as_str()).is_some_and(|r| r.iter().any(|x| x == by));
             if by != c.path && !mutual {
                 drop.insert(c.path.clone());
-                skipped.push(Skipped { path: c.path.clone(), reason: format!("referenced by {by}; checked as part of it") });
+                skipped.push(Skipped { path: c.path.clone(), reason: format!("referenced by {by}; checked as part of it"), part_of: None });
             }
         }
     }
@@ -164,21 +170,7 @@ pub fn discover(root: &Path, config: &Config) -> Result<Discovery> {
             s.reason = format!("referenced by {by}; checked as part of it");
         }
     }
-    // Vendored well-known protobuf trees are dependencies of the repository's APIs, never APIs.
-    for c in &found {
-        if let Some(tree) = (c.format == Format::Protobuf).then(|| vendored_proto(&c.path)).flatten()
-            && drop.insert(c.path.clone())
-        {
-            skipped
-                .push(Skipped { path: c.path.clone(), reason: format!("dependency: vendored `{tree}` (imported, not a spec; no module)") });
-        }
-    }
-    for s in skipped.iter_mut().filter(|s| s.path.ends_with(".proto") && s.reason.starts_with("referenced by")) {
-        if let Some(tree) = vendored_proto(&s.path) {
-            let by = s.reason["referenced by ".len()..].split(';').next().unwrap_or("").to_string();
-            s.reason = format!("dependency: vendored `{tree}`, imported by {by} (not a spec; no module)");
-        }
-    }
+    protobuf_roles(&found, &referenced, &buf, &mut drop, &mut skipped);
     found.retain(|c| !drop.contains(&c.path));
     let specs = assign_modules(found, &module_globs, &buf);
     let mut modules: BTreeMap<String, Module> = BTreeMap::new();
@@ -191,6 +183,56 @@ pub fn discover(root: &Path, config: &Config) -> Result<Discovery> {
     }
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Discovery { specs, modules: modules.into_values().collect(), skipped, clients })
+}
+
+/// The protobuf files that are not specs of their own: vendored dependencies (by package and
+/// module layout, [`vendored_proto`]) and the other entry files of a package, which is one spec
+/// (the first entry file of each folder and package stands for it). Adds them to `drop` and
+/// `skipped`; `referenced` maps an imported file to a file importing it.
+fn protobuf_roles(
+    found: &[Candidate],
+    referenced: &HashMap<&str, &str>,
+    buf: &[(String, String)],
+    drop: &mut BTreeSet<String>,
+    skipped: &mut Vec<Skipped>,
+) {
+    // Vendored well-known protobuf trees are dependencies of the repository's APIs, never APIs.
+    let package_of: HashMap<&str, Option<&str>> = found.iter().map(|c| (c.path.as_str(), c.package.as_deref())).collect();
+    for c in found {
+        if let Some(tree) = (c.format == Format::Protobuf).then(|| vendored_proto(&c.path, c.package.as_deref(), c.claimed, buf)).flatten()
+            && drop.insert(c.path.clone())
+        {
+            skipped.push(Skipped {
+                path: c.path.clone(),
+                reason: format!("dependency: vendored `{tree}` (imported, not a spec; no module)"),
+                part_of: None,
+            });
+        }
+    }
+    for s in skipped.iter_mut().filter(|s| s.path.ends_with(".proto")) {
+        let Some(&by) = referenced.get(s.path.as_str()) else { continue };
+        let package = package_of.get(s.path.as_str()).copied().flatten();
+        if let Some(tree) = vendored_proto(&s.path, package, false, buf) {
+            s.reason = format!("dependency: vendored `{tree}`, imported by {by} (not a spec; no module)");
+        }
+    }
+    // A protobuf package is compiled once, with every file of its folder that declares it: the
+    // first entry file of each (folder, package) stands for the package.
+    let mut entries: HashMap<(&str, &str), &str> = HashMap::new();
+    for c in found.iter().filter(|c| c.format == Format::Protobuf && !drop.contains(&c.path)) {
+        let Some(pkg) = c.package.as_deref() else { continue };
+        let folder = c.path.rsplit_once('/').map_or("", |x| x.0);
+        match entries.get(&(folder, pkg)) {
+            Some(&first) => {
+                let reason = format!("part of package `{pkg}`, compiled and checked with {first}");
+                skipped.push(Skipped { path: c.path.clone(), reason, part_of: Some(first.to_string()) });
+            }
+            None => {
+                entries.insert((folder, pkg), c.path.as_str());
+            }
+        }
+    }
+    drop.extend(skipped.iter().filter(|s| s.part_of.is_some()).map(|s| s.path.clone()));
 }
 
 fn globs<'a>(patterns: impl Iterator<Item = &'a String>) -> Result<globset::GlobSet> {
@@ -236,7 +278,7 @@ fn recognise(abs: &Path, rel: &str, claimed: bool) -> Result<Recognised> {
             _ => Vec::new(),
         };
         let package = (format == Format::Protobuf).then(|| crate::spec::imports::proto_package(&text)).flatten();
-        return Ok(Recognised::Spec(Candidate { path: rel.to_string(), format, reason, title: None, refs, package }));
+        return Ok(Recognised::Spec(Candidate { path: rel.to_string(), format, reason, title: None, refs, package, claimed }));
     }
     if !(lower.ends_with(".json") || lower.ends_with(".yaml") || lower.ends_with(".yml")) {
         return Ok(Recognised::Not(None));
@@ -253,6 +295,7 @@ fn recognise(abs: &Path, rel: &str, claimed: bool) -> Result<Recognised> {
                 title: p.title,
                 refs,
                 package: None,
+                claimed,
             }))
         }
         None if claimed => Ok(Recognised::Not(Some(
@@ -262,23 +305,33 @@ fn recognise(abs: &Path, rel: &str, claimed: bool) -> Result<Recognised> {
     }
 }
 
-/// Well-known protobuf trees that repositories vendor (googleapis, the well-known types,
-/// protoc-gen-validate, protovalidate, gogo, grpc-gateway's OpenAPI options).
-const VENDORED_PROTO: &[&str] = &[
-    "google/api/",
-    "google/protobuf/",
-    "google/rpc/",
-    "google/type/",
-    "google/longrunning/",
-    "validate/",
-    "buf/validate/",
-    "gogoproto/",
-    "protoc-gen-openapiv2/",
+/// Well-known protobuf trees that repositories vendor, by `package` (googleapis' common types,
+/// the well-known types, protoc-gen-validate, protovalidate, gogo, grpc-gateway's OpenAPI
+/// options), each with the buf module that publishes it. A package below one of them
+/// (`google.api.servicecontrol.v1`) is an API of its own, wherever its files lie.
+const VENDORED_PROTO: &[(&str, &str)] = &[
+    ("google.api", "buf.build/googleapis/googleapis"),
+    ("google.rpc", "buf.build/googleapis/googleapis"),
+    ("google.rpc.context", "buf.build/googleapis/googleapis"),
+    ("google.type", "buf.build/googleapis/googleapis"),
+    ("google.longrunning", "buf.build/googleapis/googleapis"),
+    ("google.protobuf", "buf.build/protocolbuffers/wellknowntypes"),
+    ("validate", "buf.build/envoyproxy/protoc-gen-validate"),
+    ("buf.validate", "buf.build/bufbuild/protovalidate"),
+    ("gogoproto", "buf.build/gogo/protobuf"),
+    ("grpc.gateway.protoc_gen_openapiv2.options", "buf.build/grpc-ecosystem/grpc-gateway"),
 ];
 
-/// The vendored tree a `.proto` path lies in, if any (at the root or under any folder).
-fn vendored_proto(path: &str) -> Option<&'static str> {
-    VENDORED_PROTO.iter().copied().find(|t| path.starts_with(t) || path.contains(&format!("/{t}")))
+/// The vendored tree (its package) a `.proto` file belongs to, if any. The module layout
+/// decides, not the path: a file a configured module claims (`claimed`), or one inside the buf
+/// module that publishes the tree (googleapis' own repository), is an API; otherwise a file of
+/// a well-known package is a copy of a dependency.
+fn vendored_proto(path: &str, package: Option<&str>, claimed: bool, buf: &[(String, String)]) -> Option<&'static str> {
+    let (tree, publisher) = VENDORED_PROTO.iter().copied().find(|(p, _)| Some(*p) == package)?;
+    let holds = |dir: &str| dir.is_empty() || path.starts_with(&format!("{dir}/"));
+    let module = buf.iter().filter(|(dir, _)| holds(dir)).max_by_key(|(dir, _)| dir.len()).map(|(_, n)| n.trim_end_matches('/'));
+    let own = claimed || module.is_some_and(|m| m == publisher);
+    (!own).then_some(tree)
 }
 
 fn is_declaration(lower: &str) -> bool {
@@ -432,6 +485,48 @@ mod tests {
         let p = root.join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
+    }
+
+    /// Whether googleapis' common protos are a dependency is decided by their package and the
+    /// module layout, not by the `google/api/` path: `google.api.servicecontrol.v1` is an API,
+    /// and in googleapis' own buf module `google.api` is too.
+    #[test]
+    fn vendored_protos_are_decided_by_package_and_buf_module() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        let api = "syntax = \"proto3\";\npackage google.api;\nmessage Http { string x = 1; }\n";
+        write(r, "google/api/http.proto", api);
+        write(
+            r,
+            "google/api/servicecontrol/v1/service_controller.proto",
+            "syntax = \"proto3\";\npackage google.api.servicecontrol.v1;\nimport \"google/api/http.proto\";\nmessage CheckRequest { google.api.Http h = 1; }\n",
+        );
+        let paths = |d: &Discovery| d.specs.iter().map(|s| s.path.clone()).collect::<Vec<_>>();
+        let found = discover(r, &Config::default()).unwrap();
+        assert_eq!(paths(&found), ["google/api/servicecontrol/v1/service_controller.proto"]);
+        let http = found.skipped.iter().find(|s| s.path == "google/api/http.proto").unwrap();
+        assert!(http.reason.starts_with("dependency: vendored `google.api`"), "{http:?}");
+        // googleapis' own module publishes `google.api`: there it is an API of the tree.
+        write(r, "buf.yaml", "version: v1\nname: buf.build/googleapis/googleapis\n");
+        write(r, "google/api/client.proto", "syntax = \"proto3\";\npackage google.api;\nmessage Client {}\n");
+        let found = discover(r, &Config::default()).unwrap();
+        assert_eq!(paths(&found), ["google/api/client.proto", "google/api/servicecontrol/v1/service_controller.proto"], "{found:#?}");
+    }
+
+    /// A package is one spec: the first entry file of each folder and package stands for it, the
+    /// other entry files are part of it.
+    #[test]
+    fn one_spec_per_protobuf_package() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        write(r, "acme/v1/a.proto", "syntax = \"proto3\";\npackage acme.v1;\nmessage A {}\n");
+        write(r, "acme/v1/b.proto", "syntax = \"proto3\";\npackage acme.v1;\nmessage B {}\n");
+        write(r, "acme/v1/other.proto", "syntax = \"proto3\";\npackage acme.other;\nmessage O {}\n");
+        let found = discover(r, &Config::default()).unwrap();
+        let paths: Vec<&str> = found.specs.iter().map(|s| s.path.as_str()).collect();
+        assert_eq!(paths, ["acme/v1/a.proto", "acme/v1/other.proto"]);
+        let b = found.skipped.iter().find(|s| s.path == "acme/v1/b.proto").unwrap();
+        assert_eq!(b.part_of.as_deref(), Some("acme/v1/a.proto"));
     }
 
     #[test]

@@ -146,6 +146,8 @@ fn in_scope(req: &Request<'_>) -> Result<(Vec<InScope>, History, Vec<String>)> {
             }
             history.modules = found.modules.iter().map(|m| m.name.clone()).collect();
             history.present = found.specs.iter().map(|s| s.path.clone()).collect();
+            // A .proto file now checked with its package's spec is still present (not removed).
+            history.present.extend(found.skipped.iter().filter(|s| s.part_of.is_some()).map(|s| s.path.clone()));
             history.clients = Some(found.clients);
             let specs = found
                 .specs
@@ -261,11 +263,17 @@ fn load_one(req: &Request<'_>, spec: &InScope, history: &History, from: Option<&
 /// The spec at a git revision, or `None` (with a note) when it is new since then.
 fn from_git(req: &Request<'_>, rev: &str, path: &str, notes: &mut Vec<String>) -> Result<Option<Spec>> {
     let tree = Tree::Git(GitFetch { rev: rev.to_string(), workdir: req.root.clone() });
-    if !tree.has(path) {
+    // A protobuf package is compared whichever of its files leads it at the revision.
+    let now = || Tree::worktree(&req.root, &[]).open(path).map(|i| i.text).unwrap_or_default();
+    let found = match (tree.has(path), req.load.proto_package && path.ends_with(".proto")) {
+        (false, true) => bundle::package_entry(&tree, path, &now()),
+        (has, _) => has.then(|| path.to_string()),
+    };
+    let Some(path) = found else {
         notes.push(format!("{path}: new spec (not at {rev})"));
         return Ok(None);
-    }
-    Ok(Some(spec::load(&tree.open(path)?, &req.load)?))
+    };
+    Ok(Some(spec::load(&tree.open(&path)?, &req.load)?))
 }
 
 type Baselined = (Option<Spec>, Option<Entry>, Option<String>);

@@ -221,12 +221,13 @@ pub(crate) fn other_graphql(archive: &Archive, specs: &[Spec]) -> Vec<(String, S
 /// How a repository's specs load: no remote `$ref`s, and protobuf imports resolved from the
 /// roots of `apidiff.yaml` and `buf.yaml`/`buf.work.yaml` (relative to `root`), then from the
 /// importing file's parent folders; the config's `ref_roots` must lie inside the repository
-/// ([`Config::ref_roots_within`]). `check`, `rollback` and the server all load this way.
+/// ([`Config::ref_roots_within`]); a `.proto` entry brings the files of its package
+/// ([`LoadOptions::proto_package`]). `check`, `rollback` and the server all load this way.
 pub fn load_options(root: &Path, config: &Config) -> Result<LoadOptions> {
     let read = |rel: &str| crate::source::read_text_if_exists(&root.join(rel), rel, crate::source::MAX_SIDE_FILE_BYTES).ok().flatten();
     let roots = crate::spec::protobuf::roots(&config.protobuf.roots, read);
     let ref_roots = config.ref_roots_within(root)?;
-    Ok(LoadOptions { allow_remote_refs: false, proto_includes: roots, ref_roots })
+    Ok(LoadOptions { proto_includes: roots, ref_roots, proto_package: true, ..LoadOptions::default() })
 }
 
 pub use crate::ids::short;

@@ -277,7 +277,7 @@ fn check_and_record(w: &Watch, now: i64, given: Vec<Given>, polled: &mut Polled)
     let fail_on = w.config.gate.fail_on.unwrap_or_default();
     let req = Request {
         policy: policy_for(&w.root, &w.config, &[], fail_on, today)?,
-        load: LoadOptions { allow_remote_refs: false, proto_includes: Vec::new(), ref_roots: Vec::new() },
+        load: LoadOptions::default(),
         options: crate::diff::Options { today: today.to_string(), proto_category: w.config.protobuf.category(), ..Default::default() },
         baseline: Baseline::Archive,
         scope: Scope::Fetched(given),

@@ -19,7 +19,16 @@ pub trait Fetch: Send + Sync + std::fmt::Debug {
     fn within(&self, _dir: &Path) -> bool {
         true
     }
+    /// The files in the folder `dir` (below it too when `recursive`), sorted, as paths in the
+    /// same form as `dir`; `None` when `dir` is not a folder of this origin (a file, or nothing).
+    /// At most [`MAX_LISTED_FILES`] + 1 are listed: a caller refuses more.
+    fn list(&self, _dir: &Path, _recursive: bool) -> Option<Vec<PathBuf>> {
+        None
+    }
 }
+
+/// Most files a folder given as a spec may hold (a protobuf tree: googleapis has about 7,000).
+pub const MAX_LISTED_FILES: usize = 100_000;
 
 /// The message of a file that does not exist (other read errors are reported, not skipped).
 pub const NO_SUCH_FILE: &str = "no such file";
@@ -75,6 +84,25 @@ impl Fetch for FsFetch {
     fn within(&self, dir: &Path) -> bool {
         let Some(roots) = &self.roots else { return true };
         std::fs::canonicalize(dir).is_ok_and(|real| roots.iter().any(|r| real.starts_with(r)))
+    }
+
+    fn list(&self, dir: &Path, recursive: bool) -> Option<Vec<PathBuf>> {
+        if !dir.is_dir() || !self.within(dir) {
+            return None;
+        }
+        // The same walk as discovery's (symlinks not followed), without its ignore rules: a
+        // folder named on the command line is read whole.
+        let mut walker = ignore::WalkBuilder::new(dir);
+        walker.standard_filters(false).follow_links(false).max_depth((!recursive).then_some(1));
+        let mut files: Vec<PathBuf> = walker
+            .build()
+            .filter_map(std::result::Result::ok)
+            .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+            .map(ignore::DirEntry::into_path)
+            .take(MAX_LISTED_FILES + 1)
+            .collect();
+        files.sort();
+        Some(files)
     }
 }
 

@@ -16,8 +16,8 @@ pub mod text;
 pub mod yaml;
 
 pub use input::{
-    Fetch, FsFetch, GitFetch, Input, MAX_FILE_BYTES, MAX_SIDE_FILE_BYTES, NO_SUCH_FILE, normalize, read_capped, read_limited,
-    read_text_if_exists,
+    Fetch, FsFetch, GitFetch, Input, MAX_FILE_BYTES, MAX_LISTED_FILES, MAX_SIDE_FILE_BYTES, NO_SUCH_FILE, normalize, read_capped,
+    read_limited, read_text_if_exists,
 };
 pub(crate) use input::{into_text, rename, split_git_locator};
 
@@ -32,6 +32,12 @@ impl Fetch for GitFetch {
         let spec = format!("{}:{}", self.rev, path.to_string_lossy().replace('\\', "/"));
         let out = git::output(&self.workdir, &["show", "--no-textconv", &spec]).ok_or_else(|| Located::file(&name, "cannot run git"))?;
         if !out.status.success() {
+            // A path the revision does not hold is "no such file", as on disk, so an import
+            // search goes on to the next root and a missing import is named as such.
+            let rel = path.to_string_lossy().replace('\\', "/");
+            if !git::has_file(&self.workdir, &self.rev, &rel) && git::is_commit(&self.workdir, &self.rev) {
+                return Err(Located::file(&name, NO_SUCH_FILE).into());
+            }
             let err = String::from_utf8_lossy(&out.stderr);
             let first = err.lines().next().unwrap_or("git show failed").trim();
             return Err(Located::file(&name, format!("cannot read from git: {first}")).into());
@@ -41,6 +47,28 @@ impl Fetch for GitFetch {
 
     fn display(&self, path: &Path) -> String {
         format!("{}:{}", self.rev, path.display())
+    }
+
+    fn list(&self, dir: &Path, recursive: bool) -> Option<Vec<PathBuf>> {
+        let spec = format!("{}:{}", self.rev, dir.to_string_lossy().replace('\\', "/"));
+        if git::run(&self.workdir, &["cat-file", "-t", &spec])? != "tree" {
+            return None;
+        }
+        let args: &[&str] = if recursive { &["ls-tree", "-r", "-z"] } else { &["ls-tree", "-z"] };
+        let out = git::output(&self.workdir, &[args, &[spec.as_str()]].concat())?;
+        // `<mode> <type> <object>\t<name>`: files are blobs (subfolders are trees).
+        let mut files: Vec<PathBuf> = out
+            .stdout
+            .split(|&b| b == 0)
+            .filter_map(|entry| {
+                let entry = String::from_utf8_lossy(entry);
+                let (meta, name) = entry.split_once('\t')?;
+                (meta.split(' ').nth(1) == Some("blob")).then(|| dir.join(name))
+            })
+            .take(MAX_LISTED_FILES + 1)
+            .collect();
+        files.sort();
+        Some(files)
     }
 }
 impl Input {
@@ -66,10 +94,19 @@ impl Input {
         if let Some((rev, path)) = split_git_locator(locator, cwd) {
             let fetch = GitFetch { rev: rev.to_string(), workdir: cwd.to_path_buf() };
             let rel = git_relative(cwd, Path::new(path))?;
+            if fetch.list(&rel, false).is_some() {
+                // A folder (a protobuf package or tree): its files are listed when it is loaded.
+                return Ok(Input { name: locator.to_string(), path: rel, text: String::new(), fetch: Arc::new(fetch) });
+            }
             let text = fetch.fetch(&rel)?;
             return Ok(Input { name: fetch.display(&rel), path: rel, text, fetch: Arc::new(fetch) });
         }
         let path = cwd.join(locator);
+        if path.is_dir() {
+            // A folder (a protobuf package or tree): its files are listed when it is loaded.
+            let fetch = FsFetch::confined(&boundary(&path, extra_roots));
+            return Ok(Input { name: locator.to_string(), path, text: String::new(), fetch: Arc::new(fetch) });
+        }
         let text = FsFetch::default().fetch(&path).map_err(|e| rename(e, locator))?;
         let fetch = FsFetch::confined(&boundary(path.parent().unwrap_or(cwd), extra_roots));
         Ok(Input { name: locator.to_string(), path, text, fetch: Arc::new(fetch) })

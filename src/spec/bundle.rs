@@ -105,12 +105,35 @@ impl Fetch for Tree {
                 .get(&slash(path))
                 .or_else(|| files.get(&slash(&normalize(path))))
                 .cloned()
-                .ok_or_else(|| Located::file(slash(path), "not in the archived snapshot").into()),
+                // "No such file", as on disk: an import search goes on to the next root, and a
+                // missing import is named as such (not hidden behind the first root tried).
+                .ok_or_else(|| Located::file(slash(path), crate::source::NO_SUCH_FILE).into()),
         }
     }
 
     fn display(&self, path: &Path) -> String {
         slash(path)
+    }
+
+    fn list(&self, dir: &Path, recursive: bool) -> Option<Vec<PathBuf>> {
+        match self {
+            Tree::Worktree(root, fs) => {
+                let listed = fs.list(&root.join(dir), recursive)?;
+                Some(listed.into_iter().filter_map(|p| p.strip_prefix(root).ok().map(Path::to_path_buf)).collect())
+            }
+            Tree::Git(g) => g.list(dir, recursive),
+            Tree::Bundle(files) => {
+                let prefix = slash(dir);
+                let prefix = if prefix.is_empty() { String::new() } else { format!("{prefix}/") };
+                let under: Vec<PathBuf> = files
+                    .keys()
+                    .filter_map(|k| k.strip_prefix(prefix.as_str()))
+                    .filter(|rest| recursive || !rest.contains('/'))
+                    .map(|rest| dir.join(rest))
+                    .collect();
+                (!under.is_empty()).then_some(under)
+            }
+        }
     }
 }
 
@@ -133,7 +156,10 @@ pub fn collect(tree: &Tree, entry: &str, format: Format, opts: &LoadOptions) -> 
             files.insert(entry.to_string(), input.text);
         }
         Format::Protobuf | Format::TypeScript => {
-            let mut todo = vec![(entry.to_string(), input.text)];
+            let mut todo = vec![(entry.to_string(), input.text.clone())];
+            if format == Format::Protobuf && opts.proto_package {
+                todo.extend(package_siblings(tree, &input));
+            }
             let mut seen = BTreeSet::new();
             while let Some((path, text)) = todo.pop() {
                 if !seen.insert(path.clone()) {
@@ -159,6 +185,37 @@ pub fn collect(tree: &Tree, entry: &str, format: Format, opts: &LoadOptions) -> 
         }
     }
     Ok(Bundle { format: format.as_str().to_string(), entry: entry.to_string(), files })
+}
+
+/// The other `.proto` files of the entry's folder that declare its package (they are compiled
+/// with it: [`LoadOptions::proto_package`]), with their text.
+fn package_siblings(tree: &Tree, input: &Input) -> Vec<(String, String)> {
+    let dir = input.path.parent().unwrap_or(Path::new(""));
+    // Files without a `package` are not grouped: each stands alone.
+    let Some(package) = crate::spec::imports::proto_package(&input.text) else { return Vec::new() };
+    let listed = tree.list(dir, false).unwrap_or_default();
+    listed
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "proto") && *p != input.path)
+        .filter_map(|p| Some((slash(&p), tree.fetch(&p).ok()?)))
+        .filter(|(_, text)| crate::spec::imports::proto_package(text).as_ref() == Some(&package))
+        .collect()
+}
+
+/// The file of `tree` that stands for the protobuf package of `entry` (whose text is `text`):
+/// `entry` itself when `tree` holds it, else the first other `.proto` file of its folder that
+/// declares the same package (a package is compared whichever of its files leads it).
+pub fn package_entry(tree: &Tree, entry: &str, text: &str) -> Option<String> {
+    if tree.has(entry) {
+        return Some(entry.to_string());
+    }
+    let package = crate::spec::imports::proto_package(text)?;
+    let dir = Path::new(entry).parent().unwrap_or(Path::new(""));
+    tree.list(dir, false)?
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "proto"))
+        .find(|p| tree.fetch(p).is_ok_and(|t| crate::spec::imports::proto_package(&t).as_ref() == Some(&package)))
+        .map(|p| slash(&p))
 }
 
 /// Files an import may name, most likely first.

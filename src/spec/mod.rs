@@ -12,7 +12,7 @@ pub mod protobuf;
 pub mod refs;
 pub mod typescript;
 
-pub use options::{LoadOptions, format_from_name, format_from_text, format_from_value};
+pub use options::{LoadOptions, SideIncludes, format_from_name, format_from_text, format_from_value};
 pub(crate) use options::{looks_like_proto, looks_like_sdl};
 
 use crate::error::{Located, Result};
@@ -51,6 +51,12 @@ impl Spec {
 
 /// Loads one input, detecting its format from its name and content.
 pub fn load(input: &Input, opts: &LoadOptions) -> Result<Spec> {
+    // A folder is a protobuf package or tree (its files are listed, never read as one text).
+    if input.text.is_empty()
+        && let Some(listed) = input.fetch.list(&input.path, true)
+    {
+        return protobuf::load_tree(input, listed, opts).map(Spec::Protobuf);
+    }
     if let Some(set) = crate::source::live::descriptor_set(&input.text) {
         return protobuf::from_descriptor_set(&input.name, &set).map(Spec::Protobuf);
     }
@@ -89,9 +95,10 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Result<Spec> {
 /// always has two).
 pub fn load_pair(base_in: &Input, rev_in: &Input, opts: &LoadOptions) -> Result<(Spec, Spec)> {
     let (base, rev) = (base_in, rev_in);
+    let (base_opts, rev_opts) = (opts.for_side(false), opts.for_side(true));
     std::thread::scope(|s| {
-        let other = s.spawn(|| crate::deep::run("loading the revision", || load(rev, opts)));
-        let base = crate::deep::isolate("loading the base", || load(base, opts));
+        let other = s.spawn(|| crate::deep::run("loading the revision", || load(rev, &rev_opts)));
+        let base = crate::deep::isolate("loading the base", || load(base, &base_opts));
         let rev = other.join().unwrap_or_else(|_| Err(crate::Error::Internal("loading the revision: the worker failed".into())));
         let (base_spec, rev_spec) = (base?, rev?);
         if base_spec.format() != rev_spec.format() {

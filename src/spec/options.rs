@@ -14,6 +14,35 @@ pub struct LoadOptions {
     /// Folders besides the repository that `$ref`s and imports may reach (`--ref-root`, the
     /// config's `ref_roots`).
     pub ref_roots: Vec<std::path::PathBuf>,
+    /// Protobuf import roots for one side of a comparison only (`--base-include`,
+    /// `--revision-include`), searched before `proto_includes`: the two versions of a tree often
+    /// sit in two folders, and one root for both would hide a change in the old side's imports.
+    pub side_proto_includes: SideIncludes,
+    /// A `.proto` entry file brings its whole package: every `.proto` file of its folder that
+    /// declares the same `package` is compiled with it and is the API's own, imported or not (as
+    /// buf compiles a package). On for the specs of a repository (`check`); off for two files
+    /// named on the command line, which often sit side by side.
+    pub proto_package: bool,
+}
+
+/// Import roots of each side of a comparison ([`LoadOptions::side_proto_includes`]).
+#[derive(Debug, Clone, Default)]
+pub struct SideIncludes {
+    /// The base's.
+    pub base: Vec<std::path::PathBuf>,
+    /// The revision's.
+    pub revision: Vec<std::path::PathBuf>,
+}
+
+impl LoadOptions {
+    /// The options one side loads with: its own import roots first, then the shared ones.
+    pub fn for_side(&self, revision: bool) -> LoadOptions {
+        let own = if revision { &self.side_proto_includes.revision } else { &self.side_proto_includes.base };
+        let mut opts = self.clone();
+        opts.proto_includes = own.iter().chain(&self.proto_includes).cloned().collect();
+        opts.side_proto_includes = SideIncludes::default();
+        opts
+    }
 }
 
 /// Guesses a format from the file name alone (for discovery and for non-JSON/YAML formats).

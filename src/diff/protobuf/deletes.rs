@@ -191,8 +191,10 @@ pub(super) fn check(b: &Side<'_>, r: &Side<'_>, out: &mut Sink) {
             );
         }
     }
-    // Per package.
-    let (bp, rp) = (packages(b), packages(r));
+    // Per package: the definitions of the base's own files of each package, looked up in every
+    // revision file of that package (own or imported), by fully qualified name wherever they
+    // live. A dependency that is no longer imported has not deleted anything.
+    let (bp, rp) = (packages(b, true), packages(r, false));
     for (pkg, bfiles) in &bp {
         let Some(rfiles) = rp.get(pkg) else {
             if let Some(f) = bfiles.first() {
@@ -228,10 +230,10 @@ pub(super) fn check(b: &Side<'_>, r: &Side<'_>, out: &mut Sink) {
     }
 }
 
-/// Files grouped by package.
-fn packages<'a>(s: &Side<'a>) -> BTreeMap<String, Vec<&'a File>> {
+/// Files grouped by package (only the API's own files when `own_only`).
+fn packages<'a>(s: &Side<'a>, own_only: bool) -> BTreeMap<String, Vec<&'a File>> {
     let mut m: BTreeMap<String, Vec<&'a File>> = BTreeMap::new();
-    for f in s.files.values() {
+    for f in s.files.values().filter(|f| f.own || !own_only) {
         m.entry(f.package.clone()).or_default().push(f);
     }
     m

@@ -423,15 +423,7 @@ impl Pair<'_> {
             };
             self.push(&FIELD_SAME_ONEOF, msg, show(&old.oneof), show(&new.oneof), out);
         }
-        if old.kind == new.kind && !matches!(old.kind, Kind::Message | Kind::Group) {
-            let singular = |f: &Field| !matches!(f.cardinality, Cardinality::Repeated | Cardinality::Map);
-            if singular(old) && singular(new) {
-                let (od, nd) = (default_of(old, &self.b.enums), default_of(new, &self.r.enums));
-                if !same_default(old.kind, &od, &nd) {
-                    self.push(&FIELD_SAME_DEFAULT, format!("{what} changed default from `{od}` to `{nd}`"), od, nd, out);
-                }
-            }
-        }
+        self.check_default(&what, out);
         if old.kind.is_64bit_integer() && new.kind.is_64bit_integer() && old.jstype != new.jstype {
             let js = |v: i32| match v {
                 1 => "JS_STRING",
@@ -465,6 +457,24 @@ impl Pair<'_> {
                 ct(new.ctype).into(),
                 out,
             );
+        }
+    }
+
+    /// `FIELD_SAME_DEFAULT`: the effective default of a singular scalar or enum field.
+    fn check_default(&self, what: &str, out: &mut Sink) {
+        let (old, new) = (self.old, self.new);
+        if old.kind == new.kind && !matches!(old.kind, Kind::Message | Kind::Group) {
+            let singular = |f: &Field| !matches!(f.cardinality, Cardinality::Repeated | Cardinality::Map);
+            if singular(old) && singular(new) {
+                let (od, nd) = (default_of(old, &self.b.enums), default_of(new, &self.r.enums));
+                // An enum's default is a number on the wire: a field whose enum type changed keeps
+                // its default when both types start at the same number (buf compares numbers).
+                let same_number = old.kind == Kind::Enum
+                    && enum_default_number(old, &self.b.enums).is_some_and(|n| Some(n) == enum_default_number(new, &self.r.enums));
+                if !same_number && !same_default(old.kind, &od, &nd) {
+                    self.push(&FIELD_SAME_DEFAULT, format!("{what} changed default from `{od}` to `{nd}`"), od, nd, out);
+                }
+            }
         }
     }
 
@@ -506,6 +516,15 @@ fn default_of(f: &Field, enums: &BTreeMap<&str, (&File, &Enum)>) -> String {
         Kind::String | Kind::Bytes => String::new(),
         Kind::Enum => enums.get(f.type_name.as_str()).and_then(|(_, e)| e.values.first()).map(|v| v.name.clone()).unwrap_or_default(),
         _ => "0".into(),
+    }
+}
+
+/// The number of an enum field's effective default (the named default value, else the first value).
+fn enum_default_number(f: &Field, enums: &BTreeMap<&str, (&File, &Enum)>) -> Option<i32> {
+    let (_, e) = enums.get(f.type_name.as_str())?;
+    match &f.default {
+        Some(d) => e.values.iter().find(|v| &v.name == d).map(|v| v.number),
+        None => e.values.first().map(|v| v.number),
     }
 }
 

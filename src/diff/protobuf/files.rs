@@ -281,6 +281,10 @@ const OPTION_RULES: &[(&str, &crate::diff::Rule)] = &[
 pub(super) fn check(b: &Side<'_>, r: &Side<'_>, out: &mut Sink) {
     for (key, bf) in &b.files {
         let Some(rf) = r.files.get(key) else {
+            // A dependency no longer imported is not deleted: only the API's own files count.
+            if !bf.own {
+                continue;
+            }
             out.push(
                 Change::new(&FILE_NO_DELETE, format!("file `{}` was deleted", bf.name))
                     .locs(Some(loc(bf, &bf.name, None)), None)

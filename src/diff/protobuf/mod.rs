@@ -33,7 +33,8 @@ pub const RULES: &[&[&Rule]] = &[files::ALL, deletes::ALL, messages::ALL, fields
 /// Compares two models, keeping the rules of `opts.proto_category`.
 pub fn compare(base: &Package, rev: &Package, opts: &Options) -> Vec<Change> {
     let category = opts.proto_category;
-    let (b, r) = (Side::new(base), Side::new(rev));
+    let by_name = side::entries_pair_by_name(base, rev);
+    let (b, r) = (Side::new(base, by_name), Side::new(rev, by_name));
     let mut out = Sink::new();
     files::check(&b, &r, &mut out);
     deletes::check(&b, &r, &mut out);

@@ -18,13 +18,26 @@ pub(crate) struct Side<'a> {
 }
 
 impl<'a> Side<'a> {
-    pub(crate) fn new(pkg: &'a Package) -> Self {
+    /// `by_name`: the entry files pair by name like the others (see [`entries_pair_by_name`]).
+    pub(crate) fn new(pkg: &'a Package, by_name: bool) -> Self {
         Side {
-            files: pkg.files.iter().map(|f| (file_key(f), f)).collect(),
+            files: pkg.files.iter().map(|f| (if by_name { f.name.as_str() } else { file_key(f) }, f)).collect(),
             messages: pkg.messages().map(|(f, m)| (m.full_name.as_str(), (f, m))).collect(),
             enums: pkg.enums().map(|(f, e)| (e.full_name.as_str(), (f, e))).collect(),
             services: pkg.services().map(|(f, s)| (s.full_name.as_str(), (f, s))).collect(),
         }
+    }
+}
+
+/// Whether the two entry files pair by name rather than with each other: when they differ and
+/// the other side holds a file of the same name (a package led by another of its files), pairing
+/// them would compare two different files.
+pub(crate) fn entries_pair_by_name(base: &Package, rev: &Package) -> bool {
+    let main = |p: &'_ Package| p.files.iter().find(|f| f.is_main).map(|f| f.name.clone());
+    let has = |p: &Package, n: &str| p.files.iter().any(|f| f.name == n);
+    match (main(base), main(rev)) {
+        (Some(b), Some(r)) => b != r && (has(rev, &b) || has(base, &r)),
+        _ => false,
     }
 }
 

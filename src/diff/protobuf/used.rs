@@ -1,5 +1,6 @@
 //! Dependency files matter only through the definitions the API uses. A package's own files are
-//! the entry file and every file of the same `package`; the other files it imports (vendored
+//! the entry file and every file of the same `package` (or every file of a folder given as the
+//! spec: [`File::own`]); the other files it imports (vendored
 //! googleapis, shared types of another package) are dependencies. A change located only in
 //! dependency files is kept when it concerns a message or enum reachable from the own files
 //! (their messages, enums, rpc requests and responses, extensions, through field types), or, for
@@ -25,7 +26,7 @@ struct Used<'a> {
 }
 
 /// Drops the changes to definitions of dependency files that the API does not use. A version
-/// without an entry file (a live descriptor set) has no dependencies: everything is its own.
+/// without dependency files (a live descriptor set) has none to drop: everything is its own.
 pub(super) fn retain_used(base: &Package, rev: &Package, changes: &mut Vec<Change>) {
     let mut used = Used { deps: HashMap::new(), reachable: HashSet::new(), known: HashSet::new(), defining: HashSet::new() };
     for pkg in [base, rev] {
@@ -73,8 +74,7 @@ impl Used<'_> {
 }
 
 fn add<'a>(pkg: &'a Package, used: &mut Used<'a>) {
-    let Some(main) = pkg.files.iter().find(|f| f.is_main) else { return };
-    let own = |f: &File| f.is_main || f.package == main.package;
+    let own = |f: &File| f.own;
     let fields: HashMap<&str, Vec<&str>> =
         pkg.messages().map(|(_, m)| (m.full_name.as_str(), m.fields.iter().map(|f| f.type_name.as_str()).collect())).collect();
     let mut stack: Vec<&str> = Vec::new();

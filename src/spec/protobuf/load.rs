@@ -17,16 +17,16 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 /// Import names under this prefix are the well-known types bundled with protox.
-const WKT_PREFIX: &str = "google/protobuf/";
+pub(super) const WKT_PREFIX: &str = "google/protobuf/";
 /// How many parent folders are tried as import roots.
-const MAX_ANCESTORS: usize = 32;
+pub(super) const MAX_ANCESTORS: usize = 32;
 
 /// Import names opened so far, with their display names (for error locations and the model).
 type Opened = Rc<RefCell<HashMap<String, String>>>;
 
 /// Serves protox the entry file from memory and every other file through [`Fetch`], trying each
 /// import root in turn.
-struct FetchResolver {
+pub(super) struct FetchResolver {
     fetch: Arc<dyn Fetch>,
     roots: Vec<PathBuf>,
     main_name: String,
@@ -100,24 +100,80 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Result<Package> {
     let main_name = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
     let main_name = if main_name.is_empty() || main_name.starts_with('/') { "main.proto".to_string() } else { main_name };
 
-    let opened: Opened = Rc::default();
-    let refused: Rc<RefCell<Option<Located>>> = Rc::default();
+    let display_prefix = input.name.strip_suffix(main_name.as_str()).map(str::to_string);
+    let mut names = vec![main_name.clone()];
+    if opts.proto_package {
+        names.extend(siblings(input, &dir, &root));
+        // The siblings' import names hang from the package root (they lie in the entry's
+        // folder, so reading them stays inside the boundary).
+        if !roots.contains(&root) {
+            roots.push(root.clone());
+        }
+    }
+    let resolver = FetchResolver::new(input, roots, root, display_prefix, Some((main_name.clone(), input.text.clone())));
+    let mut pkg = compile(resolver, &names, input)?;
+    let package = pkg.files.iter().find(|f| f.is_main).map(|f| f.package.clone()).unwrap_or_default();
+    for f in &mut pkg.files {
+        f.own = f.is_main || f.package == package;
+    }
+    Ok(pkg)
+}
+
+/// The import names of the other `.proto` files of the entry's folder that declare its package
+/// (a package is the set of files that declare it, imported by the entry or not).
+fn siblings(input: &Input, dir: &Path, root: &Path) -> Vec<String> {
+    // Files without a `package` are not grouped: each stands alone.
+    let Some(package) = crate::spec::imports::proto_package(&input.text) else { return Vec::new() };
+    let Some(listed) = input.fetch.list(dir, false) else { return Vec::new() };
+    let main = normalize(&input.path);
+    listed
+        .into_iter()
+        .filter(|p| p.parent() == Some(dir) && p.extension().is_some_and(|e| e == "proto") && normalize(p) != main)
+        .filter(|p| input.fetch.fetch(p).is_ok_and(|t| crate::spec::imports::proto_package(&t).as_ref() == Some(&package)))
+        .filter_map(|p| {
+            let rel = normalize(&p).strip_prefix(root).ok()?.to_path_buf();
+            Some(rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/"))
+        })
+        .filter(|n| !n.starts_with(WKT_PREFIX))
+        .collect()
+}
+
+impl FetchResolver {
+    /// A resolver over `roots`; `main` is the entry file (its import name and text), served from
+    /// memory, and `display_prefix` turns an import name found under `main_root` into a display name.
+    pub(super) fn new(
+        input: &Input,
+        roots: Vec<PathBuf>,
+        main_root: PathBuf,
+        display_prefix: Option<String>,
+        main: Option<(String, String)>,
+    ) -> Self {
+        let (main_name, main_text) = main.unwrap_or_default();
+        FetchResolver {
+            fetch: input.fetch.clone(),
+            roots,
+            main_name,
+            main_display: input.name.clone(),
+            main_text,
+            display_prefix,
+            main_root,
+            opened: Rc::default(),
+            refused: Rc::default(),
+        }
+    }
+}
+
+/// Compiles the files named `names` (import names) once, with everything they import, and lowers
+/// them; `input` names the spec in errors. Every file starts as the API's own ([`File::own`]).
+pub(super) fn compile(resolver: FetchResolver, names: &[String], input: &Input) -> Result<Package> {
+    let (opened, refused) = (resolver.opened.clone(), resolver.refused.clone());
+    let main_name = resolver.main_name.clone();
     let mut chain = ChainFileResolver::new();
-    chain.add(FetchResolver {
-        fetch: input.fetch.clone(),
-        roots,
-        main_name: main_name.clone(),
-        main_display: input.name.clone(),
-        main_text: input.text.clone(),
-        display_prefix: input.name.strip_suffix(main_name.as_str()).map(str::to_string),
-        main_root: root,
-        opened: opened.clone(),
-        refused: refused.clone(),
-    });
+    chain.add(resolver);
     chain.add(GoogleFileResolver::new());
     let mut compiler = protox::Compiler::with_file_resolver(chain);
     compiler.include_imports(true).include_source_info(true);
-    if let Err(e) = compiler.open_file(&main_name) {
+    if let Err(e) = compiler.open_files(names) {
         // A refused import, or an import name protox cannot parse, explains the failure better
         // than protox's own message ("not found", "invalid group name").
         if let Some(l) = refused.borrow_mut().take() {
@@ -144,7 +200,7 @@ pub fn from_descriptor_set(name: &str, bytes: &[u8]) -> Result<Package> {
 
 /// The folder the entry file's import name is relative to: an include folder that holds it, the
 /// folder its `package` path hangs from, or the parent folder from which its first import resolves.
-fn main_root(input: &Input, dir: &Path, includes: &[PathBuf]) -> PathBuf {
+pub(super) fn main_root(input: &Input, dir: &Path, includes: &[PathBuf]) -> PathBuf {
     let path = normalize(&input.path);
     if let Some(inc) = includes.iter().map(|i| normalize(i)).find(|i| !i.as_os_str().is_empty() && path.starts_with(i)) {
         return inc;
@@ -242,7 +298,7 @@ fn too_deep(display: &str, text: &str) -> Option<Located> {
 }
 
 /// A light scan for the `package` and `import` statements (only used to guess the import root).
-fn scan(text: &str) -> (Option<String>, Vec<String>) {
+pub(super) fn scan(text: &str) -> (Option<String>, Vec<String>) {
     let mut package = None;
     let mut imports = Vec::new();
     for line in text.lines().map(str::trim) {
@@ -259,7 +315,7 @@ fn scan(text: &str) -> (Option<String>, Vec<String>) {
 }
 
 /// Maps a protox error to a located one, naming the file as the user knows it.
-fn locate(err: &protox::Error, opened: &HashMap<String, String>, input: &Input) -> Located {
+pub(super) fn locate(err: &protox::Error, opened: &HashMap<String, String>, input: &Input) -> Located {
     let mut message = err.to_string();
     if err.is_file_not_found() {
         message.push_str(": expected it under the importing file's folder, a folder given with -I, or a parent folder");
@@ -299,7 +355,8 @@ fn lower(set: &pt::FileDescriptorSet, opened: &HashMap<String, String>, main_nam
         }
         let display = opened.get(&name).cloned().unwrap_or_else(|| name.clone());
         let mut file = lower_file(fd, name, display, &map_entries, http);
-        file.is_main = file.name == main_name;
+        file.is_main = !main_name.is_empty() && file.name == main_name;
+        file.own = true;
         files.push(file);
     }
     Package { files }
@@ -774,6 +831,47 @@ service S {
         let live = from_descriptor_set("grpc://x", &compiler.encode_file_descriptor_set()).unwrap();
         let method = live.services().next().unwrap().1.methods[0].http.clone().unwrap();
         assert_eq!(method.bindings, rule.bindings);
+    }
+
+    /// An import the git revision does not hold is named as a missing import, on the importing
+    /// line, not as a failure to read from git.
+    #[test]
+    fn a_missing_import_at_a_git_revision_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let git = |args: &[&str]| assert!(crate::source::git::run(dir.path(), args).is_some(), "git {args:?}");
+        git(&["init", "-q"]);
+        git(&["config", "user.email", "t@example.com"]);
+        git(&["config", "user.name", "t"]);
+        write(dir.path(), &[("api/main.proto", "syntax = \"proto3\";\nimport \"types.proto\";\nmessage A { T t = 1; }\n")]);
+        git(&["add", "-A"]);
+        git(&["commit", "-qm", "v1"]);
+        let l = located(try_load(dir.path(), "HEAD:api/main.proto", vec![]));
+        assert!(l.message.contains("types.proto") && !l.message.contains("cannot read from git"), "{l}");
+        assert_eq!((l.file.as_str(), l.line), ("HEAD:api/main.proto", Some(2)), "{l}");
+    }
+
+    /// With `proto_package`, an entry file brings every file of its folder that declares its
+    /// package, imported or not; other packages of the folder stay out.
+    #[test]
+    fn a_package_is_compiled_with_its_siblings() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            &[
+                ("acme/v1/svc.proto", "syntax = \"proto3\";\npackage acme.v1;\nmessage Req {}\n"),
+                ("acme/v1/types.proto", "syntax = \"proto3\";\npackage acme.v1;\nmessage Money {}\n"),
+                ("acme/v1/other.proto", "syntax = \"proto3\";\npackage acme.other;\nmessage O {}\n"),
+            ],
+        );
+        let load_with = |package: bool| {
+            let input = Input::open("acme/v1/svc.proto", dir.path()).unwrap();
+            load(&input, &LoadOptions { proto_package: package, ..LoadOptions::default() }).unwrap()
+        };
+        let names = |p: &Package| p.files.iter().map(|f| (f.name.clone(), f.own)).collect::<Vec<_>>();
+        assert_eq!(names(&load_with(false)), [("acme/v1/svc.proto".to_string(), true)]);
+        let pkg = load_with(true);
+        assert_eq!(names(&pkg), [("acme/v1/svc.proto".to_string(), true), ("acme/v1/types.proto".to_string(), true)]);
+        assert_eq!(pkg.files[1].display, "acme/v1/types.proto");
     }
 
     #[test]

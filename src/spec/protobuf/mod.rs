@@ -8,6 +8,7 @@ mod http;
 mod load;
 mod model;
 mod roots;
+mod tree;
 
 pub use model::{
     Cardinality, Enum, EnumValue, Field, File, FileOption, HttpBinding, HttpRule, Kind, Message, Method, Oneof, Package, Pos, Service,
@@ -16,3 +17,4 @@ pub use model::{
 
 pub use load::{from_descriptor_set, load};
 pub use roots::roots;
+pub use tree::load_tree;

@@ -21,6 +21,10 @@ pub struct File {
     pub display: String,
     /// The entry file (it pairs with the other side's entry file whatever the names).
     pub is_main: bool,
+    /// Part of the API compared: the entry file and the files of its package, or every file of
+    /// a folder given as the spec. The others are dependencies (imports from elsewhere), which
+    /// matter only through what the API uses.
+    pub own: bool,
     /// The `package` (empty when the file has none).
     pub package: String,
     /// `proto2` or `proto3`.

@@ -1,0 +1,167 @@
+//! Protobuf trees compared as buf compares them: `diff` of two folders (a package or a whole
+//! tree), import roots per side, a package checked with every file of its folder, and the
+//! differential run against `buf breaking` on real googleapis releases (`scripts/buf-compare.py`).
+
+mod common_repo;
+
+use common_repo::{ENV, Repo};
+use std::path::Path;
+use std::process::Command;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl std::fmt::Debug for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "exit {}\n--- stdout\n{}\n--- stderr\n{}", self.code, self.stdout, self.stderr)
+    }
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let o = Command::new(env!("CARGO_BIN_EXE_apidiff")).args(args).current_dir(dir).envs(ENV.iter().copied()).output().unwrap();
+    Run {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into(),
+        stderr: String::from_utf8_lossy(&o.stderr).into(),
+    }
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+fn ids(out: &Run) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {out:?}"));
+    let mut ids: Vec<String> = v["changes"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_string()).collect();
+    ids.sort();
+    ids
+}
+
+const SERVICE: &str = "syntax = \"proto3\";\npackage acme.v1;\nimport \"shared/money.proto\";\nmessage Price { shared.Money amount = 1; }\nservice Prices { rpc Get(Price) returns (Price); }\n";
+
+/// Two releases side by side, each with its own copy of a shared import root: one `-I` for both
+/// sides would read the same copy twice and hide the change; `--base-include` and
+/// `--revision-include` read each side's own.
+#[test]
+fn import_roots_per_side_show_a_change_in_the_old_sides_imports() {
+    let d = tempfile::tempdir().unwrap();
+    let r = d.path();
+    for (v, field) in [("v1", "int64 units = 1;"), ("v2", "string units = 1;")] {
+        write(r, &format!("{v}/api/acme/v1/prices.proto"), SERVICE);
+        write(
+            r,
+            &format!("{v}/shared/shared/money.proto"),
+            &format!("syntax = \"proto3\";\npackage shared;\nmessage Money {{ {field} }}\n"),
+        );
+    }
+    let one = run_in(r, &["diff", "v1/api/acme/v1", "v2/api/acme/v1", "-I", "v2/shared", "-f", "json", "--fail-on", "never"]);
+    assert_eq!(one.code, 0, "{one:?}");
+    assert!(!ids(&one).iter().any(|i| i == "proto-field-same-type"), "one root for both sides sees one copy: {one:?}");
+    let both = ["diff", "v1/api/acme/v1", "v2/api/acme/v1", "--base-include", "v1/shared", "--revision-include", "v2/shared", "-f", "json"];
+    let out = run_in(r, &both);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(ids(&out).iter().any(|i| i == "proto-field-same-type"), "{out:?}");
+}
+
+/// `diff` takes two folders, on disk or at git revisions (`REV:folder`): a whole tree compiled
+/// once, where a deleted package and a deleted file are findings.
+#[test]
+fn folders_are_compared_as_trees_on_disk_and_in_git() {
+    let repo = Repo::new();
+    repo.write("proto/acme/v1/orders.proto", "syntax = \"proto3\";\npackage acme.v1;\nmessage Order { string id = 1; }\n");
+    repo.write("proto/acme/v1/extra.proto", "syntax = \"proto3\";\npackage acme.v1;\nmessage Extra { string id = 1; }\n");
+    repo.write("proto/legacy/v1/legacy.proto", "syntax = \"proto3\";\npackage legacy.v1;\nmessage Ticket { string id = 1; }\n");
+    repo.commit("v1");
+    std::fs::remove_dir_all(repo.path().join("proto/legacy")).unwrap();
+    std::fs::remove_file(repo.path().join("proto/acme/v1/extra.proto")).unwrap();
+    repo.commit("drop legacy.v1 and extra.proto");
+    let out = run_in(repo.path(), &["diff", "HEAD~1:proto", "proto", "-f", "json", "--proto-category", "FILE"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let got = ids(&out);
+    // Under FILE a deleted file is the finding (its definitions go with it, as in buf).
+    assert_eq!(got, ["proto-file-no-delete", "proto-file-no-delete"], "{out:?}");
+    let out = run_in(repo.path(), &["diff", "HEAD~1:proto", "HEAD:proto", "-f", "json"]);
+    assert_eq!(ids(&out), ["proto-package-message-no-delete", "proto-package-no-delete"], "{out:?}");
+    // An empty folder is refused, naming it.
+    std::fs::create_dir_all(repo.path().join("empty")).unwrap();
+    let out = run_in(repo.path(), &["diff", "empty", "proto"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("empty") && out.stderr.contains("without .proto files"), "{out:?}");
+}
+
+/// In a repository, a package is compiled with every file of its folder: a service that stops
+/// importing a sibling, or moves a message to another file of the package, deletes nothing.
+#[test]
+fn check_compiles_a_package_with_every_file_of_its_folder() {
+    let repo = Repo::new();
+    repo.write(
+        "proto/acme/v1/svc.proto",
+        "syntax = \"proto3\";\npackage acme.v1;\nimport \"acme/v1/types.proto\";\nmessage Req { string id = 1; }\nmessage Address { string city = 1; }\nservice S { rpc Get(Req) returns (Req); }\n",
+    );
+    repo.write("proto/acme/v1/types.proto", "syntax = \"proto3\";\npackage acme.v1;\nmessage Money { int64 units = 1; }\n");
+    repo.commit("v1");
+    repo.write(
+        "proto/acme/v1/svc.proto",
+        "syntax = \"proto3\";\npackage acme.v1;\nimport \"acme/v1/address.proto\";\nmessage Req { string id = 1; Address a = 2; }\nservice S { rpc Get(Req) returns (Req); }\n",
+    );
+    repo.write("proto/acme/v1/address.proto", "syntax = \"proto3\";\npackage acme.v1;\nmessage Address { string city = 1; }\n");
+    repo.commit("Address moves to its own file; svc.proto no longer imports types.proto");
+    let out = run_in(repo.path(), &["check", "--base", "HEAD~1", "-f", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let got = ids(&out);
+    assert!(!got.iter().any(|i| i.contains("no-delete")), "nothing was deleted from the package: {out:?}");
+    let discovered = run_in(repo.path(), &["discover", "-f", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&discovered.stdout).unwrap();
+    assert_eq!(v["specs"].as_array().unwrap().len(), 1, "one spec for the package: {v:#}");
+}
+
+/// A small slice of the differential run against `buf breaking` (one package, two releases of
+/// the googleapis tree): both tools must agree. Needs npm `@bufbuild/buf` and the releases,
+/// installed by `scripts/deps.sh` into `~/.cache/apidiff-buf-compare`; fails when CI=true and
+/// they are missing, skips otherwise.
+#[test]
+fn buf_breaking_agrees_on_a_googleapis_package() {
+    let cache = Path::new(&std::env::var("HOME").unwrap()).join(".cache/apidiff-buf-compare");
+    let ready = cache.join("buf/node_modules/.bin/buf").exists()
+        && ["5.0.0", "6.0.1"].iter().all(|v| cache.join(format!("gpf-{v}/package/google/pubsub/v1")).is_dir());
+    if !ready {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "CI=true but buf or google-proto-files are missing: run scripts/deps.sh");
+        return;
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/buf-compare.py");
+    let o = Command::new("python3")
+        .arg(script)
+        .args(["--apidiff", env!("CARGO_BIN_EXE_apidiff"), "--releases", "5.0.0,6.0.1", "--packages", "google/pubsub/v1,google/iam/v1"])
+        .arg("--cache")
+        .arg(&cache)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout.contains("packages compared: 2 ") && stdout.contains("unexplained disagreements: 0"), "{stdout}");
+}
+
+/// A package is compared whichever of its files leads it: when the file that stands for the
+/// package now did not exist at the base, another file of the package there does.
+#[test]
+fn a_package_led_by_a_new_file_is_still_compared() {
+    let repo = Repo::new();
+    let b = "syntax = \"proto3\";\npackage acme.v1;\noption java_outer_classname = \"BProto\";\nmessage B {}\n";
+    repo.write("proto/acme/v1/b.proto", &format!("{b}message Gone {{}}\n"));
+    repo.commit("v1");
+    repo.write(
+        "proto/acme/v1/a.proto",
+        "syntax = \"proto3\";\npackage acme.v1;\noption java_outer_classname = \"AProto\";\nmessage A {}\n",
+    );
+    repo.write("proto/acme/v1/b.proto", b);
+    repo.commit("a.proto leads the package; Gone is deleted");
+    let out = run_in(repo.path(), &["check", "--base", "HEAD~1", "-f", "json"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    // b.proto pairs with b.proto (not with the new leading file a.proto): its options did not change.
+    assert_eq!(ids(&out), ["proto-message-added", "proto-package-message-no-delete"], "{out:?}");
+}
