@@ -3,7 +3,7 @@
 //! what was recorded.
 
 use super::ci;
-use super::context::{Bar, Common, actor, live_identity, now_ms, on_big_stack, plural, proto_category, short, today};
+use super::context::{Bar, Common, actor, live_identity, now_ms, plural, proto_category, short, today};
 use super::context::{Exit, LiveArgs};
 use crate::error::Error;
 use crate::notify::{self};
@@ -85,7 +85,7 @@ pub struct CheckArgs {
 pub(super) fn run(args: CheckArgs, color: bool, quiet: bool) -> Result<Exit, Error> {
     let ctx = args.common.context()?;
     let identity = if args.live { live_identity(&ctx.root, args.deploy.clone()) } else { identity(&ctx.root, args.deploy.clone()) };
-    on_big_stack(move || check(args, ctx, identity, color, quiet))
+    crate::deep::run("the check", move || check(args, ctx, identity, color, quiet))
 }
 
 /// Git facts for the record: the deploy (HEAD unless `--deploy`), author, message, actor.

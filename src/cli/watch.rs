@@ -2,7 +2,7 @@
 //! the connection settings and alert secrets from the command line and the environment, stops on
 //! SIGTERM, and prints one line per source per poll.
 
-use super::context::{Common, Exit, LiveArgs, interval, on_big_stack, watcher};
+use super::context::{Common, Exit, LiveArgs, interval, watcher};
 use crate::error::Error;
 use crate::notify;
 use crate::pipeline::watch;
@@ -34,7 +34,7 @@ pub struct WatchArgs {
 pub(super) fn run(args: WatchArgs) -> Result<Exit, Error> {
     let every = interval("--interval", &args.interval)?;
     let ctx = args.common.context()?;
-    on_big_stack(move || {
+    crate::deep::run("the watch loop", move || {
         let w = watcher(&ctx, &args.modules, &args.connection, !args.no_alerts)?;
         let stop = on_sigterm();
         let stopped = watch::run(&w, every, args.once, &stop, &mut |polled| {

@@ -57,8 +57,8 @@ API_DESCRIPTION_MOVED = "api-description-moved", Any, Info, None, "spec", Rename
 /// `deploy` (or as snapshot `snapshot` when no deploy id was recorded).
 pub fn removed(module: &str, spec: &str, snapshot: &str, deploy: Option<&str>) -> Change {
     let at = match deploy {
-        Some(d) => format!("deploy {}", short(d)),
-        None => format!("snapshot {}", short(snapshot)),
+        Some(d) => format!("deploy {}", crate::ids::short(d)),
+        None => format!("snapshot {}", crate::ids::short(snapshot)),
     };
     Change::new(
         &API_DESCRIPTION_REMOVED,
@@ -101,10 +101,6 @@ pub fn renamed(module: &str, from: &str, to: &str) -> Change {
         .locs(Some(Location::new(from, from)), Some(Location::new(to, to)))
         .values(Some(from.to_string()), Some(to.to_string()))
         .finish()
-}
-
-fn short(id: &str) -> &str {
-    crate::ids::short(id)
 }
 
 #[cfg(test)]

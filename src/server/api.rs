@@ -1,6 +1,6 @@
 //! The request handlers. Each checks the caller's role, then calls the library.
 
-use super::{ApiError, AppState, Caller, big_stack, blocking, now_ms, require};
+use super::{ApiError, AppState, Caller, blocking, now_ms, require};
 use crate::diff::Options;
 use crate::pipeline;
 use crate::pipeline::rollback::{Current, RollbackRequest};
@@ -289,7 +289,7 @@ pub(super) async fn register(State(state): S, Extension(caller): C, b: Body<Regi
         pr: None,
     };
     blocking(move || {
-        big_stack(move || {
+        crate::deep::run("the register request", move || {
             let fail_on = fail_on(&state);
             let req = pipeline::Request {
                 root: state.root.clone(),

@@ -16,7 +16,7 @@ mod state;
 pub use api::OPENAPI as OPENAPI_YAML;
 pub use door::BODY_BUDGET;
 pub use state::{AUDIT_QUEUE, ApiError, AppState, DEFAULT_LIMIT, ENTRY_TTL, HEALTH_PER_MINUTE, Log, REGISTER_LIMIT, TIMEOUT, now_ms};
-pub(crate) use state::{Caller, Internal, big_stack, blocking, require};
+pub(crate) use state::{Caller, Internal, blocking, require};
 
 use crate::store::{Action, AuditEvent, unique_id};
 use crate::time;

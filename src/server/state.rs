@@ -287,12 +287,6 @@ pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, Ap
         .map_err(|_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal error: the worker failed".into()))?
 }
 
-/// Runs `f` with [`crate::deep::run`] (inside a blocking task): a large stack, and a panic
-/// answered as an internal error.
-pub(crate) fn big_stack<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
-    crate::deep::run("the request", f)
-}
-
 /// What the watch loop last saw (empty while the server does not watch).
 #[derive(Debug, Default)]
 pub struct Board(pub(crate) Mutex<Seen>);

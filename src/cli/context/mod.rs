@@ -13,7 +13,7 @@ pub(super) use output::{Bar, plural, render_options, use_color};
 pub use output::{ColorChoice, Exit};
 pub(crate) use output::{out, out_bytes};
 pub use repo::Common;
-pub(super) use repo::{Ctx, actor, discovery, on_big_stack, proto_category, ref_root_flags};
+pub(super) use repo::{Ctx, actor, discovery, proto_category, ref_root_flags};
 pub(super) use store::{checked_urls, open, settings};
 
 pub(super) use crate::ids::short;

@@ -82,11 +82,6 @@ pub(crate) fn actor(root: &Path) -> Option<String> {
     git::committer(root).or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
 }
 
-/// Runs `f` on a thread with a large stack (specs are graphs; comparison recurses).
-pub(crate) fn on_big_stack<T: Send + 'static>(f: impl FnOnce() -> Result<T, Error> + Send + 'static) -> Result<T, Error> {
-    crate::deep::run("the command", f)
-}
-
 /// The buf category of the protobuf rules: `--proto-category` (any case), else the config's
 /// `protobuf.category`, else `PACKAGE`.
 pub(crate) fn proto_category(arg: Option<&str>, config: &Config) -> Result<crate::diff::Category, Error> {
