@@ -209,6 +209,13 @@ impl Devtools {
     }
 
     fn call(&mut self, session: Option<&str>, method: &str, params: serde_json::Value) -> serde_json::Value {
+        let v = self.answer(session, method, params);
+        assert!(v.get("error").is_none(), "{method}: {v}");
+        v["result"].clone()
+    }
+
+    /// Sends one command and returns its whole answer (`result` or `error`).
+    fn answer(&mut self, session: Option<&str>, method: &str, params: serde_json::Value) -> serde_json::Value {
         use std::io::{BufRead, Write};
         self.next += 1;
         let mut msg = json!({"id": self.next, "method": method, "params": params});
@@ -222,8 +229,7 @@ impl Devtools {
             buf.pop();
             let v: serde_json::Value = serde_json::from_slice(&buf).unwrap();
             if v["id"] == self.next {
-                assert!(v.get("error").is_none(), "{method}: {v}");
-                return v["result"].clone();
+                return v;
             }
         }
     }
@@ -233,8 +239,12 @@ impl Devtools {
         let start = std::time::Instant::now();
         loop {
             let session = self.session.clone();
-            let r = self.call(Some(&session), "Runtime.evaluate", json!({"expression": expr, "returnByValue": true}));
-            if let Some(v) = r["result"]["value"].as_str().filter(|v| !v.is_empty()) {
+            let a = self.answer(Some(&session), "Runtime.evaluate", json!({"expression": expr, "returnByValue": true}));
+            // An evaluation that a reload interrupts has no answer yet: poll again. Any other
+            // error fails the test.
+            let navigated = a["error"]["message"].as_str().is_some_and(|m| m.contains("navigated or closed"));
+            assert!(a.get("error").is_none() || navigated, "Runtime.evaluate: {a}");
+            if let Some(v) = a["result"]["result"]["value"].as_str().filter(|v| !v.is_empty()) {
                 return v.to_string();
             }
             assert!(start.elapsed() < within, "`{expr}` stayed empty for {within:?}");
