@@ -33,6 +33,7 @@ pub mod source;
 pub mod spec;
 pub mod store;
 pub mod time;
+pub mod usage;
 pub mod witness;
 
 pub use error::{Error, ErrorKind, Located, Result};

@@ -33,6 +33,7 @@ pub mod record;
 #[cfg(feature = "s3")]
 pub mod s3;
 pub mod stored;
+pub mod usage;
 pub mod view;
 
 pub use archive::{

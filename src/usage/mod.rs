@@ -1,0 +1,355 @@
+//! What clients really call. Evidence of use (access logs, traces, GraphQL operation documents,
+//! gRPC spans) is reduced to daily counts per module, [`Element`] and client ([`DailyCount`]);
+//! raw requests, IPs, tokens and bodies are never kept. A [`UsageIndex`] holds the counts in
+//! memory and answers, for the element a change touches, the [`Usage`] a verdict carries, under
+//! the team's [`UsagePolicy`] (Hive's knobs: a window, a request and share threshold, excluded
+//! clients).
+//!
+//! Unknown is never read as unused: a module without evidence in the window gives
+//! `Usage::Unknown`, and only a module with evidence can say an element was not called.
+
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// A thing of a description that a request can use.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Element {
+    /// An HTTP operation: upper-case method and the path template as the description writes it,
+    /// server base path removed (`GET /pets/{petId}`), or an AsyncAPI operation/channel.
+    Operation {
+        /// `GET`, `POST`, … (`PUBLISH`/`SUBSCRIBE` or the operation id for AsyncAPI).
+        method: String,
+        /// The path template (`/pets/{petId}`) or channel name.
+        path: String,
+    },
+    /// A parameter an HTTP request sent.
+    Parameter {
+        /// The operation's method.
+        method: String,
+        /// The operation's path template.
+        path: String,
+        /// `query`, `header`, `path` or `cookie`.
+        location: String,
+        /// The parameter's name (header names lower-cased).
+        name: String,
+    },
+    /// A body property a request sent or a response returned, as a JSON pointer in which array
+    /// indexes are `*` (`/items/*/name`).
+    Property {
+        /// The operation's method.
+        method: String,
+        /// The operation's path template.
+        path: String,
+        /// `request` or `response`.
+        direction: String,
+        /// The pointer.
+        pointer: String,
+    },
+    /// A GraphQL field an operation selected (`Query.user`, `User.email`).
+    Field {
+        /// The parent type.
+        parent: String,
+        /// The field.
+        field: String,
+    },
+    /// A GraphQL argument an operation passed (`Query.users(first:)`).
+    Argument {
+        /// The parent type.
+        parent: String,
+        /// The field.
+        field: String,
+        /// The argument.
+        argument: String,
+    },
+    /// A gRPC method called (`rpc.service` / `rpc.method` of a span).
+    Rpc {
+        /// The fully qualified service (`acme.v1.Billing`).
+        service: String,
+        /// The method (`Charge`).
+        method: String,
+    },
+}
+
+impl Element {
+    /// The element as the report writes an operation (`GET /pets/{petId}`, `Query.user`,
+    /// `acme.v1.Billing/Charge`), which is also how changes name theirs.
+    pub fn operation(&self) -> String {
+        match self {
+            Element::Operation { method, path } | Element::Parameter { method, path, .. } | Element::Property { method, path, .. } => {
+                format!("{method} {path}")
+            }
+            Element::Field { parent, field } | Element::Argument { parent, field, .. } => format!("{parent}.{field}"),
+            Element::Rpc { service, method } => format!("{service}/{method}"),
+        }
+    }
+}
+
+/// Requests of one client to one element of one module on one UTC day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DailyCount {
+    /// The module (as apidiff.yaml names it).
+    pub module: String,
+    /// What was used.
+    pub element: Element,
+    /// Who: a configured header's value, the user agent's product, or a pseudonymised key;
+    /// never an IP address or a credential.
+    pub client: String,
+    /// The day, `YYYY-MM-DD` (UTC).
+    pub day: String,
+    /// How many requests.
+    pub requests: u64,
+    /// The last request's time that day (RFC 3339, UTC).
+    pub last_seen: String,
+}
+
+/// The team's policy for reading usage, from apidiff.yaml's `usage:` block.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UsagePolicy {
+    /// How far back evidence counts, in days (`30d` in YAML is read by the config layer).
+    pub window_days: u32,
+    /// A breaking change to an element with fewer requests than this in the window is a warning.
+    pub min_requests: u64,
+    /// … or with a smaller share (0.0–1.0) of the module's requests than this.
+    pub min_share: f64,
+    /// Clients whose requests are not counted (test robots, monitors).
+    pub exclude_clients: Vec<String>,
+}
+
+impl Default for UsagePolicy {
+    fn default() -> Self {
+        UsagePolicy { window_days: 30, min_requests: 1, min_share: 0.0, exclude_clients: Vec::new() }
+    }
+}
+
+/// One client's share of an element's use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientCount {
+    /// The client.
+    pub client: String,
+    /// Its requests in the window.
+    pub requests: u64,
+}
+
+/// What the evidence says about one element: the `usage` a change carries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Usage {
+    /// The module has evidence in the window.
+    Known(KnownUsage),
+    /// The module has no evidence in the window: nothing can be said (never read as unused).
+    Unknown {
+        /// Always `false`.
+        known: bool,
+    },
+}
+
+/// Usage of an element whose module has evidence in the window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KnownUsage {
+    /// Always `true`.
+    pub known: bool,
+    /// The window, `30d`.
+    pub window: String,
+    /// Requests to the element in the window (excluded clients not counted).
+    pub requests: u64,
+    /// Distinct clients that made them.
+    pub clients: u64,
+    /// The last request's time, when there was one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<String>,
+    /// The busiest clients, most requests first (at most five).
+    pub top_clients: Vec<ClientCount>,
+    /// All requests to the module in the window, the denominator of the share.
+    pub module_requests: u64,
+}
+
+impl Usage {
+    /// The value for a module without evidence.
+    pub fn unknown() -> Usage {
+        Usage::Unknown { known: false }
+    }
+
+    /// Whether the element was used enough, under the policy, for a break of it to matter.
+    /// `None` when nothing is known.
+    pub fn above_threshold(&self, policy: &UsagePolicy) -> Option<bool> {
+        match self {
+            Usage::Unknown { .. } => None,
+            Usage::Known(k) => {
+                let share = if k.module_requests == 0 { 0.0 } else { k.requests as f64 / k.module_requests as f64 };
+                Some(k.requests >= policy.min_requests.max(1) && share >= policy.min_share)
+            }
+        }
+    }
+}
+
+/// Counts for one element: per (day, client), and the latest time seen.
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    by_day_client: BTreeMap<(String, String), u64>,
+    last_seen: BTreeMap<String, String>,
+}
+
+/// Daily counts in memory, merged from any number of [`DailyCount`]s (adding the same count
+/// twice counts it twice: idempotency is the store's, which keeps one batch per evidence file).
+#[derive(Debug, Clone, Default)]
+pub struct UsageIndex {
+    elements: HashMap<(String, Element), Tally>,
+    /// Per module, per (day, client): all requests, matched or not.
+    modules: HashMap<String, BTreeMap<(String, String), u64>>,
+}
+
+impl UsageIndex {
+    /// An empty index.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one count: to its element, and to its module's total.
+    pub fn add(&mut self, c: &DailyCount) {
+        let key = (c.day.clone(), c.client.clone());
+        let tally = self.elements.entry((c.module.clone(), c.element.clone())).or_default();
+        *tally.by_day_client.entry(key.clone()).or_default() += c.requests;
+        let last = tally.last_seen.entry(c.day.clone()).or_default();
+        if c.last_seen > *last {
+            *last = c.last_seen.clone();
+        }
+        *self.modules.entry(c.module.clone()).or_default().entry(key).or_default() += c.requests;
+    }
+
+    /// Adds a module's requests that matched no element (they count in the module's total and
+    /// are evidence that the module is observed).
+    pub fn add_module_requests(&mut self, module: &str, day: &str, client: &str, requests: u64) {
+        let key = (day.to_string(), client.to_string());
+        *self.modules.entry(module.to_string()).or_default().entry(key).or_default() += requests;
+    }
+
+    /// Whether the module has any evidence on or after `since_day` (`YYYY-MM-DD`).
+    pub fn knows(&self, module: &str, since_day: &str, policy: &UsagePolicy) -> bool {
+        self.module_requests(module, since_day, policy) > 0
+    }
+
+    fn module_requests(&self, module: &str, since_day: &str, policy: &UsagePolicy) -> u64 {
+        self.modules.get(module).map_or(0, |m| {
+            m.iter()
+                .filter(|((day, client), _)| day.as_str() >= since_day && !policy.exclude_clients.contains(client))
+                .map(|(_, n)| n)
+                .sum()
+        })
+    }
+
+    /// The usage of the elements of `module` whose operation is `operation` (any element: the
+    /// operation itself, its parameters and properties), or of exactly `element` when given, in
+    /// the window ending on `today` (`YYYY-MM-DD`).
+    pub fn usage(&self, module: &str, element: &Element, today: &str, policy: &UsagePolicy) -> Usage {
+        let since = window_start(today, policy.window_days);
+        let module_requests = self.module_requests(module, &since, policy);
+        if module_requests == 0 {
+            return Usage::unknown();
+        }
+        let mut per_client: BTreeMap<&str, u64> = BTreeMap::new();
+        let mut last_seen: Option<&String> = None;
+        if let Some(t) = self.elements.get(&(module.to_string(), element.clone())) {
+            for ((day, client), n) in &t.by_day_client {
+                if day.as_str() >= since.as_str() && !policy.exclude_clients.contains(client) {
+                    *per_client.entry(client).or_default() += n;
+                    if let Some(ts) = t.last_seen.get(day) {
+                        last_seen = last_seen.max(Some(ts));
+                    }
+                }
+            }
+        }
+        let mut top: Vec<ClientCount> = per_client.iter().map(|(c, n)| ClientCount { client: c.to_string(), requests: *n }).collect();
+        top.sort_by(|a, b| b.requests.cmp(&a.requests).then_with(|| a.client.cmp(&b.client)));
+        let clients = top.len() as u64;
+        top.truncate(5);
+        Usage::Known(KnownUsage {
+            known: true,
+            window: format!("{}d", policy.window_days),
+            requests: per_client.values().sum(),
+            clients,
+            last_seen: last_seen.cloned(),
+            top_clients: top,
+            module_requests,
+        })
+    }
+
+    /// Every element of `module` with evidence, with its requests in the window, most used first.
+    pub fn elements_of(&self, module: &str, today: &str, policy: &UsagePolicy) -> Vec<(Element, u64)> {
+        let since = window_start(today, policy.window_days);
+        let mut out: Vec<(Element, u64)> = self
+            .elements
+            .iter()
+            .filter(|((m, _), _)| m == module)
+            .map(|((_, e), t)| {
+                let n = t
+                    .by_day_client
+                    .iter()
+                    .filter(|((day, client), _)| day.as_str() >= since.as_str() && !policy.exclude_clients.contains(client))
+                    .map(|(_, n)| n)
+                    .sum();
+                (e.clone(), n)
+            })
+            .collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out
+    }
+}
+
+/// The first day of a window of `days` ending on `today` (inclusive).
+pub fn window_start(today: &str, days: u32) -> String {
+    crate::time::days_of(today).and_then(|d| crate::time::date_of_days(d - i64::from(days.max(1)) + 1)).unwrap_or_else(|| today.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn op(m: &str, p: &str) -> Element {
+        Element::Operation { method: m.into(), path: p.into() }
+    }
+
+    fn count(module: &str, e: Element, client: &str, day: &str, n: u64) -> DailyCount {
+        DailyCount {
+            module: module.into(),
+            element: e,
+            client: client.into(),
+            day: day.into(),
+            requests: n,
+            last_seen: format!("{day}T12:00:00.000Z"),
+        }
+    }
+
+    #[test]
+    fn a_module_without_evidence_is_unknown_not_unused() {
+        let idx = UsageIndex::new();
+        let u = idx.usage("pets", &op("GET", "/pets"), "2026-12-06", &UsagePolicy::default());
+        assert_eq!(u, Usage::unknown());
+        assert_eq!(serde_json::to_value(&u).unwrap(), serde_json::json!({"known": false}));
+        assert_eq!(u.above_threshold(&UsagePolicy::default()), None);
+    }
+
+    #[test]
+    fn usage_counts_the_window_and_leaves_out_excluded_clients() {
+        let mut idx = UsageIndex::new();
+        idx.add(&count("pets", op("GET", "/pets"), "web", "2026-12-01", 10));
+        idx.add(&count("pets", op("GET", "/pets"), "robot", "2026-12-02", 5));
+        idx.add(&count("pets", op("GET", "/pets"), "old", "2026-10-01", 99));
+        idx.add(&count("pets", op("DELETE", "/pets/{id}"), "web", "2026-12-03", 1));
+        let policy = UsagePolicy { exclude_clients: vec!["robot".into()], ..UsagePolicy::default() };
+        let Usage::Known(k) = idx.usage("pets", &op("GET", "/pets"), "2026-12-06", &policy) else { panic!() };
+        assert_eq!((k.requests, k.clients, k.module_requests), (10, 1, 11));
+        assert_eq!(k.top_clients, vec![ClientCount { client: "web".into(), requests: 10 }]);
+        assert_eq!(k.last_seen.as_deref(), Some("2026-12-01T12:00:00.000Z"));
+        let unused = idx.usage("pets", &op("POST", "/pets"), "2026-12-06", &policy);
+        assert_eq!(unused.above_threshold(&policy), Some(false));
+        assert_eq!(idx.elements_of("pets", "2026-12-06", &policy)[0], (op("GET", "/pets"), 10));
+    }
+
+    #[test]
+    fn the_window_starts_days_minus_one_before_today() {
+        assert_eq!(window_start("2026-12-06", 30), "2026-11-07");
+        assert_eq!(window_start("2026-12-06", 1), "2026-12-06");
+    }
+}
