@@ -277,13 +277,13 @@ fn check_alerts_provider_and_dependant_owners_once() {
     w(
         "apidiff.yaml",
         &format!(
-            "modules:\n  - name: users\n    specs: ['services/users/*.yaml']\n    owners: ['@team-users']\n  - name: web\n    specs: ['web/*.yaml']\n    owners: ['@team-web', 'web-lead@example.com']\n    depends_on:\n      - module: users\n        uses: ['GET /users/{{id}}']\nalerts:\n  channels:\n    - {{type: webhook, url: '{url}', secret_env: E2E_SECRET}}\n{email}"
+            "modules:\n  - name: users\n    specs: ['services/users/*.yaml']\n    owners: ['@team-users']\n  - name: web\n    specs: ['web/*.yaml']\n    owners: ['@team-web', 'web-lead@example.com']\n    depends_on:\n      - module: users\n        uses: ['GET /users/{{id}}']\nalerts:\n  channels:\n    - {{type: webhook, url: '{url}', secret_env: APIDIFF_E2E_SECRET}}\n{email}"
         ),
     );
     w(".github/CODEOWNERS", "services/users/ alice@example.com\n");
     w("services/users/openapi.yaml", &users_spec(false, true));
     w("web/openapi.yaml", "openapi: 3.0.3\ninfo: {title: web, version: '1'}\npaths: {}\n");
-    let env = [("E2E_SECRET", "k")];
+    let env = [("APIDIFF_E2E_SECRET", "k")];
     sh(root, "git", &["init", "-q", "-b", "main"], &[]);
     sh(root, "git", &["add", "-A"], &[]);
     sh(root, "git", &["commit", "-qm", "base"], &[]);

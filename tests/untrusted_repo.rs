@@ -364,3 +364,61 @@ fn an_endless_stdin_is_refused_at_the_cap_without_growing_past_it() {
     // about 490 MB here.
     assert!(peak < (256 + 64) * 1024, "peak resident memory {peak} kB");
 }
+
+#[test]
+fn alert_channels_name_secrets_only_with_an_allowed_prefix() {
+    let server = serve();
+    let repo = Repo::new();
+    repo.write("api/openapi.yaml", SPEC);
+    let url = server.url.replace("/openapi.yaml", "/push");
+    repo.write(
+        "apidiff.yaml",
+        &format!("modules:\n  - name: api\n    specs: ['api/*.yaml']\nalerts:\n  channels:\n    - type: push\n      url: '{url}'\n      token_env: GITHUB_TOKEN\n"),
+    );
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-qm", "base"]);
+    let env = [("GITHUB_TOKEN", SECRET)];
+    for args in [&["check", "--record"][..], &["history"], &["watch", "--once"]] {
+        let o = run(&repo, args, &env);
+        refused(&o, &["apidiff.yaml:8", "token_env", "GITHUB_TOKEN", "APIDIFF_SECRETS_ENV_PREFIX"]);
+    }
+    assert!(server.seen.lock().unwrap().is_empty(), "nothing was sent");
+    // The person running apidiff may allow the prefix; then the token is used.
+    repo.write("api/openapi.yaml", SPEC2);
+    let o = run(&repo, &["check", "--record"], &[("GITHUB_TOKEN", SECRET), ("APIDIFF_SECRETS_ENV_PREFIX", "VAULT_,GITHUB_")]);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", text(&o));
+}
+
+#[test]
+fn a_repository_env_file_cannot_send_the_environments_credentials_to_its_endpoint() {
+    let server = serve();
+    let endpoint = server.url.replace("/openapi.yaml", "");
+    let repo = Repo::new();
+    repo.write("api/openapi.yaml", SPEC);
+    repo.write(".env", &format!("# local settings\nAPIDIFF_STORE=s3://history\nexport AWS_ENDPOINT_URL={endpoint}\n"));
+    let bare = |envs: &[(&str, &str)]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_apidiff"));
+        c.args(["history"]).current_dir(repo.path()).envs(ENV.iter().copied());
+        for k in ["APIDIFF_STORE", "APIDIFF_MIRROR", "DATABASE_URL", "APIDIFF_S3_ENDPOINT", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"] {
+            c.env_remove(k);
+        }
+        for k in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"] {
+            c.env_remove(k);
+        }
+        c.envs(envs.iter().copied()).output().unwrap()
+    };
+    let o = bare(&[("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE"), ("AWS_SECRET_ACCESS_KEY", SECRET)]);
+    refused(&o, &[".env:3", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID"]);
+    assert!(server.seen.lock().unwrap().is_empty(), "nothing was sent");
+    // Credentials in the same .env are the repository's own to send where it likes.
+    repo.write(
+        ".env",
+        &format!("APIDIFF_STORE=s3://history\nAWS_ENDPOINT_URL={endpoint}\nAWS_ACCESS_KEY_ID=local\nAWS_SECRET_ACCESS_KEY=local\n"),
+    );
+    let o = bare(&[]);
+    assert!(!text(&o).contains("cannot choose where your credentials"), "{}", text(&o));
+    // And the person running apidiff may choose the endpoint in the environment.
+    repo.write(".env", "APIDIFF_STORE=s3://history\n");
+    let o = bare(&[("AWS_ENDPOINT_URL", &endpoint), ("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE"), ("AWS_SECRET_ACCESS_KEY", SECRET)]);
+    assert!(!text(&o).contains("cannot choose where your credentials"), "{}", text(&o));
+}

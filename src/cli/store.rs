@@ -77,7 +77,7 @@ fn audit_export(archive: &Archive, root: &Path, details: serde_json::Value) -> R
 fn run_copy(args: CopyArgs, quiet: bool) -> Result<Exit, Error> {
     let (root, config) = args.common.root_and_config()?;
     let (from_url, settings) = match &args.from {
-        Some(from) => (from.clone(), settings(&root)),
+        Some(from) => (from.clone(), settings(&root)?),
         None => checked_urls(args.common.store.as_deref(), &config, &root).map(|(url, _, s)| (url, s))?,
     };
     let from = Archive::new(store::open_with(&from_url, &root, &settings)?);

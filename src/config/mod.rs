@@ -391,18 +391,23 @@ impl Channel {
 
     /// Environment variables this channel reads.
     pub fn env_names(&self) -> Vec<&str> {
+        self.env_settings().into_iter().map(|(_, v)| v).collect()
+    }
+
+    /// Each setting naming an environment variable, with the variable: (`token_env`, `X`).
+    pub fn env_settings(&self) -> Vec<(&'static str, &str)> {
         [
-            &self.webhook_url_env,
-            &self.url_env,
-            &self.secret_env,
-            &self.token_env,
-            &self.smtp_env,
-            &self.username_env,
-            &self.password_env,
-            &self.ca_file_env,
+            ("webhook_url_env", &self.webhook_url_env),
+            ("url_env", &self.url_env),
+            ("secret_env", &self.secret_env),
+            ("token_env", &self.token_env),
+            ("smtp_env", &self.smtp_env),
+            ("username_env", &self.username_env),
+            ("password_env", &self.password_env),
+            ("ca_file_env", &self.ca_file_env),
         ]
         .into_iter()
-        .filter_map(|o| o.as_deref())
+        .filter_map(|(k, o)| o.as_deref().map(|v| (k, v)))
         .collect()
     }
 
@@ -502,12 +507,15 @@ pub fn parse(name: &str, content: &str) -> Result<Config> {
 /// Positions of the settings checked after parsing, found in one pass.
 fn origin(name: &str, content: &str, syntax: text::Syntax, config: &Config) -> Origin {
     // Locating means reading the text again: only when there is something to locate.
-    if config.store.is_none() && config.headers_env.is_empty() && config.ref_roots.is_empty() {
+    if config.store.is_none() && config.headers_env.is_empty() && config.ref_roots.is_empty() && config.alerts.channels.is_empty() {
         return Origin { file: name.to_string(), positions: BTreeMap::new() };
     }
     let mut wanted = vec!["/store".to_string(), "/store/url".to_string(), "/store/mirror".to_string()];
     wanted.extend(config.headers_env.keys().map(|k| format!("/headers_env/{}", text::escape_segment(k))));
     wanted.extend((0..config.ref_roots.len()).map(|i| format!("/ref_roots/{i}")));
+    for (i, ch) in config.alerts.channels.iter().enumerate() {
+        wanted.extend(ch.env_settings().into_iter().map(|(k, _)| format!("/alerts/channels/{i}/{k}")));
+    }
     let found = Positions::find(content, syntax, wanted.iter().map(String::as_str));
     let positions = wanted.iter().filter_map(|p| found.get(p).map(|pos| (p.clone(), pos))).collect();
     Origin { file: name.to_string(), positions }
@@ -534,6 +542,31 @@ impl Config {
                         ),
                     )
                     .into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuses an alert channel setting (`token_env`, `secret_env`, …) that names an environment
+    /// variable lacking every allowed prefix ([`HEADERS_ENV_PREFIX`], plus `extra` from the person
+    /// running apidiff): a repository's own file must not send `GITHUB_TOKEN` as a push token
+    /// or an SMTP password to a server it names.
+    pub fn check_channel_env(&self, extra: &[String]) -> Result<()> {
+        for (i, ch) in self.alerts.channels.iter().enumerate() {
+            for (key, var) in ch.env_settings() {
+                let allowed = std::iter::once(HEADERS_ENV_PREFIX)
+                    .chain(extra.iter().map(String::as_str))
+                    .any(|p| !p.is_empty() && var.starts_with(p));
+                if !allowed {
+                    let mut prefixes = vec![HEADERS_ENV_PREFIX.to_string()];
+                    prefixes.extend(extra.iter().filter(|p| !p.is_empty()).cloned());
+                    let message = format!(
+                        "alerts channel {}: `{key}` names the environment variable `{var}`, which does not start with {}; rename the variable, or allow its prefix with APIDIFF_SECRETS_ENV_PREFIX",
+                        ch.display_name(i),
+                        prefixes.join(" or ")
+                    );
+                    return Err(self.origin.at(&format!("/alerts/channels/{i}/{key}"), message).into());
+                }
             }
         }
         Ok(())

@@ -56,6 +56,7 @@ impl Common {
             }
             None => Config::default(),
         };
+        config.check_channel_env(&secrets_env_prefixes())?;
         Ok((root, config))
     }
 
@@ -65,6 +66,14 @@ impl Common {
         let archive = open_configured(self.store.as_deref(), &config, &root)?;
         Ok(Ctx { root, config, archive })
     }
+}
+
+/// The prefixes, besides `APIDIFF_`, that alert channels may name secrets by: the person running
+/// apidiff's `APIDIFF_SECRETS_ENV_PREFIX` (comma-separated), never the repository's files.
+fn secrets_env_prefixes() -> Vec<String> {
+    std::env::var("APIDIFF_SECRETS_ENV_PREFIX")
+        .map(|v| v.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect())
+        .unwrap_or_default()
 }
 
 /// The `--ref-root` folders, then those of `APIDIFF_REF_ROOTS` (a path list, `:`-separated on

@@ -23,26 +23,59 @@ const KEYS: &[&str] = &[
     "AWS_SESSION_TOKEN",
 ];
 
-/// The store settings: the process environment, then `<root>/.env` for what it lacks.
-pub(crate) fn settings(root: &Path) -> Settings {
+/// Variables that choose where a store's requests go.
+const ENDPOINTS: &[&str] = &["APIDIFF_S3_ENDPOINT", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"];
+
+/// Variables holding credentials.
+const CREDENTIALS: &[&str] = &["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
+
+/// The store settings: the process environment, then `<root>/.env` for what it lacks. A `.env`
+/// may choose an endpoint only for credentials it holds itself: an endpoint from the repository
+/// with credentials from the environment would send the person's credentials (and history) to
+/// a server the repository chose, so it is an error naming the `.env` line.
+pub(crate) fn settings(root: &Path) -> Result<Settings, Error> {
     let mut s = Settings::new();
-    if let Ok(Some(text)) = crate::source::read_text_if_exists(&root.join(".env"), ".env", crate::source::MAX_SIDE_FILE_BYTES) {
+    let mut from_file = Settings::new();
+    let text = crate::source::read_text_if_exists(&root.join(".env"), ".env", crate::source::MAX_SIDE_FILE_BYTES).ok().flatten();
+    if let Some(text) = &text {
         // dotenvy parses the file's syntax (quotes, `export`, comments); it never touches the
         // process environment here. A line it cannot read ends the reading, as dotenv does.
         for (k, v) in dotenvy::from_read_iter(text.as_bytes()).map_while(Result::ok) {
             if KEYS.contains(&k.as_str()) {
-                s.insert(k, v);
+                from_file.insert(k, v);
             }
         }
     }
-    for k in KEYS {
-        if let Ok(v) = std::env::var(k)
-            && !v.is_empty()
-        {
-            s.insert((*k).to_string(), v);
-        }
+    let env: Vec<(&str, String)> = KEYS.iter().filter_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()).map(|v| (*k, v))).collect();
+    let env_has = |k: &str| env.iter().any(|(e, _)| *e == k);
+    if let Some(endpoint) = ENDPOINTS.iter().find(|k| from_file.contains_key(**k) && !env_has(k))
+        && let Some(credential) = CREDENTIALS.iter().find(|k| env_has(k))
+    {
+        let line = text.as_deref().and_then(|t| line_of(t, endpoint));
+        return Err(crate::error::Located::new(
+            ".env",
+            line,
+            None,
+            format!(
+                "the repository's .env sets {endpoint} while {credential} comes from the environment: a repository's own files cannot choose where your credentials are sent; set {endpoint} in the environment instead"
+            ),
+        )
+        .into());
     }
-    s
+    s.extend(from_file);
+    s.extend(env.into_iter().map(|(k, v)| (k.to_string(), v)));
+    Ok(s)
+}
+
+/// The 1-based line of `.env` text that assigns `key` (`KEY=…` or `export KEY=…`).
+fn line_of(text: &str, key: &str) -> Option<u32> {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start();
+            let l = l.strip_prefix("export ").map_or(l, str::trim_start);
+            l.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|i| i as u32 + 1)
 }
 
 /// The store URL and mirror URL a command uses.
@@ -71,7 +104,7 @@ pub(crate) fn open(url: &str, mirror: Option<&str>, root: &Path, settings: &Sett
 /// `APIDIFF_MIRROR` in its `.env`, the default `.apidiff`) stays inside it. An absolute store, or
 /// one resolving outside, comes only from `--store`, `--to` or the process environment.
 pub(crate) fn checked_urls(flag: Option<&str>, config: &Config, root: &Path) -> Result<(String, Option<String>, Settings), Error> {
-    let settings = settings(root);
+    let settings = settings(root)?;
     let (url, mirror) = urls(flag, config, &settings);
     let from_env = |k: &str| std::env::var(k).is_ok_and(|v| !v.is_empty());
     if flag.is_none() && !from_env("APIDIFF_STORE") {
