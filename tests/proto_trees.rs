@@ -120,6 +120,40 @@ fn check_compiles_a_package_with_every_file_of_its_folder() {
     assert_eq!(v["specs"].as_array().unwrap().len(), 1, "one spec for the package: {v:#}");
 }
 
+/// A package whose folder is longer than its name (`google/maps/fleetengine/v1` declaring
+/// `maps.fleetengine.v1`, as in googleapis) is rooted where its files import each other from:
+/// naming the siblings from the package's own root compiled them twice ("already defined").
+#[test]
+fn a_package_is_rooted_where_its_files_import_each_other_from() {
+    let repo = Repo::new();
+    let header = "syntax = \"proto3\";\npackage maps.fleetengine.v1;\nmessage Header { string language = 1; }\n";
+    let traffic = "syntax = \"proto3\";\npackage maps.fleetengine.v1;\nmessage Speed { int32 kmh = 1; }\n";
+    let api = |extra: &str| {
+        format!(
+            "syntax = \"proto3\";\npackage maps.fleetengine.v1;\nimport \"google/maps/fleetengine/v1/header.proto\";\nimport \"google/maps/fleetengine/v1/traffic.proto\";\nmessage Trip {{ Header header = 1; Speed speed = 2;{extra} }}\nservice Trips {{ rpc Get(Trip) returns (Trip); }}\n"
+        )
+    };
+    // The entry in folder order (`a_header`) imports nothing of the package: its siblings do.
+    repo.write("google/maps/fleetengine/v1/a_header.proto", header);
+    repo.write("google/maps/fleetengine/v1/traffic.proto", traffic);
+    repo.write("google/maps/fleetengine/v1/trip_api.proto", &api(" string id = 3;"));
+    std::fs::rename(
+        repo.path().join("google/maps/fleetengine/v1/a_header.proto"),
+        repo.path().join("google/maps/fleetengine/v1/header.proto"),
+    )
+    .unwrap();
+    repo.commit("v1");
+    repo.write("google/maps/fleetengine/v1/trip_api.proto", &api(" int64 id = 3;"));
+    repo.commit("id becomes an int64");
+    let out = run_in(repo.path(), &["check", "--base", "HEAD~1", "-f", "json"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(!out.stderr.contains("already defined"), "{out:?}");
+    assert!(ids(&out).iter().any(|i| i == "proto-field-same-type"), "{out:?}");
+    let discovered = run_in(repo.path(), &["discover", "-f", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&discovered.stdout).unwrap();
+    assert_eq!(v["specs"].as_array().unwrap().len(), 1, "one spec for the package: {v:#}");
+}
+
 /// A small slice of the differential run against `buf breaking` (one package, two releases of
 /// the googleapis tree): both tools must agree. Needs npm `@bufbuild/buf` and the releases,
 /// installed by `scripts/deps.sh` into `~/.cache/apidiff-buf-compare`; fails when CI=true and

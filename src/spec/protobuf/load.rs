@@ -206,6 +206,12 @@ pub(super) fn main_root(input: &Input, dir: &Path, includes: &[PathBuf]) -> Path
         return inc;
     }
     let (package, imports) = scan(&input.text);
+    // How the package's files import each other names the root best: a file of
+    // `google/maps/fleetengine/v1` declaring `maps.fleetengine.v1` imports its sibling as
+    // `google/maps/fleetengine/v1/traffic.proto`, so the root is above `google/`.
+    if let Some(root) = sibling_import_root(input, dir, &imports) {
+        return root;
+    }
     if let Some(pkg) = package {
         let comps: Vec<&str> = pkg.split('.').collect();
         if !comps.is_empty()
@@ -225,6 +231,34 @@ pub(super) fn main_root(input: &Input, dir: &Path, includes: &[PathBuf]) -> Path
     }
     dir.to_path_buf()
 }
+
+/// The root from which an import of the entry (or, failing that, of another `.proto` file of its
+/// folder) names a file of the entry's own folder: `dir` minus the import's folder.
+fn sibling_import_root(input: &Input, dir: &Path, imports: &[String]) -> Option<PathBuf> {
+    let from = |imports: &[String]| {
+        imports.iter().filter(|i| !i.starts_with(WKT_PREFIX)).find_map(|imp| {
+            let parent = Path::new(imp).parent().filter(|p| !p.as_os_str().is_empty())?;
+            if !dir.ends_with(parent) {
+                return None;
+            }
+            let root = dir.ancestors().nth(parent.components().count())?;
+            input.fetch.fetch(&normalize(&root.join(imp))).is_ok().then(|| root.to_path_buf())
+        })
+    };
+    if let Some(root) = from(imports) {
+        return Some(root);
+    }
+    let listed = input.fetch.list(dir, false)?;
+    let main = normalize(&input.path);
+    listed
+        .into_iter()
+        .filter(|p| p.parent() == Some(dir) && p.extension().is_some_and(|e| e == "proto") && normalize(p) != main)
+        .take(MAX_SIBLINGS_SCANNED)
+        .find_map(|p| from(&scan(&input.fetch.fetch(&p).ok()?).1))
+}
+
+/// How many other files of a folder are read to find the import root.
+const MAX_SIBLINGS_SCANNED: usize = 64;
 
 /// An import name that is not a path below an import root (`../x.proto`, `/x.proto`), located.
 fn bad_import(display: &str, text: &str) -> Option<Located> {
