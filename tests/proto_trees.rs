@@ -154,6 +154,34 @@ fn a_package_is_rooted_where_its_files_import_each_other_from() {
     assert_eq!(v["specs"].as_array().unwrap().len(), 1, "one spec for the package: {v:#}");
 }
 
+/// A repository whose `buf.yaml` depends on BSR modules: apidiff reads neither the network nor
+/// buf's cache, so an import from a dependency names the dependency and how to vendor it; once
+/// exported into a folder given with `-I`, the package compiles.
+#[test]
+fn an_import_from_a_buf_dependency_names_the_dependency_and_how_to_vendor_it() {
+    let repo = Repo::new();
+    repo.write("buf.yaml", "version: v2\nmodules:\n  - path: proto\ndeps:\n  - buf.build/googleapis/googleapis\n");
+    let proto = "syntax = \"proto3\";\npackage acme.v1;\nimport \"google/type/money.proto\";\nmessage P { google.type.Money m = 1; }\n";
+    repo.write("proto/acme/v1/p.proto", proto);
+    repo.commit("v1");
+    let out = run_in(repo.path(), &["check", "--base", "HEAD"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    for needle in
+        ["proto/acme/v1/p.proto:3", "google/type/money.proto", "buf.build/googleapis/googleapis", "buf export", "-I third_party/googleapis"]
+    {
+        assert!(out.stderr.contains(needle), "expected `{needle}`: {out:?}");
+    }
+    repo.write(
+        "third_party/googleapis/google/type/money.proto",
+        "syntax = \"proto3\";\npackage google.type;\nmessage Money { string currency_code = 1; int64 units = 2; }\n",
+    );
+    repo.write("apidiff.yaml", "protobuf:\n  roots: [third_party/googleapis]\n");
+    repo.commit("vendor googleapis");
+    let out = run_in(repo.path(), &["check", "--base", "HEAD"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.stderr.contains("not found"), "{out:?}");
+}
+
 /// A small slice of the differential run against `buf breaking` (one package, two releases of
 /// the googleapis tree): both tools must agree. Needs npm `@bufbuild/buf` and the releases,
 /// installed by `scripts/deps.sh` into `~/.cache/apidiff-buf-compare`; fails when CI=true and

@@ -226,8 +226,9 @@ pub(crate) fn other_graphql(archive: &Archive, specs: &[Spec]) -> Vec<(String, S
 pub fn load_options(root: &Path, config: &Config) -> Result<LoadOptions> {
     let read = |rel: &str| crate::source::read_text_if_exists(&root.join(rel), rel, crate::source::MAX_SIDE_FILE_BYTES).ok().flatten();
     let roots = crate::spec::protobuf::roots(&config.protobuf.roots, read);
+    let buf_deps = crate::spec::protobuf::buf_deps(read);
     let ref_roots = config.ref_roots_within(root)?;
-    Ok(LoadOptions { proto_includes: roots, ref_roots, proto_package: true, ..LoadOptions::default() })
+    Ok(LoadOptions { proto_includes: roots, ref_roots, proto_package: true, buf_deps, ..LoadOptions::default() })
 }
 
 pub use crate::ids::short;

@@ -23,6 +23,8 @@ pub struct LoadOptions {
     /// buf compiles a package). On for the specs of a repository (`check`); off for two files
     /// named on the command line, which often sit side by side.
     pub proto_package: bool,
+    /// The BSR modules `buf.yaml` depends on (`deps`), named when an import is not found.
+    pub buf_deps: Vec<String>,
 }
 
 /// Import roots of each side of a comparison ([`LoadOptions::side_proto_includes`]).

@@ -40,6 +40,8 @@ pub(super) struct FetchResolver {
     /// The first import that exists but was refused (outside the repository, not a regular
     /// file, too large): reported instead of protox's "not found".
     refused: Rc<RefCell<Option<Located>>>,
+    /// What to add to an "import not found" error: the BSR modules `buf.yaml` depends on.
+    pub(super) missing_hint: String,
 }
 
 impl FileResolver for FetchResolver {
@@ -110,7 +112,8 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Result<Package> {
             roots.push(root.clone());
         }
     }
-    let resolver = FetchResolver::new(input, roots, root, display_prefix, Some((main_name.clone(), input.text.clone())));
+    let mut resolver = FetchResolver::new(input, roots, root, display_prefix, Some((main_name.clone(), input.text.clone())));
+    resolver.missing_hint = deps_hint(&opts.buf_deps);
     let mut pkg = compile(resolver, &names, input)?;
     let package = pkg.files.iter().find(|f| f.is_main).map(|f| f.package.clone()).unwrap_or_default();
     for f in &mut pkg.files {
@@ -159,15 +162,17 @@ impl FetchResolver {
             main_root,
             opened: Rc::default(),
             refused: Rc::default(),
+            missing_hint: String::new(),
         }
     }
 }
 
 /// Compiles the files named `names` (import names) once, with everything they import, and lowers
 /// them; `input` names the spec in errors. Every file starts as the API's own ([`File::own`]).
-pub(super) fn compile(resolver: FetchResolver, names: &[String], input: &Input) -> Result<Package> {
+pub(super) fn compile(mut resolver: FetchResolver, names: &[String], input: &Input) -> Result<Package> {
     let (opened, refused) = (resolver.opened.clone(), resolver.refused.clone());
     let main_name = resolver.main_name.clone();
+    let hint = std::mem::take(&mut resolver.missing_hint);
     let mut chain = ChainFileResolver::new();
     chain.add(resolver);
     chain.add(GoogleFileResolver::new());
@@ -179,7 +184,11 @@ pub(super) fn compile(resolver: FetchResolver, names: &[String], input: &Input) 
         if let Some(l) = refused.borrow_mut().take() {
             return Err(l.into());
         }
-        return Err(locate(&e, &opened.borrow(), input).into());
+        let mut located = locate(&e, &opened.borrow(), input);
+        if e.is_file_not_found() {
+            located.message.push_str(&hint);
+        }
+        return Err(located.into());
     }
     let set = compiler.file_descriptor_set();
     let http = super::http::rules(&compiler.descriptor_pool());
@@ -329,6 +338,18 @@ fn too_deep(display: &str, text: &str) -> Option<Located> {
         i += 1;
     }
     None
+}
+
+/// The sentence an "import not found" error gains when `buf.yaml` depends on BSR modules: apidiff
+/// reads only the repository (and the folders it is given), never buf's download cache or the
+/// network, so the modules must be exported into a folder first.
+pub(super) fn deps_hint(deps: &[String]) -> String {
+    let Some(first) = deps.first() else { return String::new() };
+    let name = first.split(':').next().unwrap_or(first).rsplit('/').next().unwrap_or("dep");
+    format!(
+        "; buf.yaml depends on {}, which apidiff does not download: export it with `buf export {first} --output third_party/{name}` and pass `-I third_party/{name}` (or list the folder under protobuf.roots in apidiff.yaml)",
+        deps.join(", ")
+    )
 }
 
 /// A light scan for the `package` and `import` statements (only used to guess the import root).

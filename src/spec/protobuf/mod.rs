@@ -16,5 +16,5 @@ pub use model::{
 };
 
 pub use load::{from_descriptor_set, load};
-pub use roots::roots;
+pub use roots::{buf_deps, roots};
 pub use tree::load_tree;

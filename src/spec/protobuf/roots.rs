@@ -27,6 +27,12 @@ pub fn roots(configured: &[String], read: impl Fn(&str) -> Option<String>) -> Ve
     out.into_iter().map(PathBuf::from).collect()
 }
 
+/// The BSR modules a repository's `buf.yaml` depends on (`deps`, v1 and v2), as written
+/// (`buf.build/googleapis/googleapis`, optionally `:<commit or label>`).
+pub fn buf_deps(read: impl Fn(&str) -> Option<String>) -> Vec<String> {
+    read("buf.yaml").and_then(|t| text::parse("buf.yaml", &t).ok()).map(|(v, _)| strings(&v["deps"]).collect()).unwrap_or_default()
+}
+
 fn strings(v: &Value) -> impl Iterator<Item = String> + '_ {
     v.as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_string)
 }
@@ -55,6 +61,15 @@ mod tests {
         ]);
         let got = roots(&["./api".into(), "proto".into()], read);
         assert_eq!(got, ["api", "proto", "vendor", "third_party"].map(PathBuf::from).to_vec());
+    }
+
+    #[test]
+    fn buf_yaml_deps_are_read_in_v1_and_v2() {
+        let v2 = files(&[("buf.yaml", "version: v2\nmodules:\n  - path: proto\ndeps:\n  - buf.build/googleapis/googleapis\n")]);
+        assert_eq!(super::buf_deps(v2), vec!["buf.build/googleapis/googleapis".to_string()]);
+        let v1 = files(&[("buf.yaml", "version: v1\ndeps: [buf.build/acme/money:v1.2.0]\n")]);
+        assert_eq!(super::buf_deps(v1), vec!["buf.build/acme/money:v1.2.0".to_string()]);
+        assert!(super::buf_deps(files(&[])).is_empty());
     }
 
     #[test]

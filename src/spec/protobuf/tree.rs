@@ -44,7 +44,8 @@ pub fn load_tree(input: &Input, listed: Vec<PathBuf>, opts: &LoadOptions) -> Res
         true => Some(format!("{shown}/")),
         false => shown.strip_suffix(below.as_str()).map(str::to_string),
     };
-    let resolver = FetchResolver::new(input, roots, root, display_prefix, None);
+    let mut resolver = FetchResolver::new(input, roots, root, display_prefix, None);
+    resolver.missing_hint = super::load::deps_hint(&opts.buf_deps);
     let mut pkg = compile(resolver, &names, input)?;
     let own: HashSet<&str> = names.iter().map(String::as_str).collect();
     for f in &mut pkg.files {
