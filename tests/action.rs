@@ -712,8 +712,14 @@ fn the_label_approves_the_breaking_set_and_removing_it_revokes() {
     assert!(!body.contains("approved by"), "{body}");
 
     // Another label does nothing.
-    let r =
-        run_event_step(repo.path(), "pull_request", &pr_event("pull_request.labeled_other.json", &base, &head), &api.url, &store, work.path());
+    let r = run_event_step(
+        repo.path(),
+        "pull_request",
+        &pr_event("pull_request.labeled_other.json", &base, &head),
+        &api.url,
+        &store,
+        work.path(),
+    );
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     assert!(approvals_json(repo.path(), &store).is_empty());
 
@@ -732,7 +738,8 @@ fn the_label_approves_the_breaking_set_and_removing_it_revokes() {
 
     // A maintainer labels it: the labeller (the payload's sender, not the author) approves the
     // breaking set, scoped to the pull request; the comment moves to "approved by".
-    let r = run_event_step(repo.path(), "pull_request", &pr_event("pull_request.labeled.json", &base, &head), &api.url, &store, work.path());
+    let r =
+        run_event_step(repo.path(), "pull_request", &pr_event("pull_request.labeled.json", &base, &head), &api.url, &store, work.path());
     assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("Approved 1 breaking change by @maintainer-mia"), "{}", r.stderr);
     let body = comment(&api);
@@ -747,19 +754,27 @@ fn the_label_approves_the_breaking_set_and_removing_it_revokes() {
     assert_eq!(list[0]["label"], "api-break-approved");
     assert_eq!(list[0]["standing"]["state"], "active");
     // Running the same event again (a re-run) records nothing more.
-    let r = run_event_step(repo.path(), "pull_request", &pr_event("pull_request.labeled.json", &base, &head), &api.url, &store, work.path());
+    let r =
+        run_event_step(repo.path(), "pull_request", &pr_event("pull_request.labeled.json", &base, &head), &api.url, &store, work.path());
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert_eq!(approvals_json(repo.path(), &store).len(), 1);
 
     // A push that leaves the breaking set unchanged (an unrelated file, the spec reformatted):
     // still approved.
     std::fs::write(repo.path().join("README.md"), "docs\n").unwrap();
-    std::fs::write(repo.path().join("api/openapi.yaml"), REVISION.replace("'200': {description: ok}", "'200':\n          description: ok")).unwrap();
+    std::fs::write(repo.path().join("api/openapi.yaml"), REVISION.replace("'200': {description: ok}", "'200':\n          description: ok"))
+        .unwrap();
     git(repo.path(), &["add", "-A"]);
     git(repo.path(), &["commit", "-qm", "docs and formatting"]);
     let head2 = git(repo.path(), &["rev-parse", "HEAD"]);
-    let r =
-        run_event_step(repo.path(), "pull_request", &pr_event("pull_request.synchronize.json", &base, &head2), &api.url, &store, work.path());
+    let r = run_event_step(
+        repo.path(),
+        "pull_request",
+        &pr_event("pull_request.synchronize.json", &base, &head2),
+        &api.url,
+        &store,
+        work.path(),
+    );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(comment(&api).contains("1 breaking change approved by @maintainer-mia"));
 
@@ -767,12 +782,21 @@ fn the_label_approves_the_breaking_set_and_removing_it_revokes() {
     std::fs::write(repo.path().join("api/openapi.yaml"), "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap();
     git(repo.path(), &["commit", "-qam", "drop orders too"]);
     let head3 = git(repo.path(), &["rev-parse", "HEAD"]);
-    let r =
-        run_event_step(repo.path(), "pull_request", &pr_event("pull_request.synchronize.json", &base, &head3), &api.url, &store, work.path());
+    let r = run_event_step(
+        repo.path(),
+        "pull_request",
+        &pr_event("pull_request.synchronize.json", &base, &head3),
+        &api.url,
+        &store,
+        work.path(),
+    );
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     assert!(r.stderr.contains("is labelled `api-break-approved`, but 1 blocking change appeared since it was approved"), "{}", r.stderr);
     let body = comment(&api);
-    assert!(body.contains("1 blocking change pending approval") && body.contains("1 breaking change approved by @maintainer-mia"), "{body}");
+    assert!(
+        body.contains("1 blocking change pending approval") && body.contains("1 breaking change approved by @maintainer-mia"),
+        "{body}"
+    );
 
     // Removing the label revokes what it approved (by the unlabeller): both block again.
     let r =
@@ -786,7 +810,8 @@ fn the_label_approves_the_breaking_set_and_removing_it_revokes() {
     assert_eq!(list[0]["standing"]["by"], "@maintainer-mia");
 
     // Labelled again: the whole new set is approved.
-    let r = run_event_step(repo.path(), "pull_request", &pr_event("pull_request.labeled.json", &base, &head3), &api.url, &store, work.path());
+    let r =
+        run_event_step(repo.path(), "pull_request", &pr_event("pull_request.labeled.json", &base, &head3), &api.url, &store, work.path());
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(comment(&api).contains("2 breaking changes approved by @maintainer-mia"));
 

@@ -89,7 +89,8 @@ fn every_apidiff_flag_the_gitlab_template_uses_exists() {
         let Some(script) = job.get("script") else { continue };
         for line in script_lines(script) {
             let Some(at) = line.find("apidiff ") else { continue };
-            let words: Vec<&str> = line[at..].split(|c: char| c.is_whitespace() || c == '+' || c == '"').filter(|w| !w.is_empty()).collect();
+            let words: Vec<&str> =
+                line[at..].split(|c: char| c.is_whitespace() || c == '+' || c == '"').filter(|w| !w.is_empty()).collect();
             let sub = words[1];
             let cmd = cli.find_subcommand(sub).unwrap_or_else(|| panic!("job {name}: `apidiff {sub}` is no subcommand"));
             for flag in words.iter().filter_map(|w| w.strip_prefix("--")) {

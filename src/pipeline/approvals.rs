@@ -147,13 +147,8 @@ pub fn approve_pending(
     pr: Option<u64>,
     label: Option<&str>,
 ) -> Result<Vec<String>> {
-    let blocking: std::collections::BTreeSet<(String, String)> = checked
-        .report
-        .changes
-        .iter()
-        .filter(|c| c.blocking)
-        .filter_map(|c| Some((c.module.clone()?, c.fingerprint.clone())))
-        .collect();
+    let blocking: std::collections::BTreeSet<(String, String)> =
+        checked.report.changes.iter().filter(|c| c.blocking).filter_map(|c| Some((c.module.clone()?, c.fingerprint.clone()))).collect();
     if blocking.is_empty() {
         return Ok(Vec::new());
     }

@@ -7,11 +7,11 @@
 //! arguments and requests into these requests, and results into output.
 
 pub mod approvals;
-pub mod github;
 mod compare;
 mod diff;
 mod drift;
 mod export;
+pub mod github;
 mod hurl;
 mod load;
 mod moves;

@@ -240,8 +240,7 @@ impl<'a> Index<'a> {
     pub fn new(ledger: &'a Ledger, today: &str, max_days: Option<u32>) -> Index<'a> {
         // The first revocation of an approval is the one that counts, as in [`Ledger::standing`].
         let revoked: HashMap<&str, &Revocation> = ledger.revocations.iter().rev().map(|r| (r.approval.as_str(), r)).collect();
-        let mut index =
-            Index { standings: Vec::new(), by_fingerprint: HashMap::new(), by_group: HashMap::new(), by_rule: HashMap::new() };
+        let mut index = Index { standings: Vec::new(), by_fingerprint: HashMap::new(), by_group: HashMap::new(), by_rule: HashMap::new() };
         for (i, a) in ledger.approvals.iter().enumerate() {
             let standing = match revoked.get(a.id.as_str()) {
                 Some(r) => Standing::Revoked { by: r.by.clone(), time: r.time.clone() },
@@ -316,6 +315,50 @@ mod tests {
         assert!(matches!(l.standing(&a, "2026-01-11", None), Standing::Revoked { .. }));
         assert_eq!(l.find("abcd").map(|a| a.id.as_str()), Some("abcdef0123456789"));
         assert!(l.find("abc").is_none());
+    }
+
+    #[test]
+    fn the_index_finds_a_changes_approvals_with_their_standing() {
+        let rule = approval(None);
+        let fp = Approval { id: "1111".into(), approves: Approves::Fingerprint { fingerprint: "00ff".into() }, ..rule.clone() };
+        let other = Approval { id: "2222".into(), approves: Approves::Fingerprint { fingerprint: "0abc".into() }, ..rule.clone() };
+        let group = Approval {
+            id: "3333".into(),
+            approves: Approves::Group { group: "g1".into() },
+            expires: Some("2026-01-11".into()),
+            ..rule.clone()
+        };
+        let revoked = |id: &str, by: &str| Revocation {
+            id: format!("r{by}"),
+            time: format!("t{by}"),
+            approval: id.into(),
+            by: Some(by.into()),
+            reason: None,
+        };
+        let l = Ledger {
+            approvals: vec![fp.clone(), rule.clone(), other, group],
+            revocations: vec![revoked("1111", "first"), revoked("1111", "second")],
+        };
+        let index = Index::new(&l, "2026-02-01", None);
+        let affected = vec!["GET /users".to_string()];
+        let c = Candidate {
+            module: Some("users"),
+            fingerprint: "00ff",
+            group: Some("g1"),
+            rule: "response-required-property-removed",
+            operation: Some("GET /users"),
+            affected: &affected,
+        };
+        let found: Vec<(&str, Standing)> = index.candidates(&c).map(|(a, s)| (a.id.as_str(), s.clone())).collect();
+        // Oldest first; the fingerprint "0abc" is not a candidate; standings as the ledger says.
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!(found[0], ("1111", Standing::Revoked { by: Some("first".into()), time: "tfirst".into() }));
+        assert_eq!(found[1], ("abcdef0123456789", Standing::Active));
+        assert_eq!(found[2], ("3333", Standing::Expired { on: "2026-01-11".into() }));
+        for (a, s) in index.candidates(&c) {
+            assert_eq!(*s, l.standing(a, "2026-02-01", None));
+        }
+        assert_eq!(index.candidates(&Candidate { fingerprint: "ffff", group: None, rule: "x", ..c }).count(), 0);
     }
 
     #[test]
