@@ -596,3 +596,301 @@ fn every_release_platform_maps_to_its_archive() {
         }
     }
 }
+
+// ---- The approval label and merge queues, driven by recorded-shape event payloads ----
+//
+// The payloads under tests/fixtures/github-events/ have the shape GitHub sends (pull_request
+// `opened`, `labeled`, `unlabeled`, `synchronize`; `merge_group` `checks_requested`); the test
+// only points their commit ids at the temporary repository's.
+
+fn event_fixture(name: &str) -> Value {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/github-events").join(name);
+    serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap()
+}
+
+/// Runs the action's check step for a `pull_request` or `merge_group` event payload, with a
+/// folder store outside the repository (as a shared store would be).
+fn run_event_step(repo: &Path, event_name: &str, payload: &Value, api_url: &str, store: &Path, work: &Path) -> Run {
+    let (script, env) = check_step_script();
+    for k in ["EVENT_NAME", "APPROVAL_LABEL"] {
+        assert!(env.get(k).is_some(), "step env lost {k}");
+    }
+    let base = payload
+        .pointer("/pull_request/base/sha")
+        .or_else(|| payload.pointer("/merge_group/base_sha"))
+        .and_then(Value::as_str)
+        .unwrap()
+        .to_string();
+    let event = work.join("event.json");
+    std::fs::write(&event, payload.to_string()).unwrap();
+    let summary = work.join("summary.md");
+    let outputs = work.join("outputs.txt");
+    let runner_temp = work.join("runner-temp");
+    std::fs::create_dir_all(&runner_temp).unwrap();
+    let _ = std::fs::remove_file(&summary);
+    let _ = std::fs::remove_file(&outputs);
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_apidiff")).parent().unwrap().to_path_buf();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let o = Command::new("bash")
+        .arg("-e")
+        .arg("-c")
+        .arg(&script)
+        .current_dir(repo)
+        .env("PATH", path)
+        .env("BASE", &base)
+        .env("EVENT_NAME", event_name)
+        .env("APPROVAL_LABEL", "api-break-approved")
+        .env("FAIL_ON", "breaking")
+        .env("FORMAT", "github")
+        .env("STORE", store)
+        .env("CONFIG", "")
+        .env("TOKEN", "tok")
+        .env("GITHUB_TOKEN", "tok")
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_REPOSITORY", "o/r")
+        .env("GITHUB_API_URL", api_url)
+        .env("GITHUB_EVENT_PATH", &event)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("GITHUB_OUTPUT", &outputs)
+        .env("RUNNER_TEMP", &runner_temp)
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    Run {
+        code: o.status.code(),
+        stdout: String::from_utf8_lossy(&o.stdout).to_string(),
+        stderr: String::from_utf8_lossy(&o.stderr).to_string(),
+        summary: std::fs::read_to_string(&summary).unwrap_or_default(),
+        outputs: std::fs::read_to_string(&outputs).unwrap_or_default(),
+        runner_temp,
+    }
+}
+
+/// A pull-request payload pointed at the repository's base and head.
+fn pr_event(name: &str, base: &str, head: &str) -> Value {
+    let mut v = event_fixture(name);
+    v["pull_request"]["base"]["sha"] = Value::from(base);
+    v["pull_request"]["head"]["sha"] = Value::from(head);
+    v
+}
+
+/// The apidiff comment's body as the fake API holds it now.
+fn comment(api: &FakeGitHub) -> String {
+    let all = api.comments.lock().unwrap();
+    let mine: Vec<&String> = all.iter().map(|(_, b)| b).filter(|b| b.contains("<!-- apidiff-report -->")).collect();
+    assert_eq!(mine.len(), 1, "one sticky comment: {all:?}");
+    mine[0].clone()
+}
+
+fn approvals_json(repo: &Path, store: &Path) -> Vec<Value> {
+    if !store.exists() {
+        return Vec::new();
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_apidiff"))
+        .current_dir(repo)
+        .args(["approvals", "list", "--json", "--store"])
+        .arg(store)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice::<Value>(&o.stdout).unwrap().as_array().unwrap().clone()
+}
+
+#[test]
+fn the_label_approves_the_breaking_set_and_removing_it_revokes() {
+    let api = fake_github(0);
+    let (repo, base) = repo();
+    let head = git(repo.path(), &["rev-parse", "HEAD"]);
+    let work = tempfile::tempdir().unwrap();
+    let store = work.path().join("store");
+
+    // Opened: the break is pending approval, and the comment says how to approve it.
+    let r = run_event_step(repo.path(), "pull_request", &pr_event("pull_request.opened.json", &base, &head), &api.url, &store, work.path());
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    let body = comment(&api);
+    assert!(body.contains("1 blocking change pending approval") && body.contains("`api-break-approved`"), "{body}");
+    assert!(!body.contains("approved by"), "{body}");
+
+    // Another label does nothing.
+    let r = run_event_step(
+        repo.path(),
+        "pull_request",
+        &pr_event("pull_request.labeled_other.json", &base, &head),
+        &api.url,
+        &store,
+        work.path(),
+    );
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(approvals_json(repo.path(), &store).is_empty());
+
+    // The author labels their own pull request: refused, still pending.
+    let r = run_event_step(
+        repo.path(),
+        "pull_request",
+        &pr_event("pull_request.labeled_by_author.json", &base, &head),
+        &api.url,
+        &store,
+        work.path(),
+    );
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stderr.contains("@octo-author labelled their own pull request #7"), "{}", r.stderr);
+    assert!(approvals_json(repo.path(), &store).is_empty());
+
+    // A maintainer labels it: the labeller (the payload's sender, not the author) approves the
+    // breaking set, scoped to the pull request; the comment moves to "approved by".
+    let r =
+        run_event_step(repo.path(), "pull_request", &pr_event("pull_request.labeled.json", &base, &head), &api.url, &store, work.path());
+    assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("Approved 1 breaking change by @maintainer-mia"), "{}", r.stderr);
+    let body = comment(&api);
+    assert!(body.contains("1 breaking change approved by @maintainer-mia"), "{body}");
+    assert!(!body.contains("pending approval"), "{body}");
+    assert!(body.contains("approved by @maintainer-mia on "), "the change's own line: {body}");
+    assert!(r.stdout.contains("::notice file=api/openapi.yaml"), "{}", r.stdout);
+    let list = approvals_json(repo.path(), &store);
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["by"], "@maintainer-mia");
+    assert_eq!(list[0]["pr"], 7);
+    assert_eq!(list[0]["label"], "api-break-approved");
+    assert_eq!(list[0]["standing"]["state"], "active");
+    // Running the same event again (a re-run) records nothing more.
+    let r =
+        run_event_step(repo.path(), "pull_request", &pr_event("pull_request.labeled.json", &base, &head), &api.url, &store, work.path());
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(approvals_json(repo.path(), &store).len(), 1);
+
+    // A push that leaves the breaking set unchanged (an unrelated file, the spec reformatted):
+    // still approved.
+    std::fs::write(repo.path().join("README.md"), "docs\n").unwrap();
+    std::fs::write(repo.path().join("api/openapi.yaml"), REVISION.replace("'200': {description: ok}", "'200':\n          description: ok"))
+        .unwrap();
+    git(repo.path(), &["add", "-A"]);
+    git(repo.path(), &["commit", "-qm", "docs and formatting"]);
+    let head2 = git(repo.path(), &["rev-parse", "HEAD"]);
+    let r = run_event_step(
+        repo.path(),
+        "pull_request",
+        &pr_event("pull_request.synchronize.json", &base, &head2),
+        &api.url,
+        &store,
+        work.path(),
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(comment(&api).contains("1 breaking change approved by @maintainer-mia"));
+
+    // A push that adds another break: the new one is pending, the label no longer covers the set.
+    std::fs::write(repo.path().join("api/openapi.yaml"), "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap();
+    git(repo.path(), &["commit", "-qam", "drop orders too"]);
+    let head3 = git(repo.path(), &["rev-parse", "HEAD"]);
+    let r = run_event_step(
+        repo.path(),
+        "pull_request",
+        &pr_event("pull_request.synchronize.json", &base, &head3),
+        &api.url,
+        &store,
+        work.path(),
+    );
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stderr.contains("is labelled `api-break-approved`, but 1 blocking change appeared since it was approved"), "{}", r.stderr);
+    let body = comment(&api);
+    assert!(
+        body.contains("1 blocking change pending approval") && body.contains("1 breaking change approved by @maintainer-mia"),
+        "{body}"
+    );
+
+    // Removing the label revokes what it approved (by the unlabeller): both block again.
+    let r =
+        run_event_step(repo.path(), "pull_request", &pr_event("pull_request.unlabeled.json", &base, &head3), &api.url, &store, work.path());
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stderr.contains("Revoked 1 approval by @maintainer-mia"), "{}", r.stderr);
+    let body = comment(&api);
+    assert!(body.contains("2 blocking changes pending approval") && !body.contains("approved by @"), "{body}");
+    let list = approvals_json(repo.path(), &store);
+    assert_eq!(list[0]["standing"]["state"], "revoked");
+    assert_eq!(list[0]["standing"]["by"], "@maintainer-mia");
+
+    // Labelled again: the whole new set is approved.
+    let r =
+        run_event_step(repo.path(), "pull_request", &pr_event("pull_request.labeled.json", &base, &head3), &api.url, &store, work.path());
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(comment(&api).contains("2 breaking changes approved by @maintainer-mia"));
+
+    // Every approval and revocation is in the audit log.
+    let o = Command::new(env!("CARGO_BIN_EXE_apidiff"))
+        .current_dir(repo.path())
+        .args(["history", "--audit", "--format", "json", "--store"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    let audit = String::from_utf8_lossy(&o.stdout);
+    assert!(audit.matches("\"approve\"").count() >= 3 && audit.contains("\"revoke\""), "{audit}\n{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// A merge queue's group: the queue's base is compared with, and the approvals of every pull
+/// request in the group count (the branch names the last one, the merge commits the others);
+/// a pull request outside the group lends none.
+#[test]
+fn a_merge_group_honours_the_approvals_of_its_pull_requests() {
+    let api = fake_github(0);
+    let (repo, base) = repo();
+    let pr7 = git(repo.path(), &["rev-parse", "HEAD"]);
+    let work = tempfile::tempdir().unwrap();
+    let store = work.path().join("store");
+    let r = run_event_step(repo.path(), "pull_request", &pr_event("pull_request.labeled.json", &base, &pr7), &api.url, &store, work.path());
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+
+    // The queue: #7 merged first, #8 (docs only) on top; the group's branch names #8.
+    git(repo.path(), &["commit", "-q", "--amend", "-m", "Merge pull request #7 from octo-author/drop-v1-users\n\nDrop GET /v1/users"]);
+    std::fs::write(repo.path().join("README.md"), "v2 listing\n").unwrap();
+    git(repo.path(), &["add", "-A"]);
+    git(repo.path(), &["commit", "-qm", "Merge pull request #8 from octo-author/docs\n\nDocument the v2 listing"]);
+    let group_head = git(repo.path(), &["rev-parse", "HEAD"]);
+    let mut ev = event_fixture("merge_group.checks_requested.json");
+    ev["merge_group"]["base_sha"] = Value::from(base.as_str());
+    ev["merge_group"]["head_sha"] = Value::from(group_head.as_str());
+    ev["merge_group"]["head_ref"] = Value::from(format!("refs/heads/gh-readonly-queue/main/pr-8-{base}"));
+    let r = run_event_step(repo.path(), "merge_group", &ev, &api.url, &store, work.path());
+    assert_eq!(r.code, Some(0), "#7's approval counts in the group:\n{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("::notice file=api/openapi.yaml") && r.stdout.contains("approved by @maintainer-mia"), "{}", r.stdout);
+
+    // The same break reaching the queue as #9, which nobody approved: it blocks.
+    git(repo.path(), &["checkout", "-q", "-b", "other", &base]);
+    std::fs::write(repo.path().join("api/openapi.yaml"), REVISION).unwrap();
+    git(repo.path(), &["commit", "-qam", "Merge pull request #9 from someone/else\n\nDrop users"]);
+    let other = git(repo.path(), &["rev-parse", "HEAD"]);
+    ev["merge_group"]["head_sha"] = Value::from(other.as_str());
+    ev["merge_group"]["head_ref"] = Value::from(format!("refs/heads/gh-readonly-queue/main/pr-9-{base}"));
+    ev["merge_group"]["head_commit"]["message"] = Value::from("Merge pull request #9 from someone/else\n\nDrop users");
+    let r = run_event_step(repo.path(), "merge_group", &ev, &api.url, &store, work.path());
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    // A merge group has no pull request to comment on.
+    assert!(api.seen.lock().unwrap().iter().all(|s| !s.path.contains("/issues/8") && !s.path.contains("/issues/9")));
+}
+
+/// Every payload reads as the typed event the pipeline acts on: the approver is the sender of
+/// a label event, never the pull request's author.
+#[test]
+fn event_payloads_read_as_typed_events() {
+    use apidiff::pipeline::github::Event;
+    let read = |name: &str| Event::parse(name, event_fixture(name).to_string().as_bytes()).unwrap();
+    let Event::PullRequest(p) = read("pull_request.labeled.json") else { panic!("a pull request event") };
+    assert_eq!((p.action.as_str(), p.number), ("labeled", 7));
+    assert_eq!(p.sender.as_deref(), Some("maintainer-mia"));
+    assert_eq!(p.author.as_deref(), Some("octo-author"));
+    assert_eq!(p.label.as_deref(), Some("api-break-approved"));
+    assert_eq!(p.labels, ["documentation", "api-break-approved"]);
+    let Event::PullRequest(p) = read("pull_request.unlabeled.json") else { panic!() };
+    assert_eq!((p.action.as_str(), p.label.as_deref()), ("unlabeled", Some("api-break-approved")));
+    assert!(!p.labels.iter().any(|l| l == "api-break-approved"));
+    let Event::PullRequest(p) = read("pull_request.synchronize.json") else { panic!() };
+    assert_eq!((p.action.as_str(), p.label.as_deref()), ("synchronize", None));
+    let g = read("merge_group.checks_requested.json");
+    assert!(matches!(g, Event::MergeGroup(_)));
+    assert_eq!(g.base(), Some("2f4c1e6d8a0b3c5e7f9a1b2c3d4e5f60718293a4"));
+    assert_eq!(g.pull_requests(&[]), [8]);
+    assert_eq!(g.pull_requests(&["Merge pull request #7 from a/b\n\nx".into(), "Fix a bug (#12)".into(), "fixes #99".into()]), [7, 8, 12]);
+    assert!(matches!(Event::parse("push.json", br#"{"ref": "refs/heads/main", "after": "abc"}"#).unwrap(), Event::Other));
+    let e = Event::parse("event.json", b"{\n  \"pull_request\": {\"number\": \"seven\"}\n}").unwrap_err();
+    assert_eq!(e.kind(), apidiff::error::ErrorKind::BadInput);
+    assert!(e.to_string().starts_with("event.json:2:"), "{e}");
+}

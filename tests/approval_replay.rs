@@ -331,6 +331,7 @@ fn an_approval_survives_500_generated_commits_and_never_covers_another_break() {
         module: Some("users".into()),
         pr: None,
         approver,
+        label: None,
         now: NOW,
     };
     approvals::approve(&b.archive, b.repo.path(), &b.config, req).unwrap();

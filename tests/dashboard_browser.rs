@@ -354,3 +354,60 @@ fn ten_thousand_entries_first_page_within_300_ms() {
     }
     assert!(best < 300, "the first page took {best} ms (best of 5 reloads)");
 }
+
+/// "Approve this break" on a breaking change of the entry view: an owner of the module (through
+/// a token group) approves it with a reason, the page shows it approved, the store and the
+/// audit log hold it, and a reload shows it approved; a developer who does not own the module
+/// gets the server's 403 in the page and nothing is recorded; a viewer sees no button.
+#[test]
+fn approve_this_break_from_the_entry_view() {
+    use apidiff::server::auth;
+    let Some(bin) = browser() else { return };
+    let (s, entry) = seeded();
+    let id = entry["id"].as_str().unwrap().to_string();
+    let fingerprint = entry["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["severity"] == "breaking")
+        .map(|c| c["fingerprint"].as_str().unwrap().to_string())
+        .expect("a breaking change in the seeded entry");
+    let dev = |sub: &str, group: &str| {
+        auth::mint_with_groups(SECRET.as_bytes(), "apidiff", sub, Role::Developer, &[group.to_string()], 3600, now()).unwrap()
+    };
+    let secs = std::time::Duration::from_secs;
+    let fill_and_click = "(() => { const f = document.querySelector('li[data-fingerprint] form.approve'); if (!f) return ''; \
+        f.querySelector('input.reason').value = 'v2 replaces the lookup'; f.querySelector('button').click(); return 'clicked'; })()";
+
+    // A developer outside the module's owners: the server refuses, the page says why.
+    let mut dt = Devtools::open(&bin, &s.url(&format!("/admin/api-diff#token={}&expand={id}", dev("bob", "team-billing"))));
+    dt.wait_for("document.body && document.body.dataset.ready || ''", secs(60));
+    assert_eq!(dt.wait_for(fill_and_click, secs(20)), "clicked");
+    let err = dt.wait_for("(document.querySelector('form.approve .error') || {}).textContent || ''", secs(20));
+    assert!(err.contains("Cannot approve") && err.contains("only in modules they own"), "{err}");
+    drop(dt);
+    let admin = token(Role::Admin, "ada");
+    assert!(s.json("GET", "/api/api-diff/approvals", &admin, None)["items"].as_array().unwrap().is_empty());
+
+    // An owner (group team-users owns module users): approved, shown at once.
+    let mut dt = Devtools::open(&bin, &s.url(&format!("/admin/api-diff#token={}&expand={id}", dev("ann", "team-users"))));
+    dt.wait_for("document.body && document.body.dataset.ready || ''", secs(60));
+    assert_eq!(dt.wait_for("String(document.querySelectorAll('form.approve').length)", secs(5)), "1");
+    assert_eq!(dt.wait_for(fill_and_click, secs(20)), "clicked");
+    let shown = dt.wait_for("(document.querySelector('li[data-fingerprint] .approved') || {}).textContent || ''", secs(20));
+    assert!(shown.contains("approved by ann on ") && shown.contains("v2 replaces the lookup"), "{shown}");
+    assert_eq!(dt.wait_for("String(document.querySelectorAll('form.approve').length)", secs(5)), "0");
+    let items = s.json("GET", "/api/api-diff/approvals", &admin, None)["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0]["by"], "ann");
+    assert_eq!(items[0]["module"], "users");
+    assert_eq!(items[0]["approves"]["fingerprint"], fingerprint.as_str());
+    let audit = s.json("GET", "/api/api-diff/audit?action=approve", &admin, None);
+    assert!(audit.to_string().contains(&fingerprint), "{audit}");
+    drop(dt);
+
+    // A viewer sees the approval, and no button.
+    let dom = run(&bin, &["--dump-dom"], &s.url(&format!("/admin/api-diff#token={}&expand={id}", token(Role::Viewer, "vic"))));
+    assert!(dom.contains("data-ready=\"true\""), "{dom}");
+    assert!(dom.contains("✅ approved by ann on ") && !dom.contains("Approve this break"), "{dom}");
+}

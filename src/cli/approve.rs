@@ -104,6 +104,7 @@ pub(super) fn run_approve(args: ApproveArgs) -> Result<Exit, Error> {
         module: args.module,
         pr,
         approver: cli_approver(&ctx.root),
+        label: None,
         now: now_ms(),
     };
     let a = approvals::approve(&ctx.archive, &ctx.root, &ctx.config, req)?.approval;

@@ -7,6 +7,7 @@ use super::context::{Bar, Common, actor, live_identity, now_ms, plural, proto_ca
 use super::context::{Exit, LiveArgs};
 use crate::error::Error;
 use crate::notify::{self};
+use crate::pipeline::github::{Event, LabelOutcome};
 use crate::pipeline::{self, Baseline, Checked, Identity, Request, Scope};
 use crate::policy::FailOn;
 use crate::report::ReportFormat;
@@ -80,6 +81,24 @@ pub struct CheckArgs {
     /// --scope pr --pr N`) apply.
     #[arg(long, value_name = "N")]
     pub pr: Option<u64>,
+    /// Act on the GitHub Actions event that triggered the run (the payload at FILE, default
+    /// `$GITHUB_EVENT_PATH`): compare with the pull request's or merge queue's base unless
+    /// `--base` says otherwise; a pull request labelled `--approval-label` approves its
+    /// breaking changes (the labeller approves), removing the label revokes them; a
+    /// `merge_group` honours the approvals of every pull request in the group.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "", conflicts_with = "live")]
+    pub github_event: Option<PathBuf>,
+    /// The pull-request label that approves its breaking changes (with `--github-event`).
+    #[arg(long, value_name = "NAME", default_value = pipeline::github::DEFAULT_LABEL)]
+    pub approval_label: String,
+    /// Approve every change that blocks in this run, as NAME (scoped to `--pr` when given,
+    /// else to each change's module), then report: the GitLab template's manual
+    /// `apidiff:approve` job passes the user who ran it.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["github_event", "record"])]
+    pub approve_as: Option<String>,
+    /// Why, for `--approve-as` (default: "approved in pull request N", or "approved by NAME").
+    #[arg(long, value_name = "TEXT", requires = "approve_as")]
+    pub approval_reason: Option<String>,
 }
 
 pub(super) fn run(args: CheckArgs, color: bool, quiet: bool) -> Result<Exit, Error> {
@@ -101,7 +120,7 @@ fn identity(root: &Path, deploy: Option<String>) -> Identity {
         actor,
         now: now_ms(),
         via: "run",
-        pr: None,
+        prs: Vec::new(),
     }
 }
 
@@ -114,9 +133,41 @@ fn ref_roots(root: &std::path::Path, config: &crate::config::Config, flags: &[Pa
     Ok(roots)
 }
 
-fn check(args: CheckArgs, ctx: super::context::Ctx, identity: Identity, color: bool, quiet: bool) -> Result<Exit, Error> {
+/// The event payload `--github-event` names (empty: `$GITHUB_EVENT_PATH`).
+fn read_event(flag: &Path) -> Result<Event, Error> {
+    let path = if flag.as_os_str().is_empty() {
+        match std::env::var_os("GITHUB_EVENT_PATH").filter(|v| !v.is_empty()) {
+            Some(p) => PathBuf::from(p),
+            None => return Err(Error::Usage("--github-event without a file needs $GITHUB_EVENT_PATH (set inside GitHub Actions)".into())),
+        }
+    } else {
+        flag.to_path_buf()
+    };
+    let name = path.display().to_string();
+    let bytes = std::fs::read(&path).map_err(|e| Error::Usage(format!("--github-event {name}: cannot read: {e}")))?;
+    Event::parse(&name, &bytes)
+}
+
+/// The pull requests a run checks: `--pr`, and the event's (a merge group's from its branch
+/// and the messages of its commits).
+fn pull_requests(root: &Path, pr: Option<u64>, event: Option<&Event>) -> Vec<u64> {
+    let mut prs: Vec<u64> = pr.into_iter().collect();
+    if let Some(ev) = event {
+        let messages = ev.group_range().map(|(base, head)| git::messages(root, base, head)).unwrap_or_default();
+        prs.extend(ev.pull_requests(&messages));
+    }
+    prs.sort_unstable();
+    prs.dedup();
+    prs
+}
+
+fn check(mut args: CheckArgs, ctx: super::context::Ctx, identity: Identity, color: bool, quiet: bool) -> Result<Exit, Error> {
     let super::context::Ctx { root, config, archive } = ctx;
-    let identity = Identity { pr: args.pr, ..identity };
+    let event = args.github_event.as_deref().map(read_event).transpose()?;
+    if args.base.is_none() {
+        args.base = event.as_ref().and_then(|e| e.base()).map(str::to_string);
+    }
+    let identity = Identity { prs: pull_requests(&root, args.pr, event.as_ref()), ..identity };
     let fail_on = args.fail_on.or(config.gate.fail_on).unwrap_or_default();
     let today = today();
     let record = args.record || (config.record && args.base.is_none());
@@ -148,14 +199,30 @@ fn check(args: CheckArgs, ctx: super::context::Ctx, identity: Identity, color: b
         archive: &archive,
         identity,
     };
-    let mut checked = pipeline::check_with(&req, &Bar::new(quiet))?;
+    let mut checked = match &event {
+        Some(ev) => {
+            let done = pipeline::github::check_event(&req, ev, &args.approval_label, &Bar::new(quiet))?;
+            say_label(&done.label, &args.approval_label);
+            done.checked
+        }
+        None => {
+            let mut checked = pipeline::check_with(&req, &Bar::new(quiet))?;
+            if let Some(by) = args.approve_as.as_deref() {
+                approve_as(&req, &mut checked, by, args.approval_reason.as_deref(), args.pr)?;
+            }
+            checked
+        }
+    };
     if !args.no_alerts {
         super::context::send_alerts(&req, &mut checked)?;
         notify::required_failures(&checked.report.alerts)?;
     }
     ci::add_ai(&mut checked.report);
     let deploy = checked.report.meta.as_ref().and_then(|m| m.deploy.clone());
-    let opts = super::context::render_options(color, args.all, args.report_url.as_deref(), &config, deploy.as_deref());
+    let mut opts = super::context::render_options(color, args.all, args.report_url.as_deref(), &config, deploy.as_deref());
+    if matches!(event, Some(Event::PullRequest(_))) {
+        opts.approval_label = Some(args.approval_label.clone());
+    }
     ci::emit(&checked.report, args.format, args.out.as_deref(), &opts)?;
     for n in &checked.notes {
         eprintln!("note: {n}");
@@ -176,6 +243,40 @@ fn check(args: CheckArgs, ctx: super::context::Ctx, identity: Identity, color: b
         eprintln!("error: {e} (spec {}; every other spec was checked)", e.spec);
     }
     Ok(ci::verdict(&checked.report))
+}
+
+/// `--approve-as`: approves what blocks, and says so.
+fn approve_as(req: &Request<'_>, checked: &mut Checked, by: &str, reason: Option<&str>, pr: Option<u64>) -> Result<(), Error> {
+    let by = by.trim();
+    if by.is_empty() || by == "@" {
+        return Err(Error::Usage("--approve-as needs a name (the GitLab job passes @$GITLAB_USER_LOGIN)".into()));
+    }
+    let reason = match (reason, pr) {
+        (Some(r), _) => r.to_string(),
+        (None, Some(n)) => format!("approved in pull request {n}"),
+        (None, None) => format!("approved by {by}"),
+    };
+    let who = pipeline::approvals::Approver { by: Some(by.to_string()), groups: Vec::new(), owners_only: false, via: "cli" };
+    let ids = pipeline::approvals::approve_pending(req, checked, who, &reason, pr, None)?;
+    let n = ids.len();
+    eprintln!("Approved {n} blocking change{} as {by}{}", plural(n), pr.map(|p| format!(" in pull request {p}")).unwrap_or_default());
+    Ok(())
+}
+
+/// What the approval label did.
+fn say_label(done: &LabelOutcome, label: &str) {
+    let by = done.by.as_deref().unwrap_or("(unknown)");
+    if !done.approved.is_empty() {
+        let n = done.approved.len();
+        eprintln!("Approved {n} breaking change{} by {by} (label `{label}`; removing the label revokes)", plural(n));
+    }
+    if !done.revoked.is_empty() {
+        let n = done.revoked.len();
+        eprintln!("Revoked {n} approval{} by {by}: the label `{label}` was removed", plural(n));
+    }
+    for n in &done.notes {
+        eprintln!("note: {n}");
+    }
 }
 
 /// One line per spec deleted from the repository.

@@ -28,7 +28,7 @@ pub(super) fn emit(report: &Report, format: OutputFormat, out_file: Option<&Path
         }
         if let Some(target) = PullRequest::from_env() {
             // Commenting is a courtesy: a failure warns and never changes the verdict.
-            match target.upsert_comment(&comment_body(report, url)) {
+            match target.upsert_comment(&comment_body(report, url, opts.approval_label.as_deref())) {
                 Ok(how) => eprintln!("{how} the apidiff comment on pull request #{}", target.number),
                 Err(e) => eprintln!("warning: could not comment on pull request #{}: {e}", target.number),
             }
@@ -91,11 +91,17 @@ pub const COMMENT_MARKER: &str = "<!-- apidiff-report -->";
 /// GitHub's limit on a comment body, in characters.
 pub const COMMENT_LIMIT: usize = 65_536;
 
-/// The comment: the marker, then the grouped Markdown report within GitHub's limit (bytes are
-/// never fewer than characters, so a byte budget is safe); a trimmed one names `report_url`.
-pub fn comment_body(report: &Report, report_url: Option<&str>) -> String {
-    let budget = COMMENT_LIMIT - COMMENT_MARKER.len() - 1;
-    format!("{COMMENT_MARKER}\n{}", github::job_summary_within(report, budget, report_url))
+/// The comment: the marker, the approval status (pending approval, approved by whom; the
+/// `label` that approves, in a pull-request run), then the grouped Markdown report within
+/// GitHub's limit (bytes are never fewer than characters, so a byte budget is safe); a trimmed
+/// one names `report_url`.
+pub fn comment_body(report: &Report, report_url: Option<&str>, label: Option<&str>) -> String {
+    let status = github::approval_status(report, label).map(|s| s + "\n").unwrap_or_default();
+    let budget = COMMENT_LIMIT - COMMENT_MARKER.len() - 2 - status.len();
+    let md = github::job_summary_within(report, budget, report_url);
+    // The status goes right under the report's title.
+    let (title, rest) = md.split_once('\n').unwrap_or((md.as_str(), ""));
+    format!("{COMMENT_MARKER}\n{title}\n\n{status}{}", rest.trim_start_matches('\n'))
 }
 
 /// The pull request a GitHub Actions run belongs to, and how to reach its API.

@@ -43,6 +43,8 @@ pub struct ApproveRequest {
     pub pr: Option<u64>,
     /// Who approves.
     pub approver: Approver,
+    /// The pull-request label that approves (the GitHub label flow); none otherwise.
+    pub label: Option<String>,
     /// The clock, in milliseconds since the epoch.
     pub now: i64,
 }
@@ -110,6 +112,7 @@ pub fn approve(archive: &Archive, root: &Path, config: &Config, req: ApproveRequ
         module,
         pr: req.pr,
         approves: req.approves,
+        label: req.label,
     };
     archive.put_approval(&approval)?;
     archive.audit(&AuditEvent {
@@ -126,9 +129,56 @@ pub fn approve(archive: &Archive, root: &Path, config: &Config, req: ApproveRequ
             "approves": approval.approves,
             "reason": approval.reason,
             "expires": approval.expires,
+            "label": approval.label,
         }),
     })?;
     Ok(Approved { approval })
+}
+
+/// Approves every change that blocks in `checked` (each by its fingerprint, in its module),
+/// scoped to pull request `pr` when given, as `who`, and applies the new approvals to the
+/// report (the gate is recomputed). `label` marks approvals a pull-request label recorded, so
+/// removing the label revokes them. Returns the new approvals' ids; none when nothing blocks.
+pub fn approve_pending(
+    req: &super::Request<'_>,
+    checked: &mut super::Checked,
+    who: Approver,
+    reason: &str,
+    pr: Option<u64>,
+    label: Option<&str>,
+) -> Result<Vec<String>> {
+    let blocking: std::collections::BTreeSet<(String, String)> =
+        checked.report.changes.iter().filter(|c| c.blocking).filter_map(|c| Some((c.module.clone()?, c.fingerprint.clone()))).collect();
+    if blocking.is_empty() {
+        return Ok(Vec::new());
+    }
+    if !req.archive.exists()? {
+        req.archive.create()?;
+    }
+    let mut ids = Vec::new();
+    for (module, fingerprint) in blocking {
+        let a = approve(
+            req.archive,
+            &req.root,
+            req.config,
+            ApproveRequest {
+                approves: Approves::Fingerprint { fingerprint },
+                reason: reason.to_string(),
+                expires: None,
+                module: Some(module),
+                pr,
+                approver: who.clone(),
+                label: label.map(str::to_string),
+                now: req.identity.now,
+            },
+        )?;
+        ids.push(a.approval.id);
+    }
+    let ledger = req.archive.ledger()?;
+    let prs: Vec<u64> = req.identity.prs.iter().copied().chain(pr).collect();
+    let notes = apply(&ledger, req.config, &checked.owners, &req.policy.today, &prs, &mut checked.report);
+    checked.notes.extend(notes);
+    Ok(ids)
 }
 
 /// One approval and where it stands, as [`list`] returns it.
@@ -243,13 +293,16 @@ pub fn audit_expiries(archive: &Archive, ledger: &Ledger, today: &str, max_days:
 /// `check`'s approval step: every blocking change that enough active approvals cover (from the
 /// module's owners, when the gate says so) stops blocking and carries its approval; the gate is
 /// recomputed. Returns notes about approvals that would have applied but expired or were revoked.
-pub fn apply(ledger: &Ledger, config: &Config, owners: &Owners, today: &str, pr: Option<u64>, report: &mut Report) -> Vec<String> {
+pub fn apply(ledger: &Ledger, config: &Config, owners: &Owners, today: &str, prs: &[u64], report: &mut Report) -> Vec<String> {
     if ledger.approvals.is_empty() {
         return Vec::new();
     }
     let gate = &config.gate;
     let required = gate.approvals_required.unwrap_or(1).max(1) as usize;
     let mut notes = Vec::new();
+    // Indexed once: a change looks up the approvals of its fingerprint, group and rule, and
+    // each approval's standing is computed once (never changes × approvals).
+    let index = approvals::Index::new(ledger, today, gate.approval_max_days);
     for c in report.changes.iter_mut().filter(|c| c.blocking) {
         let cand = Candidate {
             module: c.module.as_deref(),
@@ -261,8 +314,8 @@ pub fn apply(ledger: &Ledger, config: &Config, owners: &Owners, today: &str, pr:
         };
         let module_owners = c.module.as_ref().and_then(|m| owners.owners.get(m)).map(Vec::as_slice).unwrap_or_default();
         let mut active: Vec<&Approval> = Vec::new();
-        for a in ledger.approvals.iter().filter(|a| a.applies(&cand, pr)) {
-            match ledger.standing(a, today, gate.approval_max_days) {
+        for (a, standing) in index.candidates(&cand).filter(|(a, _)| a.applies(&cand, prs)) {
+            match standing.clone() {
                 Standing::Active if gate.approvals.unwrap_or_default() == ApprovalsFrom::Anyone || a.by_owner(module_owners) => {
                     active.push(a)
                 }

@@ -11,6 +11,7 @@ mod compare;
 mod diff;
 mod drift;
 mod export;
+pub mod github;
 mod hurl;
 mod load;
 mod moves;
@@ -137,7 +138,7 @@ pub fn check_with(req: &Request<'_>, progress: &dyn Progress) -> Result<Checked>
     let owners = annotate(req, &specs, loaded.clients.as_deref(), &mut report);
     // Approved breaking changes pass the gate (read where the run compares: a store may be absent).
     let ledger = req.archive.ledger()?;
-    notes.extend(approvals::apply(&ledger, req.config, &owners, &req.policy.today, identity.pr, &mut report));
+    notes.extend(approvals::apply(&ledger, req.config, &owners, &req.policy.today, &identity.prs, &mut report));
     Ok(Checked { specs, removed, vanished, notes, report, owners, identity, baseline: loaded.archive_empty })
 }
 /// HEAD does not describe a working tree whose specs have uncommitted edits: say so in the

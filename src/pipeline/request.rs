@@ -63,8 +63,9 @@ pub struct Identity {
     pub now: i64,
     /// What ran it, for record ids and the audit log (`run` for the CLI, `register` for the server).
     pub via: &'static str,
-    /// The pull (merge) request the run checks, when it checks one: approvals scoped to it apply.
-    pub pr: Option<u64>,
+    /// The pull (merge) requests the run checks (one for a pull request, every pull request of
+    /// the group in a merge queue): approvals scoped to them apply.
+    pub prs: Vec<u64>,
 }
 
 /// Everything the pipeline needs, passed in explicitly.

@@ -292,7 +292,7 @@ fn check_and_record(w: &Watch, now: i64, given: Vec<Given>, polled: &mut Polled)
             actor: w.actor.clone(),
             now,
             via: "watch",
-            pr: None,
+            prs: Vec::new(),
         },
     };
     let mut checked = check(&req)?;

@@ -15,6 +15,9 @@ pub struct RenderOptions {
     pub all: bool,
     /// Where the full report is published, named when Markdown is trimmed.
     pub report_url: Option<String>,
+    /// The label that approves a pull request's breaking changes, named by the pull-request
+    /// comment's approval status (inside a pull-request run only).
+    pub approval_label: Option<String>,
 }
 
 /// Output formats of a report.

@@ -73,6 +73,41 @@ pub fn job_summary_within(report: &Report, limit: usize, report_url: Option<&str
     markdown::render_within(report, limit, report_url)
 }
 
+/// The pull-request comment's approval status: how many breaking changes are pending approval
+/// (and how to approve them: the `label`, or the `apidiff approve` command beside each), and
+/// how many are approved, by whom. `None` when nothing blocks and nothing was approved.
+pub fn approval_status(report: &Report, label: Option<&str>) -> Option<String> {
+    let pending = report.changes.iter().filter(|c| c.blocking).count();
+    let approved: Vec<&super::ApprovalNote> = report.changes.iter().filter_map(|c| c.approval.as_ref()).collect();
+    if pending == 0 && approved.is_empty() {
+        return None;
+    }
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let mut s = String::from("### API approval\n\n");
+    if pending > 0 {
+        let how = match label {
+            Some(l) => format!(
+                "someone with write access other than the author approves them all by adding the label `{}` to this pull request, or each with the `apidiff approve` command shown beside it",
+                l.replace('`', "'")
+            ),
+            None => "approve each with the `apidiff approve` command shown beside it".to_string(),
+        };
+        let _ = writeln!(s, "- ⏳ **{pending} blocking change{} pending approval**: {how}.", plural(pending));
+    }
+    if !approved.is_empty() {
+        let mut by: Vec<&str> = Vec::new();
+        for a in &approved {
+            for who in a.by.split(", ") {
+                if !by.contains(&who) {
+                    by.push(who);
+                }
+            }
+        }
+        let _ = writeln!(s, "- ✅ **{} breaking change{} approved by {}**.", approved.len(), plural(approved.len()), by.join(", "));
+    }
+    Some(s)
+}
+
 /// Escapes a workflow command's message.
 pub fn data(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")

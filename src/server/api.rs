@@ -286,7 +286,7 @@ pub(super) async fn register(State(state): S, Extension(caller): C, b: Body<Regi
         actor: Some(who.subject.clone()),
         now: now_ms(),
         via: "register",
-        pr: None,
+        prs: Vec::new(),
     };
     blocking(move || {
         crate::deep::run("the register request", move || {

@@ -74,6 +74,7 @@ pub(super) async fn approve(State(state): S, Extension(caller): C, b: Body<Appro
             module: Some(b.module),
             pr: b.pr,
             approver: approver(&who),
+            label: None,
             now: now_ms(),
         };
         let done = approvals::approve(&state.archive, &state.root, &state.config, req)?;

@@ -82,3 +82,12 @@ pub fn export_tree(dir: &Path, rev: &str, dest: &Path) -> bool {
     };
     ok(&["read-tree", rev]) && ok(&["checkout-index", "--all", "--force", &prefix])
 }
+
+/// The messages of the commits in `base..head`, newest first (at most 200; a merge queue's
+/// group is a handful of pull requests). Empty when git fails or a revision is unknown.
+pub fn messages(dir: &Path, base: &str, head: &str) -> Vec<String> {
+    let range = format!("{base}..{head}");
+    run(dir, &["log", "-n", "200", "--format=%B%x00", &range, "--"])
+        .map(|out| out.split('\0').map(|m| m.trim().to_string()).filter(|m| !m.is_empty()).collect())
+        .unwrap_or_default()
+}

@@ -7,6 +7,7 @@
 
 use super::privacy::{self, Tombstones};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// The version of the approval records this build writes.
 pub const APPROVAL_VERSION: u32 = 1;
@@ -105,6 +106,10 @@ pub struct Approval {
     pub pr: Option<u64>,
     /// What it approves.
     pub approves: Approves,
+    /// The pull-request label whose application recorded it (`api-break-approved`): removing
+    /// the label revokes it. None: approved with `apidiff approve`, the API or the dashboard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 impl Approval {
@@ -118,9 +123,9 @@ impl Approval {
         self.time.get(..10).unwrap_or(&self.time)
     }
 
-    /// Whether it applies to a change of a run for pull request `pr` (scope and target).
-    pub fn applies(&self, c: &Candidate<'_>, pr: Option<u64>) -> bool {
-        c.module == Some(self.module.as_str()) && self.pr.is_none_or(|n| pr == Some(n)) && self.approves.covers(c)
+    /// Whether it applies to a change of a run for pull requests `prs` (scope and target).
+    pub fn applies(&self, c: &Candidate<'_>, prs: &[u64]) -> bool {
+        c.module == Some(self.module.as_str()) && self.pr.is_none_or(|n| prs.contains(&n)) && self.approves.covers(c)
     }
 
     /// Whether one of `owners` (`@name`, `@org/team`, an email) names the approver or one of
@@ -220,6 +225,54 @@ impl Ledger {
     }
 }
 
+/// A [`Ledger`] indexed for a run: approvals by fingerprint, group and rule, each with its
+/// standing on the run's day, so matching a change costs a few lookups, not a scan.
+#[derive(Debug)]
+pub struct Index<'a> {
+    standings: Vec<(&'a Approval, Standing)>,
+    by_fingerprint: HashMap<&'a str, Vec<usize>>,
+    by_group: HashMap<&'a str, Vec<usize>>,
+    by_rule: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> Index<'a> {
+    /// Indexes `ledger` as it stands on `today`.
+    pub fn new(ledger: &'a Ledger, today: &str, max_days: Option<u32>) -> Index<'a> {
+        // The first revocation of an approval is the one that counts, as in [`Ledger::standing`].
+        let revoked: HashMap<&str, &Revocation> = ledger.revocations.iter().rev().map(|r| (r.approval.as_str(), r)).collect();
+        let mut index = Index { standings: Vec::new(), by_fingerprint: HashMap::new(), by_group: HashMap::new(), by_rule: HashMap::new() };
+        for (i, a) in ledger.approvals.iter().enumerate() {
+            let standing = match revoked.get(a.id.as_str()) {
+                Some(r) => Standing::Revoked { by: r.by.clone(), time: r.time.clone() },
+                None => match last_day(a, max_days) {
+                    Some(day) if day.as_str() < today => Standing::Expired { on: day },
+                    _ => Standing::Active,
+                },
+            };
+            index.standings.push((a, standing));
+            let slot = match &a.approves {
+                Approves::Fingerprint { fingerprint } => index.by_fingerprint.entry(fingerprint.as_str()),
+                Approves::Group { group } => index.by_group.entry(group.as_str()),
+                Approves::Rule { rule, .. } => index.by_rule.entry(rule.as_str()),
+            };
+            slot.or_default().push(i);
+        }
+        index
+    }
+
+    /// The approvals that may cover `c` (by fingerprint, group or rule), oldest first, each
+    /// with its standing; [`Approval::applies`] decides.
+    pub fn candidates<'s>(&'s self, c: &Candidate<'_>) -> impl Iterator<Item = (&'a Approval, &'s Standing)> + 's {
+        let none: &[usize] = &[];
+        let fp = self.by_fingerprint.get(c.fingerprint).map_or(none, Vec::as_slice);
+        let group = c.group.and_then(|g| self.by_group.get(g)).map_or(none, Vec::as_slice);
+        let rule = self.by_rule.get(c.rule).map_or(none, Vec::as_slice);
+        let mut at: Vec<usize> = fp.iter().chain(group).chain(rule).copied().collect();
+        at.sort_unstable();
+        at.into_iter().map(|i| (self.standings[i].0, &self.standings[i].1))
+    }
+}
+
 /// The last day an approval applies: its own `expires`, or `max_days` after the day it was
 /// given, whichever comes first.
 pub fn last_day(a: &Approval, max_days: Option<u32>) -> Option<String> {
@@ -246,6 +299,7 @@ mod tests {
             module: "users".into(),
             pr: None,
             approves: Approves::Rule { rule: "response-required-property-removed".into(), operation: "GET /users".into() },
+            label: None,
         }
     }
 
@@ -264,6 +318,50 @@ mod tests {
     }
 
     #[test]
+    fn the_index_finds_a_changes_approvals_with_their_standing() {
+        let rule = approval(None);
+        let fp = Approval { id: "1111".into(), approves: Approves::Fingerprint { fingerprint: "00ff".into() }, ..rule.clone() };
+        let other = Approval { id: "2222".into(), approves: Approves::Fingerprint { fingerprint: "0abc".into() }, ..rule.clone() };
+        let group = Approval {
+            id: "3333".into(),
+            approves: Approves::Group { group: "g1".into() },
+            expires: Some("2026-01-11".into()),
+            ..rule.clone()
+        };
+        let revoked = |id: &str, by: &str| Revocation {
+            id: format!("r{by}"),
+            time: format!("t{by}"),
+            approval: id.into(),
+            by: Some(by.into()),
+            reason: None,
+        };
+        let l = Ledger {
+            approvals: vec![fp.clone(), rule.clone(), other, group],
+            revocations: vec![revoked("1111", "first"), revoked("1111", "second")],
+        };
+        let index = Index::new(&l, "2026-02-01", None);
+        let affected = vec!["GET /users".to_string()];
+        let c = Candidate {
+            module: Some("users"),
+            fingerprint: "00ff",
+            group: Some("g1"),
+            rule: "response-required-property-removed",
+            operation: Some("GET /users"),
+            affected: &affected,
+        };
+        let found: Vec<(&str, Standing)> = index.candidates(&c).map(|(a, s)| (a.id.as_str(), s.clone())).collect();
+        // Oldest first; the fingerprint "0abc" is not a candidate; standings as the ledger says.
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!(found[0], ("1111", Standing::Revoked { by: Some("first".into()), time: "tfirst".into() }));
+        assert_eq!(found[1], ("abcdef0123456789", Standing::Active));
+        assert_eq!(found[2], ("3333", Standing::Expired { on: "2026-01-11".into() }));
+        for (a, s) in index.candidates(&c) {
+            assert_eq!(*s, l.standing(a, "2026-02-01", None));
+        }
+        assert_eq!(index.candidates(&Candidate { fingerprint: "ffff", group: None, rule: "x", ..c }).count(), 0);
+    }
+
+    #[test]
     fn targets_and_owners() {
         let a = approval(None);
         let affected = vec!["GET /users".to_string()];
@@ -275,12 +373,12 @@ mod tests {
             operation: Some("GET /users/{}"),
             affected: &affected,
         };
-        assert!(a.applies(&c, None));
-        assert!(!a.applies(&Candidate { module: Some("billing"), ..c }, None));
-        assert!(!a.applies(&Candidate { rule: "request-property-removed", ..c }, None));
-        assert!(!a.applies(&Candidate { operation: Some("GET /other"), affected: &[], ..c }, None));
+        assert!(a.applies(&c, &[]));
+        assert!(!a.applies(&Candidate { module: Some("billing"), ..c }, &[]));
+        assert!(!a.applies(&Candidate { rule: "request-property-removed", ..c }, &[]));
+        assert!(!a.applies(&Candidate { operation: Some("GET /other"), affected: &[], ..c }, &[]));
         let pr = Approval { pr: Some(7), ..a.clone() };
-        assert!(pr.applies(&c, Some(7)) && !pr.applies(&c, Some(8)) && !pr.applies(&c, None));
+        assert!(pr.applies(&c, &[7]) && pr.applies(&c, &[3, 7]) && !pr.applies(&c, &[8]) && !pr.applies(&c, &[]));
         assert!(a.by_owner(&["ann@example.com".into()]));
         assert!(a.by_owner(&["@team-users".into()]));
         assert!(!a.by_owner(&["@team-billing".into(), "@bob".into()]));

@@ -349,6 +349,31 @@ pub enum Target {
 pub struct Archive {
     /// Shared, so a background writer (the server's audit queue) can hold the store too.
     pub(crate) store: std::sync::Arc<dyn Store>,
+    /// Records already read (entries, approvals, revocations): records are create-only and
+    /// never deleted, so a later read lists the keys and parses only the new ones. Shared by
+    /// clones of the archive.
+    pub(crate) read: Arc<std::sync::Mutex<ReadCache>>,
+}
+
+/// What an [`Archive`] has read so far.
+#[derive(Debug, Default)]
+pub(crate) struct ReadCache {
+    pub(crate) entries: EntryCache,
+    pub(crate) approvals: Keyed<crate::store::approvals::Approval>,
+    pub(crate) revocations: Keyed<crate::store::approvals::Revocation>,
+}
+
+/// Records of one kind read so far, in key order.
+#[derive(Debug)]
+pub(crate) struct Keyed<T> {
+    pub(crate) seen: HashSet<String>,
+    pub(crate) items: Vec<(String, T)>,
+}
+
+impl<T> Default for Keyed<T> {
+    fn default() -> Self {
+        Keyed { seen: HashSet::new(), items: Vec::new() }
+    }
 }
 
 pub(crate) fn object_key(hash: &str) -> String {

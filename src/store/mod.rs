@@ -147,7 +147,7 @@ impl Store for Mirrored {
 impl Archive {
     /// An archive on a backend.
     pub fn new(store: Box<dyn Store>) -> Self {
-        Archive { store: store.into() }
+        Archive { store: store.into(), read: Arc::default() }
     }
 
     /// Where it is.
@@ -221,18 +221,10 @@ impl Archive {
 
     /// Every entry, oldest first, with erasures applied.
     pub fn entries(&self) -> Result<Vec<Entry>> {
-        let mut out = Vec::new();
-        for (key, bytes) in self.store.get_all("records/entries/")? {
-            if key.ends_with(".json") {
-                out.push(self.decode_entry(&key, &bytes)?);
-            }
-        }
-        out.sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id)));
-        let t = self.tombstones()?;
-        if !t.is_empty() {
-            out.iter_mut().for_each(|e| t.apply(&mut e.author));
-        }
-        Ok(out)
+        // Records are create-only: the archive's own cache reads only entries it has not seen
+        // (a `check` reads them several times, and a long-lived caller on every run).
+        let mut read = self.read.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        Ok(self.entries_cached(&mut read.entries)?.as_ref().clone())
     }
 
     /// Every entry as [`Archive::entries`] returns them, reading only records `cache` has not seen.
@@ -367,8 +359,14 @@ impl Archive {
         if !self.store.exists()? {
             return Ok(approvals::Ledger::default());
         }
-        let mut l =
-            approvals::Ledger { approvals: self.read_all(approvals::APPROVALS)?, revocations: self.read_all(approvals::REVOCATIONS)? };
+        let mut l = {
+            let mut read = self.read.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let read = &mut *read;
+            approvals::Ledger {
+                approvals: self.read_new(approvals::APPROVALS, &mut read.approvals)?,
+                revocations: self.read_new(approvals::REVOCATIONS, &mut read.revocations)?,
+            }
+        };
         if let Some(a) = l.approvals.iter().find(|a| a.version > approvals::APPROVAL_VERSION) {
             return Err(Error::Input(crate::error::Located::file(
                 format!("{}{}", approvals::APPROVALS, a.id),
@@ -441,6 +439,27 @@ impl Archive {
             )));
         }
         Ok(e)
+    }
+
+    /// Every record under `prefix` in key order, as [`Archive::read_all`] returns them,
+    /// parsing only the keys `cache` has not seen (records are create-only).
+    fn read_new<T: for<'de> Deserialize<'de> + Clone>(&self, prefix: &str, cache: &mut archive::Keyed<T>) -> Result<Vec<T>> {
+        let mut fresh = false;
+        for key in self.store.list(prefix)? {
+            if !key.ends_with(".json") || cache.seen.contains(&key) {
+                continue;
+            }
+            let bytes = self.store.get(&key)?.ok_or_else(|| Error::store(format!("record {key} vanished while reading")))?;
+            let rec = serde_json::from_slice(&bytes)
+                .map_err(|e| Error::store(format!("record {key} in {} is damaged: {e}", self.store.location())))?;
+            cache.items.push((key.clone(), rec));
+            cache.seen.insert(key);
+            fresh = true;
+        }
+        if fresh {
+            cache.items.sort_by(|a, b| a.0.cmp(&b.0));
+        }
+        Ok(cache.items.iter().map(|(_, r)| r.clone()).collect())
     }
 
     fn read_all<T: for<'de> Deserialize<'de>>(&self, prefix: &str) -> Result<Vec<T>> {

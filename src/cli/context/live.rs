@@ -75,7 +75,7 @@ pub(crate) fn live_identity(root: &Path, deploy: Option<String>) -> crate::pipel
         actor: actor(root),
         now,
         via: "run",
-        pr: None,
+        prs: Vec::new(),
     }
 }
 

@@ -19,7 +19,7 @@ pub(crate) fn render_options(
     let url = report_url
         .map(str::to_string)
         .or_else(|| config.alerts.report_url.as_deref().map(|t| t.replace("{commit}", deploy.unwrap_or("")).replace("{module}", "")));
-    crate::report::RenderOptions { color, width: terminal.or(columns), all, report_url: url }
+    crate::report::RenderOptions { color, width: terminal.or(columns), all, report_url: url, approval_label: None }
 }
 
 /// `""` for one, `"s"` otherwise.

@@ -244,12 +244,14 @@
     const e = d._entry;
     const panel = d.querySelector(".panel");
     try {
-      const [detail, diff] = await Promise.all([call("/entries/" + e.id), call("/entries/" + e.id + "/diff?context=3")]);
+      const [detail, diff, approvals] = await Promise.all([call("/entries/" + e.id), call("/entries/" + e.id + "/diff?context=3"),
+        call("/approvals?module=" + encodeURIComponent(e.module))]);
       const x = detail.entry;
       const kids = [];
       kids.push(el("h3", {}, "Changes"));
-      kids.push(x.changes.length ? el("ul", { class: "changes" }, x.changes.map((c) => el("li", {},
-        el("span", { class: "sev " + c.severity }, c.severity), " ", el("code", {}, c.id), " — ", c.message)))
+      kids.push(x.changes.length ? el("ul", { class: "changes" }, x.changes.map((c) => el("li", { "data-fingerprint": c.fingerprint },
+        el("span", { class: "sev " + c.severity }, c.severity), " ", el("code", {}, c.id), " — ", c.message,
+        c.severity === "breaking" ? approval(c, x, approvals.items) : null)))
         : el("p", { class: "meta" }, !x.previous ? "Baseline: the first archived version." : !x.snapshot ? "The spec was removed." : "No classified changes."));
       kids.push(el("h3", {}, "Impact on dependant modules"));
       kids.push(detail.impact.length ? el("ul", {}, detail.impact.map((i) => el("li", {}, el("span", { class: "module" }, i.module),
@@ -282,6 +284,33 @@
     } catch (err) {
       panel.replaceChildren(el("p", { class: "error" }, "Cannot load this entry: " + err.message));
     }
+  }
+
+  // A breaking change's approval: who approved it (recorded with the change, or an active
+  // approval of its fingerprint), else, for developers and admins, "Approve this break" with a
+  // reason, POSTed to /approvals with the user's token (the server applies the owner rules).
+  function approval(c, x, list) {
+    const active = list.find((a) => a.standing.state === "active" && a.approves.kind === "fingerprint" && a.approves.fingerprint === c.fingerprint);
+    if (c.approval) return approved(c.approval.by, c.approval.on, c.approval.reason);
+    if (active) return approved(active.by, active.time.slice(0, 10), active.reason);
+    if (me.role === "viewer") return el("span", { class: "meta" }, " (pending approval)");
+    const reason = el("input", { type: "text", class: "reason", "aria-label": "Reason for approving this break", placeholder: "why this break is acceptable" });
+    const err = el("span", { class: "error" });
+    const form = el("form", { class: "approve", onsubmit: async (ev) => {
+      ev.preventDefault();
+      err.textContent = "";
+      if (!reason.value.trim()) { err.textContent = "Give a reason."; return; }
+      try {
+        const a = await call("/approvals", { method: "POST", headers: { "content-type": "application/json" },
+          body: JSON.stringify({ fingerprint: c.fingerprint, module: c.module || x.module, reason: reason.value }) });
+        form.replaceWith(approved(a.by, a.time.slice(0, 10), a.reason));
+      } catch (e2) { err.textContent = "Cannot approve: " + e2.message; }
+    } }, reason, el("button", { type: "submit" }, "Approve this break"), err);
+    return form;
+  }
+
+  function approved(by, on, reason) {
+    return el("div", { class: "approved" }, "✅ approved by " + (by || "?") + " on " + on + ": " + reason);
   }
 
   async function preview(d, x) {
