@@ -134,6 +134,10 @@ impl DocSet {
                     None => {}
                 }
                 let Some((_, r)) = self.get(&cur).and_then(|v| ref_of(v, self.dynamic)) else { break };
+                // Already too long: no need to walk (and remember) the rest of the chain.
+                if path.len() > MAX_REF_CHAIN {
+                    break;
+                }
                 dist.insert(cur.clone(), ON_PATH);
                 path.push(cur.clone());
                 match self.target_loaded(&cur, r) {
