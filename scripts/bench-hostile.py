@@ -119,10 +119,11 @@ def measure(binary, argv, stdin_cmd, cwd):
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", err)
     secs = (int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3))) if wall else float("nan")
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", err).group(1)) / 1024
+    cpu = sum(float(re.search(r"%s time \(seconds\): ([\d.]+)" % k, err).group(1)) for k in ("User", "System"))
     code = re.search(r"Exit status: (\d+)", err)
     code = int(code.group(1)) if code else p.returncode
     first = next((line for line in err.splitlines() if line.startswith("error")), "")
-    return code, secs, rss, first[:90]
+    return code, secs, cpu, rss, first[:90]
 
 
 def main():
@@ -134,7 +135,7 @@ def main():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = "graphql+http://127.0.0.1:%d/graphql" % server.server_address[1]
     with tempfile.TemporaryDirectory() as d:
-        print("| shape | " + " | ".join("%s: exit, wall, peak" % os.path.basename(b) for b in args.binaries) + " | first error line |")
+        print("| shape | " + " | ".join("%s: exit, wall (CPU), peak" % os.path.basename(b) for b in args.binaries) + " | first error line |")
         print("|---|" + "---|" * len(args.binaries) + "---|")
         for name, files, argv, stdin_cmd in shapes(d, url):
             if args.only not in name:
@@ -143,9 +144,9 @@ def main():
                 write(d, rel, text)
             cells, note = [], ""
             for b in args.binaries:
-                code, secs, rss, first = measure(b, argv, stdin_cmd, d)
+                code, secs, cpu, rss, first = measure(b, argv, stdin_cmd, d)
                 ok = code in (0, 1, 2) and secs < 2 and rss < 300
-                cells.append("%d, %.2f s, %.0f MB%s" % (code, secs, rss, "" if ok else " **over**"))
+                cells.append("%d, %.2f s (CPU %.2f s), %.0f MB%s" % (code, secs, cpu, rss, "" if ok else " **over**"))
                 note = note or first
             print("| %s | %s | %s |" % (name, " | ".join(cells), note.replace("|", "\\|")), flush=True)
     server.shutdown()
