@@ -33,6 +33,33 @@ pub fn run<T: Send, E: From<Error> + Send>(what: &str, f: impl FnOnce() -> Resul
     })
 }
 
+/// Runs `a` on this thread and `b` at the same time on a thread with [`STACK_BYTES`] of stack
+/// (on this thread after `a` when none starts), and returns both results. A panic in either
+/// goes on unwinding here, so the caller's [`run`] or [`isolate`] names it. The two halves of
+/// a comparison (locating base and revision, for example) use both cores this way.
+pub fn both<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+    let slot = std::sync::Mutex::new(Some(b));
+    let take = || slot.lock().ok().and_then(|mut f| f.take());
+    std::thread::scope(|s| {
+        let spawned =
+            std::thread::Builder::new().name("apidiff-both".into()).stack_size(STACK_BYTES).spawn_scoped(s, || take().map(|f| f()));
+        let first = a();
+        let second = match spawned {
+            Ok(handle) => handle.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            Err(_) => None,
+        };
+        // The worker never started (or never got the work): run it here.
+        let second = match second {
+            Some(v) => v,
+            None => match take() {
+                Some(f) => f(),
+                None => unreachable!("the second half ran nowhere"),
+            },
+        };
+        (first, second)
+    })
+}
+
 /// Runs `f` on this thread; a panic in it becomes an [`Error::Internal`] naming `what`, so one
 /// bad input cannot stop work on the others.
 pub fn isolate<T, E: From<Error>>(what: &str, f: impl FnOnce() -> Result<T, E>) -> Result<T, E> {

@@ -56,19 +56,30 @@ impl Scan<'_> {
         }
     }
 
+    /// Steps over a string starting at `"` without decoding it (skipped values are never read).
+    fn skip_string(&mut self) {
+        self.i += 1;
+        while let Some(&c) = self.b.get(self.i) {
+            match c {
+                b'\\' => self.i += 2,
+                b'"' => break,
+                _ => self.i += 1,
+            }
+        }
+        self.i += 1;
+    }
+
     /// Skips one value of any kind, counting lines.
     fn skip(&mut self) {
         self.ws();
         match self.b.get(self.i) {
-            Some(b'"') => {
-                self.string();
-            }
+            Some(b'"') => self.skip_string(),
             Some(b'{') | Some(b'[') => {
                 let mut depth = 0usize;
                 while let Some(&c) = self.b.get(self.i) {
                     match c {
                         b'"' => {
-                            self.string();
+                            self.skip_string();
                             continue;
                         }
                         b'{' | b'[' => depth += 1,

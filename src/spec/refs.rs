@@ -134,6 +134,10 @@ impl DocSet {
                     None => {}
                 }
                 let Some((_, r)) = self.get(&cur).and_then(|v| ref_of(v, self.dynamic)) else { break };
+                // Already too long: no need to walk (and remember) the rest of the chain.
+                if path.len() > MAX_REF_CHAIN {
+                    break;
+                }
                 dist.insert(cur.clone(), ON_PATH);
                 path.push(cur.clone());
                 match self.target_loaded(&cur, r) {
@@ -156,7 +160,14 @@ impl DocSet {
 
     /// Walks one document, loading external files and checking every `$ref`'s target exists.
     fn check_refs(&mut self, doc: u32, opts: &LoadOptions, sites: &mut Vec<NodeId>) -> Result<()> {
-        let mut refs: Vec<(String, String)> = Vec::new();
+        // `$ref`s that may load a file or name an anchor, kept as text with their order; a
+        // `#/pointer` into this file is checked during the walk instead (a 200,000-link alias
+        // chain kept 200,000 pairs of strings), and the first that points to nothing is kept
+        // with its order, so the error reported is the same first one.
+        let mut refs: Vec<(usize, String, String)> = Vec::new();
+        let mut local: Vec<(usize, NodeId)> = Vec::new();
+        let mut dangling: Option<(usize, String, String)> = None;
+        let mut seq = 0usize;
         let mut dynamic = false;
         {
             // Depth-first with one iterator per open container, so the stack holds the path,
@@ -172,7 +183,8 @@ impl DocSet {
                     _ => None,
                 }
             }
-            let root = &self.docs[doc as usize].value;
+            let this = &*self;
+            let root = &this.docs[doc as usize].value;
             let mut path: Vec<Seg<'_>> = Vec::new();
             let mut note = |v: &Value, path: &[Seg<'_>]| {
                 if let Some((key, r)) = ref_of(v, true) {
@@ -185,9 +197,21 @@ impl DocSet {
                             Seg::Idx(i) => ptr.push_str(&i.to_string()),
                         }
                     }
+                    let n = seq;
+                    seq += 1;
+                    if let Some(frag) =
+                        r.strip_prefix('#').map(percent_decode).filter(|f| key == "$ref" && (f.is_empty() || f.starts_with('/')))
+                    {
+                        if this.get(&NodeId { doc, ptr: frag }).is_some() {
+                            local.push((n, NodeId { doc, ptr }));
+                        } else if dangling.is_none() {
+                            dangling = Some((n, format!("{ptr}/{key}"), r.to_string()));
+                        }
+                        return;
+                    }
                     ptr.push('/');
                     ptr.push_str(key);
-                    refs.push((ptr, r.to_string()));
+                    refs.push((n, ptr, r.to_string()));
                 }
             };
             note(root, &path);
@@ -211,7 +235,10 @@ impl DocSet {
             }
         }
         self.dynamic |= dynamic;
-        for (at, r) in refs {
+        for (n, at, r) in refs {
+            if dangling.as_ref().is_some_and(|(first, _, _)| *first < n) {
+                break;
+            }
             let from = NodeId { doc, ptr: at };
             let dynamic = from.ptr.ends_with("/$dynamicRef");
             let target = self.target(&from, &r, opts)?;
@@ -222,8 +249,13 @@ impl DocSet {
                 return Err(self.error_at(&from, format!("$ref `{r}` points to nothing")).into());
             }
             let holder = from.ptr.strip_suffix(if dynamic { "/$dynamicRef" } else { "/$ref" }).unwrap_or(&from.ptr);
-            sites.push(NodeId { doc, ptr: holder.to_string() });
+            local.push((n, NodeId { doc, ptr: holder.to_string() }));
         }
+        if let Some((_, at, r)) = dangling {
+            return Err(self.error_at(&NodeId { doc, ptr: at }, format!("$ref `{r}` points to nothing")).into());
+        }
+        local.sort_unstable_by_key(|(n, _)| *n);
+        sites.extend(local.into_iter().map(|(_, site)| site));
         Ok(())
     }
 

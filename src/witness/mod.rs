@@ -15,7 +15,6 @@ use crate::spec::Spec;
 /// Attaches a witness to every breaking change (by its rule or its effective severity).
 /// Linear in the changes; only breaking ones cost anything.
 pub fn attach(base: &Spec, rev: &Spec, changes: &mut [Change]) {
-    let wanted = |c: &Change| c.severity == Severity::Breaking || c.rule.severity == Severity::Breaking;
     if !changes.iter().any(wanted) {
         return;
     }
@@ -29,6 +28,12 @@ pub fn attach(base: &Spec, rev: &Spec, changes: &mut [Change]) {
             _ => build(pair.as_ref(), base, c),
         });
     }
+}
+
+/// Whether [`attach`] gives `c` a witness (it is breaking, or its rule is). Each witness depends
+/// on its change and the two specs alone, so callers may split the changes between threads.
+pub fn wanted(c: &Change) -> bool {
+    c.severity == Severity::Breaking || c.rule.severity == Severity::Breaking
 }
 
 fn build(pair: Option<&openapi::Pair<'_>>, base: &Spec, c: &Change) -> Witness {

@@ -56,6 +56,9 @@ pub(crate) struct Cx<'a> {
     /// note; a stable operation that reaches one too makes it breaking again.
     softened: HashMap<usize, usize>,
     pub depth: usize,
+    /// How many times a change was emitted or an operation added to a change's `affected` list:
+    /// a comparison that leaves it unchanged found nothing (see `unchanged`).
+    pub touched: usize,
     /// How a schema pair is compared (`schema::compare`), so rule families can recurse into
     /// sub-schemas without importing the walker that calls them.
     schema_fn: SchemaFn,
@@ -79,6 +82,7 @@ impl<'a> Cx<'a> {
             soft: false,
             softened: HashMap::new(),
             depth: 0,
+            touched: 0,
             schema_fn,
         }
     }
@@ -104,8 +108,14 @@ impl<'a> Cx<'a> {
     /// The changes found, with line numbers filled in.
     pub fn finish(self) -> Vec<Change> {
         let mut changes = self.sink.into_changes();
-        self.bdocs.fill_positions(changes.iter_mut().filter_map(|ch| ch.base.as_mut()));
-        self.rdocs.fill_positions(changes.iter_mut().filter_map(|ch| ch.revision.as_mut()));
+        // One scan of each side's text: the two run at once.
+        let (mut base, mut rev) = (Vec::new(), Vec::new());
+        for ch in &mut changes {
+            base.extend(ch.base.as_mut());
+            rev.extend(ch.revision.as_mut());
+        }
+        let (bdocs, rdocs) = (self.bdocs, self.rdocs);
+        crate::deep::both(|| bdocs.fill_positions(base.into_iter()), || rdocs.fill_positions(rev.into_iter()));
         changes
     }
 
@@ -113,6 +123,7 @@ impl<'a> Cx<'a> {
     /// Under a draft operation a breaking change is emitted as a warning; a change first found
     /// under one and reached again from a stable operation is breaking again.
     pub fn emit(&mut self, mut change: Change) {
+        self.touched += 1;
         let soften = self.soft && change.severity == Severity::Breaking;
         let cut = change.message.len();
         if soften {
@@ -143,6 +154,7 @@ impl<'a> Cx<'a> {
     /// Starts a memoised comparison of a schema pair; `false` when it was done (or is under way).
     pub fn enter(&mut self, key: &(NodeId, NodeId, Dir)) -> bool {
         if let Some(done) = self.memo.get(key).cloned() {
+            self.touched += done.len();
             for &i in &done {
                 self.sink.add_affected(i, &self.op);
                 if !self.soft {

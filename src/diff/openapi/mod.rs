@@ -13,6 +13,7 @@ pub mod properties;
 pub(crate) mod schema;
 mod sunset;
 pub mod types;
+mod unchanged;
 pub mod values;
 mod view;
 
@@ -56,8 +57,9 @@ pub fn compare(base: &Api, rev: &Api, opts: &Options) -> Vec<Change> {
         rev: metadata::scheme_keys(rev, base),
         base_declared_none: base.security_schemes.is_empty(),
     };
-    endpoints::compare_operations(&mut c, &base.operations, &rev.operations, false, &keys);
-    endpoints::compare_operations(&mut c, &base.webhooks, &rev.webhooks, true, &keys);
+    let same = unchanged::unchanged(base, rev, &keys);
+    endpoints::compare_operations(&mut c, (&base.operations, &rev.operations), &same.operations, false, &keys);
+    endpoints::compare_operations(&mut c, (&base.webhooks, &rev.webhooks), &same.webhooks, true, &keys);
     c.op.clear();
     metadata::compare_security_schemes(&mut c, base, rev);
     metadata::compare_servers(&mut c, base, rev);
