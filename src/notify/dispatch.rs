@@ -48,8 +48,21 @@ pub fn run(archive: Option<&Archive>, alerts: &Alerts, report: &Report, ctx: &Co
         for (module, mut changes) in by_module {
             changes.sort_by_key(|c| std::cmp::Reverse(c.severity));
             let alert = build(alerts, module, &changes, ctx);
+            // A sent alert's record id comes from channel + key; the same id is claimed before
+            // delivering, so when several processes (server replicas) see the same trigger at
+            // once, one delivers and the others skip it (a failed delivery releases the claim).
+            let sent_id = sha256_hex(format!("{name}\n{}", alert.key).as_bytes())[..24].to_string();
+            let holder = format!("{:016x}", crate::store::process_nonce());
+            if let Some(a) = archive
+                && !a.store().claim(&sent_id, &holder, crate::store::fleet::CLAIM_TTL)?
+            {
+                continue;
+            }
             let retry = Retry::of(alerts, channel);
             let (attempts, error) = deliver(channel, &alert, ctx, retry);
+            if let Some(a) = archive {
+                a.store().settle(&sent_id, error.is_none())?;
+            }
             let fingerprints: Vec<String> = changes.iter().map(|c| c.fingerprint.clone()).collect();
             let status = if error.is_none() { "sent" } else { "failed" };
             let delivery = AlertDelivery {
@@ -79,13 +92,10 @@ pub fn run(archive: Option<&Archive>, alerts: &Alerts, report: &Report, ctx: &Co
                     "impacted": alert.impacted,
                     "fingerprints": fingerprints,
                 });
-                // A sent alert's record id comes from channel + key, so concurrent runs that
-                // announced the same changes write the same key once; failures are kept apart.
-                let id = if error.is_none() {
-                    sha256_hex(format!("{name}\n{}", alert.key).as_bytes())[..24].to_string()
-                } else {
-                    format!("failed-{}", crate::store::unique_id(&ctx.time, &alert.key))
-                };
+                // Concurrent runs that announced the same changes write the same key once;
+                // failures are kept apart.
+                let id =
+                    if error.is_none() { sent_id.clone() } else { format!("failed-{}", crate::store::unique_id(&ctx.time, &alert.key)) };
                 a.put_record("alerts", &id, &record)?;
                 a.audit(&AuditEvent {
                     id: crate::store::unique_id(&ctx.time, "alert"),
