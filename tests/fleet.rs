@@ -1,6 +1,6 @@
 //! Several `apidiff serve` replicas on one Postgres store (issue #29): entries registered through
 //! one are visible through another at once (LISTEN/NOTIFY), an alert both see fires once (claims
-//! in the database), every request is audited once; and history pages over 100,000 entries are
+//! in the database), every request is audited once, a rate limit holds for both together; and history pages over 100,000 entries are
 //! index scans. Against the real PostgreSQL and SMTP sink scripts/test starts; with `CI=true` a
 //! missing service is a failure, locally the tests skip with a note.
 
@@ -211,6 +211,26 @@ fn two_replicas_share_entries_alerts_and_the_audit_log() {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+
+    // The deep health check's limit is the fleet's: requests spread over both replicas (each
+    // under its own limit) get HEALTH_PER_MINUTE answers a minute in all, not twice that.
+    let per_minute = apidiff::server::HEALTH_PER_MINUTE;
+    let now = || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    // The limit counts per clock minute: start early enough in one to finish within it.
+    while now() % 60 > 40 {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let m0 = now() / 60;
+    let ok = (0..2 * per_minute)
+        .filter(|i| {
+            let r = if i % 2 == 0 { &a } else { &b };
+            let resp = request(r.addr, "GET", "/api/api-diff/health", Some(&token(Role::Admin, "admin")), None);
+            assert!(resp.status == 200 || resp.status == 429, "{}: {}", resp.status, resp.body);
+            resp.status == 200
+        })
+        .count();
+    assert_eq!(now() / 60, m0, "the health checks took more than 20 s");
+    assert_eq!(ok, per_minute, "deep health checks answered in one minute across both replicas");
 }
 
 /// 100,000 entries written straight into the tables (one `INSERT … SELECT generate_series`).

@@ -14,20 +14,10 @@ use std::collections::{BTreeMap, BTreeSet};
 /// and returns the deliveries. Changes a channel already announced (by fingerprint) are not
 /// sent again. Fails only for store errors; a failed channel is a delivery with an error.
 pub fn run(archive: Option<&Archive>, alerts: &Alerts, report: &Report, ctx: &Context) -> Result<Vec<AlertDelivery>> {
-    let mut sent: BTreeSet<(String, String)> = BTreeSet::new();
-    if let Some(a) = archive {
-        for r in a.records("alerts")? {
-            if r.get("status").and_then(|s| s.as_str()) != Some("sent") {
-                continue;
-            }
-            let ch = r.get("channel").and_then(|s| s.as_str()).unwrap_or_default().to_string();
-            for f in r.get("fingerprints").and_then(|f| f.as_array()).into_iter().flatten() {
-                if let Some(f) = f.as_str() {
-                    sent.insert((ch.clone(), f.to_string()));
-                }
-            }
-        }
-    }
+    let mut sent = match archive {
+        Some(a) => sent_before(a)?,
+        None => BTreeSet::new(),
+    };
     let mut out = Vec::new();
     for (i, channel) in alerts.channels.iter().enumerate() {
         let name = channel.display_name(i);
@@ -114,6 +104,23 @@ pub fn run(archive: Option<&Archive>, alerts: &Alerts, report: &Report, ctx: &Co
         }
     }
     Ok(out)
+}
+
+/// Every (channel, fingerprint) an earlier run announced, from the store's sent alert records.
+fn sent_before(a: &Archive) -> Result<BTreeSet<(String, String)>> {
+    let mut sent = BTreeSet::new();
+    for r in a.records("alerts")? {
+        if r.get("status").and_then(|s| s.as_str()) != Some("sent") {
+            continue;
+        }
+        let ch = r.get("channel").and_then(|s| s.as_str()).unwrap_or_default().to_string();
+        for f in r.get("fingerprints").and_then(|f| f.as_array()).into_iter().flatten() {
+            if let Some(f) = f.as_str() {
+                sent.insert((ch.clone(), f.to_string()));
+            }
+        }
+    }
+    Ok(sent)
 }
 
 pub(crate) fn build(alerts: &Alerts, module: &str, changes: &[&ReportChange], ctx: &Context) -> Notice {

@@ -703,10 +703,29 @@ pub(super) async fn health(State(state): S, Extension(caller): C) -> Result<Json
         return Err(ApiError(StatusCode::TOO_MANY_REQUESTS, "a deep health check ran moments ago; try again shortly".into()));
     }
     blocking(move || {
+        if !health_slot(&state)? {
+            return Err(ApiError(StatusCode::TOO_MANY_REQUESTS, "a deep health check ran moments ago; try again shortly".into()));
+        }
         let problems: Vec<String> = state.archive.verify().iter().map(|p| redact(p, &state)).collect();
         Ok(Json(json!({ "healthy": problems.is_empty(), "store": store_kind(&state.archive.location()), "problems": problems })))
     })
     .await
+}
+
+/// One of the [`super::HEALTH_PER_MINUTE`] deep checks of this minute, claimed in the store: on a
+/// shared database the limit holds for every replica together (other stores grant each claim,
+/// and the replica's own window is the limit).
+fn health_slot(state: &AppState) -> Result<bool, ApiError> {
+    let minute = now_ms().div_euclid(60_000);
+    let holder = format!("{:016x}", store::process_nonce());
+    for slot in 0..super::HEALTH_PER_MINUTE {
+        let key = format!("health-{minute}-{slot}");
+        if state.archive.store().claim(&key, &holder, std::time::Duration::from_secs(120))? {
+            state.archive.store().settle(&key, true)?;
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// The cheap liveness check: no token, no hashing, no store I/O.

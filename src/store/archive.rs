@@ -43,13 +43,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     }
     /// One page of entry records (key and bytes), newest first, answered through an index;
     /// `None` when the backend has none (the caller pages every entry instead).
-    fn history_page(&self, q: &super::fleet::PageQuery) -> Result<Option<Vec<(String, Vec<u8>)>>> {
+    fn history_page(&self, q: &super::fleet::PageQuery) -> Result<Option<super::fleet::Rows>> {
         let _ = q;
         Ok(None)
     }
     /// The note records (key and bytes) on these entries; `None` when the backend cannot
     /// select them (the caller reads every note).
-    fn notes_for(&self, entries: &[String]) -> Result<Option<Vec<(String, Vec<u8>)>>> {
+    fn notes_for(&self, entries: &[String]) -> Result<Option<super::fleet::Rows>> {
         let _ = entries;
         Ok(None)
     }

@@ -8,6 +8,9 @@ use super::{Archive, Entry, Note, Store};
 use crate::error::Result;
 use std::time::Duration;
 
+/// Records read back: each key with its bytes.
+pub type Rows = Vec<(String, Vec<u8>)>;
+
 /// The worst verdict of an entry, as the history filters by it: `breaking` (a breaking change,
 /// or the spec was removed), `warning`, `info` or `none`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

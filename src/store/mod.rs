@@ -143,10 +143,10 @@ impl Store for Mirrored {
     fn check_schema(&self) -> Result<SchemaStatus> {
         self.primary.check_schema()
     }
-    fn history_page(&self, q: &fleet::PageQuery) -> Result<Option<Vec<(String, Vec<u8>)>>> {
+    fn history_page(&self, q: &fleet::PageQuery) -> Result<Option<fleet::Rows>> {
         self.primary.history_page(q)
     }
-    fn notes_for(&self, entries: &[String]) -> Result<Option<Vec<(String, Vec<u8>)>>> {
+    fn notes_for(&self, entries: &[String]) -> Result<Option<fleet::Rows>> {
         self.primary.notes_for(entries)
     }
     fn subscribe(&self, listener: Arc<dyn fleet::Listener>) -> Result<bool> {

@@ -778,14 +778,14 @@ impl Store for PgStore {
         self.with("check the schema", |c| self.migrate(c))
     }
 
-    fn history_page(&self, q: &PageQuery) -> Result<Option<Vec<(String, Vec<u8>)>>> {
+    fn history_page(&self, q: &PageQuery) -> Result<Option<super::fleet::Rows>> {
         let (sql, params) = page_sql(q);
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref() as &(dyn ToSql + Sync)).collect();
         let rows = self.with("read the history", |c| c.query(&sql, &refs))?;
         Ok(Some(rows.iter().map(|r| (r.get(0), r.get(1))).collect()))
     }
 
-    fn notes_for(&self, entries: &[String]) -> Result<Option<Vec<(String, Vec<u8>)>>> {
+    fn notes_for(&self, entries: &[String]) -> Result<Option<super::fleet::Rows>> {
         let rows =
             self.with("read notes", |c| c.query("SELECT key, raw FROM annotations WHERE diff_id = ANY($1) ORDER BY key", &[&entries]))?;
         Ok(Some(rows.iter().map(|r| (r.get(0), r.get(1))).collect()))
@@ -806,18 +806,18 @@ impl Store for PgStore {
     fn claim(&self, key: &str, holder: &str, ttl: Duration) -> Result<bool> {
         // Insert-or-skip: a new key is claimed; an existing one only when it was never
         // delivered and its holder's time ran out.
-        let sql = "INSERT INTO alert_claims (key, holder, until) VALUES ($1, $2, now() + make_interval(secs => $3)) \
+        let sql = "INSERT INTO claims (key, holder, until) VALUES ($1, $2, now() + make_interval(secs => $3)) \
                    ON CONFLICT (key) DO UPDATE SET holder = EXCLUDED.holder, until = EXCLUDED.until \
-                   WHERE alert_claims.sent = false AND alert_claims.until < now() RETURNING key";
+                   WHERE claims.done = false AND claims.until < now() RETURNING key";
         let secs = ttl.as_secs_f64();
         self.with(&format!("claim {key}"), |c| Ok(!c.query(sql, &[&key, &holder, &secs])?.is_empty()))
     }
 
     fn settle(&self, key: &str, done: bool) -> Result<()> {
         let sql = if done {
-            "UPDATE alert_claims SET sent = true WHERE key = $1"
+            "UPDATE claims SET done = true WHERE key = $1"
         } else {
-            "UPDATE alert_claims SET until = now() - interval '1 second' WHERE key = $1 AND sent = false"
+            "UPDATE claims SET until = now() - interval '1 second' WHERE key = $1 AND done = false"
         };
         self.with(&format!("settle {key}"), |c| c.execute(sql, &[&key]).map(|_| ()))
     }
