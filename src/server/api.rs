@@ -76,7 +76,7 @@ fn find_entry(entries: &[Entry], id: &str) -> Result<Entry, ApiError> {
 }
 
 pub(super) fn worst(e: &Entry) -> &'static str {
-    Verdict::of(e).as_str()
+    e.verdict().as_str()
 }
 
 pub(super) fn pseudo(state: &AppState, on: bool, person: &Option<String>) -> Option<String> {

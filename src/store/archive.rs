@@ -43,19 +43,19 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     }
     /// One page of entry records (key and bytes), newest first, answered through an index;
     /// `None` when the backend has none (the caller pages every entry instead).
-    fn history_page(&self, q: &super::fleet::PageQuery) -> Result<Option<super::fleet::Rows>> {
+    fn history_page(&self, q: &super::page::PageQuery) -> Result<Option<super::page::Rows>> {
         let _ = q;
         Ok(None)
     }
     /// The note records (key and bytes) on these entries; `None` when the backend cannot
     /// select them (the caller reads every note).
-    fn notes_for(&self, entries: &[String]) -> Result<Option<super::fleet::Rows>> {
+    fn notes_for(&self, entries: &[String]) -> Result<Option<super::page::Rows>> {
         let _ = entries;
         Ok(None)
     }
     /// Tells `listener` about every write from now on, by any process on this store; `false`
     /// when the backend cannot (no notifications: callers re-read on a timer).
-    fn subscribe(&self, listener: Arc<dyn super::fleet::Listener>) -> Result<bool> {
+    fn subscribe(&self, listener: Arc<dyn super::page::Listener>) -> Result<bool> {
         let _ = listener;
         Ok(false)
     }
@@ -75,7 +75,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Writes several records create-only (as [`Store::put_new`] each), in one round trip
     /// where the backend can.
     fn put_batch(&self, items: &[(String, Vec<u8>)]) -> Result<()> {
-        super::fleet::put_each(self, items)
+        for (k, v) in items {
+            self.put_new(k, v)?;
+        }
+        Ok(())
     }
 }
 
@@ -222,6 +225,13 @@ pub struct Entry {
     /// Absent in entries written before it existed (read them as files).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
+}
+
+impl Entry {
+    /// Its worst verdict, as the history filters by it.
+    pub fn verdict(&self) -> super::page::Verdict {
+        super::page::Verdict::of(self.snapshot.is_none(), self.counts.breaking, self.counts.warning, self.counts.info)
+    }
 }
 
 /// Where an entry's spec came from.

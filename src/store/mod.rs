@@ -27,6 +27,7 @@ mod archive;
 pub mod copy;
 pub mod fleet;
 pub mod fs;
+pub mod page;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod privacy;
