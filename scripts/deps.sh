@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need, idempotently: Debian packages (pdftotext/pdftoppm, chromium, openssl,
-# xmllint) and the report-schema assets that tests/report_schemas.rs looks for under
+# xmllint, kubectl) and the report-schema assets that tests/report_schemas.rs looks for under
 # $HOME/.cache/apidiff-test-assets (the SARIF 2.1.0 JSON Schema, the Jenkins JUnit XSDs, and a
 # venv with Python's jsonschema). Runs as root in CI with no stdin; `apt-get update` runs at most
 # once, only when something is missing. Exports nothing: the tests find the assets at that path.
@@ -11,6 +11,9 @@ command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || m
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+# `kubectl kustomize` renders deploy/base for tests/deploy.rs (Debian's kubernetes-client when the
+# machine has no kubectl of its own).
+command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
 
 if [ ${#missing[@]} -gt 0 ]; then
     SUDO=""
@@ -60,6 +63,10 @@ VENV="$ASSETS/venv"
 if ! "$VENV/bin/python" -c 'import jsonschema' >/dev/null 2>&1; then
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install -q 'jsonschema==4.26.0' </dev/null
+fi
+# The Kubernetes JSON schemas, offline, for the rendered deploy/ manifests (tests/deploy.rs).
+if ! "$VENV/bin/python" -c 'import kubernetes_validate' >/dev/null 2>&1; then
+    "$VENV/bin/pip" install -q 'kubernetes-validate==1.37.0' </dev/null
 fi
 
 # buf and two googleapis releases for the differential test against `buf breaking`

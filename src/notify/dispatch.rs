@@ -14,20 +14,10 @@ use std::collections::{BTreeMap, BTreeSet};
 /// and returns the deliveries. Changes a channel already announced (by fingerprint) are not
 /// sent again. Fails only for store errors; a failed channel is a delivery with an error.
 pub fn run(archive: Option<&Archive>, alerts: &Alerts, report: &Report, ctx: &Context) -> Result<Vec<AlertDelivery>> {
-    let mut sent: BTreeSet<(String, String)> = BTreeSet::new();
-    if let Some(a) = archive {
-        for r in a.records("alerts")? {
-            if r.get("status").and_then(|s| s.as_str()) != Some("sent") {
-                continue;
-            }
-            let ch = r.get("channel").and_then(|s| s.as_str()).unwrap_or_default().to_string();
-            for f in r.get("fingerprints").and_then(|f| f.as_array()).into_iter().flatten() {
-                if let Some(f) = f.as_str() {
-                    sent.insert((ch.clone(), f.to_string()));
-                }
-            }
-        }
-    }
+    let mut sent = match archive {
+        Some(a) => sent_before(a)?,
+        None => BTreeSet::new(),
+    };
     let mut out = Vec::new();
     for (i, channel) in alerts.channels.iter().enumerate() {
         let name = channel.display_name(i);
@@ -48,8 +38,21 @@ pub fn run(archive: Option<&Archive>, alerts: &Alerts, report: &Report, ctx: &Co
         for (module, mut changes) in by_module {
             changes.sort_by_key(|c| std::cmp::Reverse(c.severity));
             let alert = build(alerts, module, &changes, ctx);
+            // A sent alert's record id comes from channel + key; the same id is claimed before
+            // delivering, so when several processes (server replicas) see the same trigger at
+            // once, one delivers and the others skip it (a failed delivery releases the claim).
+            let sent_id = sha256_hex(format!("{name}\n{}", alert.key).as_bytes())[..24].to_string();
+            let holder = format!("{:016x}", crate::store::process_nonce());
+            if let Some(a) = archive
+                && !a.store().claim(&sent_id, &holder, crate::store::fleet::CLAIM_TTL)?
+            {
+                continue;
+            }
             let retry = Retry::of(alerts, channel);
             let (attempts, error) = deliver(channel, &alert, ctx, retry);
+            if let Some(a) = archive {
+                a.store().settle(&sent_id, error.is_none())?;
+            }
             let fingerprints: Vec<String> = changes.iter().map(|c| c.fingerprint.clone()).collect();
             let status = if error.is_none() { "sent" } else { "failed" };
             let delivery = AlertDelivery {
@@ -79,13 +82,10 @@ pub fn run(archive: Option<&Archive>, alerts: &Alerts, report: &Report, ctx: &Co
                     "impacted": alert.impacted,
                     "fingerprints": fingerprints,
                 });
-                // A sent alert's record id comes from channel + key, so concurrent runs that
-                // announced the same changes write the same key once; failures are kept apart.
-                let id = if error.is_none() {
-                    sha256_hex(format!("{name}\n{}", alert.key).as_bytes())[..24].to_string()
-                } else {
-                    format!("failed-{}", crate::store::unique_id(&ctx.time, &alert.key))
-                };
+                // Concurrent runs that announced the same changes write the same key once;
+                // failures are kept apart.
+                let id =
+                    if error.is_none() { sent_id.clone() } else { format!("failed-{}", crate::store::unique_id(&ctx.time, &alert.key)) };
                 a.put_record("alerts", &id, &record)?;
                 a.audit(&AuditEvent {
                     id: crate::store::unique_id(&ctx.time, "alert"),
@@ -104,6 +104,23 @@ pub fn run(archive: Option<&Archive>, alerts: &Alerts, report: &Report, ctx: &Co
         }
     }
     Ok(out)
+}
+
+/// Every (channel, fingerprint) an earlier run announced, from the store's sent alert records.
+fn sent_before(a: &Archive) -> Result<BTreeSet<(String, String)>> {
+    let mut sent = BTreeSet::new();
+    for r in a.records("alerts")? {
+        if r.get("status").and_then(|s| s.as_str()) != Some("sent") {
+            continue;
+        }
+        let ch = r.get("channel").and_then(|s| s.as_str()).unwrap_or_default().to_string();
+        for f in r.get("fingerprints").and_then(|f| f.as_array()).into_iter().flatten() {
+            if let Some(f) = f.as_str() {
+                sent.insert((ch.clone(), f.to_string()));
+            }
+        }
+    }
+    Ok(sent)
 }
 
 pub(crate) fn build(alerts: &Alerts, module: &str, changes: &[&ReportChange], ctx: &Context) -> Notice {

@@ -10,6 +10,7 @@ use crate::server::alerts;
 use crate::server::auth::Role;
 use crate::spec::bundle::Bundle;
 use crate::spec::{self, LoadOptions};
+use crate::store::fleet::{PageQuery, Verdict};
 use crate::store::privacy::pseudonym;
 use crate::store::{self, Ack, Action, Archive, AuditEvent, Entry, Note, view};
 use crate::time;
@@ -42,9 +43,16 @@ pub const OPENAPI: &str = include_str!("../../docs/api/openapi.yaml");
 pub(super) fn entries(state: &AppState) -> Result<Arc<Vec<Entry>>, ApiError> {
     let mut guard = state.cache.lock().map_err(|_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "entry cache poisoned".into()))?;
     let (cache, checked) = &mut *guard;
-    if checked.is_none_or(|t| t.elapsed() >= super::ENTRY_TTL) || state.archive.erasures_changed(cache)? {
+    // Read before the store, so a write notified while reading makes the next call read again.
+    let generation = state.fresh.generation();
+    let stale = match checked {
+        None => true,
+        Some((_, g)) if state.fresh.notified() => *g != generation,
+        Some((t, _)) => t.elapsed() >= super::ENTRY_TTL || state.archive.erasures_changed(cache)?,
+    };
+    if stale {
         state.archive.entries_cached(cache)?;
-        *checked = Some(std::time::Instant::now());
+        *checked = Some((std::time::Instant::now(), generation));
     }
     Ok(state.archive.entries_cached_view(cache))
 }
@@ -68,15 +76,7 @@ fn find_entry(entries: &[Entry], id: &str) -> Result<Entry, ApiError> {
 }
 
 pub(super) fn worst(e: &Entry) -> &'static str {
-    if e.snapshot.is_none() || e.counts.breaking > 0 {
-        "breaking"
-    } else if e.counts.warning > 0 {
-        "warning"
-    } else if e.counts.info > 0 {
-        "info"
-    } else {
-        "none"
-    }
+    e.verdict().as_str()
 }
 
 pub(super) fn pseudo(state: &AppState, on: bool, person: &Option<String>) -> Option<String> {
@@ -103,12 +103,13 @@ pub(super) fn hex(s: &str) -> String {
 }
 
 /// Checks a `severity` filter: one of the verdicts [`worst`] gives.
-pub(super) fn severity_filter(s: Option<&str>) -> Result<(), ApiError> {
+pub(super) fn severity_filter(s: Option<&str>) -> Result<Option<Verdict>, ApiError> {
     match s {
-        Some(s) if !["breaking", "warning", "info", "none"].contains(&s) => {
-            Err(ApiError::bad(format!("severity `{s}`: expected breaking, warning, info or none")))
-        }
-        _ => Ok(()),
+        None => Ok(None),
+        Some(s) => Verdict::parse(s).map(Some).ok_or_else(|| {
+            let names: Vec<&str> = Verdict::ALL.iter().map(|v| v.as_str()).collect();
+            ApiError::bad(format!("severity `{s}`: expected one of {}", names.join(", ")))
+        }),
     }
 }
 
@@ -138,7 +139,7 @@ pub(super) struct HistoryQuery {
     pseudonymize: bool,
 }
 
-pub(super) async fn history(State(state): S, Extension(caller): C, Query(q): Query<HistoryQuery>) -> Result<Json<Value>, ApiError> {
+pub(super) async fn history(State(state): S, Extension(caller): C, Query(q): Query<HistoryQuery>) -> Result<Response, ApiError> {
     require(&caller, Role::Viewer)?;
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
     let since = match &q.since {
@@ -153,35 +154,45 @@ pub(super) async fn history(State(state): S, Extension(caller): C, Query(q): Que
         Some(u) => return Err(ApiError::bad(format!("until `{u}`: expected YYYY-MM-DD or a timestamp"))),
         None => None,
     };
-    severity_filter(q.severity.as_deref())?;
-    let cursor = q.cursor.as_deref().map(cursor).transpose()?;
+    let verdict = severity_filter(q.severity.as_deref())?;
+    let before = q.cursor.as_deref().map(cursor).transpose()?;
+    // One more than asked, to know whether there is a next page.
+    let query = PageQuery { module: q.module, verdict, since, until, before, limit: limit + 1 };
+    let pz = q.pseudonymize;
     blocking(move || {
-        let all = entries(&state)?;
-        let notes = if all.is_empty() { Vec::new() } else { state.archive.notes()? };
-        let end = match &cursor {
-            Some((t, id)) => all.partition_point(|e| (e.time.as_str(), e.id.as_str()) < (t.as_str(), id.as_str())),
-            None => all.len(),
+        let key = format!("{query:?} {pz}");
+        let generation = state.fresh.generation();
+        if let Some(body) = state.pages.get(&key, generation) {
+            return Ok(json_bytes(body));
+        }
+        let mut page = match state.archive.history_page(&query)? {
+            Some(page) => page,
+            None => query.page(&entries(&state)?).into_iter().cloned().collect(),
         };
-        let keep = |e: &&Entry| {
-            q.module.as_ref().is_none_or(|m| &e.module == m)
-                && q.severity.as_ref().is_none_or(|s| worst(e) == s)
-                && since.as_ref().is_none_or(|s| e.time.as_str() >= s.as_str())
-                && until.as_ref().is_none_or(|u| e.time.as_str() <= u.as_str())
-        };
-        let mut page: Vec<&Entry> = all[..end].iter().rev().filter(keep).take(limit + 1).collect();
         let more = page.len() > limit;
         page.truncate(limit);
         let next = if more { page.last().map(|e| hex(&format!("{}\t{}", e.time, e.id))) } else { None };
+        let ids: Vec<String> = page.iter().map(|e| e.id.clone()).collect();
+        let notes = state.archive.notes_on(&ids)?;
         let items: Vec<Value> = page
             .iter()
             .map(|e| {
                 let ns: Vec<&Note> = notes.iter().filter(|n| n.entry == e.id).collect();
-                entry_json(&state, e, &ns, q.pseudonymize)
+                entry_json(&state, e, &ns, pz)
             })
             .collect();
-        Ok(Json(json!({ "items": items, "next_cursor": next })))
+        let body = axum::body::Bytes::from(serde_json::to_vec(&json!({ "items": items, "next_cursor": next })).unwrap_or_default());
+        if state.fresh.notified() {
+            state.pages.put(key, generation, body.clone());
+        }
+        Ok(json_bytes(body))
     })
     .await
+}
+
+/// A JSON body already rendered.
+fn json_bytes(body: axum::body::Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// `POST /register` body: one spec (`module`, `spec`, `path`), or several in `specs`.
@@ -692,10 +703,29 @@ pub(super) async fn health(State(state): S, Extension(caller): C) -> Result<Json
         return Err(ApiError(StatusCode::TOO_MANY_REQUESTS, "a deep health check ran moments ago; try again shortly".into()));
     }
     blocking(move || {
+        if !health_slot(&state)? {
+            return Err(ApiError(StatusCode::TOO_MANY_REQUESTS, "a deep health check ran moments ago; try again shortly".into()));
+        }
         let problems: Vec<String> = state.archive.verify().iter().map(|p| redact(p, &state)).collect();
         Ok(Json(json!({ "healthy": problems.is_empty(), "store": store_kind(&state.archive.location()), "problems": problems })))
     })
     .await
+}
+
+/// One of the [`super::HEALTH_PER_MINUTE`] deep checks of this minute, claimed in the store: on a
+/// shared database the limit holds for every replica together (other stores grant each claim,
+/// and the replica's own window is the limit).
+fn health_slot(state: &AppState) -> Result<bool, ApiError> {
+    let minute = now_ms().div_euclid(60_000);
+    let holder = format!("{:016x}", store::process_nonce());
+    for slot in 0..super::HEALTH_PER_MINUTE {
+        let key = format!("health-{minute}-{slot}");
+        if state.archive.store().claim(&key, &holder, std::time::Duration::from_secs(120))? {
+            state.archive.store().settle(&key, true)?;
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// The cheap liveness check: no token, no hashing, no store I/O.

@@ -8,13 +8,14 @@ use crate::store::{Archive, AuditEvent, EntryCache};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// How long the server trusts its view of the entries before listing the store again (writes
-/// by other processes, e.g. `apidiff check --record`, show up within this time; the server's
-/// own writes immediately).
+/// How long the server trusts its view of the entries before listing the store again, on a
+/// store that does not notify writes (writes by other processes, e.g. `apidiff check --record`,
+/// show up within this time; the server's own writes immediately). On Postgres, writes by any
+/// process are notified (`LISTEN/NOTIFY`) and the view is re-read only after one.
 pub const ENTRY_TTL: Duration = Duration::from_secs(1);
 
 /// Largest register body (a spec can be big).
@@ -42,7 +43,12 @@ pub struct AppState {
     pub sink: Arc<dyn super::alerts::AlertSink>,
     /// Where log lines go (the CLI's stderr), and whether each request gets one.
     pub log: Log,
-    pub(crate) cache: Mutex<(EntryCache, Option<std::time::Instant>)>,
+    /// The entries last read, with when and at which [`Freshness`] generation.
+    pub(crate) cache: Mutex<(EntryCache, Option<(std::time::Instant, u64)>)>,
+    /// Whether what this process read is still current (see [`Freshness`]).
+    pub(crate) fresh: Arc<Freshness>,
+    /// Rendered history pages, valid while the store reports no write (see [`Pages`]).
+    pub(crate) pages: Pages,
     pub(crate) audit: AuditQueue,
     pub(crate) health_gate: HealthGate,
     /// What `serve --watch` last saw of the live sources.
@@ -54,8 +60,10 @@ pub struct AppState {
 }
 
 impl Drop for AppState {
-    /// The counters of unauthenticated requests not written yet are written now.
+    /// The counters of unauthenticated requests not written yet are written now; the store
+    /// stops telling this state about writes.
     fn drop(&mut self) {
+        self.fresh.open.store(false, Ordering::SeqCst);
         for ev in self.unauthenticated.drain(None) {
             if let Err(e) = self.archive.audit(&ev) {
                 self.log.line(&format!("cannot write the audit log ({} {}): {e}", ev.time, ev.id));
@@ -69,6 +77,65 @@ impl std::fmt::Debug for AppState {
         f.debug_struct("AppState").field("store", &self.archive.location()).finish_non_exhaustive()
     }
 }
+
+/// Whether what this process has read from the store is still current. With a backend that
+/// notifies writes (Postgres `LISTEN/NOTIFY`), every write by any replica bumps the generation,
+/// and caches tagged with an older one are stale; without one, the entry cache falls back to
+/// [`ENTRY_TTL`] and the page cache is off.
+#[derive(Debug)]
+pub(crate) struct Freshness {
+    generation: AtomicU64,
+    /// Whether the store notifies writes (set once, when subscribing succeeded).
+    pub(crate) notified: AtomicBool,
+    /// Cleared when the state is dropped: the store's listener then stops.
+    pub(crate) open: AtomicBool,
+}
+
+impl Freshness {
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+    pub(crate) fn notified(&self) -> bool {
+        self.notified.load(Ordering::SeqCst)
+    }
+}
+
+impl crate::store::fleet::Listener for Freshness {
+    fn changed(&self, _key: Option<&str>) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+    fn open(&self) -> bool {
+        self.open.load(Ordering::SeqCst)
+    }
+}
+
+/// Most rendered history pages kept; past this, the cache starts over.
+pub(crate) const PAGES_KEPT: usize = 1024;
+
+/// Rendered `GET /history` responses by query, each tagged with the [`Freshness`] generation
+/// it was read at: on a notifying store a repeated query costs no database round trip until
+/// some replica writes.
+#[derive(Debug, Default)]
+pub(crate) struct Pages(Mutex<std::collections::HashMap<String, (u64, axum::body::Bytes)>>);
+
+impl Pages {
+    pub(crate) fn get(&self, key: &str, generation: u64) -> Option<axum::body::Bytes> {
+        let map = self.0.lock().ok()?;
+        map.get(key).filter(|(g, _)| *g == generation).map(|(_, b)| b.clone())
+    }
+    pub(crate) fn put(&self, key: String, generation: u64, body: axum::body::Bytes) {
+        let Ok(mut map) = self.0.lock() else { return };
+        if map.len() >= PAGES_KEPT {
+            map.clear();
+        } else {
+            map.retain(|_, (g, _)| *g == generation);
+        }
+        map.insert(key, (generation, body));
+    }
+}
+
+/// Most access events written in one batch.
+const AUDIT_BATCH: usize = 512;
 
 /// How many access events may wait for the writer; when it is full, requests wait for room
 /// (backpressure) rather than an event being dropped.
@@ -144,14 +211,28 @@ impl AppState {
         // The writer owns its own handle on the store and the log, so every queued event is
         // written even while the server shuts down (no weak reference that may fail to upgrade).
         let (store, writer_log, count) = (archive.clone(), log.clone(), written.clone());
+        // What queued up while one batch was written goes in the next (one round trip on a
+        // database store).
         std::thread::spawn(move || {
             while let Some(ev) = rx.blocking_recv() {
-                if let Err(e) = store.audit(&ev) {
-                    writer_log.line(&format!("cannot write the audit log ({} {}): {e}", ev.time, ev.id));
+                let mut batch = vec![ev];
+                while batch.len() < AUDIT_BATCH {
+                    match rx.try_recv() {
+                        Ok(ev) => batch.push(ev),
+                        Err(_) => break,
+                    }
                 }
-                count.fetch_add(1, Ordering::SeqCst);
+                if let Err(e) = store.audit_many(&batch) {
+                    writer_log.line(&format!("cannot write the audit log ({} events from {}): {e}", batch.len(), batch[0].time));
+                }
+                count.fetch_add(batch.len() as u64, Ordering::SeqCst);
             }
         });
+        let fresh = Arc::new(Freshness { generation: AtomicU64::new(0), notified: AtomicBool::new(false), open: AtomicBool::new(true) });
+        match archive.subscribe(fresh.clone()) {
+            Ok(on) => fresh.notified.store(on, Ordering::SeqCst),
+            Err(e) => log.line(&format!("cannot listen for writes by other processes (re-reading every {}s): {e}", ENTRY_TTL.as_secs())),
+        }
         Arc::new(AppState {
             archive,
             config,
@@ -161,6 +242,8 @@ impl AppState {
             sink,
             log,
             cache: Mutex::new((EntryCache::default(), None)),
+            fresh,
+            pages: Pages::default(),
             audit: AuditQueue { tx, queued, written },
             health_gate: HealthGate::default(),
             live: Board::default(),

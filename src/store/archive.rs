@@ -41,6 +41,45 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn check_schema(&self) -> Result<SchemaStatus> {
         Ok(SchemaStatus::default())
     }
+    /// One page of entry records (key and bytes), newest first, answered through an index;
+    /// `None` when the backend has none (the caller pages every entry instead).
+    fn history_page(&self, q: &super::page::PageQuery) -> Result<Option<super::page::Rows>> {
+        let _ = q;
+        Ok(None)
+    }
+    /// The note records (key and bytes) on these entries; `None` when the backend cannot
+    /// select them (the caller reads every note).
+    fn notes_for(&self, entries: &[String]) -> Result<Option<super::page::Rows>> {
+        let _ = entries;
+        Ok(None)
+    }
+    /// Tells `listener` about every write from now on, by any process on this store; `false`
+    /// when the backend cannot (no notifications: callers re-read on a timer).
+    fn subscribe(&self, listener: Arc<dyn super::page::Listener>) -> Result<bool> {
+        let _ = listener;
+        Ok(false)
+    }
+    /// Claims `key` for `holder` for `ttl`, atomically across every process on the store:
+    /// `true` when this holder may go ahead, `false` when another holds it or it was settled as
+    /// done. Backends that cannot share a claim grant every one (one process per store).
+    fn claim(&self, key: &str, holder: &str, ttl: std::time::Duration) -> Result<bool> {
+        let _ = (key, holder, ttl);
+        Ok(true)
+    }
+    /// Settles a claim: `done` keeps it for good (nobody claims it again); otherwise it is
+    /// released for the next claimant.
+    fn settle(&self, key: &str, done: bool) -> Result<()> {
+        let _ = (key, done);
+        Ok(())
+    }
+    /// Writes several records create-only (as [`Store::put_new`] each), in one round trip
+    /// where the backend can.
+    fn put_batch(&self, items: &[(String, Vec<u8>)]) -> Result<()> {
+        for (k, v) in items {
+            self.put_new(k, v)?;
+        }
+        Ok(())
+    }
 }
 
 /// What a schema check found.
@@ -188,6 +227,13 @@ pub struct Entry {
     pub source: Option<Source>,
 }
 
+impl Entry {
+    /// Its worst verdict, as the history filters by it.
+    pub fn verdict(&self) -> super::page::Verdict {
+        super::page::Verdict::of(self.snapshot.is_none(), self.counts.breaking, self.counts.warning, self.counts.info)
+    }
+}
+
 /// Where an entry's spec came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
@@ -326,11 +372,25 @@ pub struct AuditEvent {
 
 pub(crate) static SEQ: AtomicU64 = AtomicU64::new(0);
 
-/// A unique id for append-only records: the process id and a per-process counter make it
-/// unique among concurrent writers; the time and content make it unique across runs.
+/// A unique id for append-only records: a random per-process nonce and a per-process counter
+/// make it unique among concurrent writers, also across machines and containers where every
+/// replica may be process 1; the time and content make it unique across runs.
 pub fn unique_id(time: &str, content: &str) -> String {
-    let seed = format!("{time}\0{}\0{}\0{content}", std::process::id(), SEQ.fetch_add(1, Ordering::Relaxed));
+    let seed = format!("{time}\0{:016x}\0{}\0{content}", process_nonce(), SEQ.fetch_add(1, Ordering::Relaxed));
     sha256_hex(seed.as_bytes())[..16].to_string()
+}
+
+/// 64 random bits drawn once per process (the standard library's per-process hash keys, mixed
+/// with the process id and start time).
+pub fn process_nonce() -> u64 {
+    static NONCE: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *NONCE.get_or_init(|| {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u32(std::process::id());
+        h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+        h.finish()
+    })
 }
 
 /// What an id or id prefix names.

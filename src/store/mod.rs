@@ -25,7 +25,9 @@ pub mod approvals;
 mod archive;
 
 pub mod copy;
+pub mod fleet;
 pub mod fs;
+pub mod page;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod privacy;
@@ -38,7 +40,7 @@ pub mod view;
 
 pub use archive::{
     Ack, Action, Archive, AuditEvent, Counts, DEFAULT_URL, ENTRIES, Entry, EntryCache, Mirrored, Note, Risk, SchemaStatus, Settings,
-    Source, Store, Target, get_all_by_keys, unique_id,
+    Source, Store, Target, get_all_by_keys, process_nonce, unique_id,
 };
 pub(crate) use archive::{key_time, mirror_error, object_key, to_json};
 
@@ -143,6 +145,22 @@ impl Store for Mirrored {
     fn check_schema(&self) -> Result<SchemaStatus> {
         self.primary.check_schema()
     }
+    fn history_page(&self, q: &fleet::PageQuery) -> Result<Option<fleet::Rows>> {
+        self.primary.history_page(q)
+    }
+    fn notes_for(&self, entries: &[String]) -> Result<Option<fleet::Rows>> {
+        self.primary.notes_for(entries)
+    }
+    fn subscribe(&self, listener: Arc<dyn fleet::Listener>) -> Result<bool> {
+        self.primary.subscribe(listener)
+    }
+    fn claim(&self, key: &str, holder: &str, ttl: std::time::Duration) -> Result<bool> {
+        self.primary.claim(key, holder, ttl)
+    }
+    fn settle(&self, key: &str, done: bool) -> Result<()> {
+        self.primary.settle(key, done)
+    }
+    // put_batch: the default, through put_new, so every record also reaches the mirror.
 }
 impl Archive {
     /// An archive on a backend.

@@ -15,14 +15,18 @@
 //! schema instead of the user's default one. All SQL of apidiff lives in this file and in
 //! `sql/*.sql`; every value is a bound parameter.
 
+use super::fleet::{Listener, PageQuery, Verdict};
 use super::{AuditEvent, Entry, Note, SchemaStatus, Store};
 use crate::error::{Error, Result};
+use postgres::types::ToSql;
 use postgres::{Client, Config, Transaction};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Versioned migrations, applied in order, once per database (schema).
-pub const MIGRATIONS: &[(i32, &str, &str)] = &[(1, "0001_init", include_str!("sql/0001_init.sql"))];
+pub const MIGRATIONS: &[(i32, &str, &str)] =
+    &[(1, "0001_init", include_str!("sql/0001_init.sql")), (3, "0003_fleet", include_str!("sql/0003_fleet.sql"))];
 
 /// Created before anything else: the ledger of applied migrations.
 pub const BOOTSTRAP: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -40,13 +44,18 @@ const LOCK_KEY: i64 = 0x61_7069_6469_6666;
 const ATTEMPTS: u32 = 5;
 const FIRST_DELAY: Duration = Duration::from_millis(250);
 
+/// Connections one store keeps open at most: concurrent requests of a server each take a free
+/// one instead of queueing on a single connection.
+const POOL: usize = 4;
+
 /// A store in a Postgres database.
 pub struct PgStore {
     config: Config,
     tls: tokio_postgres_rustls::MakeRustlsConnect,
     schema: Option<String>,
     display: String,
-    client: Mutex<Option<Client>>,
+    clients: Vec<Mutex<Option<Client>>>,
+    next: AtomicUsize,
     notices: Vec<String>,
 }
 
@@ -64,7 +73,8 @@ impl PgStore {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(5));
         }
-        let store = PgStore { config, tls: tls(verify)?, schema, display, client: Mutex::new(None), notices: Vec::new() };
+        let clients = (0..POOL).map(|_| Mutex::new(None)).collect();
+        let store = PgStore { config, tls: tls(verify)?, schema, display, clients, next: AtomicUsize::new(0), notices: Vec::new() };
         let status = store.check_schema()?;
         let mut notices = Vec::new();
         if !status.applied.is_empty() {
@@ -108,17 +118,19 @@ impl PgStore {
     }
 
     fn try_connect(&self) -> std::result::Result<Client, postgres::Error> {
-        let mut c = self.config.connect(self.tls.clone())?;
-        if let Some(s) = &self.schema {
-            c.batch_execute(&format!("SET search_path TO {}", ident(s)))?;
-        }
-        Ok(c)
+        dial(&self.config, &self.tls, self.schema.as_deref())
     }
 
     /// Runs `f` on the connection, reconnecting and retrying once the connection was lost
     /// (every operation of this store is idempotent, so a retry is safe).
     fn with<T>(&self, what: &str, mut f: impl FnMut(&mut Client) -> std::result::Result<T, postgres::Error>) -> Result<T> {
-        let mut guard = self.client.lock().map_err(|_| Error::store("postgres connection poisoned"))?;
+        // A free connection of the pool, else wait for one (taken in turn).
+        let start = self.next.fetch_add(1, Ordering::Relaxed);
+        let free = (0..POOL).find_map(|i| self.clients[(start + i) % POOL].try_lock().ok());
+        let mut guard = match free {
+            Some(g) => g,
+            None => self.clients[start % POOL].lock().map_err(|_| Error::store("postgres connection poisoned"))?,
+        };
         for round in 0..2 {
             if guard.as_ref().is_none_or(Client::is_closed) {
                 *guard = Some(self.connect()?);
@@ -139,6 +151,19 @@ impl PgStore {
         }
         Err(Error::store(format!("postgres at {}: cannot {what}: the connection keeps failing", self.display)))
     }
+}
+
+/// A new connection, with the store's schema first on the search path.
+fn dial(
+    config: &Config,
+    tls: &tokio_postgres_rustls::MakeRustlsConnect,
+    schema: Option<&str>,
+) -> std::result::Result<Client, postgres::Error> {
+    let mut c = config.connect(tls.clone())?;
+    if let Some(s) = schema {
+        c.batch_execute(&format!("SET search_path TO {}", ident(s)))?;
+    }
+    Ok(c)
 }
 
 /// Splits an apidiff postgres URL into the connection string for the driver, the schema,
@@ -529,7 +554,7 @@ fn record<T: for<'de> serde::Deserialize<'de>>(key: &str, bytes: &[u8], what: &s
     serde_json::from_slice(bytes).map_err(|e| Error::store(format!("{key}: not a valid {what}: {e}")))
 }
 
-fn put_entry(c: &mut Client, key: &str, e: &Entry, raw: &[u8]) -> std::result::Result<bool, postgres::Error> {
+fn put_entry(c: &mut Client, channel: &str, key: &str, e: &Entry, raw: &[u8]) -> std::result::Result<bool, postgres::Error> {
     let mut tx = c.transaction()?;
     tx.execute("INSERT INTO modules (name, first_seen) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&e.module, &e.time])?;
     let n = tx.execute(
@@ -557,6 +582,25 @@ fn put_entry(c: &mut Client, key: &str, e: &Entry, raw: &[u8]) -> std::result::R
     )?;
     if n == 1 {
         derive(&mut tx, e)?;
+        tx.execute("SELECT pg_notify($1, $2)", &[&channel, &key])?;
+    }
+    tx.commit()?;
+    Ok(n == 1)
+}
+
+/// One create-only insert that, when it wrote a row, tells every listener on `channel` the key
+/// (delivered when the transaction commits, so a listener never reads before the row is there).
+fn insert_notify(
+    c: &mut Client,
+    channel: &str,
+    key: &str,
+    sql: &str,
+    params: &[&(dyn postgres::types::ToSql + Sync)],
+) -> std::result::Result<bool, postgres::Error> {
+    let mut tx = c.transaction()?;
+    let n = tx.execute(sql, params)?;
+    if n == 1 {
+        tx.execute("SELECT pg_notify($1, $2)", &[&channel, &key])?;
     }
     tx.commit()?;
     Ok(n == 1)
@@ -625,15 +669,18 @@ impl Store for PgStore {
             }),
             Route::Entry => {
                 let e: Entry = record(key, bytes, "entry")?;
-                self.with(&what, |c| put_entry(c, key, &e, bytes))
+                self.with(&what, |c| put_entry(c, &self.channel(), key, &e, bytes))
             }
             Route::Note => {
                 let n: Note = record(key, bytes, "note")?;
                 self.with(&what, |c| {
-                    Ok(c.execute(
+                    insert_notify(
+                        c,
+                        &self.channel(),
+                        key,
                         "INSERT INTO annotations (id, key, time, diff_id, author, text, raw) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
                         &[&n.id, &key, &n.time, &n.entry, &n.author, &n.text, &bytes],
-                    )? == 1)
+                    )
                 })
             }
             Route::Audit => {
@@ -651,12 +698,13 @@ impl Store for PgStore {
                 let v: serde_json::Value = record(key, bytes, "JSON record")?;
                 let time = v.get("time").and_then(|t| t.as_str()).map(str::to_string);
                 self.with(&what, |c| {
-                    Ok(c.execute("INSERT INTO alerts (key, time, raw) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", &[&key, &time, &bytes])?
-                        == 1)
+                    let sql = "INSERT INTO alerts (key, time, raw) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+                    insert_notify(c, &self.channel(), key, sql, &[&key, &time, &bytes])
                 })
             }
             Route::Other => self.with(&what, |c| {
-                Ok(c.execute("INSERT INTO other_records (key, raw) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&key, &bytes])? == 1)
+                let sql = "INSERT INTO other_records (key, raw) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+                insert_notify(c, &self.channel(), key, sql, &[&key, &bytes])
             }),
         }
     }
@@ -728,6 +776,184 @@ impl Store for PgStore {
 
     fn check_schema(&self) -> Result<SchemaStatus> {
         self.with("check the schema", |c| self.migrate(c))
+    }
+
+    fn history_page(&self, q: &PageQuery) -> Result<Option<super::fleet::Rows>> {
+        let (sql, params) = page_sql(q);
+        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref() as &(dyn ToSql + Sync)).collect();
+        let rows = self.with("read the history", |c| c.query(&sql, &refs))?;
+        Ok(Some(rows.iter().map(|r| (r.get(0), r.get(1))).collect()))
+    }
+
+    fn notes_for(&self, entries: &[String]) -> Result<Option<super::fleet::Rows>> {
+        let rows =
+            self.with("read notes", |c| c.query("SELECT key, raw FROM annotations WHERE diff_id = ANY($1) ORDER BY key", &[&entries]))?;
+        Ok(Some(rows.iter().map(|r| (r.get(0), r.get(1))).collect()))
+    }
+
+    fn subscribe(&self, listener: Arc<dyn Listener>) -> Result<bool> {
+        let channel = self.channel();
+        let listen = format!("LISTEN {}", ident(&channel));
+        let mut client = self.connect()?;
+        client
+            .batch_execute(&listen)
+            .map_err(|e| Error::store(format!("postgres at {}: cannot listen: {}", self.display, describe(&e))))?;
+        let (config, tls, schema) = (self.config.clone(), self.tls.clone(), self.schema.clone());
+        std::thread::spawn(move || listen_loop(client, &listener, &listen, || dial(&config, &tls, schema.as_deref())));
+        Ok(true)
+    }
+
+    fn claim(&self, key: &str, holder: &str, ttl: Duration) -> Result<bool> {
+        // Insert-or-skip: a new key is claimed; an existing one only when it was never
+        // delivered and its holder's time ran out.
+        let sql = "INSERT INTO claims (key, holder, until) VALUES ($1, $2, now() + make_interval(secs => $3)) \
+                   ON CONFLICT (key) DO UPDATE SET holder = EXCLUDED.holder, until = EXCLUDED.until \
+                   WHERE claims.done = false AND claims.until < now() RETURNING key";
+        let secs = ttl.as_secs_f64();
+        self.with(&format!("claim {key}"), |c| Ok(!c.query(sql, &[&key, &holder, &secs])?.is_empty()))
+    }
+
+    fn settle(&self, key: &str, done: bool) -> Result<()> {
+        let sql = if done {
+            "UPDATE claims SET done = true WHERE key = $1"
+        } else {
+            "UPDATE claims SET until = now() - interval '1 second' WHERE key = $1 AND done = false"
+        };
+        self.with(&format!("settle {key}"), |c| c.execute(sql, &[&key]).map(|_| ()))
+    }
+
+    fn put_batch(&self, items: &[(String, Vec<u8>)]) -> Result<()> {
+        let (audit, rest): (Vec<&(String, Vec<u8>)>, Vec<_>) = items.iter().partition(|(k, _)| matches!(route(k), Route::Audit));
+        for (k, v) in rest {
+            self.put_new(k, v)?;
+        }
+        if audit.is_empty() {
+            return Ok(());
+        }
+        let mut cols: [Vec<Option<String>>; 6] = Default::default();
+        let mut raws: Vec<&[u8]> = Vec::with_capacity(audit.len());
+        for (key, bytes) in &audit {
+            super::fs::check_key(key)?;
+            let a: AuditEvent = record(key, bytes, "audit event")?;
+            let action = serde_json::to_value(a.action).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            for (col, v) in
+                cols.iter_mut().zip([Some(a.id), Some(key.clone()), Some(a.time), a.actor, Some(action), Some(a.details.to_string())])
+            {
+                col.push(v);
+            }
+            raws.push(bytes);
+        }
+        // One statement for the whole batch (the server's audit writer hands over what queued
+        // up while the previous batch was written).
+        let sql = "INSERT INTO audit_log (id, key, time, actor, action, details, raw) \
+                   SELECT i, k, t, a, x, d::jsonb, r FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bytea[]) AS u(i, k, t, a, x, d, r) \
+                   ON CONFLICT DO NOTHING";
+        let [c0, c1, c2, c3, c4, c5] = &cols;
+        self.with(&format!("write {} audit events", audit.len()), |c| c.execute(sql, &[c0, c1, c2, c3, c4, c5, &raws]).map(|_| ()))
+    }
+}
+
+impl PgStore {
+    /// The notification channel of this store's schema (notifications are per database).
+    fn channel(&self) -> String {
+        match &self.schema {
+            None => "apidiff_changes".to_string(),
+            Some(s) => format!("apidiff_{}", &crate::spec::bundle::sha256_hex(s.as_bytes())[..16]),
+        }
+    }
+
+    /// The plan Postgres chooses for a history page (`EXPLAIN`), one line per node.
+    pub fn explain_history(&self, q: &PageQuery) -> Result<Vec<String>> {
+        let (sql, params) = page_sql(q);
+        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref() as &(dyn ToSql + Sync)).collect();
+        let rows = self.with("explain the history query", |c| c.query(&format!("EXPLAIN {sql}"), &refs))?;
+        Ok(rows.iter().map(|r| r.get::<_, String>(0)).collect())
+    }
+}
+
+/// The keyset query of a history page: only the filters given, every value bound, ordered by
+/// the `diffs_time_id_idx` / `diffs_module_time_id_idx` columns so the first rows of an index
+/// scan are the page.
+fn page_sql(q: &PageQuery) -> (String, Vec<Box<dyn ToSql + Sync>>) {
+    let mut params: Vec<Box<dyn ToSql + Sync>> = Vec::new();
+    let mut arg = |v: Box<dyn ToSql + Sync>| {
+        params.push(v);
+        format!("${}", params.len())
+    };
+    let mut sql = String::from("SELECT key, raw FROM diffs WHERE true");
+    if let Some(m) = &q.module {
+        sql.push_str(&format!(" AND module = {}", arg(Box::new(m.clone()))));
+    }
+    if let Some(t) = &q.since {
+        sql.push_str(&format!(" AND time COLLATE \"C\" >= {}", arg(Box::new(t.clone()))));
+    }
+    if let Some(t) = &q.until {
+        sql.push_str(&format!(" AND time COLLATE \"C\" <= {}", arg(Box::new(t.clone()))));
+    }
+    if let Some((t, id)) = &q.before {
+        let (a, b) = (arg(Box::new(t.clone())), arg(Box::new(id.clone())));
+        sql.push_str(&format!(" AND (time COLLATE \"C\", id COLLATE \"C\") < ({a}, {b})"));
+    }
+    sql.push_str(match q.verdict {
+        None => "",
+        Some(Verdict::Breaking) => " AND (snapshot IS NULL OR breaking > 0)",
+        Some(Verdict::Warning) => " AND snapshot IS NOT NULL AND breaking = 0 AND warnings > 0",
+        Some(Verdict::Info) => " AND snapshot IS NOT NULL AND breaking = 0 AND warnings = 0 AND infos > 0",
+        Some(Verdict::None) => " AND snapshot IS NOT NULL AND breaking = 0 AND warnings = 0 AND infos = 0",
+    });
+    let limit = arg(Box::new(q.limit.min(i64::MAX as usize) as i64));
+    sql.push_str(&format!(" ORDER BY time COLLATE \"C\" DESC, id COLLATE \"C\" DESC LIMIT {limit}"));
+    (sql, params)
+}
+
+/// How often the listener checks that its connection is still alive.
+const HEARTBEAT: Duration = Duration::from_secs(30);
+
+/// Hands every notification on `client` to `listener` until the listener closes; a lost
+/// connection is dialled again (with back-off) and reported as `changed(None)`, since
+/// notifications sent meanwhile are gone.
+fn listen_loop(
+    mut client: Client,
+    listener: &Arc<dyn Listener>,
+    listen: &str,
+    dial: impl Fn() -> std::result::Result<Client, postgres::Error>,
+) {
+    use postgres::fallible_iterator::FallibleIterator;
+    let mut beat = Instant::now();
+    while listener.open() {
+        let next = client.notifications().timeout_iter(Duration::from_millis(500)).next();
+        let lost = match next {
+            Ok(Some(n)) => {
+                listener.changed(Some(n.payload()));
+                false
+            }
+            Ok(None) if beat.elapsed() >= HEARTBEAT => {
+                beat = Instant::now();
+                client.simple_query("SELECT 1").is_err()
+            }
+            Ok(None) => client.is_closed(),
+            Err(_) => true,
+        };
+        if !lost {
+            continue;
+        }
+        let mut delay = FIRST_DELAY;
+        loop {
+            if !listener.open() {
+                return;
+            }
+            match dial().and_then(|mut c| c.batch_execute(listen).map(|()| c)) {
+                Ok(c) => {
+                    client = c;
+                    listener.changed(None);
+                    break;
+                }
+                Err(_) => {
+                    std::thread::sleep(delay);
+                    delay = (delay * 2).min(Duration::from_secs(5));
+                }
+            }
+        }
     }
 }
 
