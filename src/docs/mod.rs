@@ -619,6 +619,8 @@ fn witness_note(r: &Rule) -> Option<String> {
         Some(Proof::MovedParameter) => "a request sending the parameter where the base read it (when the revision requires the new one)",
         Some(Proof::MissingBody) => "a request without a body",
         Some(Proof::MediaType) => "a request in (or asking for) the media type that is gone",
+        Some(Proof::Serialization) => "a request sending a list parameter the base's way, which the revision reads as another list",
+        Some(Proof::RemovedParameter) => "a request sending the parameter the base reads and the revision no longer describes",
         Some(Proof::Credentials) => "a request with the credentials the base accepted and the revision refuses",
         Some(Proof::MissingHeader) => "a response without the header the base promised",
         Some(Proof::Status) => "a response with the success status the revision describes in place of the base's",
