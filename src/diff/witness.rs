@@ -162,6 +162,9 @@ pub enum Proof {
     Serialization,
     /// A request sending a parameter the base reads and the revision no longer describes.
     RemovedParameter,
+    /// A value the base's schema rejects and the revision no longer constrains (an AsyncAPI
+    /// payload that is gone).
+    Unconstrained,
     /// A JSON value that one side accepts and the other rejects, where JSON Schema only
     /// annotates what changed (formats, encodings, `writeOnly`, discriminators): never built,
     /// the change says why.

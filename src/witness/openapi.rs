@@ -42,6 +42,7 @@ impl<'a> Pair<'a> {
             Proof::RemovedParameter => self.removed_parameter(c),
             Proof::MissingHeader => self.missing_header(c),
             Proof::Status => self.status(c),
+            Proof::Unconstrained => Witness::none("this proof is built for AsyncAPI payloads only"),
             Proof::Annotation => Witness::none(
                 "what changed is an annotation in JSON Schema (an encoding, writeOnly, a discriminator or an extensible enum): no schema validator rejects a value for it",
             ),
