@@ -357,6 +357,9 @@ impl<'a> Pair<'a> {
     // ----- security -----
 
     fn credentials(&self, c: &Change) -> Witness {
+        if let Some(w) = self.credential_endpoint(c) {
+            return w;
+        }
         let (bop, rop) = match self.ops(c) {
             (Some(b), Some(r)) => (b, r),
             _ => match self.scheme_user(c) {
@@ -396,6 +399,34 @@ impl<'a> Pair<'a> {
             }
         }
         Witness::none("every credential the base accepts is still accepted by the revision")
+    }
+
+    /// For a security scheme whose OAuth2 flow (or OpenID Connect) URLs changed: the URL clients
+    /// got credentials from, which the revision no longer names.
+    fn credential_endpoint(&self, c: &Change) -> Option<Witness> {
+        let name = unescape_segment(c.base.as_ref()?.pointer.rsplit('/').next()?);
+        let (bs, rs) = (self.base.security_schemes.get(&name)?, self.rev.security_schemes.get(&name)?);
+        let (flow, url) = bs.endpoints.iter().find_map(|(flow, urls)| {
+            let now: Vec<&str> = rs.endpoints.get(flow).map(|u| u.split_whitespace().collect()).unwrap_or_default();
+            urls.split_whitespace().find(|u| !now.contains(u)).map(|u| (flow.clone(), u.to_string()))
+        })?;
+        let now = rs.endpoints.get(&flow).map_or_else(|| "no such flow".to_string(), |u| format!("`{u}`"));
+        let why = format!("flow `{flow}` of security scheme `{name}` no longer names `{url}` (now {now})");
+        let summary = format!("a client getting credentials from `{url}` did so with the base and is now sent elsewhere: {why}");
+        Some(Witness {
+            kind: WitnessKind::Endpoint,
+            summary,
+            reason: None,
+            instance: Some(json!(url)),
+            http: None,
+            base: Some(Verdict { file: self.base.docs.location(&bs.node).file, pointer: bs.node.ptr.clone(), accepts: true, error: None }),
+            revision: Some(Verdict {
+                file: self.rev.docs.location(&rs.node).file,
+                pointer: rs.node.ptr.clone(),
+                accepts: false,
+                error: Some(why),
+            }),
+        })
     }
 
     /// For a changed security scheme: the first operation of both versions that uses it.
@@ -535,11 +566,28 @@ pub(crate) fn search(base: Side<'_>, rev: Side<'_>, c: &Change, request: bool) -
     let (acc_docs, acc_root, acc_path) = if request { (base.docs, &broot, &bpath) } else { (rev.docs, &rroot, &rpath) };
     let mut sk = Skeleton { proposer: Gen::new(acc_docs), minimal: HashMap::new() };
     let mut unknown = None;
-    for (bat, rat, lift) in [(&broot, &rroot, true), (&banchor, &ranchor, false)] {
+    // Last, the changed schema itself (a property's own schema), when the anchor is an object
+    // around it: its required siblings may be values the search cannot build (a `oneOf` whose
+    // first branch's value also matches another).
+    let (bleaf, rleaf) = (leaf(&bnode), leaf(&rnode));
+    let mut leaf_cands = Vec::new();
+    if bleaf != banchor && base.docs.get(&bleaf).is_some() && rev.docs.get(&rleaf).is_some() {
+        for (docs, n) in [(base.docs, &bleaf), (rev.docs, &rleaf)] {
+            leaf_cands.extend(Gen::new(docs).candidates(n, 0));
+        }
+        let mut seen = BTreeSet::new();
+        leaf_cands.retain(|v| seen.insert(v.to_string()));
+        leaf_cands.sort_by_cached_key(|v| {
+            let s = v.to_string();
+            (s.len(), s)
+        });
+    }
+    for (bat, rat, lift) in [(&broot, &rroot, true), (&banchor, &ranchor, false), (&bleaf, &rleaf, false)] {
         if base.docs.get(bat).is_none() || rev.docs.get(rat).is_none() {
             continue;
         }
-        for cand in &cands {
+        let cands = if bat == &bleaf && bleaf != banchor { &leaf_cands } else { &cands };
+        for cand in cands {
             let inst = if lift {
                 let accepting = if request { &mut bv } else { &mut rv };
                 match wrap(acc_docs, accepting, &mut sk, acc_root, acc_path, cand.clone()) {
@@ -684,6 +732,17 @@ fn anchor(node: &NodeId, swagger: bool) -> (NodeId, NodeId, Vec<String>) {
     let ptr = |n: usize| segs[..n].iter().fold(String::new(), |a, s| format!("{a}/{}", escape_segment(s)));
     let root = NodeId { doc: node.doc, ptr: ptr(root_len) };
     (NodeId { doc: node.doc, ptr: ptr(stop) }, root, path)
+}
+
+/// The changed schema itself: the change's node with trailing keywords (and array indexes)
+/// taken off, named properties kept.
+fn leaf(node: &NodeId) -> NodeId {
+    let segs: Vec<String> = node.ptr.split('/').skip(1).map(unescape_segment).collect();
+    let mut end = segs.len();
+    while end > 0 && (KEYWORDS.contains(&segs[end - 1].as_str()) || segs[end - 1].parse::<usize>().is_ok()) {
+        end -= 1;
+    }
+    NodeId { doc: node.doc, ptr: segs[..end].iter().fold(String::new(), |a, s| format!("{a}/{}", escape_segment(s))) }
 }
 
 /// Places `inner` at `path` under `root`, with the smallest valid siblings the accepting side
