@@ -414,7 +414,7 @@ pub fn witness_files(changes: &[Change], base_url: Option<&str>) -> Vec<TestFile
     for c in changes {
         let Some(w) = c.witness.as_ref().filter(|w| matches!(w.kind, WitnessKind::Request | WitnessKind::Endpoint)) else { continue };
         let Some(h) = w.http.as_ref().filter(|h| h.now.is_some()) else { continue };
-        let target = c.operation.as_deref().and_then(|o| o.split_once(' ')).unwrap_or((&h.method, &h.path));
+        let target = c.operation.as_deref().and_then(|o| o.split_once(' ')).unwrap_or((h.method.as_str(), h.path.as_str()));
         let stem = format!("witness_{}_{}", c.rule.id, file_stem_of(target.0, target.1));
         let mut name = format!("{stem}.hurl");
         let mut n = 2;
@@ -453,7 +453,14 @@ fn witness_script(c: &Change, w: &crate::diff::Witness, h: &crate::diff::witness
         None => (h.path.as_str(), None),
     };
     // The path is already filled in (and its parameters percent-encoded).
-    let query = raw_query.map(|q| format!("?{}", q.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~%=&".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect::<String>()));
+    let query = raw_query.map(|q| {
+        format!(
+            "?{}",
+            q.bytes()
+                .map(|b| if b.is_ascii_alphanumeric() || b"-._~%=&".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+                .collect::<String>()
+        )
+    });
     out.push_str(&format!("{} {base}{}{}\n", h.method, url_path(path), query.unwrap_or_default()));
     // The instance is the body when the witness travels with a media type (a parameter's value
     // is already in the path, query or headers).

@@ -59,7 +59,14 @@ pub(super) fn run(args: TestsArgs) -> Result<Exit, Error> {
         }
     }
     if files.is_empty() {
-        eprintln!("{}", if args.witnesses { "no request or endpoint witnesses: nothing to replay" } else { "no added or changed operations: nothing to test" });
+        eprintln!(
+            "{}",
+            if args.witnesses {
+                "no request or endpoint witnesses: nothing to replay"
+            } else {
+                "no added or changed operations: nothing to test"
+            }
+        );
     }
     Ok(Exit::Clean)
 }

@@ -126,7 +126,8 @@ pub struct StoredVerdict {
 
 impl From<&Witness> for StoredWitness {
     fn from(w: &Witness) -> Self {
-        let v = |v: &Verdict| StoredVerdict { file: v.file.clone(), pointer: v.pointer.clone(), accepts: v.accepts, error: v.error.clone() };
+        let v =
+            |v: &Verdict| StoredVerdict { file: v.file.clone(), pointer: v.pointer.clone(), accepts: v.accepts, error: v.error.clone() };
         StoredWitness {
             kind: w.kind,
             summary: w.summary.clone(),
@@ -141,7 +142,8 @@ impl From<&Witness> for StoredWitness {
 
 impl From<&StoredWitness> for Witness {
     fn from(w: &StoredWitness) -> Self {
-        let v = |v: &StoredVerdict| Verdict { file: v.file.clone(), pointer: v.pointer.clone(), accepts: v.accepts, error: v.error.clone() };
+        let v =
+            |v: &StoredVerdict| Verdict { file: v.file.clone(), pointer: v.pointer.clone(), accepts: v.accepts, error: v.error.clone() };
         Witness {
             kind: w.kind,
             summary: w.summary.clone(),

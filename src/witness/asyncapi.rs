@@ -4,10 +4,10 @@
 //! channels and operations that are gone are shown by the address (or server URL) that reached
 //! them and reaches nothing of the revision; content types and payloads by the message.
 
-use super::openapi::{Side, search};
-use crate::diff::{Change, Direction, Proof, Witness, WitnessKind, witness::Verdict};
 use super::instance::Gen;
+use super::openapi::{Side, search};
 use super::validate::Validator;
+use crate::diff::{Change, Direction, Proof, Witness, WitnessKind, witness::Verdict};
 use crate::spec::asyncapi::{Action, Api, Channel, ChannelParam, Message, Operation, Server};
 use crate::spec::refs::NodeId;
 use serde_json::{Value, json};
@@ -64,7 +64,8 @@ pub(crate) fn structural(base: &Api, rev: &Api, c: &Change, proof: Proof) -> Wit
             if let Some(o) = base.operations.iter().find(|o| within(&o.node)) {
                 return operation(base, rev, o, None);
             }
-            if let Some(ch) = base.channels.iter().find(|ch| within(&ch.raw) || within(&ch.node) || ch.params.values().any(|q| within(&q.node)))
+            if let Some(ch) =
+                base.channels.iter().find(|ch| within(&ch.raw) || within(&ch.node) || ch.params.values().any(|q| within(&q.node)))
             {
                 return channel(base, rev, ch);
             }
@@ -134,7 +135,8 @@ fn param_allows(api: &Api, q: &ChannelParam, value: &str) -> bool {
     }
     let Some(s) = &q.schema else { return true };
     let mut v = Validator::new(&api.docs, false);
-    v.check(s, &json!(value)).is_ok() || value.parse::<f64>().ok().and_then(|n| serde_json::Number::from_f64(n)).is_some_and(|n| v.check(s, &Value::Number(n)).is_ok())
+    v.check(s, &json!(value)).is_ok()
+        || value.parse::<f64>().ok().and_then(|n| serde_json::Number::from_f64(n)).is_some_and(|n| v.check(s, &Value::Number(n)).is_ok())
 }
 
 /// The concrete addresses of a channel, varying one parameter at a time (its first values
@@ -199,7 +201,9 @@ fn operation(base: &Api, rev: &Api, o: &Operation, message: Option<&Message>) ->
     let Some(ch) = base.channels.get(o.channel) else { return Witness::none("the operation's channel is not in the base") };
     let carries = |r: &Operation| message.is_none_or(|m| r.messages.iter().any(|x| x.ids.iter().any(|i| m.ids.contains(i))));
     let served = |a: &str| {
-        rev.operations.iter().any(|r| r.action == o.action && carries(r) && rev.channels.get(r.channel).is_some_and(|rc| reaches(rev, rc, a)))
+        rev.operations
+            .iter()
+            .any(|r| r.action == o.action && carries(r) && rev.channels.get(r.channel).is_some_and(|rc| reaches(rev, rc, a)))
     };
     let Some(addr) = addresses(base, ch).into_iter().find(|a| !served(a)) else {
         return Witness::none("every address of the operation's channel still has an operation of the same action in the revision");
@@ -250,15 +254,16 @@ fn payload(base: &Api, rev: &Api, c: &Change) -> Witness {
     let Some((_, bm)) = messages(base).find(|(_, m)| m.payload.as_ref().is_some_and(|p| p.ptr == bl.pointer)) else {
         return Witness::none("the payload is not found in the base");
     };
-    let Some((_, rm)) = messages(rev).find(|(_, m)| m.node.ptr == rl.pointer) else { return Witness::none("the message is not found in the revision") };
+    let Some((_, rm)) = messages(rev).find(|(_, m)| m.node.ptr == rl.pointer) else {
+        return Witness::none("the message is not found in the revision");
+    };
     let Some(bp) = &bm.payload else { return Witness::none("the base has no payload") };
     if rm.payload.is_some() {
         return Witness::none("the revision still describes a payload");
     }
     let mut v = Validator::new(&base.docs, false);
-    let Some((inst, why)) = [json!(null), json!(false), json!(0), json!(""), json!([]), json!({})]
-        .into_iter()
-        .find_map(|x| match v.check(bp, &x) {
+    let Some((inst, why)) =
+        [json!(null), json!(false), json!(0), json!(""), json!([]), json!({})].into_iter().find_map(|x| match v.check(bp, &x) {
             Err(super::validate::Fail::Invalid(e)) => Some((x, e)),
             _ => None,
         })

@@ -271,7 +271,10 @@ impl<'a> Pair<'a> {
             return Witness::none("the parameter is not found in both versions");
         };
         let Some(items) = bp.schema.as_ref().and_then(|s| list_items(&self.base.docs, self.base.version, s)) else {
-            return Witness::none(format!("{} parameter `{}` is not a list of scalars, the only serialisation apidiff writes", bp.location, bp.name));
+            return Witness::none(format!(
+                "{} parameter `{}` is not a list of scalars, the only serialisation apidiff writes",
+                bp.location, bp.name
+            ));
         };
         let Some(wire) = params::write(&bp.location, &bp.name, &bp.style, bp.explode, &items) else {
             return Witness::none(format!("style `{}` is not one apidiff writes", bp.style));
@@ -327,8 +330,13 @@ impl<'a> Pair<'a> {
         put_param(&mut h, bop, &bp.location, &bp.name, &scalar(&value));
         let why = format!("the revision describes no {} parameter `{}`: its value is ignored or refused", bp.location, bp.name);
         let sunset = bp.sunset.as_deref().map(|s| format!(" (sunset {s})")).unwrap_or_default();
-        let summary =
-            format!("{} {} reading {} parameter `{}`{sunset} was served and the parameter is gone: {why}", h.method, describe(&h), bp.location, bp.name);
+        let summary = format!(
+            "{} {} reading {} parameter `{}`{sunset} was served and the parameter is gone: {why}",
+            h.method,
+            describe(&h),
+            bp.location,
+            bp.name
+        );
         self.request_witness(bop, rop, h, None, summary, why)
     }
 

@@ -56,7 +56,11 @@ pub(crate) fn read(name: &str, style: &str, explode: bool, wire: &Wire) -> Resul
             }
             match values.as_slice() {
                 [one] => Ok(one.split(d).map(str::to_string).collect()),
-                _ => Err(format!("`{name}` is sent {} times and the revision reads it once, delimited by `{}`", values.len(), d.escape_default())),
+                _ => Err(format!(
+                    "`{name}` is sent {} times and the revision reads it once, delimited by `{}`",
+                    values.len(),
+                    d.escape_default()
+                )),
             }
         }
         Wire::Single(s) => {
@@ -68,7 +72,9 @@ pub(crate) fn read(name: &str, style: &str, explode: bool, wire: &Wire) -> Resul
                         return s
                             .split(';')
                             .skip(1)
-                            .map(|p| p.strip_prefix(&format!("{name}=")).map(str::to_string).ok_or_else(|| format!("`{s}` is not `{prefix}...`")))
+                            .map(|p| {
+                                p.strip_prefix(&format!("{name}=")).map(str::to_string).ok_or_else(|| format!("`{s}` is not `{prefix}...`"))
+                            })
                             .collect();
                     }
                     s.strip_prefix(&prefix).ok_or_else(|| format!("`{s}` does not start with `{prefix}`"))?

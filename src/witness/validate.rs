@@ -130,7 +130,9 @@ impl<'a> Validator<'a> {
             Value::Array(a) if s.contains_key("unevaluatedItems") => {
                 let mut seen = std::collections::BTreeSet::new();
                 self.evaluated(id, v, depth, &mut seen, false)?;
-                for (i, item) in a.iter().enumerate().filter(|(i, _)| !seen.contains(&Evaluated::All) && !seen.contains(&Evaluated::Index(*i))) {
+                for (i, item) in
+                    a.iter().enumerate().filter(|(i, _)| !seen.contains(&Evaluated::All) && !seen.contains(&Evaluated::Index(*i)))
+                {
                     self.node(&id.child("unevaluatedItems"), item, &format!("{at}/{i}"), depth + 1).map_err(|e| match e {
                         Fail::Invalid(_) => invalid(
                             at,
@@ -149,7 +151,14 @@ impl<'a> Validator<'a> {
 
     /// The members of `v` the schema at `id` evaluates (its own keywords, and those of the
     /// in-place applicators `v` passes); `own_unevaluated` counts its own `unevaluated*` too.
-    fn evaluated(&mut self, id: &NodeId, v: &Value, depth: usize, seen: &mut std::collections::BTreeSet<Evaluated>, own_unevaluated: bool) -> Res {
+    fn evaluated(
+        &mut self,
+        id: &NodeId,
+        v: &Value,
+        depth: usize,
+        seen: &mut std::collections::BTreeSet<Evaluated>,
+        own_unevaluated: bool,
+    ) -> Res {
         if depth > MAX_DEPTH {
             return Err(Fail::Unknown(format!("the schema at {} nests deeper than {MAX_DEPTH} levels under one value", id.ptr)));
         }
@@ -161,13 +170,15 @@ impl<'a> Validator<'a> {
         }
         match v {
             Value::Object(o) => {
-                if own_unevaluated && s.contains_key("unevaluatedProperties") || s.contains_key("additionalProperties") {
+                if (own_unevaluated && s.contains_key("unevaluatedProperties")) || s.contains_key("additionalProperties") {
                     seen.extend(o.keys().map(|k| Evaluated::Key(k.clone())));
                 }
                 if let Some(p) = s.get("properties").and_then(Value::as_object) {
                     seen.extend(o.keys().filter(|k| p.contains_key(*k)).map(|k| Evaluated::Key(k.clone())));
                 }
-                for p in s.get("patternProperties").and_then(Value::as_object).map(|m| m.keys().cloned().collect::<Vec<_>>()).unwrap_or_default() {
+                for p in
+                    s.get("patternProperties").and_then(Value::as_object).map(|m| m.keys().cloned().collect::<Vec<_>>()).unwrap_or_default()
+                {
                     for k in o.keys() {
                         if self.matches(&p, k) == Some(true) {
                             seen.insert(Evaluated::Key(k.clone()));
@@ -181,7 +192,7 @@ impl<'a> Validator<'a> {
                 }
             }
             Value::Array(a) => {
-                if s.contains_key("items") || own_unevaluated && s.contains_key("unevaluatedItems") {
+                if s.contains_key("items") || (own_unevaluated && s.contains_key("unevaluatedItems")) {
                     seen.insert(Evaluated::All);
                 }
                 if let Some(Value::Array(t)) = s.get("prefixItems") {
