@@ -136,7 +136,7 @@ fn param_allows(api: &Api, q: &ChannelParam, value: &str) -> bool {
     let Some(s) = &q.schema else { return true };
     let mut v = Validator::new(&api.docs, false);
     v.check(s, &json!(value)).is_ok()
-        || value.parse::<f64>().ok().and_then(|n| serde_json::Number::from_f64(n)).is_some_and(|n| v.check(s, &Value::Number(n)).is_ok())
+        || value.parse::<f64>().ok().and_then(serde_json::Number::from_f64).is_some_and(|n| v.check(s, &Value::Number(n)).is_ok())
 }
 
 /// The concrete addresses of a channel, varying one parameter at a time (its first values
