@@ -96,6 +96,9 @@ fn admin_sees_timeline_schemas_and_rollback_preview() {
     assert!(dom.contains("class=\"badge breaking\""));
     // The expanded change: the changes list, the impact, both schemas with changed lines marked.
     assert!(dom.contains("endpoint-removed") || dom.contains("removed"), "{dom}");
+    // Its witness, stored with the record, folds out under the change (#26).
+    assert!(dom.contains("<details class=\"witness\"><summary>witness (endpoint)</summary>"), "no witness block:\n{dom}");
+    assert!(dom.contains("GET /users/") && dom.contains("(now 404"), "{dom}");
     assert!(dom.contains("before: users/openapi.yaml") && dom.contains("after: users/openapi.yaml"), "{dom}");
     assert!(dom.contains("<span class=\"del\"><span class=\"ln\">"), "no deleted line highlighted:\n{dom}");
     assert!(dom.contains("/users/{id}:"));

@@ -567,3 +567,56 @@ fn grpcs_and_https_need_the_test_ca() {
         assert_eq!(err.trim().lines().count(), 1, "{err}");
     }
 }
+
+/// Replays one generated Hurl file (the subset `apidiff tests --witnesses` writes: a request
+/// line, headers, `[QueryStringParams]`, a JSON body, `HTTP *` and `status` asserts) against
+/// `base`, and returns the status. No `hurl` binary can be installed on this machine (its npm
+/// package downloads one), so the requests are sent with reqwest.
+fn replay(script: &str, base: &str) -> u16 {
+    let mut lines = script.lines().filter(|l| !l.starts_with('#'));
+    let first = lines.next().unwrap();
+    let (method, url) = first.split_once(' ').unwrap();
+    let url = url.replace("{{base_url}}", base);
+    let client = reqwest::blocking::Client::new();
+    let mut req = client.request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), &url);
+    let (mut body, mut in_query) = (String::new(), false);
+    for l in lines.by_ref() {
+        if l.starts_with("HTTP ") {
+            break;
+        }
+        if l == "[QueryStringParams]" {
+            in_query = true;
+        } else if let (false, Some((k, v))) = (body.is_empty() && !l.starts_with('{') && !l.starts_with('['), l.split_once(": ")) {
+            req = if in_query { req.query(&[(k, v)]) } else { req.header(k, v) };
+        } else {
+            body.push_str(l);
+            body.push('\n');
+        }
+    }
+    if !body.is_empty() {
+        req = req.body(body);
+    }
+    let rest: Vec<&str> = lines.collect();
+    assert_eq!(rest, ["[Asserts]", "status >= 400", "status < 500"], "{script}");
+    req.send().unwrap().status().as_u16()
+}
+
+#[test]
+fn witness_hurl_files_replay_against_both_fastapi_versions() {
+    let (Some(v1), Some(v2)) = (live("REST_V1"), live("REST_V2")) else { return };
+    let d = tempfile::tempdir().unwrap();
+    let o = apidiff(d.path(), &["tests", &v1, &v2, "--witnesses", "-o", "w"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut files: Vec<_> = std::fs::read_dir(d.path().join("w")).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    let names: Vec<String> = files.iter().map(|f| f.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, ["witness_endpoint-removed_delete_pets_pet_id.hurl", "witness_request-parameter-added-required_get_pets.hurl"]);
+    let root = |u: &str| u.trim_end_matches("/openapi.json").to_string();
+    for f in &files {
+        let script = std::fs::read_to_string(f).unwrap();
+        let old = replay(&script, &root(&v1));
+        let new = replay(&script, &root(&v2));
+        assert!((200..300).contains(&old), "{}: the base service accepted it ({old})\n{script}", f.display());
+        assert!((400..500).contains(&new), "{}: the revision's service rejects it ({new})\n{script}", f.display());
+    }
+}

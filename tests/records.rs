@@ -7,7 +7,7 @@ use apidiff::store::Entry;
 use apidiff::store::stored::{RECORD_VERSION, StoredChange};
 use std::path::{Path, PathBuf};
 
-const EARLIER: [&str; 3] = ["2026-11-26-first.json", "2026-12-01-owners.json", "2026-12-02-live.json"];
+const EARLIER: [&str; 4] = ["2026-11-26-first.json", "2026-12-01-owners.json", "2026-12-02-live.json", "2026-12-06-witness.json"];
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/records").join(name)
@@ -56,7 +56,7 @@ fn earlier_records_show_in_history_and_show() {
     let out = apidiff(d.path(), &["history", "--format", "json"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    for id in ["1f0c2a9b7d3e", "2a7e9c1d0b3f", "3b8f0d2e1c4a"] {
+    for id in ["1f0c2a9b7d3e", "2a7e9c1d0b3f", "3b8f0d2e1c4a", "4c9a1e3f2d5b"] {
         assert!(text.contains(id), "history lists {id}: {text}");
     }
     let out = apidiff(d.path(), &["export", "--format", "markdown"]);
@@ -64,6 +64,20 @@ fn earlier_records_show_in_history_and_show() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     for message in ["field `User.email` was removed", "property `tag` became optional", "endpoint `POST /orders` was added"] {
         assert!(text.contains(message), "{message}: {text}");
+    }
+}
+
+#[test]
+fn a_stored_witness_reads_back_into_the_report_and_older_records_have_none() {
+    let text = std::fs::read_to_string(fixture("2026-12-06-witness.json")).unwrap();
+    let e: Entry = serde_json::from_str(&text).unwrap();
+    let w = ReportChange::from(&e.changes[0]).witness.expect("the stored witness reads back");
+    assert_eq!(w.kind, apidiff::diff::WitnessKind::Request);
+    assert_eq!(w.instance, Some(serde_json::json!({})));
+    assert!(w.revision.as_ref().is_some_and(|v| !v.accepts && v.error.as_deref().unwrap_or("").contains("`age` is missing")));
+    for name in &EARLIER[..3] {
+        let e: Entry = serde_json::from_str(&std::fs::read_to_string(fixture(name)).unwrap()).unwrap();
+        assert!(e.changes.iter().all(|c| c.witness.is_none() && ReportChange::from(c).witness.is_none()), "{name}");
     }
 }
 

@@ -25,6 +25,10 @@ pub struct TestsArgs {
     /// Follow `$ref`s to http(s) URLs.
     #[arg(long)]
     pub allow_remote_refs: bool,
+    /// Write the witnesses of the breaking changes instead: each request the old version accepted
+    /// (or that reached a removed operation), asserting that the service now rejects it (4xx).
+    #[arg(long)]
+    pub witnesses: bool,
 }
 
 pub(super) fn run(args: TestsArgs) -> Result<Exit, Error> {
@@ -35,6 +39,7 @@ pub(super) fn run(args: TestsArgs) -> Result<Exit, Error> {
         load: LoadOptions { allow_remote_refs: args.allow_remote_refs, ..LoadOptions::default() },
         options: Options { today: crate::time::today(), ..Options::default() },
         base_url: args.base_url.clone(),
+        witnesses: args.witnesses,
     };
     let files = pipeline::hurl_tests(&req)?;
     match &args.out {
@@ -54,7 +59,14 @@ pub(super) fn run(args: TestsArgs) -> Result<Exit, Error> {
         }
     }
     if files.is_empty() {
-        eprintln!("no added or changed operations: nothing to test");
+        eprintln!(
+            "{}",
+            if args.witnesses {
+                "no request or endpoint witnesses: nothing to replay"
+            } else {
+                "no added or changed operations: nothing to test"
+            }
+        );
     }
     Ok(Exit::Clean)
 }

@@ -157,6 +157,14 @@ pub enum Proof {
     Status,
     /// A request carrying the credentials the base asked for and no more.
     Credentials,
+    /// A request sending a list parameter the way the base serialises it, which the revision's
+    /// `style`/`explode` (or `collectionFormat`) reads as another list.
+    Serialization,
+    /// A request sending a parameter the base reads and the revision no longer describes.
+    RemovedParameter,
+    /// A value the base's schema rejects and the revision no longer constrains (an AsyncAPI
+    /// payload that is gone).
+    Unconstrained,
     /// A JSON value that one side accepts and the other rejects, where JSON Schema only
     /// annotates what changed (formats, encodings, `writeOnly`, discriminators): never built,
     /// the change says why.

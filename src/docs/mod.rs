@@ -617,11 +617,16 @@ fn witness_note(r: &Rule) -> Option<String> {
         Some(Proof::Instance) => {
             "a JSON value of the changed schema (body, parameter or header), checked against both versions (formats: `date`, `date-time`, `uuid`, `email`, `ipv4`, `ipv6`, `int32` and `int64` are asserted, others are annotations)"
         }
-        Some(Proof::Endpoint) => "the request that reached the operation, and the 404 or 405 it gets now",
+        Some(Proof::Endpoint) => {
+            "the request (AsyncAPI: the server URL, channel address or operation) that reached what is gone, and what answers it now"
+        }
         Some(Proof::MissingParameter) => "a request without the parameter the revision requires",
         Some(Proof::MovedParameter) => "a request sending the parameter where the base read it (when the revision requires the new one)",
         Some(Proof::MissingBody) => "a request without a body",
         Some(Proof::MediaType) => "a request in (or asking for) the media type that is gone",
+        Some(Proof::Serialization) => "a request sending a list parameter the base's way, which the revision reads as another list",
+        Some(Proof::RemovedParameter) => "a request sending the parameter the base reads and the revision no longer describes",
+        Some(Proof::Unconstrained) => "a message whose payload the base's schema rejects and the revision no longer describes",
         Some(Proof::Credentials) => "a request with the credentials the base accepted and the revision refuses",
         Some(Proof::MissingHeader) => "a response without the header the base promised",
         Some(Proof::Status) => "a response with the success status the revision describes in place of the base's",

@@ -20,9 +20,13 @@ pub struct HurlRequest {
     pub options: Options,
     /// Put this URL before every path instead of the Hurl variable `{{base_url}}`.
     pub base_url: Option<String>,
+    /// Write the request and endpoint witnesses of the breaking changes (each replayed against
+    /// a service running the revision expects its rejection) instead of the operation tests.
+    pub witnesses: bool,
 }
 
-/// One Hurl file per operation the revision added or changed (none for removed operations).
+/// One Hurl file per operation the revision added or changed (none for removed operations), or
+/// with `witnesses`, one per request or endpoint witness of a breaking change.
 pub fn hurl_tests(req: &HurlRequest) -> Result<Vec<TestFile>> {
     let what = format!("generating tests for {}", req.revision.name);
     crate::deep::run(&what, || {
@@ -34,7 +38,11 @@ pub fn hurl_tests(req: &HurlRequest) -> Result<Vec<TestFile>> {
                 rev.format().as_str()
             )));
         };
-        let changes = diff::compare(&base, &rev, &req.options)?;
+        let mut changes = diff::compare(&base, &rev, &req.options)?;
+        if req.witnesses {
+            crate::witness::attach(&base, &rev, &mut changes);
+            return Ok(crate::hurl::witness_files(&changes, req.base_url.as_deref()));
+        }
         Ok(crate::hurl::generate(api, &changes, req.base_url.as_deref()))
     })
 }

@@ -5,9 +5,11 @@
 //!
 //! Record versions: 1 is every entry written before versions were recorded (the field is then
 //! absent): changes without `group`, `impact` or `clients` (before 2026-12-01), entries without
-//! `owners` (before 2026-12-01) and without `source` (before 2026-12-02) all read as version 1.
+//! `owners` (before 2026-12-01) and without `source` (before 2026-12-02) all read as version 1,
+//! and so do changes without `witness` (before 2026-12-06; a newer reader shows no witness).
 
-use crate::diff::{Direction, Format, Kind, Severity};
+use crate::diff::witness::{Http, Verdict};
+use crate::diff::{Direction, Format, Kind, Severity, Witness, WitnessKind};
 use crate::report::{ApprovalNote, ClientUse, ImpactedModule, ReportChange};
 use crate::source::Location;
 use serde::{Deserialize, Serialize};
@@ -78,6 +80,80 @@ pub struct StoredChange {
     /// The approval that made it non-blocking when it was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval: Option<StoredApproval>,
+    /// The witness of a breaking change as the comparison of the time built it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub witness: Option<StoredWitness>,
+}
+
+/// A witness, as archived with its change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredWitness {
+    /// What it is (`request`, `response`, `message`, `endpoint`, ..., or `none`).
+    pub kind: WitnessKind,
+    /// The sentence reports print.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub summary: String,
+    /// Why there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The value checked against both versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<serde_json::Value>,
+    /// The request or response it travels in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http: Option<Http>,
+    /// How the base judged it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<StoredVerdict>,
+    /// How the revision judged it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<StoredVerdict>,
+}
+
+/// One side's judgement of a witness, as archived.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredVerdict {
+    /// The file.
+    pub file: String,
+    /// The schema or operation it was checked against.
+    pub pointer: String,
+    /// Whether that side accepts it.
+    pub accepts: bool,
+    /// Why it rejects it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl From<&Witness> for StoredWitness {
+    fn from(w: &Witness) -> Self {
+        let v =
+            |v: &Verdict| StoredVerdict { file: v.file.clone(), pointer: v.pointer.clone(), accepts: v.accepts, error: v.error.clone() };
+        StoredWitness {
+            kind: w.kind,
+            summary: w.summary.clone(),
+            reason: w.reason.clone(),
+            instance: w.instance.clone(),
+            http: w.http.clone(),
+            base: w.base.as_ref().map(v),
+            revision: w.revision.as_ref().map(v),
+        }
+    }
+}
+
+impl From<&StoredWitness> for Witness {
+    fn from(w: &StoredWitness) -> Self {
+        let v =
+            |v: &StoredVerdict| Verdict { file: v.file.clone(), pointer: v.pointer.clone(), accepts: v.accepts, error: v.error.clone() };
+        Witness {
+            kind: w.kind,
+            summary: w.summary.clone(),
+            reason: w.reason.clone(),
+            instance: w.instance.clone(),
+            http: w.http.clone(),
+            base: w.base.as_ref().map(v),
+            revision: w.revision.as_ref().map(v),
+        }
+    }
 }
 
 /// An approval of a change, as archived with it.
@@ -198,6 +274,7 @@ impl From<&ReportChange> for StoredChange {
                 reason: a.reason.clone(),
                 expires: a.expires.clone(),
             }),
+            witness: c.witness.as_ref().map(StoredWitness::from),
         }
     }
 }
@@ -239,8 +316,7 @@ impl From<&StoredChange> for ReportChange {
                     })
                     .collect()
             }),
-            // Witnesses are evidence of one comparison, rebuilt on demand; records keep the verdict.
-            witness: None,
+            witness: c.witness.as_ref().map(Witness::from),
             approval: c.approval.as_ref().map(|a| ApprovalNote {
                 id: a.id.clone(),
                 by: a.by.clone(),

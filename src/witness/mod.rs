@@ -7,6 +7,7 @@
 mod asyncapi;
 mod instance;
 mod openapi;
+mod params;
 mod validate;
 
 use crate::diff::{Change, Severity, Trait, Witness, registry};

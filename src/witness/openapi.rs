@@ -4,6 +4,7 @@
 //! response without a header the base promised. Each is decided on the two models, never assumed.
 
 use super::instance::Gen;
+use super::params;
 use super::validate::{Fail, Validator, short};
 use crate::diff::{Change, Direction, Proof, Witness, WitnessKind, witness::Http, witness::Verdict};
 use crate::source::Location;
@@ -37,8 +38,11 @@ impl<'a> Pair<'a> {
             Proof::MissingBody => self.missing_body(c),
             Proof::MediaType => self.media_type(c),
             Proof::Credentials => self.credentials(c),
+            Proof::Serialization => self.serialization(c),
+            Proof::RemovedParameter => self.removed_parameter(c),
             Proof::MissingHeader => self.missing_header(c),
             Proof::Status => self.status(c),
+            Proof::Unconstrained => Witness::none("this proof is built for AsyncAPI payloads only"),
             Proof::Annotation => Witness::none(
                 "what changed is an annotation in JSON Schema (an encoding, writeOnly, a discriminator or an extensible enum): no schema validator rejects a value for it",
             ),
@@ -256,6 +260,86 @@ impl<'a> Pair<'a> {
         self.request_witness(bop, rop, Http { now: Some("406".into()), ..h }, None, summary, why)
     }
 
+    fn serialization(&self, c: &Change) -> Witness {
+        let (Some(bop), Some(rop)) = self.ops(c) else { return Witness::none("the operation is not in both versions") };
+        let (Some(bloc), Some(rloc)) = (&c.base, &c.revision) else {
+            return Witness::none("the parameter is not located in both versions");
+        };
+        let find =
+            |op: &'a Operation, ptr: &str| op.params.values().find(|p| p.node.ptr == ptr || ptr.starts_with(&format!("{}/", p.node.ptr)));
+        let (Some(bp), Some(rp)) = (find(bop, &bloc.pointer), find(rop, &rloc.pointer)) else {
+            return Witness::none("the parameter is not found in both versions");
+        };
+        let Some(items) = bp.schema.as_ref().and_then(|s| list_items(&self.base.docs, self.base.version, s)) else {
+            return Witness::none(format!(
+                "{} parameter `{}` is not a list of scalars, the only serialisation apidiff writes",
+                bp.location, bp.name
+            ));
+        };
+        let Some(wire) = params::write(&bp.location, &bp.name, &bp.style, bp.explode, &items) else {
+            return Witness::none(format!("style `{}` is not one apidiff writes", bp.style));
+        };
+        let read = params::read(&rp.name, &rp.style, rp.explode, &wire);
+        if read.as_ref().is_ok_and(|got| *got == items) {
+            return Witness::none("the revision reads the base's serialisation as the same list");
+        }
+        let mut h = request_for(self.base, bop);
+        h.query.remove(&bp.name);
+        h.headers.retain(|k, _| !k.eq_ignore_ascii_case(&bp.name));
+        match &wire {
+            params::Wire::Query(pairs) => {
+                let enc = |s: &str| percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string();
+                let q: Vec<String> = pairs.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect();
+                h.path = format!("{}{}{}", h.path, if h.path.contains('?') { "&" } else { "?" }, q.join("&"));
+            }
+            params::Wire::Single(s) => put_param(&mut h, bop, &bp.location, &bp.name, s),
+        }
+        let shown = serde_json::to_string(&items).unwrap_or_default();
+        let why = match read {
+            Ok(got) => format!(
+                "the revision ({}) reads `{}` as {} (`style`/`explode` at {})",
+                params::describe(&rp.style, rp.explode),
+                rp.name,
+                serde_json::to_string(&got).unwrap_or_default(),
+                rp.node.ptr
+            ),
+            Err(e) => format!("the revision ({}) cannot read it: {e} (at {})", params::describe(&rp.style, rp.explode), rp.node.ptr),
+        };
+        let summary = format!(
+            "{} {} sending `{}` = {shown} as the base serialises it ({}) was read as that list, and now is not: {why}",
+            h.method,
+            describe(&h),
+            bp.name,
+            params::describe(&bp.style, bp.explode)
+        );
+        self.request_witness(bop, rop, Http { now: Some("400".into()), ..h }, Some(json!(items)), summary, why)
+    }
+
+    fn removed_parameter(&self, c: &Change) -> Witness {
+        let (Some(bop), Some(rop)) = self.ops(c) else { return Witness::none("the operation is not in both versions") };
+        let Some(bloc) = &c.base else { return Witness::none("the parameter is not located in the base") };
+        let Some(bp) = bop.params.values().find(|p| p.node.ptr == bloc.pointer || bloc.pointer.starts_with(&format!("{}/", p.node.ptr)))
+        else {
+            return Witness::none("the parameter is not found in the base");
+        };
+        if rop.params.values().any(|p| p.location == bp.location && p.name.eq_ignore_ascii_case(&bp.name)) {
+            return Witness::none(format!("the revision still describes {} parameter `{}`", bp.location, bp.name));
+        }
+        let mut h = request_for(self.base, bop);
+        let value = bp.schema.as_ref().map(|s| first_valid(&self.base.docs, self.base.version, s, false)).unwrap_or(json!("a"));
+        put_param(&mut h, bop, &bp.location, &bp.name, &scalar(&value));
+        let why = format!("the revision describes no {} parameter `{}`: its value is ignored or refused", bp.location, bp.name);
+        let sunset = bp.sunset.as_deref().map(|s| format!(" (sunset {s})")).unwrap_or_default();
+        let summary = format!(
+            "{} {} reading {} parameter `{}`{sunset} was served and the parameter is gone: {why}",
+            h.method,
+            describe(&h),
+            bp.location,
+            bp.name
+        );
+        self.request_witness(bop, rop, h, None, summary, why)
+    }
+
     fn request_witness(&self, bop: &Operation, rop: &Operation, http: Http, body: Option<Value>, summary: String, why: String) -> Witness {
         Witness {
             kind: WitnessKind::Request,
@@ -281,6 +365,9 @@ impl<'a> Pair<'a> {
     // ----- security -----
 
     fn credentials(&self, c: &Change) -> Witness {
+        if let Some(w) = self.credential_endpoint(c) {
+            return w;
+        }
         let (bop, rop) = match self.ops(c) {
             (Some(b), Some(r)) => (b, r),
             _ => match self.scheme_user(c) {
@@ -320,6 +407,34 @@ impl<'a> Pair<'a> {
             }
         }
         Witness::none("every credential the base accepts is still accepted by the revision")
+    }
+
+    /// For a security scheme whose OAuth2 flow (or OpenID Connect) URLs changed: the URL clients
+    /// got credentials from, which the revision no longer names.
+    fn credential_endpoint(&self, c: &Change) -> Option<Witness> {
+        let name = unescape_segment(c.base.as_ref()?.pointer.rsplit('/').next()?);
+        let (bs, rs) = (self.base.security_schemes.get(&name)?, self.rev.security_schemes.get(&name)?);
+        let (flow, url) = bs.endpoints.iter().find_map(|(flow, urls)| {
+            let now: Vec<&str> = rs.endpoints.get(flow).map(|u| u.split_whitespace().collect()).unwrap_or_default();
+            urls.split_whitespace().find(|u| !now.contains(u)).map(|u| (flow.clone(), u.to_string()))
+        })?;
+        let now = rs.endpoints.get(&flow).map_or_else(|| "no such flow".to_string(), |u| format!("`{u}`"));
+        let why = format!("flow `{flow}` of security scheme `{name}` no longer names `{url}` (now {now})");
+        let summary = format!("a client getting credentials from `{url}` did so with the base and is now sent elsewhere: {why}");
+        Some(Witness {
+            kind: WitnessKind::Endpoint,
+            summary,
+            reason: None,
+            instance: Some(json!(url)),
+            http: None,
+            base: Some(Verdict { file: self.base.docs.location(&bs.node).file, pointer: bs.node.ptr.clone(), accepts: true, error: None }),
+            revision: Some(Verdict {
+                file: self.rev.docs.location(&rs.node).file,
+                pointer: rs.node.ptr.clone(),
+                accepts: false,
+                error: Some(why),
+            }),
+        })
     }
 
     /// For a changed security scheme: the first operation of both versions that uses it.
@@ -459,11 +574,28 @@ pub(crate) fn search(base: Side<'_>, rev: Side<'_>, c: &Change, request: bool) -
     let (acc_docs, acc_root, acc_path) = if request { (base.docs, &broot, &bpath) } else { (rev.docs, &rroot, &rpath) };
     let mut sk = Skeleton { proposer: Gen::new(acc_docs), minimal: HashMap::new() };
     let mut unknown = None;
-    for (bat, rat, lift) in [(&broot, &rroot, true), (&banchor, &ranchor, false)] {
+    // Last, the changed schema itself (a property's own schema), when the anchor is an object
+    // around it: its required siblings may be values the search cannot build (a `oneOf` whose
+    // first branch's value also matches another).
+    let (bleaf, rleaf) = (leaf(&bnode), leaf(&rnode));
+    let mut leaf_cands = Vec::new();
+    if bleaf != banchor && base.docs.get(&bleaf).is_some() && rev.docs.get(&rleaf).is_some() {
+        for (docs, n) in [(base.docs, &bleaf), (rev.docs, &rleaf)] {
+            leaf_cands.extend(Gen::new(docs).candidates(n, 0));
+        }
+        let mut seen = BTreeSet::new();
+        leaf_cands.retain(|v| seen.insert(v.to_string()));
+        leaf_cands.sort_by_cached_key(|v| {
+            let s = v.to_string();
+            (s.len(), s)
+        });
+    }
+    for (bat, rat, lift) in [(&broot, &rroot, true), (&banchor, &ranchor, false), (&bleaf, &rleaf, false)] {
         if base.docs.get(bat).is_none() || rev.docs.get(rat).is_none() {
             continue;
         }
-        for cand in &cands {
+        let cands = if bat == &bleaf && bleaf != banchor { &leaf_cands } else { &cands };
+        for cand in cands {
             let inst = if lift {
                 let accepting = if request { &mut bv } else { &mut rv };
                 match wrap(acc_docs, accepting, &mut sk, acc_root, acc_path, cand.clone()) {
@@ -610,6 +742,17 @@ fn anchor(node: &NodeId, swagger: bool) -> (NodeId, NodeId, Vec<String>) {
     (NodeId { doc: node.doc, ptr: ptr(stop) }, root, path)
 }
 
+/// The changed schema itself: the change's node with trailing keywords (and array indexes)
+/// taken off, named properties kept.
+fn leaf(node: &NodeId) -> NodeId {
+    let segs: Vec<String> = node.ptr.split('/').skip(1).map(unescape_segment).collect();
+    let mut end = segs.len();
+    while end > 0 && (KEYWORDS.contains(&segs[end - 1].as_str()) || segs[end - 1].parse::<usize>().is_ok()) {
+        end -= 1;
+    }
+    NodeId { doc: node.doc, ptr: segs[..end].iter().fold(String::new(), |a, s| format!("{a}/{}", escape_segment(s))) }
+}
+
 /// Places `inner` at `path` under `root`, with the smallest valid siblings the accepting side
 /// requires on the way; `None` when a step cannot be built.
 fn wrap(docs: &DocSet, v: &mut Validator<'_>, sk: &mut Skeleton<'_>, root: &NodeId, path: &[String], inner: Value) -> Option<Value> {
@@ -659,6 +802,36 @@ fn first_valid(docs: &DocSet, version: Version, id: &NodeId, non_empty: bool) ->
     let cands = Gen::new(docs).candidates(id, 1);
     let usable = |c: &&Value| !non_empty || !scalar(c).is_empty();
     cands.iter().filter(usable).find(|c| v.check(id, c).is_ok()).or(cands.iter().find(usable)).cloned().unwrap_or(json!("a"))
+}
+
+/// Two values of an array parameter's items (distinct where the items allow it), as strings.
+fn list_items(docs: &DocSet, version: Version, id: &NodeId) -> Option<Vec<String>> {
+    let (node, s) = docs.resolve(id)?;
+    let is_array = s.get("type").is_some_and(|t| t == "array" || t.as_array().is_some_and(|a| a.iter().any(|x| x == "array")));
+    if !is_array {
+        return None;
+    }
+    let items = node.child("items");
+    docs.get(&items)?;
+    let mut v = Validator::new(docs, version != Version::V31);
+    let mut vals: Vec<String> = Vec::new();
+    for c in Gen::new(docs).candidates(&items, 1).iter().filter(|c| !c.is_object() && !c.is_array() && v.check(&items, c).is_ok()) {
+        let s = scalar(c);
+        if !s.is_empty() && !vals.contains(&s) {
+            vals.push(s);
+        }
+        if vals.len() == 2 {
+            break;
+        }
+    }
+    let first = vals.first()?.clone();
+    if vals.len() < 2 && v.check(&items, &json!("b")).is_ok() {
+        vals.push("b".into());
+    }
+    if vals.len() < 2 {
+        vals.push(first);
+    }
+    Some(vals)
 }
 
 /// The request that reaches `op` with everything it requires: path parameters filled with their

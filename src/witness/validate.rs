@@ -1,9 +1,9 @@
 //! An instance validator over the part of JSON Schema apidiff models, with the dialect each
 //! OpenAPI generation uses: Draft 4 rules for Swagger 2.0 and OpenAPI 3.0 (`$ref` replaces its
 //! siblings, `nullable`/`x-nullable` fold into `type`, boolean `exclusiveMaximum`, no `const`),
-//! and 2020-12 for 3.1. Annotations (`format`, `readOnly`, `discriminator`, ...) are not asserted,
-//! as JSON Schema validators do not assert them by default (formats: see below). What it cannot decide (an
-//! `unevaluated*` keyword, a pattern the regex engine refuses, a nesting past its bound) is
+//! and 2020-12 for 3.1 (`unevaluated*` included). Annotations (`format`, `readOnly`, `discriminator`, ...) are not asserted,
+//! as JSON Schema validators do not assert them by default (formats: see below). What it cannot decide (a
+//! pattern the regex engine refuses, a nesting past its bound) is
 //! `Unknown`, never a guess. The formats OpenAPI validators assert and whose grammar is short
 //! (`date`, `date-time`, `uuid`, `email`, `ipv4`, `ipv6`, `int32`, `int64`) are asserted; any other
 //! format is an annotation.
@@ -28,6 +28,14 @@ pub(crate) enum Fail {
 }
 
 type Res = Result<(), Fail>;
+
+/// A member of an instance some keyword evaluated (`unevaluated*`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Evaluated {
+    Key(String),
+    Index(usize),
+    All,
+}
 
 /// A validator over one document set.
 pub(crate) struct Validator<'a> {
@@ -78,13 +86,11 @@ impl<'a> Validator<'a> {
             };
             self.node(&t, v, at, depth + 1)?;
         }
-        for k in ["unevaluatedProperties", "unevaluatedItems"] {
-            if s.contains_key(k) && !self.draft4 {
-                return Err(Fail::Unknown(format!("`{k}` at {} is not checked by apidiff", id.ptr)));
-            }
-        }
         self.type_and_values(id, s, v, at)?;
         self.applicators(id, s, v, at, depth)?;
+        if !self.draft4 {
+            self.unevaluated(id, s, v, at, depth)?;
+        }
         match v {
             Value::String(x) => self.string(id, s, x, at),
             Value::Number(_) => number(id, s, v, at, self.draft4).and_then(|()| match s.get("format").and_then(Value::as_str) {
@@ -97,6 +103,130 @@ impl<'a> Validator<'a> {
             Value::Object(o) => self.object(id, s, o, at, depth),
             _ => Ok(()),
         }
+    }
+
+    /// `unevaluatedProperties` / `unevaluatedItems` (2020-12): the members no keyword of this
+    /// schema or of its in-place applicators that the value passes (`allOf`, passing `anyOf`/`oneOf`
+    /// branches, `if`/`then`/`else`, `$ref`, `dependentSchemas`) evaluated are checked against it.
+    fn unevaluated(&mut self, id: &NodeId, s: &Map<String, Value>, v: &Value, at: &str, depth: usize) -> Res {
+        match v {
+            Value::Object(o) if s.contains_key("unevaluatedProperties") => {
+                let mut seen = std::collections::BTreeSet::new();
+                self.evaluated(id, v, depth, &mut seen, false)?;
+                for (k, val) in o.iter().filter(|(k, _)| !seen.contains(&Evaluated::Key((*k).clone()))) {
+                    let here = format!("{at}/{}", crate::source::text::escape_segment(k));
+                    self.node(&id.child("unevaluatedProperties"), val, &here, depth + 1).map_err(|e| match e {
+                        Fail::Invalid(_) => invalid(
+                            at,
+                            &id.child("unevaluatedProperties"),
+                            "unevaluatedProperties",
+                            format!("property `{k}` is not evaluated by any schema and not allowed"),
+                        ),
+                        e => e,
+                    })?;
+                }
+                Ok(())
+            }
+            Value::Array(a) if s.contains_key("unevaluatedItems") => {
+                let mut seen = std::collections::BTreeSet::new();
+                self.evaluated(id, v, depth, &mut seen, false)?;
+                for (i, item) in
+                    a.iter().enumerate().filter(|(i, _)| !seen.contains(&Evaluated::All) && !seen.contains(&Evaluated::Index(*i)))
+                {
+                    self.node(&id.child("unevaluatedItems"), item, &format!("{at}/{i}"), depth + 1).map_err(|e| match e {
+                        Fail::Invalid(_) => invalid(
+                            at,
+                            &id.child("unevaluatedItems"),
+                            "unevaluatedItems",
+                            format!("item {i} is not evaluated by any schema and not allowed"),
+                        ),
+                        e => e,
+                    })?;
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The members of `v` the schema at `id` evaluates (its own keywords, and those of the
+    /// in-place applicators `v` passes); `own_unevaluated` counts its own `unevaluated*` too.
+    fn evaluated(
+        &mut self,
+        id: &NodeId,
+        v: &Value,
+        depth: usize,
+        seen: &mut std::collections::BTreeSet<Evaluated>,
+        own_unevaluated: bool,
+    ) -> Res {
+        if depth > MAX_DEPTH {
+            return Err(Fail::Unknown(format!("the schema at {} nests deeper than {MAX_DEPTH} levels under one value", id.ptr)));
+        }
+        let docs = self.docs;
+        let Some(Value::Object(s)) = docs.get(id) else { return Ok(()) };
+        if let Some(r) = s.get("$ref").and_then(Value::as_str) {
+            let Some(t) = docs.target_loaded(id, r) else { return Err(Fail::Unknown(format!("cannot follow `$ref: {r}` at {}", id.ptr))) };
+            self.evaluated(&t, v, depth + 1, seen, true)?;
+        }
+        match v {
+            Value::Object(o) => {
+                if (own_unevaluated && s.contains_key("unevaluatedProperties")) || s.contains_key("additionalProperties") {
+                    seen.extend(o.keys().map(|k| Evaluated::Key(k.clone())));
+                }
+                if let Some(p) = s.get("properties").and_then(Value::as_object) {
+                    seen.extend(o.keys().filter(|k| p.contains_key(*k)).map(|k| Evaluated::Key(k.clone())));
+                }
+                for p in
+                    s.get("patternProperties").and_then(Value::as_object).map(|m| m.keys().cloned().collect::<Vec<_>>()).unwrap_or_default()
+                {
+                    for k in o.keys() {
+                        if self.matches(&p, k) == Some(true) {
+                            seen.insert(Evaluated::Key(k.clone()));
+                        }
+                    }
+                }
+                if let Some(m) = s.get("dependentSchemas").and_then(Value::as_object) {
+                    for k in m.keys().filter(|k| o.contains_key(*k)).cloned().collect::<Vec<_>>() {
+                        self.evaluated(&id.child("dependentSchemas").child(&k), v, depth + 1, seen, true)?;
+                    }
+                }
+            }
+            Value::Array(a) => {
+                if s.contains_key("items") || (own_unevaluated && s.contains_key("unevaluatedItems")) {
+                    seen.insert(Evaluated::All);
+                }
+                if let Some(Value::Array(t)) = s.get("prefixItems") {
+                    seen.extend((0..t.len().min(a.len())).map(Evaluated::Index));
+                }
+                if s.contains_key("contains") {
+                    for (i, item) in a.iter().enumerate() {
+                        if self.node(&id.child("contains"), item, "", depth + 1).is_ok() {
+                            seen.insert(Evaluated::Index(i));
+                        }
+                    }
+                }
+            }
+            _ => return Ok(()),
+        }
+        let mut passing: Vec<NodeId> = Vec::new();
+        for key in ["allOf", "anyOf", "oneOf"] {
+            let n = s.get(key).and_then(Value::as_array).map_or(0, Vec::len);
+            passing.extend((0..n).map(|i| id.child(key).item(i)));
+        }
+        if s.contains_key("if") {
+            // `then` counts only when `if` passes, `else` only when it fails.
+            if self.node(&id.child("if"), v, "", depth + 1).is_ok() {
+                passing.extend([id.child("if"), id.child("then")]);
+            } else {
+                passing.push(id.child("else"));
+            }
+        }
+        for b in passing {
+            if docs.get(&b).is_some() && self.node(&b, v, "", depth + 1).is_ok() {
+                self.evaluated(&b, v, depth + 1, seen, true)?;
+            }
+        }
+        Ok(())
     }
 
     fn type_and_values(&self, id: &NodeId, s: &Map<String, Value>, v: &Value, at: &str) -> Res {

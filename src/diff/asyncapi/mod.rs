@@ -17,6 +17,26 @@ use crate::spec::asyncapi::Api;
 /// Every rule family of this format.
 pub const RULES: &[&[&Rule]] = &[channels::ALL, operations::ALL, messages::ALL, servers::ALL];
 
+/// How this format's structural breaking rules are proved (its schema changes use the OpenAPI
+/// rules and their proofs): a rule missing here has no witness builder yet.
+pub const PROOFS: &[&[(&Rule, super::witness::Proof)]] = {
+    use super::witness::Proof::{Endpoint, MediaType, Unconstrained};
+    &[&[
+        (&channels::CHANNEL_REMOVED, Endpoint),
+        (&channels::CHANNEL_ADDRESS_CHANGED, Endpoint),
+        (&channels::CHANNEL_PARAMETER_CHANGED, Endpoint),
+        (&operations::ASYNC_OPERATION_REMOVED, Endpoint),
+        (&operations::ASYNC_OPERATION_ACTION_CHANGED, Endpoint),
+        (&operations::ASYNC_OPERATION_CHANNEL_CHANGED, Endpoint),
+        (&messages::MESSAGE_RECEIVE_REMOVED, Endpoint),
+        (&messages::MESSAGE_CONTENT_TYPE_CHANGED, MediaType),
+        (&messages::MESSAGE_PAYLOAD_REMOVED, Unconstrained),
+        (&servers::ASYNCAPI_SERVER_REMOVED, Endpoint),
+        (&servers::ASYNCAPI_SERVER_PROTOCOL_CHANGED, Endpoint),
+        (&servers::ASYNCAPI_SERVER_HOST_CHANGED, Endpoint),
+    ]]
+};
+
 /// Compares two AsyncAPI descriptions.
 pub fn compare(base: &Api, rev: &Api, opts: &Options) -> Vec<Change> {
     let mut c = Cx::new(&base.docs, &rev.docs, opts, schema::compare);

@@ -323,5 +323,9 @@ pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
         (&REQUEST_LENGTH_TIGHTENED, Proof::Instance),
         (&REQUEST_ARRAY_TIGHTENED, Proof::Instance),
         (&REQUEST_OBJECT_TIGHTENED, Proof::Instance),
+        (&RESPONSE_RANGE_LOOSENED, Proof::Instance),
+        (&RESPONSE_LENGTH_LOOSENED, Proof::Instance),
+        (&RESPONSE_ARRAY_LOOSENED, Proof::Instance),
+        (&RESPONSE_OBJECT_LOOSENED, Proof::Instance),
     ]
 };

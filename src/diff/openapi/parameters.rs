@@ -256,5 +256,7 @@ pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
         (&REQUEST_PARAMETER_BECAME_REQUIRED, Proof::MissingParameter),
         (&REQUEST_PARAMETER_MOVED, Proof::MovedParameter),
         (&REQUEST_PARAMETER_RENAMED, Proof::MovedParameter),
+        (&REQUEST_PARAMETER_STYLE_CHANGED, Proof::Serialization),
+        (&REQUEST_PARAMETER_REMOVED_BEFORE_SUNSET, Proof::RemovedParameter),
     ]
 };

@@ -358,6 +358,8 @@ pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
         (&REQUEST_ENUM_VALUE_REMOVED, Proof::Instance),
         (&REQUEST_ENUM_ADDED, Proof::Instance),
         (&REQUEST_PATTERN_ADDED, Proof::Instance),
+        (&REQUEST_CONST_CHANGED, Proof::Instance),
+        (&RESPONSE_CONST_CHANGED, Proof::Instance),
         (&REQUEST_EXTENSIBLE_ENUM_VALUE_REMOVED, Proof::Annotation),
     ]
 };

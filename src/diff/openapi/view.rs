@@ -21,6 +21,8 @@ pub(crate) struct View<'a> {
     pub(crate) v: &'a Value,
     pub(crate) types: Option<BTreeSet<String>>,
     pub(crate) nullable: bool,
+    /// Some object of the view constrains the type or values without allowing null.
+    pub(crate) null_barred: bool,
     pub(crate) format: Option<&'a str>,
     pub(crate) enum_: Option<Vec<&'a Value>>,
     pub(crate) default: Option<&'a Value>,
@@ -138,6 +140,7 @@ impl<'a> View<'a> {
             v: val,
             types: None,
             nullable: false,
+            null_barred: false,
             format: None,
             enum_: None,
             default: None,
@@ -162,6 +165,9 @@ impl<'a> View<'a> {
         };
         let mut seen = HashSet::new();
         view.absorb(docs, &rid, val, &mut seen, 0);
+        if view.null_barred {
+            view.nullable = false;
+        }
         Some(view)
     }
 
@@ -200,11 +206,18 @@ impl<'a> View<'a> {
         }
         self.absorb_branches(docs, id, o, seen, depth);
         if let Some(Value::Array(all)) = o.get("allOf") {
+            // `nullable: true` beside `allOf: [$ref]` is OpenAPI 3.0's idiom for a nullable
+            // reference: there the branches' types do not bar null.
+            let idiom = [o.get("nullable"), o.get("x-nullable")].into_iter().flatten().any(|n| n == &Value::Bool(true));
+            let barred = self.null_barred;
             for i in 0..all.len() {
                 let bid = id.child("allOf").item(i);
                 if let Some((rid, rv)) = docs.resolve(&bid) {
                     self.absorb(docs, &rid, rv, seen, depth + 1);
                 }
+            }
+            if idiom {
+                self.null_barred = barred;
             }
         }
         if self.types.is_none() {
@@ -219,6 +232,17 @@ impl<'a> View<'a> {
     /// The scalar keywords of one schema object: type, nullability, format, enum or const,
     /// default and pattern (earlier wins).
     fn absorb_scalars(&mut self, o: &'a serde_json::Map<String, Value>) {
+        // An object that constrains the type (or the values) without allowing null bars null
+        // for the whole view: `allOf` branches must all accept a value.
+        let flag = |k: &str| o.get(k).and_then(Value::as_bool) == Some(true);
+        let null_here = flag("nullable")
+            || flag("x-nullable")
+            || o.get("type").is_some_and(|t| t == "null" || t.as_array().is_some_and(|a| a.iter().any(|x| x == "null")))
+            || o.get("enum").and_then(Value::as_array).is_some_and(|e| e.iter().any(Value::is_null))
+            || o.get("const").is_some_and(Value::is_null);
+        if !null_here && (o.contains_key("type") || o.contains_key("enum") || o.contains_key("const")) {
+            self.null_barred = true;
+        }
         match o.get("type") {
             Some(Value::String(s)) => self.merge_types([s.clone()].into()),
             Some(Value::Array(list)) => self.merge_types(list.iter().filter_map(Value::as_str).map(str::to_string).collect()),
@@ -274,11 +298,14 @@ impl<'a> View<'a> {
             }
             if kw == "oneOf" { self.one_of.extend(rest) } else { self.any_of.extend(rest) }
         }
+        // The lone branch's own type does not bar null: the null branch beside it allows it.
+        let barred = self.null_barred;
         for bid in lone_branches {
             if let Some((rid, rv)) = docs.resolve(&bid) {
                 self.absorb(docs, &rid, rv, seen, depth + 1);
             }
         }
+        self.null_barred = barred;
         if self.discriminator.is_none()
             && let Some(d) = o.get("discriminator")
         {

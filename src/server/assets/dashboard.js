@@ -239,6 +239,20 @@
     return el("div", { class: "side " + side }, el("h4", {}, title), pre);
   }
 
+  // The evidence of a breaking change, folded: what was checked, where, and how each side judged it.
+  function witness(w) {
+    if (!w) return "";
+    if (w.kind === "none") return el("details", { class: "witness none" }, el("summary", {}, "no witness"), el("p", { class: "meta" }, w.reason || ""));
+    const verdict = (name, v) => v ? el("li", {}, name + ": " + (v.accepts ? "accepts" : "rejects") + " at ", el("code", {}, v.file + "#" + v.pointer), v.error ? " — " + v.error : "") : "";
+    const h = w.http;
+    const req = h ? h.method + " " + h.path + (Object.keys(h.query || {}).length ? "?" + Object.entries(h.query).map(([k, v]) => k + "=" + v).join("&") : "") + (h.now ? " (now " + h.now + ")" : "") : "";
+    return el("details", { class: "witness" }, el("summary", {}, "witness (" + w.kind + ")"),
+      el("p", {}, w.summary),
+      req ? el("p", {}, el("code", {}, req)) : "",
+      w.instance !== undefined ? el("pre", { class: "instance" }, JSON.stringify(w.instance, null, 2)) : "",
+      el("ul", {}, verdict("base", w.base), verdict("revision", w.revision)));
+  }
+
   async function expand(d) {
     d._loaded = true;
     const e = d._entry;
@@ -250,7 +264,7 @@
       const kids = [];
       kids.push(el("h3", {}, "Changes"));
       kids.push(x.changes.length ? el("ul", { class: "changes" }, x.changes.map((c) => el("li", { "data-fingerprint": c.fingerprint },
-        el("span", { class: "sev " + c.severity }, c.severity), " ", el("code", {}, c.id), " — ", c.message,
+        el("span", { class: "sev " + c.severity }, c.severity), " ", el("code", {}, c.id), " — ", c.message, witness(c.witness),
         c.severity === "breaking" ? approval(c, x, approvals.items) : null)))
         : el("p", { class: "meta" }, !x.previous ? "Baseline: the first archived version." : !x.snapshot ? "The spec was removed." : "No classified changes."));
       kids.push(el("h3", {}, "Impact on dependant modules"));
