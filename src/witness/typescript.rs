@@ -47,8 +47,15 @@ impl<'a> Pair<'a> {
     }
 
     fn snippet(&self, at: &str) -> Result<Snippet, String> {
-        if at.contains('"') || at.starts_with("export=") {
-            return Err("ambient modules and `export =` targets have no consumer-code builder yet".into());
+        if at.contains('"') || at.starts_with("export=") || at == "global" || at.starts_with("global.") {
+            return Err("ambient modules, global augmentations and `export =` targets have no consumer-code builder yet".into());
+        }
+        if self.base.script {
+            return Err("the declarations are a script (global, not a module): no import names them".into());
+        }
+        let assigned = self.base.symbols.keys().any(|(_, k)| *k == SymbolKind::ExportAssignment);
+        if assigned && !at.trim_start_matches("new ").contains('.') {
+            return Err("with `export =`, only the members of the assigned namespace are importable".into());
         }
         if let Some((prefix, idx)) =
             at.strip_suffix(']').and_then(|a| a.rsplit_once('[')).and_then(|(p, i)| Some((p, i.parse::<usize>().ok()?)))
@@ -140,8 +147,8 @@ impl<'a> Pair<'a> {
             return Err(format!("the old type `{}` names other declarations: no self-contained snippet", bt.text));
         }
         let head = "import * as api from \"./api\";\n";
-        let gained = rt.union.iter().any(|u| !bt.union.contains(u));
-        let lost = bt.union.iter().find(|u| !rt.union.contains(u) && simple(u));
+        let gained = simple(&rt.text) && rt.union.iter().any(|u| widens(&bt.union, u));
+        let lost = bt.union.iter().find(|u| simple(&rt.text) && widens(&rt.union, u) && simple(u));
         let q = self.qualified(&s.name);
         if s.kind == SymbolKind::Variable && gained {
             return Ok(Snippet { code: format!("{head}const w: {} = {q};", bt.text), why: format!("`{q}` may now be `{}`", rt.text) });
@@ -153,7 +160,7 @@ impl<'a> Pair<'a> {
             });
         }
         if let (SymbolKind::TypeAlias, Some(l)) = (s.kind, lost) {
-            return Ok(Snippet { code: format!("{head}const w: {q} = {l};"), why: format!("`{}` no longer admits `{l}`", s.name) });
+            return Ok(Snippet { code: format!("{head}const w: {q} = {};", value_of(l)), why: format!("`{}` no longer admits `{l}`", s.name) });
         }
         Err("the change is not a union gaining or losing literal members".into())
     }
@@ -172,11 +179,15 @@ impl<'a> Pair<'a> {
             let (Some(old), new) = (value(owner), lookup(self.rev, &owner.name).and_then(value)) else {
                 return Err("the enum member's old value is not written".into());
             };
-            if Some(&old) == new.as_ref() || !simple(&old) {
-                return Err("the enum member's value is not a changed literal".into());
+            // A numeric member's value is invisible to the type system (any number fits a numeric
+            // enum); a string member's shows in a template literal type.
+            let literal = old.clone();
+            if Some(&old) == new.as_ref() || !(literal.starts_with('"') || literal.starts_with('\'')) {
+                return Err("the enum member's value is not a changed string: a numeric enum's values are not visible to the type checker".into());
             }
+            // A template literal type shows an enum member's value: "1" before, "2" after.
             return Ok(Snippet {
-                code: format!("{head}const w: {old} = {}.{name};", self.qualified(&owner.name)),
+                code: format!("{head}const w: `${{{}.{name}}}` = {literal};", self.qualified(&owner.name)),
                 why: format!("`{}.{name}` is {} now", owner.name, new.unwrap_or_else(|| "computed".into())),
             });
         }
@@ -226,15 +237,15 @@ impl<'a> Pair<'a> {
         let (Some(bt), Some(bu), Some(rt)) = (bm.ty.as_ref(), bu, rt) else {
             return Err("the member's type is not written in both versions".into());
         };
-        if rt.union.iter().any(|u| !bu.contains(u)) && simple(&bt.text) {
+        if rt.union.iter().any(|u| widens(bu, u)) && simple(&bt.text) && simple(&rt.text) {
             return Ok(Snippet {
                 code: format!("{head}{decl}const w: {} = {access};", bt.text),
                 why: format!("`{name}` may now be `{}`", rt.text),
             });
         }
-        if let Some(l) = bu.iter().find(|u| !rt.union.contains(u) && simple(u) && !u.contains(' ')) {
+        if let Some(l) = bu.iter().find(|u| simple(&rt.text) && widens(&rt.union, u) && simple(u) && !u.contains(' ')) {
             if !bm.readonly {
-                return Ok(Snippet { code: format!("{head}{decl}{access} = {l};"), why: format!("`{name}` no longer admits `{l}`") });
+                return Ok(Snippet { code: format!("{head}{decl}{access} = {};", value_of(l)), why: format!("`{name}` no longer admits `{l}`") });
             }
         }
         let required_added = self.required_props(owner).filter(|_| bm.optional);
@@ -328,12 +339,13 @@ impl<'a> Pair<'a> {
         let span = |s: &Symbol| (s.type_params.iter().filter(|t| t.default.is_none()).count(), s.type_params.len());
         let (b, r) = (span(owner), span(rsym));
         let n = [b.0, b.1].into_iter().find(|n| *n < r.0 || *n > r.1).ok_or("the new declarations take the same type argument counts")?;
+        let args = if n == 0 { String::new() } else { format!("<{}>", vec!["any"; n].join(", ")) };
         if matches!(owner.kind, SymbolKind::Function) {
             return Err("type arguments of functions have no builder yet".into());
         }
         let head = "import * as api from \"./api\";\n";
         Ok(Snippet {
-            code: format!("{head}export type Witness = {}<{}>;", self.qualified(&owner.name), vec!["any"; n].join(", ")),
+            code: format!("{head}export type Witness = {}{args};", self.qualified(&owner.name)),
             why: format!("`{}` takes {}..{} type arguments now, not {n}", owner.name, r.0, r.1),
         })
     }
@@ -411,10 +423,10 @@ fn typed_call(bs: &[&Signature], rs: &[&Signature], param: Option<&str>) -> Opti
                             r.params
                                 .get(i)
                                 .and_then(|x| x.ty.as_ref())
-                                .is_some_and(|t| !t.union.contains(u) && !t.union.iter().any(|x| x == "any" || x == "unknown"))
+                                .is_some_and(|t| simple(&t.text) && widens(&t.union, u))
                         })
                 })?;
-                let args: Vec<String> = (0..n).map(|k| if k == i { atom.clone() } else { "undefined as any".into() }).collect();
+                let args: Vec<String> = (0..n).map(|k| if k == i { value_of(atom) } else { "undefined as any".into() }).collect();
                 return Some(Typed::Arg(args.join(", "), atom.clone()));
             }
             None => {
@@ -424,7 +436,7 @@ fn typed_call(bs: &[&Signature], rs: &[&Signature], param: Option<&str>) -> Opti
                 }
                 let gained = rs.iter().filter(|r| arity(r).0 <= req && req <= arity(r).1).find_map(|r| {
                     let rt = r.ret.as_ref()?;
-                    rt.union.iter().any(|u| !bt.union.contains(u)).then(|| rt.text.clone())
+                    (simple(&rt.text) && rt.union.iter().any(|u| widens(&bt.union, u))).then(|| rt.text.clone())
                 });
                 if let Some(now) = gained {
                     return Some(Typed::Ret(req, bt.text.clone(), now));
@@ -457,6 +469,27 @@ fn elements(t: &str) -> Option<(usize, usize)> {
     let optional = |p: &str| p.ends_with('?') || p.split_once(':').is_some_and(|(n, _)| n.trim_end().ends_with('?'));
     let req = parts.iter().filter(|p| !p.starts_with("...") && !optional(p)).count();
     Some((req, if rest { usize::MAX } else { parts.len() }))
+}
+
+/// An expression of type `atom`: the literal itself, or a cast for a keyword type.
+fn value_of(atom: &str) -> String {
+    let literal = atom.starts_with(['"', '\'', '-']) || atom.parse::<f64>().is_ok() || matches!(atom, "true" | "false" | "null" | "undefined");
+    if literal { atom.to_string() } else { format!("(null as any as {atom})") }
+}
+
+/// Whether union member `u` of a new type widens the old union `old`: not in it, and not a
+/// literal of a keyword the old union has.
+fn widens(old: &[String], u: &str) -> bool {
+    let keyword = if u.starts_with(['"', '\'', '`']) {
+        "string"
+    } else if u.parse::<f64>().is_ok() {
+        "number"
+    } else if matches!(u, "true" | "false") {
+        "boolean"
+    } else {
+        ""
+    };
+    !old.iter().any(|o| o == u || (!keyword.is_empty() && o == keyword))
 }
 
 /// The exported symbol named `name`, of any kind.

@@ -18,6 +18,9 @@ from grpc_tools import protoc
 from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory
 
 
+PACKAGES = {}
+
+
 def pool(side):
     """Compiles one side (`root`, its `files`, extra `includes`) with grpc_tools.protoc."""
     out = os.path.join(tempfile.mkdtemp(), "set.binpb")
@@ -30,6 +33,7 @@ def pool(side):
     p = descriptor_pool.DescriptorPool()
     for f in fds.file:
         p.Add(f)
+    PACKAGES[id(p)] = {f.package for f in fds.file}
     return p
 
 
@@ -55,6 +59,8 @@ def decode(p, inst):
 
 
 def resolves(p, name):
+    if name in PACKAGES[id(p)]:
+        return True
     for find in (p.FindMessageTypeByName, p.FindEnumTypeByName, p.FindServiceByName, p.FindFieldByName,
                  p.FindExtensionByName, p.FindFileByName, p.FindMethodByName):
         try:

@@ -29,7 +29,12 @@ impl Pair<'_> {
         }
         let (bm, bf) = self.base.field(&at).ok_or_else(|| format!("`{at}` is no field of the base"))?;
         let rm = self.rev.messages.get(bm.full_name.as_str()).ok_or_else(|| format!("`{}` is not in the revision", bm.full_name))?;
-        let mut candidates = vec![sample(bf, &self.base, 1), [sample(bf, &self.base, 1), sample(bf, &self.base, 2)].concat()];
+        let mut candidates = vec![
+            sample(bf, &self.base, 1),
+            [sample(bf, &self.base, 1), sample(bf, &self.base, 2)].concat(),
+            sample(bf, &self.base, 0),
+            Vec::new(),
+        ];
         if let Some(sibling) = oneof_sibling(bm, rm, bf) {
             candidates.push([sample(bf, &self.base, 1), sample(sibling, &self.base, 1)].concat());
         }
@@ -41,22 +46,39 @@ impl Pair<'_> {
             .ok_or_else(|| format!("every candidate for `{at}` decodes alike in both versions"))
     }
 
-    /// The first candidate the revision decodes differently from the base (which must decode it).
+    /// The first candidate the two descriptors decode differently (compared by field number,
+    /// so a renamed field alone is no difference): the revision refuses or changes what the base
+    /// reads, or the base refuses what the revision reads (a new writer, an old reader).
     fn first_difference(&self, c: &Change, bm: &Message, rm: &Message, candidates: Vec<Vec<u8>>) -> Option<Witness> {
         for bytes in candidates {
-            let Ok(b) = decode(bm, &self.base, &bytes, 0) else { continue };
+            let b = decode(bm, &self.base, &bytes, 0);
             let r = decode(rm, &self.rev, &bytes, 0);
-            if r.as_ref() == Ok(&b) {
+            let same = match (&b, &r) {
+                (Ok(x), Ok(y)) => by_number(bm, x) == by_number(rm, y),
+                (Err(_), Err(_)) => true,
+                _ => false,
+            };
+            if same {
                 continue;
             }
-            let why = match &r {
-                Ok(v) => format!("the revision decodes it to {v} instead of {b}"),
-                Err(e) => format!("the revision refuses it: {e}"),
-            };
             let h = hex(&bytes);
-            let summary = format!("`{}` bytes {h} decoded to {b} and now {}", bm.full_name, why.trim_start_matches("the revision "));
-            let instance = json!({"message": bm.full_name, "hex": h, "base": b, "revision": r.ok()});
-            return Some(self.witness(c, WitnessKind::Wire, summary, Some(instance), None, &bm.full_name, &why));
+            let (why, base_accepts) = match (&b, &r) {
+                (Ok(x), Ok(y)) => (format!("the revision decodes it to {y} instead of {x}"), true),
+                (Ok(_), Err(e)) => (format!("the revision refuses it: {e}"), true),
+                (Err(e), _) => (format!("the base refuses what the revision reads: {e}"), false),
+            };
+            let shown = |v: &Result<Value, String>| v.as_ref().map_or_else(|e| format!("an error ({e})"), Value::to_string);
+            let summary = format!("`{}` bytes {h}: the base decodes {}, the revision {}", bm.full_name, shown(&b), shown(&r));
+            let instance = json!({"message": bm.full_name, "hex": h, "base": b.as_ref().ok(), "revision": r.as_ref().ok()});
+            let mut w = self.witness(c, WitnessKind::Wire, summary, Some(instance), None, &bm.full_name, &why);
+            if !base_accepts {
+                if let (Some(bv), Some(rv)) = (w.base.as_mut(), w.revision.as_mut()) {
+                    bv.accepts = false;
+                    rv.accepts = true;
+                    std::mem::swap(&mut bv.error, &mut rv.error);
+                }
+            }
+            return Some(w);
         }
         None
     }
@@ -121,6 +143,16 @@ impl Pair<'_> {
         bytes.extend(varint_bytes(u64::try_from(undefined).unwrap_or(1)));
         self.first_difference(c, bm, rm, vec![bytes]).ok_or_else(|| format!("an undefined number of `{e}` decodes alike in both versions"))
     }
+}
+
+/// A decoded message keyed by field numbers, so two versions compare by what they read.
+fn by_number(m: &Message, v: &Value) -> Value {
+    let Some(o) = v.as_object() else { return v.clone() };
+    Value::Object(
+        o.iter()
+            .map(|(k, x)| (m.fields.iter().find(|f| &f.name == k).map_or_else(|| k.clone(), |f| f.number.to_string()), x.clone()))
+            .collect(),
+    )
 }
 
 fn varint_bytes(mut n: u64) -> Vec<u8> {

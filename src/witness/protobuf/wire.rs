@@ -49,7 +49,16 @@ pub(super) fn sample(f: &Field, idx: &Index<'_>, n: u64) -> Vec<u8> {
             varint(s.len() as u64, &mut out);
             out.extend_from_slice(s.as_bytes());
         }
-        Kind::Message | Kind::Group => varint(0, &mut out),
+        Kind::Message | Kind::Group => {
+            // The sub-message's first scalar field, so two message types can read it differently.
+            let first = idx.messages.get(f.type_name.trim_start_matches('.')).and_then(|m| m.fields.first()).filter(|x| !matches!(x.kind, Kind::Message | Kind::Group));
+            let inner = match first {
+                Some(x) if n > 0 => sample(x, idx, n),
+                _ => Vec::new(),
+            };
+            varint(inner.len() as u64, &mut out);
+            out.extend(inner);
+        }
         Kind::Sint32 | Kind::Sint64 => varint(n << 1, &mut out),
         Kind::Enum => {
             let defined = idx.enums.get(f.type_name.trim_start_matches('.')).and_then(|e| e.values.iter().find(|v| v.number > 0));
@@ -160,7 +169,20 @@ pub(super) fn decode(m: &Message, idx: &Index<'_>, bytes: &[u8], depth: usize) -
             _ => return Err(format!("wire type {wt} is not supported by the witness decoder")),
         };
         let Some(f) = m.fields.iter().find(|f| f.number == number) else { continue };
-        if wt != wire_type(f.kind) || f.cardinality == Cardinality::Map {
+        if wt != wire_type(f.kind) {
+            continue;
+        }
+        if f.cardinality == Cardinality::Map {
+            let (Raw::Bytes(b), Some(entry)) = (raw, idx.messages.get(f.type_name.trim_start_matches('.'))) else { continue };
+            let e = decode(entry, idx, b, depth + 1)?;
+            let part = |n: i32| entry.fields.iter().find(|x| x.number == n);
+            let (Some(kf), Some(vf)) = (part(1), part(2)) else { continue };
+            let key = e.get(&kf.name).cloned().unwrap_or_else(|| zero(kf, idx));
+            let key = key.as_str().map_or_else(|| key.to_string(), str::to_string);
+            let value = e.get(&vf.name).cloned().unwrap_or_else(|| zero(vf, idx));
+            if let Value::Object(o) = out.entry(f.name.clone()).or_insert_with(|| json!({})) {
+                o.insert(key, value);
+            }
             continue;
         }
         let value = if f.kind == Kind::Message {
@@ -176,6 +198,11 @@ pub(super) fn decode(m: &Message, idx: &Index<'_>, bytes: &[u8], depth: usize) -
                 out.remove(&other.name);
             }
         }
+        if f.cardinality == Cardinality::Implicit && is_zero(&value) {
+            // Implicit presence: a zero value is not set, and the JSON mapping omits it.
+            out.remove(&f.name);
+            continue;
+        }
         if f.cardinality == Cardinality::Repeated {
             match out.entry(f.name.clone()).or_insert_with(|| json!([])) {
                 Value::Array(a) => a.push(value),
@@ -189,6 +216,27 @@ pub(super) fn decode(m: &Message, idx: &Index<'_>, bytes: &[u8], depth: usize) -
         return Err(format!("required field `{}` is missing", f.name));
     }
     Ok(Value::Object(out))
+}
+
+/// The value a field shows when absent from a map entry (the JSON mapping's zero value).
+fn zero(f: &Field, idx: &Index<'_>) -> Value {
+    match f.kind {
+        Kind::String | Kind::Bytes => json!(""),
+        Kind::Bool => json!(false),
+        Kind::Message | Kind::Group => json!({}),
+        Kind::Enum => idx.enums.get(f.type_name.trim_start_matches('.')).and_then(|e| e.values.first()).map_or(json!(0), |v| json!(v.name)),
+        k if k.is_64bit_integer() => json!("0"),
+        _ => json!(0),
+    }
+}
+
+fn is_zero(v: &Value) -> bool {
+    match v {
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        Value::String(s) => s.is_empty() || s == "0",
+        Value::Bool(b) => !b,
+        _ => false,
+    }
 }
 
 /// Lower-case hex.
