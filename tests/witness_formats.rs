@@ -308,3 +308,14 @@ fn typescript_witnesses_agree_with_tsc() {
     let bad = tsc_disagreements(&tsc, &jobs);
     assert!(bad.is_empty(), "tsc disagrees with {} of {} witnesses:\n{}", bad.len(), jobs.len(), bad.join("\n"));
 }
+
+/// The measure: at least 90% of each format's breaking rules have a witness builder.
+#[test]
+fn ninety_percent_of_breaking_rules_have_a_witness_builder() {
+    use apidiff::diff::registry;
+    for format in [apidiff::spec::Format::GraphQl, apidiff::spec::Format::Protobuf, apidiff::spec::Format::TypeScript] {
+        let breaking: Vec<_> = registry::all().filter(|r| r.format == format && r.severity == Severity::Breaking).collect();
+        let built = breaking.iter().filter(|r| registry::proof(r).is_some()).count();
+        assert!(built * 100 >= breaking.len() * 90, "{format:?}: {built} of {} breaking rules have a witness builder", breaking.len());
+    }
+}

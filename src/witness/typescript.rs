@@ -167,6 +167,9 @@ impl<'a> Pair<'a> {
 
     fn member(&self, owner: &'a Symbol, name: &str) -> Result<Snippet, String> {
         let head = "import * as api from \"./api\";\n";
+        if let Some((first, _)) = name.split_once('.').filter(|_| owner.kind != SymbolKind::Enum) {
+            return self.nested(owner, first, name);
+        }
         if owner.kind == SymbolKind::Enum {
             let has = |s: Option<&Symbol>| s.is_some_and(|s| s.enum_members.iter().any(|m| m.name == name));
             if has(Some(owner)) && !has(lookup(self.rev, &owner.name)) {
@@ -221,6 +224,40 @@ impl<'a> Pair<'a> {
             None => return Err(format!("`{name}` is inherited by the new `{}`", owner.name)),
         };
         Ok(Snippet { code: format!("{head}{decl}void {access};"), why })
+    }
+
+    /// A member of an object literal type nested in a member (`x.owner.id`): read it while the
+    /// base has the whole path and the revision does not.
+    fn nested(&self, owner: &Symbol, first: &str, path: &str) -> Result<Snippet, String> {
+        let head = "import * as api from \"./api\";\n";
+        let walk = |s: Option<&Symbol>| -> bool {
+            let Some(s) = s else { return false };
+            let mut members = &s.members;
+            let segs: Vec<&str> = path.split('.').collect();
+            for (i, seg) in segs.iter().enumerate() {
+                let Some(m) = members.values().find(|m| m.name == *seg && !m.is_static && !m.protected) else { return false };
+                if i + 1 == segs.len() {
+                    return true;
+                }
+                if m.optional {
+                    return false;
+                }
+                let Some(shape) = &m.shape else { return false };
+                members = &shape.members;
+            }
+            false
+        };
+        let _ = first;
+        if !walk(Some(owner)) {
+            return Err(format!("`{}` has no required path `{path}` to read", owner.name));
+        }
+        if walk(lookup(self.rev, &owner.name)) {
+            return Err(format!("`{path}` is still there"));
+        }
+        Ok(Snippet {
+            code: format!("{head}declare const x: {};\nvoid x.{path};", self.type_ref(owner)),
+            why: format!("`{}` has no `{path}` now", owner.name),
+        })
     }
 
     fn member_type(
