@@ -160,7 +160,10 @@ impl<'a> Pair<'a> {
             });
         }
         if let (SymbolKind::TypeAlias, Some(l)) = (s.kind, lost) {
-            return Ok(Snippet { code: format!("{head}const w: {q} = {};", value_of(l)), why: format!("`{}` no longer admits `{l}`", s.name) });
+            return Ok(Snippet {
+                code: format!("{head}const w: {q} = {};", value_of(l)),
+                why: format!("`{}` no longer admits `{l}`", s.name),
+            });
         }
         Err("the change is not a union gaining or losing literal members".into())
     }
@@ -186,7 +189,9 @@ impl<'a> Pair<'a> {
             // enum); a string member's shows in a template literal type.
             let literal = old.clone();
             if Some(&old) == new.as_ref() || !(literal.starts_with('"') || literal.starts_with('\'')) {
-                return Err("the enum member's value is not a changed string: a numeric enum's values are not visible to the type checker".into());
+                return Err(
+                    "the enum member's value is not a changed string: a numeric enum's values are not visible to the type checker".into()
+                );
             }
             // A template literal type shows an enum member's value: "1" before, "2" after.
             return Ok(Snippet {
@@ -282,7 +287,10 @@ impl<'a> Pair<'a> {
         }
         if let Some(l) = bu.iter().find(|u| simple(&rt.text) && widens(&rt.union, u) && simple(u) && !u.contains(' ')) {
             if !bm.readonly {
-                return Ok(Snippet { code: format!("{head}{decl}{access} = {};", value_of(l)), why: format!("`{name}` no longer admits `{l}`") });
+                return Ok(Snippet {
+                    code: format!("{head}{decl}{access} = {};", value_of(l)),
+                    why: format!("`{name}` no longer admits `{l}`"),
+                });
             }
         }
         let required_added = self.required_props(owner).filter(|_| bm.optional);
@@ -456,12 +464,9 @@ fn typed_call(bs: &[&Signature], rs: &[&Signature], param: Option<&str>) -> Opti
                 let atom = bt.union.iter().find(|u| {
                     simple(u)
                         && !u.contains(' ')
-                        && same.iter().all(|r| {
-                            r.params
-                                .get(i)
-                                .and_then(|x| x.ty.as_ref())
-                                .is_some_and(|t| simple(&t.text) && widens(&t.union, u))
-                        })
+                        && same
+                            .iter()
+                            .all(|r| r.params.get(i).and_then(|x| x.ty.as_ref()).is_some_and(|t| simple(&t.text) && widens(&t.union, u)))
                 })?;
                 let args: Vec<String> = (0..n).map(|k| if k == i { value_of(atom) } else { "undefined as any".into() }).collect();
                 return Some(Typed::Arg(args.join(", "), atom.clone()));
@@ -510,7 +515,8 @@ fn elements(t: &str) -> Option<(usize, usize)> {
 
 /// An expression of type `atom`: the literal itself, or a cast for a keyword type.
 fn value_of(atom: &str) -> String {
-    let literal = atom.starts_with(['"', '\'', '-']) || atom.parse::<f64>().is_ok() || matches!(atom, "true" | "false" | "null" | "undefined");
+    let literal =
+        atom.starts_with(['"', '\'', '-']) || atom.parse::<f64>().is_ok() || matches!(atom, "true" | "false" | "null" | "undefined");
     if literal { atom.to_string() } else { format!("(null as any as {atom})") }
 }
 

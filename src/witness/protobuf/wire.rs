@@ -51,7 +51,11 @@ pub(super) fn sample(f: &Field, idx: &Index<'_>, n: u64) -> Vec<u8> {
         }
         Kind::Message | Kind::Group => {
             // The sub-message's first scalar field, so two message types can read it differently.
-            let first = idx.messages.get(f.type_name.trim_start_matches('.')).and_then(|m| m.fields.first()).filter(|x| !matches!(x.kind, Kind::Message | Kind::Group));
+            let first = idx
+                .messages
+                .get(f.type_name.trim_start_matches('.'))
+                .and_then(|m| m.fields.first())
+                .filter(|x| !matches!(x.kind, Kind::Message | Kind::Group));
             let inner = match first {
                 Some(x) if n > 0 => sample(x, idx, n),
                 _ => Vec::new(),
