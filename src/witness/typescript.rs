@@ -69,7 +69,7 @@ impl<'a> Pair<'a> {
             return self.whole(s, at);
         }
         if let Some((owner, rest)) = self.split_owner(at) {
-            if let Some((sig, tail)) = rest.split_once('(').or_else(|| rest.split_once('<').map(|(a, b)| (a, b))) {
+            if let Some((sig, tail)) = rest.split_once('(').or_else(|| rest.split_once('<')) {
                 let _ = tail;
                 return self.callable(owner, sig, at);
             }
@@ -285,8 +285,8 @@ impl<'a> Pair<'a> {
                 why: format!("`{name}` may now be `{}`", rt.text),
             });
         }
-        if let Some(l) = bu.iter().find(|u| simple(&rt.text) && widens(&rt.union, u) && simple(u) && !u.contains(' ')) {
-            if !bm.readonly {
+        if let Some(l) = bu.iter().find(|u| !bm.readonly && simple(&rt.text) && widens(&rt.union, u) && simple(u) && !u.contains(' ')) {
+            {
                 return Ok(Snippet {
                     code: format!("{head}{decl}{access} = {};", value_of(l)),
                     why: format!("`{name}` no longer admits `{l}`"),
@@ -409,7 +409,7 @@ impl Pair<'_> {
             let name = rest.strip_prefix('.').ok_or("the tuple is not a member")?;
             let find = |s: &Symbol| s.members.values().find(|m| m.name == name).and_then(|m| m.ty.clone().map(|t| (t, m.readonly)));
             let (b, ro) = find(owner).ok_or("the member's type is not written")?;
-            let r = lookup(self.rev, &owner.name).and_then(|s| find(s)).map(|x| x.0);
+            let r = lookup(self.rev, &owner.name).and_then(find).map(|x| x.0);
             let decl = format!("declare const x: {};\n", self.type_ref(owner));
             (Some(b), r, decl, format!("x.{name}"), (!ro).then(|| format!("x.{name}")))
         };
@@ -421,8 +421,8 @@ impl Pair<'_> {
                 why: format!("the tuple has no element at index {idx} now"),
             });
         }
-        if rreq > breq {
-            if let Some(target) = writable {
+        if let (true, Some(target)) = (rreq > breq, writable) {
+            {
                 let value = format!("[{}]", anys(breq));
                 let code = if target.starts_with("const") {
                     format!("{head}{target} = {value};")

@@ -113,7 +113,7 @@ impl Pair<'_> {
 
     /// The first argument (in the order types are reached) whose type is `want` or holds it
     /// in an input field: `(type, field, argument, chain of (input type, field))`.
-    fn find_position(&self, want: &str) -> Option<(&str, &str, &InputValue, Vec<(&str, &str)>)> {
+    fn find_position(&self, want: &str) -> Option<Position<'_>> {
         let s = self.base;
         for t in &self.paths().order {
             let Some(def) = s.types.get(*t) else { continue };
@@ -128,6 +128,10 @@ impl Pair<'_> {
         None
     }
 }
+
+/// Where a type is taken: the type and field with the argument, the argument, and the chain of
+/// (input type, field) inside it.
+type Position<'s> = (&'s str, &'s str, &'s InputValue, Vec<(&'s str, &'s str)>);
 
 /// `value` in as many list brackets as `ty` has.
 fn in_lists(ty: &TypeRef, value: String) -> String {

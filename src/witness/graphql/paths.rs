@@ -12,10 +12,13 @@ pub(super) enum Step<'a> {
     Fragment(&'a str),
 }
 
+/// How a type is first reached: the root, and the previous type and step (`None` for a root).
+type Came<'a> = (RootOp, Option<(&'a str, Step<'a>)>);
+
 /// How each reachable composite type is first reached.
 pub(super) struct Paths<'a> {
     /// Type name → (root it is reached from, previous type, step), `None` for a root.
-    came: HashMap<&'a str, (RootOp, Option<(&'a str, Step<'a>)>)>,
+    came: HashMap<&'a str, Came<'a>>,
     /// Types in the order they were reached.
     pub order: Vec<&'a str>,
 }
@@ -32,11 +35,11 @@ impl<'a> Paths<'a> {
         let mut order = Vec::new();
         let mut queue = VecDeque::new();
         for op in RootOp::ALL {
-            if let Some(r) = s.root(op).and_then(|r| s.types.get_key_value(r)).map(|(k, _)| k.as_str()) {
-                if !came.contains_key(r) {
-                    came.insert(r, (op, None));
-                    queue.push_back(r);
-                }
+            if let Some(r) = s.root(op).and_then(|r| s.types.get_key_value(r)).map(|(k, _)| k.as_str())
+                && !came.contains_key(r)
+            {
+                came.insert(r, (op, None));
+                queue.push_back(r);
             }
         }
         while let Some(t) = queue.pop_front() {
@@ -45,10 +48,10 @@ impl<'a> Paths<'a> {
             let Some(def) = s.types.get(t) else { continue };
             let mut next: Vec<(&'a str, Step<'a>)> = Vec::new();
             for f in def.fields.values() {
-                if let Some((k, n)) = s.types.get_key_value(&f.ty.name) {
-                    if n.kind.is_composite() {
-                        next.push((k.as_str(), Step::Field((def.name.as_str(), f.name.as_str()))));
-                    }
+                if let Some((k, n)) = s.types.get_key_value(&f.ty.name)
+                    && n.kind.is_composite()
+                {
+                    next.push((k.as_str(), Step::Field((def.name.as_str(), f.name.as_str()))));
                 }
             }
             let possible: Vec<&str> = match def.kind {

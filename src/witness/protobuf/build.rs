@@ -70,13 +70,11 @@ impl Pair<'_> {
             let shown = |v: &Result<Value, String>| v.as_ref().map_or_else(|e| format!("an error ({e})"), Value::to_string);
             let summary = format!("`{}` bytes {h}: the base decodes {}, the revision {}", bm.full_name, shown(&b), shown(&r));
             let instance = json!({"message": bm.full_name, "hex": h, "base": b.as_ref().ok(), "revision": r.as_ref().ok()});
-            let mut w = self.witness(c, WitnessKind::Wire, summary, Some(instance), None, &bm.full_name, &why);
-            if !base_accepts {
-                if let (Some(bv), Some(rv)) = (w.base.as_mut(), w.revision.as_mut()) {
-                    bv.accepts = false;
-                    rv.accepts = true;
-                    std::mem::swap(&mut bv.error, &mut rv.error);
-                }
+            let mut w = self.witness(c, WitnessKind::Wire, summary, Some(instance), None, (&bm.full_name, &why));
+            if let (false, Some(bv), Some(rv)) = (base_accepts, w.base.as_mut(), w.revision.as_mut()) {
+                bv.accepts = false;
+                rv.accepts = true;
+                std::mem::swap(&mut bv.error, &mut rv.error);
             }
             return Some(w);
         }
@@ -94,7 +92,7 @@ impl Pair<'_> {
         let why = format!("the revision has no field named `{}`: a JSON parser refuses it", bf.json_name);
         let summary = format!("`{}` as proto JSON {json} parsed and now fails: {why}", bm.full_name);
         let instance = json!({"message": bm.full_name, "json": json, "base": {bf.name.clone(): value}, "revision": Value::Null});
-        Some(self.witness(c, WitnessKind::Wire, summary, Some(instance), None, &bm.full_name, &why))
+        Some(self.witness(c, WitnessKind::Wire, summary, Some(instance), None, (&bm.full_name, &why)))
     }
 
     /// Empty bytes: a proto2 field reads its default, which changed.
@@ -107,7 +105,7 @@ impl Pair<'_> {
         let why = format!("reading `{}` from empty bytes now gives {} instead of {}", bf.name, shown(&rf.default), shown(&bf.default));
         let summary = format!("`{}` decoded from empty bytes: {why}", bm.full_name);
         let instance = json!({"message": bm.full_name, "hex": "", "read": bf.name, "base": bf.default, "revision": rf.default});
-        Some(self.witness(c, WitnessKind::Wire, summary, Some(instance), None, &bm.full_name, &why))
+        Some(self.witness(c, WitnessKind::Wire, summary, Some(instance), None, (&bm.full_name, &why)))
     }
 
     /// An enum value's name in proto JSON, which the revision no longer defines.
@@ -124,7 +122,7 @@ impl Pair<'_> {
         let why = format!("the revision's `{e}` has no value named `{v}`: a JSON parser refuses it");
         let summary = format!("proto JSON \"{v}\" for `{e}` parsed as {n} and now fails: {why}");
         let instance = json!({"enum": e, "json": v, "base": n, "revision": Value::Null});
-        Ok(self.witness(c, WitnessKind::Wire, summary, Some(instance), None, e, &why))
+        Ok(self.witness(c, WitnessKind::Wire, summary, Some(instance), None, (e, &why)))
     }
 
     /// A number the enum does not define, in a field of that enum: open keeps it, closed drops it.
@@ -171,10 +169,8 @@ fn varint_bytes(mut n: u64) -> Vec<u8> {
 /// A field that shares a oneof with `bf` on one side and not the other (by number).
 fn oneof_sibling<'m>(bm: &'m Message, rm: &Message, bf: &Field) -> Option<&'m Field> {
     let rf = rm.fields.iter().find(|f| f.number == bf.number);
-    if let Some(o) = &bf.oneof {
-        if let Some(s) = bm.fields.iter().find(|f| f.oneof.as_ref() == Some(o) && f.number != bf.number) {
-            return Some(s);
-        }
+    if let Some(s) = bf.oneof.as_ref().and_then(|o| bm.fields.iter().find(|f| f.oneof.as_ref() == Some(o) && f.number != bf.number)) {
+        return Some(s);
     }
     let ro = rf?.oneof.as_ref()?;
     let n = rm.fields.iter().find(|f| f.oneof.as_ref() == Some(ro) && f.number != bf.number)?.number;

@@ -104,8 +104,7 @@ impl<'a> Pair<'a> {
         summary: String,
         instance: Option<Value>,
         http: Option<Http>,
-        at: &str,
-        why: &str,
+        (at, why): (&str, &str),
     ) -> Witness {
         let (b, r) = self.verdicts(c, at, why);
         Witness { kind, summary, reason: None, instance, http, base: Some(b), revision: Some(r) }
@@ -130,7 +129,7 @@ impl<'a> Pair<'a> {
         }
         let why = format!("no service of the revision has `{path}`: a server built from it answers UNIMPLEMENTED");
         let summary = format!("a gRPC call to `{path}` reached the method and now gets UNIMPLEMENTED (status 12)");
-        Ok(self.witness(c, WitnessKind::Endpoint, summary, Some(json!({"grpc": path, "now": "UNIMPLEMENTED"})), None, &path, &why))
+        Ok(self.witness(c, WitnessKind::Endpoint, summary, Some(json!({"grpc": path, "now": "UNIMPLEMENTED"})), None, (&path, &why)))
     }
 
     fn route(&self, c: &Change) -> Result<Witness, String> {
@@ -158,7 +157,7 @@ impl<'a> Pair<'a> {
                 ..Http::default()
             };
             let summary = format!("{} {} reached `{path}` as the base maps it; {why}", http.method, http.path);
-            return Ok(self.witness(c, WitnessKind::Endpoint, summary, None, Some(http), &path, &why));
+            return Ok(self.witness(c, WitnessKind::Endpoint, summary, None, Some(http), (&path, &why)));
         }
         Err(format!("every HTTP binding of `{path}` still routes the same way"))
     }
@@ -169,7 +168,7 @@ impl<'a> Pair<'a> {
         if self.base.has(&at) && !self.rev.has(&at) {
             let why = format!("the revision generates no `{at}`");
             let summary = format!("code using the generated `{at}` compiled and no longer does: {why}");
-            return Ok(self.witness(c, WitnessKind::Code, summary, Some(json!({"symbol": at})), None, &at, &why));
+            return Ok(self.witness(c, WitnessKind::Code, summary, Some(json!({"symbol": at})), None, (&at, &why)));
         }
         // A property of a kept element (an option, a stream flag, a type): what it generates
         // under the base's value is gone under the revision's.
@@ -182,7 +181,7 @@ impl<'a> Pair<'a> {
         let now = after.map_or_else(|| "unset".to_string(), |a| format!("`{a}`"));
         let why = format!("`{at}` is now {now}: the code generated for `{before}` is gone");
         let summary = format!("code generated for `{at}` = `{before}` compiled against the base; {why}");
-        Ok(self.witness(c, WitnessKind::Code, summary, Some(json!({"symbol": at, "base": before, "revision": after})), None, &at, &why))
+        Ok(self.witness(c, WitnessKind::Code, summary, Some(json!({"symbol": at, "base": before, "revision": after})), None, (&at, &why)))
     }
 }
 
