@@ -286,12 +286,10 @@ impl<'a> Pair<'a> {
             });
         }
         if let Some(l) = bu.iter().find(|u| !bm.readonly && simple(&rt.text) && widens(&rt.union, u) && simple(u) && !u.contains(' ')) {
-            {
-                return Ok(Snippet {
-                    code: format!("{head}{decl}{access} = {};", value_of(l)),
-                    why: format!("`{name}` no longer admits `{l}`"),
-                });
-            }
+            return Ok(Snippet {
+                code: format!("{head}{decl}{access} = {};", value_of(l)),
+                why: format!("`{name}` no longer admits `{l}`"),
+            });
         }
         let required_added = self.required_props(owner).filter(|_| bm.optional);
         match required_added {
@@ -422,15 +420,10 @@ impl Pair<'_> {
             });
         }
         if let (true, Some(target)) = (rreq > breq, writable) {
-            {
-                let value = format!("[{}]", anys(breq));
-                let code = if target.starts_with("const") {
-                    format!("{head}{target} = {value};")
-                } else {
-                    format!("{head}{decl}{target} = {value};")
-                };
-                return Ok(Snippet { code, why: format!("the tuple needs {rreq} elements now") });
-            }
+            let value = format!("[{}]", anys(breq));
+            let code =
+                if target.starts_with("const") { format!("{head}{target} = {value};") } else { format!("{head}{decl}{target} = {value};") };
+            return Ok(Snippet { code, why: format!("the tuple needs {rreq} elements now") });
         }
         if idx < breq && idx >= rreq {
             return Ok(Snippet {

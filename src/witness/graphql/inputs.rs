@@ -34,6 +34,11 @@ impl Pair<'_> {
         }
     }
 
+    /// An operation with a variable of input type `t` where the base takes one.
+    pub(super) fn variable_of(&self, t: &str) -> Result<Found, String> {
+        self.input_at(t, Innermost::Variable).map(Found::Operation)
+    }
+
     fn argument(&self, t: &str, f: &str, a: &str) -> Result<Found, String> {
         let field = self.base.types.get(t).and_then(|x| x.fields.get(f)).ok_or_else(|| format!("`{t}.{f}` is not in the base"))?;
         let mut args: Vec<String> = field

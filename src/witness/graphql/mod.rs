@@ -203,7 +203,7 @@ impl<'a> Pair<'a> {
             return self.reach(t, &format!("... on {t} {{ __typename }}")).map(Found::Operation);
         }
         // An input, enum or scalar type: a variable of that type where the base takes one.
-        self.input_at(t, inputs::Innermost::Variable).map(Found::Operation)
+        self.variable_of(t)
     }
 
     /// `... on inner { __typename }` at a position whose type is `outer`.
