@@ -81,10 +81,10 @@ done
 # graphql-core's `validate`, the protobuf runtime's decoder (with grpc_tools.protoc to build
 # descriptors) and `tsc --noEmit`.
 if ! "$VENV/bin/python" -c 'import graphql, google.protobuf, grpc_tools' >/dev/null 2>&1; then
-    "$VENV/bin/pip" install -q 'graphql-core==3.3.2' 'protobuf' 'grpcio-tools==1.85.1' </dev/null
+    "$VENV/bin/pip" install -q 'graphql-core==3.3.2' 'protobuf==7.36.2' 'grpcio-tools==1.85.1' </dev/null
 fi
 TSC_DIR="$ASSETS/typescript"
 if [ ! -x "$TSC_DIR/node_modules/.bin/tsc" ]; then
     mkdir -p "$TSC_DIR"
-    (cd "$TSC_DIR" && npm install -q --no-update-notifier --no-audit --no-fund typescript@5 </dev/null >/dev/null)
+    (cd "$TSC_DIR" && npm install -q --no-update-notifier --no-audit --no-fund typescript@5.9.3 </dev/null >/dev/null)
 fi
