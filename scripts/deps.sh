@@ -83,3 +83,15 @@ for v in 5.0.0 6.0.1; do
             && tar --no-same-owner -xzf "google-proto-files-$v.tgz")
     fi
 done
+
+# Independent checkers of GraphQL, protobuf and TypeScript witnesses (tests/witness_formats.rs):
+# graphql-core's `validate`, the protobuf runtime's decoder (with grpc_tools.protoc to build
+# descriptors) and `tsc --noEmit`.
+if ! "$VENV/bin/python" -c 'import graphql, google.protobuf, grpc_tools' >/dev/null 2>&1; then
+    "$VENV/bin/pip" install -q 'graphql-core==3.3.2' 'protobuf==7.36.2' 'grpcio-tools==1.85.1' </dev/null
+fi
+TSC_DIR="$ASSETS/typescript"
+if [ ! -x "$TSC_DIR/node_modules/.bin/tsc" ]; then
+    mkdir -p "$TSC_DIR"
+    (cd "$TSC_DIR" && npm install -q --no-update-notifier --no-audit --no-fund typescript@5.9.3 </dev/null >/dev/null)
+fi

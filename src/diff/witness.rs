@@ -169,4 +169,25 @@ pub enum Proof {
     /// annotates what changed (formats, encodings, `writeOnly`, discriminators): never built,
     /// the change says why.
     Annotation,
+    /// GraphQL: an operation selecting what the base has (a field, a fragment on a type or a
+    /// union member, a root), which validates against the base and not the revision; for an
+    /// output type that only loosened, a response the revision allows and the base forbids.
+    Selection,
+    /// GraphQL: an operation passing the arguments or input fields the base accepts (a value
+    /// of the base's type, an enum value), which the revision rejects.
+    Input,
+    /// GraphQL: an operation applying a directive where and as the base allows.
+    DirectiveUse,
+    /// Protobuf: wire bytes (or proto JSON) the base decodes to one value and the revision to
+    /// another or not at all.
+    Wire,
+    /// Protobuf: the gRPC method path that answered and now answers UNIMPLEMENTED.
+    Unimplemented,
+    /// Protobuf: the generated-code symbol (type, accessor, package) that disappears.
+    Symbol,
+    /// Protobuf: the HTTP request (`google.api.http` transcoding) that no longer reaches the rpc.
+    Route,
+    /// TypeScript: a few lines of consumer code that type-check against the old declarations
+    /// and not against the new ones.
+    Code,
 }

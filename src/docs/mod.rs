@@ -631,6 +631,22 @@ fn witness_note(r: &Rule) -> Option<String> {
         Some(Proof::MissingHeader) => "a response without the header the base promised",
         Some(Proof::Status) => "a response with the success status the revision describes in place of the base's",
         Some(Proof::Annotation) => "none: what changes is an annotation JSON Schema validators do not assert",
+        Some(Proof::Selection) => {
+            "an operation selecting what the base has (checked with apollo-compiler's validator against both schemas), or, when the output type only loosened, a response the revision allows and the base's types forbid"
+        }
+        Some(Proof::Input) => {
+            "an operation passing the argument, input field or enum value as the base accepts it, which the revision's validation rejects"
+        }
+        Some(Proof::DirectiveUse) => {
+            "an operation applying the directive where and as the base allows (none when it has only type-system locations)"
+        }
+        Some(Proof::Wire) => {
+            "wire bytes (hex) or proto JSON the base decodes to one value and the revision to another or not at all, decoded by apidiff with both descriptors"
+        }
+        Some(Proof::Unimplemented) => "the gRPC method path that answered and now answers UNIMPLEMENTED",
+        Some(Proof::Symbol) => "the generated-code symbol (type, accessor, package or class) that disappears",
+        Some(Proof::Route) => "the HTTP request (`google.api.http` transcoding) that no longer reaches the rpc",
+        Some(Proof::Code) => "a few lines of consumer code (strict mode) that type-check against the old declarations and not the new ones",
         None => "none yet: no builder for this rule",
     };
     Some(format!("Witness: {what}."))

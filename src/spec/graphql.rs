@@ -52,6 +52,11 @@ impl TypeKind {
             TypeKind::InputObject => "input object",
         }
     }
+
+    /// Objects, interfaces and unions: the types a selection set is made on.
+    pub fn is_composite(self) -> bool {
+        matches!(self, TypeKind::Object | TypeKind::Interface | TypeKind::Union)
+    }
 }
 
 /// One wrapping layer of a type reference, outermost first.
@@ -334,6 +339,8 @@ pub struct SchemaDef {
 pub struct Schema {
     /// Display name of the file.
     pub file: String,
+    /// The SDL as read, for validating witness operations against it.
+    pub text: String,
     /// The `schema` definition (boxed: it is rarely present and keeps the model small).
     pub def: Box<SchemaDef>,
     /// Named types by name, in file order.
@@ -431,7 +438,7 @@ pub fn load(input: &Input) -> Result<Schema> {
         }
     };
     let idx = LineIndex::new(&input.text);
-    let mut b = Builder { idx: &idx, schema: Schema { file: input.name.clone(), ..Schema::default() } };
+    let mut b = Builder { idx: &idx, schema: Schema { file: input.name.clone(), text: input.text.clone(), ..Schema::default() } };
     for def in &doc.definitions {
         b.definition(def);
     }

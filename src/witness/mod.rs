@@ -5,9 +5,12 @@
 //! proves carries `kind: none` and the reason.
 
 mod asyncapi;
+mod graphql;
 mod instance;
 mod openapi;
 mod params;
+mod protobuf;
+mod typescript;
 mod validate;
 
 use crate::diff::{Change, Severity, Trait, Witness, registry};
@@ -23,9 +26,12 @@ pub fn attach(base: &Spec, rev: &Spec, changes: &mut [Change]) {
         (Spec::OpenApi(a), Spec::OpenApi(b)) => Some(openapi::Pair::new(a, b)),
         _ => None,
     };
+    let others = Others::new(base, rev);
     for c in changes.iter_mut().filter(|c| wanted(c)) {
         c.witness = Some(match (base, rev, registry::proof(c.rule)) {
             (Spec::AsyncApi(a), Spec::AsyncApi(b), Some(p)) if !c.rule.has(Trait::DerivedFromBreaking) => asyncapi::build(a, b, c, p),
+            (_, _, Some(p)) if others.is_some() && !c.rule.has(Trait::DerivedFromBreaking) => others.build(c, p),
+            (_, _, None) if others.is_some() => Witness::none("this rule has no witness builder yet"),
             _ => build(pair.as_ref(), base, c),
         });
     }
@@ -45,5 +51,37 @@ fn build(pair: Option<&openapi::Pair<'_>>, base: &Spec, c: &Change) -> Witness {
         (Some(p), Some(proof)) => p.build(c, proof),
         (Some(_), None) => Witness::none("this rule has no witness builder yet"),
         (None, _) => Witness::none(format!("apidiff builds no witnesses for {} descriptions yet", base.format().as_str())),
+    }
+}
+
+/// The builders of the formats whose witnesses are operations, wire bytes or code.
+enum Others<'a> {
+    GraphQl(graphql::Pair<'a>),
+    Protobuf(protobuf::Pair<'a>),
+    TypeScript(typescript::Pair<'a>),
+    None,
+}
+
+impl<'a> Others<'a> {
+    fn new(base: &'a Spec, rev: &'a Spec) -> Self {
+        match (base, rev) {
+            (Spec::GraphQl(a), Spec::GraphQl(b)) => Others::GraphQl(graphql::Pair::new(a, b)),
+            (Spec::Protobuf(a), Spec::Protobuf(b)) => Others::Protobuf(protobuf::Pair::new(a, b)),
+            (Spec::TypeScript(a), Spec::TypeScript(b)) => Others::TypeScript(typescript::Pair::new(a, b)),
+            _ => Others::None,
+        }
+    }
+
+    fn is_some(&self) -> bool {
+        !matches!(self, Others::None)
+    }
+
+    fn build(&self, c: &Change, proof: crate::diff::Proof) -> Witness {
+        match self {
+            Others::GraphQl(p) => p.build(c, proof),
+            Others::Protobuf(p) => p.build(c, proof),
+            Others::TypeScript(p) => p.build(c),
+            Others::None => Witness::none("no builder"),
+        }
     }
 }

@@ -43,6 +43,14 @@ impl<'a> Pair<'a> {
             Proof::MissingHeader => self.missing_header(c),
             Proof::Status => self.status(c),
             Proof::Unconstrained => Witness::none("this proof is built for AsyncAPI payloads only"),
+            Proof::Selection
+            | Proof::Input
+            | Proof::DirectiveUse
+            | Proof::Wire
+            | Proof::Unimplemented
+            | Proof::Symbol
+            | Proof::Route
+            | Proof::Code => Witness::none("this rule's witness is not an HTTP request or response"),
             Proof::Annotation => Witness::none(
                 "what changed is an annotation in JSON Schema (an encoding, writeOnly, a discriminator or an extensible enum): no schema validator rejects a value for it",
             ),

@@ -193,3 +193,16 @@ fn compare_one(cx: &mut Cx<'_>, fam: &InputFamily, site: &Site, o: &InputValue, 
     }
     usages::compare(cx, site, &o.directives, &n.directives);
 }
+
+/// How this family's breaking rules are proved (see [`Proof`](crate::diff::Proof)): an operation
+/// checked with apollo-compiler's validator against both schemas (`crate::witness::graphql`).
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[
+        (&ARGUMENT_ADDED_REQUIRED, Proof::Input),
+        (&ARGUMENT_REMOVED, Proof::Input),
+        (&DEPRECATED_ARGUMENT_REMOVED, Proof::Input),
+        (&ARGUMENT_TYPE_CHANGED, Proof::Input),
+        (&ARGUMENT_BECAME_REQUIRED, Proof::Input),
+    ]
+};

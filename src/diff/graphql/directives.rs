@@ -211,3 +211,18 @@ pub(super) fn compare(cx: &mut Cx<'_>) {
         }
     }
 }
+
+/// How this family's breaking rules are proved (see [`Proof`](crate::diff::Proof)): an operation
+/// checked with apollo-compiler's validator against both schemas (`crate::witness::graphql`).
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[
+        (&DIRECTIVE_REMOVED, Proof::DirectiveUse),
+        (&DIRECTIVE_LOCATION_REMOVED, Proof::DirectiveUse),
+        (&DIRECTIVE_REPEATABLE_REMOVED, Proof::DirectiveUse),
+        (&DIRECTIVE_ARGUMENT_ADDED_REQUIRED, Proof::DirectiveUse),
+        (&DIRECTIVE_ARGUMENT_REMOVED, Proof::DirectiveUse),
+        (&DIRECTIVE_ARGUMENT_TYPE_CHANGED, Proof::DirectiveUse),
+        (&DIRECTIVE_ARGUMENT_BECAME_REQUIRED, Proof::DirectiveUse),
+    ]
+};

@@ -215,3 +215,10 @@ pub(super) fn rules_for(name: &str) -> Option<(&'static Rule, &'static Rule)> {
         _ => return None,
     })
 }
+
+/// How this family's breaking rules are proved (see [`Proof`](crate::diff::Proof)): an operation
+/// checked with apollo-compiler's validator against both schemas (`crate::witness::graphql`).
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[(&FEDERATION_INACCESSIBLE_ADDED, Proof::Selection)]
+};

@@ -147,3 +147,15 @@ pub(super) fn compare(cx: &mut Cx<'_>, old: &TypeDef, new: &TypeDef) {
         usages::compare(cx, &site, &o.directives, &n.directives);
     }
 }
+
+/// How this family's breaking rules are proved (see [`Proof`](crate::diff::Proof)): an operation
+/// checked with apollo-compiler's validator against both schemas (`crate::witness::graphql`).
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[
+        (&FIELD_REMOVED, Proof::Selection),
+        (&DEPRECATED_FIELD_REMOVED, Proof::Selection),
+        (&FIELD_RENAMED, Proof::Selection),
+        (&FIELD_TYPE_CHANGED, Proof::Selection),
+    ]
+};

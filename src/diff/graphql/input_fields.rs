@@ -107,3 +107,16 @@ pub(super) fn compare(cx: &mut Cx<'_>, old: &TypeDef, new: &TypeDef) {
     let parent = Parent { coord: &coord, op: Some(tname.to_string()) };
     arguments::compare(cx, &INPUT_FIELDS, &parent, &old.input_fields, &new.input_fields);
 }
+
+/// How this family's breaking rules are proved (see [`Proof`](crate::diff::Proof)): an operation
+/// checked with apollo-compiler's validator against both schemas (`crate::witness::graphql`).
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[
+        (&INPUT_FIELD_ADDED_REQUIRED, Proof::Input),
+        (&INPUT_FIELD_REMOVED, Proof::Input),
+        (&DEPRECATED_INPUT_FIELD_REMOVED, Proof::Input),
+        (&INPUT_FIELD_TYPE_CHANGED, Proof::Input),
+        (&INPUT_FIELD_BECAME_REQUIRED, Proof::Input),
+    ]
+};

@@ -58,3 +58,10 @@ pub(super) fn compare(cx: &mut Cx<'_>, old: &TypeDef, new: &TypeDef) {
         }
     }
 }
+
+/// How this family's breaking rules are proved (see [`Proof`](crate::diff::Proof)): an operation
+/// checked with apollo-compiler's validator against both schemas (`crate::witness::graphql`).
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[(&IMPLEMENTED_INTERFACE_REMOVED, Proof::Selection)]
+};

@@ -44,6 +44,22 @@ pub const RULES: &[&[&Rule]] = &[
     usages::ALL,
     federation::ALL,
 ];
+/// How each family proves its breaking rules (`input-oneof-added` and `federation-key-removed`
+/// have no builder: apollo-compiler does not validate `@oneOf`, and a subgraph's SDL has no
+/// `_entities` field to query an entity by its key).
+pub const PROOFS: &[&[(&Rule, super::witness::Proof)]] = &[
+    types::PROOFS,
+    fields::PROOFS,
+    input_fields::PROOFS,
+    arguments::PROOFS,
+    enums::PROOFS,
+    unions::PROOFS,
+    interfaces::PROOFS,
+    directives::PROOFS,
+    roots::PROOFS,
+    federation::PROOFS,
+];
+
 /// Compares two schemas.
 pub fn compare(base: &Schema, rev: &Schema, _opts: &Options) -> Vec<Change> {
     let mut cx = Cx { base, rev, out: Sink::new(), output_enums: output_enums(rev) };

@@ -82,3 +82,14 @@ pub(super) fn compare(cx: &mut Cx<'_>) {
         }
     }
 }
+
+/// How this family's breaking rules are proved (see [`Proof`](crate::diff::Proof)): an operation
+/// checked with apollo-compiler's validator against both schemas (`crate::witness::graphql`).
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[
+        (&ROOT_QUERY_TYPE_CHANGED, Proof::Selection),
+        (&ROOT_MUTATION_TYPE_CHANGED, Proof::Selection),
+        (&ROOT_SUBSCRIPTION_TYPE_CHANGED, Proof::Selection),
+    ]
+};

@@ -136,3 +136,10 @@ pub(super) fn compare(cx: &mut Cx<'_>) {
         }
     }
 }
+
+/// How this family's breaking rules are proved (see [`Proof`](crate::diff::Proof)): an operation
+/// checked with apollo-compiler's validator against both schemas (`crate::witness::graphql`).
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[(&TYPE_REMOVED, Proof::Selection), (&TYPE_RENAMED, Proof::Selection), (&TYPE_KIND_CHANGED, Proof::Selection)]
+};

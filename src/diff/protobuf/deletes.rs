@@ -249,3 +249,20 @@ fn deleted(before: &BTreeMap<&str, Pos>, after: &BTreeSet<&str>, make: impl Fn(&
         out.push(make(name, *pos));
     }
 }
+
+/// How this family's breaking rules are proved (see [`Proof`](crate::diff::Proof); built by
+/// `crate::witness::protobuf`, checked against both descriptors).
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[
+        (&MESSAGE_NO_DELETE, Proof::Symbol),
+        (&ENUM_NO_DELETE, Proof::Symbol),
+        (&SERVICE_NO_DELETE, Proof::Unimplemented),
+        (&EXTENSION_NO_DELETE, Proof::Symbol),
+        (&PACKAGE_NO_DELETE, Proof::Symbol),
+        (&PACKAGE_MESSAGE_NO_DELETE, Proof::Symbol),
+        (&PACKAGE_ENUM_NO_DELETE, Proof::Symbol),
+        (&PACKAGE_SERVICE_NO_DELETE, Proof::Unimplemented),
+        (&PACKAGE_EXTENSION_NO_DELETE, Proof::Symbol),
+    ]
+};

@@ -212,3 +212,16 @@ fn compare_enum(bf: &File, be: &Enum, rf: &File, re: &Enum, out: &mut Sink) {
         );
     }
 }
+
+/// How this family's breaking rules are proved (see [`Proof`](crate::diff::Proof); built by
+/// `crate::witness::protobuf`, checked against both descriptors).
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[
+        (&ENUM_VALUE_NO_DELETE, Proof::Wire),
+        (&ENUM_VALUE_NO_DELETE_UNLESS_NUMBER_RESERVED, Proof::Wire),
+        (&ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED, Proof::Wire),
+        (&ENUM_VALUE_SAME_NAME, Proof::Wire),
+        (&ENUM_SAME_TYPE, Proof::Wire),
+    ]
+};

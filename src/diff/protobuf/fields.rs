@@ -540,3 +540,26 @@ fn same_default(kind: Kind, a: &str, b: &str) -> bool {
         },
     }
 }
+
+/// How this family's breaking rules are proved (see [`Proof`](crate::diff::Proof); built by
+/// `crate::witness::protobuf`, checked against both descriptors).
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[
+        (&FIELD_NO_DELETE, Proof::Wire),
+        (&FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED, Proof::Wire),
+        (&FIELD_NO_DELETE_UNLESS_NAME_RESERVED, Proof::Wire),
+        (&FIELD_SAME_NAME, Proof::Wire),
+        (&FIELD_SAME_JSON_NAME, Proof::Wire),
+        (&FIELD_SAME_TYPE, Proof::Wire),
+        (&FIELD_WIRE_COMPATIBLE_TYPE, Proof::Wire),
+        (&FIELD_WIRE_JSON_COMPATIBLE_TYPE, Proof::Wire),
+        (&FIELD_SAME_CARDINALITY, Proof::Wire),
+        (&FIELD_WIRE_COMPATIBLE_CARDINALITY, Proof::Wire),
+        (&FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY, Proof::Wire),
+        (&FIELD_SAME_ONEOF, Proof::Wire),
+        (&FIELD_SAME_DEFAULT, Proof::Wire),
+        (&FIELD_SAME_JSTYPE, Proof::Symbol),
+        (&FIELD_SAME_CPP_STRING_TYPE, Proof::Symbol),
+    ]
+};

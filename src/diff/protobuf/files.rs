@@ -329,3 +329,30 @@ fn compare_file(bf: &File, rf: &File, out: &mut Sink) {
         }
     }
 }
+
+/// How this family's breaking rules are proved (see [`Proof`](crate::diff::Proof); built by
+/// `crate::witness::protobuf`, checked against both descriptors).
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[
+        (&FILE_NO_DELETE, Proof::Symbol),
+        (&FILE_SAME_PACKAGE, Proof::Symbol),
+        (&FILE_SAME_SYNTAX, Proof::Symbol),
+        (&FILE_SAME_GO_PACKAGE, Proof::Symbol),
+        (&FILE_SAME_JAVA_PACKAGE, Proof::Symbol),
+        (&FILE_SAME_JAVA_OUTER_CLASSNAME, Proof::Symbol),
+        (&FILE_SAME_JAVA_MULTIPLE_FILES, Proof::Symbol),
+        (&FILE_SAME_CSHARP_NAMESPACE, Proof::Symbol),
+        (&FILE_SAME_OBJC_CLASS_PREFIX, Proof::Symbol),
+        (&FILE_SAME_PHP_NAMESPACE, Proof::Symbol),
+        (&FILE_SAME_PHP_CLASS_PREFIX, Proof::Symbol),
+        (&FILE_SAME_PHP_METADATA_NAMESPACE, Proof::Symbol),
+        (&FILE_SAME_RUBY_PACKAGE, Proof::Symbol),
+        (&FILE_SAME_SWIFT_PREFIX, Proof::Symbol),
+        (&FILE_SAME_OPTIMIZE_FOR, Proof::Symbol),
+        (&FILE_SAME_CC_ENABLE_ARENAS, Proof::Symbol),
+        (&FILE_SAME_CC_GENERIC_SERVICES, Proof::Symbol),
+        (&FILE_SAME_JAVA_GENERIC_SERVICES, Proof::Symbol),
+        (&FILE_SAME_PY_GENERIC_SERVICES, Proof::Symbol),
+    ]
+};

@@ -277,6 +277,20 @@ fn routes(rule: &HttpRule) -> String {
     rule.bindings.iter().map(route).collect::<Vec<_>>().join(", ")
 }
 
+/// How this family's breaking rules are proved (see [`Proof`](crate::diff::Proof); built by
+/// `crate::witness::protobuf`, checked against both descriptors).
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[
+        (&HTTP_ANNOTATION_REMOVED, Proof::Route),
+        (&HTTP_VERB_CHANGED, Proof::Route),
+        (&HTTP_PATH_CHANGED, Proof::Route),
+        (&HTTP_BODY_CHANGED, Proof::Route),
+        (&HTTP_RESPONSE_BODY_CHANGED, Proof::Route),
+        (&HTTP_BINDING_REMOVED, Proof::Route),
+    ]
+};
+
 #[cfg(test)]
 mod tests {
     use super::normalize;

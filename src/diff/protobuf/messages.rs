@@ -179,3 +179,14 @@ fn compare_message(bf: &File, bm: &Message, rf: &File, rm: &Message, out: &mut S
         );
     }
 }
+
+/// How this family's breaking rules are proved (see [`Proof`](crate::diff::Proof); built by
+/// `crate::witness::protobuf`, checked against both descriptors).
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[
+        (&ONEOF_NO_DELETE, Proof::Symbol),
+        (&MESSAGE_SAME_REQUIRED_FIELDS, Proof::Wire),
+        (&MESSAGE_NO_REMOVE_STANDARD_DESCRIPTOR_ACCESSOR, Proof::Symbol),
+    ]
+};

@@ -28,6 +28,11 @@ use super::{Change, Options, Rule};
 pub use crate::diff::Category;
 use crate::spec::protobuf::Package;
 
+/// How each family proves its breaking rules (see `crate::witness`). Reserved ranges and names
+/// and extension ranges have none: removing one breaks nothing until a number or name is reused.
+pub const PROOFS: &[&[(&Rule, super::witness::Proof)]] =
+    &[deletes::PROOFS, enums::PROOFS, fields::PROOFS, files::PROOFS, http::PROOFS, messages::PROOFS, services::PROOFS];
+
 /// Every rule family of this format.
 pub const RULES: &[&[&Rule]] = &[files::ALL, deletes::ALL, messages::ALL, fields::ALL, enums::ALL, services::ALL, http::ALL];
 /// Compares two models, keeping the rules of `opts.proto_category`.

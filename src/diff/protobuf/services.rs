@@ -216,3 +216,17 @@ fn signature(m: &Method) -> String {
     let s = |b: bool| if b { "stream " } else { "" };
     format!("rpc {}({}{}) returns ({}{})", m.name, s(m.client_streaming), m.input, s(m.server_streaming), m.output)
 }
+
+/// How this family's breaking rules are proved (see [`Proof`](crate::diff::Proof); built by
+/// `crate::witness::protobuf`, checked against both descriptors).
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[
+        (&RPC_NO_DELETE, Proof::Unimplemented),
+        (&RPC_SAME_REQUEST_TYPE, Proof::Symbol),
+        (&RPC_SAME_RESPONSE_TYPE, Proof::Symbol),
+        (&RPC_SAME_CLIENT_STREAMING, Proof::Symbol),
+        (&RPC_SAME_SERVER_STREAMING, Proof::Symbol),
+        (&RPC_SAME_IDEMPOTENCY_LEVEL, Proof::Symbol),
+    ]
+};

@@ -149,3 +149,10 @@ pub(super) fn compare(cx: &mut Cx, b: &Symbol, r: &Symbol) {
         });
     }
 }
+
+/// How this family's breaking rules are proved (see [`Proof`](crate::diff::Proof)): consumer
+/// code built and checked on both surfaces by `crate::witness::typescript`.
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[(&TS_ENUM_MEMBER_REMOVED, Proof::Code), (&TS_ENUM_MEMBER_VALUE_CHANGED, Proof::Code)]
+};

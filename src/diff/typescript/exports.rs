@@ -200,3 +200,10 @@ pub(super) fn reexport(cx: &mut Cx, b: &Symbol, r: &Symbol) {
         });
     }
 }
+
+/// How this family's breaking rules are proved (see [`Proof`](crate::diff::Proof)): consumer
+/// code built and checked on both surfaces by `crate::witness::typescript`.
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[(&TS_EXPORT_REMOVED, Proof::Code), (&TS_EXPORT_KIND_CHANGED, Proof::Code)]
+};

@@ -247,3 +247,14 @@ pub(super) fn compare(cx: &mut Cx, op: &str, name: &str, base: &[TypeParam], rev
         }
     }
 }
+
+/// How this family's breaking rules are proved (see [`Proof`](crate::diff::Proof)): consumer
+/// code built and checked on both surfaces by `crate::witness::typescript`.
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[
+        (&TS_TYPE_PARAMETER_ADDED_REQUIRED, Proof::Code),
+        (&TS_TYPE_PARAMETER_REMOVED, Proof::Code),
+        (&TS_TYPE_PARAMETER_DEFAULT_REMOVED, Proof::Code),
+    ]
+};

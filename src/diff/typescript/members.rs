@@ -607,3 +607,19 @@ fn nested(cx: &mut Cx, o: &Owner, at: &str, m: &Member, n: &Member) {
 fn own(m: &Member) -> Option<(&str, &Members)> {
     m.shape.as_deref().map(|s| (s.frame.as_str(), &s.members))
 }
+
+/// How this family's breaking rules are proved (see [`Proof`](crate::diff::Proof)): consumer
+/// code built and checked on both surfaces by `crate::witness::typescript`.
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[
+        (&TS_MEMBER_REMOVED, Proof::Code),
+        (&TS_REQUIRED_MEMBER_ADDED, Proof::Code),
+        (&TS_PROPERTY_BECAME_OPTIONAL, Proof::Code),
+        (&TS_PROPERTY_BECAME_REQUIRED, Proof::Code),
+        (&TS_PROPERTY_READONLY_ADDED, Proof::Code),
+        (&TS_MEMBER_STATIC_CHANGED, Proof::Code),
+        (&TS_MEMBER_VISIBILITY_REDUCED, Proof::Code),
+        (&TS_CLASS_BECAME_ABSTRACT, Proof::Code),
+    ]
+};

@@ -25,6 +25,19 @@ use super::{Change, Options, Rule};
 use crate::spec::typescript::{Surface, Symbol, SymbolKind};
 use std::collections::BTreeMap;
 
+/// How each family proves its breaking rules (see `crate::witness`); `export =` targets, base
+/// types and type parameter constraints have no builder (they need a type checker's assignability).
+pub const PROOFS: &[&[(&Rule, super::witness::Proof)]] = &[
+    enums::PROOFS,
+    exports::PROOFS,
+    generics::PROOFS,
+    members::PROOFS,
+    properties::PROOFS,
+    signatures::PROOFS,
+    tuples::PROOFS,
+    types::PROOFS,
+];
+
 /// Every rule family of this format.
 pub const RULES: &[&[&Rule]] =
     &[exports::ALL, signatures::ALL, members::ALL, generics::ALL, enums::ALL, types::ALL, properties::ALL, tuples::ALL];

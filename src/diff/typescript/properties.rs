@@ -239,3 +239,10 @@ pub(crate) fn retyped(cx: &mut Cx, op: &str, at: &str, m: &Member, n: &Member) {
     }
     emit(cx, &TS_PROPERTY_TYPE_CHANGED, format!("type of `{at}` changed from `{}` to `{}`", cut(&old.text, 50), cut(&new.text, 50)));
 }
+
+/// How this family's breaking rules are proved (see [`Proof`](crate::diff::Proof)): consumer
+/// code built and checked on both surfaces by `crate::witness::typescript`.
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[(&TS_PROPERTY_TYPE_WIDENED, Proof::Code), (&TS_PROPERTY_TYPE_NARROWED, Proof::Code), (&TS_PROPERTY_TYPE_CHANGED, Proof::Code)]
+};

@@ -493,3 +493,19 @@ fn compare_param(cx: &mut Cx, op: &str, at: &str, i: usize, p: &Param, q: &Param
     let place = Place { op, pointer, label: &label, variance: Variance::Input, pos: (&b.pos, &r.pos) };
     retyped(cx, &place, &old, &new);
 }
+
+/// How this family's breaking rules are proved (see [`Proof`](crate::diff::Proof)): consumer
+/// code built and checked on both surfaces by `crate::witness::typescript`.
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[
+        (&TS_REQUIRED_PARAMETER_ADDED, Proof::Code),
+        (&TS_PARAMETER_REMOVED, Proof::Code),
+        (&TS_PARAMETER_BECAME_REQUIRED, Proof::Code),
+        (&TS_PARAMETER_TYPE_NARROWED, Proof::Code),
+        (&TS_PARAMETER_TYPE_CHANGED, Proof::Code),
+        (&TS_RETURN_TYPE_WIDENED, Proof::Code),
+        (&TS_RETURN_TYPE_CHANGED, Proof::Code),
+        (&TS_OVERLOAD_REMOVED, Proof::Code),
+    ]
+};

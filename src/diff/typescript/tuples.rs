@@ -351,6 +351,18 @@ fn split_top(s: &str, sep: char) -> Vec<&str> {
     out
 }
 
+/// How this family's breaking rules are proved (see [`Proof`](crate::diff::Proof)): consumer
+/// code built and checked on both surfaces by `crate::witness::typescript`.
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[
+        (&TS_TUPLE_ELEMENT_REMOVED, Proof::Code),
+        (&TS_TUPLE_REQUIRED_ELEMENT_ADDED, Proof::Code),
+        (&TS_TUPLE_ELEMENT_BECAME_OPTIONAL, Proof::Code),
+        (&TS_TUPLE_ELEMENT_BECAME_REQUIRED, Proof::Code),
+    ]
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -248,3 +248,15 @@ pub(super) fn variable(cx: &mut Cx, b: &Symbol, r: &Symbol) {
         after: Some(new.text),
     });
 }
+
+/// How this family's breaking rules are proved (see [`Proof`](crate::diff::Proof)): consumer
+/// code built and checked on both surfaces by `crate::witness::typescript`.
+pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
+    use crate::diff::witness::Proof;
+    &[
+        (&TS_TYPE_ALIAS_CHANGED, Proof::Code),
+        (&TS_TYPE_ALIAS_WIDENED, Proof::Code),
+        (&TS_TYPE_ALIAS_NARROWED, Proof::Code),
+        (&TS_VARIABLE_TYPE_CHANGED, Proof::Code),
+    ]
+};

@@ -61,7 +61,7 @@ fn load_here(input: &Input) -> Result<Surface> {
     }
     let mut types = BTreeMap::new();
     flatten_types(&decls, &mut types);
-    Ok(Surface { file: input.name.clone(), symbols, types, hidden })
+    Ok(Surface { file: input.name.clone(), symbols, types, hidden, script: files.entry_script })
 }
 
 /// The files a load has read: `loaded` are lowered once (re-exports; also the cycle guard), and
@@ -71,6 +71,8 @@ fn load_here(input: &Input) -> Result<Surface> {
 struct Files {
     loaded: HashSet<PathBuf>,
     imported: HashMap<PathBuf, Vec<Decl>>,
+    /// The entry file has no import or export: a script, whose declarations are global.
+    entry_script: bool,
 }
 
 /// Interfaces, type aliases, classes and enums that are not exported (declared without `export`
@@ -184,6 +186,9 @@ fn parse_file(input: &Input, visited: &mut Files, file_depth: usize) -> Result<V
         .into());
     }
     let has_module_syntax = ret.program.body.iter().any(|s| s.is_module_declaration());
+    if file_depth == 0 {
+        visited.entry_script = !has_module_syntax;
+    }
     let mut lower = Lower { src: text, file: input.name.clone(), lines, input, visited, file_depth };
     // A `.d.ts` file exports every top-level declaration implicitly, as does a script (a file
     // without imports or exports), whose declarations are global.

@@ -19,6 +19,8 @@ pub struct Surface {
     /// Interfaces, type aliases, classes and enums that are not exported but that exported
     /// declarations may name (declared without `export`, or imported from a relative module).
     pub hidden: BTreeMap<(String, SymbolKind), Symbol>,
+    /// The entry file has no import or export: a script, whose declarations are global.
+    pub script: bool,
 }
 
 impl Surface {
