@@ -18,6 +18,7 @@ mod record;
 mod request;
 pub mod rollback;
 mod summary;
+pub mod usage;
 pub mod watch;
 
 pub use crate::impact::risk::{removal_risk, risk, touched_dependants};
@@ -49,18 +50,31 @@ pub fn check(req: &Request<'_>) -> Result<Checked> {
 /// [`check`], telling `progress` about every spec loaded and compared.
 pub fn check_with(req: &Request<'_>, progress: &dyn Progress) -> Result<Checked> {
     let fail_on = req.policy.fail_on;
-    let loaded = load::load_all(req, progress)?;
+    let mut loaded = load::load_all(req, progress)?;
     let mut identity = req.identity.clone();
     let mut notes = loaded.notes;
     mark_dirty(req, &loaded.specs, &loaded.removed, &mut identity, &mut notes);
 
     // Policy once over everything, so unused ignores are judged on the whole run.
-    let removals: Vec<Change> = loaded.removed.iter().map(removal_change).collect();
+    let evidence = usage::Evidence::read(req.archive.store(), req.policy.usage.clone().unwrap_or_default(), &req.policy.today)?;
+    let mut removals: Vec<Change> = loaded.removed.iter().map(removal_change).collect();
     let rev = match &req.baseline {
         Baseline::Git(rev) => rev.as_str(),
         Baseline::Archive => "",
     };
-    let vanishings: Vec<Change> = loaded.vanished.iter().map(|g| crate::diff::general::removed_since(&g.module, &g.path, rev)).collect();
+    let mut vanishings: Vec<Change> =
+        loaded.vanished.iter().map(|g| crate::diff::general::removed_since(&g.module, &g.path, rev)).collect();
+    if let Some(ev) = &evidence {
+        for s in &mut loaded.specs {
+            ev.attach(&s.module, &mut s.changes);
+        }
+        for (e, c) in loaded.removed.iter().zip(&mut removals) {
+            ev.attach(&e.module, std::slice::from_mut(c));
+        }
+        for (g, c) in loaded.vanished.iter().zip(&mut vanishings) {
+            ev.attach(&g.module, std::slice::from_mut(c));
+        }
+    }
     let all: Vec<Change> = loaded
         .specs
         .iter()

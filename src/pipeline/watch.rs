@@ -268,6 +268,8 @@ fn notice(module: &str, locator: &str, format: Format, key: &str, cause: Option<
         clients: None,
         witness: None,
         approval: None,
+        usage: None,
+        usage_note: None,
     }
 }
 

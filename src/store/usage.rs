@@ -32,6 +32,10 @@ pub struct UsageBatch {
     /// they still count as evidence that the module is observed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unmatched: Vec<(String, String, String, u64)>,
+    /// Values observed for parameters and request properties (bounded statistics, never raw
+    /// requests), which tightened constraints are tested against.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<crate::usage::values::ValueCount>,
 }
 
 /// Writes a batch unless one with its id exists: `true` when written, `false` when this
@@ -62,6 +66,9 @@ pub fn load(store: &dyn Store) -> Result<UsageIndex> {
         }
         for (module, day, client, n) in &batch.unmatched {
             index.add_module_requests(module, day, client, *n);
+        }
+        for v in &batch.values {
+            index.add_values(v);
         }
     }
     Ok(index)

@@ -1,0 +1,200 @@
+//! Usage-aware verdicts (#27): evidence in the store (written with `store::usage::save_batch`,
+//! as `apidiff usage ingest` writes it) weighs `check`'s and `diff`'s breaking changes: used
+//! operations stay breaking and name their clients, unused ones become warnings that say why,
+//! and a module without evidence keeps its verdicts with `usage: {known: false}`.
+
+#[path = "common_repo/mod.rs"]
+mod common_repo;
+
+use apidiff::store::usage::{UsageBatch, save_batch};
+use apidiff::usage::values::{ValueCount, ValueStats};
+use apidiff::usage::{DailyCount, Element};
+use common_repo::{ENV, Repo};
+use serde_json::Value;
+use std::process::Command;
+
+const PETS_BASE: &str = r#"openapi: 3.0.3
+info: {title: Pets, version: '1'}
+paths:
+  /pets:
+    get: {responses: {'200': {description: ok}}}
+    post: {responses: {'201': {description: ok}}}
+  /pets/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    get: {responses: {'200': {description: ok}}}
+    delete: {responses: {'204': {description: ok}}}
+  /pets/{id}/photos:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    get: {responses: {'200': {description: ok}}}
+  /search:
+    get:
+      parameters: [{name: q, in: query, schema: {type: string, maxLength: 50}}]
+      responses: {'200': {description: ok}}
+"#;
+
+/// Three operations removed (two used, one not), and the search term's limit lowered.
+const PETS_REVISION: &str = r#"openapi: 3.0.3
+info: {title: Pets, version: '1'}
+paths:
+  /pets:
+    get: {responses: {'200': {description: ok}}}
+  /pets/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    get: {responses: {'200': {description: ok}}}
+  /search:
+    get:
+      parameters: [{name: q, in: query, schema: {type: string, maxLength: 10}}]
+      responses: {'200': {description: ok}}
+"#;
+
+const BILLING_BASE: &str = r#"openapi: 3.0.3
+info: {title: Billing, version: '1'}
+paths:
+  /invoices:
+    get: {responses: {'200': {description: ok}}}
+  /invoices/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    get: {responses: {'200': {description: ok}}}
+"#;
+
+const BILLING_REVISION: &str = r#"openapi: 3.0.3
+info: {title: Billing, version: '1'}
+paths:
+  /invoices:
+    get: {responses: {'200': {description: ok}}}
+"#;
+
+const CONFIG: &str = "modules:\n  - {name: pets, specs: [pets/openapi.yaml]}\n  - {name: billing, specs: [billing/openapi.yaml]}\n";
+
+fn op(method: &str, path: &str) -> Element {
+    Element::Operation { method: method.into(), path: path.into() }
+}
+
+fn count(element: Element, client: &str, day: &str, requests: u64) -> DailyCount {
+    DailyCount { module: "pets".into(), element, client: client.into(), day: day.into(), requests, last_seen: format!("{day}T10:00:00Z") }
+}
+
+/// Evidence for `pets` only: `POST /pets` by web and mobile, `DELETE /pets/{id}` by the admin
+/// tool, `GET /pets/{id}/photos` by nobody (and by a monitor the policy excludes), searches
+/// whose terms are at most 8 characters long.
+fn pets_evidence(today: &str) -> UsageBatch {
+    let mut q = ValueStats::default();
+    for v in ["cat", "dog", "hamster"] {
+        q.record(v, true);
+    }
+    UsageBatch {
+        version: 1,
+        id: "ab12".into(),
+        time: format!("{today}T12:00:00Z"),
+        evidence: "nginx".into(),
+        counts: vec![
+            count(op("GET", "/pets"), "web", today, 1_200_000),
+            count(op("POST", "/pets"), "web", today, 300),
+            count(op("POST", "/pets"), "mobile", today, 12),
+            count(op("DELETE", "/pets/{id}"), "admin-tool", today, 4),
+            count(op("GET", "/pets/{id}/photos"), "uptime-robot", today, 900),
+            count(op("GET", "/search"), "web", today, 3),
+        ],
+        unmatched: vec![],
+        values: vec![ValueCount {
+            module: "pets".into(),
+            element: Element::Parameter { method: "GET".into(), path: "/search".into(), location: "query".into(), name: "q".into() },
+            day: today.into(),
+            values: q,
+        }],
+    }
+}
+
+fn scenario() -> Repo {
+    let r = Repo::new();
+    r.write("apidiff.yaml", &format!("{CONFIG}usage: {{window: 30d, min_requests: 1, exclude_clients: [uptime-robot]}}\n"));
+    r.write("pets/openapi.yaml", PETS_BASE);
+    r.write("billing/openapi.yaml", BILLING_BASE);
+    r.commit("base");
+    r.write("pets/openapi.yaml", PETS_REVISION);
+    r.write("billing/openapi.yaml", BILLING_REVISION);
+    let store = apidiff::store::open(".apidiff", r.path()).unwrap();
+    store.create().unwrap();
+    assert!(save_batch(store.as_ref(), &pets_evidence(&apidiff::time::today())).unwrap());
+    r
+}
+
+fn run(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_apidiff")).args(args).current_dir(dir).envs(ENV.iter().copied()).output().unwrap();
+    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+fn change<'a>(v: &'a Value, module: &str, operation: &str) -> &'a Value {
+    v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["module"] == module && c["operation"] == operation)
+        .unwrap_or_else(|| panic!("no change of {module} at {operation}: {v:#}"))
+}
+
+#[test]
+fn used_removals_stay_breaking_with_their_clients_unused_ones_warn_and_no_evidence_is_unknown() {
+    let r = scenario();
+    let (code, out, err) = run(r.path(), &["check", "--base", "HEAD", "-f", "json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["schema_version"], "1.3.0");
+
+    let post = change(&v, "pets", "POST /pets");
+    assert_eq!(post["severity"], "breaking", "{post:#}");
+    assert_eq!(post["usage"]["requests"], 312);
+    assert_eq!(post["usage"]["clients"], 2);
+    assert_eq!(post["usage"]["top_clients"][0]["client"], "web");
+    assert_eq!(post["usage"]["window"], "30d");
+    let note = post["usage_note"].as_str().unwrap();
+    assert!(note.starts_with("breaks web (300), mobile (12)"), "{note}");
+    assert_eq!(change(&v, "pets", "DELETE /pets/{id}")["severity"], "breaking");
+
+    // Only the excluded monitor called it: unused under the policy, a warning that says why.
+    let photos = change(&v, "pets", "GET /pets/{id}/photos");
+    assert_eq!(photos["severity"], "warning", "{photos:#}");
+    assert_eq!(photos["usage"]["requests"], 0);
+    assert!(photos["usage_note"].as_str().unwrap().starts_with("0 of 1.2 M requests in 30 days"), "{photos:#}");
+
+    // A module without evidence: the verdict stands, and the usage says it is unknown.
+    let billing = change(&v, "billing", "GET /invoices/{id}");
+    assert_eq!(billing["severity"], "breaking");
+    assert_eq!(billing["usage"], serde_json::json!({"known": false}));
+    assert!(billing.get("usage_note").is_none(), "{billing:#}");
+}
+
+#[test]
+fn without_evidence_in_the_store_reports_carry_no_usage() {
+    let r = Repo::new();
+    r.write("apidiff.yaml", CONFIG);
+    r.write("pets/openapi.yaml", PETS_BASE);
+    r.write("billing/openapi.yaml", BILLING_BASE);
+    r.commit("base");
+    r.write("pets/openapi.yaml", PETS_REVISION);
+    let (code, out, err) = run(r.path(), &["check", "--base", "HEAD", "-f", "json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let photos = change(&v, "pets", "GET /pets/{id}/photos");
+    assert_eq!(photos["severity"], "breaking");
+    assert!(photos.get("usage").is_none(), "{photos:#}");
+}
+
+#[test]
+fn diff_reads_usage_from_a_store() {
+    let r = scenario();
+    std::fs::write(r.path().join("old.yaml"), PETS_BASE).unwrap();
+    let (code, out, err) =
+        run(r.path(), &["diff", "old.yaml", "pets/openapi.yaml", "-f", "json", "--usage-from", ".apidiff", "--module", "pets"]);
+    assert_eq!(code, 1, "{out}{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let photos = v["changes"].as_array().unwrap().iter().find(|c| c["operation"] == "GET /pets/{id}/photos").unwrap();
+    assert_eq!(photos["severity"], "warning", "{photos:#}");
+    let post = v["changes"].as_array().unwrap().iter().find(|c| c["operation"] == "POST /pets").unwrap();
+    assert_eq!(post["severity"], "breaking");
+    assert_eq!(post["usage"]["requests"], 312);
+    // Without the flag, diff knows nothing of usage.
+    let (_, out, _) = run(r.path(), &["diff", "old.yaml", "pets/openapi.yaml", "-f", "json"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert!(v["changes"].as_array().unwrap().iter().all(|c| c.get("usage").is_none()));
+}
