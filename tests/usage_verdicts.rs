@@ -7,8 +7,8 @@
 mod common_repo;
 
 use apidiff::store::usage::{UsageBatch, save_batch};
-use apidiff::usage::values::{ValueCount, ValueStats};
-use apidiff::usage::{DailyCount, Element};
+use apidiff::usage::values::ValueStats;
+use apidiff::usage::{DailyCount, Element, ValueCount};
 use common_repo::{ENV, Repo};
 use serde_json::Value;
 use std::process::Command;
@@ -96,6 +96,7 @@ fn pets_evidence(today: &str) -> UsageBatch {
             count(op("GET", "/search"), "web", today, 3),
         ],
         unmatched: vec![],
+        responses: vec![],
         values: vec![ValueCount {
             module: "pets".into(),
             element: Element::Parameter { method: "GET".into(), path: "/search".into(), location: "query".into(), name: "q".into() },
@@ -197,4 +198,168 @@ fn diff_reads_usage_from_a_store() {
     let (_, out, _) = run(r.path(), &["diff", "old.yaml", "pets/openapi.yaml", "-f", "json"]);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert!(v["changes"].as_array().unwrap().iter().all(|c| c.get("usage").is_none()));
+}
+
+#[test]
+fn text_and_markdown_reports_say_why_a_break_was_softened() {
+    let r = scenario();
+    let (code, out, err) = run(r.path(), &["check", "--base", "HEAD", "--all"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("usage: 0 of 1.2 M requests in 30 days"), "{out}");
+    let (_, md, _) = run(r.path(), &["check", "--base", "HEAD", "-f", "markdown"]);
+    assert!(md.contains("usage: 0 of 1.2 M requests in 30 days"), "{md}");
+    let (_, html, _) = run(r.path(), &["check", "--base", "HEAD", "-f", "html"]);
+    assert!(html.contains("<p class=\"usage\">usage: 0 of 1.2 M requests in 30 days"), "html");
+}
+
+#[test]
+fn usage_show_lists_the_used_and_the_safe_to_remove() {
+    let r = scenario();
+    // The working tree still has the base's operations for this listing.
+    r.write("pets/openapi.yaml", PETS_BASE);
+    let (code, out, err) = run(r.path(), &["usage", "show", "--module", "pets", "--json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["known"], true);
+    let used: Vec<&str> = v["used"].as_array().unwrap().iter().map(|o| o["operation"].as_str().unwrap()).collect();
+    assert_eq!(used, ["GET /pets", "POST /pets", "DELETE /pets/{id}", "GET /search"]);
+    assert_eq!(v["unused"], serde_json::json!(["GET /pets/{id}", "GET /pets/{id}/photos"]));
+    assert_eq!(v["clients"][0]["client"], "web");
+    let (_, text, _) = run(r.path(), &["usage", "show", "--module", "pets"]);
+    assert!(text.contains("Not used in the last 30d") && text.contains("  GET /pets/{id}/photos\n"), "{text}");
+    // No evidence: nothing is called unused.
+    let (code, out, _) = run(r.path(), &["usage", "show", "--module", "billing", "--json"]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((v["known"].clone(), v["unused"].clone()), (Value::Bool(false), serde_json::json!([])));
+}
+
+#[test]
+fn the_usage_policy_is_checked_with_file_and_line() {
+    let r = Repo::new();
+    r.write("apidiff.yaml", &format!("{CONFIG}usage:\n  window: 30x\n"));
+    let (code, _, err) = run(r.path(), &["usage", "show", "--module", "pets"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("apidiff.yaml:5") && err.contains("window `30x`"), "{err}");
+    r.write("apidiff.yaml", &format!("{CONFIG}usage:\n  window: 4w\n  min_requets: 3\n"));
+    let (code, _, err) = run(r.path(), &["usage", "show", "--module", "pets"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("apidiff.yaml:6") && err.contains("min_requets"), "{err}");
+}
+
+/// A higher `min_requests` softens a used but rarely used operation, and says so.
+#[test]
+fn min_requests_softens_rarely_used_operations() {
+    let r = scenario();
+    r.write("apidiff.yaml", &format!("{CONFIG}usage: {{window: 30d, min_requests: 10, exclude_clients: [uptime-robot]}}\n"));
+    let (_, out, err) = run(r.path(), &["check", "--base", "HEAD", "-f", "json"]);
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    let delete = change(&v, "pets", "DELETE /pets/{id}");
+    assert_eq!(delete["severity"], "warning", "{delete:#}");
+    assert!(delete["usage_note"].as_str().unwrap().starts_with("4 of 1.2 M requests in 30 days"), "{delete:#}");
+    assert_eq!(change(&v, "pets", "POST /pets")["severity"], "breaking");
+}
+
+/// A lowered `maxLength` that no observed search term reaches is a warning that says so; one
+/// that observed terms exceed stays breaking and counts them.
+#[test]
+fn tightened_constraints_are_tested_against_observed_values() {
+    let r = scenario();
+    let (_, out, err) = run(r.path(), &["check", "--base", "HEAD", "-f", "json"]);
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    let search = change(&v, "pets", "GET /search");
+    assert_eq!(search["severity"], "warning", "{search:#}");
+    assert!(search["usage_note"].as_str().unwrap().starts_with("0 of 3 observed requests would be rejected"), "{search:#}");
+
+    // The same evidence plus one long term on another day.
+    let store = apidiff::store::open(".apidiff", r.path()).unwrap();
+    let mut long = ValueStats::default();
+    long.record("a-very-long-search-term", true);
+    let today = apidiff::time::today();
+    let batch = UsageBatch {
+        id: "cd34".into(),
+        counts: vec![count(op("GET", "/search"), "mobile", &today, 1)],
+        responses: vec![],
+        values: vec![ValueCount {
+            module: "pets".into(),
+            element: Element::Parameter { method: "GET".into(), path: "/search".into(), location: "query".into(), name: "q".into() },
+            day: today.clone(),
+            values: long,
+        }],
+        ..pets_evidence(&today)
+    };
+    let batch = UsageBatch { counts: batch.counts.clone(), ..batch };
+    assert!(save_batch(store.as_ref(), &batch).unwrap());
+    let (_, out, _) = run(r.path(), &["check", "--base", "HEAD", "-f", "json"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let search = change(&v, "pets", "GET /search");
+    assert_eq!(search["severity"], "breaking", "{search:#}");
+    let note = search["usage_note"].as_str().unwrap();
+    assert!(note.starts_with("1 of 4 observed requests would be rejected; breaks web (3), mobile (1)"), "{note}");
+}
+
+/// Sampled response shapes that differ from the description are drift findings of the module:
+/// an undocumented property, a missing required one, a wrong type.
+#[test]
+fn sampled_responses_are_held_against_the_description() {
+    use apidiff::usage::samples::{ResponseShape, shape_of};
+    let r = Repo::new();
+    r.write("apidiff.yaml", CONFIG);
+    r.write(
+        "pets/openapi.yaml",
+        r#"openapi: 3.0.3
+info: {title: Pets, version: '1'}
+paths:
+  /pets/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    get:
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [id, name]
+      properties:
+        id: {type: integer}
+        name: {type: string}
+        tags: {type: array, items: {type: string}}
+"#,
+    );
+    r.write("billing/openapi.yaml", BILLING_BASE);
+    let store = apidiff::store::open(".apidiff", r.path()).unwrap();
+    store.create().unwrap();
+    let today = apidiff::time::today();
+    let body = serde_json::json!({"id": "p-1", "tags": ["a"], "owner": {"name": "Ann"}});
+    let batch = UsageBatch {
+        id: "ef56".into(),
+        counts: vec![count(op("GET", "/pets/{id}"), "web", &today, 10)],
+        values: vec![],
+        responses: vec![ResponseShape {
+            module: "pets".into(),
+            method: "GET".into(),
+            path: "/pets/{id}".into(),
+            status: "200".into(),
+            day: today.clone(),
+            samples: 1,
+            properties: shape_of(&body),
+        }],
+        ..pets_evidence(&today)
+    };
+    assert!(save_batch(store.as_ref(), &batch).unwrap());
+    let (code, out, err) = run(r.path(), &["usage", "show", "--module", "pets", "--json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let found: Vec<(String, String)> = v["conformance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["problem"].as_str().unwrap().to_string(), f["pointer"].as_str().unwrap().to_string()))
+        .collect();
+    let want = [("missing-required", "/name"), ("wrong-type", "/id"), ("undocumented", "/owner")];
+    assert_eq!(found, want.map(|(a, b)| (a.to_string(), b.to_string())), "{v:#}");
+    let (_, text, _) = run(r.path(), &["usage", "show", "--module", "pets"]);
+    assert!(text.contains("drift: GET /pets/{id} 200 responses send `/owner`, which the description does not document"), "{text}");
 }

@@ -502,6 +502,13 @@ impl UsageSetting {
 }
 
 /// `30d` → 30, `4w` → 28; `None` for anything else (zero, no unit, over ten years).
+///
+/// ```
+/// assert_eq!(apidiff::config::parse_window("30d"), Some(30));
+/// assert_eq!(apidiff::config::parse_window("4w"), Some(28));
+/// assert_eq!(apidiff::config::parse_window("30"), None);
+/// assert_eq!(apidiff::config::parse_window("0d"), None);
+/// ```
 pub fn parse_window(s: &str) -> Option<u32> {
     let s = s.trim();
     let (n, unit) = s.split_at(s.len().checked_sub(1)?);

@@ -38,6 +38,9 @@ pub struct Change {
     pub usage_note: Option<String>,
     /// For a tightened request constraint, how many observed requests the new one rejects.
     pub rejected: Option<crate::usage::values::Rejected>,
+    /// For a tightened request constraint: the parameter or property it constrains and the new
+    /// constraint, which usage evidence tests observed values against.
+    pub constraint: Option<(crate::usage::Element, crate::usage::values::Constraint)>,
 }
 
 impl Change {
@@ -58,6 +61,7 @@ impl Change {
             usage: None,
             usage_note: None,
             rejected: None,
+            constraint: None,
         }
     }
 

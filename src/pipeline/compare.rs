@@ -10,5 +10,6 @@ pub(crate) fn compared(base: &Spec, rev: &Spec, options: &Options) -> crate::Res
     if options.witness {
         crate::witness::attach(base, rev, &mut changes);
     }
+    super::usage::constraints(rev, &mut changes);
     Ok(changes)
 }

@@ -35,7 +35,11 @@ pub struct UsageBatch {
     /// Values observed for parameters and request properties (bounded statistics, never raw
     /// requests), which tightened constraints are tested against.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub values: Vec<crate::usage::values::ValueCount>,
+    pub values: Vec<crate::usage::ValueCount>,
+    /// Shapes of sampled response bodies (pointers and types, never values), which payload
+    /// conformance compares with the description.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub responses: Vec<crate::usage::samples::ResponseShape>,
 }
 
 /// Writes a batch unless one with its id exists: `true` when written, `false` when this
@@ -69,6 +73,9 @@ pub fn load(store: &dyn Store) -> Result<UsageIndex> {
         }
         for v in &batch.values {
             index.add_values(v);
+        }
+        for r in &batch.responses {
+            index.add_response(r);
         }
     }
     Ok(index)

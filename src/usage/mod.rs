@@ -8,7 +8,10 @@
 //! Unknown is never read as unused: a module without evidence in the window gives
 //! `Usage::Unknown`, and only a module with evidence can say an element was not called.
 
+pub mod samples;
 pub mod values;
+
+pub use values::human;
 
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -85,6 +88,19 @@ impl Element {
             Element::Rpc { service, method } => format!("{service}/{method}"),
         }
     }
+}
+
+/// Observed values of one element on one day, as a usage batch stores them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValueCount {
+    /// The module.
+    pub module: String,
+    /// A [`Element::Parameter`] or request [`Element::Property`].
+    pub element: Element,
+    /// The day, `YYYY-MM-DD` (UTC).
+    pub day: String,
+    /// The statistics.
+    pub values: values::ValueStats,
 }
 
 /// Requests of one client to one element of one module on one UTC day.
@@ -226,6 +242,8 @@ pub struct UsageIndex {
     modules: HashMap<String, BTreeMap<(String, String), u64>>,
     /// Per (module, element): observed values, per day.
     values: HashMap<(String, Element), values::Daily>,
+    /// Sampled response shapes, as stored.
+    responses: Vec<samples::ResponseShape>,
 }
 
 impl UsageIndex {
@@ -309,8 +327,8 @@ impl UsageIndex {
         })
     }
 
-    /// Adds value statistics of one element on one day (see [`values::ValueCount`]).
-    pub fn add_values(&mut self, v: &values::ValueCount) {
+    /// Adds value statistics of one element on one day (see [`ValueCount`]).
+    pub fn add_values(&mut self, v: &ValueCount) {
         self.values.entry((v.module.clone(), v.element.clone())).or_default().insert_day(&v.day, &v.values);
     }
 
@@ -319,6 +337,17 @@ impl UsageIndex {
     pub fn values_of(&self, module: &str, element: &Element, today: &str, policy: &UsagePolicy) -> Option<values::ValueStats> {
         let since = window_start(today, policy.window_days);
         self.values.get(&(module.to_string(), element.clone())).and_then(|d| d.since(&since))
+    }
+
+    /// Adds a sampled response shape.
+    pub fn add_response(&mut self, r: &samples::ResponseShape) {
+        self.responses.push(r.clone());
+    }
+
+    /// The response shapes of `module` sampled in the window.
+    pub fn responses_of(&self, module: &str, today: &str, policy: &UsagePolicy) -> Vec<&samples::ResponseShape> {
+        let since = window_start(today, policy.window_days);
+        self.responses.iter().filter(|r| r.module == module && r.day >= since).collect()
     }
 
     /// The modules with any evidence, sorted.
@@ -363,15 +392,6 @@ impl UsageIndex {
             .collect();
         out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         out
-    }
-}
-
-/// A count as people read it: `312`, `45.2 k`, `1.2 M`.
-pub fn human(n: u64) -> String {
-    match n {
-        0..10_000 => n.to_string(),
-        10_000..1_000_000 => format!("{:.1} k", n as f64 / 1e3),
-        _ => format!("{:.1} M", n as f64 / 1e6),
     }
 }
 

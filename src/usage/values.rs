@@ -5,7 +5,6 @@
 //! keeping raw requests. Ingest records only short, non-secret values; the rest count in
 //! `other` and only move the bounds.
 
-use super::{Element, human};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -14,19 +13,6 @@ pub const MAX_DISTINCT: usize = 64;
 
 /// The longest value (in characters) kept as a distinct value.
 pub const MAX_VALUE_CHARS: usize = 64;
-
-/// Observed values of one element on one day, as a usage batch stores them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ValueCount {
-    /// The module.
-    pub module: String,
-    /// A [`Element::Parameter`] or request [`Element::Property`].
-    pub element: Element,
-    /// The day, `YYYY-MM-DD` (UTC).
-    pub day: String,
-    /// The statistics.
-    pub values: ValueStats,
-}
 
 /// Bounded statistics of the values sent for one element.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -168,6 +154,15 @@ impl ValueStats {
 
     fn numbers_only(&self) -> bool {
         self.other == 0 && self.distinct.keys().all(|v| v.trim().parse::<f64>().is_ok())
+    }
+}
+
+/// A count as people read it: `312`, `45.2 k`, `1.2 M`.
+pub fn human(n: u64) -> String {
+    match n {
+        0..10_000 => n.to_string(),
+        10_000..1_000_000 => format!("{:.1} k", n as f64 / 1e3),
+        _ => format!("{:.1} M", n as f64 / 1e6),
     }
 }
 
