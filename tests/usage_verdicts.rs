@@ -107,16 +107,24 @@ fn pets_evidence(today: &str) -> UsageBatch {
 }
 
 fn scenario() -> Repo {
+    scenario_in(".apidiff")
+}
+
+/// The scenario with its evidence in the store at `url` (a folder, or a Postgres URL).
+fn scenario_in(url: &str) -> Repo {
     let r = Repo::new();
-    r.write("apidiff.yaml", &format!("{CONFIG}usage: {{window: 30d, min_requests: 1, exclude_clients: [uptime-robot]}}\n"));
+    let store_line = if url == ".apidiff" { String::new() } else { format!("store: '{url}'\n") };
+    r.write("apidiff.yaml", &format!("{CONFIG}{store_line}usage: {{window: 30d, min_requests: 1, exclude_clients: [uptime-robot]}}\n"));
     r.write("pets/openapi.yaml", PETS_BASE);
     r.write("billing/openapi.yaml", BILLING_BASE);
     r.commit("base");
     r.write("pets/openapi.yaml", PETS_REVISION);
     r.write("billing/openapi.yaml", BILLING_REVISION);
-    let store = apidiff::store::open(".apidiff", r.path()).unwrap();
+    let store = apidiff::store::open(url, r.path()).unwrap();
     store.create().unwrap();
     assert!(save_batch(store.as_ref(), &pets_evidence(&apidiff::time::today())).unwrap());
+    // The same evidence again writes nothing (ingest is idempotent by batch id).
+    assert!(!save_batch(store.as_ref(), &pets_evidence(&apidiff::time::today())).unwrap());
     r
 }
 
@@ -136,7 +144,24 @@ fn change<'a>(v: &'a Value, module: &str, operation: &str) -> &'a Value {
 
 #[test]
 fn used_removals_stay_breaking_with_their_clients_unused_ones_warn_and_no_evidence_is_unknown() {
-    let r = scenario();
+    held_out(&scenario());
+}
+
+/// The same scenario with the evidence in PostgreSQL (scripts/test starts it; with `CI=true` a
+/// missing service fails).
+#[cfg(feature = "postgres")]
+#[test]
+fn the_scenario_reads_its_evidence_from_postgres() {
+    let Some(base) = std::env::var("APIDIFF_TEST_PG_URL").ok().filter(|v| !v.is_empty()) else {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "APIDIFF_TEST_PG_URL is not set: scripts/test starts PostgreSQL");
+        return;
+    };
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    let url = format!("{base}?schema=t_usage_{}_{nanos}", std::process::id());
+    held_out(&scenario_in(&url));
+}
+
+fn held_out(r: &Repo) {
     let (code, out, err) = run(r.path(), &["check", "--base", "HEAD", "-f", "json"]);
     assert_eq!(code, 1, "{out}{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
