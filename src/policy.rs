@@ -239,6 +239,34 @@ fn located(name: &str, content: &str, syntax: text::Syntax, ptr: &str, msg: &str
 }
 
 use crate::time::is_date;
+use crate::usage::UsagePolicy;
+
+/// Re-levels a breaking change by its evidence, and says so in `usage_note`: used below the
+/// policy's thresholds (or a tightened constraint no observed request violates) makes it a
+/// warning; used above them keeps it breaking and names the clients it breaks. Unknown usage
+/// changes nothing: no evidence is never read as no use.
+fn weigh_usage(c: &mut Change, policy: &UsagePolicy) {
+    if c.severity != Severity::Breaking || c.rule.has(crate::diff::Trait::DerivedFromBreaking) {
+        return;
+    }
+    let Some(usage) = c.usage.as_ref() else { return };
+    let Some(sentence) = usage.sentence() else { return };
+    match usage.above_threshold(policy) {
+        Some(false) => {
+            c.severity = Severity::Warning;
+            c.usage_note = Some(format!("{sentence}: a warning under the usage policy (used below its thresholds)"));
+        }
+        Some(true) => match &c.rejected {
+            Some(r) if r.rejected == 0 && r.exact => {
+                c.severity = Severity::Warning;
+                c.usage_note = Some(format!("{}: a warning under the usage policy ({sentence})", r.sentence()));
+            }
+            Some(r) => c.usage_note = Some(format!("{}; breaks {}", r.sentence(), usage.clients_list())),
+            None => c.usage_note = Some(format!("breaks {} ({sentence})", usage.clients_list())),
+        },
+        None => {}
+    }
+}
 
 /// What a breaking change without a witness says under `gate.require_witness`.
 pub const UNPROVEN_NOTE: &str = " (no witness: a warning under gate.require_witness)";
@@ -258,6 +286,9 @@ pub struct Policy {
     pub today: String,
     /// `gate.require_witness`: a breaking change whose witness is `none` is a warning.
     pub require_witness: bool,
+    /// `usage:` in apidiff.yaml, when usage evidence was read: a breaking change to elements
+    /// used less than its thresholds is a warning that says why.
+    pub usage: Option<UsagePolicy>,
 }
 
 /// Why an ignore entry deserves attention.
@@ -301,6 +332,9 @@ pub fn apply(changes: Vec<Change>, policy: &Policy) -> Outcome {
                 Some(s) => c.severity = s,
                 None => continue,
             }
+        }
+        if let Some(usage) = &policy.usage {
+            weigh_usage(&mut c, usage);
         }
         if policy.require_witness && c.severity == Severity::Breaking && c.witness.as_ref().is_some_and(|w| !w.proves()) {
             c.severity = Severity::Warning;

@@ -594,7 +594,7 @@ fn broken_spec_is_reported_and_the_rest_is_checked() {
     let out = r.run(&["check", "-f", "json"]);
     assert_eq!(out.code, 2, "{out:?}");
     let v = json(&out.stdout);
-    assert_eq!(v["schema_version"], "1.2.0");
+    assert_eq!(v["schema_version"], "1.3.0");
     assert!(v["summary"]["breaking"].as_u64().unwrap() >= 1, "{v:#}");
     let errors = v["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 1, "{v:#}");

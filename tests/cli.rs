@@ -52,7 +52,7 @@ fn breaking_change_exits_one_and_json_has_the_contract_fields() {
     let o = apidiff(d.path(), &["diff", "a.yaml", "b.yaml", "--format", "json"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["schema_version"], "1.2.0");
+    assert_eq!(v["schema_version"], "1.3.0");
     let c = &v["changes"][0];
     assert_eq!(c["id"], "request-parameter-became-required");
     assert_eq!(c["severity"], "breaking");

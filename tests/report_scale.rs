@@ -64,7 +64,7 @@ fn a_storm_becomes_a_few_groups_and_json_keeps_every_change() {
     assert!(r.groups.windows(2).all(|w| w[0].severity >= w[1].severity));
 
     let v: Value = serde_json::from_str(&r.to_json()).unwrap();
-    assert_eq!(v["schema_version"], "1.2.0");
+    assert_eq!(v["schema_version"], "1.3.0");
     assert_eq!(v["changes"].as_array().unwrap().len(), r.changes.len());
     assert_eq!(v["groups"][0]["group"], v["changes"][0]["group"]);
     for key in ["group", "id", "severity", "message", "count", "operations", "locations"] {

@@ -205,7 +205,7 @@ fn the_json_report_carries_witnesses_unless_they_are_off() {
     let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/openapi/request-property-added-required");
     let on = apidiff(&case, &["diff", "base.yaml", "revision.yaml", "--format", "json"]);
     let r: serde_json::Value = serde_json::from_slice(&on.stdout).unwrap();
-    assert_eq!(r["schema_version"], "1.2.0");
+    assert_eq!(r["schema_version"], "1.3.0");
     let w = &r["changes"][0]["witness"];
     assert_eq!(w["kind"], "request", "{r}");
     assert_eq!(w["instance"], json!({}));

@@ -75,6 +75,14 @@ pub struct DiffArgs {
     /// git top level of each file (else its folder).
     #[arg(long = "ref-root", value_name = "DIR")]
     pub ref_roots: Vec<PathBuf>,
+    /// Weigh the changes by the usage evidence of this store (a folder, `postgres://` or
+    /// `s3://` URL; `config` for the store `apidiff.yaml` names): each change carries the
+    /// requests and clients of what it touches, and the config's `usage:` policy re-levels it.
+    #[arg(long, value_name = "STORE")]
+    pub usage_from: Option<String>,
+    /// The module whose usage applies (with `--usage-from`; default: the only module with evidence).
+    #[arg(long, value_name = "MODULE", requires = "usage_from")]
+    pub module: Option<String>,
 }
 
 pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
@@ -115,6 +123,7 @@ pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
         ..LoadOptions::default()
     };
     let remote = args.live.remote(&config)?;
+    let usage = usage_evidence(&args, &config, &root, policy.usage.clone().unwrap_or_default(), &today)?;
     let req = pipeline::DiffRequest {
         base: open(&args.old, &cwd, &remote, &roots)?,
         revision: open(&args.new, &cwd, &remote, &roots)?,
@@ -123,12 +132,42 @@ pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
         policy,
         now: super::context::now_ms(),
         exiting: true,
+        usage,
     };
     let mut report = pipeline::diff(req)?.report;
     super::ci::add_ai(&mut report);
     let opts = super::context::render_options(color, args.all, args.report_url.as_deref(), &config, None);
     super::ci::emit(&report, args.format, args.out.as_deref(), &opts)?;
     Ok(super::ci::verdict(&report))
+}
+
+/// The evidence of `--usage-from` and the module it is read for.
+fn usage_evidence(
+    args: &DiffArgs,
+    config: &Config,
+    root: &Path,
+    policy: crate::usage::UsagePolicy,
+    today: &str,
+) -> Result<Option<(pipeline::usage::Evidence, String)>, Error> {
+    let Some(from) = args.usage_from.as_deref() else { return Ok(None) };
+    let flag = (from != "config").then_some(from);
+    let archive = super::context::open_configured(flag, config, root)?;
+    let Some(evidence) = pipeline::usage::Evidence::read(archive.store(), policy, today)? else {
+        return Err(Error::Usage(format!("--usage-from: the store {} holds no usage evidence (apidiff usage ingest)", archive.location())));
+    };
+    let module = match &args.module {
+        Some(m) => m.clone(),
+        None => match evidence.index.modules().as_slice() {
+            [one] => one.clone(),
+            many => {
+                return Err(Error::Usage(format!(
+                    "--usage-from: the store has evidence for {} modules; name one with --module",
+                    many.len()
+                )));
+            }
+        },
+    };
+    Ok(Some((evidence, module)))
 }
 
 /// The folder whose `apidiff.yaml` applies (the current folder, else the git top level) and that

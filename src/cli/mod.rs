@@ -26,6 +26,7 @@ mod store;
 mod summary;
 #[cfg(feature = "server")]
 mod token;
+mod usage;
 mod watch;
 
 use crate::error::{Error, ErrorKind};
@@ -96,6 +97,8 @@ pub enum Command {
     Config(config::ConfigArgs),
     /// A module's latest changes, its dependants and whether the changes reach them.
     Summary(summary::SummaryArgs),
+    /// What clients really call: `usage show --module M` lists what is used and what is not.
+    Usage(usage::UsageArgs),
     /// Copy, export or import the store's history.
     Store(store::StoreArgs),
     /// Check the store: schema (repaired where possible), every snapshot's hash, every record.
@@ -151,6 +154,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Doctor(args) => doctor::run(args),
         Command::Docs(args) => docs::run(args, command()),
         Command::Summary(args) => summary::run(args),
+        Command::Usage(args) => usage::run(args),
         #[cfg(feature = "server")]
         Command::Serve(args) => serve::run(args),
         #[cfg(feature = "server")]

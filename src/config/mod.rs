@@ -6,6 +6,7 @@ use crate::diff::{Category, Severity};
 use crate::error::{Located, Result};
 pub use crate::policy::{ApprovalsFrom, FailOn, Level, Profile};
 use crate::source::text::{self, Positions};
+pub use crate::usage::UsagePolicy;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -58,6 +59,10 @@ pub struct Config {
     /// running apidiff (`--ref-root`, `APIDIFF_REF_ROOTS`), never from the repository's files.
     #[serde(default)]
     pub ref_roots: Vec<String>,
+    /// How usage evidence (`apidiff usage ingest`) weighs breaking changes: a window, thresholds,
+    /// excluded clients, and who owns each client.
+    #[serde(default)]
+    pub usage: Option<UsageSetting>,
     /// Where the settings above sit in the file, for errors that point at them.
     #[serde(skip)]
     #[schemars(skip)]
@@ -441,8 +446,20 @@ impl Config {
 
 /// The top-level settings of `apidiff.yaml`, in the order the error message lists them; a test
 /// holds this list equal to the fields of [`Config`] (and so to `config schema`).
-pub const SETTINGS: &[&str] =
-    &["modules", "store", "gate", "severity", "ignore_file", "alerts", "record", "exclude", "protobuf", "headers_env", "ref_roots"];
+pub const SETTINGS: &[&str] = &[
+    "modules",
+    "store",
+    "gate",
+    "severity",
+    "ignore_file",
+    "alerts",
+    "record",
+    "exclude",
+    "protobuf",
+    "headers_env",
+    "ref_roots",
+    "usage",
+];
 
 /// The JSON Schema of `apidiff.yaml`.
 pub fn json_schema() -> String {
@@ -450,6 +467,63 @@ pub fn json_schema() -> String {
     let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// `usage:` in apidiff.yaml (GraphQL Hive's knobs): which evidence counts and how much use makes
+/// a breaking change matter.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UsageSetting {
+    /// How far back evidence counts: `30d` (days) or `4w` (weeks); default `30d`.
+    #[serde(default)]
+    pub window: Option<String>,
+    /// A breaking change to elements with fewer requests than this in the window is a warning
+    /// (default 1: only the unused are softened).
+    #[serde(default)]
+    pub min_requests: Option<u64>,
+    /// … or with a smaller share (0.0–1.0) of the module's requests (default 0.0).
+    #[serde(default)]
+    pub min_share: Option<f64>,
+    /// Clients whose requests never count (test robots, uptime monitors).
+    #[serde(default)]
+    pub exclude_clients: Vec<String>,
+    /// Who owns each client (client name to addresses or handles): alerts about a breaking
+    /// change tell the owners of the clients it breaks.
+    #[serde(default)]
+    pub client_owners: BTreeMap<String, Vec<String>>,
+}
+
+impl UsageSetting {
+    /// The policy these settings describe (a window already checked by [`parse`]).
+    pub fn policy(&self) -> UsagePolicy {
+        let d = UsagePolicy::default();
+        UsagePolicy {
+            window_days: self.window.as_deref().and_then(parse_window).unwrap_or(d.window_days),
+            min_requests: self.min_requests.unwrap_or(d.min_requests),
+            min_share: self.min_share.unwrap_or(d.min_share),
+            exclude_clients: self.exclude_clients.clone(),
+        }
+    }
+}
+
+/// `30d` → 30, `4w` → 28; `None` for anything else (zero, no unit, over ten years).
+///
+/// ```
+/// assert_eq!(apidiff::config::parse_window("30d"), Some(30));
+/// assert_eq!(apidiff::config::parse_window("4w"), Some(28));
+/// assert_eq!(apidiff::config::parse_window("30"), None);
+/// assert_eq!(apidiff::config::parse_window("0d"), None);
+/// ```
+pub fn parse_window(s: &str) -> Option<u32> {
+    let s = s.trim();
+    let (n, unit) = s.split_at(s.len().checked_sub(1)?);
+    let n: u32 = n.parse().ok().filter(|n| *n > 0)?;
+    let days = match unit {
+        "d" => n,
+        "w" => n.checked_mul(7)?,
+        _ => return None,
+    };
+    (days <= 3660).then_some(days)
 }
 
 /// Parses and checks a configuration file. Errors name the line of the offending key.
@@ -493,6 +567,7 @@ pub fn parse(name: &str, content: &str) -> Result<Config> {
             "headers_env" => serde_json::from_value(v.clone()).map(|x| config.headers_env = x),
             "ref_roots" => serde_json::from_value(v.clone()).map(|x| config.ref_roots = x),
             "protobuf" => serde_json::from_value(v.clone()).map(|x| config.protobuf = x),
+            "usage" => serde_json::from_value(v.clone()).map(|x| config.usage = Some(x)),
             other => {
                 return Err(err(&ptr, format!("unknown setting `{other}`; expected one of {}", SETTINGS.join(", "))));
             }
@@ -603,6 +678,15 @@ impl Config {
 
 /// Cross-field checks: unique module names, known dependencies, valid globs and levels.
 fn check(config: &Config, err: &dyn Fn(&str, String) -> crate::Error) -> Result<()> {
+    if let Some(u) = &config.usage {
+        if let Some(w) = &u.window {
+            parse_window(w)
+                .ok_or_else(|| err("/usage/window", format!("usage: window `{w}` is not a number of days or weeks (`30d`, `4w`)")))?;
+        }
+        if u.min_share.is_some_and(|s| !(0.0..=1.0).contains(&s)) {
+            return Err(err("/usage/min_share", "usage: `min_share` is a share of requests, from 0.0 to 1.0".into()));
+        }
+    }
     let mut seen = std::collections::HashSet::new();
     for (i, m) in config.modules.iter().enumerate() {
         if m.name.trim().is_empty() {
@@ -833,7 +917,7 @@ mod tests {
     fn errors_point_at_the_key() {
         assert_eq!(
             e("store: x\nrecrod: true\n"),
-            "apidiff.yaml:2:1: unknown setting `recrod`; expected one of modules, store, gate, severity, ignore_file, alerts, record, exclude, protobuf, headers_env, ref_roots"
+            "apidiff.yaml:2:1: unknown setting `recrod`; expected one of modules, store, gate, severity, ignore_file, alerts, record, exclude, protobuf, headers_env, ref_roots, usage"
         );
         let m = e("modules:\n  - name: a\n    specs: [x]\n    ownrs: [b]\n");
         assert!(m.starts_with("apidiff.yaml:4:5: unknown field `ownrs`"), "{m}");

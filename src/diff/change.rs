@@ -31,6 +31,16 @@ pub struct Change {
     pub fingerprint: String,
     /// The evidence that it breaks clients, when witnesses were built (breaking changes only).
     pub witness: Option<super::witness::Witness>,
+    /// What the evidence says about the elements it touches, when usage was read.
+    pub usage: Option<crate::usage::Usage>,
+    /// Why the usage policy re-levelled it (`0 of 1.2 M requests in 30 days`), or which
+    /// clients it breaks, or what the observed values say about a tightened constraint.
+    pub usage_note: Option<String>,
+    /// For a tightened request constraint, how many observed requests the new one rejects.
+    pub rejected: Option<crate::usage::values::Rejected>,
+    /// For a tightened request constraint: the parameter or property it constrains and the new
+    /// constraint, which usage evidence tests observed values against.
+    pub constraint: Option<(crate::usage::Element, crate::usage::values::Constraint)>,
 }
 
 impl Change {
@@ -48,6 +58,10 @@ impl Change {
             after: None,
             fingerprint: String::new(),
             witness: None,
+            usage: None,
+            usage_note: None,
+            rejected: None,
+            constraint: None,
         }
     }
 

@@ -10,6 +10,7 @@ pub mod registry;
 mod rule;
 pub mod sink;
 pub mod typescript;
+mod usage;
 pub mod witness;
 
 pub use change::{Change, Options, sort_changes};

@@ -134,6 +134,9 @@ impl Notice {
                 }
                 None => {}
             }
+            if let Some(u) = crate::report::usage_line(c) {
+                s.push_str(&format!("    {u}\n"));
+            }
         }
         if self.changes.len() > top {
             s.push_str(&format!("... and {} more\n", self.changes.len() - top));
@@ -179,6 +182,9 @@ pub struct Context {
     pub unix: i64,
     /// Owners of each module (module owners, CODEOWNERS of the changed specs).
     pub owners: BTreeMap<String, Vec<String>>,
+    /// Owners of each client (`usage.client_owners`): told about breaking changes their
+    /// client calls, by the change's usage.
+    pub client_owners: BTreeMap<String, Vec<String>>,
 }
 
 /// The threshold of a channel.

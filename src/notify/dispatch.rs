@@ -139,6 +139,18 @@ pub(crate) fn build(alerts: &Alerts, module: &str, changes: &[&ReportChange], ct
             }
         }
     }
+    // The owners of the clients a breaking change breaks (by its usage) are told too.
+    for c in changes.iter().filter(|c| c.severity == crate::diff::Severity::Breaking) {
+        if let Some(crate::usage::Usage::Known(k)) = &c.usage {
+            for client in k.top_clients.iter().filter(|t| t.requests > 0) {
+                for o in ctx.client_owners.get(&client.client).into_iter().flatten() {
+                    if !owners.contains(o) {
+                        owners.push(o.clone());
+                    }
+                }
+            }
+        }
+    }
     let fps: Vec<&str> = changes.iter().map(|c| c.fingerprint.as_str()).collect();
     let fill = |t: &str| t.replace("{commit}", ctx.commit.as_deref().unwrap_or("")).replace("{module}", module);
     Notice {
@@ -166,5 +178,34 @@ pub fn deliver(channel: &Channel, alert: &Notice, ctx: &Context, retry: Retry) -
     match r {
         Ok(n) => (n, None),
         Err((n, e)) => (n, Some(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::{Change, openapi};
+    use crate::usage::{ClientCount, KnownUsage, Usage};
+
+    #[test]
+    fn the_owners_of_the_clients_a_break_reaches_are_told() {
+        let mut c = Change::new(&openapi::endpoints::ENDPOINT_REMOVED, "removed").operation("POST /pets").finish();
+        c.usage = Some(Usage::Known(KnownUsage {
+            known: true,
+            window: "30d".into(),
+            requests: 312,
+            clients: 2,
+            last_seen: None,
+            top_clients: vec![ClientCount { client: "web".into(), requests: 300 }, ClientCount { client: "mobile".into(), requests: 12 }],
+            module_requests: 1000,
+        }));
+        let rc = ReportChange::new(&c, Some("pets"), crate::policy::FailOn::Breaking);
+        let mut ctx = Context::default();
+        ctx.owners.insert("pets".into(), vec!["pets-team@example.com".into()]);
+        ctx.client_owners.insert("mobile".into(), vec!["mobile-team@example.com".into()]);
+        ctx.client_owners.insert("batch".into(), vec!["batch-team@example.com".into()]);
+        let notice = build(&Alerts::default(), "pets", &[&rc], &ctx);
+        assert_eq!(notice.owners, ["pets-team@example.com", "mobile-team@example.com"]);
+        assert!(notice.text(5).contains("usage: 312 of 1000 requests in 30 days, by web (300), mobile (12)"), "{}", notice.text(5));
     }
 }

@@ -14,5 +14,6 @@ pub(crate) fn compared(base: &Spec, rev: &Spec, options: &Options) -> crate::Res
         let (left, right) = changes.split_at_mut(mid);
         crate::deep::both(|| crate::witness::attach(base, rev, left), || crate::witness::attach(base, rev, right));
     }
+    super::usage::constraints(rev, &mut changes);
     Ok(changes)
 }

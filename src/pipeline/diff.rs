@@ -26,6 +26,8 @@ pub struct DiffRequest {
     /// The caller exits right after: the two models are not freed node by node (on a large
     /// spec that takes as long as loading it).
     pub exiting: bool,
+    /// Usage evidence and the module whose usage the changes carry (`diff --usage-from`).
+    pub usage: Option<(super::usage::Evidence, String)>,
 }
 
 /// What [`diff`] found: the report, and the format both sides are in.
@@ -39,7 +41,7 @@ pub struct Diffed {
 
 /// Loads both sides, compares them, applies the policy and builds the report.
 pub fn diff(req: DiffRequest) -> Result<Diffed> {
-    let DiffRequest { base, revision, load, options, policy, now, exiting } = req;
+    let DiffRequest { base, revision, load, options, policy, now, exiting, usage } = req;
     let what = format!("comparing {} with {}", base.name, revision.name);
     let (format, changes) = crate::deep::run(&what, || {
         let (a, b) = spec::load_pair(&base, &revision, &load)?;
@@ -51,6 +53,10 @@ pub fn diff(req: DiffRequest) -> Result<Diffed> {
         }
         Ok::<_, crate::Error>((format, changes))
     })?;
+    let mut changes = changes;
+    if let Some((evidence, module)) = &usage {
+        evidence.attach(module, &mut changes);
+    }
     let outcome = policy::apply(changes, &policy);
     let pair = SpecPair { module: None, format, base: base.name, revision: revision.name };
     let mut report = Report::build(vec![(pair, outcome)], policy.fail_on);

@@ -8,6 +8,7 @@
 
 pub mod approvals;
 mod compare;
+pub mod conformance;
 mod diff;
 mod drift;
 mod export;
@@ -19,6 +20,7 @@ mod record;
 mod request;
 pub mod rollback;
 mod summary;
+pub mod usage;
 pub mod watch;
 
 pub use crate::impact::risk::{removal_risk, risk, touched_dependants};
@@ -50,18 +52,23 @@ pub fn check(req: &Request<'_>) -> Result<Checked> {
 /// [`check`], telling `progress` about every spec loaded and compared.
 pub fn check_with(req: &Request<'_>, progress: &dyn Progress) -> Result<Checked> {
     let fail_on = req.policy.fail_on;
-    let loaded = load::load_all(req, progress)?;
+    let mut loaded = load::load_all(req, progress)?;
     let mut identity = req.identity.clone();
-    let mut notes = loaded.notes;
+    let mut notes = std::mem::take(&mut loaded.notes);
     mark_dirty(req, &loaded.specs, &loaded.removed, &mut identity, &mut notes);
 
     // Policy once over everything, so unused ignores are judged on the whole run.
-    let removals: Vec<Change> = loaded.removed.iter().map(removal_change).collect();
+    let evidence = usage::Evidence::read(req.archive.store(), req.policy.usage.clone().unwrap_or_default(), &req.policy.today)?;
+    let mut removals: Vec<Change> = loaded.removed.iter().map(removal_change).collect();
     let rev = match &req.baseline {
         Baseline::Git(rev) => rev.as_str(),
         Baseline::Archive => "",
     };
-    let vanishings: Vec<Change> = loaded.vanished.iter().map(|g| crate::diff::general::removed_since(&g.module, &g.path, rev)).collect();
+    let mut vanishings: Vec<Change> =
+        loaded.vanished.iter().map(|g| crate::diff::general::removed_since(&g.module, &g.path, rev)).collect();
+    if let Some(ev) = &evidence {
+        attach_usage(ev, &mut loaded, &mut removals, &mut vanishings);
+    }
     let all: Vec<Change> = loaded
         .specs
         .iter()
@@ -141,6 +148,19 @@ pub fn check_with(req: &Request<'_>, progress: &dyn Progress) -> Result<Checked>
     notes.extend(approvals::apply(&ledger, req.config, &owners, &req.policy.today, &identity.prs, &mut report));
     Ok(Checked { specs, removed, vanished, notes, report, owners, identity, baseline: loaded.archive_empty })
 }
+/// Usage on every change of the run: each spec's, and each removed or vanished spec's.
+fn attach_usage(ev: &usage::Evidence, loaded: &mut load::LoadedAll, removals: &mut [Change], vanishings: &mut [Change]) {
+    for s in &mut loaded.specs {
+        ev.attach(&s.module, &mut s.changes);
+    }
+    for (e, c) in loaded.removed.iter().zip(removals) {
+        ev.attach(&e.module, std::slice::from_mut(c));
+    }
+    for (g, c) in loaded.vanished.iter().zip(vanishings) {
+        ev.attach(&g.module, std::slice::from_mut(c));
+    }
+}
+
 /// HEAD does not describe a working tree whose specs have uncommitted edits: say so in the
 /// deploy id, so that `rollback --to <sha>` never lands on content that was never committed.
 fn mark_dirty(req: &Request<'_>, specs: &[load::Loaded], removed: &[Entry], id: &mut Identity, notes: &mut Vec<String>) {

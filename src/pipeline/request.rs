@@ -242,6 +242,7 @@ pub fn policy_for(root: &Path, config: &Config, severity: &[String], fail_on: Fa
         profile: config.gate.profile.unwrap_or_default(),
         require_witness: config.gate.require_witness.unwrap_or(false),
         today: today.to_string(),
+        usage: Some(config.usage.as_ref().map(crate::config::UsageSetting::policy).unwrap_or_default()),
         ..Policy::default()
     };
     for (id, level) in &config.severity {

@@ -268,6 +268,8 @@ fn notice(module: &str, locator: &str, format: Format, key: &str, cause: Option<
         clients: None,
         witness: None,
         approval: None,
+        usage: None,
+        usage_note: None,
     }
 }
 
@@ -347,6 +349,7 @@ fn send(w: &Watch, report: &Report, now: i64, owners: &std::collections::BTreeMa
         time: time::format_millis(now),
         unix: now.div_euclid(1000),
         owners: owners.clone(),
+        client_owners: std::collections::BTreeMap::new(),
     };
     notify::alert(&w.archive, &w.config.alerts, report, &ctx)
 }

@@ -304,6 +304,9 @@ fn change(s: &mut String, c: &ReportChange) {
             esc(&json)
         );
     }
+    if let Some(u) = super::usage_line(c) {
+        let _ = writeln!(s, "<p class=\"usage\">{}</p>", esc(&u));
+    }
     s.push_str("</details>\n");
 }
 

@@ -247,6 +247,9 @@ fn one(c: &ReportChange, change: &mut String, where_: &mut String) {
     if let Some(w) = &c.witness {
         let _ = write!(change, "<br>witness: {}", text(&w.line()));
     }
+    if let Some(u) = super::usage_line(c) {
+        let _ = write!(change, "<br>{}", text(&u));
+    }
 }
 
 /// An inline code span that holds any text: a fence longer than any backtick run inside.

@@ -19,7 +19,7 @@ pub mod text;
 pub use model::{
     Ai, AlertDelivery, ApprovalNote, ClientUse, Gate, ImpactedModule, MAX_CLIENTS, Meta, Report, ReportChange, SCHEMA_VERSION, Seg,
     SpecError, SpecPair, Summary, TimelineItem, Tool, anchor, first_members, json_schema, modules, pair_index, plain, primary_location,
-    reach, repo_path, rule_docs,
+    reach, repo_path, rule_docs, usage_line,
 };
 
 pub use format::{RenderOptions, ReportFormat};

@@ -41,7 +41,7 @@ pub struct Ai {
 }
 
 /// Version of the JSON report; bumped on any incompatible change to its shape.
-pub const SCHEMA_VERSION: &str = "1.2.0";
+pub const SCHEMA_VERSION: &str = "1.3.0";
 
 /// A comparison's result, as every renderer sees it.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -289,6 +289,15 @@ pub struct ReportChange {
     /// The approval that makes this change non-blocking (`apidiff approve`), inside `apidiff check`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval: Option<ApprovalNote>,
+    /// What clients really call (since 1.3.0): requests, clients, last request and busiest
+    /// clients in the usage window for the elements the change touches, or `{known: false}`
+    /// when its module has no evidence in the window. Absent when no usage was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<crate::usage::Usage>,
+    /// What the usage policy made of it (since 1.3.0): why a breaking change became a warning
+    /// (`0 of 1.2 M requests in 30 days`), or the clients a breaking change breaks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_note: Option<String>,
 }
 
 /// One alert sent (or not) by `apidiff check`.
@@ -375,6 +384,8 @@ impl ReportChange {
             clients: None,
             witness: c.witness.clone(),
             approval: None,
+            usage: c.usage.clone(),
+            usage_note: c.usage_note.clone(),
         }
     }
 }
@@ -574,6 +585,21 @@ pub fn plain(line: &[Seg]) -> String {
             Seg::Text(t) | Seg::Code(t) => t.as_str(),
         })
         .collect()
+}
+
+/// What the evidence says about a change, as one line (`usage: breaks web (300) (…)`), when
+/// usage was read.
+pub fn usage_line(c: &ReportChange) -> Option<String> {
+    let usage = c.usage.as_ref()?;
+    Some(match (&c.usage_note, usage) {
+        (Some(note), _) => format!("usage: {note}"),
+        (None, crate::usage::Usage::Known(_)) => {
+            let clients = usage.clients_list();
+            let sentence = usage.sentence().unwrap_or_default();
+            if clients.is_empty() { format!("usage: {sentence}") } else { format!("usage: {sentence}, by {clients}") }
+        }
+        (None, crate::usage::Usage::Unknown { .. }) => "usage: unknown (no evidence for this module in the window)".into(),
+    })
 }
 
 /// Where a change is best shown: the base for removals, else the revision (falling back to

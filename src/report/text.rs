@@ -233,6 +233,10 @@ fn describe_one(c: &ReportChange, change: &mut String, where_: &mut String) {
     if let Some(w) = &c.witness {
         change.push_str(&format!("\nwitness: {}", w.line()));
     }
+    if let Some(u) = super::usage_line(c) {
+        change.push('\n');
+        change.push_str(&u);
+    }
 }
 
 /// Cuts any line a table drew wider than `width` (a cell holding one unbreakable word).

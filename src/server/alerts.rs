@@ -81,6 +81,7 @@ impl NotifySink {
                     time: time::format_millis(now),
                     unix: now.div_euclid(1000),
                     owners: job.owners,
+                    client_owners: BTreeMap::new(),
                 };
                 match notify::alert(&archive, &alerts, &job.report, &ctx) {
                     Ok(deliveries) => deliveries.iter().for_each(|d| log(&notify::delivery_line(d))),

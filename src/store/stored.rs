@@ -324,6 +324,9 @@ impl From<&StoredChange> for ReportChange {
                 reason: a.reason.clone(),
                 expires: a.expires.clone(),
             }),
+            // Usage is evidence of one run's window, read again on demand.
+            usage: None,
+            usage_note: None,
         }
     }
 }

@@ -32,6 +32,14 @@ pub struct UsageBatch {
     /// they still count as evidence that the module is observed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unmatched: Vec<(String, String, String, u64)>,
+    /// Values observed for parameters and request properties (bounded statistics, never raw
+    /// requests), which tightened constraints are tested against.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<crate::usage::ValueCount>,
+    /// Shapes of sampled response bodies (pointers and types, never values), which payload
+    /// conformance compares with the description.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub responses: Vec<crate::usage::samples::ResponseShape>,
 }
 
 /// Writes a batch unless one with its id exists: `true` when written, `false` when this
@@ -62,6 +70,12 @@ pub fn load(store: &dyn Store) -> Result<UsageIndex> {
         }
         for (module, day, client, n) in &batch.unmatched {
             index.add_module_requests(module, day, client, *n);
+        }
+        for v in &batch.values {
+            index.add_values(v);
+        }
+        for r in &batch.responses {
+            index.add_response(r);
         }
     }
     Ok(index)

@@ -8,6 +8,11 @@
 //! Unknown is never read as unused: a module without evidence in the window gives
 //! `Usage::Unknown`, and only a module with evidence can say an element was not called.
 
+pub mod samples;
+pub mod values;
+
+pub use values::human;
+
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -85,6 +90,19 @@ impl Element {
     }
 }
 
+/// Observed values of one element on one day, as a usage batch stores them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValueCount {
+    /// The module.
+    pub module: String,
+    /// A [`Element::Parameter`] or request [`Element::Property`].
+    pub element: Element,
+    /// The day, `YYYY-MM-DD` (UTC).
+    pub day: String,
+    /// The statistics.
+    pub values: values::ValueStats,
+}
+
 /// Requests of one client to one element of one module on one UTC day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DailyCount {
@@ -124,7 +142,7 @@ impl Default for UsagePolicy {
 }
 
 /// One client's share of an element's use.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ClientCount {
     /// The client.
     pub client: String,
@@ -133,7 +151,7 @@ pub struct ClientCount {
 }
 
 /// What the evidence says about one element: the `usage` a change carries.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Usage {
     /// The module has evidence in the window.
@@ -146,7 +164,7 @@ pub enum Usage {
 }
 
 /// Usage of an element whose module has evidence in the window.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct KnownUsage {
     /// Always `true`.
     pub known: bool,
@@ -169,6 +187,30 @@ impl Usage {
     /// The value for a module without evidence.
     pub fn unknown() -> Usage {
         Usage::Unknown { known: false }
+    }
+
+    /// The sentence a verdict gives: `0 of 1.2 M requests in 30 days` (unknown: `None`).
+    pub fn sentence(&self) -> Option<String> {
+        match self {
+            Usage::Unknown { .. } => None,
+            Usage::Known(k) => {
+                Some(format!("{} of {} requests in {} days", human(k.requests), human(k.module_requests), k.window.trim_end_matches('d')))
+            }
+        }
+    }
+
+    /// The busiest clients as a list (`web (1200), mobile (30)`), empty when none.
+    pub fn clients_list(&self) -> String {
+        match self {
+            Usage::Unknown { .. } => String::new(),
+            Usage::Known(k) => {
+                let mut s = k.top_clients.iter().map(|c| format!("{} ({})", c.client, human(c.requests))).collect::<Vec<_>>().join(", ");
+                if k.clients > k.top_clients.len() as u64 {
+                    s.push_str(&format!(" and {} more", k.clients - k.top_clients.len() as u64));
+                }
+                s
+            }
+        }
     }
 
     /// Whether the element was used enough, under the policy, for a break of it to matter.
@@ -198,6 +240,10 @@ pub struct UsageIndex {
     elements: HashMap<(String, Element), Tally>,
     /// Per module, per (day, client): all requests, matched or not.
     modules: HashMap<String, BTreeMap<(String, String), u64>>,
+    /// Per (module, element): observed values, per day.
+    values: HashMap<(String, Element), values::Daily>,
+    /// Sampled response shapes, as stored.
+    responses: Vec<samples::ResponseShape>,
 }
 
 impl UsageIndex {
@@ -239,10 +285,14 @@ impl UsageIndex {
         })
     }
 
-    /// The usage of the elements of `module` whose operation is `operation` (any element: the
-    /// operation itself, its parameters and properties), or of exactly `element` when given, in
-    /// the window ending on `today` (`YYYY-MM-DD`).
+    /// The usage of exactly `element` of `module` in the window ending on `today` (`YYYY-MM-DD`).
     pub fn usage(&self, module: &str, element: &Element, today: &str, policy: &UsagePolicy) -> Usage {
+        self.usage_of(module, std::slice::from_ref(element), today, policy)
+    }
+
+    /// The usage of any of `elements` of `module` (a change reaching several operations through
+    /// a shared definition counts them all): requests added, clients merged across elements.
+    pub fn usage_of(&self, module: &str, elements: &[Element], today: &str, policy: &UsagePolicy) -> Usage {
         let since = window_start(today, policy.window_days);
         let module_requests = self.module_requests(module, &since, policy);
         if module_requests == 0 {
@@ -250,7 +300,9 @@ impl UsageIndex {
         }
         let mut per_client: BTreeMap<&str, u64> = BTreeMap::new();
         let mut last_seen: Option<&String> = None;
-        if let Some(t) = self.elements.get(&(module.to_string(), element.clone())) {
+        let mut seen = std::collections::HashSet::new();
+        for element in elements.iter().filter(|e| seen.insert(*e)) {
+            let Some(t) = self.elements.get(&(module.to_string(), element.clone())) else { continue };
             for ((day, client), n) in &t.by_day_client {
                 if day.as_str() >= since.as_str() && !policy.exclude_clients.contains(client) {
                     *per_client.entry(client).or_default() += n;
@@ -273,6 +325,52 @@ impl UsageIndex {
             top_clients: top,
             module_requests,
         })
+    }
+
+    /// Adds value statistics of one element on one day (see [`ValueCount`]).
+    pub fn add_values(&mut self, v: &ValueCount) {
+        self.values.entry((v.module.clone(), v.element.clone())).or_default().insert_day(&v.day, &v.values);
+    }
+
+    /// The values observed for `element` of `module` in the window, merged over its days;
+    /// `None` when none were recorded.
+    pub fn values_of(&self, module: &str, element: &Element, today: &str, policy: &UsagePolicy) -> Option<values::ValueStats> {
+        let since = window_start(today, policy.window_days);
+        self.values.get(&(module.to_string(), element.clone())).and_then(|d| d.since(&since))
+    }
+
+    /// Adds a sampled response shape.
+    pub fn add_response(&mut self, r: &samples::ResponseShape) {
+        self.responses.push(r.clone());
+    }
+
+    /// The response shapes of `module` sampled in the window.
+    pub fn responses_of(&self, module: &str, today: &str, policy: &UsagePolicy) -> Vec<&samples::ResponseShape> {
+        let since = window_start(today, policy.window_days);
+        self.responses.iter().filter(|r| r.module == module && r.day >= since).collect()
+    }
+
+    /// The modules with any evidence, sorted.
+    pub fn modules(&self) -> Vec<String> {
+        let mut m: Vec<String> = self.modules.keys().cloned().collect();
+        m.sort();
+        m
+    }
+
+    /// Requests to `module` in the window, per client (excluded clients left out), busiest first.
+    pub fn clients_of(&self, module: &str, today: &str, policy: &UsagePolicy) -> Vec<ClientCount> {
+        let since = window_start(today, policy.window_days);
+        let mut per: BTreeMap<&str, u64> = BTreeMap::new();
+        if let Some(m) = self.modules.get(module) {
+            for ((day, client), n) in m {
+                if day.as_str() >= since.as_str() && !policy.exclude_clients.contains(client) {
+                    *per.entry(client).or_default() += n;
+                }
+            }
+        }
+        let mut out: Vec<ClientCount> = per.into_iter().map(|(c, n)| ClientCount { client: c.to_string(), requests: n }).collect();
+        out.sort_by(|a, b| b.requests.cmp(&a.requests).then_with(|| a.client.cmp(&b.client)));
+        out
     }
 
     /// Every element of `module` with evidence, with its requests in the window, most used first.

@@ -90,6 +90,7 @@ pub(crate) fn send_alerts(req: &crate::pipeline::Request<'_>, checked: &mut crat
         time: crate::time::format_millis(id.now),
         unix: id.now.div_euclid(1000),
         owners: checked.owners.owners.clone(),
+        client_owners: req.config.usage.as_ref().map(|u| u.client_owners.clone()).unwrap_or_default(),
     };
     let deliveries = crate::notify::alert(req.archive, &req.config.alerts, &checked.report, &ctx)?;
     for d in &deliveries {

@@ -14,7 +14,7 @@ pub use output::{ColorChoice, Exit};
 pub(crate) use output::{out, out_bytes};
 pub use repo::Common;
 pub(super) use repo::{Ctx, actor, discovery, proto_category, ref_root_flags};
-pub(super) use store::{checked_urls, open, settings};
+pub(super) use store::{checked_urls, open, open_configured, settings};
 
 pub(super) use crate::ids::short;
 pub(super) use crate::time::{now_ms, today};

@@ -1,0 +1,271 @@
+//! Usage on changes: each change of a module gets the [`Usage`] of the elements it touches
+//! ([`Change::elements`]) from the evidence in the store, before the policy weighs it
+//! (`policy::apply` re-levels by it); and `usage show`'s view of one module ([`show`]): what is
+//! used, and the safe-to-remove list (operations of its description nobody called in the
+//! window while the module has evidence).
+
+use crate::diff::Change;
+use crate::error::Result;
+use crate::spec::Spec;
+use crate::spec::graphql::RootOp;
+use crate::usage::values::Constraint;
+use crate::usage::{Element, Usage, UsageIndex, UsagePolicy};
+use serde::Serialize;
+
+/// The evidence a run weighs changes with: the index, the policy's window and today.
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    /// Every usage batch of the store, folded.
+    pub index: UsageIndex,
+    /// The window, thresholds and excluded clients.
+    pub policy: UsagePolicy,
+    /// Today (`YYYY-MM-DD`): the window ends here.
+    pub today: String,
+}
+
+impl Evidence {
+    /// Reads the store's usage batches; `None` when it holds none (reports then stay as they
+    /// were: no `usage` on any change).
+    pub fn read(store: &dyn crate::store::Store, policy: UsagePolicy, today: &str) -> Result<Option<Evidence>> {
+        if !store.exists()? || store.list(crate::store::usage::USAGE)?.is_empty() {
+            return Ok(None);
+        }
+        let index = crate::store::usage::load(store)?;
+        Ok(Some(Evidence { index, policy, today: today.to_string() }))
+    }
+
+    /// Sets `usage` on each change of `module`: the evidence for its elements, or
+    /// `{known: false}` when the module has none in the window or the change touches nothing
+    /// countable.
+    pub fn attach(&self, module: &str, changes: &mut [Change]) {
+        for c in changes {
+            if let Some((e, k)) = &c.constraint {
+                c.rejected = self.index.values_of(module, e, &self.today, &self.policy).map(|v| v.rejected(k));
+            }
+            let elements = c.elements();
+            c.usage = Some(if elements.is_empty() {
+                Usage::unknown()
+            } else {
+                self.index.usage_of(module, &elements, &self.today, &self.policy)
+            });
+        }
+    }
+}
+
+/// Marks each tightened request constraint of an OpenAPI comparison (a breaking request-side
+/// change whose pointer ends in `maxLength`, `minLength`, `maximum`, `minimum`, `enum` or
+/// `pattern`) with the parameter or body property it constrains and the revision's new value,
+/// read from the revision's document. Linear in the changes.
+pub(crate) fn constraints(rev: &Spec, changes: &mut [Change]) {
+    let Spec::OpenApi(api) = rev else { return };
+    for c in changes.iter_mut() {
+        if c.rule.direction != crate::diff::Direction::Request || c.rule.severity != crate::diff::Severity::Breaking {
+            continue;
+        }
+        let (Some(loc), Some(op)) = (c.revision.as_ref(), c.operation.as_deref()) else { continue };
+        let Some((method, path)) = op.split_once(' ') else { continue };
+        let doc = api.docs.docs.iter().position(|d| d.input.name == loc.file && d.stands_for.is_none()).unwrap_or(0) as u32;
+        let segs: Vec<String> = loc.pointer.split('/').skip(1).map(crate::source::text::unescape_segment).collect();
+        let Some((keyword, parent)) = segs.split_last() else { continue };
+        let node = |segs: &[String]| {
+            let ptr: String = segs.iter().map(|s| format!("/{}", crate::source::text::escape_segment(s))).collect();
+            api.docs.get(&crate::spec::refs::NodeId { doc, ptr })
+        };
+        let Some(schema) = node(parent) else { continue };
+        let Some(constraint) = constraint_of(keyword, schema) else { continue };
+        let element = if let Some(i) = parent.iter().position(|s| s == "parameters") {
+            let Some(p) = node(&parent[..(i + 2).min(parent.len())]) else { continue };
+            let (Some(name), Some(place)) = (p.get("name").and_then(|v| v.as_str()), p.get("in").and_then(|v| v.as_str())) else {
+                continue;
+            };
+            let name = if place == "header" { name.to_ascii_lowercase() } else { name.to_string() };
+            Element::Parameter { method: method.into(), path: path.into(), location: place.into(), name }
+        } else {
+            let Some(start) =
+                parent.iter().position(|s| s == "schema" || s == "schemas").map(|i| i + 1 + usize::from(parent[i] == "schemas"))
+            else {
+                continue;
+            };
+            let mut pointer = String::new();
+            let mut i = start;
+            while i < parent.len() {
+                match parent[i].as_str() {
+                    "properties" if i + 1 < parent.len() => {
+                        pointer.push('/');
+                        pointer.push_str(&crate::source::text::escape_segment(&parent[i + 1]));
+                        i += 2;
+                    }
+                    "items" => {
+                        pointer.push_str("/*");
+                        i += 1;
+                    }
+                    _ => i += 1,
+                }
+            }
+            Element::Property { method: method.into(), path: path.into(), direction: "request".into(), pointer }
+        };
+        c.constraint = Some((element, constraint));
+    }
+}
+
+/// The constraint `keyword` sets in `schema`, as a test of one value.
+fn constraint_of(keyword: &str, schema: &serde_json::Value) -> Option<Constraint> {
+    let v = schema.get(keyword)?;
+    Some(match keyword {
+        "maxLength" => Constraint::MaxLength(v.as_u64()?),
+        "minLength" => Constraint::MinLength(v.as_u64()?),
+        "maximum" => Constraint::Maximum(v.as_f64()?),
+        "minimum" => Constraint::Minimum(v.as_f64()?),
+        "enum" => Constraint::Enum(v.as_array()?.iter().map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string)).collect()),
+        "pattern" => Constraint::Pattern(regex::RegexBuilder::new(v.as_str()?).size_limit(1 << 20).build().ok()?),
+        _ => return None,
+    })
+}
+
+/// One operation of a module in `usage show`.
+#[derive(Debug, Clone, Serialize)]
+pub struct OperationUse {
+    /// `GET /pets`, `Query.user`, `acme.v1.Users/Find`.
+    pub operation: String,
+    /// Requests in the window.
+    pub requests: u64,
+    /// Distinct clients.
+    pub clients: u64,
+    /// The last request's time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<String>,
+}
+
+/// What `usage show --module M` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Shown {
+    /// The module.
+    pub module: String,
+    /// Whether the module has evidence in the window (else nothing below means "unused").
+    pub known: bool,
+    /// The window (`30d`).
+    pub window: String,
+    /// All requests to the module in the window.
+    pub requests: u64,
+    /// The module's clients, busiest first.
+    pub clients: Vec<crate::usage::ClientCount>,
+    /// Operations with requests, busiest first.
+    pub used: Vec<OperationUse>,
+    /// Operations of the description with no request in the window: safe to remove, as far as
+    /// the evidence goes (empty when the module has no evidence).
+    pub unused: Vec<String>,
+    /// Sampled responses that differ from the description (payload conformance, drift kind).
+    pub conformance: Vec<super::conformance::Finding>,
+}
+
+/// The operations a description declares, as usage elements: HTTP operations, GraphQL root
+/// fields, protobuf RPCs.
+pub fn operations_of(spec: &Spec) -> Vec<Element> {
+    match spec {
+        Spec::OpenApi(api) => {
+            api.operations.values().map(|o| Element::Operation { method: o.method.to_ascii_uppercase(), path: o.path.clone() }).collect()
+        }
+        Spec::GraphQl(schema) => {
+            let roots = [RootOp::Query, RootOp::Mutation, RootOp::Subscription];
+            roots
+                .iter()
+                .filter_map(|r| schema.root(*r))
+                .filter_map(|name| schema.types.get(name))
+                .flat_map(|t| t.fields.keys().map(|f| Element::Field { parent: t.name.clone(), field: f.clone() }))
+                .collect()
+        }
+        Spec::Protobuf(p) => p
+            .files
+            .iter()
+            .filter(|f| f.own)
+            .flat_map(|f| &f.services)
+            .flat_map(|s| s.methods.iter().map(|m| Element::Rpc { service: s.full_name.clone(), method: m.name.clone() }))
+            .collect(),
+        Spec::AsyncApi(_) | Spec::TypeScript(_) => Vec::new(),
+    }
+}
+
+/// What `usage show` asks.
+#[derive(Debug)]
+pub struct ShowRequest<'a> {
+    /// The repository root (its specs are discovered as `check` does).
+    pub root: &'a std::path::Path,
+    /// The configuration (modules, `usage:` policy).
+    pub config: &'a crate::config::Config,
+    /// The store holding the evidence.
+    pub store: &'a dyn crate::store::Store,
+    /// The module.
+    pub module: &'a str,
+    /// Today (`YYYY-MM-DD`).
+    pub today: &'a str,
+}
+
+/// `usage show --module M`: discovers the module's specs in the working tree, reads the
+/// evidence, and lists what is used and what is not.
+pub fn show_module(req: &ShowRequest<'_>) -> Result<Shown> {
+    let policy = req.config.usage.as_ref().map(crate::config::UsageSetting::policy).unwrap_or_default();
+    let evidence = Evidence::read(req.store, policy.clone(), req.today)?.unwrap_or_else(|| Evidence {
+        index: UsageIndex::new(),
+        policy,
+        today: req.today.to_string(),
+    });
+    let found = crate::discover::discover(req.root, req.config)?;
+    let load = super::load_options(req.root, req.config)?;
+    let mut specs = Vec::new();
+    for f in found.specs.iter().filter(|f| f.module == req.module) {
+        let input = crate::source::Input::open(&f.path, req.root)?;
+        specs.push(crate::spec::load(&input, &load)?);
+    }
+    let mut shown = show(&evidence, req.module, specs.first());
+    // A module of several specs: every spec's operations count.
+    for spec in specs.iter().skip(1) {
+        let more = show(&evidence, req.module, Some(spec));
+        shown.unused.extend(more.unused.into_iter().filter(|u| !shown.used.iter().any(|o| &o.operation == u)));
+    }
+    shown.unused.sort();
+    shown.unused.dedup();
+    let shapes = evidence.index.responses_of(req.module, req.today, &evidence.policy);
+    for spec in &specs {
+        if let Spec::OpenApi(api) = spec {
+            shown.conformance.extend(super::conformance::conformance(api, &shapes));
+        }
+    }
+    Ok(shown)
+}
+
+/// Lists what of `module`'s description (`spec`, when one was loaded) is used and what is not.
+pub fn show(evidence: &Evidence, module: &str, spec: Option<&Spec>) -> Shown {
+    let policy = &evidence.policy;
+    let today = evidence.today.as_str();
+    let mut used = Vec::new();
+    let mut unused = Vec::new();
+    let known = evidence.index.knows(module, &crate::usage::window_start(today, policy.window_days), policy);
+    let mut ops: Vec<Element> = spec.map(operations_of).unwrap_or_default();
+    for (e, n) in evidence.index.elements_of(module, today, policy) {
+        if n > 0 && matches!(e, Element::Operation { .. } | Element::Field { .. } | Element::Rpc { .. }) && !ops.contains(&e) {
+            ops.push(e);
+        }
+    }
+    for e in &ops {
+        match evidence.index.usage(module, e, today, policy) {
+            Usage::Known(k) if k.requests > 0 => {
+                used.push(OperationUse { operation: e.operation(), requests: k.requests, clients: k.clients, last_seen: k.last_seen })
+            }
+            Usage::Known(_) => unused.push(e.operation()),
+            Usage::Unknown { .. } => {}
+        }
+    }
+    used.sort_by(|a, b| b.requests.cmp(&a.requests).then_with(|| a.operation.cmp(&b.operation)));
+    unused.sort();
+    let clients = evidence.index.clients_of(module, today, policy);
+    Shown {
+        module: module.to_string(),
+        known,
+        window: format!("{}d", policy.window_days),
+        requests: clients.iter().map(|c| c.requests).sum(),
+        clients,
+        used,
+        unused,
+        conformance: Vec::new(),
+    }
+}
