@@ -102,6 +102,7 @@ fn identity(root: &Path, deploy: Option<String>) -> Identity {
         now: now_ms(),
         via: "run",
         pr: None,
+        transitions: false,
     }
 }
 

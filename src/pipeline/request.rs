@@ -65,6 +65,10 @@ pub struct Identity {
     pub via: &'static str,
     /// The pull (merge) request the run checks, when it checks one: approvals scoped to it apply.
     pub pr: Option<u64>,
+    /// Each entry's deploy is `live-` and the id of the entry it follows (`live-new` for a
+    /// baseline) instead of `deploy`, so the same transition recorded twice (a retried poll, two
+    /// watchers) is one entry: the watch loop's entries are keyed by module, source and content.
+    pub transitions: bool,
 }
 
 /// Everything the pipeline needs, passed in explicitly.

@@ -287,6 +287,7 @@ pub(super) async fn register(State(state): S, Extension(caller): C, b: Body<Regi
         now: now_ms(),
         via: "register",
         pr: None,
+        transitions: false,
     };
     blocking(move || {
         crate::deep::run("the register request", move || {

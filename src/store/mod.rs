@@ -26,6 +26,7 @@ mod archive;
 
 pub mod copy;
 pub mod fs;
+pub mod leases;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod privacy;
@@ -141,6 +142,9 @@ impl Store for Mirrored {
     }
     fn check_schema(&self) -> Result<SchemaStatus> {
         self.primary.check_schema()
+    }
+    fn leases(&self, holder: &str) -> Result<Box<dyn leases::Leases>> {
+        self.primary.leases(holder)
     }
 }
 impl Archive {
