@@ -312,8 +312,8 @@ fn fresh_database_gets_its_schema_and_repairs_it() {
     let r = seeded();
     let out = r.at(&pg.url(), &["check", "--record"]);
     assert_eq!(out.code, 0, "{out:?}");
-    assert!(out.stderr.contains("applied migration 0001_init"), "{out:?}");
-    assert_eq!(pg.count("SELECT count(*) FROM schema_migrations"), 1);
+    assert!(out.stderr.contains("applied migrations 0001_init, 0002_watch"), "{out:?}");
+    assert_eq!(pg.count("SELECT count(*) FROM schema_migrations"), 2);
     assert!(pg.has("table", "changes") && pg.has("index", "diffs_time_idx"));
     // The second start has nothing to do and says nothing about it.
     let out = r.at(&pg.url(), &["history"]);
@@ -378,13 +378,13 @@ fn ten_runners_migrate_once() {
         })
         .collect();
     let runs: Vec<Run> = children.into_iter().map(|c| finish(c.wait_with_output().unwrap())).collect();
-    let migrated = runs.iter().filter(|o| o.stderr.contains("applied migration 0001_init")).count();
+    let migrated = runs.iter().filter(|o| o.stderr.contains("applied migrations 0001_init, 0002_watch")).count();
     assert_eq!(migrated, 1, "{runs:#?}");
     for o in &runs {
         assert!(!o.stderr.contains("repaired"), "{o:?}");
         assert_eq!(o.code, 2, "no store recorded yet: {o:?}");
     }
-    assert_eq!(pg.count("SELECT count(*) FROM schema_migrations"), 1);
+    assert_eq!(pg.count("SELECT count(*) FROM schema_migrations"), 2);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -535,7 +535,7 @@ fn eight_concurrent_records_on_postgres() {
     concurrent_records(&pg.url());
     assert_eq!(pg.count("SELECT count(*) FROM diffs"), 20);
     assert_eq!(pg.count("SELECT count(*) FROM snapshots"), 20);
-    assert_eq!(pg.count("SELECT count(*) FROM schema_migrations"), 1);
+    assert_eq!(pg.count("SELECT count(*) FROM schema_migrations"), 2);
 }
 
 #[test]

@@ -593,7 +593,9 @@ fn check(config: &Config, err: &dyn Fn(&str, String) -> crate::Error) -> Result<
             if !crate::source::live::is_live(l) {
                 return Err(err(
                     &format!("/modules/{i}/live/{j}"),
-                    format!("`{l}` is not a live locator (expected http(s)://, graphql+http(s)://, grpc(s)://host:port or file:///absolute/path)"),
+                    format!(
+                        "`{l}` is not a live locator (expected http(s)://, graphql+http(s)://, grpc(s)://host:port or file:///absolute/path)"
+                    ),
                 ));
             }
         }

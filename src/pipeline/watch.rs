@@ -14,11 +14,11 @@ use crate::policy::FailOn;
 use crate::report::{AlertDelivery, Report, ReportChange};
 use crate::source::http::{Remote, redact};
 use crate::source::live::{self, Answer, Seen};
-use crate::spec::bundle::Bundle;
-use crate::store::leases::{self, Done, Leases};
 use crate::spec::LoadOptions;
+use crate::spec::bundle::Bundle;
 use crate::spec::bundle::sha256_hex;
 use crate::store::Archive;
+use crate::store::leases::{self, Done, Leases};
 use crate::time::{self, now_ms};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
@@ -270,7 +270,8 @@ impl Past {
     fn last(&mut self, w: &Watch, module: &str, locator: &str) -> Result<(Option<String>, Format)> {
         if self.last.is_none() {
             let entries = w.archive.entries()?;
-            let latest = Archive::latest(&entries).into_iter().map(|e| ((e.module.clone(), e.spec.clone()), (e.snapshot.clone(), e.format)));
+            let latest =
+                Archive::latest(&entries).into_iter().map(|e| ((e.module.clone(), e.spec.clone()), (e.snapshot.clone(), e.format)));
             self.last = Some(latest.collect());
         }
         Ok(self.last.as_ref().and_then(|l| l.get(&(module.to_string(), locator.to_string()))).cloned().unwrap_or((None, Format::Any)))
@@ -401,7 +402,13 @@ fn notice(module: &str, locator: &str, format: Format, key: &str, cause: Option<
 
 /// Checks the sources that served something new (with drift), alerts, records, and fills in
 /// their states among `statuses`; returns the alerts sent and the gate's blocking count.
-fn check_and_record(w: &Watch, now: i64, time: &str, given: Vec<Given>, statuses: &mut [SourceStatus]) -> Result<(Vec<AlertDelivery>, usize)> {
+fn check_and_record(
+    w: &Watch,
+    now: i64,
+    time: &str,
+    given: Vec<Given>,
+    statuses: &mut [SourceStatus],
+) -> Result<(Vec<AlertDelivery>, usize)> {
     let today = &time[..10.min(time.len())];
     let fail_on = w.config.gate.fail_on.unwrap_or_default();
     let req = Request {

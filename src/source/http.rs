@@ -336,9 +336,7 @@ impl HttpFetch {
             .into_iter()
             .filter_map(|(h, v)| Some((h, HeaderValue::from_str(v?).ok()?)))
             .collect();
-        let resp = self
-            .send(|c| validators.iter().fold(c.get(url), |r, (h, v)| r.header(h.clone(), v.clone())))
-            .map_err(fail)?;
+        let resp = self.send(|c| validators.iter().fold(c.get(url), |r, (h, v)| r.header(h.clone(), v.clone()))).map_err(fail)?;
         let status = resp.status();
         if status == reqwest::StatusCode::NOT_MODIFIED {
             return Ok(Conditional::NotModified);

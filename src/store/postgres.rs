@@ -802,6 +802,13 @@ impl super::leases::Leases for PgLeases {
         let every = every.as_secs_f64();
         self.0.with("hand back leases", |c| {
             let mut tx = c.transaction()?;
+            // Logged as of when the poll began (the claim), so a log reads once per interval.
+            tx.execute(
+                "INSERT INTO watch_polls (source, holder, polled_at, outcome) \
+                 SELECT d.source, $1, coalesce(w.claimed_at, now()), d.outcome FROM unnest($2::text[], $3::text[]) AS d(source, outcome) \
+                 LEFT JOIN watch_sources w ON w.source = d.source AND w.holder = $1",
+                &[&holder, &keys, &outcomes],
+            )?;
             // Next due one interval after the claim, so the schedule does not drift by the poll's length.
             tx.execute(
                 "UPDATE watch_sources w SET holder = NULL, expires_at = NULL, polled_at = now(), \
@@ -810,10 +817,6 @@ impl super::leases::Leases for PgLeases {
                  FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS d(source, etag, modified, hash) \
                  WHERE w.source = d.source AND w.holder = $1",
                 &[&holder, &every, &keys, &etags, &modified, &hashes],
-            )?;
-            tx.execute(
-                "INSERT INTO watch_polls (source, holder, outcome) SELECT d.source, $1, d.outcome FROM unnest($2::text[], $3::text[]) AS d(source, outcome)",
-                &[&holder, &keys, &outcomes],
             )?;
             tx.execute("DELETE FROM watch_polls WHERE polled_at < now() - make_interval(days => $1::float8::int)", &[&POLL_LOG_DAYS])?;
             tx.commit()

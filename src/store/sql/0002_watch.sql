@@ -18,7 +18,8 @@ CREATE TABLE IF NOT EXISTS watch_sources (
 CREATE TABLE IF NOT EXISTS watch_polls (
     source text NOT NULL,
     holder text NOT NULL,
-    polled_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    polled_at timestamptz NOT NULL,
+    finished_at timestamptz NOT NULL DEFAULT clock_timestamp(),
     outcome text NOT NULL
 );
 
