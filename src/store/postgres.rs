@@ -843,6 +843,8 @@ mod tests {
             "annotations",
             "alerts",
             "audit_log",
+            "watch_sources",
+            "watch_polls",
         ] {
             assert!(names.contains(&t), "{t}: {names:?}");
         }
