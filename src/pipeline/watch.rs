@@ -306,9 +306,19 @@ fn poll_batch(
                         notices.push(notice(module, &locator, past.last(w, module, &locator)?.1, &key, None));
                     }
                 }
-                if let Answer::New(input) = answer {
-                    let bundle = Bundle { format: String::new(), entry: input.name.clone(), files: [(input.name, input.text)].into() };
-                    given.push(Given { module: module.to_string(), bundle });
+                match answer {
+                    Answer::New(input) => {
+                        let bundle = Bundle { format: String::new(), entry: input.name.clone(), files: [(input.name, input.text)].into() };
+                        given.push(Given { module: module.to_string(), bundle });
+                    }
+                    // The committed spec may have moved even if the service did not: drift is
+                    // checked again, with what the service served last (its archived snapshot).
+                    Answer::Same if drifts(w, module) => {
+                        if let Some(snap) = past.last(w, module, &locator)?.0 {
+                            given.push(Given { module: module.to_string(), bundle: w.archive.snapshot(&snap)? });
+                        }
+                    }
+                    Answer::Same => {}
                 }
                 (State::Unchanged, back, seen)
             }
@@ -339,6 +349,13 @@ fn poll_batch(
         d.outcome = s.state.name().to_string();
     }
     Ok(done)
+}
+
+/// Whether a source of `module` is checked for drift: the module has committed specs and
+/// `gate.drift` is not `off`.
+fn drifts(w: &Watch, module: &str) -> bool {
+    w.config.gate.drift.unwrap_or(crate::policy::Level::Warning).severity().is_some()
+        && w.config.module(module).is_some_and(|m| !m.specs.is_empty())
 }
 
 impl State {
