@@ -183,7 +183,7 @@ fn three_watchers_on_postgres_share_the_sources_and_survive_a_kill_9() {
     let every = EVERY.as_secs_f64();
     let mut problems = Vec::new();
     for (source, times) in &polls {
-        let mut last = times.iter().copied().filter(|t| *t <= window).last().unwrap_or(window);
+        let mut last = times.iter().copied().rfind(|t| *t <= window).unwrap_or(window);
         for &t in times.iter().filter(|t| **t > window) {
             if t - last < every - 0.05 {
                 problems.push(format!("{source}: polled twice within an interval ({:.2} s apart)", t - last));

@@ -65,6 +65,7 @@ pub fn generate(cli: clap::Command) -> String {
     s.push_str(&tracker_section());
     s.push_str(DASHBOARD);
     s.push_str(HISTORY);
+    s.push_str(WATCH);
     s.push_str(FAQ);
     while s.ends_with("\n\n") {
         s.pop();
@@ -588,6 +589,8 @@ fn sample(doc: &Value, schema: &Value, depth: usize) -> Value {
 const DASHBOARD: &str = include_str!("../../docs/guide/dashboard.md");
 
 const HISTORY: &str = include_str!("../../docs/guide/history.md");
+
+const WATCH: &str = include_str!("../../docs/guide/watch.md");
 
 const FAQ: &str = include_str!("../../docs/guide/faq.md");
 

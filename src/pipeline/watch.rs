@@ -243,9 +243,14 @@ fn renewing<T>(leases: &dyn Leases, holder: &str, keys: &[String], ttl: Duration
 /// outages (from `live-events`) and each source's last snapshot and format (from the entries).
 #[derive(Debug, Default)]
 struct Past {
-    outages: Option<HashMap<(String, String), (String, Option<String>)>>,
-    last: Option<HashMap<(String, String), (Option<String>, Format)>>,
+    /// Per (module, locator): the open outage's key and the last snapshot it names.
+    outages: Option<HashMap<Place, (String, Option<String>)>>,
+    /// Per (module, locator): the last snapshot archived and its format.
+    last: Option<HashMap<Place, (Option<String>, Format)>>,
 }
+
+/// A live source's place: its module and its locator (without credentials).
+type Place = (String, String);
 
 impl Past {
     /// The outage of `module`'s `locator` not followed by a recovery yet: its key and the last
