@@ -334,3 +334,19 @@ fn a_304_answer_is_neither_parsed_nor_recorded() {
     assert!(watch().contains(&format!("{locator}: module `pets`: unchanged")));
     assert_eq!(entries(), 2);
 }
+
+#[test]
+fn a_source_that_cannot_be_checked_is_read_again_on_the_next_poll() {
+    let d = tempfile::tempdir().unwrap();
+    let (hook, _) = webhook();
+    sources(d.path(), 1, &hook);
+    std::fs::write(d.path().join("sources/s0000.yaml"), "openapi: 3.0.3\npaths: [not, a, map").unwrap();
+    for _ in 0..2 {
+        let o = run(d.path(), &["watch", "--once"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(stderr(&o).contains("cannot be checked"), "the same bytes are reported again, never taken as unchanged: {}", stderr(&o));
+    }
+    // Once it can be read, it is recorded.
+    std::fs::write(d.path().join("sources/s0000.yaml"), spec(0, false)).unwrap();
+    assert!(stderr(&run(d.path(), &["watch", "--once"])).contains("baseline recorded"));
+}

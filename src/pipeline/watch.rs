@@ -350,8 +350,12 @@ fn poll_batch(
         report.changes = notices;
         polled.alerts.extend(send(w, &report, now, &Default::default())?);
     }
-    for (d, s) in done.iter_mut().zip(&polled.sources[first..]) {
+    for ((d, s), (_, before)) in done.iter_mut().zip(&polled.sources[first..]).zip(batch) {
         d.outcome = s.state.name().to_string();
+        // What could not be checked is not remembered: the next poll reads and reports it again.
+        if matches!(s.state, State::Failed { .. }) {
+            d.seen = before.clone();
+        }
     }
     Ok(done)
 }
