@@ -216,13 +216,20 @@ pub fn poll_with(locator: &str, clients: &Clients, seen: &Seen) -> Result<(Answe
         }
         Some(Protocol::File) => {
             let path = file_path(locator).map_err(fail)?;
+            // A file's `Last-Modified` is its size and modification time, kept only when that
+            // time is over two seconds old (a later write then always moves it): the same
+            // stamp again is the same file, not even read. Otherwise it is streamed into the hash.
+            let stamp = stamp(&path);
+            if seen.sha256.is_some() && stamp.is_some() && seen.last_modified == stamp {
+                return Ok((Answer::Same, seen.clone()));
+            }
             let hash = super::hash_limited(&path, &name, super::MAX_FILE_BYTES)?;
             if seen.sha256.as_deref() == Some(hash.as_str()) {
-                return Ok((Answer::Same, seen.clone()));
+                return Ok((Answer::Same, Seen { last_modified: stamp, ..seen.clone() }));
             }
             // The hash remembered is that of the bytes loaded (the file may change in between).
             let bytes = super::read_limited(&path, &name, super::MAX_FILE_BYTES)?;
-            let now = Seen { sha256: Some(sha256(&bytes)), ..Seen::default() };
+            let now = Seen { sha256: Some(sha256(&bytes)), last_modified: stamp, ..Seen::default() };
             let text = super::into_text(&name, bytes)?;
             Ok((Answer::New(Input { name, path, text, fetch: Arc::new(NoSiblings) }), now))
         }
@@ -244,6 +251,16 @@ pub fn poll_all(sources: &[(String, Seen)], remote: &Remote, concurrency: usize)
     let clients = Clients::new(remote);
     let locators: Vec<String> = sources.iter().map(|(l, _)| l.clone()).collect();
     bounded(&locators, concurrency, PER_HOST, |i, locator| poll_with(locator, &clients, &sources[i].1))
+}
+
+/// A regular file's size and modification time (nanoseconds), when that time is over two
+/// seconds old; `None` for anything else.
+fn stamp(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok().filter(std::fs::Metadata::is_file)?;
+    let modified = meta.modified().ok()?;
+    let age = std::time::SystemTime::now().duration_since(modified).ok()?;
+    let since_epoch = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
+    (age > std::time::Duration::from_secs(2)).then(|| format!("{} bytes, modified {} ns", meta.len(), since_epoch.as_nanos()))
 }
 
 fn sha256(bytes: &[u8]) -> String {
