@@ -335,7 +335,7 @@ fn fresh_database_gets_its_schema_and_repairs_it() {
     assert_eq!(pg.count("SELECT count(*) FROM dependencies"), 1);
 
     pg.sql(
-        "DROP TABLE changes; DROP TABLE modules CASCADE; DROP INDEX diffs_time_idx; ALTER TABLE diffs DROP CONSTRAINT diffs_snapshot_fkey",
+        "DROP TABLE changes; DROP TABLE modules CASCADE; DROP INDEX diffs_time_idx; ALTER TABLE diffs DROP CONSTRAINT diffs_snapshot_fkey; DROP TABLE watch_polls; DROP INDEX watch_sources_due_at_idx",
     );
     assert!(!pg.has("table", "changes") && !pg.has("table", "modules") && !pg.has("index", "diffs_time_idx"));
     let out = r.at(&pg.url(), &["history", "-f", "json"]);
@@ -348,6 +348,8 @@ fn fresh_database_gets_its_schema_and_repairs_it() {
         "constraint diffs_snapshot_fkey",
         "constraint diffs_module_fkey",
         "constraint snapshots_module_fkey",
+        "table watch_polls",
+        "index watch_sources_due_at_idx",
         "derived rows of 3 entries",
     ] {
         assert!(out.stderr.contains(what), "{what}: {out:?}");

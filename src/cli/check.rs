@@ -121,6 +121,7 @@ fn identity(root: &Path, deploy: Option<String>) -> Identity {
         now: now_ms(),
         via: "run",
         prs: Vec::new(),
+        transitions: false,
     }
 }
 

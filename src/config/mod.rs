@@ -180,8 +180,9 @@ pub struct Module {
     #[serde(default)]
     pub depends_on: Vec<Dependency>,
     /// Live sources: running services that describe themselves (`https://api/openapi.json`,
-    /// `graphql+https://api/graphql`, `grpc://host:port`). A module may have specs, live sources,
-    /// or both (then `check --live` also reports drift between them).
+    /// `graphql+https://api/graphql`, `grpc://host:port`), or documents a service writes
+    /// (`file:///srv/api/openapi.yaml`). A module may have specs, live sources, or both (then
+    /// `check --live` also reports drift between them).
     #[serde(default)]
     pub live: Vec<String>,
 }
@@ -709,7 +710,9 @@ fn check(config: &Config, err: &dyn Fn(&str, String) -> crate::Error) -> Result<
             if !crate::source::live::is_live(l) {
                 return Err(err(
                     &format!("/modules/{i}/live/{j}"),
-                    format!("`{l}` is not a live locator (expected http(s)://, graphql+http(s):// or grpc(s)://host:port)"),
+                    format!(
+                        "`{l}` is not a live locator (expected http(s)://, graphql+http(s)://, grpc(s)://host:port or file:///absolute/path)"
+                    ),
                 ));
             }
         }

@@ -65,6 +65,7 @@ pub fn generate(cli: clap::Command) -> String {
     s.push_str(&tracker_section());
     s.push_str(DASHBOARD);
     s.push_str(HISTORY);
+    s.push_str(WATCH);
     s.push_str(FLEET);
     s.push_str(FAQ);
     while s.ends_with("\n\n") {
@@ -591,6 +592,7 @@ const DASHBOARD: &str = include_str!("../../docs/guide/dashboard.md");
 const HISTORY: &str = include_str!("../../docs/guide/history.md");
 
 const FLEET: &str = include_str!("../../docs/guide/fleet.md");
+const WATCH: &str = include_str!("../../docs/guide/watch.md");
 
 const FAQ: &str = include_str!("../../docs/guide/faq.md");
 

@@ -179,20 +179,9 @@ fn live_specs(req: &Request<'_>, only: &[String], remote: &crate::source::http::
     Ok(specs)
 }
 
-/// One live source after a fetch: the module's spec ready for [`Scope::Given`], or why not.
-#[derive(Debug)]
-pub struct LiveFetch {
-    /// The module that lists it.
-    pub module: String,
-    /// Its locator, without credentials.
-    pub locator: String,
-    /// What it serves now, or the failure (naming the locator).
-    pub given: Result<Given>,
-}
-
-/// Fetches every `live:` source of the modules in scope (all when `only` is empty), at most
-/// [`live::CONCURRENCY`] at once, in configuration order.
-pub fn fetch_live(config: &crate::config::Config, only: &[String], remote: &crate::source::http::Remote) -> Result<Vec<LiveFetch>> {
+/// The live sources of the modules in scope (all when `only` is empty), in configuration order:
+/// module and locator.
+pub fn live_sources<'c>(config: &'c crate::config::Config, only: &[String]) -> Result<Vec<(&'c str, &'c str)>> {
     for m in only {
         if config.module(m).is_none() {
             return Err(Error::Usage(format!("--module {m}: no such module in the configuration")));
@@ -207,6 +196,24 @@ pub fn fetch_live(config: &crate::config::Config, only: &[String], remote: &crat
     if wanted.is_empty() {
         return Err(Error::Usage("no module in scope lists a `live:` source in the configuration".into()));
     }
+    Ok(wanted)
+}
+
+/// One live source after a fetch: the module's spec ready for [`Scope::Given`], or why not.
+#[derive(Debug)]
+pub struct LiveFetch {
+    /// The module that lists it.
+    pub module: String,
+    /// Its locator, without credentials.
+    pub locator: String,
+    /// What it serves now, or the failure (naming the locator).
+    pub given: Result<Given>,
+}
+
+/// Fetches every `live:` source of the modules in scope (all when `only` is empty), at most
+/// [`live::CONCURRENCY`] at once, in configuration order.
+pub fn fetch_live(config: &crate::config::Config, only: &[String], remote: &crate::source::http::Remote) -> Result<Vec<LiveFetch>> {
+    let wanted = live_sources(config, only)?;
     let locators: Vec<String> = wanted.iter().map(|(_, l)| l.to_string()).collect();
     let inputs = live::open_all(&locators, remote, live::CONCURRENCY);
     Ok(wanted

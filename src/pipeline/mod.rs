@@ -38,7 +38,7 @@ use crate::time;
 pub use diff::{DiffRequest, Diffed, diff};
 pub use export::{ExportFormat, ExportRequest, Exported, entry_report, export, export_with, history_report, timeline_markdown};
 pub use hurl::{HurlRequest, hurl_tests};
-pub use load::{LiveFetch, fetch_live};
+pub use load::{LiveFetch, fetch_live, live_sources};
 pub use record::{Recorded, audit_failures, record};
 use std::collections::BTreeSet;
 pub use summary::{Dependant, LatestSpec, Summary, summary};

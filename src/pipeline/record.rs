@@ -43,6 +43,10 @@ pub fn record(req: &Request<'_>, checked: &Checked) -> Result<Recorded> {
             continue;
         }
         req.archive.put_snapshot(&c.bundle)?;
+        let facts = match id.transitions {
+            true => EntryFacts { deploy: Some(format!("live-{}", c.previous.as_ref().map_or("new", |p| p.id.as_str()))), ..facts.clone() },
+            false => facts.clone(),
+        };
         let entry = Entry::build(&c.module, &c.path, c.format, &facts)
             .snapshot(Some(c.hash.clone()), prev_snap)
             .changes(typed(&checked.report, &c.changes, &c.module, req))

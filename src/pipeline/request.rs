@@ -66,6 +66,10 @@ pub struct Identity {
     /// The pull (merge) requests the run checks (one for a pull request, every pull request of
     /// the group in a merge queue): approvals scoped to them apply.
     pub prs: Vec<u64>,
+    /// Each entry's deploy is `live-` and the id of the entry it follows (`live-new` for a
+    /// baseline) instead of `deploy`, so the same transition recorded twice (a retried poll, two
+    /// watchers) is one entry: the watch loop's entries are keyed by module, source and content.
+    pub transitions: bool,
 }
 
 /// Everything the pipeline needs, passed in explicitly.

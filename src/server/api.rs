@@ -298,6 +298,7 @@ pub(super) async fn register(State(state): S, Extension(caller): C, b: Body<Regi
         now: now_ms(),
         via: "register",
         prs: Vec::new(),
+        transitions: false,
     };
     blocking(move || {
         crate::deep::run("the register request", move || {

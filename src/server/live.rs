@@ -36,7 +36,7 @@ impl Watcher {
         }
         let log = state.log.clone();
         let thread = std::thread::Builder::new().name("apidiff-watch".into()).stack_size(crate::deep::STACK_BYTES).spawn(move || {
-            let _ = watch::run(&w, every, false, &flag, &mut |polled| {
+            let ran = watch::run(&w, every, false, &flag, &mut |polled| {
                 match &polled {
                     Ok(p) => log_poll(&state, p),
                     Err(e) => state.log.line(&format!("watch: poll failed: {e}")),
@@ -44,6 +44,11 @@ impl Watcher {
                 state.live.update(polled);
                 Ok(())
             });
+            // The loop could not start (another watcher holds the folder store, say): say why.
+            if let Err(e) = ran {
+                state.log.line(&format!("watch: {e}"));
+                state.live.update(Err(e));
+            }
         });
         if let Err(e) = &thread {
             log.line(&format!("watch: cannot start the watch thread: {e}"));

@@ -390,9 +390,15 @@ impl Board {
     pub(crate) fn update(&self, polled: crate::error::Result<crate::pipeline::watch::Polled>) {
         let Ok(mut seen) = self.0.lock() else { return };
         match polled {
-            Ok(p) => {
+            Ok(mut p) => {
                 for s in p.sources.iter().filter(|s| !matches!(s.state, crate::pipeline::watch::State::Unreachable { .. })) {
                     seen.fetched.insert((s.module.clone(), s.locator.clone()), p.time.clone());
+                }
+                // A round polls the sources that were due: the others keep what their last poll saw.
+                if let Some(old) = seen.last.take() {
+                    let polled: std::collections::HashSet<(String, String)> =
+                        p.sources.iter().map(|s| (s.module.clone(), s.locator.clone())).collect();
+                    p.sources.extend(old.sources.into_iter().filter(|s| !polled.contains(&(s.module.clone(), s.locator.clone()))));
                 }
                 seen.error = None;
                 seen.last = Some(p);

@@ -307,6 +307,50 @@ impl HttpFetch {
     }
 }
 
+/// What a conditional GET got.
+#[derive(Debug)]
+pub enum Conditional {
+    /// `304 Not Modified`: what the validators name is still what the server serves.
+    NotModified,
+    /// A body, with the validators the server sent along (kept for the next request).
+    Body {
+        /// The bytes, read under the budgets.
+        bytes: Vec<u8>,
+        /// The `ETag` header.
+        etag: Option<String>,
+        /// The `Last-Modified` header.
+        last_modified: Option<String>,
+    },
+}
+
+impl HttpFetch {
+    /// GETs `url` with `If-None-Match: etag` and `If-Modified-Since: last_modified` when given;
+    /// a `304` is [`Conditional::NotModified`] (no body read). Every failure names the URL.
+    pub fn get_if(&self, url: &str, etag: Option<&str>, last_modified: Option<&str>) -> Result<Conditional> {
+        use reqwest::header::{ETAG, HeaderValue, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
+        let name = redact(url);
+        let fail = |m: String| Located::file(&name, m);
+        super::client::check_literal(url, self.origin.as_deref()).map_err(fail)?;
+        // Validators are what the server sent before; one that is no header value is not sent.
+        let validators: Vec<(reqwest::header::HeaderName, HeaderValue)> = [(IF_NONE_MATCH, etag), (IF_MODIFIED_SINCE, last_modified)]
+            .into_iter()
+            .filter_map(|(h, v)| Some((h, HeaderValue::from_str(v?).ok()?)))
+            .collect();
+        let resp = self.send(|c| validators.iter().fold(c.get(url), |r, (h, v)| r.header(h.clone(), v.clone()))).map_err(fail)?;
+        let status = resp.status();
+        if status == reqwest::StatusCode::NOT_MODIFIED {
+            return Ok(Conditional::NotModified);
+        }
+        if !status.is_success() {
+            return Err(fail(status_message(status.as_u16())).into());
+        }
+        let header = |h| resp.headers().get(h).and_then(|v: &HeaderValue| v.to_str().ok()).map(str::to_string);
+        let (etag, last_modified) = (header(ETAG), header(LAST_MODIFIED));
+        let bytes = self.body(resp).map_err(fail)?;
+        Ok(Conditional::Body { bytes, etag, last_modified })
+    }
+}
+
 /// Parts of query parameter names that mark a secret (`access_token`, `api_key`, `sig`, ...).
 const SECRET_PARAMS: [&str; 9] = ["token", "key", "secret", "pass", "pwd", "auth", "sig", "credential", "session"];
 

@@ -124,6 +124,30 @@ pub fn read_limited(path: &Path, name: &str, limit: u64) -> Result<Vec<u8>> {
     read_into(file, name, limit, Vec::with_capacity(meta.len() as usize + 1))
 }
 
+/// The sha256 (hex) of a regular file of at most `limit` bytes, streamed in chunks under the
+/// same checks as [`read_limited`] (no FIFO or device, no NUL byte, the cap while reading), so
+/// hashing a large file never holds it.
+pub fn hash_limited(path: &Path, name: &str, limit: u64) -> Result<String> {
+    use sha2::Digest;
+    let meta = std::fs::metadata(path).map_err(|e| Located::file(name, io_message(&e)))?;
+    if !meta.is_file() {
+        return Err(Located::file(name, "is not a regular file (a folder, device, FIFO or socket), so it is not read").into());
+    }
+    let file = std::fs::File::open(path).map_err(|e| Located::file(name, io_message(&e)))?;
+    let mut hasher = sha2::Sha256::new();
+    read_chunks(file, name, limit, &mut |chunk| hasher.update(chunk))?;
+    Ok(hex(&hasher.finalize()))
+}
+
+/// Lowercase hex of bytes.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
 /// Largest repository file apidiff reads that is not a spec (`.env`, CODEOWNERS, `buf.yaml`,
 /// a CA bundle named by the config).
 pub const MAX_SIDE_FILE_BYTES: u64 = 8 * 1024 * 1024;

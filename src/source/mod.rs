@@ -16,10 +16,10 @@ pub mod text;
 pub mod yaml;
 
 pub use input::{
-    Fetch, FsFetch, GitFetch, Input, MAX_FILE_BYTES, MAX_LISTED_FILES, MAX_SIDE_FILE_BYTES, NO_SUCH_FILE, normalize, read_capped,
-    read_limited, read_text_if_exists,
+    Fetch, FsFetch, GitFetch, Input, MAX_FILE_BYTES, MAX_LISTED_FILES, MAX_SIDE_FILE_BYTES, NO_SUCH_FILE, hash_limited, normalize,
+    read_capped, read_limited, read_text_if_exists,
 };
-pub(crate) use input::{into_text, rename, split_git_locator};
+pub(crate) use input::{hex, into_text, rename, split_git_locator};
 
 use crate::error::{Located, Result};
 pub use location::Location;

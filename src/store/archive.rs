@@ -80,6 +80,11 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         }
         Ok(())
     }
+    /// The leases a watcher named `holder` polls live sources under ([`super::leases`]): shared
+    /// through the database where there is one; otherwise kept in the process.
+    fn leases(&self, _holder: &str) -> Result<Box<dyn super::leases::Leases>> {
+        Ok(Box::new(super::leases::Local::new()))
+    }
 }
 
 /// What a schema check found.

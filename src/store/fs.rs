@@ -145,6 +145,14 @@ impl Store for FsStore {
         keys.sort();
         Ok(keys)
     }
+
+    /// One watcher at a time: the lock is `tmp/watch.lock` (scratch, never committed), and what
+    /// the polls saw is kept next to it in `tmp/watch-state.json`.
+    fn leases(&self, holder: &str) -> Result<Box<dyn super::leases::Leases>> {
+        let tmp = self.folder_of("tmp/watch.lock")?;
+        let lock = super::leases::FolderLock::take(&tmp.join("watch.lock"), holder)?;
+        Ok(Box::new(super::leases::Local::locked(lock, tmp.join("watch-state.json"))))
+    }
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ mod archive;
 pub mod copy;
 pub mod fleet;
 pub mod fs;
+pub mod leases;
 pub mod page;
 #[cfg(feature = "postgres")]
 pub mod postgres;
@@ -161,6 +162,9 @@ impl Store for Mirrored {
         self.primary.settle(key, done)
     }
     // put_batch: the default, through put_new, so every record also reaches the mirror.
+    fn leases(&self, holder: &str) -> Result<Box<dyn leases::Leases>> {
+        self.primary.leases(holder)
+    }
 }
 impl Archive {
     /// An archive on a backend.

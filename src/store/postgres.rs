@@ -25,8 +25,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Versioned migrations, applied in order, once per database (schema).
-pub const MIGRATIONS: &[(i32, &str, &str)] =
-    &[(1, "0001_init", include_str!("sql/0001_init.sql")), (3, "0003_fleet", include_str!("sql/0003_fleet.sql"))];
+pub const MIGRATIONS: &[(i32, &str, &str)] = &[
+    (1, "0001_init", include_str!("sql/0001_init.sql")),
+    (2, "0002_watch", include_str!("sql/0002_watch.sql")),
+    (3, "0003_fleet", include_str!("sql/0003_fleet.sql")),
+];
 
 /// Created before anything else: the ledger of applied migrations.
 pub const BOOTSTRAP: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -851,6 +854,20 @@ impl Store for PgStore {
         let [c0, c1, c2, c3, c4, c5] = &cols;
         self.with(&format!("write {} audit events", audit.len()), |c| c.execute(sql, &[c0, c1, c2, c3, c4, c5, &raws]).map(|_| ()))
     }
+
+    /// Leases in the `watch_sources` table, on a connection of their own (renewing them never
+    /// waits for a write of the poll in flight).
+    fn leases(&self, _holder: &str) -> Result<Box<dyn super::leases::Leases>> {
+        Ok(Box::new(PgLeases(PgStore {
+            config: self.config.clone(),
+            tls: self.tls.clone(),
+            schema: self.schema.clone(),
+            display: self.display.clone(),
+            clients: vec![Mutex::new(None)],
+            next: AtomicUsize::new(0),
+            notices: Vec::new(),
+        })))
+    }
 }
 
 impl PgStore {
@@ -957,6 +974,85 @@ fn listen_loop(
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Leases of live sources (see `super::leases`).
+
+/// Live-source leases in `watch_sources`, with a poll log in `watch_polls`.
+#[derive(Debug)]
+struct PgLeases(PgStore);
+
+/// How long the poll log keeps its rows.
+const POLL_LOG_DAYS: f64 = 7.0;
+
+impl super::leases::Leases for PgLeases {
+    fn claim(&self, holder: &str, keys: &[String], all: bool, ttl: Duration, max: usize) -> Result<Vec<super::leases::Claim>> {
+        let keys = keys.to_vec();
+        let (limit, ttl) = (max as i64, ttl.as_secs_f64());
+        self.0.with("claim live sources", |c| {
+            let mut tx = c.transaction()?;
+            tx.execute("INSERT INTO watch_sources (source) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING", &[&keys])?;
+            // Rows another watcher is claiming right now are skipped, not waited for.
+            let rows = tx.query(
+                "WITH c AS (SELECT source FROM watch_sources \
+                   WHERE source = ANY($1) AND (holder IS NULL OR expires_at < now()) AND ($2 OR due_at <= now()) \
+                   ORDER BY due_at, source LIMIT $3 FOR UPDATE SKIP LOCKED) \
+                 UPDATE watch_sources w SET holder = $4, claimed_at = now(), expires_at = now() + make_interval(secs => $5) \
+                 FROM c WHERE w.source = c.source RETURNING w.source, w.etag, w.last_modified, w.content_hash",
+                &[&keys, &all, &limit, &holder, &ttl],
+            )?;
+            tx.commit()?;
+            Ok(rows
+                .iter()
+                .map(|r| super::leases::Claim {
+                    key: r.get(0),
+                    seen: crate::source::live::Seen { etag: r.get(1), last_modified: r.get(2), sha256: r.get(3) },
+                })
+                .collect())
+        })
+    }
+
+    fn renew(&self, holder: &str, keys: &[String], ttl: Duration) -> Result<()> {
+        let (keys, ttl) = (keys.to_vec(), ttl.as_secs_f64());
+        self.0.with("renew leases", |c| {
+            c.execute(
+                "UPDATE watch_sources SET expires_at = now() + make_interval(secs => $3) WHERE source = ANY($1) AND holder = $2",
+                &[&keys, &holder, &ttl],
+            )
+            .map(|_| ())
+        })
+    }
+
+    fn finish(&self, holder: &str, done: &[super::leases::Done], every: Duration) -> Result<()> {
+        let keys: Vec<&str> = done.iter().map(|d| d.key.as_str()).collect();
+        let etags: Vec<Option<&str>> = done.iter().map(|d| d.seen.etag.as_deref()).collect();
+        let modified: Vec<Option<&str>> = done.iter().map(|d| d.seen.last_modified.as_deref()).collect();
+        let hashes: Vec<Option<&str>> = done.iter().map(|d| d.seen.sha256.as_deref()).collect();
+        let outcomes: Vec<&str> = done.iter().map(|d| d.outcome.as_str()).collect();
+        let every = every.as_secs_f64();
+        self.0.with("hand back leases", |c| {
+            let mut tx = c.transaction()?;
+            // Logged as of when the poll began (the claim), so a log reads once per interval.
+            tx.execute(
+                "INSERT INTO watch_polls (source, holder, polled_at, outcome) \
+                 SELECT d.source, $1, coalesce(w.claimed_at, now()), d.outcome FROM unnest($2::text[], $3::text[]) AS d(source, outcome) \
+                 LEFT JOIN watch_sources w ON w.source = d.source AND w.holder = $1",
+                &[&holder, &keys, &outcomes],
+            )?;
+            // Next due one interval after the claim, so the schedule does not drift by the poll's length.
+            tx.execute(
+                "UPDATE watch_sources w SET holder = NULL, expires_at = NULL, polled_at = now(), \
+                   due_at = coalesce(w.claimed_at, now()) + make_interval(secs => $2), \
+                   etag = d.etag, last_modified = d.modified, content_hash = d.hash \
+                 FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS d(source, etag, modified, hash) \
+                 WHERE w.source = d.source AND w.holder = $1",
+                &[&holder, &every, &keys, &etags, &modified, &hashes],
+            )?;
+            tx.execute("DELETE FROM watch_polls WHERE polled_at < now() - make_interval(days => $1::float8::int)", &[&POLL_LOG_DAYS])?;
+            tx.commit()
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -976,6 +1072,8 @@ mod tests {
             "annotations",
             "alerts",
             "audit_log",
+            "watch_sources",
+            "watch_polls",
         ] {
             assert!(names.contains(&t), "{t}: {names:?}");
         }

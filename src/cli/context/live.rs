@@ -76,6 +76,7 @@ pub(crate) fn live_identity(root: &Path, deploy: Option<String>) -> crate::pipel
         now,
         via: "run",
         prs: Vec::new(),
+        transitions: false,
     }
 }
 
@@ -125,5 +126,18 @@ pub(crate) fn watcher(ctx: &Ctx, modules: &[String], connection: &LiveArgs, aler
         remote: connection.remote(&ctx.config)?,
         alerts: alerts.then(|| crate::notify::Secrets::for_channels(&ctx.config.alerts, |n| std::env::var(n).ok())),
         actor: actor(&ctx.root),
+        worker: worker(),
     })
+}
+
+/// Who this watcher is, for its leases, its lock and the poll log: the host name (from the
+/// kernel, else `HOSTNAME`) and the process id.
+fn worker() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".into());
+    format!("{host} pid {}", std::process::id())
 }
