@@ -8,6 +8,11 @@
 //! Unknown is never read as unused: a module without evidence in the window gives
 //! `Usage::Unknown`, and only a module with evidence can say an element was not called.
 
+pub mod documents;
+pub mod evidence;
+pub mod otlp;
+pub mod routes;
+
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
