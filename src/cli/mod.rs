@@ -26,6 +26,7 @@ mod store;
 mod summary;
 #[cfg(feature = "server")]
 mod token;
+mod usage;
 mod watch;
 
 use crate::error::{Error, ErrorKind};
@@ -116,6 +117,8 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff).
     Man,
+    /// Usage evidence: what clients really call.
+    Usage(usage::UsageArgs),
     /// Poll every module's live sources: record what changed, alert, and note sources that are down.
     Watch(watch::WatchArgs),
 }
@@ -160,6 +163,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Completions(args) => completions::run_completions(args, command()),
         Command::Man => completions::run_man(command()),
         Command::Watch(args) => watch::run(args),
+        Command::Usage(args) => usage::run(args),
     }
 }
 

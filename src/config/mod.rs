@@ -58,6 +58,9 @@ pub struct Config {
     /// running apidiff (`--ref-root`, `APIDIFF_REF_ROOTS`), never from the repository's files.
     #[serde(default)]
     pub ref_roots: Vec<String>,
+    /// How usage evidence (`apidiff usage ingest`) is read.
+    #[serde(default)]
+    pub usage: Option<UsageSetting>,
     /// Where the settings above sit in the file, for errors that point at them.
     #[serde(skip)]
     #[schemars(skip)]
@@ -437,7 +440,17 @@ impl Config {
 /// The top-level settings of `apidiff.yaml`, in the order the error message lists them; a test
 /// holds this list equal to the fields of [`Config`] (and so to `config schema`).
 pub const SETTINGS: &[&str] =
-    &["modules", "store", "gate", "severity", "ignore_file", "alerts", "record", "exclude", "protobuf", "headers_env", "ref_roots"];
+    &["modules", "store", "gate", "severity", "ignore_file", "alerts", "record", "exclude", "protobuf", "headers_env", "ref_roots", "usage"];
+
+/// `usage:` in apidiff.yaml.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UsageSetting {
+    /// The request header that names the client (`x-client-name`); without it a client is the
+    /// user agent's product token, else a salted hash of the peer address.
+    #[serde(default)]
+    pub client_header: Option<String>,
+}
 
 /// The JSON Schema of `apidiff.yaml`.
 pub fn json_schema() -> String {

@@ -18,6 +18,7 @@ mod record;
 mod request;
 pub mod rollback;
 mod summary;
+pub mod usage;
 pub mod watch;
 
 pub use crate::impact::risk::{removal_risk, risk, touched_dependants};

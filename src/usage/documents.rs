@@ -4,7 +4,7 @@
 //! largest entry, not the file. The same records one per line (the collector's file exporter,
 //! NDJSON) are read by [`record`].
 
-use super::evidence::{Call, Format, Hit, HttpCall, ParseOptions, Who, pointers, split_url};
+use super::evidence::{Call, Format, Hit, HttpCall, ParseOptions, Who, pointers, scalar_leaves, split_url};
 use super::otlp;
 use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
@@ -59,16 +59,13 @@ fn header<'a>(headers: &'a [Value], name: &str) -> Option<&'a str> {
     headers.iter().find(|h| h.get("name").and_then(Value::as_str).is_some_and(|n| n.eq_ignore_ascii_case(name))).and_then(|h| h.get("value")?.as_str())
 }
 
-/// The property pointers of a JSON body (none when it is not JSON, or base64).
-fn body_pointers(text: Option<&Value>, mime: Option<&Value>, encoding: Option<&Value>) -> Result<Vec<String>, String> {
-    let (Some(text), Some(mime)) = (text.and_then(Value::as_str), mime.and_then(Value::as_str)) else { return Ok(Vec::new()) };
+/// The JSON body, when the text is JSON (and not base64).
+fn json_body(text: Option<&Value>, mime: Option<&Value>, encoding: Option<&Value>) -> Option<Value> {
+    let (Some(text), Some(mime)) = (text.and_then(Value::as_str), mime.and_then(Value::as_str)) else { return None };
     if !mime.to_ascii_lowercase().contains("json") || encoding.and_then(Value::as_str) == Some("base64") {
-        return Ok(Vec::new());
+        return None;
     }
-    match serde_json::from_str::<Value>(text) {
-        Ok(v) => pointers(&v, MAX_BODY_DEPTH),
-        Err(_) => Ok(Vec::new()),
-    }
+    serde_json::from_str::<Value>(text).ok()
 }
 
 /// One HAR entry: the request (method, URL, header names, JSON body) and the JSON response body.
@@ -82,15 +79,18 @@ fn har_entry(e: &Value, opts: &ParseOptions) -> Outcome {
     let headers = req.get("headers").and_then(Value::as_array).unwrap_or(&empty);
     let names: Vec<String> = headers.iter().filter_map(|h| h.get("name")?.as_str()).map(|n| n.to_ascii_lowercase()).filter(|n| !n.starts_with(':')).collect();
     let post = req.get("postData");
-    let sent = body_pointers(post.and_then(|p| p.get("text")), post.and_then(|p| p.get("mimeType")), None)?;
+    let sent_body = json_body(post.and_then(|p| p.get("text")), post.and_then(|p| p.get("mimeType")), None);
+    let sent = sent_body.as_ref().map(|b| pointers(b, MAX_BODY_DEPTH)).transpose()?.unwrap_or_default();
+    let sent_values = sent_body.as_ref().map(|b| scalar_leaves(b, MAX_BODY_DEPTH)).unwrap_or_default();
     let content = e.get("response").and_then(|r| r.get("content"));
-    let received = body_pointers(content.and_then(|c| c.get("text")), content.and_then(|c| c.get("mimeType")), content.and_then(|c| c.get("encoding")))?;
+    let received_body = json_body(content.and_then(|c| c.get("text")), content.and_then(|c| c.get("mimeType")), content.and_then(|c| c.get("encoding")));
+    let received = received_body.as_ref().map(|b| pointers(b, MAX_BODY_DEPTH)).transpose()?.unwrap_or_default();
     let who = Who {
         client: opts.client_header.as_deref().and_then(|h| header(headers, h)).map(str::to_string),
         user_agent: header(headers, "user-agent").map(str::to_string),
         peer: None,
     };
-    let call = Call::Http(HttpCall { method, host, target, headers: names, sent, received });
+    let call = Call::Http(HttpCall { method, host, target, headers: names, sent, received, sent_values });
     Ok(vec![Hit { time, call, count: 1, who }])
 }
 

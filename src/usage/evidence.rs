@@ -76,6 +76,8 @@ pub struct HttpCall {
     pub sent: Vec<String>,
     /// Pointers of the JSON response body's properties.
     pub received: Vec<String>,
+    /// The request body's scalar values by pointer (for value statistics only; never kept).
+    pub sent_values: Vec<(String, String)>,
 }
 
 /// What was called.
@@ -396,6 +398,40 @@ fn walk(v: &Value, at: &mut String, depth: usize, max: usize, out: &mut Vec<Stri
         _ => {}
     }
     Ok(())
+}
+
+/// The scalar values of a body by pointer (array indexes as `*`), to [`pointers`]' depth.
+pub fn scalar_leaves(body: &Value, max_depth: usize) -> Vec<(String, String)> {
+    fn go(v: &Value, at: &mut String, depth: usize, max: usize, out: &mut Vec<(String, String)>) {
+        if depth > max {
+            return;
+        }
+        let len = at.len();
+        match v {
+            Value::Object(o) => {
+                for (k, x) in o {
+                    at.push('/');
+                    at.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                    go(x, at, depth + 1, max, out);
+                    at.truncate(len);
+                }
+            }
+            Value::Array(a) => {
+                at.push_str("/*");
+                for x in a {
+                    go(x, at, depth + 1, max, out);
+                }
+                at.truncate(len);
+            }
+            Value::String(s) => out.push((at.clone(), s.clone())),
+            Value::Number(n) => out.push((at.clone(), n.to_string())),
+            Value::Bool(b) => out.push((at.clone(), b.to_string())),
+            Value::Null => {}
+        }
+    }
+    let mut out = Vec::new();
+    go(body, &mut String::new(), 0, max_depth, &mut out);
+    out
 }
 
 #[cfg(test)]
