@@ -501,6 +501,7 @@ pub fn parse(name: &str, content: &str) -> Result<Config> {
             "headers_env" => serde_json::from_value(v.clone()).map(|x| config.headers_env = x),
             "ref_roots" => serde_json::from_value(v.clone()).map(|x| config.ref_roots = x),
             "protobuf" => serde_json::from_value(v.clone()).map(|x| config.protobuf = x),
+            "usage" => serde_json::from_value(v.clone()).map(|x| config.usage = x),
             other => {
                 return Err(err(&ptr, format!("unknown setting `{other}`; expected one of {}", SETTINGS.join(", "))));
             }
