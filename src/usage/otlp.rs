@@ -201,7 +201,12 @@ pub fn span_hit(s: &SpanData, opts: &ParseOptions) -> Option<Hit> {
     }
     let time = crate::time::utc_of_nanos(i128::from(s.start)).unwrap_or_else(|| opts.now.clone());
     let agent = s.get(&["user_agent.original", "http.user_agent"]).map(str::to_string);
-    let client = opts.client_header.as_deref().and_then(|h| s.get(&[&format!("http.request.header.{h}")])).map(str::to_string);
+    // The new conventions keep the header's name; the older ones write `-` as `_`.
+    let client = opts
+        .client_header
+        .as_deref()
+        .and_then(|h| s.get(&[&format!("http.request.header.{h}"), &format!("http.request.header.{}", h.replace('-', "_"))]))
+        .map(str::to_string);
     let peer = s.get(&["client.address", "net.peer.ip", "net.sock.peer.addr", "http.client_ip"]).map(str::to_string);
     let who = Who { client, user_agent: agent, peer };
     let call = if let Some(document) = s.get(&["graphql.document"]) {
