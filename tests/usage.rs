@@ -10,7 +10,8 @@ use std::path::Path;
 use std::process::Command;
 
 const PETS: &str = "openapi: 3.0.3\ninfo: {title: Pets, version: '1'}\nservers: [{url: 'https://api.example.com/v1'}]\npaths:\n  /pets:\n    get:\n      parameters: [{name: limit, in: query, schema: {type: integer}}]\n      responses: {'200': {description: ok}}\n  /pets/{petId}:\n    get:\n      parameters: [{name: petId, in: path, required: true, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n    delete:\n      parameters: [{name: petId, in: path, required: true, schema: {type: string}}]\n      responses: {'204': {description: gone}}\n  /pets/mine:\n    get:\n      responses: {'200': {description: ok}}\n";
-const USERS_SDL: &str = "type Query { user(id: ID!): User, users(first: Int): [User] }\ntype User { id: ID!, name: String, email: String }\n";
+const USERS_SDL: &str =
+    "type Query { user(id: ID!): User, users(first: Int): [User] }\ntype User { id: ID!, name: String, email: String }\n";
 
 fn repo() -> Repo {
     let r = Repo::new();
@@ -45,7 +46,11 @@ fn run(dir: &Path, args: &[&str]) -> Run {
         .env_remove("DATABASE_URL")
         .output()
         .unwrap();
-    Run { code: o.status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&o.stdout).into(), stderr: String::from_utf8_lossy(&o.stderr).into() }
+    Run {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into(),
+        stderr: String::from_utf8_lossy(&o.stderr).into(),
+    }
 }
 
 /// Every usage batch in the repository's folder store.
@@ -66,13 +71,28 @@ fn counts(batches: &[Value]) -> std::collections::BTreeMap<String, u64> {
             let e = &c["element"];
             let what = match e["kind"].as_str().unwrap() {
                 "operation" => format!("{} {}", e["method"].as_str().unwrap(), e["path"].as_str().unwrap()),
-                "parameter" => format!("{} {} {}:{}", e["method"].as_str().unwrap(), e["path"].as_str().unwrap(), e["location"].as_str().unwrap(), e["name"].as_str().unwrap()),
-                "property" => format!("{} {} {}{}", e["method"].as_str().unwrap(), e["path"].as_str().unwrap(), e["direction"].as_str().unwrap(), e["pointer"].as_str().unwrap()),
+                "parameter" => format!(
+                    "{} {} {}:{}",
+                    e["method"].as_str().unwrap(),
+                    e["path"].as_str().unwrap(),
+                    e["location"].as_str().unwrap(),
+                    e["name"].as_str().unwrap()
+                ),
+                "property" => format!(
+                    "{} {} {}{}",
+                    e["method"].as_str().unwrap(),
+                    e["path"].as_str().unwrap(),
+                    e["direction"].as_str().unwrap(),
+                    e["pointer"].as_str().unwrap()
+                ),
                 "field" => format!("{}.{}", e["parent"].as_str().unwrap(), e["field"].as_str().unwrap()),
-                "argument" => format!("{}.{}({}:)", e["parent"].as_str().unwrap(), e["field"].as_str().unwrap(), e["argument"].as_str().unwrap()),
+                "argument" => {
+                    format!("{}.{}({}:)", e["parent"].as_str().unwrap(), e["field"].as_str().unwrap(), e["argument"].as_str().unwrap())
+                }
                 other => format!("{other}?"),
             };
-            *out.entry(format!("{} | {what} | {}", c["module"].as_str().unwrap(), c["client"].as_str().unwrap())).or_default() += c["requests"].as_u64().unwrap();
+            *out.entry(format!("{} | {what} | {}", c["module"].as_str().unwrap(), c["client"].as_str().unwrap())).or_default() +=
+                c["requests"].as_u64().unwrap();
         }
     }
     out

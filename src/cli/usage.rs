@@ -84,7 +84,13 @@ pub(super) fn run(args: UsageArgs) -> Result<Exit, Error> {
     let inputs = args
         .files
         .iter()
-        .map(|f| if f == "-" { Evidence::Stream("<stdin>".into(), Box::new(std::io::stdin().lock())) } else { Evidence::File(cwd.join(PathBuf::from(f))) })
+        .map(|f| {
+            if f == "-" {
+                Evidence::Stream("<stdin>".into(), Box::new(std::io::stdin().lock()))
+            } else {
+                Evidence::File(cwd.join(PathBuf::from(f)))
+            }
+        })
         .collect();
     let now = crate::time::format_millis(now_ms());
     let client_header = ctx.config.usage.as_ref().and_then(|u| u.client_header.clone());

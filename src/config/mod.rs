@@ -439,8 +439,20 @@ impl Config {
 
 /// The top-level settings of `apidiff.yaml`, in the order the error message lists them; a test
 /// holds this list equal to the fields of [`Config`] (and so to `config schema`).
-pub const SETTINGS: &[&str] =
-    &["modules", "store", "gate", "severity", "ignore_file", "alerts", "record", "exclude", "protobuf", "headers_env", "ref_roots", "usage"];
+pub const SETTINGS: &[&str] = &[
+    "modules",
+    "store",
+    "gate",
+    "severity",
+    "ignore_file",
+    "alerts",
+    "record",
+    "exclude",
+    "protobuf",
+    "headers_env",
+    "ref_roots",
+    "usage",
+];
 
 /// `usage:` in apidiff.yaml.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

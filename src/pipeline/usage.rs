@@ -9,8 +9,8 @@ use crate::discover;
 use crate::error::{Error, Located, Result};
 use crate::spec::bundle::{self, Tree};
 use crate::spec::{self, LoadOptions};
-use crate::store::usage::{EvidenceRange, UsageBatch, USAGE_VERSION, batch_id, ranges, save_batch};
 use crate::store::Archive;
+use crate::store::usage::{EvidenceRange, USAGE_VERSION, UsageBatch, batch_id, ranges, save_batch};
 use crate::usage::documents;
 use crate::usage::evidence::{self, Call, ClfCache, Format, Hit, ParseOptions, Who};
 use crate::usage::routes::{HttpMatch, Routes};
@@ -183,7 +183,12 @@ fn format_of(file: &str, head: &[u8], forced: Option<Format>) -> Result<Format> 
     let (n, first) = text.lines().enumerate().find(|(_, l)| !l.trim().is_empty()).unwrap_or((0, ""));
     evidence::detect(first, &text).ok_or_else(|| {
         let names: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
-        Error::Input(Located::new(file, Some(n as u32 + 1), Some(1), format!("not usage evidence of a known format ({}); name one with --format", names.join(", "))))
+        Error::Input(Located::new(
+            file,
+            Some(n as u32 + 1),
+            Some(1),
+            format!("not usage evidence of a known format ({}); name one with --format", names.join(", ")),
+        ))
     })
 }
 
@@ -280,7 +285,14 @@ impl<R: Read> Read for Hashing<R> {
 /// Reads every record of a file from where its reader stands: line by line, or streamed as a
 /// document. A file with bad records and no good one is not that format: an error naming the
 /// first bad line.
-fn read_records<R: BufRead>(name: &str, format: Format, reader: &mut Hashing<R>, opts: &ParseOptions, agg: &mut Aggregate, start: u64) -> Result<u64> {
+fn read_records<R: BufRead>(
+    name: &str,
+    format: Format,
+    reader: &mut Hashing<R>,
+    opts: &ParseOptions,
+    agg: &mut Aggregate,
+    start: u64,
+) -> Result<u64> {
     let mut records = 0u64;
     let mut first_bad: Option<(u32, String)> = None;
     let mut note_bad = |agg: &mut Aggregate, line: u32, why: String| {
@@ -338,8 +350,9 @@ fn read_records<R: BufRead>(name: &str, format: Format, reader: &mut Hashing<R>,
             }
             Ok(())
         };
-        documents::stream(&mut *reader, documents::array_path(format), &mut each)
-            .map_err(|(line, col, why)| Error::Input(Located::new(name, Some(line as u32), Some(col as u32), format!("not a {} document: {why}", format.as_str()))))?;
+        documents::stream(&mut *reader, documents::array_path(format), &mut each).map_err(|(line, col, why)| {
+            Error::Input(Located::new(name, Some(line as u32), Some(col as u32), format!("not a {} document: {why}", format.as_str())))
+        })?;
     }
     if records == 0
         && let Some((line, why)) = first_bad
@@ -366,7 +379,19 @@ fn finish(archive: &Archive, read: Read1, agg: Aggregate, now: &str, known: &[Ev
     let Read1 { file, format, range, records, skip } = read;
     let from_byte = range.as_ref().map_or(0, |r| r.start);
     let (matched, unmatched, bad, bad_examples) = (agg.matched, agg.unmatched, agg.bad_count, agg.bad_examples.clone());
-    let mut out = FileIngest { file, format, batch: None, written: false, from_byte, records, matched, unmatched, bad, bad_examples, undocumented: Vec::new() };
+    let mut out = FileIngest {
+        file,
+        format,
+        batch: None,
+        written: false,
+        from_byte,
+        records,
+        matched,
+        unmatched,
+        bad,
+        bad_examples,
+        undocumented: Vec::new(),
+    };
     let Some(range) = range.filter(|r| !skip && r.end > r.start) else { return Ok(out) };
     let id = batch_id(&range);
     out.batch = Some(id.clone());
@@ -500,7 +525,12 @@ impl<'r> Aggregate<'r> {
                 self.matched += n;
                 let (method, tpl) = (op.method.clone(), op.path.clone());
                 self.count(m, Element::Operation { method: method.clone(), path: tpl.clone() }, client, time, n);
-                let param = |location: &str, name: String| Element::Parameter { method: method.clone(), path: tpl.clone(), location: location.into(), name };
+                let param = |location: &str, name: String| Element::Parameter {
+                    method: method.clone(),
+                    path: tpl.clone(),
+                    location: location.into(),
+                    name,
+                };
                 let mut seen = Vec::new();
                 for pair in query.split('&').filter(|p| !p.is_empty()) {
                     let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
@@ -515,7 +545,12 @@ impl<'r> Aggregate<'r> {
                 for h in c.headers.iter().filter(|h| op.headers.contains(*h)) {
                     self.count(m, param("header", h.clone()), client, time, n);
                 }
-                let prop = |direction: &str, pointer: &str| Element::Property { method: method.clone(), path: tpl.clone(), direction: direction.into(), pointer: pointer.into() };
+                let prop = |direction: &str, pointer: &str| Element::Property {
+                    method: method.clone(),
+                    path: tpl.clone(),
+                    direction: direction.into(),
+                    pointer: pointer.into(),
+                };
                 for p in &c.sent {
                     self.count(m, prop("request", p), client, time, n);
                 }
@@ -570,20 +605,46 @@ impl<'r> Aggregate<'r> {
         let mut counts: Vec<DailyCount> = self
             .counts
             .into_iter()
-            .map(|((m, element, client, day), (requests, last_seen))| DailyCount { module: name(m), element, client, day, requests, last_seen })
+            .map(|((m, element, client, day), (requests, last_seen))| DailyCount {
+                module: name(m),
+                element,
+                client,
+                day,
+                requests,
+                last_seen,
+            })
             .collect();
         counts.sort_by(|a, b| (&a.module, &a.element, &a.day, &a.client).cmp(&(&b.module, &b.element, &b.day, &b.client)));
-        let mut unmatched: Vec<(String, String, String, u64)> = self.module_unmatched.into_iter().map(|((m, d, c), n)| (name(m), d, c, n)).collect();
+        let mut unmatched: Vec<(String, String, String, u64)> =
+            self.module_unmatched.into_iter().map(|((m, d, c), n)| (name(m), d, c, n)).collect();
         unmatched.sort();
         let mut undocumented: Vec<Undocumented> = self
             .undocumented
             .into_iter()
-            .map(|((m, method, path), (requests, last_seen))| Undocumented { module: m.map(name).unwrap_or_default(), method, path, requests, last_seen })
+            .map(|((m, method, path), (requests, last_seen))| Undocumented {
+                module: m.map(name).unwrap_or_default(),
+                method,
+                path,
+                requests,
+                last_seen,
+            })
             .collect();
-        undocumented.sort_by(|a, b| b.requests.cmp(&a.requests).then_with(|| (&a.module, &a.method, &a.path).cmp(&(&b.module, &b.method, &b.path))));
+        undocumented.sort_by(|a, b| {
+            b.requests.cmp(&a.requests).then_with(|| (&a.module, &a.method, &a.path).cmp(&(&b.module, &b.method, &b.path)))
+        });
         let mut values: Vec<ValueStats> = self.values.into_values().collect();
         values.sort_by(|a, b| (&a.module, &a.element).cmp(&(&b.module, &b.element)));
-        UsageBatch { version: USAGE_VERSION, id, time: now.to_string(), evidence: format.as_str().to_string(), counts, unmatched, source: Some(range), undocumented, values }
+        UsageBatch {
+            version: USAGE_VERSION,
+            id,
+            time: now.to_string(),
+            evidence: format.as_str().to_string(),
+            counts,
+            unmatched,
+            source: Some(range),
+            undocumented,
+            values,
+        }
     }
 }
 

@@ -31,7 +31,9 @@ fn reply(enc: Encoding, status: StatusCode, code: i32, message: &str) -> Respons
         Encoding::Protobuf if status.is_success() => ("application/x-protobuf", Vec::new()),
         Encoding::Protobuf => ("application/x-protobuf", Status { code, message: message.to_string() }.encode_to_vec()),
         Encoding::Json if status.is_success() => ("application/json", b"{}".to_vec()),
-        Encoding::Json => ("application/json", serde_json::to_vec(&serde_json::json!({"code": code, "message": message})).unwrap_or_default()),
+        Encoding::Json => {
+            ("application/json", serde_json::to_vec(&serde_json::json!({"code": code, "message": message})).unwrap_or_default())
+        }
     };
     (status, [(header::CONTENT_TYPE, ctype)], body).into_response()
 }
@@ -43,21 +45,37 @@ const UNAUTHENTICATED: i32 = 16;
 const INTERNAL: i32 = 13;
 
 /// The receiver.
-pub(super) async fn traces(State(state): State<Arc<AppState>>, Extension(caller): Extension<Caller>, headers: HeaderMap, body: Bytes) -> Response {
+pub(super) async fn traces(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let ctype = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
     let enc = if ctype.starts_with("application/x-protobuf") {
         Encoding::Protobuf
     } else if ctype.starts_with("application/json") {
         Encoding::Json
     } else {
-        return reply(Encoding::Json, StatusCode::UNSUPPORTED_MEDIA_TYPE, INVALID_ARGUMENT, "send application/x-protobuf or application/json");
+        return reply(
+            Encoding::Json,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            INVALID_ARGUMENT,
+            "send application/x-protobuf or application/json",
+        );
     };
     if let Err(e) = require(&caller, Role::Developer) {
-        let (status, code) = if caller.0.is_some() { (StatusCode::FORBIDDEN, PERMISSION_DENIED) } else { (StatusCode::UNAUTHORIZED, UNAUTHENTICATED) };
+        let (status, code) =
+            if caller.0.is_some() { (StatusCode::FORBIDDEN, PERMISSION_DENIED) } else { (StatusCode::UNAUTHORIZED, UNAUTHENTICATED) };
         return reply(enc, status, code, &e.1);
     }
     if headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()).is_some_and(|v| !v.eq_ignore_ascii_case("identity")) {
-        return reply(enc, StatusCode::UNSUPPORTED_MEDIA_TYPE, INVALID_ARGUMENT, "compressed exports are not accepted: export uncompressed");
+        return reply(
+            enc,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            INVALID_ARGUMENT,
+            "compressed exports are not accepted: export uncompressed",
+        );
     }
     let spans: Vec<SpanData> = match enc {
         Encoding::Protobuf => match ExportTraceServiceRequest::decode(body.as_ref()) {

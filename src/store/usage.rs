@@ -137,11 +137,8 @@ pub fn batches(store: &dyn Store) -> Result<Vec<UsageBatch>> {
 
 /// The erasures of the store as tombstones (none without a salt).
 fn tombstones(store: &dyn Store) -> Result<super::privacy::Tombstones> {
-    let erasures: Vec<super::privacy::Erasure> = store
-        .get_all("records/erasures/")?
-        .into_iter()
-        .filter_map(|(_, b)| serde_json::from_slice(&b).ok())
-        .collect();
+    let erasures: Vec<super::privacy::Erasure> =
+        store.get_all("records/erasures/")?.into_iter().filter_map(|(_, b)| serde_json::from_slice(&b).ok()).collect();
     if erasures.is_empty() {
         return Ok(super::privacy::Tombstones::default());
     }

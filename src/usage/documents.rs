@@ -56,7 +56,10 @@ fn graphql_record(v: &Value, opts: &ParseOptions) -> Result<Hit, String> {
 }
 
 fn header<'a>(headers: &'a [Value], name: &str) -> Option<&'a str> {
-    headers.iter().find(|h| h.get("name").and_then(Value::as_str).is_some_and(|n| n.eq_ignore_ascii_case(name))).and_then(|h| h.get("value")?.as_str())
+    headers
+        .iter()
+        .find(|h| h.get("name").and_then(Value::as_str).is_some_and(|n| n.eq_ignore_ascii_case(name)))
+        .and_then(|h| h.get("value")?.as_str())
 }
 
 /// The JSON body, when the text is JSON (and not base64).
@@ -73,17 +76,23 @@ fn har_entry(e: &Value, opts: &ParseOptions) -> Outcome {
     let req = e.get("request").ok_or("entry without \"request\"")?;
     let method = req.get("method").and_then(Value::as_str).ok_or("request without \"method\"")?.to_ascii_uppercase();
     let url = req.get("url").and_then(Value::as_str).ok_or("request without \"url\"")?;
-    let time = e.get("startedDateTime").and_then(Value::as_str).and_then(crate::time::utc_of).ok_or("entry without a readable \"startedDateTime\"")?;
+    let time = e
+        .get("startedDateTime")
+        .and_then(Value::as_str)
+        .and_then(crate::time::utc_of)
+        .ok_or("entry without a readable \"startedDateTime\"")?;
     let (host, target) = split_url(url);
     let empty = Vec::new();
     let headers = req.get("headers").and_then(Value::as_array).unwrap_or(&empty);
-    let names: Vec<String> = headers.iter().filter_map(|h| h.get("name")?.as_str()).map(|n| n.to_ascii_lowercase()).filter(|n| !n.starts_with(':')).collect();
+    let names: Vec<String> =
+        headers.iter().filter_map(|h| h.get("name")?.as_str()).map(|n| n.to_ascii_lowercase()).filter(|n| !n.starts_with(':')).collect();
     let post = req.get("postData");
     let sent_body = json_body(post.and_then(|p| p.get("text")), post.and_then(|p| p.get("mimeType")), None);
     let sent = sent_body.as_ref().map(|b| pointers(b, MAX_BODY_DEPTH)).transpose()?.unwrap_or_default();
     let sent_values = sent_body.as_ref().map(|b| scalar_leaves(b, MAX_BODY_DEPTH)).unwrap_or_default();
     let content = e.get("response").and_then(|r| r.get("content"));
-    let received_body = json_body(content.and_then(|c| c.get("text")), content.and_then(|c| c.get("mimeType")), content.and_then(|c| c.get("encoding")));
+    let received_body =
+        json_body(content.and_then(|c| c.get("text")), content.and_then(|c| c.get("mimeType")), content.and_then(|c| c.get("encoding")));
     let received = received_body.as_ref().map(|b| pointers(b, MAX_BODY_DEPTH)).transpose()?.unwrap_or_default();
     let who = Who {
         client: opts.client_header.as_deref().and_then(|h| header(headers, h)).map(str::to_string),

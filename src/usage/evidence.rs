@@ -141,7 +141,9 @@ pub fn detect(first_line: &str, head: &str) -> Option<Format> {
         });
     }
     let first = line.split(' ').next().unwrap_or("");
-    if ["http", "https", "h2", "grpcs", "ws", "wss"].contains(&first) && line.split(' ').nth(1).is_some_and(|t| crate::time::utc_of(t).is_some()) {
+    if ["http", "https", "h2", "grpcs", "ws", "wss"].contains(&first)
+        && line.split(' ').nth(1).is_some_and(|t| crate::time::utc_of(t).is_some())
+    {
         return Some(Format::Alb);
     }
     parse_combined(line, &mut ClfCache::default(), &ParseOptions::default()).is_ok().then_some(Format::Combined)
@@ -233,7 +235,11 @@ pub fn split_url(target: &str) -> (Option<String>, String) {
 /// `API.example.com:443` → `api.example.com` (user info and port dropped).
 pub fn host_only(authority: &str) -> String {
     let a = authority.rsplit('@').next().unwrap_or(authority);
-    let a = if a.starts_with('[') { a.split(']').next().map(|h| format!("{h}]")).unwrap_or_default() } else { a.split(':').next().unwrap_or(a).to_string() };
+    let a = if a.starts_with('[') {
+        a.split(']').next().map(|h| format!("{h}]")).unwrap_or_default()
+    } else {
+        a.split(':').next().unwrap_or(a).to_string()
+    };
     a.to_ascii_lowercase()
 }
 
@@ -321,10 +327,8 @@ fn first_str<'a>(v: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a str> {
 
 /// The time of a JSON log record: ISO 8601, CLF, or epoch seconds (`msec`).
 fn json_time(v: &Map<String, Value>, cache: &mut ClfCache) -> Result<String, String> {
-    if let Some(t) = first_str(v, &["time_iso8601", "start_time", "timestamp", "@timestamp", "time", "ts"]) {
-        if let Some(u) = crate::time::utc_of(t) {
-            return Ok(u);
-        }
+    if let Some(u) = first_str(v, &["time_iso8601", "start_time", "timestamp", "@timestamp", "time", "ts"]).and_then(crate::time::utc_of) {
+        return Ok(u);
     }
     if let Some(t) = first_str(v, &["time_local"]) {
         return clf_time(t, cache).ok_or_else(|| "unreadable time_local".to_string());
@@ -334,13 +338,17 @@ fn json_time(v: &Map<String, Value>, cache: &mut ClfCache) -> Result<String, Str
         Some(Value::String(s)) => s.parse::<f64>().ok(),
         _ => None,
     });
-    secs.and_then(|s| crate::time::utc_of_nanos((s * 1e9) as i128)).ok_or_else(|| "no time (time_iso8601, start_time, timestamp, time_local, msec)".to_string())
+    secs.and_then(|s| crate::time::utc_of_nanos((s * 1e9) as i128))
+        .ok_or_else(|| "no time (time_iso8601, start_time, timestamp, time_local, msec)".to_string())
 }
 
 /// One JSON access-log record (nginx `escape=json`, Envoy, generic): method, target, host,
 /// time, agent, peer, and the configured client header (`http_x_client_name`, `x-client-name`).
 fn json_log(v: &Map<String, Value>, cache: &mut ClfCache, opts: &ParseOptions) -> Result<Hit, String> {
-    let (method, target) = match (first_str(v, &["request_method", "method", ":method", "http_method"]), first_str(v, &["request_uri", "uri", "path", "request_path", "x-envoy-original-path", "url"])) {
+    let (method, target) = match (
+        first_str(v, &["request_method", "method", ":method", "http_method"]),
+        first_str(v, &["request_uri", "uri", "path", "request_path", "x-envoy-original-path", "url"]),
+    ) {
         (Some(m), Some(t)) => (m.to_ascii_uppercase(), t.to_string()),
         _ => request_line(first_str(v, &["request"]).ok_or("no method and path (request_method/method, request_uri/path, or request)")?)?,
     };
@@ -348,8 +356,11 @@ fn json_log(v: &Map<String, Value>, cache: &mut ClfCache, opts: &ParseOptions) -
     let host = first_str(v, &["host", "http_host", "authority", ":authority", "server_name"]).map(host_only).or(url_host);
     let time = json_time(v, cache)?;
     let agent = first_str(v, &["http_user_agent", "user_agent", "user-agent", "useragent"]);
-    let peer = first_str(v, &["remote_addr", "downstream_remote_address", "client_ip", "x_forwarded_for", "x-forwarded-for", "http_x_forwarded_for", "ip"])
-        .map(|p| p.split(',').next().unwrap_or(p).trim().to_string());
+    let peer = first_str(
+        v,
+        &["remote_addr", "downstream_remote_address", "client_ip", "x_forwarded_for", "x-forwarded-for", "http_x_forwarded_for", "ip"],
+    )
+    .map(|p| p.split(',').next().unwrap_or(p).trim().to_string());
     let client = opts.client_header.as_deref().and_then(|h| {
         let var = format!("http_{}", h.replace('-', "_"));
         first_str(v, &[var.as_str(), h]).map(str::to_string)
@@ -371,7 +382,14 @@ pub fn pointers(body: &Value, max_depth: usize) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
-fn walk(v: &Value, at: &mut String, depth: usize, max: usize, out: &mut Vec<String>, seen: &mut std::collections::HashSet<String>) -> Result<(), String> {
+fn walk(
+    v: &Value,
+    at: &mut String,
+    depth: usize,
+    max: usize,
+    out: &mut Vec<String>,
+    seen: &mut std::collections::HashSet<String>,
+) -> Result<(), String> {
     if depth > max {
         return Err(format!("body nests deeper than {max} levels at {at}"));
     }
@@ -464,14 +482,20 @@ mod tests {
         let nginx = r#"{"time_iso8601":"2026-12-06T10:00:00+01:00","remote_addr":"10.0.0.1","request":"POST /pets HTTP/1.1","http_host":"api.example.com:8443","http_user_agent":"curl/8.0","http_x_client_name":"billing"}"#;
         assert_eq!(detect(nginx, nginx), Some(Format::JsonLog));
         let h = parse_line(Format::JsonLog, nginx, &mut ClfCache::default(), &opts).unwrap().unwrap();
-        assert_eq!((h.time.as_str(), http(&h).host.as_deref(), h.who.client.as_deref()), ("2026-12-06T09:00:00Z", Some("api.example.com"), Some("billing")));
+        assert_eq!(
+            (h.time.as_str(), http(&h).host.as_deref(), h.who.client.as_deref()),
+            ("2026-12-06T09:00:00Z", Some("api.example.com"), Some("billing"))
+        );
         let envoy = r#"{"start_time":"2026-12-06T10:00:00.123Z","method":"DELETE","path":"/pets/1","authority":"pets","user_agent":"web/1","downstream_remote_address":"10.1.1.1:5000"}"#;
         let h = parse_line(Format::JsonLog, envoy, &mut ClfCache::default(), &opts).unwrap().unwrap();
         assert_eq!((http(&h).method.as_str(), http(&h).target.as_str()), ("DELETE", "/pets/1"));
         let alb = r#"https 2026-12-06T23:39:43.945958Z app/my-lb/50dc6c495c0c9188 192.168.131.39:2817 10.0.0.1:80 0.086 0.048 0.037 200 200 0 57 "GET https://api.example.com:443/pets?limit=3 HTTP/1.1" "curl/7.46.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2"#;
         assert_eq!(detect(alb, alb), Some(Format::Alb));
         let h = parse_line(Format::Alb, alb, &mut ClfCache::default(), &opts).unwrap().unwrap();
-        assert_eq!((http(&h).host.as_deref(), http(&h).target.as_str(), h.who.peer.as_deref()), (Some("api.example.com"), "/pets?limit=3", Some("192.168.131.39")));
+        assert_eq!(
+            (http(&h).host.as_deref(), http(&h).target.as_str(), h.who.peer.as_deref()),
+            (Some("api.example.com"), "/pets?limit=3", Some("192.168.131.39"))
+        );
     }
 
     #[test]

@@ -154,10 +154,17 @@ fn json_any(v: &Value) -> Vec<String> {
 fn json_kind(v: Option<&Value>) -> i32 {
     match v {
         Some(Value::Number(n)) => n.as_i64().unwrap_or(0) as i32,
-        Some(Value::String(s)) => ["SPAN_KIND_UNSPECIFIED", "SPAN_KIND_INTERNAL", "SPAN_KIND_SERVER", "SPAN_KIND_CLIENT", "SPAN_KIND_PRODUCER", "SPAN_KIND_CONSUMER"]
-            .iter()
-            .position(|k| k == s)
-            .unwrap_or(0) as i32,
+        Some(Value::String(s)) => [
+            "SPAN_KIND_UNSPECIFIED",
+            "SPAN_KIND_INTERNAL",
+            "SPAN_KIND_SERVER",
+            "SPAN_KIND_CLIENT",
+            "SPAN_KIND_PRODUCER",
+            "SPAN_KIND_CONSUMER",
+        ]
+        .iter()
+        .position(|k| k == s)
+        .unwrap_or(0) as i32,
         _ => 0,
     }
 }
@@ -189,7 +196,10 @@ pub fn spans_of_json(resource_spans: &Value) -> Vec<SpanData> {
 
 impl SpanData {
     fn get(&self, keys: &[&str]) -> Option<&str> {
-        keys.iter().find_map(|k| self.attrs.iter().find(|(a, _)| a == k).and_then(|(_, v)| v.first())).map(String::as_str).filter(|s| !s.is_empty())
+        keys.iter()
+            .find_map(|k| self.attrs.iter().find(|(a, _)| a == k).and_then(|(_, v)| v.first()))
+            .map(String::as_str)
+            .filter(|s| !s.is_empty())
     }
 }
 
@@ -240,7 +250,12 @@ mod tests {
         let span = Span {
             kind: 2,
             start_time_unix_nano: 1_765_000_000_000_000_000,
-            attributes: vec![kv("http.request.method", "GET"), kv("url.path", "/pets/3"), kv("user_agent.original", "web/2"), kv("client.address", "10.0.0.1")],
+            attributes: vec![
+                kv("http.request.method", "GET"),
+                kv("url.path", "/pets/3"),
+                kv("user_agent.original", "web/2"),
+                kv("client.address", "10.0.0.1"),
+            ],
         };
         let req = ExportTraceServiceRequest { resource_spans: vec![ResourceSpans { scope_spans: vec![ScopeSpans { spans: vec![span] }] }] };
         let decoded = ExportTraceServiceRequest::decode(req.encode_to_vec().as_slice()).unwrap();
@@ -259,7 +274,11 @@ mod tests {
     #[test]
     fn rpc_and_graphql_spans() {
         let opts = ParseOptions::default();
-        let rpc = SpanData { kind: 2, start: 0, attrs: vec![("rpc.service".into(), vec!["shop.v1.Shop".into()]), ("rpc.method".into(), vec!["GetItem".into()])] };
+        let rpc = SpanData {
+            kind: 2,
+            start: 0,
+            attrs: vec![("rpc.service".into(), vec!["shop.v1.Shop".into()]), ("rpc.method".into(), vec!["GetItem".into()])],
+        };
         assert_eq!(span_hit(&rpc, &opts).unwrap().call, Call::Rpc { service: "shop.v1.Shop".into(), method: "GetItem".into() });
         let gql = SpanData { kind: 0, start: 0, attrs: vec![("graphql.document".into(), vec!["{ me { id } }".into()])] };
         assert!(matches!(span_hit(&gql, &opts).unwrap().call, Call::GraphQl { .. }));

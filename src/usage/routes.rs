@@ -48,7 +48,11 @@ impl Node {
                     Some(i) => &mut self.params[i].2,
                     None => {
                         // More literal text around the parameter is tried first (`{id}.json` before `{id}`).
-                        let at = self.params.iter().position(|(a, b, _)| a.len() + b.len() < pre.len() + post.len()).unwrap_or(self.params.len());
+                        let at = self
+                            .params
+                            .iter()
+                            .position(|(a, b, _)| a.len() + b.len() < pre.len() + post.len())
+                            .unwrap_or(self.params.len());
                         self.params.insert(at, (pre.to_string(), post.to_string(), Node::default()));
                         &mut self.params[at].2
                     }
@@ -75,7 +79,10 @@ impl Node {
         }
         self.params
             .iter()
-            .filter(|(pre, post, _)| first.len() > pre.len() + post.len() && first.starts_with(pre.as_str()) && first.ends_with(post.as_str()) || (first.starts_with('{') && first.ends_with('}')))
+            .filter(|(pre, post, _)| {
+                first.len() > pre.len() + post.len() && first.starts_with(pre.as_str()) && first.ends_with(post.as_str())
+                    || (first.starts_with('{') && first.ends_with('}'))
+            })
             .find_map(|(_, _, n)| n.find(rest, method, steps, path))
     }
 }
@@ -135,7 +142,11 @@ impl Routes {
                     Spec::GraphQl(schema) => r.graphql.push((i, schema)),
                     Spec::Protobuf(pkg) => {
                         for (_, s) in pkg.services() {
-                            r.rpc.entry(s.full_name.clone()).or_insert((i, HashSet::new())).1.extend(s.methods.iter().map(|m| m.name.clone()));
+                            r.rpc
+                                .entry(s.full_name.clone())
+                                .or_insert((i, HashSet::new()))
+                                .1
+                                .extend(s.methods.iter().map(|m| m.name.clone()));
                         }
                     }
                     Spec::AsyncApi(_) | Spec::TypeScript(_) => {}
@@ -181,10 +192,10 @@ impl Routes {
                     continue;
                 }
                 let (mut steps, mut known) = (0, false);
-                if let Some((op, lits)) = m.root.find(&segs, method, &mut steps, &mut known) {
-                    if best.is_none_or(|b| (base.len(), lits) > (b.0, b.1)) {
-                        best = Some((base.len(), lits, *i, op));
-                    }
+                if let Some((op, lits)) = m.root.find(&segs, method, &mut steps, &mut known)
+                    && best.is_none_or(|b| (base.len(), lits) > (b.0, b.1))
+                {
+                    best = Some((base.len(), lits, *i, op));
                 }
             }
         }
@@ -216,7 +227,9 @@ impl Routes {
         let doc = apollo_compiler::parser::Parser::new()
             .recursion_limit(MAX_SELECTION_DEPTH * 2)
             .parse_ast(document, "operation.graphql")
-            .map_err(|e| format!("invalid GraphQL document: {}", e.errors.iter().next().map(|d| d.error.to_string()).unwrap_or_default()))?;
+            .map_err(|e| {
+                format!("invalid GraphQL document: {}", e.errors.iter().next().map(|d| d.error.to_string()).unwrap_or_default())
+            })?;
         let mut best: Option<Selected> = None;
         for (i, schema) in self.graphql.iter().filter(|(i, _)| self.forced.is_none_or(|f| f == *i)) {
             let mut sel = Selected { module: *i, elements: Vec::new(), unknown: Vec::new() };
@@ -268,8 +281,11 @@ pub const MAX_SELECTION_DEPTH: usize = 64;
 
 fn select(doc: &apollo_compiler::ast::Document, schema: &Schema, sel: &mut Selected) -> Result<(), String> {
     use apollo_compiler::ast::{Definition, OperationType};
-    let fragments: HashMap<&str, &apollo_compiler::ast::FragmentDefinition> =
-        doc.definitions.iter().filter_map(|d| if let Definition::FragmentDefinition(f) = d { Some((f.name.as_str(), &**f)) } else { None }).collect();
+    let fragments: HashMap<&str, &apollo_compiler::ast::FragmentDefinition> = doc
+        .definitions
+        .iter()
+        .filter_map(|d| if let Definition::FragmentDefinition(f) = d { Some((f.name.as_str(), &**f)) } else { None })
+        .collect();
     let mut seen = HashSet::new();
     for def in &doc.definitions {
         if let Definition::OperationDefinition(op) = def {
@@ -279,7 +295,7 @@ fn select(doc: &apollo_compiler::ast::Document, schema: &Schema, sel: &mut Selec
                 OperationType::Subscription => RootOp::Subscription,
             };
             let Some(root) = schema.root(root) else {
-                sel.unknown.push(format!("{}", root.as_str()));
+                sel.unknown.push(root.as_str().to_string());
                 continue;
             };
             let mut w = Walk { schema, fragments: &fragments, sel, seen: &mut seen };
