@@ -826,7 +826,7 @@ mod tests {
     fn errors_point_at_the_key() {
         assert_eq!(
             e("store: x\nrecrod: true\n"),
-            "apidiff.yaml:2:1: unknown setting `recrod`; expected one of modules, store, gate, severity, ignore_file, alerts, record, exclude, protobuf, headers_env, ref_roots"
+            "apidiff.yaml:2:1: unknown setting `recrod`; expected one of modules, store, gate, severity, ignore_file, alerts, record, exclude, protobuf, headers_env, ref_roots, usage"
         );
         let m = e("modules:\n  - name: a\n    specs: [x]\n    ownrs: [b]\n");
         assert!(m.starts_with("apidiff.yaml:4:5: unknown field `ownrs`"), "{m}");
