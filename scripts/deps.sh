@@ -14,6 +14,7 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 # `kubectl kustomize` renders deploy/base for tests/deploy.rs (Debian's kubernetes-client when the
 # machine has no kubectl of its own).
 command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
+command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
 
 if [ ${#missing[@]} -gt 0 ]; then
     SUDO=""

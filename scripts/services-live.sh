@@ -8,11 +8,12 @@
 # (installed here unless the caller set APIDIFF_SERVICE_TRAP=0) kills. Ports: free loopback ports.
 set -euo pipefail
 APIDIFF_LIVE_VENV="${APIDIFF_LIVE_VENV:-$HOME/.cache/apidiff-live-venv}"
-if ! "$APIDIFF_LIVE_VENV/bin/python" -c 'import fastapi, uvicorn, graphql, grpc, grpc_reflection, grpc_tools' 2>/dev/null; then
+if ! "$APIDIFF_LIVE_VENV/bin/python" -c 'import fastapi, uvicorn, graphql, grpc, grpc_reflection, grpc_tools, opentelemetry.sdk, opentelemetry.exporter.otlp.proto.http, opentelemetry.instrumentation.fastapi' 2>/dev/null; then
     echo "services-live.sh: installing the live test services into $APIDIFF_LIVE_VENV" >&2
     python3 -m venv "$APIDIFF_LIVE_VENV" >&2
     "$APIDIFF_LIVE_VENV/bin/pip" install -q 'fastapi==0.163.2' 'uvicorn==0.54.0' 'graphql-core==3.3.2' \
-        'grpcio==1.85.1' 'grpcio-reflection==1.85.1' 'grpcio-tools==1.85.1' >&2
+        'grpcio==1.85.1' 'grpcio-reflection==1.85.1' 'grpcio-tools==1.85.1' \
+        'opentelemetry-sdk==1.45.2' 'opentelemetry-exporter-otlp-proto-http==1.45.2' 'opentelemetry-instrumentation-fastapi==0.66b2' >&2
 fi
 APIDIFF_LIVE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../tests/live" && pwd)"
 APIDIFF_LIVE_STATE="$(mktemp -d /tmp/apidiff-live.XXXX)"
@@ -37,7 +38,7 @@ openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$C/
 printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n' >"$C/leaf.ext"
 openssl x509 -req -in "$C/leaf.csr" -CA "$C/ca.crt" -CAkey "$C/ca.key" -CAcreateserial -out "$C/leaf.crt" -days 2 -extfile "$C/leaf.ext" 2>/dev/null
 declare -A P
-for n in rest1 rest2 gql1 gql2 grpc1 grpc2 grpc0 rests grpcs; do P[$n]=$(apidiff_live_port); done
+for n in rest1 rest2 gql1 gql2 grpc1 grpc2 grpc0 rests grpcs nginx; do P[$n]=$(apidiff_live_port); done
 apidiff_live_start rest1 "${P[rest1]}" "$PY" -m uvicorn --app-dir "$APIDIFF_LIVE_DIR" --host 127.0.0.1 --port "${P[rest1]}" --log-level warning rest_v1:app
 apidiff_live_start rest2 "${P[rest2]}" "$PY" -m uvicorn --app-dir "$APIDIFF_LIVE_DIR" --host 127.0.0.1 --port "${P[rest2]}" --log-level warning rest_v2:app
 apidiff_live_start gql1 "${P[gql1]}" "$PY" "$APIDIFF_LIVE_DIR/graphql_server.py" "$APIDIFF_LIVE_DIR/schema_v1.graphql" "${P[gql1]}"
@@ -48,6 +49,28 @@ apidiff_live_start grpc0 "${P[grpc0]}" "$PY" "$APIDIFF_LIVE_DIR/grpc_server.py" 
 apidiff_live_start rests "${P[rests]}" "$PY" -m uvicorn --app-dir "$APIDIFF_LIVE_DIR" --host 127.0.0.1 --port "${P[rests]}" --log-level warning \
     --ssl-certfile "$C/leaf.crt" --ssl-keyfile "$C/leaf.key" rest_v1:app
 apidiff_live_start grpcs "${P[grpcs]}" "$PY" "$APIDIFF_LIVE_DIR/grpc_server.py" "$APIDIFF_LIVE_DIR/shop_v1.proto" "${P[grpcs]}" --tls "$C/leaf.crt" "$C/leaf.key"
+# nginx (Debian package, scripts/deps.sh) in front of rest1, writing its own access logs:
+# combined, and JSON in nginx's escape=json style with the client header (tests/usage_live.rs).
+mkdir -p "$C/nginx"
+cat >"$C/nginx/nginx.conf" <<NGINX
+daemon off;
+worker_processes 1;
+pid $C/nginx/nginx.pid;
+error_log $C/nginx/error.log;
+events { worker_connections 64; }
+http {
+    client_body_temp_path $C/nginx/body; proxy_temp_path $C/nginx/proxy;
+    fastcgi_temp_path $C/nginx/fastcgi; uwsgi_temp_path $C/nginx/uwsgi; scgi_temp_path $C/nginx/scgi;
+    log_format apidiff_json escape=json '{"time_iso8601":"\$time_iso8601","remote_addr":"\$remote_addr","request":"\$request","status":\$status,"http_host":"\$host","http_user_agent":"\$http_user_agent","http_x_client_name":"\$http_x_client_name"}';
+    access_log $C/nginx/access.log combined;
+    access_log $C/nginx/access.json apidiff_json;
+    server {
+        listen 127.0.0.1:${P[nginx]};
+        location / { proxy_pass http://127.0.0.1:${P[rest1]}; }
+    }
+}
+NGINX
+apidiff_live_start nginx "${P[nginx]}" nginx -p "$C/nginx" -c "$C/nginx/nginx.conf"
 export APIDIFF_SERVICE_PIDS
 if [ "${APIDIFF_SERVICE_TRAP:-1}" = 1 ]; then
     # shellcheck disable=SC2064,SC2086
@@ -68,5 +91,7 @@ export APIDIFF_TEST_LIVE_PYTHON="$PY" APIDIFF_TEST_LIVE_DIR="$APIDIFF_LIVE_DIR" 
     APIDIFF_TEST_LIVE_GRPC_NO_REFLECTION="grpc://127.0.0.1:${P[grpc0]}" \
     APIDIFF_TEST_LIVE_HTTPS_V1="https://127.0.0.1:${P[rests]}/openapi.json" \
     APIDIFF_TEST_LIVE_GRPCS_V1="grpcs://127.0.0.1:${P[grpcs]}" \
-    APIDIFF_TEST_LIVE_CA="$C/ca.crt"
+    APIDIFF_TEST_LIVE_CA="$C/ca.crt" \
+    APIDIFF_TEST_NGINX="http://127.0.0.1:${P[nginx]}" APIDIFF_TEST_NGINX_LOG="$C/nginx/access.log" \
+    APIDIFF_TEST_NGINX_JSON_LOG="$C/nginx/access.json"
 echo "services-live.sh: live test services up (logs in $APIDIFF_LIVE_STATE)" >&2

@@ -63,6 +63,19 @@ pub fn since(value: &str, now_ms: i64) -> Option<String> {
     Some(format_millis(now_ms.saturating_sub(n.saturating_mul(ms))))
 }
 
+/// A timestamp with any offset (`2026-12-06T10:00:00+01:00`, `…Z`) as UTC seconds,
+/// `YYYY-MM-DDTHH:MM:SSZ`; `None` when it is not RFC 3339.
+pub fn utc_of(ts: &str) -> Option<String> {
+    let t: Timestamp = ts.trim().parse().ok()?;
+    Some(t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+}
+
+/// Nanoseconds since the epoch (OTLP's `startTimeUnixNano`) as UTC seconds, like [`utc_of`].
+pub fn utc_of_nanos(nanos: i128) -> Option<String> {
+    let t = Timestamp::from_nanosecond(nanos).ok()?;
+    Some(t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,6 +101,9 @@ mod tests {
         assert_eq!(since("1d", 86_400_000).as_deref(), Some("1970-01-01T00:00:00.000Z"));
         assert_eq!(since("yesterday", 0), None);
         assert_eq!(since("5y", 0), None);
+        assert_eq!(utc_of("2000-10-10T13:55:36-07:00").as_deref(), Some("2000-10-10T20:55:36Z"));
+        assert_eq!(utc_of_nanos(1_000_000_000).as_deref(), Some("1970-01-01T00:00:01Z"));
+        assert_eq!(utc_of("10/Oct/2000"), None);
         assert!(is_date("2024-02-29") && !is_date("2023-02-29") && !is_date("2024-1-01"));
     }
 }

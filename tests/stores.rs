@@ -450,6 +450,10 @@ fn copy_between_every_pair_of_backends_loses_nothing() {
     let fs1 = r.path().join("fs1").to_str().unwrap().to_string();
     let fs2 = r.path().join("fs2").to_str().unwrap().to_string();
     record_history(&r, &fs1);
+    // Usage batches travel like every other record.
+    r.write("access.log", "10.0.0.1 - - [06/Dec/2026:10:00:00 +0000] \"GET /users HTTP/1.1\" 200 9 \"-\" \"web/1\"\n");
+    let out = r.at(&fs1, &["usage", "ingest", "access.log"]);
+    assert_eq!(out.code, 0, "{out:?}");
     // fs → pg → s3 → fs2 → s3b → pg2 → fs1 (every ordered pair of kinds appears).
     let chain = [fs1.clone(), pg.url(), s3a.clone(), fs2, s3b, pg2.url(), fs1];
     for pair in chain.windows(2) {
@@ -468,6 +472,12 @@ fn copy_between_every_pair_of_backends_loses_nothing() {
     }
     let hist = json(&r.at(&pg2.url(), &["history", "-f", "json"]).stdout);
     assert_eq!(hist.as_array().unwrap().len(), 3);
+    for url in [pg2.url(), s3a.clone()] {
+        let store = apidiff::store::open_with(&url, r.path(), &s3_settings()).unwrap();
+        let usage = apidiff::store::usage::batches(store.as_ref()).unwrap();
+        assert_eq!(usage.len(), 1, "{url}");
+        assert_eq!(usage[0].counts[0].element.operation(), "GET /users", "{url}");
+    }
 
     // Export / import round trip, and the readable records view.
     let file = r.path().join("history.jsonl");

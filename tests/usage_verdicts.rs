@@ -96,6 +96,9 @@ fn pets_evidence(today: &str) -> UsageBatch {
             count(op("GET", "/search"), "web", today, 3),
         ],
         unmatched: vec![],
+        source: None,
+        undocumented: vec![],
+        value_digests: vec![],
         responses: vec![],
         values: vec![ValueCount {
             module: "pets".into(),

@@ -97,8 +97,6 @@ pub enum Command {
     Config(config::ConfigArgs),
     /// A module's latest changes, its dependants and whether the changes reach them.
     Summary(summary::SummaryArgs),
-    /// What clients really call: `usage show --module M` lists what is used and what is not.
-    Usage(usage::UsageArgs),
     /// Copy, export or import the store's history.
     Store(store::StoreArgs),
     /// Check the store: schema (repaired where possible), every snapshot's hash, every record.
@@ -119,6 +117,8 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff).
     Man,
+    /// Usage evidence, what clients really call: `usage ingest` reads access logs, HAR files, OTLP traces and GraphQL documents into the store; `usage show --module M` lists what is used and what is not.
+    Usage(usage::UsageArgs),
     /// Poll every module's live sources: record what changed, alert, and note sources that are down.
     Watch(watch::WatchArgs),
 }
@@ -154,7 +154,6 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Doctor(args) => doctor::run(args),
         Command::Docs(args) => docs::run(args, command()),
         Command::Summary(args) => summary::run(args),
-        Command::Usage(args) => usage::run(args),
         #[cfg(feature = "server")]
         Command::Serve(args) => serve::run(args),
         #[cfg(feature = "server")]
@@ -164,6 +163,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Completions(args) => completions::run_completions(args, command()),
         Command::Man => completions::run_man(command()),
         Command::Watch(args) => watch::run(args),
+        Command::Usage(args) => usage::run(args),
     }
 }
 

@@ -59,8 +59,8 @@ pub struct Config {
     /// running apidiff (`--ref-root`, `APIDIFF_REF_ROOTS`), never from the repository's files.
     #[serde(default)]
     pub ref_roots: Vec<String>,
-    /// How usage evidence (`apidiff usage ingest`) weighs breaking changes: a window, thresholds,
-    /// excluded clients, and who owns each client.
+    /// How usage evidence (`apidiff usage ingest`) is read and weighs breaking changes: the client
+    /// header, a window, thresholds, excluded clients, and who owns each client.
     #[serde(default)]
     pub usage: Option<UsageSetting>,
     /// Where the settings above sit in the file, for errors that point at them.
@@ -492,6 +492,10 @@ pub struct UsageSetting {
     /// change tell the owners of the clients it breaks.
     #[serde(default)]
     pub client_owners: BTreeMap<String, Vec<String>>,
+    /// The request header that names the client (`x-client-name`); without it a client is the
+    /// user agent's product token, else a salted hash of the peer address.
+    #[serde(default)]
+    pub client_header: Option<String>,
 }
 
 impl UsageSetting {

@@ -14,6 +14,7 @@ mod drift;
 mod export;
 pub mod github;
 mod hurl;
+pub mod ingest;
 mod load;
 mod moves;
 mod record;

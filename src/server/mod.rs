@@ -11,6 +11,7 @@ pub mod auth;
 mod deploys;
 mod door;
 pub mod live;
+mod otlp;
 mod state;
 
 pub use api::OPENAPI as OPENAPI_YAML;
@@ -58,6 +59,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/admin/api-diff/dashboard.js", get(api::dashboard_js))
         .route("/admin/api-diff/dashboard.css", get(api::dashboard_css))
         .route("/admin/api-diff/live.js", get(live::script))
+        .route("/v1/traces", post(otlp::traces).layer(DefaultBodyLimit::max(otlp::OTLP_LIMIT)))
         .layer(middleware::from_fn_with_state(state.clone(), access))
         .layer(DefaultBodyLimit::max(DEFAULT_LIMIT))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, TIMEOUT))

@@ -18,7 +18,7 @@ use std::io::{BufRead, Write};
 pub const OBJECTS: &str = "objects/sha256/";
 
 /// Record folders, in the order a copy writes them (entries before the notes that name them).
-pub const RECORD_KINDS: &[&str] = &["records/entries/", "records/notes/", "records/audit/", "records/alerts/"];
+pub const RECORD_KINDS: &[&str] = &["records/entries/", "records/notes/", "records/audit/", "records/alerts/", "records/usage/"];
 
 /// What a copy or import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

@@ -12,6 +12,10 @@ pub mod samples;
 pub mod values;
 
 pub use values::human;
+pub mod documents;
+pub mod evidence;
+pub mod otlp;
+pub mod routes;
 
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -118,6 +122,110 @@ pub struct DailyCount {
     /// How many requests.
     pub requests: u64,
     /// The last request's time that day (RFC 3339, UTC).
+    pub last_seen: String,
+}
+
+/// Statistics of the values sent for one parameter or request property, for testing a
+/// tightened constraint against what clients really send ("0 of 2.1 M requests would be
+/// rejected"). Never the values themselves: lengths, the numeric range, and salted hashes of
+/// up to [`MAX_VALUE_HASHES`] distinct values (a removed enum value is tested by hashing it with
+/// the store's salt, [`value_hash`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValueStats {
+    /// The module.
+    pub module: String,
+    /// The parameter or request property.
+    pub element: Element,
+    /// Values seen.
+    pub samples: u64,
+    /// Shortest value (characters).
+    pub min_length: u64,
+    /// Longest value (characters).
+    pub max_length: u64,
+    /// Smallest value that was a number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// Largest value that was a number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// Values that were not numbers (of `samples`).
+    #[serde(default)]
+    pub non_numeric: u64,
+    /// Salted hashes of the distinct values, sorted (at most [`MAX_VALUE_HASHES`]).
+    #[serde(default)]
+    pub value_hashes: Vec<String>,
+    /// Whether there were more distinct values than were kept.
+    #[serde(default)]
+    pub more_values: bool,
+}
+
+/// Distinct value hashes kept per element.
+pub const MAX_VALUE_HASHES: usize = 32;
+
+/// The salted hash a value is kept as (16 hex digits of SHA-256 over the salt and the value).
+pub fn value_hash(salt: &str, value: &str) -> String {
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(format!("usage-value\0{salt}\0{value}").as_bytes());
+    d.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+impl ValueStats {
+    /// Stats of no values yet.
+    pub fn new(module: &str, element: Element) -> Self {
+        ValueStats {
+            module: module.to_string(),
+            element,
+            samples: 0,
+            min_length: u64::MAX,
+            max_length: 0,
+            min: None,
+            max: None,
+            non_numeric: 0,
+            value_hashes: Vec::new(),
+            more_values: false,
+        }
+    }
+
+    /// Adds one value seen `n` times.
+    pub fn add(&mut self, salt: &str, value: &str, n: u64) {
+        self.samples += n;
+        let len = value.chars().count() as u64;
+        self.min_length = self.min_length.min(len);
+        self.max_length = self.max_length.max(len);
+        match value.parse::<f64>() {
+            Ok(x) if x.is_finite() => {
+                self.min = Some(self.min.map_or(x, |m| m.min(x)));
+                self.max = Some(self.max.map_or(x, |m| m.max(x)));
+            }
+            _ => self.non_numeric += n,
+        }
+        if !self.more_values {
+            let h = value_hash(salt, value);
+            if let Err(at) = self.value_hashes.binary_search(&h) {
+                if self.value_hashes.len() < MAX_VALUE_HASHES {
+                    self.value_hashes.insert(at, h);
+                } else {
+                    self.more_values = true;
+                }
+            }
+        }
+    }
+}
+
+/// Requests no documented element matched: drift between what is served and what is described.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Undocumented {
+    /// The module they were attributed to (by `--module`, host, base path, or the only module
+    /// of their kind); empty when none could be told.
+    pub module: String,
+    /// `GET`, … (`RPC` for a gRPC call, `GRAPHQL` for a GraphQL selection).
+    pub method: String,
+    /// The path with identifiers replaced by `{}` (`/pets/{}`), `service/method`, or
+    /// `Parent.field`.
+    pub path: String,
+    /// How many.
+    pub requests: u64,
+    /// The last one's time.
     pub last_seen: String,
 }
 
