@@ -391,3 +391,52 @@ components:
     let (_, text, _) = run(r.path(), &["usage", "show", "--module", "pets"]);
     assert!(text.contains("drift: GET /pets/{id} 200 responses send `/owner`, which the description does not document"), "{text}");
 }
+
+/// The held-out scenario end to end, evidence from a real access log: `usage ingest` of an
+/// nginx combined log (today's requests) feeds `check`: the removed operations clients called
+/// stay breaking with their clients, the one only an excluded monitor called becomes a warning,
+/// and the module without logs is `{known: false}`.
+#[test]
+fn the_scenario_from_an_access_log_through_usage_ingest() {
+    let r = Repo::new();
+    r.write("apidiff.yaml", &format!("{CONFIG}usage: {{window: 30d, min_requests: 1, exclude_clients: [uptime-robot]}}\n"));
+    r.write("pets/openapi.yaml", PETS_BASE);
+    r.write("billing/openapi.yaml", BILLING_BASE);
+    r.commit("base");
+    // Today, in the combined log's date form (`06/Dec/2026`).
+    let today = apidiff::time::today();
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let month = MONTHS[today[5..7].parse::<usize>().unwrap() - 1];
+    let stamp = format!("{}/{month}/{}", &today[8..10], &today[..4]);
+    let line = |req: &str, agent: &str| format!("203.0.113.7 - - [{stamp}:10:00:00 +0000] \"{req} HTTP/1.1\" 200 12 \"-\" \"{agent}\"\n");
+    let mut log = String::new();
+    for _ in 0..5 {
+        log += &line("GET /pets", "web/2.0");
+        log += &line("POST /pets", "web/2.0");
+    }
+    log += &line("POST /pets", "mobile/1.4 (iOS)");
+    log += &line("DELETE /pets/42", "admin-tool/0.9");
+    log += &line("GET /pets/42/photos", "uptime-robot/1.0");
+    r.write("access.log", &log);
+    let (code, out, err) = run(r.path(), &["usage", "ingest", "access.log", "--module", "pets"]);
+    assert_eq!(code, 0, "{out}{err}");
+    r.write("pets/openapi.yaml", PETS_REVISION);
+    r.write("billing/openapi.yaml", BILLING_REVISION);
+    let (code, out, err) = run(r.path(), &["check", "--base", "HEAD", "-f", "json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let post = change(&v, "pets", "POST /pets");
+    assert_eq!(post["severity"], "breaking", "{post:#}");
+    assert_eq!((post["usage"]["requests"].as_u64(), post["usage"]["clients"].as_u64()), (Some(6), Some(2)), "{post:#}");
+    assert!(post["usage_note"].as_str().unwrap().starts_with("breaks web (5), mobile (1)"), "{post:#}");
+    let delete = change(&v, "pets", "DELETE /pets/{id}");
+    assert_eq!(delete["severity"], "breaking", "{delete:#}");
+    assert_eq!(delete["usage"]["top_clients"][0]["client"], "admin-tool", "{delete:#}");
+    let photos = change(&v, "pets", "GET /pets/{id}/photos");
+    assert_eq!(photos["severity"], "warning", "{photos:#}");
+    assert_eq!(photos["usage"]["requests"], 0, "{photos:#}");
+    assert!(photos["usage_note"].as_str().unwrap().starts_with("0 of "), "{photos:#}");
+    let billing = change(&v, "billing", "GET /invoices/{id}");
+    assert_eq!(billing["severity"], "breaking");
+    assert_eq!(billing["usage"], serde_json::json!({"known": false}));
+}
