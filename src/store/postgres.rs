@@ -129,10 +129,11 @@ impl PgStore {
     fn with<T>(&self, what: &str, mut f: impl FnMut(&mut Client) -> std::result::Result<T, postgres::Error>) -> Result<T> {
         // A free connection of the pool, else wait for one (taken in turn).
         let start = self.next.fetch_add(1, Ordering::Relaxed);
-        let free = (0..POOL).find_map(|i| self.clients[(start + i) % POOL].try_lock().ok());
+        let n = self.clients.len();
+        let free = (0..n).find_map(|i| self.clients[(start + i) % n].try_lock().ok());
         let mut guard = match free {
             Some(g) => g,
-            None => self.clients[start % POOL].lock().map_err(|_| Error::store("postgres connection poisoned"))?,
+            None => self.clients[start % n].lock().map_err(|_| Error::store("postgres connection poisoned"))?,
         };
         for round in 0..2 {
             if guard.as_ref().is_none_or(Client::is_closed) {
@@ -863,6 +864,7 @@ impl Store for PgStore {
             tls: self.tls.clone(),
             schema: self.schema.clone(),
             display: self.display.clone(),
+            // One connection: leases are renewed on it while the store's own pool writes.
             clients: vec![Mutex::new(None)],
             next: AtomicUsize::new(0),
             notices: Vec::new(),
