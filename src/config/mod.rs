@@ -601,24 +601,27 @@ fn origin(name: &str, content: &str, syntax: text::Syntax, config: &Config) -> O
     Origin { file: name.to_string(), positions }
 }
 
+/// `None` when `var` starts with an allowed prefix ([`HEADERS_ENV_PREFIX`] or a non-empty one of
+/// `extra`); else the allowed prefixes, for the error (`APIDIFF_ or GITHUB_`).
+fn unallowed_prefix(var: &str, extra: &[String]) -> Option<String> {
+    let prefixes: Vec<&str> =
+        std::iter::once(HEADERS_ENV_PREFIX).chain(extra.iter().map(String::as_str)).filter(|p| !p.is_empty()).collect();
+    (!prefixes.iter().any(|p| var.starts_with(p))).then(|| prefixes.join(" or "))
+}
+
 impl Config {
     /// Refuses a `headers_env` entry whose variable lacks every allowed prefix
     /// ([`HEADERS_ENV_PREFIX`], plus `extra` from the person running apidiff): a repository's
     /// own file must not send `GITHUB_TOKEN` or `AWS_SECRET_ACCESS_KEY` to a server it names.
     pub fn check_headers_env(&self, extra: &[String]) -> Result<()> {
         for (header, var) in &self.headers_env {
-            let allowed =
-                std::iter::once(HEADERS_ENV_PREFIX).chain(extra.iter().map(String::as_str)).any(|p| !p.is_empty() && var.starts_with(p));
-            if !allowed {
-                let mut prefixes = vec![HEADERS_ENV_PREFIX.to_string()];
-                prefixes.extend(extra.iter().filter(|p| !p.is_empty()).cloned());
+            if let Some(prefixes) = unallowed_prefix(var, extra) {
                 return Err(self
                     .origin
                     .at(
                         &format!("/headers_env/{}", text::escape_segment(header)),
                         format!(
-                            "headers_env: header `{header}` names the environment variable `{var}`, which does not start with {}; rename the variable, or allow its prefix with --headers-env-prefix or APIDIFF_HEADERS_ENV_PREFIX",
-                            prefixes.join(" or ")
+                            "headers_env: header `{header}` names the environment variable `{var}`, which does not start with {prefixes}; rename the variable, or allow its prefix with --headers-env-prefix or APIDIFF_HEADERS_ENV_PREFIX"
                         ),
                     )
                     .into());
@@ -634,16 +637,10 @@ impl Config {
     pub fn check_channel_env(&self, extra: &[String]) -> Result<()> {
         for (i, ch) in self.alerts.channels.iter().enumerate() {
             for (key, var) in ch.env_settings() {
-                let allowed = std::iter::once(HEADERS_ENV_PREFIX)
-                    .chain(extra.iter().map(String::as_str))
-                    .any(|p| !p.is_empty() && var.starts_with(p));
-                if !allowed {
-                    let mut prefixes = vec![HEADERS_ENV_PREFIX.to_string()];
-                    prefixes.extend(extra.iter().filter(|p| !p.is_empty()).cloned());
+                if let Some(prefixes) = unallowed_prefix(var, extra) {
                     let message = format!(
-                        "alerts channel {}: `{key}` names the environment variable `{var}`, which does not start with {}; rename the variable, or allow its prefix with APIDIFF_SECRETS_ENV_PREFIX",
-                        ch.display_name(i),
-                        prefixes.join(" or ")
+                        "alerts channel {}: `{key}` names the environment variable `{var}`, which does not start with {prefixes}; rename the variable, or allow its prefix with APIDIFF_SECRETS_ENV_PREFIX",
+                        ch.display_name(i)
                     );
                     return Err(self.origin.at(&format!("/alerts/channels/{i}/{key}"), message).into());
                 }
