@@ -9,7 +9,7 @@ use super::validate::{Fail, Validator, short};
 use crate::diff::{Change, Direction, Proof, Witness, WitnessKind, witness::Http, witness::Verdict};
 use crate::source::Location;
 use crate::source::text::{escape_segment, unescape_segment};
-use crate::spec::openapi::{Api, Operation, Version, media_key};
+use crate::spec::openapi::{Api, Operation, Param, Version, media_key};
 use crate::spec::refs::{DocSet, NodeId};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeSet, HashMap};
@@ -195,15 +195,27 @@ impl<'a> Pair<'a> {
         self.request_witness(bop, rop, Http { now: Some("400".into()), ..h }, None, summary, why)
     }
 
-    fn moved_parameter(&self, c: &Change) -> Witness {
-        let (Some(bop), Some(rop)) = self.ops(c) else { return Witness::none("the operation is not in both versions") };
+    /// The operation and the parameter a change locates, in both versions (the parameter whose
+    /// node is at, or holds, the change's pointer on each side); else the unproven witness saying
+    /// what is missing (the reason of the unproven witness).
+    #[allow(clippy::type_complexity)]
+    fn located_params(&self, c: &Change) -> Result<(&'a Operation, &'a Operation, &'a Param, &'a Param), &'static str> {
+        let (Some(bop), Some(rop)) = self.ops(c) else { return Err("the operation is not in both versions") };
         let (Some(bloc), Some(rloc)) = (&c.base, &c.revision) else {
-            return Witness::none("the parameter is not located in both versions");
+            return Err("the parameter is not located in both versions");
         };
         let find =
             |op: &'a Operation, ptr: &str| op.params.values().find(|p| p.node.ptr == ptr || ptr.starts_with(&format!("{}/", p.node.ptr)));
         let (Some(bp), Some(rp)) = (find(bop, &bloc.pointer), find(rop, &rloc.pointer)) else {
-            return Witness::none("the parameter is not found in both versions");
+            return Err("the parameter is not found in both versions");
+        };
+        Ok((bop, rop, bp, rp))
+    }
+
+    fn moved_parameter(&self, c: &Change) -> Witness {
+        let (bop, rop, bp, rp) = match self.located_params(c) {
+            Ok(found) => found,
+            Err(why) => return Witness::none(why),
         };
         if !rp.required {
             return Witness::none(format!(
@@ -269,14 +281,9 @@ impl<'a> Pair<'a> {
     }
 
     fn serialization(&self, c: &Change) -> Witness {
-        let (Some(bop), Some(rop)) = self.ops(c) else { return Witness::none("the operation is not in both versions") };
-        let (Some(bloc), Some(rloc)) = (&c.base, &c.revision) else {
-            return Witness::none("the parameter is not located in both versions");
-        };
-        let find =
-            |op: &'a Operation, ptr: &str| op.params.values().find(|p| p.node.ptr == ptr || ptr.starts_with(&format!("{}/", p.node.ptr)));
-        let (Some(bp), Some(rp)) = (find(bop, &bloc.pointer), find(rop, &rloc.pointer)) else {
-            return Witness::none("the parameter is not found in both versions");
+        let (bop, rop, bp, rp) = match self.located_params(c) {
+            Ok(found) => found,
+            Err(why) => return Witness::none(why),
         };
         let Some(items) = bp.schema.as_ref().and_then(|s| list_items(&self.base.docs, self.base.version, s)) else {
             return Witness::none(format!(
