@@ -8,6 +8,7 @@ mod http;
 mod load;
 mod model;
 mod roots;
+mod shared;
 mod tree;
 
 pub use model::{
@@ -15,6 +16,7 @@ pub use model::{
     default_json_name,
 };
 
-pub use load::{from_descriptor_set, load};
+pub use load::{from_descriptor_set, load, load_shared};
 pub use roots::{buf_deps, roots};
+pub use shared::{Shared, Stats};
 pub use tree::load_tree;
