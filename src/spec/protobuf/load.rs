@@ -89,28 +89,25 @@ impl FileResolver for FetchResolver {
 /// parent folder of the file (so `google/pubsub/v1/pubsub.proto` finds `google/api/...` next to
 /// `google/`). The well-known types (`google/protobuf/*.proto`) come bundled.
 pub fn load(input: &Input, opts: &LoadOptions) -> Result<Package> {
-    load_shared(input, opts, None)
+    let entry = Entry::new(input, opts);
+    Ok(mark_own(compile_alone(input, opts, entry)?))
 }
 
-/// [`load`], compiled into `shared` (one side's compilation of a whole run) when it resolves
-/// every file as this entry alone would; otherwise on its own, as [`load`] does.
-pub fn load_shared(input: &Input, opts: &LoadOptions, shared: Option<&super::Shared>) -> Result<Package> {
-    let entry = Entry::new(input, opts);
-    let compiled = shared.and_then(|s| s.compile(input, &entry));
-    let mut pkg = match compiled {
-        Some(pkg) => pkg,
-        None => {
-            let main = Some((entry.main_name.clone(), input.text.clone()));
-            let mut resolver = FetchResolver::new(input, entry.roots, entry.main_root, entry.display_prefix, main);
-            resolver.missing_hint = deps_hint(&opts.buf_deps);
-            compile(resolver, &entry.names, input)?
-        }
-    };
+/// Compiles the entry's files with everything they import, on their own.
+pub(super) fn compile_alone(input: &Input, opts: &LoadOptions, entry: Entry) -> Result<Package> {
+    let main = Some((entry.main_name.clone(), input.text.clone()));
+    let mut resolver = FetchResolver::new(input, entry.roots, entry.main_root, entry.display_prefix, main);
+    resolver.missing_hint = deps_hint(&opts.buf_deps);
+    compile(resolver, &entry.names, input)
+}
+
+/// Marks the API's own files: the entry and the other files of its package.
+pub(super) fn mark_own(mut pkg: Package) -> Package {
     let package = pkg.files.iter().find(|f| f.is_main).map(|f| f.package.clone()).unwrap_or_default();
     for f in &mut pkg.files {
         f.own = f.is_main || f.package == package;
     }
-    Ok(pkg)
+    pkg
 }
 
 /// How one entry file is compiled: where its imports are searched, its import name, and the
@@ -128,7 +125,8 @@ pub(super) struct Entry {
 }
 
 impl Entry {
-    fn new(input: &Input, opts: &LoadOptions) -> Entry {
+    /// Where the entry `input` is compiled from, and with which files.
+    pub(super) fn new(input: &Input, opts: &LoadOptions) -> Entry {
         let dir = input.path.parent().unwrap_or(Path::new("")).to_path_buf();
         let mut roots = vec![dir.clone()];
         roots.extend(opts.proto_includes.iter().map(|p| normalize(p)));

@@ -16,7 +16,7 @@ pub use model::{
     default_json_name,
 };
 
-pub use load::{from_descriptor_set, load, load_shared};
+pub use load::{from_descriptor_set, load};
 pub use roots::{buf_deps, roots};
-pub use shared::{Shared, Stats};
+pub use shared::{Shared, Stats, load_shared};
 pub use tree::load_tree;

@@ -9,8 +9,10 @@
 //! fails, the package is compiled on its own, so verdicts and errors are those of [`super::load`].
 
 use super::Package;
-use super::load::{Entry, WKT_PREFIX, bad_import, lower, too_deep};
+use super::load::{Entry, WKT_PREFIX, bad_import, compile_alone, lower, mark_own, too_deep};
+use crate::error::Result;
 use crate::source::Input;
+use crate::spec::LoadOptions;
 use protox::file::{ChainFileResolver, File as ProtoxFile, FileResolver, GoogleFileResolver};
 use protox::prost_reflect::{DescriptorPool, FileDescriptor};
 use std::cell::{Cell, RefCell};
@@ -18,6 +20,18 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::rc::Rc;
+
+/// Loads a `.proto` entry file as [`super::load`] does, compiled into `shared` (one side's
+/// compilation of a whole run) when it resolves every file as this entry alone would; otherwise
+/// on its own.
+pub fn load_shared(input: &Input, opts: &LoadOptions, shared: Option<&Shared>) -> Result<Package> {
+    let entry = Entry::new(input, opts);
+    let pkg = match shared.and_then(|s| s.compile(input, &entry)) {
+        Some(pkg) => pkg,
+        None => compile_alone(input, opts, entry)?,
+    };
+    Ok(mark_own(pkg))
+}
 
 /// One side's compilation for a whole run (see the module documentation). Not shared between
 /// threads: a run loads its specs one after the other.
@@ -216,10 +230,9 @@ fn verify(ctx: &Ctx, files: &[FileDescriptor], input: &Input, entry: &Entry) -> 
 
 #[cfg(test)]
 mod tests {
-    use super::super::load::{load, load_shared};
+    use super::super::load::load;
     use super::*;
     use crate::source::GitFetch;
-    use crate::spec::LoadOptions;
     use crate::spec::bundle::Tree;
     use std::process::Command;
 
