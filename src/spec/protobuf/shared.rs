@@ -39,6 +39,9 @@ pub fn load_shared(input: &Input, opts: &LoadOptions, shared: Option<&Shared>) -
 pub struct Shared {
     state: RefCell<Option<State>>,
     stats: Cell<Stats>,
+    /// Set while a package is being added: still set at the next call, the last one panicked
+    /// (the run isolates each spec) and the compilation may be half-updated: it is dropped.
+    busy: Cell<bool>,
 }
 
 impl std::fmt::Debug for Shared {
@@ -154,6 +157,9 @@ impl Shared {
 
     fn try_compile(&self, input: &Input, entry: &Entry) -> Option<Package> {
         let mut slot = self.state.borrow_mut();
+        if self.busy.replace(true) {
+            *slot = None;
+        }
         let state = slot.get_or_insert_with(State::new);
         {
             let mut ctx = state.ctx.borrow_mut();
@@ -162,6 +168,7 @@ impl Shared {
             ctx.main_name = entry.main_name.clone();
         }
         let ok = state.compiler.open_files(&entry.names).is_ok();
+        self.busy.set(false);
         let parsed = {
             let mut ctx = state.ctx.borrow_mut();
             ctx.input = None;
