@@ -120,6 +120,70 @@ fn check_compiles_a_package_with_every_file_of_its_folder() {
     assert_eq!(v["specs"].as_array().unwrap().len(), 1, "one spec for the package: {v:#}");
 }
 
+/// The changes of a `check -f json` run as (rule, module, file, line) rows, sorted.
+fn rows(out: &Run) -> Vec<(String, String, String, i64)> {
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {out:?}"));
+    let mut rows: Vec<(String, String, String, i64)> = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let at = if c["revision"].is_object() { &c["revision"] } else { &c["base"] };
+            let s = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+            (s(&c["id"]), s(&c["module"]), s(&at["file"]), at["line"].as_i64().unwrap_or(0))
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// A tree of packages that import each other (a sibling, another package's file) checked at
+/// once, where every side is compiled once and each package takes its share, finds exactly what
+/// checking each package on its own finds.
+#[test]
+fn check_over_a_tree_finds_what_each_package_alone_finds() {
+    let repo = Repo::new();
+    let money = |t: &str| format!("syntax = \"proto3\";\npackage common.v1;\nmessage Money {{ {t} units = 1; string currency = 2; }}\n");
+    let types = "syntax = \"proto3\";\npackage acme.v1;\nimport \"common/v1/money.proto\";\nmessage Item { common.v1.Money price = 1; string sku = 2; }\n";
+    let orders = |extra: &str| {
+        format!(
+            "syntax = \"proto3\";\npackage acme.v1;\nimport \"acme/v1/types.proto\";\nmessage Order {{ repeated Item items = 1;{extra} }}\nservice Orders {{ rpc Get(Order) returns (Order); }}\n"
+        )
+    };
+    let invoice = |extra: &str| {
+        format!(
+            "syntax = \"proto3\";\npackage billing.v1;\nimport \"acme/v1/types.proto\";\nimport \"common/v1/money.proto\";\nmessage Invoice {{ repeated acme.v1.Item items = 1;{extra} }}\n"
+        )
+    };
+    repo.write("proto/common/v1/money.proto", &money("int64"));
+    repo.write("proto/acme/v1/types.proto", types);
+    repo.write("proto/acme/v1/orders.proto", &orders(" string note = 2;"));
+    repo.write("proto/billing/v1/invoice.proto", &invoice(" common.v1.Money total = 2;"));
+    repo.commit("v1");
+    repo.write("proto/common/v1/money.proto", &money("int32"));
+    repo.write("proto/acme/v1/orders.proto", &orders(""));
+    repo.write("proto/billing/v1/invoice.proto", &invoice(" string total = 2;"));
+    repo.commit("v2");
+    let all = run_in(repo.path(), &["check", "--base", "HEAD~1", "-f", "json"]);
+    assert_eq!(all.code, 1, "{all:?}");
+    let mut alone = Vec::new();
+    // `common/v1/money.proto` is imported by both packages: it is their dependency, not a spec.
+    for module in ["acme.v1", "billing.v1"] {
+        let out = run_in(repo.path(), &["check", "--base", "HEAD~1", "-f", "json", "-m", module]);
+        assert_eq!(out.code, 1, "{module}: {out:?}");
+        alone.extend(rows(&out));
+    }
+    alone.sort();
+    let together = rows(&all);
+    assert_eq!(together, alone);
+    for (id, module, file) in [
+        ("proto-field-same-type", "billing.v1", "proto/billing/v1/invoice.proto"),
+        ("proto-field-no-delete", "acme.v1", "proto/acme/v1/orders.proto"),
+    ] {
+        assert!(together.iter().any(|r| r.0 == id && r.1 == module && r.2 == file), "{id} in {file}: {together:#?}");
+    }
+}
+
 /// A package whose folder is longer than its name (`google/maps/fleetengine/v1` declaring
 /// `maps.fleetengine.v1`, as in googleapis) is rooted where its files import each other from:
 /// naming the siblings from the package's own root compiled them twice ("already defined").

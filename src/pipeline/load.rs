@@ -32,6 +32,24 @@ pub(super) struct LoadedAll {
     pub clients: Option<Vec<String>>,
 }
 
+/// What the specs of a run share on each side: the base revision's files, listed once and each
+/// read once, and one protobuf compilation per side (a tree's packages import the same files).
+struct Sides {
+    git: Option<GitFetch>,
+    base: spec::protobuf::Shared,
+    revision: spec::protobuf::Shared,
+}
+
+impl Sides {
+    fn new(req: &Request<'_>) -> Sides {
+        let git = match &req.baseline {
+            Baseline::Git(rev) => Some(GitFetch::snapshot(rev, &req.root)),
+            Baseline::Archive => None,
+        };
+        Sides { git, base: spec::protobuf::Shared::new(), revision: spec::protobuf::Shared::new() }
+    }
+}
+
 /// What the archive knew before this run.
 struct History {
     entries: Vec<Entry>,
@@ -72,13 +90,14 @@ pub(super) fn load_all(req: &Request<'_>, progress: &dyn Progress) -> Result<Loa
     let mut notes = Vec::new();
     let mut specs = Vec::new();
     let mut errors = Vec::new();
+    let sides = Sides::new(req);
     progress.start("checking specs", found.len() as u64);
     for spec in &found {
         // Each spec is isolated: a panic on one is an error entry for it, and the others still
         // get their verdicts.
         let what = format!("checking {}", spec.path);
         let from = plan.moved.get(&spec.path);
-        match crate::deep::isolate(&what, || load_one(req, spec, &history, from, &mut notes)) {
+        match crate::deep::isolate(&what, || load_one(req, spec, &history, from, &sides, &mut notes)) {
             Ok(loaded) => specs.push(loaded),
             // A store that fails is not the spec's fault: stop.
             Err(e) if e.kind() == crate::ErrorKind::Unavailable => return Err(e),
@@ -232,13 +251,20 @@ pub fn fetch_live(config: &crate::config::Config, only: &[String], remote: &crat
 
 /// Loads one spec and compares it with its baseline (in pull-request mode, the path it moved
 /// from when `from` names one).
-fn load_one(req: &Request<'_>, spec: &InScope, history: &History, from: Option<&Gone>, notes: &mut Vec<String>) -> Result<Loaded> {
+fn load_one(
+    req: &Request<'_>,
+    spec: &InScope,
+    history: &History,
+    from: Option<&Gone>,
+    sides: &Sides,
+    notes: &mut Vec<String>,
+) -> Result<Loaded> {
     let mut bundle = match (&spec.given, spec.format) {
         (Some(b), _) => b.clone(),
         (None, Some(format)) => bundle::collect(&Tree::worktree(&req.root, &req.load.ref_roots), &spec.path, format, &req.load)?,
         (None, None) => return Err(Error::Usage(format!("{}: neither discovered nor given", spec.path))),
     };
-    let rev_spec = spec::load(&bundle.input()?, &req.load)?;
+    let rev_spec = spec::load_with(&bundle.input()?, &req.load, Some(&sides.revision))?;
     let format = rev_spec.format();
     if bundle.format.is_empty() {
         bundle.format = format.as_str().to_string();
@@ -247,9 +273,9 @@ fn load_one(req: &Request<'_>, spec: &InScope, history: &History, from: Option<&
     let (base_spec, previous, base_label) = match &req.baseline {
         Baseline::Git(rev) => {
             let at = from.map_or(spec.path.as_str(), |g| g.path.as_str());
-            (from_git(req, rev, at, notes)?, None, Some(format!("{rev}:{at}")))
+            (from_git(req, rev, at, sides, notes)?, None, Some(format!("{rev}:{at}")))
         }
-        Baseline::Archive => from_archive(req, spec, &bundle, &hash, history, notes)?,
+        Baseline::Archive => from_archive(req, spec, &bundle, &hash, history, &sides.base, notes)?,
     };
     // The same files as the archived snapshot compare to nothing: the label stays, the work goes.
     let unchanged = previous.as_ref().and_then(|p| p.snapshot.as_deref()) == Some(hash.as_str());
@@ -268,8 +294,8 @@ fn load_one(req: &Request<'_>, spec: &InScope, history: &History, from: Option<&
 }
 
 /// The spec at a git revision, or `None` (with a note) when it is new since then.
-fn from_git(req: &Request<'_>, rev: &str, path: &str, notes: &mut Vec<String>) -> Result<Option<Spec>> {
-    let tree = Tree::Git(GitFetch { rev: rev.to_string(), workdir: req.root.clone() });
+fn from_git(req: &Request<'_>, rev: &str, path: &str, sides: &Sides, notes: &mut Vec<String>) -> Result<Option<Spec>> {
+    let tree = Tree::Git(sides.git.clone().unwrap_or_else(|| GitFetch::new(rev, &req.root)));
     // A protobuf package is compared whichever of its files leads it at the revision.
     let now = || Tree::worktree(&req.root, &[]).open(path).map(|i| i.text).unwrap_or_default();
     let found = match (tree.has(path), req.load.proto_package && path.ends_with(".proto")) {
@@ -280,7 +306,7 @@ fn from_git(req: &Request<'_>, rev: &str, path: &str, notes: &mut Vec<String>) -
         notes.push(format!("{path}: new spec (not at {rev})"));
         return Ok(None);
     };
-    Ok(Some(spec::load(&tree.open(&path)?, &req.load)?))
+    Ok(Some(spec::load_with(&tree.open(&path)?, &req.load, Some(&sides.base))?))
 }
 
 type Baselined = (Option<Spec>, Option<Entry>, Option<String>);
@@ -293,6 +319,7 @@ fn from_archive(
     now: &Bundle,
     hash: &str,
     history: &History,
+    proto: &spec::protobuf::Shared,
     notes: &mut Vec<String>,
 ) -> Result<Baselined> {
     let latest = &history.latest;
@@ -313,14 +340,14 @@ fn from_archive(
         if snap == hash {
             return Ok((None, prev, Some(format!("snapshot:{}", short(&snap)))));
         }
-        return Ok((Some(spec::load(&b.input()?, &req.load)?), prev, Some(format!("snapshot:{}", short(&snap)))));
+        return Ok((Some(spec::load_with(&b.input()?, &req.load, Some(proto))?), prev, Some(format!("snapshot:{}", short(&snap)))));
     }
     if spec.given.is_none()
         && let Some((old, b)) = renamed_from(req.archive, latest, &history.present, spec, now)?
     {
         // Moved within its module, content unchanged: compare with the old path's history.
         let label = format!("snapshot:{}", short(old.snapshot.as_deref().unwrap_or("")));
-        return Ok((Some(spec::load(&b.input()?, &req.load)?), Some(old), Some(label)));
+        return Ok((Some(spec::load_with(&b.input()?, &req.load, Some(proto))?), Some(old), Some(label)));
     }
     if !history.entries.is_empty() && spec.given.is_none() {
         notes.push(format!("module `{}`: {} is new: it has no archived snapshot yet", spec.module, spec.path));

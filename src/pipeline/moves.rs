@@ -47,7 +47,7 @@ pub(super) struct Head<'a> {
 /// head to the head's specs that are new since `rev`. `only` limits the gone ones to modules.
 pub(super) fn plan(root: &Path, config: &Config, rev: &str, head: &[Head<'_>], only: &[String]) -> Result<Plan> {
     let base = discover_at(root, config, rev)?;
-    let tree = Tree::Git(crate::source::GitFetch { rev: rev.to_string(), workdir: root.to_path_buf() });
+    let tree = Tree::Git(crate::source::GitFetch::snapshot(rev, root));
     let at_base: BTreeSet<&str> = base.iter().map(|f| f.path.as_str()).collect();
     let now: BTreeSet<&str> = head.iter().map(|h| h.path).collect();
     // A spec file that still exists (now referenced by another spec, or excluded) was not removed.

@@ -182,7 +182,7 @@ pub(crate) fn removal_change(e: &Entry) -> Change {
 /// in directly also need the other GraphQL modules' latest snapshots (shared `@key` entities).
 pub(crate) fn annotate(req: &Request<'_>, specs: &[Spec], clients: Option<&[String]>, report: &mut Report) -> Owners {
     let git_base = match &req.baseline {
-        Baseline::Git(rev) => Some(Tree::Git(crate::source::GitFetch { rev: rev.clone(), workdir: req.root.clone() })),
+        Baseline::Git(rev) => Some(Tree::Git(crate::source::GitFetch::snapshot(rev, &req.root))),
         Baseline::Archive => None,
     };
     let mut compared: Vec<Compared<'_>> = specs

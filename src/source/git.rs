@@ -91,3 +91,172 @@ pub fn messages(dir: &Path, base: &str, head: &str) -> Vec<String> {
         .map(|out| out.split('\0').map(|m| m.trim().to_string()).filter(|m| !m.is_empty()).collect())
         .unwrap_or_default()
 }
+
+/// A revision's files, listed once (`git ls-tree -r -t --full-tree`) and read on demand through
+/// one `git cat-file --batch` process, each blob once: a run that reads the imports of hundreds
+/// of protobuf packages from one revision starts two git processes instead of thousands.
+pub struct RevFiles {
+    /// Every path of the revision (slash-separated, from the top level) and what it is.
+    entries: std::collections::BTreeMap<String, Kind>,
+    /// The `cat-file --batch` process, started at the first read; `None` after it failed.
+    reader: std::sync::Mutex<Option<Batch>>,
+    /// The blobs read so far, by id.
+    blobs: std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>,
+    /// How many blobs were read from git (each at most once).
+    reads: std::sync::atomic::AtomicUsize,
+}
+
+impl std::fmt::Debug for RevFiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RevFiles").field("entries", &self.entries.len()).finish_non_exhaustive()
+    }
+}
+
+/// What a path of a revision is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
+    /// A file, with its blob id.
+    Blob(String),
+    Tree,
+    /// A submodule.
+    Other,
+}
+
+/// What [`RevFiles`] knows about a path.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RevEntry {
+    /// A file (blob), with its contents.
+    File(Vec<u8>),
+    /// Not in the revision.
+    Absent,
+    /// A folder, a submodule, or a blob git would not hand over: ask git itself.
+    Other,
+}
+
+impl RevFiles {
+    /// Lists the files of the commit `rev`; `None` when `rev` is not a commit or git fails.
+    pub fn list(dir: &Path, rev: &str) -> Option<RevFiles> {
+        if !is_commit(dir, rev) {
+            return None;
+        }
+        let out = output(dir, &["ls-tree", "-r", "-t", "-z", "--full-tree", rev])?;
+        if !out.status.success() {
+            return None;
+        }
+        let mut entries = std::collections::BTreeMap::new();
+        for entry in out.stdout.split(|&b| b == 0).filter(|e| !e.is_empty()) {
+            let entry = String::from_utf8_lossy(entry);
+            let (meta, name) = entry.split_once('\t')?;
+            let mut meta = meta.split(' ');
+            let (kind, id) = (meta.nth(1)?, meta.next()?);
+            let kind = match kind {
+                "blob" => Kind::Blob(id.to_string()),
+                "tree" => Kind::Tree,
+                _ => Kind::Other,
+            };
+            entries.insert(name.to_string(), kind);
+        }
+        let reader = std::sync::Mutex::new(Batch::start(dir));
+        Some(RevFiles { entries, reader, blobs: Default::default(), reads: Default::default() })
+    }
+
+    /// The file at `rel` (slash-separated, from the top level).
+    pub fn get(&self, rel: &str) -> RevEntry {
+        let id = match self.entries.get(rel) {
+            None if !rel.is_empty() => return RevEntry::Absent,
+            Some(Kind::Blob(id)) => id,
+            _ => return RevEntry::Other,
+        };
+        if let Some(bytes) = self.blobs.lock().ok().and_then(|b| b.get(id).cloned()) {
+            return RevEntry::File(bytes);
+        }
+        let Ok(mut reader) = self.reader.lock() else { return RevEntry::Other };
+        let Some(bytes) = reader.as_mut().and_then(|r| r.read(id)) else {
+            // A process that failed once is not trusted again: git itself answers from now on.
+            *reader = None;
+            return RevEntry::Other;
+        };
+        self.reads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Ok(mut b) = self.blobs.lock() {
+            b.insert(id.clone(), bytes.clone());
+        }
+        RevEntry::File(bytes)
+    }
+
+    /// Whether `rel` is a path of the revision (a file or a folder; `""` is the top level).
+    pub fn has(&self, rel: &str) -> bool {
+        rel.is_empty() || self.entries.contains_key(rel)
+    }
+
+    /// Whether `rel` is a folder of the revision.
+    pub fn is_dir(&self, rel: &str) -> bool {
+        rel.is_empty() || self.entries.get(rel) == Some(&Kind::Tree)
+    }
+
+    /// The files below the folder `rel` (directly in it unless `recursive`), as paths relative to
+    /// it, in path order.
+    pub fn files_below(&self, rel: &str, recursive: bool) -> Vec<&str> {
+        let prefix = if rel.is_empty() { String::new() } else { format!("{rel}/") };
+        self.entries
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .filter(|(k, kind)| matches!(kind, Kind::Blob(_)) && (recursive || !k[prefix.len()..].contains('/')))
+            .map(|(k, _)| &k[prefix.len()..])
+            .collect()
+    }
+
+    /// How many blobs were read from git so far (each is read once, however often it is asked for).
+    pub fn reads(&self) -> usize {
+        self.reads.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// A running `git cat-file --batch`: one blob id in, its header and contents out.
+struct Batch {
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    stdout: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl Batch {
+    fn start(dir: &Path) -> Option<Batch> {
+        use std::process::Stdio;
+        let mut child = Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(["cat-file", "--batch"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        let stdin = child.stdin.take();
+        let stdout = std::io::BufReader::new(child.stdout.take()?);
+        Some(Batch { child, stdin, stdout })
+    }
+
+    /// The contents of the blob `id`; `None` when it is not a blob or the process fails.
+    fn read(&mut self, id: &str) -> Option<Vec<u8>> {
+        use std::io::{BufRead, Read, Write};
+        let stdin = self.stdin.as_mut()?;
+        writeln!(stdin, "{id}").ok()?;
+        stdin.flush().ok()?;
+        let mut header = String::new();
+        self.stdout.read_line(&mut header).ok()?;
+        // `<id> <type> <size>`, or `<id> missing`.
+        let mut parts = header.split_whitespace().skip(1);
+        let (kind, size) = (parts.next()?, parts.next()?.parse::<usize>().ok()?);
+        let mut bytes = vec![0; size.checked_add(1)?];
+        self.stdout.read_exact(&mut bytes).ok()?;
+        bytes.pop();
+        (kind == "blob").then_some(bytes)
+    }
+}
+
+impl Drop for Batch {
+    fn drop(&mut self) {
+        // Closing its input ends the process.
+        drop(self.stdin.take());
+        let _ = self.child.wait();
+    }
+}

@@ -234,13 +234,31 @@ fn too_large(name: &str, limit: u64) -> crate::Error {
     Located::file(name, format!("file is larger than the limit of {limit} bytes")).into()
 }
 
-/// Reads files as they were at a git revision, with `git show <rev>:<path>`.
+/// Reads files as they were at a git revision, with `git show <rev>:<path>`, or, when built
+/// with [`GitFetch::snapshot`], from the revision's files listed once and read through one git
+/// process.
 #[derive(Debug, Clone)]
 pub struct GitFetch {
     /// The revision (any `git rev-parse` expression).
     pub rev: String,
     /// The folder git runs in.
     pub workdir: PathBuf,
+    /// The revision's files, listed once for a whole run and shared by its clones.
+    pub files: Option<Arc<crate::source::git::RevFiles>>,
+}
+
+impl GitFetch {
+    /// Reads each file with its own `git show`.
+    pub fn new(rev: &str, workdir: &Path) -> GitFetch {
+        GitFetch { rev: rev.to_string(), workdir: workdir.to_path_buf(), files: None }
+    }
+
+    /// Lists the revision's files once and reads each blob at most once (see
+    /// [`crate::source::git::RevFiles`]); falls back to [`GitFetch::new`] when git cannot list it.
+    pub fn snapshot(rev: &str, workdir: &Path) -> GitFetch {
+        let files = crate::source::git::RevFiles::list(workdir, rev).map(Arc::new);
+        GitFetch { files, ..GitFetch::new(rev, workdir) }
+    }
 }
 
 /// One input file with its origin, so relative references resolve against the same origin.

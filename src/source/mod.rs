@@ -26,9 +26,29 @@ pub use location::Location;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// `path` as the key of a revision's file list: slash-separated plain names (`None` for `.`,
+/// `..` or a root, which git reads relative to its working folder: asked of git itself).
+fn rev_key(path: &Path) -> Option<String> {
+    let mut parts = Vec::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::Normal(n) => parts.push(n.to_str()?),
+            _ => return None,
+        }
+    }
+    Some(parts.join("/"))
+}
+
 impl Fetch for GitFetch {
     fn fetch(&self, path: &Path) -> Result<String> {
         let name = self.display(path);
+        if let (Some(files), Some(key)) = (&self.files, rev_key(path)) {
+            match files.get(&key) {
+                git::RevEntry::File(bytes) => return into_text(&name, bytes),
+                git::RevEntry::Absent => return Err(Located::file(&name, NO_SUCH_FILE).into()),
+                git::RevEntry::Other => {}
+            }
+        }
         let spec = format!("{}:{}", self.rev, path.to_string_lossy().replace('\\', "/"));
         let out = git::output(&self.workdir, &["show", "--no-textconv", &spec]).ok_or_else(|| Located::file(&name, "cannot run git"))?;
         if !out.status.success() {
@@ -50,6 +70,15 @@ impl Fetch for GitFetch {
     }
 
     fn list(&self, dir: &Path, recursive: bool) -> Option<Vec<PathBuf>> {
+        if let (Some(files), Some(key)) = (&self.files, rev_key(dir)) {
+            if !files.is_dir(&key) {
+                return None;
+            }
+            let mut listed: Vec<PathBuf> =
+                files.files_below(&key, recursive).into_iter().map(|name| dir.join(name)).take(MAX_LISTED_FILES + 1).collect();
+            listed.sort();
+            return Some(listed);
+        }
         let spec = format!("{}:{}", self.rev, dir.to_string_lossy().replace('\\', "/"));
         if git::run(&self.workdir, &["cat-file", "-t", &spec])? != "tree" {
             return None;
@@ -92,7 +121,7 @@ impl Input {
             return live::open(locator, remote);
         }
         if let Some((rev, path)) = split_git_locator(locator, cwd) {
-            let fetch = GitFetch { rev: rev.to_string(), workdir: cwd.to_path_buf() };
+            let fetch = GitFetch::new(rev, cwd);
             let rel = git_relative(cwd, Path::new(path))?;
             if fetch.list(&rel, false).is_some() {
                 // A folder (a protobuf package or tree): its files are listed when it is loaded.

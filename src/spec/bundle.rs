@@ -86,7 +86,10 @@ impl Tree {
         match self {
             Tree::Worktree(root, _) => root.join(rel).is_file(),
             Tree::Bundle(files) => files.contains_key(rel),
-            Tree::Git(g) => crate::source::git::has_file(&g.workdir, &g.rev, rel),
+            Tree::Git(g) => match &g.files {
+                Some(files) if !rel.contains('\\') && rel.split('/').all(|p| !p.is_empty() && p != "." && p != "..") => files.has(rel),
+                _ => crate::source::git::has_file(&g.workdir, &g.rev, rel),
+            },
         }
     }
 }

@@ -51,6 +51,12 @@ impl Spec {
 
 /// Loads one input, detecting its format from its name and content.
 pub fn load(input: &Input, opts: &LoadOptions) -> Result<Spec> {
+    load_with(input, opts, None)
+}
+
+/// [`load`]; a `.proto` entry file is compiled into `proto`, one side's compilation of a whole
+/// run, when given (see [`protobuf::Shared`]).
+pub fn load_with(input: &Input, opts: &LoadOptions, proto: Option<&protobuf::Shared>) -> Result<Spec> {
     // A folder is a protobuf package or tree (its files are listed, never read as one text).
     if input.text.is_empty()
         && let Some(listed) = input.fetch.list(&input.path, true)
@@ -67,7 +73,7 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Result<Spec> {
     match format_from_name(&input.name).or_else(|| format_from_name(&input.path.to_string_lossy())) {
         Some(Format::GraphQl) => return graphql::load(input).map(Spec::GraphQl),
         Some(Format::TypeScript) => return typescript::load(input).map(Spec::TypeScript),
-        Some(Format::Protobuf) => return protobuf::load(input, opts).map(Spec::Protobuf),
+        Some(Format::Protobuf) => return protobuf::load_shared(input, opts, proto).map(Spec::Protobuf),
         _ => {}
     }
     let (value, syntax) = match text::parse(&input.name, &input.text) {

@@ -2,7 +2,7 @@
 //! descriptor pool, where extension options are decoded; prost_types' descriptors drop them.
 
 use super::HttpBinding;
-use protox::prost_reflect::{DescriptorPool, DynamicMessage, Value};
+use protox::prost_reflect::{DescriptorPool, DynamicMessage, ExtensionDescriptor, FileDescriptor, ServiceDescriptor, Value};
 use std::collections::HashMap;
 
 /// The extension's fully qualified name (field 72295728 of `google.protobuf.MethodOptions`).
@@ -16,14 +16,29 @@ const VERBS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
 /// the pool does not define the extension (nothing imports `google/api/annotations.proto`).
 pub(super) fn rules(pool: &DescriptorPool) -> HashMap<String, Vec<HttpBinding>> {
     let Some(ext) = pool.get_extension_by_name(EXTENSION) else { return HashMap::new() };
+    rules_of(&ext, pool.services())
+}
+
+/// [`rules`] of the services of `files` only (one package's share of a larger pool): empty when
+/// none of them defines or imports the extension, as a pool of these files alone would be.
+pub(super) fn rules_in(pool: &DescriptorPool, files: &[FileDescriptor]) -> HashMap<String, Vec<HttpBinding>> {
+    let Some(ext) = pool.get_extension_by_name(EXTENSION) else { return HashMap::new() };
+    let defined_in = ext.parent_file();
+    if !files.iter().any(|f| f.name() == defined_in.name()) {
+        return HashMap::new();
+    }
+    rules_of(&ext, files.iter().flat_map(FileDescriptor::services))
+}
+
+fn rules_of(ext: &ExtensionDescriptor, services: impl Iterator<Item = ServiceDescriptor>) -> HashMap<String, Vec<HttpBinding>> {
     let mut out = HashMap::new();
-    for service in pool.services() {
+    for service in services {
         for method in service.methods() {
             let options = method.options();
-            if !options.has_extension(&ext) {
+            if !options.has_extension(ext) {
                 continue;
             }
-            let value = options.get_extension(&ext);
+            let value = options.get_extension(ext);
             let Some(rule) = value.as_message() else { continue };
             let mut bindings = vec![binding(rule)];
             if let Some(list) = rule.get_field_by_name("additional_bindings") {

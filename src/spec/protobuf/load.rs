@@ -89,37 +89,86 @@ impl FileResolver for FetchResolver {
 /// parent folder of the file (so `google/pubsub/v1/pubsub.proto` finds `google/api/...` next to
 /// `google/`). The well-known types (`google/protobuf/*.proto`) come bundled.
 pub fn load(input: &Input, opts: &LoadOptions) -> Result<Package> {
-    let dir = input.path.parent().unwrap_or(Path::new("")).to_path_buf();
-    let mut roots = vec![dir.clone()];
-    roots.extend(opts.proto_includes.iter().map(|p| normalize(p)));
-    // Parent folders only inside the repository boundary: imports never reach above it.
-    roots.extend(dir.ancestors().skip(1).take(MAX_ANCESTORS).filter(|a| input.fetch.within(a)).map(Path::to_path_buf));
-    let mut seen = HashSet::new();
-    roots.retain(|r| seen.insert(r.clone()));
+    let entry = Entry::new(input, opts);
+    Ok(mark_own(compile_alone(input, opts, entry)?))
+}
 
-    let root = main_root(input, &dir, &opts.proto_includes);
-    let rel = input.path.strip_prefix(&root).unwrap_or(&input.path);
-    let main_name = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
-    let main_name = if main_name.is_empty() || main_name.starts_with('/') { "main.proto".to_string() } else { main_name };
-
-    let display_prefix = input.name.strip_suffix(main_name.as_str()).map(str::to_string);
-    let mut names = vec![main_name.clone()];
-    if opts.proto_package {
-        names.extend(siblings(input, &dir, &root));
-        // The siblings' import names hang from the package root (they lie in the entry's
-        // folder, so reading them stays inside the boundary).
-        if !roots.contains(&root) {
-            roots.push(root.clone());
-        }
-    }
-    let mut resolver = FetchResolver::new(input, roots, root, display_prefix, Some((main_name.clone(), input.text.clone())));
+/// Compiles the entry's files with everything they import, on their own.
+pub(super) fn compile_alone(input: &Input, opts: &LoadOptions, entry: Entry) -> Result<Package> {
+    let main = Some((entry.main_name.clone(), input.text.clone()));
+    let mut resolver = FetchResolver::new(input, entry.roots, entry.main_root, entry.display_prefix, main);
     resolver.missing_hint = deps_hint(&opts.buf_deps);
-    let mut pkg = compile(resolver, &names, input)?;
+    compile(resolver, &entry.names, input)
+}
+
+/// Marks the API's own files: the entry and the other files of its package.
+pub(super) fn mark_own(mut pkg: Package) -> Package {
     let package = pkg.files.iter().find(|f| f.is_main).map(|f| f.package.clone()).unwrap_or_default();
     for f in &mut pkg.files {
         f.own = f.is_main || f.package == package;
     }
-    Ok(pkg)
+    pkg
+}
+
+/// How one entry file is compiled: where its imports are searched, its import name, and the
+/// names of all the files compiled with it.
+pub(super) struct Entry {
+    /// The import roots, in search order.
+    pub roots: Vec<PathBuf>,
+    /// The folder the entry's import name is relative to.
+    pub main_root: PathBuf,
+    pub main_name: String,
+    /// Turns an import name found under `main_root` into a display name like the entry's.
+    pub display_prefix: Option<String>,
+    /// The entry's import name, then its package's other files'.
+    pub names: Vec<String>,
+}
+
+impl Entry {
+    /// Where the entry `input` is compiled from, and with which files.
+    pub(super) fn new(input: &Input, opts: &LoadOptions) -> Entry {
+        let dir = input.path.parent().unwrap_or(Path::new("")).to_path_buf();
+        let mut roots = vec![dir.clone()];
+        roots.extend(opts.proto_includes.iter().map(|p| normalize(p)));
+        // Parent folders only inside the repository boundary: imports never reach above it.
+        roots.extend(dir.ancestors().skip(1).take(MAX_ANCESTORS).filter(|a| input.fetch.within(a)).map(Path::to_path_buf));
+        let mut seen = HashSet::new();
+        roots.retain(|r| seen.insert(r.clone()));
+
+        let root = main_root(input, &dir, &opts.proto_includes);
+        let rel = input.path.strip_prefix(&root).unwrap_or(&input.path);
+        let main_name = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
+        let main_name = if main_name.is_empty() || main_name.starts_with('/') { "main.proto".to_string() } else { main_name };
+
+        let display_prefix = input.name.strip_suffix(main_name.as_str()).map(str::to_string);
+        let mut names = vec![main_name.clone()];
+        if opts.proto_package {
+            names.extend(siblings(input, &dir, &root));
+            // The siblings' import names hang from the package root (they lie in the entry's
+            // folder, so reading them stays inside the boundary).
+            if !roots.contains(&root) {
+                roots.push(root.clone());
+            }
+        }
+        Entry { roots, main_root: root, main_name, display_prefix, names }
+    }
+
+    /// Where the import `name` is read from and how it is shown, as the entry's own
+    /// compilation finds it: `None` when no root holds it.
+    pub(super) fn resolve(&self, input: &Input, name: &str) -> Option<(PathBuf, String, String)> {
+        if name == self.main_name {
+            return Some((normalize(&input.path), input.name.clone(), input.text.clone()));
+        }
+        self.roots.iter().find_map(|root| {
+            let path = normalize(&root.join(name));
+            let text = input.fetch.fetch(&path).ok()?;
+            let display = match &self.display_prefix {
+                Some(prefix) if *root == self.main_root => format!("{prefix}{name}"),
+                _ => input.fetch.display(&path),
+            };
+            Some((path, display, text))
+        })
+    }
 }
 
 /// The import names of the other `.proto` files of the entry's folder that declare its package
@@ -193,7 +242,7 @@ pub(super) fn compile(mut resolver: FetchResolver, names: &[String], input: &Inp
     let set = compiler.file_descriptor_set();
     let http = super::http::rules(&compiler.descriptor_pool());
     let opened = opened.borrow();
-    Ok(lower(&set, &opened, &main_name, &http))
+    Ok(lower(&set.file.iter().collect::<Vec<_>>(), &opened, &main_name, &http))
 }
 
 /// Lowers the descriptors a gRPC server reported through reflection (a serialized
@@ -204,7 +253,7 @@ pub fn from_descriptor_set(name: &str, bytes: &[u8]) -> Result<Package> {
     // Extension options (`google.api.http`) survive only in a pool decoded from the bytes; a set
     // the pool refuses still lowers, without them.
     let http = protox::prost_reflect::DescriptorPool::decode(bytes).map(|p| super::http::rules(&p)).unwrap_or_default();
-    Ok(lower(&set, &HashMap::new(), "", &http))
+    Ok(lower(&set.file.iter().collect::<Vec<_>>(), &HashMap::new(), "", &http))
 }
 
 /// The folder the entry file's import name is relative to: an include folder that holds it, the
@@ -270,7 +319,7 @@ fn sibling_import_root(input: &Input, dir: &Path, imports: &[String]) -> Option<
 const MAX_SIBLINGS_SCANNED: usize = 64;
 
 /// An import name that is not a path below an import root (`../x.proto`, `/x.proto`), located.
-fn bad_import(display: &str, text: &str) -> Option<Located> {
+pub(super) fn bad_import(display: &str, text: &str) -> Option<Located> {
     text.lines().enumerate().find_map(|(i, line)| {
         let line = line.trim();
         if !line.starts_with("import ") {
@@ -293,7 +342,7 @@ const MAX_NESTING: usize = 200;
 
 /// The line where a file nests deeper than [`MAX_NESTING`], located; comments and string
 /// literals are skipped.
-fn too_deep(display: &str, text: &str) -> Option<Located> {
+pub(super) fn too_deep(display: &str, text: &str) -> Option<Located> {
     let bytes = text.as_bytes();
     let (mut depth, mut line, mut i) = (0usize, 1u32, 0usize);
     while i < bytes.len() {
@@ -389,11 +438,12 @@ pub(super) fn locate(err: &protox::Error, opened: &HashMap<String, String>, inpu
 }
 
 /// `package.Service.Method` → its `google.api.http` bindings.
-type HttpRules = HashMap<String, Vec<HttpBinding>>;
+pub(super) type HttpRules = HashMap<String, Vec<HttpBinding>>;
 
-fn lower(set: &pt::FileDescriptorSet, opened: &HashMap<String, String>, main_name: &str, http: &HttpRules) -> Package {
+/// Lowers compiled files (dependencies before the files that import them) into the model.
+pub(super) fn lower(set: &[&pt::FileDescriptorProto], opened: &HashMap<String, String>, main_name: &str, http: &HttpRules) -> Package {
     let mut map_entries = HashSet::new();
-    for fd in &set.file {
+    for fd in set {
         let mut stack: Vec<(&pt::DescriptorProto, String)> = fd.message_type.iter().map(|m| (m, join(fd.package(), m.name()))).collect();
         while let Some((m, fqn)) = stack.pop() {
             if m.options.as_ref().and_then(|o| o.map_entry).unwrap_or(false) {
@@ -403,7 +453,7 @@ fn lower(set: &pt::FileDescriptorSet, opened: &HashMap<String, String>, main_nam
         }
     }
     let mut files = Vec::new();
-    for fd in &set.file {
+    for fd in set {
         let name = fd.name().to_string();
         if name.starts_with(WKT_PREFIX) && name != main_name {
             continue;

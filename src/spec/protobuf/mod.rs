@@ -8,6 +8,7 @@ mod http;
 mod load;
 mod model;
 mod roots;
+mod shared;
 mod tree;
 
 pub use model::{
@@ -17,4 +18,5 @@ pub use model::{
 
 pub use load::{from_descriptor_set, load};
 pub use roots::{buf_deps, roots};
+pub use shared::{Shared, Stats, load_shared};
 pub use tree::load_tree;
