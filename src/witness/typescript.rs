@@ -4,7 +4,10 @@
 //! forms (import a name, read or write a member, call with N arguments, instantiate, give N
 //! type arguments, assign to the old type when it is written with literals and keywords only),
 //! and apidiff decides it on both surfaces before reporting it: the base must allow the form
-//! and the revision must not.
+//! and the revision must not. A change none of these forms proves falls back to `ts_identity`
+//! (the old type written out and converted both ways, or the old overload called), which holds
+//! against the base by construction and fails against the revision as the rule's verdict says;
+//! shapes no conversion tells apart are refused there with the reason.
 
 use super::ts_identity::{self as ident, Namer};
 use crate::diff::{Change, Witness, WitnessKind, witness::Verdict};
