@@ -10,6 +10,7 @@ mod instance;
 mod openapi;
 mod params;
 mod protobuf;
+mod ts_identity;
 mod typescript;
 mod validate;
 

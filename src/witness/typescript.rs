@@ -4,10 +4,14 @@
 //! forms (import a name, read or write a member, call with N arguments, instantiate, give N
 //! type arguments, assign to the old type when it is written with literals and keywords only),
 //! and apidiff decides it on both surfaces before reporting it: the base must allow the form
-//! and the revision must not.
+//! and the revision must not. A change none of these forms proves falls back to `ts_identity`
+//! (the old type written out and converted both ways, or the old overload called), which holds
+//! against the base by construction and fails against the revision as the rule's verdict says;
+//! shapes no conversion tells apart are refused there with the reason.
 
+use super::ts_identity::{self as ident, Namer};
 use crate::diff::{Change, Witness, WitnessKind, witness::Verdict};
-use crate::spec::typescript::{MemberKind, Signature, Surface, Symbol, SymbolKind, TypeText};
+use crate::spec::typescript::{MemberKind, Signature, Surface, Symbol, SymbolKind, TypeText, scope_of};
 use serde_json::json;
 
 /// The two surfaces.
@@ -32,7 +36,9 @@ impl<'a> Pair<'a> {
         let Some(at) = c.base.as_ref().or(c.revision.as_ref()).map(|l| l.pointer.clone()) else {
             return Witness::none("the change is not located");
         };
-        match self.snippet(&at) {
+        let typed = c.before.is_some() && c.after.is_some();
+        let pick = |first: String, second: String| if typed && !NOT_APPLICABLE.contains(&second.as_str()) { second } else { first };
+        match self.snippet(&at).or_else(|first| self.identity(c, &at).map_err(|second| pick(first, second))) {
             Ok(s) => Witness {
                 kind: WitnessKind::Code,
                 summary: format!("`{}` type-checked against the old declarations and no longer does: {}", one_line(&s.code), s.why),
@@ -225,7 +231,7 @@ impl<'a> Pair<'a> {
                     why: format!("`{name}` may be undefined now"),
                 });
             }
-            Some(r) => return self.member_type(owner, name, bm.ty.as_ref().map(|t| &t.union), r.ty.as_ref(), &decl, &access),
+            Some(r) => return self.member_type(owner, name, bm.ty.as_ref().map(|t| &t.union), r, &decl, &access),
             None => return Err(format!("`{name}` is inherited by the new `{}`", owner.name)),
         };
         Ok(Snippet { code: format!("{head}{decl}void {access};"), why })
@@ -270,10 +276,11 @@ impl<'a> Pair<'a> {
         owner: &Symbol,
         name: &str,
         bu: Option<&Vec<String>>,
-        rt: Option<&TypeText>,
+        rm: &crate::spec::typescript::Member,
         decl: &str,
         access: &str,
     ) -> Result<Snippet, String> {
+        let (rt, now_optional) = (rm.ty.as_ref(), rm.optional);
         let head = "import * as api from \"./api\";\n";
         let bm = owner.members.values().find(|m| m.name == name).ok_or("no member")?;
         let (Some(bt), Some(bu), Some(rt)) = (bm.ty.as_ref(), bu, rt) else {
@@ -291,7 +298,7 @@ impl<'a> Pair<'a> {
                 why: format!("`{name}` no longer admits `{l}`"),
             });
         }
-        let required_added = self.required_props(owner).filter(|_| bm.optional);
+        let required_added = self.required_props(owner).filter(|_| bm.optional && !now_optional);
         match required_added {
             Some(props) => Ok(Snippet {
                 code: format!("{head}const w: {} = {{ {} }};", self.type_ref(owner), props),
@@ -332,6 +339,9 @@ impl<'a> Pair<'a> {
             }
         };
         let (bs, rs) = (sigs(owner), rsym.map(sigs).unwrap_or_default());
+        if at.starts_with("new ") && member.is_none() && rsym.is_some_and(|r| !r.heritage.is_empty()) {
+            return Err("the new type inherits construct signatures from its bases".into());
+        }
         if at.contains('<') && !at.contains('(') && member.is_none() && at.rfind('<') > at.rfind('#') && !owner.type_params.is_empty() {
             return self.type_args(owner, rsym);
         }
@@ -395,6 +405,325 @@ impl<'a> Pair<'a> {
 }
 
 impl Pair<'_> {
+    /// The fallback for type changes written with other declarations and for old overloads:
+    /// see `ts_identity`.
+    fn identity(&self, c: &Change, at: &str) -> Result<Snippet, String> {
+        let n = Namer::new(self.base).against(self.rev);
+        // A returned tuple's element (`f()[0]`) is proved by the call itself.
+        let at = at.strip_suffix(']').and_then(|a| a.rsplit_once('[')).map(|(a, _)| a).filter(|a| a.ends_with(')')).unwrap_or(at);
+        if self.base.script || at.contains('"') || at.starts_with("export=") || at.contains('[') {
+            return Err("not applicable".into());
+        }
+        let heritage = at.contains(':');
+        if let Some(after) = c.after.as_deref().filter(|_| !heritage) {
+            // A new type naming what resolves nowhere reads as `any`: nothing tells it apart.
+            let scope = scope_of(at.split(['(', '#', '<']).next().unwrap_or(at));
+            let rn = Namer::new(self.rev);
+            let owner = match lookup(self.rev, at) {
+                Some(_) => at.to_string(),
+                None => self.split_owner(at).map(|(o, _)| o.name.clone()).unwrap_or_else(|| at.to_string()),
+            };
+            let mut bound: Vec<String> = Vec::new();
+            if let Some(r) = lookup(self.rev, &owner) {
+                let sigs = r.sigs.iter().chain(r.members.values().flat_map(|m| m.sigs.iter()));
+                bound.extend(r.type_params.iter().chain(sigs.flat_map(|g| g.type_params.iter())).map(|t| t.name.clone()));
+            }
+            if let Err(why) = rn.qualify(scope, after, &bound).map_err(|why| format!("the new type: {why}"))
+                && why.contains("declared nowhere")
+            {
+                return Err(why);
+            }
+        }
+        let at = at.split_once(':').map_or(at, |(a, _)| a);
+        if at == "global" {
+            return self.global_gone();
+        }
+        let changed = c.before.is_some() && c.after.is_some() && c.before != c.after;
+        let rn = Namer::new(self.rev);
+        if let Some(s) = lookup(self.base, at) {
+            let bound: Vec<String> = s.type_params.iter().map(|t| t.name.clone()).collect();
+            let scope = scope_of(&s.name);
+            let tparams = n.params(scope, &s.type_params, &bound)?;
+            let now = if bound.is_empty() { n.api(&s.name) } else { format!("{}<{}>", n.api(&s.name), bound.join(", ")) };
+            let r = lookup(self.rev, at);
+            return match s.kind {
+                SymbolKind::TypeAlias if changed => {
+                    let (Some(bt), Some(r)) = (&s.ty, r) else { return Err("the alias is not written in both versions".into()) };
+                    let rt = r.ty.as_ref().ok_or("the alias is not written in the revision")?;
+                    let same = rn.qualify(scope, &rt.text, &r.type_params.iter().map(|t| t.name.clone()).collect::<Vec<_>>());
+                    if ident::renamed_only(&bt.text, &s.type_params, &rt.text, &r.type_params)
+                        || same.as_ref().ok().is_some_and(|t| n.qualify(scope, &bt.text, &bound).as_ref() == Ok(t))
+                    {
+                        return Err("the alias only renamed its type parameters".into());
+                    }
+                    self.comparable(scope, bt, rt)?;
+                    let old = n.qualify(scope, &bt.text, &bound)?;
+                    Ok(Snippet { code: ident::roundtrip(&tparams, &now, &old), why: format!("`{}` is no longer `{}`", s.name, bt.text) })
+                }
+                SymbolKind::Variable if changed => {
+                    let bt = s.ty.as_ref().ok_or("the variable's type is not written")?;
+                    let old = n.qualify(scope, &bt.text, &bound)?;
+                    let code = format!(
+                        "import * as api from \"./api\";\nexport function w(o: {old}): [{old}, typeof {now}] {{\n  return [{now}, o];\n}}"
+                    );
+                    Ok(Snippet { code, why: format!("`{}` is no longer of type `{}`", s.name, bt.text) })
+                }
+                SymbolKind::Interface | SymbolKind::Class if heritage && c.before.is_some() && c.after.as_ref() != c.before.as_ref() => {
+                    let base = c.before.as_deref().unwrap_or_default().trim_start_matches("extends ").trim_start_matches("implements ");
+                    let old = n.qualify(scope, base, &bound)?;
+                    let code = format!("import * as api from \"./api\";\nexport function w{tparams}(v: {now}): {old} {{\n  return v;\n}}");
+                    Ok(Snippet { code, why: format!("`{}` no longer extends `{base}`", s.name) })
+                }
+                _ => Err("not applicable".into()),
+            };
+        }
+        self.identity_of_part(c, at, &n, changed)
+    }
+
+    /// Refuses type pairs that no assignment tells apart: function types made from a method
+    /// signature (`{ m(e: E): void }["m"]`, whose parameters compare both ways), and unions that
+    /// only gained or lost `X[keyof X]` members of an interface with no members (`never`).
+    fn comparable(&self, scope: &str, bt: &TypeText, rt: &TypeText) -> Result<(), String> {
+        if bt.is_top() || rt.is_top() {
+            return Err("the type is `any` or `unknown` in one version, which converts to and from the other".into());
+        }
+        if ident::unnamed(&bt.text) == ident::unnamed(&rt.text) {
+            return Err("only parameter names or optional marks changed, which conversions between function types do not see".into());
+        }
+        let (gone, new) = differing(bt, rt);
+        if gone.iter().any(|u| self.method_made(self.base, scope, u, 0)) || new.iter().any(|u| self.method_made(self.rev, scope, u, 0)) {
+            return Err(METHOD_MADE.into());
+        }
+        let never = |sf: &Surface, u: &str| {
+            u.split_once("[keyof").is_some_and(|(a, b)| {
+                b.trim_end_matches(']').trim() == a.trim()
+                    && [format!("{scope}.{}", a.trim()), a.trim().to_string()].iter().any(|n| {
+                        sf.symbols.get(&(n.clone(), SymbolKind::Interface)).is_some_and(|i| i.members.is_empty() && i.heritage.is_empty())
+                    })
+            })
+        };
+        let b: std::collections::BTreeSet<String> =
+            bt.union.iter().filter(|u| !never(self.base, u)).map(|u| self.shape(scope, u)).collect();
+        let r: std::collections::BTreeSet<String> = rt.union.iter().filter(|u| !never(self.rev, u)).map(|u| self.shape(scope, u)).collect();
+        if b == r {
+            return Err("the union only gained or lost `X[keyof X]` of an interface with no members, which is `never`".into());
+        }
+        Ok(())
+    }
+
+    /// A union member `Name<args>` naming an interface of the revision: the interface's members
+    /// (with positional type parameters) and the arguments, so that two names of one shape in
+    /// the revision (`MutableRefObject<T>`, `RefObject<T>`) compare equal. Else the member.
+    fn shape(&self, scope: &str, u: &str) -> String {
+        let (name, args) = u.split_once('<').unwrap_or((u, ""));
+        let found =
+            [format!("{scope}.{name}"), name.to_string()].into_iter().find_map(|n| self.rev.symbols.get(&(n, SymbolKind::Interface)));
+        let Some(i) = found.filter(|i| i.heritage.is_empty() && !i.members.is_empty()) else { return u.to_string() };
+        let names: Vec<&str> = i.type_params.iter().map(|t| t.name.as_str()).collect();
+        let pos = |t: &str| {
+            t.split_inclusive(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .map(|w| {
+                    let (word, tail) = w.split_at(w.trim_end_matches(|c: char| !(c.is_alphanumeric() || c == '_')).len());
+                    match names.iter().position(|n| *n == word) {
+                        Some(k) => format!("${k}{tail}"),
+                        None => w.to_string(),
+                    }
+                })
+                .collect::<String>()
+        };
+        let members: Vec<String> = i
+            .members
+            .values()
+            .map(|m| {
+                format!(
+                    "{}{}{}:{}",
+                    if m.readonly { "readonly " } else { "" },
+                    m.name,
+                    if m.optional { "?" } else { "" },
+                    pos(&m.ty.as_ref().map(|t| t.key.clone()).unwrap_or_default())
+                )
+            })
+            .collect();
+        format!("{{{}}}<{args}", members.join(";"))
+    }
+
+    /// A handler property whose event type changed (`FormEventHandler<T>` → `InputEventHandler<T>`):
+    /// the new handler called with the old handler's arguments. Refused when one event type
+    /// extends the other and adds nothing, or both are one generic.
+    fn handler_call(
+        &self,
+        n: &Namer,
+        owner: &Symbol,
+        name: &str,
+        bt: &TypeText,
+        rt: &TypeText,
+        typed: (&str, &str),
+    ) -> Result<Snippet, String> {
+        let scope = scope_of(&owner.name);
+        let (gone, new) = differing(bt, rt);
+        let ([old_h], [new_h]) = (gone.as_slice(), new.as_slice()) else { return Err(METHOD_MADE.into()) };
+        let (Some(oe), Some(ne)) = (self.event_of(self.base, scope, old_h), self.event_of(self.rev, scope, new_h)) else {
+            return Err(METHOD_MADE.into());
+        };
+        let head = |t: &str| t.split('<').next().unwrap_or(t).trim().to_string();
+        let (oh, nh) = (head(&oe), head(&ne));
+        let empty_extension = |sf: &Surface, a: &str, b: &str| {
+            [format!("{scope}.{a}"), a.to_string()]
+                .into_iter()
+                .find_map(|k| sf.symbols.get(&(k, SymbolKind::Interface)))
+                .is_some_and(|i| i.members.is_empty() && i.heritage.iter().any(|h| head(h.text.trim_start_matches("extends ")) == b))
+        };
+        if oh == nh || empty_extension(self.base, &oh, &nh) || empty_extension(self.rev, &oh, &nh) || empty_extension(self.rev, &nh, &oh) {
+            return Err(format!("{METHOD_MADE}, and the old event type `{oe}` still fits the new `{ne}`"));
+        }
+        let old = n.qualify(scope, &bt.text, &owner.type_params.iter().map(|t| t.name.clone()).collect::<Vec<_>>())?;
+        let (typed, tparams) = typed;
+        let code = format!(
+            "import * as api from \"./api\";\nexport function w{tparams}(h: NonNullable<{typed}[\"{name}\"]>, ...e: Parameters<NonNullable<{old}>>) {{\n  h(...e);\n}}"
+        );
+        Ok(Snippet { code, why: format!("the `{name}` handler takes `{ne}` now, which the old `{oe}` is not") })
+    }
+
+    /// The event type of a handler alias made from a method (`FormEventHandler<T>` =
+    /// `EventHandler<FormEvent<T>>`, `EventHandler<E>` = `{ m(event: E): void }["m"]`): `FormEvent<T>`.
+    fn event_of(&self, sf: &Surface, scope: &str, text: &str) -> Option<String> {
+        let alias = |name: &str| {
+            let mut sc = scope.to_string();
+            loop {
+                let cand = if sc.is_empty() { name.to_string() } else { format!("{sc}.{name}") };
+                if let Some(a) = sf.symbols.get(&(cand, SymbolKind::TypeAlias)) {
+                    return Some(a);
+                }
+                if sc.is_empty() {
+                    return None;
+                }
+                sc = scope_of(&sc).to_string();
+            }
+        };
+        let def = alias(text.split('<').next()?.trim())?.ty.as_ref()?.text.clone();
+        let (inner_head, rest) = def.split_once('<')?;
+        let inner = alias(inner_head.trim())?;
+        if !inner.ty.as_ref()?.text.contains("}[") {
+            return None;
+        }
+        let arg = rest.strip_suffix('>')?.trim();
+        (!arg.contains(',') || arg.matches('<').count() > 0).then(|| arg.to_string())
+    }
+
+    /// Whether `text` (or an alias it names, transitively) is a function type made from a method.
+    fn method_made(&self, sf: &Surface, scope: &str, text: &str, depth: usize) -> bool {
+        if text.contains("}[") {
+            return true;
+        }
+        if depth > 3 {
+            return false;
+        }
+        text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$' || c == '.')).filter(|w| !w.is_empty()).any(|w| {
+            let mut sc = scope.to_string();
+            loop {
+                let cand = if sc.is_empty() { w.to_string() } else { format!("{sc}.{w}") };
+                let alias =
+                    sf.symbols.get(&(cand.clone(), SymbolKind::TypeAlias)).or_else(|| sf.hidden.get(&(cand, SymbolKind::TypeAlias)));
+                if let Some(a) = alias {
+                    // Only an alias that is one function type, not a union holding one.
+                    return a
+                        .ty
+                        .as_ref()
+                        .is_some_and(|t| t.union.len() == 1 && self.method_made(sf, scope_of(&a.name), &t.text, depth + 1));
+                }
+                if sc.is_empty() {
+                    return false;
+                }
+                sc = scope_of(&sc).to_string();
+            }
+        })
+    }
+
+    /// A property's type, a type parameter's constraint, or an old overload of a function or method.
+    fn identity_of_part(&self, c: &Change, at: &str, n: &Namer, changed: bool) -> Result<Snippet, String> {
+        let (owner, rest) = self.split_owner(at).ok_or("the change's owner is not exported")?;
+        let bound: Vec<String> = owner.type_params.iter().map(|t| t.name.clone()).collect();
+        let scope = scope_of(&owner.name);
+        let typed = if bound.is_empty() { n.api(&owner.name) } else { format!("{}<{}>", n.api(&owner.name), bound.join(", ")) };
+        let tparams = n.params(scope, &owner.type_params, &bound)?;
+        if let Some(name) = rest.strip_prefix('.').filter(|r| !r.contains(['.', '(', '#', '<', '['])) {
+            let m = owner.members.values().find(|m| m.name == name).ok_or("no such member")?;
+            if m.kind == MemberKind::Property && changed {
+                let bt = m.ty.as_ref().ok_or("the property's type is not written")?;
+                let rsym = lookup(self.rev, &owner.name).ok_or("the owner is not in the revision")?;
+                let rm = rsym.members.values().find(|m| m.name == name).ok_or("the property is not in the revision")?;
+                let rt = rm.ty.as_ref().ok_or("the property's new type is not written")?;
+                if ident::renamed_only(&bt.text, &owner.type_params, &rt.text, &rsym.type_params) {
+                    return Err(format!("`{name}` only follows its owner's renamed type parameters"));
+                }
+                if let Err(why) = self.comparable(scope, bt, rt) {
+                    return if why == METHOD_MADE { self.handler_call(n, owner, name, bt, rt, (&typed, &tparams)) } else { Err(why) };
+                }
+                let holder = if m.is_static { format!("(typeof {})", n.api(&owner.name)) } else { typed.clone() };
+                let old = ident::read_type(m, n.qualify(scope, &bt.text, &bound)?).ok_or("not a property")?;
+                let now = format!("{holder}[\"{name}\"]");
+                return Ok(Snippet { code: ident::roundtrip(&tparams, &now, &old), why: format!("`{name}` is no longer `{}`", bt.text) });
+            }
+        }
+        if rest.starts_with('<') && !rest.contains('(') && owner.kind != SymbolKind::Function && !owner.type_params.is_empty() {
+            self.constraint_lost(owner, rest)?;
+            // A type parameter's constraint or count: the old generic, re-exported.
+            let code = format!("import * as api from \"./api\";\nexport type W{tparams} = {typed};");
+            return Ok(Snippet { code, why: format!("`{}` no longer takes the type arguments it took", owner.name) });
+        }
+        let line = c.base.as_ref().and_then(|l| l.line).ok_or("the change is not located in the base")?;
+        let member = rest.strip_prefix('.').map(|r| r.split(['(', '#', '<']).next().unwrap_or(r));
+        let (sigs, callee, decl, outer): (Vec<Signature>, String, String, &[crate::spec::typescript::TypeParam]) = match member {
+            None if owner.kind == SymbolKind::Function && !at.starts_with("new ") => {
+                (owner.sigs.clone(), n.api(&owner.name), String::new(), &[])
+            }
+            Some(m) => {
+                let sigs = owner
+                    .members
+                    .values()
+                    .filter(|x| x.name == m && x.kind == MemberKind::Method && !x.is_static)
+                    .flat_map(|x| x.sigs.clone())
+                    .collect();
+                (sigs, format!("x.{m}"), format!("x: {typed}"), &owner.type_params)
+            }
+            None => return Err("constructors and call signatures have no overload snippet".into()),
+        };
+        let sig = ident::overload_at(&sigs, line).ok_or("the old overload is not found")?;
+        let code = ident::call(n, scope, outer, sig, &callee, &decl)?;
+        Ok(Snippet { code, why: format!("no overload of the new `{}` takes the old call", owner.name) })
+    }
+
+    /// For a changed constraint `<C>`: an old union member (a literal or a named type) the new
+    /// constraint does not mention, so that the old constraint no longer satisfies the new.
+    fn constraint_lost(&self, owner: &Symbol, rest: &str) -> Result<(), String> {
+        let name = rest.trim_start_matches('<').trim_end_matches('>');
+        let find = |s: &Symbol| s.type_params.iter().find(|t| t.name == name).and_then(|t| t.constraint.clone());
+        let Some(old) = find(owner) else { return Ok(()) };
+        let new = lookup(self.rev, &owner.name).and_then(find).map(|t| t.text).unwrap_or_default();
+        let named = |u: &String| u.starts_with(|c: char| c.is_alphanumeric() || c == '"' || c == '_');
+        if new.is_empty() || old.union.iter().filter(|u| named(u)).any(|u| !new.contains(u.split('<').next().unwrap_or(u))) {
+            return Ok(());
+        }
+        Err("every named member of the old constraint is still in the new one: apidiff cannot tell whether the old one still satisfies it"
+            .into())
+    }
+
+    /// The removed `declare global` block: a global type it declared.
+    fn global_gone(&self) -> Result<Snippet, String> {
+        let gone = self.base.symbols.iter().find(|((name, kind), s)| {
+            name.starts_with("global.")
+                && matches!(kind, SymbolKind::Interface | SymbolKind::TypeAlias)
+                && s.type_params.iter().all(|t| t.default.is_some())
+                && lookup(self.rev, name).is_none()
+        });
+        let ((name, _), _) = gone.ok_or("the global block declared no type that is gone")?;
+        let global = name.trim_start_matches("global.");
+        Ok(Snippet {
+            code: format!("import * as api from \"./api\";\nexport type W = {global};"),
+            why: format!("the new declarations declare no global `{global}`"),
+        })
+    }
+
     /// Tuple elements: read the element the base has, or build the tuple as the base requires.
     fn tuple(&self, prefix: &str, idx: usize) -> Result<Snippet, String> {
         let head = "import * as api from \"./api\";\n";
@@ -433,6 +762,27 @@ impl Pair<'_> {
         }
         Err("the tuple change is not one of the witnessed shapes".into())
     }
+}
+
+/// Why the fallback builder does not apply (the first builder's reason is the one reported).
+const NOT_APPLICABLE: &[&str] = &[
+    "no such member",
+    "the old overload is not found",
+    "the change's owner is not exported",
+    "the change is not located in the base",
+    "the change is not a type written in both versions",
+    "constructors and call signatures have no overload snippet",
+    "not applicable",
+];
+
+/// Why a function type made from a method signature has no conversion witness.
+const METHOD_MADE: &str = "the type is a function made from a method signature, whose parameters compare both ways";
+
+/// The union members only the old type has, and those only the new one has (`undefined` aside).
+fn differing(bt: &TypeText, rt: &TypeText) -> (Vec<String>, Vec<String>) {
+    let gone = bt.union.iter().filter(|u| !rt.union.contains(u) && *u != "undefined").cloned().collect();
+    let new = rt.union.iter().filter(|u| !bt.union.contains(u) && *u != "undefined").cloned().collect();
+    (gone, new)
 }
 
 /// A call whose argument or result types prove the change.

@@ -256,5 +256,6 @@ pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
         (&TS_TYPE_PARAMETER_ADDED_REQUIRED, Proof::Code),
         (&TS_TYPE_PARAMETER_REMOVED, Proof::Code),
         (&TS_TYPE_PARAMETER_DEFAULT_REMOVED, Proof::Code),
+        (&TS_TYPE_PARAMETER_CONSTRAINT_CHANGED, Proof::Code),
     ]
 };

@@ -621,5 +621,6 @@ pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
         (&TS_MEMBER_STATIC_CHANGED, Proof::Code),
         (&TS_MEMBER_VISIBILITY_REDUCED, Proof::Code),
         (&TS_CLASS_BECAME_ABSTRACT, Proof::Code),
+        (&TS_BASE_TYPE_REMOVED, Proof::Code),
     ]
 };
