@@ -80,6 +80,26 @@ pub fn ref_of(v: &Value, dynamic: bool) -> Option<(&'static str, &str)> {
     }
 }
 
+/// One open container of a depth-first walk: the stack holds the path, not every pending
+/// sibling (an object with 100,000 properties stays cheap).
+enum Frame<'v> {
+    Map(serde_json::map::Iter<'v>),
+    List(std::iter::Enumerate<std::slice::Iter<'v, Value>>),
+}
+
+fn frame(v: &Value) -> Option<Frame<'_>> {
+    match v {
+        Value::Object(m) => Some(Frame::Map(m.iter())),
+        Value::Array(a) => Some(Frame::List(a.iter().enumerate())),
+        _ => None,
+    }
+}
+
+/// Ties a visitor's values to the document's lifetime (so it may keep borrowed text).
+fn tied<'v, F: FnMut(&'v Value, &[Seg<'v>])>(f: F) -> F {
+    f
+}
+
 /// The JSON pointer of a path of keys and indexes.
 fn pointer_of(path: &[Seg<'_>]) -> String {
     use std::fmt::Write;
@@ -188,19 +208,6 @@ impl DocSet {
         let mut seq = 0usize;
         let mut dynamic = false;
         {
-            // Depth-first with one iterator per open container, so the stack holds the path,
-            // not every pending sibling (an object with 100,000 properties stays cheap).
-            enum Frame<'v> {
-                Map(serde_json::map::Iter<'v>),
-                List(std::iter::Enumerate<std::slice::Iter<'v, Value>>),
-            }
-            fn frame(v: &Value) -> Option<Frame<'_>> {
-                match v {
-                    Value::Object(m) => Some(Frame::Map(m.iter())),
-                    Value::Array(a) => Some(Frame::List(a.iter().enumerate())),
-                    _ => None,
-                }
-            }
             let this = &*self;
             let root = &this.docs[doc as usize].value;
             let mut path: Vec<Seg<'_>> = Vec::new();
@@ -208,10 +215,6 @@ impl DocSet {
             // (an alias): a large spec names the same few hundred schemas tens of thousands of
             // times, and each look-up decodes and walks the pointer.
             let mut found: HashMap<&str, bool> = HashMap::new();
-            // The closure's values live as long as the document (so `found` may keep their text).
-            fn tied<'v, F: FnMut(&'v Value, &[Seg<'v>])>(f: F) -> F {
-                f
-            }
             let mut note = tied(|v, path| {
                 if let Some((key, r)) = ref_of(v, true) {
                     dynamic |= key == "$dynamicRef";
@@ -249,6 +252,7 @@ impl DocSet {
                 }
             });
             note(root, &path);
+            // Depth-first with one iterator per open container (see [`Frame`]).
             let mut stack: Vec<Frame<'_>> = frame(root).into_iter().collect();
             while let Some(top) = stack.last_mut() {
                 let next = match top {
