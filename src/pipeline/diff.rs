@@ -43,8 +43,10 @@ pub struct Diffed {
 pub fn diff(req: DiffRequest) -> Result<Diffed> {
     let DiffRequest { base, revision, load, options, policy, now, exiting, usage } = req;
     let what = format!("comparing {} with {}", base.name, revision.name);
+    let (base_name, revision_name) = (base.name.clone(), revision.name.clone());
     let (format, changes) = crate::deep::run(&what, || {
-        let (a, b) = spec::load_pair(&base, &revision, &load)?;
+        // Handed over: each side keeps its text for line numbers without a copy.
+        let (a, b) = spec::load_pair_owned(base, revision, &load)?;
         let changes = super::compare::compared(&a, &b, &options)?;
         let format = a.format();
         if exiting {
@@ -58,7 +60,7 @@ pub fn diff(req: DiffRequest) -> Result<Diffed> {
         evidence.attach(module, &mut changes);
     }
     let outcome = policy::apply(changes, &policy);
-    let pair = SpecPair { module: None, format, base: base.name, revision: revision.name };
+    let pair = SpecPair { module: None, format, base: base_name, revision: revision_name };
     let mut report = Report::build(vec![(pair, outcome)], policy.fail_on);
     report.meta = Some(Meta { generated_at: Some(crate::time::format_millis(now)), ..Meta::default() });
     Ok(Diffed { report, format })

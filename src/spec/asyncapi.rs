@@ -163,7 +163,7 @@ pub struct Message {
 }
 
 /// Loads an AsyncAPI document and every file its `$ref`s reach.
-pub fn load(input: &Input, value: Value, syntax: Syntax, opts: &LoadOptions) -> Result<Api> {
+pub fn load(input: std::borrow::Cow<'_, Input>, value: Value, syntax: Syntax, opts: &LoadOptions) -> Result<Api> {
     let docs = DocSet::load(input, value, syntax, opts)?;
     let root = NodeId { doc: 0, ptr: String::new() };
     let rootv = docs.get(&root).cloned().unwrap_or(Value::Null);
@@ -544,7 +544,7 @@ mod tests {
         let dir = std::env::temp_dir();
         let input = Input::from_text(name, text.as_bytes().to_vec(), &dir)?;
         let (value, syntax) = crate::source::text::parse(name, text)?;
-        load(&input, value, syntax, &LoadOptions::default())
+        load(std::borrow::Cow::Owned(input), value, syntax, &LoadOptions::default())
     }
 
     fn err(text: &str) -> Located {

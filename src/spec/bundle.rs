@@ -149,7 +149,7 @@ pub fn collect(tree: &Tree, entry: &str, format: Format, opts: &LoadOptions) -> 
     match format {
         Format::OpenApi | Format::AsyncApi => {
             let (value, syntax) = text::parse(&input.name, &input.text)?;
-            let set = DocSet::load(&input, value, syntax, opts)?;
+            let set = DocSet::load(std::borrow::Cow::Owned(input), value, syntax, opts)?;
             for doc in &set.docs {
                 files.insert(slash(&normalize(&doc.input.path)), doc.input.text.clone());
             }

@@ -226,7 +226,7 @@ fn b(v: &Value, k: &str) -> bool {
 }
 
 /// Loads an OpenAPI or Swagger document (and every file its `$ref`s reach).
-pub fn load(input: &Input, value: Value, syntax: Syntax, opts: &LoadOptions) -> Result<Api> {
+pub fn load(input: std::borrow::Cow<'_, Input>, value: Value, syntax: Syntax, opts: &LoadOptions) -> Result<Api> {
     let version = match (value.get("swagger"), value.get("openapi")) {
         (Some(v), _) if v.as_str().is_some_and(|s| s.starts_with('2')) || v.as_f64() == Some(2.0) => Version::Swagger2,
         (_, Some(Value::String(v))) if v.starts_with("3.0") => Version::V30,
@@ -246,6 +246,8 @@ pub fn load(input: &Input, value: Value, syntax: Syntax, opts: &LoadOptions) -> 
         Value::String(x) => x.clone(),
         other => other.to_string(),
     });
+    let name = input.name.clone();
+    let root_name = input.path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
     let mut docs = DocSet::load(input, value, syntax, opts)?;
     let root = NodeId { doc: 0, ptr: String::new() };
     // Lowering borrows the documents; made-up documents (Swagger 2.0 form bodies) are queued
@@ -255,7 +257,7 @@ pub fn load(input: &Input, value: Value, syntax: Syntax, opts: &LoadOptions) -> 
     let mut webhooks = IndexMap::new();
     let (info_version, servers, security_schemes, schemas) = {
         let Some(rootv) = docs.get(&root).filter(|v| v.is_object()) else {
-            return Err(Located::new(&input.name, Some(1), Some(1), "expected a mapping at the top level").into());
+            return Err(Located::new(&name, Some(1), Some(1), "expected a mapping at the top level").into());
         };
         let info_version =
             rootv.get("info").and_then(|i| i.get("version")).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string));
@@ -274,7 +276,7 @@ pub fn load(input: &Input, value: Value, syntax: Syntax, opts: &LoadOptions) -> 
             consumes: string_list(rootv.get("consumes")),
             produces: string_list(rootv.get("produces")),
             global_security,
-            root_name: input.path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
+            root_name,
         };
         let paths = root.child("paths");
         if let Some(Value::Object(pm)) = rootv.get("paths") {

@@ -80,6 +80,43 @@ pub fn ref_of(v: &Value, dynamic: bool) -> Option<(&'static str, &str)> {
     }
 }
 
+/// One open container of a depth-first walk: the stack holds the path, not every pending
+/// sibling (an object with 100,000 properties stays cheap).
+enum Frame<'v> {
+    Map(serde_json::map::Iter<'v>),
+    List(std::iter::Enumerate<std::slice::Iter<'v, Value>>),
+}
+
+fn frame(v: &Value) -> Option<Frame<'_>> {
+    match v {
+        Value::Object(m) => Some(Frame::Map(m.iter())),
+        Value::Array(a) => Some(Frame::List(a.iter().enumerate())),
+        _ => None,
+    }
+}
+
+/// Ties a visitor's values to the document's lifetime (so it may keep borrowed text).
+fn tied<'v, F: FnMut(&'v Value, &[Seg<'v>])>(f: F) -> F {
+    f
+}
+
+/// The JSON pointer of a path of keys and indexes.
+fn pointer_of(path: &[Seg<'_>]) -> String {
+    use std::fmt::Write;
+    let mut ptr = String::new();
+    for s in path {
+        ptr.push('/');
+        match s {
+            Seg::Key(k) if k.contains(['~', '/']) => ptr.push_str(&escape_segment(k)),
+            Seg::Key(k) => ptr.push_str(k),
+            Seg::Idx(i) => {
+                let _ = write!(ptr, "{i}");
+            }
+        }
+    }
+    ptr
+}
+
 /// An array index as a JSON Pointer writes it (no sign, no leading zero), as `Value::pointer` reads it.
 fn array_index(seg: &str) -> Option<usize> {
     if seg.starts_with('+') || (seg.starts_with('0') && seg.len() != 1) {
@@ -95,10 +132,11 @@ enum Seg<'a> {
 
 impl DocSet {
     /// Loads the root and every file its `$ref`s reach, and checks every `$ref` resolves.
-    pub fn load(root: &Input, value: Value, syntax: Syntax, opts: &LoadOptions) -> Result<DocSet> {
+    /// The root is kept (for line numbers): handed over, or copied when only borrowed.
+    pub fn load(root: std::borrow::Cow<'_, Input>, value: Value, syntax: Syntax, opts: &LoadOptions) -> Result<DocSet> {
         let mut set = DocSet { docs: Vec::new(), index: HashMap::new(), anchors: HashMap::new(), anchored: HashSet::new(), dynamic: false };
         set.index.insert(crate::source::normalize(&root.path).to_string_lossy().into_owned(), 0);
-        set.docs.push(Doc { input: root.clone(), value, syntax, stands_for: None });
+        set.docs.push(Doc { input: root.into_owned(), value, syntax, stands_for: None });
         let mut next = 0;
         let mut sites = Vec::new();
         while next < set.docs.len() {
@@ -170,40 +208,39 @@ impl DocSet {
         let mut seq = 0usize;
         let mut dynamic = false;
         {
-            // Depth-first with one iterator per open container, so the stack holds the path,
-            // not every pending sibling (an object with 100,000 properties stays cheap).
-            enum Frame<'v> {
-                Map(serde_json::map::Iter<'v>),
-                List(std::iter::Enumerate<std::slice::Iter<'v, Value>>),
-            }
-            fn frame(v: &Value) -> Option<Frame<'_>> {
-                match v {
-                    Value::Object(m) => Some(Frame::Map(m.iter())),
-                    Value::Array(a) => Some(Frame::List(a.iter().enumerate())),
-                    _ => None,
-                }
-            }
             let this = &*self;
             let root = &this.docs[doc as usize].value;
             let mut path: Vec<Seg<'_>> = Vec::new();
-            let mut note = |v: &Value, path: &[Seg<'_>]| {
+            // The `#/pointer`s of this file already found, and whether each names another `$ref`
+            // (an alias): a large spec names the same few hundred schemas tens of thousands of
+            // times, and each look-up decodes and walks the pointer.
+            let mut found: HashMap<&str, bool> = HashMap::new();
+            let mut note = tied(|v, path| {
                 if let Some((key, r)) = ref_of(v, true) {
                     dynamic |= key == "$dynamicRef";
-                    let mut ptr = String::new();
-                    for s in path {
-                        ptr.push('/');
-                        match s {
-                            Seg::Key(k) => ptr.push_str(&escape_segment(k)),
-                            Seg::Idx(i) => ptr.push_str(&i.to_string()),
-                        }
-                    }
                     let n = seq;
                     seq += 1;
+                    // A `$ref` to a definition (not to another `$ref`) is a chain of one: it can
+                    // neither loop nor be too long, so it is not a site for `check_ref_chains`
+                    // (a chain through it is walked through it all the same).
+                    if key == "$ref"
+                        && let Some(&alias) = found.get(r)
+                    {
+                        if alias {
+                            local.push((n, NodeId { doc, ptr: pointer_of(path) }));
+                        }
+                        return;
+                    }
+                    let mut ptr = pointer_of(path);
                     if let Some(frag) =
                         r.strip_prefix('#').map(percent_decode).filter(|f| key == "$ref" && (f.is_empty() || f.starts_with('/')))
                     {
-                        if this.get(&NodeId { doc, ptr: frag }).is_some() {
-                            local.push((n, NodeId { doc, ptr }));
+                        if let Some(target) = this.get(&NodeId { doc, ptr: frag }) {
+                            let alias = ref_of(target, true).is_some();
+                            found.insert(r, alias);
+                            if alias {
+                                local.push((n, NodeId { doc, ptr }));
+                            }
                         } else if dangling.is_none() {
                             dangling = Some((n, format!("{ptr}/{key}"), r.to_string()));
                         }
@@ -213,8 +250,9 @@ impl DocSet {
                     ptr.push_str(key);
                     refs.push((n, ptr, r.to_string()));
                 }
-            };
+            });
             note(root, &path);
+            // Depth-first with one iterator per open container (see [`Frame`]).
             let mut stack: Vec<Frame<'_>> = frame(root).into_iter().collect();
             while let Some(top) = stack.last_mut() {
                 let next = match top {

@@ -58,7 +58,7 @@ mod tests {
     fn api(text: &str) -> Api {
         let input = Input::from_text("api.yaml", text.as_bytes().to_vec(), &std::env::temp_dir()).unwrap();
         let (value, syntax) = crate::source::text::parse("api.yaml", text).unwrap();
-        crate::spec::asyncapi::load(&input, value, syntax, &LoadOptions::default()).unwrap()
+        crate::spec::asyncapi::load(std::borrow::Cow::Owned(input), value, syntax, &LoadOptions::default()).unwrap()
     }
 
     const SHARED: &str = "asyncapi: 3.0.0

@@ -206,7 +206,7 @@ mod tests {
     fn api(text: &str) -> Api {
         let input = Input::from_text("api.yaml", text.as_bytes().to_vec(), &std::env::temp_dir()).unwrap();
         let (value, syntax) = crate::source::text::parse("api.yaml", text).unwrap();
-        crate::spec::openapi::load(&input, value, syntax, &LoadOptions::default()).unwrap()
+        crate::spec::openapi::load(std::borrow::Cow::Owned(input), value, syntax, &LoadOptions::default()).unwrap()
     }
 
     /// `/a` is the same with the same closure; `/b` is the same but a schema two `$ref`s away
