@@ -5,6 +5,8 @@
 //! gRPC reflection server is held by budgets, and secret query parameters are never printed.
 //! Every server here is written in the test; no traffic leaves the loopback interface.
 
+mod common_peak;
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
@@ -67,46 +69,6 @@ fn drip(stream: &mut TcpStream) {
 
 fn apidiff(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_apidiff")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap()
-}
-
-/// Runs apidiff to its end (killed after `limit`, then its exit code is `None`); the exit code,
-/// stderr, and the peak resident memory of that one process in bytes (`ru_maxrss` from `wait4`).
-// The child is reaped by `wait4` below, which `Child::wait` would do instead of returning the usage.
-#[allow(clippy::zombie_processes)]
-fn measured(dir: &Path, args: &[&str], limit: Duration) -> (Option<i32>, String, usize) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_apidiff"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = err.read_to_string(&mut s);
-        s
-    });
-    let pid = child.id() as libc::pid_t;
-    let started = Instant::now();
-    let mut status = 0;
-    // SAFETY: `rusage` is plain integers, for which all zeroes is a valid value.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    loop {
-        // SAFETY: `pid` is this test's child, not reaped yet; both out-pointers are valid.
-        let reaped = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
-        if reaped == pid {
-            break;
-        }
-        assert_eq!(reaped, 0, "wait4: {}", std::io::Error::last_os_error());
-        if started.elapsed() > limit {
-            let _ = child.kill();
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
-    (code, reader.join().unwrap(), usage.ru_maxrss as usize * 1024)
 }
 
 /// Runs apidiff, killing it after `limit`; the output and how long it ran.
@@ -298,8 +260,11 @@ fn a_hostile_reflection_server_is_held_by_budgets() {
         let _server = Killed(child);
         let locator = format!("grpc://127.0.0.1:{}", port.trim());
         // Before the budgets the `many` shape took apidiff to 5.8 GB.
-        let (code, err, peak) = measured(d.path(), &["diff", &locator, "rev.proto"], Duration::from_secs(120));
-        assert_eq!(code, Some(2), "{shape}: {err}");
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_apidiff"));
+        cmd.args(["diff", &locator, "rev.proto"]).current_dir(d.path()).env("NO_COLOR", "1");
+        let (o, peak) = common_peak::output_and_peak(cmd);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{shape}: {err}");
         assert!(err.contains(&locator) && err.contains(limit), "{shape}: {err}");
         assert!(peak < 300 << 20, "{shape}: peak RSS {} MB", peak >> 20);
     }
