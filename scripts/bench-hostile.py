@@ -2,15 +2,24 @@
 """The hostile input shapes of issue 24, each run through one or more apidiff binaries under
 `/usr/bin/time -v`: exit code, wall time and peak memory per shape, as a Markdown table.
 
-    scripts/bench-hostile.py /tmp/apidiff-old /tmp/apidiff-new [--only SUBSTRING]
+    scripts/bench-hostile.py /tmp/apidiff-old /tmp/apidiff-new [--only SUBSTRING] [--python PY]
 
 Shapes are generated into a scratch folder (about 80 MB); binaries run one after the other on
 each shape, so every row compares them in the same run. The budget of #24 is exit 0/1/2 in
 under 2 s and 300 MB.
+
+Two more kinds of row: `diff grpc://…` against the hostile reflection server of
+tests/live/hostile_reflection.py in its four shapes (needs a Python with grpcio: `--python`,
+by default the venv of scripts/services-live.sh), and `apidiff serve` under 150 concurrent
+20 MB unauthenticated bodies plus 30 authenticated ones (peak RSS of the server from
+/proc/PID/status VmHWM, the statuses, and whether it still answers an authenticated request).
 """
 
 import argparse
+import collections
 import gzip
+import socket
+import time
 import http.server
 import os
 import re
@@ -53,7 +62,7 @@ class Deep(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def shapes(d, introspection_url):
+def shapes(d, introspection_url, grpc_urls=()):
     """(name, files to write, argv after the binary, stdin command or None)."""
     w = lambda rel, text: (rel, text)
     base_ts = w("base.ts", "export const f = (a: string) => a;\n")
@@ -93,7 +102,98 @@ def shapes(d, introspection_url):
     modules = "".join("  - name: m%d\n    depends_on: [m%d]\n" % (i, 200_000 - 1 - i) for i in range(200_000))
     out.append(("apidiff.yaml with 200,000 modules, `config check`", [w("cfg/apidiff.yaml", "modules:\n" + modules)],
                 ["config", "check", "--config", "cfg/apidiff.yaml"], None))
+    for shape, url in grpc_urls:
+        out.append(("gRPC reflection server, hostile shape `%s`" % shape, [w("rev.proto", 'syntax = "proto3";\npackage hostile;\n')],
+                    ["diff", url, "rev.proto"], None))
     return out
+
+
+def hostile_reflection(python):
+    """Starts the four hostile reflection servers; [(shape, locator)] and the processes."""
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "live", "hostile_reflection.py")
+    urls, procs = [], []
+    for shape in ("many", "fat", "deep", "big"):
+        p = subprocess.Popen([python, script, shape], stdout=subprocess.PIPE, text=True)
+        procs.append(p)
+        urls.append((shape, "grpc://127.0.0.1:%s" % p.stdout.readline().strip()))
+    return urls, procs
+
+
+def post(addr, token, size):
+    """POSTs `size` bytes to /register over a raw socket; the status (0 when hung up on)."""
+    try:
+        s = socket.create_connection(addr, timeout=120)
+    except OSError:
+        return 0
+    auth = "Authorization: Bearer %s\r\n" % token if token else ""
+    head = ("POST /api/api-diff/register HTTP/1.1\r\nHost: x\r\nConnection: close\r\n%s"
+            "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % (auth, size))
+    chunk = b"a" * (256 * 1024)
+    try:
+        s.sendall(head.encode())
+        sent = 0
+        while sent < size:
+            s.sendall(chunk[:min(len(chunk), size - sent)])
+            sent += len(chunk)
+    except OSError:
+        pass  # the server answered and closed before the whole body was sent
+    raw = b""
+    try:
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            raw += b
+    except OSError:
+        pass
+    s.close()
+    parts = raw.split(b" ", 2)
+    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+
+
+def get(addr, path, token):
+    s = socket.create_connection(addr, timeout=60)
+    s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nConnection: close\r\n\r\n" % (path, token)).encode())
+    raw = b""
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        raw += b
+    s.close()
+    return int(raw.split(b" ", 2)[1])
+
+
+def server_bodies(binary, anonymous=150, authenticated=30, size=20 * 1024 * 1024):
+    """`apidiff serve` under concurrent 20 MB bodies: peak RSS, wall, statuses, and the answer
+    to an authenticated GET /api/api-diff/me afterwards."""
+    secret = "bench-hostile-secret-0123456789abcdef"
+    env = {**os.environ, "APIDIFF_JWT_SECRET": secret}
+    token = subprocess.run([binary, "token", "--role", "developer", "--subject", "bench"], env=env,
+                           capture_output=True, text=True, check=True).stdout.strip()
+    with tempfile.TemporaryDirectory() as root:
+        p = subprocess.Popen([binary, "serve", "--listen", "127.0.0.1:0", "--root", root], env=env,
+                             stderr=subprocess.PIPE, text=True)
+        line = p.stderr.readline()
+        host, port = line.split("http://", 1)[1].split()[0].rstrip("/").rsplit(":", 1)
+        addr = (host, int(port))
+        statuses = []
+        started = time.monotonic()
+        runs = [threading.Thread(target=lambda t=t: statuses.append(post(addr, t, size)))
+                for i in range(anonymous) for t in ([None, token] if i % 5 == 0 and i // 5 < authenticated else [None])]
+        for r in runs:
+            r.start()
+        for r in runs:
+            r.join()
+        wall = time.monotonic() - started
+        with open("/proc/%d/status" % p.pid) as f:
+            peak = int(next(l for l in f if l.startswith("VmHWM:")).split()[1]) / 1024
+        after = get(addr, "/api/api-diff/me", token)
+        up = p.poll() is None
+        p.terminate()
+        p.wait()
+    counts = ", ".join("%d×%d" % (n, st) for st, n in sorted(collections.Counter(statuses).items()))
+    return wall, peak, counts, after, up
 
 
 def write(d, rel, text):
@@ -130,14 +230,20 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("binaries", nargs="+")
     ap.add_argument("--only", default="")
+    ap.add_argument("--python", default=os.path.expanduser("~/.cache/apidiff-live-venv/bin/python"))
     args = ap.parse_args()
+    grpc_urls, grpc_procs = [], []
+    if os.path.exists(args.python) and subprocess.run([args.python, "-c", "import grpc"], capture_output=True).returncode == 0:
+        grpc_urls, grpc_procs = hostile_reflection(args.python)
+    else:
+        print("(no Python with grpcio at %s: the gRPC reflection rows are left out)" % args.python, file=sys.stderr)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Deep)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = "graphql+http://127.0.0.1:%d/graphql" % server.server_address[1]
     with tempfile.TemporaryDirectory() as d:
         print("| shape | " + " | ".join("%s: exit, wall (CPU), peak" % os.path.basename(b) for b in args.binaries) + " | first error line |")
         print("|---|" + "---|" * len(args.binaries) + "---|")
-        for name, files, argv, stdin_cmd in shapes(d, url):
+        for name, files, argv, stdin_cmd in shapes(d, url, grpc_urls):
             if args.only not in name:
                 continue
             for rel, text in files:
@@ -149,6 +255,18 @@ def main():
                 cells.append("%d, %.2f s (CPU %.2f s), %.0f MB%s" % (code, secs, cpu, rss, "" if ok else " **over**"))
                 note = note or first
             print("| %s | %s | %s |" % (name, " | ".join(cells), note.replace("|", "\\|")), flush=True)
+    name = "`apidiff serve`: 150 concurrent 20 MB unauthenticated bodies (+30 authenticated)"
+    if args.only in name:
+        cells = []
+        for b in args.binaries:
+            wall, peak, counts, after, up = server_bodies(b)
+            ok = peak < 300 and up and after == 200
+            cells.append("%s, %.1f s, %.0f MB%s" % (counts, wall, peak, "" if ok else " **over**"))
+            note = "GET /api/api-diff/me afterwards: %d" % after
+        print("| %s | %s | %s |" % (name, " | ".join(cells), note), flush=True)
+    for p in grpc_procs:
+        p.kill()
+        p.wait()
     server.shutdown()
 
 

@@ -76,21 +76,49 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut out = Map::new();
+        // A small object is gathered first and becomes a map of exactly its size: a map grown
+        // one entry at a time keeps room for three or more, and a spec made of many one-key
+        // objects (`{"$ref": …}`) spent twice its needed memory on that room. Duplicates are
+        // refused at the key either way.
+        let mut small: Vec<(String, Value)> = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
-            // One hash per key: the entry both detects a duplicate and takes the value.
-            match out.entry(key) {
-                serde_json::map::Entry::Occupied(e) => {
-                    return Err(de::Error::custom(format!("{DUPLICATE} `{}`: each key may appear once in an object", e.key())));
-                }
-                serde_json::map::Entry::Vacant(e) => {
-                    let Strict(v) = map.next_value()?;
-                    e.insert(v);
-                }
+            if small.iter().any(|(k, _)| *k == key) {
+                return Err(duplicate(&key));
+            }
+            let Strict(v) = map.next_value()?;
+            small.push((key, v));
+            if small.len() == SMALL_OBJECT {
+                let mut out = Map::with_capacity(2 * SMALL_OBJECT);
+                out.extend(small);
+                return large(out, map);
             }
         }
+        let mut out = Map::with_capacity(small.len());
+        out.extend(small);
         Ok(Value::Object(out))
     }
+}
+
+/// Keys an object may have before it is gathered into a map as it is read.
+const SMALL_OBJECT: usize = 16;
+
+fn duplicate<E: de::Error>(key: &str) -> E {
+    E::custom(format!("{DUPLICATE} `{key}`: each key may appear once in an object"))
+}
+
+/// The rest of a large object, straight into its map.
+fn large<'de, A: MapAccess<'de>>(mut out: Map<String, Value>, mut map: A) -> Result<Value, A::Error> {
+    while let Some(key) = map.next_key::<String>()? {
+        // One hash per key: the entry both detects a duplicate and takes the value.
+        match out.entry(key) {
+            serde_json::map::Entry::Occupied(e) => return Err(duplicate(e.key())),
+            serde_json::map::Entry::Vacant(e) => {
+                let Strict(v) = map.next_value()?;
+                e.insert(v);
+            }
+        }
+    }
+    Ok(Value::Object(out))
 }
 
 #[cfg(test)]
@@ -106,5 +134,17 @@ mod tests {
         assert!(e.to_string().contains("duplicate key `paths`"), "{e}");
         // The same key in different objects is fine.
         assert!(from_str(r#"{"a": {"x": 1}, "b": {"x": 2}}"#).is_ok());
+        // Small objects and large ones (gathered differently) alike, in their order.
+        for n in [1, 15, 16, 17, 40] {
+            let keys: Vec<String> = (0..n).map(|i| format!("\"k{}\": {i}", n - i)).collect();
+            let text = format!("{{{}}}", keys.join(",\n"));
+            assert_eq!(from_str(&text).unwrap(), serde_json::from_str::<Value>(&text).unwrap());
+            let order: Vec<String> = from_str(&text).unwrap().as_object().unwrap().keys().cloned().collect();
+            assert_eq!(order, (0..n).map(|i| format!("k{}", n - i)).collect::<Vec<_>>());
+            let dup = format!("{{{},\n\"k1\": 0}}", keys.join(",\n"));
+            let e = from_str(&dup).unwrap_err();
+            assert_eq!(e.line(), n + 1, "{n}: {e}");
+            assert!(e.to_string().contains("duplicate key `k1`"), "{e}");
+        }
     }
 }

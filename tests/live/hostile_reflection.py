@@ -4,7 +4,9 @@ Speaks grpc.reflection v1 and v1alpha with hand-encoded protobuf, in one of thre
   many  2,000 services whose files sit on a 64-deep dependency chain, each answer carrying
         the requested file with its whole chain (the shape that took apidiff to 5.8 GB);
   fat   1,000 services, each answer carrying the whole 64-deep chain;
-  deep  5 services on a 64-deep chain, each answer carrying only the file asked for.
+  deep  5 services on a 64-deep chain, each answer carrying only the file asked for;
+  big   1,000 services, each file carrying a message with a 100 KB name (100 MB in one answer, over
+        the 50 MB download budget of one source).
 Prints its port on stdout, then serves until killed.
 """
 
@@ -14,7 +16,7 @@ from concurrent import futures
 import grpc
 
 SHAPE = sys.argv[1]
-SERVICES = {"many": 2000, "fat": 1000, "deep": 5}[SHAPE]
+SERVICES = {"many": 2000, "fat": 1000, "deep": 5, "big": 1000}[SHAPE]
 DEPTH = 64
 
 
@@ -71,7 +73,8 @@ def chain_file(level):
 
 def service_file(n):
     svc = field(1, f"S{n}")
-    return field(1, f"svc/s{n}.proto") + field(2, "hostile") + field(3, "chain/level0.proto") + field(6, svc)
+    big = field(4, field(1, "M" * 100_000)) if SHAPE == "big" else b""
+    return field(1, f"svc/s{n}.proto") + field(2, "hostile") + field(3, "chain/level0.proto") + big + field(6, svc)
 
 
 CHAIN = [chain_file(level) for level in range(DEPTH)]
@@ -88,7 +91,7 @@ def respond(raw):
         return field(6, listed)
     if 4 in asked:
         n = int(asked[4].decode().rsplit("S", 1)[1])
-        if SHAPE == "deep":
+        if SHAPE in ("deep", "big"):
             return files_answer([service_file(n)])
         return files_answer([service_file(n)] + CHAIN)
     if 3 in asked:
