@@ -9,7 +9,6 @@ use crate::error::{Error, Located, Result};
 use crate::usage::{DailyCount, Element, ElementRef, Undocumented, UsageIndex, ValueStats};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 /// The version of the usage batches this build writes.
 pub const USAGE_VERSION: u32 = 1;
@@ -208,17 +207,20 @@ pub fn load(store: &dyn Store) -> Result<UsageIndex> {
             if !tombstones.is_empty() && tombstones.erased(c) { super::privacy::ERASED.to_string() } else { c.to_string() }
         };
         let whole_requests = batch.module_requests.is_some();
-        let mut elements: HashMap<ElementRef<'_>, Element> = HashMap::new();
-        for c in &batch.counts {
-            if !elements.contains_key(&c.element) {
-                elements.insert(c.element.clone(), c.element.clone().into_element().map_err(&damaged)?);
-            }
-            let Some(element) = elements.get(&c.element) else { continue };
-            let who = if tombstones.is_empty() { Cow::Borrowed(c.client.as_ref()) } else { Cow::Owned(client(&c.client)) };
-            index.add_count(&c.module, element, &who, &c.day, c.requests, &c.last_seen);
+        // Counts come sorted by module and element: each run of one element is added at once,
+        // its element built once and looked up once.
+        for run in batch.counts.chunk_by(|a, b| a.module == b.module && a.element == b.element) {
+            let first = &run[0];
+            let element = first.element.clone().into_element().map_err(&damaged)?;
+            let who: Vec<Cow<'_, str>> = run
+                .iter()
+                .map(|c| if tombstones.is_empty() { Cow::Borrowed(c.client.as_ref()) } else { Cow::Owned(client(&c.client)) })
+                .collect();
+            let rows = || run.iter().zip(&who);
+            index.add_counts(&first.module, &element, rows().map(|(c, w)| (w.as_ref(), c.day.as_ref(), c.requests, c.last_seen.as_ref())));
             // Batches from before `module_requests` count their whole requests' rows.
             if !whole_requests && matches!(element, Element::Operation { .. } | Element::Field { .. } | Element::Rpc { .. }) {
-                index.add_module_requests(&c.module, &c.day, &who, c.requests);
+                index.add_module_rows(&first.module, rows().map(|(c, w)| (c.day.as_ref(), w.as_ref(), c.requests)));
             }
         }
         for (module, day, who, n) in batch.unmatched.iter().chain(batch.module_requests.iter().flatten()) {

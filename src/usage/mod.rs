@@ -519,6 +519,12 @@ impl UsageIndex {
 
     /// [`UsageIndex::add_element`] from borrowed parts (a batch read without copying them).
     pub fn add_count(&mut self, module: &str, element: &Element, client: &str, day: &str, requests: u64, last_seen: &str) {
+        self.add_counts(module, element, [(client, day, requests, last_seen)]);
+    }
+
+    /// Adds counts of one element, `(client, day, requests, last_seen)` each: the module and
+    /// element are looked up once for all of them (a batch's counts come sorted by element).
+    pub fn add_counts<'a>(&mut self, module: &str, element: &Element, counts: impl IntoIterator<Item = (&'a str, &'a str, u64, &'a str)>) {
         if !self.elements.contains_key(module) {
             self.elements.insert(module.to_string(), HashMap::new());
         }
@@ -527,10 +533,24 @@ impl UsageIndex {
             m.insert(element.clone(), Tally::default());
         }
         let Some(tally) = m.get_mut(element) else { return };
-        if let Some(d) = add_day(&mut tally.days, day, client, requests)
-            && last_seen > d.last_seen.as_str()
-        {
-            last_seen.clone_into(&mut d.last_seen);
+        for (client, day, requests, last_seen) in counts {
+            if let Some(d) = add_day(&mut tally.days, day, client, requests)
+                && last_seen > d.last_seen.as_str()
+            {
+                last_seen.clone_into(&mut d.last_seen);
+            }
+        }
+    }
+
+    /// Adds requests of one module, `(day, client, requests)` each, looking the module up once.
+    pub fn add_module_rows<'a>(&mut self, module: &str, rows: impl IntoIterator<Item = (&'a str, &'a str, u64)>) {
+        if !self.modules.contains_key(module) {
+            self.modules.insert(module.to_string(), BTreeMap::new());
+        }
+        if let Some(m) = self.modules.get_mut(module) {
+            for (day, client, requests) in rows {
+                add_day(m, day, client, requests);
+            }
         }
     }
 
