@@ -63,7 +63,7 @@ impl Evidence {
     pub fn rejected(&self, module: &str, element: &Element, c: &Constraint) -> Option<Rejected> {
         let sampled = self.index.values_of(module, element, &self.today, &self.policy).map(|v| v.rejected(c));
         let digests = self.index.digests_of(module, element, &self.today, &self.policy);
-        let digested = digests.iter().map(|d| crate::usage::values::digest_rejected(d, c, self.salt.as_deref()));
+        let digested = digests.iter().map(|d| crate::usage::digest_rejected(d, c, self.salt.as_deref()));
         // A digest that cannot decide leaves the whole answer open.
         let digested: Option<Vec<Rejected>> = digested.collect();
         match (sampled, digested) {

@@ -317,6 +317,37 @@ impl ValueStats {
     }
 }
 
+/// Tests the digest ingest keeps of the values sent for one element ([`ValueStats`]:
+/// lengths, the numeric range, salted hashes of up to 32 distinct values) against `c`: no value
+/// is kept, so the count is exact only when the bounds (or, for an enum, every hash) decide
+/// for all requests, and otherwise a lower bound. `salt` is the store's (enum values are hashed
+/// with it to compare); `None` when the digest cannot say anything (a pattern, or an enum
+/// without the salt).
+pub fn digest_rejected(d: &ValueStats, c: &values::Constraint, salt: Option<&str>) -> Option<values::Rejected> {
+    use values::{Constraint, Rejected};
+    let of = d.samples;
+    let (lo, hi) = (d.min_length, d.max_length);
+    let all = |all_fail: bool, none_fail: bool| match (all_fail, none_fail) {
+        (_, true) => Rejected { rejected: 0, exact: true, of },
+        (true, false) => Rejected { rejected: of, exact: true, of },
+        (false, false) => Rejected { rejected: 1, exact: false, of },
+    };
+    let numbers_only = d.non_numeric == 0;
+    Some(match c {
+        Constraint::MaxLength(n) => all(lo > *n && of > 0, hi <= *n || of == 0),
+        Constraint::MinLength(n) => all(hi < *n && of > 0, lo >= *n || of == 0),
+        Constraint::Maximum(x) => all(numbers_only && d.min.is_some_and(|m| m > *x), d.max.is_none_or(|m| m <= *x)),
+        Constraint::Minimum(x) => all(numbers_only && d.max.is_some_and(|m| m < *x), d.min.is_none_or(|m| m >= *x)),
+        Constraint::Enum(allowed) => {
+            let salt = salt?;
+            let allowed: std::collections::HashSet<String> = allowed.iter().map(|a| value_hash(salt, a)).collect();
+            let outside = d.value_hashes.iter().filter(|h| !allowed.contains(*h)).count() as u64;
+            Rejected { rejected: outside, exact: !d.more_values && outside == 0, of }
+        }
+        Constraint::Pattern(_) => return None,
+    })
+}
+
 /// Requests no documented element matched: drift between what is served and what is described.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Undocumented {
@@ -766,6 +797,24 @@ mod tests {
         assert!(bad.contains("missing field `path`"), "{bad}");
         let bad = serde_json::from_str::<Element>(r#"{"kind": "table"}"#).unwrap_err().to_string();
         assert!(bad.contains("unknown variant `table`"), "{bad}");
+    }
+
+    #[test]
+    fn digests_decide_by_their_bounds_and_hashes() {
+        let mut d = ValueStats::new("pets", Element::Operation { method: "GET".into(), path: "/p".into() });
+        for v in ["red", "blue", "green"] {
+            d.add("salt", v, 2);
+        }
+        use values::{Constraint, Rejected};
+        let cut = |c: Constraint| digest_rejected(&d, &c, Some("salt")).unwrap();
+        assert_eq!(cut(Constraint::MaxLength(5)), Rejected { rejected: 0, exact: true, of: 6 });
+        assert_eq!(cut(Constraint::MaxLength(2)), Rejected { rejected: 6, exact: true, of: 6 });
+        assert_eq!(cut(Constraint::MaxLength(4)), Rejected { rejected: 1, exact: false, of: 6 });
+        assert_eq!(cut(Constraint::Enum(vec!["red".into(), "blue".into(), "green".into()])), Rejected { rejected: 0, exact: true, of: 6 });
+        assert_eq!(cut(Constraint::Enum(vec!["red".into()])), Rejected { rejected: 2, exact: false, of: 6 });
+        assert_eq!(digest_rejected(&d, &Constraint::Enum(vec!["red".into()]), None), None);
+        assert_eq!(digest_rejected(&d, &Constraint::Pattern(regex::Regex::new("^r").unwrap()), Some("salt")), None);
+        assert_eq!(cut(Constraint::Maximum(1.0)), Rejected { rejected: 0, exact: true, of: 6 });
     }
 
     #[test]
