@@ -96,6 +96,7 @@ fn pets_evidence(today: &str) -> UsageBatch {
             count(op("GET", "/search"), "web", today, 3),
         ],
         unmatched: vec![],
+        module_requests: None,
         source: None,
         undocumented: vec![],
         value_digests: vec![],
@@ -417,6 +418,11 @@ fn the_scenario_from_an_access_log_through_usage_ingest() {
     log += &line("POST /pets", "mobile/1.4 (iOS)");
     log += &line("DELETE /pets/42", "admin-tool/0.9");
     log += &line("GET /pets/42/photos", "uptime-robot/1.0");
+    // Searches with their terms: ingest keeps a digest of the values (lengths, hashes), and a
+    // request with several parameters still counts once in the module's requests.
+    for term in ["cat", "dog", "hamster"] {
+        log += &line(&format!("GET /search?q={term}&page=2"), "web/2.0");
+    }
     r.write("access.log", &log);
     let (code, out, err) = run(r.path(), &["usage", "ingest", "access.log", "--module", "pets"]);
     assert_eq!(code, 0, "{out}{err}");
@@ -429,6 +435,13 @@ fn the_scenario_from_an_access_log_through_usage_ingest() {
     assert_eq!(post["severity"], "breaking", "{post:#}");
     assert_eq!((post["usage"]["requests"].as_u64(), post["usage"]["clients"].as_u64()), (Some(6), Some(2)), "{post:#}");
     assert!(post["usage_note"].as_str().unwrap().starts_with("breaks web (5), mobile (1)"), "{post:#}");
+    // 15 requests (the monitor's excluded), each counted once: not once per parameter.
+    assert_eq!(post["usage"]["module_requests"], 15, "{post:#}");
+    // The lowered maxLength (50 -> 10) is tested against the digest of the terms sent: the
+    // longest had 7 characters, so no observed request would be rejected.
+    let search = change(&v, "pets", "GET /search");
+    assert_eq!(search["severity"], "warning", "{search:#}");
+    assert!(search["usage_note"].as_str().unwrap().starts_with("0 of 3 observed requests would be rejected"), "{search:#}");
     let delete = change(&v, "pets", "DELETE /pets/{id}");
     assert_eq!(delete["severity"], "breaking", "{delete:#}");
     assert_eq!(delete["usage"]["top_clients"][0]["client"], "admin-tool", "{delete:#}");

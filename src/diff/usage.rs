@@ -18,6 +18,7 @@ impl Change {
     /// through shared definitions), without repeats.
     pub fn elements(&self) -> Vec<Element> {
         let mut out: Vec<Element> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         let argument = self.rule.area == "argument";
         let pointer = self.revision.as_ref().or(self.base.as_ref()).map(|l| l.pointer.as_str());
         for op in self.operation.iter().chain(&self.affected) {
@@ -31,7 +32,8 @@ impl Change {
                 Format::Protobuf => rpc(op),
                 Format::TypeScript | Format::Any => None,
             };
-            if let Some(e) = e.filter(|e| !out.contains(e)) {
+            if let Some(e) = e.filter(|e| !seen.contains(e)) {
+                seen.insert(e.clone());
                 out.push(e);
             }
         }

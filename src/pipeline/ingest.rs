@@ -10,11 +10,11 @@ use crate::error::{Error, Located, Result};
 use crate::spec::bundle::{self, Tree};
 use crate::spec::{self, LoadOptions};
 use crate::store::Archive;
-use crate::store::usage::{EvidenceRange, USAGE_VERSION, UsageBatch, batch_id, ranges, save_batch};
+use crate::store::usage::{BatchOut, EvidenceRange, USAGE_VERSION, batch_id, ranges, write_batch};
 use crate::usage::documents;
 use crate::usage::evidence::{self, Call, ClfCache, Format, Hit, ParseOptions, Who};
 use crate::usage::routes::{HttpMatch, Routes};
-use crate::usage::{DailyCount, Element, Undocumented, ValueStats};
+use crate::usage::{Element, Undocumented, ValueStats};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -150,20 +150,22 @@ fn read_before(path: &Path, known: &[EvidenceRange]) -> bool {
 }
 
 /// The routes of every configured (or discovered) module, from its specs in the working tree.
+/// Each spec is dropped once its routes are taken: only the route tables stay in memory.
 fn routes(root: &Path, config: &Config, load: &LoadOptions, forced: Option<&str>) -> Result<(Routes, Vec<String>)> {
     let found = discover::discover(root, config)?;
-    let mut modules: Vec<(String, Vec<spec::Spec>)> = found.modules.iter().map(|m| (m.name.clone(), Vec::new())).collect();
+    let names: Vec<String> = found.modules.iter().map(|m| m.name.clone()).collect();
     let mut notes = Vec::new();
     let tree = Tree::worktree(root, &load.ref_roots);
+    let mut builder = Routes::builder(names.clone());
     for f in &found.specs {
         let loaded = bundle::collect(&tree, &f.path, f.format, load).and_then(|b| spec::load(&b.input()?, load));
-        match (loaded, modules.iter_mut().find(|(m, _)| *m == f.module)) {
-            (Ok(s), Some((_, specs))) => specs.push(s),
+        match (loaded, names.iter().position(|m| *m == f.module)) {
+            (Ok(s), Some(i)) => builder.add(i, s),
             (Ok(_), None) => {}
             (Err(e), _) => notes.push(format!("{}: not used for matching: {e}", f.path)),
         }
     }
-    Ok((Routes::build(modules, forced), notes))
+    Ok((builder.finish(forced), notes))
 }
 
 /// What reading one evidence file gave besides the aggregate.
@@ -409,21 +411,87 @@ fn finish(archive: &Archive, read: Read1, agg: Aggregate, now: &str, known: &[Ev
     if known.iter().any(|k| k == &range) {
         return Ok(out);
     }
-    let batch = agg.into_batch(id, now, format, range);
-    out.undocumented = batch.undocumented.iter().take(UNDOCUMENTED_SHOWN).cloned().collect();
-    out.written = save_batch(archive.store(), &batch)?;
+    let (written, undocumented) = agg.save(archive, &id, now, format, &range)?;
+    (out.written, out.undocumented) = (written, undocumented);
     Ok(out)
 }
 
-/// Counts of one evidence file, keyed without repeating the element's strings per request.
+/// Strings of one ingest kept once each: the counts are keyed by their ids, so a million
+/// requests from a hundred thousand clients hold each client, day and time once.
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<Box<str>, u32>,
+}
+
+impl Interner {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(id) = self.ids.get(s) {
+            return *id;
+        }
+        let id = self.ids.len() as u32;
+        self.ids.insert(s.into(), id);
+        id
+    }
+
+    /// The strings by id (once, when the batch is written).
+    fn into_strings(self) -> Vec<String> {
+        let mut out = vec![String::new(); self.ids.len()];
+        for (s, id) in self.ids {
+            out[id as usize] = s.into_string();
+        }
+        out
+    }
+}
+
+/// The time of day part of a record's time (`THH:MM:SSZ`) per id, for comparing last-seen
+/// times without keeping a string per count.
+#[derive(Default)]
+struct Times {
+    ids: HashMap<Box<str>, u32>,
+    strs: Vec<Box<str>>,
+}
+
+impl Times {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(id) = self.ids.get(s) {
+            return *id;
+        }
+        let id = self.strs.len() as u32;
+        self.ids.insert(s.into(), id);
+        self.strs.push(s.into());
+        id
+    }
+
+    fn get(&self, id: u32) -> &str {
+        &self.strs[id as usize]
+    }
+}
+
+/// No last-seen time yet.
+const NO_TIME: u32 = u32::MAX;
+
+/// A count's key: module, element, client and day ids.
+type Key = (u32, u32, u32, u32);
+
+/// Counts of one evidence file, keyed by ids (see [`Interner`]) instead of repeating the
+/// element's, client's and day's strings per count.
 struct Aggregate<'r> {
     routes: &'r Routes,
     salt: &'r str,
-    counts: HashMap<(usize, Element, String, String), (u64, String)>,
-    module_unmatched: HashMap<(usize, String, String), u64>,
+    elements: HashMap<(usize, Element), u32>,
+    element_list: Vec<(usize, Element)>,
+    strings: Interner,
+    times: Times,
+    /// (module, element, client, day) → (requests, last seen time-of-day id).
+    counts: HashMap<Key, (u64, u32)>,
+    /// (module, day, client) → requests that matched an element, each request once.
+    module_matched: HashMap<(u32, u32, u32), u64>,
+    /// (module, day, client) → requests that matched nothing.
+    module_unmatched: HashMap<(u32, u32, u32), u64>,
     undocumented: HashMap<(Option<usize>, String, String), (u64, String)>,
     values: HashMap<(usize, Element), ValueStats>,
-    clients: HashMap<String, String>,
+    /// Peer address → client id (the salted hash computed once per peer).
+    peers: HashMap<Box<str>, u32>,
     graphql: HashMap<String, std::result::Result<Option<crate::usage::routes::Selected>, String>>,
     matched: u64,
     unmatched: u64,
@@ -439,11 +507,16 @@ impl<'r> Aggregate<'r> {
         Aggregate {
             routes,
             salt,
+            elements: HashMap::new(),
+            element_list: Vec::new(),
+            strings: Interner::default(),
+            times: Times::default(),
             counts: HashMap::new(),
+            module_matched: HashMap::new(),
             module_unmatched: HashMap::new(),
             undocumented: HashMap::new(),
             values: HashMap::new(),
-            clients: HashMap::new(),
+            peers: HashMap::new(),
             graphql: HashMap::new(),
             matched: 0,
             unmatched: 0,
@@ -459,37 +532,61 @@ impl<'r> Aggregate<'r> {
         }
     }
 
-    /// The stored client: the configured header's value, else the user agent's product
+    /// The stored client's id: the configured header's value, else the user agent's product
     /// token, else a salted hash of the peer address; never the address itself.
-    fn client(&mut self, who: &Who) -> String {
+    fn client(&mut self, who: &Who) -> u32 {
         if let Some(c) = who.client.as_deref().map(clean).filter(|c| !c.is_empty()) {
-            return c;
+            return self.strings.id(&c);
         }
         if let Some(ua) = who.user_agent.as_deref() {
             let product = clean(ua.split(['/', ' ', '(']).next().unwrap_or(""));
             if !product.is_empty() {
-                return product;
+                return self.strings.id(&product);
             }
         }
-        let Some(peer) = who.peer.as_deref() else { return "unknown".to_string() };
-        if let Some(c) = self.clients.get(peer) {
-            return c.clone();
+        let Some(peer) = who.peer.as_deref() else { return self.strings.id("unknown") };
+        if let Some(c) = self.peers.get(peer) {
+            return *c;
         }
         let h = hex(&Sha256::digest(format!("usage-client\0{}\0{peer}", self.salt).as_bytes()));
-        let c = format!("client-{}", &h[..12]);
-        self.clients.insert(peer.to_string(), c.clone());
+        let c = self.strings.id(&format!("client-{}", &h[..12]));
+        self.peers.insert(peer.into(), c);
         c
     }
 
-    fn count(&mut self, module: usize, element: Element, client: &str, time: &str, n: u64) {
-        let e = self.counts.entry((module, element, client.to_string(), time[..10].to_string())).or_insert((0, String::new()));
+    fn element(&mut self, module: usize, element: Element) -> u32 {
+        let key = (module, element);
+        if let Some(id) = self.elements.get(&key) {
+            return *id;
+        }
+        let id = self.element_list.len() as u32;
+        self.element_list.push(key.clone());
+        self.elements.insert(key, id);
+        id
+    }
+
+    /// The day's id and the time of day's id of a record's time (at least 10 characters).
+    fn when(&mut self, time: &str) -> (u32, u32) {
+        (self.strings.id(&time[..10]), self.times.id(&time[10..]))
+    }
+
+    fn count(&mut self, module: usize, element: Element, client: u32, (day, at): (u32, u32), n: u64) {
+        let element = self.element(module, element);
+        let e = self.counts.entry((module as u32, element, client, day)).or_insert((0, NO_TIME));
         e.0 += n;
-        if time > e.1.as_str() {
-            e.1 = time.to_string();
+        if e.1 == NO_TIME || self.times.get(at) > self.times.get(e.1) {
+            e.1 = at;
         }
     }
 
-    fn drift(&mut self, module: Option<usize>, method: &str, path: String, client: &str, time: &str, n: u64) {
+    /// One request matched something documented in `module`: it counts once in the module's
+    /// requests, whatever number of elements it used.
+    fn matched_request(&mut self, module: usize, client: u32, (day, _): (u32, u32), n: u64) {
+        self.matched += n;
+        *self.module_matched.entry((module as u32, day, client)).or_default() += n;
+    }
+
+    fn drift(&mut self, module: Option<usize>, method: &str, path: String, client: u32, time: &str, n: u64) {
         self.unmatched += n;
         let e = self.undocumented.entry((module, method.to_string(), path)).or_insert((0, String::new()));
         e.0 += n;
@@ -497,7 +594,8 @@ impl<'r> Aggregate<'r> {
             e.1 = time.to_string();
         }
         if let Some(m) = module {
-            *self.module_unmatched.entry((m, time[..10].to_string(), client.to_string())).or_default() += n;
+            let day = self.strings.id(&time[..10]);
+            *self.module_unmatched.entry((m as u32, day, client)).or_default() += n;
         }
     }
 
@@ -509,33 +607,35 @@ impl<'r> Aggregate<'r> {
     /// Counts one hit; an error for a record that cannot be matched at all (a GraphQL
     /// document that does not parse).
     fn add(&mut self, hit: &Hit) -> std::result::Result<(), String> {
-        if hit.time.len() < 10 {
+        if hit.time.len() < 10 || !hit.time.is_char_boundary(10) {
             return Err(format!("unreadable time {:?}", hit.time));
         }
         let client = self.client(&hit.who);
         match &hit.call {
-            Call::Http(c) => self.add_http(c, &client, &hit.time, hit.count),
+            Call::Http(c) => self.add_http(c, client, &hit.time, hit.count),
             Call::Rpc { service, method } => match self.routes.rpc(service, method) {
                 Some((m, true)) => {
-                    self.matched += hit.count;
-                    self.count(m, Element::Rpc { service: service.clone(), method: method.clone() }, &client, &hit.time, hit.count);
+                    let when = self.when(&hit.time);
+                    self.matched_request(m, client, when, hit.count);
+                    self.count(m, Element::Rpc { service: service.clone(), method: method.clone() }, client, when, hit.count);
                 }
-                Some((m, false)) => self.drift(Some(m), "RPC", format!("{service}/{method}"), &client, &hit.time, hit.count),
-                None => self.drift(None, "RPC", format!("{service}/{method}"), &client, &hit.time, hit.count),
+                Some((m, false)) => self.drift(Some(m), "RPC", format!("{service}/{method}"), client, &hit.time, hit.count),
+                None => self.drift(None, "RPC", format!("{service}/{method}"), client, &hit.time, hit.count),
             },
-            Call::GraphQl { document } => return self.add_graphql(document, &client, &hit.time, hit.count),
+            Call::GraphQl { document } => return self.add_graphql(document, client, &hit.time, hit.count),
         }
         Ok(())
     }
 
-    fn add_http(&mut self, c: &evidence::HttpCall, client: &str, time: &str, n: u64) {
+    fn add_http(&mut self, c: &evidence::HttpCall, client: u32, time: &str, n: u64) {
         let (path, query) = c.target.split_once('?').unwrap_or((&c.target, ""));
         let routes = self.routes;
         match routes.http(&c.method, c.host.as_deref(), path) {
             HttpMatch::Op(m, op) => {
-                self.matched += n;
+                let when = self.when(time);
+                self.matched_request(m, client, when, n);
                 let (method, tpl) = (op.method.clone(), op.path.clone());
-                self.count(m, Element::Operation { method: method.clone(), path: tpl.clone() }, client, time, n);
+                self.count(m, Element::Operation { method: method.clone(), path: tpl.clone() }, client, when, n);
                 let param = |location: &str, name: String| Element::Parameter {
                     method: method.clone(),
                     path: tpl.clone(),
@@ -549,12 +649,12 @@ impl<'r> Aggregate<'r> {
                     let e = param("query", k.clone());
                     self.value(m, e.clone(), &decode(v), n);
                     if !seen.contains(&k) {
-                        self.count(m, e, client, time, n);
+                        self.count(m, e, client, when, n);
                         seen.push(k);
                     }
                 }
                 for h in c.headers.iter().filter(|h| op.headers.contains(*h)) {
-                    self.count(m, param("header", h.clone()), client, time, n);
+                    self.count(m, param("header", h.clone()), client, when, n);
                 }
                 let prop = |direction: &str, pointer: &str| Element::Property {
                     method: method.clone(),
@@ -563,10 +663,10 @@ impl<'r> Aggregate<'r> {
                     pointer: pointer.into(),
                 };
                 for p in &c.sent {
-                    self.count(m, prop("request", p), client, time, n);
+                    self.count(m, prop("request", p), client, when, n);
                 }
                 for p in &c.received {
-                    self.count(m, prop("response", p), client, time, n);
+                    self.count(m, prop("response", p), client, when, n);
                 }
                 for (p, v) in &c.sent_values {
                     self.value(m, prop("request", p), v, n);
@@ -576,7 +676,7 @@ impl<'r> Aggregate<'r> {
         }
     }
 
-    fn add_graphql(&mut self, document: &str, client: &str, time: &str, n: u64) -> std::result::Result<(), String> {
+    fn add_graphql(&mut self, document: &str, client: u32, time: &str, n: u64) -> std::result::Result<(), String> {
         if !self.graphql.contains_key(document) {
             if self.graphql.len() >= GRAPHQL_CACHE {
                 self.graphql.clear();
@@ -586,13 +686,14 @@ impl<'r> Aggregate<'r> {
         match self.graphql[document].clone()? {
             None => self.drift(None, "GRAPHQL", "(no GraphQL module)".into(), client, time, n),
             Some(sel) => {
+                let when = self.when(time);
                 if sel.elements.is_empty() {
-                    *self.module_unmatched.entry((sel.module, time[..10].to_string(), client.to_string())).or_default() += n;
+                    *self.module_unmatched.entry((sel.module as u32, when.0, client)).or_default() += n;
                 } else {
-                    self.matched += n;
+                    self.matched_request(sel.module, client, when, n);
                 }
                 for e in sel.elements {
-                    self.count(sel.module, e, client, time, n);
+                    self.count(sel.module, e, client, when, n);
                 }
                 for u in sel.unknown {
                     self.undocumented_only(sel.module, u, time, n);
@@ -610,30 +711,41 @@ impl<'r> Aggregate<'r> {
         }
     }
 
-    fn into_batch(self, id: String, now: &str, format: Format, range: EvidenceRange) -> UsageBatch {
+    /// Writes the batch (unless it exists): `true` when written, with the undocumented
+    /// endpoints shown. The counts are written from the ids, sorted by module, element, day and
+    /// client, without building a [`crate::usage::DailyCount`] per count.
+    fn save(self, archive: &Archive, id: &str, now: &str, format: Format, range: &EvidenceRange) -> Result<(bool, Vec<Undocumented>)> {
         let names = self.routes.names();
-        let name = |m: usize| names[m].clone();
-        let mut counts: Vec<DailyCount> = self
-            .counts
-            .into_iter()
-            .map(|((m, element, client, day), (requests, last_seen))| DailyCount {
-                module: name(m),
-                element,
-                client,
-                day,
-                requests,
-                last_seen,
-            })
-            .collect();
-        counts.sort_by(|a, b| (&a.module, &a.element, &a.day, &a.client).cmp(&(&b.module, &b.element, &b.day, &b.client)));
-        let mut unmatched: Vec<(String, String, String, u64)> =
-            self.module_unmatched.into_iter().map(|((m, d, c), n)| (name(m), d, c, n)).collect();
-        unmatched.sort();
+        let strings = self.strings.into_strings();
+        // Ranks give the order of the strings and elements as integers.
+        let rank = |n: usize, cmp: &dyn Fn(&usize, &usize) -> std::cmp::Ordering| {
+            let mut order: Vec<usize> = (0..n).collect();
+            order.sort_by(cmp);
+            let mut rank = vec![0u32; n];
+            for (r, i) in order.into_iter().enumerate() {
+                rank[i] = r as u32;
+            }
+            rank
+        };
+        let string_rank = rank(strings.len(), &|a, b| strings[*a].cmp(&strings[*b]));
+        let element_rank = rank(self.element_list.len(), &|a, b| self.element_list[*a].1.cmp(&self.element_list[*b].1));
+        let module_rank = rank(names.len(), &|a, b| names[*a].cmp(&names[*b]));
+        let mut counts: Vec<(Key, (u64, u32))> = self.counts.into_iter().collect();
+        counts.sort_unstable_by_key(|((m, e, c, d), _)| {
+            (module_rank[*m as usize], element_rank[*e as usize], string_rank[*d as usize], string_rank[*c as usize])
+        });
+        let view = Views { names, strings: &strings, elements: &self.element_list, times: &self.times };
+        let rows = |map: HashMap<(u32, u32, u32), u64>| {
+            let mut rows: Vec<((u32, u32, u32), u64)> = map.into_iter().collect();
+            rows.sort_unstable_by_key(|((m, d, c), _)| (module_rank[*m as usize], string_rank[*d as usize], string_rank[*c as usize]));
+            rows
+        };
+        let (unmatched, matched) = (rows(self.module_unmatched), rows(self.module_matched));
         let mut undocumented: Vec<Undocumented> = self
             .undocumented
             .into_iter()
             .map(|((m, method, path), (requests, last_seen))| Undocumented {
-                module: m.map(name).unwrap_or_default(),
+                module: m.map(|m| names[m].clone()).unwrap_or_default(),
                 method,
                 path,
                 requests,
@@ -645,19 +757,86 @@ impl<'r> Aggregate<'r> {
         });
         let mut values: Vec<ValueStats> = self.values.into_values().collect();
         values.sort_by(|a, b| (&a.module, &a.element).cmp(&(&b.module, &b.element)));
-        UsageBatch {
+        let out = BatchOut {
             version: USAGE_VERSION,
             id,
-            time: now.to_string(),
-            evidence: format.as_str().to_string(),
-            counts,
-            unmatched,
+            time: now,
+            evidence: format.as_str(),
+            counts: CountsOut { view: &view, counts: &counts },
+            unmatched: (!unmatched.is_empty()).then_some(RowsOut { view: &view, rows: &unmatched }),
+            module_requests: Some(RowsOut { view: &view, rows: &matched }),
+            values: &[],
+            responses: &[],
             source: Some(range),
-            undocumented,
-            value_digests: values,
-            values: Vec::new(),
-            responses: Vec::new(),
+            undocumented: &undocumented,
+            value_digests: &values,
+        };
+        let written = write_batch(archive.store(), &out)?;
+        undocumented.truncate(UNDOCUMENTED_SHOWN);
+        Ok((written, undocumented))
+    }
+}
+
+/// What turns an aggregate's ids back into strings while its batch is written.
+struct Views<'a> {
+    names: &'a [String],
+    strings: &'a [String],
+    elements: &'a [(usize, Element)],
+    times: &'a Times,
+}
+
+/// The counts of a batch, written as [`crate::usage::DailyCount`]s from their ids.
+struct CountsOut<'a> {
+    view: &'a Views<'a>,
+    counts: &'a [(Key, (u64, u32))],
+}
+
+/// One count as written: the fields of a [`crate::usage::DailyCount`].
+#[derive(Serialize)]
+struct CountOut<'a> {
+    module: &'a str,
+    element: &'a Element,
+    client: &'a str,
+    day: &'a str,
+    requests: u64,
+    last_seen: std::fmt::Arguments<'a>,
+}
+
+impl Serialize for CountsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let v = self.view;
+        let mut seq = ser.serialize_seq(Some(self.counts.len()))?;
+        for ((m, e, c, d), (requests, at)) in self.counts {
+            let day = v.strings[*d as usize].as_str();
+            seq.serialize_element(&CountOut {
+                module: &v.names[*m as usize],
+                element: &v.elements[*e as usize].1,
+                client: &v.strings[*c as usize],
+                day,
+                requests: *requests,
+                last_seen: format_args!("{day}{}", v.times.get(*at)),
+            })?;
         }
+        seq.end()
+    }
+}
+
+/// Per-module rows of a batch, `(module, day, client, requests)`, written from their ids.
+struct RowsOut<'a> {
+    view: &'a Views<'a>,
+    rows: &'a [((u32, u32, u32), u64)],
+}
+
+impl Serialize for RowsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let v = self.view;
+        let mut seq = ser.serialize_seq(Some(self.rows.len()))?;
+        for ((m, d, c), n) in self.rows {
+            seq.serialize_element(&(&v.names[*m as usize], &v.strings[*d as usize], &v.strings[*c as usize], n))?;
+        }
+        seq.end()
     }
 }
 

@@ -8,7 +8,7 @@ use crate::diff::Change;
 use crate::error::Result;
 use crate::spec::Spec;
 use crate::spec::graphql::RootOp;
-use crate::usage::values::Constraint;
+use crate::usage::values::{Constraint, Rejected};
 use crate::usage::{Element, Usage, UsageIndex, UsagePolicy};
 use serde::Serialize;
 
@@ -21,6 +21,8 @@ pub struct Evidence {
     pub policy: UsagePolicy,
     /// Today (`YYYY-MM-DD`): the window ends here.
     pub today: String,
+    /// The store's pseudonym salt (value digests hash enum values with it), when it has one.
+    pub salt: Option<String>,
 }
 
 impl Evidence {
@@ -31,23 +33,47 @@ impl Evidence {
             return Ok(None);
         }
         let index = crate::store::usage::load(store)?;
-        Ok(Some(Evidence { index, policy, today: today.to_string() }))
+        let salt = crate::store::usage::salt(store)?;
+        Ok(Some(Evidence { index, policy, today: today.to_string(), salt }))
     }
 
     /// Sets `usage` on each change of `module`: the evidence for its elements, or
     /// `{known: false}` when the module has none in the window or the change touches nothing
     /// countable.
     pub fn attach(&self, module: &str, changes: &mut [Change]) {
+        let since = crate::usage::window_start(&self.today, self.policy.window_days);
+        let module_requests = self.index.module_requests(module, &since, &self.policy);
         for c in changes {
             if let Some((e, k)) = &c.constraint {
-                c.rejected = self.index.values_of(module, e, &self.today, &self.policy).map(|v| v.rejected(k));
+                c.rejected = self.rejected(module, e, k);
             }
             let elements = c.elements();
             c.usage = Some(if elements.is_empty() {
                 Usage::unknown()
             } else {
-                self.index.usage_of(module, &elements, &self.today, &self.policy)
+                self.index.usage_in(module, &elements, &since, module_requests, &self.policy)
             });
+        }
+    }
+}
+
+impl Evidence {
+    /// How many observed requests a tightened constraint on `element` would reject: the sampled
+    /// values and ingest's value digests together; `None` when neither says anything.
+    pub fn rejected(&self, module: &str, element: &Element, c: &Constraint) -> Option<Rejected> {
+        let sampled = self.index.values_of(module, element, &self.today, &self.policy).map(|v| v.rejected(c));
+        let digests = self.index.digests_of(module, element, &self.today, &self.policy);
+        let digested = digests.iter().map(|d| crate::usage::digest_rejected(d, c, self.salt.as_deref()));
+        // A digest that cannot decide leaves the whole answer open.
+        let digested: Option<Vec<Rejected>> = digested.collect();
+        match (sampled, digested) {
+            (s, Some(ds)) => ds.into_iter().fold(s, |acc, d| {
+                Some(match acc {
+                    Some(a) => a.plus(d),
+                    None => d,
+                })
+            }),
+            (_, None) => None,
         }
     }
 }
@@ -208,6 +234,7 @@ pub fn show_module(req: &ShowRequest<'_>) -> Result<Shown> {
         index: UsageIndex::new(),
         policy,
         today: req.today.to_string(),
+        salt: None,
     });
     let found = crate::discover::discover(req.root, req.config)?;
     let load = super::load_options(req.root, req.config)?;

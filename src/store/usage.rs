@@ -6,8 +6,9 @@
 
 use super::archive::Store;
 use crate::error::{Error, Located, Result};
-use crate::usage::{DailyCount, Undocumented, UsageIndex, ValueStats};
+use crate::usage::{DailyCount, Element, ElementRef, Undocumented, UsageIndex, ValueStats};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// The version of the usage batches this build writes.
 pub const USAGE_VERSION: u32 = 1;
@@ -32,6 +33,12 @@ pub struct UsageBatch {
     /// they still count as evidence that the module is observed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unmatched: Vec<(String, String, String, u64)>,
+    /// Requests of each module that matched an element, as `(module, day, client, requests)`,
+    /// each request once however many elements (operation, parameters, properties) it used.
+    /// With it, the module's requests are these plus `unmatched`; batches written before it
+    /// (`None`) count their operation, field and RPC rows instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module_requests: Option<Vec<(String, String, String, u64)>>,
     /// Values observed for parameters and request properties (bounded statistics, never raw
     /// requests), which tightened constraints are tested against.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -90,23 +97,134 @@ pub fn ranges(store: &dyn Store) -> Result<Vec<EvidenceRange>> {
 /// Writes a batch unless one with its id exists: `true` when written, `false` when this
 /// evidence was already ingested.
 pub fn save_batch(store: &dyn Store, batch: &UsageBatch) -> Result<bool> {
+    write_batch(
+        store,
+        &BatchOut {
+            version: batch.version,
+            id: &batch.id,
+            time: &batch.time,
+            evidence: &batch.evidence,
+            counts: &batch.counts,
+            unmatched: (!batch.unmatched.is_empty()).then_some(&batch.unmatched),
+            module_requests: batch.module_requests.as_ref(),
+            values: &batch.values,
+            responses: &batch.responses,
+            source: batch.source.as_ref(),
+            undocumented: &batch.undocumented,
+            value_digests: &batch.value_digests,
+        },
+    )
+}
+
+/// A batch as written: [`UsageBatch`]'s fields, with its counts and per-module rows given as
+/// anything that serialises as their lists, so a large ingest writes them from its own compact
+/// form instead of first building a second copy of every count (a million-line log makes a
+/// quarter of a million counts).
+#[derive(Serialize)]
+pub struct BatchOut<'a, C: Serialize, R: Serialize> {
+    /// [`UsageBatch::version`].
+    pub version: u32,
+    /// [`UsageBatch::id`].
+    pub id: &'a str,
+    /// [`UsageBatch::time`].
+    pub time: &'a str,
+    /// [`UsageBatch::evidence`].
+    pub evidence: &'a str,
+    /// [`UsageBatch::counts`], as a list of [`DailyCount`]s.
+    pub counts: C,
+    /// [`UsageBatch::unmatched`] (`None`: none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unmatched: Option<R>,
+    /// [`UsageBatch::values`].
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub values: &'a [crate::usage::ValueCount],
+    /// [`UsageBatch::responses`].
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub responses: &'a [crate::usage::samples::ResponseShape],
+    /// [`UsageBatch::source`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<&'a EvidenceRange>,
+    /// [`UsageBatch::undocumented`].
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub undocumented: &'a [Undocumented],
+    /// [`UsageBatch::value_digests`].
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub value_digests: &'a [ValueStats],
+    /// [`UsageBatch::module_requests`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_requests: Option<R>,
+}
+
+/// Counts the bytes written to it (the size of a batch before it is serialised for real).
+struct Counter(usize);
+
+impl std::io::Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes a batch (see [`BatchOut`]) unless one with its id exists: `true` when written. The
+/// JSON is measured first and written into a buffer of exactly its size (a growing buffer
+/// would hold up to twice the batch at its last doubling).
+pub fn write_batch<C: Serialize, R: Serialize>(store: &dyn Store, batch: &BatchOut<'_, C, R>) -> Result<bool> {
     if batch.id.is_empty() || !batch.id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(Error::Internal(format!("usage batch id is not hex: {:?}", batch.id)));
     }
-    let bytes = serde_json::to_vec(batch).map_err(|e| Error::Internal(format!("usage batch: {e}")))?;
+    let err = |e: serde_json::Error| Error::Internal(format!("usage batch: {e}"));
+    let mut size = Counter(0);
+    serde_json::to_writer(&mut size, batch).map_err(err)?;
+    let mut bytes = Vec::with_capacity(size.0);
+    serde_json::to_writer(&mut bytes, batch).map_err(err)?;
     store.put_new(&format!("{USAGE}{}.json", batch.id), &bytes)
 }
 
 /// Every batch, folded into one index; a client a privacy erasure names reads back as
-/// `[erased]`.
+/// `[erased]`. Counts are read borrowed from the batch's bytes (see [`CountRef`]): strings
+/// are copied only for keys the index does not have yet, and each distinct element of a batch
+/// is built once.
 pub fn load(store: &dyn Store) -> Result<UsageIndex> {
+    let tombstones = tombstones(store)?;
     let mut index = UsageIndex::new();
-    for batch in batches(store)? {
-        for c in &batch.counts {
-            index.add(c);
+    for (key, bytes) in store.get_all(USAGE)? {
+        let damaged = |why: String| Error::Input(Located::file(key.clone(), format!("usage batch: {why}")));
+        let text = std::str::from_utf8(&bytes).map_err(|e| damaged(e.to_string()))?;
+        let batch: BatchRef<'_> = serde_json::from_str(text).map_err(|e| {
+            Error::Input(Located::new(key.clone(), Some(e.line() as u32), Some(e.column() as u32), format!("usage batch: {e}")))
+        })?;
+        if batch.version > USAGE_VERSION {
+            return Err(Error::Input(Located::file(
+                key.clone(),
+                format!("usage batch version {} is newer than this apidiff reads (up to {USAGE_VERSION})", batch.version),
+            )));
         }
-        for (module, day, client, n) in &batch.unmatched {
-            index.add_module_requests(module, day, client, *n);
+        let client = |c: &'_ str| -> String {
+            if !tombstones.is_empty() && tombstones.erased(c) { super::privacy::ERASED.to_string() } else { c.to_string() }
+        };
+        let whole_requests = batch.module_requests.is_some();
+        // Counts come sorted by module and element: each run of one element is added at once,
+        // its element built once and looked up once.
+        for run in batch.counts.chunk_by(|a, b| a.module == b.module && a.element == b.element) {
+            let first = &run[0];
+            let element = first.element.clone().into_element().map_err(&damaged)?;
+            let who: Vec<Cow<'_, str>> = run
+                .iter()
+                .map(|c| if tombstones.is_empty() { Cow::Borrowed(c.client.as_ref()) } else { Cow::Owned(client(&c.client)) })
+                .collect();
+            let rows = || run.iter().zip(&who);
+            index.add_counts(&first.module, &element, rows().map(|(c, w)| (w.as_ref(), c.day.as_ref(), c.requests, c.last_seen.as_ref())));
+            // Batches from before `module_requests` count their whole requests' rows.
+            if !whole_requests && matches!(element, Element::Operation { .. } | Element::Field { .. } | Element::Rpc { .. }) {
+                index.add_module_rows(&first.module, rows().map(|(c, w)| (c.day.as_ref(), w.as_ref(), c.requests)));
+            }
+        }
+        for (module, day, who, n) in batch.unmatched.iter().chain(batch.module_requests.iter().flatten()) {
+            index.add_module_requests(module, day, &client(who), *n);
         }
         for v in &batch.values {
             index.add_values(v);
@@ -114,8 +232,50 @@ pub fn load(store: &dyn Store) -> Result<UsageIndex> {
         for r in &batch.responses {
             index.add_response(r);
         }
+        if !batch.value_digests.is_empty() {
+            let day = batch.counts.iter().map(|c| c.day.as_ref()).max().unwrap_or_else(|| batch.time.get(..10).unwrap_or(""));
+            for d in &batch.value_digests {
+                index.add_digest(day, d);
+            }
+        }
     }
     Ok(index)
+}
+
+/// A batch as [`load`] reads it: the counts borrowed, the rest as stored.
+#[derive(Deserialize)]
+struct BatchRef<'a> {
+    version: u32,
+    #[serde(default)]
+    time: String,
+    #[serde(borrow)]
+    counts: Vec<CountRef<'a>>,
+    #[serde(default)]
+    unmatched: Vec<(String, String, String, u64)>,
+    #[serde(default)]
+    module_requests: Option<Vec<(String, String, String, u64)>>,
+    #[serde(default)]
+    values: Vec<crate::usage::ValueCount>,
+    #[serde(default)]
+    responses: Vec<crate::usage::samples::ResponseShape>,
+    #[serde(default)]
+    value_digests: Vec<ValueStats>,
+}
+
+/// A [`DailyCount`] borrowed from the batch's JSON (owned only where the JSON escapes).
+#[derive(Deserialize)]
+struct CountRef<'a> {
+    #[serde(borrow)]
+    module: Cow<'a, str>,
+    #[serde(borrow)]
+    element: ElementRef<'a>,
+    #[serde(borrow)]
+    client: Cow<'a, str>,
+    #[serde(borrow)]
+    day: Cow<'a, str>,
+    requests: u64,
+    #[serde(borrow)]
+    last_seen: Cow<'a, str>,
 }
 
 /// Every batch as stored, with the privacy erasures applied to their clients.
@@ -139,7 +299,7 @@ pub fn batches(store: &dyn Store) -> Result<Vec<UsageBatch>> {
                     c.client = super::privacy::ERASED.to_string();
                 }
             }
-            for u in &mut batch.unmatched {
+            for u in batch.unmatched.iter_mut().chain(batch.module_requests.iter_mut().flatten()) {
                 if tombstones.erased(&u.2) {
                     u.2 = super::privacy::ERASED.to_string();
                 }
@@ -150,6 +310,14 @@ pub fn batches(store: &dyn Store) -> Result<Vec<UsageBatch>> {
     Ok(out)
 }
 
+/// The store's pseudonym salt, when it has one (value digests hash values with it).
+pub fn salt(store: &dyn Store) -> Result<Option<String>> {
+    Ok(store
+        .get(super::privacy::SALT_KEY)?
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|v| v.get("salt").and_then(|s| s.as_str()).map(str::to_string)))
+}
+
 /// The erasures of the store as tombstones (none without a salt).
 fn tombstones(store: &dyn Store) -> Result<super::privacy::Tombstones> {
     let erasures: Vec<super::privacy::Erasure> =
@@ -157,10 +325,6 @@ fn tombstones(store: &dyn Store) -> Result<super::privacy::Tombstones> {
     if erasures.is_empty() {
         return Ok(super::privacy::Tombstones::default());
     }
-    let salt = store
-        .get(super::privacy::SALT_KEY)?
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-        .and_then(|v| v.get("salt").and_then(|s| s.as_str()).map(str::to_string))
-        .ok_or_else(|| Error::store("erasures exist but the store has no pseudonym salt"))?;
+    let salt = salt(store)?.ok_or_else(|| Error::store("erasures exist but the store has no pseudonym salt"))?;
     Ok(super::privacy::Tombstones::new(&salt, &erasures))
 }

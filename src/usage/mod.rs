@@ -18,11 +18,12 @@ pub mod otlp;
 pub mod routes;
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 /// A thing of a description that a request can use.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[serde(tag = "kind", rename_all = "kebab-case", try_from = "ElementFields")]
 pub enum Element {
     /// An HTTP operation: upper-case method and the path template as the description writes it,
     /// server base path removed (`GET /pets/{petId}`), or an AsyncAPI operation/channel.
@@ -78,6 +79,110 @@ pub enum Element {
         /// The method (`Charge`).
         method: String,
     },
+}
+
+/// An [`Element`] as stored, read as one flat object: the same JSON as the tagged enum, without
+/// serde buffering every element to find its tag (usage batches hold thousands of them).
+#[derive(Deserialize)]
+struct ElementFields {
+    kind: String,
+    method: Option<String>,
+    path: Option<String>,
+    location: Option<String>,
+    name: Option<String>,
+    direction: Option<String>,
+    pointer: Option<String>,
+    parent: Option<String>,
+    field: Option<String>,
+    argument: Option<String>,
+    service: Option<String>,
+}
+
+impl TryFrom<ElementFields> for Element {
+    type Error = String;
+
+    fn try_from(f: ElementFields) -> Result<Element, String> {
+        use std::borrow::Cow::Owned;
+        let own = |v: Option<String>| v.map(Owned);
+        ElementRef {
+            kind: Owned(f.kind),
+            method: own(f.method),
+            path: own(f.path),
+            location: own(f.location),
+            name: own(f.name),
+            direction: own(f.direction),
+            pointer: own(f.pointer),
+            parent: own(f.parent),
+            field: own(f.field),
+            argument: own(f.argument),
+            service: own(f.service),
+        }
+        .into_element()
+    }
+}
+
+/// An [`Element`] as stored, borrowed from the JSON it is read from: a batch's thousands of
+/// counts repeat a few hundred elements, each built once ([`ElementRef::into_element`]) and
+/// otherwise only looked up by these borrowed fields.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+pub struct ElementRef<'a> {
+    #[serde(borrow)]
+    kind: Cow<'a, str>,
+    #[serde(borrow, default)]
+    method: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    path: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    location: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    direction: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pointer: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    parent: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    field: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    argument: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    service: Option<Cow<'a, str>>,
+}
+
+impl ElementRef<'_> {
+    /// The element (an error naming a missing field or an unknown kind).
+    pub fn into_element(self) -> Result<Element, String> {
+        let need = |v: Option<Cow<'_, str>>, name: &str| v.map(Cow::into_owned).ok_or_else(|| format!("missing field `{name}`"));
+        let f = self;
+        Ok(match f.kind.as_ref() {
+            "operation" => Element::Operation { method: need(f.method, "method")?, path: need(f.path, "path")? },
+            "parameter" => Element::Parameter {
+                method: need(f.method, "method")?,
+                path: need(f.path, "path")?,
+                location: need(f.location, "location")?,
+                name: need(f.name, "name")?,
+            },
+            "property" => Element::Property {
+                method: need(f.method, "method")?,
+                path: need(f.path, "path")?,
+                direction: need(f.direction, "direction")?,
+                pointer: need(f.pointer, "pointer")?,
+            },
+            "field" => Element::Field { parent: need(f.parent, "parent")?, field: need(f.field, "field")? },
+            "argument" => Element::Argument {
+                parent: need(f.parent, "parent")?,
+                field: need(f.field, "field")?,
+                argument: need(f.argument, "argument")?,
+            },
+            "rpc" => Element::Rpc { service: need(f.service, "service")?, method: need(f.method, "method")? },
+            other => {
+                return Err(format!(
+                    "unknown variant `{other}`, expected one of `operation`, `parameter`, `property`, `field`, `argument`, `rpc`"
+                ));
+            }
+        })
+    }
 }
 
 impl Element {
@@ -212,6 +317,37 @@ impl ValueStats {
     }
 }
 
+/// Tests the digest ingest keeps of the values sent for one element ([`ValueStats`]:
+/// lengths, the numeric range, salted hashes of up to 32 distinct values) against `c`: no value
+/// is kept, so the count is exact only when the bounds (or, for an enum, every hash) decide
+/// for all requests, and otherwise a lower bound. `salt` is the store's (enum values are hashed
+/// with it to compare); `None` when the digest cannot say anything (a pattern, or an enum
+/// without the salt).
+pub fn digest_rejected(d: &ValueStats, c: &values::Constraint, salt: Option<&str>) -> Option<values::Rejected> {
+    use values::{Constraint, Rejected};
+    let of = d.samples;
+    let (lo, hi) = (d.min_length, d.max_length);
+    let all = |all_fail: bool, none_fail: bool| match (all_fail, none_fail) {
+        (_, true) => Rejected { rejected: 0, exact: true, of },
+        (true, false) => Rejected { rejected: of, exact: true, of },
+        (false, false) => Rejected { rejected: 1, exact: false, of },
+    };
+    let numbers_only = d.non_numeric == 0;
+    Some(match c {
+        Constraint::MaxLength(n) => all(lo > *n && of > 0, hi <= *n || of == 0),
+        Constraint::MinLength(n) => all(hi < *n && of > 0, lo >= *n || of == 0),
+        Constraint::Maximum(x) => all(numbers_only && d.min.is_some_and(|m| m > *x), d.max.is_none_or(|m| m <= *x)),
+        Constraint::Minimum(x) => all(numbers_only && d.max.is_some_and(|m| m < *x), d.min.is_none_or(|m| m >= *x)),
+        Constraint::Enum(allowed) => {
+            let salt = salt?;
+            let allowed: std::collections::HashSet<String> = allowed.iter().map(|a| value_hash(salt, a)).collect();
+            let outside = d.value_hashes.iter().filter(|h| !allowed.contains(*h)).count() as u64;
+            Rejected { rejected: outside, exact: !d.more_values && outside == 0, of }
+        }
+        Constraint::Pattern(_) => return None,
+    })
+}
+
 /// Requests no documented element matched: drift between what is served and what is described.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Undocumented {
@@ -334,22 +470,57 @@ impl Usage {
     }
 }
 
-/// Counts for one element: per (day, client), and the latest time seen.
+/// Counts for one element: per day, per client, and the latest time seen that day.
 #[derive(Debug, Clone, Default)]
 struct Tally {
-    by_day_client: BTreeMap<(String, String), u64>,
-    last_seen: BTreeMap<String, String>,
+    days: BTreeMap<String, Day>,
+}
+
+/// One element's (or module's) requests on one day.
+#[derive(Debug, Clone, Default)]
+struct Day {
+    clients: BTreeMap<String, u64>,
+    last_seen: String,
+}
+
+/// Adds `requests` of `client` on `day` (strings copied only when new).
+fn add_day<'a>(days: &'a mut BTreeMap<String, Day>, day: &str, client: &str, requests: u64) -> Option<&'a mut Day> {
+    if !days.contains_key(day) {
+        days.insert(day.to_string(), Day::default());
+    }
+    let d = days.get_mut(day)?;
+    match d.clients.get_mut(client) {
+        Some(n) => *n += requests,
+        None => {
+            d.clients.insert(client.to_string(), requests);
+        }
+    }
+    Some(d)
+}
+
+/// Requests per client in the days from `since` on, excluded clients left out.
+fn in_window<'a>(
+    days: &'a BTreeMap<String, Day>,
+    since: &str,
+    policy: &'a UsagePolicy,
+) -> impl Iterator<Item = (&'a String, &'a Day, &'a String, u64)> {
+    days.range::<str, _>((std::ops::Bound::Included(since), std::ops::Bound::Unbounded))
+        .flat_map(move |(day, d)| d.clients.iter().filter(|(c, _)| !policy.exclude_clients.contains(c)).map(move |(c, n)| (day, d, c, *n)))
 }
 
 /// Daily counts in memory, merged from any number of [`DailyCount`]s (adding the same count
 /// twice counts it twice: idempotency is the store's, which keeps one batch per evidence file).
+/// Looked up by module and element without building keys: one hash lookup per element a change
+/// touches.
 #[derive(Debug, Clone, Default)]
 pub struct UsageIndex {
-    elements: HashMap<(String, Element), Tally>,
-    /// Per module, per (day, client): all requests, matched or not.
-    modules: HashMap<String, BTreeMap<(String, String), u64>>,
+    elements: HashMap<String, HashMap<Element, Tally>>,
+    /// Per module, per day and client: all requests, matched or not.
+    modules: HashMap<String, BTreeMap<String, Day>>,
     /// Per (module, element): observed values, per day.
     values: HashMap<(String, Element), values::Daily>,
+    /// Per (module, element): ingest's value digests, with the last day of their batch.
+    digests: HashMap<(String, Element), Vec<(String, ValueStats)>>,
     /// Sampled response shapes, as stored.
     responses: Vec<samples::ResponseShape>,
 }
@@ -360,23 +531,69 @@ impl UsageIndex {
         Self::default()
     }
 
-    /// Adds one count: to its element, and to its module's total.
+    /// Adds one count: to its element, and, when the element is a whole request (an operation,
+    /// a GraphQL field, an RPC), to its module's total. Batches that record their module's
+    /// requests ([`crate::store::usage::UsageBatch::module_requests`]) add their counts with
+    /// [`UsageIndex::add_element`] instead, so a request counts once however many parameters
+    /// and properties it used.
     pub fn add(&mut self, c: &DailyCount) {
-        let key = (c.day.clone(), c.client.clone());
-        let tally = self.elements.entry((c.module.clone(), c.element.clone())).or_default();
-        *tally.by_day_client.entry(key.clone()).or_default() += c.requests;
-        let last = tally.last_seen.entry(c.day.clone()).or_default();
-        if c.last_seen > *last {
-            *last = c.last_seen.clone();
+        self.add_element(c);
+        if matches!(c.element, Element::Operation { .. } | Element::Field { .. } | Element::Rpc { .. }) {
+            self.add_module_requests(&c.module, &c.day, &c.client, c.requests);
         }
-        *self.modules.entry(c.module.clone()).or_default().entry(key).or_default() += c.requests;
     }
 
-    /// Adds a module's requests that matched no element (they count in the module's total and
-    /// are evidence that the module is observed).
+    /// Adds one count to its element only (its keys are cloned only the first time).
+    pub fn add_element(&mut self, c: &DailyCount) {
+        self.add_count(&c.module, &c.element, &c.client, &c.day, c.requests, &c.last_seen);
+    }
+
+    /// [`UsageIndex::add_element`] from borrowed parts (a batch read without copying them).
+    pub fn add_count(&mut self, module: &str, element: &Element, client: &str, day: &str, requests: u64, last_seen: &str) {
+        self.add_counts(module, element, [(client, day, requests, last_seen)]);
+    }
+
+    /// Adds counts of one element, `(client, day, requests, last_seen)` each: the module and
+    /// element are looked up once for all of them (a batch's counts come sorted by element).
+    pub fn add_counts<'a>(&mut self, module: &str, element: &Element, counts: impl IntoIterator<Item = (&'a str, &'a str, u64, &'a str)>) {
+        if !self.elements.contains_key(module) {
+            self.elements.insert(module.to_string(), HashMap::new());
+        }
+        let Some(m) = self.elements.get_mut(module) else { return };
+        if !m.contains_key(element) {
+            m.insert(element.clone(), Tally::default());
+        }
+        let Some(tally) = m.get_mut(element) else { return };
+        for (client, day, requests, last_seen) in counts {
+            if let Some(d) = add_day(&mut tally.days, day, client, requests)
+                && last_seen > d.last_seen.as_str()
+            {
+                last_seen.clone_into(&mut d.last_seen);
+            }
+        }
+    }
+
+    /// Adds requests of one module, `(day, client, requests)` each, looking the module up once.
+    pub fn add_module_rows<'a>(&mut self, module: &str, rows: impl IntoIterator<Item = (&'a str, &'a str, u64)>) {
+        if !self.modules.contains_key(module) {
+            self.modules.insert(module.to_string(), BTreeMap::new());
+        }
+        if let Some(m) = self.modules.get_mut(module) {
+            for (day, client, requests) in rows {
+                add_day(m, day, client, requests);
+            }
+        }
+    }
+
+    /// Adds a module's requests (matched, or matching no element: both count in the module's
+    /// total and are evidence that the module is observed).
     pub fn add_module_requests(&mut self, module: &str, day: &str, client: &str, requests: u64) {
-        let key = (day.to_string(), client.to_string());
-        *self.modules.entry(module.to_string()).or_default().entry(key).or_default() += requests;
+        if !self.modules.contains_key(module) {
+            self.modules.insert(module.to_string(), BTreeMap::new());
+        }
+        if let Some(m) = self.modules.get_mut(module) {
+            add_day(m, day, client, requests);
+        }
     }
 
     /// Whether the module has any evidence on or after `since_day` (`YYYY-MM-DD`).
@@ -384,13 +601,9 @@ impl UsageIndex {
         self.module_requests(module, since_day, policy) > 0
     }
 
-    fn module_requests(&self, module: &str, since_day: &str, policy: &UsagePolicy) -> u64 {
-        self.modules.get(module).map_or(0, |m| {
-            m.iter()
-                .filter(|((day, client), _)| day.as_str() >= since_day && !policy.exclude_clients.contains(client))
-                .map(|(_, n)| n)
-                .sum()
-        })
+    /// All requests to `module` on or after `since_day`, excluded clients left out.
+    pub fn module_requests(&self, module: &str, since_day: &str, policy: &UsagePolicy) -> u64 {
+        self.modules.get(module).map_or(0, |m| in_window(m, since_day, policy).map(|(_, _, _, n)| n).sum())
     }
 
     /// The usage of exactly `element` of `module` in the window ending on `today` (`YYYY-MM-DD`).
@@ -403,21 +616,24 @@ impl UsageIndex {
     pub fn usage_of(&self, module: &str, elements: &[Element], today: &str, policy: &UsagePolicy) -> Usage {
         let since = window_start(today, policy.window_days);
         let module_requests = self.module_requests(module, &since, policy);
+        self.usage_in(module, elements, &since, module_requests, policy)
+    }
+
+    /// [`UsageIndex::usage_of`] with the window's first day and the module's requests in it
+    /// already known (a run asks once per module, then once per change).
+    pub fn usage_in(&self, module: &str, elements: &[Element], since: &str, module_requests: u64, policy: &UsagePolicy) -> Usage {
         if module_requests == 0 {
             return Usage::unknown();
         }
         let mut per_client: BTreeMap<&str, u64> = BTreeMap::new();
         let mut last_seen: Option<&String> = None;
-        let mut seen = std::collections::HashSet::new();
+        let tallies = self.elements.get(module);
+        let mut seen = std::collections::HashSet::with_capacity(elements.len());
         for element in elements.iter().filter(|e| seen.insert(*e)) {
-            let Some(t) = self.elements.get(&(module.to_string(), element.clone())) else { continue };
-            for ((day, client), n) in &t.by_day_client {
-                if day.as_str() >= since.as_str() && !policy.exclude_clients.contains(client) {
-                    *per_client.entry(client).or_default() += n;
-                    if let Some(ts) = t.last_seen.get(day) {
-                        last_seen = last_seen.max(Some(ts));
-                    }
-                }
+            let Some(t) = tallies.and_then(|m| m.get(element)) else { continue };
+            for (_, day, client, n) in in_window(&t.days, since, policy) {
+                *per_client.entry(client).or_default() += n;
+                last_seen = last_seen.max(Some(&day.last_seen));
             }
         }
         let mut top: Vec<ClientCount> = per_client.iter().map(|(c, n)| ClientCount { client: c.to_string(), requests: *n }).collect();
@@ -447,6 +663,22 @@ impl UsageIndex {
         self.values.get(&(module.to_string(), element.clone())).and_then(|d| d.since(&since))
     }
 
+    /// Adds ingest's digest of the values of one element; `day` is the last day of the evidence
+    /// its batch read (a digest is not split by day: it counts in the window when its batch's
+    /// latest evidence does).
+    pub fn add_digest(&mut self, day: &str, d: &ValueStats) {
+        self.digests.entry((d.module.clone(), d.element.clone())).or_default().push((day.to_string(), d.clone()));
+    }
+
+    /// The digests of `element` of `module` whose batch has evidence in the window.
+    pub fn digests_of(&self, module: &str, element: &Element, today: &str, policy: &UsagePolicy) -> Vec<&ValueStats> {
+        let since = window_start(today, policy.window_days);
+        self.digests
+            .get(&(module.to_string(), element.clone()))
+            .map(|ds| ds.iter().filter(|(day, _)| *day >= since).map(|(_, d)| d).collect())
+            .unwrap_or_default()
+    }
+
     /// Adds a sampled response shape.
     pub fn add_response(&mut self, r: &samples::ResponseShape) {
         self.responses.push(r.clone());
@@ -470,10 +702,8 @@ impl UsageIndex {
         let since = window_start(today, policy.window_days);
         let mut per: BTreeMap<&str, u64> = BTreeMap::new();
         if let Some(m) = self.modules.get(module) {
-            for ((day, client), n) in m {
-                if day.as_str() >= since.as_str() && !policy.exclude_clients.contains(client) {
-                    *per.entry(client).or_default() += n;
-                }
+            for (_, _, client, n) in in_window(m, &since, policy) {
+                *per.entry(client).or_default() += n;
             }
         }
         let mut out: Vec<ClientCount> = per.into_iter().map(|(c, n)| ClientCount { client: c.to_string(), requests: n }).collect();
@@ -486,15 +716,11 @@ impl UsageIndex {
         let since = window_start(today, policy.window_days);
         let mut out: Vec<(Element, u64)> = self
             .elements
-            .iter()
-            .filter(|((m, _), _)| m == module)
-            .map(|((_, e), t)| {
-                let n = t
-                    .by_day_client
-                    .iter()
-                    .filter(|((day, client), _)| day.as_str() >= since.as_str() && !policy.exclude_clients.contains(client))
-                    .map(|(_, n)| n)
-                    .sum();
+            .get(module)
+            .into_iter()
+            .flatten()
+            .map(|(e, t)| {
+                let n = in_window(&t.days, &since, policy).map(|(_, _, _, n)| n).sum();
                 (e.clone(), n)
             })
             .collect();
@@ -551,6 +777,44 @@ mod tests {
         let unused = idx.usage("pets", &op("POST", "/pets"), "2026-12-06", &policy);
         assert_eq!(unused.above_threshold(&policy), Some(false));
         assert_eq!(idx.elements_of("pets", "2026-12-06", &policy)[0], (op("GET", "/pets"), 10));
+    }
+
+    #[test]
+    fn elements_read_back_as_written() {
+        let all = [
+            op("GET", "/pets"),
+            Element::Parameter { method: "GET".into(), path: "/p".into(), location: "query".into(), name: "q".into() },
+            Element::Property { method: "POST".into(), path: "/p".into(), direction: "request".into(), pointer: "/a/*".into() },
+            Element::Field { parent: "Query".into(), field: "user".into() },
+            Element::Argument { parent: "Query".into(), field: "users".into(), argument: "first".into() },
+            Element::Rpc { service: "acme.v1.Users".into(), method: "Find".into() },
+        ];
+        for e in all {
+            let json = serde_json::to_string(&e).unwrap();
+            assert_eq!(serde_json::from_str::<Element>(&json).unwrap(), e, "{json}");
+        }
+        let bad = serde_json::from_str::<Element>(r#"{"kind": "operation", "method": "GET"}"#).unwrap_err().to_string();
+        assert!(bad.contains("missing field `path`"), "{bad}");
+        let bad = serde_json::from_str::<Element>(r#"{"kind": "table"}"#).unwrap_err().to_string();
+        assert!(bad.contains("unknown variant `table`"), "{bad}");
+    }
+
+    #[test]
+    fn digests_decide_by_their_bounds_and_hashes() {
+        let mut d = ValueStats::new("pets", Element::Operation { method: "GET".into(), path: "/p".into() });
+        for v in ["red", "blue", "green"] {
+            d.add("salt", v, 2);
+        }
+        use values::{Constraint, Rejected};
+        let cut = |c: Constraint| digest_rejected(&d, &c, Some("salt")).unwrap();
+        assert_eq!(cut(Constraint::MaxLength(5)), Rejected { rejected: 0, exact: true, of: 6 });
+        assert_eq!(cut(Constraint::MaxLength(2)), Rejected { rejected: 6, exact: true, of: 6 });
+        assert_eq!(cut(Constraint::MaxLength(4)), Rejected { rejected: 1, exact: false, of: 6 });
+        assert_eq!(cut(Constraint::Enum(vec!["red".into(), "blue".into(), "green".into()])), Rejected { rejected: 0, exact: true, of: 6 });
+        assert_eq!(cut(Constraint::Enum(vec!["red".into()])), Rejected { rejected: 2, exact: false, of: 6 });
+        assert_eq!(digest_rejected(&d, &Constraint::Enum(vec!["red".into()]), None), None);
+        assert_eq!(digest_rejected(&d, &Constraint::Pattern(regex::Regex::new("^r").unwrap()), Some("salt")), None);
+        assert_eq!(cut(Constraint::Maximum(1.0)), Rejected { rejected: 0, exact: true, of: 6 });
     }
 
     #[test]

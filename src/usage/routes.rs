@@ -129,29 +129,35 @@ pub struct Routes {
     forced: Option<usize>,
 }
 
-impl Routes {
-    /// Routes for these modules (name and loaded specs); `forced` sends all evidence to one.
-    pub fn build(modules: Vec<(String, Vec<Spec>)>, forced: Option<&str>) -> Routes {
-        let mut r = Routes::default();
-        for (i, (name, specs)) in modules.into_iter().enumerate() {
-            r.names.push(name);
-            let mut http = Http::default();
-            for spec in specs {
-                match spec {
-                    Spec::OpenApi(api) => add_openapi(&mut http, &api),
-                    Spec::GraphQl(schema) => r.graphql.push((i, schema)),
-                    Spec::Protobuf(pkg) => {
-                        for (_, s) in pkg.services() {
-                            r.rpc
-                                .entry(s.full_name.clone())
-                                .or_insert((i, HashSet::new()))
-                                .1
-                                .extend(s.methods.iter().map(|m| m.name.clone()));
-                        }
-                    }
-                    Spec::AsyncApi(_) | Spec::TypeScript(_) => {}
+/// Routes being built: [`Routes::builder`], then [`RoutesBuilder::add`] per spec, then
+/// [`RoutesBuilder::finish`].
+#[derive(Debug)]
+pub struct RoutesBuilder {
+    routes: Routes,
+    /// Per module, its HTTP routes so far.
+    http: Vec<Http>,
+}
+
+impl RoutesBuilder {
+    /// Adds the routes of one spec of module `i` (an index into the names given).
+    pub fn add(&mut self, i: usize, spec: Spec) {
+        let r = &mut self.routes;
+        match spec {
+            Spec::OpenApi(api) => add_openapi(&mut self.http[i], &api),
+            Spec::GraphQl(schema) => r.graphql.push((i, schema)),
+            Spec::Protobuf(pkg) => {
+                for (_, s) in pkg.services() {
+                    r.rpc.entry(s.full_name.clone()).or_insert((i, HashSet::new())).1.extend(s.methods.iter().map(|m| m.name.clone()));
                 }
             }
+            Spec::AsyncApi(_) | Spec::TypeScript(_) => {}
+        }
+    }
+
+    /// The routes; `forced` sends all evidence to one module.
+    pub fn finish(self, forced: Option<&str>) -> Routes {
+        let mut r = self.routes;
+        for (i, mut http) in self.http.into_iter().enumerate() {
             if !http.ops.is_empty() {
                 http.bases.sort_by_key(|b| std::cmp::Reverse(b.len()));
                 http.bases.dedup();
@@ -161,6 +167,26 @@ impl Routes {
         }
         r.forced = forced.and_then(|f| r.names.iter().position(|n| n == f));
         r
+    }
+}
+
+impl Routes {
+    /// Routes for these modules (name and loaded specs); `forced` sends all evidence to one.
+    pub fn build(modules: Vec<(String, Vec<Spec>)>, forced: Option<&str>) -> Routes {
+        let mut b = Routes::builder(modules.iter().map(|(n, _)| n.clone()).collect());
+        for (i, (_, specs)) in modules.into_iter().enumerate() {
+            for spec in specs {
+                b.add(i, spec);
+            }
+        }
+        b.finish(forced)
+    }
+
+    /// Routes built one spec at a time (each spec can be dropped as soon as it is added: only
+    /// the route tables stay).
+    pub fn builder(names: Vec<String>) -> RoutesBuilder {
+        let http = names.iter().map(|_| Http::default()).collect();
+        RoutesBuilder { routes: Routes { names, ..Routes::default() }, http }
     }
 
     /// The module names, by index.

@@ -68,6 +68,11 @@ pub struct Rejected {
 }
 
 impl Rejected {
+    /// Two counts of the same constraint over different evidence, added.
+    pub fn plus(self, o: Rejected) -> Rejected {
+        Rejected { rejected: self.rejected + o.rejected, exact: self.exact && o.exact, of: self.of + o.of }
+    }
+
     /// `0 of 2.1 M requests would be rejected`, `at least 3 of 40 requests would be rejected`.
     pub fn sentence(&self) -> String {
         let lead = if self.exact { String::new() } else { "at least ".into() };
