@@ -8,29 +8,17 @@
 #![allow(clippy::print_stderr)]
 
 mod common_server;
+mod common_service;
 
 use apidiff::server::auth::Role;
 use apidiff::store::fleet::{PageQuery, Verdict};
 use common_server::{SECRET, request, token};
+use common_service::service;
 use std::io::BufRead;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn service(var: &str) -> Option<String> {
-    match std::env::var(var) {
-        Ok(v) if !v.is_empty() => Some(v),
-        _ => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "{var} is not set: scripts/test starts the services (scripts/services.sh, scripts/services-mail.sh); in CI this is a failure"
-            );
-            eprintln!("note: {var} is not set; skipping");
-            None
-        }
-    }
-}
 
 /// A store URL on the test database with a schema of its own.
 fn pg_url(name: &str) -> Option<(String, String)> {

@@ -6,24 +6,15 @@
 #![cfg(feature = "postgres")]
 #![allow(clippy::print_stderr)]
 
+mod common_http;
+mod common_service;
+
+use common_http::webhook;
+use common_service::service;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn service(var: &str) -> Option<String> {
-    match std::env::var(var) {
-        Ok(v) if !v.is_empty() => Some(v),
-        _ => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "{var} is not set: scripts/test starts the services; in CI this is a failure"
-            );
-            eprintln!("note: {var} is not set; skipping (run `eval \"$(scripts/services.sh start DIR)\"` first)");
-            None
-        }
-    }
-}
 
 fn apidiff(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_apidiff"));
@@ -46,38 +37,6 @@ fn spec(i: usize, breaking: bool) -> String {
     format!(
         "openapi: 3.0.3\ninfo: {{title: s{i}, version: '1'}}\npaths:\n  /a{i}:\n    get:\n      responses:\n        '200': {{description: a}}\n{second}"
     )
-}
-
-/// A webhook receiver on 127.0.0.1:0 that answers 200 and keeps every body.
-fn webhook() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
-    use std::io::{BufRead, Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let keep = seen.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut r = std::io::BufReader::new(stream.try_clone().unwrap());
-            let mut len = 0usize;
-            loop {
-                let mut line = String::new();
-                if r.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
-                    break;
-                }
-                if let Some((k, v)) = line.split_once(':')
-                    && k.eq_ignore_ascii_case("content-length")
-                {
-                    len = v.trim().parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0u8; len];
-            let _ = r.read_exact(&mut body);
-            keep.lock().unwrap().push(String::from_utf8_lossy(&body).into_owned());
-            let _ = write!(stream, "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok");
-        }
-    });
-    (url, seen)
 }
 
 /// Sources: `n` files under `dir/sources`, in (up to) ten modules, with a webhook alert channel.

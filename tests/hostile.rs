@@ -3,6 +3,7 @@
 //! and data that carries terminal escapes or newlines into generated files. Each ends with
 //! exit 0, 1 or 2 and says why; the wall-time bound is the harness's (`.config/nextest.toml`).
 
+mod common_http;
 mod common_peak;
 mod common_repo;
 
@@ -193,35 +194,8 @@ fn misleading_messages_say_what_is_wrong() {
 
 /// An HTTP server on 127.0.0.1 that answers every request with `body` (JSON).
 fn answering(body: String) -> String {
-    use std::io::{BufRead, Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("graphql+http://{}/graphql", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut r = std::io::BufReader::new(stream.try_clone().unwrap());
-            let mut len = 0usize;
-            loop {
-                let mut line = String::new();
-                if r.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
-                    break;
-                }
-                if let Some((k, v)) = line.split_once(':')
-                    && k.eq_ignore_ascii_case("content-length")
-                {
-                    len = v.trim().parse().unwrap_or(0);
-                }
-            }
-            let mut request = vec![0u8; len];
-            let _ = r.read_exact(&mut request);
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    url
+    let addr = common_http::serve_each(move |_| common_http::ok("application/json", &body));
+    format!("graphql+http://{addr}/graphql")
 }
 
 /// A GraphQL server whose introspection nests `ofType` 10,000 deep was "not JSON"; one whose

@@ -3,6 +3,9 @@
 //! without reflection). With `CI=true` a missing service fails the test instead of skipping it.
 #![allow(clippy::print_stderr)] // a local skip says why
 
+mod common_http;
+
+use common_http::webhook;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -452,38 +455,6 @@ fn dashboard_dom(addr: &str, token: &str) -> Option<String> {
         .unwrap();
     assert!(out.status.success(), "chromium failed: {}", String::from_utf8_lossy(&out.stderr));
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-/// A webhook receiver on 127.0.0.1:0 that answers 200 and keeps every body.
-fn webhook() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
-    use std::io::{BufRead, Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let keep = seen.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut r = std::io::BufReader::new(stream.try_clone().unwrap());
-            let mut len = 0usize;
-            loop {
-                let mut line = String::new();
-                if r.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
-                    break;
-                }
-                if let Some((k, v)) = line.split_once(':')
-                    && k.eq_ignore_ascii_case("content-length")
-                {
-                    len = v.trim().parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0u8; len];
-            let _ = r.read_exact(&mut body);
-            keep.lock().unwrap().push(String::from_utf8_lossy(&body).into_owned());
-            let _ = write!(stream, "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok");
-        }
-    });
-    (url, seen)
 }
 
 #[test]

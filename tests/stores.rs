@@ -6,9 +6,11 @@
 #![allow(clippy::print_stderr)]
 
 mod common_repo;
+mod common_service;
 
 use apidiff::store::postgres::MIGRATIONS;
 use common_repo::{ENV, Repo};
+use common_service::service;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -19,20 +21,6 @@ const CLEAR: &[&str] = &["APIDIFF_STORE", "APIDIFF_MIRROR", "DATABASE_URL"];
 
 // ---------------------------------------------------------------------------------------------
 // Services.
-
-fn service(var: &str) -> Option<String> {
-    match std::env::var(var) {
-        Ok(v) if !v.is_empty() => Some(v),
-        _ => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "{var} is not set: scripts/test starts the services (see scripts/services.sh); in CI this is a failure"
-            );
-            eprintln!("note: {var} is not set; skipping (run `eval \"$(scripts/services.sh start DIR)\"` first)");
-            None
-        }
-    }
-}
 
 /// The names of every migration, as the store reports applying them.
 fn migrations() -> String {

@@ -8,27 +8,18 @@
 
 mod common_repo;
 mod common_server;
+mod common_service;
 
 use apidiff::server::auth::Role;
 use common_repo::{ENV, Repo};
 use common_server::{SECRET, Server, token};
+use common_service::service;
 use std::io::{Read, Write};
 use std::process::Command;
 
 /// The rest_v1 FastAPI service's operations, as its description names them.
 const PETS: &str = "openapi: 3.1.0\ninfo: {title: pets, version: '1'}\npaths:\n  /pets/{pet_id}:\n    get:\n      parameters: [{name: pet_id, in: path, required: true, schema: {type: integer}}]\n      responses: {'200': {description: ok}}\n    delete:\n      parameters: [{name: pet_id, in: path, required: true, schema: {type: integer}}]\n      responses: {'200': {description: ok}}\n  /pets:\n    get:\n      parameters: [{name: limit, in: query, schema: {type: integer}}]\n      responses: {'200': {description: ok}}\n";
 const CONFIG: &str = "modules:\n  - name: pets\n    specs: ['pets/*.yaml']\nusage:\n  client_header: x-client-name\n";
-
-fn service(var: &str) -> Option<String> {
-    match std::env::var(var) {
-        Ok(v) if !v.is_empty() => Some(v),
-        _ => {
-            assert!(std::env::var("CI").as_deref() != Ok("true"), "CI=true but {var} is not set: source scripts/services-live.sh");
-            eprintln!("skipped: {var} is not set (source scripts/services-live.sh)");
-            None
-        }
-    }
-}
 
 fn unique(name: &str) -> String {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
