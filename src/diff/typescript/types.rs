@@ -13,6 +13,13 @@ crate::rules! {
     /// contained by the old one (`` `user-${string}` `` → `` `usr-${string}` ``). Object literal
     /// types are compared member by member instead.
     ///
+    /// Not counted, here nor in the other alias rules, because `tsc` accepts every old use
+    /// against the new declarations and the reverse (checked on React 18.3 → 19.2): an alias
+    /// that only renamed its type parameters (`type P<T> = T[]` → `type P<Props> = Props[]`:
+    /// type arguments are given by position), and a union member `X[keyof X]` of an interface
+    /// `X` with no members and no bases (it is `never`: React's `Key` gaining
+    /// `DO_NOT_USE_OR_YOU_WILL_BE_FIRED_EXPERIMENTAL_REACT_KEY_TYPES[keyof ...]`).
+    ///
     /// ## Why it matters
     /// An alias is used both for values callers pass (where widening is safe and narrowing
     /// breaks) and for values they receive (where narrowing is safe and widening breaks). The
@@ -139,6 +146,9 @@ fn what_moved(old: &TypeText, new: &TypeText) -> String {
 pub(super) fn alias(cx: &mut Cx, b: &Symbol, r: &Symbol) {
     let (old, new) = (members_text(b), members_text(r));
     let Some(verb) = direction(&old, &new) else { return };
+    if super::generics::renamed_only(&old, &b.type_params, &new, &r.type_params) {
+        return;
+    }
     if tuples::is_tuple(&old) && tuples::is_tuple(&new) {
         // A tuple alias compares element by element, like a property holding the tuple.
         let member = |s: &Symbol| Member { ty: s.ty.clone(), ..Member::new(s.name.clone(), MemberKind::Property, s.pos.clone()) };
@@ -196,6 +206,7 @@ pub(super) fn alias(cx: &mut Cx, b: &Symbol, r: &Symbol) {
     }
     let (mut lost, mut gained) = properties::union_delta(&old, &new);
     refs::settle(cx, &b.name, &mut lost, &mut gained);
+    refs::drop_never(cx, &b.name, &mut lost, &mut gained);
     let (top_old, top_new) = (old.is_top(), new.is_top());
     if lost.is_empty() && gained.is_empty() && top_old == top_new {
         return;
