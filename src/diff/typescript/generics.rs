@@ -296,3 +296,9 @@ fn positional(text: &str, ps: &[TypeParam], upto: usize) -> String {
     out.push_str(rest);
     out
 }
+
+/// `text` with the type parameter name `from` replaced by `to`.
+pub(super) fn rename(text: &str, from: &str, to: &str) -> String {
+    let ps = [TypeParam { name: from.to_string(), constraint: None, default: None }];
+    positional(text, &ps, 1).replace("$0", to)
+}

@@ -22,7 +22,11 @@ crate::rules! {
     /// `never`, so the member is `never`; React's `DO_NOT_USE_OR_YOU_WILL_BE_FIRED_*` hooks,
     /// which only a consumer's own module augmentation fills), and a type that only follows its
     /// owner's renamed type parameters (`interface E<T> { target: T }` → `interface
-    /// E<Current> { target: Current }`: type arguments are given by position).
+    /// E<Current> { target: Current }`: type arguments are given by position), and a handler
+    /// made from a method signature (`{ m(event: E): void }["m"]`, React's `EventHandler`)
+    /// replaced by another with the same return type whose event type extends the old one or
+    /// the reverse (`FormEventHandler<T>` → `ReactEventHandler<T>`), or is the same interface
+    /// given extra arguments it does not use: `tsc` compares a method's parameters both ways.
     ///
     /// ## Why it matters
     /// Leans breaking: code that reads the property must now handle the new values (this holds
@@ -252,7 +256,7 @@ pub(crate) fn retyped(cx: &mut Cx, op: &str, at: &str, m: &Member, n: &Member) {
     let (mut lost, mut gained) = union_delta(old, new);
     refs::settle(cx, op, &mut lost, &mut gained);
     refs::drop_never(cx, op, &mut lost, &mut gained);
-    if lost.is_empty() && gained.is_empty() && top_old == top_new {
+    if lost.is_empty() && gained.is_empty() && top_old == top_new || handler_only(cx, op, &lost, &gained) {
         return;
     }
     let shared = old.union.len() > lost.len();
@@ -277,6 +281,13 @@ pub(crate) fn retyped(cx: &mut Cx, op: &str, at: &str, m: &Member, n: &Member) {
         return;
     }
     emit(cx, &TS_PROPERTY_TYPE_CHANGED, format!("type of `{at}` changed from `{}` to `{}`", cut(&old.text, 50), cut(&new.text, 50)));
+}
+
+/// Whether one handler made from a method signature replaced another whose event type is
+/// comparable with it (see `handlers`): `tsc` converts the two both ways.
+pub(super) fn handler_only(cx: &Cx, op: &str, lost: &[&str], gained: &[&str]) -> bool {
+    let scope = crate::spec::typescript::scope_of(op);
+    matches!((lost, gained), ([o], [n]) if super::handlers::bivariant(cx.base, cx.rev, scope, o, n))
 }
 
 /// Whether the property's type only follows its owner's renamed type parameters
