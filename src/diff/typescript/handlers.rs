@@ -8,6 +8,8 @@ use crate::spec::typescript::{Surface, Symbol, SymbolKind, TypeParam, scope_of};
 
 /// How many aliases deep a handler is followed.
 const MAX_DEPTH: usize = 6;
+/// Longest expanded handler text followed (arguments repeated in a body grow it).
+const MAX_TEXT: usize = 4096;
 
 /// Whether `old` (a type key of the base) and `new` (of the revision), both written in `scope`,
 /// are handlers made from a method signature whose event types are comparable: the same
@@ -38,7 +40,7 @@ fn event(s: &Surface, scope: &str, text: &str, depth: usize) -> Option<(String, 
     }
     let (head, args) = generic(text)?;
     let alias = lookup(s, scope, head, SymbolKind::TypeAlias)?;
-    let expanded = substitute(&alias.ty.as_ref()?.key, &alias.type_params, &args)?;
+    let expanded = substitute(&alias.ty.as_ref()?.key, &alias.type_params, &args).filter(|e| e.len() <= MAX_TEXT)?;
     event(s, scope_of(&alias.name), &expanded, depth + 1)
 }
 
