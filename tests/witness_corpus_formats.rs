@@ -72,17 +72,18 @@ fn pubsub_protobuf_pair_is_witnessed() {
     assert_covered("Pub/Sub 4.0.0 → 6.0.1", &side("pubsub-4.0.0"), &side("pubsub-6.0.1"), 95);
 }
 
-/// Not yet 95%: 109 of React's 147 breaking changes carry a witness. Most of the rest are
-/// changes no consumer code tells apart under `tsc` (event handlers made from method
-/// signatures, whose parameters compare both ways; unions gaining `X[keyof X]` of an empty
-/// interface, which is `never`; types that only renamed their type parameters; `any`), each with
-/// its reason. The floor keeps what is proved from regressing; every witness is checked by tsc.
+/// Not yet 95%: 109 of React's 122 breaking changes carry a witness (89%). Changes no consumer
+/// code tells apart under `tsc` are no longer rated breaking: unions gaining `X[keyof X]` of an
+/// empty interface (`never`), types that only renamed their type parameters, handlers made from
+/// method signatures whose event types extend one another, and properties that became `any`
+/// (`ts-property-type-became-any`, info). The rest each carry their reason. The floor keeps
+/// what is proved from regressing; every witness is checked by tsc.
 #[test]
 fn react_types_pair_is_witnessed() {
     let Some(root) = corpus() else { return };
     let t = root.join("typescript");
     let (base, rev) = (load(&t, "react-18.3.31.d.ts", vec![]), load(&t, "react-19.2.18.d.ts", vec![]));
-    assert_covered("React types 18.3.31 → 19.2.18", &base, &rev, 74);
+    assert_covered("React types 18.3.31 → 19.2.18", &base, &rev, 89);
 }
 
 #[allow(clippy::print_stderr)]

@@ -2,7 +2,7 @@
 //! compared by position (names do not matter to users).
 
 use super::{Cx, Finding, short};
-use crate::spec::typescript::{Pos, TypeParam};
+use crate::spec::typescript::{Pos, TypeParam, TypeText};
 
 crate::rules! {
     /// A type parameter without a default was added.
@@ -259,3 +259,46 @@ pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
         (&TS_TYPE_PARAMETER_CONSTRAINT_CHANGED, Proof::Code),
     ]
 };
+
+/// Whether `old` (written under the type parameters `op`) and `new` (under `np`) are one type
+/// once the parameters are named by position: a type that only follows its owner's renamed
+/// type parameters (`type P<T> = T[]` → `type P<Props> = Props[]`) is no change, since
+/// consumers name type parameters by position. Parameters added at the end keep their names.
+pub(super) fn renamed_only(old: &TypeText, op: &[TypeParam], new: &TypeText, np: &[TypeParam]) -> bool {
+    if op.is_empty() || np.is_empty() || op.iter().zip(np).all(|(a, b)| a.name == b.name) {
+        return false;
+    }
+    let canon = |t: &TypeText, ps: &[TypeParam]| {
+        let mut members: Vec<String> = t.union.iter().map(|u| positional(u, ps, op.len())).collect();
+        members.sort();
+        members
+    };
+    canon(old, op) == canon(new, np)
+}
+
+/// `text` with each of the first `upto` type parameter names replaced by `$<position>`.
+fn positional(text: &str, ps: &[TypeParam], upto: usize) -> String {
+    let word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(word) {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let end = tail.find(|c: char| !word(c)).unwrap_or(tail.len());
+        let name = &tail[..end];
+        let before = out.chars().last();
+        match ps.iter().take(upto).position(|p| p.name == name) {
+            Some(k) if before != Some('.') => out.push_str(&format!("${k}")),
+            _ => out.push_str(name),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `text` with the type parameter name `from` replaced by `to`.
+pub(super) fn rename(text: &str, from: &str, to: &str) -> String {
+    let ps = [TypeParam { name: from.to_string(), constraint: None, default: None }];
+    positional(text, &ps, 1).replace("$0", to)
+}

@@ -9,6 +9,7 @@ mod cx;
 mod enums;
 mod exports;
 mod generics;
+mod handlers;
 mod members;
 mod properties;
 mod refs;

@@ -11,10 +11,22 @@ crate::rules! {
     /// A property's type now accepts more values.
     ///
     /// ## What it detects
-    /// A property or index signature whose type gained union members (or became `any`/`unknown`,
+    /// A property or index signature whose type gained union members (or became `unknown`,
     /// or an intersection `A & B` lost a member, or a template literal type admits more:
     /// `` `user-${string}` `` → `string`), at any depth of nested object types and in tuple
-    /// elements.
+    /// elements. Becoming `any` is `ts-property-type-became-any` instead.
+    ///
+    /// Not counted, here nor in the other property rules, because `tsc` accepts every old use
+    /// against the new declarations and the reverse (checked on React 18.3 → 19.2): a union
+    /// member `X[keyof X]` of an interface `X` with no members and no bases (`keyof X` is
+    /// `never`, so the member is `never`; React's `DO_NOT_USE_OR_YOU_WILL_BE_FIRED_*` hooks,
+    /// which only a consumer's own module augmentation fills), and a type that only follows its
+    /// owner's renamed type parameters (`interface E<T> { target: T }` → `interface
+    /// E<Current> { target: Current }`: type arguments are given by position), and a handler
+    /// made from a method signature (`{ m(event: E): void }["m"]`, React's `EventHandler`)
+    /// replaced by another with the same return type whose event type extends the old one or
+    /// the reverse (`FormEventHandler<T>` → `ReactEventHandler<T>`), or is the same interface
+    /// given extra arguments it does not use: `tsc` compares a method's parameters both ways.
     ///
     /// ## Why it matters
     /// Leans breaking: code that reads the property must now handle the new values (this holds
@@ -97,6 +109,31 @@ crate::rules! {
     /// Update code that reads or writes the property to the new type.
     TS_PROPERTY_TYPE_CHANGED = "ts-property-type-changed", TypeScript, Breaking, None, "member", Changed,
         "A property's type changed";
+
+    /// A property's type became `any`.
+    ///
+    /// ## What it detects
+    /// A property or index signature whose type (other than `any` or `unknown`) became `any`.
+    ///
+    /// ## Why it matters
+    /// Not breaking for consumers, so not rated breaking: `any` accepts every value code used to
+    /// write (writers keep compiling) and is assignable to every type code used to read it as
+    /// (readers keep compiling), so `tsc` accepts every old use against the new declarations
+    /// (checked on React 18.3 → 19.2, where `propTypes` became `any`). It is reported as `info`
+    /// because the property is no longer type-checked: mistakes that failed before now compile.
+    /// (Becoming `unknown` is different: readers must narrow it, so that stays
+    /// `ts-property-type-widened`.)
+    ///
+    /// ## Example
+    /// ```ts
+    /// export interface FunctionComponent<P> { propTypes?: WeakValidationMap<P> | undefined } // base
+    /// export interface FunctionComponent<P> { propTypes?: any }                              // revision
+    /// ```
+    ///
+    /// ## How to migrate
+    /// Nothing to do; validate the values yourself if you relied on the old type.
+    TS_PROPERTY_TYPE_BECAME_ANY = "ts-property-type-became-any", TypeScript, Info, None, "member", Changed,
+        "A property's type became `any` (safe for consumers, no longer checked)";
 }
 
 /// The union members of `old` missing from `new` and those `new` added, matched by key.
@@ -184,7 +221,7 @@ fn templated(
 pub(crate) fn retyped(cx: &mut Cx, op: &str, at: &str, m: &Member, n: &Member) {
     let any = TypeText::plain("any");
     let (old, new) = (m.ty.as_ref().unwrap_or(&any), n.ty.as_ref().unwrap_or(&any));
-    if relate(old, new) == Relation::Same {
+    if relate(old, new) == Relation::Same || follows_renamed_params(cx, op, old, new) {
         return;
     }
     // An alias named on one side and written out on the other.
@@ -218,10 +255,16 @@ pub(crate) fn retyped(cx: &mut Cx, op: &str, at: &str, m: &Member, n: &Member) {
     let (top_old, top_new) = (old.is_top(), new.is_top());
     let (mut lost, mut gained) = union_delta(old, new);
     refs::settle(cx, op, &mut lost, &mut gained);
-    if lost.is_empty() && gained.is_empty() && top_old == top_new {
+    refs::drop_never(cx, op, &mut lost, &mut gained);
+    if lost.is_empty() && gained.is_empty() && top_old == top_new || handler_only(cx, op, &lost, &gained) {
         return;
     }
     let shared = old.union.len() > lost.len();
+    if new.key == "any" && !top_old {
+        let message = format!("type of `{at}` became `any`: every value fits it and it fits every use, so consumers still compile");
+        emit(cx, &TS_PROPERTY_TYPE_BECAME_ANY, message);
+        return;
+    }
     if top_new && !top_old {
         emit(cx, &TS_PROPERTY_TYPE_WIDENED, format!("type of `{at}` became `{}`; readers must handle any value", cut(&new.text, 40)));
         return;
@@ -238,6 +281,22 @@ pub(crate) fn retyped(cx: &mut Cx, op: &str, at: &str, m: &Member, n: &Member) {
         return;
     }
     emit(cx, &TS_PROPERTY_TYPE_CHANGED, format!("type of `{at}` changed from `{}` to `{}`", cut(&old.text, 50), cut(&new.text, 50)));
+}
+
+/// Whether one handler made from a method signature replaced another whose event type is
+/// comparable with it (see `handlers`): `tsc` converts the two both ways.
+pub(super) fn handler_only(cx: &Cx, op: &str, lost: &[&str], gained: &[&str]) -> bool {
+    let scope = crate::spec::typescript::scope_of(op);
+    matches!((lost, gained), ([o], [n]) if super::handlers::bivariant(cx.base, cx.rev, scope, o, n))
+}
+
+/// Whether the property's type only follows its owner's renamed type parameters
+/// (`interface E<T> { target: T }` → `interface E<Current, Target> { target: Current }`).
+fn follows_renamed_params(cx: &Cx, op: &str, old: &TypeText, new: &TypeText) -> bool {
+    let (b, r) = (cx.base.resolve_type("", op), cx.rev.resolve_type("", op));
+    b.zip(r)
+        .map(|(b, r)| (b.type_params.as_slice(), r.type_params.as_slice()))
+        .is_some_and(|(op, np)| super::generics::renamed_only(old, op, new, np))
 }
 
 /// How this family's breaking rules are proved (see [`Proof`](crate::diff::Proof)): consumer

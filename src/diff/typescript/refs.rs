@@ -128,6 +128,23 @@ pub(crate) fn settle(cx: &Cx, op: &str, lost: &mut Vec<&str>, gained: &mut Vec<&
     gained.retain(|g| !same.contains(*g));
 }
 
+/// Whether union member `u`, written inside `scope`, is `X[keyof X]` of an interface `X` with no
+/// members and no bases: `keyof X` is `never`, so the member is `never` and adds no value to
+/// the union (React's `DO_NOT_USE_OR_YOU_WILL_BE_FIRED_*` hooks, which only a consumer's own
+/// module augmentation fills, and then only with what that consumer opted into).
+pub(crate) fn is_never(s: &Surface, scope: &str, u: &str) -> bool {
+    let Some((a, b)) = u.split_once("[keyof") else { return false };
+    let (a, b) = (a.trim(), b.trim().trim_end_matches(']').trim());
+    a == b && s.resolve_type(scope, a).is_some_and(|i| i.kind == SymbolKind::Interface && i.members.is_empty() && i.heritage.is_empty())
+}
+
+/// Drops the `never` members ([`is_never`]) from the members a union lost and gained.
+pub(crate) fn drop_never(cx: &Cx, op: &str, lost: &mut Vec<&str>, gained: &mut Vec<&str>) {
+    let scope = scope_of(op);
+    lost.retain(|u| !is_never(cx.base, scope, u));
+    gained.retain(|u| !is_never(cx.rev, scope, u));
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse;

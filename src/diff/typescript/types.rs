@@ -13,6 +13,18 @@ crate::rules! {
     /// contained by the old one (`` `user-${string}` `` → `` `usr-${string}` ``). Object literal
     /// types are compared member by member instead.
     ///
+    /// Not counted, here nor in the other alias rules, because `tsc` accepts every old use
+    /// against the new declarations and the reverse (checked on React 18.3 → 19.2): an alias
+    /// that only renamed its type parameters (`type P<T> = T[]` → `type P<Props> = Props[]`:
+    /// type arguments are given by position), and a union member `X[keyof X]` of an interface
+    /// `X` with no members and no bases (it is `never`: React's `Key` gaining
+    /// `DO_NOT_USE_OR_YOU_WILL_BE_FIRED_EXPERIMENTAL_REACT_KEY_TYPES[keyof ...]`), and a handler
+    /// made from a method signature (`{ m(event: E): void }["m"]`) replaced by another with the
+    /// same return type whose event type extends the old one or the reverse, or is the same
+    /// interface given extra arguments it does not use (`ChangeEventHandler<T>` =
+    /// `EventHandler<ChangeEvent<T>>` → `EventHandler<ChangeEvent<C, Target>>`): `tsc`
+    /// compares a method's parameters both ways.
+    ///
     /// ## Why it matters
     /// An alias is used both for values callers pass (where widening is safe and narrowing
     /// breaks) and for values they receive (where narrowing is safe and widening breaks). The
@@ -139,6 +151,9 @@ fn what_moved(old: &TypeText, new: &TypeText) -> String {
 pub(super) fn alias(cx: &mut Cx, b: &Symbol, r: &Symbol) {
     let (old, new) = (members_text(b), members_text(r));
     let Some(verb) = direction(&old, &new) else { return };
+    if super::generics::renamed_only(&old, &b.type_params, &new, &r.type_params) || handler_renamed(cx, b, r, &old, &new) {
+        return;
+    }
     if tuples::is_tuple(&old) && tuples::is_tuple(&new) {
         // A tuple alias compares element by element, like a property holding the tuple.
         let member = |s: &Symbol| Member { ty: s.ty.clone(), ..Member::new(s.name.clone(), MemberKind::Property, s.pos.clone()) };
@@ -196,6 +211,7 @@ pub(super) fn alias(cx: &mut Cx, b: &Symbol, r: &Symbol) {
     }
     let (mut lost, mut gained) = properties::union_delta(&old, &new);
     refs::settle(cx, &b.name, &mut lost, &mut gained);
+    refs::drop_never(cx, &b.name, &mut lost, &mut gained);
     let (top_old, top_new) = (old.is_top(), new.is_top());
     if lost.is_empty() && gained.is_empty() && top_old == top_new {
         return;
@@ -224,6 +240,26 @@ pub(super) fn alias(cx: &mut Cx, b: &Symbol, r: &Symbol) {
         let what = properties::listing(&lost);
         emit(cx, &TS_TYPE_ALIAS_NARROWED, format!("type `{}` lost {what}; code that passes them no longer compiles", b.name));
     }
+}
+
+/// A handler alias (one union member) that only replaced its handler by one `tsc` converts both
+/// ways, its type parameters named by position (`ChangeEventHandler<T>` =
+/// `EventHandler<ChangeEvent<T>>` → `ChangeEventHandler<C, T>` = `EventHandler<ChangeEvent<C, T>>`).
+fn handler_renamed(cx: &Cx, b: &Symbol, r: &Symbol, old: &TypeText, new: &TypeText) -> bool {
+    let ([o], [n]) = (old.union.as_slice(), new.union.as_slice()) else { return false };
+    if b.type_params.is_empty() {
+        return false;
+    }
+    // Named by position first, so that swapped names do not collide.
+    let pairs: Vec<_> = b.type_params.iter().zip(&r.type_params).enumerate().collect();
+    let mut n = n.clone();
+    for (k, (_, q)) in &pairs {
+        n = super::generics::rename(&n, &q.name, &format!("__position{k}"));
+    }
+    for (k, (p, _)) in &pairs {
+        n = super::generics::rename(&n, &format!("__position{k}"), &p.name);
+    }
+    properties::handler_only(cx, &b.name, &[o.as_str()], &[n.as_str()])
 }
 
 pub(super) fn variable(cx: &mut Cx, b: &Symbol, r: &Symbol) {
