@@ -4,9 +4,12 @@
 //! React witness is checked with `tsc --noEmit` against both versions. The figures are printed
 //! (`--nocapture`).
 
+mod common_service;
+
 use apidiff::diff::{self, Options, Severity};
 use apidiff::source::Input;
 use apidiff::spec::{self, LoadOptions, Spec};
+use common_service::tsc;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -84,20 +87,6 @@ fn react_types_pair_is_witnessed() {
     let t = root.join("typescript");
     let (base, rev) = (load(&t, "react-18.3.31.d.ts", vec![]), load(&t, "react-19.2.18.d.ts", vec![]));
     assert_covered("React types 18.3.31 → 19.2.18", &base, &rev, 89);
-}
-
-#[allow(clippy::print_stderr)]
-fn tsc() -> Option<PathBuf> {
-    let path = std::env::var_os("APIDIFF_TEST_TSC").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/apidiff-test-assets/typescript/node_modules/.bin/tsc")
-    });
-    if path.exists() {
-        return Some(path);
-    }
-    let note = format!("{} is missing (set APIDIFF_TEST_TSC or run scripts/deps.sh)", path.display());
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "CI=true but {note}");
-    eprintln!("skipping: {note}");
-    None
 }
 
 /// Every React witness type-checks against 18.3 and not against 19.2 (`tsc --noEmit`, strict;

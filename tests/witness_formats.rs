@@ -5,9 +5,12 @@
 //! The witnesses are also checked with validators apidiff did not write: graphql-core's
 //! `validate`, the protobuf runtime's decoder and `tsc --noEmit` (`tests/witness/*.py`).
 
+mod common_service;
+
 use apidiff::diff::{self, Change, Options, Severity, WitnessKind};
 use apidiff::source::Input;
 use apidiff::spec::{self, LoadOptions, Spec};
+use common_service::tsc;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -223,20 +226,6 @@ fn protobuf_witnesses_agree_with_the_protobuf_runtime() {
     let checked = run_checker(&python, "protobuf_check.py", &jobs);
     assert_eq!(checked, jobs.len());
     assert!(wire >= 15, "only {wire} wire witnesses to check");
-}
-
-#[allow(clippy::print_stderr)]
-fn tsc() -> Option<PathBuf> {
-    let path = std::env::var_os("APIDIFF_TEST_TSC").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/apidiff-test-assets/typescript/node_modules/.bin/tsc")
-    });
-    if path.exists() {
-        return Some(path);
-    }
-    let note = format!("{} is missing (set APIDIFF_TEST_TSC or run scripts/deps.sh)", path.display());
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "CI=true but {note}");
-    eprintln!("skipping: {note}");
-    None
 }
 
 /// Places one side's declarations in `dir` and the snippet next to them (`./api` is the

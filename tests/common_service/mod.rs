@@ -17,3 +17,19 @@ pub fn service(var: &str) -> Option<String> {
         }
     }
 }
+
+/// The TypeScript compiler the tests check snippets with (`APIDIFF_TEST_TSC`, else the copy
+/// scripts/deps.sh installs), or `None` (skip) when it is missing outside CI; panics when `CI=true`.
+pub fn tsc() -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("APIDIFF_TEST_TSC").map(std::path::PathBuf::from).unwrap_or_else(|| {
+        std::path::PathBuf::from(std::env::var_os("HOME").expect("HOME"))
+            .join(".cache/apidiff-test-assets/typescript/node_modules/.bin/tsc")
+    });
+    if path.exists() {
+        return Some(path);
+    }
+    let note = format!("{} is missing (set APIDIFF_TEST_TSC or run scripts/deps.sh)", path.display());
+    assert!(std::env::var("CI").as_deref() != Ok("true"), "CI=true but {note}");
+    eprintln!("skipping: {note}");
+    None
+}

@@ -278,6 +278,12 @@ pub(super) fn renamed_only(old: &TypeText, op: &[TypeParam], new: &TypeText, np:
 
 /// `text` with each of the first `upto` type parameter names replaced by `$<position>`.
 fn positional(text: &str, ps: &[TypeParam], upto: usize) -> String {
+    replace_params(text, &ps[..upto.min(ps.len())], |k| format!("${k}"))
+}
+
+/// `text` with every whole word naming one of `ps` (not after a `.`: `X.T` is a member) replaced
+/// by `by(its position)`.
+pub(super) fn replace_params(text: &str, ps: &[TypeParam], by: impl Fn(usize) -> String) -> String {
     let word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -286,9 +292,8 @@ fn positional(text: &str, ps: &[TypeParam], upto: usize) -> String {
         let tail = &rest[start..];
         let end = tail.find(|c: char| !word(c)).unwrap_or(tail.len());
         let name = &tail[..end];
-        let before = out.chars().last();
-        match ps.iter().take(upto).position(|p| p.name == name) {
-            Some(k) if before != Some('.') => out.push_str(&format!("${k}")),
+        match ps.iter().position(|p| p.name == name) {
+            Some(k) if !out.ends_with('.') => out.push_str(&by(k)),
             _ => out.push_str(name),
         }
         rest = &tail[end..];

@@ -110,22 +110,7 @@ fn substitute(text: &str, params: &[TypeParam], args: &[&str]) -> Option<String>
             None => p.default.as_ref()?.key.clone(),
         });
     }
-    let word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find(word) {
-        out.push_str(&rest[..start]);
-        let tail = &rest[start..];
-        let end = tail.find(|c: char| !word(c)).unwrap_or(tail.len());
-        let name = &tail[..end];
-        match params.iter().position(|p| p.name == name) {
-            Some(k) if !out.ends_with('.') => out.push_str(&values[k]),
-            _ => out.push_str(name),
-        }
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    Some(out)
+    Some(super::generics::replace_params(text, params, |k| values[k].clone()))
 }
 
 /// `H<a>` and `H<a, b>` where the revision's `H` uses none of its parameters past the old ones.
