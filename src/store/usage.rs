@@ -310,6 +310,22 @@ pub fn batches(store: &dyn Store) -> Result<Vec<UsageBatch>> {
     Ok(out)
 }
 
+/// The sampled response shapes of every batch (read without the counts, which are skipped):
+/// what payload conformance needs, and far less than [`load`] builds.
+pub fn responses(store: &dyn Store) -> Result<Vec<crate::usage::samples::ResponseShape>> {
+    #[derive(Deserialize)]
+    struct Only {
+        #[serde(default)]
+        responses: Vec<crate::usage::samples::ResponseShape>,
+    }
+    let mut out = Vec::new();
+    for (key, bytes) in store.get_all(USAGE)? {
+        let only: Only = serde_json::from_slice(&bytes).map_err(|e| Error::store(format!("usage batch {key} is damaged: {e}")))?;
+        out.extend(only.responses);
+    }
+    Ok(out)
+}
+
 /// The store's pseudonym salt, when it has one (value digests hash values with it).
 pub fn salt(store: &dyn Store) -> Result<Option<String>> {
     Ok(store
