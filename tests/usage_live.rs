@@ -332,6 +332,11 @@ fn a_har_recorded_by_headless_chromium_gives_counts_clients_and_payload_drift_in
     assert_eq!(c.get("GET /pets/{pet_id}/card response/internal_score"), Some(&1), "{c:?}");
     let undocumented = done["files"][0]["undocumented"].as_array().unwrap();
     assert!(undocumented.iter().any(|u| u["path"] == "/app"), "the page itself: {done}");
+    // Shapes, never values: nothing the bodies said reaches the store.
+    for e in walk(&r.path().join(".apidiff")) {
+        let text = String::from_utf8_lossy(&std::fs::read(&e).unwrap()).to_string();
+        assert!(!text.contains("rex") && !text.contains("0.5"), "{}", e.display());
+    }
 
     let o = apidiff(&r, &["usage", "show", "--module", "pets", "--json"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -377,4 +382,59 @@ fn a_har_recorded_by_headless_chromium_gives_counts_clients_and_payload_drift_in
         "{b:#}"
     );
     assert!(b["changes"][0]["message"].as_str().unwrap().contains("/internal_score"), "{b:#}");
+}
+
+/// `operation → requests` over every client of a store.
+fn of_all(store: &std::path::Path) -> std::collections::BTreeMap<String, u64> {
+    let s = apidiff::store::open(store.to_str().unwrap(), store).unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    for b in apidiff::store::usage::batches(s.as_ref()).unwrap() {
+        for c in &b.counts {
+            *out.entry(c.element.operation()).or_default() += c.requests;
+        }
+    }
+    out
+}
+
+/// The gRPC test service's calls, made by a real grpcio client and traced with the
+/// OpenTelemetry Python SDK's gRPC server instrumentation, exported over OTLP/HTTP protobuf to
+/// `apidiff serve` with the dedicated ingest token: each RPC is counted against the module's
+/// `.proto`, and `usage show` lists the RPC nobody called as safe to remove.
+#[test]
+fn grpc_calls_traced_by_the_opentelemetry_sdk_are_counted_per_rpc() {
+    let Some(python) = service("APIDIFF_TEST_LIVE_PYTHON") else { return };
+    let Some(live_dir) = service("APIDIFF_TEST_LIVE_DIR") else { return };
+    const INGEST: &str = "ingest-only-grpc-0123456789abcdef-0123";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("shop")).unwrap();
+    std::fs::copy(format!("{live_dir}/shop_v1.proto"), dir.path().join("shop/shop.proto")).unwrap();
+    let config = "modules:\n  - name: shop\n    specs: ['shop/*.proto']\n";
+    std::fs::write(dir.path().join("apidiff.yaml"), config).unwrap();
+    let auth = apidiff::server::auth::Auth::hs256(SECRET.as_bytes(), "apidiff").unwrap().with_ingest_token(INGEST).unwrap();
+    let server =
+        Server::start_full(dir, auth, config, Default::default(), |_, _| std::sync::Arc::new(common_server::Recorder(Default::default())));
+    let o = Command::new(&python)
+        .arg(format!("{live_dir}/otel_grpc_export.py"))
+        .arg(format!("{live_dir}/shop_v1.proto"))
+        .args([server.url("/v1/traces"), INGEST.to_string()])
+        .args(["GetOrder", "GetOrder", "GetOrder"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    let c = of_all(&server.dir.path().join(".apidiff"));
+    assert_eq!(c.get("shop.v1.Orders/GetOrder"), Some(&3), "{c:?}");
+    assert_eq!(c.len(), 1, "{c:?}");
+    let o = Command::new(env!("CARGO_BIN_EXE_apidiff"))
+        .args(["usage", "show", "--module", "shop", "--json"])
+        .current_dir(server.dir.path())
+        .envs(ENV.iter().copied())
+        .env_remove("APIDIFF_STORE")
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let shown: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(shown["known"], true, "{shown:#}");
+    assert_eq!(shown["used"][0]["operation"], "shop.v1.Orders/GetOrder", "{shown:#}");
+    assert_eq!(shown["unused"], serde_json::json!(["shop.v1.Orders/CancelOrder"]), "{shown:#}");
 }

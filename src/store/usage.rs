@@ -310,8 +310,9 @@ pub fn batches(store: &dyn Store) -> Result<Vec<UsageBatch>> {
     Ok(out)
 }
 
-/// The sampled response shapes of every batch (read without the counts, which are skipped):
-/// what payload conformance needs, and far less than [`load`] builds.
+/// The sampled response shapes of every batch, read one batch at a time (memory is bounded by
+/// the largest batch, not the store) with the counts skipped, not built: what payload
+/// conformance needs, and far less than [`load`] builds.
 pub fn responses(store: &dyn Store) -> Result<Vec<crate::usage::samples::ResponseShape>> {
     #[derive(Deserialize)]
     struct Only {
@@ -319,7 +320,8 @@ pub fn responses(store: &dyn Store) -> Result<Vec<crate::usage::samples::Respons
         responses: Vec<crate::usage::samples::ResponseShape>,
     }
     let mut out = Vec::new();
-    for (key, bytes) in store.get_all(USAGE)? {
+    for key in store.list(USAGE)? {
+        let Some(bytes) = store.get(&key)? else { continue };
         let only: Only = serde_json::from_slice(&bytes).map_err(|e| Error::store(format!("usage batch {key} is damaged: {e}")))?;
         out.extend(only.responses);
     }
