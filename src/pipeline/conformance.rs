@@ -91,24 +91,26 @@ impl Finding {
 
 /// Payload conformance of the live sources a watch just polled, each `(module, locator)`: the
 /// module's response shapes sampled in the usage window (`policy`'s, ending `today`) held
-/// against what the source serves now (its latest archived snapshot, OpenAPI only). Modules
-/// without sampled responses cost nothing but one read of the usage batches' shapes; a store
-/// without usage evidence is not read at all. A snapshot that does not load is skipped (the
-/// poll reports it already). Findings are deduplicated per module.
+/// against what the source serves now (its latest archived snapshot, OpenAPI only). The
+/// batches' shapes are read into `cache` (by batch key; a long-running watch reads each batch
+/// once, see [`crate::store::usage::responses_into`]); a store without usage evidence is not
+/// read at all. A snapshot that does not load is skipped (the poll reports it already).
+/// Findings are deduplicated per module.
 pub fn of_live_sources(
     archive: &crate::store::Archive,
     sources: &[(&str, &str)],
     load: &crate::spec::LoadOptions,
     policy: &crate::usage::UsagePolicy,
     today: &str,
+    cache: &mut std::collections::BTreeMap<String, Vec<ResponseShape>>,
 ) -> Result<Vec<Finding>> {
     let store = archive.store();
-    if sources.is_empty() || !store.exists()? || store.list(crate::store::usage::USAGE)?.is_empty() {
+    if sources.is_empty() || !store.exists()? {
         return Ok(Vec::new());
     }
+    crate::store::usage::responses_into(store, cache)?;
     let since = crate::usage::window_start(today, policy.window_days);
-    let shapes = crate::store::usage::responses(store)?;
-    let shapes: Vec<&ResponseShape> = shapes.iter().filter(|r| r.day >= since && r.day.as_str() <= today).collect();
+    let shapes: Vec<&ResponseShape> = cache.values().flatten().filter(|r| r.day >= since && r.day.as_str() <= today).collect();
     if !sources.iter().any(|(m, _)| shapes.iter().any(|s| s.module == *m)) {
         return Ok(Vec::new());
     }

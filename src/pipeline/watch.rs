@@ -47,7 +47,14 @@ pub struct Watch {
     pub actor: Option<String>,
     /// Which watcher this is (host and process), for its leases and the poll log.
     pub worker: String,
+    /// The sampled response shapes read from the store so far (payload conformance), kept
+    /// across polls: each usage batch is read once per watcher.
+    pub samples: Samples,
 }
+
+/// Response shapes by usage batch key, shared by the clones of one [`Watch`].
+#[derive(Debug, Clone, Default)]
+pub struct Samples(std::sync::Arc<std::sync::Mutex<std::collections::BTreeMap<String, Vec<crate::usage::samples::ResponseShape>>>>);
 
 /// What happened to one live source in one poll.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -244,9 +251,11 @@ fn conform(w: &Watch, now: i64, polled: &mut Polled) -> Result<()> {
         .map(|s| (s.module.as_str(), s.locator.as_str()))
         .collect();
     let policy = w.config.usage.as_ref().map(crate::config::UsageSetting::policy).unwrap_or_default();
-    let load = super::load_options(&w.root, &w.config)?;
     let today = &polled.time[..10.min(polled.time.len())];
-    let found = super::conformance::of_live_sources(&w.archive, &reached, &load, &policy, today)?;
+    // Snapshots are self-contained bundles: loaded as this poll's check loads them.
+    let mut cache = w.samples.0.lock().map_err(|_| crate::error::Error::Internal("watch: the sample cache is poisoned".into()))?;
+    let found = super::conformance::of_live_sources(&w.archive, &reached, &LoadOptions::default(), &policy, today, &mut cache)?;
+    drop(cache);
     if w.alerts.is_some() && !found.is_empty() {
         let mut report = Report::build(Vec::new(), FailOn::default());
         report.changes = found.iter().map(|f| f.change(severity)).collect();

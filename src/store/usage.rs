@@ -6,9 +6,11 @@
 
 use super::archive::Store;
 use crate::error::{Error, Located, Result};
+use crate::usage::samples::ResponseShape;
 use crate::usage::{DailyCount, Element, ElementRef, Undocumented, UsageIndex, ValueStats};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 /// The version of the usage batches this build writes.
 pub const USAGE_VERSION: u32 = 1;
@@ -310,22 +312,27 @@ pub fn batches(store: &dyn Store) -> Result<Vec<UsageBatch>> {
     Ok(out)
 }
 
-/// The sampled response shapes of every batch, read one batch at a time (memory is bounded by
-/// the largest batch, not the store) with the counts skipped, not built: what payload
-/// conformance needs, and far less than [`load`] builds.
-pub fn responses(store: &dyn Store) -> Result<Vec<crate::usage::samples::ResponseShape>> {
+/// The sampled response shapes of every batch, by batch key: `cache` is brought up to date
+/// with the store (batches are create-only and named by their content, so a batch already in
+/// it is never read again; keys gone from the store are dropped). Each new batch is read alone
+/// (memory is bounded by the largest batch, not the store) with its counts skipped, not built.
+pub fn responses_into(store: &dyn Store, cache: &mut BTreeMap<String, Vec<ResponseShape>>) -> Result<()> {
     #[derive(Deserialize)]
     struct Only {
         #[serde(default)]
-        responses: Vec<crate::usage::samples::ResponseShape>,
+        responses: Vec<ResponseShape>,
     }
-    let mut out = Vec::new();
-    for key in store.list(USAGE)? {
+    let keys = store.list(USAGE)?;
+    cache.retain(|k, _| keys.binary_search(k).is_ok());
+    for key in keys {
+        if cache.contains_key(&key) {
+            continue;
+        }
         let Some(bytes) = store.get(&key)? else { continue };
         let only: Only = serde_json::from_slice(&bytes).map_err(|e| Error::store(format!("usage batch {key} is damaged: {e}")))?;
-        out.extend(only.responses);
+        cache.insert(key, only.responses);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The store's pseudonym salt, when it has one (value digests hash values with it).
