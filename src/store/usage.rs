@@ -353,3 +353,56 @@ fn tombstones(store: &dyn Store) -> Result<super::privacy::Tombstones> {
     let salt = salt(store)?.ok_or_else(|| Error::store("erasures exist but the store has no pseudonym salt"))?;
     Ok(super::privacy::Tombstones::new(&salt, &erasures))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn batch(id: &str, path: &str) -> UsageBatch {
+        UsageBatch {
+            version: USAGE_VERSION,
+            id: id.into(),
+            time: "2026-12-06T10:00:00Z".into(),
+            evidence: "har".into(),
+            counts: Vec::new(),
+            unmatched: Vec::new(),
+            module_requests: None,
+            values: Vec::new(),
+            responses: vec![ResponseShape {
+                module: "pets".into(),
+                method: "GET".into(),
+                path: path.into(),
+                status: "200".into(),
+                day: "2026-12-06".into(),
+                samples: 1,
+                properties: [("/id".to_string(), "integer".to_string())].into(),
+            }],
+            source: None,
+            undocumented: Vec::new(),
+            value_digests: Vec::new(),
+        }
+    }
+
+    /// A batch already in the cache is not read again (its bytes may even be unreadable now);
+    /// a new batch is read; a batch gone from the store leaves the cache.
+    #[test]
+    fn response_shapes_are_read_once_per_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::open(".apidiff", dir.path()).unwrap();
+        store.create().unwrap();
+        assert!(save_batch(store.as_ref(), &batch("aa", "/pets")).unwrap());
+        let mut cache = BTreeMap::new();
+        responses_into(store.as_ref(), &mut cache).unwrap();
+        assert_eq!(cache.values().flatten().map(|r| r.path.as_str()).collect::<Vec<_>>(), ["/pets"]);
+        let first = dir.path().join(".apidiff").join(USAGE).join("aa.json");
+        std::fs::write(&first, b"not json").unwrap();
+        assert!(save_batch(store.as_ref(), &batch("bb", "/pets/{id}")).unwrap());
+        responses_into(store.as_ref(), &mut cache).unwrap();
+        assert_eq!(cache.values().flatten().map(|r| r.path.as_str()).collect::<Vec<_>>(), ["/pets", "/pets/{id}"]);
+        // A fresh cache reads the damaged batch and says so.
+        assert!(responses_into(store.as_ref(), &mut BTreeMap::new()).is_err());
+        std::fs::remove_file(&first).unwrap();
+        responses_into(store.as_ref(), &mut cache).unwrap();
+        assert_eq!(cache.values().flatten().map(|r| r.path.as_str()).collect::<Vec<_>>(), ["/pets/{id}"]);
+    }
+}
