@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need, idempotently: Debian packages (pdftotext/pdftoppm, chromium, openssl,
-# xmllint, kubectl) and the report-schema assets that tests/report_schemas.rs looks for under
+# xmllint, kubectl, nginx), playwright-core, and the report-schema assets that tests/report_schemas.rs looks for under
 # $HOME/.cache/apidiff-test-assets (the SARIF 2.1.0 JSON Schema, the Jenkins JUnit XSDs, and a
 # venv with Python's jsonschema). Runs as root in CI with no stdin; `apt-get update` runs at most
 # once, only when something is missing. Exports nothing: the tests find the assets at that path.
@@ -90,6 +90,13 @@ done
 # descriptors) and `tsc --noEmit`.
 if ! "$VENV/bin/python" -c 'import graphql, google.protobuf, grpc_tools' >/dev/null 2>&1; then
     "$VENV/bin/pip" install -q 'graphql-core==3.3.2' 'protobuf==7.36.2' 'grpcio-tools==1.85.1' </dev/null
+fi
+# playwright-core (no browser download) drives Debian's chromium to record a HAR with bodies
+# (tests/usage_live.rs: usage evidence from a real browser session).
+PW_DIR="$ASSETS/playwright"
+if [ ! -f "$PW_DIR/node_modules/playwright-core/package.json" ]; then
+    mkdir -p "$PW_DIR"
+    (cd "$PW_DIR" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install -q --no-update-notifier --no-audit --no-fund playwright-core@1.65.1 </dev/null >/dev/null)
 fi
 TSC_DIR="$ASSETS/typescript"
 if [ ! -x "$TSC_DIR/node_modules/.bin/tsc" ]; then

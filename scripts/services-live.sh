@@ -8,12 +8,13 @@
 # (installed here unless the caller set APIDIFF_SERVICE_TRAP=0) kills. Ports: free loopback ports.
 set -euo pipefail
 APIDIFF_LIVE_VENV="${APIDIFF_LIVE_VENV:-$HOME/.cache/apidiff-live-venv}"
-if ! "$APIDIFF_LIVE_VENV/bin/python" -c 'import fastapi, uvicorn, graphql, grpc, grpc_reflection, grpc_tools, opentelemetry.sdk, opentelemetry.exporter.otlp.proto.http, opentelemetry.instrumentation.fastapi' 2>/dev/null; then
+if ! "$APIDIFF_LIVE_VENV/bin/python" -c 'import fastapi, uvicorn, graphql, grpc, grpc_reflection, grpc_tools, opentelemetry.sdk, opentelemetry.exporter.otlp.proto.http, opentelemetry.instrumentation.fastapi, opentelemetry.instrumentation.grpc' 2>/dev/null; then
     echo "services-live.sh: installing the live test services into $APIDIFF_LIVE_VENV" >&2
     python3 -m venv "$APIDIFF_LIVE_VENV" >&2
     "$APIDIFF_LIVE_VENV/bin/pip" install -q 'fastapi==0.163.2' 'uvicorn==0.54.0' 'graphql-core==3.3.2' \
         'grpcio==1.85.1' 'grpcio-reflection==1.85.1' 'grpcio-tools==1.85.1' \
-        'opentelemetry-sdk==1.45.2' 'opentelemetry-exporter-otlp-proto-http==1.45.2' 'opentelemetry-instrumentation-fastapi==0.66b2' >&2
+        'opentelemetry-sdk==1.45.2' 'opentelemetry-exporter-otlp-proto-http==1.45.2' 'opentelemetry-instrumentation-fastapi==0.66b2' \
+        'opentelemetry-instrumentation-grpc==0.66b2' >&2
 fi
 APIDIFF_LIVE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../tests/live" && pwd)"
 APIDIFF_LIVE_STATE="$(mktemp -d /tmp/apidiff-live.XXXX)"

@@ -25,6 +25,11 @@ pub struct ServeArgs {
     /// `apidiff watch` does; the dashboard shows what it sees.
     #[arg(long, value_name = "DURATION")]
     pub watch: Option<String>,
+    /// The environment variable holding the dedicated ingest token (at least 32 bytes): a
+    /// bearer credential that may post usage evidence (`POST /v1/traces`) and nothing else.
+    /// Unset variable: no ingest token. The token itself is never a flag or a config value.
+    #[arg(long, value_name = "NAME", default_value = "APIDIFF_INGEST_TOKEN")]
+    pub ingest_token_env: String,
     #[command(flatten)]
     pub connection: LiveArgs,
 }
@@ -51,7 +56,11 @@ fn auth_from_env() -> Result<auth::Auth, Error> {
 }
 
 pub(super) fn run(args: ServeArgs) -> Result<Exit, Error> {
-    let auth = auth_from_env()?;
+    let mut auth = auth_from_env()?;
+    if let Some(token) = std::env::var(&args.ingest_token_env).ok().filter(|t| !t.is_empty()) {
+        auth = auth.with_ingest_token(&token).map_err(|e| Error::Usage(format!("{}: {e}", args.ingest_token_env)))?;
+        eprintln!("apidiff serve: the ingest token from {} may post usage evidence to /v1/traces", args.ingest_token_env);
+    }
     let every = args.watch.as_deref().map(|w| interval("--watch", w)).transpose()?;
     let ctx = args.common.context()?;
     let watch = match every {

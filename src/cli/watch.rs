@@ -1,6 +1,7 @@
 //! `apidiff watch`: the CLI edge of the library's watch loop ([`crate::pipeline::watch`]): reads
 //! the connection settings and alert secrets from the command line and the environment, stops on
-//! SIGTERM, and prints one line per source per poll.
+//! SIGTERM, and prints one line per source per poll (and per payload-conformance finding), or
+//! with `--json` one JSON object per poll on stdout.
 
 use super::context::{Common, Exit, LiveArgs, interval, watcher};
 use crate::error::Error;
@@ -27,6 +28,10 @@ pub struct WatchArgs {
     /// Send no alerts.
     #[arg(long)]
     pub no_alerts: bool,
+    /// Print each poll as one JSON object on a line of stdout (sources, drift, payload
+    /// conformance findings, alerts) instead of text lines on stderr.
+    #[arg(long)]
+    pub json: bool,
     #[command(flatten)]
     pub connection: LiveArgs,
 }
@@ -37,8 +42,15 @@ pub(super) fn run(args: WatchArgs) -> Result<Exit, Error> {
     crate::deep::run("the watch loop", move || {
         let w = watcher(&ctx, &args.modules, &args.connection, !args.no_alerts)?;
         let stop = on_sigterm();
+        let json = args.json;
         let stopped = watch::run(&w, every, args.once, &stop, &mut |polled| {
-            print_poll(&polled?);
+            let polled = polled?;
+            if json {
+                let line = serde_json::to_string(&polled).map_err(|e| Error::Internal(format!("watch: {e}")))?;
+                super::context::out(&format!("{line}\n"));
+            } else {
+                print_poll(&polled);
+            }
             Ok(())
         })?;
         if stopped == watch::Stopped::Asked {
@@ -67,6 +79,9 @@ fn print_poll(p: &watch::Polled) {
         if let Some(watch::Drift::Drifted { changes }) = &s.drift {
             eprintln!("{}: module `{}`: drift: {changes} difference(s) from the committed spec", s.locator, s.module);
         }
+    }
+    for f in &p.conformance {
+        eprintln!("module `{}`: drift: {}", f.module, f.message);
     }
     for d in &p.alerts {
         eprintln!("{}", notify::delivery_line(d));

@@ -3,7 +3,14 @@
 //! required property the responses lack, or a type the schema does not allow is a [`Finding`]
 //! of the drift kind (what is served differs from what is described). Schema walks follow
 //! `$ref`s through `DocSet::resolve` and `allOf` branches, bounded in depth.
+//!
+//! `usage show` holds the shapes against the working tree's specs; `watch` against what each
+//! polled live source serves now ([`of_live_sources`]), and hands the findings to the alert
+//! channels as drift changes ([`Finding::change`]) whose fingerprints make each one alert once.
 
+use crate::diff::{Direction, Format, Kind, Severity};
+use crate::error::Result;
+use crate::report::ReportChange;
 use crate::spec::openapi::Api;
 use crate::spec::refs::{DocSet, NodeId};
 use crate::usage::samples::ResponseShape;
@@ -40,6 +47,95 @@ pub struct Finding {
     pub problem: Problem,
     /// A sentence saying so.
     pub message: String,
+}
+
+/// The id payload-conformance findings carry as changes (alerts, watch output). Not a rule of
+/// the registry: it compares served bodies with a description, not two descriptions.
+pub const FINDING_ID: &str = "response-payload-drift";
+
+impl Finding {
+    /// The finding as a change the alert channels carry, at `severity` (the `gate.drift`
+    /// level). Its fingerprint is the finding itself (module, operation, status, pointer,
+    /// problem), so a channel's fingerprint dedupe announces it once however many polls see it.
+    pub fn change(&self, severity: Severity) -> ReportChange {
+        let problem = serde_json::to_value(self.problem).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let key = format!("{}\n{}\n{}\n{}\n{problem}", self.module, self.operation, self.status, self.pointer);
+        ReportChange {
+            id: FINDING_ID.into(),
+            severity,
+            blocking: false,
+            format: Format::OpenApi,
+            direction: Direction::Response,
+            area: "response".into(),
+            kind: if self.problem == Problem::Undocumented { Kind::Added } else { Kind::Changed },
+            message: format!("drift (served responses vs description): {}", self.message),
+            module: Some(self.module.clone()),
+            operation: Some(self.operation.clone()),
+            affected: Vec::new(),
+            base: None,
+            revision: None,
+            before: None,
+            after: None,
+            fingerprint: format!("{FINDING_ID}-{}", &crate::spec::bundle::sha256_hex(key.as_bytes())[..24]),
+            group: None,
+            ignore_reason: None,
+            impact: Vec::new(),
+            clients: None,
+            witness: None,
+            approval: None,
+            usage: None,
+            usage_note: None,
+        }
+    }
+}
+
+/// Payload conformance of the live sources a watch just polled, each `(module, locator)`: the
+/// module's response shapes sampled in the usage window (`policy`'s, ending `today`) held
+/// against what the source serves now (its latest archived snapshot, OpenAPI only). The
+/// batches' shapes are read into `cache` (by batch key; a long-running watch reads each batch
+/// once, see [`crate::store::usage::responses_into`]); a store without usage evidence is not
+/// read at all. A snapshot that does not load is skipped (the poll reports it already).
+/// Findings are deduplicated per module.
+pub fn of_live_sources(
+    archive: &crate::store::Archive,
+    sources: &[(&str, &str)],
+    load: &crate::spec::LoadOptions,
+    policy: &crate::usage::UsagePolicy,
+    today: &str,
+    cache: &mut std::collections::BTreeMap<String, Vec<ResponseShape>>,
+) -> Result<Vec<Finding>> {
+    let store = archive.store();
+    if sources.is_empty() || !store.exists()? {
+        return Ok(Vec::new());
+    }
+    crate::store::usage::responses_into(store, cache)?;
+    let since = crate::usage::window_start(today, policy.window_days);
+    let shapes: Vec<&ResponseShape> = cache.values().flatten().filter(|r| r.day >= since && r.day.as_str() <= today).collect();
+    if !sources.iter().any(|(m, _)| shapes.iter().any(|s| s.module == *m)) {
+        return Ok(Vec::new());
+    }
+    let entries = archive.entries()?;
+    let latest = crate::store::Archive::latest(&entries);
+    let mut out: Vec<Finding> = Vec::new();
+    for (module, locator) in sources {
+        let mine: Vec<&ResponseShape> = shapes.iter().copied().filter(|s| s.module == *module).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let Some(entry) = latest.iter().find(|e| e.module == *module && e.spec == *locator && e.format == Format::OpenApi) else {
+            continue;
+        };
+        let Some(snap) = &entry.snapshot else { continue };
+        let Ok(spec) = archive.snapshot(snap).and_then(|b| crate::spec::load(&b.input()?, load)) else { continue };
+        if let crate::spec::Spec::OpenApi(api) = &spec {
+            for f in conformance(api, &mine) {
+                if !out.contains(&f) {
+                    out.push(f);
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Every finding of `shapes` against `api` (shapes of unknown operations or undescribed

@@ -14,10 +14,11 @@ use crate::store::usage::{BatchOut, EvidenceRange, USAGE_VERSION, batch_id, rang
 use crate::usage::documents;
 use crate::usage::evidence::{self, Call, ClfCache, Format, Hit, ParseOptions, Who};
 use crate::usage::routes::{HttpMatch, Routes};
+use crate::usage::samples::{MAX_POINTERS, ResponseShape};
 use crate::usage::{Element, Undocumented, ValueStats};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
@@ -490,6 +491,9 @@ struct Aggregate<'r> {
     module_unmatched: HashMap<(u32, u32, u32), u64>,
     undocumented: HashMap<(Option<usize>, String, String), (u64, String)>,
     values: HashMap<(usize, Element), ValueStats>,
+    /// (module, method, path template, status, day) → the merged shape of the sampled
+    /// response bodies (payload conformance).
+    responses: HashMap<(usize, String, String, String, String), ResponseShape>,
     /// Peer address → client id (the salted hash computed once per peer).
     peers: HashMap<Box<str>, u32>,
     graphql: HashMap<String, std::result::Result<Option<crate::usage::routes::Selected>, String>>,
@@ -516,6 +520,7 @@ impl<'r> Aggregate<'r> {
             module_unmatched: HashMap::new(),
             undocumented: HashMap::new(),
             values: HashMap::new(),
+            responses: HashMap::new(),
             peers: HashMap::new(),
             graphql: HashMap::new(),
             matched: 0,
@@ -671,8 +676,36 @@ impl<'r> Aggregate<'r> {
                 for (p, v) in &c.sent_values {
                     self.value(m, prop("request", p), v, n);
                 }
+                if let Some((status, shape)) = &c.response {
+                    self.response(m, &method, &tpl, status, time, shape, n);
+                }
             }
             HttpMatch::Unmatched(m) => self.drift(m, &c.method, normalise(path), client, time, n),
+        }
+    }
+
+    /// Merges a sampled response body's shape into its operation's, status's and day's (the
+    /// first type seen for a pointer wins; at most [`MAX_POINTERS`] pointers per shape).
+    #[allow(clippy::too_many_arguments)]
+    fn response(&mut self, m: usize, method: &str, path: &str, status: &str, time: &str, shape: &BTreeMap<String, String>, n: u64) {
+        let day = time.get(..10).unwrap_or(time).to_string();
+        let key = (m, method.to_string(), path.to_string(), status.to_string(), day.clone());
+        let name = self.routes.names().get(m).cloned().unwrap_or_default();
+        let merged = self.responses.entry(key).or_insert_with(|| ResponseShape {
+            module: name,
+            method: method.to_string(),
+            path: path.to_string(),
+            status: status.to_string(),
+            day,
+            samples: 0,
+            properties: BTreeMap::new(),
+        });
+        merged.samples += n;
+        for (p, t) in shape {
+            if merged.properties.len() >= MAX_POINTERS {
+                break;
+            }
+            merged.properties.entry(p.clone()).or_insert_with(|| t.clone());
         }
     }
 
@@ -755,6 +788,9 @@ impl<'r> Aggregate<'r> {
         undocumented.sort_by(|a, b| {
             b.requests.cmp(&a.requests).then_with(|| (&a.module, &a.method, &a.path).cmp(&(&b.module, &b.method, &b.path)))
         });
+        let mut responses: Vec<ResponseShape> = self.responses.into_values().collect();
+        responses
+            .sort_by(|a, b| (&a.module, &a.method, &a.path, &a.status, &a.day).cmp(&(&b.module, &b.method, &b.path, &b.status, &b.day)));
         let mut values: Vec<ValueStats> = self.values.into_values().collect();
         values.sort_by(|a, b| (&a.module, &a.element).cmp(&(&b.module, &b.element)));
         let out = BatchOut {
@@ -766,7 +802,7 @@ impl<'r> Aggregate<'r> {
             unmatched: (!unmatched.is_empty()).then_some(RowsOut { view: &view, rows: &unmatched }),
             module_requests: Some(RowsOut { view: &view, rows: &matched }),
             values: &[],
-            responses: &[],
+            responses: &responses,
             source: Some(range),
             undocumented: &undocumented,
             value_digests: &values,

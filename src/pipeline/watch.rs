@@ -3,7 +3,9 @@
 //! snapshot (with drift against committed specs), sends alerts through the configured channels
 //! (dedupe by fingerprint in the store, so a flapping source alerts once), records what changed,
 //! and records a source that is down as an `unreachable` event once per outage (a recovery once
-//! too). It returns typed outcomes; the edges print or serve them.
+//! too). Modules with sampled response bodies in the usage evidence get payload conformance
+//! against what their sources serve now (drift findings, alerted once each). It returns typed
+//! outcomes; the edges print or serve them.
 
 use super::{Baseline, Given, Identity, Request, Scope, check, policy_for, record};
 use crate::config::Config;
@@ -45,7 +47,14 @@ pub struct Watch {
     pub actor: Option<String>,
     /// Which watcher this is (host and process), for its leases and the poll log.
     pub worker: String,
+    /// The sampled response shapes read from the store so far (payload conformance), kept
+    /// across polls: each usage batch is read once per watcher.
+    pub samples: Samples,
 }
+
+/// Response shapes by usage batch key, shared by the clones of one [`Watch`].
+#[derive(Debug, Clone, Default)]
+pub struct Samples(std::sync::Arc<std::sync::Mutex<std::collections::BTreeMap<String, Vec<crate::usage::samples::ResponseShape>>>>);
 
 /// What happened to one live source in one poll.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -117,6 +126,10 @@ pub struct Polled {
     pub alerts: Vec<AlertDelivery>,
     /// The gate's verdict over the reachable sources' changes.
     pub blocking: usize,
+    /// Sampled responses of the polled modules that differ from what their sources serve now
+    /// (payload conformance, a drift kind; none when `gate.drift` is `off`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conformance: Vec<super::conformance::Finding>,
 }
 
 /// Why [`run`] returned.
@@ -205,7 +218,8 @@ pub fn poll(w: &Watch, leases: &dyn Leases, every: Duration, all: bool) -> Resul
     let keys: Vec<String> = wanted.iter().map(|(m, l)| leases::key(m, l)).collect();
     let index: HashMap<&str, usize> = keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
     let mut left = keys.clone();
-    let mut polled = Polled { time: time::format_millis(now), sources: Vec::new(), alerts: Vec::new(), blocking: 0 };
+    let mut polled =
+        Polled { time: time::format_millis(now), sources: Vec::new(), alerts: Vec::new(), blocking: 0, conformance: Vec::new() };
     let mut past = Past::default();
     loop {
         let claims = leases.claim(&w.worker, &left, all, lease_ttl(every), BATCH)?;
@@ -220,7 +234,41 @@ pub fn poll(w: &Watch, leases: &dyn Leases, every: Duration, all: bool) -> Resul
         leases.finish(&w.worker, &done, every)?;
     }
     polled.sources.sort_by_key(|s| index.get(leases::key(&s.module, &s.locator).as_str()).copied().unwrap_or(usize::MAX));
+    conform(w, now, &mut polled)?;
     Ok(polled)
+}
+
+/// Payload conformance of the reachable sources this round polled
+/// ([`super::conformance::of_live_sources`]); the findings go into `polled` and, as drift
+/// changes at the `gate.drift` level, to the alert channels (whose fingerprint dedupe sends
+/// each finding once).
+fn conform(w: &Watch, now: i64, polled: &mut Polled) -> Result<()> {
+    let Some(severity) = w.config.gate.drift.unwrap_or(crate::policy::Level::Warning).severity() else { return Ok(()) };
+    let reached: Vec<(&str, &str)> = polled
+        .sources
+        .iter()
+        .filter(|s| !matches!(s.state, State::Unreachable { .. } | State::Failed { .. }))
+        .map(|s| (s.module.as_str(), s.locator.as_str()))
+        .collect();
+    let policy = w.config.usage.as_ref().map(crate::config::UsageSetting::policy).unwrap_or_default();
+    let today = &polled.time[..10.min(polled.time.len())];
+    // Snapshots are self-contained bundles: loaded as this poll's check loads them.
+    let mut cache = w.samples.0.lock().map_err(|_| crate::error::Error::Internal("watch: the sample cache is poisoned".into()))?;
+    let found = super::conformance::of_live_sources(&w.archive, &reached, &LoadOptions::default(), &policy, today, &mut cache)?;
+    drop(cache);
+    if w.alerts.is_some() && !found.is_empty() {
+        let mut report = Report::build(Vec::new(), FailOn::default());
+        report.changes = found.iter().map(|f| f.change(severity)).collect();
+        // The modules' owners (from the configuration) are told, as for any change.
+        let owners = found
+            .iter()
+            .filter_map(|f| Some((f.module.clone(), w.config.module(&f.module)?.owners.clone())))
+            .filter(|(_, o)| !o.is_empty())
+            .collect();
+        polled.alerts.extend(send(w, &report, now, &owners)?);
+    }
+    polled.conformance = found;
+    Ok(())
 }
 
 /// Runs `work` while another thread renews `holder`'s leases on `keys` every third of `ttl`.

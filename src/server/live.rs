@@ -139,6 +139,8 @@ pub(super) async fn status(AxState(state): AxState<Arc<AppState>>, Extension(cal
         "last_poll": seen.last.as_ref().map(|p| p.time.clone()),
         "error": seen.error,
         "sources": sources,
+        // The last poll's payload-conformance findings (sampled responses vs what is served).
+        "conformance": seen.last.as_ref().map(|p| p.conformance.clone()).unwrap_or_default(),
     })))
 }
 

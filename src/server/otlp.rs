@@ -1,7 +1,8 @@
 //! `POST /v1/traces`: the OTLP/HTTP trace receiver, so any OpenTelemetry SDK or Collector can
 //! export spans to apidiff as usage evidence. Protobuf (`application/x-protobuf`) and JSON
 //! (`application/json`) bodies, uncompressed, at most [`OTLP_LIMIT`] bytes; the `developer`
-//! role (the role that registers schemas). Per the OTLP/HTTP specification a success is 200
+//! role (the role that registers schemas) or the dedicated ingest token (`serve
+//! --ingest-token-env`), which may post here and nowhere else. Per the OTLP/HTTP specification a success is 200
 //! with an `ExportTraceServiceResponse` in the request's encoding, a bad export is 400 and an
 //! unsupported encoding 415, both with a `google.rpc.Status` body in the request's encoding.
 
@@ -64,7 +65,10 @@ pub(super) async fn traces(
             "send application/x-protobuf or application/json",
         );
     };
-    if let Err(e) = require(&caller, Role::Developer) {
+    // The dedicated ingest token may post here (and nowhere else); otherwise the developer role.
+    let ingest = caller.0.as_ref().is_some_and(|id| id.ingest_only);
+    let allowed = if ingest { Ok(()) } else { require(&caller, Role::Developer).map(|_| ()) };
+    if let Err(e) = allowed {
         let (status, code) =
             if caller.0.is_some() { (StatusCode::FORBIDDEN, PERMISSION_DENIED) } else { (StatusCode::UNAUTHORIZED, UNAUTHENTICATED) };
         return reply(enc, status, code, &e.1);

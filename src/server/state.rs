@@ -352,6 +352,9 @@ impl ApiError {
 /// The caller's identity with at least `role`: 401 without a valid token, 403 with too low a role.
 pub(crate) fn require(caller: &Caller, role: Role) -> Result<Identity, ApiError> {
     match caller {
+        Caller(Some(id), _) if id.ingest_only => {
+            Err(ApiError(StatusCode::FORBIDDEN, "the ingest token may only post usage evidence (POST /v1/traces)".into()))
+        }
         Caller(Some(id), _) if id.role >= role => Ok(id.clone()),
         Caller(Some(id), _) => Err(ApiError(
             StatusCode::FORBIDDEN,

@@ -6,9 +6,11 @@
 
 use super::archive::Store;
 use crate::error::{Error, Located, Result};
+use crate::usage::samples::ResponseShape;
 use crate::usage::{DailyCount, Element, ElementRef, Undocumented, UsageIndex, ValueStats};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 /// The version of the usage batches this build writes.
 pub const USAGE_VERSION: u32 = 1;
@@ -310,6 +312,29 @@ pub fn batches(store: &dyn Store) -> Result<Vec<UsageBatch>> {
     Ok(out)
 }
 
+/// The sampled response shapes of every batch, by batch key: `cache` is brought up to date
+/// with the store (batches are create-only and named by their content, so a batch already in
+/// it is never read again; keys gone from the store are dropped). Each new batch is read alone
+/// (memory is bounded by the largest batch, not the store) with its counts skipped, not built.
+pub fn responses_into(store: &dyn Store, cache: &mut BTreeMap<String, Vec<ResponseShape>>) -> Result<()> {
+    #[derive(Deserialize)]
+    struct Only {
+        #[serde(default)]
+        responses: Vec<ResponseShape>,
+    }
+    let keys = store.list(USAGE)?;
+    cache.retain(|k, _| keys.binary_search(k).is_ok());
+    for key in keys {
+        if cache.contains_key(&key) {
+            continue;
+        }
+        let Some(bytes) = store.get(&key)? else { continue };
+        let only: Only = serde_json::from_slice(&bytes).map_err(|e| Error::store(format!("usage batch {key} is damaged: {e}")))?;
+        cache.insert(key, only.responses);
+    }
+    Ok(())
+}
+
 /// The store's pseudonym salt, when it has one (value digests hash values with it).
 pub fn salt(store: &dyn Store) -> Result<Option<String>> {
     Ok(store
@@ -327,4 +352,57 @@ fn tombstones(store: &dyn Store) -> Result<super::privacy::Tombstones> {
     }
     let salt = salt(store)?.ok_or_else(|| Error::store("erasures exist but the store has no pseudonym salt"))?;
     Ok(super::privacy::Tombstones::new(&salt, &erasures))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn batch(id: &str, path: &str) -> UsageBatch {
+        UsageBatch {
+            version: USAGE_VERSION,
+            id: id.into(),
+            time: "2026-12-06T10:00:00Z".into(),
+            evidence: "har".into(),
+            counts: Vec::new(),
+            unmatched: Vec::new(),
+            module_requests: None,
+            values: Vec::new(),
+            responses: vec![ResponseShape {
+                module: "pets".into(),
+                method: "GET".into(),
+                path: path.into(),
+                status: "200".into(),
+                day: "2026-12-06".into(),
+                samples: 1,
+                properties: [("/id".to_string(), "integer".to_string())].into(),
+            }],
+            source: None,
+            undocumented: Vec::new(),
+            value_digests: Vec::new(),
+        }
+    }
+
+    /// A batch already in the cache is not read again (its bytes may even be unreadable now);
+    /// a new batch is read; a batch gone from the store leaves the cache.
+    #[test]
+    fn response_shapes_are_read_once_per_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::open(".apidiff", dir.path()).unwrap();
+        store.create().unwrap();
+        assert!(save_batch(store.as_ref(), &batch("aa", "/pets")).unwrap());
+        let mut cache = BTreeMap::new();
+        responses_into(store.as_ref(), &mut cache).unwrap();
+        assert_eq!(cache.values().flatten().map(|r| r.path.as_str()).collect::<Vec<_>>(), ["/pets"]);
+        let first = dir.path().join(".apidiff").join(USAGE).join("aa.json");
+        std::fs::write(&first, b"not json").unwrap();
+        assert!(save_batch(store.as_ref(), &batch("bb", "/pets/{id}")).unwrap());
+        responses_into(store.as_ref(), &mut cache).unwrap();
+        assert_eq!(cache.values().flatten().map(|r| r.path.as_str()).collect::<Vec<_>>(), ["/pets", "/pets/{id}"]);
+        // A fresh cache reads the damaged batch and says so.
+        assert!(responses_into(store.as_ref(), &mut BTreeMap::new()).is_err());
+        std::fs::remove_file(&first).unwrap();
+        responses_into(store.as_ref(), &mut cache).unwrap();
+        assert_eq!(cache.values().flatten().map(|r| r.path.as_str()).collect::<Vec<_>>(), ["/pets/{id}"]);
+    }
 }

@@ -94,12 +94,14 @@ fn har_entry(e: &Value, opts: &ParseOptions) -> Outcome {
     let received_body =
         json_body(content.and_then(|c| c.get("text")), content.and_then(|c| c.get("mimeType")), content.and_then(|c| c.get("encoding")));
     let received = received_body.as_ref().map(|b| pointers(b, MAX_BODY_DEPTH)).transpose()?.unwrap_or_default();
+    let status = e.get("response").and_then(|r| r.get("status")).and_then(Value::as_u64).filter(|s| (100..600).contains(s));
+    let response = status.zip(received_body.as_ref()).map(|(s, b)| (s.to_string(), super::samples::shape_of(b)));
     let who = Who {
         client: opts.client_header.as_deref().and_then(|h| header(headers, h)).map(str::to_string),
         user_agent: header(headers, "user-agent").map(str::to_string),
         peer: None,
     };
-    let call = Call::Http(HttpCall { method, host, target, headers: names, sent, received, sent_values });
+    let call = Call::Http(HttpCall { method, host, target, headers: names, sent, received, sent_values, response });
     Ok(vec![Hit { time, call, count: 1, who }])
 }
 

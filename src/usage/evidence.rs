@@ -78,6 +78,9 @@ pub struct HttpCall {
     pub received: Vec<String>,
     /// The request body's scalar values by pointer (for value statistics only; never kept).
     pub sent_values: Vec<(String, String)>,
+    /// The response's status and the shape of its JSON body (pointers and types, never
+    /// values; see [`super::samples`]), when the evidence carries the body (HAR).
+    pub response: Option<(String, std::collections::BTreeMap<String, String>)>,
 }
 
 /// What was called.

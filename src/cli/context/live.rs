@@ -127,6 +127,7 @@ pub(crate) fn watcher(ctx: &Ctx, modules: &[String], connection: &LiveArgs, aler
         alerts: alerts.then(|| crate::notify::Secrets::for_channels(&ctx.config.alerts, |n| std::env::var(n).ok())),
         actor: actor(&ctx.root),
         worker: worker(),
+        samples: Default::default(),
     })
 }
 
