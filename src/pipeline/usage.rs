@@ -58,6 +58,25 @@ impl Evidence {
 }
 
 impl Evidence {
+    /// The usage of each recorded change's elements in the current window (the dashboard's
+    /// figure beside the one recorded with the verdict), in the changes' order.
+    pub fn current(&self, module: &str, changes: &[crate::store::stored::StoredChange]) -> Vec<Usage> {
+        let since = crate::usage::window_start(&self.today, self.policy.window_days);
+        let module_requests = self.index.module_requests(module, &since, &self.policy);
+        changes
+            .iter()
+            .map(|c| {
+                let pointer = c.revision.as_ref().or(c.base.as_ref()).map(|l| l.pointer.as_str());
+                let elements = crate::diff::elements_of(c.format, &c.area, c.operation.as_ref(), &c.affected, pointer);
+                if elements.is_empty() {
+                    Usage::unknown()
+                } else {
+                    self.index.usage_in(module, &elements, &since, module_requests, &self.policy)
+                }
+            })
+            .collect()
+    }
+
     /// How many observed requests a tightened constraint on `element` would reject: the sampled
     /// values and ingest's value digests together; `None` when neither says anything.
     pub fn rejected(&self, module: &str, element: &Element, c: &Constraint) -> Option<Rejected> {
@@ -224,10 +243,35 @@ pub struct ShowRequest<'a> {
     pub module: &'a str,
     /// Today (`YYYY-MM-DD`).
     pub today: &'a str,
+    /// Where a module without specs in the working tree has its description: the latest
+    /// archived snapshot of each of its specs (`apidiff serve`, whose modules are registered).
+    pub archive: Option<&'a crate::store::Archive>,
 }
 
-/// `usage show --module M`: discovers the module's specs in the working tree, reads the
-/// evidence, and lists what is used and what is not.
+/// The module's specs: those of the working tree, else (with an archive) the latest archived
+/// snapshot of each of its specs that was not removed.
+fn module_specs(req: &ShowRequest<'_>) -> Result<Vec<Spec>> {
+    let found = crate::discover::discover(req.root, req.config)?;
+    let load = super::load_options(req.root, req.config)?;
+    let mut specs = Vec::new();
+    for f in found.specs.iter().filter(|f| f.module == req.module) {
+        let input = crate::source::Input::open(&f.path, req.root)?;
+        specs.push(crate::spec::load(&input, &load)?);
+    }
+    if let (true, Some(archive)) = (specs.is_empty(), req.archive) {
+        let entries = archive.entries()?;
+        for e in crate::store::Archive::latest(&entries).into_iter().filter(|e| e.module == req.module) {
+            let Some(hash) = &e.snapshot else { continue };
+            let input = archive.snapshot(hash)?.input()?;
+            specs.push(crate::spec::load(&input, &load)?);
+        }
+    }
+    Ok(specs)
+}
+
+/// `usage show --module M`: discovers the module's specs in the working tree (or reads them
+/// from the archive, see [`ShowRequest::archive`]), reads the evidence, and lists what is used
+/// and what is not.
 pub fn show_module(req: &ShowRequest<'_>) -> Result<Shown> {
     let policy = req.config.usage.as_ref().map(crate::config::UsageSetting::policy).unwrap_or_default();
     let evidence = Evidence::read(req.store, policy.clone(), req.today)?.unwrap_or_else(|| Evidence {
@@ -236,13 +280,7 @@ pub fn show_module(req: &ShowRequest<'_>) -> Result<Shown> {
         today: req.today.to_string(),
         salt: None,
     });
-    let found = crate::discover::discover(req.root, req.config)?;
-    let load = super::load_options(req.root, req.config)?;
-    let mut specs = Vec::new();
-    for f in found.specs.iter().filter(|f| f.module == req.module) {
-        let input = crate::source::Input::open(&f.path, req.root)?;
-        specs.push(crate::spec::load(&input, &load)?);
-    }
+    let specs = module_specs(req)?;
     let mut shown = show(&evidence, req.module, specs.first());
     // A module of several specs: every spec's operations count.
     for spec in specs.iter().skip(1) {

@@ -605,7 +605,9 @@ pub(super) async fn entry(
         let ns: Vec<&Note> = notes.iter().filter(|n| n.entry == e.id).collect();
         let declared: Vec<Value> = state.config.dependants(&e.module).map(|(m, d)| json!({"module": m.name, "uses": d.uses(), "touched": e.dependants.contains(&m.name)})).collect();
         let acked = state.archive.acks()?.into_iter().any(|a| a.entry == e.id);
-        Ok(Json(json!({ "entry": entry_json(&state, &e, &ns, q.pseudonymize), "impact": declared, "alert": alerts::alert_for(&e).is_some(), "acknowledged": acked })))
+        // Each change's usage in today's window, beside the usage recorded with its verdict.
+        let usage_now = super::usage::current(&state, &e)?;
+        Ok(Json(json!({ "entry": entry_json(&state, &e, &ns, q.pseudonymize), "impact": declared, "alert": alerts::alert_for(&e).is_some(), "acknowledged": acked, "usage_now": usage_now })))
     })
     .await
 }
