@@ -2,13 +2,10 @@
 //! prints (the same use case, [`pipeline::usage::show_module`]): the module's most-used
 //! operations, its clients, the operations nobody called (safe to remove), `known: false` when
 //! the module has no evidence, and the payload conformance findings of its sampled responses.
-//! And the current window's usage of a recorded entry's changes, beside the usage recorded
-//! with their verdicts.
 
 use super::{ApiError, AppState, Caller, blocking, require};
 use crate::pipeline;
 use crate::server::auth::Role;
-use crate::store::Entry;
 use axum::Json;
 use axum::extract::{Extension, Query, State};
 use serde::Deserialize;
@@ -47,16 +44,4 @@ pub(super) async fn usage(
         Ok(Json(serde_json::to_value(&shown).map_err(|e| crate::Error::Internal(e.to_string()))?))
     })
     .await
-}
-
-/// The usage of `e`'s changes in the current window, in their order (`None` when the store
-/// holds no usage evidence at all: the dashboard then shows only what was recorded).
-pub(super) fn current(state: &AppState, e: &Entry) -> Result<Option<Vec<crate::usage::Usage>>, ApiError> {
-    if e.changes.is_empty() {
-        return Ok(None);
-    }
-    let policy = state.config.usage.as_ref().map(crate::config::UsageSetting::policy).unwrap_or_default();
-    let today = crate::time::today();
-    let Some(evidence) = pipeline::usage::Evidence::read(state.archive.store(), policy, &today)? else { return Ok(None) };
-    Ok(Some(evidence.current(&e.module, &e.changes)))
 }
