@@ -178,4 +178,17 @@ fn module_usage_and_the_usage_recorded_with_each_change() {
     // The record in the store holds it (the verdict as it was made).
     let raw = std::fs::read_to_string(s.dir.path().join(format!(".apidiff/records/entries/{id}.json"))).unwrap();
     assert!(raw.contains("\"usage_note\": \"breaks web-app (3), ios-app (2)"), "{raw}");
+    // A client erased (`apidiff privacy erase`) reads back erased in the recorded usage too.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_apidiff"))
+        .args(["privacy", "erase", "--subject", "web-app"])
+        .current_dir(s.dir.path())
+        .env_remove("APIDIFF_STORE")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let detail = get(&s, &format!("/api/api-diff/entries/{id}"));
+    let lookup = &detail["entry"]["changes"][by_op("GET /users/{id}")];
+    assert_eq!(lookup["usage"]["top_clients"][0]["client"], "[erased]", "{lookup:#}");
+    assert_eq!(lookup["usage_note"], "breaks [erased] (3), ios-app (2) (5 of 10 requests in 30 days)");
+    assert!(!detail.to_string().contains("web-app"), "{detail:#}");
 }

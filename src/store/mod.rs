@@ -268,7 +268,7 @@ impl Archive {
             let t = self.tombstones()?;
             let mut v = cache.raw.clone();
             if !t.is_empty() {
-                v.iter_mut().for_each(|e| t.apply(&mut e.author));
+                v.iter_mut().for_each(|e| e.erase(&t));
             }
             cache.view = Arc::new(v);
             cache.erasures = Some(erasures);

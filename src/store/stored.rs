@@ -95,6 +95,20 @@ pub struct StoredChange {
     pub usage_note: Option<String>,
 }
 
+impl StoredChange {
+    /// Applies erasures to the clients its recorded usage names (in the busiest clients and in
+    /// the policy's note), as every other read of a client name does.
+    pub(crate) fn erase_clients(&mut self, t: &super::privacy::Tombstones) {
+        let Some(u) = self.usage.as_mut() else { return };
+        for c in u.top_clients.iter_mut().filter(|c| t.erased(&c.client)) {
+            if let Some(note) = self.usage_note.as_mut() {
+                *note = note.replace(&format!("{} (", c.client), &format!("{} (", super::privacy::ERASED));
+            }
+            c.client = super::privacy::ERASED.to_string();
+        }
+    }
+}
+
 /// The usage of a change's elements, as archived with it: `{known: false}` when its module had
 /// no evidence in the window, else the window's figures.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
