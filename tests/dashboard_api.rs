@@ -191,4 +191,22 @@ fn module_usage_and_the_usage_recorded_with_each_change() {
     assert_eq!(lookup["usage"]["top_clients"][0]["client"], "[erased]", "{lookup:#}");
     assert_eq!(lookup["usage_note"], "breaks [erased] (3), ios-app (2) (5 of 10 requests in 30 days)");
     assert!(!detail.to_string().contains("web-app"), "{detail:#}");
+    // Evidence ingested while the server runs counts at once (the server's evidence cache
+    // follows the store's batches).
+    let line = format!("203.0.113.99 - - [{}] \"GET /users HTTP/1.1\" 200 12 \"-\" \"ios-app/1.0\"\n", clf_now());
+    std::fs::write(s.dir.path().join("more.log"), line).unwrap();
+    std::fs::write(s.dir.path().join("users/openapi.yaml"), common_server::usage_seed::usage_v2()).unwrap();
+    let done = common_server::usage_seed::ingest(s.dir.path(), &["more.log"]);
+    assert_eq!(done["files"][0]["matched"], 1, "{done:#}");
+    assert_eq!(get(&s, "/api/api-diff/usage?module=users")["requests"], 11);
+    let detail = get(&s, &format!("/api/api-diff/entries/{id}"));
+    assert_eq!(detail["usage_now"][by_op("GET /users/{id}")]["module_requests"], 11, "today's figure moved on");
+    assert_eq!(detail["entry"]["changes"][by_op("GET /users/{id}")]["usage"]["module_requests"], 10, "the recorded one did not");
+}
+
+/// Today at 00:00:30 in the combined log's time format.
+fn clf_now() -> String {
+    let t = apidiff::time::today();
+    let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    format!("{}/{}/{}:00:00:30 +0000", &t[8..10], months[t[5..7].parse::<usize>().unwrap() - 1], &t[..4])
 }

@@ -181,6 +181,7 @@ fn run_show(args: ShowArgs) -> Result<Exit, Error> {
         module: &args.module,
         today: &today,
         archive: None,
+        cache: None,
     })?;
     if args.json {
         super::context::out(&format!("{}\n", serde_json::to_string_pretty(&shown).unwrap_or_default()));

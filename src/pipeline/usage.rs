@@ -11,6 +11,7 @@ use crate::spec::graphql::RootOp;
 use crate::usage::values::{Constraint, Rejected};
 use crate::usage::{Element, Usage, UsageIndex, UsagePolicy};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// The evidence a run weighs changes with: the index, the policy's window and today.
 #[derive(Debug, Clone)]
@@ -25,7 +26,41 @@ pub struct Evidence {
     pub salt: Option<String>,
 }
 
+/// The evidence a long-running process (`apidiff serve`) read last, with what it was read
+/// from: the store's usage batches, its erasures and the day. Reused while those are the same,
+/// so a request pays for two listings instead of reading every batch again.
+#[derive(Debug, Default)]
+pub struct EvidenceCache(std::sync::Mutex<Option<(CacheKey, Option<Arc<Evidence>>)>>);
+
+type CacheKey = (Vec<String>, usize, String);
+
 impl Evidence {
+    /// [`Evidence::read`] through `cache`.
+    pub fn read_cached(
+        store: &dyn crate::store::Store,
+        policy: UsagePolicy,
+        today: &str,
+        cache: &EvidenceCache,
+    ) -> Result<Option<Arc<Evidence>>> {
+        if !store.exists()? {
+            return Ok(None);
+        }
+        let mut batches = store.list(crate::store::usage::USAGE)?;
+        batches.sort();
+        let key = (batches, store.list(crate::store::ERASURES)?.len(), today.to_string());
+        if let Ok(g) = cache.0.lock()
+            && let Some((k, ev)) = g.as_ref()
+            && *k == key
+        {
+            return Ok(ev.clone());
+        }
+        let ev = Evidence::read(store, policy, today)?.map(Arc::new);
+        if let Ok(mut g) = cache.0.lock() {
+            *g = Some((key, ev.clone()));
+        }
+        Ok(ev)
+    }
+
     /// Reads the store's usage batches; `None` when it holds none (reports then stay as they
     /// were: no `usage` on any change).
     pub fn read(store: &dyn crate::store::Store, policy: UsagePolicy, today: &str) -> Result<Option<Evidence>> {
@@ -246,6 +281,8 @@ pub struct ShowRequest<'a> {
     /// Where a module without specs in the working tree has its description: the latest
     /// archived snapshot of each of its specs (`apidiff serve`, whose modules are registered).
     pub archive: Option<&'a crate::store::Archive>,
+    /// The evidence read last by this process, when it keeps one (`apidiff serve`).
+    pub cache: Option<&'a EvidenceCache>,
 }
 
 /// The module's specs: those of the working tree, else (with an archive) the latest archived
@@ -274,12 +311,12 @@ fn module_specs(req: &ShowRequest<'_>) -> Result<Vec<Spec>> {
 /// and what is not.
 pub fn show_module(req: &ShowRequest<'_>) -> Result<Shown> {
     let policy = req.config.usage.as_ref().map(crate::config::UsageSetting::policy).unwrap_or_default();
-    let evidence = Evidence::read(req.store, policy.clone(), req.today)?.unwrap_or_else(|| Evidence {
-        index: UsageIndex::new(),
-        policy,
-        today: req.today.to_string(),
-        salt: None,
-    });
+    let read = match req.cache {
+        Some(cache) => Evidence::read_cached(req.store, policy.clone(), req.today, cache)?,
+        None => Evidence::read(req.store, policy.clone(), req.today)?.map(Arc::new),
+    };
+    let evidence =
+        read.unwrap_or_else(|| Arc::new(Evidence { index: UsageIndex::new(), policy, today: req.today.to_string(), salt: None }));
     let specs = module_specs(req)?;
     let mut shown = show(&evidence, req.module, specs.first());
     // A module of several specs: every spec's operations count.

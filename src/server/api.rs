@@ -620,7 +620,9 @@ fn usage_now(state: &AppState, e: &Entry) -> Result<Option<Vec<crate::usage::Usa
     }
     let policy = state.config.usage.as_ref().map(crate::config::UsageSetting::policy).unwrap_or_default();
     let today = crate::time::today();
-    let Some(evidence) = pipeline::usage::Evidence::read(state.archive.store(), policy, &today)? else { return Ok(None) };
+    let Some(evidence) = pipeline::usage::Evidence::read_cached(state.archive.store(), policy, &today, &state.usage)? else {
+        return Ok(None);
+    };
     Ok(Some(evidence.current(&e.module, &e.changes)))
 }
 

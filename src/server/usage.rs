@@ -40,6 +40,7 @@ pub(super) async fn usage(
             module: &module,
             today: &today,
             archive: Some(&state.archive),
+            cache: Some(&state.usage),
         })?;
         Ok(Json(serde_json::to_value(&shown).map_err(|e| crate::Error::Internal(e.to_string()))?))
     })
