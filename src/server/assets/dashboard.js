@@ -327,8 +327,10 @@
   }
 
   // A change's usage column: the usage its verdict was made with (recorded with the entry), why
-  // the policy re-levelled it, and today's figure when the evidence has moved on.
+  // the policy re-levelled it, and today's figure when the evidence has moved on (nothing when
+  // the store has no usage at all).
   function usageCell(c, now) {
+    if (!c.usage && !now) return null;
     const kids = [];
     if (c.usage) kids.push(el("span", { class: "usage-rec" + (c.usage.known ? "" : " unknown") }, "usage: " + usageText(c.usage)));
     else kids.push(el("span", { class: "usage-rec none" }, "usage: not recorded"));
