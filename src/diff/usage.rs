@@ -18,7 +18,7 @@ impl Change {
     /// through shared definitions), without repeats.
     pub fn elements(&self) -> Vec<Element> {
         let pointer = self.revision.as_ref().or(self.base.as_ref()).map(|l| l.pointer.as_str());
-        elements_of(self.rule.format, &self.rule.area, self.operation.as_ref(), &self.affected, pointer)
+        elements_of(self.rule.format, self.rule.area, self.operation.as_ref(), &self.affected, pointer)
     }
 }
 
