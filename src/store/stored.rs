@@ -129,10 +129,19 @@ pub struct StoredUsage {
     pub last_seen: Option<String>,
     /// The busiest clients.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub top_clients: Vec<crate::usage::ClientCount>,
+    pub top_clients: Vec<StoredClientCount>,
     /// All requests to the module in the window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub module_requests: Option<u64>,
+}
+
+/// One of the busiest clients of a change's elements, as archived.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredClientCount {
+    /// The client (`[erased]` when erased).
+    pub client: String,
+    /// Its requests in the window.
+    pub requests: u64,
 }
 
 impl From<&crate::usage::Usage> for StoredUsage {
@@ -153,7 +162,7 @@ impl From<&crate::usage::Usage> for StoredUsage {
                 requests: Some(k.requests),
                 clients: Some(k.clients),
                 last_seen: k.last_seen.clone(),
-                top_clients: k.top_clients.clone(),
+                top_clients: k.top_clients.iter().map(|c| StoredClientCount { client: c.client.clone(), requests: c.requests }).collect(),
                 module_requests: Some(k.module_requests),
             },
         }
@@ -171,7 +180,11 @@ impl From<&StoredUsage> for crate::usage::Usage {
             requests: u.requests.unwrap_or_default(),
             clients: u.clients.unwrap_or_default(),
             last_seen: u.last_seen.clone(),
-            top_clients: u.top_clients.clone(),
+            top_clients: u
+                .top_clients
+                .iter()
+                .map(|c| crate::usage::ClientCount { client: c.client.clone(), requests: c.requests })
+                .collect(),
             module_requests: u.module_requests.unwrap_or_default(),
         })
     }
