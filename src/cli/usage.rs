@@ -181,6 +181,7 @@ fn run_show(args: ShowArgs) -> Result<Exit, Error> {
         module: &args.module,
         today: &today,
         archive: None,
+        entries: None,
         cache: None,
     })?;
     if args.json {

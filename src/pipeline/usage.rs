@@ -281,6 +281,8 @@ pub struct ShowRequest<'a> {
     /// Where a module without specs in the working tree has its description: the latest
     /// archived snapshot of each of its specs (`apidiff serve`, whose modules are registered).
     pub archive: Option<&'a crate::store::Archive>,
+    /// The archive's entries, when the caller holds them already (else they are read).
+    pub entries: Option<&'a [crate::store::Entry]>,
     /// The evidence read last by this process, when it keeps one (`apidiff serve`).
     pub cache: Option<&'a EvidenceCache>,
 }
@@ -296,8 +298,15 @@ fn module_specs(req: &ShowRequest<'_>) -> Result<Vec<Spec>> {
         specs.push(crate::spec::load(&input, &load)?);
     }
     if let (true, Some(archive)) = (specs.is_empty(), req.archive) {
-        let entries = archive.entries()?;
-        for e in crate::store::Archive::latest(&entries).into_iter().filter(|e| e.module == req.module) {
+        let read;
+        let entries = match req.entries {
+            Some(e) => e,
+            None => {
+                read = archive.entries()?;
+                &read[..]
+            }
+        };
+        for e in crate::store::Archive::latest(entries).into_iter().filter(|e| e.module == req.module) {
             let Some(hash) = &e.snapshot else { continue };
             let input = archive.snapshot(hash)?.input()?;
             specs.push(crate::spec::load(&input, &load)?);

@@ -27,8 +27,8 @@ pub(super) async fn usage(
     let module = q.module.map(|m| m.trim().to_string()).filter(|m| !m.is_empty());
     let Some(module) = module else { return Err(ApiError::bad("`module`: expected a module name, e.g. ?module=users")) };
     blocking(move || {
-        let known =
-            state.config.modules.iter().any(|m| m.name == module) || super::api::entries(&state)?.iter().any(|e| e.module == module);
+        let entries = super::api::entries(&state)?;
+        let known = state.config.modules.iter().any(|m| m.name == module) || entries.iter().any(|e| e.module == module);
         if !known {
             return Err(ApiError::not_found(format!("no module `{module}`: it is neither configured nor recorded")));
         }
@@ -40,6 +40,7 @@ pub(super) async fn usage(
             module: &module,
             today: &today,
             archive: Some(&state.archive),
+            entries: Some(&entries),
             cache: Some(&state.usage),
         })?;
         Ok(Json(serde_json::to_value(&shown).map_err(|e| crate::Error::Internal(e.to_string()))?))
