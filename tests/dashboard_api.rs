@@ -112,3 +112,101 @@ fn the_diff_view_can_show_only_the_changed_region() {
     let full = get(&s, &format!("/api/api-diff/entries/{id}/diff"));
     assert!(full["old"].is_object(), "without context the whole files stay");
 }
+
+/// The dashboard's usage (#27): `GET /usage?module=M` answers what `usage show` lists, from
+/// an access log ingested by the real binary (and a stored response sample): the most-used operations, the clients, the unused
+/// operations, the payload conformance findings; `known: false` for a module without evidence.
+/// The entry of the revision carries, per change, the usage its verdict was made with (stored
+/// with the record) and today's figure.
+#[test]
+fn module_usage_and_the_usage_recorded_with_each_change() {
+    use common_server::usage_seed::seeded_usage;
+    let (s, entry) = seeded_usage();
+    let u = get(&s, "/api/api-diff/usage?module=users");
+    assert_eq!(u["known"], true, "{u:#}");
+    assert_eq!(u["window"], "30d");
+    assert_eq!(u["requests"], 10, "{u:#}");
+    let used: Vec<(&str, u64, u64)> = u["used"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["operation"].as_str().unwrap(), o["requests"].as_u64().unwrap(), o["clients"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(used, [("GET /users", 5, 1), ("GET /users/{id}", 5, 2)], "busiest first, then by name: {u:#}");
+    assert!(u["used"][0]["last_seen"].as_str().unwrap().starts_with(&apidiff::time::today()), "{u:#}");
+    assert_eq!(u["clients"], json!([{"client": "web-app", "requests": 8}, {"client": "ios-app", "requests": 2}]));
+    assert_eq!(u["unused"], json!(["DELETE /users/{id}"]), "{u:#}");
+    let found: Vec<(&str, &str)> =
+        u["conformance"].as_array().unwrap().iter().map(|f| (f["problem"].as_str().unwrap(), f["pointer"].as_str().unwrap())).collect();
+    assert_eq!(found, [("missing-required", "/total"), ("undocumented", "/count")], "{u:#}");
+    // Without the spec in the working tree, the module's latest archived snapshot describes it.
+    std::fs::remove_file(s.dir.path().join("users/openapi.yaml")).unwrap();
+    let archived = get(&s, "/api/api-diff/usage?module=users");
+    assert_eq!(archived["unused"], json!(["DELETE /users/{id}"]), "{archived:#}");
+    assert_eq!(archived["conformance"].as_array().unwrap().len(), 2, "{archived:#}");
+    // No evidence is "unknown", never "unused".
+    let billing = get(&s, "/api/api-diff/usage?module=billing");
+    assert_eq!(billing["known"], false, "{billing:#}");
+    assert_eq!((billing["unused"].clone(), billing["used"].clone()), (json!([]), json!([])));
+    // Typed errors: no module, an unknown one, no token.
+    let viewer = token(Role::Viewer, "vic");
+    assert_eq!(s.req("GET", "/api/api-diff/usage", Some(&viewer), None).status, 400);
+    assert_eq!(s.req("GET", "/api/api-diff/usage?module=nope", Some(&viewer), None).status, 404);
+    assert_eq!(s.req("GET", "/api/api-diff/usage?module=users", None, None).status, 401);
+
+    // The verdicts as recorded: the lookup clients called stays breaking and names them; the
+    // legacy lookup nobody called became a warning that says why.
+    let id = entry["id"].as_str().unwrap();
+    let detail = get(&s, &format!("/api/api-diff/entries/{id}"));
+    let changes = detail["entry"]["changes"].as_array().unwrap();
+    let by_op = |op: &str| changes.iter().position(|c| c["operation"] == op).unwrap_or_else(|| panic!("{op}: {detail:#}"));
+    let lookup = &changes[by_op("GET /users/{id}")];
+    assert_eq!((lookup["id"].as_str(), lookup["severity"].as_str()), (Some("endpoint-removed"), Some("breaking")), "{lookup:#}");
+    assert_eq!(lookup["usage"]["requests"], 5);
+    assert_eq!(lookup["usage"]["clients"], 2);
+    assert_eq!(lookup["usage"]["module_requests"], 10);
+    assert_eq!(lookup["usage"]["top_clients"], json!([{"client": "web-app", "requests": 3}, {"client": "ios-app", "requests": 2}]));
+    assert_eq!(lookup["usage_note"], "breaks web-app (3), ios-app (2) (5 of 10 requests in 30 days)");
+    let legacy = &changes[by_op("GET /legacy/{id}")];
+    assert_eq!(legacy["severity"], "warning", "{legacy:#}");
+    assert_eq!(legacy["usage"]["requests"], 0);
+    assert_eq!(legacy["usage_note"], "0 of 10 requests in 30 days: a warning under the usage policy (used below its thresholds)");
+    // Today's figure beside each, in the changes' order.
+    let now = detail["usage_now"].as_array().unwrap();
+    assert_eq!(now.len(), changes.len());
+    assert_eq!(now[by_op("GET /users/{id}")]["requests"], 5);
+    // The record in the store holds it (the verdict as it was made).
+    let raw = std::fs::read_to_string(s.dir.path().join(format!(".apidiff/records/entries/{id}.json"))).unwrap();
+    assert!(raw.contains("\"usage_note\": \"breaks web-app (3), ios-app (2)"), "{raw}");
+    // A client erased (`apidiff privacy erase`) reads back erased in the recorded usage too.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_apidiff"))
+        .args(["privacy", "erase", "--subject", "web-app"])
+        .current_dir(s.dir.path())
+        .env_remove("APIDIFF_STORE")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let detail = get(&s, &format!("/api/api-diff/entries/{id}"));
+    let lookup = &detail["entry"]["changes"][by_op("GET /users/{id}")];
+    assert_eq!(lookup["usage"]["top_clients"][0]["client"], "[erased]", "{lookup:#}");
+    assert_eq!(lookup["usage_note"], "breaks [erased] (3), ios-app (2) (5 of 10 requests in 30 days)");
+    assert!(!detail.to_string().contains("web-app"), "{detail:#}");
+    // Evidence ingested while the server runs counts at once (the server's evidence cache
+    // follows the store's batches).
+    let line = format!("203.0.113.99 - - [{}] \"GET /users HTTP/1.1\" 200 12 \"-\" \"ios-app/1.0\"\n", clf_now());
+    std::fs::write(s.dir.path().join("more.log"), line).unwrap();
+    std::fs::write(s.dir.path().join("users/openapi.yaml"), common_server::usage_seed::usage_v2()).unwrap();
+    let done = common_server::usage_seed::ingest(s.dir.path(), &["more.log"]);
+    assert_eq!(done["files"][0]["matched"], 1, "{done:#}");
+    assert_eq!(get(&s, "/api/api-diff/usage?module=users")["requests"], 11);
+    let detail = get(&s, &format!("/api/api-diff/entries/{id}"));
+    assert_eq!(detail["usage_now"][by_op("GET /users/{id}")]["module_requests"], 11, "today's figure moved on");
+    assert_eq!(detail["entry"]["changes"][by_op("GET /users/{id}")]["usage"]["module_requests"], 10, "the recorded one did not");
+}
+
+/// Today at 00:00:30 in the combined log's time format.
+fn clf_now() -> String {
+    let t = apidiff::time::today();
+    let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    format!("{}/{}/{}:00:00:30 +0000", &t[8..10], months[t[5..7].parse::<usize>().unwrap() - 1], &t[..4])
+}

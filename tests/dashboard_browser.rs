@@ -414,3 +414,62 @@ fn approve_this_break_from_the_entry_view() {
     assert!(dom.contains("data-ready=\"true\""), "{dom}");
     assert!(dom.contains("✅ approved by ann on ") && !dom.contains("Approve this break"), "{dom}");
 }
+
+/// Usage on the dashboard (#27), in real Chromium over evidence the built binary ingested from
+/// an access log: the entry view's usage column (the usage recorded with each verdict, and why
+/// the unused removal is only a warning), the users module's most-used operations, clients,
+/// safe-to-remove list and a conformance finding; the module without evidence says so instead
+/// of calling anything unused.
+#[test]
+fn usage_column_most_used_operations_clients_unused_and_drift() {
+    use common_server::usage_seed::seeded_usage;
+    let Some(bin) = browser() else { return };
+    let (s, entry) = seeded_usage();
+    let id = entry["id"].as_str().unwrap();
+    let viewer = token(Role::Viewer, "vic");
+    let dom = run(&bin, &["--dump-dom"], &s.url(&format!("/admin/api-diff#token={viewer}&usage=users&expand={id}")));
+    assert!(dom.contains("data-ready=\"true\""), "the dashboard did not finish loading:\n{dom}");
+    // The usage column of the expanded entry.
+    assert!(
+        dom.contains("<span class=\"usage-rec\">usage: 5 requests, 2 clients, last ")
+            && dom.contains(" — web-app (3), ios-app (2) in 30d</span>"),
+        "no recorded usage on the breaking change:\n{dom}"
+    );
+    assert!(dom.contains("<span class=\"usage-note\">breaks web-app (3), ios-app (2) (5 of 10 requests in 30 days)</span>"), "{dom}");
+    assert!(dom.contains("<span class=\"usage-rec\">usage: 0 requests, 0 clients in 30d</span>"), "{dom}");
+    assert!(
+        dom.contains(
+            "<span class=\"usage-note\">0 of 10 requests in 30 days: a warning under the usage policy (used below its thresholds)</span>"
+        ),
+        "{dom}"
+    );
+    // The users module's usage: most-used operations, clients, the unused list, drift.
+    assert!(dom.contains("<details class=\"usage-module\" data-module=\"billing\">"), "{dom}");
+    assert!(dom.contains("<div class=\"module-usage\" data-module=\"users\" data-known=\"true\">"), "{dom}");
+    assert!(dom.contains("<strong>10 requests</strong> to users in the last 30d from 2 clients."), "{dom}");
+    assert!(
+        dom.contains("<tr><th scope=\"row\"><code>GET /users</code></th><td>5</td><td>1</td><td>")
+            && dom.contains("<tr><th scope=\"row\"><code>GET /users/{id}</code></th><td>5</td><td>2</td><td>"),
+        "most-used operations:\n{dom}"
+    );
+    assert!(
+        dom.contains("<tr><th scope=\"row\">web-app</th><td>8</td></tr><tr><th scope=\"row\">ios-app</th><td>2</td></tr>"),
+        "clients:\n{dom}"
+    );
+    assert!(dom.contains("<ul class=\"unused\"><li><code>DELETE /users/{id}</code></li></ul>"), "safe to remove:\n{dom}");
+    assert!(dom.contains("<li data-problem=\"missing-required\"><span class=\"sev warning\">drift</span> "), "{dom}");
+    assert!(dom.contains("`/total`"), "{dom}");
+    let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("dashboard-usage.png");
+    let _ = std::fs::remove_file(&shot);
+    let url = s.url(&format!("/admin/api-diff#token={viewer}&usage=users&expand={id}"));
+    run(&bin, &[&format!("--screenshot={}", shot.display()), "--window-size=1400,2000"], &url);
+    assert!(std::fs::read(&shot).unwrap().starts_with(b"\x89PNG"), "screenshot at {}", shot.display());
+    // A module without evidence: "no usage evidence", never an unused list.
+    let dom = run(&bin, &["--dump-dom"], &s.url(&format!("/admin/api-diff#token={viewer}&usage=billing")));
+    assert!(dom.contains("data-ready=\"true\""), "{dom}");
+    assert!(dom.contains("No usage evidence for billing in the last 30d: nothing is called unused"), "{dom}");
+    assert!(!dom.contains("class=\"unused\""), "{dom}");
+    // With the module filter, the section shows that module at once.
+    let dom = run(&bin, &["--dump-dom"], &s.url(&format!("/admin/api-diff#token={viewer}&module=users")));
+    assert!(dom.contains("<ul class=\"unused\"><li><code>DELETE /users/{id}</code></li></ul>"), "{dom}");
+}

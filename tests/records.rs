@@ -81,6 +81,42 @@ fn a_stored_witness_reads_back_into_the_report_and_older_records_have_none() {
     }
 }
 
+/// Usage is recorded with the verdict it decided (2026-12-07): it reads back into the report as
+/// it was, both ways without loss; every earlier record has none and still reads.
+#[test]
+fn recorded_usage_reads_back_and_earlier_records_have_none() {
+    let text = std::fs::read_to_string(fixture("2026-12-07-usage.json")).unwrap();
+    let e: Entry = serde_json::from_str(&text).unwrap();
+    assert_eq!(e.version, 1);
+    let used = ReportChange::from(&e.changes[0]);
+    let apidiff::usage::Usage::Known(k) = used.usage.clone().expect("the recorded usage reads back") else {
+        panic!("known usage expected: {:?}", used.usage)
+    };
+    assert_eq!((k.requests, k.clients, k.module_requests, k.window.as_str()), (1200, 2, 5000, "30d"));
+    assert_eq!(k.last_seen.as_deref(), Some("2026-12-06T23:59:00Z"));
+    assert_eq!(k.top_clients[0].client, "web");
+    assert_eq!(k.top_clients[0].requests, 1150);
+    assert_eq!(used.usage_note.as_deref(), Some("breaks web (1150), ios (50) (1200 of 5000 requests in 30 days)"));
+    let unused = ReportChange::from(&e.changes[1]);
+    assert_eq!(unused.severity, apidiff::diff::Severity::Warning);
+    assert!(unused.usage_note.as_deref().is_some_and(|n| n.starts_with("0 of 5000 requests in 30 days")), "{unused:?}");
+    for c in &e.changes {
+        assert_eq!(&StoredChange::from(&ReportChange::from(c)), c, "the conversion loses nothing");
+    }
+    let again: Entry = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
+    assert_eq!(again.changes, e.changes);
+    // `{known: false}` is recorded as such, never as zero requests.
+    let mut unknown = ReportChange::from(&e.changes[0]);
+    unknown.usage = Some(apidiff::usage::Usage::unknown());
+    let stored = StoredChange::from(&unknown);
+    assert_eq!(serde_json::to_value(&stored).unwrap()["usage"], serde_json::json!({"known": false}));
+    assert_eq!(ReportChange::from(&stored).usage, Some(apidiff::usage::Usage::unknown()));
+    for name in EARLIER {
+        let e: Entry = serde_json::from_str(&std::fs::read_to_string(fixture(name)).unwrap()).unwrap();
+        assert!(e.changes.iter().all(|c| c.usage.is_none() && ReportChange::from(c).usage.is_none()), "{name}");
+    }
+}
+
 #[test]
 fn a_record_from_a_newer_version_is_refused_by_name_and_nothing_is_lost() {
     let mut newer: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(fixture(EARLIER[0])).unwrap()).unwrap();

@@ -180,6 +180,9 @@ fn run_show(args: ShowArgs) -> Result<Exit, Error> {
         store: ctx.archive.store(),
         module: &args.module,
         today: &today,
+        archive: None,
+        entries: None,
+        cache: None,
     })?;
     if args.json {
         super::context::out(&format!("{}\n", serde_json::to_string_pretty(&shown).unwrap_or_default()));

@@ -11,6 +11,7 @@ mod rule;
 pub mod sink;
 pub mod typescript;
 mod usage;
+pub use usage::elements_of;
 pub mod witness;
 
 pub use change::{Change, Options, sort_changes};

@@ -17,28 +17,35 @@ impl Change {
     /// The usage elements this change touches (its operation first, then those reached
     /// through shared definitions), without repeats.
     pub fn elements(&self) -> Vec<Element> {
-        let mut out: Vec<Element> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        let argument = self.rule.area == "argument";
         let pointer = self.revision.as_ref().or(self.base.as_ref()).map(|l| l.pointer.as_str());
-        for op in self.operation.iter().chain(&self.affected) {
-            let e = match self.rule.format {
-                Format::OpenApi => http_operation(op),
-                Format::AsyncApi => async_operation(op),
-                Format::GraphQl if argument && Some(op) == self.operation.as_ref() => {
-                    graphql_argument(pointer.unwrap_or_default()).or_else(|| graphql_field(op))
-                }
-                Format::GraphQl => graphql_field(op),
-                Format::Protobuf => rpc(op),
-                Format::TypeScript | Format::Any => None,
-            };
-            if let Some(e) = e.filter(|e| !seen.contains(e)) {
-                seen.insert(e.clone());
-                out.push(e);
-            }
-        }
-        out
+        elements_of(self.rule.format, self.rule.area, self.operation.as_ref(), &self.affected, pointer)
     }
+}
+
+/// [`Change::elements`] from a change's parts (its format, area, operation, the operations a
+/// shared definition reaches, and the pointer of its location), for a change read back from a
+/// record.
+pub fn elements_of(format: Format, area: &str, operation: Option<&String>, affected: &[String], pointer: Option<&str>) -> Vec<Element> {
+    let mut out: Vec<Element> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let argument = area == "argument";
+    for op in operation.into_iter().chain(affected) {
+        let e = match format {
+            Format::OpenApi => http_operation(op),
+            Format::AsyncApi => async_operation(op),
+            Format::GraphQl if argument && Some(op) == operation => {
+                graphql_argument(pointer.unwrap_or_default()).or_else(|| graphql_field(op))
+            }
+            Format::GraphQl => graphql_field(op),
+            Format::Protobuf => rpc(op),
+            Format::TypeScript | Format::Any => None,
+        };
+        if let Some(e) = e.filter(|e| !seen.contains(e)) {
+            seen.insert(e.clone());
+            out.push(e);
+        }
+    }
+    out
 }
 
 /// `GET /pets/{petId}`.

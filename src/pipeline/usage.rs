@@ -11,6 +11,7 @@ use crate::spec::graphql::RootOp;
 use crate::usage::values::{Constraint, Rejected};
 use crate::usage::{Element, Usage, UsageIndex, UsagePolicy};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// The evidence a run weighs changes with: the index, the policy's window and today.
 #[derive(Debug, Clone)]
@@ -25,7 +26,41 @@ pub struct Evidence {
     pub salt: Option<String>,
 }
 
+/// The evidence a long-running process (`apidiff serve`) read last, with what it was read
+/// from: the store's usage batches, its erasures and the day. Reused while those are the same,
+/// so a request pays for two listings instead of reading every batch again.
+#[derive(Debug, Default)]
+pub struct EvidenceCache(std::sync::Mutex<Option<(CacheKey, Option<Arc<Evidence>>)>>);
+
+type CacheKey = (Vec<String>, usize, String);
+
 impl Evidence {
+    /// [`Evidence::read`] through `cache`.
+    pub fn read_cached(
+        store: &dyn crate::store::Store,
+        policy: UsagePolicy,
+        today: &str,
+        cache: &EvidenceCache,
+    ) -> Result<Option<Arc<Evidence>>> {
+        if !store.exists()? {
+            return Ok(None);
+        }
+        let mut batches = store.list(crate::store::usage::USAGE)?;
+        batches.sort();
+        let key = (batches, store.list(crate::store::ERASURES)?.len(), today.to_string());
+        if let Ok(g) = cache.0.lock()
+            && let Some((k, ev)) = g.as_ref()
+            && *k == key
+        {
+            return Ok(ev.clone());
+        }
+        let ev = Evidence::read(store, policy, today)?.map(Arc::new);
+        if let Ok(mut g) = cache.0.lock() {
+            *g = Some((key, ev.clone()));
+        }
+        Ok(ev)
+    }
+
     /// Reads the store's usage batches; `None` when it holds none (reports then stay as they
     /// were: no `usage` on any change).
     pub fn read(store: &dyn crate::store::Store, policy: UsagePolicy, today: &str) -> Result<Option<Evidence>> {
@@ -58,6 +93,25 @@ impl Evidence {
 }
 
 impl Evidence {
+    /// The usage of each recorded change's elements in the current window (the dashboard's
+    /// figure beside the one recorded with the verdict), in the changes' order.
+    pub fn current(&self, module: &str, changes: &[crate::store::stored::StoredChange]) -> Vec<Usage> {
+        let since = crate::usage::window_start(&self.today, self.policy.window_days);
+        let module_requests = self.index.module_requests(module, &since, &self.policy);
+        changes
+            .iter()
+            .map(|c| {
+                let pointer = c.revision.as_ref().or(c.base.as_ref()).map(|l| l.pointer.as_str());
+                let elements = crate::diff::elements_of(c.format, &c.area, c.operation.as_ref(), &c.affected, pointer);
+                if elements.is_empty() {
+                    Usage::unknown()
+                } else {
+                    self.index.usage_in(module, &elements, &since, module_requests, &self.policy)
+                }
+            })
+            .collect()
+    }
+
     /// How many observed requests a tightened constraint on `element` would reject: the sampled
     /// values and ingest's value digests together; `None` when neither says anything.
     pub fn rejected(&self, module: &str, element: &Element, c: &Constraint) -> Option<Rejected> {
@@ -224,18 +278,18 @@ pub struct ShowRequest<'a> {
     pub module: &'a str,
     /// Today (`YYYY-MM-DD`).
     pub today: &'a str,
+    /// Where a module without specs in the working tree has its description: the latest
+    /// archived snapshot of each of its specs (`apidiff serve`, whose modules are registered).
+    pub archive: Option<&'a crate::store::Archive>,
+    /// The archive's entries, when the caller holds them already (else they are read).
+    pub entries: Option<&'a [crate::store::Entry]>,
+    /// The evidence read last by this process, when it keeps one (`apidiff serve`).
+    pub cache: Option<&'a EvidenceCache>,
 }
 
-/// `usage show --module M`: discovers the module's specs in the working tree, reads the
-/// evidence, and lists what is used and what is not.
-pub fn show_module(req: &ShowRequest<'_>) -> Result<Shown> {
-    let policy = req.config.usage.as_ref().map(crate::config::UsageSetting::policy).unwrap_or_default();
-    let evidence = Evidence::read(req.store, policy.clone(), req.today)?.unwrap_or_else(|| Evidence {
-        index: UsageIndex::new(),
-        policy,
-        today: req.today.to_string(),
-        salt: None,
-    });
+/// The module's specs: those of the working tree, else (with an archive) the latest archived
+/// snapshot of each of its specs that was not removed.
+fn module_specs(req: &ShowRequest<'_>) -> Result<Vec<Spec>> {
     let found = crate::discover::discover(req.root, req.config)?;
     let load = super::load_options(req.root, req.config)?;
     let mut specs = Vec::new();
@@ -243,6 +297,36 @@ pub fn show_module(req: &ShowRequest<'_>) -> Result<Shown> {
         let input = crate::source::Input::open(&f.path, req.root)?;
         specs.push(crate::spec::load(&input, &load)?);
     }
+    if let (true, Some(archive)) = (specs.is_empty(), req.archive) {
+        let read;
+        let entries = match req.entries {
+            Some(e) => e,
+            None => {
+                read = archive.entries()?;
+                &read[..]
+            }
+        };
+        for e in crate::store::Archive::latest(entries).into_iter().filter(|e| e.module == req.module) {
+            let Some(hash) = &e.snapshot else { continue };
+            let input = archive.snapshot(hash)?.input()?;
+            specs.push(crate::spec::load(&input, &load)?);
+        }
+    }
+    Ok(specs)
+}
+
+/// `usage show --module M`: discovers the module's specs in the working tree (or reads them
+/// from the archive, see [`ShowRequest::archive`]), reads the evidence, and lists what is used
+/// and what is not.
+pub fn show_module(req: &ShowRequest<'_>) -> Result<Shown> {
+    let policy = req.config.usage.as_ref().map(crate::config::UsageSetting::policy).unwrap_or_default();
+    let read = match req.cache {
+        Some(cache) => Evidence::read_cached(req.store, policy.clone(), req.today, cache)?,
+        None => Evidence::read(req.store, policy.clone(), req.today)?.map(Arc::new),
+    };
+    let evidence =
+        read.unwrap_or_else(|| Arc::new(Evidence { index: UsageIndex::new(), policy, today: req.today.to_string(), salt: None }));
+    let specs = module_specs(req)?;
     let mut shown = show(&evidence, req.module, specs.first());
     // A module of several specs: every spec's operations count.
     for spec in specs.iter().skip(1) {

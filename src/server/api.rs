@@ -605,9 +605,25 @@ pub(super) async fn entry(
         let ns: Vec<&Note> = notes.iter().filter(|n| n.entry == e.id).collect();
         let declared: Vec<Value> = state.config.dependants(&e.module).map(|(m, d)| json!({"module": m.name, "uses": d.uses(), "touched": e.dependants.contains(&m.name)})).collect();
         let acked = state.archive.acks()?.into_iter().any(|a| a.entry == e.id);
-        Ok(Json(json!({ "entry": entry_json(&state, &e, &ns, q.pseudonymize), "impact": declared, "alert": alerts::alert_for(&e).is_some(), "acknowledged": acked })))
+        // Each change's usage in today's window, beside the usage recorded with its verdict.
+        let usage_now = usage_now(&state, &e)?;
+        Ok(Json(json!({ "entry": entry_json(&state, &e, &ns, q.pseudonymize), "impact": declared, "alert": alerts::alert_for(&e).is_some(), "acknowledged": acked, "usage_now": usage_now })))
     })
     .await
+}
+
+/// The usage of `e`'s changes in the current window, in their order (`None` when the store
+/// holds no usage evidence at all: the dashboard then shows only what was recorded).
+fn usage_now(state: &AppState, e: &Entry) -> Result<Option<Vec<crate::usage::Usage>>, ApiError> {
+    if e.changes.is_empty() {
+        return Ok(None);
+    }
+    let policy = state.config.usage.as_ref().map(crate::config::UsageSetting::policy).unwrap_or_default();
+    let today = crate::time::today();
+    let Some(evidence) = pipeline::usage::Evidence::read_cached(state.archive.store(), policy, &today, &state.usage)? else {
+        return Ok(None);
+    };
+    Ok(Some(evidence.current(&e.module, &e.changes)))
 }
 
 /// `GET /entries/{id}/diff` query.

@@ -13,6 +13,7 @@ mod door;
 pub mod live;
 mod otlp;
 mod state;
+mod usage;
 
 pub use api::OPENAPI as OPENAPI_YAML;
 pub use door::BODY_BUDGET;
@@ -50,6 +51,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/approvals/{id}", delete(approvals::revoke))
         .route("/health", get(api::health))
         .route("/live", get(live::status))
+        .route("/usage", get(usage::usage))
         .route("/me", get(api::me))
         .route("/openapi.yaml", get(api::openapi));
     Router::new()

@@ -57,6 +57,8 @@ pub struct AppState {
     pub(crate) bodies: Arc<tokio::sync::Semaphore>,
     /// Unauthenticated requests, counted per peer and minute until written.
     pub(crate) unauthenticated: super::door::Unauthenticated,
+    /// The usage evidence last read, reused while the store's batches and erasures are the same.
+    pub(crate) usage: crate::pipeline::usage::EvidenceCache,
 }
 
 impl Drop for AppState {
@@ -249,6 +251,7 @@ impl AppState {
             live: Board::default(),
             bodies: super::door::body_budget(),
             unauthenticated: Default::default(),
+            usage: Default::default(),
         })
     }
 

@@ -237,6 +237,13 @@ impl Entry {
     pub fn verdict(&self) -> super::page::Verdict {
         super::page::Verdict::of(self.snapshot.is_none(), self.counts.breaking, self.counts.warning, self.counts.info)
     }
+
+    /// Applies erasures to what it names of people: its author, and the clients in its changes'
+    /// recorded usage.
+    pub(crate) fn erase(&mut self, t: &super::privacy::Tombstones) {
+        t.apply(&mut self.author);
+        self.changes.iter_mut().for_each(|c| c.erase_clients(t));
+    }
 }
 
 /// Where an entry's spec came from.

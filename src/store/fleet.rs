@@ -44,7 +44,7 @@ impl Archive {
         }
         let t = self.tombstones()?;
         if !t.is_empty() {
-            out.iter_mut().for_each(|e| t.apply(&mut e.author));
+            out.iter_mut().for_each(|e| e.erase(&t));
         }
         Ok(Some(out))
     }

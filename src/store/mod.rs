@@ -56,6 +56,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
+/// Where the privacy tombstones live (see [`privacy`]).
+pub const ERASURES: &str = "records/erasures/";
+
 /// Opens the backend a URL names: a path or `file://` URL (relative to `root`), with no
 /// extra settings. See [`open_with`].
 pub fn open(url: &str, root: &Path) -> Result<Box<dyn Store>> {
@@ -262,13 +265,13 @@ impl Archive {
             cache.seen.insert(key);
             fresh = true;
         }
-        let erasures = self.store.list("records/erasures/")?.len();
+        let erasures = self.store.list(ERASURES)?.len();
         if fresh || cache.erasures != Some(erasures) {
             cache.raw.sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id)));
             let t = self.tombstones()?;
             let mut v = cache.raw.clone();
             if !t.is_empty() {
-                v.iter_mut().for_each(|e| t.apply(&mut e.author));
+                v.iter_mut().for_each(|e| e.erase(&t));
             }
             cache.view = Arc::new(v);
             cache.erasures = Some(erasures);
@@ -279,7 +282,7 @@ impl Archive {
     /// Whether an erasure was recorded since `cache` was last refreshed (a cheap listing: erasures
     /// must apply at once, even where new entries may show up late).
     pub fn erasures_changed(&self, cache: &EntryCache) -> Result<bool> {
-        Ok(cache.erasures != Some(self.store.list("records/erasures/")?.len()))
+        Ok(cache.erasures != Some(self.store.list(ERASURES)?.len()))
     }
 
     /// What [`Archive::entries_cached`] last returned, without reading the store.
@@ -315,7 +318,7 @@ impl Archive {
 
     /// Every erasure tombstone.
     pub fn erasures(&self) -> Result<Vec<Erasure>> {
-        self.read_all("records/erasures/")
+        self.read_all(ERASURES)
     }
 
     /// The tombstones every read path applies.

@@ -6,7 +6,9 @@
 //! Record versions: 1 is every entry written before versions were recorded (the field is then
 //! absent): changes without `group`, `impact` or `clients` (before 2026-12-01), entries without
 //! `owners` (before 2026-12-01) and without `source` (before 2026-12-02) all read as version 1,
-//! and so do changes without `witness` (before 2026-12-06; a newer reader shows no witness).
+//! and so do changes without `witness` (before 2026-12-06; a newer reader shows no witness) and
+//! without `usage` (before 2026-12-07; a newer reader shows no recorded usage: the usage of a
+//! change is the verdict as it was made, never recomputed into the record).
 
 use crate::diff::witness::{Http, Verdict};
 use crate::diff::{Direction, Format, Kind, Severity, Witness, WitnessKind};
@@ -83,6 +85,109 @@ pub struct StoredChange {
     /// The witness of a breaking change as the comparison of the time built it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub witness: Option<StoredWitness>,
+    /// The usage evidence the verdict was made with (absent: no usage was read, or the record
+    /// predates 2026-12-07).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<StoredUsage>,
+    /// What the usage policy made of the change when it was recorded (why a breaking change
+    /// became a warning, or whose clients it breaks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_note: Option<String>,
+}
+
+impl StoredChange {
+    /// Applies erasures to the clients its recorded usage names (in the busiest clients and in
+    /// the policy's note), as every other read of a client name does.
+    pub(crate) fn erase_clients(&mut self, t: &super::privacy::Tombstones) {
+        let Some(u) = self.usage.as_mut() else { return };
+        for c in u.top_clients.iter_mut().filter(|c| t.erased(&c.client)) {
+            if let Some(note) = self.usage_note.as_mut() {
+                *note = note.replace(&format!("{} (", c.client), &format!("{} (", super::privacy::ERASED));
+            }
+            c.client = super::privacy::ERASED.to_string();
+        }
+    }
+}
+
+/// The usage of a change's elements, as archived with it: `{known: false}` when its module had
+/// no evidence in the window, else the window's figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredUsage {
+    /// Whether the module had evidence in the window.
+    pub known: bool,
+    /// The window (`30d`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<String>,
+    /// Requests to the elements in the window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests: Option<u64>,
+    /// Distinct clients.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clients: Option<u64>,
+    /// The last request's time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<String>,
+    /// The busiest clients.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub top_clients: Vec<StoredClientCount>,
+    /// All requests to the module in the window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module_requests: Option<u64>,
+}
+
+/// One of the busiest clients of a change's elements, as archived.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredClientCount {
+    /// The client (`[erased]` when erased).
+    pub client: String,
+    /// Its requests in the window.
+    pub requests: u64,
+}
+
+impl From<&crate::usage::Usage> for StoredUsage {
+    fn from(u: &crate::usage::Usage) -> Self {
+        match u {
+            crate::usage::Usage::Unknown { .. } => StoredUsage {
+                known: false,
+                window: None,
+                requests: None,
+                clients: None,
+                last_seen: None,
+                top_clients: Vec::new(),
+                module_requests: None,
+            },
+            crate::usage::Usage::Known(k) => StoredUsage {
+                known: true,
+                window: Some(k.window.clone()),
+                requests: Some(k.requests),
+                clients: Some(k.clients),
+                last_seen: k.last_seen.clone(),
+                top_clients: k.top_clients.iter().map(|c| StoredClientCount { client: c.client.clone(), requests: c.requests }).collect(),
+                module_requests: Some(k.module_requests),
+            },
+        }
+    }
+}
+
+impl From<&StoredUsage> for crate::usage::Usage {
+    fn from(u: &StoredUsage) -> Self {
+        if !u.known {
+            return crate::usage::Usage::unknown();
+        }
+        crate::usage::Usage::Known(crate::usage::KnownUsage {
+            known: true,
+            window: u.window.clone().unwrap_or_default(),
+            requests: u.requests.unwrap_or_default(),
+            clients: u.clients.unwrap_or_default(),
+            last_seen: u.last_seen.clone(),
+            top_clients: u
+                .top_clients
+                .iter()
+                .map(|c| crate::usage::ClientCount { client: c.client.clone(), requests: c.requests })
+                .collect(),
+            module_requests: u.module_requests.unwrap_or_default(),
+        })
+    }
 }
 
 /// A witness, as archived with its change.
@@ -275,6 +380,8 @@ impl From<&ReportChange> for StoredChange {
                 expires: a.expires.clone(),
             }),
             witness: c.witness.as_ref().map(StoredWitness::from),
+            usage: c.usage.as_ref().map(StoredUsage::from),
+            usage_note: c.usage_note.clone(),
         }
     }
 }
@@ -324,9 +431,9 @@ impl From<&StoredChange> for ReportChange {
                 reason: a.reason.clone(),
                 expires: a.expires.clone(),
             }),
-            // Usage is evidence of one run's window, read again on demand.
-            usage: None,
-            usage_note: None,
+            // The usage the verdict was made with, as recorded.
+            usage: c.usage.as_ref().map(crate::usage::Usage::from),
+            usage_note: c.usage_note.clone(),
         }
     }
 }

@@ -12,6 +12,8 @@ use std::sync::{Arc, Mutex};
 
 pub const SECRET: &str = "test-secret-0123456789abcdef-0123456789";
 
+pub mod usage_seed;
+
 pub struct Server {
     pub addr: SocketAddr,
     pub dir: tempfile::TempDir,

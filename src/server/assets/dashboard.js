@@ -16,7 +16,10 @@
     { name: "alerts", load: (who) => alerts(who), filtered: false },
     { name: "trend", load: () => trend(), filtered: true },
     { name: "deploys", load: () => load(true), filtered: true },
+    { name: "usage", load: () => usage(), filtered: true },
   ];
+  // Settles when the first page of deploys is drawn (the usage section lists its modules).
+  let firstPage = null;
 
   function el(tag, attrs, ...kids) {
     const e = document.createElement(tag);
@@ -79,7 +82,7 @@
 
   function params() {
     const p = new URLSearchParams(location.hash.replace(/^#/, ""));
-    return { token: p.get("token"), expand: p.get("expand"), preview: p.get("preview"),
+    return { token: p.get("token"), expand: p.get("expand"), preview: p.get("preview"), usage: p.get("usage"),
       module: p.get("module"), severity: p.get("severity"), rule: p.get("rule"), q: p.get("q") };
   }
 
@@ -161,7 +164,13 @@
     return root;
   }
 
-  async function load(reset) {
+  function load(reset) {
+    const p = page(reset);
+    if (reset) firstPage = p;
+    return p;
+  }
+
+  async function page(reset) {
     if (reset) { cursor = null; $("timeline").replaceChildren(); }
     const q = filters();
     q.set("limit", "25");
@@ -263,8 +272,9 @@
       const x = detail.entry;
       const kids = [];
       kids.push(el("h3", {}, "Changes"));
-      kids.push(x.changes.length ? el("ul", { class: "changes" }, x.changes.map((c) => el("li", { "data-fingerprint": c.fingerprint },
-        el("span", { class: "sev " + c.severity }, c.severity), " ", el("code", {}, c.id), " — ", c.message, witness(c.witness),
+      kids.push(x.changes.length ? el("ul", { class: "changes" }, x.changes.map((c, i) => el("li", { "data-fingerprint": c.fingerprint },
+        el("span", { class: "sev " + c.severity }, c.severity), " ", el("code", {}, c.id), " — ", c.message,
+        usageCell(c, detail.usage_now ? detail.usage_now[i] : null), witness(c.witness),
         c.severity === "breaking" ? approval(c, x, approvals.items) : null)))
         : el("p", { class: "meta" }, !x.previous ? "Baseline: the first archived version." : !x.snapshot ? "The spec was removed." : "No classified changes."));
       kids.push(el("h3", {}, "Impact on dependant modules"));
@@ -298,6 +308,94 @@
     } catch (err) {
       panel.replaceChildren(el("p", { class: "error" }, "Cannot load this entry: " + err.message));
     }
+  }
+
+  // 1234 -> "1.2 k", as the reports write counts.
+  function human(n) {
+    if (n >= 1e6) return (n / 1e6).toFixed(1).replace(/\.0$/, "") + " M";
+    if (n >= 1e4) return (n / 1e3).toFixed(1).replace(/\.0$/, "") + " k";
+    return String(n);
+  }
+
+  // One usage figure: requests, clients, last seen and the busiest clients, or "unknown" when
+  // the module had no evidence (never shown as unused).
+  function usageText(u) {
+    if (!u.known) return "unknown (no usage evidence)";
+    const top = (u.top_clients || []).map((t) => t.client + " (" + human(t.requests) + ")").join(", ");
+    return human(u.requests) + " requests, " + u.clients + " client" + (u.clients === 1 ? "" : "s") +
+      (u.last_seen ? ", last " + u.last_seen.slice(0, 16).replace("T", " ") : "") + (top ? " — " + top : "") + " in " + u.window;
+  }
+
+  // A change's usage column: the usage its verdict was made with (recorded with the entry), why
+  // the policy re-levelled it, and today's figure when the evidence has moved on (nothing when
+  // the store has no usage at all).
+  function usageCell(c, now) {
+    if (!c.usage && !now) return null;
+    const kids = [];
+    if (c.usage) kids.push(el("span", { class: "usage-rec" + (c.usage.known ? "" : " unknown") }, "usage: " + usageText(c.usage)));
+    else kids.push(el("span", { class: "usage-rec none" }, "usage: not recorded"));
+    if (c.usage_note) kids.push(el("span", { class: "usage-note" }, c.usage_note));
+    if (now && (!c.usage || usageText(now) !== usageText(c.usage))) kids.push(el("span", { class: "usage-now" }, "now: " + usageText(now)));
+    return el("div", { class: "usage-col" }, kids);
+  }
+
+  // The usage section: with a module filter, that module's usage; else one fold per module of
+  // the first page of deploys, loaded when opened (`#usage=M` opens one).
+  async function usage() {
+    const box = $("usage");
+    const m = $("f-module").value;
+    if (m) { box.replaceChildren(await moduleUsage(m)); return; }
+    await firstPage;
+    const names = [...modules].sort();
+    if (!names.length) { box.replaceChildren(el("p", { class: "meta" }, "No modules recorded yet.")); return; }
+    const folds = names.map((name) => {
+      const d = el("details", { class: "usage-module", "data-module": name }, el("summary", {}, el("span", { class: "module" }, name)), el("div", { class: "usage-panel" }, "Loading…"));
+      d.addEventListener("toggle", () => { if (d.open && !d._loaded) openUsage(d); });
+      return d;
+    });
+    box.replaceChildren(...folds);
+    const want = params().usage;
+    const d = want && folds.find((f) => f.dataset.module === want);
+    if (d) { d.open = true; await openUsage(d); }
+  }
+
+  async function openUsage(d) {
+    d._loaded = true;
+    d.querySelector(".usage-panel").replaceChildren(await moduleUsage(d.dataset.module));
+  }
+
+  function table(cls, head, rows) {
+    return el("table", { class: cls }, el("thead", {}, el("tr", {}, head.map((h) => el("th", { scope: "col" }, h)))),
+      el("tbody", {}, rows.map((r) => el("tr", {}, r.map((v, i) => i ? el("td", {}, v) : el("th", { scope: "row" }, v))))));
+  }
+
+  async function moduleUsage(m) {
+    let u;
+    try { u = await call("/usage?module=" + encodeURIComponent(m)); }
+    catch (e) { return el("p", { class: "error" }, "Cannot load the usage of " + m + ": " + e.message); }
+    const box = el("div", { class: "module-usage", "data-module": m, "data-known": String(u.known) });
+    if (!u.known) {
+      box.append(el("p", { class: "meta no-evidence" }, "No usage evidence for " + m + " in the last " + u.window +
+        ": nothing is called unused (ingest access logs, HAR files or OTLP traces to add evidence)."));
+    } else {
+      box.append(el("p", {}, el("strong", {}, human(u.requests) + " requests"), " to " + m + " in the last " + u.window + " from " +
+        u.clients.length + " client" + (u.clients.length === 1 ? "" : "s") + "."));
+      box.append(el("h3", {}, "Most-used operations"));
+      box.append(u.used.length ? table("used", ["Operation", "Requests", "Clients", "Last seen"],
+        u.used.slice(0, 20).map((o) => [el("code", {}, o.operation), human(o.requests), String(o.clients), o.last_seen ? o.last_seen.slice(0, 16).replace("T", " ") : "—"]))
+        : el("p", { class: "meta" }, "No operation was called."));
+      if (u.used.length > 20) box.append(el("p", { class: "meta" }, "and " + (u.used.length - 20) + " more."));
+      box.append(el("h3", {}, "Clients"));
+      box.append(table("clients", ["Client", "Requests"], u.clients.slice(0, 20).map((c) => [c.client, human(c.requests)])));
+      box.append(el("h3", {}, "Not used in the last " + u.window + " (safe to remove)"));
+      box.append(u.unused.length ? el("ul", { class: "unused" }, u.unused.map((o) => el("li", {}, el("code", {}, o))))
+        : el("p", { class: "meta" }, "Every described operation was called."));
+    }
+    box.append(el("h3", {}, "Responses that differ from the description (drift)"));
+    box.append(u.conformance.length ? el("ul", { class: "conformance" }, u.conformance.map((f) => el("li", { "data-problem": f.problem },
+      el("span", { class: "sev warning" }, "drift"), " ", f.message)))
+      : el("p", { class: "meta" }, u.known ? "The sampled responses match the description." : "No sampled responses."));
+    return box;
   }
 
   // A breaking change's approval: who approved it (recorded with the change, or an active
