@@ -44,10 +44,56 @@ fn written(dest: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile
 }
 
 /// Writes `bytes` to `dest`, replacing what is there: a link at `dest` is replaced by the file,
-/// never written through. The folder must exist. On failure nothing is left behind.
+/// never written through. The folder must exist. On failure nothing is left behind. A device or
+/// pipe at `dest` itself is refused, never renamed over (that would remove `/dev/null` for
+/// everyone on the machine); a name the user gave on the command line goes through [`output`].
 pub fn replace(dest: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if std::fs::symlink_metadata(dest).is_ok_and(|m| special(&m.file_type())) {
+        return Err(refused(dest, "is a device or a pipe, not a file"));
+    }
     let tmp = written(dest, bytes)?;
     tmp.persist(dest).map(|_| ()).map_err(|e| e.error)
+}
+
+/// Writes an output the user named on the command line (`--out FILE`): a character device, pipe or
+/// socket there, directly or through links (`/dev/null`, `/dev/stdout`, a FIFO), is opened and
+/// written in place, as a shell redirection would; anything else is [`replace`]d. Only for names
+/// from flags: a name read from a repository's files goes through [`replace`], which never writes
+/// through a link.
+pub fn output(dest: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if std::fs::metadata(dest).is_ok_and(|m| special(&m.file_type()) && !block(&m.file_type())) {
+        let mut f = std::fs::OpenOptions::new().write(true).open(dest)?;
+        f.write_all(bytes)?;
+        return f.flush();
+    }
+    replace(dest, bytes)
+}
+
+/// A device, pipe or socket: not a file to replace.
+fn special(t: &std::fs::FileType) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        t.is_char_device() || t.is_block_device() || t.is_fifo() || t.is_socket()
+    }
+    #[cfg(not(unix))]
+    {
+        !t.is_file() && !t.is_dir() && !t.is_symlink()
+    }
+}
+
+/// A block device (a disk): never written, even when named.
+fn block(t: &std::fs::FileType) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        t.is_block_device()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = t;
+        false
+    }
 }
 
 /// Writes `bytes` to `dest` only when nothing (not even a link) is at that name: `Ok(false)` when
@@ -132,6 +178,30 @@ mod tests {
         let mode = |n: &str| std::fs::metadata(d.path().join(n)).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode("a"), mode("plain"));
         assert_eq!(mode("b"), mode("plain"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_and_pipes_are_written_in_place_by_output_and_never_renamed_over() {
+        use std::os::unix::fs::FileTypeExt;
+        output(Path::new("/dev/null"), b"report").unwrap();
+        assert!(std::fs::symlink_metadata("/dev/null").unwrap().file_type().is_char_device());
+        let e = replace(Path::new("/dev/null"), b"x").unwrap_err();
+        assert!(e.to_string().contains("device or a pipe"), "{e}");
+        assert!(std::fs::symlink_metadata("/dev/null").unwrap().file_type().is_char_device());
+        let d = tempfile::tempdir().unwrap();
+        let fifo = d.path().join("fifo");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        std::os::unix::fs::symlink(&fifo, d.path().join("out")).unwrap();
+        output(&d.path().join("out"), b"through the pipe").unwrap();
+        assert_eq!(reader.join().unwrap(), b"through the pipe");
+        assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+        output(&d.path().join("plain"), b"file").unwrap();
+        assert_eq!(std::fs::read(d.path().join("plain")).unwrap(), b"file");
     }
 
     #[cfg(unix)]

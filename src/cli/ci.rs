@@ -47,7 +47,7 @@ pub(super) fn emit(report: &Report, format: OutputFormat, out_file: Option<&Path
 }
 
 fn write(p: &Path, body: impl AsRef<[u8]>) -> Result<(), Error> {
-    crate::files::replace(p, body.as_ref()).map_err(|e| Error::Usage(format!("--out {}: cannot write: {e}", p.display())))
+    crate::files::output(p, body.as_ref()).map_err(|e| Error::Usage(format!("--out {}: cannot write: {e}", p.display())))
 }
 
 /// Inside GitHub Actions (`$GITHUB_OUTPUT` set): the counts, the verdict and the report's path

@@ -38,7 +38,7 @@ pub(super) fn run(args: ExportArgs, quiet: bool) -> Result<Exit, Error> {
     let exported = pipeline::export_with(&ctx.archive, &req, &Bar::new(quiet))?;
     match &args.out {
         Some(p) => {
-            crate::files::replace(p, &exported.bytes).map_err(|e| Error::Usage(format!("--out {}: cannot write: {e}", p.display())))?
+            crate::files::output(p, &exported.bytes).map_err(|e| Error::Usage(format!("--out {}: cannot write: {e}", p.display())))?
         }
         None => out_bytes(&exported.bytes),
     }

@@ -111,9 +111,10 @@ fn run_export(args: ExportArgs) -> Result<Exit, Error> {
     if args.file == "-" {
         out(&String::from_utf8_lossy(&buf));
     } else {
-        // Whole file or nothing: an exclusive temporary beside it, then renamed.
+        // Whole file or nothing: an exclusive temporary beside it, then renamed (a device or pipe
+        // the user named, such as /dev/null, is written in place).
         let dest = std::env::current_dir().map_err(|e| Error::Usage(e.to_string()))?.join(&args.file);
-        crate::files::replace(&dest, &buf).map_err(|e| Error::Usage(format!("cannot write {}: {e}", args.file)))?;
+        crate::files::output(&dest, &buf).map_err(|e| Error::Usage(format!("cannot write {}: {e}", args.file)))?;
         eprintln!("exported {} objects and {} records from {} to {}", report.objects, report.records, ctx.archive.location(), args.file);
     }
     Ok(Exit::Clean)
