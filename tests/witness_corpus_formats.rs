@@ -75,18 +75,21 @@ fn pubsub_protobuf_pair_is_witnessed() {
     assert_covered("Pub/Sub 4.0.0 → 6.0.1", &side("pubsub-4.0.0"), &side("pubsub-6.0.1"), 95);
 }
 
-/// Not yet 95%: 109 of React's 122 breaking changes carry a witness (89%). Changes no consumer
-/// code tells apart under `tsc` are no longer rated breaking: unions gaining `X[keyof X]` of an
-/// empty interface (`never`), types that only renamed their type parameters, handlers made from
-/// method signatures whose event types extend one another, and properties that became `any`
-/// (`ts-property-type-became-any`, info). The rest each carry their reason. The floor keeps
-/// what is proved from regressing; every witness is checked by tsc.
+/// Not yet 95%: 113 of React's 119 breaking changes carry a witness (94.96%). Changes no consumer
+/// code tells apart under `tsc` are not rated breaking: unions gaining `X[keyof X]` of an empty
+/// interface (`never`), types that only renamed their type parameters, handlers made from method
+/// signatures whose event types extend one another, union members traded for an interface of
+/// the same shape (`ForwardedRef`), alias constraints that only loosened (`ElementRef`), and
+/// properties that became `any` (`ts-property-type-became-any`, info). The six left each carry
+/// their reason (conditional aliases whose old definition cannot be written out, a computed
+/// key naming a value no import reaches, a non-exported alias). The floor keeps what is proved
+/// from regressing; every witness is checked by tsc.
 #[test]
 fn react_types_pair_is_witnessed() {
     let Some(root) = corpus() else { return };
     let t = root.join("typescript");
     let (base, rev) = (load(&t, "react-18.3.31.d.ts", vec![]), load(&t, "react-19.2.18.d.ts", vec![]));
-    assert_covered("React types 18.3.31 → 19.2.18", &base, &rev, 89);
+    assert_covered("React types 18.3.31 → 19.2.18", &base, &rev, 94);
 }
 
 /// Every React witness type-checks against 18.3 and not against 19.2 (`tsc --noEmit`, strict;

@@ -456,7 +456,17 @@ impl Pair<'_> {
                     {
                         return Err("the alias only renamed its type parameters".into());
                     }
-                    self.comparable(scope, bt, rt)?;
+                    match self.comparable(scope, bt, rt) {
+                        Err(why) if why == METHOD_MADE => return self.returned(&n, s, &now, (bt, rt)).map_err(|_| why),
+                        Err(why) if ident::unnamed(&bt.text) == ident::unnamed(&rt.text) => {
+                            let cut = ident::lost_optional(&bt.text, &rt.text).ok_or(why)?;
+                            let old = n.qualify(scope, &cut, &bound)?;
+                            let code =
+                                format!("import * as api from \"./api\";\nexport function w{tparams}(v: {now}): {old} {{\n  return v;\n}}");
+                            return Ok(Snippet { code, why: format!("`{}` now requires a parameter `{cut}` does not pass", s.name) });
+                        }
+                        r => r?,
+                    }
                     let old = n.qualify(scope, &bt.text, &bound)?;
                     Ok(Snippet { code: ident::roundtrip(&tparams, &now, &old), why: format!("`{}` is no longer `{}`", s.name, bt.text) })
                 }
@@ -545,6 +555,29 @@ impl Pair<'_> {
             })
             .collect();
         format!("{{{}}}<{args}", members.join(";"))
+    }
+
+    /// A function type made from a method (`{ m(x: T): R }["m"]`) whose return type gained or lost
+    /// union members (`never` ones aside) while its parameters stayed: its parameters compare
+    /// both ways, but what a call returns does not, so `ReturnType` of each converts to the other
+    /// against the base (one type) and not against the revision.
+    fn returned(&self, n: &Namer, s: &Symbol, now: &str, (bt, rt): (&TypeText, &TypeText)) -> Result<Snippet, String> {
+        let scope = scope_of(&s.name);
+        let (Some((bp, br)), Some((rp, rr))) = (ident::method_parts(&bt.text), ident::method_parts(&rt.text)) else {
+            return Err(METHOD_MADE.into());
+        };
+        let never = |sf: &Surface, u: &str| crate::diff::typescript::is_never(sf, scope, u);
+        let members = |sf: &Surface, r: &str| -> std::collections::BTreeSet<String> {
+            ident::union_of(r).into_iter().filter(|u| !never(sf, u)).collect()
+        };
+        if ident::unnamed(&bp) != ident::unnamed(&rp) || members(self.base, &br) == members(self.rev, &rr) {
+            return Err(METHOD_MADE.into());
+        }
+        let bound: Vec<String> = s.type_params.iter().map(|t| t.name.clone()).collect();
+        let tparams = n.params(scope, &s.type_params, &bound)?;
+        let old = n.qualify(scope, &bt.text, &bound)?;
+        let code = ident::roundtrip(&tparams, &format!("ReturnType<{now}>"), &format!("ReturnType<{old}>"));
+        Ok(Snippet { code, why: format!("a call of `{}` no longer returns `{}`", s.name, br.trim()) })
     }
 
     /// A handler property whose event type changed (`FormEventHandler<T>` → `InputEventHandler<T>`):
@@ -685,6 +718,13 @@ impl Pair<'_> {
                     .flat_map(|x| x.sigs.clone())
                     .collect();
                 (sigs, format!("x.{m}"), format!("x: {typed}"), &owner.type_params)
+            }
+            // An interface's own construct signature: `new x(...)` with the old signature's
+            // parameter and result types (inherited construct signatures may take the call but
+            // give another instance type).
+            None if at.starts_with("new ") && owner.kind == SymbolKind::Interface => {
+                let sigs = owner.members.values().filter(|x| x.kind == MemberKind::Construct).flat_map(|x| x.sigs.clone()).collect();
+                (sigs, "new x".into(), format!("x: {typed}"), &owner.type_params)
             }
             None => return Err("constructors and call signatures have no overload snippet".into()),
         };
