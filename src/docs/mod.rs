@@ -602,7 +602,10 @@ fn witness_coverage(of: &[&Rule]) -> String {
     if breaking.is_empty() {
         return String::new();
     }
-    let built = breaking.iter().filter(|r| registry::proof(r).is_some_and(|p| p != crate::diff::Proof::Annotation)).count();
+    let built = breaking
+        .iter()
+        .filter(|r| registry::proof(r).is_some_and(|p| !matches!(p, crate::diff::Proof::Annotation | crate::diff::Proof::Repository)))
+        .count();
     format!(
         "Witnesses: {built} of {} breaking rules have a witness builder; each of their changes carries a request, response or value that worked with the base and fails with the revision, checked against both. The others carry `witness.kind: none` with the reason.\n\n",
         breaking.len()
@@ -633,6 +636,9 @@ fn witness_note(r: &Rule) -> Option<String> {
         Some(Proof::MissingHeader) => "a response without the header the base promised",
         Some(Proof::Status) => "a response with the success status the revision describes in place of the base's",
         Some(Proof::Annotation) => "none: what changes is an annotation JSON Schema validators do not assert",
+        Some(Proof::Repository) => {
+            "none, by design: the evidence is the repository (the file at the archived deploy or base revision, gone now); no request, message or code tells a deleted description apart, since the service it described may still answer"
+        }
         Some(Proof::Selection) => {
             "an operation selecting what the base has (checked with apollo-compiler's validator against both schemas), or, when the output type only loosened, a response the revision allows and the base's types forbid"
         }
