@@ -680,3 +680,24 @@ pub(crate) fn union_of(text: &str) -> Vec<String> {
     out.push(cur);
     out.into_iter().map(|u| u.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|u| !u.is_empty()).collect()
 }
+
+/// The parameters and the return type of an arrow function type, `(x: T) => R`.
+pub(crate) fn arrow_parts(text: &str) -> Option<(String, String)> {
+    let t = text.trim();
+    if !t.starts_with('(') {
+        return None;
+    }
+    let mut depth = 0i32;
+    for (i, c) in t.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ => {}
+        }
+        if depth == 0 {
+            let ret = t[i + 1..].trim_start().strip_prefix("=>")?;
+            return Some((t[..=i].to_string(), ret.trim().to_string()));
+        }
+    }
+    None
+}
