@@ -346,10 +346,13 @@ pub(super) fn loosened(old: &TypeText, new: &TypeText) -> bool {
     })
 }
 
+/// A signature's parameters: each one's type and whether it is optional.
+type Params = Vec<(String, bool)>;
+
 /// A function or construct type without whitespace, `(a:A,b?:B)=>R`, `new(a:A)=>R` or
 /// `{new(a:A):R}`: whether it constructs, its parameters' types with their `?`, its return type.
 /// `None` for anything else (type parameters, rest parameters, several signatures).
-fn callable(t: &str) -> Option<(bool, Vec<(String, bool)>, String)> {
+fn callable(t: &str) -> Option<(bool, Params, String)> {
     let mut t = t;
     while t.starts_with('(') && closing(t, 0) == Some(t.len() - 1) {
         t = &t[1..t.len() - 1];
