@@ -612,6 +612,9 @@ fn param_decls(text: &str) -> Vec<(usize, usize, bool)> {
             _ => {}
         }
         let Some((b'(', open, found)) = stack.last_mut() else { continue };
+        if !text.is_char_boundary(i) {
+            continue;
+        }
         let prev = text[..i].trim_end();
         let at_start = (prev.len() == *open + 1 && i > *open) || (prev.ends_with(',') && i > *open + 1);
         if !at_start
@@ -700,4 +703,31 @@ pub(crate) fn arrow_parts(text: &str) -> Option<(String, String)> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{arrow_parts, lost_optional, method_parts, union_of};
+
+    #[test]
+    fn a_parameter_that_lost_its_mark_cuts_the_old_list() {
+        assert_eq!(
+            lost_optional("C & (new (props: P, context?: any) => T)", "C & (new (props: P, context: any) => T)").as_deref(),
+            Some("C & (new (props: P) => T)")
+        );
+        assert_eq!(lost_optional("(a?: string, b?: number) => void", "(a: string, b?: number) => void").as_deref(), Some("() => void"));
+        assert_eq!(
+            lost_optional("(été: \"ça\", b?: (x: Ü) => void) => void", "(été: \"ça\", b: (x: Ü) => void) => void").as_deref(),
+            Some("(été: \"ça\") => void")
+        );
+        assert_eq!(lost_optional("(a: string) => void", "(a: string) => void"), None);
+        assert_eq!(lost_optional("{ a?: string, b: number }", "{ a: string, b: number }"), None);
+    }
+
+    #[test]
+    fn function_types_split_into_parameters_and_result() {
+        assert_eq!(arrow_parts("() => A | B"), Some(("()".into(), "A | B".into())));
+        assert_eq!(method_parts("{ m(x: T | null): void | (() => V) }[\"m\"]"), Some(("(x: T | null)".into(), "void | (() => V)".into())));
+        assert_eq!(union_of("| void\n | X<A | B>[keyof Y]"), vec!["void".to_string(), "X<A | B>[keyof Y]".to_string()]);
+    }
 }

@@ -418,3 +418,24 @@ fn split_top(text: &str) -> Vec<&str> {
     out.push(&text[start..]);
     out.into_iter().filter(|p| !p.is_empty()).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::loosened;
+    use crate::spec::typescript::TypeText;
+
+    fn union(members: &[&str]) -> TypeText {
+        TypeText::new(&members.join(" | "), members)
+    }
+
+    #[test]
+    fn a_constraint_loosens_when_every_old_member_fits_a_new_one() {
+        let old = union(&["{ new(props: any): Component }", "((props: any, context?: any) => Node)", "\"div\""]);
+        let new = union(&["{ new(props: any, context: any): Component }", "((props: any) => Node)", "\"div\""]);
+        assert!(loosened(&old, &new));
+        assert!(!loosened(&new, &old), "a construct type taking more required parameters is tighter");
+        assert!(!loosened(&union(&["string", "number"]), &union(&["string"])));
+        assert!(!loosened(&union(&["(a: string) => void"]), &union(&["(a: number) => void"])));
+        assert!(!loosened(&union(&["(a: string) => void"]), &union(&["(a: string) => string"])));
+    }
+}
