@@ -463,7 +463,10 @@ impl Pair<'_> {
                             let old = n.qualify(scope, &cut, &bound)?;
                             let code =
                                 format!("import * as api from \"./api\";\nexport function w{tparams}(v: {now}): {old} {{\n  return v;\n}}");
-                            return Ok(Snippet { code, why: format!("`{}` now requires a parameter `{cut}` does not pass", s.name) });
+                            return Ok(Snippet {
+                                code,
+                                why: format!("`{}` no longer converts to `{cut}`: a parameter that was optional is required now", s.name),
+                            });
                         }
                         r => r?,
                     }
@@ -580,7 +583,7 @@ impl Pair<'_> {
         let tparams = n.params(scope, &s.type_params, &bound)?;
         let old = n.qualify(scope, &bt.text, &bound)?;
         let code = ident::roundtrip(&tparams, &format!("ReturnType<{now}>"), &format!("ReturnType<{old}>"));
-        Ok(Snippet { code, why: format!("a call of `{}` no longer returns `{}`", s.name, br.trim()) })
+        Ok(Snippet { code, why: format!("a call of `{}` no longer returns `{}`", s.name, br.trim().trim_start_matches('|').trim()) })
     }
 
     /// A function type whose return type only gained promises (`() => R` → `() => R | Promise<R>`),
