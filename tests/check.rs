@@ -267,6 +267,12 @@ fn deleted_spec_is_a_reported_change() {
     assert_eq!(c["id"], "api-description-removed");
     assert_eq!(c["module"], "legacy");
     assert_eq!(c["format"], "any");
+    // No request, message or code tells a deleted description apart: the witness says so.
+    assert_eq!(c["witness"]["kind"], "none", "{c:#}");
+    assert!(
+        c["witness"]["reason"].as_str().unwrap().starts_with("a description removed from the repository is evidenced by the repository"),
+        "{c:#}"
+    );
     let msg = c["message"].as_str().unwrap();
     assert!(
         msg.starts_with("the spec `legacy/swagger.yaml` of module `legacy` was removed from the repository; it was archived at deploy "),
@@ -843,6 +849,7 @@ fn pull_request_deleted_spec_fails_with_its_module() {
     assert_eq!(changes[0]["module"], "graph");
     assert_eq!(changes[0]["severity"], "breaking");
     assert!(changes[0]["message"].as_str().unwrap().ends_with("it existed at HEAD~1"), "{v:#}");
+    assert_eq!(changes[0]["witness"]["kind"], "none", "{v:#}");
     assert!(v["specs"].as_array().unwrap().iter().any(|s| s["module"] == "graph" && s["revision"] == "(removed)"), "{v:#}");
     let text = r.run(&["check", "--base", "HEAD~1"]);
     assert_eq!(text.code, 1, "{text:?}");

@@ -12,7 +12,18 @@ use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// A side's entry file: `base.*`, or `base/main.*` for a multi-file case.
 fn entry(case: &Path, side: &str) -> Option<PathBuf> {
+    let dir = case.join(side);
+    if dir.is_dir() {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("main."))
+            .collect();
+        found.sort();
+        return found.into_iter().next();
+    }
     let mut found: Vec<PathBuf> = std::fs::read_dir(case)
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -2,7 +2,7 @@
 //! within, the repository. `apidiff check` raises them from its discovery and the store; no
 //! comparator does, since neither can be seen from one base/revision pair of documents.
 
-use super::{Change, Location, Rule};
+use super::{Change, Location, Rule, Witness, witness::Proof};
 
 /// Every rule family of the spec-level rules.
 pub const RULES: &[&[&Rule]] = &[ALL];
@@ -18,6 +18,13 @@ crate::rules! {
 /// the store no longer sees what the deployed service offers.
 /// ## Example
 /// `git rm gql/schema.graphql` in module `catalog`, whose schema was archived at deploy `4f2a9c1e0b7d`.
+/// ## Witness
+/// None, by design: each change carries `witness.kind: none` with the reason. A witness is
+/// something that worked with the base and fails with the revision, checked against both;
+/// here there is no revision document to check anything against, and the service the file
+/// described may still answer every request it did (a removed description is not a removed
+/// endpoint). The evidence is the repository itself, which the message names: the file at the
+/// archived deploy (or base revision) and its absence now.
 /// ## How to migrate
 /// Restore the file if the service still exists. If the API is really retired, announce it,
 /// wait until clients are gone, then record the removal with `apidiff check --record` (the
@@ -53,6 +60,18 @@ API_DESCRIPTION_MOVED = "api-description-moved", Any, Info, None, "spec", Rename
     "A spec moved to another path and was compared with its old path";
 }
 
+/// Why a removed spec carries no witness (see the rule's doc).
+pub const UNWITNESSED: &str = "a description removed from the repository is evidenced by the repository (the file at the archived deploy or base revision, gone now), not by a request, message or code: the service it described may still answer";
+
+/// How the spec-level breaking rules are proved: [`Proof::Repository`], never built.
+pub const PROOFS: &[&[(&Rule, Proof)]] = &[&[(&API_DESCRIPTION_REMOVED, Proof::Repository)]];
+
+/// `c` with the `none` witness a removed spec carries.
+fn unwitnessed(mut c: Change) -> Change {
+    c.witness = Some(Witness::none(UNWITNESSED));
+    c
+}
+
 /// The change for a spec deleted from the repository: `spec` of `module`, last archived at
 /// `deploy` (or as snapshot `snapshot` when no deploy id was recorded).
 pub fn removed(module: &str, spec: &str, snapshot: &str, deploy: Option<&str>) -> Change {
@@ -60,26 +79,30 @@ pub fn removed(module: &str, spec: &str, snapshot: &str, deploy: Option<&str>) -
         Some(d) => format!("deploy {}", crate::ids::short(d)),
         None => format!("snapshot {}", crate::ids::short(snapshot)),
     };
-    Change::new(
-        &API_DESCRIPTION_REMOVED,
-        format!("the spec `{spec}` of module `{module}` was removed from the repository; it was archived at {at}"),
+    unwitnessed(
+        Change::new(
+            &API_DESCRIPTION_REMOVED,
+            format!("the spec `{spec}` of module `{module}` was removed from the repository; it was archived at {at}"),
+        )
+        .base(Location::new(spec, spec))
+        .values(Some(spec.to_string()), None)
+        .finish(),
     )
-    .base(Location::new(spec, spec))
-    .values(Some(spec.to_string()), None)
-    .finish()
 }
 
 /// The change for a spec of `module` that existed at revision `rev` and is gone now (pull-request
 /// mode).
 pub fn removed_since(module: &str, spec: &str, rev: &str) -> Change {
     let file = format!("{rev}:{spec}");
-    Change::new(
-        &API_DESCRIPTION_REMOVED,
-        format!("the spec `{spec}` of module `{module}` was removed from the repository; it existed at {rev}"),
+    unwitnessed(
+        Change::new(
+            &API_DESCRIPTION_REMOVED,
+            format!("the spec `{spec}` of module `{module}` was removed from the repository; it existed at {rev}"),
+        )
+        .base(Location::new(&file, spec))
+        .values(Some(spec.to_string()), None)
+        .finish(),
     )
-    .base(Location::new(&file, spec))
-    .values(Some(spec.to_string()), None)
-    .finish()
 }
 
 /// The change for a spec that moved from `from` (module `from_module`, at revision `rev`) to `to`

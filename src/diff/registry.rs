@@ -33,10 +33,17 @@ pub fn find(id: &str) -> Option<&'static Rule> {
 /// How a rule's breaking changes are proved: the [`Proof`](super::witness::Proof) its family
 /// declares for it, or `None` when it has no witness builder.
 pub fn proof(rule: &Rule) -> Option<super::witness::Proof> {
-    [super::openapi::PROOFS, super::asyncapi::PROOFS, super::graphql::PROOFS, super::protobuf::PROOFS, super::typescript::PROOFS]
-        .into_iter()
-        .flat_map(|t| t.iter())
-        .flat_map(|f| f.iter())
-        .find(|(r, _)| r.id == rule.id)
-        .map(|(_, p)| *p)
+    [
+        super::openapi::PROOFS,
+        super::asyncapi::PROOFS,
+        super::graphql::PROOFS,
+        super::protobuf::PROOFS,
+        super::typescript::PROOFS,
+        super::general::PROOFS,
+    ]
+    .into_iter()
+    .flat_map(|t| t.iter())
+    .flat_map(|f| f.iter())
+    .find(|(r, _)| r.id == rule.id)
+    .map(|(_, p)| *p)
 }

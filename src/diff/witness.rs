@@ -169,6 +169,10 @@ pub enum Proof {
     /// annotates what changed (formats, encodings, `writeOnly`, discriminators): never built,
     /// the change says why.
     Annotation,
+    /// A spec removed from the repository: its evidence is the repository (the file at the
+    /// archived deploy or base revision, gone now), not a request, message or code, since the
+    /// service it described may still answer. Never built; the change says why.
+    Repository,
     /// GraphQL: an operation selecting what the base has (a field, a fragment on a type or a
     /// union member, a root), which validates against the base and not the revision; for an
     /// output type that only loosened, a response the revision allows and the base forbids.

@@ -227,10 +227,10 @@ fn rules_section() -> String {
     let mut s = String::from("## Rules\n\n");
     let _ = writeln!(
         s,
-        "{} rules. `apidiff rules` lists them, `apidiff explain <id>` prints one. The level is the default severity; every rule can be re-levelled by id. Each format's rules are documented on a page of their own, generated from the rules themselves:\n",
+        "{} rules. `apidiff rules` lists them, `apidiff explain <id>` prints one. The level is the default severity; every rule can be re-levelled by id. Each format's rules are documented on a page of their own, generated from the rules themselves; each breaking rule's entry says what its witness is (`Witness:`), or why it has none:\n",
         rules.len()
     );
-    s.push_str("| format | rules | breaking | warning | info |\n|---|---|---|---|---|\n");
+    s.push_str("| format | rules | breaking | with a witness builder | warning | info |\n|---|---|---|---|---|---|\n");
     for f in FORMATS {
         let of: Vec<&&Rule> = rules.iter().filter(|r| r.format == f).collect();
         if of.is_empty() {
@@ -239,11 +239,12 @@ fn rules_section() -> String {
         let count = |sev| of.iter().filter(|r| r.severity == sev).count();
         let _ = writeln!(
             s,
-            "| [{}]({}) | {} | {} | {} | {} |",
+            "| [{}]({}) | {} | {} | {} | {} | {} |",
             title(f),
             rule_page_path(f),
             of.len(),
             count(Severity::Breaking),
+            of.iter().filter(|r| r.severity == Severity::Breaking && has_builder(r)).count(),
             count(Severity::Warning),
             count(Severity::Info)
         );
@@ -596,13 +597,18 @@ const WATCH: &str = include_str!("../../docs/guide/watch.md");
 
 const FAQ: &str = include_str!("../../docs/guide/faq.md");
 
+/// Whether a rule's changes get witnesses built (not `none` by design).
+fn has_builder(r: &Rule) -> bool {
+    registry::proof(r).is_some_and(|p| !matches!(p, crate::diff::Proof::Annotation | crate::diff::Proof::Repository))
+}
+
 /// How many of a format's breaking rules have a witness builder (the issue's #26 measure).
 fn witness_coverage(of: &[&Rule]) -> String {
     let breaking: Vec<&&Rule> = of.iter().filter(|r| r.severity == Severity::Breaking).collect();
     if breaking.is_empty() {
         return String::new();
     }
-    let built = breaking.iter().filter(|r| registry::proof(r).is_some_and(|p| p != crate::diff::Proof::Annotation)).count();
+    let built = breaking.iter().filter(|r| has_builder(r)).count();
     format!(
         "Witnesses: {built} of {} breaking rules have a witness builder; each of their changes carries a request, response or value that worked with the base and fails with the revision, checked against both. The others carry `witness.kind: none` with the reason.\n\n",
         breaking.len()
@@ -633,6 +639,9 @@ fn witness_note(r: &Rule) -> Option<String> {
         Some(Proof::MissingHeader) => "a response without the header the base promised",
         Some(Proof::Status) => "a response with the success status the revision describes in place of the base's",
         Some(Proof::Annotation) => "none: what changes is an annotation JSON Schema validators do not assert",
+        Some(Proof::Repository) => {
+            "none, by design: the evidence is the repository (the file at the archived deploy or base revision, gone now); no request, message or code tells a deleted description apart, since the service it described may still answer"
+        }
         Some(Proof::Selection) => {
             "an operation selecting what the base has (checked with apollo-compiler's validator against both schemas), or, when the output type only loosened, a response the revision allows and the base's types forbid"
         }

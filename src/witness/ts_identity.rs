@@ -568,3 +568,166 @@ pub(crate) fn read_type(m: &crate::spec::typescript::Member, qualified: String) 
     }
     Some(if m.optional { format!("{qualified} | undefined") } else { qualified })
 }
+
+/// The old function type `old` cut before the first parameter that lost its `?` in `new` (the
+/// two differ only in parameter names and `?` marks), with every later parameter of that list:
+/// the old type converts to it (optional parameters may be left off), the new one does not.
+pub(crate) fn lost_optional(old: &str, new: &str) -> Option<String> {
+    let (o, n) = (param_decls(old), param_decls(new));
+    if o.len() != n.len() {
+        return None;
+    }
+    let k = o.iter().zip(&n).position(|(a, b)| a.2 && !b.2)?;
+    let (start, end, _) = o[k];
+    Some(format!("{}{}", &old[..start], &old[end..]))
+}
+
+/// The parameter declarations of the function types in `text`: where each starts (its leading
+/// `,` when it is not the first), where its list closes (the `)`), and whether it is optional.
+fn param_decls(text: &str) -> Vec<(usize, usize, bool)> {
+    let bytes = text.as_bytes();
+    let mut stack: Vec<(u8, usize, Vec<usize>)> = Vec::new();
+    let mut decls: Vec<(usize, usize, bool)> = Vec::new();
+    let mut quote: Option<u8> = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        if let Some(q) = quote {
+            if b == q {
+                quote = None;
+            }
+            continue;
+        }
+        match b {
+            b'"' | b'\'' | b'`' => quote = Some(b),
+            b'(' | b'{' | b'[' | b'<' => stack.push((b, i, Vec::new())),
+            b'>' if i > 0 && bytes[i - 1] == b'=' => {}
+            b')' | b'}' | b']' | b'>' => {
+                if let Some((open, _, found)) = stack.pop()
+                    && open == b'('
+                {
+                    for d in found {
+                        decls[d].1 = i;
+                    }
+                }
+            }
+            _ => {}
+        }
+        let Some((b'(', open, found)) = stack.last_mut() else { continue };
+        if !text.is_char_boundary(i) {
+            continue;
+        }
+        let prev = text[..i].trim_end();
+        let at_start = (prev.len() == *open + 1 && i > *open) || (prev.ends_with(',') && i > *open + 1);
+        if !at_start
+            || !(b.is_ascii_alphabetic() || b == b'_' || b == b'$' || b == b'.')
+            || text[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$' || c == '.')
+        {
+            continue;
+        }
+        let word_end = text[i..].find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$' || c == '.')).map_or(text.len(), |e| i + e);
+        let after = text[word_end..].trim_start();
+        let optional = after.starts_with("?:");
+        if !(optional || after.starts_with(':')) {
+            continue;
+        }
+        let start = if prev.ends_with(',') { prev.len() - 1 } else { i };
+        found.push(decls.len());
+        decls.push((start, i, optional));
+    }
+    decls
+}
+
+/// The parameters and the return type of a function type made from a method signature,
+/// `{ m(x: T): R }["m"]`.
+pub(crate) fn method_parts(text: &str) -> Option<(String, String)> {
+    let t = text.trim();
+    let body = t.strip_prefix('{')?;
+    let close = body.rfind("}[")?;
+    let body = body[..close].trim().trim_end_matches(';').trim();
+    let open = body.find('(')?;
+    let mut depth = 0i32;
+    let mut end = None;
+    for (i, c) in body.char_indices().skip(open) {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ => {}
+        }
+        if depth == 0 {
+            end = Some(i);
+            break;
+        }
+    }
+    let end = end?;
+    let ret = body[end + 1..].trim_start().strip_prefix(':')?;
+    Some((body[open..=end].to_string(), ret.trim().to_string()))
+}
+
+/// The members of a union written as text (split at the `|` outside brackets), whitespace
+/// collapsed.
+pub(crate) fn union_of(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let (mut depth, mut cur) = (0i32, String::new());
+    for c in text.chars() {
+        match c {
+            '(' | '[' | '{' | '<' => depth += 1,
+            '>' if cur.ends_with('=') => {}
+            ')' | ']' | '}' | '>' => depth -= 1,
+            '|' if depth == 0 => {
+                out.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    out.push(cur);
+    out.into_iter().map(|u| u.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|u| !u.is_empty()).collect()
+}
+
+/// The parameters and the return type of an arrow function type, `(x: T) => R`.
+pub(crate) fn arrow_parts(text: &str) -> Option<(String, String)> {
+    let t = text.trim();
+    if !t.starts_with('(') {
+        return None;
+    }
+    let mut depth = 0i32;
+    for (i, c) in t.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ => {}
+        }
+        if depth == 0 {
+            let ret = t[i + 1..].trim_start().strip_prefix("=>")?;
+            return Some((t[..=i].to_string(), ret.trim().to_string()));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{arrow_parts, lost_optional, method_parts, union_of};
+
+    #[test]
+    fn a_parameter_that_lost_its_mark_cuts_the_old_list() {
+        assert_eq!(
+            lost_optional("C & (new (props: P, context?: any) => T)", "C & (new (props: P, context: any) => T)").as_deref(),
+            Some("C & (new (props: P) => T)")
+        );
+        assert_eq!(lost_optional("(a?: string, b?: number) => void", "(a: string, b?: number) => void").as_deref(), Some("() => void"));
+        assert_eq!(
+            lost_optional("(été: \"ça\", b?: (x: Ü) => void) => void", "(été: \"ça\", b: (x: Ü) => void) => void").as_deref(),
+            Some("(été: \"ça\") => void")
+        );
+        assert_eq!(lost_optional("(a: string) => void", "(a: string) => void"), None);
+        assert_eq!(lost_optional("{ a?: string, b: number }", "{ a: string, b: number }"), None);
+    }
+
+    #[test]
+    fn function_types_split_into_parameters_and_result() {
+        assert_eq!(arrow_parts("() => A | B"), Some(("()".into(), "A | B".into())));
+        assert_eq!(method_parts("{ m(x: T | null): void | (() => V) }[\"m\"]"), Some(("(x: T | null)".into(), "void | (() => V)".into())));
+        assert_eq!(union_of("| void\n | X<A | B>[keyof Y]"), vec!["void".to_string(), "X<A | B>[keyof Y]".to_string()]);
+    }
+}

@@ -456,8 +456,24 @@ impl Pair<'_> {
                     {
                         return Err("the alias only renamed its type parameters".into());
                     }
-                    self.comparable(scope, bt, rt)?;
-                    let old = n.qualify(scope, &bt.text, &bound)?;
+                    match self.comparable(scope, bt, rt) {
+                        Err(why) if why == METHOD_MADE => return self.returned(&n, s, &now, (bt, rt)).map_err(|_| why),
+                        Err(why) if ident::unnamed(&bt.text) == ident::unnamed(&rt.text) => {
+                            let cut = ident::lost_optional(&bt.text, &rt.text).ok_or(why)?;
+                            let old = n.qualify(scope, &cut, &bound)?;
+                            let code =
+                                format!("import * as api from \"./api\";\nexport function w{tparams}(v: {now}): {old} {{\n  return v;\n}}");
+                            return Ok(Snippet {
+                                code,
+                                why: format!("`{}` no longer converts to `{cut}`: a parameter that was optional is required now", s.name),
+                            });
+                        }
+                        r => r?,
+                    }
+                    let old = match n.qualify(scope, &bt.text, &bound) {
+                        Ok(old) => old,
+                        Err(why) => return self.promised(s, (&tparams, &now), (bt, rt)).map_err(|_| why),
+                    };
                     Ok(Snippet { code: ident::roundtrip(&tparams, &now, &old), why: format!("`{}` is no longer `{}`", s.name, bt.text) })
                 }
                 SymbolKind::Variable if changed => {
@@ -545,6 +561,83 @@ impl Pair<'_> {
             })
             .collect();
         format!("{{{}}}<{args}", members.join(";"))
+    }
+
+    /// A function type made from a method (`{ m(x: T): R }["m"]`) whose return type gained or lost
+    /// union members (`never` ones aside) while its parameters stayed: its parameters compare
+    /// both ways, but what a call returns does not, so `ReturnType` of each converts to the other
+    /// against the base (one type) and not against the revision.
+    fn returned(&self, n: &Namer, s: &Symbol, now: &str, (bt, rt): (&TypeText, &TypeText)) -> Result<Snippet, String> {
+        let scope = scope_of(&s.name);
+        let (Some((bp, br)), Some((rp, rr))) = (ident::method_parts(&bt.text), ident::method_parts(&rt.text)) else {
+            return Err(METHOD_MADE.into());
+        };
+        let never = |sf: &Surface, u: &str| crate::diff::typescript::is_never(sf, scope, u);
+        let members = |sf: &Surface, r: &str| -> std::collections::BTreeSet<String> {
+            ident::union_of(r).into_iter().filter(|u| !never(sf, u)).collect()
+        };
+        if ident::unnamed(&bp) != ident::unnamed(&rp) || members(self.base, &br) == members(self.rev, &rr) {
+            return Err(METHOD_MADE.into());
+        }
+        let bound: Vec<String> = s.type_params.iter().map(|t| t.name.clone()).collect();
+        let tparams = n.params(scope, &s.type_params, &bound)?;
+        let old = n.qualify(scope, &bt.text, &bound)?;
+        let code = ident::roundtrip(&tparams, &format!("ReturnType<{now}>"), &format!("ReturnType<{old}>"));
+        Ok(Snippet { code, why: format!("a call of `{}` no longer returns `{}`", s.name, br.trim().trim_start_matches('|').trim()) })
+    }
+
+    /// A function type whose return type only gained promises (`() => R` → `() => R | Promise<R>`),
+    /// when the old type cannot be written out: the result with promises excluded is what the
+    /// base returns (every old member, aliases followed, is a keyword, a literal or an object
+    /// type without `then`, so none is a promise) and no longer what the revision returns.
+    fn promised(&self, s: &Symbol, (tparams, now): (&str, &str), (bt, rt): (&TypeText, &TypeText)) -> Result<Snippet, String> {
+        let scope = scope_of(&s.name);
+        let (Some((bp, br)), Some((rp, rr))) = (ident::arrow_parts(&bt.text), ident::arrow_parts(&rt.text)) else {
+            return Err("not a function type".into());
+        };
+        let (old, new) = (ident::union_of(&br), ident::union_of(&rr));
+        let gained: Vec<&String> = new.iter().filter(|u| !old.contains(u)).collect();
+        let promise = |u: &&String| u.starts_with("Promise<") || u.starts_with("PromiseLike<");
+        if ident::unnamed(&bp) != ident::unnamed(&rp)
+            || old.iter().any(|u| !new.contains(u))
+            || gained.is_empty()
+            || !gained.iter().all(promise)
+            || !old.iter().all(|u| self.not_thenable(scope, u, 0))
+        {
+            return Err("not a return type that only gained promises".into());
+        }
+        let code = format!(
+            "import * as api from \"./api\";\nexport function w{tparams}(v: ReturnType<{now}>): Exclude<ReturnType<{now}>, PromiseLike<any>> {{\n  return v;\n}}"
+        );
+        Ok(Snippet { code, why: format!("a call of `{}` may return a promise now", s.name) })
+    }
+
+    /// Whether base type `u` (written inside `scope`) is no promise: a keyword, a literal, an
+    /// object type without `then`, or an alias of those.
+    fn not_thenable(&self, scope: &str, u: &str, depth: usize) -> bool {
+        const PLAIN: &[&str] = &["void", "undefined", "null", "string", "number", "boolean", "bigint", "symbol", "never", "true", "false"];
+        let u = u.trim();
+        if PLAIN.contains(&u) || u.starts_with(['"', '\'']) || u.starts_with(|c: char| c.is_ascii_digit()) {
+            return true;
+        }
+        if u.starts_with('{') {
+            return !u.contains("then");
+        }
+        if depth > 3 || !u.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.') {
+            return false;
+        }
+        let mut sc = scope.to_string();
+        loop {
+            let key = (if sc.is_empty() { u.to_string() } else { format!("{sc}.{u}") }, SymbolKind::TypeAlias);
+            if let Some(a) = self.base.symbols.get(&key).or_else(|| self.base.hidden.get(&key)) {
+                let Some(t) = a.ty.as_ref().filter(|_| a.type_params.is_empty()) else { return false };
+                return ident::union_of(&t.text).iter().all(|m| self.not_thenable(scope_of(&a.name), m, depth + 1));
+            }
+            if sc.is_empty() {
+                return false;
+            }
+            sc = scope_of(&sc).to_string();
+        }
     }
 
     /// A handler property whose event type changed (`FormEventHandler<T>` → `InputEventHandler<T>`):
@@ -685,6 +778,13 @@ impl Pair<'_> {
                     .flat_map(|x| x.sigs.clone())
                     .collect();
                 (sigs, format!("x.{m}"), format!("x: {typed}"), &owner.type_params)
+            }
+            // An interface's own construct signature: `new x(...)` with the old signature's
+            // parameter and result types (inherited construct signatures may take the call but
+            // give another instance type).
+            None if at.starts_with("new ") && owner.kind == SymbolKind::Interface => {
+                let sigs = owner.members.values().filter(|x| x.kind == MemberKind::Construct).flat_map(|x| x.sigs.clone()).collect();
+                (sigs, "new x".into(), format!("x: {typed}"), &owner.type_params)
             }
             None => return Err("constructors and call signatures have no overload snippet".into()),
         };

@@ -76,6 +76,14 @@ crate::rules! {
     /// A tighter constraint rejects type arguments that used to be accepted; a looser one breaks
     /// code that relied on the constraint inside implementations.
     ///
+    /// Not counted on a type alias, whose consumers only instantiate it, when every member of the
+    /// old constraint is still a member of the new one or a function or construct type one of
+    /// its members accepts (same parameter and return types, no more required parameters than
+    /// it has: React 19's `ElementRef<C extends { new(props: any, context: any): Component<any> }
+    /// | ((props: any) => ReactNode) | ...>` against 18's `new(props: any)` and
+    /// `(props: any, deprecatedLegacyContext?: any) => ReactNode`): every type argument that
+    /// satisfied the old constraint satisfies the new one (checked with `tsc`).
+    ///
     /// ## Example
     /// ```ts
     /// // base
@@ -155,6 +163,16 @@ crate::rules! {
 
 /// Compares the type parameters of `name` (inside exported symbol `op`).
 pub(super) fn compare(cx: &mut Cx, op: &str, name: &str, base: &[TypeParam], rev: &[TypeParam], bpos: &Pos, rpos: &Pos) {
+    compare_with(cx, (op, name), base, rev, (bpos, rpos), false);
+}
+
+/// Compares the type parameters of type alias `name`. Consumers only instantiate an alias, so a
+/// constraint every old type argument still satisfies ([`loosened`]) is no change for them.
+pub(super) fn compare_alias(cx: &mut Cx, name: &str, base: &[TypeParam], rev: &[TypeParam], bpos: &Pos, rpos: &Pos) {
+    compare_with(cx, (name, name), base, rev, (bpos, rpos), true);
+}
+
+fn compare_with(cx: &mut Cx, (op, name): (&str, &str), base: &[TypeParam], rev: &[TypeParam], (bpos, rpos): (&Pos, &Pos), alias: bool) {
     let n = base.len().max(rev.len());
     for i in 0..n {
         let mut emit = |rule, message: String, before: Option<String>, after: Option<String>, tp: &str| {
@@ -173,7 +191,8 @@ pub(super) fn compare(cx: &mut Cx, op: &str, name: &str, base: &[TypeParam], rev
             (Some(b), Some(r)) => {
                 let bc = b.constraint.as_ref().map(|c| c.key.as_str());
                 let rc = r.constraint.as_ref().map(|c| c.key.as_str());
-                if bc != rc {
+                let kept = alias && b.constraint.as_ref().zip(r.constraint.as_ref()).is_some_and(|(o, n)| loosened(o, n));
+                if bc != rc && !kept {
                     let show = |c: &Option<crate::spec::typescript::TypeText>| {
                         c.as_ref().map_or("(none)".to_string(), |c| format!("`{}`", short(&c.text)))
                     };
@@ -306,4 +325,117 @@ pub(super) fn replace_params(text: &str, ps: &[TypeParam], by: impl Fn(usize) ->
 pub(super) fn rename(text: &str, from: &str, to: &str) -> String {
     let ps = [TypeParam { name: from.to_string(), constraint: None, default: None }];
     positional(text, &ps, 1).replace("$0", to)
+}
+
+/// Whether every member of the old constraint `old` is a member of `new` or a function or
+/// construct type that one of `new`'s members accepts: the same return type and parameter types,
+/// and no more required parameters than the new one has (`(props: any, context?: any) => R`
+/// fits `(props: any) => R`; `new (props: any) => C` fits `new (props: any, context: any) => C`).
+/// Every type argument that satisfied the old constraint then satisfies the new one.
+pub(super) fn loosened(old: &TypeText, new: &TypeText) -> bool {
+    let squash = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let news: Vec<String> = new.union.iter().map(|u| squash(u)).collect();
+    old.union.iter().map(|u| squash(u)).all(|o| {
+        news.contains(&o)
+            || callable(&o).is_some_and(|(on, op, or)| {
+                news.iter().filter_map(|n| callable(n)).any(|(nn, np, nr)| {
+                    let required = op.iter().filter(|(_, optional)| !optional).count();
+                    on == nn && or == nr && required <= np.len() && op.iter().zip(&np).all(|(a, b)| a.0 == b.0)
+                })
+            })
+    })
+}
+
+/// A signature's parameters: each one's type and whether it is optional.
+type Params = Vec<(String, bool)>;
+
+/// A function or construct type without whitespace, `(a:A,b?:B)=>R`, `new(a:A)=>R` or
+/// `{new(a:A):R}`: whether it constructs, its parameters' types with their `?`, its return type.
+/// `None` for anything else (type parameters, rest parameters, several signatures).
+fn callable(t: &str) -> Option<(bool, Params, String)> {
+    let mut t = t;
+    while t.starts_with('(') && closing(t, 0) == Some(t.len() - 1) {
+        t = &t[1..t.len() - 1];
+    }
+    let (body, object) = match t.strip_prefix('{').and_then(|b| b.strip_suffix('}')) {
+        Some(b) => (b.trim_end_matches(';'), true),
+        None => (t, false),
+    };
+    let body = body.strip_prefix("abstract").unwrap_or(body);
+    let (construct, body) = match body.strip_prefix("new") {
+        Some(b) => (true, b),
+        None => (false, body),
+    };
+    if !body.starts_with('(') {
+        return None;
+    }
+    let end = closing(body, 0)?;
+    let ret = if object { body[end + 1..].strip_prefix(':')? } else { body[end + 1..].strip_prefix("=>")? };
+    let mut params = Vec::new();
+    for p in split_top(&body[1..end]) {
+        let (name, ty) = p.split_once(':')?;
+        if name.starts_with("...") || name.contains(['<', '(', '{']) {
+            return None;
+        }
+        params.push((ty.to_string(), name.ends_with('?')));
+    }
+    Some((construct, params, ret.to_string()))
+}
+
+/// The index of the bracket closing the one at `open`.
+fn closing(t: &str, open: usize) -> Option<usize> {
+    let mut depth = 0i32;
+    for (i, c) in t.char_indices().skip(open) {
+        match c {
+            '(' | '[' | '{' | '<' => depth += 1,
+            '>' if t[..i].ends_with('=') => {}
+            ')' | ']' | '}' | '>' => depth -= 1,
+            _ => {}
+        }
+        if depth == 0 {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// `text` split at the commas outside brackets (empty pieces dropped).
+fn split_top(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0i32, 0);
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' | '[' | '{' | '<' => depth += 1,
+            '>' if text[..i].ends_with('=') => {}
+            ')' | ']' | '}' | '>' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&text[start..]);
+    out.into_iter().filter(|p| !p.is_empty()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loosened;
+    use crate::spec::typescript::TypeText;
+
+    fn union(members: &[&str]) -> TypeText {
+        TypeText::new(&members.join(" | "), members)
+    }
+
+    #[test]
+    fn a_constraint_loosens_when_every_old_member_fits_a_new_one() {
+        let old = union(&["{ new(props: any): Component }", "((props: any, context?: any) => Node)", "\"div\""]);
+        let new = union(&["{ new(props: any, context: any): Component }", "((props: any) => Node)", "\"div\""]);
+        assert!(loosened(&old, &new));
+        assert!(!loosened(&new, &old), "a construct type taking more required parameters is tighter");
+        assert!(!loosened(&union(&["string", "number"]), &union(&["string"])));
+        assert!(!loosened(&union(&["(a: string) => void"]), &union(&["(a: number) => void"])));
+        assert!(!loosened(&union(&["(a: string) => void"]), &union(&["(a: string) => string"])));
+    }
 }

@@ -19,6 +19,9 @@ mod tuples;
 mod types;
 mod uses;
 
+/// Whether a union member is `X[keyof X]` of an interface with no members (`never`).
+pub(crate) use refs::is_never;
+
 pub(crate) use cx::{Cx, Finding, parent_gone, short};
 
 use super::sink::Sink;
@@ -112,7 +115,7 @@ fn compare_symbol(cx: &mut Cx, b: &Symbol, r: &Symbol) {
             members::compare(cx, b, r);
         }
         SymbolKind::TypeAlias => {
-            generics::compare(cx, &b.name, &b.name, &b.type_params, &r.type_params, &b.pos, &r.pos);
+            generics::compare_alias(cx, &b.name, &b.type_params, &r.type_params, &b.pos, &r.pos);
             if b.structural && r.structural {
                 members::compare(cx, b, r);
             } else {

@@ -256,6 +256,7 @@ pub(crate) fn retyped(cx: &mut Cx, op: &str, at: &str, m: &Member, n: &Member) {
     let (mut lost, mut gained) = union_delta(old, new);
     refs::settle(cx, op, &mut lost, &mut gained);
     refs::drop_never(cx, op, &mut lost, &mut gained);
+    refs::same_shape(cx, op, &mut lost, &mut gained);
     if lost.is_empty() && gained.is_empty() && top_old == top_new || handler_only(cx, op, &lost, &gained) {
         return;
     }

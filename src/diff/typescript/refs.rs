@@ -145,6 +145,56 @@ pub(crate) fn drop_never(cx: &Cx, op: &str, lost: &mut Vec<&str>, gained: &mut V
     gained.retain(|u| !is_never(cx.rev, scope, u));
 }
 
+/// Drops the pairs of a lost `A<args>` and a gained `B<args>` (the same arguments) where the
+/// base's interface `A` and the revision's `B` are one shape: no bases, the same number of type
+/// parameters, and the same properties (names, `?`, `readonly`, types with the parameters named by
+/// position). React 19's `ForwardedRef<T>` traded `MutableRefObject<T | null>` for
+/// `RefObject<T | null>`, both `{ current: T }` now: `tsc` converts the alias both ways.
+pub(crate) fn same_shape(cx: &Cx, op: &str, lost: &mut Vec<&str>, gained: &mut Vec<&str>) {
+    if lost.is_empty() || gained.is_empty() {
+        return;
+    }
+    let scope = scope_of(op);
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for (i, l) in lost.iter().enumerate() {
+        let Some((la, largs)) = l.split_once('<') else { continue };
+        let found = gained.iter().enumerate().find(|(j, g)| {
+            !pairs.iter().any(|(_, k)| k == j)
+                && g.split_once('<').is_some_and(|(ga, gargs)| {
+                    gargs == largs
+                        && ga.trim() != la.trim()
+                        && match (shape(cx.base, scope, la.trim()), shape(cx.rev, scope, ga.trim())) {
+                            (Some(a), Some(b)) => a == b,
+                            _ => false,
+                        }
+                })
+        });
+        if let Some((j, _)) = found {
+            pairs.push((i, j));
+        }
+    }
+    let (gone, new): (HashSet<usize>, HashSet<usize>) = (pairs.iter().map(|p| p.0).collect(), pairs.iter().map(|p| p.1).collect());
+    *lost = lost.iter().enumerate().filter(|(i, _)| !gone.contains(i)).map(|(_, l)| *l).collect();
+    *gained = gained.iter().enumerate().filter(|(j, _)| !new.contains(j)).map(|(_, g)| *g).collect();
+}
+
+/// An interface's properties with its type parameters named by position, when it has no bases
+/// and nothing but properties.
+fn shape(s: &Surface, scope: &str, name: &str) -> Option<Vec<String>> {
+    let i = s.resolve_type(scope, name).filter(|i| i.kind == SymbolKind::Interface && i.heritage.is_empty())?;
+    if i.members.is_empty() || i.members.values().any(|m| m.kind != crate::spec::typescript::MemberKind::Property) {
+        return None;
+    }
+    let names: Vec<&str> = i.type_params.iter().map(|t| t.name.as_str()).collect();
+    let mut out = vec![format!("<{}>", names.len())];
+    for m in i.members.values() {
+        let ty = m.ty.as_ref()?.key.clone();
+        let ty = names.iter().enumerate().fold(ty, |t, (k, n)| super::generics::rename(&t, n, &format!("__position{k}")));
+        out.push(format!("{}{}{}:{ty}", if m.readonly { "readonly " } else { "" }, m.name, if m.optional { "?" } else { "" }));
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse;

@@ -23,7 +23,11 @@ crate::rules! {
     /// same return type whose event type extends the old one or the reverse, or is the same
     /// interface given extra arguments it does not use (`ChangeEventHandler<T>` =
     /// `EventHandler<ChangeEvent<T>>` → `EventHandler<ChangeEvent<C, Target>>`): `tsc`
-    /// compares a method's parameters both ways.
+    /// compares a method's parameters both ways. Nor a union member `A<args>` replaced by
+    /// `B<args>` when the base's interface `A` and the revision's `B` are one shape (no bases,
+    /// the same properties, types named by position: React 19's `ForwardedRef<T>` trading
+    /// `MutableRefObject<T | null>` for `RefObject<T | null>`, both `{ current: T }`), since
+    /// `tsc` compares interfaces by structure.
     ///
     /// ## Why it matters
     /// An alias is used both for values callers pass (where widening is safe and narrowing
@@ -212,6 +216,7 @@ pub(super) fn alias(cx: &mut Cx, b: &Symbol, r: &Symbol) {
     let (mut lost, mut gained) = properties::union_delta(&old, &new);
     refs::settle(cx, &b.name, &mut lost, &mut gained);
     refs::drop_never(cx, &b.name, &mut lost, &mut gained);
+    refs::same_shape(cx, &b.name, &mut lost, &mut gained);
     let (top_old, top_new) = (old.is_top(), new.is_top());
     if lost.is_empty() && gained.is_empty() && top_old == top_new {
         return;
