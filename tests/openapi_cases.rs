@@ -316,11 +316,7 @@ fn witnesses_built_while_comparing_are_those_built_after() {
     for draft_first in [true, false] {
         let (b, r) = (shared_pet(1, draft_first), shared_pet(2, draft_first));
         let mut want = compare(&load_text("base.json", &b).expect("base"), &load_text("revision.json", &r).expect("revision"));
-        apidiff::witness::attach(
-            &load_text("base.json", &b).expect("base"),
-            &load_text("revision.json", &r).expect("revision"),
-            &mut want,
-        );
+        apidiff::witness::attach(&load_text("base.json", &b).expect("base"), &load_text("revision.json", &r).expect("revision"), &mut want);
         let input = |name: &str, text: &str| Input::from_text(name, text.as_bytes().to_vec(), Path::new(".")).expect("input");
         let req = apidiff::pipeline::DiffRequest {
             base: input("base.json", &b),
