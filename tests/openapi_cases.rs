@@ -292,3 +292,46 @@ fn a_shared_schema_change_stays_breaking_for_stable_operations() {
     let got: Vec<(String, &str)> = compare(&base, &rev).iter().map(|c| (c.rule.id.to_string(), c.severity.as_str())).collect();
     assert_eq!(got, [("request-length-tightened".to_string(), "warning")]);
 }
+
+/// `/a` and `/b` both send `Pet` (`minLength` of its name: `min`); the first (or second) is draft.
+fn shared_pet(min: u32, draft_first: bool) -> String {
+    let op = |level: &str| {
+        format!(
+            r##"{{"post": {{{level}"requestBody": {{"content": {{"application/json": {{"schema": {{"$ref": "#/components/schemas/Pet"}}}}}}}}, "responses": {{"204": {{"description": "ok"}}}}}}}}"##
+        )
+    };
+    let draft = r#""x-stability-level": "draft", "#;
+    let (a, b) = if draft_first { (op(draft), op("")) } else { (op(""), op(draft)) };
+    format!(
+        r#"{{"openapi": "3.1.0", "info": {{"title": "t", "version": "1"}}, "paths": {{"/a": {a}, "/b": {b}}}, "components": {{"schemas": {{"Pet": {{"type": "object", "properties": {{"name": {{"type": "string", "minLength": {min}}}}}}}}}}}}}"#
+    )
+}
+
+#[test]
+fn witnesses_built_while_comparing_are_those_built_after() {
+    // `diff` builds OpenAPI witnesses on a second core from copies of the changes as they are
+    // first found. Draft first, `Pet`'s change is found softened (a warning, with a note) and
+    // made breaking again by the stable operation: its copy is stale, and the witness must
+    // still be the one built from the final change.
+    for draft_first in [true, false] {
+        let (b, r) = (shared_pet(1, draft_first), shared_pet(2, draft_first));
+        let mut want = compare(&load_text("base.json", &b).expect("base"), &load_text("revision.json", &r).expect("revision"));
+        apidiff::witness::attach(&load_text("base.json", &b).expect("base"), &load_text("revision.json", &r).expect("revision"), &mut want);
+        let input = |name: &str, text: &str| Input::from_text(name, text.as_bytes().to_vec(), Path::new(".")).expect("input");
+        let req = apidiff::pipeline::DiffRequest {
+            base: input("base.json", &b),
+            revision: input("revision.json", &r),
+            load: LoadOptions::default(),
+            options: Options { today: "2026-06-01".into(), witness: true, ..Options::default() },
+            policy: apidiff::policy::Policy::default(),
+            now: 0,
+            exiting: false,
+            usage: None,
+        };
+        let report = apidiff::pipeline::diff(req).expect("diff").report;
+        let got: Vec<_> = report.changes.iter().map(|c| (c.id.as_str(), c.witness.clone())).collect();
+        assert_eq!(want.len(), 1, "draft first: {draft_first}");
+        assert!(want[0].witness.as_ref().is_some_and(|w| w.kind != apidiff::diff::WitnessKind::None), "{:?}", want[0].witness);
+        assert_eq!(got, [(want[0].rule.id, want[0].witness.clone())], "draft first: {draft_first}");
+    }
+}

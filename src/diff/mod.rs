@@ -27,11 +27,19 @@ pub use witness::{Proof, Witness, WitnessKind};
 /// Runs on a thread of its own with a large stack: schemas nest and the comparison recurses
 /// through them, so its depth limits, not the caller's stack, must be what bounds it.
 pub fn compare(base: &Spec, rev: &Spec, opts: &Options) -> Result<Vec<Change>> {
-    crate::deep::run("the comparison", || compare_here(base, rev, opts))
+    compare_observed(base, rev, opts, None)
 }
-fn compare_here(base: &Spec, rev: &Spec, opts: &Options) -> Result<Vec<Change>> {
+
+/// [`compare`], sending a copy of each new change to `observer` as it is found
+/// ([`sink::Sink::observe`]; OpenAPI only, other formats send nothing). The observer is dropped
+/// when the comparison ends, so a receiver's loop ends with it.
+pub fn compare_observed(base: &Spec, rev: &Spec, opts: &Options, observer: Option<std::sync::mpsc::Sender<Change>>) -> Result<Vec<Change>> {
+    crate::deep::run("the comparison", || compare_here(base, rev, opts, observer))
+}
+
+fn compare_here(base: &Spec, rev: &Spec, opts: &Options, observer: Option<std::sync::mpsc::Sender<Change>>) -> Result<Vec<Change>> {
     let mut changes = match (base, rev) {
-        (Spec::OpenApi(a), Spec::OpenApi(b)) => openapi::compare(a, b, opts),
+        (Spec::OpenApi(a), Spec::OpenApi(b)) => openapi::compare_observed(a, b, opts, observer),
         (Spec::AsyncApi(a), Spec::AsyncApi(b)) => asyncapi::compare(a, b, opts),
         (Spec::GraphQl(a), Spec::GraphQl(b)) => graphql::compare(a, b, opts),
         (Spec::TypeScript(a), Spec::TypeScript(b)) => typescript::compare(a, b, opts),

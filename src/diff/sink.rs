@@ -16,12 +16,22 @@ pub struct Sink {
     by_fingerprint: HashMap<String, usize>,
     /// The operations already listed for each change whose list outgrew [`SCAN`].
     listed: HashMap<usize, HashSet<String>>,
+    /// Where a copy of each new change goes as it is found (see [`Sink::observe`]).
+    observer: Option<std::sync::mpsc::Sender<Change>>,
 }
 
 impl Sink {
     /// An empty sink.
     pub fn new() -> Sink {
         Sink::default()
+    }
+
+    /// Sends a copy of each new change (not of one found again) to `to` as it is recorded, so
+    /// another thread can start on it while the comparison goes on. The copy is the change as
+    /// first recorded: later operations may still add to its `affected` list, change its level
+    /// or message (draft operations) or fill in its line numbers.
+    pub fn observe(&mut self, to: std::sync::mpsc::Sender<Change>) {
+        self.observer = Some(to);
     }
 
     /// Records a change; `op` (when not empty) is its operation unless it names one already.
@@ -39,6 +49,12 @@ impl Sink {
             }
             None => {
                 self.by_fingerprint.insert(change.fingerprint.clone(), self.changes.len());
+                if let Some(to) = &self.observer
+                    && to.send(change.clone()).is_err()
+                {
+                    // Nobody listens any more: stop copying.
+                    self.observer = None;
+                }
                 self.changes.push(change);
                 self.changes.len() - 1
             }

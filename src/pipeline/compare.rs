@@ -6,13 +6,26 @@ use crate::spec::Spec;
 
 /// Compares two specs and, unless `options.witness` is off, attaches a witness to each breaking change.
 pub(crate) fn compared(base: &Spec, rev: &Spec, options: &Options) -> crate::Result<Vec<Change>> {
-    let mut changes = crate::diff::compare(base, rev, options)?;
-    if options.witness {
-        // Witnesses are independent of each other: half the breaking changes on each core.
-        let breaking: Vec<usize> = changes.iter().enumerate().filter(|(_, c)| crate::witness::wanted(c)).map(|(i, _)| i).collect();
-        let mid = breaking.get(breaking.len() / 2).copied().unwrap_or(changes.len());
-        let (left, right) = changes.split_at_mut(mid);
-        crate::deep::both(|| crate::witness::attach(base, rev, left), || crate::witness::attach(base, rev, right));
+    let mut changes = if options.witness && matches!(base, Spec::OpenApi(_)) {
+        // The comparison runs on one core; the other builds witnesses for the changes as they
+        // are found. A change that differs at the end (a draft operation's change made
+        // breaking again) gets its witness below, like one the comparison never sent.
+        let (found, ahead) = std::sync::mpsc::channel();
+        let (changes, ahead) = crate::deep::both(
+            || crate::diff::compare_observed(base, rev, options, Some(found)),
+            || crate::witness::ahead(base, rev, ahead),
+        );
+        let mut changes = changes?;
+        ahead.apply(&mut changes);
+        changes
+    } else {
+        crate::diff::compare(base, rev, options)?
+    };
+    if options.witness && changes.iter().any(|c| crate::witness::wanted(c) && c.witness.is_none()) {
+        // Witnesses are independent of each other: both cores take the next breaking change
+        // still without one from one queue until none is left.
+        let queue = crate::witness::Queue::new(&mut changes);
+        crate::deep::both(|| crate::witness::attach_from(base, rev, &queue), || crate::witness::attach_from(base, rev, &queue));
     }
     super::usage::constraints(rev, &mut changes);
     Ok(changes)

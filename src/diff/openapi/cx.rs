@@ -100,6 +100,11 @@ impl<'a> Cx<'a> {
         self.rdocs.location(id)
     }
 
+    /// Sends a copy of each new change to `to` as it is found ([`Sink::observe`]).
+    pub fn observe(&mut self, to: std::sync::mpsc::Sender<Change>) {
+        self.sink.observe(to);
+    }
+
     /// The changes found so far.
     pub fn changes(&self) -> &[Change] {
         self.sink.changes()

@@ -51,7 +51,15 @@ pub const PROOFS: &[&[(&Rule, super::witness::Proof)]] = &[
 
 /// Compares two OpenAPI descriptions.
 pub fn compare(base: &Api, rev: &Api, opts: &Options) -> Vec<Change> {
+    compare_observed(base, rev, opts, None)
+}
+
+/// [`compare`], sending a copy of each new change to `observer` as it is found.
+pub fn compare_observed(base: &Api, rev: &Api, opts: &Options, observer: Option<std::sync::mpsc::Sender<Change>>) -> Vec<Change> {
     let mut c = Cx::new(&base.docs, &rev.docs, opts, schema::compare);
+    if let Some(to) = observer {
+        c.observe(to);
+    }
     let keys = metadata::SchemeKeys {
         base: metadata::scheme_keys(base, rev),
         rev: metadata::scheme_keys(rev, base),
