@@ -3,7 +3,7 @@
 //! schemas stay nodes of the [`DocSet`] and are read by the comparator through `$ref`s.
 
 use super::LoadOptions;
-use super::refs::{DocSet, NodeId};
+use super::refs::{DocSet, NodeId, member};
 use crate::error::{Located, Result};
 use crate::source::Input;
 use crate::source::text::Syntax;
@@ -212,13 +212,13 @@ pub fn media_key(m: &str) -> String {
 }
 
 fn s(v: &Value, k: &str) -> Option<String> {
-    v.get(k).and_then(Value::as_str).map(str::to_string)
+    member(v, k).and_then(Value::as_str).map(str::to_string)
 }
 
 /// A boolean keyword; `"true"` written as a string counts too (a common YAML slip that would
 /// otherwise hide a required parameter).
 fn b(v: &Value, k: &str) -> bool {
-    match v.get(k) {
+    match member(v, k) {
         Some(Value::Bool(x)) => *x,
         Some(Value::String(x)) => x.eq_ignore_ascii_case("true"),
         _ => false,
@@ -438,7 +438,7 @@ fn default_style(loc: &str) -> &'static str {
 fn lower_path_item(docs: &DocSet, synth: &mut Synth, ctx: &Ctx, path: &str, item_id: &NodeId, item: &Value) -> Result<Vec<Operation>> {
     let mut shared: IndexMap<(String, String), Param> = IndexMap::new();
     let mut shared_raw: Vec<(NodeId, &Value)> = Vec::new();
-    if let Some(Value::Array(ps)) = item.get("parameters") {
+    if let Some(Value::Array(ps)) = member(item, "parameters") {
         for i in 0..ps.len() {
             let pid = item_id.child("parameters").item(i);
             shared_raw.push(resolve(docs, &pid)?);
@@ -455,7 +455,7 @@ fn lower_path_item(docs: &DocSet, synth: &mut Synth, ctx: &Ctx, path: &str, item
     // The fixed method fields, then (3.2) `additionalOperations`, keyed by the method exactly as
     // it is sent (`COPY`, `LINK`).
     let fixed = METHODS.iter().filter_map(|m| item.get(*m).map(|v| (m.to_string(), m.to_ascii_uppercase(), item_id.child(m), v)));
-    let extra: Vec<(String, String, NodeId, &Value)> = match item.get("additionalOperations") {
+    let extra: Vec<(String, String, NodeId, &Value)> = match member(item, "additionalOperations") {
         Some(Value::Object(more)) => {
             more.iter().map(|(k, v)| (k.clone(), k.clone(), item_id.child("additionalOperations").child(k), v)).collect()
         }
@@ -492,7 +492,7 @@ fn lower_operation(
     let template_names = &shared.template_names;
     let mut params = shared.params.clone();
     let mut raw: Vec<(NodeId, &Value)> = shared.raw.clone();
-    if let Some(Value::Array(ps)) = opv.get("parameters") {
+    if let Some(Value::Array(ps)) = member(opv, "parameters") {
         for i in 0..ps.len() {
             let pid = op_id.child("parameters").item(i);
             let (rid, rv) = resolve(docs, &pid)?;
@@ -507,18 +507,18 @@ fn lower_operation(
     let mut body = None;
     if ctx.version == Version::Swagger2 {
         body = swagger_body(synth, ctx, opv, &op_id, &raw);
-    } else if opv.get("requestBody").is_some() {
+    } else if member(opv, "requestBody").is_some() {
         let (bid, bv) = resolve(docs, &op_id.child("requestBody"))?;
         body = Some(Body { required: b(bv, "required"), content: content_of(&bid, bv), node: bid });
     }
     let mut responses = IndexMap::new();
-    if let Some(Value::Object(rs)) = opv.get("responses") {
+    if let Some(Value::Object(rs)) = member(opv, "responses") {
         for code in rs.keys().filter(|k| !k.starts_with("x-")) {
             let (rid, rv) = resolve(docs, &op_id.child("responses").child(code))?;
             responses.insert(code.to_ascii_uppercase().replace("DEFAULT", "default"), lower_response(ctx, opv, &rid, rv));
         }
     }
-    let (security, security_node) = match opv.get("security") {
+    let (security, security_node) = match member(opv, "security") {
         Some(v) => (parse_security(v), Some(op_id.child("security"))),
         None => match &ctx.global_security {
             Some((reqs, node)) => (reqs.clone(), Some(node.clone())),
@@ -526,7 +526,7 @@ fn lower_operation(
         },
     };
     let mut callbacks = IndexMap::new();
-    if let Some(Value::Object(cbs)) = opv.get("callbacks") {
+    if let Some(Value::Object(cbs)) = member(opv, "callbacks") {
         for name in cbs.keys() {
             let (cb_id, cbv) = resolve(docs, &op_id.child("callbacks").child(name))?;
             let Value::Object(exprs) = cbv else { continue };
@@ -550,7 +550,7 @@ fn lower_operation(
         deprecated: b(opv, "deprecated"),
         sunset,
         stability: s(opv, "x-stability-level"),
-        tags: string_list(opv.get("tags")),
+        tags: string_list(member(opv, "tags")),
         params,
         body,
         responses,
@@ -571,26 +571,26 @@ fn sunset_header(docs: &DocSet, responses: &IndexMap<String, Response>) -> Optio
     let header = responses.values().find_map(|r| r.headers.get("sunset"))?;
     let (hid, hv) = docs.resolve(&header.node)?;
     let text = |v: &Value| v.as_str().map(str::to_string);
-    if let Some(x) = hv.get("example").and_then(text) {
+    if let Some(x) = member(hv, "example").and_then(text) {
         return Some((x, hid.child("example")));
     }
     if let Some((sid, sv)) = header.schema.as_ref().and_then(|id| docs.resolve(id)) {
         for k in ["const", "default", "example", "x-example"] {
-            if let Some(x) = sv.get(k).and_then(text) {
+            if let Some(x) = member(sv, k).and_then(text) {
                 return Some((x, sid.child(k)));
             }
         }
-        if let Some(Value::Array(e)) = sv.get("enum")
+        if let Some(Value::Array(e)) = member(sv, "enum")
             && let [one] = &e[..]
             && let Some(x) = text(one)
         {
             return Some((x, sid.child("enum").item(0)));
         }
     }
-    let Some(Value::Object(ex)) = hv.get("examples") else { return None };
+    let Some(Value::Object(ex)) = member(hv, "examples") else { return None };
     let (name, _) = ex.iter().next()?;
     let (eid, ev) = docs.resolve(&hid.child("examples").child(name))?;
-    Some((ev.get("value").and_then(text)?, eid.child("value")))
+    Some((member(ev, "value").and_then(text)?, eid.child("value")))
 }
 
 fn resolve<'a>(docs: &'a DocSet, id: &NodeId) -> Result<(NodeId, &'a Value)> {
@@ -634,9 +634,9 @@ fn lower_param(ctx: &Ctx, id: &NodeId, v: &Value) -> Option<Param> {
     {
         return None;
     }
-    let schema = if v.get("schema").is_some() {
+    let schema = if member(v, "schema").is_some() {
         Some(id.child("schema"))
-    } else if let Some(Value::Object(c)) = v.get("content") {
+    } else if let Some(Value::Object(c)) = member(v, "content") {
         c.keys().next().map(|k| id.child("content").child(k).child("schema"))
     } else if ctx.version == Version::Swagger2 {
         Some(id.clone())
@@ -650,7 +650,7 @@ fn lower_param(ctx: &Ctx, id: &NodeId, v: &Value) -> Option<Param> {
         (Version::Swagger2, Some("tsv")) => "tabDelimited".into(),
         _ => default_style(&location).into(),
     });
-    let explode = v.get("explode").and_then(Value::as_bool).unwrap_or(match ctx.version {
+    let explode = member(v, "explode").and_then(Value::as_bool).unwrap_or(match ctx.version {
         Version::Swagger2 => s(v, "collectionFormat").as_deref() == Some("multi"),
         _ => style == "form",
     });
@@ -671,11 +671,11 @@ fn lower_param(ctx: &Ctx, id: &NodeId, v: &Value) -> Option<Param> {
 
 fn content_of(id: &NodeId, v: &Value) -> IndexMap<String, Media> {
     let mut out = IndexMap::new();
-    if let Some(Value::Object(c)) = v.get("content") {
+    if let Some(Value::Object(c)) = member(v, "content") {
         for (k, mv) in c {
             let node = id.child("content").child(k);
-            let schema = mv.get("schema").map(|_| node.child("schema"));
-            let item_schema = mv.get("itemSchema").map(|_| node.child("itemSchema"));
+            let schema = member(mv, "schema").map(|_| node.child("schema"));
+            let item_schema = member(mv, "itemSchema").map(|_| node.child("itemSchema"));
             out.entry(media_key(k)).or_insert(Media { node, schema, item_schema });
         }
     }
@@ -684,10 +684,10 @@ fn content_of(id: &NodeId, v: &Value) -> IndexMap<String, Media> {
 
 fn lower_response(ctx: &Ctx, opv: &Value, id: &NodeId, v: &Value) -> Response {
     let mut headers = IndexMap::new();
-    if let Some(Value::Object(hs)) = v.get("headers") {
+    if let Some(Value::Object(hs)) = member(v, "headers") {
         for (name, hv) in hs {
             let node = id.child("headers").child(name);
-            let schema = if hv.get("schema").is_some() {
+            let schema = if member(hv, "schema").is_some() {
                 Some(node.child("schema"))
             } else if ctx.version == Version::Swagger2 {
                 Some(node.clone())
@@ -699,8 +699,8 @@ fn lower_response(ctx: &Ctx, opv: &Value, id: &NodeId, v: &Value) -> Response {
     }
     let content = if ctx.version == Version::Swagger2 {
         let mut out = IndexMap::new();
-        if v.get("schema").is_some() {
-            let produces = string_list(opv.get("produces"));
+        if member(v, "schema").is_some() {
+            let produces = string_list(member(opv, "produces"));
             let produces = if produces.is_empty() { ctx.produces.clone() } else { produces };
             let produces = if produces.is_empty() { vec!["application/json".to_string()] } else { produces };
             for m in produces {
@@ -717,7 +717,7 @@ fn lower_response(ctx: &Ctx, opv: &Value, id: &NodeId, v: &Value) -> Response {
 /// Swagger 2.0: the `body` parameter, or the `formData` parameters gathered into an object
 /// schema whose properties `$ref` the parameters (so locations point at the real nodes).
 fn swagger_body(synth: &mut Synth, ctx: &Ctx, opv: &Value, op_id: &NodeId, raw: &[(NodeId, &Value)]) -> Option<Body> {
-    let consumes = string_list(opv.get("consumes"));
+    let consumes = string_list(member(opv, "consumes"));
     let consumes = if consumes.is_empty() { ctx.consumes.clone() } else { consumes };
     if let Some((pid, pv)) = raw.iter().find(|(_, v)| s(v, "in").as_deref() == Some("body")) {
         let consumes = if consumes.is_empty() { vec!["application/json".to_string()] } else { consumes };

@@ -36,12 +36,25 @@ pub struct NodeId {
 impl NodeId {
     /// A child of this node.
     pub fn child(&self, seg: &str) -> NodeId {
-        NodeId { doc: self.doc, ptr: format!("{}/{}", self.ptr, escape_segment(seg)) }
+        // One allocation of the right size (lowering and comparison make one per node they visit).
+        let mut ptr = String::with_capacity(self.ptr.len() + 1 + seg.len());
+        ptr.push_str(&self.ptr);
+        ptr.push('/');
+        if seg.contains(['~', '/']) {
+            ptr.push_str(&escape_segment(seg));
+        } else {
+            ptr.push_str(seg);
+        }
+        NodeId { doc: self.doc, ptr }
     }
 
     /// The `i`th item of this node.
     pub fn item(&self, i: usize) -> NodeId {
-        NodeId { doc: self.doc, ptr: format!("{}/{i}", self.ptr) }
+        use std::fmt::Write;
+        let mut ptr = String::with_capacity(self.ptr.len() + 8);
+        ptr.push_str(&self.ptr);
+        let _ = write!(ptr, "/{i}");
+        NodeId { doc: self.doc, ptr }
     }
 }
 
@@ -71,11 +84,33 @@ const ANCHOR_KEYS: [&str; 2] = ["$anchor", "$dynamicAnchor"];
 /// no document defines is left in place and reported by the comparison, not at load).
 pub fn ref_of(v: &Value, dynamic: bool) -> Option<(&'static str, &str)> {
     let Value::Object(map) = v else { return None };
-    if let Some(Value::String(r)) = map.get("$ref") {
+    if let Some(Value::String(r)) = entry(map, "$ref") {
         return Some(("$ref", r));
     }
-    match map.get("$dynamicRef") {
+    match entry(map, "$dynamicRef") {
         Some(Value::String(r)) if dynamic => Some(("$dynamicRef", r)),
+        _ => None,
+    }
+}
+
+/// Objects of at most this many members are searched in order instead of through their hash
+/// table.
+const SCANNED: usize = 8;
+
+/// The member `key` of an object. Most objects of a spec are small (`{"$ref": …}`, a property's
+/// `type` and `description`), and comparing a few short keys costs less than hashing one with
+/// SipHash (serde_json's maps use std's `RandomState`, which the `$ref` walk and every pointer
+/// look-up paid per node).
+#[inline]
+pub fn entry<'v>(map: &'v serde_json::Map<String, Value>, key: &str) -> Option<&'v Value> {
+    if map.len() <= SCANNED { map.iter().find_map(|(k, v)| (k == key).then_some(v)) } else { map.get(key) }
+}
+
+/// The member `key` of `v` when it is an object ([`entry`]).
+#[inline]
+pub fn member<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
+    match v {
+        Value::Object(map) => entry(map, key),
         _ => None,
     }
 }
@@ -393,6 +428,8 @@ impl DocSet {
     }
 
     /// The value at a node, if it exists.
+    // The closure is on purpose: `split('/')` sets up a searcher per segment (see below).
+    #[allow(clippy::manual_pattern_char_comparison)]
     pub fn get(&self, id: &NodeId) -> Option<&Value> {
         let root = &self.docs.get(id.doc as usize)?.value;
         if id.ptr.is_empty() {
@@ -401,16 +438,18 @@ impl DocSet {
         // Not `Value::pointer`: it allocates two strings per segment, and this runs for every
         // node the comparison looks at. Segments are borrowed unless they hold an escape.
         let mut v = root;
-        for seg in id.ptr.strip_prefix('/')?.split('/') {
+        // Segments are split by a plain character test: `split('/')` and `contains('~')` set up
+        // a searcher per segment, which cost more than the short segments they look through.
+        for seg in id.ptr.strip_prefix('/')?.split(|c: char| c == '/') {
             let owned;
-            let seg = if seg.contains('~') {
+            let seg = if seg.bytes().any(|b| b == b'~') {
                 owned = unescape_segment(seg);
                 owned.as_str()
             } else {
                 seg
             };
             v = match v {
-                Value::Object(m) => m.get(seg)?,
+                Value::Object(m) => entry(m, seg)?,
                 Value::Array(a) => a.get(array_index(seg)?)?,
                 _ => return None,
             };
