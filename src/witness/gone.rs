@@ -22,14 +22,16 @@ pub(super) fn removals(base: &Spec, opts: &Options) -> Result<(Spec, Vec<Change>
 }
 
 /// Best first: what a request reaches (an operation, channel or RPC), then a GraphQL root field,
-/// then a symbol; within each, document order.
+/// then a server, then a symbol; within each, document order.
 fn order(c: &Change) -> (u8, u32, u32) {
     let loc = c.base.as_ref();
     let rank = match registry::proof(c.rule) {
+        // A server is where clients connect, not a thing they use: after the operations.
+        Some(Proof::Endpoint) if loc.is_some_and(|l| l.pointer.starts_with("/servers")) => 2,
         Some(Proof::Endpoint | Proof::Unimplemented) => 0,
         Some(Proof::Selection) if loc.is_some_and(|l| l.pointer.contains('.')) => 1,
-        Some(Proof::Code | Proof::Symbol) => 2,
-        _ => 3,
+        Some(Proof::Code | Proof::Symbol) => 3,
+        _ => 4,
     };
     (rank, loc.and_then(|l| l.line).unwrap_or(u32::MAX), loc.and_then(|l| l.column).unwrap_or(u32::MAX))
 }
