@@ -267,12 +267,18 @@ fn deleted_spec_is_a_reported_change() {
     assert_eq!(c["id"], "api-description-removed");
     assert_eq!(c["module"], "legacy");
     assert_eq!(c["format"], "any");
-    // No request, message or code tells a deleted description apart: the witness says so.
-    assert_eq!(c["witness"]["kind"], "none", "{c:#}");
-    assert!(
-        c["witness"]["reason"].as_str().unwrap().starts_with("a description removed from the repository is evidenced by the repository"),
-        "{c:#}"
-    );
+    // The witness is the request that reached the first operation of the archived snapshot,
+    // which no description serves now.
+    let w = &c["witness"];
+    assert_eq!(w["kind"], "endpoint", "{c:#}");
+    assert_eq!(w["http"]["method"], "GET", "{c:#}");
+    assert_eq!(w["http"]["path"], "/pets", "{c:#}");
+    assert_eq!(w["base"]["pointer"], "/paths/~1pets/get", "{c:#}");
+    assert_eq!(w["base"]["accepts"], true, "{c:#}");
+    assert_eq!(w["revision"]["accepts"], false, "{c:#}");
+    assert_eq!(w["revision"]["file"], "legacy/swagger.yaml", "{c:#}");
+    assert!(w["revision"]["error"].as_str().unwrap().contains("`legacy/swagger.yaml` is gone from the repository"), "{c:#}");
+    assert!(w["summary"].as_str().unwrap().starts_with("GET /pets reached `GET /pets`; now no description serves it"), "{c:#}");
     let msg = c["message"].as_str().unwrap();
     assert!(
         msg.starts_with("the spec `legacy/swagger.yaml` of module `legacy` was removed from the repository; it was archived at deploy "),
@@ -849,7 +855,18 @@ fn pull_request_deleted_spec_fails_with_its_module() {
     assert_eq!(changes[0]["module"], "graph");
     assert_eq!(changes[0]["severity"], "breaking");
     assert!(changes[0]["message"].as_str().unwrap().ends_with("it existed at HEAD~1"), "{v:#}");
-    assert_eq!(changes[0]["witness"]["kind"], "none", "{v:#}");
+    // The witness: an operation selecting the first root field, validated against the schema
+    // at the base revision; the revision side is the file's absence.
+    let w = &changes[0]["witness"];
+    assert_eq!(w["kind"], "operation", "{v:#}");
+    assert_eq!(w["instance"]["query"], "query Witness { item(id: \"\") { __typename } }", "{v:#}");
+    assert_eq!(w["base"]["pointer"], "Query.item", "{v:#}");
+    assert_eq!(w["base"]["accepts"], true, "{v:#}");
+    assert_eq!(w["revision"]["accepts"], false, "{v:#}");
+    assert!(w["revision"]["error"].as_str().unwrap().contains("`graph/schema.graphql` is gone from the repository"), "{v:#}");
+    // `--witness off` builds none.
+    let off = json(&r.run(&["check", "--base", "HEAD~1", "--witness", "off", "-f", "json"]).stdout);
+    assert!(off["changes"][0].get("witness").is_none_or(serde_json::Value::is_null), "{off:#}");
     assert!(v["specs"].as_array().unwrap().iter().any(|s| s["module"] == "graph" && s["revision"] == "(removed)"), "{v:#}");
     let text = r.run(&["check", "--base", "HEAD~1"]);
     assert_eq!(text.code, 1, "{text:?}");

@@ -169,6 +169,37 @@ fn graphql_witnesses_agree_with_graphql_core() {
     assert!(checked >= 20, "only {checked} GraphQL witnesses to check");
 }
 
+/// `api-description-removed`: the witness of a deleted schema (an operation selecting its first
+/// root field) validates against the base with graphql-core and not against a schema whose
+/// roots are empty (the placeholder field apidiff compares with), for every GraphQL fixture.
+#[test]
+fn removed_schema_witnesses_agree_with_graphql_core() {
+    let Some(python) = python() else { return };
+    let mut jobs = Vec::new();
+    let opts = Options { today: "2026-06-01".into(), ..Options::default() };
+    for case in cases("graphql") {
+        let Some(Spec::GraphQl(base)) = load(&case, "base") else { continue };
+        let w = apidiff::witness::removed_description(&Spec::GraphQl(base.clone()), "schema.graphql", &opts);
+        if !w.proves() {
+            continue;
+        }
+        assert_eq!(w.kind, WitnessKind::Operation, "{}: {w:?}", case.display());
+        let inst = w.instance.as_ref().expect("an operation witness carries its operation");
+        jobs.push(json!({
+            "case": case.file_name().unwrap().to_string_lossy(),
+            "rule": "api-description-removed",
+            "kind": "operation",
+            "base": base.text,
+            "revision": "type Query { _apidiffRemoved: Boolean }\ntype Mutation { _apidiffRemoved: Boolean }\ntype Subscription { _apidiffRemoved: Boolean }\n",
+            "query": inst["query"],
+            "variables": inst["variables"],
+        }));
+    }
+    let checked = run_checker(&python, "graphql_check.py", &jobs);
+    assert_eq!(checked, jobs.len());
+    assert!(checked >= 20, "only {checked} removed-schema witnesses to check");
+}
+
 #[test]
 fn every_breaking_typescript_fixture_asserts_its_witness() {
     assert_witness_files("typescript");

@@ -14,17 +14,22 @@ crate::rules! {
 /// of every module) and no spec took its place (against the archive: none with the same
 /// content; against a revision: none of the same format with mostly the same lines).
 /// ## Why it matters
-/// The whole API it described disappears with it: every client of every operation breaks, and
-/// the store no longer sees what the deployed service offers.
+/// The whole API it described disappears with it: every client of every operation, channel,
+/// field, RPC or export loses its description (generated clients, mocks, contract tests and
+/// gateways built from it stop serving them), and the store no longer sees what the deployed
+/// service offers.
 /// ## Example
 /// `git rm gql/schema.graphql` in module `catalog`, whose schema was archived at deploy `4f2a9c1e0b7d`.
 /// ## Witness
-/// None, by design: each change carries `witness.kind: none` with the reason. A witness is
-/// something that worked with the base and fails with the revision, checked against both;
-/// here there is no revision document to check anything against, and the service the file
-/// described may still answer every request it did (a removed description is not a removed
-/// endpoint). The evidence is the repository itself, which the message names: the file at the
-/// archived deploy (or base revision) and its absence now.
+/// The first thing a client used, by document order, built by the removal builders of the
+/// spec's format from the base (the archived snapshot, or the file at the base revision)
+/// compared with an empty description of the same format: for OpenAPI and Swagger the first
+/// operation's request (kind `endpoint`); for AsyncAPI the first channel; for GraphQL an
+/// operation selecting the first root field, validated against the old schema; for protobuf
+/// the first RPC's method path (UNIMPLEMENTED), or without a service the first message's
+/// generated symbol; for TypeScript consumer code using the first export. `base.accepts` is
+/// `true` at its pointer; `revision.accepts` is `false`, with the removed file and an `error`
+/// saying the description is gone.
 /// ## How to migrate
 /// Restore the file if the service still exists. If the API is really retired, announce it,
 /// wait until clients are gone, then record the removal with `apidiff check --record` (the
@@ -60,10 +65,12 @@ API_DESCRIPTION_MOVED = "api-description-moved", Any, Info, None, "spec", Rename
     "A spec moved to another path and was compared with its old path";
 }
 
-/// Why a removed spec carries no witness (see the rule's doc).
-pub const UNWITNESSED: &str = "a description removed from the repository is evidenced by the repository (the file at the archived deploy or base revision, gone now), not by a request, message or code: the service it described may still answer";
+/// The witness a removed spec carries until `check` builds one from its base
+/// (`witness::removed_description`).
+pub const UNWITNESSED: &str = "no witness was built from the removed description";
 
-/// How the spec-level breaking rules are proved: [`Proof::Repository`], never built.
+/// How the spec-level breaking rules are proved: [`Proof::Repository`], built by `check` from
+/// the removed description against an empty one of its format.
 pub const PROOFS: &[&[(&Rule, Proof)]] = &[&[(&API_DESCRIPTION_REMOVED, Proof::Repository)]];
 
 /// `c` with the `none` witness a removed spec carries.

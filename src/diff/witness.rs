@@ -169,9 +169,10 @@ pub enum Proof {
     /// annotates what changed (formats, encodings, `writeOnly`, discriminators): never built,
     /// the change says why.
     Annotation,
-    /// A spec removed from the repository: its evidence is the repository (the file at the
-    /// archived deploy or base revision, gone now), not a request, message or code, since the
-    /// service it described may still answer. Never built; the change says why.
+    /// A spec removed from the repository: the witness of the first thing a client used (an
+    /// operation, channel, root field, RPC, message or export), built by the format's removal
+    /// builders from the base against an empty description of the same format, its revision
+    /// side saying the file is gone (`witness::removed_description`, called by `check`).
     Repository,
     /// GraphQL: an operation selecting what the base has (a field, a fragment on a type or a
     /// union member, a root), which validates against the base and not the revision; for an

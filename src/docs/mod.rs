@@ -599,7 +599,7 @@ const FAQ: &str = include_str!("../../docs/guide/faq.md");
 
 /// Whether a rule's changes get witnesses built (not `none` by design).
 fn has_builder(r: &Rule) -> bool {
-    registry::proof(r).is_some_and(|p| !matches!(p, crate::diff::Proof::Annotation | crate::diff::Proof::Repository))
+    registry::proof(r).is_some_and(|p| !matches!(p, crate::diff::Proof::Annotation))
 }
 
 /// How many of a format's breaking rules have a witness builder (the issue's #26 measure).
@@ -640,7 +640,7 @@ fn witness_note(r: &Rule) -> Option<String> {
         Some(Proof::Status) => "a response with the success status the revision describes in place of the base's",
         Some(Proof::Annotation) => "none: what changes is an annotation JSON Schema validators do not assert",
         Some(Proof::Repository) => {
-            "none, by design: the evidence is the repository (the file at the archived deploy or base revision, gone now); no request, message or code tells a deleted description apart, since the service it described may still answer"
+            "the first thing a client used (OpenAPI/Swagger: the first operation's request; AsyncAPI: the first channel; GraphQL: an operation selecting the first root field; protobuf: the first RPC's method path, or the first message's symbol; TypeScript: code using the first export), built from the base against an empty description of the same format; the revision side says the description file is gone"
         }
         Some(Proof::Selection) => {
             "an operation selecting what the base has (checked with apollo-compiler's validator against both schemas), or, when the output type only loosened, a response the revision allows and the base's types forbid"

@@ -4,7 +4,7 @@
 
 use super::moves::{self, Gone};
 use super::{Baseline, Given, Request, Scope, short};
-use crate::diff::{Format, general};
+use crate::diff::{Change, Format, general};
 use crate::discover::{self, Found};
 use crate::error::{Error, Located, Result};
 use crate::progress::Progress;
@@ -392,4 +392,32 @@ fn gone(history: &History, specs: &[Loaded], only: &[String]) -> Vec<Entry> {
         })
         .cloned()
         .collect()
+}
+
+/// Witnesses for the specs gone from the repository (`api-description-removed`): each one's base
+/// (the archived snapshot, or the file at the base revision) against an empty description of its
+/// format. A base that cannot be read keeps the `none` witness, saying why.
+pub(super) fn prove_gone(req: &Request<'_>, loaded: &LoadedAll, removals: &mut [Change], vanishings: &mut [Change]) {
+    if !req.options.witness {
+        removals.iter_mut().chain(vanishings.iter_mut()).for_each(|c| c.witness = None);
+        return;
+    }
+    for (e, c) in loaded.removed.iter().zip(removals) {
+        let base = e.snapshot.as_deref().map(|s| req.archive.snapshot(s).and_then(|b| b.input()).and_then(|i| spec::load(&i, &req.load)));
+        prove(base, &e.spec, &req.options, c);
+    }
+    if let Baseline::Git(rev) = &req.baseline {
+        let tree = Tree::Git(GitFetch::snapshot(rev, &req.root));
+        for (g, c) in loaded.vanished.iter().zip(vanishings) {
+            prove(Some(tree.open(&g.path).and_then(|i| spec::load(&i, &req.load))), &g.path, &req.options, c);
+        }
+    }
+}
+
+fn prove(base: Option<Result<Spec>>, file: &str, opts: &crate::diff::Options, c: &mut Change) {
+    c.witness = Some(match base {
+        Some(Ok(spec)) => crate::witness::removed_description(&spec, file, opts),
+        Some(Err(e)) => crate::diff::Witness::none(format!("the removed description could not be read to build a witness: {e}")),
+        None => crate::diff::Witness::none("the removed description has no archived snapshot to build a witness from"),
+    });
 }

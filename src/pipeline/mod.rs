@@ -67,6 +67,7 @@ pub fn check_with(req: &Request<'_>, progress: &dyn Progress) -> Result<Checked>
     };
     let mut vanishings: Vec<Change> =
         loaded.vanished.iter().map(|g| crate::diff::general::removed_since(&g.module, &g.path, rev)).collect();
+    load::prove_gone(req, &loaded, &mut removals, &mut vanishings);
     if let Some(ev) = &evidence {
         attach_usage(ev, &mut loaded, &mut removals, &mut vanishings);
     }

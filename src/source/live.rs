@@ -52,7 +52,7 @@ pub fn is_live(locator: &str) -> bool {
 
 /// A live source has no sibling files: every reference inside it is refused.
 #[derive(Debug)]
-struct NoSiblings;
+pub(crate) struct NoSiblings;
 
 impl Fetch for NoSiblings {
     fn fetch(&self, path: &Path) -> Result<String> {

@@ -5,6 +5,7 @@
 //! proves carries `kind: none` and the reason.
 
 mod asyncapi;
+mod gone;
 mod graphql;
 mod instance;
 mod openapi;
@@ -137,6 +138,29 @@ impl<'a> Builders<'a> {
             _ => build(self.pair.as_ref(), self.base, c),
         }
     }
+}
+
+/// How many removals [`removed_description`] tries, best first (each is one builder call).
+const GONE_TRIES: usize = 16;
+
+/// The witness of a whole description removed from the repository (`api-description-removed`;
+/// `base` is the description that was at `file`): the base compared with an empty description
+/// of its format, and the witness of the first thing a client used (by document order) that the
+/// comparison removes, built by the format's removal builders: an operation (OpenAPI, Swagger),
+/// a channel (AsyncAPI), a root field (GraphQL), an RPC or else a message's generated symbol
+/// (protobuf), an export (TypeScript). Its revision side then says the file is gone.
+pub fn removed_description(base: &Spec, file: &str, opts: &crate::diff::Options) -> Witness {
+    let (empty, mut changes) = match gone::removals(base, opts) {
+        Ok(found) => found,
+        Err(why) => return Witness::none(why),
+    };
+    for c in changes.iter_mut().filter(|c| wanted(c)).take(GONE_TRIES) {
+        attach(base, &empty, std::slice::from_mut(c));
+        if let Some(w) = c.witness.take().filter(|w| w.kind != crate::diff::WitnessKind::None) {
+            return gone::gone(w, file);
+        }
+    }
+    Witness::none("the base description has nothing a client could use (no operation, channel, root field, RPC, message or export)")
 }
 
 /// Whether [`attach`] gives `c` a witness (it is breaking, or its rule is). Each witness depends

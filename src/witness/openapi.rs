@@ -51,7 +51,7 @@ impl<'a> Pair<'a> {
             | Proof::Symbol
             | Proof::Route
             | Proof::Code => Witness::none("this rule's witness is not an HTTP request or response"),
-            Proof::Repository => Witness::none(crate::diff::general::UNWITNESSED),
+            Proof::Repository => Witness::none("this witness is built from the removed description by `check`"),
             Proof::Annotation => Witness::none(
                 "what changed is an annotation in JSON Schema (an encoding, writeOnly, a discriminator or an extensible enum): no schema validator rejects a value for it",
             ),
