@@ -133,11 +133,11 @@ impl Input {
         let path = cwd.join(locator);
         if path.is_dir() {
             // A folder (a protobuf package or tree): its files are listed when it is loaded.
-            let fetch = FsFetch::confined(&boundary(&path, extra_roots));
+            let fetch = FsFetch::confined_to_repo(&path, extra_roots);
             return Ok(Input { name: locator.to_string(), path, text: String::new(), fetch: Arc::new(fetch) });
         }
         let text = FsFetch::default().fetch(&path).map_err(|e| rename(e, locator))?;
-        let fetch = FsFetch::confined(&boundary(path.parent().unwrap_or(cwd), extra_roots));
+        let fetch = FsFetch::confined_to_repo(path.parent().unwrap_or(cwd), extra_roots);
         Ok(Input { name: locator.to_string(), path, text, fetch: Arc::new(fetch) })
     }
 
@@ -150,7 +150,7 @@ impl Input {
     /// Like [`Input::from_text`]; references may also reach `extra_roots`.
     pub fn from_text_within(name: &str, bytes: Vec<u8>, dir: &Path, extra_roots: &[PathBuf]) -> Result<Input> {
         let text = into_text(name, bytes)?;
-        let fetch = FsFetch::confined(&boundary(dir, extra_roots));
+        let fetch = FsFetch::confined_to_repo(dir, extra_roots);
         Ok(Input { name: name.to_string(), path: dir.join("stdin"), text, fetch: Arc::new(fetch) })
     }
 
