@@ -57,12 +57,20 @@ impl Roots {
     fn get(&self) -> &[PathBuf] {
         self.resolved.get_or_init(|| {
             let all = match &self.repo_of {
-                Some(dir) => super::boundary(dir, &self.given),
+                Some(dir) => boundary(dir, &self.given),
                 None => self.given.clone(),
             };
             all.iter().filter_map(|r| std::fs::canonicalize(r).ok()).collect()
         })
     }
+}
+
+/// The folders the files a spec in `dir` refers to may come from: the repository (the git top
+/// level of `dir`, else `dir` itself) and `extra`.
+pub fn boundary(dir: &Path, extra: &[PathBuf]) -> Vec<PathBuf> {
+    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    let repo = crate::source::git::toplevel(dir).unwrap_or_else(|| dir.to_path_buf());
+    std::iter::once(repo).chain(extra.iter().cloned()).collect()
 }
 
 impl FsFetch {
@@ -71,7 +79,7 @@ impl FsFetch {
         FsFetch { roots: Some(Arc::new(Roots { repo_of: None, given: roots.to_vec(), resolved: Default::default() })) }
     }
 
-    /// Reads only files inside the repository of `dir` and `extra` ([`super::boundary`]); git is
+    /// Reads only files inside the repository of `dir` and `extra` ([`boundary`]); git is
     /// asked for the repository when the first file is read or listed, not before.
     pub fn confined_to_repo(dir: &Path, extra: &[PathBuf]) -> FsFetch {
         let roots = Roots { repo_of: Some(dir.to_path_buf()), given: extra.to_vec(), resolved: Default::default() };

@@ -16,8 +16,8 @@ pub mod text;
 pub mod yaml;
 
 pub use input::{
-    Fetch, FsFetch, GitFetch, Input, MAX_FILE_BYTES, MAX_LISTED_FILES, MAX_SIDE_FILE_BYTES, NO_SUCH_FILE, hash_limited, normalize,
-    read_capped, read_limited, read_text_if_exists,
+    Fetch, FsFetch, GitFetch, Input, MAX_FILE_BYTES, MAX_LISTED_FILES, MAX_SIDE_FILE_BYTES, NO_SUCH_FILE, boundary, hash_limited,
+    normalize, read_capped, read_limited, read_text_if_exists,
 };
 pub(crate) use input::{hex, into_text, rename, split_git_locator};
 
@@ -162,14 +162,6 @@ impl Input {
         let text = self.fetch.fetch(&path)?;
         Ok(Input { name: self.fetch.display(&path), path, text, fetch: self.fetch.clone() })
     }
-}
-
-/// The folders the files a spec in `dir` refers to may come from: the repository (the git top
-/// level of `dir`, else `dir` itself) and `extra`.
-pub fn boundary(dir: &Path, extra: &[PathBuf]) -> Vec<PathBuf> {
-    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
-    let repo = git::toplevel(dir).unwrap_or_else(|| dir.to_path_buf());
-    std::iter::once(repo).chain(extra.iter().cloned()).collect()
 }
 
 /// git wants paths relative to the repository root; the user gives them relative to `cwd`.
