@@ -179,7 +179,8 @@ fn usage_evidence(
 /// The folder whose `apidiff.yaml` applies (the current folder, else the git top level) and that
 /// configuration; the current folder and an empty configuration when neither has one.
 fn repo_config(cwd: &Path) -> Result<(PathBuf, Config), Error> {
-    let top = crate::source::git::toplevel(cwd);
+    // The git top level is asked for only when the current folder has no configuration.
+    let top = std::iter::once(()).filter_map(|()| crate::source::git::toplevel(cwd));
     for dir in std::iter::once(cwd.to_path_buf()).chain(top) {
         if let Some(p) = config::FILE_NAMES.iter().map(|n| dir.join(n)).find(|p| p.is_file()) {
             let name = p.strip_prefix(cwd).unwrap_or(&p).display().to_string();

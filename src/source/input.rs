@@ -37,28 +37,65 @@ pub const NO_SUCH_FILE: &str = "no such file";
 /// only files whose real path (symlinks resolved) lies inside one of its roots.
 #[derive(Debug, Default, Clone)]
 pub struct FsFetch {
-    /// The folders files may be read from (canonical paths); `None` reads anywhere (the files the
-    /// user named themselves).
-    roots: Option<Arc<[PathBuf]>>,
+    /// The folders files may be read from; `None` reads anywhere (the files the user named
+    /// themselves).
+    roots: Option<Arc<Roots>>,
+}
+
+/// A confined fetch's roots, worked out on first use: a spec's repository is found by running
+/// git, which only a file that reads another file needs (most specs are one file).
+#[derive(Debug)]
+struct Roots {
+    /// The folder whose repository (git top level, else itself) is a root, with `given`.
+    repo_of: Option<PathBuf>,
+    given: Vec<PathBuf>,
+    /// The canonical paths of all of them (missing ones dropped).
+    resolved: std::sync::OnceLock<Vec<PathBuf>>,
+}
+
+impl Roots {
+    fn get(&self) -> &[PathBuf] {
+        self.resolved.get_or_init(|| {
+            let all = match &self.repo_of {
+                Some(dir) => boundary(dir, &self.given),
+                None => self.given.clone(),
+            };
+            all.iter().filter_map(|r| std::fs::canonicalize(r).ok()).collect()
+        })
+    }
+}
+
+/// The folders the files a spec in `dir` refers to may come from: the repository (the git top
+/// level of `dir`, else `dir` itself) and `extra`.
+pub fn boundary(dir: &Path, extra: &[PathBuf]) -> Vec<PathBuf> {
+    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    let repo = crate::source::git::toplevel(dir).unwrap_or_else(|| dir.to_path_buf());
+    std::iter::once(repo).chain(extra.iter().cloned()).collect()
 }
 
 impl FsFetch {
     /// Reads only files inside `roots` (each resolved to its real path; missing ones are dropped).
     pub fn confined(roots: &[PathBuf]) -> FsFetch {
-        let roots: Vec<PathBuf> = roots.iter().filter_map(|r| std::fs::canonicalize(r).ok()).collect();
-        FsFetch { roots: Some(roots.into()) }
+        FsFetch { roots: Some(Arc::new(Roots { repo_of: None, given: roots.to_vec(), resolved: Default::default() })) }
+    }
+
+    /// Reads only files inside the repository of `dir` and `extra` ([`boundary`]); git is
+    /// asked for the repository when the first file is read or listed, not before.
+    pub fn confined_to_repo(dir: &Path, extra: &[PathBuf]) -> FsFetch {
+        let roots = Roots { repo_of: Some(dir.to_path_buf()), given: extra.to_vec(), resolved: Default::default() };
+        FsFetch { roots: Some(Arc::new(roots)) }
     }
 
     /// The roots this fetch is confined to (`None`: unconfined).
     pub fn roots(&self) -> Option<&[PathBuf]> {
-        self.roots.as_deref()
+        self.roots.as_deref().map(Roots::get)
     }
 
     /// Whether `path` (resolved) lies inside the roots; `Ok` with the real path when it does.
     pub fn check_inside(&self, path: &Path) -> Result<PathBuf> {
         let name = self.display(path);
         let real = std::fs::canonicalize(path).map_err(|e| Located::file(&name, io_message(&e)))?;
-        match &self.roots {
+        match self.roots() {
             Some(roots) if !roots.iter().any(|r| real.starts_with(r)) => Err(Located::file(
                 &name,
                 "is outside the repository, so it is not read; pass --ref-root DIR (or set APIDIFF_REF_ROOTS) to allow a folder",
@@ -82,7 +119,7 @@ impl Fetch for FsFetch {
     }
 
     fn within(&self, dir: &Path) -> bool {
-        let Some(roots) = &self.roots else { return true };
+        let Some(roots) = self.roots() else { return true };
         std::fs::canonicalize(dir).is_ok_and(|real| roots.iter().any(|r| real.starts_with(r)))
     }
 

@@ -16,8 +16,8 @@ pub mod text;
 pub mod yaml;
 
 pub use input::{
-    Fetch, FsFetch, GitFetch, Input, MAX_FILE_BYTES, MAX_LISTED_FILES, MAX_SIDE_FILE_BYTES, NO_SUCH_FILE, hash_limited, normalize,
-    read_capped, read_limited, read_text_if_exists,
+    Fetch, FsFetch, GitFetch, Input, MAX_FILE_BYTES, MAX_LISTED_FILES, MAX_SIDE_FILE_BYTES, NO_SUCH_FILE, boundary, hash_limited,
+    normalize, read_capped, read_limited, read_text_if_exists,
 };
 pub(crate) use input::{hex, into_text, rename, split_git_locator};
 
@@ -133,11 +133,11 @@ impl Input {
         let path = cwd.join(locator);
         if path.is_dir() {
             // A folder (a protobuf package or tree): its files are listed when it is loaded.
-            let fetch = FsFetch::confined(&boundary(&path, extra_roots));
+            let fetch = FsFetch::confined_to_repo(&path, extra_roots);
             return Ok(Input { name: locator.to_string(), path, text: String::new(), fetch: Arc::new(fetch) });
         }
         let text = FsFetch::default().fetch(&path).map_err(|e| rename(e, locator))?;
-        let fetch = FsFetch::confined(&boundary(path.parent().unwrap_or(cwd), extra_roots));
+        let fetch = FsFetch::confined_to_repo(path.parent().unwrap_or(cwd), extra_roots);
         Ok(Input { name: locator.to_string(), path, text, fetch: Arc::new(fetch) })
     }
 
@@ -150,7 +150,7 @@ impl Input {
     /// Like [`Input::from_text`]; references may also reach `extra_roots`.
     pub fn from_text_within(name: &str, bytes: Vec<u8>, dir: &Path, extra_roots: &[PathBuf]) -> Result<Input> {
         let text = into_text(name, bytes)?;
-        let fetch = FsFetch::confined(&boundary(dir, extra_roots));
+        let fetch = FsFetch::confined_to_repo(dir, extra_roots);
         Ok(Input { name: name.to_string(), path: dir.join("stdin"), text, fetch: Arc::new(fetch) })
     }
 
@@ -162,14 +162,6 @@ impl Input {
         let text = self.fetch.fetch(&path)?;
         Ok(Input { name: self.fetch.display(&path), path, text, fetch: self.fetch.clone() })
     }
-}
-
-/// The folders the files a spec in `dir` refers to may come from: the repository (the git top
-/// level of `dir`, else `dir` itself) and `extra`.
-pub fn boundary(dir: &Path, extra: &[PathBuf]) -> Vec<PathBuf> {
-    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
-    let repo = git::toplevel(dir).unwrap_or_else(|| dir.to_path_buf());
-    std::iter::once(repo).chain(extra.iter().cloned()).collect()
 }
 
 /// git wants paths relative to the repository root; the user gives them relative to `cwd`.

@@ -15,7 +15,7 @@ use crate::spec::openapi::{Api, Operation};
 use crate::spec::refs::{DocSet, NodeId};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasher, Hash, Hasher, RandomState};
+use std::hash::{BuildHasher, Hasher, RandomState};
 
 /// A subtree's hash and the `$ref`s written inside it.
 struct Summary<'v> {
@@ -94,10 +94,11 @@ fn side<'v>(api: &'v Api, state: &RandomState) -> Option<Side<'v>> {
     let root = api.docs.docs.first()?;
     let mut out = Side { items: HashMap::new(), targets: HashMap::new() };
     let mut todo: Vec<&'v str> = Vec::new();
+    let mut buf = Vec::new();
     for under in ["paths", "webhooks"] {
         if let Some(Value::Object(items)) = root.value.get(under) {
             for (name, item) in items {
-                let summary = summarise(item, state)?;
+                let summary = summarise(item, state, &mut buf)?;
                 todo.extend(summary.refs.iter().copied());
                 out.items.insert(format!("/{under}/{}", crate::source::text::escape_segment(name)), summary);
             }
@@ -113,7 +114,7 @@ fn side<'v>(api: &'v Api, state: &RandomState) -> Option<Side<'v>> {
         }
         let target = api.docs.target_loaded(&origin, r)?;
         let summary = match api.docs.get(&target) {
-            Some(v) => summarise(v, state)?,
+            Some(v) => summarise(v, state, &mut buf)?,
             // Dangling on this side (loading refuses that; made-up input aside): it differs.
             None => Summary { hash: 0, refs: Vec::new() },
         };
@@ -125,35 +126,48 @@ fn side<'v>(api: &'v Api, state: &RandomState) -> Option<Side<'v>> {
 
 /// The keyed hash of a subtree (its structure, keys in order, and values) and the `$ref`s in
 /// it, without recursion; `None` when it holds a `$dynamicRef`.
-fn summarise<'v>(v: &'v Value, state: &RandomState) -> Option<Summary<'v>> {
-    let mut h = state.build_hasher();
+///
+/// The subtree is first written out into `buf` (a tag per value, a length before every string
+/// and container) and hashed in one `write`: SipHash's per-call cost (a tag or a length at a
+/// time) was most of the work, its cost per byte of a long buffer is small. The encoding is
+/// unambiguous, so equal encodings mean equal subtrees and the keyed hash keeps its quality.
+fn summarise<'v>(v: &'v Value, state: &RandomState, buf: &mut Vec<u8>) -> Option<Summary<'v>> {
+    fn bytes(buf: &mut Vec<u8>, s: &str) {
+        buf.extend_from_slice(&(s.len() as u64).to_le_bytes());
+        buf.extend_from_slice(s.as_bytes());
+    }
+    buf.clear();
     let mut refs = Vec::new();
     let mut stack: Vec<&'v Value> = vec![v];
     while let Some(v) = stack.pop() {
         match v {
-            Value::Null => h.write_u8(0),
-            Value::Bool(x) => {
-                h.write_u8(1);
-                x.hash(&mut h);
-            }
+            Value::Null => buf.push(0),
+            Value::Bool(x) => buf.extend_from_slice(&[1, u8::from(*x)]),
             Value::Number(n) => {
-                h.write_u8(2);
-                n.hash(&mut h);
+                // Integers and floats apart, as `Number`'s equality keeps them; a float's bits
+                // (so -0.0 and 0.0 differ here: that only compares an operation, never skips one).
+                let (tag, bits) = match (n.as_u64(), n.as_i64()) {
+                    (Some(u), _) => (2, u),
+                    (None, Some(i)) => (6, i as u64),
+                    _ => (7, n.as_f64().map_or(u64::MAX, f64::to_bits)),
+                };
+                buf.push(tag);
+                buf.extend_from_slice(&bits.to_le_bytes());
             }
             Value::String(s) => {
-                h.write_u8(3);
-                s.hash(&mut h);
+                buf.push(3);
+                bytes(buf, s);
             }
             Value::Array(items) => {
-                h.write_u8(4);
-                h.write_usize(items.len());
+                buf.push(4);
+                buf.extend_from_slice(&(items.len() as u64).to_le_bytes());
                 stack.extend(items.iter().rev());
             }
             Value::Object(map) => {
-                h.write_u8(5);
-                h.write_usize(map.len());
+                buf.push(5);
+                buf.extend_from_slice(&(map.len() as u64).to_le_bytes());
                 for (k, child) in map.iter() {
-                    k.hash(&mut h);
+                    bytes(buf, k);
                     if k == "$dynamicRef" {
                         return None;
                     }
@@ -166,6 +180,8 @@ fn summarise<'v>(v: &'v Value, state: &RandomState) -> Option<Summary<'v>> {
             }
         }
     }
+    let mut h = state.build_hasher();
+    h.write(buf);
     Some(Summary { hash: h.finish(), refs })
 }
 
@@ -255,6 +271,29 @@ components:
         assert_eq!(typed.operation.as_deref(), Some("GET /b"));
         assert!(changes.iter().any(|c| c.operation.as_deref() == Some("GET /c")));
         assert!(changes.iter().any(|c| c.operation.as_deref() == Some("GET /d")));
+    }
+
+    #[test]
+    fn the_encoding_keeps_different_values_apart() {
+        use serde_json::json;
+        let state = RandomState::new();
+        let mut buf = Vec::new();
+        let mut hash = |v: Value| summarise(&v, &state, &mut buf).map(|s| s.hash).unwrap();
+        let apart = [
+            (json!(["ab", "c"]), json!(["a", "bc"])),
+            (json!({"a": "b"}), json!({"ab": ""})),
+            (json!({"a": [1]}), json!({"a": 1})),
+            (json!(1), json!(1.0)),
+            (json!(-1), json!(u64::MAX)),
+            (json!([[]]), json!([[], []])),
+            (json!(null), json!(false)),
+            (json!({"a": 1, "b": 2}), json!({"b": 2, "a": 1})),
+        ];
+        for (a, b) in apart {
+            let label = format!("{a} / {b}");
+            assert_ne!(hash(a), hash(b), "{label}");
+        }
+        assert_eq!(hash(json!({"a": [1, "x", {"$ref": "#/y"}]})), hash(json!({"a": [1, "x", {"$ref": "#/y"}]})));
     }
 
     #[test]
