@@ -60,31 +60,13 @@ impl Finding {
     pub fn change(&self, severity: Severity) -> ReportChange {
         let problem = serde_json::to_value(self.problem).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
         let key = format!("{}\n{}\n{}\n{}\n{problem}", self.module, self.operation, self.status, self.pointer);
+        let kind = if self.problem == Problem::Undocumented { Kind::Added } else { Kind::Changed };
+        let message = format!("drift (served responses vs description): {}", self.message);
+        let fingerprint = format!("{FINDING_ID}-{}", &crate::spec::bundle::sha256_hex(key.as_bytes())[..24]);
         ReportChange {
-            id: FINDING_ID.into(),
-            severity,
-            blocking: false,
-            format: Format::OpenApi,
             direction: Direction::Response,
             area: "response".into(),
-            kind: if self.problem == Problem::Undocumented { Kind::Added } else { Kind::Changed },
-            message: format!("drift (served responses vs description): {}", self.message),
-            module: Some(self.module.clone()),
-            operation: Some(self.operation.clone()),
-            affected: Vec::new(),
-            base: None,
-            revision: None,
-            before: None,
-            after: None,
-            fingerprint: format!("{FINDING_ID}-{}", &crate::spec::bundle::sha256_hex(key.as_bytes())[..24]),
-            group: None,
-            ignore_reason: None,
-            impact: Vec::new(),
-            clients: None,
-            witness: None,
-            approval: None,
-            usage: None,
-            usage_note: None,
+            ..ReportChange::notice(FINDING_ID, severity, Format::OpenApi, kind, message, (&self.module, &self.operation), fingerprint)
         }
     }
 }

@@ -9,7 +9,7 @@
 
 use super::{Baseline, Given, Identity, Request, Scope, check, policy_for, record};
 use crate::config::Config;
-use crate::diff::{Direction, Format, Kind, Severity};
+use crate::diff::{Format, Kind, Severity};
 use crate::error::Result;
 use crate::notify::{self, Secrets};
 use crate::policy::FailOn;
@@ -448,32 +448,7 @@ fn notice(module: &str, locator: &str, format: Format, key: &str, cause: Option<
         Some(c) => ("live-source-unreachable", Severity::Breaking, format!("live source {locator} is unreachable: {c}"), Kind::Removed),
         None => ("live-source-recovered", Severity::Info, format!("live source {locator} answers again"), Kind::Added),
     };
-    ReportChange {
-        id: id.into(),
-        severity,
-        blocking: false,
-        format,
-        direction: Direction::None,
-        area: "service".into(),
-        kind,
-        message,
-        module: Some(module.to_string()),
-        operation: Some(locator.to_string()),
-        affected: Vec::new(),
-        base: None,
-        revision: None,
-        before: None,
-        after: None,
-        fingerprint: format!("{id}-{key}"),
-        group: None,
-        ignore_reason: None,
-        impact: Vec::new(),
-        clients: None,
-        witness: None,
-        approval: None,
-        usage: None,
-        usage_note: None,
-    }
+    ReportChange::notice(id, severity, format, kind, message, (module, locator), format!("{id}-{key}"))
 }
 
 /// Checks the sources that served something new (with drift), alerts, records, and fills in

@@ -359,6 +359,48 @@ pub struct ClientUse {
 }
 
 impl ReportChange {
+    /// A change no comparison of two documents produced (a live source's outage or recovery, a
+    /// payload drift found in served responses), for the alert channels: about `operation` of
+    /// `module`, with no locations, values, impact, witness or usage. `fingerprint` is what the
+    /// channels deduplicate on.
+    pub fn notice(
+        id: &str,
+        severity: Severity,
+        format: Format,
+        kind: Kind,
+        message: String,
+        at: (&str, &str),
+        fingerprint: String,
+    ) -> Self {
+        let (module, operation) = at;
+        ReportChange {
+            id: id.into(),
+            severity,
+            blocking: false,
+            format,
+            direction: Direction::None,
+            area: "service".into(),
+            kind,
+            message,
+            module: Some(module.to_string()),
+            operation: Some(operation.to_string()),
+            affected: Vec::new(),
+            base: None,
+            revision: None,
+            before: None,
+            after: None,
+            fingerprint,
+            group: None,
+            ignore_reason: None,
+            impact: Vec::new(),
+            clients: None,
+            witness: None,
+            approval: None,
+            usage: None,
+            usage_note: None,
+        }
+    }
+
     /// Converts a change.
     pub fn new(c: &Change, module: Option<&str>, fail_on: FailOn) -> Self {
         ReportChange {
