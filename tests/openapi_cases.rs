@@ -262,18 +262,7 @@ fn changes_to_draft_operations_are_not_breaking() {
 fn a_shared_schema_change_stays_breaking_for_stable_operations() {
     // `/a` and `/b` both send `Pet`; one of them is draft. Raising `minLength` in `Pet` breaks
     // the stable one's clients whichever operation reaches `Pet` first.
-    let spec = |min: u32, draft_first: bool| {
-        let op = |level: &str| {
-            format!(
-                r##"{{"post": {{{level}"requestBody": {{"content": {{"application/json": {{"schema": {{"$ref": "#/components/schemas/Pet"}}}}}}}}, "responses": {{"204": {{"description": "ok"}}}}}}}}"##
-            )
-        };
-        let draft = r#""x-stability-level": "draft", "#;
-        let (a, b) = if draft_first { (op(draft), op("")) } else { (op(""), op(draft)) };
-        format!(
-            r#"{{"openapi": "3.1.0", "info": {{"title": "t", "version": "1"}}, "paths": {{"/a": {a}, "/b": {b}}}, "components": {{"schemas": {{"Pet": {{"type": "object", "properties": {{"name": {{"type": "string", "minLength": {min}}}}}}}}}}}}}"#
-        )
-    };
+    let spec = shared_pet;
     for draft_first in [true, false] {
         let base = load_text("base.json", &spec(1, draft_first)).expect("base loads");
         let rev = load_text("revision.json", &spec(2, draft_first)).expect("revision loads");
