@@ -6,32 +6,14 @@
 //! empty file for negative cases. `APIDIFF_BLESS=1` rewrites the files from what is produced;
 //! read every rewritten line before committing it.
 
+mod common_fixture;
+
 use apidiff::diff::{self, Options};
 use apidiff::source::Input;
 use apidiff::spec::{self, LoadOptions};
+use common_fixture::entry;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-
-fn entry(case: &Path, side: &str) -> PathBuf {
-    let dir = case.join(side);
-    if dir.is_dir() {
-        let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("main."))
-            .collect();
-        found.sort();
-        // A folder without a `main.*` entry is a protobuf package or tree, compared as a whole.
-        return found.into_iter().next().unwrap_or(dir);
-    }
-    let mut found: Vec<PathBuf> = std::fs::read_dir(case)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file() && p.file_name().unwrap().to_string_lossy().starts_with(&format!("{side}.")))
-        .collect();
-    found.sort();
-    found.into_iter().next().unwrap_or_else(|| panic!("{}: no {side}.* file", case.display()))
-}
 
 /// Runs one case and returns the produced changes as `rule-id | operation | pointer` lines.
 pub fn produced(case: &Path) -> Result<BTreeSet<String>, String> {
@@ -40,7 +22,7 @@ pub fn produced(case: &Path) -> Result<BTreeSet<String>, String> {
     let opts = LoadOptions { proto_includes: vec![imports], ..LoadOptions::default() };
     let cwd = case.to_path_buf();
     let load = |side: &str| -> Result<spec::Spec, String> {
-        let path = entry(case, side);
+        let path = entry(case, side).unwrap_or_else(|| panic!("{}: no {side}.* file", case.display()));
         let rel = path.strip_prefix(&cwd).unwrap().to_string_lossy().into_owned();
         let input = Input::open(&rel, &cwd).map_err(|e| e.to_string())?;
         spec::load(&input, &opts).map_err(|e| e.to_string())

@@ -5,35 +5,17 @@
 //! The witnesses are also checked with validators apidiff did not write: graphql-core's
 //! `validate`, the protobuf runtime's decoder and `tsc --noEmit` (`tests/witness/*.py`).
 
+mod common_fixture;
 mod common_service;
 
 use apidiff::diff::{self, Change, Options, Severity, WitnessKind};
 use apidiff::source::Input;
 use apidiff::spec::{self, LoadOptions, Spec};
+use common_fixture::entry;
 use common_service::tsc;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn entry(case: &Path, side: &str) -> Option<PathBuf> {
-    let dir = case.join(side);
-    if dir.is_dir() {
-        let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("main."))
-            .collect();
-        found.sort();
-        return Some(found.into_iter().next().unwrap_or(dir));
-    }
-    let mut found: Vec<PathBuf> = std::fs::read_dir(case)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file() && p.file_name().unwrap().to_string_lossy().starts_with(&format!("{side}.")))
-        .collect();
-    found.sort();
-    found.into_iter().next()
-}
 
 fn load(case: &Path, side: &str) -> Option<Spec> {
     let imports = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/protobuf-imports");

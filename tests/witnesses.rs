@@ -5,36 +5,19 @@
 //! Every instance witness is also checked with Python's `jsonschema` (Draft 4 for Swagger 2.0 and
 //! OpenAPI 3.0, 2020-12 for 3.1): each side must judge it as apidiff says.
 
+mod common_fixture;
+
 use apidiff::diff::{self, Change, Options, Severity, WitnessKind};
 use apidiff::source::Input;
 use apidiff::spec::{self, LoadOptions, Spec};
+use common_fixture::entry;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// A side's entry file: `base.*`, or `base/main.*` for a multi-file case.
-fn entry(case: &Path, side: &str) -> Option<PathBuf> {
-    let dir = case.join(side);
-    if dir.is_dir() {
-        let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("main."))
-            .collect();
-        found.sort();
-        return found.into_iter().next();
-    }
-    let mut found: Vec<PathBuf> = std::fs::read_dir(case)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file() && p.file_name().unwrap().to_string_lossy().starts_with(&format!("{side}.")))
-        .collect();
-    found.sort();
-    found.into_iter().next()
-}
-
 fn load(case: &Path, side: &str) -> Option<Spec> {
-    let path = entry(case, side)?;
+    // A folder without a `main.*` entry (a protobuf tree) has no OpenAPI witness to check.
+    let path = entry(case, side).filter(|p| p.is_file())?;
     let rel = path.strip_prefix(case).unwrap().to_string_lossy().into_owned();
     let input = Input::open(&rel, case).ok()?;
     spec::load(&input, &LoadOptions::default()).ok()
