@@ -450,26 +450,29 @@ pub(super) fn compare_servers(c: &mut Cx<'_>, base: &Api, rev: &Api) {
 
 pub(super) fn compare_named_schemas(c: &mut Cx<'_>, base: &Api, rev: &Api) {
     let mut removed: Vec<(&String, &NodeId)> = base.schemas.iter().filter(|(k, _)| !rev.schemas.contains_key(*k)).collect();
-    let mut added: Vec<(&String, &NodeId)> = rev.schemas.iter().filter(|(k, _)| !base.schemas.contains_key(*k)).collect();
+    let added: Vec<(&String, &NodeId)> = rev.schemas.iter().filter(|(k, _)| !base.schemas.contains_key(*k)).collect();
+    // Each added schema's shape hashed once, then a removed one takes the first added schema of
+    // its shape still free: linear in the schemas, not removed × added hashes.
+    let mut by_shape: HashMap<[u8; 32], std::collections::VecDeque<usize>> = HashMap::new();
+    for (i, (_, rid)) in added.iter().enumerate() {
+        by_shape.entry(super::view::shape_hash(c.rdocs, rid)).or_default().push_back(i);
+    }
+    let mut taken = vec![false; added.len()];
     removed.retain(|(bn, bid)| {
-        let h = super::view::shape_hash(c.bdocs, bid);
-        match added.iter().position(|(_, rid)| super::view::shape_hash(c.rdocs, rid) == h) {
-            Some(i) => {
-                let (rn, rid) = added.remove(i);
-                c.emit(
-                    Change::new(&SCHEMA_RENAMED, format!("schema `{bn}` was renamed to `{rn}`"))
-                        .locs(Some(c.bloc(bid)), Some(c.rloc(rid)))
-                        .values(Some((*bn).clone()), Some(rn.clone())),
-                );
-                false
-            }
-            None => true,
-        }
+        let Some(i) = by_shape.get_mut(&super::view::shape_hash(c.bdocs, bid)).and_then(|q| q.pop_front()) else { return true };
+        taken[i] = true;
+        let (rn, rid) = added[i];
+        c.emit(
+            Change::new(&SCHEMA_RENAMED, format!("schema `{bn}` was renamed to `{rn}`"))
+                .locs(Some(c.bloc(bid)), Some(c.rloc(rid)))
+                .values(Some((*bn).clone()), Some(rn.clone())),
+        );
+        false
     });
     for (n, id) in removed {
         c.emit(Change::new(&SCHEMA_REMOVED, format!("schema `{n}` was removed")).base(c.bloc(id)));
     }
-    for (n, id) in added {
+    for (n, id) in added.iter().zip(&taken).filter(|(_, t)| !**t).map(|(a, _)| *a) {
         c.emit(Change::new(&SCHEMA_ADDED, format!("schema `{n}` was added")).revision(c.rloc(id)));
     }
 }
