@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::pipeline;
 use crate::policy::{self, FailOn};
 use crate::report::ReportFormat;
-use crate::source::Input;
+use crate::source::{Input, live};
 use crate::spec::{LoadOptions, SideIncludes};
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -91,9 +91,25 @@ pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
         return Err(Error::Usage("only one of OLD and NEW can be `-` (stdin)".into()));
     }
     let today = today();
+    // `--ref-root` and `-I` folders were named by the user, so `$ref`s and imports may come from
+    // them (the configuration never widens this).
+    let roots: Vec<PathBuf> = super::context::ref_root_flags(&args.ref_roots)
+        .iter()
+        .chain(&args.proto_include)
+        .chain(&args.base_include)
+        .chain(&args.revision_include)
+        .map(|r| cwd.join(r))
+        .collect();
     // The repository's decisions apply to `diff` as to `check`: the `apidiff.yaml` of the
-    // current folder, else of the git top level. Its folder is where its paths resolve.
-    let (root, config) = repo_config(&cwd)?;
+    // current folder, else of the git top level. Its folder is where its paths resolve. Finding
+    // it may ask git; meanwhile files (which need nothing from it) are read.
+    let (found, early) = std::thread::scope(|s| {
+        let found = s.spawn(|| repo_config(&cwd));
+        let early = (!live::is_live(&args.old) && !live::is_live(&args.new))
+            .then(|| open_both(&args, &cwd, &crate::source::http::Remote::default(), &roots));
+        (found.join().unwrap_or_else(|_| Err(Error::Internal("finding apidiff.yaml: the worker failed".into()))), early)
+    });
+    let (root, config) = found?;
     let category = super::context::proto_category(args.proto_category.as_deref(), &config)?;
     let fail_on = args.fail_on.or(config.gate.fail_on).unwrap_or_default();
     let mut policy = pipeline::policy_for(&root, &config, &args.severity, fail_on, &today)?;
@@ -103,14 +119,6 @@ pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
         let text = crate::source::into_text(&name, bytes)?;
         policy.ignores = policy::parse_ignore_file(&name, &text)?;
     }
-    // `-I` folders were named by the user, so imports may come from them as from `--ref-root`.
-    let roots: Vec<PathBuf> = super::context::ref_root_flags(&args.ref_roots)
-        .iter()
-        .chain(&args.proto_include)
-        .chain(&args.base_include)
-        .chain(&args.revision_include)
-        .map(|r| cwd.join(r))
-        .collect();
     // `-I` folders first, then the repository's roots (apidiff.yaml, buf.yaml), then parent folders.
     let mut includes = args.proto_include.clone();
     includes.extend(pipeline::load_options(&root, &config)?.proto_includes.into_iter().map(|r| root.join(r)));
@@ -124,12 +132,10 @@ pub(super) fn run(args: DiffArgs, color: bool) -> Result<Exit, Error> {
     };
     let remote = args.live.remote(&config)?;
     let usage = usage_evidence(&args, &config, &root, policy.usage.clone().unwrap_or_default(), &today)?;
-    // Both files at once (two 13 MB texts read and checked on two cores); the base's error first.
-    let (base, revision) = std::thread::scope(|s| {
-        let other = s.spawn(|| open(&args.new, &cwd, &remote, &roots));
-        let base = open(&args.old, &cwd, &remote, &roots);
-        (base, other.join().unwrap_or_else(|_| Err(Error::Internal("reading the new version: the worker failed".into()))))
-    });
+    let (base, revision) = match early {
+        Some(read) => read,
+        None => open_both(&args, &cwd, &remote, &roots),
+    };
     let req = pipeline::DiffRequest {
         base: base?,
         revision: revision?,
@@ -189,6 +195,20 @@ fn repo_config(cwd: &Path) -> Result<(PathBuf, Config), Error> {
         }
     }
     Ok((cwd.to_path_buf(), Config::default()))
+}
+
+/// Both versions at once (two 13 MB texts read and checked on two cores); the base's error first.
+fn open_both(
+    args: &DiffArgs,
+    cwd: &Path,
+    remote: &crate::source::http::Remote,
+    roots: &[PathBuf],
+) -> (Result<Input, Error>, Result<Input, Error>) {
+    std::thread::scope(|s| {
+        let other = s.spawn(|| open(&args.new, cwd, remote, roots));
+        let base = open(&args.old, cwd, remote, roots);
+        (base, other.join().unwrap_or_else(|_| Err(Error::Internal("reading the new version: the worker failed".into()))))
+    })
 }
 
 fn open(locator: &str, cwd: &Path, remote: &crate::source::http::Remote, roots: &[PathBuf]) -> Result<Input, Error> {
