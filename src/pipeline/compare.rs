@@ -11,12 +11,17 @@ pub(crate) fn compared(base: &Spec, rev: &Spec, options: &Options) -> crate::Res
         // are found. A change that differs at the end (a draft operation's change made
         // breaking again) gets its witness below, like one the comparison never sent.
         let (found, ahead) = std::sync::mpsc::channel();
-        let (changes, ahead) = crate::deep::both(
-            || crate::diff::compare_observed(base, rev, options, Some(found)),
-            || crate::witness::ahead(base, rev, ahead),
+        let ahead = std::sync::Mutex::new(ahead);
+        let ((changes, helped), ahead) = crate::deep::both(
+            || {
+                // The sender is dropped with the comparison: what is still queued is shared.
+                let changes = crate::diff::compare_observed(base, rev, options, Some(found));
+                (changes, crate::witness::ahead(base, rev, &ahead))
+            },
+            || crate::witness::ahead(base, rev, &ahead),
         );
         let mut changes = changes?;
-        ahead.apply(&mut changes);
+        ahead.and(helped).apply(&mut changes);
         changes
     } else {
         crate::diff::compare(base, rev, options)?

@@ -61,22 +61,34 @@ pub fn attach_from(base: &Spec, rev: &Spec, queue: &Queue<'_>) {
 pub struct Ahead(std::collections::HashMap<String, (Change, Witness)>);
 
 /// Builds a witness for each wanted change `found` sends (copies of the changes as a comparison
-/// finds them, `diff::compare_observed`) until the sender is dropped. The comparison runs on
-/// one core; this puts the other to work on witnesses meanwhile. OpenAPI only: other builders
-/// (TypeScript's) read line numbers, which are filled in after the comparison, so for other
-/// formats nothing is built ahead.
-pub fn ahead(base: &Spec, rev: &Spec, found: std::sync::mpsc::Receiver<Change>) -> Ahead {
+/// finds them, `diff::compare_observed`) until the sender is dropped and nothing is left. The
+/// comparison runs on one core; this puts the other to work on witnesses meanwhile, and the
+/// comparison's thread calls it too once it is done, so what is still queued then is built on
+/// both cores. Any number of threads may call it on one receiver: each change is taken once.
+/// OpenAPI only: other builders (TypeScript's) read line numbers, which are filled in after the
+/// comparison, so for other formats nothing is built ahead.
+pub fn ahead(base: &Spec, rev: &Spec, found: &std::sync::Mutex<std::sync::mpsc::Receiver<Change>>) -> Ahead {
     let builders = Builders::new(base, rev);
     let mut done = std::collections::HashMap::new();
     let openapi = matches!((base, rev), (Spec::OpenApi(_), Spec::OpenApi(_)));
-    for c in found.iter().filter(|c| openapi && wanted(c)) {
-        let w = builders.one(&c);
-        done.insert(c.fingerprint.clone(), (c, w));
+    // The lock is held while waiting: the other thread would wait for the same next change.
+    // A poisoned lock means the other thread panicked: that panic is reported, not this.
+    while let Some(c) = found.lock().ok().and_then(|rx| rx.recv().ok()) {
+        if openapi && wanted(&c) {
+            let w = builders.one(&c);
+            done.insert(c.fingerprint.clone(), (c, w));
+        }
     }
     Ahead(done)
 }
 
 impl Ahead {
+    /// The witnesses of both: each change is sent once, so no fingerprint is in both.
+    pub fn and(mut self, other: Ahead) -> Ahead {
+        self.0.extend(other.0);
+        self
+    }
+
     /// Gives each wanted change of `changes` the witness built ahead for it, when what a
     /// witness is built from (rule, level, message, operation, locations, values) is as it was
     /// when the copy was taken; the others are left for [`attach_from`]. The witness is then
