@@ -623,3 +623,45 @@ pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
         (&SECURITY_SCHEME_CHANGED, Proof::Credentials),
     ]
 };
+
+#[cfg(test)]
+mod tests {
+    use crate::source::Input;
+    use crate::spec::LoadOptions;
+    use crate::spec::openapi::Api;
+
+    fn api(schemas: &str) -> Api {
+        let text = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n{schemas}");
+        let input = Input::from_text("api.yaml", text.as_bytes().to_vec(), &std::env::temp_dir()).unwrap();
+        let (value, syntax) = crate::source::text::parse("api.yaml", &text).unwrap();
+        crate::spec::openapi::load(std::borrow::Cow::Owned(input), value, syntax, &LoadOptions::default()).unwrap()
+    }
+
+    /// Renames pair each removed schema with the first added one of the same shape still free,
+    /// in document order; what has no partner of its shape is removed or added.
+    #[test]
+    fn renames_pair_schemas_of_one_shape_in_order() {
+        let base = api("    A: {type: string}\n    B: {type: string}\n    C: {type: integer}\n    Keep: {type: object}\n");
+        let rev = api("    X: {type: string, description: other words}\n    Y: {type: string}\n    Z: {type: boolean}\n    Keep: {type: object}\n");
+        let changes = super::super::compare(&base, &rev, &crate::diff::Options::default());
+        let found: Vec<(&str, Option<&str>, Option<&str>)> = changes
+            .iter()
+            .filter(|c| c.rule.id.starts_with("schema-"))
+            .map(|c| (c.rule.id, c.before.as_deref(), c.after.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("schema-renamed", Some("A"), Some("X")),
+                ("schema-renamed", Some("B"), Some("Y")),
+                ("schema-removed", None, None),
+                ("schema-added", None, None),
+            ],
+            "{changes:#?}"
+        );
+        let added = changes.iter().find(|c| c.rule.id == "schema-added").unwrap();
+        assert!(added.message.contains("`Z`"), "{}", added.message);
+        let removed = changes.iter().find(|c| c.rule.id == "schema-removed").unwrap();
+        assert!(removed.message.contains("`C`"), "{}", removed.message);
+    }
+}
