@@ -4,7 +4,7 @@
 //! value of every other type. The validator decides which candidate is a witness; this file only
 //! proposes, within a budget, so a huge schema costs a bounded number of nodes.
 
-use crate::spec::refs::{DocSet, NodeId};
+use crate::spec::refs::{DocSet, NodeId, entry};
 use serde_json::{Map, Value, json};
 use std::collections::{HashMap, HashSet};
 
@@ -120,15 +120,15 @@ impl<'a> Gen<'a> {
     /// The values the schema itself names.
     fn hints(&self, s: &Map<String, Value>, out: &mut Out) {
         for k in ["example", "default", "const"] {
-            if let Some(v) = s.get(k) {
+            if let Some(v) = entry(s, k) {
                 out.push(v.clone());
             }
         }
-        if let Some(Value::Array(ex)) = s.get("examples") {
+        if let Some(Value::Array(ex)) = entry(s, "examples") {
             ex.iter().take(2).for_each(|v| out.push(v.clone()));
         }
         for k in ["enum", "x-extensible-enum"] {
-            if let Some(Value::Array(e)) = s.get(k) {
+            if let Some(Value::Array(e)) = entry(s, k) {
                 e.iter().take(32).for_each(|v| out.push(v.clone()));
             }
         }
@@ -183,7 +183,7 @@ impl<'a> Gen<'a> {
             .map(|i| if i == 0 { "x".to_string() } else { format!("x{i}") })
             .find(|n| !props.iter().any(|(p, _)| p == n))
             .unwrap_or_default();
-        let addl: Vec<Value> = match s.get("additionalProperties") {
+        let addl: Vec<Value> = match entry(s, "additionalProperties") {
             Some(Value::Object(_)) => self.candidates(&id.child("additionalProperties"), depth + 1).into_iter().take(per).collect(),
             _ => vec![json!("")],
         };
@@ -192,7 +192,7 @@ impl<'a> Gen<'a> {
             m.insert(extra.clone(), v);
             out.push(Value::Object(m));
         }
-        if s.contains_key("propertyNames") {
+        if entry(s, "propertyNames").is_some() {
             for n in self.candidates(&id.child("propertyNames"), depth + 1).into_iter().take(per) {
                 if let Value::String(n) = n {
                     let mut m = minimal.clone();
@@ -207,14 +207,14 @@ impl<'a> Gen<'a> {
     fn members(&mut self, id: &NodeId, s: &Map<String, Value>, depth: usize) -> (Vec<(String, NodeId)>, Vec<String>) {
         let mut props: Vec<(String, NodeId)> = Vec::new();
         let mut required: Vec<String> = Vec::new();
-        if let Some(Value::Object(p)) = s.get("properties") {
+        if let Some(Value::Object(p)) = entry(s, "properties") {
             props.extend(p.keys().map(|k| (k.clone(), id.child("properties").child(k))));
         }
-        if let Some(Value::Array(r)) = s.get("required") {
+        if let Some(Value::Array(r)) = entry(s, "required") {
             required.extend(r.iter().filter_map(Value::as_str).map(str::to_string));
         }
         if depth < 8
-            && let Some(Value::Array(all)) = s.get("allOf")
+            && let Some(Value::Array(all)) = entry(s, "allOf")
         {
             for i in 0..all.len() {
                 self.visited += 1;
@@ -232,7 +232,7 @@ impl<'a> Gen<'a> {
     }
 
     fn array(&mut self, id: &NodeId, s: &Map<String, Value>, depth: usize, out: &mut Out) {
-        let min = s.get("minItems").and_then(Value::as_u64).unwrap_or(0).min(64) as usize;
+        let min = entry(s, "minItems").and_then(Value::as_u64).unwrap_or(0).min(64) as usize;
         let tuple: Vec<NodeId> = ["prefixItems", "items"]
             .iter()
             .find_map(|k| match s.get(*k) {
@@ -240,7 +240,7 @@ impl<'a> Gen<'a> {
                 _ => None,
             })
             .unwrap_or_default();
-        let items = matches!(s.get("items"), Some(Value::Object(_)) | Some(Value::Bool(_))).then(|| id.child("items"));
+        let items = matches!(entry(s, "items"), Some(Value::Object(_)) | Some(Value::Bool(_))).then(|| id.child("items"));
         let item_cands = match &items {
             Some(i) => self.candidates(i, depth + 1),
             None => vec![json!("")],
@@ -268,7 +268,7 @@ impl<'a> Gen<'a> {
             }
         }
         out.push(json!([first.clone(), first.clone()]));
-        if let Some(max) = s.get("maxItems").and_then(Value::as_u64).filter(|m| *m < 64) {
+        if let Some(max) = entry(s, "maxItems").and_then(Value::as_u64).filter(|m| *m < 64) {
             out.push(Value::Array(vec![first.clone(); max as usize]));
             out.push(Value::Array(vec![first; max as usize + 1]));
         }
@@ -277,10 +277,10 @@ impl<'a> Gen<'a> {
 
 /// The types a schema allows, as written or as its keywords imply.
 fn types_of(s: &Map<String, Value>) -> Vec<String> {
-    match s.get("type") {
+    match entry(s, "type") {
         Some(Value::String(t)) => {
             let mut v = vec![t.clone()];
-            if [s.get("nullable"), s.get("x-nullable")].into_iter().flatten().any(|n| n == &Value::Bool(true)) {
+            if [entry(s, "nullable"), entry(s, "x-nullable")].into_iter().flatten().any(|n| n == &Value::Bool(true)) {
                 v.push("null".into());
             }
             v
@@ -322,9 +322,9 @@ fn generic(out: &mut Out) {
 }
 
 fn string(s: &Map<String, Value>, out: &mut Out) {
-    let min = s.get("minLength").and_then(Value::as_u64).unwrap_or(0).min(4096) as usize;
+    let min = entry(s, "minLength").and_then(Value::as_u64).unwrap_or(0).min(4096) as usize;
     out.push(Value::String("a".repeat(min)));
-    let by_format: &[&str] = match s.get("format").and_then(Value::as_str) {
+    let by_format: &[&str] = match entry(s, "format").and_then(Value::as_str) {
         Some("date") => &["1970-01-01"],
         Some("date-time") => &["1970-01-01T00:00:00Z"],
         Some("uuid") => &["00000000-0000-0000-0000-000000000000"],
@@ -336,14 +336,14 @@ fn string(s: &Map<String, Value>, out: &mut Out) {
     for x in by_format {
         out.push(json!(x));
     }
-    if s.contains_key("pattern") {
+    if entry(s, "pattern").is_some() {
         for x in ["a", "0", "A", "a0", "aa", "00", "-", "a-a", "a@a.a", "1970-01-01", "http://a"] {
             if x.len() >= min {
                 out.push(json!(x));
             }
         }
     }
-    if let Some(max) = s.get("maxLength").and_then(Value::as_u64).filter(|m| *m < 4096) {
+    if let Some(max) = entry(s, "maxLength").and_then(Value::as_u64).filter(|m| *m < 4096) {
         out.push(Value::String("a".repeat(max as usize)));
         out.push(Value::String("a".repeat(max as usize + 1)));
     }
@@ -355,8 +355,8 @@ fn string(s: &Map<String, Value>, out: &mut Out) {
 
 fn numbers(s: &Map<String, Value>, integer: bool, out: &mut Out) {
     let num = |x: f64| -> Value { if integer || x.fract() == 0.0 && x.abs() < 9.0e15 { json!(x as i64) } else { json!(x) } };
-    let bound = |k: &str| s.get(k).and_then(Value::as_f64);
-    let excl = |k: &str, fallback: &str| match s.get(k) {
+    let bound = |k: &str| entry(s, k).and_then(Value::as_f64);
+    let excl = |k: &str, fallback: &str| match entry(s, k) {
         Some(Value::Bool(true)) => bound(fallback),
         Some(Value::Number(n)) => n.as_f64(),
         _ => None,

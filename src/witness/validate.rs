@@ -8,7 +8,7 @@
 //! (`date`, `date-time`, `uuid`, `email`, `ipv4`, `ipv6`, `int32`, `int64`) are asserted; any other
 //! format is an annotation.
 
-use crate::spec::refs::{DocSet, NodeId};
+use crate::spec::refs::{DocSet, NodeId, entry};
 use regex::Regex;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -73,14 +73,14 @@ impl<'a> Validator<'a> {
             Value::Object(m) => m,
             _ => return Ok(()),
         };
-        if let Some(r) = s.get("$ref").and_then(Value::as_str) {
+        if let Some(r) = entry(s, "$ref").and_then(Value::as_str) {
             let Some(t) = docs.target_loaded(id, r) else { return Err(Fail::Unknown(format!("cannot follow `$ref: {r}` at {}", id.ptr))) };
             self.node(&t, v, at, depth + 1)?;
             if self.draft4 {
                 return Ok(());
             }
         }
-        if let Some(r) = s.get("$dynamicRef").and_then(Value::as_str) {
+        if let Some(r) = entry(s, "$dynamicRef").and_then(Value::as_str) {
             let Some((t, _)) = docs.resolve(id).filter(|(t, _)| t != id) else {
                 return Err(Fail::Unknown(format!("cannot resolve `$dynamicRef: {r}` at {}", id.ptr)));
             };
@@ -93,7 +93,7 @@ impl<'a> Validator<'a> {
         }
         match v {
             Value::String(x) => self.string(id, s, x, at),
-            Value::Number(_) => number(id, s, v, at, self.draft4).and_then(|()| match s.get("format").and_then(Value::as_str) {
+            Value::Number(_) => number(id, s, v, at, self.draft4).and_then(|()| match entry(s, "format").and_then(Value::as_str) {
                 Some(f) if format_ok(f, v) == Some(false) => {
                     Err(invalid(at, &id.child("format"), "format", format!("{} is not a valid `{f}`", short(v))))
                 }
@@ -110,7 +110,7 @@ impl<'a> Validator<'a> {
     /// branches, `if`/`then`/`else`, `$ref`, `dependentSchemas`) evaluated are checked against it.
     fn unevaluated(&mut self, id: &NodeId, s: &Map<String, Value>, v: &Value, at: &str, depth: usize) -> Res {
         match v {
-            Value::Object(o) if s.contains_key("unevaluatedProperties") => {
+            Value::Object(o) if entry(s, "unevaluatedProperties").is_some() => {
                 let mut seen = std::collections::BTreeSet::new();
                 self.evaluated(id, v, depth, &mut seen, false)?;
                 for (k, val) in o.iter().filter(|(k, _)| !seen.contains(&Evaluated::Key((*k).clone()))) {
@@ -127,7 +127,7 @@ impl<'a> Validator<'a> {
                 }
                 Ok(())
             }
-            Value::Array(a) if s.contains_key("unevaluatedItems") => {
+            Value::Array(a) if entry(s, "unevaluatedItems").is_some() => {
                 let mut seen = std::collections::BTreeSet::new();
                 self.evaluated(id, v, depth, &mut seen, false)?;
                 for (i, item) in
@@ -164,20 +164,20 @@ impl<'a> Validator<'a> {
         }
         let docs = self.docs;
         let Some(Value::Object(s)) = docs.get(id) else { return Ok(()) };
-        if let Some(r) = s.get("$ref").and_then(Value::as_str) {
+        if let Some(r) = entry(s, "$ref").and_then(Value::as_str) {
             let Some(t) = docs.target_loaded(id, r) else { return Err(Fail::Unknown(format!("cannot follow `$ref: {r}` at {}", id.ptr))) };
             self.evaluated(&t, v, depth + 1, seen, true)?;
         }
         match v {
             Value::Object(o) => {
-                if (own_unevaluated && s.contains_key("unevaluatedProperties")) || s.contains_key("additionalProperties") {
+                if (own_unevaluated && entry(s, "unevaluatedProperties").is_some()) || entry(s, "additionalProperties").is_some() {
                     seen.extend(o.keys().map(|k| Evaluated::Key(k.clone())));
                 }
-                if let Some(p) = s.get("properties").and_then(Value::as_object) {
+                if let Some(p) = entry(s, "properties").and_then(Value::as_object) {
                     seen.extend(o.keys().filter(|k| p.contains_key(*k)).map(|k| Evaluated::Key(k.clone())));
                 }
                 for p in
-                    s.get("patternProperties").and_then(Value::as_object).map(|m| m.keys().cloned().collect::<Vec<_>>()).unwrap_or_default()
+                    entry(s, "patternProperties").and_then(Value::as_object).map(|m| m.keys().cloned().collect::<Vec<_>>()).unwrap_or_default()
                 {
                     for k in o.keys() {
                         if self.matches(&p, k) == Some(true) {
@@ -185,20 +185,20 @@ impl<'a> Validator<'a> {
                         }
                     }
                 }
-                if let Some(m) = s.get("dependentSchemas").and_then(Value::as_object) {
+                if let Some(m) = entry(s, "dependentSchemas").and_then(Value::as_object) {
                     for k in m.keys().filter(|k| o.contains_key(*k)).cloned().collect::<Vec<_>>() {
                         self.evaluated(&id.child("dependentSchemas").child(&k), v, depth + 1, seen, true)?;
                     }
                 }
             }
             Value::Array(a) => {
-                if s.contains_key("items") || (own_unevaluated && s.contains_key("unevaluatedItems")) {
+                if entry(s, "items").is_some() || (own_unevaluated && entry(s, "unevaluatedItems").is_some()) {
                     seen.insert(Evaluated::All);
                 }
-                if let Some(Value::Array(t)) = s.get("prefixItems") {
+                if let Some(Value::Array(t)) = entry(s, "prefixItems") {
                     seen.extend((0..t.len().min(a.len())).map(Evaluated::Index));
                 }
-                if s.contains_key("contains") {
+                if entry(s, "contains").is_some() {
                     for (i, item) in a.iter().enumerate() {
                         if self.node(&id.child("contains"), item, "", depth + 1).is_ok() {
                             seen.insert(Evaluated::Index(i));
@@ -213,7 +213,7 @@ impl<'a> Validator<'a> {
             let n = s.get(key).and_then(Value::as_array).map_or(0, Vec::len);
             passing.extend((0..n).map(|i| id.child(key).item(i)));
         }
-        if s.contains_key("if") {
+        if entry(s, "if").is_some() {
             // `then` counts only when `if` passes, `else` only when it fails.
             if self.node(&id.child("if"), v, "", depth + 1).is_ok() {
                 passing.extend([id.child("if"), id.child("then")]);
@@ -230,13 +230,13 @@ impl<'a> Validator<'a> {
     }
 
     fn type_and_values(&self, id: &NodeId, s: &Map<String, Value>, v: &Value, at: &str) -> Res {
-        if let Some(t) = s.get("type") {
+        if let Some(t) = entry(s, "type") {
             let mut types: Vec<&str> = match t {
                 Value::String(x) => vec![x.as_str()],
                 Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
                 _ => Vec::new(),
             };
-            let nullable = self.draft4 && [s.get("nullable"), s.get("x-nullable")].into_iter().flatten().any(|n| n == &Value::Bool(true));
+            let nullable = self.draft4 && [entry(s, "nullable"), entry(s, "x-nullable")].into_iter().flatten().any(|n| n == &Value::Bool(true));
             if nullable {
                 types.push("null");
             }
@@ -244,13 +244,13 @@ impl<'a> Validator<'a> {
                 return Err(invalid(at, &id.child("type"), "type", format!("{} is not of type {}", kind_of(v), types.join(" or "))));
             }
         }
-        if let Some(Value::Array(e)) = s.get("enum")
+        if let Some(Value::Array(e)) = entry(s, "enum")
             && !e.iter().any(|x| json_eq(x, v))
         {
             return Err(invalid(at, &id.child("enum"), "enum", format!("{} is not one of the listed values", short(v))));
         }
         if !self.draft4
-            && let Some(c) = s.get("const")
+            && let Some(c) = entry(s, "const")
             && !json_eq(c, v)
         {
             return Err(invalid(at, &id.child("const"), "const", format!("{} is not {}", short(v), short(c))));
@@ -259,7 +259,7 @@ impl<'a> Validator<'a> {
     }
 
     fn applicators(&mut self, id: &NodeId, s: &Map<String, Value>, v: &Value, at: &str, depth: usize) -> Res {
-        if let Some(Value::Array(all)) = s.get("allOf") {
+        if let Some(Value::Array(all)) = entry(s, "allOf") {
             for i in 0..all.len() {
                 self.node(&id.child("allOf").item(i), v, at, depth + 1)?;
             }
@@ -284,14 +284,14 @@ impl<'a> Validator<'a> {
                 return Err(invalid(at, &id.child(key), key, format!("the value matches {valid} branches, not exactly one")));
             }
         }
-        if s.contains_key("not") {
+        if entry(s, "not").is_some() {
             match self.node(&id.child("not"), v, at, depth + 1) {
                 Ok(()) => return Err(invalid(at, &id.child("not"), "not", "the value matches the schema under `not`".into())),
                 Err(Fail::Invalid(_)) => {}
                 Err(u) => return Err(u),
             }
         }
-        if !self.draft4 && s.contains_key("if") {
+        if !self.draft4 && entry(s, "if").is_some() {
             let branch = match self.node(&id.child("if"), v, at, depth + 1) {
                 Ok(()) => "then",
                 Err(Fail::Invalid(_)) => "else",
@@ -306,7 +306,7 @@ impl<'a> Validator<'a> {
 
     fn string(&mut self, id: &NodeId, s: &Map<String, Value>, x: &str, at: &str) -> Res {
         let n = x.chars().count() as f64;
-        if let Some(m) = s.get("minLength").and_then(Value::as_f64)
+        if let Some(m) = entry(s, "minLength").and_then(Value::as_f64)
             && n < m
         {
             return Err(invalid(
@@ -316,7 +316,7 @@ impl<'a> Validator<'a> {
                 format!("{} is shorter than {m} characters", short(&Value::from(x))),
             ));
         }
-        if let Some(m) = s.get("maxLength").and_then(Value::as_f64)
+        if let Some(m) = entry(s, "maxLength").and_then(Value::as_f64)
             && n > m
         {
             return Err(invalid(
@@ -326,12 +326,12 @@ impl<'a> Validator<'a> {
                 format!("{} is longer than {m} characters", short(&Value::from(x))),
             ));
         }
-        if let Some(f) = s.get("format").and_then(Value::as_str)
+        if let Some(f) = entry(s, "format").and_then(Value::as_str)
             && format_ok(f, &Value::from(x)) == Some(false)
         {
             return Err(invalid(at, &id.child("format"), "format", format!("{} is not a valid `{f}`", short(&Value::from(x)))));
         }
-        if let Some(p) = s.get("pattern").and_then(Value::as_str) {
+        if let Some(p) = entry(s, "pattern").and_then(Value::as_str) {
             let Some(hit) = self.matches(p, x) else {
                 return Err(Fail::Unknown(format!("the pattern at {} is not one apidiff's regex engine reads", id.ptr)));
             };
@@ -351,17 +351,17 @@ impl<'a> Validator<'a> {
 
     fn array(&mut self, id: &NodeId, s: &Map<String, Value>, a: &[Value], at: &str, depth: usize) -> Res {
         let n = a.len() as f64;
-        if let Some(m) = s.get("minItems").and_then(Value::as_f64)
+        if let Some(m) = entry(s, "minItems").and_then(Value::as_f64)
             && n < m
         {
             return Err(invalid(at, &id.child("minItems"), "minItems", format!("{n} items are fewer than {m}")));
         }
-        if let Some(m) = s.get("maxItems").and_then(Value::as_f64)
+        if let Some(m) = entry(s, "maxItems").and_then(Value::as_f64)
             && n > m
         {
             return Err(invalid(at, &id.child("maxItems"), "maxItems", format!("{n} items are more than {m}")));
         }
-        if s.get("uniqueItems") == Some(&Value::Bool(true)) {
+        if entry(s, "uniqueItems") == Some(&Value::Bool(true)) {
             for i in 0..a.len() {
                 if a[..i].iter().any(|y| json_eq(y, &a[i])) {
                     return Err(invalid(at, &id.child("uniqueItems"), "uniqueItems", "two items are equal".into()));
@@ -378,14 +378,14 @@ impl<'a> Validator<'a> {
                 id.child(tuple_key).item(i)
             } else if s.contains_key(rest_key) && (prefix > 0 || !self.draft4) {
                 id.child(rest_key)
-            } else if self.draft4 && prefix == 0 && s.contains_key("items") {
+            } else if self.draft4 && prefix == 0 && entry(s, "items").is_some() {
                 id.child("items")
             } else {
                 continue;
             };
             self.node(&sub, item, &format!("{at}/{i}"), depth + 1)?;
         }
-        if !self.draft4 && s.contains_key("contains") {
+        if !self.draft4 && entry(s, "contains").is_some() {
             let mut hits = 0.0;
             for (i, item) in a.iter().enumerate() {
                 match self.node(&id.child("contains"), item, &format!("{at}/{i}"), depth + 1) {
@@ -394,11 +394,11 @@ impl<'a> Validator<'a> {
                     Err(u) => return Err(u),
                 }
             }
-            let min = s.get("minContains").and_then(Value::as_f64).unwrap_or(1.0);
+            let min = entry(s, "minContains").and_then(Value::as_f64).unwrap_or(1.0);
             if hits < min {
                 return Err(invalid(at, &id.child("contains"), "contains", format!("{hits} items match `contains`, fewer than {min}")));
             }
-            if let Some(max) = s.get("maxContains").and_then(Value::as_f64)
+            if let Some(max) = entry(s, "maxContains").and_then(Value::as_f64)
                 && hits > max
             {
                 return Err(invalid(
@@ -414,17 +414,17 @@ impl<'a> Validator<'a> {
 
     fn object(&mut self, id: &NodeId, s: &Map<String, Value>, o: &Map<String, Value>, at: &str, depth: usize) -> Res {
         let n = o.len() as f64;
-        if let Some(m) = s.get("minProperties").and_then(Value::as_f64)
+        if let Some(m) = entry(s, "minProperties").and_then(Value::as_f64)
             && n < m
         {
             return Err(invalid(at, &id.child("minProperties"), "minProperties", format!("{n} properties are fewer than {m}")));
         }
-        if let Some(m) = s.get("maxProperties").and_then(Value::as_f64)
+        if let Some(m) = entry(s, "maxProperties").and_then(Value::as_f64)
             && n > m
         {
             return Err(invalid(at, &id.child("maxProperties"), "maxProperties", format!("{n} properties are more than {m}")));
         }
-        if let Some(Value::Array(req)) = s.get("required") {
+        if let Some(Value::Array(req)) = entry(s, "required") {
             for r in req.iter().filter_map(Value::as_str) {
                 if !o.contains_key(r) {
                     return Err(invalid(at, &id.child("required"), "required", format!("required property `{r}` is missing")));
@@ -432,12 +432,12 @@ impl<'a> Validator<'a> {
             }
         }
         self.dependencies(id, s, o, at, depth)?;
-        let props = s.get("properties").and_then(Value::as_object);
+        let props = entry(s, "properties").and_then(Value::as_object);
         let patterns: Vec<&str> =
-            s.get("patternProperties").and_then(Value::as_object).map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default();
+            entry(s, "patternProperties").and_then(Value::as_object).map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default();
         for (k, val) in o {
             let here = format!("{at}/{}", crate::source::text::escape_segment(k));
-            if !self.draft4 && s.contains_key("propertyNames") {
+            if !self.draft4 && entry(s, "propertyNames").is_some() {
                 self.node(&id.child("propertyNames"), &Value::from(k.as_str()), &here, depth + 1)?;
             }
             let mut matched = false;
@@ -454,9 +454,9 @@ impl<'a> Validator<'a> {
                     self.node(&id.child("patternProperties").child(p), val, &here, depth + 1)?;
                 }
             }
-            if !matched && s.contains_key("additionalProperties") {
+            if !matched && entry(s, "additionalProperties").is_some() {
                 self.node(&id.child("additionalProperties"), val, &here, depth + 1).map_err(|e| match e {
-                    Fail::Invalid(_) if s.get("additionalProperties") == Some(&Value::Bool(false)) => {
+                    Fail::Invalid(_) if entry(s, "additionalProperties") == Some(&Value::Bool(false)) => {
                         invalid(at, &id.child("additionalProperties"), "additionalProperties", format!("property `{k}` is not allowed"))
                     }
                     e => e,
@@ -495,33 +495,33 @@ impl<'a> Validator<'a> {
 
 fn number(id: &NodeId, s: &Map<String, Value>, v: &Value, at: &str, draft4: bool) -> Res {
     let x = v.as_f64().unwrap_or(0.0);
-    let excl = |k: &str| s.get(k) == Some(&Value::Bool(true));
-    if let Some(m) = s.get("minimum").and_then(Value::as_f64) {
+    let excl = |k: &str| entry(s, k) == Some(&Value::Bool(true));
+    if let Some(m) = entry(s, "minimum").and_then(Value::as_f64) {
         let bad = if draft4 && excl("exclusiveMinimum") { x <= m } else { x < m };
         if bad {
             return Err(invalid(at, &id.child("minimum"), "minimum", format!("{} is below the minimum {m}", short(v))));
         }
     }
-    if let Some(m) = s.get("maximum").and_then(Value::as_f64) {
+    if let Some(m) = entry(s, "maximum").and_then(Value::as_f64) {
         let bad = if draft4 && excl("exclusiveMaximum") { x >= m } else { x > m };
         if bad {
             return Err(invalid(at, &id.child("maximum"), "maximum", format!("{} is above the maximum {m}", short(v))));
         }
     }
     if !draft4 {
-        if let Some(m) = s.get("exclusiveMinimum").and_then(Value::as_f64)
+        if let Some(m) = entry(s, "exclusiveMinimum").and_then(Value::as_f64)
             && x <= m
         {
             return Err(invalid(at, &id.child("exclusiveMinimum"), "exclusiveMinimum", format!("{} is not above {m}", short(v))));
         }
-        if let Some(m) = s.get("exclusiveMaximum").and_then(Value::as_f64)
+        if let Some(m) = entry(s, "exclusiveMaximum").and_then(Value::as_f64)
             && x >= m
         {
             return Err(invalid(at, &id.child("exclusiveMaximum"), "exclusiveMaximum", format!("{} is not below {m}", short(v))));
         }
     }
-    if let Some(d) = s.get("multipleOf").and_then(Value::as_f64).filter(|d| *d > 0.0) {
-        let ok = match (v.as_i64(), s.get("multipleOf").and_then(Value::as_i64)) {
+    if let Some(d) = entry(s, "multipleOf").and_then(Value::as_f64).filter(|d| *d > 0.0) {
+        let ok = match (v.as_i64(), entry(s, "multipleOf").and_then(Value::as_i64)) {
             (Some(i), Some(di)) if di != 0 => i % di == 0,
             _ => {
                 let q = x / d;

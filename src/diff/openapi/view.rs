@@ -3,7 +3,7 @@
 
 use super::cx::Cx;
 use crate::diff::{Change, Location, Rule};
-use crate::spec::refs::{DocSet, NodeId};
+use crate::spec::refs::{DocSet, NodeId, entry};
 use indexmap::IndexMap;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -183,19 +183,19 @@ impl<'a> View<'a> {
         let Value::Object(o) = val else { return };
         let applicators = self.absorb_keywords(id, o);
         self.absorb_scalars(o);
-        if let Some(Value::Object(props)) = o.get("properties") {
+        if let Some(Value::Object(props)) = entry(o, "properties") {
             self.absorb_props(id, props);
         }
-        if let Some(Value::Array(req)) = o.get("required") {
+        if let Some(Value::Array(req)) = entry(o, "required") {
             self.required.extend(req.iter().filter_map(Value::as_str));
         }
-        match o.get("additionalProperties") {
+        match entry(o, "additionalProperties") {
             Some(Value::Bool(false)) => self.additional = Addl::Closed,
             Some(Value::Object(_)) if self.additional == Addl::Open => self.additional = Addl::Schema(id.child("additionalProperties")),
             _ => {}
         }
         if self.items.is_none() {
-            match o.get("items") {
+            match entry(o, "items") {
                 Some(Value::Object(_)) => self.items = Some(id.child("items")),
                 Some(Value::Array(a)) if !a.is_empty() => self.items = Some(id.child("items").item(0)),
                 _ => {}
@@ -205,10 +205,10 @@ impl<'a> View<'a> {
             self.absorb_applicators(id, o);
         }
         self.absorb_branches(docs, id, o, seen, depth);
-        if let Some(Value::Array(all)) = o.get("allOf") {
+        if let Some(Value::Array(all)) = entry(o, "allOf") {
             // `nullable: true` beside `allOf: [$ref]` is OpenAPI 3.0's idiom for a nullable
             // reference: there the branches' types do not bar null.
-            let idiom = [o.get("nullable"), o.get("x-nullable")].into_iter().flatten().any(|n| n == &Value::Bool(true));
+            let idiom = [entry(o, "nullable"), entry(o, "x-nullable")].into_iter().flatten().any(|n| n == &Value::Bool(true));
             let barred = self.null_barred;
             for i in 0..all.len() {
                 let bid = id.child("allOf").item(i);
@@ -234,42 +234,42 @@ impl<'a> View<'a> {
     fn absorb_scalars(&mut self, o: &'a serde_json::Map<String, Value>) {
         // An object that constrains the type (or the values) without allowing null bars null
         // for the whole view: `allOf` branches must all accept a value.
-        let flag = |k: &str| o.get(k).and_then(Value::as_bool) == Some(true);
+        let flag = |k: &str| entry(o, k).and_then(Value::as_bool) == Some(true);
         let null_here = flag("nullable")
             || flag("x-nullable")
-            || o.get("type").is_some_and(|t| t == "null" || t.as_array().is_some_and(|a| a.iter().any(|x| x == "null")))
-            || o.get("enum").and_then(Value::as_array).is_some_and(|e| e.iter().any(Value::is_null))
-            || o.get("const").is_some_and(Value::is_null);
-        if !null_here && (o.contains_key("type") || o.contains_key("enum") || o.contains_key("const")) {
+            || entry(o, "type").is_some_and(|t| t == "null" || t.as_array().is_some_and(|a| a.iter().any(|x| x == "null")))
+            || entry(o, "enum").and_then(Value::as_array).is_some_and(|e| e.iter().any(Value::is_null))
+            || entry(o, "const").is_some_and(Value::is_null);
+        if !null_here && (entry(o, "type").is_some() || entry(o, "enum").is_some() || entry(o, "const").is_some()) {
             self.null_barred = true;
         }
-        match o.get("type") {
+        match entry(o, "type") {
             Some(Value::String(s)) => self.merge_types([s.clone()].into()),
             Some(Value::Array(list)) => self.merge_types(list.iter().filter_map(Value::as_str).map(str::to_string).collect()),
             _ => {}
         }
-        if o.get("nullable").and_then(Value::as_bool) == Some(true) || o.get("x-nullable").and_then(Value::as_bool) == Some(true) {
+        if entry(o, "nullable").and_then(Value::as_bool) == Some(true) || entry(o, "x-nullable").and_then(Value::as_bool) == Some(true) {
             self.nullable = true;
         }
         if self.format.is_none() {
-            self.format = o.get("format").and_then(Value::as_str);
+            self.format = entry(o, "format").and_then(Value::as_str);
         }
         if self.enum_.is_none() {
-            if let Some(Value::Array(e)) = o.get("enum") {
+            if let Some(Value::Array(e)) = entry(o, "enum") {
                 self.enum_ = Some(e.iter().filter(|x| !x.is_null()).collect());
                 if e.iter().any(Value::is_null) {
                     self.nullable = true;
                 }
-            } else if let Some(c) = o.get("const") {
+            } else if let Some(c) = entry(o, "const") {
                 self.enum_ = Some(vec![c]);
                 self.is_const = true;
             }
         }
         if self.default.is_none() {
-            self.default = o.get("default");
+            self.default = entry(o, "default");
         }
         if self.pattern.is_none() {
-            self.pattern = o.get("pattern").and_then(Value::as_str);
+            self.pattern = entry(o, "pattern").and_then(Value::as_str);
         }
     }
 
@@ -307,7 +307,7 @@ impl<'a> View<'a> {
         }
         self.null_barred = barred;
         if self.discriminator.is_none()
-            && let Some(d) = o.get("discriminator")
+            && let Some(d) = entry(o, "discriminator")
         {
             let name = d.get("propertyName").and_then(Value::as_str).or_else(|| d.as_str());
             if let Some(name) = name {
@@ -368,11 +368,11 @@ impl<'a> View<'a> {
                 _ => {}
             }
         }
-        if let Some(Value::Array(a)) = o.get("prefixItems") {
+        if let Some(Value::Array(a)) = entry(o, "prefixItems") {
             for i in 0..a.len() {
                 self.subs.entry(format!("prefixItems[{i}]")).or_insert_with(|| id.child("prefixItems").item(i));
             }
-            if o.get("items") == Some(&Value::Bool(false)) {
+            if entry(o, "items") == Some(&Value::Bool(false)) {
                 self.closed.entry("items").or_insert_with(|| id.child("items"));
             }
         }
@@ -384,11 +384,11 @@ impl<'a> View<'a> {
             }
         }
         if self.ext_enum.is_none()
-            && let Some(Value::Array(e)) = o.get("x-extensible-enum")
+            && let Some(Value::Array(e)) = entry(o, "x-extensible-enum")
         {
             self.ext_enum = Some(e.iter().collect());
         }
-        if let Some(Value::Object(m)) = o.get("dependentRequired") {
+        if let Some(Value::Object(m)) = entry(o, "dependentRequired") {
             for (k, v) in m {
                 let names = v.as_array().map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>()).unwrap_or_default();
                 self.dep_required.entry(k.as_str()).or_default().extend(names);
@@ -447,12 +447,12 @@ pub(crate) fn is_structured(docs: &DocSet, id: &NodeId) -> bool {
 /// A branch that only admits `null` (`{type: "null"}`, `{enum: [null]}`, `{const: null}`).
 pub(crate) fn is_null_schema(docs: &DocSet, id: &NodeId) -> bool {
     let Some((_, Value::Object(o))) = docs.resolve(id) else { return false };
-    match o.get("type") {
+    match entry(o, "type") {
         Some(Value::String(t)) => t == "null",
         Some(Value::Array(ts)) => !ts.is_empty() && ts.iter().all(|t| t.as_str() == Some("null")),
         _ => {
-            matches!(o.get("enum"), Some(Value::Array(e)) if !e.is_empty() && e.iter().all(Value::is_null))
-                || o.get("const").is_some_and(Value::is_null)
+            matches!(entry(o, "enum"), Some(Value::Array(e)) if !e.is_empty() && e.iter().all(Value::is_null))
+                || entry(o, "const").is_some_and(Value::is_null)
         }
     }
 }
