@@ -176,8 +176,10 @@ impl<'a> Validator<'a> {
                 if let Some(p) = entry(s, "properties").and_then(Value::as_object) {
                     seen.extend(o.keys().filter(|k| p.contains_key(*k)).map(|k| Evaluated::Key(k.clone())));
                 }
-                for p in
-                    entry(s, "patternProperties").and_then(Value::as_object).map(|m| m.keys().cloned().collect::<Vec<_>>()).unwrap_or_default()
+                for p in entry(s, "patternProperties")
+                    .and_then(Value::as_object)
+                    .map(|m| m.keys().cloned().collect::<Vec<_>>())
+                    .unwrap_or_default()
                 {
                     for k in o.keys() {
                         if self.matches(&p, k) == Some(true) {
@@ -236,7 +238,8 @@ impl<'a> Validator<'a> {
                 Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
                 _ => Vec::new(),
             };
-            let nullable = self.draft4 && [entry(s, "nullable"), entry(s, "x-nullable")].into_iter().flatten().any(|n| n == &Value::Bool(true));
+            let nullable =
+                self.draft4 && [entry(s, "nullable"), entry(s, "x-nullable")].into_iter().flatten().any(|n| n == &Value::Bool(true));
             if nullable {
                 types.push("null");
             }

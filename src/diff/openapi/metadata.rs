@@ -642,7 +642,9 @@ mod tests {
     #[test]
     fn renames_pair_schemas_of_one_shape_in_order() {
         let base = api("    A: {type: string}\n    B: {type: string}\n    C: {type: integer}\n    Keep: {type: object}\n");
-        let rev = api("    X: {type: string, description: other words}\n    Y: {type: string}\n    Z: {type: boolean}\n    Keep: {type: object}\n");
+        let rev = api(
+            "    X: {type: string, description: other words}\n    Y: {type: string}\n    Z: {type: boolean}\n    Keep: {type: object}\n",
+        );
         let changes = super::super::compare(&base, &rev, &crate::diff::Options::default());
         let found: Vec<(&str, Option<&str>, Option<&str>)> = changes
             .iter()
