@@ -1,32 +1,33 @@
-//! Which operations need no comparison: their path item is the same on both sides, byte for
-//! byte in structure, and so is everything its `$ref`s reach, transitively.
+//! Which operations need no comparison: their path item is the same on both sides, in
+//! structure and in every value, and so is everything its `$ref`s reach, transitively.
 //!
-//! Each side hashes its path items and `$ref` targets at once (one thread per side, one keyed
-//! hash per subtree); a target is unchanged when both sides hold it with the same hash and every
-//! target it refers to is unchanged too. An operation whose path item and whole reference
-//! closure are unchanged, under the same document-level context (version, global `security`,
-//! `consumes`, `produces`, and the same security schemes behind its requirements), would be
-//! compared to no change at all; skipping it changes no finding, no `affected` list and no
-//! order. Anything this walk cannot prove the same (a file other than the root, an anchor or
-//! `$dynamicRef`, a reference outside `#/`) makes every operation compared as before.
+//! Both sides are walked together: each path item (and webhook) the two sides share is compared
+//! node by node, keys in order, stopping at the first difference (the path items split between
+//! two threads); every `$ref` target a same item or target reaches is compared the same way. A
+//! target is unchanged when it is the same on both sides and every target it refers to is
+//! unchanged too. An operation whose path item and whole reference closure are unchanged, under
+//! the same document-level context (version, global `security`, `consumes`, `produces`, and the
+//! same security schemes behind its requirements), would be compared to no change at all;
+//! skipping it changes no finding, no `affected` list and no order. Anything this walk cannot
+//! prove the same (a file other than the root, an anchor or `$dynamicRef`, a reference outside
+//! `#/`) makes every operation compared as before.
+//!
+//! Values are compared, not hashed: no collision can make two different subtrees look the same.
 
 use super::metadata::{SchemeKeys, scheme_key};
 use crate::spec::openapi::{Api, Operation};
 use crate::spec::refs::{DocSet, NodeId};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasher, Hasher, RandomState};
 
-/// A subtree's hash and the `$ref`s written inside it.
-struct Summary<'v> {
-    hash: u64,
-    refs: Vec<&'v str>,
-}
+/// The `$ref`s written in a subtree that is the same on both sides; `None` when it differs.
+type Same<'v> = Option<Vec<&'v str>>;
 
-/// One side: path items (and webhooks) by their pointer, `$ref` targets by the `$ref` string.
-struct Side<'v> {
-    items: HashMap<String, Summary<'v>>,
-    targets: HashMap<&'v str, Summary<'v>>,
+/// What the joint walk found: the path items (and webhooks) both sides hold, by their pointer,
+/// and the `$ref` targets the same ones reach, by the `$ref` string.
+struct Walk<'v> {
+    items: HashMap<String, Same<'v>>,
+    targets: HashMap<&'v str, Same<'v>>,
 }
 
 /// The operation keys (of `operations` and of `webhooks`) whose comparison would find nothing.
@@ -42,16 +43,10 @@ pub(super) fn unchanged(base: &Api, rev: &Api, keys: &SchemeKeys) -> Unchanged {
     if !same_context(base, rev) {
         return none;
     }
-    // One keyed hash for both sides: equal subtrees hash equal, and no input can be made to
-    // collide on purpose.
-    let state = RandomState::new();
-    let (b, r) = crate::deep::both(|| side(base, &state), || side(rev, &state));
-    let (Some(b), Some(r)) = (b, r) else { return none };
-    let dirty = dirty_targets(&b, &r);
-    let clean = |item: &str| match (b.items.get(item), r.items.get(item)) {
-        (Some(x), Some(y)) => x.hash == y.hash && !x.refs.iter().any(|t| dirty.contains(t)),
-        _ => false,
-    };
+    let Some(walk) = walk(base, rev) else { return none };
+    let dirty = dirty_targets(&walk);
+    let clean =
+        |item: &str| walk.items.get(item).is_some_and(|same| same.as_ref().is_some_and(|refs| !refs.iter().any(|t| dirty.contains(t))));
     let pick = |bops: &indexmap::IndexMap<String, Operation>, rops: &indexmap::IndexMap<String, Operation>, under: &str| {
         bops.iter()
             .filter(|(k, bo)| {
@@ -88,120 +83,105 @@ fn same_operation(b: &Operation, r: &Operation, keys: &SchemeKeys) -> bool {
         && b.security.iter().flat_map(|req| req.keys()).all(|n| scheme_key(&keys.base, n) == scheme_key(&keys.rev, n))
 }
 
-/// Hashes every path item and webhook of one side, and every `$ref` target they reach; `None`
-/// when a reference leaves the root document's `#/` pointers.
-fn side<'v>(api: &'v Api, state: &RandomState) -> Option<Side<'v>> {
-    let root = api.docs.docs.first()?;
-    let mut out = Side { items: HashMap::new(), targets: HashMap::new() };
-    let mut todo: Vec<&'v str> = Vec::new();
-    let mut buf = Vec::new();
+/// Compares the path items and webhooks both sides hold (two threads, half the items each), then
+/// every `$ref` target the same ones reach; `None` when a reference leaves the root document's
+/// `#/` pointers.
+fn walk<'v>(base: &'v Api, rev: &'v Api) -> Option<Walk<'v>> {
+    let (broot, rroot) = (&base.docs.docs.first()?.value, &rev.docs.docs.first()?.value);
+    let mut shared: Vec<(String, &'v Value, &'v Value)> = Vec::new();
     for under in ["paths", "webhooks"] {
-        if let Some(Value::Object(items)) = root.value.get(under) {
-            for (name, item) in items {
-                let summary = summarise(item, state, &mut buf)?;
-                todo.extend(summary.refs.iter().copied());
-                out.items.insert(format!("/{under}/{}", crate::source::text::escape_segment(name)), summary);
+        if let (Some(Value::Object(b)), Some(Value::Object(r))) = (broot.get(under), rroot.get(under)) {
+            for (name, bitem) in b {
+                if let Some(ritem) = r.get(name) {
+                    shared.push((format!("/{under}/{}", crate::source::text::escape_segment(name)), bitem, ritem));
+                }
             }
         }
     }
+    let half = shared.len() / 2;
+    let (tail, head) = (shared.split_off(half), shared);
+    let compare = |part: Vec<(String, &'v Value, &'v Value)>| part.into_iter().map(|(at, b, r)| (at, same(b, r))).collect::<Vec<_>>();
+    let (first, second) = crate::deep::both(|| compare(head), || compare(tail));
+    let items: HashMap<String, Same<'v>> = first.into_iter().chain(second).collect();
+    let mut todo: Vec<&'v str> = items.values().flatten().flatten().copied().collect();
+    let mut targets: HashMap<&'v str, Same<'v>> = HashMap::new();
     let origin = NodeId { doc: 0, ptr: String::new() };
     while let Some(r) = todo.pop() {
-        if out.targets.contains_key(r) {
+        if targets.contains_key(r) {
             continue;
         }
         if !r.starts_with("#/") {
             return None;
         }
-        let target = api.docs.target_loaded(&origin, r)?;
-        let summary = match api.docs.get(&target) {
-            Some(v) => summarise(v, state, &mut buf)?,
-            // Dangling on this side (loading refuses that; made-up input aside): it differs.
-            None => Summary { hash: 0, refs: Vec::new() },
+        let (bt, rt) = (base.docs.target_loaded(&origin, r)?, rev.docs.target_loaded(&origin, r)?);
+        let found = match (base.docs.get(&bt), rev.docs.get(&rt)) {
+            (Some(b), Some(r)) => same(b, r),
+            // Dangling on a side (loading refuses that; made-up input aside): it differs.
+            _ => None,
         };
-        todo.extend(summary.refs.iter().copied());
-        out.targets.insert(r, summary);
+        todo.extend(found.iter().flatten().copied());
+        targets.insert(r, found);
     }
-    Some(out)
+    Some(Walk { items, targets })
 }
 
-/// The keyed hash of a subtree (its structure, keys in order, and values) and the `$ref`s in
-/// it, without recursion; `None` when it holds a `$dynamicRef`.
-///
-/// The subtree is first written out into `buf` (a tag per value, a length before every string
-/// and container) and hashed in one `write`: SipHash's per-call cost (a tag or a length at a
-/// time) was most of the work, its cost per byte of a long buffer is small. The encoding is
-/// unambiguous, so equal encodings mean equal subtrees and the keyed hash keeps its quality.
-fn summarise<'v>(v: &'v Value, state: &RandomState, buf: &mut Vec<u8>) -> Option<Summary<'v>> {
-    fn bytes(buf: &mut Vec<u8>, s: &str) {
-        buf.extend_from_slice(&(s.len() as u64).to_le_bytes());
-        buf.extend_from_slice(s.as_bytes());
-    }
-    buf.clear();
+/// The `$ref`s written in `b` when `b` and `r` are the same (the same keys in the same order,
+/// equal strings, booleans and numbers, integers and floats apart, floats by their bits, so
+/// `-0.0` and `0.0` differ: that only compares an operation, never skips one); `None` at the
+/// first difference, and for a `$dynamicRef` (never walked). No recursion: any depth.
+fn same<'v>(b: &'v Value, r: &'v Value) -> Same<'v> {
     let mut refs = Vec::new();
-    let mut stack: Vec<&'v Value> = vec![v];
-    while let Some(v) = stack.pop() {
-        match v {
-            Value::Null => buf.push(0),
-            Value::Bool(x) => buf.extend_from_slice(&[1, u8::from(*x)]),
-            Value::Number(n) => {
-                // Integers and floats apart, as `Number`'s equality keeps them; a float's bits
-                // (so -0.0 and 0.0 differ here: that only compares an operation, never skips one).
-                let (tag, bits) = match (n.as_u64(), n.as_i64()) {
-                    (Some(u), _) => (2, u),
-                    (None, Some(i)) => (6, i as u64),
-                    _ => (7, n.as_f64().map_or(u64::MAX, f64::to_bits)),
-                };
-                buf.push(tag);
-                buf.extend_from_slice(&bits.to_le_bytes());
-            }
-            Value::String(s) => {
-                buf.push(3);
-                bytes(buf, s);
-            }
-            Value::Array(items) => {
-                buf.push(4);
-                buf.extend_from_slice(&(items.len() as u64).to_le_bytes());
-                stack.extend(items.iter().rev());
-            }
-            Value::Object(map) => {
-                buf.push(5);
-                buf.extend_from_slice(&(map.len() as u64).to_le_bytes());
-                for (k, child) in map.iter() {
-                    bytes(buf, k);
-                    if k == "$dynamicRef" {
+    let mut stack: Vec<(&'v Value, &'v Value)> = vec![(b, r)];
+    while let Some((b, r)) = stack.pop() {
+        match (b, r) {
+            (Value::Null, Value::Null) => {}
+            (Value::Bool(x), Value::Bool(y)) if x == y => {}
+            (Value::Number(x), Value::Number(y)) if same_number(x, y) => {}
+            (Value::String(x), Value::String(y)) if x == y => {}
+            (Value::Array(x), Value::Array(y)) if x.len() == y.len() => stack.extend(x.iter().zip(y)),
+            (Value::Object(x), Value::Object(y)) if x.len() == y.len() => {
+                for ((bk, bv), (rk, rv)) in x.iter().zip(y) {
+                    if bk != rk || bk == "$dynamicRef" {
                         return None;
                     }
-                    if let (true, Value::String(r)) = (k == "$ref", child) {
-                        refs.push(r.as_str());
+                    if let (true, Value::String(to)) = (bk == "$ref", bv) {
+                        refs.push(to.as_str());
                     }
+                    stack.push((bv, rv));
                 }
-                // Keys first, then the values in order: the pair of sequences is unambiguous.
-                stack.extend(map.values().rev());
             }
+            _ => return None,
         }
     }
-    let mut h = state.build_hasher();
-    h.write(buf);
-    Some(Summary { hash: h.finish(), refs })
+    Some(refs)
+}
+
+/// Numbers as `Number`'s equality keeps them (integers and floats apart), floats by their bits.
+fn same_number(x: &serde_json::Number, y: &serde_json::Number) -> bool {
+    match (x.as_u64(), y.as_u64(), x.as_i64(), y.as_i64()) {
+        (Some(a), Some(b), ..) => a == b,
+        (None, None, Some(a), Some(b)) => a == b,
+        (None, None, None, None) => x.as_f64().map(f64::to_bits) == y.as_f64().map(f64::to_bits),
+        _ => false,
+    }
 }
 
 /// The `$ref` targets that differ, or reach one that differs (through any chain of `$ref`s).
-fn dirty_targets<'v>(b: &Side<'v>, r: &Side<'v>) -> HashSet<&'v str> {
+fn dirty_targets<'v>(walk: &Walk<'v>) -> HashSet<&'v str> {
     let mut dirty: HashSet<&'v str> = HashSet::new();
     let mut referrers: HashMap<&'v str, Vec<&'v str>> = HashMap::new();
-    for (t, bs) in &b.targets {
-        match r.targets.get(t) {
-            Some(rs) if rs.hash == bs.hash => {
-                for to in &bs.refs {
+    for (t, found) in &walk.targets {
+        match found {
+            Some(refs) => {
+                for to in refs {
                     referrers.entry(to).or_default().push(t);
                 }
             }
-            _ => {
+            None => {
                 dirty.insert(t);
             }
         }
     }
-    dirty.extend(r.targets.keys().filter(|t| !b.targets.contains_key(*t)));
     let mut todo: Vec<&'v str> = dirty.iter().copied().collect();
     while let Some(t) = todo.pop() {
         for from in referrers.get(t).into_iter().flatten() {
@@ -274,26 +254,29 @@ components:
     }
 
     #[test]
-    fn the_encoding_keeps_different_values_apart() {
+    fn the_walk_keeps_different_values_apart() {
         use serde_json::json;
-        let state = RandomState::new();
-        let mut buf = Vec::new();
-        let mut hash = |v: Value| summarise(&v, &state, &mut buf).map(|s| s.hash).unwrap();
         let apart = [
             (json!(["ab", "c"]), json!(["a", "bc"])),
             (json!({"a": "b"}), json!({"ab": ""})),
             (json!({"a": [1]}), json!({"a": 1})),
             (json!(1), json!(1.0)),
             (json!(-1), json!(u64::MAX)),
+            (json!(0.0), json!(-0.0)),
             (json!([[]]), json!([[], []])),
             (json!(null), json!(false)),
             (json!({"a": 1, "b": 2}), json!({"b": 2, "a": 1})),
+            (json!({"a": {"$ref": "#/x"}}), json!({"a": {"$ref": "#/y"}})),
+            (json!({"$dynamicRef": "#x"}), json!({"$dynamicRef": "#x"})),
         ];
         for (a, b) in apart {
-            let label = format!("{a} / {b}");
-            assert_ne!(hash(a), hash(b), "{label}");
+            assert_eq!(same(&a, &b), None, "{a} / {b}");
         }
-        assert_eq!(hash(json!({"a": [1, "x", {"$ref": "#/y"}]})), hash(json!({"a": [1, "x", {"$ref": "#/y"}]})));
+        let v = json!({"a": [1, -2, 2.5, "x", {"$ref": "#/y"}, {"b": {"$ref": "#/z"}}], "c": null});
+        let copy = v.clone();
+        let mut refs = same(&v, &copy).expect("a value is the same as its copy");
+        refs.sort();
+        assert_eq!(refs, ["#/y", "#/z"]);
     }
 
     #[test]
