@@ -392,4 +392,13 @@ fn diff_applies_the_repository_config() {
     // A broken config is a located error.
     write(d.path(), "apidiff.yaml", "gate: [\n");
     assert_located(&apidiff(d.path(), &["diff", "a.yaml", "b.yaml"]), "apidiff.yaml", None);
+    // The files are read while the config is looked for, but the config's error still comes
+    // first, and a file's error once the config is sound.
+    let o = apidiff(d.path(), &["diff", "a.yaml", "missing.yaml"]);
+    assert_located(&o, "apidiff.yaml", None);
+    assert!(!stderr(&o).contains("missing.yaml"), "{}", stderr(&o));
+    write(d.path(), "apidiff.yaml", "gate:\n  fail_on: warning\n");
+    let o = apidiff(d.path(), &["diff", "a.yaml", "missing.yaml"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("missing.yaml"), "{}", stderr(&o));
 }
