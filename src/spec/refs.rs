@@ -569,3 +569,35 @@ fn fetch_remote(url: &str) -> std::result::Result<Input, String> {
     let text = fetch.get(url).map_err(|e| format!("cannot fetch remote $ref: {e}"))?;
     Ok(Input { name: url.to_string(), path: url.into(), text, fetch: std::sync::Arc::new(fetch) })
 }
+
+#[cfg(test)]
+mod ref_of_tests {
+    use super::ref_of;
+    use serde_json::{Value, json};
+
+    /// Small objects (scanned) and large ones (hashed) answer alike: `$ref` when it is a string,
+    /// else a string `$dynamicRef` when dynamic references count.
+    #[test]
+    fn ref_of_reads_small_and_large_objects_alike() {
+        let padded = |v: Value| {
+            let mut m = v.as_object().unwrap().clone();
+            for i in 0..10 {
+                m.insert(format!("k{i}"), json!(i));
+            }
+            Value::Object(m)
+        };
+        let cases = [
+            (json!({"$dynamicRef": "#d", "$ref": "#/r"}), true, Some(("$ref", "#/r"))),
+            (json!({"$ref": 1, "$dynamicRef": "#d"}), true, Some(("$dynamicRef", "#d"))),
+            (json!({"$ref": 1, "$dynamicRef": "#d"}), false, None),
+            (json!({"$dynamicRef": 2}), true, None),
+            (json!({"type": "string", "$comment": "x"}), true, None),
+        ];
+        for (v, dynamic, want) in cases {
+            assert_eq!(ref_of(&v, dynamic), want, "{v}");
+            let big = padded(v);
+            assert_eq!(ref_of(&big, dynamic), want, "{big}");
+        }
+        assert_eq!(ref_of(&json!("$ref"), true), None);
+    }
+}
