@@ -626,15 +626,12 @@ pub const PROOFS: &[(&crate::diff::Rule, crate::diff::witness::Proof)] = {
 
 #[cfg(test)]
 mod tests {
-    use crate::source::Input;
-    use crate::spec::LoadOptions;
     use crate::spec::openapi::Api;
 
     fn api(schemas: &str) -> Api {
-        let text = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n{schemas}");
-        let input = Input::from_text("api.yaml", text.as_bytes().to_vec(), &std::env::temp_dir()).unwrap();
-        let (value, syntax) = crate::source::text::parse("api.yaml", &text).unwrap();
-        crate::spec::openapi::load(std::borrow::Cow::Owned(input), value, syntax, &LoadOptions::default()).unwrap()
+        super::super::unchanged::tests::api(&format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n{schemas}"
+        ))
     }
 
     /// Renames pair each removed schema with the first added one of the same shape still free,

@@ -194,15 +194,14 @@ fn dirty_targets<'v>(walk: &Walk<'v>) -> HashSet<&'v str> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
-    use crate::source::Input;
-    use crate::spec::LoadOptions;
 
-    fn api(text: &str) -> Api {
-        let input = Input::from_text("api.yaml", text.as_bytes().to_vec(), &std::env::temp_dir()).unwrap();
+    /// An OpenAPI description loaded from YAML text (shared by this folder's unit tests).
+    pub(in crate::diff::openapi) fn api(text: &str) -> Api {
+        let input = crate::source::Input::from_text("api.yaml", text.as_bytes().to_vec(), &std::env::temp_dir()).unwrap();
         let (value, syntax) = crate::source::text::parse("api.yaml", text).unwrap();
-        crate::spec::openapi::load(std::borrow::Cow::Owned(input), value, syntax, &LoadOptions::default()).unwrap()
+        crate::spec::openapi::load(std::borrow::Cow::Owned(input), value, syntax, &crate::spec::LoadOptions::default()).unwrap()
     }
 
     /// `/a` is the same with the same closure; `/b` is the same but a schema two `$ref`s away
