@@ -4,25 +4,17 @@ usage: grpc_server.py FILE.proto PORT [--no-reflection] [--tls CERT KEY]
 The .proto is compiled with grpcio-tools into a temporary folder and imported, which registers
 its descriptors; reflection serves them. No method handlers are needed for reflection. With
 --tls the server speaks TLS (grpcs://) with that certificate chain and key."""
-import importlib
-import os
-import shutil
 import sys
-import tempfile
 import time
 from concurrent import futures
 
 import grpc
 from grpc_reflection.v1alpha import reflection
-from grpc_tools import protoc
+
+import shop_proto
 
 proto, port = sys.argv[1], int(sys.argv[2])
-out = tempfile.mkdtemp()
-shutil.copy(proto, os.path.join(out, "shop.proto"))
-if protoc.main(["protoc", f"-I{out}", f"--python_out={out}", os.path.join(out, "shop.proto")]) != 0:
-    sys.exit("protoc failed")
-sys.path.insert(0, out)
-pb = importlib.import_module("shop_pb2")
+pb = shop_proto.load(proto)
 server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
 if "--no-reflection" not in sys.argv:
     names = [s.full_name for s in pb.DESCRIPTOR.services_by_name.values()] + [reflection.SERVICE_NAME]

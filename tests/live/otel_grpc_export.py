@@ -3,28 +3,20 @@ the OpenTelemetry Python SDK (opentelemetry-instrumentation-grpc's server interc
 a free port, makes the calls given on the command line with a real grpcio client, and exports the
 server spans (`rpc.service`, `rpc.method`) over OTLP/HTTP protobuf to ENDPOINT with a bearer
 token. Usage: otel_grpc_export.py FILE.proto ENDPOINT TOKEN METHOD [METHOD ...]"""
-import importlib
-import os
-import shutil
 import sys
-import tempfile
 from concurrent import futures
 
 import grpc
-from grpc_tools import protoc
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.instrumentation.grpc import server_interceptor
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 
+import shop_proto
+
 proto, endpoint, token = sys.argv[1:4]
 calls = sys.argv[4:]
-out = tempfile.mkdtemp()
-shutil.copy(proto, os.path.join(out, "shop.proto"))
-if protoc.main(["protoc", f"-I{out}", f"--python_out={out}", os.path.join(out, "shop.proto")]) != 0:
-    sys.exit("protoc failed")
-sys.path.insert(0, out)
-pb = importlib.import_module("shop_pb2")
+pb = shop_proto.load(proto)
 service = pb.DESCRIPTOR.services_by_name["Orders"]
 
 provider = TracerProvider()
